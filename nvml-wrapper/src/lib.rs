@@ -1,0 +1,1 @@
+//! Safe, idiomatic bindings to NVML (work in progress).
