@@ -1,2 +1,104 @@
-//! Maintainer tasks.
-fn main() {}
+//! `cargo xtask`: maintainer tasks (see `xtask/README.md`).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use xtask::anaconda::DEFAULT_API_URL;
+use xtask::update::{self, Choice, Options};
+
+/// Maintainer tasks for the nvml workspace.
+#[derive(Parser)]
+#[command(name = "cargo xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Fetch a new nvml.h from Anaconda (cuda-nvml-dev, channel nvidia), verify it, install it
+    /// as headers/nvml.h and report what changed.
+    UpdateHeader(UpdateHeader),
+}
+
+#[derive(Args)]
+struct UpdateHeader {
+    /// Print the available versions (newest first) and exit.
+    #[arg(long, conflicts_with_all = ["version", "latest", "from_file"])]
+    list: bool,
+    /// Take this package version (as `--list` shows it).
+    #[arg(long, value_name = "V", conflicts_with = "latest")]
+    version: Option<String>,
+    /// Take the newest version.
+    #[arg(long)]
+    latest: bool,
+    /// Never prompt: without --version or --latest this is an error.
+    #[arg(long, short = 'y')]
+    yes: bool,
+    /// Install from a package file on disk (.conda or .tar.bz2) instead of downloading.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["version", "latest"])]
+    from_file: Option<PathBuf>,
+    /// The package listing URL.
+    #[arg(long, value_name = "URL", default_value = DEFAULT_API_URL)]
+    api_url: String,
+    /// Platform subdirectory of the packages.
+    #[arg(long, default_value = "linux-64")]
+    subdir: String,
+    /// Seconds each network step may take before giving up.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    timeout: f64,
+    /// Repository root holding headers/ and nvml-wrapper/ (default: this workspace).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+fn default_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.task {
+        Task::UpdateHeader(a) => {
+            if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout < 86_400.0) {
+                anyhow::bail!("--timeout must be a number of seconds between 0 and 86400");
+            }
+            let choice = match (a.version, a.latest) {
+                (Some(v), _) => Choice::Version(v),
+                (None, true) => Choice::Latest,
+                (None, false) if !a.yes && std::io::stdin().is_terminal() => Choice::Prompt,
+                (None, false) => Choice::None,
+            };
+            let opts = Options {
+                root: a.root.unwrap_or_else(default_root),
+                api_url: a.api_url,
+                subdir: a.subdir,
+                timeout: Duration::from_secs_f64(a.timeout),
+                list: a.list,
+                choice,
+                from_file: a.from_file,
+            };
+            let stdin = std::io::stdin();
+            update::run(
+                &opts,
+                &mut std::io::stdout().lock(),
+                &mut stdin.lock(),
+                &mut std::io::stderr(),
+            )
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let msg = format!("{e:#}").replace('\n', " ");
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
