@@ -2,49 +2,25 @@
 //! `libnvidia-tesla-470-ml1` 470.x). No GPU is needed to load them: this shows which symbols a
 //! real driver exports, and that initialising without a kernel driver fails cleanly.
 //!
-//! The libraries are found in `$NVML_TEST_DRIVERS_DIR/{535,470}/libnvidia-ml.so.1`, by default
-//! `~/.cache/nvml-rs/drivers`; `.ci/fetch-drivers` puts them there. Where they are absent the
-//! tests say so loudly and pass, except under `CI=true`, where absence is a failure.
+//! The libraries are found as `tests/support/drivers.rs` says. Where they are absent the tests
+//! say so loudly and pass, except under `CI=true`, where absence is a failure.
 
 // A test fails by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::PathBuf;
-
 use nvml_sys::{NVML_ERROR_DRIVER_NOT_LOADED, NVML_SUCCESS, NvmlLib};
 
-fn drivers_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("NVML_TEST_DRIVERS_DIR") {
-        return PathBuf::from(dir);
-    }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(|| PathBuf::from("/tmp"));
-    cache.join("nvml-rs").join("drivers")
-}
+#[path = "support/drivers.rs"]
+mod drivers;
 
-/// The driver library of one branch, or `None` (after a loud message) where it is absent.
+/// The driver library of one branch, loaded, or `None` where it is absent.
 fn driver(branch: &str) -> Option<NvmlLib> {
-    let path = drivers_dir().join(branch).join("libnvidia-ml.so.1");
-    if !path.exists() {
-        let msg = format!(
-            "real NVIDIA {branch} driver library not found at {}; run `bash .ci/fetch-drivers`",
-            path.display()
-        );
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{msg} (required under CI=true)"
-        );
-        eprintln!("\n!!!!! SKIPPED: {msg} !!!!!\n");
-        return None;
-    }
+    let path = drivers::driver_library(branch)?;
     // SAFETY: this is NVIDIA's own NVML library; loading it only runs its initialisers.
     let lib = unsafe { NvmlLib::new(&path) };
     Some(lib.unwrap_or_else(|e| panic!("NvmlLib::new({}) failed: {e}", path.display())))
 }
 
-/// The everyday functions every driver since 450 exports; panics naming any that is missing.
 fn assert_everyday_functions_resolve(lib: &NvmlLib) {
     macro_rules! check {
         ($($name:ident),* $(,)?) => {

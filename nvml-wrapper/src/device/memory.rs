@@ -1,0 +1,82 @@
+//! Memory: frame buffer and BAR1.
+
+use nvml_sys as sys;
+
+use super::Device;
+use crate::error::{NvmlError, Result};
+use crate::ffi::{nvml_call, nvml_call_raw};
+
+/// Frame-buffer memory, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MemoryInfo {
+    /// Total installed memory.
+    pub total: u64,
+    /// Memory reserved by the system and driver (0 where the driver lacks
+    /// `nvmlDeviceGetMemoryInfo_v2`, which counts it inside `used` instead).
+    pub reserved: u64,
+    /// Unallocated memory.
+    pub free: u64,
+    /// Allocated memory.
+    pub used: u64,
+}
+
+/// BAR1 memory (the PCIe window onto the frame buffer), in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Bar1Memory {
+    /// Total BAR1 memory.
+    pub total: u64,
+    /// Unallocated BAR1 memory.
+    pub free: u64,
+    /// Allocated BAR1 memory.
+    pub used: u64,
+}
+
+impl Device<'_> {
+    /// Frame-buffer memory (`nvmlDeviceGetMemoryInfo_v2` with `nvmlMemory_v2`, falling back
+    /// to `nvmlDeviceGetMemoryInfo` on drivers without it or that reject the struct version).
+    pub fn memory_info(&self) -> Result<MemoryInfo> {
+        if self.nvml.versions().memory_info == 2 {
+            let mut mem = sys::nvmlMemory_v2_t {
+                version: sys::nvmlMemory_v2,
+                ..Default::default()
+            };
+            let rc = nvml_call_raw!(self.nvml, nvmlDeviceGetMemoryInfo_v2(self.handle, &mut mem));
+            match NvmlError::from_code(rc) {
+                None => {
+                    return Ok(MemoryInfo {
+                        total: mem.total,
+                        reserved: mem.reserved,
+                        free: mem.free,
+                        used: mem.used,
+                    });
+                }
+                Some(NvmlError::ArgumentVersionMismatch) => {}
+                Some(e) => return Err(e),
+            }
+        }
+        let mut mem = sys::nvmlMemory_t::default();
+        nvml_call!(self.nvml, nvmlDeviceGetMemoryInfo(self.handle, &mut mem))?;
+        Ok(MemoryInfo {
+            total: mem.total,
+            reserved: 0,
+            free: mem.free,
+            used: mem.used,
+        })
+    }
+
+    /// BAR1 memory (`nvmlDeviceGetBAR1MemoryInfo`).
+    pub fn bar1_memory_info(&self) -> Result<Bar1Memory> {
+        let mut bar1 = sys::nvmlBAR1Memory_t::default();
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetBAR1MemoryInfo(self.handle, &mut bar1)
+        )?;
+        Ok(Bar1Memory {
+            total: bar1.bar1Total,
+            free: bar1.bar1Free,
+            used: bar1.bar1Used,
+        })
+    }
+}

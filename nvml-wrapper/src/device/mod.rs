@@ -1,0 +1,191 @@
+//! GPUs: [`Device`] and its queries, one module per group of the NVML reference.
+//!
+//! Every method's docs name the C function it calls, so `grep nvmlDeviceGetPowerUsage` finds
+//! its Rust twin.
+
+use std::ffi::{c_int, c_uint};
+
+use nvml_sys as sys;
+
+use crate::enums::{Architecture, Brand};
+use crate::error::{NvmlError, Result};
+use crate::ffi::{nvml_call, read_string};
+use crate::nvml::Nvml;
+
+mod memory;
+
+pub use memory::{Bar1Memory, MemoryInfo};
+
+/// One GPU, borrowed from the [`Nvml`] that found it.
+///
+/// Cheap to copy (a handle and a reference). It cannot outlive its `Nvml`, so it can never
+/// be used after `nvmlShutdown`.
+#[derive(Clone, Copy)]
+pub struct Device<'nvml> {
+    nvml: &'nvml Nvml,
+    handle: sys::nvmlDevice_t,
+}
+
+// SAFETY: an `nvmlDevice_t` is an opaque handle that NVML documents as usable from any thread
+// (NVML is thread-safe); it stays valid while the library is initialised, which the `'nvml`
+// borrow guarantees.
+unsafe impl Send for Device<'_> {}
+// SAFETY: as above: concurrent calls with the same handle are allowed by NVML.
+unsafe impl Sync for Device<'_> {}
+
+impl std::fmt::Debug for Device<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Device")
+            .field("handle", &self.handle)
+            .finish()
+    }
+}
+
+impl PartialEq for Device<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.handle == other.handle
+    }
+}
+impl Eq for Device<'_> {}
+
+/// CUDA compute capability, e.g. 9.0 for Hopper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ComputeCapability {
+    /// Major version.
+    pub major: i32,
+    /// Minor version.
+    pub minor: i32,
+}
+
+impl std::fmt::Display for ComputeCapability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+impl<'nvml> Device<'nvml> {
+    /// Wraps a handle NVML returned; a null handle is an error.
+    pub(crate) fn from_handle(nvml: &'nvml Nvml, handle: sys::nvmlDevice_t) -> Result<Self> {
+        if handle.is_null() {
+            return Err(NvmlError::UnexpectedValue {
+                what: "device handle",
+                value: 0,
+            });
+        }
+        Ok(Self { nvml, handle })
+    }
+
+    /// The raw handle, for calls through [`Nvml::lib`].
+    pub fn handle(&self) -> sys::nvmlDevice_t {
+        self.handle
+    }
+
+    /// The [`Nvml`] this device belongs to.
+    pub fn nvml(&self) -> &'nvml Nvml {
+        self.nvml
+    }
+
+    /// Product name, e.g. `"NVIDIA H100 80GB HBM3"` (`nvmlDeviceGetName`).
+    pub fn name(&self) -> Result<String> {
+        read_string::<{ sys::NVML_DEVICE_NAME_V2_BUFFER_SIZE as usize }>(|buf, len| {
+            nvml_call!(self.nvml, nvmlDeviceGetName(self.handle, buf, len))
+        })
+    }
+
+    /// Globally unique id, `"GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"` (`nvmlDeviceGetUUID`).
+    pub fn uuid(&self) -> Result<String> {
+        read_string::<{ sys::NVML_DEVICE_UUID_V2_BUFFER_SIZE as usize }>(|buf, len| {
+            nvml_call!(self.nvml, nvmlDeviceGetUUID(self.handle, buf, len))
+        })
+    }
+
+    /// Board serial number (`nvmlDeviceGetSerial`).
+    pub fn serial(&self) -> Result<String> {
+        read_string::<{ sys::NVML_DEVICE_SERIAL_BUFFER_SIZE as usize }>(|buf, len| {
+            nvml_call!(self.nvml, nvmlDeviceGetSerial(self.handle, buf, len))
+        })
+    }
+
+    /// Board id: GPUs on the same board share it (`nvmlDeviceGetBoardId`).
+    pub fn board_id(&self) -> Result<u32> {
+        let mut id: c_uint = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetBoardId(self.handle, &mut id))?;
+        Ok(id)
+    }
+
+    /// Board part number (`nvmlDeviceGetBoardPartNumber`).
+    pub fn board_part_number(&self) -> Result<String> {
+        read_string::<{ sys::NVML_DEVICE_PART_NUMBER_BUFFER_SIZE as usize }>(|buf, len| {
+            nvml_call!(
+                self.nvml,
+                nvmlDeviceGetBoardPartNumber(self.handle, buf, len)
+            )
+        })
+    }
+
+    /// Product brand (`nvmlDeviceGetBrand`).
+    pub fn brand(&self) -> Result<Brand> {
+        let mut raw: sys::nvmlBrandType_t = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetBrand(self.handle, &mut raw))?;
+        Brand::try_from(raw)
+    }
+
+    /// GPU architecture (`nvmlDeviceGetArchitecture`).
+    pub fn architecture(&self) -> Result<Architecture> {
+        let mut raw: sys::nvmlDeviceArchitecture_t = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetArchitecture(self.handle, &mut raw))?;
+        Architecture::try_from(raw)
+    }
+
+    /// CUDA compute capability (`nvmlDeviceGetCudaComputeCapability`).
+    pub fn cuda_compute_capability(&self) -> Result<ComputeCapability> {
+        let (mut major, mut minor): (c_int, c_int) = (0, 0);
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetCudaComputeCapability(self.handle, &mut major, &mut minor)
+        )?;
+        Ok(ComputeCapability { major, minor })
+    }
+
+    /// VBIOS version string (`nvmlDeviceGetVbiosVersion`).
+    pub fn vbios_version(&self) -> Result<String> {
+        read_string::<{ sys::NVML_DEVICE_VBIOS_VERSION_BUFFER_SIZE as usize }>(|buf, len| {
+            nvml_call!(self.nvml, nvmlDeviceGetVbiosVersion(self.handle, buf, len))
+        })
+    }
+
+    /// Version of one InfoROM object (`nvmlDeviceGetInforomVersion`).
+    pub fn inforom_version(&self, object: crate::enums::InforomObject) -> Result<String> {
+        read_string::<{ sys::NVML_DEVICE_INFOROM_VERSION_BUFFER_SIZE as usize }>(|buf, len| {
+            nvml_call!(
+                self.nvml,
+                nvmlDeviceGetInforomVersion(self.handle, object.as_raw(), buf, len)
+            )
+        })
+    }
+
+    /// Version of the InfoROM image (`nvmlDeviceGetInforomImageVersion`).
+    pub fn inforom_image_version(&self) -> Result<String> {
+        read_string::<{ sys::NVML_DEVICE_INFOROM_VERSION_BUFFER_SIZE as usize }>(|buf, len| {
+            nvml_call!(
+                self.nvml,
+                nvmlDeviceGetInforomImageVersion(self.handle, buf, len)
+            )
+        })
+    }
+
+    /// Minor number: the `N` of `/dev/nvidiaN` (`nvmlDeviceGetMinorNumber`).
+    pub fn minor_number(&self) -> Result<u32> {
+        let mut minor: c_uint = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetMinorNumber(self.handle, &mut minor))?;
+        Ok(minor)
+    }
+
+    /// NVML index of this device (`nvmlDeviceGetIndex`).
+    pub fn index(&self) -> Result<u32> {
+        let mut index: c_uint = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetIndex(self.handle, &mut index))?;
+        Ok(index)
+    }
+}

@@ -1,0 +1,426 @@
+//! Rust enums for NVML's C enums.
+//!
+//! Each converts from the raw C value with `TryFrom`; a value the header does not define
+//! (from a driver newer than these bindings) is [`NvmlError::UnexpectedValue`], never
+//! undefined behaviour. `as_raw()` gives the C value back.
+
+use nvml_sys as sys;
+
+use crate::error::{NvmlError, Result};
+
+/// Defines a Rust enum mirroring C constants, with `TryFrom<raw>` and `as_raw`.
+macro_rules! nvml_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident: $raw:ty {
+            $( $(#[$vmeta:meta])* $variant:ident = $c:path ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in the header's order.
+            pub const ALL: &'static [Self] = &[ $( Self::$variant ),+ ];
+
+            /// The C value.
+            pub const fn as_raw(self) -> $raw {
+                match self { $( Self::$variant => $c, )+ }
+            }
+        }
+
+        impl TryFrom<$raw> for $name {
+            type Error = NvmlError;
+            fn try_from(raw: $raw) -> Result<Self> {
+                match raw {
+                    $( $c => Ok(Self::$variant), )+
+                    other => Err(NvmlError::UnexpectedValue {
+                        what: stringify!($name),
+                        value: i64::from(other),
+                    }),
+                }
+            }
+        }
+
+        impl From<$name> for $raw {
+            fn from(value: $name) -> $raw {
+                value.as_raw()
+            }
+        }
+    };
+}
+#[allow(unused_imports)] // for the device and other modules
+pub(crate) use nvml_enum;
+
+nvml_enum! {
+    /// Product brand (`nvmlBrandType_t`).
+    pub enum Brand: sys::nvmlBrandType_t {
+        /// Unknown brand.
+        Unknown = sys::NVML_BRAND_UNKNOWN,
+        /// Quadro.
+        Quadro = sys::NVML_BRAND_QUADRO,
+        /// Tesla.
+        Tesla = sys::NVML_BRAND_TESLA,
+        /// NVS.
+        Nvs = sys::NVML_BRAND_NVS,
+        /// GRID (deprecated).
+        Grid = sys::NVML_BRAND_GRID,
+        /// GeForce.
+        GeForce = sys::NVML_BRAND_GEFORCE,
+        /// Titan.
+        Titan = sys::NVML_BRAND_TITAN,
+        /// NVIDIA Virtual Applications.
+        NvidiaVApps = sys::NVML_BRAND_NVIDIA_VAPPS,
+        /// NVIDIA Virtual PC.
+        NvidiaVPc = sys::NVML_BRAND_NVIDIA_VPC,
+        /// NVIDIA Virtual Compute Server.
+        NvidiaVCs = sys::NVML_BRAND_NVIDIA_VCS,
+        /// NVIDIA RTX Virtual Workstation.
+        NvidiaVWs = sys::NVML_BRAND_NVIDIA_VWS,
+        /// NVIDIA Cloud Gaming (also `NVML_BRAND_NVIDIA_VGAMING`).
+        NvidiaCloudGaming = sys::NVML_BRAND_NVIDIA_CLOUD_GAMING,
+        /// Quadro RTX.
+        QuadroRtx = sys::NVML_BRAND_QUADRO_RTX,
+        /// NVIDIA RTX.
+        NvidiaRtx = sys::NVML_BRAND_NVIDIA_RTX,
+        /// NVIDIA (data-center products such as H100).
+        Nvidia = sys::NVML_BRAND_NVIDIA,
+        /// GeForce RTX.
+        GeForceRtx = sys::NVML_BRAND_GEFORCE_RTX,
+        /// Titan RTX.
+        TitanRtx = sys::NVML_BRAND_TITAN_RTX,
+        /// NVIDIA DLA.
+        NvidiaDla = sys::NVML_BRAND_NVIDIA_DLA,
+        /// NVIDIA vGaming Dev.
+        NvidiaVGameDev = sys::NVML_BRAND_NVIDIA_VGAMEDEV,
+        /// NVIDIA NPU.
+        NvidiaNpu = sys::NVML_BRAND_NVIDIA_NPU,
+    }
+}
+
+nvml_enum! {
+    /// GPU architecture (`nvmlDeviceArchitecture_t`).
+    pub enum Architecture: sys::nvmlDeviceArchitecture_t {
+        /// Kepler.
+        Kepler = sys::NVML_DEVICE_ARCH_KEPLER,
+        /// Maxwell.
+        Maxwell = sys::NVML_DEVICE_ARCH_MAXWELL,
+        /// Pascal.
+        Pascal = sys::NVML_DEVICE_ARCH_PASCAL,
+        /// Volta.
+        Volta = sys::NVML_DEVICE_ARCH_VOLTA,
+        /// Turing.
+        Turing = sys::NVML_DEVICE_ARCH_TURING,
+        /// Ampere.
+        Ampere = sys::NVML_DEVICE_ARCH_AMPERE,
+        /// Ada Lovelace.
+        Ada = sys::NVML_DEVICE_ARCH_ADA,
+        /// Hopper.
+        Hopper = sys::NVML_DEVICE_ARCH_HOPPER,
+        /// Blackwell.
+        Blackwell = sys::NVML_DEVICE_ARCH_BLACKWELL,
+        /// DLA.
+        Dla = sys::NVML_DEVICE_ARCH_DLA,
+        /// DLA2.
+        Dla2 = sys::NVML_DEVICE_ARCH_DLA2,
+        /// Rubin.
+        Rubin = sys::NVML_DEVICE_ARCH_RUBIN,
+        /// NPU3.
+        Npu3 = sys::NVML_DEVICE_ARCH_NPU3,
+        /// The driver does not know the architecture.
+        Unknown = sys::NVML_DEVICE_ARCH_UNKNOWN,
+    }
+}
+
+nvml_enum! {
+    /// Temperature sensor (`nvmlTemperatureSensors_t`).
+    pub enum TemperatureSensor: sys::nvmlTemperatureSensors_t {
+        /// The GPU die.
+        Gpu = sys::NVML_TEMPERATURE_GPU,
+        /// The hottest GPU sensor.
+        GpuMax = sys::NVML_TEMPERATURE_GPU_MAX,
+    }
+}
+
+nvml_enum! {
+    /// Temperature threshold (`nvmlTemperatureThresholds_t`).
+    pub enum TemperatureThreshold: sys::nvmlTemperatureThresholds_t {
+        /// The GPU shuts down at this temperature.
+        Shutdown = sys::NVML_TEMPERATURE_THRESHOLD_SHUTDOWN,
+        /// The GPU slows down at this temperature.
+        Slowdown = sys::NVML_TEMPERATURE_THRESHOLD_SLOWDOWN,
+        /// Maximum memory temperature.
+        MemoryMax = sys::NVML_TEMPERATURE_THRESHOLD_MEM_MAX,
+        /// Maximum GPU temperature for normal operation.
+        GpuMax = sys::NVML_TEMPERATURE_THRESHOLD_GPU_MAX,
+        /// Minimum acoustic threshold.
+        AcousticMin = sys::NVML_TEMPERATURE_THRESHOLD_ACOUSTIC_MIN,
+        /// Current acoustic threshold.
+        AcousticCurrent = sys::NVML_TEMPERATURE_THRESHOLD_ACOUSTIC_CURR,
+        /// Maximum acoustic threshold.
+        AcousticMax = sys::NVML_TEMPERATURE_THRESHOLD_ACOUSTIC_MAX,
+        /// Current GPS (GPU performance scaling) threshold.
+        GpsCurrent = sys::NVML_TEMPERATURE_THRESHOLD_GPS_CURR,
+    }
+}
+
+nvml_enum! {
+    /// Clock domain (`nvmlClockType_t`).
+    pub enum ClockType: sys::nvmlClockType_t {
+        /// Graphics clock.
+        Graphics = sys::NVML_CLOCK_GRAPHICS,
+        /// Streaming multiprocessor clock.
+        Sm = sys::NVML_CLOCK_SM,
+        /// Memory clock.
+        Memory = sys::NVML_CLOCK_MEM,
+        /// Video encoder/decoder clock.
+        Video = sys::NVML_CLOCK_VIDEO,
+    }
+}
+
+nvml_enum! {
+    /// Which value of a clock (`nvmlClockId_t`).
+    pub enum ClockId: sys::nvmlClockId_t {
+        /// The current clock.
+        Current = sys::NVML_CLOCK_ID_CURRENT,
+        /// The target application clock.
+        AppClockTarget = sys::NVML_CLOCK_ID_APP_CLOCK_TARGET,
+        /// The default application clock.
+        AppClockDefault = sys::NVML_CLOCK_ID_APP_CLOCK_DEFAULT,
+        /// The OEM-defined maximum clock.
+        CustomerBoostMax = sys::NVML_CLOCK_ID_CUSTOMER_BOOST_MAX,
+    }
+}
+
+nvml_enum! {
+    /// Performance state, P0 (fastest) to P15 (`nvmlPstates_t`).
+    pub enum PerformanceState: sys::nvmlPstates_t {
+        /// P0: maximum performance.
+        P0 = sys::NVML_PSTATE_0,
+        /// P1.
+        P1 = sys::NVML_PSTATE_1,
+        /// P2.
+        P2 = sys::NVML_PSTATE_2,
+        /// P3.
+        P3 = sys::NVML_PSTATE_3,
+        /// P4.
+        P4 = sys::NVML_PSTATE_4,
+        /// P5.
+        P5 = sys::NVML_PSTATE_5,
+        /// P6.
+        P6 = sys::NVML_PSTATE_6,
+        /// P7.
+        P7 = sys::NVML_PSTATE_7,
+        /// P8.
+        P8 = sys::NVML_PSTATE_8,
+        /// P9.
+        P9 = sys::NVML_PSTATE_9,
+        /// P10.
+        P10 = sys::NVML_PSTATE_10,
+        /// P11.
+        P11 = sys::NVML_PSTATE_11,
+        /// P12.
+        P12 = sys::NVML_PSTATE_12,
+        /// P13.
+        P13 = sys::NVML_PSTATE_13,
+        /// P14.
+        P14 = sys::NVML_PSTATE_14,
+        /// P15: minimum performance.
+        P15 = sys::NVML_PSTATE_15,
+        /// Unknown performance state.
+        Unknown = sys::NVML_PSTATE_UNKNOWN,
+    }
+}
+
+nvml_enum! {
+    /// Compute mode (`nvmlComputeMode_t`).
+    pub enum ComputeMode: sys::nvmlComputeMode_t {
+        /// Many contexts per device.
+        Default = sys::NVML_COMPUTEMODE_DEFAULT,
+        /// Deprecated: one context per device, usable from one thread at a time.
+        ExclusiveThread = sys::NVML_COMPUTEMODE_EXCLUSIVE_THREAD,
+        /// No compute contexts.
+        Prohibited = sys::NVML_COMPUTEMODE_PROHIBITED,
+        /// One context per device, usable from many threads at a time.
+        ExclusiveProcess = sys::NVML_COMPUTEMODE_EXCLUSIVE_PROCESS,
+    }
+}
+
+nvml_enum! {
+    /// ECC counter lifetime (`nvmlEccCounterType_t`).
+    pub enum EccCounterType: sys::nvmlEccCounterType_t {
+        /// Since the last driver load.
+        Volatile = sys::NVML_VOLATILE_ECC,
+        /// For the device's lifetime.
+        Aggregate = sys::NVML_AGGREGATE_ECC,
+    }
+}
+
+nvml_enum! {
+    /// Kind of memory error (`nvmlMemoryErrorType_t`).
+    pub enum MemoryErrorType: sys::nvmlMemoryErrorType_t {
+        /// Single-bit errors, corrected by ECC.
+        Corrected = sys::NVML_MEMORY_ERROR_TYPE_CORRECTED,
+        /// Double-bit errors, not correctable.
+        Uncorrected = sys::NVML_MEMORY_ERROR_TYPE_UNCORRECTED,
+    }
+}
+
+nvml_enum! {
+    /// Where a memory error happened (`nvmlMemoryLocation_t`).
+    pub enum MemoryLocation: sys::nvmlMemoryLocation_t {
+        /// L1 cache.
+        L1Cache = sys::NVML_MEMORY_LOCATION_L1_CACHE,
+        /// L2 cache.
+        L2Cache = sys::NVML_MEMORY_LOCATION_L2_CACHE,
+        /// Device memory (DRAM).
+        Dram = sys::NVML_MEMORY_LOCATION_DRAM,
+        /// Register file.
+        RegisterFile = sys::NVML_MEMORY_LOCATION_REGISTER_FILE,
+        /// Texture memory.
+        TextureMemory = sys::NVML_MEMORY_LOCATION_TEXTURE_MEMORY,
+        /// Shared memory.
+        TextureShm = sys::NVML_MEMORY_LOCATION_TEXTURE_SHM,
+        /// CBU.
+        Cbu = sys::NVML_MEMORY_LOCATION_CBU,
+        /// On-chip SRAM.
+        Sram = sys::NVML_MEMORY_LOCATION_SRAM,
+    }
+}
+
+nvml_enum! {
+    /// PCIe throughput direction (`nvmlPcieUtilCounter_t`).
+    pub enum PcieUtilCounter: sys::nvmlPcieUtilCounter_t {
+        /// Transmitted.
+        Tx = sys::NVML_PCIE_UTIL_TX_BYTES,
+        /// Received.
+        Rx = sys::NVML_PCIE_UTIL_RX_BYTES,
+    }
+}
+
+nvml_enum! {
+    /// How closely two GPUs are connected (`nvmlGpuTopologyLevel_t`).
+    pub enum TopologyLevel: sys::nvmlGpuTopologyLevel_t {
+        /// The same board.
+        Internal = sys::NVML_TOPOLOGY_INTERNAL,
+        /// One PCIe switch.
+        Single = sys::NVML_TOPOLOGY_SINGLE,
+        /// Several PCIe switches, no host bridge.
+        Multiple = sys::NVML_TOPOLOGY_MULTIPLE,
+        /// The same host bridge.
+        HostBridge = sys::NVML_TOPOLOGY_HOSTBRIDGE,
+        /// The same NUMA node.
+        Node = sys::NVML_TOPOLOGY_NODE,
+        /// Across the system interconnect (e.g. QPI/UPI).
+        System = sys::NVML_TOPOLOGY_SYSTEM,
+    }
+}
+
+nvml_enum! {
+    /// InfoROM object (`nvmlInforomObject_t`).
+    pub enum InforomObject: sys::nvmlInforomObject_t {
+        /// The OEM object.
+        Oem = sys::NVML_INFOROM_OEM,
+        /// The ECC object.
+        Ecc = sys::NVML_INFOROM_ECC,
+        /// The power management object.
+        Power = sys::NVML_INFOROM_POWER,
+        /// The DRAM encryption object.
+        Den = sys::NVML_INFOROM_DEN,
+    }
+}
+
+nvml_enum! {
+    /// Why a memory page was retired (`nvmlPageRetirementCause_t`).
+    pub enum RetirementCause: sys::nvmlPageRetirementCause_t {
+        /// Several single-bit ECC errors.
+        MultipleSingleBitEccErrors = sys::NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS,
+        /// A double-bit ECC error.
+        DoubleBitEccError = sys::NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR,
+    }
+}
+
+nvml_enum! {
+    /// Which samples to read with `Device::samples` (`nvmlSamplingType_t`).
+    pub enum SamplingType: sys::nvmlSamplingType_t {
+        /// Total power drawn, in milliwatts.
+        TotalPower = sys::NVML_TOTAL_POWER_SAMPLES,
+        /// GPU utilisation, percent.
+        GpuUtilization = sys::NVML_GPU_UTILIZATION_SAMPLES,
+        /// Memory utilisation, percent.
+        MemoryUtilization = sys::NVML_MEMORY_UTILIZATION_SAMPLES,
+        /// Encoder utilisation, percent.
+        EncoderUtilization = sys::NVML_ENC_UTILIZATION_SAMPLES,
+        /// Decoder utilisation, percent.
+        DecoderUtilization = sys::NVML_DEC_UTILIZATION_SAMPLES,
+        /// Processor clock, MHz.
+        ProcessorClock = sys::NVML_PROCESSOR_CLK_SAMPLES,
+    }
+}
+
+nvml_enum! {
+    /// Codec for encoder capacity queries (`nvmlEncoderType_t`).
+    pub enum EncoderType: sys::nvmlEncoderType_t {
+        /// H.264.
+        H264 = sys::NVML_ENCODER_QUERY_H264,
+        /// HEVC (H.265).
+        Hevc = sys::NVML_ENCODER_QUERY_HEVC,
+        /// AV1.
+        Av1 = sys::NVML_ENCODER_QUERY_AV1,
+    }
+}
+
+/// `nvmlEnableState_t` as a `bool`; any value other than 0 or 1 is unexpected.
+#[allow(dead_code)] // TEMPORARY: used by the device groups being written; remove then.
+pub(crate) fn enabled(raw: sys::nvmlEnableState_t, what: &'static str) -> Result<bool> {
+    match raw {
+        sys::NVML_FEATURE_DISABLED => Ok(false),
+        sys::NVML_FEATURE_ENABLED => Ok(true),
+        other => Err(NvmlError::UnexpectedValue {
+            what,
+            value: i64::from(other),
+        }),
+    }
+}
+
+/// A `bool` as `nvmlEnableState_t`.
+#[allow(dead_code)] // TEMPORARY: used by the device groups being written; remove then.
+pub(crate) fn enable_state(on: bool) -> sys::nvmlEnableState_t {
+    if on {
+        sys::NVML_FEATURE_ENABLED
+    } else {
+        sys::NVML_FEATURE_DISABLED
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_round_trip_and_reject_values_newer_than_the_header() {
+        for brand in Brand::ALL {
+            assert_eq!(Brand::try_from(brand.as_raw()).unwrap(), *brand);
+        }
+        assert_eq!(Architecture::try_from(9).unwrap(), Architecture::Hopper);
+        assert_eq!(
+            PerformanceState::try_from(32).unwrap(),
+            PerformanceState::Unknown
+        );
+        let err = ComputeMode::try_from(77).unwrap_err();
+        assert!(matches!(
+            err,
+            NvmlError::UnexpectedValue {
+                what: "ComputeMode",
+                value: 77
+            }
+        ));
+        assert!(enabled(2, "x").is_err());
+        assert!(enabled(1, "x").unwrap());
+    }
+}

@@ -1,0 +1,382 @@
+//! Loading and initialising NVML: [`Nvml`] and its [`NvmlBuilder`].
+
+use std::ffi::{CString, c_uint};
+use std::path::PathBuf;
+
+use nvml_sys as sys;
+use nvml_sys::NvmlLib;
+
+use crate::device::Device;
+use crate::error::{NvmlError, Result};
+use crate::ffi::{HasLib as _, nvml_call};
+use crate::versions::{ChosenVersions, VersionChoice};
+
+bitflags::bitflags! {
+    /// Flags for [`Nvml::init_with_flags`] (`NVML_INIT_FLAG_*`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct InitFlags: c_uint {
+        /// Initialise even when no GPU is found (`NVML_INIT_FLAG_NO_GPUS`).
+        const NO_GPUS = sys::NVML_INIT_FLAG_NO_GPUS;
+        /// Initialise without attaching the GPUs found (`NVML_INIT_FLAG_NO_ATTACH`).
+        const NO_ATTACH = sys::NVML_INIT_FLAG_NO_ATTACH;
+        /// Force device initialisation even after an init with `NO_GPUS` and `NO_ATTACH`
+        /// (`NVML_INIT_FLAG_FORCE_INIT`).
+        const FORCE_INIT = sys::NVML_INIT_FLAG_FORCE_INIT;
+    }
+}
+
+/// The library names [`Nvml::init`] tries, in order.
+#[cfg(not(windows))]
+pub const DEFAULT_LIBRARY_NAMES: &[&str] = &["libnvidia-ml.so.1", "libnvidia-ml.so"];
+/// The library names [`Nvml::init`] tries, in order.
+#[cfg(windows)]
+pub const DEFAULT_LIBRARY_NAMES: &[&str] = &["nvml.dll"];
+
+/// A loaded and initialised NVML library.
+///
+/// Create one with [`Nvml::init`] (or [`Nvml::builder`] to choose the library file or init
+/// flags). Dropping it calls `nvmlShutdown`. Devices and other handles borrow it, so none can
+/// outlive it. NVML is thread-safe: `Nvml` is `Send + Sync` and can be shared across threads
+/// (e.g. in an `Arc`).
+///
+/// ```no_run
+/// use nvml_wrapper::Nvml;
+///
+/// let nvml = Nvml::init()?;
+/// for index in 0..nvml.device_count()? {
+///     let gpu = nvml.device_by_index(index)?;
+///     println!("GPU {index}: {}", gpu.uuid()?);
+/// }
+/// # Ok::<(), nvml_wrapper::NvmlError>(())
+/// ```
+pub struct Nvml {
+    library: NvmlLibrary,
+}
+
+impl std::fmt::Debug for Nvml {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Nvml")
+            .field("library", &self.library.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An NVML library that is loaded but not initialised.
+///
+/// It answers what the library offers (which version of each function family it has,
+/// which functions it lacks) even where initialisation would fail, e.g. on a machine without
+/// the NVIDIA kernel driver. [`NvmlLibrary::init`] turns it into an [`Nvml`].
+///
+/// ```no_run
+/// let lib = nvml_wrapper::Nvml::builder().load()?;
+/// println!("{:?}", lib.chosen_symbol("nvmlDeviceGetComputeRunningProcesses"));
+/// let nvml = lib.init()?;
+/// # Ok::<(), nvml_wrapper::NvmlError>(())
+/// ```
+pub struct NvmlLibrary {
+    lib: NvmlLib,
+    versions: ChosenVersions,
+    name: String,
+}
+
+impl std::fmt::Debug for NvmlLibrary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NvmlLibrary")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NvmlLibrary {
+    /// The library file or name that was loaded.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The raw loader. Everything on it is `unsafe`.
+    pub fn lib(&self) -> &NvmlLib {
+        &self.lib
+    }
+
+    /// The whole versioned-symbol table: for each function family with several versions in
+    /// `nvml.h`, which one this library uses.
+    pub fn version_choices(&self) -> Vec<VersionChoice> {
+        self.versions.table()
+    }
+
+    /// The symbol chosen for a versioned family, e.g.
+    /// `chosen_symbol("nvmlDeviceGetComputeRunningProcesses")` is
+    /// `Some("nvmlDeviceGetComputeRunningProcesses_v3")` on a current driver. `None` if the
+    /// family is unknown or the library exports no version of it.
+    pub fn chosen_symbol(&self, family: &str) -> Option<&'static str> {
+        self.versions
+            .table()
+            .into_iter()
+            .find(|row| row.family == family)?
+            .symbol
+    }
+
+    /// Whether the library exports the function `name` (any name of `nvml.h`).
+    pub fn has_function(&self, name: &str) -> bool {
+        self.lib
+            .function_availability()
+            .iter()
+            .any(|(n, ok)| *n == name && *ok)
+    }
+
+    /// The functions of `nvml.h` the library does not export.
+    pub fn missing_functions(&self) -> Vec<&'static str> {
+        self.lib
+            .function_availability()
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(name, _)| *name)
+            .collect()
+    }
+
+    /// Initialises NVML (`nvmlInit_v2`, or `nvmlInit` on a driver without it).
+    ///
+    /// # Errors
+    /// [`NvmlError::FunctionNotFound`] if the library has no init function, and NVML's own
+    /// errors, e.g. [`NvmlError::DriverNotLoaded`] without the NVIDIA kernel driver.
+    pub fn init(self) -> Result<Nvml> {
+        self.init_with_flags(InitFlags::empty())
+    }
+
+    /// Initialises NVML with `nvmlInitWithFlags(flags)` (plain `init` when `flags` is empty).
+    pub fn init_with_flags(self, flags: InitFlags) -> Result<Nvml> {
+        // Initialise before building `Nvml`, whose `Drop` calls nvmlShutdown: on failure the
+        // library is simply unloaded.
+        if flags.is_empty() {
+            match self.versions.init {
+                2 => nvml_call!(self.lib, nvmlInit_v2())?,
+                1 => nvml_call!(self.lib, nvmlInit())?,
+                _ => return Err(NvmlError::FunctionNotFound("nvmlInit_v2")),
+            }
+        } else {
+            nvml_call!(self.lib, nvmlInitWithFlags(flags.bits()))?;
+        }
+        Ok(Nvml { library: self })
+    }
+}
+
+/// Chooses the library file and init flags before initialising NVML.
+#[derive(Debug, Clone, Default)]
+pub struct NvmlBuilder {
+    library_path: Option<PathBuf>,
+    flags: InitFlags,
+}
+
+impl NvmlBuilder {
+    /// Load this file (or name, searched by the dynamic loader) instead of
+    /// [`DEFAULT_LIBRARY_NAMES`].
+    pub fn library_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.library_path = Some(path.into());
+        self
+    }
+
+    /// Initialise with `nvmlInitWithFlags(flags)`.
+    pub fn flags(mut self, flags: InitFlags) -> Self {
+        self.flags = flags;
+        self
+    }
+
+    /// Loads the library without initialising NVML, to inspect what it offers.
+    ///
+    /// # Errors
+    /// [`NvmlError::LibraryLoad`] if no library could be loaded.
+    pub fn load(&self) -> Result<NvmlLibrary> {
+        let (lib, name) = match &self.library_path {
+            Some(path) => (load(path.as_os_str())?, path.display().to_string()),
+            None => load_default()?,
+        };
+        let versions = ChosenVersions::choose(&lib);
+        Ok(NvmlLibrary {
+            lib,
+            versions,
+            name,
+        })
+    }
+
+    /// Loads the library and initialises NVML (`nvmlInit_v2`, or `nvmlInitWithFlags` when
+    /// flags are set).
+    ///
+    /// # Errors
+    /// [`NvmlError::LibraryLoad`] if no library could be loaded, [`NvmlError::FunctionNotFound`]
+    /// if it has no init function, and NVML's own errors (e.g.
+    /// [`NvmlError::DriverNotLoaded`] on a machine without the NVIDIA kernel driver).
+    pub fn init(self) -> Result<Nvml> {
+        self.load()?.init_with_flags(self.flags)
+    }
+}
+
+fn load(path: &std::ffi::OsStr) -> Result<NvmlLib> {
+    // SAFETY: loading NVML runs its library initialisers, which have no preconditions; every
+    // function is then only reached through checked fields.
+    unsafe { NvmlLib::new(path) }.map_err(|source| NvmlError::LibraryLoad {
+        path: path.to_string_lossy().into_owned(),
+        source,
+    })
+}
+
+fn load_default() -> Result<(NvmlLib, String)> {
+    let mut first_error = None;
+    for name in DEFAULT_LIBRARY_NAMES {
+        match load(std::ffi::OsStr::new(name)) {
+            Ok(lib) => return Ok((lib, (*name).to_owned())),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(match first_error {
+        Some(NvmlError::LibraryLoad { source, .. }) => NvmlError::LibraryLoad {
+            path: DEFAULT_LIBRARY_NAMES.join(" or "),
+            source,
+        },
+        Some(other) => other,
+        None => NvmlError::InvalidInput("no library names to try"),
+    })
+}
+
+impl Nvml {
+    /// Loads `libnvidia-ml.so.1` (then `libnvidia-ml.so`) and initialises NVML.
+    ///
+    /// Calls `nvmlInit_v2` (or `nvmlInit` on a driver without it).
+    pub fn init() -> Result<Self> {
+        NvmlBuilder::default().init()
+    }
+
+    /// Like [`Nvml::init`], with `nvmlInitWithFlags`.
+    pub fn init_with_flags(flags: InitFlags) -> Result<Self> {
+        NvmlBuilder::default().flags(flags).init()
+    }
+
+    /// A builder to choose the library path and init flags.
+    pub fn builder() -> NvmlBuilder {
+        NvmlBuilder::default()
+    }
+
+    /// The raw loader, for calling functions these bindings do not wrap. Everything on it is
+    /// `unsafe`; the handles of this crate's types convert with their `handle()` methods.
+    pub fn lib(&self) -> &NvmlLib {
+        &self.library.lib
+    }
+
+    pub(crate) fn versions(&self) -> &ChosenVersions {
+        &self.library.versions
+    }
+
+    /// The loaded library: its name, versioned-symbol table and exported functions.
+    pub fn library(&self) -> &NvmlLibrary {
+        &self.library
+    }
+
+    /// Shorthand for `self.library().version_choices()`.
+    pub fn version_choices(&self) -> Vec<VersionChoice> {
+        self.library.version_choices()
+    }
+
+    /// Shorthand for `self.library().chosen_symbol(family)`.
+    pub fn chosen_symbol(&self, family: &str) -> Option<&'static str> {
+        self.library.chosen_symbol(family)
+    }
+
+    /// Shorthand for `self.library().has_function(name)`.
+    pub fn has_function(&self, name: &str) -> bool {
+        self.library.has_function(name)
+    }
+
+    /// Number of GPUs NVML can see (`nvmlDeviceGetCount_v2`).
+    pub fn device_count(&self) -> Result<u32> {
+        let mut count: c_uint = 0;
+        match self.versions().device_count {
+            2 => nvml_call!(self, nvmlDeviceGetCount_v2(&mut count))?,
+            _ => nvml_call!(self, nvmlDeviceGetCount(&mut count))?,
+        }
+        Ok(count)
+    }
+
+    /// The GPU at `index` (`nvmlDeviceGetHandleByIndex_v2`). Indices follow NVML's order (PCI
+    /// bus order), which may differ from CUDA's.
+    pub fn device_by_index(&self, index: u32) -> Result<Device<'_>> {
+        let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
+        match self.versions().handle_by_index {
+            2 => nvml_call!(self, nvmlDeviceGetHandleByIndex_v2(index, &mut handle))?,
+            _ => nvml_call!(self, nvmlDeviceGetHandleByIndex(index, &mut handle))?,
+        }
+        Device::from_handle(self, handle)
+    }
+
+    /// All GPUs, in index order.
+    pub fn devices(&self) -> Result<Vec<Device<'_>>> {
+        (0..self.device_count()?)
+            .map(|i| self.device_by_index(i))
+            .collect()
+    }
+
+    /// The GPU with this UUID, e.g. `"GPU-4a3c..."` (`nvmlDeviceGetHandleByUUID`).
+    pub fn device_by_uuid(&self, uuid: &str) -> Result<Device<'_>> {
+        let uuid = c_string(uuid)?;
+        let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
+        nvml_call!(self, nvmlDeviceGetHandleByUUID(uuid.as_ptr(), &mut handle))?;
+        Device::from_handle(self, handle)
+    }
+
+    /// The GPU with this board serial number (`nvmlDeviceGetHandleBySerial`).
+    pub fn device_by_serial(&self, serial: &str) -> Result<Device<'_>> {
+        let serial = c_string(serial)?;
+        let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
+        nvml_call!(
+            self,
+            nvmlDeviceGetHandleBySerial(serial.as_ptr(), &mut handle)
+        )?;
+        Device::from_handle(self, handle)
+    }
+
+    /// The GPU at this PCI bus id, e.g. `"00000000:18:00.0"`
+    /// (`nvmlDeviceGetHandleByPciBusId_v2`).
+    pub fn device_by_pci_bus_id(&self, bus_id: &str) -> Result<Device<'_>> {
+        let bus_id = c_string(bus_id)?;
+        let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
+        match self.versions().handle_by_pci_bus_id {
+            2 => nvml_call!(
+                self,
+                nvmlDeviceGetHandleByPciBusId_v2(bus_id.as_ptr(), &mut handle)
+            )?,
+            _ => nvml_call!(
+                self,
+                nvmlDeviceGetHandleByPciBusId(bus_id.as_ptr(), &mut handle)
+            )?,
+        }
+        Device::from_handle(self, handle)
+    }
+
+    /// `nvmlErrorString` for a raw return code: NVML's own description.
+    pub fn error_string(&self, code: sys::nvmlReturn_t) -> Option<String> {
+        let f = crate::ffi::symbol(self.lib().nvmlErrorString.as_ref(), "nvmlErrorString").ok()?;
+        // SAFETY: nvmlErrorString takes any code and returns a static string or NULL.
+        let ptr = unsafe { f(code) };
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: a non-null result is a NUL-terminated string with static lifetime.
+        let text = unsafe { std::ffi::CStr::from_ptr(ptr) };
+        Some(text.to_string_lossy().into_owned())
+    }
+}
+
+impl Drop for Nvml {
+    fn drop(&mut self) {
+        if let Ok(shutdown) = self.lib().nvmlShutdown.as_ref() {
+            // SAFETY: `self` exists only after a successful init, so this balances it.
+            let _ = unsafe { shutdown() };
+        }
+    }
+}
+
+/// A `CString` from caller input; an interior NUL is an error, not a panic.
+pub(crate) fn c_string(s: &str) -> Result<CString> {
+    CString::new(s).map_err(|_| NvmlError::InvalidInput("string contains a NUL byte"))
+}
