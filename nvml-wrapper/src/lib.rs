@@ -28,6 +28,7 @@ mod ffi;
 pub mod device;
 pub mod enums;
 pub mod error;
+pub mod event;
 pub mod nvml;
 pub mod system;
 pub mod versions;

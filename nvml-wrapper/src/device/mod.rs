@@ -12,9 +12,37 @@ use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_string};
 use crate::nvml::Nvml;
 
+mod clocks;
+mod ecc;
+mod field_values;
 mod memory;
+mod mig;
+mod modes;
+mod nvlink;
+mod pci;
+mod performance;
+mod power;
+mod processes;
+mod samples;
+mod thermal;
+mod topology;
+mod utilization;
 
-pub use memory::{Bar1Memory, MemoryInfo};
+pub use clocks::*;
+pub use ecc::*;
+pub use field_values::*;
+pub use memory::*;
+pub use mig::*;
+pub use modes::*;
+pub use nvlink::*;
+pub use pci::*;
+pub use performance::*;
+pub use power::*;
+pub use processes::*;
+pub use samples::*;
+pub use thermal::*;
+pub use topology::*;
+pub use utilization::*;
 
 /// One GPU, borrowed from the [`Nvml`] that found it.
 ///

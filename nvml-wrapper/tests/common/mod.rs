@@ -1,0 +1,28 @@
+//! Shared by the wrapper's tests: an `Nvml` on a private copy of the mock library.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use nvml_wrapper::Nvml;
+
+/// An initialised `Nvml` on its own staged copy of `nvml-mock` (so tests running in parallel
+/// do not share state). Field order matters: `nvml` shuts down before the copy goes.
+pub struct Mock {
+    /// The wrapper under test.
+    pub nvml: Nvml,
+    /// The staged mock library (kept alive for the test's duration).
+    pub staged: nvml_mock::Staged,
+}
+
+/// The default profile: a DGX H100.
+pub fn mock() -> Mock {
+    let staged = nvml_mock::Staged::new().expect("stage the mock library");
+    let nvml = Nvml::builder().library_path(staged.path()).init().expect("init on the mock");
+    Mock { nvml, staged }
+}
+
+/// A named built-in profile or a profile file.
+pub fn mock_with_profile(profile: &str) -> Mock {
+    let staged = nvml_mock::Staged::with_profile(profile).expect("stage the mock library");
+    let nvml = Nvml::builder().library_path(staged.path()).init().expect("init on the mock");
+    Mock { nvml, staged }
+}
