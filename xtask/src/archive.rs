@@ -103,7 +103,8 @@ fn is_nvml_h(path: &Path) -> bool {
 }
 
 fn extract_from_tar<R: Read>(reader: R, what: &str) -> Result<Extracted> {
-    let corrupt = || format!("corrupt or truncated archive: cannot read the {what}'s tar stream");
+    let corrupt =
+        || format!("corrupt or truncated archive: cannot read the tar stream of the {what}");
     let mut archive = tar::Archive::new(reader);
     let mut found: Option<Extracted> = None;
     for entry in archive.entries().with_context(corrupt)? {

@@ -118,8 +118,8 @@ pub fn choose<'a>(
         Choice::Version(v) => anaconda::find_version(rows, v),
         Choice::Latest => rows.first().context("the listing is empty"),
         Choice::None => bail!(
-            "no version chosen and stdin is not a terminal: pass --version V or --latest \
-             (--list shows the versions)"
+            "no version chosen (and no prompt: stdin is not a terminal, or --yes): pass \
+             --version V or --latest (--list shows the versions)"
         ),
         Choice::Prompt => {
             let newest = rows.first().context("the listing is empty")?;

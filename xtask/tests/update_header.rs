@@ -1,0 +1,887 @@
+//! `cargo xtask update-header` end to end: the real binary against a local fixture server
+//! (127.0.0.1) serving package listings and packages that these tests build, on a temporary
+//! copy of the repository's `headers/` (the real one is never touched).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use md5::Md5;
+use sha2::{Digest, Sha256};
+
+const REAL_HEADER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../headers/nvml.h");
+const REAL_README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../headers/README.md");
+const API_PATH: &str = "/package/nvidia/cuda-nvml-dev/files";
+
+/// A small header that passes the NVML check (used where the content does not matter).
+const MINI_HEADER: &str = "#define NVML_API_VERSION 13\n\
+    nvmlReturn_t DECLDIR nvmlInit_v2(void);\n\
+    nvmlReturn_t DECLDIR nvmlShutdown(void);\n";
+
+// ------------------------------------------------------------------------------------------
+// fixture HTTP server
+
+/// What the server answers for a path.
+#[derive(Clone)]
+enum Reply {
+    /// 200 with this body.
+    Body(Vec<u8>),
+    /// This status, empty body.
+    Status(u16),
+    /// Accept, then say nothing for a few seconds.
+    Stall,
+    /// 200 claiming `claimed` bytes but sending only the body, then closing.
+    Short { body: Vec<u8>, claimed: usize },
+}
+
+struct Server {
+    port: u16,
+    routes: Arc<Mutex<HashMap<String, Reply>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+fn respond(mut stream: TcpStream, routes: &Mutex<HashMap<String, Reply>>) {
+    stream.set_nonblocking(false).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut req = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => req.extend_from_slice(&buf[..n]),
+        }
+    }
+    let line = String::from_utf8_lossy(&req)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let reply = routes
+        .lock()
+        .unwrap()
+        .get(&path)
+        .cloned()
+        .unwrap_or(Reply::Status(404));
+    let head = |status: &str, len: usize| {
+        format!("HTTP/1.1 {status}\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n")
+    };
+    let _ = match reply {
+        Reply::Body(body) => stream
+            .write_all(head("200 OK", body.len()).as_bytes())
+            .and_then(|()| stream.write_all(&body)),
+        Reply::Status(code) => stream.write_all(head(&format!("{code} Fixture"), 0).as_bytes()),
+        Reply::Stall => {
+            std::thread::sleep(Duration::from_secs(4));
+            Ok(())
+        }
+        Reply::Short { body, claimed } => stream
+            .write_all(head("200 OK", claimed).as_bytes())
+            .and_then(|()| stream.write_all(&body)),
+    };
+    let _ = stream.flush();
+}
+
+impl Server {
+    /// Serves until dropped (and at most two minutes), on 127.0.0.1 only.
+    fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (r, s) = (routes.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while !s.load(Ordering::SeqCst) && Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        let r = r.clone();
+                        std::thread::spawn(move || respond(stream, &r));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Server {
+            port,
+            routes,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn api_url(&self) -> String {
+        self.url(API_PATH)
+    }
+
+    fn route(&self, path: &str, reply: Reply) {
+        self.routes.lock().unwrap().insert(path.to_string(), reply);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// fixture packages
+
+/// A tar archive of (path, contents); paths are written raw, so `../x` and `/x` are possible.
+fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (path, data) in entries {
+        let mut h = tar::Header::new_gnu();
+        let name = path.as_bytes();
+        h.as_old_mut().name[..name.len()].copy_from_slice(name);
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_cksum();
+        b.append(&h, *data).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+fn tar_bz2(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut enc = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    enc.write_all(&tar_of(entries)).unwrap();
+    enc.finish().unwrap()
+}
+
+/// A `.conda`: a stored zip of `metadata.json`, `info-*.tar.zst` and `pkg-*.tar.zst`.
+fn conda_with(zip_entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, data) in zip_entries {
+        z.start_file(*name, opts).unwrap();
+        z.write_all(data).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+fn conda(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let pkg = zstd::encode_all(&tar_of(entries)[..], 3).unwrap();
+    let info = zstd::encode_all(&tar_of(&[("info/index.json", b"{}")])[..], 3).unwrap();
+    conda_with(&[
+        (
+            "metadata.json",
+            br#"{"conda_pkg_format_version": 2}"#.to_vec(),
+        ),
+        ("info-cuda-nvml-dev-1-0.tar.zst", info),
+        ("pkg-cuda-nvml-dev-1-0.tar.zst", pkg),
+    ])
+}
+
+fn sha256(data: &[u8]) -> String {
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn md5(data: &[u8]) -> String {
+    Md5::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// One listing entry for a package served at its Anaconda-like path.
+struct Entry {
+    version: &'static str,
+    file: String,
+    subdir: &'static str,
+    url: String,
+    data: Vec<u8>,
+    sha256: Option<String>,
+    md5: String,
+    upload: &'static str,
+}
+
+impl Entry {
+    fn new(server: &Server, version: &'static str, ext: &str, data: Vec<u8>) -> Entry {
+        let file = format!("cuda-nvml-dev-{version}-0.{ext}");
+        let path = format!("/download/nvidia/cuda-nvml-dev/{version}/linux-64/{file}");
+        server.route(&path, Reply::Body(data.clone()));
+        Entry {
+            version,
+            subdir: "linux-64",
+            url: server.url(&path),
+            sha256: Some(sha256(&data)),
+            md5: md5(&data),
+            file,
+            data,
+            upload: "2025-01-01 00:00:00.000000+00:00",
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "version": self.version,
+            "basename": format!("{}/{}", self.subdir, self.file),
+            "upload_time": self.upload,
+            "attrs": {"subdir": self.subdir, "arch": "x86_64"},
+            "download_url": self.url,
+            "size": self.data.len(),
+            "md5": self.md5,
+            "type": "conda",
+        });
+        if let Some(s) = &self.sha256 {
+            v["sha256"] = serde_json::Value::String(s.clone());
+        }
+        v
+    }
+}
+
+fn publish(server: &Server, entries: &[Entry]) {
+    let list: Vec<serde_json::Value> = entries.iter().map(Entry::json).collect();
+    server.route(
+        API_PATH,
+        Reply::Body(serde_json::to_vec_pretty(&list).unwrap()),
+    );
+}
+
+// ------------------------------------------------------------------------------------------
+// the repository copy and the binary
+
+/// A temporary repository root: the real header and README, and a wrapper source that
+/// wraps one of the functions the new fixture header adds.
+struct Repo {
+    dir: tempfile::TempDir,
+    header: Vec<u8>,
+    readme: Vec<u8>,
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        let header = std::fs::read(REAL_HEADER).unwrap();
+        let readme = std::fs::read(REAL_README).unwrap();
+        std::fs::create_dir_all(dir.path().join("headers")).unwrap();
+        std::fs::write(dir.path().join("headers/nvml.h"), &header).unwrap();
+        std::fs::write(dir.path().join("headers/README.md"), &readme).unwrap();
+        let src = dir.path().join("nvml-wrapper/src/device");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(
+            src.join("gadget.rs"),
+            "/// Calls nvmlDeviceGetFixtureWidget (a comment: does not count).\n\
+             pub fn gadget(lib: &Lib) { let _ = lib.nvmlDeviceGetFixtureGadget.as_ref(); }\n",
+        )
+        .unwrap();
+        Repo {
+            dir,
+            header,
+            readme,
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn header_now(&self) -> Vec<u8> {
+        std::fs::read(self.path().join("headers/nvml.h")).unwrap()
+    }
+
+    fn readme_now(&self) -> String {
+        std::fs::read_to_string(self.path().join("headers/README.md")).unwrap()
+    }
+
+    /// headers/ holds exactly the two original files, byte for byte (no temporaries left).
+    fn assert_untouched(&self) {
+        assert!(
+            self.header_now() == self.header,
+            "headers/nvml.h was changed"
+        );
+        assert_eq!(self.readme_now().as_bytes(), &self.readme[..]);
+        let mut names: Vec<String> = std::fs::read_dir(self.path().join("headers"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["README.md", "nvml.h"]);
+    }
+}
+
+/// The real header as NVIDIA might ship its next release: `nvmlDeviceGetPciInfo` gains a
+/// `_v4` that the `#define` block now points at, two functions and a struct version appear.
+fn next_header() -> Vec<u8> {
+    let old = std::fs::read_to_string(REAL_HEADER).unwrap();
+    let def = old
+        .find("#define nvmlDeviceGetPciInfo ")
+        .expect("the #define block maps nvmlDeviceGetPciInfo");
+    let eol = def + old[def..].find('\n').unwrap();
+    let line = old[def..eol].replace("nvmlDeviceGetPciInfo_v3", "nvmlDeviceGetPciInfo_v4");
+    assert!(line.ends_with("_v4"), "{line}");
+    let at = old.rfind("#ifdef __cplusplus").unwrap();
+    let added = "\
+typedef struct { unsigned int version; unsigned int widgets; } nvmlFixtureWidget_v1_t;
+#define nvmlFixtureWidget_v1 NVML_STRUCT_VERSION(FixtureWidget, 1) //!< Version macro
+nvmlReturn_t DECLDIR nvmlDeviceGetPciInfo_v4(nvmlDevice_t device, nvmlPciInfo_t *pci);
+nvmlReturn_t DECLDIR nvmlDeviceGetFixtureWidget(nvmlDevice_t device, nvmlFixtureWidget_v1_t *w);
+nvmlReturn_t DECLDIR nvmlDeviceGetFixtureGadget(nvmlDevice_t device, unsigned int *gadget);
+
+";
+    format!(
+        "{}{line}{}{added}{}",
+        &old[..def],
+        &old[eol..at],
+        &old[at..]
+    )
+    .into_bytes()
+}
+
+fn xtask(root: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.arg("update-header")
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .stdin(Stdio::null());
+    for var in [
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The run failed with one `error: ...` line on stderr containing `expect`, and headers/ is
+/// exactly as before.
+fn assert_fails(repo: &Repo, out: &Output, expect: &str) {
+    let err = text(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "succeeded; stdout: {}",
+        text(&out.stdout)
+    );
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "not one line: {err:?}");
+    assert!(lines[0].starts_with("error: "), "{err}");
+    assert!(
+        lines[0].to_lowercase().contains(&expect.to_lowercase()),
+        "expected {expect:?} in {err:?}"
+    );
+    repo.assert_untouched();
+}
+
+// ------------------------------------------------------------------------------------------
+// success
+
+#[test]
+fn tar_bz2_update_replaces_the_header_and_reports_the_change() {
+    let server = Server::start();
+    let repo = Repo::new();
+    let new = next_header();
+    let pkg = tar_bz2(&[
+        ("info/index.json", b"{}"),
+        ("include/nvml.h", &new),
+        ("lib/stubs/libnvidia-ml.so", b"\x7fELF"),
+    ]);
+    let old = Entry::new(
+        &server,
+        "12.9.79",
+        "tar.bz2",
+        tar_bz2(&[("include/nvml.h", MINI_HEADER.as_bytes())]),
+    );
+    let target = Entry::new(&server, "12.10.1", "tar.bz2", pkg);
+    let sha = target.sha256.clone().unwrap();
+    publish(&server, &[old, target]);
+
+    let out = xtask(
+        repo.path(),
+        &[
+            "--api-url",
+            &server.api_url(),
+            "--version",
+            "12.10.1",
+            "--yes",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stderr: {}\nstdout: {stdout}",
+        text(&out.stderr)
+    );
+
+    assert!(
+        repo.header_now() == new,
+        "header not replaced by the package's nvml.h"
+    );
+    let readme = repo.readme_now();
+    assert!(readme.contains("| version | 12.10.1 |"), "{readme}");
+    assert!(
+        readme.contains("`linux-64/cuda-nvml-dev-12.10.1-0.tar.bz2` (subdir `linux-64`)"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(&format!("| package sha256 | `{sha}` |")),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(&format!("| sha256 | `{}` |", sha256(&new))),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("| file in the package | `include/nvml.h` |"),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("## License"),
+        "other sections kept: {readme}"
+    );
+
+    assert!(stdout.contains("Functions added (3):"), "{stdout}");
+    assert!(stdout.contains("+ nvmlDeviceGetFixtureWidget"), "{stdout}");
+    assert!(stdout.contains("Functions removed (0):"), "{stdout}");
+    assert!(
+        stdout.contains("nvmlDeviceGetPciInfo: nvmlDeviceGetPciInfo_v3 -> nvmlDeviceGetPciInfo_v4"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+ nvmlFixtureWidget_v1"), "{stdout}");
+    let unwrapped = &stdout[stdout.find("does not wrap yet").unwrap()..];
+    assert!(unwrapped.contains("nvmlDeviceGetFixtureWidget"), "{stdout}");
+    assert!(unwrapped.contains("nvmlDeviceGetPciInfo_v4"), "{stdout}");
+    assert!(
+        !unwrapped.contains("nvmlDeviceGetFixtureGadget"),
+        "wrapped one listed: {stdout}"
+    );
+    assert!(
+        stdout.contains("NVML_SYS_BLESS=1 cargo test -p nvml-sys --test pregenerated"),
+        "{stdout}"
+    );
+    let leftovers = std::fs::read_dir(repo.path().join("headers"))
+        .unwrap()
+        .count();
+    assert_eq!(leftovers, 2, "temporary files left in headers/");
+}
+
+#[test]
+fn conda_update_with_latest_finds_the_header_under_targets_and_checks_md5() {
+    let server = Server::start();
+    let repo = Repo::new();
+    let new = next_header();
+    let pkg = conda(&[
+        ("targets/x86_64-linux/include/nvml.h", &new),
+        ("targets/x86_64-linux/include/nvml.hpp", b"not this one"),
+    ]);
+    let mut latest = Entry::new(&server, "13.0.48", "conda", pkg);
+    latest.sha256 = None; // old uploads list only md5
+    // a scheme-less URL, as Anaconda writes them, resolves against the http API URL
+    latest.url = latest.url.replace("http:", "");
+    let older = Entry::new(
+        &server,
+        "12.10.1",
+        "conda",
+        conda(&[("include/nvml.h", MINI_HEADER.as_bytes())]),
+    );
+    let md5 = latest.md5.clone();
+    publish(&server, &[older, latest]);
+
+    let out = xtask(repo.path(), &["--api-url", &server.api_url(), "--latest"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert!(repo.header_now() == new);
+    let readme = repo.readme_now();
+    assert!(readme.contains("| version | 13.0.48 |"), "{readme}");
+    assert!(
+        readme.contains(&format!("| package md5 | `{md5}` |")),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("| file in the package | `targets/x86_64-linux/include/nvml.h` |"),
+        "{readme}"
+    );
+    assert!(
+        stdout.contains("updated to cuda-nvml-dev 13.0.48"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+ nvmlFixtureWidget_v1"), "{stdout}");
+}
+
+#[test]
+fn from_file_installs_a_package_offline() {
+    let repo = Repo::new();
+    let new = next_header();
+    let file = repo.path().join("cuda-nvml-dev-13.1.0-0.conda");
+    std::fs::write(&file, conda(&[("include/nvml.h", &new)])).unwrap();
+    let out = xtask(
+        repo.path(),
+        &[
+            "--from-file",
+            file.to_str().unwrap(),
+            "--api-url",
+            "http://127.0.0.1:9/nothing",
+        ],
+    );
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert!(repo.header_now() == new);
+    assert!(repo.readme_now().contains("| version | 13.1.0 |"));
+    assert!(text(&out.stdout).contains("+ nvmlDeviceGetFixtureGadget"));
+}
+
+#[test]
+fn list_shows_each_version_once_newest_first_for_the_subdir() {
+    let server = Server::start();
+    let repo = Repo::new();
+    let mk = |v: &'static str, ext: &str| Entry::new(&server, v, ext, b"x".to_vec());
+    let mut arm = mk("99.0.0", "conda");
+    arm.subdir = "linux-aarch64";
+    let entries = [
+        mk("12.9.79", "tar.bz2"),
+        mk("12.10.1", "tar.bz2"),
+        mk("12.10.1", "conda"),
+        mk("11.8.86", "tar.bz2"),
+        arm,
+    ];
+    publish(&server, &entries);
+    let out = xtask(repo.path(), &["--api-url", &server.api_url(), "--list"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let versions: Vec<&str> = stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(versions, ["12.10.1", "12.9.79", "11.8.86"], "{stdout}");
+    assert!(
+        stdout.contains("linux-64/cuda-nvml-dev-12.10.1-0.conda"),
+        "{stdout}"
+    );
+    repo.assert_untouched();
+
+    let out = xtask(
+        repo.path(),
+        &[
+            "--api-url",
+            &server.api_url(),
+            "--list",
+            "--subdir",
+            "linux-aarch64",
+        ],
+    );
+    assert!(text(&out.stdout).contains("99.0.0"));
+}
+
+// ------------------------------------------------------------------------------------------
+// errors: one line, non-zero exit, headers/ untouched
+
+/// A server publishing one package (12.4.127, format `ext`) with these bytes.
+fn serve_one(ext: &str, data: Vec<u8>) -> (Server, Repo) {
+    let server = Server::start();
+    let repo = Repo::new();
+    let e = Entry::new(&server, "12.4.127", ext, data);
+    publish(&server, &[e]);
+    (server, repo)
+}
+
+fn update_12_4(server: &Server, repo: &Repo) -> Output {
+    xtask(
+        repo.path(),
+        &[
+            "--api-url",
+            &server.api_url(),
+            "--version",
+            "12.4.127",
+            "--yes",
+        ],
+    )
+}
+
+#[test]
+fn no_choice_without_a_terminal_asks_for_version_or_latest() {
+    let (server, repo) = serve_one(
+        "conda",
+        conda(&[("include/nvml.h", MINI_HEADER.as_bytes())]),
+    );
+    let out = xtask(repo.path(), &["--api-url", &server.api_url()]);
+    assert_fails(&repo, &out, "pass --version V or --latest");
+    let out = xtask(repo.path(), &["--api-url", &server.api_url(), "--yes"]);
+    assert_fails(&repo, &out, "pass --version V or --latest");
+}
+
+#[test]
+fn no_network_is_an_error() {
+    let repo = Repo::new();
+    // a port nobody listens on
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}{API_PATH}");
+    let out = xtask(
+        repo.path(),
+        &["--api-url", &url, "--latest", "--timeout", "2"],
+    );
+    assert_fails(&repo, &out, &format!("GET {url}"));
+}
+
+#[test]
+fn http_404_and_500_on_the_listing_are_errors() {
+    let server = Server::start();
+    let repo = Repo::new();
+    let out = xtask(
+        repo.path(),
+        &["--api-url", &server.url("/missing"), "--latest"],
+    );
+    assert_fails(&repo, &out, "HTTP 404");
+    server.route(API_PATH, Reply::Status(500));
+    let out = xtask(repo.path(), &["--api-url", &server.api_url(), "--latest"]);
+    assert_fails(&repo, &out, "HTTP 500");
+}
+
+#[test]
+fn http_404_on_the_package_is_an_error() {
+    let server = Server::start();
+    let repo = Repo::new();
+    let mut e = Entry::new(&server, "12.4.127", "conda", b"x".to_vec());
+    e.url = server.url("/download/gone.conda");
+    publish(&server, &[e]);
+    let out = update_12_4(&server, &repo);
+    assert_fails(&repo, &out, "HTTP 404");
+}
+
+#[test]
+fn a_stalled_server_times_out() {
+    let server = Server::start();
+    let repo = Repo::new();
+    server.route(API_PATH, Reply::Stall);
+    let start = Instant::now();
+    let out = xtask(
+        repo.path(),
+        &["--api-url", &server.api_url(), "--latest", "--timeout", "1"],
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_fails(&repo, &out, "timed out");
+}
+
+#[test]
+fn a_download_cut_short_is_an_error() {
+    let server = Server::start();
+    let repo = Repo::new();
+    let data = tar_bz2(&[("include/nvml.h", MINI_HEADER.as_bytes())]);
+    let e = Entry::new(&server, "12.4.127", "tar.bz2", data.clone());
+    let path = e.url.trim_start_matches(&server.url("")).to_string();
+    server.route(
+        &path,
+        Reply::Short {
+            body: data[..data.len() / 2].to_vec(),
+            claimed: data.len(),
+        },
+    );
+    publish(&server, &[e]);
+    let out = update_12_4(&server, &repo);
+    assert_fails(&repo, &out, "GET ");
+}
+
+#[test]
+fn malformed_json_is_an_error() {
+    let server = Server::start();
+    let repo = Repo::new();
+    server.route(
+        API_PATH,
+        Reply::Body(b"[{\"version\": \"12.4.127\", ".to_vec()),
+    );
+    let out = xtask(repo.path(), &["--api-url", &server.api_url(), "--latest"]);
+    assert_fails(&repo, &out, "malformed package listing");
+    server.route(API_PATH, Reply::Body(b"<html>rate limited</html>".to_vec()));
+    let out = xtask(repo.path(), &["--api-url", &server.api_url(), "--list"]);
+    assert_fails(&repo, &out, "malformed package listing");
+}
+
+#[test]
+fn an_unknown_version_is_an_error() {
+    let (server, repo) = serve_one(
+        "conda",
+        conda(&[("include/nvml.h", MINI_HEADER.as_bytes())]),
+    );
+    let out = xtask(
+        repo.path(),
+        &["--api-url", &server.api_url(), "--version", "12.4.999"],
+    );
+    assert_fails(&repo, &out, "unknown version 12.4.999");
+}
+
+#[test]
+fn a_checksum_mismatch_is_an_error() {
+    let server = Server::start();
+    let repo = Repo::new();
+    let mut e = Entry::new(
+        &server,
+        "12.4.127",
+        "tar.bz2",
+        tar_bz2(&[("include/nvml.h", &next_header())]),
+    );
+    e.sha256 = Some(sha256(b"something else"));
+    publish(&server, &[e]);
+    let out = update_12_4(&server, &repo);
+    assert_fails(&repo, &out, "checksum mismatch: sha256");
+
+    let mut e = Entry::new(
+        &server,
+        "12.4.127",
+        "conda",
+        conda(&[("include/nvml.h", &next_header())]),
+    );
+    e.sha256 = None;
+    e.md5 = md5(b"something else");
+    publish(&server, &[e]);
+    let out = update_12_4(&server, &repo);
+    assert_fails(&repo, &out, "checksum mismatch: md5");
+}
+
+#[test]
+fn a_truncated_tar_bz2_is_an_error() {
+    let full = tar_bz2(&[("include/nvml.h", &next_header())]);
+    // the listing's checksum matches the truncated file: only the archive check can catch it
+    let (server, repo) = serve_one("tar.bz2", full[..full.len() / 2].to_vec());
+    let out = update_12_4(&server, &repo);
+    assert_fails(&repo, &out, "corrupt or truncated archive");
+}
+
+#[test]
+fn a_truncated_or_corrupt_conda_is_an_error() {
+    let full = conda(&[("include/nvml.h", &next_header())]);
+    let (server, repo) = serve_one("conda", full[..full.len() - 200].to_vec());
+    let out = update_12_4(&server, &repo);
+    assert_fails(&repo, &out, "corrupt or truncated archive");
+
+    let (server, repo) = serve_one("conda", b"PK\x03\x04 this is no zip at all".to_vec());
+    let out = update_12_4(&server, &repo);
+    assert_fails(&repo, &out, "corrupt or truncated archive");
+
+    // a zip whose pkg tarball is not zstd
+    let bad = conda_with(&[("pkg-cuda-nvml-dev-1-0.tar.zst", b"not zstd".to_vec())]);
+    let (server, repo) = serve_one("conda", bad);
+    let out = update_12_4(&server, &repo);
+    assert_fails(&repo, &out, "corrupt or truncated archive");
+}
+
+#[test]
+fn an_archive_without_nvml_h_is_an_error() {
+    for (ext, data) in [
+        (
+            "tar.bz2",
+            tar_bz2(&[
+                ("include/cuda.h", b"x"),
+                ("include/nvml.h.bak", MINI_HEADER.as_bytes()),
+            ]),
+        ),
+        ("conda", conda(&[("lib/libnvidia-ml.so", b"x")])),
+    ] {
+        let (server, repo) = serve_one(ext, data);
+        let out = update_12_4(&server, &repo);
+        assert_fails(&repo, &out, "no include/nvml.h");
+    }
+}
+
+#[test]
+fn entries_that_escape_the_package_are_refused() {
+    let header = MINI_HEADER.as_bytes();
+    let cases = [
+        ("tar.bz2", tar_bz2(&[("../include/nvml.h", header)])),
+        (
+            "tar.bz2",
+            tar_bz2(&[("include/nvml.h", header), ("../../etc/cron.d/x", b"x")]),
+        ),
+        ("tar.bz2", tar_bz2(&[("/usr/include/nvml.h", header)])),
+        (
+            "conda",
+            conda(&[("include/../../nvml/include/nvml.h", header)]),
+        ),
+        (
+            "conda",
+            conda_with(&[
+                ("../info-x.tar.zst", b"x".to_vec()),
+                (
+                    "pkg-x.tar.zst",
+                    zstd::encode_all(&tar_of(&[("include/nvml.h", header)])[..], 1).unwrap(),
+                ),
+            ]),
+        ),
+    ];
+    for (ext, data) in cases {
+        let (server, repo) = serve_one(ext, data);
+        let out = update_12_4(&server, &repo);
+        assert_fails(&repo, &out, "would escape the package");
+    }
+}
+
+#[test]
+fn a_file_that_is_not_an_nvml_header_is_refused() {
+    for (ext, data) in [
+        (
+            "tar.bz2",
+            tar_bz2(&[("include/nvml.h", b"<html>404 Not Found</html>\n")]),
+        ),
+        (
+            "conda",
+            conda(&[(
+                "include/nvml.h",
+                b"#pragma once\nint cudaGetDeviceCount(int *n);\n",
+            )]),
+        ),
+    ] {
+        let (server, repo) = serve_one(ext, data);
+        let out = update_12_4(&server, &repo);
+        assert_fails(&repo, &out, "not an NVML header");
+    }
+    // offline too
+    let repo = Repo::new();
+    let file = repo.path().join("cuda-nvml-dev-1.0-0.tar.bz2");
+    std::fs::write(
+        &file,
+        tar_bz2(&[("include/nvml.h", b"nvmlInit but no version macro")]),
+    )
+    .unwrap();
+    let out = xtask(repo.path(), &["--from-file", file.to_str().unwrap()]);
+    assert_fails(&repo, &out, "not an NVML header");
+}
+
+#[test]
+fn a_missing_or_unreadable_package_file_is_an_error() {
+    let repo = Repo::new();
+    let missing: PathBuf = repo.path().join("nope.conda");
+    let out = xtask(repo.path(), &["--from-file", missing.to_str().unwrap()]);
+    assert_fails(&repo, &out, "cannot read");
+    let junk = repo.path().join("notes.txt");
+    std::fs::write(&junk, "hello").unwrap();
+    let out = xtask(repo.path(), &["--from-file", junk.to_str().unwrap()]);
+    assert_fails(&repo, &out, "not a conda package");
+}
