@@ -1,1 +1,42 @@
-//! A simulated NVML (work in progress).
+//! A simulated NVIDIA Management Library.
+//!
+//! Built as a `cdylib`, this crate is a stand-in `libnvidia-ml.so.1`: it exports every
+//! function of NVML's `nvml.h` (all versions) with the header's exact C signature, backed by a
+//! simulated machine (built-in profile `dgx-h100`: eight H100 SXM5 GPUs with NVLink, MIG and
+//! running processes). Functions it does not model return `NVML_ERROR_NOT_SUPPORTED`.
+//! See the crate's README for profiles, control hooks and how to run any program against it.
+//!
+//! As an `rlib` it offers [`Staged`]: a private copy of the built library for a test, with
+//! typed helpers for the control hooks.
+
+macro_rules! export {
+    ($(fn $name:ident($($a:ident : $t:ty),* $(,)?) |$c:ident| $body:block)*) => {$(
+        #[doc = concat!("`", stringify!($name), "`: modeled by the mock.")]
+        ///
+        /// # Safety
+        /// NVML's C contract: every pointer argument is null or valid for the call.
+        #[unsafe(no_mangle)]
+        #[allow(non_snake_case)]
+        pub unsafe extern "C" fn $name($($a: $t),*) -> nvml_sys::nvmlReturn_t {
+            $crate::state::call(stringify!($name), |$c| $body)
+        }
+    )*};
+}
+
+// Parts of the state are used by modules still being written.
+#[allow(dead_code, unused_imports)]
+mod exports;
+pub mod profile;
+mod staged;
+#[allow(dead_code)]
+mod state;
+
+pub use staged::{HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};
+
+#[allow(missing_docs, non_snake_case, clippy::missing_safety_doc)]
+mod generated {
+    use nvml_sys::*;
+    include!(concat!(env!("OUT_DIR"), "/generated.rs"));
+}
+
+pub use generated::{MODELED, STUBBED};

@@ -1,0 +1,155 @@
+//! The mock's own control hooks (`nvml_mock_*`), for tests. Documented in the README.
+
+use std::ffi::{c_char, c_int, c_uint, c_ulonglong};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use nvml_sys::*;
+
+use crate::state::{Event, GLOBAL, Inner, arg_str, lock};
+
+fn with_inner(f: impl FnOnce(&mut Inner) -> nvmlReturn_t) -> nvmlReturn_t {
+    catch_unwind(AssertUnwindSafe(|| f(&mut lock()))).unwrap_or(NVML_ERROR_UNKNOWN)
+}
+
+/// Chooses the profile (built-in name or file path) the next `nvmlInit` loads, overriding
+/// `NVML_MOCK_PROFILE`. Null clears the override. `NVML_ERROR_IN_USE` while initialised.
+///
+/// # Safety
+/// `name_or_path` is null or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nvml_mock_set_profile(name_or_path: *const c_char) -> nvmlReturn_t {
+    with_inner(|g| {
+        if g.refcount > 0 {
+            return NVML_ERROR_IN_USE;
+        }
+        if name_or_path.is_null() {
+            g.profile_override = None;
+            return NVML_SUCCESS;
+        }
+        match arg_str(name_or_path) {
+            Ok(s) => {
+                g.profile_override = Some(s.to_string());
+                NVML_SUCCESS
+            }
+            Err(e) => e,
+        }
+    })
+}
+
+/// Makes the exported function `function` (e.g. `"nvmlDeviceGetPowerUsage"`) return `result`
+/// from now on, before any other check (works before init too). `NVML_SUCCESS` as result
+/// clears the fault for that function.
+///
+/// # Safety
+/// `function` is a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nvml_mock_set_fault(
+    function: *const c_char,
+    result: nvmlReturn_t,
+) -> nvmlReturn_t {
+    with_inner(|g| {
+        let name = match arg_str(function) {
+            Ok(s) => s.to_string(),
+            Err(e) => return e,
+        };
+        if !nvml_sys::FUNCTION_NAMES.contains(&name.as_str()) {
+            return NVML_ERROR_NOT_FOUND;
+        }
+        g.faults.retain(|(n, _)| *n != name);
+        if result != NVML_SUCCESS {
+            g.faults.push((name, result));
+        }
+        NVML_SUCCESS
+    })
+}
+
+/// Clears every fault set with `nvml_mock_set_fault`.
+#[unsafe(no_mangle)]
+pub extern "C" fn nvml_mock_clear_faults() -> nvmlReturn_t {
+    with_inner(|g| {
+        g.faults.clear();
+        NVML_SUCCESS
+    })
+}
+
+/// Hostile-data mode bit: array getters report a count larger than the caller's buffer.
+pub const NVML_MOCK_HOSTILE_OVERSIZED_COUNTS: c_uint = 1;
+/// Hostile-data mode bit: string getters fill the whole buffer without a NUL.
+pub const NVML_MOCK_HOSTILE_UNTERMINATED_STRINGS: c_uint = 2;
+/// Hostile-data mode bit: enum getters return values newer than the header.
+pub const NVML_MOCK_HOSTILE_FUTURE_ENUMS: c_uint = 4;
+
+/// Sets the hostile-data modes (a bit mask of `NVML_MOCK_HOSTILE_*`; 0 turns them off).
+/// Unknown bits: `NVML_ERROR_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub extern "C" fn nvml_mock_set_hostile(mask: c_uint) -> nvmlReturn_t {
+    with_inner(|g| {
+        if mask & !7 != 0 {
+            return NVML_ERROR_INVALID_ARGUMENT;
+        }
+        g.hostile.oversized_counts = mask & NVML_MOCK_HOSTILE_OVERSIZED_COUNTS != 0;
+        g.hostile.unterminated_strings = mask & NVML_MOCK_HOSTILE_UNTERMINATED_STRINGS != 0;
+        g.hostile.future_enums = mask & NVML_MOCK_HOSTILE_FUTURE_ENUMS != 0;
+        NVML_SUCCESS
+    })
+}
+
+/// Treats the caller as root (`is_root != 0`) or not, overriding the profile's `root`.
+/// A negative value restores the profile's setting.
+#[unsafe(no_mangle)]
+pub extern "C" fn nvml_mock_set_root(is_root: c_int) -> nvmlReturn_t {
+    with_inner(|g| {
+        g.root_override = if is_root < 0 {
+            None
+        } else {
+            Some(is_root != 0)
+        };
+        NVML_SUCCESS
+    })
+}
+
+/// Injects an event on GPU `device_index`: `event_type` is one `nvmlEventType*` bit
+/// (`nvmlEventTypeXidCriticalError` = 8, ...), `data` the XID or other event data. Every event
+/// set registered for that type on that GPU receives it, and waiting threads wake up.
+/// `NVML_ERROR_UNINITIALIZED` before init, `NVML_ERROR_INVALID_ARGUMENT` for a bad index.
+/// Returns `NVML_SUCCESS` even when no set is registered (the event is then dropped, like a
+/// real driver's).
+#[unsafe(no_mangle)]
+pub extern "C" fn nvml_mock_inject_event(
+    device_index: c_uint,
+    event_type: c_ulonglong,
+    data: c_ulonglong,
+) -> nvmlReturn_t {
+    with_inner(|g| {
+        let Some(m) = g.machine.as_mut() else {
+            return NVML_ERROR_UNINITIALIZED;
+        };
+        let gpu = device_index as usize;
+        if gpu >= m.gpus.len() || event_type == 0 {
+            return NVML_ERROR_INVALID_ARGUMENT;
+        }
+        let ev = Event {
+            gpu,
+            event_type,
+            data,
+            timestamp_us: m.now_us(),
+        };
+        for set in m.event_sets.iter_mut().flatten() {
+            if set
+                .registrations
+                .iter()
+                .any(|(g, mask)| *g == gpu && mask & event_type != 0)
+            {
+                set.queue.push_back(ev);
+            }
+        }
+        GLOBAL.events.notify_all();
+        NVML_SUCCESS
+    })
+}
+
+/// The number of outstanding `nvmlInit` references (0: not initialised). For tests.
+#[unsafe(no_mangle)]
+pub extern "C" fn nvml_mock_init_refcount() -> c_uint {
+    catch_unwind(|| lock().refcount).unwrap_or(0)
+}

@@ -1,0 +1,1010 @@
+//! Device queries: identity, PCI, memory, utilization, thermals, power, clocks, ECC,
+//! processes, topology, NvLink, field values and samples.
+
+use std::ffi::{c_char, c_int, c_uint, c_ulong, c_ulonglong};
+
+use nvml_sys::*;
+
+use crate::profile::ProcessSpec;
+use crate::state::{
+    Ctx, DeviceRef, Gpu, arg_str, device_handle, device_ref, fill_array, get, put, put_array,
+    put_str,
+};
+
+/// The physical GPU behind a handle (MIG device handles name their parent).
+fn gpu<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
+    let i = c.m.gpu_index(h)?;
+    c.m.gpus.get(i).ok_or(NVML_ERROR_INVALID_ARGUMENT)
+}
+
+/// Physical GPUs only: a MIG device handle is NOT_SUPPORTED, like the real library for most
+/// whole-GPU queries.
+fn phys<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
+    c.m.gpu(h)
+}
+
+fn pci_info(g: &Gpu) -> nvmlPciInfo_t {
+    let mut p = nvmlPciInfo_t {
+        domain: g.spec.pci_domain,
+        bus: g.spec.pci_bus,
+        device: g.spec.pci_device,
+        pciDeviceId: g.spec.pci_device_id,
+        pciSubSystemId: g.spec.pci_subsystem_id,
+        ..Default::default()
+    };
+    fill_array(&mut p.busIdLegacy, &g.spec.bus_id_legacy());
+    fill_array(&mut p.busId, &g.spec.bus_id());
+    p
+}
+
+fn allocated(g: &Gpu) -> u64 {
+    g.spec.processes.iter().map(|p| p.used_memory).sum::<u64>() + g.spec.memory_overhead
+}
+
+fn processes(g: &Gpu, kind: &str) -> Vec<ProcessSpec> {
+    g.spec
+        .processes
+        .iter()
+        .filter(|p| p.kind == kind)
+        .cloned()
+        .collect()
+}
+
+fn procs_v1(
+    c: &Ctx<'_>,
+    d: nvmlDevice_t,
+    kind: &str,
+    n: *mut c_uint,
+    out: *mut nvmlProcessInfo_v1_t,
+) -> Result<(), nvmlReturn_t> {
+    let g = phys(c, d)?;
+    let list: Vec<nvmlProcessInfo_v1_t> = processes(g, kind)
+        .iter()
+        .map(|p| nvmlProcessInfo_v1_t {
+            pid: p.pid,
+            usedGpuMemory: p.used_memory,
+        })
+        .collect();
+    put_array(n, out, &list, c.hostile)
+}
+
+fn procs_v2(
+    c: &Ctx<'_>,
+    d: nvmlDevice_t,
+    kind: &str,
+    n: *mut c_uint,
+    out: *mut nvmlProcessInfo_v2_t,
+) -> Result<(), nvmlReturn_t> {
+    let g = phys(c, d)?;
+    let na = NVML_VALUE_NOT_AVAILABLE as u32;
+    let list: Vec<nvmlProcessInfo_v2_t> = processes(g, kind)
+        .iter()
+        .map(|p| nvmlProcessInfo_v2_t {
+            pid: p.pid,
+            usedGpuMemory: p.used_memory,
+            gpuInstanceId: na,
+            computeInstanceId: na,
+        })
+        .collect();
+    put_array(n, out, &list, c.hostile)
+}
+
+fn clock_of(g: &Gpu, t: nvmlClockType_t, max: bool) -> Result<u32, nvmlReturn_t> {
+    let s = &g.spec;
+    Ok(match (t, max) {
+        (NVML_CLOCK_GRAPHICS, false) => s.clock_graphics,
+        (NVML_CLOCK_SM, false) => s.clock_sm,
+        (NVML_CLOCK_MEM, false) => s.clock_mem,
+        (NVML_CLOCK_VIDEO, false) => s.clock_video,
+        (NVML_CLOCK_GRAPHICS, true) => s.max_graphics,
+        (NVML_CLOCK_SM, true) => s.max_sm,
+        (NVML_CLOCK_MEM, true) => s.max_mem,
+        (NVML_CLOCK_VIDEO, true) => s.max_video,
+        _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+    })
+}
+
+fn app_clock(g: &Gpu, t: nvmlClockType_t, default: bool) -> Result<u32, nvmlReturn_t> {
+    let (mem, gr) = if default {
+        (g.spec.default_app_mem, g.spec.default_app_graphics)
+    } else {
+        g.app_clocks
+    };
+    match t {
+        NVML_CLOCK_GRAPHICS | NVML_CLOCK_SM => Ok(gr),
+        NVML_CLOCK_MEM => Ok(mem),
+        NVML_CLOCK_VIDEO => Ok(g.spec.max_video),
+        _ => Err(NVML_ERROR_INVALID_ARGUMENT),
+    }
+}
+
+fn ecc_total(
+    g: &Gpu,
+    error: nvmlMemoryErrorType_t,
+    counter: nvmlEccCounterType_t,
+) -> Result<u64, nvmlReturn_t> {
+    if !g.spec.ecc_supported {
+        return Err(NVML_ERROR_NOT_SUPPORTED);
+    }
+    match (error, counter) {
+        (NVML_MEMORY_ERROR_TYPE_CORRECTED, NVML_VOLATILE_ECC) => Ok(g.ecc_corrected_volatile),
+        (NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NVML_VOLATILE_ECC) => Ok(g.ecc_uncorrected_volatile),
+        (NVML_MEMORY_ERROR_TYPE_CORRECTED, NVML_AGGREGATE_ECC) => {
+            Ok(g.spec.ecc_corrected_aggregate)
+        }
+        (NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NVML_AGGREGATE_ECC) => {
+            Ok(g.spec.ecc_uncorrected_aggregate)
+        }
+        _ => Err(NVML_ERROR_INVALID_ARGUMENT),
+    }
+}
+
+/// The topology level between two GPUs: same GPU, same NUMA node (through the CPU's PCIe
+/// host bridge) or across the inter-CPU link.
+fn topology(a: &Gpu, ai: usize, b: &Gpu, bi: usize) -> nvmlGpuTopologyLevel_t {
+    if ai == bi {
+        NVML_TOPOLOGY_INTERNAL
+    } else if a.spec.numa_node == b.spec.numa_node {
+        NVML_TOPOLOGY_NODE
+    } else {
+        NVML_TOPOLOGY_SYSTEM
+    }
+}
+
+fn nvlink_active(g: &Gpu, link: c_uint) -> Result<(), nvmlReturn_t> {
+    if g.spec.nvlink_count == 0 {
+        return Err(NVML_ERROR_NOT_SUPPORTED);
+    }
+    if link >= g.spec.nvlink_count {
+        return Err(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    Ok(())
+}
+
+/// NVSwitch PCI info for the far end of a DGX link (4 NVSwitches).
+fn nvswitch_pci(link: c_uint) -> nvmlPciInfo_t {
+    let bus = [0x05u32, 0x06, 0x07, 0x08]
+        .get((link % 4) as usize)
+        .copied()
+        .unwrap_or(5);
+    let mut p = nvmlPciInfo_t {
+        domain: 0,
+        bus,
+        device: 0,
+        pciDeviceId: 0x22a3_10de,
+        pciSubSystemId: 0x1796_10de,
+        ..Default::default()
+    };
+    fill_array(&mut p.busIdLegacy, &format!("0000:{bus:02X}:00.0"));
+    fill_array(&mut p.busId, &format!("00000000:{bus:02X}:00.0"));
+    p
+}
+
+fn mem_v1(g: &Gpu) -> nvmlMemory_t {
+    let used = allocated(g) + g.spec.memory_reserved;
+    nvmlMemory_t {
+        total: g.spec.memory_total,
+        free: g.spec.memory_total.saturating_sub(used),
+        used,
+    }
+}
+
+/// One field value: Ok((type, value)) or the per-field error.
+fn field(
+    c: &Ctx<'_>,
+    g: &Gpu,
+    id: u32,
+    scope: u32,
+) -> Result<(nvmlValueType_t, nvmlValue_t), nvmlReturn_t> {
+    let ull = |v: u64| {
+        Ok((
+            NVML_VALUE_TYPE_UNSIGNED_LONG_LONG,
+            nvmlValue_t { ullVal: v },
+        ))
+    };
+    let ui = |v: u32| Ok((NVML_VALUE_TYPE_UNSIGNED_INT, nvmlValue_t { uiVal: v }));
+    let ecc = |e, k| {
+        let v = ecc_total(g, e, k)?;
+        ull(v)
+    };
+    match id {
+        NVML_FI_DEV_ECC_CURRENT if g.spec.ecc_supported => ui(u32::from(g.ecc_current)),
+        NVML_FI_DEV_ECC_PENDING if g.spec.ecc_supported => ui(u32::from(g.ecc_pending)),
+        NVML_FI_DEV_ECC_SBE_VOL_TOTAL => ecc(NVML_MEMORY_ERROR_TYPE_CORRECTED, NVML_VOLATILE_ECC),
+        NVML_FI_DEV_ECC_DBE_VOL_TOTAL => ecc(NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NVML_VOLATILE_ECC),
+        NVML_FI_DEV_ECC_SBE_AGG_TOTAL => ecc(NVML_MEMORY_ERROR_TYPE_CORRECTED, NVML_AGGREGATE_ECC),
+        NVML_FI_DEV_ECC_DBE_AGG_TOTAL => {
+            ecc(NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NVML_AGGREGATE_ECC)
+        }
+        NVML_FI_DEV_RETIRED_SBE => ull(g.spec.retired_pages_sbe.len() as u64),
+        NVML_FI_DEV_RETIRED_DBE => ull(g.spec.retired_pages_dbe.len() as u64),
+        NVML_FI_DEV_RETIRED_PENDING => ull(0),
+        NVML_FI_DEV_MEMORY_TEMP if g.spec.memory_temperature > 0 => ui(g.spec.memory_temperature),
+        NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION | NVML_FI_DEV_ENERGY => ull(c.m.energy_mj(g)),
+        NVML_FI_DEV_POWER_INSTANT | NVML_FI_DEV_POWER_AVERAGE => ui(g.spec.power_usage_mw),
+        NVML_FI_DEV_POWER_MIN_LIMIT => ui(g.spec.power_min_limit_mw),
+        NVML_FI_DEV_POWER_MAX_LIMIT => ui(g.spec.power_max_limit_mw),
+        NVML_FI_DEV_POWER_DEFAULT_LIMIT => ui(g.spec.power_default_limit_mw),
+        NVML_FI_DEV_POWER_CURRENT_LIMIT | NVML_FI_DEV_POWER_REQUESTED_LIMIT => ui(g.power_limit_mw),
+        NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT => Ok((
+            NVML_VALUE_TYPE_SIGNED_INT,
+            nvmlValue_t {
+                siVal: g.spec.temp_shutdown as i32 - g.spec.temperature as i32,
+            },
+        )),
+        NVML_FI_DEV_TEMPERATURE_SLOWDOWN_TLIMIT => Ok((
+            NVML_VALUE_TYPE_SIGNED_INT,
+            nvmlValue_t {
+                siVal: g.spec.temp_slowdown as i32 - g.spec.temperature as i32,
+            },
+        )),
+        NVML_FI_DEV_NVLINK_LINK_COUNT if g.spec.nvlink_count > 0 => ui(g.spec.nvlink_count),
+        NVML_FI_DEV_NVLINK_SPEED_MBPS_COMMON if g.spec.nvlink_count > 0 => {
+            ui(g.spec.nvlink_speed_mbps)
+        }
+        NVML_FI_DEV_NVLINK_SPEED_MBPS_L0..=NVML_FI_DEV_NVLINK_SPEED_MBPS_L5
+            if g.spec.nvlink_count > 0 =>
+        {
+            ui(g.spec.nvlink_speed_mbps)
+        }
+        NVML_FI_DEV_PCIE_REPLAY_COUNTER => ull(u64::from(g.spec.pcie_replay_counter)),
+        NVML_FI_DEV_REMAPPED_COR if g.spec.ecc_supported => ui(g.spec.remapped_rows_correctable),
+        NVML_FI_DEV_REMAPPED_UNC if g.spec.ecc_supported => ui(g.spec.remapped_rows_uncorrectable),
+        NVML_FI_DEV_REMAPPED_PENDING | NVML_FI_DEV_REMAPPED_FAILURE if g.spec.ecc_supported => {
+            ui(0)
+        }
+        _ => {
+            let _ = scope;
+            Err(NVML_ERROR_NOT_SUPPORTED)
+        }
+    }
+}
+
+fn handle_by(
+    c: &Ctx<'_>,
+    out: *mut nvmlDevice_t,
+    pred: impl Fn(&Gpu) -> bool,
+) -> Result<(), nvmlReturn_t> {
+    if out.is_null() {
+        return Err(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    match c.m.gpus.iter().position(pred) {
+        Some(i) => put(out, device_handle(i)),
+        None => Err(NVML_ERROR_NOT_FOUND),
+    }
+}
+
+/// Normalises a PCI bus id for comparison: `0000:18:00.0`, `00000000:18:00.0` and `18:00.0`
+/// all name the same device.
+fn norm_bus_id(s: &str) -> Option<(u32, u32, u32, u32)> {
+    let parts: Vec<&str> = s.trim().split(':').collect();
+    let (dom, bus, rest) = match parts.as_slice() {
+        [d, b, r] => (u32::from_str_radix(d, 16).ok()?, *b, *r),
+        [b, r] => (0, *b, *r),
+        _ => return None,
+    };
+    let (dev, func) = rest.split_once('.').unwrap_or((rest, "0"));
+    Some((
+        dom,
+        u32::from_str_radix(bus, 16).ok()?,
+        u32::from_str_radix(dev, 16).ok()?,
+        u32::from_str_radix(func, 16).ok()?,
+    ))
+}
+
+fn samples(
+    c: &Ctx<'_>,
+    g: &Gpu,
+    t: nvmlSamplingType_t,
+    last: u64,
+) -> Result<(nvmlValueType_t, Vec<nvmlSample_t>), nvmlReturn_t> {
+    let s = &g.spec;
+    let (vt, v): (nvmlValueType_t, u32) = match t {
+        NVML_TOTAL_POWER_SAMPLES | NVML_MODULE_POWER_SAMPLES => {
+            (NVML_VALUE_TYPE_UNSIGNED_INT, s.power_usage_mw)
+        }
+        NVML_GPU_UTILIZATION_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, s.util_gpu),
+        NVML_MEMORY_UTILIZATION_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, s.util_memory),
+        NVML_ENC_UTILIZATION_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, s.util_encoder),
+        NVML_DEC_UTILIZATION_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, s.util_decoder),
+        NVML_PROCESSOR_CLK_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, s.clock_graphics),
+        NVML_MEMORY_CLK_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, s.clock_mem),
+        NVML_JPG_UTILIZATION_SAMPLES | NVML_OFA_UTILIZATION_SAMPLES => {
+            (NVML_VALUE_TYPE_UNSIGNED_INT, 0)
+        }
+        _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+    };
+    // One sample every 100 ms for the last 2 s; the timestamps are wall-clock microseconds.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+        .unwrap_or(0);
+    let now = now - now % 100_000;
+    let list: Vec<nvmlSample_t> = (0..20u64)
+        .rev()
+        .map(|k| now.saturating_sub(k * 100_000))
+        .filter(|ts| *ts > last)
+        .enumerate()
+        .map(|(k, ts)| nvmlSample_t {
+            timeStamp: ts,
+            // A little jitter on busy values, always within 0..=100 for percentages.
+            sampleValue: nvmlValue_t {
+                uiVal: if v > 0 && k % 3 == 1 { v - 1 } else { v },
+            },
+        })
+        .collect();
+    let _ = c;
+    Ok((vt, list))
+}
+
+export! {
+    fn nvmlDeviceGetCount_v2(deviceCount: *mut c_uint) |c| {
+        put(deviceCount, c.m.gpus.len() as u32)
+    }
+    fn nvmlDeviceGetCount(deviceCount: *mut c_uint) |c| {
+        put(deviceCount, c.m.gpus.len() as u32)
+    }
+    fn nvmlDeviceGetHandleByIndex_v2(index: c_uint, device: *mut nvmlDevice_t) |c| {
+        if device.is_null() || index as usize >= c.m.gpus.len() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(device, device_handle(index as usize))
+    }
+    fn nvmlDeviceGetHandleByIndex(index: c_uint, device: *mut nvmlDevice_t) |c| {
+        if device.is_null() || index as usize >= c.m.gpus.len() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(device, device_handle(index as usize))
+    }
+    fn nvmlDeviceGetHandleByUUID(uuid: *const c_char, device: *mut nvmlDevice_t) |c| {
+        let u = arg_str(uuid)?;
+        handle_by(c, device, |g| g.spec.uuid.eq_ignore_ascii_case(u))
+    }
+    fn nvmlDeviceGetHandleBySerial(serial: *const c_char, device: *mut nvmlDevice_t) |c| {
+        let s = arg_str(serial)?;
+        handle_by(c, device, |g| g.spec.serial.as_deref() == Some(s))
+    }
+    fn nvmlDeviceGetHandleByPciBusId_v2(pciBusId: *const c_char, device: *mut nvmlDevice_t) |c| {
+        let want = norm_bus_id(arg_str(pciBusId)?).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        handle_by(c, device, |g| norm_bus_id(&g.spec.bus_id()) == Some(want))
+    }
+    fn nvmlDeviceGetHandleByPciBusId(pciBusId: *const c_char, device: *mut nvmlDevice_t) |c| {
+        let want = norm_bus_id(arg_str(pciBusId)?).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        handle_by(c, device, |g| norm_bus_id(&g.spec.bus_id()) == Some(want))
+    }
+    fn nvmlDeviceGetName(device: nvmlDevice_t, name: *mut c_char, length: c_uint) |c| {
+        let n = match device_ref(device) {
+            Some(DeviceRef::Mig(gi, slot)) => {
+                let (gid, _) = c.m.mig_slot(gi, slot).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+                let g = gpu(c, device)?;
+                let p = g
+                    .gpu_instances
+                    .iter()
+                    .find(|x| x.id == gid)
+                    .and_then(|x| g.spec.mig_profiles.get(x.profile_index))
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default();
+                format!("{} MIG {}", g.spec.name, p)
+            }
+            _ => gpu(c, device)?.spec.name.clone(),
+        };
+        put_str(name, length, &n, c.hostile)
+    }
+    fn nvmlDeviceGetBrand(device: nvmlDevice_t, type_: *mut nvmlBrandType_t) |c| {
+        let b = gpu(c, device)?.spec.brand;
+        put(type_, c.enum_value(b, NVML_BRAND_COUNT + 7))
+    }
+    fn nvmlDeviceGetArchitecture(device: nvmlDevice_t, arch: *mut nvmlDeviceArchitecture_t) |c| {
+        let a = gpu(c, device)?.spec.architecture;
+        put(arch, c.enum_value(a, 0x7777))
+    }
+    fn nvmlDeviceGetCudaComputeCapability(device: nvmlDevice_t, major: *mut c_int, minor: *mut c_int) |c| {
+        let (ma, mi) = gpu(c, device)?.spec.cuda_cc;
+        if major.is_null() || minor.is_null() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(major, ma)?;
+        put(minor, mi)
+    }
+    fn nvmlDeviceGetIndex(device: nvmlDevice_t, index: *mut c_uint) |c| {
+        let i = c.m.gpu_index(device)?;
+        put(index, i as u32)
+    }
+    fn nvmlDeviceGetUUID(device: nvmlDevice_t, uuid: *mut c_char, length: c_uint) |c| {
+        let u = match device_ref(device) {
+            Some(DeviceRef::Mig(g, slot)) => {
+                let (gi, ci) = c.m.mig_slot(g, slot).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+                let base = gpu(c, device)?.spec.uuid.trim_start_matches("GPU-").to_string();
+                let tail = base.get(..base.len().saturating_sub(4)).unwrap_or(&base).to_string();
+                format!("MIG-{tail}{gi:02x}{ci:02x}")
+            }
+            _ => gpu(c, device)?.spec.uuid.clone(),
+        };
+        put_str(uuid, length, &u, c.hostile)
+    }
+    fn nvmlDeviceGetSerial(device: nvmlDevice_t, serial: *mut c_char, length: c_uint) |c| {
+        let s = phys(c, device)?.spec.serial.clone().ok_or(NVML_ERROR_NOT_SUPPORTED)?;
+        put_str(serial, length, &s, c.hostile)
+    }
+    fn nvmlDeviceGetBoardId(device: nvmlDevice_t, boardId: *mut c_uint) |c| {
+        put(boardId, phys(c, device)?.spec.board_id)
+    }
+    fn nvmlDeviceGetMultiGpuBoard(device: nvmlDevice_t, multiGpuBool: *mut c_uint) |c| {
+        phys(c, device)?;
+        put(multiGpuBool, 0)
+    }
+    fn nvmlDeviceGetBoardPartNumber(device: nvmlDevice_t, partNumber: *mut c_char, length: c_uint) |c| {
+        let p = phys(c, device)?.spec.board_part_number.clone();
+        put_str(partNumber, length, &p, c.hostile)
+    }
+    fn nvmlDeviceGetMinorNumber(device: nvmlDevice_t, minorNumber: *mut c_uint) |c| {
+        put(minorNumber, phys(c, device)?.spec.minor_number)
+    }
+    fn nvmlDeviceGetVbiosVersion(device: nvmlDevice_t, version: *mut c_char, length: c_uint) |c| {
+        let v = phys(c, device)?.spec.vbios_version.clone();
+        put_str(version, length, &v, c.hostile)
+    }
+    fn nvmlDeviceGetInforomVersion(device: nvmlDevice_t, object: nvmlInforomObject_t, version: *mut c_char, length: c_uint) |c| {
+        let s = &phys(c, device)?.spec;
+        let v = match object {
+            NVML_INFOROM_OEM => s.inforom_oem.clone(),
+            NVML_INFOROM_ECC => s.inforom_ecc.clone(),
+            NVML_INFOROM_POWER => s.inforom_power.clone(),
+            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+        };
+        if v == "N/A" {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        put_str(version, length, &v, c.hostile)
+    }
+    fn nvmlDeviceGetInforomImageVersion(device: nvmlDevice_t, version: *mut c_char, length: c_uint) |c| {
+        let v = phys(c, device)?.spec.inforom_image.clone();
+        put_str(version, length, &v, c.hostile)
+    }
+    fn nvmlDeviceGetPciInfo_v3(device: nvmlDevice_t, pci: *mut nvmlPciInfo_t) |c| {
+        put(pci, pci_info(phys(c, device)?))
+    }
+    fn nvmlDeviceGetPciInfo_v2(device: nvmlDevice_t, pci: *mut nvmlPciInfo_t) |c| {
+        put(pci, pci_info(phys(c, device)?))
+    }
+    fn nvmlDeviceGetPciInfo(device: nvmlDevice_t, pci: *mut nvmlPciInfo_t) |c| {
+        put(pci, pci_info(phys(c, device)?))
+    }
+    fn nvmlDeviceGetPciInfoExt(device: nvmlDevice_t, pci: *mut nvmlPciInfoExt_t) |c| {
+        let g = phys(c, device)?;
+        let mut p: nvmlPciInfoExt_t = get(pci)?;
+        if p.version != nvmlPciInfoExt_v1 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        p.domain = g.spec.pci_domain;
+        p.bus = g.spec.pci_bus;
+        p.device = g.spec.pci_device;
+        p.pciDeviceId = g.spec.pci_device_id;
+        p.pciSubSystemId = g.spec.pci_subsystem_id;
+        p.baseClass = 0x03;
+        p.subClass = if g.spec.brand == NVML_BRAND_GEFORCE_RTX { 0x00 } else { 0x02 };
+        fill_array(&mut p.busId, &g.spec.bus_id());
+        put(pci, p)
+    }
+    fn nvmlDeviceGetMaxPcieLinkGeneration(device: nvmlDevice_t, maxLinkGen: *mut c_uint) |c| {
+        put(maxLinkGen, phys(c, device)?.spec.pcie_max_gen)
+    }
+    fn nvmlDeviceGetGpuMaxPcieLinkGeneration(device: nvmlDevice_t, maxLinkGenDevice: *mut c_uint) |c| {
+        put(maxLinkGenDevice, phys(c, device)?.spec.pcie_max_gen)
+    }
+    fn nvmlDeviceGetMaxPcieLinkWidth(device: nvmlDevice_t, maxLinkWidth: *mut c_uint) |c| {
+        put(maxLinkWidth, phys(c, device)?.spec.pcie_max_width)
+    }
+    fn nvmlDeviceGetCurrPcieLinkGeneration(device: nvmlDevice_t, currLinkGen: *mut c_uint) |c| {
+        put(currLinkGen, phys(c, device)?.spec.pcie_gen)
+    }
+    fn nvmlDeviceGetCurrPcieLinkWidth(device: nvmlDevice_t, currLinkWidth: *mut c_uint) |c| {
+        put(currLinkWidth, phys(c, device)?.spec.pcie_width)
+    }
+    fn nvmlDeviceGetPcieThroughput(device: nvmlDevice_t, counter: nvmlPcieUtilCounter_t, value: *mut c_uint) |c| {
+        let s = &phys(c, device)?.spec;
+        let v = match counter {
+            NVML_PCIE_UTIL_TX_BYTES => s.pcie_tx_kbps,
+            NVML_PCIE_UTIL_RX_BYTES => s.pcie_rx_kbps,
+            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+        };
+        put(value, v)
+    }
+    fn nvmlDeviceGetPcieReplayCounter(device: nvmlDevice_t, value: *mut c_uint) |c| {
+        put(value, phys(c, device)?.spec.pcie_replay_counter)
+    }
+    fn nvmlDeviceGetPcieLinkMaxSpeed(device: nvmlDevice_t, maxSpeed: *mut c_uint) |c| {
+        let v = match phys(c, device)?.spec.pcie_max_gen {
+            1 => NVML_PCIE_LINK_MAX_SPEED_2500MBPS,
+            2 => NVML_PCIE_LINK_MAX_SPEED_5000MBPS,
+            3 => NVML_PCIE_LINK_MAX_SPEED_8000MBPS,
+            4 => NVML_PCIE_LINK_MAX_SPEED_16000MBPS,
+            5 => NVML_PCIE_LINK_MAX_SPEED_32000MBPS,
+            6 => NVML_PCIE_LINK_MAX_SPEED_64000MBPS,
+            _ => NVML_PCIE_LINK_MAX_SPEED_INVALID,
+        };
+        put(maxSpeed, v)
+    }
+    fn nvmlDeviceGetPcieSpeed(device: nvmlDevice_t, pcieSpeed: *mut c_uint) |c| {
+        let v = match phys(c, device)?.spec.pcie_gen {
+            1 => 2500,
+            2 => 5000,
+            3 => 8000,
+            4 => 16000,
+            5 => 32000,
+            _ => 64000,
+        };
+        put(pcieSpeed, v)
+    }
+    fn nvmlDeviceGetBusType(device: nvmlDevice_t, type_: *mut nvmlBusType_t) |c| {
+        phys(c, device)?;
+        put(type_, NVML_BUS_TYPE_PCIE)
+    }
+    fn nvmlDeviceGetMemoryInfo(device: nvmlDevice_t, memory: *mut nvmlMemory_t) |c| {
+        put(memory, mem_v1(phys(c, device)?))
+    }
+    fn nvmlDeviceGetMemoryInfo_v2(device: nvmlDevice_t, memory: *mut nvmlMemory_v2_t) |c| {
+        let g = phys(c, device)?;
+        let v: nvmlMemory_v2_t = get(memory)?;
+        if v.version != nvmlMemory_v2 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        let used = allocated(g);
+        let reserved = g.spec.memory_reserved;
+        put(memory, nvmlMemory_v2_t {
+            version: v.version,
+            total: g.spec.memory_total,
+            reserved,
+            used,
+            free: g.spec.memory_total.saturating_sub(used + reserved),
+        })
+    }
+    fn nvmlDeviceGetBAR1MemoryInfo(device: nvmlDevice_t, bar1Memory: *mut nvmlBAR1Memory_t) |c| {
+        let s = &phys(c, device)?.spec;
+        put(bar1Memory, nvmlBAR1Memory_t {
+            bar1Total: s.bar1_total,
+            bar1Used: s.bar1_used,
+            bar1Free: s.bar1_total.saturating_sub(s.bar1_used),
+        })
+    }
+    fn nvmlDeviceGetUtilizationRates(device: nvmlDevice_t, utilization: *mut nvmlUtilization_t) |c| {
+        let s = &phys(c, device)?.spec;
+        put(utilization, nvmlUtilization_t { gpu: s.util_gpu, memory: s.util_memory })
+    }
+    fn nvmlDeviceGetEncoderUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
+        let s = &phys(c, device)?.spec;
+        if samplingPeriodUs.is_null() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(utilization, s.util_encoder)?;
+        put(samplingPeriodUs, 167_000)
+    }
+    fn nvmlDeviceGetDecoderUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
+        let s = &phys(c, device)?.spec;
+        if samplingPeriodUs.is_null() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(utilization, s.util_decoder)?;
+        put(samplingPeriodUs, 167_000)
+    }
+    fn nvmlDeviceGetTemperature(device: nvmlDevice_t, sensorType: nvmlTemperatureSensors_t, temp: *mut c_uint) |c| {
+        let s = &phys(c, device)?.spec;
+        if sensorType != NVML_TEMPERATURE_GPU {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(temp, s.temperature)
+    }
+    fn nvmlDeviceGetTemperatureThreshold(device: nvmlDevice_t, thresholdType: nvmlTemperatureThresholds_t, temp: *mut c_uint) |c| {
+        let s = &phys(c, device)?.spec;
+        let v = match thresholdType {
+            NVML_TEMPERATURE_THRESHOLD_SHUTDOWN => s.temp_shutdown,
+            NVML_TEMPERATURE_THRESHOLD_SLOWDOWN => s.temp_slowdown,
+            NVML_TEMPERATURE_THRESHOLD_MEM_MAX => s.temp_mem_max,
+            NVML_TEMPERATURE_THRESHOLD_GPU_MAX => s.temp_gpu_max,
+            t if t < NVML_TEMPERATURE_THRESHOLD_COUNT => 0,
+            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+        };
+        if v == 0 {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        put(temp, v)
+    }
+    fn nvmlDeviceGetNumFans(device: nvmlDevice_t, numFans: *mut c_uint) |c| {
+        let n = phys(c, device)?.spec.fans.len() as u32;
+        put(numFans, n)
+    }
+    fn nvmlDeviceGetFanSpeed(device: nvmlDevice_t, speed: *mut c_uint) |c| {
+        let v = *phys(c, device)?.spec.fans.first().ok_or(NVML_ERROR_NOT_SUPPORTED)?;
+        put(speed, v)
+    }
+    fn nvmlDeviceGetFanSpeed_v2(device: nvmlDevice_t, fan: c_uint, speed: *mut c_uint) |c| {
+        let fans = &phys(c, device)?.spec.fans;
+        if fans.is_empty() {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        let v = *fans.get(fan as usize).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        put(speed, v)
+    }
+    fn nvmlDeviceGetPowerUsage(device: nvmlDevice_t, power: *mut c_uint) |c| {
+        put(power, phys(c, device)?.spec.power_usage_mw)
+    }
+    fn nvmlDeviceGetPowerManagementMode(device: nvmlDevice_t, mode: *mut nvmlEnableState_t) |c| {
+        phys(c, device)?;
+        put(mode, NVML_FEATURE_ENABLED)
+    }
+    fn nvmlDeviceGetPowerManagementLimit(device: nvmlDevice_t, limit: *mut c_uint) |c| {
+        put(limit, phys(c, device)?.power_limit_mw)
+    }
+    fn nvmlDeviceGetEnforcedPowerLimit(device: nvmlDevice_t, limit: *mut c_uint) |c| {
+        put(limit, phys(c, device)?.power_limit_mw)
+    }
+    fn nvmlDeviceGetPowerManagementDefaultLimit(device: nvmlDevice_t, defaultLimit: *mut c_uint) |c| {
+        put(defaultLimit, phys(c, device)?.spec.power_default_limit_mw)
+    }
+    fn nvmlDeviceGetPowerManagementLimitConstraints(device: nvmlDevice_t, minLimit: *mut c_uint, maxLimit: *mut c_uint) |c| {
+        let s = &phys(c, device)?.spec;
+        if maxLimit.is_null() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(minLimit, s.power_min_limit_mw)?;
+        put(maxLimit, s.power_max_limit_mw)
+    }
+    fn nvmlDeviceGetTotalEnergyConsumption(device: nvmlDevice_t, energy: *mut c_ulonglong) |c| {
+        let g = phys(c, device)?;
+        put(energy, c.m.energy_mj(g))
+    }
+    fn nvmlDeviceGetClockInfo(device: nvmlDevice_t, type_: nvmlClockType_t, clock: *mut c_uint) |c| {
+        put(clock, clock_of(phys(c, device)?, type_, false)?)
+    }
+    fn nvmlDeviceGetMaxClockInfo(device: nvmlDevice_t, type_: nvmlClockType_t, clock: *mut c_uint) |c| {
+        put(clock, clock_of(phys(c, device)?, type_, true)?)
+    }
+    fn nvmlDeviceGetApplicationsClock(device: nvmlDevice_t, clockType: nvmlClockType_t, clockMHz: *mut c_uint) |c| {
+        put(clockMHz, app_clock(phys(c, device)?, clockType, false)?)
+    }
+    fn nvmlDeviceGetDefaultApplicationsClock(device: nvmlDevice_t, clockType: nvmlClockType_t, clockMHz: *mut c_uint) |c| {
+        put(clockMHz, app_clock(phys(c, device)?, clockType, true)?)
+    }
+    fn nvmlDeviceGetMaxCustomerBoostClock(device: nvmlDevice_t, clockType: nvmlClockType_t, clockMHz: *mut c_uint) |c| {
+        put(clockMHz, clock_of(phys(c, device)?, clockType, true)?)
+    }
+    fn nvmlDeviceGetClock(device: nvmlDevice_t, clockType: nvmlClockType_t, clockId: nvmlClockId_t, clockMHz: *mut c_uint) |c| {
+        let g = phys(c, device)?;
+        let v = match clockId {
+            NVML_CLOCK_ID_CURRENT => clock_of(g, clockType, false)?,
+            NVML_CLOCK_ID_APP_CLOCK_TARGET => app_clock(g, clockType, false)?,
+            NVML_CLOCK_ID_APP_CLOCK_DEFAULT => app_clock(g, clockType, true)?,
+            NVML_CLOCK_ID_CUSTOMER_BOOST_MAX => clock_of(g, clockType, true)?,
+            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+        };
+        put(clockMHz, v)
+    }
+    fn nvmlDeviceGetSupportedMemoryClocks(device: nvmlDevice_t, count: *mut c_uint, clocksMHz: *mut c_uint) |c| {
+        let s = &phys(c, device)?.spec;
+        put_array(count, clocksMHz, &[s.max_mem], c.hostile)
+    }
+    fn nvmlDeviceGetSupportedGraphicsClocks(device: nvmlDevice_t, memoryClockMHz: c_uint, count: *mut c_uint, clocksMHz: *mut c_uint) |c| {
+        let list = phys(c, device)?.spec.supported_graphics_clocks(memoryClockMHz).ok_or(NVML_ERROR_NOT_FOUND)?;
+        put_array(count, clocksMHz, &list, c.hostile)
+    }
+    fn nvmlDeviceGetPerformanceState(device: nvmlDevice_t, pState: *mut nvmlPstates_t) |c| {
+        let p = phys(c, device)?.spec.pstate;
+        put(pState, c.enum_value(p, 77))
+    }
+    fn nvmlDeviceGetPowerState(device: nvmlDevice_t, pState: *mut nvmlPstates_t) |c| {
+        let p = phys(c, device)?.spec.pstate;
+        put(pState, c.enum_value(p, 77))
+    }
+    fn nvmlDeviceGetCurrentClocksEventReasons(device: nvmlDevice_t, clocksEventReasons: *mut c_ulonglong) |c| {
+        put(clocksEventReasons, phys(c, device)?.spec.clocks_event_reasons)
+    }
+    fn nvmlDeviceGetCurrentClocksThrottleReasons(device: nvmlDevice_t, clocksThrottleReasons: *mut c_ulonglong) |c| {
+        put(clocksThrottleReasons, phys(c, device)?.spec.clocks_event_reasons)
+    }
+    fn nvmlDeviceGetSupportedClocksEventReasons(device: nvmlDevice_t, supportedClocksEventReasons: *mut c_ulonglong) |c| {
+        phys(c, device)?;
+        put(supportedClocksEventReasons, 0x1ff)
+    }
+    fn nvmlDeviceGetSupportedClocksThrottleReasons(device: nvmlDevice_t, supportedClocksThrottleReasons: *mut c_ulonglong) |c| {
+        phys(c, device)?;
+        put(supportedClocksThrottleReasons, 0x1ff)
+    }
+    fn nvmlDeviceGetPersistenceMode(device: nvmlDevice_t, mode: *mut nvmlEnableState_t) |c| {
+        let on = phys(c, device)?.persistence;
+        put(mode, if on { NVML_FEATURE_ENABLED } else { NVML_FEATURE_DISABLED })
+    }
+    fn nvmlDeviceGetComputeMode(device: nvmlDevice_t, mode: *mut nvmlComputeMode_t) |c| {
+        let m = phys(c, device)?.compute_mode;
+        put(mode, c.enum_value(m, NVML_COMPUTEMODE_COUNT + 5))
+    }
+    fn nvmlDeviceGetDisplayMode(device: nvmlDevice_t, display: *mut nvmlEnableState_t) |c| {
+        phys(c, device)?;
+        put(display, NVML_FEATURE_DISABLED)
+    }
+    fn nvmlDeviceGetDisplayActive(device: nvmlDevice_t, isActive: *mut nvmlEnableState_t) |c| {
+        phys(c, device)?;
+        put(isActive, NVML_FEATURE_DISABLED)
+    }
+    fn nvmlDeviceGetEccMode(device: nvmlDevice_t, current: *mut nvmlEnableState_t, pending: *mut nvmlEnableState_t) |c| {
+        let g = phys(c, device)?;
+        if !g.spec.ecc_supported {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        if pending.is_null() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(current, u32::from(g.ecc_current))?;
+        put(pending, u32::from(g.ecc_pending))
+    }
+    fn nvmlDeviceGetDefaultEccMode(device: nvmlDevice_t, defaultMode: *mut nvmlEnableState_t) |c| {
+        let g = phys(c, device)?;
+        if !g.spec.ecc_supported {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        put(defaultMode, NVML_FEATURE_ENABLED)
+    }
+    fn nvmlDeviceGetTotalEccErrors(device: nvmlDevice_t, errorType: nvmlMemoryErrorType_t, counterType: nvmlEccCounterType_t, eccCounts: *mut c_ulonglong) |c| {
+        put(eccCounts, ecc_total(phys(c, device)?, errorType, counterType)?)
+    }
+    fn nvmlDeviceGetMemoryErrorCounter(device: nvmlDevice_t, errorType: nvmlMemoryErrorType_t, counterType: nvmlEccCounterType_t, locationType: nvmlMemoryLocation_t, count: *mut c_ulonglong) |c| {
+        let total = ecc_total(phys(c, device)?, errorType, counterType)?;
+        let v = match locationType {
+            NVML_MEMORY_LOCATION_DRAM => total,
+            l if l < NVML_MEMORY_LOCATION_COUNT => 0,
+            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+        };
+        put(count, v)
+    }
+    fn nvmlDeviceGetRetiredPages(device: nvmlDevice_t, cause: nvmlPageRetirementCause_t, pageCount: *mut c_uint, addresses: *mut c_ulonglong) |c| {
+        let s = &phys(c, device)?.spec;
+        if !s.ecc_supported {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        let list = match cause {
+            NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS => &s.retired_pages_sbe,
+            NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR => &s.retired_pages_dbe,
+            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+        };
+        put_array(pageCount, addresses, list, c.hostile)
+    }
+    fn nvmlDeviceGetRetiredPages_v2(device: nvmlDevice_t, cause: nvmlPageRetirementCause_t, pageCount: *mut c_uint, addresses: *mut c_ulonglong, timestamps: *mut c_ulonglong) |c| {
+        let s = &phys(c, device)?.spec;
+        if !s.ecc_supported {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        let list = match cause {
+            NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS => &s.retired_pages_sbe,
+            NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR => &s.retired_pages_dbe,
+            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+        };
+        let cap = get(pageCount)?;
+        put_array(pageCount, addresses, list, c.hostile)?;
+        let stamps: Vec<u64> = list.iter().map(|_| 1_700_000_000).collect();
+        let mut n = cap;
+        put_array(&mut n, timestamps, &stamps, c.hostile)
+    }
+    fn nvmlDeviceGetRetiredPagesPendingStatus(device: nvmlDevice_t, isPending: *mut nvmlEnableState_t) |c| {
+        let s = &phys(c, device)?.spec;
+        if !s.ecc_supported {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        put(isPending, NVML_FEATURE_DISABLED)
+    }
+    fn nvmlDeviceGetRemappedRows(device: nvmlDevice_t, corrRows: *mut c_uint, uncRows: *mut c_uint, isPending: *mut c_uint, failureOccurred: *mut c_uint) |c| {
+        let s = &phys(c, device)?.spec;
+        if !s.ecc_supported {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        if uncRows.is_null() || isPending.is_null() || failureOccurred.is_null() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(corrRows, s.remapped_rows_correctable)?;
+        put(uncRows, s.remapped_rows_uncorrectable)?;
+        put(isPending, 0)?;
+        put(failureOccurred, 0)
+    }
+    fn nvmlDeviceGetComputeRunningProcesses(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_v1_t) |c| {
+        procs_v1(c, device, "compute", infoCount, infos)
+    }
+    fn nvmlDeviceGetComputeRunningProcesses_v2(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_v2_t) |c| {
+        procs_v2(c, device, "compute", infoCount, infos)
+    }
+    fn nvmlDeviceGetComputeRunningProcesses_v3(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_t) |c| {
+        procs_v2(c, device, "compute", infoCount, infos)
+    }
+    fn nvmlDeviceGetGraphicsRunningProcesses(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_v1_t) |c| {
+        procs_v1(c, device, "graphics", infoCount, infos)
+    }
+    fn nvmlDeviceGetGraphicsRunningProcesses_v2(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_v2_t) |c| {
+        procs_v2(c, device, "graphics", infoCount, infos)
+    }
+    fn nvmlDeviceGetGraphicsRunningProcesses_v3(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_t) |c| {
+        procs_v2(c, device, "graphics", infoCount, infos)
+    }
+    fn nvmlDeviceGetMPSComputeRunningProcesses(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_v1_t) |c| {
+        procs_v1(c, device, "mps", infoCount, infos)
+    }
+    fn nvmlDeviceGetMPSComputeRunningProcesses_v2(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_v2_t) |c| {
+        procs_v2(c, device, "mps", infoCount, infos)
+    }
+    fn nvmlDeviceGetMPSComputeRunningProcesses_v3(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_t) |c| {
+        procs_v2(c, device, "mps", infoCount, infos)
+    }
+    fn nvmlDeviceGetTopologyCommonAncestor(device1: nvmlDevice_t, device2: nvmlDevice_t, pathInfo: *mut nvmlGpuTopologyLevel_t) |c| {
+        let a = c.m.gpu_index(device1)?;
+        let b = c.m.gpu_index(device2)?;
+        let (ga, gb) = (phys(c, device1)?, phys(c, device2)?);
+        put(pathInfo, topology(ga, a, gb, b))
+    }
+    fn nvmlDeviceGetTopologyNearestGpus(device: nvmlDevice_t, level: nvmlGpuTopologyLevel_t, count: *mut c_uint, deviceArray: *mut nvmlDevice_t) |c| {
+        let me = c.m.gpu_index(device)?;
+        let g = phys(c, device)?;
+        if level > NVML_TOPOLOGY_SYSTEM {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        let list: Vec<nvmlDevice_t> = c
+            .m
+            .gpus
+            .iter()
+            .enumerate()
+            .filter(|(i, h)| *i != me && topology(g, me, h, *i) <= level)
+            .map(|(i, _)| device_handle(i))
+            .collect();
+        put_array(count, deviceArray, &list, c.hostile)
+    }
+    fn nvmlDeviceGetP2PStatus(device1: nvmlDevice_t, device2: nvmlDevice_t, p2pIndex: nvmlGpuP2PCapsIndex_t, p2pStatus: *mut nvmlGpuP2PStatus_t) |c| {
+        let (a, b) = (phys(c, device1)?, phys(c, device2)?);
+        let _ = p2pIndex;
+        let ok = a.spec.nvlink_count > 0 && b.spec.nvlink_count > 0;
+        put(p2pStatus, if ok { NVML_P2P_STATUS_OK } else { NVML_P2P_STATUS_NOT_SUPPORTED })
+    }
+    fn nvmlDeviceGetCpuAffinity(device: nvmlDevice_t, cpuSetSize: c_uint, cpuSet: *mut c_ulong) |c| {
+        cpu_affinity(c, device, cpuSetSize, cpuSet)
+    }
+    fn nvmlDeviceGetCpuAffinityWithinScope(device: nvmlDevice_t, cpuSetSize: c_uint, cpuSet: *mut c_ulong, scope: nvmlAffinityScope_t) |c| {
+        if scope > NVML_AFFINITY_SCOPE_SOCKET {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        cpu_affinity(c, device, cpuSetSize, cpuSet)
+    }
+    fn nvmlDeviceGetMemoryAffinity(device: nvmlDevice_t, nodeSetSize: c_uint, nodeSet: *mut c_ulong, scope: nvmlAffinityScope_t) |c| {
+        let g = phys(c, device)?;
+        if scope > NVML_AFFINITY_SCOPE_SOCKET || nodeSet.is_null() || nodeSetSize == 0 {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        for i in 0..nodeSetSize as usize {
+            let bit = if i == 0 && g.spec.numa_node >= 0 { 1u64 << (g.spec.numa_node as u32 % 64) } else { 0 };
+            put(nodeSet.wrapping_add(i), bit as c_ulong)?;
+        }
+        Ok(())
+    }
+    fn nvmlDeviceGetNumaNodeId(device: nvmlDevice_t, node: *mut c_uint) |c| {
+        let n = phys(c, device)?.spec.numa_node;
+        if n < 0 {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        put(node, n as u32)
+    }
+    fn nvmlDeviceOnSameBoard(device1: nvmlDevice_t, device2: nvmlDevice_t, onSameBoard: *mut c_int) |c| {
+        let a = c.m.gpu_index(device1)?;
+        let b = c.m.gpu_index(device2)?;
+        put(onSameBoard, c_int::from(a == b))
+    }
+    fn nvmlDeviceGetNvLinkState(device: nvmlDevice_t, link: c_uint, isActive: *mut nvmlEnableState_t) |c| {
+        nvlink_active(phys(c, device)?, link)?;
+        put(isActive, NVML_FEATURE_ENABLED)
+    }
+    fn nvmlDeviceGetNvLinkVersion(device: nvmlDevice_t, link: c_uint, version: *mut c_uint) |c| {
+        let g = phys(c, device)?;
+        nvlink_active(g, link)?;
+        put(version, g.spec.nvlink_version)
+    }
+    fn nvmlDeviceGetNvLinkCapability(device: nvmlDevice_t, link: c_uint, capability: nvmlNvLinkCapability_t, capResult: *mut c_uint) |c| {
+        nvlink_active(phys(c, device)?, link)?;
+        let v = match capability {
+            NVML_NVLINK_CAP_P2P_SUPPORTED | NVML_NVLINK_CAP_P2P_ATOMICS | NVML_NVLINK_CAP_VALID => 1,
+            NVML_NVLINK_CAP_SYSMEM_ACCESS | NVML_NVLINK_CAP_SYSMEM_ATOMICS | NVML_NVLINK_CAP_SLI_BRIDGE => 0,
+            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+        };
+        put(capResult, v)
+    }
+    fn nvmlDeviceGetNvLinkRemotePciInfo_v2(device: nvmlDevice_t, link: c_uint, pci: *mut nvmlPciInfo_t) |c| {
+        nvlink_active(phys(c, device)?, link)?;
+        put(pci, nvswitch_pci(link))
+    }
+    fn nvmlDeviceGetNvLinkRemotePciInfo(device: nvmlDevice_t, link: c_uint, pci: *mut nvmlPciInfo_t) |c| {
+        nvlink_active(phys(c, device)?, link)?;
+        put(pci, nvswitch_pci(link))
+    }
+    fn nvmlDeviceGetNvLinkRemoteDeviceType(device: nvmlDevice_t, link: c_uint, pNvLinkDeviceType: *mut nvmlIntNvLinkDeviceType_t) |c| {
+        nvlink_active(phys(c, device)?, link)?;
+        put(pNvLinkDeviceType, NVML_NVLINK_DEVICE_TYPE_SWITCH)
+    }
+    fn nvmlDeviceGetNvLinkErrorCounter(device: nvmlDevice_t, link: c_uint, counter: nvmlNvLinkErrorCounter_t, counterValue: *mut c_ulonglong) |c| {
+        nvlink_active(phys(c, device)?, link)?;
+        if counter >= NVML_NVLINK_ERROR_COUNT {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(counterValue, 0)
+    }
+    fn nvmlDeviceGetFieldValues(device: nvmlDevice_t, valuesCount: c_int, values: *mut nvmlFieldValue_t) |c| {
+        let g = phys(c, device)?;
+        if values.is_null() || valuesCount < 0 {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        let now = c.m.now_us() as i64;
+        for i in 0..valuesCount as usize {
+            let p = values.wrapping_add(i);
+            let mut v: nvmlFieldValue_t = get(p)?;
+            v.timestamp = now;
+            v.latencyUsec = 0;
+            match field(c, g, v.fieldId, v.scopeId) {
+                Ok((t, val)) => {
+                    v.nvmlReturn = NVML_SUCCESS;
+                    v.valueType = t;
+                    v.value = val;
+                }
+                Err(e) => v.nvmlReturn = e,
+            }
+            put(p, v)?;
+        }
+        Ok(())
+    }
+    fn nvmlDeviceGetSamples(device: nvmlDevice_t, type_: nvmlSamplingType_t, lastSeenTimeStamp: c_ulonglong, sampleValType: *mut nvmlValueType_t, sampleCount: *mut c_uint, samples_: *mut nvmlSample_t) |c| {
+        let g = phys(c, device)?;
+        let (vt, list) = samples(c, g, type_, lastSeenTimeStamp)?;
+        if sampleCount.is_null() || sampleValType.is_null() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(sampleValType, vt)?;
+        if samples_.is_null() {
+            // Size query: the most samples the buffer can hold.
+            return put(sampleCount, 20);
+        }
+        if list.is_empty() {
+            put(sampleCount, 0)?;
+            return Err(NVML_ERROR_NOT_FOUND);
+        }
+        put_array(sampleCount, samples_, &list, c.hostile)
+    }
+    fn nvmlDeviceIsMigDeviceHandle(device: nvmlDevice_t, isMigDevice: *mut c_uint) |c| {
+        c.m.gpu_index(device)?;
+        put(isMigDevice, u32::from(matches!(device_ref(device), Some(DeviceRef::Mig(..)))))
+    }
+    fn nvmlDeviceGetVirtualizationMode(device: nvmlDevice_t, pVirtualMode: *mut nvmlGpuVirtualizationMode_t) |c| {
+        phys(c, device)?;
+        put(pVirtualMode, NVML_GPU_VIRTUALIZATION_MODE_NONE)
+    }
+}
+
+fn cpu_affinity(
+    c: &Ctx<'_>,
+    device: nvmlDevice_t,
+    size: c_uint,
+    set: *mut c_ulong,
+) -> Result<(), nvmlReturn_t> {
+    let g = phys(c, device)?;
+    if set.is_null() || size == 0 {
+        return Err(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    let bits = c_ulong::BITS;
+    let cpus: Vec<u32> = if g.spec.numa_node >= 0 {
+        c.m.profile
+            .numa_cpus
+            .get(g.spec.numa_node as usize)
+            .cloned()
+            .unwrap_or_default()
+    } else {
+        (0..c.m.profile.cpu_count).collect()
+    };
+    for w in 0..size as usize {
+        let mut word: c_ulong = 0;
+        for cpu in &cpus {
+            if (*cpu / bits) as usize == w {
+                word |= 1 << (cpu % bits);
+            }
+        }
+        put(set.wrapping_add(w), word)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! The exported C functions the mock models. Each file follows a group of NVML's reference.
+
+mod control;
+mod device;
+mod events;
+mod mig;
+mod setters;
+mod system;
+
+pub use control::*;
+pub use device::*;
+pub use events::*;
+pub use mig::*;
+pub use setters::*;
+pub use system::*;

@@ -1,0 +1,173 @@
+//! Initialisation, error strings and system queries.
+
+use std::ffi::{c_char, c_int, c_uint};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use nvml_sys::*;
+
+use crate::profile;
+use crate::state::{GLOBAL, Machine, device_handle, lock, put, put_array, put_str};
+
+/// Environment variable naming the profile: a built-in name or a path to a profile file.
+pub const PROFILE_ENV: &str = "NVML_MOCK_PROFILE";
+
+fn init(name: &str) -> nvmlReturn_t {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut g = lock();
+        if let Some(r) = g.fault(name) {
+            return r;
+        }
+        if g.refcount > 0 {
+            g.refcount = g.refcount.saturating_add(1);
+            return NVML_SUCCESS;
+        }
+        let selected = g
+            .profile_override
+            .clone()
+            .or_else(|| std::env::var(PROFILE_ENV).ok().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| "dgx-h100".to_string());
+        match profile::load(&selected) {
+            Ok(p) => {
+                g.machine = Some(Machine::new(p));
+                g.refcount = 1;
+                NVML_SUCCESS
+            }
+            Err(e) => {
+                eprintln!("nvml-mock: nvmlInit failed: profile {selected:?}: {e}");
+                NVML_ERROR_UNKNOWN
+            }
+        }
+    }))
+    .unwrap_or(NVML_ERROR_UNKNOWN)
+}
+
+/// `nvmlInit_v2`: loads the selected profile on the first call; later calls count references.
+#[unsafe(no_mangle)]
+pub extern "C" fn nvmlInit_v2() -> nvmlReturn_t {
+    init("nvmlInit_v2")
+}
+
+/// `nvmlInit` (the v1 entry point): same as `nvmlInit_v2`.
+#[unsafe(no_mangle)]
+pub extern "C" fn nvmlInit() -> nvmlReturn_t {
+    init("nvmlInit")
+}
+
+/// `nvmlInitWithFlags`: flags are accepted and ignored.
+#[unsafe(no_mangle)]
+pub extern "C" fn nvmlInitWithFlags(_flags: c_uint) -> nvmlReturn_t {
+    init("nvmlInitWithFlags")
+}
+
+/// `nvmlShutdown`: drops one reference; the last one discards the machine state.
+#[unsafe(no_mangle)]
+pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut g = lock();
+        if let Some(r) = g.fault("nvmlShutdown") {
+            return r;
+        }
+        if g.refcount == 0 {
+            return NVML_ERROR_UNINITIALIZED;
+        }
+        g.refcount -= 1;
+        if g.refcount == 0 {
+            g.machine = None;
+            GLOBAL.events.notify_all();
+        }
+        NVML_SUCCESS
+    }))
+    .unwrap_or(NVML_ERROR_UNKNOWN)
+}
+
+/// `nvmlErrorString`: a static description of a return code (works without init).
+#[unsafe(no_mangle)]
+pub extern "C" fn nvmlErrorString(result: nvmlReturn_t) -> *const c_char {
+    let s: &'static std::ffi::CStr = match result {
+        NVML_SUCCESS => c"Success",
+        NVML_ERROR_UNINITIALIZED => c"Uninitialized",
+        NVML_ERROR_INVALID_ARGUMENT => c"Invalid Argument",
+        NVML_ERROR_NOT_SUPPORTED => c"Not Supported",
+        NVML_ERROR_NO_PERMISSION => c"Insufficient Permissions",
+        NVML_ERROR_ALREADY_INITIALIZED => c"Already Initialized",
+        NVML_ERROR_NOT_FOUND => c"Not Found",
+        NVML_ERROR_INSUFFICIENT_SIZE => c"Insufficient Size",
+        NVML_ERROR_INSUFFICIENT_POWER => c"Insufficient External Power",
+        NVML_ERROR_DRIVER_NOT_LOADED => c"Driver Not Loaded",
+        NVML_ERROR_TIMEOUT => c"Timeout",
+        NVML_ERROR_IRQ_ISSUE => c"Interrupt request issue",
+        NVML_ERROR_LIBRARY_NOT_FOUND => c"NVML Shared Library Not Found",
+        NVML_ERROR_FUNCTION_NOT_FOUND => c"Function Not Found",
+        NVML_ERROR_CORRUPTED_INFOROM => c"Corrupted infoROM",
+        NVML_ERROR_GPU_IS_LOST => c"GPU is lost",
+        NVML_ERROR_RESET_REQUIRED => c"GPU requires restart",
+        NVML_ERROR_OPERATING_SYSTEM => c"The operating system has blocked the request.",
+        NVML_ERROR_LIB_RM_VERSION_MISMATCH => c"RM has detected an NVML/RM version mismatch.",
+        NVML_ERROR_IN_USE => c"In use by another client",
+        NVML_ERROR_MEMORY => c"Insufficient Memory",
+        NVML_ERROR_NO_DATA => c"No data",
+        NVML_ERROR_VGPU_ECC_NOT_SUPPORTED => {
+            c"The requested vgpu operation is not available on target device, because ECC is enabled"
+        }
+        NVML_ERROR_INSUFFICIENT_RESOURCES => c"Insufficient resources for request",
+        NVML_ERROR_FREQ_NOT_SUPPORTED => c"Frequency not supported",
+        NVML_ERROR_ARGUMENT_VERSION_MISMATCH => c"Argument version mismatch",
+        NVML_ERROR_DEPRECATED => c"Deprecated",
+        NVML_ERROR_NOT_READY => c"Not Ready",
+        NVML_ERROR_GPU_NOT_FOUND => c"GPU not found",
+        NVML_ERROR_INVALID_STATE => c"Invalid state",
+        NVML_ERROR_RESET_TYPE_NOT_SUPPORTED => c"Reset type not supported",
+        _ => c"Unknown Error",
+    };
+    s.as_ptr()
+}
+
+export! {
+    fn nvmlSystemGetDriverVersion(version: *mut c_char, length: c_uint) |c| {
+        put_str(version, length, &c.m.profile.driver_version, c.hostile)
+    }
+    fn nvmlSystemGetNVMLVersion(version: *mut c_char, length: c_uint) |c| {
+        put_str(version, length, &c.m.profile.nvml_version, c.hostile)
+    }
+    fn nvmlSystemGetCudaDriverVersion(cudaDriverVersion: *mut c_int) |c| {
+        put(cudaDriverVersion, c.m.profile.cuda_driver_version)
+    }
+    fn nvmlSystemGetCudaDriverVersion_v2(cudaDriverVersion: *mut c_int) |c| {
+        put(cudaDriverVersion, c.m.profile.cuda_driver_version)
+    }
+    fn nvmlSystemGetProcessName(pid: c_uint, name: *mut c_char, length: c_uint) |c| {
+        let found = c
+            .m
+            .gpus
+            .iter()
+            .flat_map(|g| g.spec.processes.iter())
+            .find(|p| p.pid == pid)
+            .map(|p| p.name.clone());
+        match found {
+            Some(n) => put_str(name, length, &n, c.hostile),
+            None => Err(NVML_ERROR_NOT_FOUND),
+        }
+    }
+    fn nvmlSystemGetTopologyGpuSet(cpuNumber: c_uint, count: *mut c_uint, deviceArray: *mut nvmlDevice_t) |c| {
+        let node = c.m.profile.numa_cpus.iter().position(|cpus| cpus.contains(&cpuNumber));
+        let Some(node) = node else { return Err(NVML_ERROR_INVALID_ARGUMENT) };
+        let list: Vec<nvmlDevice_t> = c
+            .m
+            .gpus
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.spec.numa_node < 0 || g.spec.numa_node as usize == node)
+            .map(|(i, _)| device_handle(i))
+            .collect();
+        put_array(count, deviceArray, &list, c.hostile)
+    }
+    fn nvmlUnitGetCount(unitCount: *mut c_uint) |_c| {
+        put(unitCount, 0)
+    }
+    fn nvmlGetExcludedDeviceCount(deviceCount: *mut c_uint) |_c| {
+        put(deviceCount, 0)
+    }
+    fn nvmlSystemGetHicVersion(hwbcCount: *mut c_uint, hwbcEntries: *mut nvmlHwbcEntry_t) |c| {
+        put_array(hwbcCount, hwbcEntries, &[], c.hostile)
+    }
+}

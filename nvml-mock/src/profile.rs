@@ -1,0 +1,987 @@
+//! Machine profiles: what the simulated machine looks like when `nvmlInit` runs.
+//!
+//! Built in: `dgx-h100` (default), `dgx-a100`, `workstation`. A profile file (JSON) starts
+//! from a built-in profile (`"base"`) or from scratch and overrides fields; see the crate's
+//! README for the format.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+/// Names of the built-in profiles.
+pub const BUILTIN_PROFILES: &[&str] = &["dgx-h100", "dgx-a100", "workstation"];
+
+/// A process using a GPU.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessSpec {
+    /// Process id.
+    pub pid: u32,
+    /// Process name (`nvmlSystemGetProcessName`).
+    pub name: String,
+    /// GPU memory used, bytes.
+    pub used_memory: u64,
+    /// `"compute"`, `"graphics"` or `"mps"`.
+    pub kind: String,
+}
+
+/// One MIG GPU instance profile (a row of the real `nvidia-smi mig -lgip` table).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GiProfile {
+    /// `NVML_GPU_INSTANCE_PROFILE_*` index.
+    pub profile: u32,
+    /// Profile id reported in the info struct.
+    pub id: u32,
+    /// Name, e.g. `1g.10gb`.
+    pub name: String,
+    /// Memory slices (out of 8).
+    pub slices: u32,
+    /// Compute slices.
+    pub compute_slices: u32,
+    /// Maximum instances of this profile.
+    pub instance_count: u32,
+    /// SMs.
+    pub sm_count: u32,
+    /// Memory in MiB.
+    pub memory_mb: u64,
+    /// Copy engines.
+    pub copy_engines: u32,
+    /// Decoders.
+    pub decoders: u32,
+    /// Encoders.
+    pub encoders: u32,
+    /// JPEG engines.
+    pub jpegs: u32,
+    /// OFA engines.
+    pub ofas: u32,
+    /// Valid placement starts (memory slice index).
+    pub placements: Vec<u32>,
+}
+
+/// Everything about one GPU that the profile fixes.
+#[derive(Clone, Debug, PartialEq)]
+#[allow(missing_docs)] // field names say what they hold; units are in the names
+pub struct GpuSpec {
+    pub name: String,
+    pub brand: u32,
+    pub architecture: u32,
+    pub cuda_cc: (i32, i32),
+    pub uuid: String,
+    pub serial: Option<String>,
+    pub board_id: u32,
+    pub board_part_number: String,
+    pub minor_number: u32,
+    pub pci_domain: u32,
+    pub pci_bus: u32,
+    pub pci_device: u32,
+    pub pci_device_id: u32,
+    pub pci_subsystem_id: u32,
+    pub numa_node: i32,
+    pub vbios_version: String,
+    pub inforom_image: String,
+    pub inforom_oem: String,
+    pub inforom_ecc: String,
+    pub inforom_power: String,
+    pub memory_total: u64,
+    pub memory_reserved: u64,
+    pub memory_overhead: u64,
+    pub bar1_total: u64,
+    pub bar1_used: u64,
+    pub util_gpu: u32,
+    pub util_memory: u32,
+    pub util_encoder: u32,
+    pub util_decoder: u32,
+    pub temperature: u32,
+    pub memory_temperature: u32,
+    pub temp_shutdown: u32,
+    pub temp_slowdown: u32,
+    pub temp_mem_max: u32,
+    pub temp_gpu_max: u32,
+    pub fans: Vec<u32>,
+    pub power_usage_mw: u32,
+    pub power_limit_mw: u32,
+    pub power_default_limit_mw: u32,
+    pub power_min_limit_mw: u32,
+    pub power_max_limit_mw: u32,
+    pub energy_base_mj: u64,
+    pub clock_graphics: u32,
+    pub clock_sm: u32,
+    pub clock_mem: u32,
+    pub clock_video: u32,
+    pub max_graphics: u32,
+    pub max_sm: u32,
+    pub max_mem: u32,
+    pub max_video: u32,
+    pub default_app_graphics: u32,
+    pub default_app_mem: u32,
+    pub min_graphics: u32,
+    pub graphics_step: u32,
+    pub pstate: u32,
+    pub clocks_event_reasons: u64,
+    pub persistence_mode: bool,
+    pub compute_mode: u32,
+    pub ecc_supported: bool,
+    pub ecc_enabled: bool,
+    pub ecc_corrected_volatile: u64,
+    pub ecc_uncorrected_volatile: u64,
+    pub ecc_corrected_aggregate: u64,
+    pub ecc_uncorrected_aggregate: u64,
+    pub retired_pages_sbe: Vec<u64>,
+    pub retired_pages_dbe: Vec<u64>,
+    pub remapped_rows_correctable: u32,
+    pub remapped_rows_uncorrectable: u32,
+    pub pcie_max_gen: u32,
+    pub pcie_max_width: u32,
+    pub pcie_gen: u32,
+    pub pcie_width: u32,
+    pub pcie_tx_kbps: u32,
+    pub pcie_rx_kbps: u32,
+    pub pcie_replay_counter: u32,
+    pub nvlink_count: u32,
+    pub nvlink_version: u32,
+    pub nvlink_speed_mbps: u32,
+    pub mig_capable: bool,
+    pub mig_enabled: bool,
+    pub mig_profiles: Vec<GiProfile>,
+    pub processes: Vec<ProcessSpec>,
+}
+
+/// A whole simulated machine.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Profile {
+    /// Profile name.
+    pub name: String,
+    /// `nvmlSystemGetDriverVersion`.
+    pub driver_version: String,
+    /// `nvmlSystemGetNVMLVersion`.
+    pub nvml_version: String,
+    /// `nvmlSystemGetCudaDriverVersion` (e.g. 13000 for 13.0).
+    pub cuda_driver_version: i32,
+    /// Whether the caller is treated as root (privileged setters succeed).
+    pub root: bool,
+    /// Logical CPUs of the host.
+    pub cpu_count: u32,
+    /// CPUs of each NUMA node.
+    pub numa_cpus: Vec<Vec<u32>>,
+    /// The GPUs, in NVML index order.
+    pub gpus: Vec<GpuSpec>,
+}
+
+/// Why a profile could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileError(pub String);
+
+impl fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
+const MIB: u64 = 1024 * 1024;
+const GIB: u64 = 1024 * MIB;
+
+fn uuid_for(seed: u32, index: u32) -> String {
+    // Deterministic, distinct, well-formed UUIDs.
+    let a = seed.wrapping_mul(0x9e37_79b9) ^ index.wrapping_mul(0x85eb_ca6b);
+    let b = index.wrapping_mul(0xc2b2_ae35) ^ seed;
+    format!(
+        "GPU-{:08x}-{:04x}-{:04x}-{:04x}-{:08x}{:04x}",
+        a,
+        (b >> 16) & 0xffff,
+        0x4000 | (b & 0x0fff),
+        0x8000 | (index & 0x3fff),
+        a.rotate_left(13) ^ b,
+        index
+    )
+}
+
+fn supported_graphics_clocks(spec: &GpuSpec) -> Vec<u32> {
+    let mut v = Vec::new();
+    let step = spec.graphics_step.max(1);
+    let mut c = spec.max_graphics;
+    while c >= spec.min_graphics && v.len() < 512 {
+        v.push(c);
+        if c < step {
+            break;
+        }
+        c -= step;
+    }
+    v
+}
+
+impl GpuSpec {
+    /// Graphics clocks supported with the given memory clock, highest first.
+    pub fn supported_graphics_clocks(&self, mem: u32) -> Option<Vec<u32>> {
+        (mem == self.max_mem).then(|| supported_graphics_clocks(self))
+    }
+
+    /// `00000000:18:00.0` (the v2/v3 `busId`).
+    pub fn bus_id(&self) -> String {
+        format!(
+            "{:08X}:{:02X}:{:02X}.0",
+            self.pci_domain, self.pci_bus, self.pci_device
+        )
+    }
+
+    /// `0000:18:00.0` (the legacy 16-byte `busIdLegacy`).
+    pub fn bus_id_legacy(&self) -> String {
+        format!(
+            "{:04X}:{:02X}:{:02X}.0",
+            self.pci_domain, self.pci_bus, self.pci_device
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one row of NVIDIA's table
+fn gi(
+    profile: u32,
+    id: u32,
+    name: &str,
+    slices: u32,
+    compute: u32,
+    count: u32,
+    sms: u32,
+    mem: u64,
+    media: (u32, u32, u32, u32, u32),
+    placements: &[u32],
+) -> GiProfile {
+    GiProfile {
+        profile,
+        id,
+        name: name.to_string(),
+        slices,
+        compute_slices: compute,
+        instance_count: count,
+        sm_count: sms,
+        memory_mb: mem,
+        copy_engines: media.0,
+        decoders: media.1,
+        encoders: media.2,
+        jpegs: media.3,
+        ofas: media.4,
+        placements: placements.to_vec(),
+    }
+}
+
+/// The H100 SXM5 80GB MIG table (`nvidia-smi mig -lgip` on a DGX H100).
+fn h100_mig_profiles() -> Vec<GiProfile> {
+    vec![
+        gi(
+            0,
+            19,
+            "1g.10gb",
+            1,
+            1,
+            7,
+            16,
+            9856,
+            (1, 1, 0, 1, 0),
+            &[0, 1, 2, 3, 4, 5, 6],
+        ),
+        gi(
+            7,
+            15,
+            "1g.10gb+me",
+            1,
+            1,
+            1,
+            16,
+            9856,
+            (1, 1, 0, 1, 1),
+            &[0, 1, 2, 3, 4, 5, 6],
+        ),
+        gi(
+            9,
+            20,
+            "1g.20gb",
+            2,
+            1,
+            4,
+            26,
+            19968,
+            (1, 1, 0, 1, 0),
+            &[0, 2, 4, 6],
+        ),
+        gi(
+            1,
+            14,
+            "2g.20gb",
+            2,
+            2,
+            3,
+            32,
+            19968,
+            (2, 2, 0, 2, 0),
+            &[0, 2, 4],
+        ),
+        gi(
+            2,
+            9,
+            "3g.40gb",
+            4,
+            3,
+            2,
+            60,
+            40192,
+            (3, 3, 0, 3, 0),
+            &[0, 4],
+        ),
+        gi(3, 5, "4g.40gb", 4, 4, 1, 64, 40192, (4, 4, 0, 4, 0), &[0]),
+        gi(4, 0, "7g.80gb", 8, 7, 1, 132, 80896, (8, 7, 0, 7, 1), &[0]),
+    ]
+}
+
+/// The A100 SXM4 80GB MIG table.
+fn a100_mig_profiles() -> Vec<GiProfile> {
+    vec![
+        gi(
+            0,
+            19,
+            "1g.10gb",
+            1,
+            1,
+            7,
+            14,
+            9728,
+            (1, 0, 0, 0, 0),
+            &[0, 1, 2, 3, 4, 5, 6],
+        ),
+        gi(
+            7,
+            20,
+            "1g.10gb+me",
+            1,
+            1,
+            1,
+            14,
+            9728,
+            (1, 1, 0, 1, 1),
+            &[0, 1, 2, 3, 4, 5, 6],
+        ),
+        gi(
+            9,
+            15,
+            "1g.20gb",
+            2,
+            1,
+            4,
+            14,
+            19968,
+            (1, 1, 0, 0, 0),
+            &[0, 2, 4, 6],
+        ),
+        gi(
+            1,
+            14,
+            "2g.20gb",
+            2,
+            2,
+            3,
+            28,
+            19968,
+            (2, 1, 0, 0, 0),
+            &[0, 2, 4],
+        ),
+        gi(
+            2,
+            9,
+            "3g.40gb",
+            4,
+            3,
+            2,
+            42,
+            40192,
+            (3, 2, 0, 0, 0),
+            &[0, 4],
+        ),
+        gi(3, 5, "4g.40gb", 4, 4, 1, 56, 40192, (4, 2, 0, 0, 0), &[0]),
+        gi(4, 0, "7g.80gb", 8, 7, 1, 98, 80384, (7, 5, 0, 1, 1), &[0]),
+    ]
+}
+
+fn h100(index: u32) -> GpuSpec {
+    // DGX H100: PCI buses of the eight SXM5 GPUs, NUMA nodes 0 and 1.
+    const BUSES: [u32; 8] = [0x18, 0x2a, 0x3a, 0x5d, 0x9a, 0xab, 0xba, 0xdb];
+    const MINORS: [u32; 8] = [2, 3, 0, 1, 6, 7, 4, 5];
+    let busy = index < 4;
+    let i = index as usize;
+    let mut processes = Vec::new();
+    if busy {
+        processes.push(ProcessSpec {
+            pid: 41_200 + index,
+            name: "python3".into(),
+            used_memory: (38 + u64::from(index)) * GIB,
+            kind: "compute".into(),
+        });
+        if index == 0 {
+            processes.push(ProcessSpec {
+                pid: 41_300,
+                name: "/usr/bin/dcgm-exporter".into(),
+                used_memory: 512 * MIB,
+                kind: "compute".into(),
+            });
+        }
+    }
+    GpuSpec {
+        name: "NVIDIA H100 80GB HBM3".into(),
+        brand: nvml_sys::NVML_BRAND_NVIDIA,
+        architecture: nvml_sys::NVML_DEVICE_ARCH_HOPPER,
+        cuda_cc: (9, 0),
+        uuid: uuid_for(0x4810_0000, index),
+        serial: Some(format!("165392200{:04}", 1417 + index * 37)),
+        board_id: 0x1800 + index * 0x1200 + BUSES.get(i).copied().unwrap_or(0),
+        board_part_number: "692-2G520-0200-000".into(),
+        minor_number: MINORS.get(i).copied().unwrap_or(index),
+        pci_domain: 0,
+        pci_bus: BUSES.get(i).copied().unwrap_or(0x10 + index),
+        pci_device: 0,
+        pci_device_id: 0x2330_10de,
+        pci_subsystem_id: 0x16c1_10de,
+        numa_node: if index < 4 { 0 } else { 1 },
+        vbios_version: "96.00.99.00.01".into(),
+        inforom_image: "G520.0200.00.05".into(),
+        inforom_oem: "2.1".into(),
+        inforom_ecc: "7.16".into(),
+        inforom_power: "N/A".into(),
+        memory_total: 81_559 * MIB,
+        memory_reserved: 562 * MIB,
+        memory_overhead: 4 * MIB,
+        bar1_total: 131_072 * MIB,
+        bar1_used: if busy { 34 * MIB } else { 2 * MIB },
+        util_gpu: if busy { 97 } else { 0 },
+        util_memory: if busy { 41 } else { 0 },
+        util_encoder: 0,
+        util_decoder: 0,
+        temperature: if busy { 56 + index } else { 31 + index },
+        memory_temperature: if busy { 62 + index } else { 38 + index },
+        temp_shutdown: 92,
+        temp_slowdown: 89,
+        temp_mem_max: 95,
+        temp_gpu_max: 87,
+        fans: Vec::new(),
+        power_usage_mw: if busy {
+            612_000 + index * 7_100
+        } else {
+            71_500 + index * 900
+        },
+        power_limit_mw: 700_000,
+        power_default_limit_mw: 700_000,
+        power_min_limit_mw: 200_000,
+        power_max_limit_mw: 700_000,
+        energy_base_mj: 9_842_112_345 + u64::from(index) * 104_729_311,
+        clock_graphics: if busy { 1980 } else { 345 },
+        clock_sm: if busy { 1980 } else { 345 },
+        clock_mem: 2619,
+        clock_video: if busy { 1545 } else { 765 },
+        max_graphics: 1980,
+        max_sm: 1980,
+        max_mem: 2619,
+        max_video: 1545,
+        default_app_graphics: 1755,
+        default_app_mem: 2619,
+        min_graphics: 345,
+        graphics_step: 15,
+        pstate: 0,
+        clocks_event_reasons: if busy {
+            u64::from(nvml_sys::nvmlClocksEventReasonSwPowerCap)
+        } else {
+            u64::from(nvml_sys::nvmlClocksEventReasonGpuIdle)
+        },
+        persistence_mode: true,
+        compute_mode: nvml_sys::NVML_COMPUTEMODE_DEFAULT,
+        ecc_supported: true,
+        ecc_enabled: true,
+        ecc_corrected_volatile: if index == 5 { 2 } else { 0 },
+        ecc_uncorrected_volatile: 0,
+        ecc_corrected_aggregate: if index == 5 { 14 } else { 0 },
+        ecc_uncorrected_aggregate: 0,
+        retired_pages_sbe: Vec::new(),
+        retired_pages_dbe: Vec::new(),
+        remapped_rows_correctable: u32::from(index == 5),
+        remapped_rows_uncorrectable: 0,
+        pcie_max_gen: 5,
+        pcie_max_width: 16,
+        pcie_gen: 5,
+        pcie_width: 16,
+        pcie_tx_kbps: if busy { 412_000 } else { 1_200 },
+        pcie_rx_kbps: if busy { 1_850_000 } else { 900 },
+        pcie_replay_counter: 0,
+        nvlink_count: 18,
+        nvlink_version: 4,
+        nvlink_speed_mbps: 53_125,
+        mig_capable: true,
+        mig_enabled: false,
+        mig_profiles: h100_mig_profiles(),
+        processes,
+    }
+}
+
+fn a100(index: u32) -> GpuSpec {
+    const BUSES: [u32; 8] = [0x07, 0x0f, 0x47, 0x4e, 0x87, 0x90, 0xb7, 0xbd];
+    let busy = index.is_multiple_of(2);
+    let i = index as usize;
+    let mut g = h100(index);
+    g.name = "NVIDIA A100-SXM4-80GB".into();
+    g.architecture = nvml_sys::NVML_DEVICE_ARCH_AMPERE;
+    g.cuda_cc = (8, 0);
+    g.uuid = uuid_for(0x4100_0000, index);
+    g.serial = Some(format!("132472100{:04}", 2203 + index * 41));
+    g.board_part_number = "692-2G506-0212-002".into();
+    g.minor_number = index;
+    g.pci_bus = BUSES.get(i).copied().unwrap_or(0x10 + index);
+    g.board_id = 0x0700 + g.pci_bus;
+    g.pci_device_id = 0x20b2_10de;
+    g.pci_subsystem_id = 0x1463_10de;
+    g.vbios_version = "92.00.45.00.05".into();
+    g.inforom_image = "G506.0212.00.02".into();
+    g.inforom_oem = "2.0".into();
+    g.inforom_ecc = "6.16".into();
+    g.memory_total = 81_920 * MIB;
+    g.memory_reserved = 0;
+    g.memory_overhead = 582 * MIB;
+    g.bar1_total = 131_072 * MIB;
+    g.util_gpu = if busy { 88 } else { 0 };
+    g.util_memory = if busy { 35 } else { 0 };
+    g.temp_shutdown = 92;
+    g.temp_slowdown = 89;
+    g.temp_mem_max = 95;
+    g.temp_gpu_max = 88;
+    g.power_usage_mw = if busy {
+        356_000 + index * 3_000
+    } else {
+        62_000 + index * 500
+    };
+    g.power_limit_mw = 400_000;
+    g.power_default_limit_mw = 400_000;
+    g.power_min_limit_mw = 100_000;
+    g.power_max_limit_mw = 400_000;
+    g.clock_graphics = if busy { 1410 } else { 210 };
+    g.clock_sm = g.clock_graphics;
+    g.clock_mem = 1593;
+    g.clock_video = if busy { 1290 } else { 795 };
+    g.max_graphics = 1410;
+    g.max_sm = 1410;
+    g.max_mem = 1593;
+    g.max_video = 1290;
+    g.default_app_graphics = 1275;
+    g.default_app_mem = 1593;
+    g.min_graphics = 210;
+    g.pcie_max_gen = 4;
+    g.pcie_gen = 4;
+    g.nvlink_count = 12;
+    g.nvlink_version = 3;
+    g.nvlink_speed_mbps = 25_781;
+    g.mig_profiles = a100_mig_profiles();
+    g.ecc_corrected_volatile = 0;
+    g.ecc_corrected_aggregate = 0;
+    g.remapped_rows_correctable = 0;
+    g.processes = if busy {
+        vec![ProcessSpec {
+            pid: 52_000 + index,
+            name: "python".into(),
+            used_memory: 30 * GIB,
+            kind: "compute".into(),
+        }]
+    } else {
+        Vec::new()
+    };
+    g
+}
+
+fn workstation_gpu() -> GpuSpec {
+    let mut g = h100(0);
+    g.name = "NVIDIA GeForce RTX 4090".into();
+    g.brand = nvml_sys::NVML_BRAND_GEFORCE_RTX;
+    g.architecture = nvml_sys::NVML_DEVICE_ARCH_ADA;
+    g.cuda_cc = (8, 9);
+    g.uuid = uuid_for(0x4090_0000, 0);
+    g.serial = None;
+    g.board_id = 0x100;
+    g.board_part_number = "N/A".into();
+    g.minor_number = 0;
+    g.pci_bus = 0x01;
+    g.pci_device_id = 0x2684_10de;
+    g.pci_subsystem_id = 0x1668_10de;
+    g.numa_node = -1;
+    g.vbios_version = "95.02.18.80.5F".into();
+    g.inforom_image = "G002.0000.00.03".into();
+    g.inforom_oem = "2.0".into();
+    g.inforom_ecc = "N/A".into();
+    g.memory_total = 24_564 * MIB;
+    g.memory_reserved = 374 * MIB;
+    g.memory_overhead = 2 * MIB;
+    g.bar1_total = 32_768 * MIB;
+    g.bar1_used = 12 * MIB;
+    g.util_gpu = 3;
+    g.util_memory = 1;
+    g.temperature = 41;
+    g.memory_temperature = 0;
+    g.temp_shutdown = 100;
+    g.temp_slowdown = 97;
+    g.temp_mem_max = 0;
+    g.temp_gpu_max = 90;
+    g.fans = vec![30, 30];
+    g.power_usage_mw = 28_500;
+    g.power_limit_mw = 450_000;
+    g.power_default_limit_mw = 450_000;
+    g.power_min_limit_mw = 150_000;
+    g.power_max_limit_mw = 600_000;
+    g.energy_base_mj = 1_204_551_007;
+    g.clock_graphics = 210;
+    g.clock_sm = 210;
+    g.clock_mem = 405;
+    g.clock_video = 1185;
+    g.max_graphics = 3105;
+    g.max_sm = 3105;
+    g.max_mem = 10_501;
+    g.max_video = 2415;
+    g.default_app_graphics = 2520;
+    g.default_app_mem = 10_501;
+    g.min_graphics = 210;
+    g.pstate = 8;
+    g.clocks_event_reasons = u64::from(nvml_sys::nvmlClocksEventReasonGpuIdle);
+    g.persistence_mode = false;
+    g.ecc_supported = false;
+    g.ecc_enabled = false;
+    g.remapped_rows_correctable = 0;
+    g.pcie_max_gen = 4;
+    g.pcie_gen = 1;
+    g.pcie_tx_kbps = 310;
+    g.pcie_rx_kbps = 120;
+    g.nvlink_count = 0;
+    g.nvlink_version = 0;
+    g.mig_capable = false;
+    g.mig_profiles = Vec::new();
+    g.processes = vec![
+        ProcessSpec {
+            pid: 1_873,
+            name: "/usr/lib/xorg/Xorg".into(),
+            used_memory: 412 * MIB,
+            kind: "graphics".into(),
+        },
+        ProcessSpec {
+            pid: 2_410,
+            name: "/usr/bin/gnome-shell".into(),
+            used_memory: 96 * MIB,
+            kind: "graphics".into(),
+        },
+        ProcessSpec {
+            pid: 9_115,
+            name: "python3".into(),
+            used_memory: 6_144 * MIB,
+            kind: "compute".into(),
+        },
+    ];
+    g
+}
+
+fn dgx_cpus() -> Vec<Vec<u32>> {
+    // 2 x 56-core Xeon Platinum 8480C with hyper-threading: 224 logical CPUs.
+    let node = |n: u32| -> Vec<u32> {
+        (n * 56..n * 56 + 56)
+            .chain(112 + n * 56..112 + n * 56 + 56)
+            .collect()
+    };
+    vec![node(0), node(1)]
+}
+
+/// A built-in profile by name.
+pub fn builtin(name: &str) -> Option<Profile> {
+    let base = |name: &str, gpus: Vec<GpuSpec>| Profile {
+        name: name.to_string(),
+        driver_version: "580.65.06".into(),
+        nvml_version: "13.580.65.06".into(),
+        cuda_driver_version: 13000,
+        root: false,
+        cpu_count: 224,
+        numa_cpus: dgx_cpus(),
+        gpus,
+    };
+    match name {
+        "dgx-h100" => Some(base(name, (0..8).map(h100).collect())),
+        "dgx-a100" => Some(base(name, (0..8).map(a100).collect())),
+        "workstation" => {
+            let mut p = base(name, vec![workstation_gpu()]);
+            p.cpu_count = 32;
+            p.numa_cpus = vec![(0..32).collect()];
+            Some(p)
+        }
+        _ => None,
+    }
+}
+
+/// Loads a profile: a built-in name, or a path to a JSON profile file.
+pub fn load(name_or_path: &str) -> Result<Profile, ProfileError> {
+    if let Some(p) = builtin(name_or_path) {
+        return Ok(p);
+    }
+    let looks_like_path = name_or_path.contains('/') || name_or_path.ends_with(".json");
+    if !looks_like_path {
+        return Err(ProfileError(format!(
+            "unknown profile {name_or_path:?} (built-in: {}; or a path to a .json file)",
+            BUILTIN_PROFILES.join(", ")
+        )));
+    }
+    let text = std::fs::read_to_string(name_or_path)
+        .map_err(|e| ProfileError(format!("cannot read profile file {name_or_path}: {e}")))?;
+    parse_json(&text).map_err(|e| ProfileError(format!("profile file {name_or_path}: {e}")))
+}
+
+/// Parses a JSON profile (see README for the format).
+pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| ProfileError(format!("invalid JSON: {e}")))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| ProfileError("top level must be an object".into()))?;
+    let mut profile = match obj.get("base") {
+        None => builtin("dgx-h100").ok_or_else(|| ProfileError("no default".into()))?,
+        Some(Value::String(b)) => builtin(b)
+            .ok_or_else(|| ProfileError(format!("\"base\": unknown built-in profile {b:?}")))?,
+        Some(_) => return Err(ProfileError("\"base\" must be a string".into())),
+    };
+    if !obj.contains_key("base") && obj.contains_key("gpus") {
+        // From scratch: the GPU list is given in full.
+        profile.gpus.clear();
+    }
+    for (k, val) in obj {
+        match k.as_str() {
+            "base" | "gpus" | "$comment" => {}
+            "name" => profile.name = string(k, val)?,
+            "driver_version" => profile.driver_version = string(k, val)?,
+            "nvml_version" => profile.nvml_version = string(k, val)?,
+            "cuda_driver_version" => profile.cuda_driver_version = int(k, val)? as i32,
+            "root" => profile.root = boolean(k, val)?,
+            "gpu_count" => {
+                let n = int(k, val)?;
+                if n > 32 {
+                    return Err(ProfileError("\"gpu_count\" must be at most 32".into()));
+                }
+                let n = n as usize;
+                let template = profile.gpus.first().cloned().unwrap_or_else(|| h100(0));
+                while profile.gpus.len() < n {
+                    let i = profile.gpus.len() as u32;
+                    let mut g = template.clone();
+                    g.uuid = uuid_for(0x7000_0000, i);
+                    g.serial = g.serial.map(|_| format!("170000000{i:04}"));
+                    g.minor_number = i;
+                    g.pci_bus = 0x80 + i;
+                    g.board_id = 0x8000 + i;
+                    profile.gpus.push(g);
+                }
+                profile.gpus.truncate(n);
+            }
+            other => return Err(ProfileError(format!("unknown key {other:?}"))),
+        }
+    }
+    if let Some(gpus) = obj.get("gpus") {
+        let list = gpus
+            .as_array()
+            .ok_or_else(|| ProfileError("\"gpus\" must be an array".into()))?;
+        if list.len() > 32 {
+            return Err(ProfileError("at most 32 GPUs".into()));
+        }
+        let based = obj.contains_key("base");
+        for (i, g) in list.iter().enumerate() {
+            let o = g
+                .as_object()
+                .ok_or_else(|| ProfileError(format!("gpus[{i}] must be an object")))?;
+            if based && i < profile.gpus.len() && !o.contains_key("model") {
+                if let Some(spec) = profile.gpus.get_mut(i) {
+                    apply_gpu(spec, o).map_err(|e| ProfileError(format!("gpus[{i}]: {e}")))?;
+                }
+            } else {
+                let mut spec = model_gpu(o, i as u32)?;
+                apply_gpu(&mut spec, o).map_err(|e| ProfileError(format!("gpus[{i}]: {e}")))?;
+                if i < profile.gpus.len() {
+                    if let Some(slot) = profile.gpus.get_mut(i) {
+                        *slot = spec;
+                    }
+                } else {
+                    profile.gpus.push(spec);
+                }
+            }
+        }
+        if !based {
+            profile.gpus.truncate(list.len());
+        }
+    }
+    validate(&profile)?;
+    Ok(profile)
+}
+
+fn model_gpu(o: &Map<String, Value>, index: u32) -> Result<GpuSpec, ProfileError> {
+    let model = match o.get("model") {
+        None => "h100-sxm5-80gb",
+        Some(Value::String(s)) => s.as_str(),
+        Some(_) => {
+            return Err(ProfileError(format!(
+                "gpus[{index}].model must be a string"
+            )));
+        }
+    };
+    let mut g = match model {
+        "h100-sxm5-80gb" => h100(index),
+        "a100-sxm4-80gb" => a100(index),
+        "rtx-4090" => workstation_gpu(),
+        other => {
+            return Err(ProfileError(format!(
+                "gpus[{index}].model: unknown model {other:?} (h100-sxm5-80gb, a100-sxm4-80gb, rtx-4090)"
+            )));
+        }
+    };
+    // Distinct identity for every slot.
+    g.uuid = uuid_for(0x6000_0000 ^ g.pci_device_id, index);
+    g.minor_number = index;
+    g.pci_bus = 0x10 + index * 0x10;
+    g.board_id = 0x1000 + index;
+    if g.serial.is_some() {
+        g.serial = Some(format!("160000000{index:04}"));
+    }
+    Ok(g)
+}
+
+fn string(k: &str, v: &Value) -> Result<String, ProfileError> {
+    v.as_str()
+        .map(str::to_string)
+        .ok_or_else(|| ProfileError(format!("{k:?} must be a string")))
+}
+
+fn int(k: &str, v: &Value) -> Result<u64, ProfileError> {
+    v.as_u64()
+        .ok_or_else(|| ProfileError(format!("{k:?} must be a non-negative integer")))
+}
+
+fn u32v(k: &str, v: &Value) -> Result<u32, ProfileError> {
+    let n = int(k, v)?;
+    u32::try_from(n).map_err(|_| ProfileError(format!("{k:?} is too large")))
+}
+
+fn boolean(k: &str, v: &Value) -> Result<bool, ProfileError> {
+    v.as_bool()
+        .ok_or_else(|| ProfileError(format!("{k:?} must be true or false")))
+}
+
+fn apply_gpu(g: &mut GpuSpec, o: &Map<String, Value>) -> Result<(), ProfileError> {
+    for (k, v) in o {
+        match k.as_str() {
+            "model" | "$comment" => {}
+            "name" => g.name = string(k, v)?,
+            "uuid" => g.uuid = string(k, v)?,
+            "serial" => {
+                g.serial = if v.is_null() {
+                    None
+                } else {
+                    Some(string(k, v)?)
+                }
+            }
+            "board_id" => g.board_id = u32v(k, v)?,
+            "minor_number" => g.minor_number = u32v(k, v)?,
+            "pci_bus" => g.pci_bus = u32v(k, v)?,
+            "pci_domain" => g.pci_domain = u32v(k, v)?,
+            "pci_device_id" => g.pci_device_id = u32v(k, v)?,
+            "numa_node" => {
+                g.numa_node = v
+                    .as_i64()
+                    .and_then(|n| i32::try_from(n).ok())
+                    .ok_or_else(|| ProfileError("\"numa_node\" must be an integer".into()))?
+            }
+            "vbios_version" => g.vbios_version = string(k, v)?,
+            "memory_total_mib" => g.memory_total = int(k, v)?.saturating_mul(MIB),
+            "temperature" => g.temperature = u32v(k, v)?,
+            "fan_speeds" => {
+                let a = v
+                    .as_array()
+                    .ok_or_else(|| ProfileError("\"fan_speeds\" must be an array".into()))?;
+                g.fans = a.iter().map(|x| u32v(k, x)).collect::<Result<_, _>>()?;
+            }
+            "power_usage_w" => g.power_usage_mw = u32v(k, v)?.saturating_mul(1000),
+            "power_limit_w" => {
+                let w = u32v(k, v)?.saturating_mul(1000);
+                g.power_limit_mw = w;
+                g.power_default_limit_mw = w;
+                g.power_max_limit_mw = g.power_max_limit_mw.max(w);
+            }
+            "utilization_gpu" => g.util_gpu = u32v(k, v)?.min(100),
+            "utilization_memory" => g.util_memory = u32v(k, v)?.min(100),
+            "persistence_mode" => g.persistence_mode = boolean(k, v)?,
+            "ecc_enabled" => g.ecc_enabled = boolean(k, v)?,
+            "mig_enabled" => g.mig_enabled = boolean(k, v)?,
+            "nvlink_count" => g.nvlink_count = u32v(k, v)?.min(nvml_sys::NVML_NVLINK_MAX_LINKS),
+            "processes" => {
+                let a = v
+                    .as_array()
+                    .ok_or_else(|| ProfileError("\"processes\" must be an array".into()))?;
+                let mut out = Vec::new();
+                for p in a {
+                    let po = p
+                        .as_object()
+                        .ok_or_else(|| ProfileError("a process must be an object".into()))?;
+                    let mut spec = ProcessSpec {
+                        pid: 0,
+                        name: String::new(),
+                        used_memory: 0,
+                        kind: "compute".into(),
+                    };
+                    for (pk, pv) in po {
+                        match pk.as_str() {
+                            "pid" => spec.pid = u32v(pk, pv)?,
+                            "name" => spec.name = string(pk, pv)?,
+                            "used_memory_mib" => {
+                                spec.used_memory = int(pk, pv)?.saturating_mul(MIB)
+                            }
+                            "type" => {
+                                spec.kind = string(pk, pv)?;
+                                if !["compute", "graphics", "mps"].contains(&spec.kind.as_str()) {
+                                    return Err(ProfileError(
+                                        "process \"type\" must be compute, graphics or mps".into(),
+                                    ));
+                                }
+                            }
+                            other => {
+                                return Err(ProfileError(format!("unknown process key {other:?}")));
+                            }
+                        }
+                    }
+                    if spec.pid == 0 {
+                        return Err(ProfileError("a process needs a non-zero \"pid\"".into()));
+                    }
+                    out.push(spec);
+                }
+                g.processes = out;
+            }
+            other => return Err(ProfileError(format!("unknown key {other:?}"))),
+        }
+    }
+    Ok(())
+}
+
+fn validate(p: &Profile) -> Result<(), ProfileError> {
+    for (i, g) in p.gpus.iter().enumerate() {
+        let used: u64 = g.processes.iter().map(|x| x.used_memory).sum();
+        if used.saturating_add(g.memory_reserved) > g.memory_total {
+            return Err(ProfileError(format!(
+                "gpus[{i}]: processes use more memory than the GPU has"
+            )));
+        }
+        if !g.uuid.starts_with("GPU-")
+            || g.uuid.len() >= nvml_sys::NVML_DEVICE_UUID_BUFFER_SIZE as usize
+        {
+            return Err(ProfileError(format!(
+                "gpus[{i}]: uuid must look like GPU-xxxxxxxx-..."
+            )));
+        }
+        if g.name.len() >= nvml_sys::NVML_DEVICE_NAME_BUFFER_SIZE as usize {
+            return Err(ProfileError(format!("gpus[{i}]: name too long")));
+        }
+        for (j, h) in p.gpus.iter().enumerate().skip(i + 1) {
+            if h.uuid == g.uuid || h.bus_id() == g.bus_id() {
+                return Err(ProfileError(format!(
+                    "gpus[{i}] and gpus[{j}] share a UUID or PCI bus id"
+                )));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,350 @@
+//! [`Staged`]: a private copy of the mock library for one test.
+
+use std::ffi::{CString, c_char, c_int, c_uint, c_ulonglong};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use nvml_sys::nvmlReturn_t;
+
+/// Environment variable that points at the built `libnvml_mock.so` explicitly.
+pub const LIB_ENV: &str = "NVML_MOCK_LIB";
+
+/// The file name cargo gives the cdylib.
+const CDYLIB_NAME: &str = "libnvml_mock.so";
+
+/// The export list of NVIDIA's 470 driver (`nm -D --defined-only` of Debian's
+/// `libnvidia-tesla-470-ml1`), one name a line.
+const DRIVER_470_EXPORTS: &str = include_str!("../data/driver-470-exports.txt");
+
+/// Finds the built mock library: `$NVML_MOCK_LIB`, else `libnvml_mock.so` next to the running
+/// executable (`target/<profile>/deps`, where cargo puts it when nvml-mock is a dependency)
+/// or one level up (`target/<profile>`, where cargo puts the library of the crate itself).
+pub fn find_cdylib() -> io::Result<PathBuf> {
+    if let Some(p) = std::env::var_os(LIB_ENV) {
+        let p = PathBuf::from(p);
+        return if p.is_file() {
+            Ok(p)
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("{LIB_ENV}={} is not a file", p.display()),
+            ))
+        };
+    }
+    let exe = std::env::current_exe()?;
+    let mut tried = Vec::new();
+    let mut dir = exe.parent();
+    for _ in 0..3 {
+        let Some(d) = dir else { break };
+        for candidate in [d.join(CDYLIB_NAME), d.join("deps").join(CDYLIB_NAME)] {
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+            tried.push(candidate);
+        }
+        dir = d.parent();
+    }
+    Err(io::Error::new(
+        io::ErrorKind::NotFound,
+        format!(
+            "{CDYLIB_NAME} not found (tried {}); build nvml-mock or set {LIB_ENV}",
+            tried
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    ))
+}
+
+/// Hostile-data modes of the mock (see [`Staged::set_hostile`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HostileModes {
+    /// Array getters write what fits and report a count larger than the caller's buffer.
+    pub oversized_counts: bool,
+    /// String getters fill the whole buffer with text and no NUL.
+    pub unterminated_strings: bool,
+    /// Enum getters (brand, architecture, P-state, compute mode) return values newer than
+    /// the header.
+    pub future_enums: bool,
+}
+
+/// A private copy of the mock, staged as `libnvidia-ml.so.1` in a fresh temporary directory.
+///
+/// Each copy is a different file, so `dlopen` gives it its own global state: tests may run in
+/// parallel, each with its own simulated machine. The copy stays loaded while the `Staged`
+/// lives (its helpers call the mock's control hooks through that handle); the directory is
+/// removed on drop.
+#[derive(Debug)]
+pub struct Staged {
+    dir: PathBuf,
+    path: PathBuf,
+    lib: libloading::Library,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn fresh_dir() -> io::Result<PathBuf> {
+    let base = std::env::temp_dir();
+    loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let dir = base.join(format!("nvml-mock-{}-{n}-{nanos}", std::process::id()));
+        match fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+impl Staged {
+    /// Stages a fresh copy of the mock (profile: `NVML_MOCK_PROFILE`, else `dgx-h100`).
+    pub fn new() -> io::Result<Staged> {
+        Staged::from_bytes(fs::read(find_cdylib()?)?)
+    }
+
+    /// Stages a fresh copy and selects a profile (a built-in name such as `"dgx-a100"`, or a
+    /// path to a profile file) for its next `nvmlInit`, whatever the environment says.
+    pub fn with_profile(name_or_path: &str) -> io::Result<Staged> {
+        let s = Staged::new()?;
+        s.set_profile(name_or_path).map_err(|code| {
+            io::Error::other(format!(
+                "nvml_mock_set_profile({name_or_path:?}) returned {code}"
+            ))
+        })?;
+        Ok(s)
+    }
+
+    /// Stages a copy that presents itself as NVIDIA's 470 driver: every NVML function the real
+    /// 470 library does not export (e.g. `nvmlDeviceGetComputeRunningProcesses_v3`,
+    /// `nvmlDeviceGetMemoryInfo_v2`) is hidden from the dynamic symbol table, so `dlsym`
+    /// fails for it as on an old driver.
+    pub fn legacy_470() -> io::Result<Staged> {
+        let mut bytes = fs::read(find_cdylib()?)?;
+        let keep: Vec<&str> = driver_470_exports();
+        hide_symbols(&mut bytes, |name| {
+            name.starts_with("nvml") && !name.starts_with("nvml_mock_") && !keep.contains(&name)
+        })?;
+        Staged::from_bytes(bytes)
+    }
+
+    fn from_bytes(bytes: Vec<u8>) -> io::Result<Staged> {
+        let dir = fresh_dir()?;
+        let path = dir.join("libnvidia-ml.so.1");
+        let staged = fs::write(&path, bytes).and_then(|()| {
+            // SAFETY: the file is the mock library (or a copy with renamed dynamic symbols);
+            // its initialisers are Rust's, with no side effects beyond its own statics.
+            unsafe { libloading::Library::new(&path) }.map_err(io::Error::other)
+        });
+        match staged {
+            Ok(lib) => Ok(Staged { dir, path, lib }),
+            Err(e) => {
+                let _ = fs::remove_dir_all(&dir);
+                Err(e)
+            }
+        }
+    }
+
+    /// The staged library: `<dir>/libnvidia-ml.so.1`.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The directory holding the staged library (put it on `LD_LIBRARY_PATH`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn hook<T: Copy>(&self, name: &[u8]) -> Result<libloading::Symbol<'_, T>, nvmlReturn_t> {
+        // SAFETY: every caller names an `nvml_mock_*` hook with the matching signature `T`.
+        unsafe { self.lib.get::<T>(name) }.map_err(|_| nvml_sys::NVML_ERROR_FUNCTION_NOT_FOUND)
+    }
+
+    fn check(code: nvmlReturn_t) -> Result<(), nvmlReturn_t> {
+        if code == nvml_sys::NVML_SUCCESS {
+            Ok(())
+        } else {
+            Err(code)
+        }
+    }
+
+    /// Selects the profile for the next `nvmlInit` (`nvml_mock_set_profile`).
+    /// `Err(NVML_ERROR_IN_USE)` while the library is initialised.
+    pub fn set_profile(&self, name_or_path: &str) -> Result<(), nvmlReturn_t> {
+        let c = CString::new(name_or_path).map_err(|_| nvml_sys::NVML_ERROR_INVALID_ARGUMENT)?;
+        let f = self.hook::<unsafe extern "C" fn(*const c_char) -> nvmlReturn_t>(
+            b"nvml_mock_set_profile",
+        )?;
+        // SAFETY: `c` is a NUL-terminated string that outlives the call.
+        Self::check(unsafe { f(c.as_ptr()) })
+    }
+
+    /// Injects an event on GPU `device_index` (`nvml_mock_inject_event`): `event_type` is an
+    /// `nvmlEventType*` bit, `data` its data (the XID for `nvmlEventTypeXidCriticalError`).
+    pub fn inject_event(
+        &self,
+        device_index: u32,
+        event_type: u64,
+        data: u64,
+    ) -> Result<(), nvmlReturn_t> {
+        let f = self
+            .hook::<unsafe extern "C" fn(c_uint, c_ulonglong, c_ulonglong) -> nvmlReturn_t>(
+                b"nvml_mock_inject_event",
+            )?;
+        // SAFETY: plain integer arguments.
+        Self::check(unsafe { f(device_index, event_type, data) })
+    }
+
+    /// Injects an XID critical error with the given XID on GPU `device_index`.
+    pub fn inject_xid(&self, device_index: u32, xid: u64) -> Result<(), nvmlReturn_t> {
+        self.inject_event(
+            device_index,
+            u64::from(nvml_sys::nvmlEventTypeXidCriticalError),
+            xid,
+        )
+    }
+
+    /// Makes the C function `function` return `result` from now on (`nvml_mock_set_fault`).
+    /// `Err(NVML_ERROR_NOT_FOUND)` when the header has no such function.
+    pub fn set_fault(&self, function: &str, result: nvmlReturn_t) -> Result<(), nvmlReturn_t> {
+        let c = CString::new(function).map_err(|_| nvml_sys::NVML_ERROR_INVALID_ARGUMENT)?;
+        let f = self.hook::<unsafe extern "C" fn(*const c_char, nvmlReturn_t) -> nvmlReturn_t>(
+            b"nvml_mock_set_fault",
+        )?;
+        // SAFETY: `c` is a NUL-terminated string that outlives the call.
+        Self::check(unsafe { f(c.as_ptr(), result) })
+    }
+
+    /// Removes the fault of one function.
+    pub fn clear_fault(&self, function: &str) -> Result<(), nvmlReturn_t> {
+        self.set_fault(function, nvml_sys::NVML_SUCCESS)
+    }
+
+    /// Removes every fault (`nvml_mock_clear_faults`).
+    pub fn clear_faults(&self) -> Result<(), nvmlReturn_t> {
+        let f = self.hook::<unsafe extern "C" fn() -> nvmlReturn_t>(b"nvml_mock_clear_faults")?;
+        // SAFETY: no arguments.
+        Self::check(unsafe { f() })
+    }
+
+    /// Sets the hostile-data modes (`nvml_mock_set_hostile`).
+    pub fn set_hostile(&self, modes: HostileModes) -> Result<(), nvmlReturn_t> {
+        let mask = u32::from(modes.oversized_counts)
+            | u32::from(modes.unterminated_strings) << 1
+            | u32::from(modes.future_enums) << 2;
+        let f =
+            self.hook::<unsafe extern "C" fn(c_uint) -> nvmlReturn_t>(b"nvml_mock_set_hostile")?;
+        // SAFETY: plain integer argument.
+        Self::check(unsafe { f(mask) })
+    }
+
+    /// Treats the caller as root or not, whatever the profile says (`nvml_mock_set_root`).
+    pub fn set_root(&self, root: bool) -> Result<(), nvmlReturn_t> {
+        let f = self.hook::<unsafe extern "C" fn(c_int) -> nvmlReturn_t>(b"nvml_mock_set_root")?;
+        // SAFETY: plain integer argument.
+        Self::check(unsafe { f(c_int::from(root)) })
+    }
+
+    /// Outstanding `nvmlInit` references of this copy (0: not initialised).
+    pub fn init_refcount(&self) -> Result<u32, nvmlReturn_t> {
+        let f = self.hook::<unsafe extern "C" fn() -> c_uint>(b"nvml_mock_init_refcount")?;
+        // SAFETY: no arguments.
+        Ok(unsafe { f() })
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        // The library stays mapped while anyone holds it; removing the file is harmless.
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The names the 470 driver exports (the checked-in list).
+pub fn driver_470_exports() -> Vec<&'static str> {
+    DRIVER_470_EXPORTS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+fn rd<const N: usize>(b: &[u8], at: usize) -> io::Result<[u8; N]> {
+    b.get(at..at.saturating_add(N))
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "truncated ELF file"))
+}
+
+fn u16at(b: &[u8], at: usize) -> io::Result<usize> {
+    Ok(u16::from_le_bytes(rd(b, at)?) as usize)
+}
+
+fn u32at(b: &[u8], at: usize) -> io::Result<usize> {
+    Ok(u32::from_le_bytes(rd(b, at)?) as usize)
+}
+
+fn u64at(b: &[u8], at: usize) -> io::Result<usize> {
+    usize::try_from(u64::from_le_bytes(rd(b, at)?))
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "ELF offset too large"))
+}
+
+/// Renames (in place, same length: first letter `n` -> `X`) every defined dynamic symbol for
+/// which `hide` is true, so `dlsym` no longer finds it. 64-bit little-endian ELF only.
+fn hide_symbols(elf: &mut [u8], hide: impl Fn(&str) -> bool) -> io::Result<usize> {
+    let bad = |m: &str| io::Error::new(io::ErrorKind::InvalidData, m.to_string());
+    if elf.get(..4) != Some(b"\x7fELF".as_slice())
+        || elf.get(4) != Some(&2)
+        || elf.get(5) != Some(&1)
+    {
+        return Err(bad("not a 64-bit little-endian ELF file"));
+    }
+    let shoff = u64at(elf, 0x28)?;
+    let shentsize = u16at(elf, 0x3a)?;
+    let shnum = u16at(elf, 0x3c)?;
+    let sh = |i: usize| shoff.saturating_add(i.saturating_mul(shentsize));
+    let mut dynsym = None;
+    for i in 0..shnum {
+        if u32at(elf, sh(i) + 4)? == 11 {
+            dynsym = Some(i);
+        }
+    }
+    let dynsym = dynsym.ok_or_else(|| bad("no .dynsym section"))?;
+    let sym_off = u64at(elf, sh(dynsym) + 0x18)?;
+    let sym_size = u64at(elf, sh(dynsym) + 0x20)?;
+    let str_index = u32at(elf, sh(dynsym) + 0x28)?;
+    let str_off = u64at(elf, sh(str_index) + 0x18)?;
+    let str_size = u64at(elf, sh(str_index) + 0x20)?;
+    let mut renames = Vec::new();
+    for k in 0..sym_size / 24 {
+        let at = sym_off + k * 24;
+        let name_off = u32at(elf, at)?;
+        let shndx = u16at(elf, at + 6)?;
+        if shndx == 0 || name_off >= str_size {
+            continue;
+        }
+        let start = str_off + name_off;
+        let table = elf
+            .get(start..str_off + str_size)
+            .ok_or_else(|| bad("bad .dynstr"))?;
+        let len = table
+            .iter()
+            .position(|b| *b == 0)
+            .ok_or_else(|| bad("unterminated name"))?;
+        let name = std::str::from_utf8(table.get(..len).unwrap_or_default()).unwrap_or("");
+        if hide(name) {
+            renames.push(start);
+        }
+    }
+    for at in &renames {
+        if let Some(b) = elf.get_mut(*at) {
+            *b = b'X';
+        }
+    }
+    Ok(renames.len())
+}

@@ -1,0 +1,535 @@
+//! The global state of the simulated library, and the helpers every export goes through.
+
+use std::collections::VecDeque;
+use std::ffi::{CStr, c_char, c_uint};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::Instant;
+
+use nvml_sys::*;
+
+use crate::profile::{GpuSpec, Profile};
+
+/// Most physical GPUs a profile may have (handle storage is sized for this).
+pub const MAX_GPUS: usize = 32;
+/// MIG devices (compute instances) per GPU that get handles.
+pub const MAX_MIG_PER_GPU: usize = 8;
+/// Event sets alive at once.
+pub const MAX_EVENT_SETS: usize = 256;
+
+// Opaque handle storage: a handle is the address of one byte of these arrays. The bytes are
+// never read or written; the address only identifies the object, and a pointer outside the
+// array is an unknown handle.
+static DEVICE_TOKENS: [u8; MAX_GPUS * (1 + MAX_MIG_PER_GPU)] =
+    [0; MAX_GPUS * (1 + MAX_MIG_PER_GPU)];
+static GI_TOKENS: [u8; MAX_GPUS * MAX_MIG_PER_GPU] = [0; MAX_GPUS * MAX_MIG_PER_GPU];
+static CI_TOKENS: [u8; MAX_GPUS * MAX_MIG_PER_GPU * MAX_MIG_PER_GPU] =
+    [0; MAX_GPUS * MAX_MIG_PER_GPU * MAX_MIG_PER_GPU];
+static EVENT_SET_TOKENS: [u8; MAX_EVENT_SETS] = [0; MAX_EVENT_SETS];
+
+fn token(base: &'static [u8], i: usize) -> *mut u8 {
+    base.as_ptr()
+        .wrapping_add(i.min(base.len().saturating_sub(1)))
+        .cast_mut()
+}
+
+fn untoken(base: &'static [u8], p: *const u8) -> Option<usize> {
+    let off = (p as usize).wrapping_sub(base.as_ptr() as usize);
+    (off < base.len()).then_some(off)
+}
+
+/// What a device handle names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeviceRef {
+    /// A physical GPU (index).
+    Gpu(usize),
+    /// A MIG device: GPU index and MIG slot (compute instance slot).
+    Mig(usize, usize),
+}
+
+/// The handle of physical GPU `i`.
+pub fn device_handle(i: usize) -> nvmlDevice_t {
+    token(&DEVICE_TOKENS, i).cast()
+}
+
+/// The handle of MIG device `slot` of GPU `gpu`.
+pub fn mig_device_handle(gpu: usize, slot: usize) -> nvmlDevice_t {
+    token(&DEVICE_TOKENS, MAX_GPUS + gpu * MAX_MIG_PER_GPU + slot).cast()
+}
+
+/// Decodes a device handle (no dereference).
+pub fn device_ref(h: nvmlDevice_t) -> Option<DeviceRef> {
+    let i = untoken(&DEVICE_TOKENS, h.cast_const().cast())?;
+    if i < MAX_GPUS {
+        Some(DeviceRef::Gpu(i))
+    } else {
+        let j = i - MAX_GPUS;
+        Some(DeviceRef::Mig(j / MAX_MIG_PER_GPU, j % MAX_MIG_PER_GPU))
+    }
+}
+
+/// GPU instance handle: GPU index and GPU instance id.
+pub fn gi_handle(gpu: usize, id: usize) -> nvmlGpuInstance_t {
+    token(&GI_TOKENS, gpu * MAX_MIG_PER_GPU + id).cast()
+}
+
+/// Decodes a GPU instance handle into (gpu, gi id).
+pub fn gi_ref(h: nvmlGpuInstance_t) -> Option<(usize, usize)> {
+    let i = untoken(&GI_TOKENS, h.cast_const().cast())?;
+    Some((i / MAX_MIG_PER_GPU, i % MAX_MIG_PER_GPU))
+}
+
+/// Compute instance handle: GPU, GPU instance id, compute instance id.
+pub fn ci_handle(gpu: usize, gi: usize, ci: usize) -> nvmlComputeInstance_t {
+    token(
+        &CI_TOKENS,
+        (gpu * MAX_MIG_PER_GPU + gi) * MAX_MIG_PER_GPU + ci,
+    )
+    .cast()
+}
+
+/// Decodes a compute instance handle into (gpu, gi id, ci id).
+pub fn ci_ref(h: nvmlComputeInstance_t) -> Option<(usize, usize, usize)> {
+    let i = untoken(&CI_TOKENS, h.cast_const().cast())?;
+    let ci = i % MAX_MIG_PER_GPU;
+    let rest = i / MAX_MIG_PER_GPU;
+    Some((rest / MAX_MIG_PER_GPU, rest % MAX_MIG_PER_GPU, ci))
+}
+
+/// Event set handle for slot `i`.
+pub fn event_set_handle(i: usize) -> nvmlEventSet_t {
+    token(&EVENT_SET_TOKENS, i).cast()
+}
+
+/// Decodes an event set handle.
+pub fn event_set_ref(h: nvmlEventSet_t) -> Option<usize> {
+    untoken(&EVENT_SET_TOKENS, h.cast_const().cast())
+}
+
+/// A compute instance inside a GPU instance.
+#[derive(Clone, Debug)]
+pub struct ComputeInstance {
+    /// Compute instance id.
+    pub id: u32,
+    /// `NVML_COMPUTE_INSTANCE_PROFILE_*` index.
+    pub profile: u32,
+    /// Start slice inside the GPU instance.
+    pub start: u32,
+    /// Slices.
+    pub size: u32,
+}
+
+/// A MIG GPU instance.
+#[derive(Clone, Debug)]
+pub struct GpuInstance {
+    /// GPU instance id (also its handle slot).
+    pub id: u32,
+    /// Index into the GPU's `mig_profiles`.
+    pub profile_index: usize,
+    /// Placement start.
+    pub start: u32,
+    /// Placement size (memory slices).
+    pub size: u32,
+    /// Compute instances.
+    pub cis: Vec<ComputeInstance>,
+}
+
+/// The mutable state of one GPU.
+#[derive(Clone, Debug)]
+pub struct Gpu {
+    /// Fixed data from the profile.
+    pub spec: GpuSpec,
+    /// Persistence mode.
+    pub persistence: bool,
+    /// Compute mode.
+    pub compute_mode: u32,
+    /// Power limit (mW).
+    pub power_limit_mw: u32,
+    /// Application clocks (mem, graphics) MHz.
+    pub app_clocks: (u32, u32),
+    /// ECC current mode.
+    pub ecc_current: bool,
+    /// ECC pending mode.
+    pub ecc_pending: bool,
+    /// MIG current mode.
+    pub mig_current: bool,
+    /// MIG pending mode.
+    pub mig_pending: bool,
+    /// GPU instances.
+    pub gpu_instances: Vec<GpuInstance>,
+    /// Volatile corrected ECC count (can be cleared).
+    pub ecc_corrected_volatile: u64,
+    /// Volatile uncorrected ECC count.
+    pub ecc_uncorrected_volatile: u64,
+}
+
+/// A queued event.
+#[derive(Clone, Copy, Debug)]
+pub struct Event {
+    /// GPU index.
+    pub gpu: usize,
+    /// `nvmlEventType*` bit.
+    pub event_type: u64,
+    /// XID or other data.
+    pub data: u64,
+    /// Microseconds since init.
+    pub timestamp_us: u64,
+}
+
+/// One event set.
+#[derive(Clone, Debug, Default)]
+pub struct EventSet {
+    /// (gpu, event type mask) registrations.
+    pub registrations: Vec<(usize, u64)>,
+    /// Events not yet read.
+    pub queue: VecDeque<Event>,
+}
+
+/// The machine while the library is initialised.
+#[derive(Debug)]
+pub struct Machine {
+    /// The profile it was built from.
+    pub profile: Profile,
+    /// GPUs.
+    pub gpus: Vec<Gpu>,
+    /// When `nvmlInit` created it.
+    pub started: Instant,
+    /// Event set slots.
+    pub event_sets: Vec<Option<EventSet>>,
+}
+
+impl Machine {
+    /// Builds the machine from a profile.
+    pub fn new(profile: Profile) -> Machine {
+        let gpus = profile
+            .gpus
+            .iter()
+            .take(MAX_GPUS)
+            .map(|s| Gpu {
+                persistence: s.persistence_mode,
+                compute_mode: s.compute_mode,
+                power_limit_mw: s.power_limit_mw,
+                app_clocks: (s.default_app_mem, s.default_app_graphics),
+                ecc_current: s.ecc_enabled,
+                ecc_pending: s.ecc_enabled,
+                mig_current: s.mig_capable && s.mig_enabled,
+                mig_pending: s.mig_capable && s.mig_enabled,
+                gpu_instances: Vec::new(),
+                ecc_corrected_volatile: s.ecc_corrected_volatile,
+                ecc_uncorrected_volatile: s.ecc_uncorrected_volatile,
+                spec: s.clone(),
+            })
+            .collect();
+        Machine {
+            profile,
+            gpus,
+            started: Instant::now(),
+            event_sets: Vec::new(),
+        }
+    }
+
+    /// Microseconds since init.
+    pub fn now_us(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX)
+    }
+
+    /// The physical GPU a handle names (MIG devices map to their parent).
+    pub fn gpu_index(&self, h: nvmlDevice_t) -> Result<usize, nvmlReturn_t> {
+        match device_ref(h) {
+            Some(DeviceRef::Gpu(i)) if i < self.gpus.len() => Ok(i),
+            Some(DeviceRef::Mig(g, slot)) if self.mig_slot(g, slot).is_some() => Ok(g),
+            _ => Err(NVML_ERROR_INVALID_ARGUMENT),
+        }
+    }
+
+    /// A physical GPU (MIG device handles are rejected with INVALID_ARGUMENT).
+    pub fn gpu(&self, h: nvmlDevice_t) -> Result<&Gpu, nvmlReturn_t> {
+        match device_ref(h) {
+            Some(DeviceRef::Gpu(i)) => self.gpus.get(i).ok_or(NVML_ERROR_INVALID_ARGUMENT),
+            Some(DeviceRef::Mig(g, slot)) if self.mig_slot(g, slot).is_some() => {
+                Err(NVML_ERROR_NOT_SUPPORTED)
+            }
+            _ => Err(NVML_ERROR_INVALID_ARGUMENT),
+        }
+    }
+
+    /// A physical GPU, mutable.
+    pub fn gpu_mut(&mut self, h: nvmlDevice_t) -> Result<&mut Gpu, nvmlReturn_t> {
+        match device_ref(h) {
+            Some(DeviceRef::Gpu(i)) => self.gpus.get_mut(i).ok_or(NVML_ERROR_INVALID_ARGUMENT),
+            Some(DeviceRef::Mig(g, slot)) if self.mig_slot(g, slot).is_some() => {
+                Err(NVML_ERROR_NOT_SUPPORTED)
+            }
+            _ => Err(NVML_ERROR_INVALID_ARGUMENT),
+        }
+    }
+
+    /// The (gi id, ci id) of MIG device `slot` of GPU `gpu`: slots number the compute
+    /// instances in (gi id, ci id) order.
+    pub fn mig_slot(&self, gpu: usize, slot: usize) -> Option<(u32, u32)> {
+        self.mig_devices(gpu).get(slot).copied()
+    }
+
+    /// All (gi id, ci id) of a GPU, in order.
+    pub fn mig_devices(&self, gpu: usize) -> Vec<(u32, u32)> {
+        let Some(g) = self.gpus.get(gpu) else {
+            return Vec::new();
+        };
+        let mut gis: Vec<&GpuInstance> = g.gpu_instances.iter().collect();
+        gis.sort_by_key(|gi| gi.id);
+        let mut out = Vec::new();
+        for gi in gis {
+            let mut cis: Vec<u32> = gi.cis.iter().map(|c| c.id).collect();
+            cis.sort_unstable();
+            out.extend(cis.into_iter().map(|c| (gi.id, c)));
+        }
+        out.truncate(MAX_MIG_PER_GPU);
+        out
+    }
+
+    /// Total energy (mJ) consumed since the driver loaded: grows with time at the power draw.
+    pub fn energy_mj(&self, gpu: &Gpu) -> u64 {
+        let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        gpu.spec
+            .energy_base_mj
+            .saturating_add(ms.saturating_mul(u64::from(gpu.spec.power_usage_mw)) / 1000)
+    }
+}
+
+/// Hostile-data modes (see README).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hostile {
+    /// Array getters report more entries than the caller's buffer holds (and succeed).
+    pub oversized_counts: bool,
+    /// String getters fill the whole buffer with no NUL.
+    pub unterminated_strings: bool,
+    /// Enum getters return values newer than the header.
+    pub future_enums: bool,
+}
+
+/// Everything behind the one lock.
+#[derive(Debug)]
+pub struct Inner {
+    /// Outstanding `nvmlInit` calls.
+    pub refcount: u32,
+    /// Present while initialised.
+    pub machine: Option<Machine>,
+    /// Profile chosen by `nvml_mock_set_profile` (wins over `NVML_MOCK_PROFILE`).
+    pub profile_override: Option<String>,
+    /// Forced return codes by function name.
+    pub faults: Vec<(String, nvmlReturn_t)>,
+    /// Hostile modes.
+    pub hostile: Hostile,
+    /// Root override (`nvml_mock_set_root`), wins over the profile.
+    pub root_override: Option<bool>,
+}
+
+/// The lock and the condition variable event waits sleep on.
+pub struct Global {
+    /// State.
+    pub inner: Mutex<Inner>,
+    /// Signalled when an event is queued.
+    pub events: Condvar,
+}
+
+/// The one global state of this copy of the library.
+pub static GLOBAL: Global = Global {
+    inner: Mutex::new(Inner {
+        refcount: 0,
+        machine: None,
+        profile_override: None,
+        faults: Vec::new(),
+        hostile: Hostile {
+            oversized_counts: false,
+            unterminated_strings: false,
+            future_enums: false,
+        },
+        root_override: None,
+    }),
+    events: Condvar::new(),
+};
+
+/// Locks the global state (a poisoned lock is recovered: the state stays consistent because
+/// every mutation is a single assignment or push).
+pub fn lock() -> MutexGuard<'static, Inner> {
+    GLOBAL.inner.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Inner {
+    /// The forced return code for `name`, if any.
+    pub fn fault(&self, name: &str) -> Option<nvmlReturn_t> {
+        self.faults.iter().find(|(n, _)| n == name).map(|(_, r)| *r)
+    }
+
+    /// Whether privileged calls are allowed.
+    pub fn is_root(&self) -> bool {
+        self.root_override
+            .or_else(|| self.machine.as_ref().map(|m| m.profile.root))
+            .unwrap_or(false)
+    }
+}
+
+/// What a modeled function gets: the machine plus the modes.
+pub struct Ctx<'a> {
+    /// The machine.
+    pub m: &'a mut Machine,
+    /// Hostile modes.
+    pub hostile: Hostile,
+    /// Caller is root.
+    pub root: bool,
+}
+
+impl Ctx<'_> {
+    /// `NO_PERMISSION` unless root.
+    pub fn require_root(&self) -> Result<(), nvmlReturn_t> {
+        if self.root {
+            Ok(())
+        } else {
+            Err(NVML_ERROR_NO_PERMISSION)
+        }
+    }
+
+    /// An enum value as returned to the caller: in future-enum mode, a value past the header's.
+    pub fn enum_value(&self, v: u32, future: u32) -> u32 {
+        if self.hostile.future_enums { future } else { v }
+    }
+}
+
+/// Runs a modeled function: fault injection, then the UNINITIALIZED check, then `f` under the
+/// lock. A panic inside becomes `NVML_ERROR_UNKNOWN` (it must never cross `extern "C"`).
+pub fn call(name: &str, f: impl FnOnce(&mut Ctx<'_>) -> Result<(), nvmlReturn_t>) -> nvmlReturn_t {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut g = lock();
+        if let Some(r) = g.fault(name) {
+            return r;
+        }
+        let hostile = g.hostile;
+        let root = g.is_root();
+        let Some(m) = g.machine.as_mut() else {
+            return NVML_ERROR_UNINITIALIZED;
+        };
+        let mut ctx = Ctx { m, hostile, root };
+        match f(&mut ctx) {
+            Ok(()) => NVML_SUCCESS,
+            Err(e) => e,
+        }
+    }))
+    .unwrap_or(NVML_ERROR_UNKNOWN)
+}
+
+/// Body of every unmodeled function.
+pub fn stub(name: &str) -> nvmlReturn_t {
+    call(name, |_| Err(NVML_ERROR_NOT_SUPPORTED))
+}
+
+/// Writes `v` to `p`; null is INVALID_ARGUMENT.
+pub fn put<T>(p: *mut T, v: T) -> Result<(), nvmlReturn_t> {
+    if p.is_null() {
+        return Err(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    // SAFETY: non-null; the C contract of every NVML out-parameter is that it points to a
+    // writable object of this type. Unaligned write: nothing is assumed about alignment.
+    unsafe { p.write_unaligned(v) };
+    Ok(())
+}
+
+/// Reads `*p`; null is INVALID_ARGUMENT.
+pub fn get<T: Copy>(p: *const T) -> Result<T, nvmlReturn_t> {
+    if p.is_null() {
+        return Err(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    // SAFETY: non-null; the C contract is that in/out parameters point to a valid object.
+    Ok(unsafe { p.read_unaligned() })
+}
+
+/// Copies `s` into the C buffer `buf` of `len` bytes with a NUL, like NVML:
+/// INSUFFICIENT_SIZE when it does not fit. In unterminated-string mode the whole buffer is
+/// filled with text and no NUL.
+pub fn put_str(
+    buf: *mut c_char,
+    len: c_uint,
+    s: &str,
+    hostile: Hostile,
+) -> Result<(), nvmlReturn_t> {
+    if buf.is_null() {
+        return Err(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    let len = len as usize;
+    let bytes = s.as_bytes();
+    if hostile.unterminated_strings && len > 0 {
+        for i in 0..len {
+            let b = bytes.get(i % bytes.len().max(1)).copied().unwrap_or(b'X');
+            // SAFETY: i < len, and the caller promised `len` writable bytes at `buf`.
+            unsafe { buf.add(i).write(if b == 0 { b'X' } else { b } as c_char) };
+        }
+        return Ok(());
+    }
+    if bytes.len() >= len {
+        return Err(NVML_ERROR_INSUFFICIENT_SIZE);
+    }
+    for (i, b) in bytes.iter().enumerate() {
+        // SAFETY: i < bytes.len() < len, inside the caller's buffer.
+        unsafe { buf.add(i).write(*b as c_char) };
+    }
+    // SAFETY: bytes.len() < len.
+    unsafe { buf.add(bytes.len()).write(0) };
+    Ok(())
+}
+
+/// Copies a string into a fixed-size `c_char` array field (truncating, always NUL-terminated).
+pub fn fill_array<const N: usize>(dst: &mut [c_char; N], s: &str) {
+    for (d, b) in dst.iter_mut().zip(s.bytes().chain(std::iter::repeat(0))) {
+        *d = b as c_char;
+    }
+    if let Some(last) = dst.last_mut() {
+        *last = 0;
+    }
+}
+
+/// NVML's array protocol: `*count` is the capacity of `buf` on entry; on exit the number of
+/// entries. Too small: `*count` = needed, INSUFFICIENT_SIZE. In oversized-count mode the
+/// entries that fit are written and `*count` is set beyond the capacity, with SUCCESS.
+pub fn put_array<T: Copy>(
+    count: *mut c_uint,
+    buf: *mut T,
+    items: &[T],
+    hostile: Hostile,
+) -> Result<(), nvmlReturn_t> {
+    let cap = get(count)? as usize;
+    let n = items.len();
+    if hostile.oversized_counts && cap > 0 && !buf.is_null() {
+        for (i, it) in items.iter().take(cap).enumerate() {
+            // SAFETY: i < cap, the capacity the caller declared for `buf`.
+            unsafe { buf.add(i).write_unaligned(*it) };
+        }
+        return put(
+            count,
+            u32::try_from(cap.saturating_mul(2).max(cap + 3)).unwrap_or(u32::MAX),
+        );
+    }
+    put(count, u32::try_from(n).unwrap_or(u32::MAX))?;
+    if cap < n {
+        return Err(NVML_ERROR_INSUFFICIENT_SIZE);
+    }
+    if n == 0 {
+        return Ok(());
+    }
+    if buf.is_null() {
+        return Err(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    for (i, it) in items.iter().enumerate() {
+        // SAFETY: i < n <= cap, the capacity the caller declared for `buf`.
+        unsafe { buf.add(i).write_unaligned(*it) };
+    }
+    Ok(())
+}
+
+/// A C string argument; null or invalid UTF-8 is INVALID_ARGUMENT.
+pub fn arg_str<'a>(p: *const c_char) -> Result<&'a str, nvmlReturn_t> {
+    if p.is_null() {
+        return Err(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    // SAFETY: the C contract: a non-null string argument is NUL-terminated.
+    let s = unsafe { CStr::from_ptr(p) };
+    s.to_str().map_err(|_| NVML_ERROR_INVALID_ARGUMENT)
+}
