@@ -336,13 +336,55 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
             wrapped::WRAPPER_SRC
         )?;
     }
+    writeln!(out, "\nNext steps:")?;
+    if let Some(old) = &old_bytes
+        && !unchanged
+    {
+        let old_sha = archive::sha256_hex(old);
+        for file in files_recording(&root.join("nvml-sys"), &old_sha) {
+            let shown = file.strip_prefix(root).unwrap_or(&file);
+            writeln!(
+                out,
+                "  - {} still records the old header's sha256 {old_sha}: set it to {header_sha256}",
+                shown.display()
+            )?;
+        }
+    }
     writeln!(
         out,
-        "\nNext step: refresh the checked-in pregenerated bindings and review the diff:\n  \
+        "  - refresh the checked-in pregenerated bindings:\n      \
          NVML_SYS_BLESS=1 cargo test -p nvml-sys --test pregenerated\n  \
-         git diff --stat headers nvml-sys"
+         - build, test and review: cargo test --workspace && git diff --stat headers nvml-sys"
     )?;
     Ok(())
+}
+
+/// Rust sources under `dir` (outside `pregenerated/`, which the bless step rewrites) that
+/// spell out `sha`: constants that pin the previous header and must follow it.
+fn files_recording(dir: &Path, sha: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(ty) = entry.file_type() else { continue };
+            if ty.is_dir() {
+                if entry.file_name() != "pregenerated" && entry.file_name() != "target" {
+                    stack.push(path);
+                }
+            } else if ty.is_file()
+                && path.extension().is_some_and(|e| e == "rs")
+                && std::fs::read_to_string(&path).is_ok_and(|s| s.contains(sha))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 #[cfg(test)]

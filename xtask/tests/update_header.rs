@@ -289,6 +289,23 @@ impl Repo {
              pub fn gadget(lib: &Lib) { let _ = lib.nvmlDeviceGetFixtureGadget.as_ref(); }\n",
         )
         .unwrap();
+        // nvml-sys pins the header's hash in its source (and in the pregenerated bindings,
+        // which the bless step refreshes)
+        let sha = sha256(&header);
+        for (file, text) in [
+            (
+                "nvml-sys/src/lib.rs",
+                format!("pub const HEADER_SHA256: &str = \"{sha}\";\n"),
+            ),
+            (
+                "nvml-sys/pregenerated/nvml.rs",
+                format!("// header-sha256: {sha}\n"),
+            ),
+        ] {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
         Repo {
             dir,
             header,
@@ -481,6 +498,13 @@ fn tar_bz2_update_replaces_the_header_and_reports_the_change() {
         stdout.contains("NVML_SYS_BLESS=1 cargo test -p nvml-sys --test pregenerated"),
         "{stdout}"
     );
+    let pinned = format!(
+        "nvml-sys/src/lib.rs still records the old header's sha256 {}: set it to {}",
+        sha256(&repo.header),
+        sha256(&new)
+    );
+    assert!(stdout.contains(&pinned), "{stdout}");
+    assert!(!stdout.contains("pregenerated/nvml.rs still"), "{stdout}");
     let leftovers = std::fs::read_dir(repo.path().join("headers"))
         .unwrap()
         .count();
