@@ -398,6 +398,34 @@ pub(crate) fn enable_state(on: bool) -> sys::nvmlEnableState_t {
     }
 }
 
+nvml_enum! {
+    /// Where the device draws its power from (`nvmlPowerSource_t`).
+    pub enum PowerSource: sys::nvmlPowerSource_t {
+        /// Mains (AC) power.
+        Ac = sys::NVML_POWER_SOURCE_AC,
+        /// Battery.
+        Battery = sys::NVML_POWER_SOURCE_BATTERY,
+        /// An undersized power supply.
+        Undersized = sys::NVML_POWER_SOURCE_UNDERSIZED,
+    }
+}
+
+nvml_enum! {
+    /// Kind of frame buffer capture session (`nvmlFBCSessionType_t`).
+    pub enum FbcSessionType: sys::nvmlFBCSessionType_t {
+        /// Unknown.
+        Unknown = sys::NVML_FBC_SESSION_TYPE_UNKNOWN,
+        /// Capture to system memory.
+        ToSys = sys::NVML_FBC_SESSION_TYPE_TOSYS,
+        /// Capture to a CUDA buffer.
+        Cuda = sys::NVML_FBC_SESSION_TYPE_CUDA,
+        /// Capture to a video buffer.
+        Vid = sys::NVML_FBC_SESSION_TYPE_VID,
+        /// Capture to the hardware encoder.
+        HwEnc = sys::NVML_FBC_SESSION_TYPE_HWENC,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

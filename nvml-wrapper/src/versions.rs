@@ -184,6 +184,22 @@ versioned_families! {
     gpu_instance_set_vgpu_scheduler_state = "nvmlGpuInstanceSetVgpuSchedulerState" {
         2 => nvmlGpuInstanceSetVgpuSchedulerState_v2, 1 => nvmlGpuInstanceSetVgpuSchedulerState
     },
+
+    // ---- A newer form of a function under another name (same query, newer shape) ----
+    /// `V` takes the versioned `nvmlTemperature_v1_t`; the plain form is deprecated.
+    temperature = "nvmlDeviceGetTemperature" {
+        2 => nvmlDeviceGetTemperatureV, 1 => nvmlDeviceGetTemperature
+    },
+    /// "Throttle" reasons were renamed "event" reasons in NVML 12.2 (driver 535); same bits.
+    current_clocks_event_reasons = "nvmlDeviceGetCurrentClocksEventReasons" {
+        2 => nvmlDeviceGetCurrentClocksEventReasons,
+        1 => nvmlDeviceGetCurrentClocksThrottleReasons,
+    },
+    /// As above, for the reasons the device supports.
+    supported_clocks_event_reasons = "nvmlDeviceGetSupportedClocksEventReasons" {
+        2 => nvmlDeviceGetSupportedClocksEventReasons,
+        1 => nvmlDeviceGetSupportedClocksThrottleReasons,
+    },
 }
 
 #[cfg(test)]

@@ -1,1 +1,173 @@
-//! (being written)
+//! PCI and PCIe: where the device sits on the bus, its link, and the traffic over it.
+
+use std::ffi::c_uint;
+
+use nvml_sys as sys;
+
+use super::Device;
+use crate::enums::PcieUtilCounter;
+use crate::error::Result;
+use crate::ffi::{nvml_call, string_from_c_buf};
+
+/// Where a device sits on the PCI bus (`nvmlPciInfo_t`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PciInfo {
+    /// PCI domain, 0 to 0xffffffff.
+    pub domain: u32,
+    /// Bus, 0 to 0xff.
+    pub bus: u32,
+    /// Device on the bus, 0 to 31.
+    pub device: u32,
+    /// The combined id: device id in the upper 16 bits, vendor id (0x10de) in the lower.
+    pub pci_device_id: u32,
+    /// The 32-bit subsystem id.
+    pub pci_subsystem_id: u32,
+    /// The bus id `domain:bus:device.function`, e.g. `"00000000:18:00.0"`: the form
+    /// [`Nvml::device_by_pci_bus_id`](crate::Nvml::device_by_pci_bus_id) takes.
+    pub bus_id: String,
+}
+
+impl PciInfo {
+    /// The PCI vendor id (the lower 16 bits of [`pci_device_id`](Self::pci_device_id);
+    /// 0x10de for NVIDIA).
+    pub fn vendor_id(&self) -> u16 {
+        (self.pci_device_id & 0xffff) as u16
+    }
+
+    /// The PCI device id (the upper 16 bits of [`pci_device_id`](Self::pci_device_id)).
+    pub fn device_id(&self) -> u16 {
+        (self.pci_device_id >> 16) as u16
+    }
+}
+
+impl Device<'_> {
+    /// PCI attributes (`nvmlDeviceGetPciInfo_v3`, or `nvmlDeviceGetPciInfo_v2` /
+    /// `nvmlDeviceGetPciInfo` on older drivers, as chosen in the version table).
+    pub fn pci_info(&self) -> Result<PciInfo> {
+        let mut pci = sys::nvmlPciInfo_t::default();
+        let version = self.nvml.versions().pci_info;
+        match version {
+            3 => nvml_call!(self.nvml, nvmlDeviceGetPciInfo_v3(self.handle, &mut pci))?,
+            2 => nvml_call!(self.nvml, nvmlDeviceGetPciInfo_v2(self.handle, &mut pci))?,
+            _ => nvml_call!(self.nvml, nvmlDeviceGetPciInfo(self.handle, &mut pci))?,
+        }
+        // The unversioned function fills the old, shorter layout, whose 16-byte bus id sits
+        // where the current struct has `busIdLegacy`.
+        let bus_id = if version >= 2 {
+            &pci.busId[..]
+        } else {
+            &pci.busIdLegacy[..]
+        };
+        Ok(PciInfo {
+            domain: pci.domain,
+            bus: pci.bus,
+            device: pci.device,
+            pci_device_id: pci.pciDeviceId,
+            pci_subsystem_id: pci.pciSubSystemId,
+            bus_id: string_from_c_buf(bus_id)?,
+        })
+    }
+
+    /// Current PCIe link generation (`nvmlDeviceGetCurrPcieLinkGeneration`).
+    pub fn current_pcie_link_generation(&self) -> Result<u32> {
+        let mut generation: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetCurrPcieLinkGeneration(self.handle, &mut generation)
+        )?;
+        Ok(generation)
+    }
+
+    /// Maximum PCIe link generation of the device and system together
+    /// (`nvmlDeviceGetMaxPcieLinkGeneration`).
+    pub fn max_pcie_link_generation(&self) -> Result<u32> {
+        let mut generation: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetMaxPcieLinkGeneration(self.handle, &mut generation)
+        )?;
+        Ok(generation)
+    }
+
+    /// Current PCIe link width, in lanes (`nvmlDeviceGetCurrPcieLinkWidth`).
+    pub fn current_pcie_link_width(&self) -> Result<u32> {
+        let mut width: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetCurrPcieLinkWidth(self.handle, &mut width)
+        )?;
+        Ok(width)
+    }
+
+    /// Maximum PCIe link width, in lanes (`nvmlDeviceGetMaxPcieLinkWidth`).
+    pub fn max_pcie_link_width(&self) -> Result<u32> {
+        let mut width: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetMaxPcieLinkWidth(self.handle, &mut width)
+        )?;
+        Ok(width)
+    }
+
+    /// PCIe throughput in one direction over the last 20 ms, in KB/s
+    /// (`nvmlDeviceGetPcieThroughput`).
+    pub fn pcie_throughput(&self, counter: PcieUtilCounter) -> Result<u32> {
+        let mut kb_per_s: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetPcieThroughput(self.handle, counter.as_raw(), &mut kb_per_s)
+        )?;
+        Ok(kb_per_s)
+    }
+
+    /// PCIe replay counter: how many times a packet had to be resent
+    /// (`nvmlDeviceGetPcieReplayCounter`).
+    pub fn pcie_replay_counter(&self) -> Result<u32> {
+        let mut replays: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetPcieReplayCounter(self.handle, &mut replays)
+        )?;
+        Ok(replays)
+    }
+
+    /// Maximum PCIe link speed (`nvmlDeviceGetPcieLinkMaxSpeed`), in MB/s as the header
+    /// documents it: the per-lane rate, 2500 for PCIe 1 up to 64000 for PCIe 6. The header
+    /// also names these rates with codes (`NVML_PCIE_LINK_MAX_SPEED_2500MBPS` = 1, ...); the
+    /// value is returned as the driver gives it.
+    pub fn pcie_link_max_speed(&self) -> Result<u32> {
+        let mut speed: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetPcieLinkMaxSpeed(self.handle, &mut speed)
+        )?;
+        Ok(speed)
+    }
+
+    /// Current PCIe link speed, in Mb/s as the driver reports it (`nvmlDeviceGetPcieSpeed`).
+    pub fn pcie_speed(&self) -> Result<u32> {
+        let mut speed: c_uint = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetPcieSpeed(self.handle, &mut speed))?;
+        Ok(speed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_combined_pci_id_splits_into_vendor_and_device() {
+        let info = PciInfo {
+            domain: 0,
+            bus: 0x18,
+            device: 0,
+            pci_device_id: 0x2330_10de,
+            pci_subsystem_id: 0x16c1_10de,
+            bus_id: "00000000:18:00.0".into(),
+        };
+        assert_eq!(info.vendor_id(), 0x10de);
+        assert_eq!(info.device_id(), 0x2330);
+    }
+}

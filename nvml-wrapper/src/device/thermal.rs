@@ -1,1 +1,123 @@
-//! (being written)
+//! Thermals: temperatures, thresholds and fans.
+
+use std::ffi::{c_int, c_uint};
+
+use nvml_sys as sys;
+
+use super::Device;
+use crate::enums::{TemperatureSensor, TemperatureThreshold};
+use crate::error::{NvmlError, Result};
+use crate::ffi::{nvml_call, nvml_call_raw};
+
+impl Device<'_> {
+    /// Current temperature of a sensor, in °C (`nvmlDeviceGetTemperatureV` with
+    /// `nvmlTemperature_v1`, falling back to the deprecated `nvmlDeviceGetTemperature` on
+    /// drivers without it or that reject the struct version).
+    ///
+    /// `NVML_ERROR_NOT_SUPPORTED` if the device lacks the sensor. A reading below 0 °C is
+    /// [`NvmlError::UnexpectedValue`].
+    pub fn temperature(&self, sensor: TemperatureSensor) -> Result<u32> {
+        if self.nvml.versions().temperature == 2 {
+            let mut temp = sys::nvmlTemperature_t {
+                version: sys::nvmlTemperature_v1,
+                sensorType: sensor.as_raw(),
+                temperature: 0,
+            };
+            let rc = nvml_call_raw!(self.nvml, nvmlDeviceGetTemperatureV(self.handle, &mut temp));
+            match NvmlError::from_code(rc) {
+                None => return celsius(temp.temperature, "temperature"),
+                Some(NvmlError::ArgumentVersionMismatch) => {}
+                Some(e) => return Err(e),
+            }
+        }
+        let mut temp: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetTemperature(self.handle, sensor.as_raw(), &mut temp)
+        )?;
+        Ok(temp)
+    }
+
+    /// A temperature threshold, in °C (`nvmlDeviceGetTemperatureThreshold`).
+    pub fn temperature_threshold(&self, threshold: TemperatureThreshold) -> Result<u32> {
+        let mut temp: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetTemperatureThreshold(self.handle, threshold.as_raw(), &mut temp)
+        )?;
+        Ok(temp)
+    }
+
+    /// How far the GPU is from its nearest slowdown threshold, in °C; negative when past it
+    /// (`nvmlDeviceGetMarginTemperature` with `nvmlMarginTemperature_v1`).
+    pub fn margin_temperature(&self) -> Result<i32> {
+        let mut margin = sys::nvmlMarginTemperature_t {
+            version: sys::nvmlMarginTemperature_v1,
+            marginTemperature: 0,
+        };
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetMarginTemperature(self.handle, &mut margin)
+        )?;
+        Ok(margin.marginTemperature)
+    }
+
+    /// Number of fans on the board (`nvmlDeviceGetNumFans`). `NVML_ERROR_NOT_SUPPORTED` on
+    /// boards without fans (passively cooled data-center GPUs).
+    pub fn num_fans(&self) -> Result<u32> {
+        let mut fans: c_uint = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetNumFans(self.handle, &mut fans))?;
+        Ok(fans)
+    }
+
+    /// Intended speed of one fan, percent of its maximum (`nvmlDeviceGetFanSpeed_v2`; on
+    /// drivers without it, fan 0 is read with `nvmlDeviceGetFanSpeed`).
+    ///
+    /// The reported speed is what the fan is driven at; a blocked fan still reports it.
+    /// `NVML_ERROR_NOT_SUPPORTED` on boards without fans, `INVALID_ARGUMENT` for a fan index
+    /// at or past [`num_fans`](Self::num_fans).
+    pub fn fan_speed(&self, fan: u32) -> Result<u32> {
+        let mut speed: c_uint = 0;
+        match self.nvml.versions().fan_speed {
+            1 if fan == 0 => {
+                nvml_call!(self.nvml, nvmlDeviceGetFanSpeed(self.handle, &mut speed))?;
+            }
+            _ => nvml_call!(
+                self.nvml,
+                nvmlDeviceGetFanSpeed_v2(self.handle, fan, &mut speed)
+            )?,
+        }
+        Ok(speed)
+    }
+
+    /// Intended fan speed, percent, for boards with one fan or as the driver sums them up
+    /// (`nvmlDeviceGetFanSpeed`). `NVML_ERROR_NOT_SUPPORTED` on boards without fans.
+    pub fn fan_speed_avg(&self) -> Result<u32> {
+        let mut speed: c_uint = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetFanSpeed(self.handle, &mut speed))?;
+        Ok(speed)
+    }
+}
+
+/// A signed reading as unsigned °C; below zero is not something the `u32` API can say.
+fn celsius(raw: c_int, what: &'static str) -> Result<u32> {
+    u32::try_from(raw).map_err(|_| NvmlError::UnexpectedValue {
+        what,
+        value: i64::from(raw),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_readings_become_unsigned_celsius_or_an_error() {
+        assert_eq!(celsius(41, "t").unwrap(), 41);
+        assert_eq!(celsius(0, "t").unwrap(), 0);
+        assert!(matches!(
+            celsius(-1, "t"),
+            Err(NvmlError::UnexpectedValue { value: -1, .. })
+        ));
+    }
+}
