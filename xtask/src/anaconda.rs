@@ -16,30 +16,64 @@ pub const DEFAULT_API_URL: &str = "https://api.anaconda.org/package/nvidia/cuda-
 
 /// One file entry of the listing, as Anaconda serves it (all fields optional).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct RawEntry {
     /// Package version, e.g. `12.4.127`.
+    #[serde(deserialize_with = "lenient_string")]
     pub version: Option<String>,
     /// `subdir/file name`, e.g. `linux-64/cuda-nvml-dev-12.4.127-0.tar.bz2`.
+    #[serde(deserialize_with = "lenient_string")]
     pub basename: Option<String>,
     /// Upload time as Anaconda prints it (`2024-03-05 18:40:36.245000+00:00`).
+    #[serde(deserialize_with = "lenient_string")]
     pub upload_time: Option<String>,
     /// Extra attributes; `subdir` is the platform.
+    #[serde(deserialize_with = "lenient_attrs")]
     pub attrs: Option<RawAttrs>,
     /// Download URL, usually without a scheme (`//api.anaconda.org/download/...`).
+    #[serde(deserialize_with = "lenient_string")]
     pub download_url: Option<String>,
     /// File size in bytes.
+    #[serde(deserialize_with = "lenient_u64")]
     pub size: Option<u64>,
     /// MD5 of the file, hex.
+    #[serde(deserialize_with = "lenient_string")]
     pub md5: Option<String>,
     /// SHA-256 of the file, hex (missing on some old uploads).
+    #[serde(deserialize_with = "lenient_string")]
     pub sha256: Option<String>,
 }
 
 /// The `attrs` object of a listing entry.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct RawAttrs {
     /// Platform subdirectory, e.g. `linux-64`, `linux-aarch64`, `win-64`.
+    #[serde(deserialize_with = "lenient_string")]
     pub subdir: Option<String>,
+}
+
+/// A string field: a JSON string or number is taken, anything else (null, an object) is `None`.
+fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+/// A size field: a non-negative integer, or a string holding one; anything else is `None`.
+fn lenient_u64<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// The `attrs` object: anything but an object is `None`.
+fn lenient_attrs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<RawAttrs>, D::Error> {
+    Ok(serde_json::from_value(serde_json::Value::deserialize(d)?).ok())
 }
 
 /// Package archive formats Anaconda serves.
@@ -381,13 +415,20 @@ mod tests {
 
     #[test]
     fn tolerant_parsing_skips_odd_entries_but_rejects_non_arrays() {
-        let body = br#"[{"version": 5}, "junk", {"basename": "linux-64/a.conda"},
+        let body = br#"[{"version": null}, "junk", {"basename": "linux-64/a.conda"},
             {"version": "1.0", "basename": "linux-64/p-1.0-0.conda", "download_url": "//h/p",
-             "attrs": {"subdir": "linux-64"}, "extra": [1, 2]}]"#;
+             "attrs": {"subdir": "linux-64"}, "extra": [1, 2], "size": "12", "md5": null},
+            {"version": 2, "basename": "linux-64/p-2-0.tar.bz2", "download_url": "//h/q",
+             "attrs": [], "size": {"bytes": 1}, "sha256": 7}]"#;
         let entries = parse_listing(body).unwrap();
         let rows = packages(&entries, "linux-64", "http://127.0.0.1:1/files");
-        assert_eq!(rows.len(), 1);
+        assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].url, "http://h/p");
+        assert_eq!(rows[0].size, Some(12));
+        assert_eq!(rows[1].version, "2");
+        assert_eq!(rows[1].subdir, "linux-64"); // from the basename
+        assert_eq!(rows[1].size, None);
+        assert_eq!(rows[1].checksum, None);
         assert!(parse_listing(b"{\"error\": 1}").is_err());
         assert!(parse_listing(b"[{").is_err());
     }

@@ -37,6 +37,8 @@ enum Reply {
     Status(u16),
     /// Accept, then say nothing for a few seconds.
     Stall,
+    /// 302 to this path (Anaconda redirects downloads to its CDN).
+    Redirect(String),
     /// 200 claiming `claimed` bytes but sending only the body, then closing.
     Short { body: Vec<u8>, claimed: usize },
 }
@@ -81,6 +83,10 @@ fn respond(mut stream: TcpStream, routes: &Mutex<HashMap<String, Reply>>) {
             .write_all(head("200 OK", body.len()).as_bytes())
             .and_then(|()| stream.write_all(&body)),
         Reply::Status(code) => stream.write_all(head(&format!("{code} Fixture"), 0).as_bytes()),
+        Reply::Redirect(to) => stream.write_all(
+            format!("HTTP/1.1 302 Found\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        ),
         Reply::Stall => {
             std::thread::sleep(Duration::from_secs(4));
             Ok(())
@@ -431,8 +437,12 @@ fn tar_bz2_update_replaces_the_header_and_reports_the_change() {
         "tar.bz2",
         tar_bz2(&[("include/nvml.h", MINI_HEADER.as_bytes())]),
     );
-    let target = Entry::new(&server, "12.10.1", "tar.bz2", pkg);
+    let target = Entry::new(&server, "12.10.1", "tar.bz2", pkg.clone());
     let sha = target.sha256.clone().unwrap();
+    // the download redirects to a "CDN" path, as Anaconda's do
+    let path = target.url.trim_start_matches(&server.url("")).to_string();
+    server.route(&path, Reply::Redirect("/cdn/blob-1234".into()));
+    server.route("/cdn/blob-1234", Reply::Body(pkg));
     publish(&server, &[old, target]);
 
     let out = xtask(
