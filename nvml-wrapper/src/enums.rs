@@ -376,7 +376,6 @@ nvml_enum! {
 }
 
 /// `nvmlEnableState_t` as a `bool`; any value other than 0 or 1 is unexpected.
-#[allow(dead_code)] // TEMPORARY: used by the device groups being written; remove then.
 pub(crate) fn enabled(raw: sys::nvmlEnableState_t, what: &'static str) -> Result<bool> {
     match raw {
         sys::NVML_FEATURE_DISABLED => Ok(false),
@@ -389,7 +388,6 @@ pub(crate) fn enabled(raw: sys::nvmlEnableState_t, what: &'static str) -> Result
 }
 
 /// A `bool` as `nvmlEnableState_t`.
-#[allow(dead_code)] // TEMPORARY: used by the device groups being written; remove then.
 pub(crate) fn enable_state(on: bool) -> sys::nvmlEnableState_t {
     if on {
         sys::NVML_FEATURE_ENABLED
@@ -423,6 +421,86 @@ nvml_enum! {
         Vid = sys::NVML_FBC_SESSION_TYPE_VID,
         /// Capture to the hardware encoder.
         HwEnc = sys::NVML_FBC_SESSION_TYPE_HWENC,
+    }
+}
+
+nvml_enum! {
+    /// How far around the device an affinity query looks (`nvmlAffinityScope_t`).
+    pub enum AffinityScope: sys::nvmlAffinityScope_t {
+        /// The device's NUMA node.
+        Node = sys::NVML_AFFINITY_SCOPE_NODE,
+        /// The device's CPU socket.
+        Socket = sys::NVML_AFFINITY_SCOPE_SOCKET,
+    }
+}
+
+nvml_enum! {
+    /// Which peer-to-peer capability to ask about (`nvmlGpuP2PCapsIndex_t`).
+    pub enum P2pCapability: sys::nvmlGpuP2PCapsIndex_t {
+        /// Peer reads.
+        Read = sys::NVML_P2P_CAPS_INDEX_READ,
+        /// Peer writes.
+        Write = sys::NVML_P2P_CAPS_INDEX_WRITE,
+        /// Peer access over NvLink.
+        NvLink = sys::NVML_P2P_CAPS_INDEX_NVLINK,
+        /// Peer atomics.
+        Atomics = sys::NVML_P2P_CAPS_INDEX_ATOMICS,
+        /// Peer access over PCIe (also `NVML_P2P_CAPS_INDEX_PROP`).
+        Pci = sys::NVML_P2P_CAPS_INDEX_PCI,
+    }
+}
+
+nvml_enum! {
+    /// Whether two GPUs can use a peer-to-peer capability (`nvmlGpuP2PStatus_t`).
+    pub enum P2pStatus: sys::nvmlGpuP2PStatus_t {
+        /// Supported.
+        Ok = sys::NVML_P2P_STATUS_OK,
+        /// The chipset does not support it.
+        ChipsetNotSupported = sys::NVML_P2P_STATUS_CHIPSET_NOT_SUPPORTED,
+        /// One of the GPUs does not support it.
+        GpuNotSupported = sys::NVML_P2P_STATUS_GPU_NOT_SUPPORTED,
+        /// The I/O hub topology does not support it.
+        IohTopologyNotSupported = sys::NVML_P2P_STATUS_IOH_TOPOLOGY_NOT_SUPPORTED,
+        /// Disabled by a registry key.
+        DisabledByRegkey = sys::NVML_P2P_STATUS_DISABLED_BY_REGKEY,
+        /// Not supported.
+        NotSupported = sys::NVML_P2P_STATUS_NOT_SUPPORTED,
+        /// Unknown.
+        Unknown = sys::NVML_P2P_STATUS_UNKNOWN,
+    }
+}
+
+nvml_enum! {
+    /// A capability of one NvLink (`nvmlNvLinkCapability_t`).
+    pub enum NvLinkCapability: sys::nvmlNvLinkCapability_t {
+        /// Peer-to-peer over the link.
+        P2pSupported = sys::NVML_NVLINK_CAP_P2P_SUPPORTED,
+        /// Access to system memory.
+        SysmemAccess = sys::NVML_NVLINK_CAP_SYSMEM_ACCESS,
+        /// Peer-to-peer atomics.
+        P2pAtomics = sys::NVML_NVLINK_CAP_P2P_ATOMICS,
+        /// System memory atomics.
+        SysmemAtomics = sys::NVML_NVLINK_CAP_SYSMEM_ATOMICS,
+        /// SLI bridge.
+        SliBridge = sys::NVML_NVLINK_CAP_SLI_BRIDGE,
+        /// The link is supported on this device.
+        Valid = sys::NVML_NVLINK_CAP_VALID,
+    }
+}
+
+nvml_enum! {
+    /// An NvLink data-link error counter (`nvmlNvLinkErrorCounter_t`).
+    pub enum NvLinkErrorCounter: sys::nvmlNvLinkErrorCounter_t {
+        /// Data-link transmit replays.
+        DlReplay = sys::NVML_NVLINK_ERROR_DL_REPLAY,
+        /// Data-link transmit recoveries.
+        DlRecovery = sys::NVML_NVLINK_ERROR_DL_RECOVERY,
+        /// Data-link receive flow-control digit CRC errors.
+        DlCrcFlit = sys::NVML_NVLINK_ERROR_DL_CRC_FLIT,
+        /// Data-link receive data CRC errors.
+        DlCrcData = sys::NVML_NVLINK_ERROR_DL_CRC_DATA,
+        /// Data-link receive data ECC errors.
+        DlEccData = sys::NVML_NVLINK_ERROR_DL_ECC_DATA,
     }
 }
 

@@ -1,1 +1,94 @@
-//! (being written)
+//! MIG (Multi-Instance GPU): the mode and MIG device handles.
+//!
+//! Creating and listing GPU and compute instances is not wrapped here yet.
+
+use std::ffi::c_uint;
+
+use nvml_sys as sys;
+
+use super::Device;
+use crate::error::{NvmlError, Result, check};
+use crate::ffi::nvml_call;
+
+/// MIG mode now and after the next GPU reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct MigMode {
+    /// Whether MIG is on now.
+    pub current: bool,
+    /// Whether MIG will be on after the next GPU reset.
+    pub pending: bool,
+}
+
+/// `NVML_DEVICE_MIG_DISABLE`/`ENABLE` as a `bool`; any other value is unexpected.
+fn mig_enabled(raw: c_uint, what: &'static str) -> Result<bool> {
+    match raw {
+        sys::NVML_DEVICE_MIG_DISABLE => Ok(false),
+        sys::NVML_DEVICE_MIG_ENABLE => Ok(true),
+        other => Err(NvmlError::UnexpectedValue {
+            what,
+            value: i64::from(other),
+        }),
+    }
+}
+
+impl Device<'_> {
+    /// MIG mode, current and pending (`nvmlDeviceGetMigMode`).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] on devices without MIG.
+    pub fn mig_mode(&self) -> Result<MigMode> {
+        let (mut current, mut pending): (c_uint, c_uint) = (0, 0);
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetMigMode(self.handle, &mut current, &mut pending)
+        )?;
+        Ok(MigMode {
+            current: mig_enabled(current, "current MIG mode")?,
+            pending: mig_enabled(pending, "pending MIG mode")?,
+        })
+    }
+
+    /// Turns MIG mode on or off (`nvmlDeviceSetMigMode`). Needs root.
+    ///
+    /// The outer `Result` is the call's: [`NvmlError::NoPermission`] without root,
+    /// [`NvmlError::NotSupported`] on devices without MIG. The inner one says whether the
+    /// new mode took effect: `Ok(())`, or the reason it is still pending, e.g.
+    /// [`NvmlError::InUse`] (idle the GPU and retry) or [`NvmlError::ResetRequired`] (reset
+    /// the GPU or reboot the VM). The device may be reset, so re-read attributes such as the
+    /// minor number afterwards.
+    pub fn set_mig_mode(&self, on: bool) -> Result<Result<()>> {
+        let mode = if on {
+            sys::NVML_DEVICE_MIG_ENABLE
+        } else {
+            sys::NVML_DEVICE_MIG_DISABLE
+        };
+        let mut activation: sys::nvmlReturn_t = sys::NVML_SUCCESS;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceSetMigMode(self.handle, mode, &mut activation)
+        )?;
+        Ok(check(activation))
+    }
+
+    /// Whether this handle is a MIG device handle rather than a whole GPU
+    /// (`nvmlDeviceIsMigDeviceHandle`).
+    pub fn is_mig_device_handle(&self) -> Result<bool> {
+        let mut is_mig: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceIsMigDeviceHandle(self.handle, &mut is_mig)
+        )?;
+        Ok(is_mig != 0)
+    }
+
+    /// The most MIG devices this GPU can be split into (`nvmlDeviceGetMaxMigDeviceCount`).
+    pub fn max_mig_device_count(&self) -> Result<u32> {
+        let mut count: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetMaxMigDeviceCount(self.handle, &mut count)
+        )?;
+        Ok(count)
+    }
+}

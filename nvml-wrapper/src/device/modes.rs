@@ -1,1 +1,83 @@
-//! (being written)
+//! Modes: persistence, compute, display, and multi-GPU boards.
+
+use std::ffi::c_uint;
+
+use nvml_sys as sys;
+
+use super::Device;
+use crate::enums::{ComputeMode, enable_state, enabled};
+use crate::error::Result;
+use crate::ffi::nvml_call;
+
+impl Device<'_> {
+    /// Whether persistence mode is on: the driver stays loaded with no client attached
+    /// (`nvmlDeviceGetPersistenceMode`). Linux only.
+    pub fn persistence_mode(&self) -> Result<bool> {
+        let mut mode: sys::nvmlEnableState_t = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetPersistenceMode(self.handle, &mut mode)
+        )?;
+        enabled(mode, "persistence mode")
+    }
+
+    /// Turns persistence mode on or off (`nvmlDeviceSetPersistenceMode`). Linux only.
+    ///
+    /// # Errors
+    /// [`NvmlError::NoPermission`](crate::NvmlError::NoPermission) without root.
+    pub fn set_persistence_mode(&self, on: bool) -> Result<()> {
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceSetPersistenceMode(self.handle, enable_state(on))
+        )
+    }
+
+    /// The compute mode: how many compute contexts the device allows
+    /// (`nvmlDeviceGetComputeMode`).
+    pub fn compute_mode(&self) -> Result<ComputeMode> {
+        let mut mode: sys::nvmlComputeMode_t = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetComputeMode(self.handle, &mut mode))?;
+        ComputeMode::try_from(mode)
+    }
+
+    /// Sets the compute mode (`nvmlDeviceSetComputeMode`). The setting does not survive a
+    /// driver reload.
+    ///
+    /// # Errors
+    /// [`NvmlError::NoPermission`](crate::NvmlError::NoPermission) without root.
+    pub fn set_compute_mode(&self, mode: ComputeMode) -> Result<()> {
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceSetComputeMode(self.handle, mode.as_raw())
+        )
+    }
+
+    /// Whether a physical display is connected to one of the device's outputs
+    /// (`nvmlDeviceGetDisplayMode`).
+    pub fn display_mode(&self) -> Result<bool> {
+        let mut mode: sys::nvmlEnableState_t = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetDisplayMode(self.handle, &mut mode))?;
+        enabled(mode, "display mode")
+    }
+
+    /// Whether a display is initialised on the device: memory is allocated for it, even if
+    /// no monitor is attached (`nvmlDeviceGetDisplayActive`).
+    pub fn display_active(&self) -> Result<bool> {
+        let mut active: sys::nvmlEnableState_t = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetDisplayActive(self.handle, &mut active)
+        )?;
+        enabled(active, "display active")
+    }
+
+    /// Whether the device sits on a board with several GPUs (`nvmlDeviceGetMultiGpuBoard`).
+    pub fn is_multi_gpu_board(&self) -> Result<bool> {
+        let mut multi: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetMultiGpuBoard(self.handle, &mut multi)
+        )?;
+        Ok(multi != 0)
+    }
+}

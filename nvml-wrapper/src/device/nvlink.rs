@@ -1,1 +1,100 @@
-//! (being written)
+//! NvLink: the state, version, capabilities, peers and error counters of each link.
+
+use std::ffi::{c_uint, c_ulonglong};
+
+use nvml_sys as sys;
+
+use super::{Device, PciInfo};
+use crate::enums::{NvLinkCapability, NvLinkErrorCounter, enabled};
+use crate::error::{NvmlError, Result};
+use crate::ffi::{nvml_call, string_from_c_buf};
+
+/// The most NvLinks a device can have (`NVML_NVLINK_MAX_LINKS`): links are numbered
+/// `0..MAX_NVLINKS`.
+pub const MAX_NVLINKS: u32 = sys::NVML_NVLINK_MAX_LINKS;
+
+impl Device<'_> {
+    /// Whether NvLink `link` is active (`nvmlDeviceGetNvLinkState`).
+    ///
+    /// # Errors
+    /// [`NvmlError::InvalidArgument`] for a link the device does not have,
+    /// [`NvmlError::NotSupported`] on devices without NvLink.
+    pub fn nvlink_state(&self, link: u32) -> Result<bool> {
+        let mut active: sys::nvmlEnableState_t = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetNvLinkState(self.handle, link, &mut active)
+        )?;
+        enabled(active, "NvLink state")
+    }
+
+    /// The NvLink version of `link` (`nvmlDeviceGetNvLinkVersion`), as the driver reports
+    /// it: a value of `nvmlNvlinkVersion_t` in NVML 13 headers (`NVML_NVLINK_VERSION_4_0`,
+    /// ...), the major NvLink version (4 on Hopper) on older drivers.
+    pub fn nvlink_version(&self, link: u32) -> Result<u32> {
+        let mut version: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetNvLinkVersion(self.handle, link, &mut version)
+        )?;
+        Ok(version)
+    }
+
+    /// Whether `link` has `capability` (`nvmlDeviceGetNvLinkCapability`).
+    pub fn nvlink_capability(&self, link: u32, capability: NvLinkCapability) -> Result<bool> {
+        let mut result: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetNvLinkCapability(self.handle, link, capability.as_raw(), &mut result)
+        )?;
+        Ok(result != 0)
+    }
+
+    /// PCI attributes of the device at the other end of `link`
+    /// (`nvmlDeviceGetNvLinkRemotePciInfo_v2`, or `nvmlDeviceGetNvLinkRemotePciInfo` on older
+    /// drivers, as chosen in the version table).
+    pub fn nvlink_remote_pci_info(&self, link: u32) -> Result<PciInfo> {
+        let mut pci = sys::nvmlPciInfo_t::default();
+        let version = self.nvml.versions().nvlink_remote_pci_info;
+        match version {
+            2 => nvml_call!(
+                self.nvml,
+                nvmlDeviceGetNvLinkRemotePciInfo_v2(self.handle, link, &mut pci)
+            )?,
+            1 => nvml_call!(
+                self.nvml,
+                nvmlDeviceGetNvLinkRemotePciInfo(self.handle, link, &mut pci)
+            )?,
+            _ => {
+                return Err(NvmlError::FunctionNotFound(
+                    "nvmlDeviceGetNvLinkRemotePciInfo_v2",
+                ));
+            }
+        }
+        // The unversioned function fills the old, shorter struct, whose 16-byte bus id sits
+        // where the current one has `busIdLegacy`.
+        let bus_id = if version >= 2 {
+            string_from_c_buf(&pci.busId)?
+        } else {
+            string_from_c_buf(&pci.busIdLegacy)?
+        };
+        Ok(PciInfo {
+            domain: pci.domain,
+            bus: pci.bus,
+            device: pci.device,
+            pci_device_id: pci.pciDeviceId,
+            pci_subsystem_id: pci.pciSubSystemId,
+            bus_id,
+        })
+    }
+
+    /// The value of one data-link error counter of `link` (`nvmlDeviceGetNvLinkErrorCounter`).
+    pub fn nvlink_error_counter(&self, link: u32, counter: NvLinkErrorCounter) -> Result<u64> {
+        let mut value: c_ulonglong = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetNvLinkErrorCounter(self.handle, link, counter.as_raw(), &mut value)
+        )?;
+        Ok(value)
+    }
+}

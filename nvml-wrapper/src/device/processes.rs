@@ -1,1 +1,134 @@
-//! (being written)
+//! Processes running on a device: compute, graphics and MPS.
+//!
+//! NVML has three versions of each query. `_v3` and `_v2` fill `nvmlProcessInfo_t` (24
+//! bytes: pid, used memory, GPU and compute instance ids), the unsuffixed version fills
+//! `nvmlProcessInfo_v1_t` (16 bytes: pid and used memory). The version is chosen once per
+//! library (see [`versions`](crate::versions)); all three become one [`ProcessInfo`].
+
+use nvml_sys as sys;
+
+use super::Device;
+use crate::error::{NvmlError, Result};
+use crate::ffi::{nvml_call, read_list};
+
+/// A process using a GPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ProcessInfo {
+    /// Process id.
+    pub pid: u32,
+    /// GPU memory the process uses, in bytes; `None` where the driver cannot tell
+    /// (`NVML_VALUE_NOT_AVAILABLE`, e.g. on Windows in WDDM mode or without permission).
+    pub used_gpu_memory: Option<u64>,
+    /// The MIG GPU instance the process runs in; `None` without MIG, or where the driver
+    /// only has the oldest form of the query.
+    pub gpu_instance_id: Option<u32>,
+    /// The MIG compute instance the process runs in; `None` as for `gpu_instance_id`.
+    pub compute_instance_id: Option<u32>,
+}
+
+/// `usedGpuMemory` when the driver cannot tell: `NVML_VALUE_NOT_AVAILABLE` (-1) stored in an
+/// `unsigned long long`.
+const MEMORY_NOT_AVAILABLE: u64 = u64::MAX;
+/// An instance id that is not set (the process is not in a MIG instance).
+const NO_INSTANCE: u32 = u32::MAX;
+
+fn memory(used: u64) -> Option<u64> {
+    (used != MEMORY_NOT_AVAILABLE).then_some(used)
+}
+
+fn instance(id: u32) -> Option<u32> {
+    (id != NO_INSTANCE).then_some(id)
+}
+
+impl From<sys::nvmlProcessInfo_t> for ProcessInfo {
+    /// From the struct of the `_v3` and `_v2` queries (`nvmlProcessInfo_t` is
+    /// `nvmlProcessInfo_v2_t`).
+    fn from(info: sys::nvmlProcessInfo_t) -> Self {
+        Self {
+            pid: info.pid,
+            used_gpu_memory: memory(info.usedGpuMemory),
+            gpu_instance_id: instance(info.gpuInstanceId),
+            compute_instance_id: instance(info.computeInstanceId),
+        }
+    }
+}
+
+impl From<sys::nvmlProcessInfo_v1_t> for ProcessInfo {
+    /// From the struct of the unsuffixed query, which has no MIG instance ids.
+    fn from(info: sys::nvmlProcessInfo_v1_t) -> Self {
+        Self {
+            pid: info.pid,
+            used_gpu_memory: memory(info.usedGpuMemory),
+            gpu_instance_id: None,
+            compute_instance_id: None,
+        }
+    }
+}
+
+/// Reads a process list through the version of `$family` the library offers: each arm names
+/// the symbol and the struct it fills, and every struct becomes a [`ProcessInfo`].
+macro_rules! process_list {
+    ($device:expr, $family:ident {
+        3 => $v3:ident, 2 => $v2:ident, 1 => $v1:ident $(,)?
+    }) => {{
+        let device = $device;
+        match device.nvml.versions().$family {
+            3 => convert(read_list(
+                sys::nvmlProcessInfo_t::default(),
+                |count, infos| nvml_call!(device.nvml, $v3(device.handle, count, infos)),
+            )),
+            2 => convert(read_list(
+                sys::nvmlProcessInfo_v2_t::default(),
+                |count, infos| nvml_call!(device.nvml, $v2(device.handle, count, infos)),
+            )),
+            1 => convert(read_list(
+                sys::nvmlProcessInfo_v1_t::default(),
+                |count, infos| nvml_call!(device.nvml, $v1(device.handle, count, infos)),
+            )),
+            _ => Err(NvmlError::FunctionNotFound(stringify!($v3))),
+        }
+    }};
+}
+
+fn convert<T: Into<ProcessInfo>>(list: Result<Vec<T>>) -> Result<Vec<ProcessInfo>> {
+    Ok(list?.into_iter().map(Into::into).collect())
+}
+
+impl Device<'_> {
+    /// Processes with a compute (e.g. CUDA) context on the device
+    /// (`nvmlDeviceGetComputeRunningProcesses_v3`, `_v2` or `nvmlDeviceGetComputeRunningProcesses`,
+    /// the newest the driver has).
+    ///
+    /// With MIG on, a whole-GPU handle lists every instance's processes only for privileged
+    /// callers; a MIG device handle lists its own.
+    pub fn running_compute_processes(&self) -> Result<Vec<ProcessInfo>> {
+        process_list!(self, compute_processes {
+            3 => nvmlDeviceGetComputeRunningProcesses_v3,
+            2 => nvmlDeviceGetComputeRunningProcesses_v2,
+            1 => nvmlDeviceGetComputeRunningProcesses,
+        })
+    }
+
+    /// Processes with a graphics (e.g. OpenGL, Vulkan) context on the device
+    /// (`nvmlDeviceGetGraphicsRunningProcesses_v3`, `_v2` or
+    /// `nvmlDeviceGetGraphicsRunningProcesses`, the newest the driver has).
+    pub fn running_graphics_processes(&self) -> Result<Vec<ProcessInfo>> {
+        process_list!(self, graphics_processes {
+            3 => nvmlDeviceGetGraphicsRunningProcesses_v3,
+            2 => nvmlDeviceGetGraphicsRunningProcesses_v2,
+            1 => nvmlDeviceGetGraphicsRunningProcesses,
+        })
+    }
+
+    /// Processes running through the Multi-Process Service (MPS) on the device
+    /// (`nvmlDeviceGetMPSComputeRunningProcesses_v3`, `_v2` or
+    /// `nvmlDeviceGetMPSComputeRunningProcesses`, the newest the driver has).
+    pub fn mps_compute_running_processes(&self) -> Result<Vec<ProcessInfo>> {
+        process_list!(self, mps_processes {
+            3 => nvmlDeviceGetMPSComputeRunningProcesses_v3,
+            2 => nvmlDeviceGetMPSComputeRunningProcesses_v2,
+            1 => nvmlDeviceGetMPSComputeRunningProcesses,
+        })
+    }
+}
