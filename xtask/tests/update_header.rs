@@ -347,25 +347,38 @@ impl Repo {
     }
 }
 
-/// The real header as NVIDIA might ship its next release: `nvmlDeviceGetPciInfo` gains a
-/// `_v4` that the `#define` block now points at, two functions and a struct version appear.
-fn next_header() -> Vec<u8> {
+/// The `#define nvmlDeviceGetPciInfo nvmlDeviceGetPciInfo_vN` target of the real header and
+/// the next version after it: (`..._vN`, `..._vN+1`).
+fn pci_info_versions() -> (String, String) {
     let old = std::fs::read_to_string(REAL_HEADER).unwrap();
     let def = old
         .find("#define nvmlDeviceGetPciInfo ")
         .expect("the #define block maps nvmlDeviceGetPciInfo");
+    let line = old[def..].lines().next().unwrap();
+    let target = line.split_whitespace().nth(2).unwrap().to_string();
+    let n: u32 = target.rsplit_once("_v").unwrap().1.parse().unwrap();
+    (target, format!("nvmlDeviceGetPciInfo_v{}", n + 1))
+}
+
+/// The real header as NVIDIA might ship its next release: `nvmlDeviceGetPciInfo` gains a new
+/// version that the `#define` block now points at, two functions and a struct version appear.
+fn next_header() -> Vec<u8> {
+    let old = std::fs::read_to_string(REAL_HEADER).unwrap();
+    let (cur, next) = pci_info_versions();
+    let def = old.find("#define nvmlDeviceGetPciInfo ").unwrap();
     let eol = def + old[def..].find('\n').unwrap();
-    let line = old[def..eol].replace("nvmlDeviceGetPciInfo_v3", "nvmlDeviceGetPciInfo_v4");
-    assert!(line.ends_with("_v4"), "{line}");
+    let line = old[def..eol].replace(&cur, &next);
     let at = old.rfind("#ifdef __cplusplus").unwrap();
-    let added = "\
-typedef struct { unsigned int version; unsigned int widgets; } nvmlFixtureWidget_v1_t;
+    let added = format!(
+        "\
+typedef struct {{ unsigned int version; unsigned int widgets; }} nvmlFixtureWidget_v1_t;
 #define nvmlFixtureWidget_v1 NVML_STRUCT_VERSION(FixtureWidget, 1) //!< Version macro
-nvmlReturn_t DECLDIR nvmlDeviceGetPciInfo_v4(nvmlDevice_t device, nvmlPciInfo_t *pci);
+nvmlReturn_t DECLDIR {next}(nvmlDevice_t device, nvmlPciInfo_t *pci);
 nvmlReturn_t DECLDIR nvmlDeviceGetFixtureWidget(nvmlDevice_t device, nvmlFixtureWidget_v1_t *w);
 nvmlReturn_t DECLDIR nvmlDeviceGetFixtureGadget(nvmlDevice_t device, unsigned int *gadget);
 
-";
+"
+    );
     format!(
         "{}{line}{}{added}{}",
         &old[..def],
@@ -426,6 +439,7 @@ fn tar_bz2_update_replaces_the_header_and_reports_the_change() {
     let server = Server::start();
     let repo = Repo::new();
     let new = next_header();
+    let (cur, next) = pci_info_versions();
     let pkg = tar_bz2(&[
         ("info/index.json", b"{}"),
         ("include/nvml.h", &new),
@@ -493,13 +507,13 @@ fn tar_bz2_update_replaces_the_header_and_reports_the_change() {
     assert!(stdout.contains("+ nvmlDeviceGetFixtureWidget"), "{stdout}");
     assert!(stdout.contains("Functions removed (0):"), "{stdout}");
     assert!(
-        stdout.contains("nvmlDeviceGetPciInfo: nvmlDeviceGetPciInfo_v3 -> nvmlDeviceGetPciInfo_v4"),
+        stdout.contains(&format!("nvmlDeviceGetPciInfo: {cur} -> {next}")),
         "{stdout}"
     );
     assert!(stdout.contains("+ nvmlFixtureWidget_v1"), "{stdout}");
     let unwrapped = &stdout[stdout.find("does not wrap yet").unwrap()..];
     assert!(unwrapped.contains("nvmlDeviceGetFixtureWidget"), "{stdout}");
-    assert!(unwrapped.contains("nvmlDeviceGetPciInfo_v4"), "{stdout}");
+    assert!(unwrapped.contains(&next), "{stdout}");
     assert!(
         !unwrapped.contains("nvmlDeviceGetFixtureGadget"),
         "wrapped one listed: {stdout}"
