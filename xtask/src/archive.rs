@@ -71,9 +71,10 @@ pub fn sniff_format(data: &[u8]) -> Option<Format> {
 /// Extracts the one `.../include/nvml.h` from a package of the given format.
 pub fn extract_nvml_h(data: &[u8], format: Format) -> Result<Extracted> {
     match format {
-        Format::TarBz2 => {
-            extract_from_tar(bzip2::read::BzDecoder::new(Cursor::new(data)), "package")
-        }
+        Format::TarBz2 => extract_from_tar(
+            bzip2::read::MultiBzDecoder::new(Cursor::new(data)),
+            "package",
+        ),
         Format::Conda => extract_from_conda(data),
     }
 }

@@ -132,7 +132,9 @@ pub fn choose<'a>(
             )?;
             prompt.flush()?;
             let mut line = String::new();
-            input.read_line(&mut line)?;
+            if input.read_line(&mut line)? == 0 {
+                bail!("no answer (end of input): nothing changed");
+            }
             let answer = line.trim();
             if answer.is_empty() {
                 return Ok(newest);
@@ -426,8 +428,14 @@ mod tests {
         assert_eq!(ask("3\n").0.unwrap(), "11.8.86");
         assert_eq!(ask("12.9.79\n").0.unwrap(), "12.9.79");
         assert!(ask("7.0\n").0.is_err());
-        // end of input (Ctrl-D) takes the default too
-        assert_eq!(ask("").0.unwrap(), "12.10.1");
+        // end of input (Ctrl-D) aborts
+        assert!(
+            ask("")
+                .0
+                .unwrap_err()
+                .to_string()
+                .contains("nothing changed")
+        );
     }
 
     #[test]

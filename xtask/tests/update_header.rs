@@ -640,6 +640,18 @@ fn list_shows_each_version_once_newest_first_for_the_subdir() {
         ],
     );
     assert!(text(&out.stdout).contains("99.0.0"));
+
+    let out = xtask(
+        repo.path(),
+        &[
+            "--api-url",
+            &server.api_url(),
+            "--latest",
+            "--subdir",
+            "win-64",
+        ],
+    );
+    assert_fails(&repo, &out, "no cuda-nvml-dev package for subdir win-64");
 }
 
 // ------------------------------------------------------------------------------------------
