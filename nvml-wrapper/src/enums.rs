@@ -360,6 +360,14 @@ nvml_enum! {
         DecoderUtilization = sys::NVML_DEC_UTILIZATION_SAMPLES,
         /// Processor clock, MHz.
         ProcessorClock = sys::NVML_PROCESSOR_CLK_SAMPLES,
+        /// Memory clock, MHz.
+        MemoryClock = sys::NVML_MEMORY_CLK_SAMPLES,
+        /// Power drawn by the whole module (GPU and CPU, e.g. Grace Hopper), in milliwatts.
+        ModulePower = sys::NVML_MODULE_POWER_SAMPLES,
+        /// JPEG decoder utilisation, percent.
+        JpegUtilization = sys::NVML_JPG_UTILIZATION_SAMPLES,
+        /// Optical flow accelerator utilisation, percent.
+        OfaUtilization = sys::NVML_OFA_UTILIZATION_SAMPLES,
     }
 }
 
@@ -501,6 +509,72 @@ nvml_enum! {
         DlCrcData = sys::NVML_NVLINK_ERROR_DL_CRC_DATA,
         /// Data-link receive data ECC errors.
         DlEccData = sys::NVML_NVLINK_ERROR_DL_ECC_DATA,
+    }
+}
+
+nvml_enum! {
+    /// Which member of `nvmlValue_t` a field value or sample holds (`nvmlValueType_t`).
+    pub enum ValueType: sys::nvmlValueType_t {
+        /// `double`.
+        Double = sys::NVML_VALUE_TYPE_DOUBLE,
+        /// `unsigned int`.
+        UnsignedInt = sys::NVML_VALUE_TYPE_UNSIGNED_INT,
+        /// `unsigned long`.
+        UnsignedLong = sys::NVML_VALUE_TYPE_UNSIGNED_LONG,
+        /// `unsigned long long`.
+        UnsignedLongLong = sys::NVML_VALUE_TYPE_UNSIGNED_LONG_LONG,
+        /// `signed long long`.
+        SignedLongLong = sys::NVML_VALUE_TYPE_SIGNED_LONG_LONG,
+        /// `int`.
+        SignedInt = sys::NVML_VALUE_TYPE_SIGNED_INT,
+        /// `unsigned short`.
+        UnsignedShort = sys::NVML_VALUE_TYPE_UNSIGNED_SHORT,
+    }
+}
+
+nvml_enum! {
+    /// Which format an event from `nvmlEventSetWait_v3` is in (`nvmlEventDataType_t`).
+    pub enum EventDataType: sys::nvmlEventDataType_t {
+        /// A classic event bit (`nvmlDeviceRegisterEvents`), e.g. an XID.
+        NvmlEvent = sys::NVML_EVENT_DATA_TYPE_NVML_EVENT,
+        /// A structured GPU operational event (`nvmlEventSetRegisterGpuOperationalEvents_v1`).
+        GpuOperationalEvent = sys::NVML_EVENT_DATA_TYPE_GPU_OPERATIONAL_EVENT,
+    }
+}
+
+nvml_enum! {
+    /// Minimum log level of structured GPU operational events to receive
+    /// (`nvmlGpuOperationalEventLogLevel_t`); higher is more selective.
+    pub enum OperationalEventLogLevel: sys::nvmlGpuOperationalEventLogLevel_t {
+        /// Every level (no filter).
+        All = sys::NVML_GPU_OPERATIONAL_EVENT_LOG_LEVEL_ALL,
+        /// High-volume telemetry.
+        Telemetry = sys::NVML_GPU_OPERATIONAL_EVENT_LOG_LEVEL_TELEMETRY,
+        /// Diagnostics.
+        Diag = sys::NVML_GPU_OPERATIONAL_EVENT_LOG_LEVEL_DIAG,
+        /// Notable operational events.
+        Notice = sys::NVML_GPU_OPERATIONAL_EVENT_LOG_LEVEL_NOTICE,
+        /// Warnings.
+        Warning = sys::NVML_GPU_OPERATIONAL_EVENT_LOG_LEVEL_WARNING,
+        /// Errors.
+        Error = sys::NVML_GPU_OPERATIONAL_EVENT_LOG_LEVEL_ERROR,
+    }
+}
+
+nvml_enum! {
+    /// Severity of a structured operational event (`nvmlOperationalEventSeverity_t`); higher
+    /// is more severe.
+    pub enum OperationalEventSeverity: sys::nvmlOperationalEventSeverity_t {
+        /// Every severity (no filter).
+        All = sys::NVML_OPERATIONAL_EVENT_SEVERITY_ALL,
+        /// Informational.
+        Informational = sys::NVML_OPERATIONAL_EVENT_SEVERITY_INFORMATIONAL,
+        /// A corrected error.
+        Corrected = sys::NVML_OPERATIONAL_EVENT_SEVERITY_CORRECTED,
+        /// A recoverable error.
+        Recoverable = sys::NVML_OPERATIONAL_EVENT_SEVERITY_RECOVERABLE,
+        /// A fatal error.
+        Fatal = sys::NVML_OPERATIONAL_EVENT_SEVERITY_FATAL,
     }
 }
 

@@ -1,1 +1,389 @@
-//! (being written)
+//! Events: XIDs, ECC errors, clock and power changes, delivered as they happen.
+//!
+//! Create an [`EventSet`] with [`Nvml::create_event_set`], [`register`](EventSet::register)
+//! the event types you want on each GPU, then [`wait`](EventSet::wait). The set is freed
+//! (`nvmlEventSetFree`) when dropped.
+//!
+//! ```no_run
+//! use nvml_wrapper::{Nvml, NvmlError, event::EventTypes};
+//!
+//! let nvml = Nvml::init()?;
+//! let events = nvml.create_event_set()?;
+//! for gpu in nvml.devices()? {
+//!     let wanted = EventTypes::XID_CRITICAL_ERROR | EventTypes::DOUBLE_BIT_ECC_ERROR;
+//!     events.register(&gpu, wanted & gpu.supported_event_types()?)?;
+//! }
+//! loop {
+//!     match events.wait(1000) {
+//!         Ok(event) => println!("{}: {:?} {}", event.device.uuid()?, event.event_type, event.event_data),
+//!         Err(NvmlError::Timeout) => continue,
+//!         Err(e) => return Err(e),
+//!     }
+//! }
+//! # Ok::<(), nvml_wrapper::NvmlError>(())
+//! ```
+
+use std::ffi::c_char;
+
+use nvml_sys as sys;
+
+use crate::device::Device;
+use crate::enums::{EventDataType, OperationalEventLogLevel, OperationalEventSeverity};
+use crate::error::{NvmlError, Result};
+use crate::ffi::{nvml_call, string_from_c_buf};
+use crate::nvml::Nvml;
+
+bitflags::bitflags! {
+    /// A set of event types (`nvmlEventType*`), for [`EventSet::register`] and in
+    /// [`EventData::event_type`]. Bits these bindings do not name (from a newer driver) are
+    /// kept, never dropped.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct EventTypes: u64 {
+        /// A single-bit (corrected) ECC error (`nvmlEventTypeSingleBitEccError`).
+        const SINGLE_BIT_ECC_ERROR = sys::nvmlEventTypeSingleBitEccError as u64;
+        /// A double-bit (uncorrected) ECC error (`nvmlEventTypeDoubleBitEccError`).
+        const DOUBLE_BIT_ECC_ERROR = sys::nvmlEventTypeDoubleBitEccError as u64;
+        /// A P-state change (`nvmlEventTypePState`).
+        const PSTATE = sys::nvmlEventTypePState as u64;
+        /// An XID critical error; [`EventData::event_data`] is the XID
+        /// (`nvmlEventTypeXidCriticalError`).
+        const XID_CRITICAL_ERROR = sys::nvmlEventTypeXidCriticalError as u64;
+        /// A clock change (`nvmlEventTypeClock`).
+        const CLOCK = sys::nvmlEventTypeClock as u64;
+        /// A change between AC and battery power (`nvmlEventTypePowerSourceChange`).
+        const POWER_SOURCE_CHANGE = sys::nvmlEventTypePowerSourceChange as u64;
+        /// A MIG configuration change (`nvmlEventMigConfigChange`; the header's name lacks
+        /// the `Type`).
+        const MIG_CONFIG_CHANGE = sys::nvmlEventMigConfigChange as u64;
+        /// A storm of single-bit ECC errors (`nvmlEventTypeSingleBitEccErrorStorm`).
+        const SINGLE_BIT_ECC_ERROR_STORM = sys::nvmlEventTypeSingleBitEccErrorStorm as u64;
+        /// A DRAM page retirement (`nvmlEventTypeDramRetirementEvent`).
+        const DRAM_RETIREMENT_EVENT = sys::nvmlEventTypeDramRetirementEvent as u64;
+        /// A failed DRAM page retirement (`nvmlEventTypeDramRetirementFailure`).
+        const DRAM_RETIREMENT_FAILURE = sys::nvmlEventTypeDramRetirementFailure as u64;
+        /// A non-fatal poison error (`nvmlEventTypeNonFatalPoisonError`).
+        const NON_FATAL_POISON_ERROR = sys::nvmlEventTypeNonFatalPoisonError as u64;
+        /// A fatal poison error (`nvmlEventTypeFatalPoisonError`).
+        const FATAL_POISON_ERROR = sys::nvmlEventTypeFatalPoisonError as u64;
+        /// The GPU became unavailable (`nvmlEventTypeGpuUnavailableError`).
+        const GPU_UNAVAILABLE_ERROR = sys::nvmlEventTypeGpuUnavailableError as u64;
+        /// A recovery action is needed (`nvmlEventTypeGpuRecoveryAction`).
+        const GPU_RECOVERY_ACTION = sys::nvmlEventTypeGpuRecoveryAction as u64;
+        // Bits a newer driver defines stay in the set.
+        const _ = !0;
+    }
+}
+
+/// The GPU or compute instance sentinel "not applicable" (`NVML_GPU_INSTANCE_ID_ANY`,
+/// `NVML_COMPUTE_INSTANCE_ID_ANY`).
+fn instance_id(raw: u32) -> Option<u32> {
+    (raw != sys::NVML_GPU_INSTANCE_ID_ANY).then_some(raw)
+}
+
+/// An event from [`EventSet::wait`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventData<'nvml> {
+    /// The GPU it happened on.
+    pub device: Device<'nvml>,
+    /// What happened: one bit, normally.
+    pub event_type: EventTypes,
+    /// Details: the XID for [`EventTypes::XID_CRITICAL_ERROR`], otherwise type-specific (0
+    /// when none).
+    pub event_data: u64,
+    /// The MIG GPU instance the event is attributable to, if any.
+    pub gpu_instance_id: Option<u32>,
+    /// The MIG compute instance the event is attributable to, if any.
+    pub compute_instance_id: Option<u32>,
+}
+
+/// A set of events to wait on, from [`Nvml::create_event_set`]. Freed (`nvmlEventSetFree`)
+/// when dropped; it cannot outlive its [`Nvml`].
+pub struct EventSet<'nvml> {
+    nvml: &'nvml Nvml,
+    handle: sys::nvmlEventSet_t,
+}
+
+// SAFETY: an `nvmlEventSet_t` is an opaque handle owned by this value; NVML is thread-safe
+// (every entry point may be called from any thread, concurrently), so the set may be used and
+// freed from any thread. The `'nvml` borrow keeps the library initialised while it lives.
+unsafe impl Send for EventSet<'_> {}
+// SAFETY: as above: `register` and `wait` take `&self` and NVML serialises concurrent calls
+// on the same set internally; only `Drop` (which needs `&mut self`) frees it.
+unsafe impl Sync for EventSet<'_> {}
+
+impl std::fmt::Debug for EventSet<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventSet")
+            .field("handle", &self.handle)
+            .finish()
+    }
+}
+
+impl Nvml {
+    /// A new, empty event set (`nvmlEventSetCreate`).
+    pub fn create_event_set(&self) -> Result<EventSet<'_>> {
+        let mut handle: sys::nvmlEventSet_t = std::ptr::null_mut();
+        nvml_call!(self, nvmlEventSetCreate(&mut handle))?;
+        if handle.is_null() {
+            return Err(NvmlError::UnexpectedValue {
+                what: "event set handle",
+                value: 0,
+            });
+        }
+        Ok(EventSet { nvml: self, handle })
+    }
+}
+
+impl<'nvml> EventSet<'nvml> {
+    /// The raw handle, for calls through [`Nvml::lib`]. Do not free it: `Drop` does.
+    pub fn handle(&self) -> sys::nvmlEventSet_t {
+        self.handle
+    }
+
+    /// Starts recording events of `types` on `device` into this set
+    /// (`nvmlDeviceRegisterEvents`). Events that happened before are not recorded.
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] if the platform or device does not support some of the
+    /// types (none are registered then; the set stays usable): intersect with
+    /// [`Device::supported_event_types`] first. After [`NvmlError::Unknown`] NVML says the
+    /// set is in an undefined state: drop it.
+    pub fn register(&self, device: &Device<'nvml>, types: EventTypes) -> Result<()> {
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceRegisterEvents(device.handle(), types.bits(), self.handle)
+        )
+    }
+
+    /// Waits up to `timeout_ms` milliseconds for the next event (`nvmlEventSetWait_v2`, or
+    /// `nvmlEventSetWait` on drivers without it). Returns at once if one is pending.
+    ///
+    /// # Errors
+    /// [`NvmlError::Timeout`] if none arrived in time (or an interrupt ended the wait early);
+    /// NVML's other errors, e.g. [`NvmlError::GpuLost`].
+    pub fn wait(&self, timeout_ms: u32) -> Result<EventData<'nvml>> {
+        let mut data = sys::nvmlEventData_t::default();
+        match self.nvml.versions().event_wait {
+            2 => nvml_call!(
+                self.nvml,
+                nvmlEventSetWait_v2(self.handle, &mut data, timeout_ms)
+            )?,
+            _ => nvml_call!(
+                self.nvml,
+                nvmlEventSetWait(self.handle, &mut data, timeout_ms)
+            )?,
+        }
+        Ok(EventData {
+            device: Device::from_handle(self.nvml, data.device)?,
+            event_type: EventTypes::from_bits_retain(data.eventType),
+            event_data: data.eventData,
+            gpu_instance_id: instance_id(data.gpuInstanceId),
+            compute_instance_id: instance_id(data.computeInstanceId),
+        })
+    }
+
+    /// Subscribes this set to structured GPU operational events of `device`, at or above the
+    /// given log level and severity (`All` for no filter), delivered through
+    /// [`EventSet::wait_operational`] (`nvmlEventSetRegisterGpuOperationalEvents_v1`, NVML 13+).
+    /// Registering the same subscription twice is not an error.
+    ///
+    /// # Errors
+    /// [`NvmlError::FunctionNotFound`] on drivers before NVML 13; [`NvmlError::NotSupported`],
+    /// [`NvmlError::NoPermission`] and NVML's other errors.
+    pub fn register_operational_events(
+        &self,
+        device: &Device<'nvml>,
+        min_log_level: OperationalEventLogLevel,
+        min_severity: OperationalEventSeverity,
+    ) -> Result<()> {
+        let mut config = sys::nvmlGpuOperationalEventConfig_v1_t {
+            minLogLevel: min_log_level.as_raw(),
+            minSeverity: min_severity.as_raw(),
+            ..Default::default()
+        };
+        let uuid = device.uuid()?;
+        // Copy the UUID, leaving at least one NUL at the end of the zeroed buffer.
+        let room = config.uuid.len().saturating_sub(1);
+        if uuid.len() > room || uuid.bytes().any(|b| b == 0) {
+            return Err(NvmlError::InvalidInput("device UUID does not fit NVML's buffer"));
+        }
+        for (dst, src) in config.uuid.iter_mut().zip(uuid.bytes()) {
+            *dst = src as c_char;
+        }
+        nvml_call!(
+            self.nvml,
+            nvmlEventSetRegisterGpuOperationalEvents_v1(self.handle, &config)
+        )
+    }
+
+    /// Waits up to `timeout_ms` milliseconds for the next event in the structured format
+    /// (`nvmlEventSetWait_v3`, NVML 13+): both classic events registered with
+    /// [`EventSet::register`] and GPU operational events registered with
+    /// [`EventSet::register_operational_events`]; [`OperationalEvent::data_type`] tells which.
+    ///
+    /// # Errors
+    /// [`NvmlError::FunctionNotFound`] on drivers before NVML 13; [`NvmlError::Timeout`] if
+    /// nothing arrived in time; [`NvmlError::UnexpectedValue`] for a data format the header
+    /// does not define; NVML's other errors.
+    pub fn wait_operational(&self, timeout_ms: u32) -> Result<OperationalEvent> {
+        if self.nvml.versions().event_wait_structured != 3 {
+            return Err(NvmlError::FunctionNotFound("nvmlEventSetWait_v3"));
+        }
+        let mut p = sys::nvmlEventSetWait_v3_t {
+            timeoutMs: timeout_ms,
+            ..Default::default()
+        };
+        nvml_call!(self.nvml, nvmlEventSetWait_v3(self.handle, &mut p))?;
+        Ok(OperationalEvent {
+            data_type: EventDataType::try_from(p.dataType)?,
+            uuid: string_from_c_buf(&p.uuid)?,
+            source_module: lossy_string(&p.sourceModule),
+            event_type: EventTypes::from_bits_retain(p.eventType),
+            event_data: p.eventData,
+            group_cursor: p.groupCursor,
+            instance_id: p.instanceId,
+            timestamp_us: p.timestampUsec,
+            trace_id: p.traceId,
+            gpu_instance_id: instance_id(p.gpuInstanceId),
+            compute_instance_id: instance_id(p.computeInstanceId),
+            severity: p.severity,
+            category_id: p.categoryId,
+            module_event_code: p.moduleEventCode,
+            scope: p.scope,
+            originator: p.originator,
+            module_instance: p.moduleInstance,
+            chiplet_id: p.chipletId,
+            log_level: p.logLevel,
+            attributes: p.attributes,
+            group_cper_size: p.groupCperSize,
+            group_attributes: p.groupAttributes,
+            group_size: p.groupSize,
+            group_index: p.groupIndex,
+        })
+    }
+
+    /// Frees the set now (`nvmlEventSetFree`), reporting NVML's answer, which `Drop` cannot.
+    pub fn free(self) -> Result<()> {
+        let this = std::mem::ManuallyDrop::new(self);
+        nvml_call!(this.nvml, nvmlEventSetFree(this.handle))
+    }
+}
+
+impl Drop for EventSet<'_> {
+    /// Frees the set (`nvmlEventSetFree`); an error cannot be reported here (use
+    /// [`EventSet::free`] to see it).
+    fn drop(&mut self) {
+        let free = || -> Result<()> { nvml_call!(self.nvml, nvmlEventSetFree(self.handle)) };
+        let _ = free();
+    }
+}
+
+/// A fixed, possibly unterminated byte field as text, replacing bytes that are not UTF-8.
+fn lossy_string(buf: &[c_char]) -> String {
+    match string_from_c_buf(buf) {
+        Ok(s) => s,
+        Err(NvmlError::InvalidUtf8(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(_) => String::new(),
+    }
+}
+
+/// An event from [`EventSet::wait_operational`] (`nvmlEventSetWait_v3_t`).
+///
+/// For [`EventDataType::NvmlEvent`] only the classic fields (`uuid`, `event_type`,
+/// `event_data`, instance ids) are set; for [`EventDataType::GpuOperationalEvent`],
+/// `event_type` is empty and the structured fields are set. Enumerated fields are kept raw
+/// because NVML documents that they may hold values newer than the header; convert with
+/// `OperationalEventSeverity::try_from(event.severity)` and the like.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct OperationalEvent {
+    /// Which format this event is in.
+    pub data_type: EventDataType,
+    /// UUID of the GPU it happened on; empty if unavailable.
+    pub uuid: String,
+    /// Source module signature of a structured event; empty for classic events.
+    pub source_module: String,
+    /// The classic event bit; empty for structured events.
+    pub event_type: EventTypes,
+    /// The XID for [`EventTypes::XID_CRITICAL_ERROR`], or 0.
+    pub event_data: u64,
+    /// Structured event group identifier.
+    pub group_cursor: u64,
+    /// Structured event sequence identifier.
+    pub instance_id: u64,
+    /// Event time, microseconds; 0 if unavailable.
+    pub timestamp_us: u64,
+    /// Structured event trace identifier.
+    pub trace_id: u64,
+    /// MIG GPU instance of a classic event, if any.
+    pub gpu_instance_id: Option<u32>,
+    /// MIG compute instance of a classic event, if any.
+    pub compute_instance_id: Option<u32>,
+    /// Raw [`OperationalEventSeverity`] of a structured event.
+    pub severity: u32,
+    /// Source-defined category.
+    pub category_id: u32,
+    /// Source-module-defined event code (interpret with `source_module`).
+    pub module_event_code: u32,
+    /// Structured event scope identifier.
+    pub scope: u32,
+    /// Structured event originator identifier.
+    pub originator: u32,
+    /// Structured event module instance identifier.
+    pub module_instance: u32,
+    /// Structured event chiplet identifier.
+    pub chiplet_id: u32,
+    /// Raw [`OperationalEventLogLevel`] of a structured event.
+    pub log_level: u32,
+    /// Bit mask of `NVML_OPERATIONAL_EVENT_ATTR_*` (raw; may hold newer bits).
+    pub attributes: u32,
+    /// Size of the associated CPER record, bytes; 0 if none.
+    pub group_cper_size: u32,
+    /// Bit mask of `NVML_OPERATIONAL_EVENT_GROUP_ATTR_*` (raw; may hold newer bits).
+    pub group_attributes: u32,
+    /// Number of events in the structured event's group.
+    pub group_size: u8,
+    /// Zero-based index of this event within its group.
+    pub group_index: u8,
+}
+
+impl Device<'_> {
+    /// The event types this GPU can deliver (`nvmlDeviceGetSupportedEventTypes`).
+    pub fn supported_event_types(&self) -> Result<EventTypes> {
+        let mut raw: u64 = 0;
+        nvml_call!(
+            self.nvml(),
+            nvmlDeviceGetSupportedEventTypes(self.handle(), &mut raw)
+        )?;
+        Ok(EventTypes::from_bits_retain(raw))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_type_bits_match_the_header_and_unknown_bits_are_kept() {
+        let named = EventTypes::all().iter_names().fold(0u64, |acc, (_, f)| acc | f.bits());
+        assert_eq!(named, u64::from(sys::nvmlEventTypeAll));
+        let raw = u64::from(sys::nvmlEventTypeXidCriticalError) | 1 << 40;
+        let types = EventTypes::from_bits_retain(raw);
+        assert!(types.contains(EventTypes::XID_CRITICAL_ERROR));
+        assert_eq!(types.bits(), raw);
+    }
+
+    #[test]
+    fn instance_sentinels_become_none() {
+        assert_eq!(instance_id(0xFFFF_FFFF), None);
+        assert_eq!(instance_id(3), Some(3));
+    }
+
+    #[test]
+    fn event_sets_are_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<EventSet<'_>>();
+        check::<EventData<'_>>();
+    }
+}
