@@ -23,12 +23,9 @@ macro_rules! export {
     )*};
 }
 
-// Parts of the state are used by modules still being written.
-#[allow(dead_code, unused_imports)]
 mod exports;
 pub mod profile;
 mod staged;
-#[allow(dead_code)]
 mod state;
 
 pub use staged::{HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};

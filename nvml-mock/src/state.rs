@@ -12,25 +12,27 @@ use crate::profile::{GpuSpec, Profile};
 
 /// Most physical GPUs a profile may have (handle storage is sized for this).
 pub const MAX_GPUS: usize = 32;
-/// MIG devices (compute instances) per GPU that get handles.
+/// GPU instance ids per GPU, and compute instance ids per GPU instance (0..8 each).
 pub const MAX_MIG_PER_GPU: usize = 8;
+/// MIG device handles per GPU: one per (GPU instance id, compute instance id).
+const MIG_HANDLES_PER_GPU: usize = MAX_MIG_PER_GPU * MAX_MIG_PER_GPU;
 /// Event sets alive at once.
 pub const MAX_EVENT_SETS: usize = 256;
 
 // Opaque handle storage: a handle is the address of one byte of these arrays. The bytes are
 // never read or written; the address only identifies the object, and a pointer outside the
 // array is an unknown handle.
-static DEVICE_TOKENS: [u8; MAX_GPUS * (1 + MAX_MIG_PER_GPU)] =
-    [0; MAX_GPUS * (1 + MAX_MIG_PER_GPU)];
+static DEVICE_TOKENS: [u8; MAX_GPUS * (1 + MIG_HANDLES_PER_GPU)] =
+    [0; MAX_GPUS * (1 + MIG_HANDLES_PER_GPU)];
 static GI_TOKENS: [u8; MAX_GPUS * MAX_MIG_PER_GPU] = [0; MAX_GPUS * MAX_MIG_PER_GPU];
 static CI_TOKENS: [u8; MAX_GPUS * MAX_MIG_PER_GPU * MAX_MIG_PER_GPU] =
     [0; MAX_GPUS * MAX_MIG_PER_GPU * MAX_MIG_PER_GPU];
 static EVENT_SET_TOKENS: [u8; MAX_EVENT_SETS] = [0; MAX_EVENT_SETS];
 
+/// The handle for slot `i` of `base`. An index past the end gives an address `untoken`
+/// rejects (never an alias of another slot).
 fn token(base: &'static [u8], i: usize) -> *mut u8 {
-    base.as_ptr()
-        .wrapping_add(i.min(base.len().saturating_sub(1)))
-        .cast_mut()
+    base.as_ptr().wrapping_add(i).cast_mut()
 }
 
 fn untoken(base: &'static [u8], p: *const u8) -> Option<usize> {
@@ -43,8 +45,8 @@ fn untoken(base: &'static [u8], p: *const u8) -> Option<usize> {
 pub enum DeviceRef {
     /// A physical GPU (index).
     Gpu(usize),
-    /// A MIG device: GPU index and MIG slot (compute instance slot).
-    Mig(usize, usize),
+    /// A MIG device: GPU index, GPU instance id, compute instance id.
+    Mig(usize, usize, usize),
 }
 
 /// The handle of physical GPU `i`.
@@ -52,9 +54,13 @@ pub fn device_handle(i: usize) -> nvmlDevice_t {
     token(&DEVICE_TOKENS, i).cast()
 }
 
-/// The handle of MIG device `slot` of GPU `gpu`.
-pub fn mig_device_handle(gpu: usize, slot: usize) -> nvmlDevice_t {
-    token(&DEVICE_TOKENS, MAX_GPUS + gpu * MAX_MIG_PER_GPU + slot).cast()
+/// The handle of the MIG device of compute instance `ci` in GPU instance `gi` of GPU `gpu`.
+pub fn mig_device_handle(gpu: usize, gi: usize, ci: usize) -> nvmlDevice_t {
+    token(
+        &DEVICE_TOKENS,
+        MAX_GPUS + gpu * MIG_HANDLES_PER_GPU + gi * MAX_MIG_PER_GPU + ci,
+    )
+    .cast()
 }
 
 /// Decodes a device handle (no dereference).
@@ -64,7 +70,12 @@ pub fn device_ref(h: nvmlDevice_t) -> Option<DeviceRef> {
         Some(DeviceRef::Gpu(i))
     } else {
         let j = i - MAX_GPUS;
-        Some(DeviceRef::Mig(j / MAX_MIG_PER_GPU, j % MAX_MIG_PER_GPU))
+        let k = j % MIG_HANDLES_PER_GPU;
+        Some(DeviceRef::Mig(
+            j / MIG_HANDLES_PER_GPU,
+            k / MAX_MIG_PER_GPU,
+            k % MAX_MIG_PER_GPU,
+        ))
     }
 }
 
@@ -172,8 +183,6 @@ pub struct Event {
     pub event_type: u64,
     /// XID or other data.
     pub data: u64,
-    /// Microseconds since init.
-    pub timestamp_us: u64,
 }
 
 /// One event set.
@@ -237,7 +246,7 @@ impl Machine {
     pub fn gpu_index(&self, h: nvmlDevice_t) -> Result<usize, nvmlReturn_t> {
         match device_ref(h) {
             Some(DeviceRef::Gpu(i)) if i < self.gpus.len() => Ok(i),
-            Some(DeviceRef::Mig(g, slot)) if self.mig_slot(g, slot).is_some() => Ok(g),
+            Some(DeviceRef::Mig(g, gi, ci)) if self.mig_exists(g, gi, ci) => Ok(g),
             _ => Err(NVML_ERROR_INVALID_ARGUMENT),
         }
     }
@@ -246,7 +255,7 @@ impl Machine {
     pub fn gpu(&self, h: nvmlDevice_t) -> Result<&Gpu, nvmlReturn_t> {
         match device_ref(h) {
             Some(DeviceRef::Gpu(i)) => self.gpus.get(i).ok_or(NVML_ERROR_INVALID_ARGUMENT),
-            Some(DeviceRef::Mig(g, slot)) if self.mig_slot(g, slot).is_some() => {
+            Some(DeviceRef::Mig(g, gi, ci)) if self.mig_exists(g, gi, ci) => {
                 Err(NVML_ERROR_NOT_SUPPORTED)
             }
             _ => Err(NVML_ERROR_INVALID_ARGUMENT),
@@ -257,17 +266,20 @@ impl Machine {
     pub fn gpu_mut(&mut self, h: nvmlDevice_t) -> Result<&mut Gpu, nvmlReturn_t> {
         match device_ref(h) {
             Some(DeviceRef::Gpu(i)) => self.gpus.get_mut(i).ok_or(NVML_ERROR_INVALID_ARGUMENT),
-            Some(DeviceRef::Mig(g, slot)) if self.mig_slot(g, slot).is_some() => {
+            Some(DeviceRef::Mig(g, gi, ci)) if self.mig_exists(g, gi, ci) => {
                 Err(NVML_ERROR_NOT_SUPPORTED)
             }
             _ => Err(NVML_ERROR_INVALID_ARGUMENT),
         }
     }
 
-    /// The (gi id, ci id) of MIG device `slot` of GPU `gpu`: slots number the compute
-    /// instances in (gi id, ci id) order.
-    pub fn mig_slot(&self, gpu: usize, slot: usize) -> Option<(u32, u32)> {
-        self.mig_devices(gpu).get(slot).copied()
+    /// Whether compute instance `ci` of GPU instance `gi` exists on GPU `gpu`.
+    pub fn mig_exists(&self, gpu: usize, gi: usize, ci: usize) -> bool {
+        self.gpus.get(gpu).is_some_and(|g| {
+            g.gpu_instances
+                .iter()
+                .any(|x| x.id as usize == gi && x.cis.iter().any(|c| c.id as usize == ci))
+        })
     }
 
     /// All (gi id, ci id) of a GPU, in order.
@@ -387,6 +399,13 @@ impl Ctx<'_> {
         } else {
             Err(NVML_ERROR_NO_PERMISSION)
         }
+    }
+
+    /// For privileged setters: the handle must name a GPU (INVALID_ARGUMENT otherwise), then
+    /// the caller must be root (NO_PERMISSION otherwise), like the real library.
+    pub fn require_root_or_check(&self, device: nvmlDevice_t) -> Result<(), nvmlReturn_t> {
+        self.m.gpu(device)?;
+        self.require_root()
     }
 
     /// An enum value as returned to the caller: in future-enum mode, a value past the header's.

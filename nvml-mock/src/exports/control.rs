@@ -132,7 +132,6 @@ pub extern "C" fn nvml_mock_inject_event(
             gpu,
             event_type,
             data,
-            timestamp_us: m.now_us(),
         };
         for set in m.event_sets.iter_mut().flatten() {
             if set

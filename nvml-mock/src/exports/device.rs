@@ -374,13 +374,12 @@ export! {
     }
     fn nvmlDeviceGetName(device: nvmlDevice_t, name: *mut c_char, length: c_uint) |c| {
         let n = match device_ref(device) {
-            Some(DeviceRef::Mig(gi, slot)) => {
-                let (gid, _) = c.m.mig_slot(gi, slot).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+            Some(DeviceRef::Mig(_, gid, _)) => {
                 let g = gpu(c, device)?;
                 let p = g
                     .gpu_instances
                     .iter()
-                    .find(|x| x.id == gid)
+                    .find(|x| x.id as usize == gid)
                     .and_then(|x| g.spec.mig_profiles.get(x.profile_index))
                     .map(|p| p.name.clone())
                     .unwrap_or_default();
@@ -412,8 +411,7 @@ export! {
     }
     fn nvmlDeviceGetUUID(device: nvmlDevice_t, uuid: *mut c_char, length: c_uint) |c| {
         let u = match device_ref(device) {
-            Some(DeviceRef::Mig(g, slot)) => {
-                let (gi, ci) = c.m.mig_slot(g, slot).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+            Some(DeviceRef::Mig(_, gi, ci)) => {
                 let base = gpu(c, device)?.spec.uuid.trim_start_matches("GPU-").to_string();
                 let tail = base.get(..base.len().saturating_sub(4)).unwrap_or(&base).to_string();
                 format!("MIG-{tail}{gi:02x}{ci:02x}")

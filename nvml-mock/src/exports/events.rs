@@ -1,1 +1,166 @@
-//! Event sets.
+//! Event sets: create, register, wait (with timeout), free. Events come from
+//! `nvml_mock_inject_event`.
+
+use std::ffi::{c_uint, c_ulonglong};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+use nvml_sys::*;
+
+use crate::state::{
+    Event, EventSet, GLOBAL, MAX_EVENT_SETS, device_handle, event_set_handle, event_set_ref, lock,
+    put,
+};
+
+/// Event types a GPU supports: everything but power-source changes, and ECC events only with
+/// ECC.
+fn supported_types(ecc: bool) -> u64 {
+    let mut all = u64::from(nvmlEventTypeAll) & !u64::from(nvmlEventTypePowerSourceChange);
+    if !ecc {
+        all &= !u64::from(
+            nvmlEventTypeSingleBitEccError
+                | nvmlEventTypeDoubleBitEccError
+                | nvmlEventTypeSingleBitEccErrorStorm,
+        );
+    }
+    all
+}
+
+export! {
+    fn nvmlEventSetCreate(set: *mut nvmlEventSet_t) |c| {
+        if set.is_null() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        let sets = &mut c.m.event_sets;
+        let slot = match sets.iter().position(Option::is_none) {
+            Some(i) => i,
+            None if sets.len() < MAX_EVENT_SETS => {
+                sets.push(None);
+                sets.len() - 1
+            }
+            None => return Err(NVML_ERROR_MEMORY),
+        };
+        if let Some(s) = sets.get_mut(slot) {
+            *s = Some(EventSet::default());
+        }
+        put(set, event_set_handle(slot))
+    }
+    fn nvmlEventSetFree(set: nvmlEventSet_t) |c| {
+        let slot = event_set_ref(set).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        match c.m.event_sets.get_mut(slot) {
+            Some(s @ Some(_)) => {
+                *s = None;
+                GLOBAL.events.notify_all();
+                Ok(())
+            }
+            _ => Err(NVML_ERROR_INVALID_ARGUMENT),
+        }
+    }
+    fn nvmlDeviceGetSupportedEventTypes(device: nvmlDevice_t, eventTypes: *mut c_ulonglong) |c| {
+        let g = c.m.gpu(device)?;
+        put(eventTypes, supported_types(g.spec.ecc_supported))
+    }
+    fn nvmlDeviceRegisterEvents(device: nvmlDevice_t, eventTypes: c_ulonglong, set: nvmlEventSet_t) |c| {
+        let gpu = c.m.gpu_index(device)?;
+        let supported = supported_types(c.m.gpu(device)?.spec.ecc_supported);
+        let slot = event_set_ref(set).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        let Some(Some(s)) = c.m.event_sets.get_mut(slot) else {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        };
+        if eventTypes & !supported != 0 {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        s.registrations.push((gpu, eventTypes));
+        Ok(())
+    }
+}
+
+/// Waits for the next event of `set` for up to `timeout_ms`, releasing the lock while asleep.
+fn wait(
+    name: &str,
+    set: nvmlEventSet_t,
+    data: *mut nvmlEventData_t,
+    timeout_ms: c_uint,
+) -> nvmlReturn_t {
+    catch_unwind(AssertUnwindSafe(|| {
+        let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
+        let mut g = lock();
+        if let Some(r) = g.fault(name) {
+            return r;
+        }
+        if data.is_null() {
+            return if g.machine.is_some() {
+                NVML_ERROR_INVALID_ARGUMENT
+            } else {
+                NVML_ERROR_UNINITIALIZED
+            };
+        }
+        loop {
+            let Some(m) = g.machine.as_mut() else {
+                return NVML_ERROR_UNINITIALIZED;
+            };
+            let Some(slot) = event_set_ref(set) else {
+                return NVML_ERROR_INVALID_ARGUMENT;
+            };
+            let Some(Some(s)) = m.event_sets.get_mut(slot) else {
+                return NVML_ERROR_INVALID_ARGUMENT;
+            };
+            if let Some(Event {
+                gpu,
+                event_type,
+                data: d,
+                ..
+            }) = s.queue.pop_front()
+            {
+                let na = NVML_VALUE_NOT_AVAILABLE as u32;
+                let ev = nvmlEventData_t {
+                    device: device_handle(gpu),
+                    eventType: event_type,
+                    eventData: d,
+                    gpuInstanceId: na,
+                    computeInstanceId: na,
+                };
+                return match put(data, ev) {
+                    Ok(()) => NVML_SUCCESS,
+                    Err(e) => e,
+                };
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return NVML_ERROR_TIMEOUT;
+            }
+            g = match GLOBAL.events.wait_timeout(g, deadline - now) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+    }))
+    .unwrap_or(NVML_ERROR_UNKNOWN)
+}
+
+/// `nvmlEventSetWait_v2`: the next event of the set, or `NVML_ERROR_TIMEOUT` after
+/// `timeoutms` milliseconds.
+///
+/// # Safety
+/// `data` is null or points to a writable `nvmlEventData_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nvmlEventSetWait_v2(
+    set: nvmlEventSet_t,
+    data: *mut nvmlEventData_t,
+    timeoutms: c_uint,
+) -> nvmlReturn_t {
+    wait("nvmlEventSetWait_v2", set, data, timeoutms)
+}
+
+/// `nvmlEventSetWait` (v1): same as `nvmlEventSetWait_v2`.
+///
+/// # Safety
+/// `data` is null or points to a writable `nvmlEventData_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nvmlEventSetWait(
+    set: nvmlEventSet_t,
+    data: *mut nvmlEventData_t,
+    timeoutms: c_uint,
+) -> nvmlReturn_t {
+    wait("nvmlEventSetWait", set, data, timeoutms)
+}

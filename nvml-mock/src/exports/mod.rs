@@ -7,7 +7,6 @@ mod mig;
 mod setters;
 mod system;
 
-pub use control::*;
 pub use device::*;
 pub use events::*;
 pub use mig::*;
