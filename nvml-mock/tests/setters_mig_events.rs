@@ -558,10 +558,8 @@ fn events_are_delivered_to_registered_sets_and_waits_time_out() {
             }
             .unwrap();
             // SAFETY: plain integers.
-            assert_eq!(
-                unsafe { hook(3, u64::from(nvmlEventTypeXidCriticalError), 48) },
-                NVML_SUCCESS
-            );
+            let r = unsafe { hook(3, u64::from(nvmlEventTypeXidCriticalError), 48) };
+            assert_eq!(r, NVML_SUCCESS);
         }
     });
     let t = Instant::now();
