@@ -33,7 +33,7 @@ fn init(name: &str) -> nvmlReturn_t {
                 NVML_SUCCESS
             }
             Err(e) => {
-                eprintln!("nvml-mock: nvmlInit failed: profile {selected:?}: {e}");
+                eprintln!("nvml-mock: nvmlInit failed: {e}");
                 NVML_ERROR_UNKNOWN
             }
         }
