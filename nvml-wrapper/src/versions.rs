@@ -3,7 +3,7 @@
 //!
 //! `nvml.h` declares many functions in several versions (`nvmlDeviceGetPciInfo`, `_v2`,
 //! `_v3`): a newer one fills more fields or takes a newer struct, and an older driver exports
-//! only the older ones. When [`Nvml`](crate::Nvml) loads the library, [`ChosenVersions::choose`]
+//! only the older ones. When [`Nvml`](crate::Nvml) loads the library, `ChosenVersions::choose`
 //! takes, for every family below, the newest version the library exports. Methods then call
 //! that version and adapt its struct to one Rust type (process info v1/v2/v3 all become
 //! [`ProcessInfo`](crate::device::ProcessInfo)).

@@ -6,7 +6,7 @@ use nvml_sys as sys;
 
 use super::Device;
 use crate::enums::PcieUtilCounter;
-use crate::error::Result;
+use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, string_from_c_buf};
 
 /// Where a device sits on the PCI bus (`nvmlPciInfo_t`).
@@ -132,17 +132,21 @@ impl Device<'_> {
         Ok(replays)
     }
 
-    /// Maximum PCIe link speed (`nvmlDeviceGetPcieLinkMaxSpeed`), in MB/s as the header
-    /// documents it: the per-lane rate, 2500 for PCIe 1 up to 64000 for PCIe 6. The header
-    /// also names these rates with codes (`NVML_PCIE_LINK_MAX_SPEED_2500MBPS` = 1, ...); the
-    /// value is returned as the driver gives it.
+    /// Maximum PCIe link speed per lane, in MB/s: 2500 for PCIe 1 up to 64000 for PCIe 6
+    /// (`nvmlDeviceGetPcieLinkMaxSpeed`).
+    ///
+    /// Drivers answer with a code, `NVML_PCIE_LINK_MAX_SPEED_2500MBPS` (1) to
+    /// `NVML_PCIE_LINK_MAX_SPEED_64000MBPS` (6), which this turns into the rate it names (a
+    /// driver answering with the rate itself, as the header's prose suggests, is taken as is).
+    /// `NVML_PCIE_LINK_MAX_SPEED_INVALID` (0) or any other value is
+    /// [`NvmlError::UnexpectedValue`].
     pub fn pcie_link_max_speed(&self) -> Result<u32> {
-        let mut speed: c_uint = 0;
+        let mut raw: c_uint = 0;
         nvml_call!(
             self.nvml,
-            nvmlDeviceGetPcieLinkMaxSpeed(self.handle, &mut speed)
+            nvmlDeviceGetPcieLinkMaxSpeed(self.handle, &mut raw)
         )?;
-        Ok(speed)
+        link_max_speed_mbps(raw)
     }
 
     /// Current PCIe link speed, in Mb/s as the driver reports it (`nvmlDeviceGetPcieSpeed`).
@@ -151,6 +155,26 @@ impl Device<'_> {
         nvml_call!(self.nvml, nvmlDeviceGetPcieSpeed(self.handle, &mut speed))?;
         Ok(speed)
     }
+}
+
+/// The rate an `NVML_PCIE_LINK_MAX_SPEED_*` code names, in MB/s.
+fn link_max_speed_mbps(raw: c_uint) -> Result<u32> {
+    const RATES: [(c_uint, u32); 6] = [
+        (sys::NVML_PCIE_LINK_MAX_SPEED_2500MBPS, 2500),
+        (sys::NVML_PCIE_LINK_MAX_SPEED_5000MBPS, 5000),
+        (sys::NVML_PCIE_LINK_MAX_SPEED_8000MBPS, 8000),
+        (sys::NVML_PCIE_LINK_MAX_SPEED_16000MBPS, 16000),
+        (sys::NVML_PCIE_LINK_MAX_SPEED_32000MBPS, 32000),
+        (sys::NVML_PCIE_LINK_MAX_SPEED_64000MBPS, 64000),
+    ];
+    RATES
+        .iter()
+        .find(|(code, rate)| raw == *code || raw == *rate)
+        .map(|(_, rate)| *rate)
+        .ok_or(NvmlError::UnexpectedValue {
+            what: "PCIe link max speed",
+            value: i64::from(raw),
+        })
 }
 
 #[cfg(test)]
@@ -169,5 +193,19 @@ mod tests {
         };
         assert_eq!(info.vendor_id(), 0x10de);
         assert_eq!(info.device_id(), 0x2330);
+    }
+
+    #[test]
+    fn link_max_speed_codes_become_rates() {
+        assert_eq!(link_max_speed_mbps(1).unwrap(), 2500);
+        assert_eq!(link_max_speed_mbps(5).unwrap(), 32000);
+        assert_eq!(link_max_speed_mbps(6).unwrap(), 64000);
+        assert_eq!(link_max_speed_mbps(16000).unwrap(), 16000);
+        for bad in [0, 7, 12345] {
+            assert!(matches!(
+                link_max_speed_mbps(bad),
+                Err(NvmlError::UnexpectedValue { value, .. }) if value == i64::from(bad)
+            ));
+        }
     }
 }

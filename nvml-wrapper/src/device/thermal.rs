@@ -12,7 +12,7 @@ use crate::ffi::{nvml_call, nvml_call_raw};
 impl Device<'_> {
     /// Current temperature of a sensor, in °C (`nvmlDeviceGetTemperatureV` with
     /// `nvmlTemperature_v1`, falling back to the deprecated `nvmlDeviceGetTemperature` on
-    /// drivers without it or that reject the struct version).
+    /// drivers without it, or that reject the struct version or do not implement it).
     ///
     /// `NVML_ERROR_NOT_SUPPORTED` if the device lacks the sensor. A reading below 0 °C is
     /// [`NvmlError::UnexpectedValue`].
@@ -26,7 +26,12 @@ impl Device<'_> {
             let rc = nvml_call_raw!(self.nvml, nvmlDeviceGetTemperatureV(self.handle, &mut temp));
             match NvmlError::from_code(rc) {
                 None => return celsius(temp.temperature, "temperature"),
-                Some(NvmlError::ArgumentVersionMismatch) => {}
+                // The older form may still answer; if it cannot either, its error is returned.
+                Some(
+                    NvmlError::ArgumentVersionMismatch
+                    | NvmlError::NotSupported
+                    | NvmlError::FunctionNotImplemented,
+                ) => {}
                 Some(e) => return Err(e),
             }
         }

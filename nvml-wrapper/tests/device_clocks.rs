@@ -1,0 +1,111 @@
+//! Clock queries against the simulated DGX H100: values equal the mock's profile.
+
+// A test fails by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use nvml_mock::HostileModes;
+use nvml_wrapper::enums::{ClockId, ClockType};
+use nvml_wrapper::{NvmlError, Result};
+
+#[test]
+fn current_clocks_of_a_busy_and_an_idle_gpu() -> Result<()> {
+    let m = common::mock();
+    let busy = m.nvml.device_by_index(0)?;
+    assert_eq!(busy.clock_info(ClockType::Graphics)?, 1980);
+    assert_eq!(busy.clock_info(ClockType::Sm)?, 1980);
+    assert_eq!(busy.clock_info(ClockType::Memory)?, 2619);
+    assert_eq!(busy.clock_info(ClockType::Video)?, 1545);
+    let idle = m.nvml.device_by_index(7)?;
+    assert_eq!(idle.clock_info(ClockType::Graphics)?, 345);
+    assert_eq!(idle.clock_info(ClockType::Sm)?, 345);
+    assert_eq!(idle.clock_info(ClockType::Memory)?, 2619);
+    assert_eq!(idle.clock_info(ClockType::Video)?, 765);
+    Ok(())
+}
+
+#[test]
+fn maximum_and_boost_clocks() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(5)?;
+    assert_eq!(gpu.max_clock_info(ClockType::Graphics)?, 1980);
+    assert_eq!(gpu.max_clock_info(ClockType::Sm)?, 1980);
+    assert_eq!(gpu.max_clock_info(ClockType::Memory)?, 2619);
+    assert_eq!(gpu.max_clock_info(ClockType::Video)?, 1545);
+    assert_eq!(gpu.max_customer_boost_clock(ClockType::Graphics)?, 1980);
+    assert_eq!(gpu.max_customer_boost_clock(ClockType::Memory)?, 2619);
+    Ok(())
+}
+
+#[test]
+fn application_clocks_start_at_their_defaults() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(1)?;
+    assert_eq!(gpu.applications_clock(ClockType::Graphics)?, 1755);
+    assert_eq!(gpu.applications_clock(ClockType::Memory)?, 2619);
+    assert_eq!(gpu.default_applications_clock(ClockType::Graphics)?, 1755);
+    assert_eq!(gpu.default_applications_clock(ClockType::Memory)?, 2619);
+    Ok(())
+}
+
+#[test]
+fn clock_by_id_matches_the_dedicated_getters() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    for clock in ClockType::ALL.iter().copied() {
+        assert_eq!(gpu.clock(clock, ClockId::Current)?, gpu.clock_info(clock)?);
+        assert_eq!(
+            gpu.clock(clock, ClockId::AppClockTarget)?,
+            gpu.applications_clock(clock)?
+        );
+        assert_eq!(
+            gpu.clock(clock, ClockId::AppClockDefault)?,
+            gpu.default_applications_clock(clock)?
+        );
+        assert_eq!(
+            gpu.clock(clock, ClockId::CustomerBoostMax)?,
+            gpu.max_customer_boost_clock(clock)?
+        );
+    }
+    assert_eq!(gpu.clock(ClockType::Sm, ClockId::Current)?, 1980);
+    Ok(())
+}
+
+#[test]
+fn supported_clocks_list_every_15_mhz_step() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    assert_eq!(gpu.supported_memory_clocks()?, vec![2619]);
+    let graphics = gpu.supported_graphics_clocks(2619)?;
+    let expected: Vec<u32> = (345..=1980).rev().step_by(15).collect();
+    assert_eq!(graphics.len(), 110);
+    assert_eq!(graphics, expected);
+    assert_eq!(graphics.first(), Some(&1980));
+    assert_eq!(graphics.last(), Some(&345));
+    // A memory clock the device does not support.
+    assert!(matches!(
+        gpu.supported_graphics_clocks(1000),
+        Err(NvmlError::NotFound)
+    ));
+    Ok(())
+}
+
+#[test]
+fn an_overstated_count_never_reads_past_the_buffer() -> Result<()> {
+    let m = common::mock();
+    m.staged
+        .set_hostile(HostileModes {
+            oversized_counts: true,
+            ..HostileModes::default()
+        })
+        .unwrap();
+    let gpu = m.nvml.device_by_index(0)?;
+    // The driver claims more clocks than the buffer holds: the list is clamped to the buffer
+    // and starts with everything the driver did write.
+    let graphics = gpu.supported_graphics_clocks(2619)?;
+    let expected: Vec<u32> = (345..=1980).rev().step_by(15).collect();
+    assert!(graphics.len() >= expected.len() && graphics.len() < 1000);
+    assert_eq!(graphics[..expected.len()], expected[..]);
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! P-state and clock event reasons against the simulated machines.
+
+// A test fails by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use nvml_mock::HostileModes;
+use nvml_wrapper::device::ClocksEventReasons;
+use nvml_wrapper::enums::PerformanceState;
+use nvml_wrapper::{Nvml, NvmlError, Result};
+
+#[test]
+fn every_gpu_is_in_p0() -> Result<()> {
+    let m = common::mock();
+    for gpu in m.nvml.devices()? {
+        assert_eq!(gpu.performance_state()?, PerformanceState::P0);
+    }
+    Ok(())
+}
+
+#[test]
+fn a_pstate_newer_than_the_header_is_an_error_not_ub() -> Result<()> {
+    let m = common::mock();
+    m.staged
+        .set_hostile(HostileModes {
+            future_enums: true,
+            ..HostileModes::default()
+        })
+        .unwrap();
+    let gpu = m.nvml.device_by_index(0)?;
+    assert!(matches!(
+        gpu.performance_state(),
+        Err(NvmlError::UnexpectedValue { value: 77, .. })
+    ));
+    Ok(())
+}
+
+#[test]
+fn busy_gpus_are_power_capped_and_idle_ones_idle() -> Result<()> {
+    let m = common::mock();
+    let busy = m.nvml.device_by_index(0)?;
+    assert_eq!(
+        busy.current_clocks_event_reasons()?,
+        ClocksEventReasons::SW_POWER_CAP
+    );
+    let idle = m.nvml.device_by_index(6)?;
+    assert_eq!(
+        idle.current_clocks_event_reasons()?,
+        ClocksEventReasons::GPU_IDLE
+    );
+    Ok(())
+}
+
+#[test]
+fn supported_reasons_are_the_first_nine() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    let supported = gpu.supported_clocks_event_reasons()?;
+    assert_eq!(supported.bits(), 0x1ff);
+    assert!(supported.contains(
+        ClocksEventReasons::GPU_IDLE
+            | ClocksEventReasons::SW_POWER_CAP
+            | ClocksEventReasons::HW_SLOWDOWN
+            | ClocksEventReasons::HW_POWER_BRAKE_SLOWDOWN
+            | ClocksEventReasons::DISPLAY_CLOCK_SETTING
+    ));
+    assert!(!supported.contains(ClocksEventReasons::BOARD_LIMIT));
+    Ok(())
+}
+
+#[test]
+fn the_470_driver_answers_through_the_throttle_reason_functions() -> Result<()> {
+    let staged = nvml_mock::Staged::legacy_470().expect("stage the 470 stand-in");
+    let nvml = Nvml::builder().library_path(staged.path()).init()?;
+    assert_eq!(
+        nvml.chosen_symbol("nvmlDeviceGetCurrentClocksEventReasons"),
+        Some("nvmlDeviceGetCurrentClocksThrottleReasons")
+    );
+    assert_eq!(
+        nvml.chosen_symbol("nvmlDeviceGetSupportedClocksEventReasons"),
+        Some("nvmlDeviceGetSupportedClocksThrottleReasons")
+    );
+    let gpu = nvml.device_by_index(0)?;
+    assert_eq!(
+        gpu.current_clocks_event_reasons()?,
+        ClocksEventReasons::SW_POWER_CAP
+    );
+    assert_eq!(gpu.supported_clocks_event_reasons()?.bits(), 0x1ff);
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! Utilisation, encoder/decoder and frame-capture queries against the simulated DGX H100.
+
+// A test fails by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use nvml_mock::profile;
+use nvml_wrapper::enums::EncoderType;
+use nvml_wrapper::{NvmlError, Result};
+
+#[test]
+fn utilization_rates_are_the_profiles() -> Result<()> {
+    let m = common::mock();
+    let p = profile::builtin("dgx-h100").expect("the built-in profile");
+    for (index, spec) in p.gpus.iter().enumerate() {
+        let util = m.nvml.device_by_index(index as u32)?.utilization_rates()?;
+        assert_eq!(util.gpu, spec.util_gpu);
+        assert_eq!(util.memory, spec.util_memory);
+    }
+    // GPUs 0-3 run training jobs; 4-7 are idle.
+    let busy = m.nvml.device_by_index(2)?.utilization_rates()?;
+    assert_eq!((busy.gpu, busy.memory), (97, 41));
+    let idle = m.nvml.device_by_index(5)?.utilization_rates()?;
+    assert_eq!((idle.gpu, idle.memory), (0, 0));
+    Ok(())
+}
+
+#[test]
+fn video_engines_are_idle_over_a_167_ms_window() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    let enc = gpu.encoder_utilization()?;
+    assert_eq!(enc.value, 0);
+    assert_eq!(enc.sampling_period_us, 167_000);
+    let dec = gpu.decoder_utilization()?;
+    assert_eq!(dec.value, 0);
+    assert_eq!(dec.sampling_period_us, 167_000);
+    Ok(())
+}
+
+/// The mock does not model encoder capacity, statistics or sessions, nor frame buffer
+/// capture: it answers `NVML_ERROR_NOT_SUPPORTED`, which must come back as that variant.
+#[test]
+fn encoder_and_capture_queries_the_mock_does_not_model_are_not_supported() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    assert!(matches!(
+        gpu.encoder_capacity(EncoderType::H264),
+        Err(NvmlError::NotSupported)
+    ));
+    assert!(matches!(gpu.encoder_stats(), Err(NvmlError::NotSupported)));
+    assert!(matches!(
+        gpu.encoder_sessions(),
+        Err(NvmlError::NotSupported)
+    ));
+    assert!(matches!(gpu.fbc_stats(), Err(NvmlError::NotSupported)));
+    assert!(matches!(gpu.fbc_sessions(), Err(NvmlError::NotSupported)));
+    Ok(())
+}
+
+#[test]
+fn a_failing_driver_call_is_reported_not_papered_over() -> Result<()> {
+    let m = common::mock();
+    m.staged
+        .set_fault(
+            "nvmlDeviceGetUtilizationRates",
+            nvml_wrapper::sys::NVML_ERROR_UNKNOWN,
+        )
+        .unwrap();
+    let gpu = m.nvml.device_by_index(0)?;
+    assert!(matches!(gpu.utilization_rates(), Err(NvmlError::Unknown)));
+    m.staged.clear_faults().unwrap();
+    assert_eq!(gpu.utilization_rates()?.gpu, 97);
+    Ok(())
+}
