@@ -206,7 +206,9 @@ impl<'nvml> EventSet<'nvml> {
         // Copy the UUID, leaving at least one NUL at the end of the zeroed buffer.
         let room = config.uuid.len().saturating_sub(1);
         if uuid.len() > room || uuid.bytes().any(|b| b == 0) {
-            return Err(NvmlError::InvalidInput("device UUID does not fit NVML's buffer"));
+            return Err(NvmlError::InvalidInput(
+                "device UUID does not fit NVML's buffer",
+            ));
         }
         for (dst, src) in config.uuid.iter_mut().zip(uuid.bytes()) {
             *dst = src as c_char;
@@ -366,7 +368,9 @@ mod tests {
 
     #[test]
     fn event_type_bits_match_the_header_and_unknown_bits_are_kept() {
-        let named = EventTypes::all().iter_names().fold(0u64, |acc, (_, f)| acc | f.bits());
+        let named = EventTypes::all()
+            .iter_names()
+            .fold(0u64, |acc, (_, f)| acc | f.bits());
         assert_eq!(named, u64::from(sys::nvmlEventTypeAll));
         let raw = u64::from(sys::nvmlEventTypeXidCriticalError) | 1 << 40;
         let types = EventTypes::from_bits_retain(raw);

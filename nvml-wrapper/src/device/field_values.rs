@@ -106,7 +106,10 @@ impl Value {
     ///
     /// `raw` must have been zero-initialised before NVML wrote into it (every caller in this
     /// crate passes NVML a zeroed buffer), so all eight bytes are initialised.
-    pub(crate) fn from_raw(value_type: sys::nvmlValueType_t, raw: &sys::nvmlValue_t) -> Result<Self> {
+    pub(crate) fn from_raw(
+        value_type: sys::nvmlValueType_t,
+        raw: &sys::nvmlValue_t,
+    ) -> Result<Self> {
         Ok(match ValueType::try_from(value_type)? {
             // SAFETY (each read below): NVML tagged the union with this member's type, so it
             // wrote this member; every member is a plain number valid for any bit pattern, and
@@ -116,9 +119,16 @@ impl Value {
             ValueType::Double => Value::Double(unsafe { raw.dVal }),
             // SAFETY: see above; `uiVal` per the `UNSIGNED_INT` tag.
             ValueType::UnsignedInt => Value::UnsignedInt(unsafe { raw.uiVal }),
-            // SAFETY: see above; `ulVal` per the `UNSIGNED_LONG` tag.
-            #[allow(clippy::useless_conversion, reason = "C `unsigned long` is 32-bit on Windows")]
-            ValueType::UnsignedLong => Value::UnsignedLong(u64::from(unsafe { raw.ulVal })),
+            ValueType::UnsignedLong => {
+                // SAFETY: see above; `ulVal` per the `UNSIGNED_LONG` tag.
+                let v = unsafe { raw.ulVal };
+                #[allow(
+                    clippy::useless_conversion,
+                    reason = "`unsigned long` is 32-bit on Windows"
+                )]
+                let widened = u64::from(v);
+                Value::UnsignedLong(widened)
+            }
             // SAFETY: see above; `ullVal` per the `UNSIGNED_LONG_LONG` tag.
             ValueType::UnsignedLongLong => Value::UnsignedLongLong(unsafe { raw.ullVal }),
             // SAFETY: see above; `sllVal` per the `SIGNED_LONG_LONG` tag.
@@ -273,11 +283,17 @@ impl Device<'_> {
     /// e.g. `(field::NVLINK_THROUGHPUT_DATA_TX, link)` (`nvmlDeviceGetFieldValues`).
     pub fn scoped_field_values(&self, fields: &[(u32, u32)]) -> Result<Vec<FieldValue>> {
         batch_len(fields.len())?;
-        let requests: Vec<_> = fields.iter().map(|(id, scope)| request(*id, *scope)).collect();
+        let requests: Vec<_> = fields
+            .iter()
+            .map(|(id, scope)| request(*id, *scope))
+            .collect();
         self.field_values_raw(requests)
     }
 
-    fn field_values_raw(&self, mut requests: Vec<sys::nvmlFieldValue_t>) -> Result<Vec<FieldValue>> {
+    fn field_values_raw(
+        &self,
+        mut requests: Vec<sys::nvmlFieldValue_t>,
+    ) -> Result<Vec<FieldValue>> {
         if requests.is_empty() {
             return Ok(Vec::new());
         }
@@ -306,7 +322,10 @@ impl Device<'_> {
             self.nvml,
             nvmlDeviceClearFieldValues(self.handle, count, requests.as_mut_ptr())
         )?;
-        match requests.iter().find_map(|r| NvmlError::from_code(r.nvmlReturn)) {
+        match requests
+            .iter()
+            .find_map(|r| NvmlError::from_code(r.nvmlReturn))
+        {
             Some(e) => Err(e),
             None => Ok(()),
         }
@@ -319,7 +338,9 @@ mod tests {
 
     #[test]
     fn union_members_follow_the_tag_and_unknown_tags_are_errors() {
-        let raw = sys::nvmlValue_t { ullVal: 0x1_0000_0002 };
+        let raw = sys::nvmlValue_t {
+            ullVal: 0x1_0000_0002,
+        };
         assert_eq!(
             Value::from_raw(sys::NVML_VALUE_TYPE_UNSIGNED_LONG_LONG, &raw).unwrap(),
             Value::UnsignedLongLong(0x1_0000_0002)
@@ -355,6 +376,9 @@ mod tests {
             batch_len(MAX_FIELDS_PER_CALL + 1),
             Err(NvmlError::InvalidInput(_))
         ));
-        assert!(matches!(batch_len(usize::MAX), Err(NvmlError::InvalidInput(_))));
+        assert!(matches!(
+            batch_len(usize::MAX),
+            Err(NvmlError::InvalidInput(_))
+        ));
     }
 }
