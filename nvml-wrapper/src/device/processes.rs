@@ -28,10 +28,10 @@ pub struct ProcessInfo {
 }
 
 /// `usedGpuMemory` when the driver cannot tell: `NVML_VALUE_NOT_AVAILABLE` (-1) stored in an
-/// `unsigned long long`.
-const MEMORY_NOT_AVAILABLE: u64 = u64::MAX;
-/// An instance id that is not set (the process is not in a MIG instance).
-const NO_INSTANCE: u32 = u32::MAX;
+/// `unsigned long long`, i.e. `u64::MAX`.
+const MEMORY_NOT_AVAILABLE: u64 = sys::NVML_VALUE_NOT_AVAILABLE as u64;
+/// An instance id that is not set (the process is not in a MIG instance): 0xFFFFFFFF.
+const NO_INSTANCE: u32 = sys::NVML_VALUE_NOT_AVAILABLE as u32;
 
 fn memory(used: u64) -> Option<u64> {
     (used != MEMORY_NOT_AVAILABLE).then_some(used)
@@ -130,5 +130,61 @@ impl Device<'_> {
             2 => nvmlDeviceGetMPSComputeRunningProcesses_v2,
             1 => nvmlDeviceGetMPSComputeRunningProcesses,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_struct_version_becomes_one_process_info() {
+        let v2 = sys::nvmlProcessInfo_v2_t {
+            pid: 42,
+            usedGpuMemory: 1 << 30,
+            gpuInstanceId: 3,
+            computeInstanceId: 0,
+        };
+        assert_eq!(
+            ProcessInfo::from(v2),
+            ProcessInfo {
+                pid: 42,
+                used_gpu_memory: Some(1 << 30),
+                gpu_instance_id: Some(3),
+                compute_instance_id: Some(0),
+            }
+        );
+        let v1 = sys::nvmlProcessInfo_v1_t {
+            pid: 42,
+            usedGpuMemory: 1 << 30,
+        };
+        assert_eq!(
+            ProcessInfo::from(v1),
+            ProcessInfo {
+                pid: 42,
+                used_gpu_memory: Some(1 << 30),
+                gpu_instance_id: None,
+                compute_instance_id: None,
+            }
+        );
+    }
+
+    #[test]
+    fn not_available_values_are_none() {
+        let info = ProcessInfo::from(sys::nvmlProcessInfo_t {
+            pid: 7,
+            // NVML_VALUE_NOT_AVAILABLE (-1) in an unsigned long long.
+            usedGpuMemory: sys::NVML_VALUE_NOT_AVAILABLE as u64,
+            gpuInstanceId: sys::NVML_VALUE_NOT_AVAILABLE as u32,
+            computeInstanceId: 0xFFFF_FFFF,
+        });
+        assert_eq!(info.used_gpu_memory, None);
+        assert_eq!(info.gpu_instance_id, None);
+        assert_eq!(info.compute_instance_id, None);
+        let v1 = ProcessInfo::from(sys::nvmlProcessInfo_v1_t {
+            pid: 7,
+            usedGpuMemory: u64::MAX,
+        });
+        assert_eq!(v1.used_gpu_memory, None);
     }
 }

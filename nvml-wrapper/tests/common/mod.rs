@@ -1,6 +1,11 @@
 //! Shared by the wrapper's tests: an `Nvml` on a private copy of the mock library.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use nvml_wrapper::Nvml;
 
@@ -16,13 +21,30 @@ pub struct Mock {
 /// The default profile: a DGX H100.
 pub fn mock() -> Mock {
     let staged = nvml_mock::Staged::new().expect("stage the mock library");
-    let nvml = Nvml::builder().library_path(staged.path()).init().expect("init on the mock");
+    let nvml = Nvml::builder()
+        .library_path(staged.path())
+        .init()
+        .expect("init on the mock");
     Mock { nvml, staged }
 }
 
 /// A named built-in profile or a profile file.
 pub fn mock_with_profile(profile: &str) -> Mock {
     let staged = nvml_mock::Staged::with_profile(profile).expect("stage the mock library");
-    let nvml = Nvml::builder().library_path(staged.path()).init().expect("init on the mock");
+    let nvml = Nvml::builder()
+        .library_path(staged.path())
+        .init()
+        .expect("init on the mock");
+    Mock { nvml, staged }
+}
+
+/// The default profile on a copy that exports only what NVIDIA's 470 driver exports (no
+/// `_v3` process queries, no `nvmlDeviceGetMemoryInfo_v2`, ...).
+pub fn mock_legacy_470() -> Mock {
+    let staged = nvml_mock::Staged::legacy_470().expect("stage the 470-like mock library");
+    let nvml = Nvml::builder()
+        .library_path(staged.path())
+        .init()
+        .expect("init on the mock");
     Mock { nvml, staged }
 }

@@ -1,0 +1,179 @@
+//! ECC mode, counters, retired pages and remapped rows against the simulated machines.
+
+// A test fails by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use nvml_mock::profile;
+use nvml_wrapper::NvmlError;
+use nvml_wrapper::device::{EccModes, RemappedRows};
+use nvml_wrapper::enums::{EccCounterType, MemoryErrorType, MemoryLocation, RetirementCause};
+use nvml_wrapper::sys;
+
+fn dgx() -> profile::Profile {
+    profile::builtin("dgx-h100").expect("the built-in profile")
+}
+
+#[test]
+fn ecc_mode_is_on_for_the_dgx_and_unsupported_on_a_geforce() {
+    let m = common::mock();
+    for (index, spec) in dgx().gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32).unwrap();
+        assert_eq!(
+            gpu.ecc_mode().unwrap(),
+            EccModes {
+                current: spec.ecc_enabled,
+                pending: spec.ecc_enabled
+            }
+        );
+        assert!(gpu.default_ecc_mode().unwrap());
+    }
+
+    let ws = common::mock_with_profile("workstation");
+    let rtx = ws.nvml.device_by_index(0).unwrap();
+    assert!(matches!(rtx.ecc_mode(), Err(NvmlError::NotSupported)));
+    assert!(matches!(
+        rtx.default_ecc_mode(),
+        Err(NvmlError::NotSupported)
+    ));
+    assert!(matches!(
+        rtx.total_ecc_errors(MemoryErrorType::Corrected, EccCounterType::Volatile),
+        Err(NvmlError::NotSupported)
+    ));
+}
+
+#[test]
+fn error_counters_are_the_profiles() {
+    let m = common::mock();
+    let p = dgx();
+    // GPU 5 is the one with a history of corrected errors.
+    let spec = &p.gpus[5];
+    assert!(spec.ecc_corrected_aggregate > 0);
+    let gpu = m.nvml.device_by_index(5).unwrap();
+    use EccCounterType::{Aggregate, Volatile};
+    use MemoryErrorType::{Corrected, Uncorrected};
+    let expected = [
+        (Corrected, Volatile, spec.ecc_corrected_volatile),
+        (Uncorrected, Volatile, spec.ecc_uncorrected_volatile),
+        (Corrected, Aggregate, spec.ecc_corrected_aggregate),
+        (Uncorrected, Aggregate, spec.ecc_uncorrected_aggregate),
+    ];
+    for (error, counter, value) in expected {
+        assert_eq!(gpu.total_ecc_errors(error, counter).unwrap(), value);
+        // The simulated H100 counts every error in DRAM.
+        assert_eq!(
+            gpu.memory_error_counter(error, counter, MemoryLocation::Dram)
+                .unwrap(),
+            value
+        );
+        assert_eq!(
+            gpu.memory_error_counter(error, counter, MemoryLocation::L2Cache)
+                .unwrap(),
+            0
+        );
+    }
+    let quiet = m.nvml.device_by_index(0).unwrap();
+    assert_eq!(quiet.total_ecc_errors(Corrected, Aggregate).unwrap(), 0);
+}
+
+#[test]
+fn retired_pages_are_empty_on_the_healthy_dgx() {
+    // The mock's profiles retire no pages (and profile files cannot add any), so this checks
+    // the empty list through `_v2` and through the 470 library, and the pending status.
+    let m = common::mock();
+    assert_eq!(
+        m.nvml.chosen_symbol("nvmlDeviceGetRetiredPages"),
+        Some("nvmlDeviceGetRetiredPages_v2")
+    );
+    let gpu = m.nvml.device_by_index(5).unwrap();
+    for cause in RetirementCause::ALL {
+        assert_eq!(gpu.retired_pages(*cause).unwrap(), vec![]);
+    }
+    assert!(!gpu.retired_pages_pending_status().unwrap());
+
+    let ws = common::mock_with_profile("workstation");
+    let rtx = ws.nvml.device_by_index(0).unwrap();
+    assert!(matches!(
+        rtx.retired_pages(RetirementCause::DoubleBitEccError),
+        Err(NvmlError::NotSupported)
+    ));
+    assert!(matches!(
+        rtx.retired_pages_pending_status(),
+        Err(NvmlError::NotSupported)
+    ));
+}
+
+#[test]
+fn retired_pages_errors_come_back_as_errors() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    m.staged
+        .set_fault("nvmlDeviceGetRetiredPages_v2", sys::NVML_ERROR_GPU_IS_LOST)
+        .unwrap();
+    assert!(matches!(
+        gpu.retired_pages(RetirementCause::MultipleSingleBitEccErrors),
+        Err(NvmlError::GpuLost)
+    ));
+}
+
+#[test]
+fn remapped_rows_are_the_profiles() {
+    let m = common::mock();
+    for (index, spec) in dgx().gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32).unwrap();
+        let rows = gpu.remapped_rows().unwrap();
+        assert_eq!(
+            rows.corrected, spec.remapped_rows_correctable,
+            "GPU {index}"
+        );
+        assert_eq!(rows.uncorrected, spec.remapped_rows_uncorrectable);
+        assert!(!rows.pending);
+        assert!(!rows.failure);
+    }
+    // The mock does not model `nvmlDeviceGetRemappedRows_v2` (it answers NOT_SUPPORTED), so
+    // the call falls back to the older form, which has no active/inactive split.
+    assert_eq!(
+        m.nvml.device_by_index(5).unwrap().remapped_rows().unwrap(),
+        RemappedRows {
+            corrected: 1,
+            uncorrected: 0,
+            pending: false,
+            failure: false,
+            detail: None,
+        }
+    );
+}
+
+#[test]
+fn remapped_rows_through_the_470_library() {
+    let m = common::mock_legacy_470();
+    assert_eq!(
+        m.nvml.chosen_symbol("nvmlDeviceGetRemappedRows"),
+        Some("nvmlDeviceGetRemappedRows")
+    );
+    let rows = m.nvml.device_by_index(5).unwrap().remapped_rows().unwrap();
+    assert_eq!(rows.corrected, dgx().gpus[5].remapped_rows_correctable);
+    assert_eq!(rows.detail, None);
+}
+
+#[test]
+fn remapped_rows_errors_other_than_unsupported_are_not_retried() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(5).unwrap();
+    m.staged
+        .set_fault("nvmlDeviceGetRemappedRows_v2", sys::NVML_ERROR_GPU_IS_LOST)
+        .unwrap();
+    assert!(matches!(gpu.remapped_rows(), Err(NvmlError::GpuLost)));
+}
+
+#[test]
+fn row_remapper_histogram_is_not_modeled_by_the_mock() {
+    // The mock answers NOT_SUPPORTED for `nvmlDeviceGetRowRemapperHistogram`.
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    assert!(matches!(
+        gpu.row_remapper_histogram(),
+        Err(NvmlError::NotSupported)
+    ));
+}

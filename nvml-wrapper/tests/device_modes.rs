@@ -1,0 +1,114 @@
+//! Persistence, compute and display modes against the simulated machines.
+
+// A test fails by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use nvml_mock::{HostileModes, profile};
+use nvml_wrapper::NvmlError;
+use nvml_wrapper::enums::ComputeMode;
+use nvml_wrapper::sys;
+
+#[test]
+fn modes_are_the_profiles() {
+    let m = common::mock();
+    let p = profile::builtin("dgx-h100").unwrap();
+    for (index, spec) in p.gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32).unwrap();
+        assert_eq!(gpu.persistence_mode().unwrap(), spec.persistence_mode);
+        assert_eq!(
+            gpu.compute_mode().unwrap(),
+            ComputeMode::try_from(spec.compute_mode).unwrap()
+        );
+        // Headless data-center GPUs on separate boards.
+        assert!(!gpu.display_mode().unwrap());
+        assert!(!gpu.display_active().unwrap());
+        assert!(!gpu.is_multi_gpu_board().unwrap());
+    }
+    assert_eq!(
+        m.nvml.device_by_index(0).unwrap().compute_mode().unwrap(),
+        ComputeMode::Default
+    );
+
+    let ws = common::mock_with_profile("workstation");
+    assert!(
+        !ws.nvml
+            .device_by_index(0)
+            .unwrap()
+            .persistence_mode()
+            .unwrap()
+    );
+}
+
+#[test]
+fn setters_need_root_then_change_what_getters_return() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(2).unwrap();
+
+    assert!(matches!(
+        gpu.set_persistence_mode(false),
+        Err(NvmlError::NoPermission)
+    ));
+    assert!(matches!(
+        gpu.set_compute_mode(ComputeMode::ExclusiveProcess),
+        Err(NvmlError::NoPermission)
+    ));
+    assert!(gpu.persistence_mode().unwrap());
+    assert_eq!(gpu.compute_mode().unwrap(), ComputeMode::Default);
+
+    m.staged.set_root(true).unwrap();
+    gpu.set_persistence_mode(false).unwrap();
+    assert!(!gpu.persistence_mode().unwrap());
+    gpu.set_compute_mode(ComputeMode::ExclusiveProcess).unwrap();
+    assert_eq!(gpu.compute_mode().unwrap(), ComputeMode::ExclusiveProcess);
+    // Only the GPU set changes.
+    let other = m.nvml.device_by_index(3).unwrap();
+    assert!(other.persistence_mode().unwrap());
+    assert_eq!(other.compute_mode().unwrap(), ComputeMode::Default);
+
+    // Exclusive-thread mode has been gone since CUDA 8; the driver refuses it.
+    assert!(matches!(
+        gpu.set_compute_mode(ComputeMode::ExclusiveThread),
+        Err(NvmlError::InvalidArgument)
+    ));
+    gpu.set_compute_mode(ComputeMode::Default).unwrap();
+    gpu.set_persistence_mode(true).unwrap();
+    assert!(gpu.persistence_mode().unwrap());
+    assert_eq!(gpu.compute_mode().unwrap(), ComputeMode::Default);
+}
+
+#[test]
+fn a_compute_mode_newer_than_the_header_is_an_error_not_ub() {
+    let m = common::mock();
+    m.staged
+        .set_hostile(HostileModes {
+            future_enums: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    let err = gpu.compute_mode().unwrap_err();
+    assert!(
+        matches!(err, NvmlError::UnexpectedValue { what: "ComputeMode", value } if value > 3),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn driver_errors_come_back_as_errors() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    m.staged
+        .set_fault("nvmlDeviceGetDisplayMode", sys::NVML_ERROR_NOT_SUPPORTED)
+        .unwrap();
+    assert!(matches!(gpu.display_mode(), Err(NvmlError::NotSupported)));
+    m.staged
+        .set_fault("nvmlDeviceGetMultiGpuBoard", sys::NVML_ERROR_GPU_IS_LOST)
+        .unwrap();
+    assert!(matches!(gpu.is_multi_gpu_board(), Err(NvmlError::GpuLost)));
+    m.staged
+        .set_fault("nvmlDeviceGetDisplayActive", sys::NVML_ERROR_UNKNOWN)
+        .unwrap();
+    assert!(matches!(gpu.display_active(), Err(NvmlError::Unknown)));
+}

@@ -1,0 +1,105 @@
+//! NvLink against the simulated DGX H100 (18 links per GPU, each to one of 4 NVSwitches).
+
+// A test fails by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use nvml_mock::profile;
+use nvml_wrapper::NvmlError;
+use nvml_wrapper::device::MAX_NVLINKS;
+use nvml_wrapper::enums::{NvLinkCapability, NvLinkErrorCounter};
+
+fn dgx() -> profile::Profile {
+    profile::builtin("dgx-h100").expect("the built-in profile")
+}
+
+#[test]
+fn every_link_of_the_profile_is_active() {
+    let m = common::mock();
+    assert_eq!(MAX_NVLINKS, nvml_wrapper::sys::NVML_NVLINK_MAX_LINKS);
+    for (index, spec) in dgx().gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32).unwrap();
+        assert_eq!(spec.nvlink_count, 18);
+        for link in 0..spec.nvlink_count {
+            assert!(gpu.nvlink_state(link).unwrap(), "GPU {index} link {link}");
+            assert_eq!(gpu.nvlink_version(link).unwrap(), spec.nvlink_version);
+        }
+        // A link the GPU does not have.
+        assert!(matches!(
+            gpu.nvlink_state(spec.nvlink_count),
+            Err(NvmlError::InvalidArgument)
+        ));
+    }
+}
+
+#[test]
+fn link_capabilities() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(1).unwrap();
+    use NvLinkCapability::*;
+    for link in [0, 17] {
+        assert!(gpu.nvlink_capability(link, P2pSupported).unwrap());
+        assert!(gpu.nvlink_capability(link, P2pAtomics).unwrap());
+        assert!(gpu.nvlink_capability(link, Valid).unwrap());
+        assert!(!gpu.nvlink_capability(link, SysmemAccess).unwrap());
+        assert!(!gpu.nvlink_capability(link, SysmemAtomics).unwrap());
+        assert!(!gpu.nvlink_capability(link, SliBridge).unwrap());
+    }
+}
+
+#[test]
+fn remote_ends_are_the_nvswitches() {
+    let m = common::mock();
+    assert_eq!(
+        m.nvml.chosen_symbol("nvmlDeviceGetNvLinkRemotePciInfo"),
+        Some("nvmlDeviceGetNvLinkRemotePciInfo_v2")
+    );
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    for link in 0..18 {
+        let pci = gpu.nvlink_remote_pci_info(link).unwrap();
+        let bus = [0x05, 0x06, 0x07, 0x08][link as usize % 4];
+        assert_eq!(pci.domain, 0);
+        assert_eq!(pci.bus, bus);
+        assert_eq!(pci.device, 0);
+        assert_eq!(pci.pci_device_id, 0x22a3_10de);
+        assert_eq!(pci.pci_subsystem_id, 0x1796_10de);
+        assert_eq!(pci.bus_id, format!("00000000:{bus:02X}:00.0"));
+    }
+}
+
+#[test]
+fn error_counters_are_zero_on_healthy_links() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(6).unwrap();
+    for counter in NvLinkErrorCounter::ALL {
+        assert_eq!(gpu.nvlink_error_counter(3, *counter).unwrap(), 0);
+    }
+    assert!(matches!(
+        gpu.nvlink_error_counter(40, NvLinkErrorCounter::DlReplay),
+        Err(NvmlError::InvalidArgument)
+    ));
+}
+
+#[test]
+fn a_gpu_without_nvlink_says_not_supported() {
+    let m = common::mock_with_profile("workstation");
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    assert!(matches!(gpu.nvlink_state(0), Err(NvmlError::NotSupported)));
+    assert!(matches!(
+        gpu.nvlink_version(0),
+        Err(NvmlError::NotSupported)
+    ));
+    assert!(matches!(
+        gpu.nvlink_capability(0, NvLinkCapability::Valid),
+        Err(NvmlError::NotSupported)
+    ));
+    assert!(matches!(
+        gpu.nvlink_remote_pci_info(0),
+        Err(NvmlError::NotSupported)
+    ));
+    assert!(matches!(
+        gpu.nvlink_error_counter(0, NvLinkErrorCounter::DlCrcFlit),
+        Err(NvmlError::NotSupported)
+    ));
+}

@@ -1,0 +1,203 @@
+//! Running processes against the simulated machines, through each version of the queries.
+
+// A test fails by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use nvml_mock::{HostileModes, profile};
+use nvml_wrapper::device::ProcessInfo;
+use nvml_wrapper::{NvmlError, sys};
+
+/// What the wrapper should report for the profile's processes of one kind.
+fn expected(spec: &profile::GpuSpec, kind: &str) -> Vec<ProcessInfo> {
+    spec.processes
+        .iter()
+        .filter(|p| p.kind == kind)
+        .map(|p| ProcessInfo {
+            pid: p.pid,
+            used_gpu_memory: Some(p.used_memory),
+            // No MIG on these GPUs: no instance ids.
+            gpu_instance_id: None,
+            compute_instance_id: None,
+        })
+        .collect()
+}
+
+#[test]
+fn compute_processes_are_the_profiles() {
+    let m = common::mock();
+    assert_eq!(
+        m.nvml.chosen_symbol("nvmlDeviceGetComputeRunningProcesses"),
+        Some("nvmlDeviceGetComputeRunningProcesses_v3")
+    );
+    let p = profile::builtin("dgx-h100").unwrap();
+    for (index, spec) in p.gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32).unwrap();
+        assert_eq!(
+            gpu.running_compute_processes().unwrap(),
+            expected(spec, "compute"),
+            "GPU {index}"
+        );
+        assert_eq!(gpu.running_graphics_processes().unwrap(), vec![]);
+        assert_eq!(gpu.mps_compute_running_processes().unwrap(), vec![]);
+    }
+
+    // GPU 0 runs a training job and the DCGM exporter; GPU 4 is idle.
+    let gpu0 = m
+        .nvml
+        .device_by_index(0)
+        .unwrap()
+        .running_compute_processes()
+        .unwrap();
+    assert_eq!(gpu0.len(), 2);
+    assert_eq!(gpu0[0].pid, 41_200);
+    assert_eq!(gpu0[0].used_gpu_memory, Some(38 << 30));
+    assert_eq!(gpu0[1].pid, 41_300);
+    assert_eq!(gpu0[1].used_gpu_memory, Some(512 << 20));
+    let idle = m.nvml.device_by_index(4).unwrap();
+    assert!(idle.running_compute_processes().unwrap().is_empty());
+}
+
+#[test]
+fn graphics_processes_are_the_workstations() {
+    let m = common::mock_with_profile("workstation");
+    let spec = &profile::builtin("workstation").unwrap().gpus[0];
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    let graphics = gpu.running_graphics_processes().unwrap();
+    assert_eq!(graphics, expected(spec, "graphics"));
+    assert_eq!(
+        graphics.iter().map(|p| p.pid).collect::<Vec<_>>(),
+        [1_873, 2_410]
+    );
+    assert_eq!(
+        gpu.running_compute_processes().unwrap(),
+        expected(spec, "compute")
+    );
+}
+
+#[test]
+fn mps_processes_come_from_a_profile_file() {
+    let dir = std::env::temp_dir().join(format!("nvml-wrapper-mps-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("mps.json");
+    std::fs::write(
+        &file,
+        r#"{
+            "base": "dgx-h100",
+            "gpus": [
+                { "processes": [
+                    { "pid": 7001, "name": "nvidia-cuda-mps-server", "used_memory_mib": 32, "type": "mps" },
+                    { "pid": 7002, "name": "python3", "used_memory_mib": 2048, "type": "mps" },
+                    { "pid": 7003, "name": "python3", "used_memory_mib": 4096, "type": "compute" }
+                ] }
+            ]
+        }"#,
+    )
+    .unwrap();
+    let m = common::mock_with_profile(file.to_str().unwrap());
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    let mps = gpu.mps_compute_running_processes().unwrap();
+    assert_eq!(
+        mps.iter()
+            .map(|p| (p.pid, p.used_gpu_memory))
+            .collect::<Vec<_>>(),
+        [(7001, Some(32 << 20)), (7002, Some(2048 << 20))]
+    );
+    assert_eq!(gpu.running_compute_processes().unwrap().len(), 1);
+    drop(m);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_470_library_gives_the_same_processes_through_v2() {
+    let new = common::mock();
+    let old = common::mock_legacy_470();
+    assert_eq!(
+        old.nvml
+            .chosen_symbol("nvmlDeviceGetComputeRunningProcesses"),
+        Some("nvmlDeviceGetComputeRunningProcesses_v2")
+    );
+    assert_eq!(
+        old.nvml
+            .chosen_symbol("nvmlDeviceGetGraphicsRunningProcesses"),
+        Some("nvmlDeviceGetGraphicsRunningProcesses_v2")
+    );
+    assert_eq!(
+        old.nvml
+            .chosen_symbol("nvmlDeviceGetMPSComputeRunningProcesses"),
+        Some("nvmlDeviceGetMPSComputeRunningProcesses_v2")
+    );
+    assert!(
+        !old.nvml
+            .has_function("nvmlDeviceGetComputeRunningProcesses_v3")
+    );
+    for index in 0..new.nvml.device_count().unwrap() {
+        let (a, b) = (
+            new.nvml.device_by_index(index).unwrap(),
+            old.nvml.device_by_index(index).unwrap(),
+        );
+        assert_eq!(
+            a.running_compute_processes().unwrap(),
+            b.running_compute_processes().unwrap()
+        );
+        assert_eq!(
+            a.running_graphics_processes().unwrap(),
+            b.running_graphics_processes().unwrap()
+        );
+        assert_eq!(
+            a.mps_compute_running_processes().unwrap(),
+            b.mps_compute_running_processes().unwrap()
+        );
+    }
+    assert_eq!(
+        old.nvml
+            .device_by_index(0)
+            .unwrap()
+            .running_compute_processes()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn a_count_larger_than_the_buffer_is_clamped() {
+    let m = common::mock();
+    let spec = &profile::builtin("dgx-h100").unwrap().gpus[0];
+    m.staged
+        .set_hostile(HostileModes {
+            oversized_counts: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    // The library claims more entries than the buffer holds: the list stops at the buffer's
+    // end, and the entries it did write are intact.
+    let list = gpu.running_compute_processes().unwrap();
+    let want = expected(spec, "compute");
+    assert!(
+        list.len() >= want.len() && list.len() < 64,
+        "{}",
+        list.len()
+    );
+    assert_eq!(&list[..want.len()], &want[..]);
+}
+
+#[test]
+fn driver_errors_come_back_as_errors() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    m.staged
+        .set_fault(
+            "nvmlDeviceGetComputeRunningProcesses_v3",
+            sys::NVML_ERROR_NO_PERMISSION,
+        )
+        .unwrap();
+    assert!(matches!(
+        gpu.running_compute_processes(),
+        Err(NvmlError::NoPermission)
+    ));
+    // Only the faulted function fails.
+    assert!(gpu.running_graphics_processes().is_ok());
+}
