@@ -45,6 +45,7 @@ fn run() -> Result<(), String> {
 
     let header = read(&header_path)?;
     let header_sha = sha256_hex(header.as_bytes());
+    println!("cargo:rustc-env=NVML_SYS_HEADER_SHA256={header_sha}");
 
     let forced = matches!(
         env::var(FORCE_PREGENERATED).as_deref(),

@@ -74,5 +74,5 @@ pub use generated::*;
 /// script) or `"pregenerated"` (the checked-in copy, used when libclang is unavailable).
 pub const BINDINGS_ORIGIN: &str = env!("NVML_SYS_BINDINGS_ORIGIN");
 
-/// SHA-256 of the `nvml.h` these bindings were generated from.
-pub const HEADER_SHA256: &str = "c9b494b7c8015b6ae7aca62b2ce98e6b13f3277a2bec80de528371e725d54012";
+/// SHA-256 of the `nvml.h` this crate was built from (computed by the build script).
+pub const HEADER_SHA256: &str = env!("NVML_SYS_HEADER_SHA256");
