@@ -205,11 +205,13 @@ pub struct Machine {
     pub started: Instant,
     /// Event set slots.
     pub event_sets: Vec<Option<EventSet>>,
+    /// The profile selection (name or path) it was built from.
+    pub source: String,
 }
 
 impl Machine {
     /// Builds the machine from a profile.
-    pub fn new(profile: Profile) -> Machine {
+    pub fn new(profile: Profile, source: String) -> Machine {
         let gpus = profile
             .gpus
             .iter()
@@ -234,6 +236,7 @@ impl Machine {
             gpus,
             started: Instant::now(),
             event_sets: Vec::new(),
+            source,
         }
     }
 
@@ -326,6 +329,9 @@ pub struct Inner {
     pub refcount: u32,
     /// Present while initialised.
     pub machine: Option<Machine>,
+    /// The machine after the last `nvmlShutdown`, with the profile selection it came from: a
+    /// later `nvmlInit` with the same selection finds the settings a real GPU would keep.
+    pub parked: Option<(String, Machine)>,
     /// Profile chosen by `nvml_mock_set_profile` (wins over `NVML_MOCK_PROFILE`).
     pub profile_override: Option<String>,
     /// Forced return codes by function name.
@@ -349,6 +355,7 @@ pub static GLOBAL: Global = Global {
     inner: Mutex::new(Inner {
         refcount: 0,
         machine: None,
+        parked: None,
         profile_override: None,
         faults: Vec::new(),
         hostile: Hostile {

@@ -26,9 +26,16 @@ fn init(name: &str) -> nvmlReturn_t {
             .clone()
             .or_else(|| std::env::var(PROFILE_ENV).ok().filter(|s| !s.is_empty()))
             .unwrap_or_else(|| "dgx-h100".to_string());
+        if let Some((source, m)) = g.parked.take() {
+            if source == selected {
+                g.machine = Some(m);
+                g.refcount = 1;
+                return NVML_SUCCESS;
+            }
+        }
         match profile::load(&selected) {
             Ok(p) => {
-                g.machine = Some(Machine::new(p));
+                g.machine = Some(Machine::new(p, selected));
                 g.refcount = 1;
                 NVML_SUCCESS
             }
@@ -59,7 +66,9 @@ pub extern "C" fn nvmlInitWithFlags(_flags: c_uint) -> nvmlReturn_t {
     init("nvmlInitWithFlags")
 }
 
-/// `nvmlShutdown`: drops one reference; the last one discards the machine state.
+/// `nvmlShutdown`: drops one reference. After the last one every call is `UNINITIALIZED` and
+/// event sets are gone; device settings (power limit, clocks, modes, MIG instances) stay, as
+/// on real hardware, for the next `nvmlInit` with the same profile.
 #[unsafe(no_mangle)]
 pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
     catch_unwind(AssertUnwindSafe(|| {
@@ -72,7 +81,10 @@ pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
         }
         g.refcount -= 1;
         if g.refcount == 0 {
-            g.machine = None;
+            if let Some(mut m) = g.machine.take() {
+                m.event_sets.clear();
+                g.parked = Some((m.source.clone(), m));
+            }
             GLOBAL.events.notify_all();
         }
         NVML_SUCCESS
