@@ -26,12 +26,13 @@ fn init(name: &str) -> nvmlReturn_t {
             .clone()
             .or_else(|| std::env::var(PROFILE_ENV).ok().filter(|s| !s.is_empty()))
             .unwrap_or_else(|| "dgx-h100".to_string());
-        if let Some((source, m)) = g.parked.take() {
-            if source == selected {
-                g.machine = Some(m);
-                g.refcount = 1;
-                return NVML_SUCCESS;
-            }
+        // A parked machine from another profile selection is dropped: a new machine.
+        if let Some((source, m)) = g.parked.take()
+            && source == selected
+        {
+            g.machine = Some(m);
+            g.refcount = 1;
+            return NVML_SUCCESS;
         }
         match profile::load(&selected) {
             Ok(p) => {
