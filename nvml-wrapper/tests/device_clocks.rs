@@ -109,3 +109,29 @@ fn an_overstated_count_never_reads_past_the_buffer() -> Result<()> {
     assert_eq!(graphics[..expected.len()], expected[..]);
     Ok(())
 }
+
+/// On a real GPU: current clocks stay within their maximums, and every supported memory
+/// clock has graphics clocks.
+#[test]
+#[ignore = "needs an NVIDIA GPU and driver"]
+fn real_gpu_clocks_are_consistent() -> Result<()> {
+    let nvml = nvml_wrapper::Nvml::init()?;
+    for gpu in nvml.devices()? {
+        for clock in [ClockType::Graphics, ClockType::Sm, ClockType::Memory] {
+            assert!(
+                gpu.clock_info(clock)? <= gpu.max_clock_info(clock)?,
+                "{clock:?}"
+            );
+        }
+        match gpu.supported_memory_clocks() {
+            Ok(memory) => {
+                for mhz in memory {
+                    assert!(!gpu.supported_graphics_clocks(mhz)?.is_empty(), "{mhz} MHz");
+                }
+            }
+            Err(NvmlError::NotSupported) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}

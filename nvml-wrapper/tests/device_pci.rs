@@ -97,3 +97,37 @@ fn the_470_driver_has_pci_info_v3_but_no_link_max_speed() -> Result<()> {
     ));
     Ok(())
 }
+
+/// On a real GPU: the link max speed decodes to a PCIe rate, and the bus id finds the GPU.
+#[test]
+#[ignore = "needs an NVIDIA GPU and driver"]
+fn real_gpu_pcie_link_is_plausible() -> Result<()> {
+    let nvml = Nvml::init()?;
+    for gpu in nvml.devices()? {
+        let pci = gpu.pci_info()?;
+        assert_eq!(nvml.device_by_pci_bus_id(&pci.bus_id)?, gpu);
+        assert_eq!(pci.vendor_id(), 0x10de);
+        match gpu.pcie_link_max_speed() {
+            Ok(speed) => assert!(
+                [2500, 5000, 8000, 16000, 32000, 64000].contains(&speed),
+                "{speed}"
+            ),
+            Err(NvmlError::NotSupported) => {}
+            Err(e) => return Err(e),
+        }
+        let generation = gpu.max_pcie_link_generation()?;
+        assert!((1..=6).contains(&generation), "gen {generation}");
+        assert!(gpu.current_pcie_link_width()? <= gpu.max_pcie_link_width()?);
+        println!(
+            "{}: gen {}/{} x{}/{} max speed {:?} speed {:?}",
+            pci.bus_id,
+            gpu.current_pcie_link_generation()?,
+            generation,
+            gpu.current_pcie_link_width()?,
+            gpu.max_pcie_link_width()?,
+            gpu.pcie_link_max_speed(),
+            gpu.pcie_speed()
+        );
+    }
+    Ok(())
+}

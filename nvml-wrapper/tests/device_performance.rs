@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
+#[path = "../../nvml-sys/tests/support/drivers.rs"]
+mod drivers;
 
 use nvml_mock::HostileModes;
 use nvml_wrapper::device::ClocksEventReasons;
@@ -88,4 +90,35 @@ fn the_470_driver_answers_through_the_throttle_reason_functions() -> Result<()> 
     );
     assert_eq!(gpu.supported_clocks_event_reasons()?.bits(), 0x1ff);
     Ok(())
+}
+
+#[test]
+fn real_drivers_choose_event_reasons_from_535_and_throttle_reasons_before() {
+    for (branch, current, supported) in [
+        (
+            "535",
+            "nvmlDeviceGetCurrentClocksEventReasons",
+            "nvmlDeviceGetSupportedClocksEventReasons",
+        ),
+        (
+            "470",
+            "nvmlDeviceGetCurrentClocksThrottleReasons",
+            "nvmlDeviceGetSupportedClocksThrottleReasons",
+        ),
+    ] {
+        let Some(path) = drivers::driver_library(branch) else {
+            continue;
+        };
+        let lib = Nvml::builder().library_path(path).load().unwrap();
+        assert_eq!(
+            lib.chosen_symbol("nvmlDeviceGetCurrentClocksEventReasons"),
+            Some(current),
+            "{branch}"
+        );
+        assert_eq!(
+            lib.chosen_symbol("nvmlDeviceGetSupportedClocksEventReasons"),
+            Some(supported),
+            "{branch}"
+        );
+    }
 }

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
+#[path = "../../nvml-sys/tests/support/drivers.rs"]
+mod drivers;
 
 use nvml_mock::profile;
 use nvml_wrapper::enums::{TemperatureSensor, TemperatureThreshold};
@@ -139,4 +141,26 @@ fn the_470_driver_reads_temperature_with_the_plain_function() -> Result<()> {
         ))
     ));
     Ok(())
+}
+
+/// Neither real driver exports `nvmlDeviceGetTemperatureV` (added after 535): both read
+/// temperatures with `nvmlDeviceGetTemperature`, and both have per-fan `_v2` fan speeds.
+#[test]
+fn real_drivers_read_temperature_with_the_plain_function() {
+    for branch in ["535", "470"] {
+        let Some(path) = drivers::driver_library(branch) else {
+            continue;
+        };
+        let lib = Nvml::builder().library_path(path).load().unwrap();
+        assert_eq!(
+            lib.chosen_symbol("nvmlDeviceGetTemperature"),
+            Some("nvmlDeviceGetTemperature"),
+            "{branch}"
+        );
+        assert_eq!(
+            lib.chosen_symbol("nvmlDeviceGetFanSpeed"),
+            Some("nvmlDeviceGetFanSpeed_v2"),
+            "{branch}"
+        );
+    }
 }
