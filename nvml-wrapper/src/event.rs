@@ -108,8 +108,9 @@ pub struct EventSet<'nvml> {
 // (every entry point may be called from any thread, concurrently), so the set may be used and
 // freed from any thread. The `'nvml` borrow keeps the library initialised while it lives.
 unsafe impl Send for EventSet<'_> {}
-// SAFETY: as above: `register` and `wait` take `&self` and NVML serialises concurrent calls
-// on the same set internally; only `Drop` (which needs `&mut self`) frees it.
+// SAFETY: as above: NVML documents that simultaneous calls from several threads are safe,
+// so `register` and `wait` (which take `&self`) may run concurrently on the same set; only
+// `free`/`Drop`, which need ownership or `&mut self`, free it.
 unsafe impl Sync for EventSet<'_> {}
 
 impl std::fmt::Debug for EventSet<'_> {
@@ -266,6 +267,7 @@ impl<'nvml> EventSet<'nvml> {
     }
 
     /// Frees the set now (`nvmlEventSetFree`), reporting NVML's answer, which `Drop` cannot.
+    /// Either way the handle is not used again.
     pub fn free(self) -> Result<()> {
         let this = std::mem::ManuallyDrop::new(self);
         nvml_call!(this.nvml, nvmlEventSetFree(this.handle))

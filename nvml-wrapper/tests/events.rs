@@ -222,3 +222,18 @@ fn structured_waits_report_what_the_library_answers() -> Result<(), NvmlError> {
     }
     Ok(())
 }
+
+#[test]
+#[ignore = "needs a real NVIDIA GPU and driver"]
+fn real_gpu_events_can_be_registered_and_waited_for() -> Result<(), NvmlError> {
+    let nvml = nvml_wrapper::Nvml::init()?;
+    let events = nvml.create_event_set()?;
+    for gpu in nvml.devices()? {
+        let supported = gpu.supported_event_types()?;
+        assert!(supported.contains(EventTypes::XID_CRITICAL_ERROR));
+        events.register(&gpu, supported & EventTypes::XID_CRITICAL_ERROR)?;
+    }
+    // A healthy GPU has no XIDs to report.
+    assert!(matches!(events.wait(100), Err(NvmlError::Timeout)));
+    Ok(())
+}

@@ -165,3 +165,18 @@ fn field_values_serialize_with_errors_as_messages() -> Result<(), NvmlError> {
     );
     Ok(())
 }
+
+#[test]
+#[ignore = "needs a real NVIDIA GPU and driver"]
+fn real_gpu_reports_power_and_energy_fields() -> Result<(), NvmlError> {
+    let nvml = nvml_wrapper::Nvml::init()?;
+    let gpu = nvml.device_by_index(0)?;
+    let values = gpu.field_values(&[field::POWER_INSTANT_MW, field::TOTAL_ENERGY_MJ])?;
+    assert!(value(&values[0]).as_u64().unwrap() > 0);
+    assert!(value(&values[1]).as_u64().unwrap() > 0);
+    assert!(
+        values[0].timestamp > 1_600_000_000_000_000,
+        "microseconds since 1970"
+    );
+    Ok(())
+}

@@ -134,3 +134,25 @@ fn process_utilization_reports_what_the_library_answers() -> Result<(), NvmlErro
     }
     Ok(())
 }
+
+#[test]
+#[ignore = "needs a real NVIDIA GPU and driver"]
+fn real_gpu_keeps_power_samples() -> Result<(), NvmlError> {
+    let nvml = nvml_wrapper::Nvml::init()?;
+    let gpu = nvml.device_by_index(0)?;
+    let samples = gpu.samples(SamplingType::TotalPower, 0)?;
+    assert!(!samples.is_empty());
+    assert!(
+        samples
+            .iter()
+            .all(|s| matches!(s.value, Value::UnsignedInt(mw) if mw > 0))
+    );
+    let newest = samples.iter().map(|s| s.timestamp).max().unwrap();
+    assert!(
+        gpu.samples(SamplingType::TotalPower, newest)?
+            .iter()
+            .all(|s| s.timestamp > newest)
+    );
+    let _ = gpu.process_utilization(0)?;
+    Ok(())
+}
