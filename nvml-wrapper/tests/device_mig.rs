@@ -83,3 +83,87 @@ fn a_gpu_without_mig() {
         Err(NvmlError::NotSupported)
     ));
 }
+
+/// Creates a 1-slice GPU instance with one 1-slice compute instance on `gpu` through the raw
+/// bindings (instance management is not wrapped yet). Needs root and MIG on.
+fn create_one_slice_instance(m: &common::Mock, gpu: &nvml_wrapper::Device<'_>) {
+    use nvml_wrapper::sys;
+    let lib = m.nvml.lib();
+    let mut gi_info = sys::nvmlGpuInstanceProfileInfo_t::default();
+    let mut gi: sys::nvmlGpuInstance_t = std::ptr::null_mut();
+    let mut ci_info = sys::nvmlComputeInstanceProfileInfo_t::default();
+    let mut ci: sys::nvmlComputeInstance_t = std::ptr::null_mut();
+    // SAFETY: handles from this library, `&mut` locals as out-parameters.
+    unsafe {
+        assert_eq!(
+            lib.nvmlDeviceGetGpuInstanceProfileInfo(
+                gpu.handle(),
+                sys::NVML_GPU_INSTANCE_PROFILE_1_SLICE,
+                &mut gi_info
+            ),
+            sys::NVML_SUCCESS
+        );
+        assert_eq!(
+            lib.nvmlDeviceCreateGpuInstance(gpu.handle(), gi_info.id, &mut gi),
+            sys::NVML_SUCCESS
+        );
+        assert_eq!(
+            lib.nvmlGpuInstanceGetComputeInstanceProfileInfo(
+                gi,
+                sys::NVML_COMPUTE_INSTANCE_PROFILE_1_SLICE,
+                sys::NVML_COMPUTE_INSTANCE_ENGINE_PROFILE_SHARED,
+                &mut ci_info
+            ),
+            sys::NVML_SUCCESS
+        );
+        assert_eq!(
+            lib.nvmlGpuInstanceCreateComputeInstance(gi, ci_info.id, &mut ci),
+            sys::NVML_SUCCESS
+        );
+    }
+}
+
+#[test]
+fn mig_devices_are_devices_of_their_own() {
+    let m = common::mock();
+    m.staged.set_root(true).unwrap();
+    let gpu = m.nvml.device_by_index(3).unwrap();
+    // MIG off: no MIG devices to ask for.
+    assert!(matches!(
+        gpu.mig_device_by_index(0),
+        Err(NvmlError::InvalidArgument)
+    ));
+    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(matches!(
+        gpu.mig_device_by_index(0),
+        Err(NvmlError::NotFound)
+    ));
+    create_one_slice_instance(&m, &gpu);
+
+    let mig = gpu.mig_device_by_index(0).unwrap();
+    assert_ne!(mig, gpu);
+    assert!(mig.is_mig_device_handle().unwrap());
+    assert_eq!(mig.mig_parent_device().unwrap(), gpu);
+    let gi = mig.gpu_instance_id().unwrap();
+    assert_eq!(mig.compute_instance_id().unwrap(), 0);
+    assert!(gi < 7, "{gi}");
+    assert!(matches!(
+        gpu.mig_device_by_index(1),
+        Err(NvmlError::NotFound)
+    ));
+
+    // A whole GPU is not a MIG device.
+    assert!(!gpu.is_mig_device_handle().unwrap());
+    assert!(matches!(
+        gpu.mig_parent_device(),
+        Err(NvmlError::InvalidArgument)
+    ));
+    assert!(matches!(
+        gpu.gpu_instance_id(),
+        Err(NvmlError::NotSupported)
+    ));
+    assert!(matches!(
+        gpu.compute_instance_id(),
+        Err(NvmlError::NotSupported)
+    ));
+}

@@ -1,6 +1,8 @@
 //! MIG (Multi-Instance GPU): the mode and MIG device handles.
 //!
-//! Creating and listing GPU and compute instances is not wrapped here yet.
+//! With MIG on, each compute instance appears as a *MIG device*: a [`Device`] with its own
+//! handle ([`Device::mig_device_by_index`]) that most queries accept. Creating and listing GPU
+//! and compute instances is not wrapped here yet.
 
 use std::ffi::c_uint;
 
@@ -32,7 +34,7 @@ fn mig_enabled(raw: c_uint, what: &'static str) -> Result<bool> {
     }
 }
 
-impl Device<'_> {
+impl<'nvml> Device<'nvml> {
     /// MIG mode, current and pending (`nvmlDeviceGetMigMode`).
     ///
     /// # Errors
@@ -90,5 +92,57 @@ impl Device<'_> {
             nvmlDeviceGetMaxMigDeviceCount(self.handle, &mut count)
         )?;
         Ok(count)
+    }
+
+    /// The MIG device at `index` (`0..max_mig_device_count()`) of this GPU
+    /// (`nvmlDeviceGetMigDeviceHandleByIndex`).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotFound`] if no MIG device has that index, [`NvmlError::InvalidArgument`]
+    /// if MIG is off, [`NvmlError::NotSupported`] on GPUs without MIG.
+    pub fn mig_device_by_index(&self, index: u32) -> Result<Device<'nvml>> {
+        let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetMigDeviceHandleByIndex(self.handle, index, &mut handle)
+        )?;
+        Device::from_handle(self.nvml, handle)
+    }
+
+    /// The whole GPU a MIG device belongs to (`nvmlDeviceGetDeviceHandleFromMigDeviceHandle`).
+    ///
+    /// # Errors
+    /// [`NvmlError::InvalidArgument`] if this is not a MIG device handle.
+    pub fn mig_parent_device(&self) -> Result<Device<'nvml>> {
+        let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetDeviceHandleFromMigDeviceHandle(self.handle, &mut handle)
+        )?;
+        Device::from_handle(self.nvml, handle)
+    }
+
+    /// The id of the GPU instance a MIG device belongs to (`nvmlDeviceGetGpuInstanceId`).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] for a whole-GPU handle.
+    pub fn gpu_instance_id(&self) -> Result<u32> {
+        let mut id: c_uint = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetGpuInstanceId(self.handle, &mut id))?;
+        Ok(id)
+    }
+
+    /// The id of the compute instance a MIG device is, within its GPU instance
+    /// (`nvmlDeviceGetComputeInstanceId`).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] for a whole-GPU handle.
+    pub fn compute_instance_id(&self) -> Result<u32> {
+        let mut id: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetComputeInstanceId(self.handle, &mut id)
+        )?;
+        Ok(id)
     }
 }

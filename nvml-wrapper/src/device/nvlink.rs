@@ -28,9 +28,10 @@ impl Device<'_> {
         enabled(active, "NvLink state")
     }
 
-    /// The NvLink version of `link` (`nvmlDeviceGetNvLinkVersion`), as the driver reports
-    /// it: a value of `nvmlNvlinkVersion_t` in NVML 13 headers (`NVML_NVLINK_VERSION_4_0`,
-    /// ...), the major NvLink version (4 on Hopper) on older drivers.
+    /// The NvLink version of `link` (`nvmlDeviceGetNvLinkVersion`): the raw number the
+    /// driver reports. NVML 13's header documents it as an `nvmlNvlinkVersion_t`
+    /// (`NVML_NVLINK_VERSION_4_0` is 6), while drivers have commonly reported the NvLink
+    /// generation itself (4 on Hopper), so it is returned uninterpreted.
     pub fn nvlink_version(&self, link: u32) -> Result<u32> {
         let mut version: c_uint = 0;
         nvml_call!(

@@ -9,7 +9,10 @@ use crate::enums::{AffinityScope, P2pCapability, P2pStatus, TopologyLevel};
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list};
 
-/// The most 64-bit words an affinity query may ask for: 65,536 CPUs or NUMA nodes.
+/// The most words an affinity query may ask for: 65,536 CPUs or NUMA nodes.
+///
+/// A word is a C `unsigned long`: 64 bits on 64-bit Linux, the platform NVML's affinity
+/// queries serve; each is widened to a `u64` in the result.
 pub const MAX_AFFINITY_WORDS: usize = 1024;
 
 /// Reads an affinity bit mask of `words` words (bounded by [`MAX_AFFINITY_WORDS`]) filled by
