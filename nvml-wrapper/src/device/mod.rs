@@ -28,19 +28,16 @@ mod thermal;
 mod topology;
 mod utilization;
 
-pub use clocks::*;
 pub use ecc::*;
 pub use field_values::*;
 pub use memory::*;
 pub use mig::*;
-pub use modes::*;
 pub use nvlink::*;
 pub use pci::*;
 pub use performance::*;
 pub use power::*;
 pub use processes::*;
 pub use samples::*;
-pub use thermal::*;
 pub use topology::*;
 pub use utilization::*;
 

@@ -1,0 +1,134 @@
+//! The examples, run as a user runs them, against the simulated DGX H100.
+//!
+//! `cargo test` builds the examples next to the test binaries (`target/<profile>/examples`).
+
+// A test fails by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn example(name: &str) -> PathBuf {
+    // target/<profile>/deps/examples-<hash> -> target/<profile>/examples/<name>
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let path = profile_dir.join("examples").join(name);
+    assert!(
+        path.exists(),
+        "example {name} not built at {}",
+        path.display()
+    );
+    path
+}
+
+fn run(name: &str, args: &[&str]) -> Output {
+    Command::new(example(name))
+        .args(args)
+        .output()
+        .expect("the example runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn quickstart_lists_the_eight_gpus_with_their_uuids() {
+    let out = run("quickstart", &["--mock"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert!(text.starts_with("8 GPU(s), driver "), "{text}");
+    let gpu_lines: Vec<&str> = text.lines().filter(|l| l.starts_with("GPU ")).collect();
+    assert_eq!(gpu_lines.len(), 8, "{text}");
+    assert!(
+        gpu_lines
+            .iter()
+            .all(|l| l.contains("NVIDIA H100 80GB HBM3 (GPU-")),
+        "{text}"
+    );
+}
+
+#[test]
+fn smi_shows_a_block_per_gpu_and_the_processes() {
+    let out = run("smi", &["--mock"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert_eq!(text.matches("NVIDIA H100 80GB HBM3").count(), 8, "{text}");
+    assert!(text.contains("Driver Version:"), "{text}");
+    assert!(text.contains("Processes:"), "{text}");
+    assert!(text.contains("MiB / 81"), "80 GB of memory per GPU: {text}");
+    // Every table line has the same width.
+    let widths: std::collections::BTreeSet<usize> = text
+        .lines()
+        .filter(|l| l.starts_with('|') || l.starts_with('+'))
+        .map(|l| l.chars().count())
+        .collect();
+    assert_eq!(widths.len(), 1, "ragged table: widths {widths:?}\n{text}");
+}
+
+#[test]
+fn nvml_info_prints_the_whole_machine_as_json() {
+    let out = run("nvml-info", &["--mock"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(info["device_count"], 8);
+    let devices = info["devices"].as_array().unwrap();
+    let uuids: std::collections::BTreeSet<&str> = devices
+        .iter()
+        .map(|d| d["uuid"].as_str().unwrap())
+        .collect();
+    assert_eq!(uuids.len(), 8, "distinct UUIDs");
+    for d in devices {
+        let mem = &d["memory"];
+        assert_eq!(
+            mem["used_bytes"].as_u64().unwrap() + mem["free_bytes"].as_u64().unwrap(),
+            mem["total_bytes"].as_u64().unwrap()
+                - d["memory"]["reserved_bytes"].as_u64().unwrap_or(0),
+            "used + free = total - reserved: {mem}"
+        );
+        assert!(d["pci_bus_id"].as_str().unwrap().contains(':'));
+        assert!(
+            d["nvlinks"].as_array().is_some_and(|l| l.len() == 18),
+            "18 NvLinks: {d}"
+        );
+        assert!(d["compute_processes"].is_array());
+    }
+}
+
+#[test]
+fn nvml_info_reports_a_bad_library_as_one_error_line() {
+    let out = run("nvml-info", &["--lib", "/nonexistent/libnvidia-ml.so.1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "exactly one line: {err:?}");
+    assert!(
+        err.starts_with("error: cannot load the NVML library /nonexistent/"),
+        "{err}"
+    );
+}
+
+#[test]
+fn events_prints_the_injected_xid() {
+    let out = run("events", &["--mock", "--timeout-ms", "5000"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert!(text.contains("event on GPU 3"), "{text}");
+    assert!(text.contains("XID 79"), "{text}");
+}
