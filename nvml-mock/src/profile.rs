@@ -139,6 +139,9 @@ pub struct GpuSpec {
     pub nvlink_count: u32,
     pub nvlink_version: u32,
     pub nvlink_speed_mbps: u32,
+    pub sm_count: u32,
+    pub cuda_cores: u32,
+    pub memory_bus_width: u32,
     pub mig_capable: bool,
     pub mig_enabled: bool,
     pub mig_profiles: Vec<GiProfile>,
@@ -510,6 +513,9 @@ fn h100(index: u32) -> GpuSpec {
         nvlink_count: 18,
         nvlink_version: 4,
         nvlink_speed_mbps: 53_125,
+        sm_count: 132,
+        cuda_cores: 16_896,
+        memory_bus_width: 5120,
         mig_capable: true,
         mig_enabled: false,
         mig_profiles: h100_mig_profiles(),
@@ -573,6 +579,8 @@ fn a100(index: u32) -> GpuSpec {
     g.nvlink_version = 3;
     g.nvlink_speed_mbps = 25_781;
     g.mig_profiles = a100_mig_profiles();
+    g.sm_count = 108;
+    g.cuda_cores = 6912;
     g.ecc_corrected_volatile = 0;
     g.ecc_corrected_aggregate = 0;
     g.remapped_rows_correctable = 0;
@@ -653,6 +661,9 @@ fn workstation_gpu() -> GpuSpec {
     g.nvlink_version = 0;
     g.mig_capable = false;
     g.mig_profiles = Vec::new();
+    g.sm_count = 128;
+    g.cuda_cores = 16_384;
+    g.memory_bus_width = 384;
     g.processes = vec![
         ProcessSpec {
             pid: 1_873,

@@ -180,13 +180,23 @@ fn nvswitch_pci(link: c_uint) -> nvmlPciInfo_t {
     p
 }
 
-fn mem_v1(g: &Gpu) -> nvmlMemory_t {
-    let used = allocated(g) + g.spec.memory_reserved;
-    nvmlMemory_t {
-        total: g.spec.memory_total,
-        free: g.spec.memory_total.saturating_sub(used),
-        used,
+/// (total, reserved, allocated) bytes of a GPU, or of a MIG device's GPU instance.
+fn memory(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<(u64, u64, u64), nvmlReturn_t> {
+    let g = gpu(c, device)?;
+    if let Some(DeviceRef::Mig(_, gid, _)) = device_ref(device) {
+        let gi = g
+            .gpu_instances
+            .iter()
+            .find(|x| x.id as usize == gid)
+            .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        let p = g
+            .spec
+            .mig_profiles
+            .get(gi.profile_index)
+            .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        return Ok((p.memory_mb * 1024 * 1024, 0, 13 * 1024 * 1024));
     }
+    Ok((g.spec.memory_total, g.spec.memory_reserved, allocated(g)))
 }
 
 /// One field value: Ok((type, value)) or the per-field error.
@@ -538,23 +548,23 @@ export! {
         phys(c, device)?;
         put(type_, NVML_BUS_TYPE_PCIE)
     }
-    fn nvmlDeviceGetMemoryInfo(device: nvmlDevice_t, memory: *mut nvmlMemory_t) |c| {
-        put(memory, mem_v1(phys(c, device)?))
+    fn nvmlDeviceGetMemoryInfo(device: nvmlDevice_t, memory_: *mut nvmlMemory_t) |c| {
+        let (total, reserved, allocated) = memory(c, device)?;
+        let used = allocated + reserved;
+        put(memory_, nvmlMemory_t { total, free: total.saturating_sub(used), used })
     }
-    fn nvmlDeviceGetMemoryInfo_v2(device: nvmlDevice_t, memory: *mut nvmlMemory_v2_t) |c| {
-        let g = phys(c, device)?;
-        let v: nvmlMemory_v2_t = get(memory)?;
+    fn nvmlDeviceGetMemoryInfo_v2(device: nvmlDevice_t, memory_: *mut nvmlMemory_v2_t) |c| {
+        let (total, reserved, used) = memory(c, device)?;
+        let v: nvmlMemory_v2_t = get(memory_)?;
         if v.version != nvmlMemory_v2 {
             return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
         }
-        let used = allocated(g);
-        let reserved = g.spec.memory_reserved;
-        put(memory, nvmlMemory_v2_t {
+        put(memory_, nvmlMemory_v2_t {
             version: v.version,
-            total: g.spec.memory_total,
+            total,
             reserved,
             used,
-            free: g.spec.memory_total.saturating_sub(used + reserved),
+            free: total.saturating_sub(used + reserved),
         })
     }
     fn nvmlDeviceGetBAR1MemoryInfo(device: nvmlDevice_t, bar1Memory: *mut nvmlBAR1Memory_t) |c| {

@@ -4,11 +4,13 @@ mod control;
 mod device;
 mod events;
 mod mig;
+mod more;
 mod setters;
 mod system;
 
 pub use device::*;
 pub use events::*;
 pub use mig::*;
+pub use more::*;
 pub use setters::*;
 pub use system::*;
