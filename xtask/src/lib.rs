@@ -2,13 +2,19 @@
 //!
 //! - `update-header`: fetch a new `nvml.h` from the `cuda-nvml-dev` packages of Anaconda's
 //!   `nvidia` channel, verify and install it, and report what changed ([`update`]).
+//! - `coverage`: how many of the header's functions nvml-wrapper wraps, per Doxygen group,
+//!   which it excuses ([`excused`]) and which are missing ([`coverage`]).
 //!
 //! The modules are usable on their own: [`header`] reads what an `nvml.h` declares, and
-//! [`wrapped`] finds which of those functions nvml-wrapper calls.
+//! [`wrapped`] finds which of those functions nvml-wrapper calls, [`groups`] files the
+//! header's functions into its Doxygen groups.
 
 pub mod anaconda;
 pub mod archive;
+pub mod coverage;
 pub mod diff;
+pub mod excused;
+pub mod groups;
 pub mod header;
 pub mod http;
 pub mod provenance;

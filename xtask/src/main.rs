@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use xtask::anaconda::DEFAULT_API_URL;
+use xtask::coverage;
 use xtask::update::{self, Choice, Options};
 
 /// Maintainer tasks for the nvml workspace.
@@ -22,6 +23,23 @@ enum Task {
     /// Fetch a new nvml.h from Anaconda (cuda-nvml-dev, channel nvidia), verify it, install it
     /// as headers/nvml.h and report what changed.
     UpdateHeader(UpdateHeader),
+    /// Count the header's functions nvml-wrapper wraps, per group of the NVML reference, and
+    /// list the missing ones.
+    Coverage(Coverage),
+}
+
+#[derive(Args)]
+struct Coverage {
+    /// Fail (exit 1) when a function is neither wrapped nor excused, when more than 5% of the
+    /// header is excused, or when an excusal no longer holds.
+    #[arg(long)]
+    check: bool,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Repository root holding headers/ and nvml-wrapper/ (default: this workspace).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -62,6 +80,15 @@ fn default_root() -> PathBuf {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.task {
+        Task::Coverage(a) => coverage::run(
+            &coverage::Options {
+                root: a.root.unwrap_or_else(default_root),
+                check: a.check,
+                json: a.json,
+            },
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr(),
+        ),
         Task::UpdateHeader(a) => {
             if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout < 86_400.0) {
                 anyhow::bail!("--timeout must be a number of seconds between 0 and 86400");
