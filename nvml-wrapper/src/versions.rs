@@ -48,15 +48,19 @@ macro_rules! versioned_families {
             #[cfg(test)]
             pub(crate) const NONE: Self = Self { $( $field: 0, )* };
 
-            /// For each family, the newest version `lib` exports.
+            /// For each family, the newest version `lib` exports, then the
+            /// [driver quirks](Self::apply_quirks).
             pub(crate) fn choose(lib: &NvmlLib) -> Self {
-                Self {
+                let mut chosen = Self {
                     $( $field: {
                         let mut chosen = 0u8;
                         $( if chosen == 0 && lib.$sym.is_ok() { chosen = $ver; } )+
                         chosen
                     }, )*
-                }
+                };
+                let exported = lib.function_availability();
+                chosen.apply_quirks(|name| exported.iter().any(|(n, ok)| *ok && *n == name));
+                chosen
             }
 
             /// The whole table with what was chosen, in table order.
@@ -202,6 +206,51 @@ versioned_families! {
     },
 }
 
+impl ChosenVersions {
+    /// Drivers on which "the newest version wins" would be wrong, applied once after the
+    /// choice; `exports(name)` says whether the library exports a function.
+    ///
+    /// - Early R535 drivers (those with confidential computing, i.e. exporting
+    ///   `nvmlDeviceGetConfComputeMemSizeInfo`, but not yet
+    ///   `nvmlDeviceGetRunningProcessDetailList`) fill 32-byte entries, with an extra
+    ///   `usedGpuCcProtectedMemory`, from the `_v3` process queries, where the header's
+    ///   `nvmlProcessInfo_t` has 24 bytes: reading through `_v3` there would overrun the
+    ///   buffer. Their `_v2` has the header's layout and the same fields, so it is used.
+    fn apply_quirks(&mut self, exports: impl Fn(&str) -> bool) {
+        let early_r535 = exports("nvmlDeviceGetConfComputeMemSizeInfo")
+            && !exports("nvmlDeviceGetRunningProcessDetailList");
+        if early_r535 {
+            for (version, v2, v1) in [
+                (
+                    &mut self.compute_processes,
+                    "nvmlDeviceGetComputeRunningProcesses_v2",
+                    "nvmlDeviceGetComputeRunningProcesses",
+                ),
+                (
+                    &mut self.graphics_processes,
+                    "nvmlDeviceGetGraphicsRunningProcesses_v2",
+                    "nvmlDeviceGetGraphicsRunningProcesses",
+                ),
+                (
+                    &mut self.mps_processes,
+                    "nvmlDeviceGetMPSComputeRunningProcesses_v2",
+                    "nvmlDeviceGetMPSComputeRunningProcesses",
+                ),
+            ] {
+                if *version == 3 {
+                    *version = if exports(v2) {
+                        2
+                    } else if exports(v1) {
+                        1
+                    } else {
+                        0
+                    };
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,5 +320,35 @@ mod tests {
             .find(|r| r.family == "nvmlInit")
             .expect("nvmlInit row");
         assert_eq!(init.candidates, ["nvmlInit_v2", "nvmlInit"]);
+    }
+
+    #[test]
+    fn early_r535_drivers_read_processes_through_v2() {
+        let all = |_: &str| true;
+        let newest = ChosenVersions {
+            compute_processes: 3,
+            graphics_processes: 3,
+            mps_processes: 3,
+            ..ChosenVersions::NONE
+        };
+        // A current driver (with the process detail list): `_v3` stays.
+        let mut current = newest;
+        current.apply_quirks(all);
+        assert_eq!(current, newest);
+        // An early R535 driver: `_v2`.
+        let mut early = newest;
+        early.apply_quirks(|name| name != "nvmlDeviceGetRunningProcessDetailList");
+        assert_eq!(
+            (
+                early.compute_processes,
+                early.graphics_processes,
+                early.mps_processes
+            ),
+            (2, 2, 2)
+        );
+        // Drivers before confidential computing (R470, R510, ...): unchanged.
+        let mut older = newest;
+        older.apply_quirks(|name| !name.starts_with("nvmlDeviceGetConfCompute"));
+        assert_eq!(older, newest);
     }
 }

@@ -4,6 +4,9 @@
 //! bytes: pid, used memory, GPU and compute instance ids), the unsuffixed version fills
 //! `nvmlProcessInfo_v1_t` (16 bytes: pid and used memory). The version is chosen once per
 //! library (see [`versions`](crate::versions)); all three become one [`ProcessInfo`].
+//!
+//! Early R535 drivers fill 32-byte entries from `_v3`, against the header; the version table
+//! uses `_v2` on them, so the buffer is never overrun.
 
 use nvml_sys as sys;
 
