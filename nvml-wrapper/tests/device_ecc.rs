@@ -177,3 +177,30 @@ fn row_remapper_histogram_is_not_modeled_by_the_mock() {
         Err(NvmlError::NotSupported)
     ));
 }
+
+#[test]
+#[ignore = "needs an NVIDIA GPU and driver"]
+fn real_gpu_ecc_agrees_with_nvidia_smi() {
+    let nvml = nvml_wrapper::Nvml::init().expect("NVML initialises on a GPU machine");
+    let rows = common::nvidia_smi(&[
+        "--query-gpu=index,ecc.mode.current,ecc.mode.pending",
+        "--format=csv,noheader,nounits",
+    ]);
+    for row in &rows {
+        let gpu = nvml.device_by_index(row[0].parse().unwrap()).unwrap();
+        match (common::smi_flag(&row[1]), common::smi_flag(&row[2])) {
+            (Some(current), Some(pending)) => {
+                assert_eq!(gpu.ecc_mode().unwrap(), EccModes { current, pending });
+            }
+            _ => assert!(matches!(gpu.ecc_mode(), Err(NvmlError::NotSupported))),
+        }
+        // Whatever the device supports must come back without a panic or a bogus value.
+        println!(
+            "GPU {}: corrected volatile {:?}, remapped rows {:?}, retired (DBE) {:?}",
+            row[0],
+            gpu.total_ecc_errors(MemoryErrorType::Corrected, EccCounterType::Volatile),
+            gpu.remapped_rows(),
+            gpu.retired_pages(RetirementCause::DoubleBitEccError),
+        );
+    }
+}

@@ -167,3 +167,23 @@ fn mig_devices_are_devices_of_their_own() {
         Err(NvmlError::NotSupported)
     ));
 }
+
+#[test]
+#[ignore = "needs an NVIDIA GPU and driver"]
+fn real_gpu_mig_mode_agrees_with_nvidia_smi() {
+    let nvml = nvml_wrapper::Nvml::init().expect("NVML initialises on a GPU machine");
+    let rows = common::nvidia_smi(&[
+        "--query-gpu=index,mig.mode.current,mig.mode.pending",
+        "--format=csv,noheader,nounits",
+    ]);
+    for row in &rows {
+        let gpu = nvml.device_by_index(row[0].parse().unwrap()).unwrap();
+        assert!(!gpu.is_mig_device_handle().unwrap());
+        match (common::smi_flag(&row[1]), common::smi_flag(&row[2])) {
+            (Some(current), Some(pending)) => {
+                assert_eq!(gpu.mig_mode().unwrap(), MigMode { current, pending });
+            }
+            _ => assert!(matches!(gpu.mig_mode(), Err(NvmlError::NotSupported))),
+        }
+    }
+}

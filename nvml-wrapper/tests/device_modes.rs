@@ -112,3 +112,38 @@ fn driver_errors_come_back_as_errors() {
         .unwrap();
     assert!(matches!(gpu.display_active(), Err(NvmlError::Unknown)));
 }
+
+#[test]
+#[ignore = "needs an NVIDIA GPU and driver"]
+fn real_gpu_modes_agree_with_nvidia_smi() {
+    let nvml = nvml_wrapper::Nvml::init().expect("NVML initialises on a GPU machine");
+    let rows = common::nvidia_smi(&[
+        "--query-gpu=index,persistence_mode,compute_mode,display_mode,display_active",
+        "--format=csv,noheader,nounits",
+    ]);
+    for row in &rows {
+        let gpu = nvml.device_by_index(row[0].parse().unwrap()).unwrap();
+        if let Some(on) = common::smi_flag(&row[1]) {
+            assert_eq!(gpu.persistence_mode().unwrap(), on);
+        }
+        let mode = match row[2].as_str() {
+            "Default" => ComputeMode::Default,
+            "Exclusive_Thread" => ComputeMode::ExclusiveThread,
+            "Prohibited" => ComputeMode::Prohibited,
+            "Exclusive_Process" => ComputeMode::ExclusiveProcess,
+            other => panic!("nvidia-smi compute mode {other}"),
+        };
+        assert_eq!(gpu.compute_mode().unwrap(), mode);
+        if let Some(on) = common::smi_flag(&row[3]) {
+            assert_eq!(gpu.display_mode().unwrap(), on);
+        }
+        if let Some(on) = common::smi_flag(&row[4]) {
+            assert_eq!(gpu.display_active().unwrap(), on);
+        }
+        println!(
+            "GPU {}: multi-GPU board {:?}",
+            row[0],
+            gpu.is_multi_gpu_board()
+        );
+    }
+}

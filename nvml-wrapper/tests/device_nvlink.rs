@@ -103,3 +103,23 @@ fn a_gpu_without_nvlink_says_not_supported() {
         Err(NvmlError::NotSupported)
     ));
 }
+
+#[test]
+#[ignore = "needs an NVIDIA GPU and driver"]
+fn real_gpu_nvlinks_read_cleanly() {
+    let nvml = nvml_wrapper::Nvml::init().expect("NVML initialises on a GPU machine");
+    for gpu in nvml.devices().unwrap() {
+        for link in 0..MAX_NVLINKS {
+            match gpu.nvlink_state(link) {
+                Ok(active) => println!(
+                    "GPU {} link {link}: active {active}, version {:?}, remote {:?}",
+                    gpu.index().unwrap(),
+                    gpu.nvlink_version(link),
+                    gpu.nvlink_remote_pci_info(link).map(|p| p.bus_id),
+                ),
+                Err(NvmlError::NotSupported | NvmlError::InvalidArgument) => {}
+                Err(e) => panic!("link {link}: {e}"),
+            }
+        }
+    }
+}

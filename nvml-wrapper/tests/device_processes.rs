@@ -201,3 +201,37 @@ fn driver_errors_come_back_as_errors() {
     // Only the faulted function fails.
     assert!(gpu.running_graphics_processes().is_ok());
 }
+
+#[test]
+#[ignore = "needs an NVIDIA GPU and driver"]
+fn real_gpu_compute_processes_agree_with_nvidia_smi() {
+    let nvml = nvml_wrapper::Nvml::init().expect("NVML initialises on a GPU machine");
+    println!(
+        "compute processes through {:?}",
+        nvml.chosen_symbol("nvmlDeviceGetComputeRunningProcesses")
+    );
+    let mut ours: Vec<(String, u32)> = Vec::new();
+    for gpu in nvml.devices().unwrap() {
+        let uuid = gpu.uuid().unwrap();
+        for p in gpu.running_compute_processes().unwrap() {
+            ours.push((uuid.clone(), p.pid));
+        }
+        // The other two lists must read cleanly too.
+        gpu.running_graphics_processes().unwrap();
+        match gpu.mps_compute_running_processes() {
+            Ok(_) | Err(NvmlError::NotSupported) => {}
+            Err(e) => panic!("MPS processes: {e}"),
+        }
+    }
+    let mut smi: Vec<(String, u32)> = common::nvidia_smi(&[
+        "--query-compute-apps=gpu_uuid,pid",
+        "--format=csv,noheader,nounits",
+    ])
+    .into_iter()
+    .map(|row| (row[0].clone(), row[1].parse().unwrap()))
+    .collect();
+    ours.sort();
+    smi.sort();
+    // Processes may come and go between the two reads; on a quiet machine they agree.
+    assert_eq!(ours, smi);
+}

@@ -173,3 +173,27 @@ fn devices_of_another_nvml_are_refused() {
         Err(NvmlError::InvalidInput(_))
     ));
 }
+
+#[test]
+#[ignore = "needs an NVIDIA GPU and driver"]
+fn real_gpu_topology_reads_cleanly() {
+    let nvml = nvml_wrapper::Nvml::init().expect("NVML initialises on a GPU machine");
+    let gpus = nvml.devices().unwrap();
+    for gpu in &gpus {
+        assert_eq!(
+            gpu.topology_common_ancestor(gpu).unwrap(),
+            TopologyLevel::Internal
+        );
+        let cpus = gpu.cpu_affinity(16).unwrap();
+        assert!(cpus.iter().any(|w| *w != 0), "a GPU is near some CPU");
+        println!(
+            "GPU {}: CPUs {:x?}, NUMA nodes {:?}, nearest at SYSTEM {}",
+            gpu.index().unwrap(),
+            cpus,
+            gpu.memory_affinity(1, AffinityScope::Node),
+            gpu.topology_nearest_gpus(TopologyLevel::System)
+                .unwrap()
+                .len()
+        );
+    }
+}

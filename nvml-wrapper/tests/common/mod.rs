@@ -48,3 +48,32 @@ pub fn mock_legacy_470() -> Mock {
         .expect("init on the mock");
     Mock { nvml, staged }
 }
+
+/// For `#[ignore]`d real-GPU tests: runs `nvidia-smi` with `args` (a `--query-*` and
+/// `--format=csv,noheader,nounits`) and returns its rows of trimmed fields.
+pub fn nvidia_smi(args: &[&str]) -> Vec<Vec<String>> {
+    let out = std::process::Command::new("nvidia-smi")
+        .args(args)
+        .output()
+        .expect("nvidia-smi runs");
+    assert!(
+        out.status.success(),
+        "nvidia-smi failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("nvidia-smi prints UTF-8")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(',').map(|f| f.trim().to_owned()).collect())
+        .collect()
+}
+
+/// `Enabled`/`Disabled` as nvidia-smi prints them; `None` for `[N/A]` and the like.
+pub fn smi_flag(field: &str) -> Option<bool> {
+    match field {
+        "Enabled" => Some(true),
+        "Disabled" => Some(false),
+        _ => None,
+    }
+}
