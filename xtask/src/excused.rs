@@ -322,7 +322,10 @@ kind = "unsupported"
                 "[nvmlA]\nkind = \"internal\"\nreason = \"  \"\n".to_string(),
                 "f:1: [nvmlA]: missing `reason`",
             ),
-            ("[nvmlA]\nreason = \"r\"\n".to_string(), "f:1: [nvmlA]: missing `kind`"),
+            (
+                "[nvmlA]\nreason = \"r\"\n".to_string(),
+                "f:1: [nvmlA]: missing `kind`",
+            ),
             (
                 "[nvmlA]\nkind = \"old\"\nreason = \"r\"\n".to_string(),
                 "f:2: [nvmlA]: unknown kind \"old\"",
@@ -337,19 +340,49 @@ kind = "unsupported"
             ),
             (format!("{entry}{entry}"), "f:4: [nvmlA] is excused twice"),
             ("[nvmlA\n".to_string(), "f:1: unclosed table header"),
-            ("[foo]\n".to_string(), "f:1: [foo] is not an NVML function name"),
-            ("kind = \"internal\"\n".to_string(), "f:1: `kind` before any"),
-            (format!("{entry}reason = \"again\"\n"), "f:4: `reason` given twice"),
-            (format!("{entry}colour = \"red\"\n"), "f:4: unknown key `colour`"),
-            ("[nvmlA]\nkind = internal\n".to_string(), "f:2: expected a double-quoted"),
-            ("[nvmlA]\nreason = \"open\n".to_string(), "f:2: unterminated string"),
-            ("[nvmlA]\nreason = \"a\" b\n".to_string(), "f:2: unexpected text"),
-            ("[nvmlA]\nby = [\"nvmlB\"\n".to_string(), "f:2: expected `,` or `]`"),
-            ("[nvmlA]\nkind = [\"x\"]\n".to_string(), "f:2: `kind` takes a string"),
+            (
+                "[foo]\n".to_string(),
+                "f:1: [foo] is not an NVML function name",
+            ),
+            (
+                "kind = \"internal\"\n".to_string(),
+                "f:1: `kind` before any",
+            ),
+            (
+                format!("{entry}reason = \"again\"\n"),
+                "f:4: `reason` given twice",
+            ),
+            (
+                format!("{entry}colour = \"red\"\n"),
+                "f:4: unknown key `colour`",
+            ),
+            (
+                "[nvmlA]\nkind = internal\n".to_string(),
+                "f:2: expected a double-quoted",
+            ),
+            (
+                "[nvmlA]\nreason = \"open\n".to_string(),
+                "f:2: unterminated string",
+            ),
+            (
+                "[nvmlA]\nreason = \"a\" b\n".to_string(),
+                "f:2: unexpected text",
+            ),
+            (
+                "[nvmlA]\nby = [\"nvmlB\"\n".to_string(),
+                "f:2: expected `,` or `]`",
+            ),
+            (
+                "[nvmlA]\nkind = [\"x\"]\n".to_string(),
+                "f:2: `kind` takes a string",
+            ),
             ("just words\n".to_string(), "f:1: expected `[function]`"),
         ] {
             let err = parse(&text, "f").unwrap_err().to_string();
-            assert!(err.starts_with(want), "{text:?}: got {err:?}, want {want:?}");
+            assert!(
+                err.starts_with(want),
+                "{text:?}: got {err:?}, want {want:?}"
+            );
         }
     }
 }

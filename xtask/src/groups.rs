@@ -92,20 +92,20 @@ fn commands(comment: &str) -> Vec<Command> {
     out
 }
 
+/// A piece of code and the innermost group open over it.
+type Piece = (Option<String>, String);
+
 /// Splits a C source into pieces of code, each with the innermost group open over it.
 /// Comments without grouping commands stay in the code pieces (the header parser skips them).
-fn segments(src: &str) -> (Vec<(Option<String>, String)>, Vec<(String, String)>) {
+fn segments(src: &str) -> (Vec<Piece>, Vec<(String, String)>) {
     let b = src.as_bytes();
-    let mut segs: Vec<(Option<String>, String)> = Vec::new();
+    let mut segs: Vec<Piece> = Vec::new();
     let mut titles: Vec<(String, String)> = Vec::new();
     let mut stack: Vec<Option<String>> = Vec::new();
     let mut seg_start = 0;
     let mut i = 0;
     let at = |i: usize| b.get(i).copied();
-    let flush = |segs: &mut Vec<(Option<String>, String)>,
-                 stack: &[Option<String>],
-                 start: usize,
-                 end: usize| {
+    let flush = |segs: &mut Vec<Piece>, stack: &[Option<String>], start: usize, end: usize| {
         if let Some(code) = src.get(start..end) {
             segs.push((stack.last().cloned().flatten(), code.to_string()));
         }
@@ -313,7 +313,10 @@ mod tests {
         assert_eq!(groups.title("nvmlDeviceQueries"), "Device Queries");
         // an `@addtogroup` without a title takes the `@defgroup`'s
         assert_eq!(groups.title("nvmlEvents"), "Event Handling Methods");
-        assert_eq!(groups.title("nvmlMultiInstanceGPU"), "Multi Instance GPU Management");
+        assert_eq!(
+            groups.title("nvmlMultiInstanceGPU"),
+            "Multi Instance GPU Management"
+        );
         // struct and enum groups hold no function and make no row
         assert!(!groups.order.iter().any(|(n, _)| n == "nvmlDeviceStructs"));
         assert_eq!(
