@@ -140,6 +140,7 @@ pub struct GpuSpec {
     pub nvlink_version: u32,
     pub nvlink_speed_mbps: u32,
     pub sm_count: u32,
+    pub nvenc_count: u32,
     pub cuda_cores: u32,
     pub memory_bus_width: u32,
     pub mig_capable: bool,
@@ -514,6 +515,7 @@ fn h100(index: u32) -> GpuSpec {
         nvlink_version: 4,
         nvlink_speed_mbps: 53_125,
         sm_count: 132,
+        nvenc_count: 0,
         cuda_cores: 16_896,
         memory_bus_width: 5120,
         mig_capable: true,
@@ -662,6 +664,7 @@ fn workstation_gpu() -> GpuSpec {
     g.mig_capable = false;
     g.mig_profiles = Vec::new();
     g.sm_count = 128;
+    g.nvenc_count = 2;
     g.cuda_cores = 16_384;
     g.memory_bus_width = 384;
     g.processes = vec![

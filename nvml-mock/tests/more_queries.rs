@@ -230,3 +230,25 @@ fn pstates_violations_and_process_utilization() {
         );
     }
 }
+
+#[test]
+fn encoder_statistics_exist_only_where_there_is_nvenc() {
+    let (_s, lib) = init("dgx-h100");
+    let (mut n, mut fps, mut lat) = (9, 9, 9);
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetEncoderStats(dev(&lib, 0), &mut n, &mut fps, &mut lat)),
+        NVML_ERROR_NOT_SUPPORTED,
+        "H100 has no NVENC"
+    );
+    let (_w, ws) = init("workstation");
+    assert_eq!(
+        nv!(ws.nvmlDeviceGetEncoderStats(dev(&ws, 0), &mut n, &mut fps, &mut lat)),
+        NVML_SUCCESS
+    );
+    assert_eq!((n, fps, lat), (0, 0, 0));
+    assert_eq!(
+        nv!(ws.nvmlDeviceGetEncoderSessions(dev(&ws, 0), &mut n, null_mut())),
+        NVML_SUCCESS
+    );
+    assert_eq!(n, 0);
+}

@@ -239,13 +239,13 @@ fn field(
         NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT => Ok((
             NVML_VALUE_TYPE_SIGNED_INT,
             nvmlValue_t {
-                siVal: g.spec.temp_shutdown as i32 - g.spec.temperature as i32,
+                siVal: (g.spec.temp_shutdown as i32).wrapping_sub(g.spec.temperature as i32),
             },
         )),
         NVML_FI_DEV_TEMPERATURE_SLOWDOWN_TLIMIT => Ok((
             NVML_VALUE_TYPE_SIGNED_INT,
             nvmlValue_t {
-                siVal: g.spec.temp_slowdown as i32 - g.spec.temperature as i32,
+                siVal: (g.spec.temp_slowdown as i32).wrapping_sub(g.spec.temperature as i32),
             },
         )),
         NVML_FI_DEV_NVLINK_LINK_COUNT if g.spec.nvlink_count > 0 => ui(g.spec.nvlink_count),

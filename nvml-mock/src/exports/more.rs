@@ -86,8 +86,16 @@ fn pstates(g: &Gpu) -> Vec<u32> {
     }
 }
 
+/// GPUs with NVENC (not H100 or A100) answer encoder and capture statistics: no sessions.
+fn nvenc(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<(), nvmlReturn_t> {
+    if phys(c, device)?.spec.nvenc_count == 0 {
+        return Err(NVML_ERROR_NOT_SUPPORTED);
+    }
+    Ok(())
+}
+
 fn no_sessions(c: &Ctx<'_>, device: nvmlDevice_t, count: *mut c_uint) -> Result<(), nvmlReturn_t> {
-    phys(c, device)?;
+    nvenc(c, device)?;
     if count.is_null() {
         return Err(NVML_ERROR_INVALID_ARGUMENT);
     }
@@ -138,10 +146,6 @@ export! {
     }
     fn nvmlDeviceGetNumGpuCores(device: nvmlDevice_t, numCores: *mut c_uint) |c| {
         put(numCores, phys(c, device)?.spec.cuda_cores)
-    }
-    fn nvmlDeviceGetPowerSource(device: nvmlDevice_t, powerSource: *mut nvmlPowerSource_t) |c| {
-        phys(c, device)?;
-        put(powerSource, NVML_POWER_SOURCE_AC)
     }
     fn nvmlDeviceGetModuleId(device: nvmlDevice_t, moduleId: *mut c_uint) |c| {
         let i = c.m.gpu_index(device)?;
@@ -265,7 +269,7 @@ export! {
         put_array(processSamplesCount, utilization, &list, c.hostile)
     }
     fn nvmlDeviceGetEncoderStats(device: nvmlDevice_t, sessionCount: *mut c_uint, averageFps: *mut c_uint, averageLatency: *mut c_uint) |c| {
-        phys(c, device)?;
+        nvenc(c, device)?;
         if averageFps.is_null() || averageLatency.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -278,7 +282,7 @@ export! {
         no_sessions(c, device, sessionCount)
     }
     fn nvmlDeviceGetFBCStats(device: nvmlDevice_t, fbcStats: *mut nvmlFBCStats_t) |c| {
-        phys(c, device)?;
+        nvenc(c, device)?;
         put(fbcStats, nvmlFBCStats_t { sessionsCount: 0, averageFPS: 0, averageLatency: 0 })
     }
     fn nvmlDeviceGetFBCSessions(device: nvmlDevice_t, sessionCount: *mut c_uint, sessionInfo: *mut nvmlFBCSessionInfo_t) |c| {
