@@ -75,10 +75,13 @@ fn commands(comment: &str) -> Vec<Command> {
                 Some("}") => out.push(Command::Close),
                 Some(cmd @ ("defgroup" | "addtogroup")) => {
                     let Some(name) = words.next() else { break };
-                    let title: Vec<&str> = words
-                        .by_ref()
-                        .take_while(|w| !w.starts_with("*/") && !w.starts_with('@'))
-                        .collect();
+                    // the title runs to the end of the line or the next command
+                    let mut title: Vec<&str> = Vec::new();
+                    while let Some(t) =
+                        words.next_if(|w| !w.starts_with('@') && !w.starts_with('\\'))
+                    {
+                        title.push(t);
+                    }
                     out.push(Command::Group {
                         name: name.to_string(),
                         title: title.join(" "),
@@ -370,5 +373,20 @@ nvmlReturn_t DECLDIR nvmlInnerB(void);
         assert_eq!(group_of(&g, "nvmlInnerB"), "inner");
         assert_eq!(group_of(&g, "nvmlLoose"), OTHER);
         assert_eq!(g.of.len(), 7, "{:?}", g.of);
+    }
+
+    #[test]
+    fn one_line_groups_and_backslash_commands() {
+        let src = "/** @defgroup solo Solo Group @{ */\n\
+                   nvmlReturn_t DECLDIR nvmlSolo(void);\n\
+                   /** @} */\n\
+                   /*! \\addtogroup bs\n \\{ */\n\
+                   nvmlReturn_t DECLDIR nvmlBs(void);\n\
+                   /*! \\} */\n";
+        let g = parse(src);
+        assert_eq!(group_of(&g, "nvmlSolo"), "solo");
+        assert_eq!(g.title("solo"), "Solo Group");
+        assert_eq!(group_of(&g, "nvmlBs"), "bs");
+        assert_eq!(g.title("bs"), "bs");
     }
 }
