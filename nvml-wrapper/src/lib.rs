@@ -26,12 +26,18 @@
 mod ffi;
 
 pub mod device;
+pub mod drain;
 pub mod enums;
 pub mod error;
 pub mod event;
+pub mod gpm;
+pub mod mig;
 pub mod nvml;
 pub mod system;
+pub mod system_event;
+pub mod unit;
 pub mod versions;
+pub mod vgpu;
 
 pub use device::Device;
 pub use error::{NvmlError, Result};

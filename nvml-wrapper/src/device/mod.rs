@@ -12,6 +12,15 @@ use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_string};
 use crate::nvml::Nvml;
 
+// Modules whose public types are reached by path (`device::accounting::AccountingStats`).
+pub mod accounting;
+pub mod affinity;
+pub mod commands;
+pub mod nvlink_management;
+pub mod power_profiles;
+pub mod prm;
+pub mod vgpu;
+
 mod clocks;
 mod ecc;
 mod field_values;
