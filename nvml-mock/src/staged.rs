@@ -124,14 +124,21 @@ impl Staged {
     /// Stages a copy that presents itself as NVIDIA's 470 driver: every NVML function the real
     /// 470 library does not export (e.g. `nvmlDeviceGetComputeRunningProcesses_v3`,
     /// `nvmlDeviceGetMemoryInfo_v2`) is hidden from the dynamic symbol table, so `dlsym`
-    /// fails for it as on an old driver.
+    /// fails for it as on an old driver, and the system versions are 470's (driver
+    /// `470.256.02`, NVML `11.470.256.02`, CUDA 11.4).
     pub fn legacy_470() -> io::Result<Staged> {
         let mut bytes = fs::read(find_cdylib()?)?;
         let keep: Vec<&str> = driver_470_exports();
         hide_symbols(&mut bytes, |name| {
             name.starts_with("nvml") && !name.starts_with("nvml_mock_") && !keep.contains(&name)
         })?;
-        Staged::from_bytes(bytes)
+        let staged = Staged::from_bytes(bytes)?;
+        staged
+            .set_system_versions(Some("470.256.02"), Some("11.470.256.02"), Some(11040))
+            .map_err(|code| {
+                io::Error::other(format!("nvml_mock_set_system_versions returned {code}"))
+            })?;
+        Ok(staged)
     }
 
     fn from_bytes(bytes: Vec<u8>) -> io::Result<Staged> {
@@ -249,6 +256,35 @@ impl Staged {
         let f = self.hook::<unsafe extern "C" fn(c_int) -> nvmlReturn_t>(b"nvml_mock_set_root")?;
         // SAFETY: plain integer argument.
         Self::check(unsafe { f(c_int::from(root)) })
+    }
+
+    /// Overrides the system versions the profile reports (`nvml_mock_set_system_versions`):
+    /// driver version, NVML version, CUDA driver version (e.g. 11040); `None` leaves that
+    /// value unchanged.
+    pub fn set_system_versions(
+        &self,
+        driver_version: Option<&str>,
+        nvml_version: Option<&str>,
+        cuda_driver_version: Option<i32>,
+    ) -> Result<(), nvmlReturn_t> {
+        let cstring = |s: Option<&str>| -> Result<Option<CString>, nvmlReturn_t> {
+            s.map(|s| CString::new(s).map_err(|_| nvml_sys::NVML_ERROR_INVALID_ARGUMENT))
+                .transpose()
+        };
+        let d = cstring(driver_version)?;
+        let n = cstring(nvml_version)?;
+        let ptr = |c: &Option<CString>| c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
+        let cuda = match cuda_driver_version {
+            Some(v) if v < 0 => return Err(nvml_sys::NVML_ERROR_INVALID_ARGUMENT),
+            Some(v) => v,
+            None => -1,
+        };
+        let f = self
+            .hook::<unsafe extern "C" fn(*const c_char, *const c_char, c_int) -> nvmlReturn_t>(
+                b"nvml_mock_set_system_versions",
+            )?;
+        // SAFETY: the strings are NUL-terminated or null and outlive the call.
+        Self::check(unsafe { f(ptr(&d), ptr(&n), cuda) })
     }
 
     /// Outstanding `nvmlInit` references of this copy (0: not initialised).

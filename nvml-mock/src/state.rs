@@ -340,6 +340,9 @@ pub struct Inner {
     pub hostile: Hostile,
     /// Root override (`nvml_mock_set_root`), wins over the profile.
     pub root_override: Option<bool>,
+    /// System versions from `nvml_mock_set_system_versions` (driver, NVML, CUDA), each
+    /// winning over the profile's when set.
+    pub versions_override: Versions,
 }
 
 /// The lock and the condition variable event waits sleep on.
@@ -364,6 +367,7 @@ pub static GLOBAL: Global = Global {
             future_enums: false,
         },
         root_override: None,
+        versions_override: (None, None, None),
     }),
     events: Condvar::new(),
 };
@@ -380,11 +384,33 @@ impl Inner {
         self.faults.iter().find(|(n, _)| n == name).map(|(_, r)| *r)
     }
 
+    /// Applies `versions_override` to a profile.
+    pub fn apply_versions(&self, p: &mut Profile) {
+        apply_versions(&self.versions_override, p);
+    }
+
     /// Whether privileged calls are allowed.
     pub fn is_root(&self) -> bool {
         self.root_override
             .or_else(|| self.machine.as_ref().map(|m| m.profile.root))
             .unwrap_or(false)
+    }
+}
+
+/// System version overrides: (driver, NVML, CUDA driver version).
+pub type Versions = (Option<String>, Option<String>, Option<i32>);
+
+/// Applies version overrides to a profile.
+pub fn apply_versions(v: &Versions, p: &mut Profile) {
+    let (d, n, c) = v;
+    if let Some(d) = d {
+        p.driver_version = d.clone();
+    }
+    if let Some(n) = n {
+        p.nvml_version = n.clone();
+    }
+    if let Some(c) = c {
+        p.cuda_driver_version = *c;
     }
 }
 

@@ -101,3 +101,36 @@ fn the_checked_in_list_is_the_real_470_librarys() {
     ours.sort();
     assert_eq!(ours, real_names);
 }
+
+#[test]
+fn legacy_copy_reports_470_versions() {
+    let staged = Staged::legacy_470().unwrap();
+    let lib = load(&staged);
+    assert_eq!(nv!(lib.nvmlInit_v2()), NVML_SUCCESS);
+    let mut buf = [0 as std::ffi::c_char; 80];
+    assert_eq!(
+        nv!(lib.nvmlSystemGetDriverVersion(buf.as_mut_ptr(), 80)),
+        NVML_SUCCESS
+    );
+    assert_eq!(cstr(&buf), "470.256.02");
+    let mut cuda = 0;
+    assert_eq!(
+        nv!(lib.nvmlSystemGetCudaDriverVersion(&mut cuda)),
+        NVML_SUCCESS
+    );
+    assert_eq!(cuda, 11040);
+    // Versions can be set on any copy, also while initialised.
+    staged
+        .set_system_versions(Some("999.1"), None, None)
+        .unwrap();
+    assert_eq!(
+        nv!(lib.nvmlSystemGetDriverVersion(buf.as_mut_ptr(), 80)),
+        NVML_SUCCESS
+    );
+    assert_eq!(cstr(&buf), "999.1");
+    assert_eq!(
+        nv!(lib.nvmlSystemGetNVMLVersion(buf.as_mut_ptr(), 80)),
+        NVML_SUCCESS
+    );
+    assert_eq!(cstr(&buf), "11.470.256.02", "the others stay");
+}

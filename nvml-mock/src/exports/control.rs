@@ -5,7 +5,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use nvml_sys::*;
 
-use crate::state::{Event, GLOBAL, Inner, arg_str, lock};
+use crate::state::{Event, GLOBAL, Inner, apply_versions, arg_str, lock};
 
 fn with_inner(f: impl FnOnce(&mut Inner) -> nvmlReturn_t) -> nvmlReturn_t {
     catch_unwind(AssertUnwindSafe(|| f(&mut lock()))).unwrap_or(NVML_ERROR_UNKNOWN)
@@ -143,6 +143,49 @@ pub extern "C" fn nvml_mock_inject_event(
             }
         }
         GLOBAL.events.notify_all();
+        NVML_SUCCESS
+    })
+}
+
+/// Overrides the system versions the profile reports: `driver_version`
+/// (`nvmlSystemGetDriverVersion`), `nvml_version` (`nvmlSystemGetNVMLVersion`) and
+/// `cuda_driver_version` (`nvmlSystemGetCudaDriverVersion`, e.g. 11040). A null string or a
+/// negative number leaves that value unchanged. Applies at once and to later inits.
+///
+/// # Safety
+/// The strings are null or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nvml_mock_set_system_versions(
+    driver_version: *const c_char,
+    nvml_version: *const c_char,
+    cuda_driver_version: c_int,
+) -> nvmlReturn_t {
+    with_inner(|g| {
+        let text = |p: *const c_char| -> Result<Option<String>, nvmlReturn_t> {
+            if p.is_null() {
+                Ok(None)
+            } else {
+                arg_str(p).map(|s| Some(s.to_string()))
+            }
+        };
+        let (d, n) = match (text(driver_version), text(nvml_version)) {
+            (Ok(d), Ok(n)) => (d, n),
+            (Err(e), _) | (_, Err(e)) => return e,
+        };
+        let too_long = |s: &Option<String>| s.as_ref().is_some_and(|s| s.len() >= 80);
+        if too_long(&d) || too_long(&n) {
+            return NVML_ERROR_INVALID_ARGUMENT;
+        }
+        let c = (cuda_driver_version >= 0).then_some(cuda_driver_version);
+        let old = std::mem::take(&mut g.versions_override);
+        g.versions_override = (d.or(old.0), n.or(old.1), c.or(old.2));
+        let v = g.versions_override.clone();
+        if let Some(m) = g.machine.as_mut() {
+            apply_versions(&v, &mut m.profile);
+        }
+        if let Some((_, m)) = g.parked.as_mut() {
+            apply_versions(&v, &mut m.profile);
+        }
         NVML_SUCCESS
     })
 }

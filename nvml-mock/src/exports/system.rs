@@ -35,7 +35,8 @@ fn init(name: &str) -> nvmlReturn_t {
             return NVML_SUCCESS;
         }
         match profile::load(&selected) {
-            Ok(p) => {
+            Ok(mut p) => {
+                g.apply_versions(&mut p);
                 g.machine = Some(Machine::new(p, selected));
                 g.refcount = 1;
                 NVML_SUCCESS
