@@ -19,8 +19,9 @@ const CDYLIB_NAME: &str = "libnvml_mock.so";
 const DRIVER_470_EXPORTS: &str = include_str!("../data/driver-470-exports.txt");
 
 /// Finds the built mock library: `$NVML_MOCK_LIB`, else `libnvml_mock.so` next to the running
-/// executable (`target/<profile>/deps`, where cargo puts it when nvml-mock is a dependency)
-/// or one level up (`target/<profile>`, where cargo puts the library of the crate itself).
+/// executable (`target/<profile>/deps`: where cargo builds it for `cargo test`, whether
+/// nvml-mock is the package under test or a dev-dependency) or one level up
+/// (`target/<profile>`, where `cargo build -p nvml-mock` also copies it).
 pub fn find_cdylib() -> io::Result<PathBuf> {
     if let Some(p) = std::env::var_os(LIB_ENV) {
         let p = PathBuf::from(p);
