@@ -1,0 +1,190 @@
+//! Fault sweep: for every wrapped C function (every version the wrapper can pick) the mock
+//! returns every `nvmlReturn_t` code in turn, plus one no header defines; the wrapper method
+//! that calls it returns `Err` with exactly that code (or the documented fallback or empty
+//! result), and never panics.
+//!
+//! `cargo test -p nvml-wrapper --test reliability_faults -- --nocapture` prints the counts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod reliability_common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use nvml_wrapper::{Nvml, sys};
+use reliability_common::{
+    CODES, Driver, Lab, SENTINEL, Special, UNREACHABLE, describe, is_code, no_panic, table,
+    wrapped_functions,
+};
+
+#[test]
+fn every_wrapped_function_is_in_the_table() {
+    let wrapped = wrapped_functions();
+    assert!(wrapped.len() > 100, "the scan found the wrapper's calls");
+    let listed: BTreeSet<String> = table().iter().map(|e| e.function.to_owned()).collect();
+    let excused: BTreeSet<String> = UNREACHABLE.iter().map(|(f, _)| (*f).to_owned()).collect();
+    let missing: Vec<_> = wrapped
+        .iter()
+        .filter(|f| !listed.contains(*f) && !excused.contains(*f))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "wrapped C functions missing from the reliability table \
+         (tests/reliability_common/mod.rs): {missing:?}"
+    );
+    let stale: Vec<_> = listed
+        .union(&excused)
+        .filter(|f| !wrapped.contains(*f))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "the table names functions the wrapper does not call: {stale:?}"
+    );
+    for f in &listed {
+        assert!(
+            sys::FUNCTION_NAMES.contains(&f.as_str()),
+            "{f} is not in nvml.h"
+        );
+    }
+}
+
+#[test]
+fn every_public_method_calling_nvml_is_in_the_table() {
+    let methods = reliability_common::public_methods_calling_nvml();
+    assert!(methods.len() > 80, "the scan found the wrapper's methods");
+    let listed: BTreeSet<String> = table()
+        .iter()
+        .map(|e| {
+            let m = e.method.rsplit("::").next().unwrap();
+            m.split_whitespace().next().unwrap().to_owned()
+        })
+        .collect();
+    // `NvmlLibrary::init` = `init_with_flags(empty)`; `excluded_devices` is listed.
+    let missing: Vec<_> = methods.iter().filter(|m| !listed.contains(*m)).collect();
+    assert!(
+        missing.is_empty(),
+        "public methods calling NVML missing from the reliability table: {missing:?}"
+    );
+}
+
+#[test]
+fn every_code_from_every_function_comes_back_as_its_error() {
+    let entries = table();
+    let mut by_driver: BTreeMap<Driver, Vec<&reliability_common::Entry>> = BTreeMap::new();
+    for e in &entries {
+        by_driver.entry(e.driver).or_default().push(e);
+    }
+    let (mut calls, mut panics) = (0usize, 0usize);
+    let mut failures = Vec::new();
+    let mut functions = BTreeSet::new();
+    for (driver, entries) in &by_driver {
+        let lab = Lab::new(*driver);
+        for e in entries {
+            functions.insert(e.function);
+            lab.clear_faults();
+            let baseline = no_panic(|| (e.call)(&lab));
+            let Some(baseline) = baseline else {
+                panics += 1;
+                failures.push(format!("{e:?}: panicked without a fault"));
+                continue;
+            };
+            for &code in CODES {
+                lab.clear_faults();
+                lab.set_fault(e.function, code);
+                let expected = match e.special {
+                    Special::Fallback { codes, to } if codes.contains(&code) => {
+                        lab.set_fault(to, SENTINEL);
+                        Expect::Code(SENTINEL)
+                    }
+                    Special::EmptyOn(c) if c == code => Expect::Empty,
+                    _ => Expect::Code(code),
+                };
+                calls += 1;
+                let Some(got) = no_panic(|| (e.call)(&lab)) else {
+                    panics += 1;
+                    failures.push(format!("{e:?}: code {code}: panicked"));
+                    continue;
+                };
+                let ok = match expected {
+                    Expect::Code(c) => is_code(&got, c),
+                    Expect::Empty => matches!(&got, Ok(out) if out.len == 0),
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{e:?}: fault {code}: expected {expected:?}, got {} (without fault: {})",
+                        describe(&got),
+                        describe(&baseline)
+                    ));
+                }
+            }
+        }
+        lab.clear_faults();
+        // After the sweep the lab answers as before: no state was corrupted.
+        assert!(lab.nvml.device_count().unwrap() > 0);
+    }
+    let expected_calls = entries.len() * CODES.len();
+    eprintln!(
+        "reliability: {} functions ({} methods x drivers) x {} codes = {} calls, {} panics",
+        functions.len(),
+        entries.len(),
+        CODES.len(),
+        calls,
+        panics
+    );
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(panics, 0);
+    assert_eq!(calls, expected_calls);
+    assert!(
+        functions.len() >= 120,
+        "{} functions swept",
+        functions.len()
+    );
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    Code(u32),
+    Empty,
+}
+
+/// `nvmlShutdown` failing (called from `Drop`) is swallowed: no panic, and the next init works.
+#[test]
+fn a_failing_shutdown_in_drop_does_not_panic() {
+    let lab = Lab::new(Driver::Current);
+    for &code in CODES {
+        lab.set_fault("nvmlShutdown", code);
+        let before = lab.init_refcount();
+        let dropped = no_panic(|| {
+            let nvml = Nvml::builder().library_path(&lab.path).init().unwrap();
+            drop(nvml);
+        });
+        assert!(
+            dropped.is_some(),
+            "drop with nvmlShutdown = {code} panicked"
+        );
+        // The fault kept the mock from counting the shutdown: proof the fault was hit.
+        assert_eq!(lab.init_refcount(), before + 1);
+        lab.clear_faults();
+        // Balance the reference the failed shutdown left.
+        // SAFETY: plain call into the mock's nvmlShutdown.
+        assert_eq!(unsafe { lab.nvml.lib().nvmlShutdown() }, 0);
+    }
+    assert!(lab.nvml.device_count().is_ok());
+}
+
+/// `nvmlErrorString` for every code, known or not, is text or `None`, never a panic.
+#[test]
+fn error_strings_for_any_code() {
+    let lab = Lab::new(Driver::Current);
+    for code in (0..=40).chain([999, 12345, u32::MAX]) {
+        let s = no_panic(|| lab.nvml.error_string(code)).expect("no panic");
+        if code <= 30 || code == 999 {
+            assert!(s.is_some_and(|s| !s.is_empty()), "code {code}");
+        }
+    }
+}
