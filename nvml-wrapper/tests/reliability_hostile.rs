@@ -1,0 +1,224 @@
+//! Hostile data: the mock lies (counts larger than the buffer, strings without NUL, enum values
+//! newer than the header, `INSUFFICIENT_SIZE` forever); every method of the reliability table
+//! returns bounded data or a clean error, never a panic or an over-read.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod reliability_common;
+
+use std::time::{Duration, Instant};
+
+use nvml_wrapper::{NvmlError, sys};
+use reliability_common::{Driver, Entry, Lab, Out, Shape, describe, no_panic, table};
+
+const OVERSIZED_COUNTS: u32 = 1;
+const UNTERMINATED_STRINGS: u32 = 2;
+const FUTURE_ENUMS: u32 = 4;
+
+/// Extra items the wrapper allocates beyond the count the library reported (`LIST_SLACK` in
+/// `src/ffi.rs`): a list read can only ever be that much longer than the real list.
+const LIST_SLACK: usize = 8;
+/// The largest string buffer the wrapper passes (`nvmlSystemGetProcessName`: 256 bytes).
+const LARGEST_STRING_BUFFER: usize = 256;
+
+fn current_entries() -> Vec<Entry> {
+    table()
+        .into_iter()
+        .filter(|e| e.driver == Driver::Current)
+        .collect()
+}
+
+/// Runs every current-driver method with `mask` on, and gives (entry, baseline, hostile).
+fn sweep(lab: &Lab, mask: u32) -> Vec<(Entry, Result<Out, NvmlError>, Result<Out, NvmlError>)> {
+    let mut out = Vec::new();
+    for e in current_entries() {
+        lab.set_hostile(0);
+        let baseline = no_panic(|| (e.call)(lab)).unwrap_or_else(|| panic!("{e:?} panicked"));
+        lab.set_hostile(mask);
+        let hostile = no_panic(|| (e.call)(lab))
+            .unwrap_or_else(|| panic!("{e:?} panicked with hostile mask {mask}"));
+        lab.set_hostile(0);
+        out.push((e, baseline, hostile));
+    }
+    out
+}
+
+/// Lookups whose key is a string the mock just returned (garbled in hostile mode): NVML's
+/// `NOT_FOUND`/`INVALID_ARGUMENT` for the garbled key is the truthful answer.
+const LOOKUPS_BY_READ_STRING: &[&str] = &[
+    "Nvml::device_by_uuid",
+    "Nvml::device_by_serial",
+    "Nvml::device_by_pci_bus_id",
+];
+
+/// A clean error is one of the wrapper's own verdicts on bad data, or an NVML error the
+/// method also gives without hostile data.
+fn clean(e: &Entry, hostile: &Result<Out, NvmlError>, baseline: &Result<Out, NvmlError>) -> bool {
+    match hostile {
+        Ok(_) => true,
+        Err(NvmlError::UnexpectedValue { .. } | NvmlError::InsufficientSize) => true,
+        Err(NvmlError::InvalidUtf8(_) | NvmlError::InvalidInput(_)) => true,
+        Err(NvmlError::NotFound | NvmlError::InvalidArgument)
+            if LOOKUPS_BY_READ_STRING.contains(&e.method) =>
+        {
+            true
+        }
+        Err(err) => matches!(baseline, Err(b) if b.code() == err.code()),
+    }
+}
+
+#[test]
+fn counts_larger_than_the_buffer_are_clamped() {
+    let lab = Lab::new(Driver::Current);
+    let mut grown = Vec::new();
+    for (e, baseline, hostile) in sweep(&lab, OVERSIZED_COUNTS) {
+        assert!(
+            clean(&e, &hostile, &baseline),
+            "{e:?}: {}",
+            describe(&hostile)
+        );
+        let (Ok(b), Ok(h)) = (&baseline, &hostile) else {
+            continue;
+        };
+        if h.shape == Shape::List {
+            // The mock wrote what fitted and claimed about twice the buffer: the wrapper kept
+            // only its own buffer's worth.
+            assert!(
+                h.len <= b.len + LIST_SLACK,
+                "{e:?}: {} items from a list of {} (not clamped)",
+                h.len,
+                b.len
+            );
+            if h.len > b.len {
+                grown.push(e.method);
+            }
+        }
+    }
+    // Non-vacuous: the mode was on, and lists with entries came back padded to the buffer
+    // (the entries past the real ones are the zeroed slack, never memory past the buffer).
+    assert!(grown.len() >= 5, "oversized counts reached only {grown:?}");
+}
+
+#[test]
+fn strings_without_nul_are_read_up_to_the_buffer_end() {
+    let lab = Lab::new(Driver::Current);
+    let mut filled = Vec::new();
+    for (e, baseline, hostile) in sweep(&lab, UNTERMINATED_STRINGS) {
+        assert!(
+            clean(&e, &hostile, &baseline),
+            "{e:?}: {}",
+            describe(&hostile)
+        );
+        if let (Ok(b), Ok(h)) = (&baseline, &hostile)
+            && h.shape == Shape::Str
+        {
+            assert!(h.len <= LARGEST_STRING_BUFFER, "{e:?}: {} bytes", h.len);
+            assert!(!h.text.contains('\0'), "{e:?}");
+            if h.len > b.len {
+                filled.push(e.method);
+            }
+        }
+    }
+    // name, uuid, serial, part number, VBIOS, InfoROM, driver and NVML versions, ...
+    assert!(
+        filled.len() >= 6,
+        "unterminated strings reached only {filled:?}"
+    );
+}
+
+#[test]
+fn enum_values_newer_than_the_header_are_errors_not_transmutes() {
+    let lab = Lab::new(Driver::Current);
+    let mut rejected = Vec::new();
+    for (e, baseline, hostile) in sweep(&lab, FUTURE_ENUMS) {
+        assert!(
+            clean(&e, &hostile, &baseline),
+            "{e:?}: {}",
+            describe(&hostile)
+        );
+        if baseline.is_ok() && matches!(hostile, Err(NvmlError::UnexpectedValue { .. })) {
+            rejected.push(e.method);
+        }
+    }
+    for method in [
+        "Device::brand",
+        "Device::architecture",
+        "Device::performance_state",
+        "Device::compute_mode",
+    ] {
+        assert!(rejected.contains(&method), "{method}: {rejected:?}");
+    }
+}
+
+#[test]
+fn all_hostile_modes_at_once() {
+    let lab = Lab::new(Driver::Current);
+    let all = OVERSIZED_COUNTS | UNTERMINATED_STRINGS | FUTURE_ENUMS;
+    for (e, baseline, hostile) in sweep(&lab, all) {
+        assert!(
+            clean(&e, &hostile, &baseline),
+            "{e:?}: {}",
+            describe(&hostile)
+        );
+    }
+    // Afterwards the same library answers normally.
+    lab.set_hostile(0);
+    assert!(lab.dev().unwrap().name().unwrap().starts_with("NVIDIA"));
+}
+
+/// `INSUFFICIENT_SIZE` forever from a list getter: the grow-and-retry loop gives up with
+/// `Err(InsufficientSize)`, quickly. (The mock cannot count calls; `src/ffi.rs`'s unit test
+/// `list_growing_between_calls_is_retried_a_bounded_number_of_times` asserts the exact count,
+/// 1 + 4 calls.)
+#[test]
+fn insufficient_size_forever_ends_in_an_error() {
+    let lab = Lab::new(Driver::Current);
+    let mut lists = 0;
+    for e in current_entries() {
+        lab.clear_faults();
+        let Some(Ok(baseline)) = no_panic(|| (e.call)(&lab)) else {
+            continue;
+        };
+        if baseline.shape != Shape::List {
+            continue;
+        }
+        lab.set_fault(e.function, sys::NVML_ERROR_INSUFFICIENT_SIZE);
+        let started = Instant::now();
+        let got = no_panic(|| (e.call)(&lab)).expect("no panic");
+        lab.clear_faults();
+        // Lists whose call is not a count query (field values, affinity masks) report it as is.
+        assert!(
+            matches!(got, Err(NvmlError::InsufficientSize)),
+            "{e:?}: {}",
+            describe(&got)
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{e:?} took {:?}",
+            started.elapsed()
+        );
+        lists += 1;
+    }
+    assert!(lists >= 10, "{lists} list getters tried");
+}
+
+/// Zero-length lists are `Ok(vec![])`, and the wrapper passes no dangling buffer for them.
+#[test]
+fn empty_lists_are_empty() {
+    let lab = Lab::new(Driver::Current);
+    let mut empty = Vec::new();
+    for e in current_entries() {
+        if let Some(Ok(out)) = no_panic(|| (e.call)(&lab))
+            && out.shape == Shape::List
+            && out.len == 0
+        {
+            empty.push(e.method);
+        }
+    }
+    // On the DGX H100 profile: no excluded devices, no encoder or FBC sessions, ...
+    assert!(
+        empty.contains(&"Nvml::excluded_devices"),
+        "empty lists: {empty:?}"
+    );
+    assert!(empty.len() >= 3, "empty lists: {empty:?}");
+}
