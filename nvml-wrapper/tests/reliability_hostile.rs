@@ -29,7 +29,9 @@ fn current_entries() -> Vec<Entry> {
 }
 
 /// Runs every current-driver method with `mask` on, and gives (entry, baseline, hostile).
-fn sweep(lab: &Lab, mask: u32) -> Vec<(Entry, Result<Out, NvmlError>, Result<Out, NvmlError>)> {
+type Called = Result<Out, NvmlError>;
+
+fn sweep(lab: &Lab, mask: u32) -> Vec<(Entry, Called, Called)> {
     let mut out = Vec::new();
     for e in current_entries() {
         lab.set_hostile(0);
