@@ -67,7 +67,8 @@ pub struct HostileModes {
     pub oversized_counts: bool,
     /// String getters fill the whole buffer with text and no NUL.
     pub unterminated_strings: bool,
-    /// Enum getters (brand, architecture, P-state, compute mode) return values newer than
+    /// Enum getters (brand, architecture, P-state, compute mode, bus type, topology level,
+    /// NvLink remote device type, P2P status, virtualization mode) return values newer than
     /// the header.
     pub future_enums: bool,
 }

@@ -151,6 +151,24 @@ fn future_enums_are_values_past_the_header() {
     assert!(arch > NVML_DEVICE_ARCH_NPU3 && arch != NVML_DEVICE_ARCH_UNKNOWN);
     assert!(pstate > NVML_PSTATE_15 && pstate != NVML_PSTATE_UNKNOWN);
     assert!(mode >= NVML_COMPUTEMODE_COUNT);
+    let (mut bus, mut level, mut remote, mut p2p) = (0, 0, 0, 0);
+    assert_eq!(nv!(lib.nvmlDeviceGetBusType(d, &mut bus)), NVML_SUCCESS);
+    assert!(bus > NVML_BUS_TYPE_AGP);
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetTopologyCommonAncestor(d, dev(&lib, 1), &mut level)),
+        NVML_SUCCESS
+    );
+    assert!(level > NVML_TOPOLOGY_SYSTEM);
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetNvLinkRemoteDeviceType(d, 0, &mut remote)),
+        NVML_SUCCESS
+    );
+    assert!(remote > NVML_NVLINK_DEVICE_TYPE_SWITCH && remote != NVML_NVLINK_DEVICE_TYPE_UNKNOWN);
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetP2PStatus(d, dev(&lib, 1), 0, &mut p2p)),
+        NVML_SUCCESS
+    );
+    assert!(p2p > NVML_P2P_STATUS_UNKNOWN);
 }
 
 #[test]

@@ -546,7 +546,7 @@ export! {
     }
     fn nvmlDeviceGetBusType(device: nvmlDevice_t, type_: *mut nvmlBusType_t) |c| {
         phys(c, device)?;
-        put(type_, NVML_BUS_TYPE_PCIE)
+        put(type_, c.enum_value(NVML_BUS_TYPE_PCIE, 0x42))
     }
     fn nvmlDeviceGetMemoryInfo(device: nvmlDevice_t, memory_: *mut nvmlMemory_t) |c| {
         let (total, reserved, allocated) = memory(c, device)?;
@@ -842,7 +842,7 @@ export! {
         let a = c.m.gpu_index(device1)?;
         let b = c.m.gpu_index(device2)?;
         let (ga, gb) = (phys(c, device1)?, phys(c, device2)?);
-        put(pathInfo, topology(ga, a, gb, b))
+        put(pathInfo, c.enum_value(topology(ga, a, gb, b), 60))
     }
     fn nvmlDeviceGetTopologyNearestGpus(device: nvmlDevice_t, level: nvmlGpuTopologyLevel_t, count: *mut c_uint, deviceArray: *mut nvmlDevice_t) |c| {
         let me = c.m.gpu_index(device)?;
@@ -864,7 +864,8 @@ export! {
         let (a, b) = (phys(c, device1)?, phys(c, device2)?);
         let _ = p2pIndex;
         let ok = a.spec.nvlink_count > 0 && b.spec.nvlink_count > 0;
-        put(p2pStatus, if ok { NVML_P2P_STATUS_OK } else { NVML_P2P_STATUS_NOT_SUPPORTED })
+        let status = if ok { NVML_P2P_STATUS_OK } else { NVML_P2P_STATUS_NOT_SUPPORTED };
+        put(p2pStatus, c.enum_value(status, 42))
     }
     fn nvmlDeviceGetCpuAffinity(device: nvmlDevice_t, cpuSetSize: c_uint, cpuSet: *mut c_ulong) |c| {
         cpu_affinity(c, device, cpuSetSize, cpuSet)
@@ -926,7 +927,7 @@ export! {
     }
     fn nvmlDeviceGetNvLinkRemoteDeviceType(device: nvmlDevice_t, link: c_uint, pNvLinkDeviceType: *mut nvmlIntNvLinkDeviceType_t) |c| {
         nvlink_active(phys(c, device)?, link)?;
-        put(pNvLinkDeviceType, NVML_NVLINK_DEVICE_TYPE_SWITCH)
+        put(pNvLinkDeviceType, c.enum_value(NVML_NVLINK_DEVICE_TYPE_SWITCH, 0x55))
     }
     fn nvmlDeviceGetNvLinkErrorCounter(device: nvmlDevice_t, link: c_uint, counter: nvmlNvLinkErrorCounter_t, counterValue: *mut c_ulonglong) |c| {
         nvlink_active(phys(c, device)?, link)?;
@@ -981,7 +982,7 @@ export! {
     }
     fn nvmlDeviceGetVirtualizationMode(device: nvmlDevice_t, pVirtualMode: *mut nvmlGpuVirtualizationMode_t) |c| {
         phys(c, device)?;
-        put(pVirtualMode, NVML_GPU_VIRTUALIZATION_MODE_NONE)
+        put(pVirtualMode, c.enum_value(NVML_GPU_VIRTUALIZATION_MODE_NONE, 42))
     }
 }
 
