@@ -578,6 +578,56 @@ nvml_enum! {
     }
 }
 
+// ---- Device queries: API restrictions, operation modes, bus and fan policy ----
+
+nvml_enum! {
+    /// A group of APIs that can be restricted to root (`nvmlRestrictedAPI_t`).
+    pub enum RestrictedApi: sys::nvmlRestrictedAPI_t {
+        /// Setting application clocks (`nvmlDeviceSetApplicationsClocks`).
+        SetApplicationClocks = sys::NVML_RESTRICTED_API_SET_APPLICATION_CLOCKS,
+        /// Enabling or disabling auto-boosted clocks.
+        SetAutoBoostedClocks = sys::NVML_RESTRICTED_API_SET_AUTO_BOOSTED_CLOCKS,
+    }
+}
+
+nvml_enum! {
+    /// GPU operation mode (GOM): which features are powered (`nvmlGpuOperationMode_t`).
+    pub enum GpuOperationMode: sys::nvmlGpuOperationMode_t {
+        /// Everything enabled, full speed.
+        AllOn = sys::NVML_GOM_ALL_ON,
+        /// Compute only: graphics operations are not allowed.
+        Compute = sys::NVML_GOM_COMPUTE,
+        /// Graphics without high-bandwidth double precision.
+        LowDoublePrecision = sys::NVML_GOM_LOW_DP,
+    }
+}
+
+nvml_enum! {
+    /// The bus a GPU sits on (`nvmlBusType_t`).
+    pub enum BusType: sys::nvmlBusType_t {
+        /// Unknown bus.
+        Unknown = sys::NVML_BUS_TYPE_UNKNOWN,
+        /// PCI.
+        Pci = sys::NVML_BUS_TYPE_PCI,
+        /// PCI Express.
+        Pcie = sys::NVML_BUS_TYPE_PCIE,
+        /// FPCI.
+        Fpci = sys::NVML_BUS_TYPE_FPCI,
+        /// AGP.
+        Agp = sys::NVML_BUS_TYPE_AGP,
+    }
+}
+
+nvml_enum! {
+    /// Who drives a fan (`nvmlFanControlPolicy_t`).
+    pub enum FanControlPolicy: sys::nvmlFanControlPolicy_t {
+        /// The driver, by temperature (`NVML_FAN_POLICY_TEMPERATURE_CONTINOUS_SW`).
+        TemperatureContinuousSw = sys::NVML_FAN_POLICY_TEMPERATURE_CONTINOUS_SW,
+        /// Manual: the speed set with `nvmlDeviceSetFanSpeed_v2`.
+        Manual = sys::NVML_FAN_POLICY_MANUAL,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
