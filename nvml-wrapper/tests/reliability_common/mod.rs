@@ -47,6 +47,8 @@ pub enum Driver {
     Oldest,
     /// `nvml_mock::Staged::legacy_470()`: the export table of NVIDIA's 470 driver.
     Legacy470,
+    /// [`Lab::hiding`] a given list (e.g. what a real driver library lacks).
+    Shaped,
 }
 
 /// What a call returned, reduced to what the sweeps check.
@@ -168,7 +170,7 @@ impl Lab {
         match driver {
             Driver::Current => Lab::from_staged(driver, nvml_mock::Staged::new().unwrap()),
             Driver::Legacy470 => Lab::from_staged(driver, nvml_mock::Staged::legacy_470().unwrap()),
-            Driver::Previous | Driver::Oldest => {
+            Driver::Previous | Driver::Oldest | Driver::Shaped => {
                 let hide = versioned_to_hide(driver);
                 let refs: Vec<&str> = hide.iter().map(String::as_str).collect();
                 Lab::hiding(driver, &refs)
@@ -312,7 +314,7 @@ pub fn versioned_to_hide(driver: Driver) -> Vec<String> {
         match driver {
             Driver::Previous => hide.extend(newer.first().map(|s| (*s).to_owned())),
             Driver::Oldest => hide.extend(newer.iter().map(|s| (*s).to_owned())),
-            Driver::Current | Driver::Legacy470 => {}
+            Driver::Current | Driver::Legacy470 | Driver::Shaped => {}
         }
     }
     hide.sort();
