@@ -917,6 +917,44 @@ fn apply_gpu(g: &mut GpuSpec, o: &Map<String, Value>) -> Result<(), ProfileError
                 g.power_default_limit_mw = w;
                 g.power_max_limit_mw = g.power_max_limit_mw.max(w);
             }
+            "board_part_number" => g.board_part_number = string(k, v)?,
+            "inforom_image_version" => g.inforom_image = string(k, v)?,
+            "bar1_total_mib" => g.bar1_total = int(k, v)?.saturating_mul(MIB),
+            "memory_temperature" => g.memory_temperature = u32v(k, v)?,
+            "power_min_limit_w" => g.power_min_limit_mw = u32v(k, v)?.saturating_mul(1000),
+            "power_max_limit_w" => g.power_max_limit_mw = u32v(k, v)?.saturating_mul(1000),
+            "clock_graphics_mhz" => {
+                g.clock_graphics = u32v(k, v)?;
+                g.clock_sm = g.clock_graphics;
+            }
+            "clock_memory_mhz" => g.clock_mem = u32v(k, v)?,
+            "pstate" => {
+                g.pstate = u32v(k, v)?;
+                if g.pstate > 15 {
+                    return Err(ProfileError("\"pstate\" must be 0..=15".into()));
+                }
+            }
+            "compute_mode" => {
+                g.compute_mode = match string(k, v)?.as_str() {
+                    "default" => nvml_sys::NVML_COMPUTEMODE_DEFAULT,
+                    "exclusive_process" => nvml_sys::NVML_COMPUTEMODE_EXCLUSIVE_PROCESS,
+                    "prohibited" => nvml_sys::NVML_COMPUTEMODE_PROHIBITED,
+                    other => {
+                        return Err(ProfileError(format!(
+                            "\"compute_mode\" {other:?}: default, exclusive_process or prohibited"
+                        )));
+                    }
+                }
+            }
+            "pcie_generation" => g.pcie_gen = u32v(k, v)?.clamp(1, 6),
+            "pcie_width" => g.pcie_width = u32v(k, v)?.clamp(1, 32),
+            "pcie_replay_counter" => g.pcie_replay_counter = u32v(k, v)?,
+            "ecc_corrected_volatile" => g.ecc_corrected_volatile = int(k, v)?,
+            "ecc_uncorrected_volatile" => g.ecc_uncorrected_volatile = int(k, v)?,
+            "ecc_corrected_aggregate" => g.ecc_corrected_aggregate = int(k, v)?,
+            "ecc_uncorrected_aggregate" => g.ecc_uncorrected_aggregate = int(k, v)?,
+            "remapped_rows_correctable" => g.remapped_rows_correctable = u32v(k, v)?,
+            "remapped_rows_uncorrectable" => g.remapped_rows_uncorrectable = u32v(k, v)?,
             "utilization_gpu" => g.util_gpu = u32v(k, v)?.min(100),
             "utilization_memory" => g.util_memory = u32v(k, v)?.min(100),
             "persistence_mode" => g.persistence_mode = boolean(k, v)?,
@@ -968,6 +1006,9 @@ fn apply_gpu(g: &mut GpuSpec, o: &Map<String, Value>) -> Result<(), ProfileError
             other => return Err(ProfileError(format!("unknown key {other:?}"))),
         }
     }
+    // Aggregate counters include the volatile ones.
+    g.ecc_corrected_aggregate = g.ecc_corrected_aggregate.max(g.ecc_corrected_volatile);
+    g.ecc_uncorrected_aggregate = g.ecc_uncorrected_aggregate.max(g.ecc_uncorrected_volatile);
     Ok(())
 }
 
@@ -984,6 +1025,21 @@ fn validate(p: &Profile) -> Result<(), ProfileError> {
         {
             return Err(ProfileError(format!(
                 "gpus[{i}]: uuid must look like GPU-xxxxxxxx-..."
+            )));
+        }
+        if g.power_min_limit_mw > g.power_limit_mw || g.power_limit_mw > g.power_max_limit_mw {
+            return Err(ProfileError(format!(
+                "gpus[{i}]: power limits must be min <= limit <= max"
+            )));
+        }
+        if g.clock_graphics > g.max_graphics || g.clock_mem > g.max_mem {
+            return Err(ProfileError(format!(
+                "gpus[{i}]: a current clock is above its maximum"
+            )));
+        }
+        if g.pcie_gen > g.pcie_max_gen || g.pcie_width > g.pcie_max_width {
+            return Err(ProfileError(format!(
+                "gpus[{i}]: PCIe link above its maximum"
             )));
         }
         if g.name.len() >= nvml_sys::NVML_DEVICE_NAME_BUFFER_SIZE as usize {

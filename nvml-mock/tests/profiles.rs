@@ -147,6 +147,80 @@ fn a_base_profile_can_be_overridden() {
 }
 
 #[test]
+fn gpu_keys_reach_the_getters() {
+    let dir = std::env::temp_dir().join(format!("nvml-mock-keys-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("keys.json");
+    std::fs::write(
+        &file,
+        r#"{"base": "dgx-h100", "gpu_count": 1, "gpus": [{
+            "compute_mode": "prohibited", "pstate": 2, "pcie_generation": 3, "pcie_width": 8,
+            "pcie_replay_counter": 12, "ecc_uncorrected_volatile": 3, "remapped_rows_uncorrectable": 1,
+            "clock_graphics_mhz": 1200, "power_min_limit_w": 300, "board_part_number": "699-X"
+        }]}"#,
+    )
+    .unwrap();
+    let (_s, lib) = init(file.to_str().unwrap());
+    let d = dev(&lib, 0);
+    let mut v = 0u32;
+    assert_eq!(nv!(lib.nvmlDeviceGetComputeMode(d, &mut v)), NVML_SUCCESS);
+    assert_eq!(v, NVML_COMPUTEMODE_PROHIBITED);
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetPerformanceState(d, &mut v)),
+        NVML_SUCCESS
+    );
+    assert_eq!(v, NVML_PSTATE_2);
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetCurrPcieLinkGeneration(d, &mut v)),
+        NVML_SUCCESS
+    );
+    assert_eq!(v, 3);
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetPcieReplayCounter(d, &mut v)),
+        NVML_SUCCESS
+    );
+    assert_eq!(v, 12);
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetClockInfo(d, NVML_CLOCK_SM, &mut v)),
+        NVML_SUCCESS
+    );
+    assert_eq!(v, 1200);
+    let (mut min, mut max) = (0, 0);
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetPowerManagementLimitConstraints(d, &mut min, &mut max)),
+        NVML_SUCCESS
+    );
+    assert_eq!(min, 300_000);
+    let (mut vol, mut agg) = (0u64, 0u64);
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetTotalEccErrors(
+            d,
+            NVML_MEMORY_ERROR_TYPE_UNCORRECTED,
+            NVML_VOLATILE_ECC,
+            &mut vol
+        )),
+        NVML_SUCCESS
+    );
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetTotalEccErrors(
+            d,
+            NVML_MEMORY_ERROR_TYPE_UNCORRECTED,
+            NVML_AGGREGATE_ECC,
+            &mut agg
+        )),
+        NVML_SUCCESS
+    );
+    assert_eq!((vol, agg), (3, 3));
+    let (mut corr, mut unc, mut pend, mut fail) = (0, 0, 0, 0);
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetRemappedRows(d, &mut corr, &mut unc, &mut pend, &mut fail)),
+        NVML_SUCCESS
+    );
+    assert_eq!(unc, 1);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn malformed_profiles_are_errors_that_say_what_is_wrong() {
     for (text, needle) in [
         ("not json", "invalid JSON"),
