@@ -628,6 +628,123 @@ nvml_enum! {
     }
 }
 
+// ---- Device commands, units, power profiles, addressing (issue 6, share a2) ----
+
+nvml_enum! {
+    /// Windows driver model (`nvmlDriverModel_t`).
+    pub enum DriverModel: sys::nvmlDriverModel_t {
+        /// WDDM: the GPU can drive displays.
+        Wddm = sys::NVML_DRIVER_WDDM,
+        /// WDM (TCC): compute only, no displays.
+        Wdm = sys::NVML_DRIVER_WDM,
+        /// MCDM: Microsoft compute driver model.
+        Mcdm = sys::NVML_DRIVER_MCDM,
+    }
+}
+
+nvml_enum! {
+    /// How the GPU addresses system-allocated memory (`nvmlDeviceAddressingModeType_t`).
+    pub enum AddressingMode: sys::nvmlDeviceAddressingModeType_t {
+        /// Neither HMM nor ATS is active.
+        None = sys::NVML_DEVICE_ADDRESSING_MODE_NONE,
+        /// HMM: software mirroring of the CPU's page tables on the GPU.
+        Hmm = sys::NVML_DEVICE_ADDRESSING_MODE_HMM,
+        /// ATS: Address Translation Services, one set of page tables for CPU and GPU.
+        Ats = sys::NVML_DEVICE_ADDRESSING_MODE_ATS,
+    }
+}
+
+nvml_enum! {
+    /// Color of an S-class unit's LED (`nvmlLedColor_t`).
+    pub enum LedColor: sys::nvmlLedColor_t {
+        /// Green: normal operation.
+        Green = sys::NVML_LED_COLOR_GREEN,
+        /// Amber: a problem (see the LED state's cause).
+        Amber = sys::NVML_LED_COLOR_AMBER,
+    }
+}
+
+nvml_enum! {
+    /// Whether a unit's fan works (`nvmlFanState_t`).
+    pub enum FanState: sys::nvmlFanState_t {
+        /// Working properly.
+        Normal = sys::NVML_FAN_NORMAL,
+        /// Failed.
+        Failed = sys::NVML_FAN_FAILED,
+    }
+}
+
+nvml_enum! {
+    /// A workload power profile (`nvmlPowerProfileType_t`): its value is its bit index in the
+    /// profile masks.
+    pub enum PowerProfileType: sys::nvmlPowerProfileType_t {
+        /// Maximum performance.
+        MaxP = sys::NVML_POWER_PROFILE_MAX_P,
+        /// Maximum efficiency.
+        MaxQ = sys::NVML_POWER_PROFILE_MAX_Q,
+        /// Compute-heavy work.
+        Compute = sys::NVML_POWER_PROFILE_COMPUTE,
+        /// Memory-bound work.
+        MemoryBound = sys::NVML_POWER_PROFILE_MEMORY_BOUND,
+        /// Network-heavy work.
+        Network = sys::NVML_POWER_PROFILE_NETWORK,
+        /// Balanced.
+        Balanced = sys::NVML_POWER_PROFILE_BALANCED,
+        /// LLM inference.
+        LlmInference = sys::NVML_POWER_PROFILE_LLM_INFERENCE,
+        /// LLM training.
+        LlmTraining = sys::NVML_POWER_PROFILE_LLM_TRAINING,
+        /// RBM.
+        Rbm = sys::NVML_POWER_PROFILE_RBM,
+        /// DCPCIE.
+        Dcpcie = sys::NVML_POWER_PROFILE_DCPCIE,
+        /// Sparse HMMA (tensor) work.
+        HmmaSparse = sys::NVML_POWER_PROFILE_HMMA_SPARSE,
+        /// Dense HMMA (tensor) work.
+        HmmaDense = sys::NVML_POWER_PROFILE_HMMA_DENSE,
+        /// Synchronised balanced.
+        SyncBalanced = sys::NVML_POWER_PROFILE_SYNC_BALANCED,
+        /// HPC.
+        Hpc = sys::NVML_POWER_PROFILE_HPC,
+        /// MIG.
+        Mig = sys::NVML_POWER_PROFILE_MIG,
+        /// Max-Q, level 1.
+        MaxQ1 = sys::NVML_POWER_PROFILE_MAX_Q_1,
+        /// Network-bound work.
+        NetworkBound = sys::NVML_POWER_PROFILE_NETWORK_BOUND,
+        /// High-throughput inference.
+        HighThroughputInference = sys::NVML_POWER_PROFILE_HIGH_THROUGHPUT_INFERENCE,
+        /// Medium-throughput inference.
+        MediumThroughputInference = sys::NVML_POWER_PROFILE_MEDIUM_THROUGHPUT_INFERENCE,
+        /// Low-latency inference.
+        LowLatencyInference = sys::NVML_POWER_PROFILE_LOW_LATENCY_INFERENCE,
+        /// Training.
+        Training = sys::NVML_POWER_PROFILE_TRAINING,
+        /// Inference.
+        Inference = sys::NVML_POWER_PROFILE_INFERENCE,
+        /// Max-Q, level 2.
+        MaxQ2 = sys::NVML_POWER_PROFILE_MAX_Q_2,
+        /// Max-Q, level 3.
+        MaxQ3 = sys::NVML_POWER_PROFILE_MAX_Q_3,
+        /// Low-priority background work.
+        LowPriorityBackground = sys::NVML_POWER_PROFILE_LOW_PRIORITY_BACKGROUND,
+    }
+}
+
+nvml_enum! {
+    /// What to do with the requested power profiles (`nvmlPowerProfileOperation_t`).
+    pub enum PowerProfileOperation: sys::nvmlPowerProfileOperation_t {
+        /// Remove the given profiles from the requested ones.
+        Clear = sys::NVML_POWER_PROFILE_OPERATION_CLEAR,
+        /// Add the given profiles to the requested ones.
+        Set = sys::NVML_POWER_PROFILE_OPERATION_SET,
+        /// Replace the requested profiles with the given ones.
+        SetAndOverwrite = sys::NVML_POWER_PROFILE_OPERATION_SET_AND_OVERWRITE,
+    }
+}
+
+// ---- end of share a2 ----
+
 #[cfg(test)]
 mod tests {
     use super::*;
