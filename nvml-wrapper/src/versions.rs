@@ -204,6 +204,15 @@ versioned_families! {
         2 => nvmlDeviceGetSupportedClocksEventReasons,
         1 => nvmlDeviceGetSupportedClocksThrottleReasons,
     },
+    /// `V` takes the versioned `nvmlGpuInstanceProfileInfo_v2_t`/`_v3_t` (with the name).
+    gpu_instance_profile_info = "nvmlDeviceGetGpuInstanceProfileInfo" {
+        2 => nvmlDeviceGetGpuInstanceProfileInfoV, 1 => nvmlDeviceGetGpuInstanceProfileInfo
+    },
+    /// `V` takes the versioned `nvmlComputeInstanceProfileInfo_v2_t`/`_v3_t` (with the name).
+    compute_instance_profile_info = "nvmlGpuInstanceGetComputeInstanceProfileInfo" {
+        2 => nvmlGpuInstanceGetComputeInstanceProfileInfoV,
+        1 => nvmlGpuInstanceGetComputeInstanceProfileInfo,
+    },
 }
 
 impl ChosenVersions {
