@@ -183,6 +183,8 @@ pub struct Event {
     pub event_type: u64,
     /// XID or other data.
     pub data: u64,
+    /// Wall-clock time of the event, microseconds since the Unix epoch.
+    pub timestamp_us: u64,
 }
 
 /// One event set.

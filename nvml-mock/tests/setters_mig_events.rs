@@ -580,6 +580,50 @@ fn events_are_delivered_to_registered_sets_and_waits_time_out() {
 }
 
 #[test]
+fn the_nvml_13_wait_reports_event_bits_with_the_gpu_uuid() {
+    let (staged, lib) = init("dgx-h100");
+    let mut set = null_mut();
+    assert_eq!(nv!(lib.nvmlEventSetCreate(&mut set)), NVML_SUCCESS);
+    let d = dev(&lib, 6);
+    assert_eq!(
+        nv!(lib.nvmlDeviceRegisterEvents(d, u64::from(nvmlEventTypeXidCriticalError), set)),
+        NVML_SUCCESS
+    );
+    // SAFETY: plain data.
+    let mut p: nvmlEventSetWait_v3_t = unsafe { std::mem::zeroed() };
+    p.timeoutMs = 20;
+    assert_eq!(
+        nv!(lib.nvmlEventSetWait_v3(set, &mut p)),
+        NVML_ERROR_TIMEOUT
+    );
+    staged.inject_xid(6, 94).unwrap();
+    assert_eq!(nv!(lib.nvmlEventSetWait_v3(set, &mut p)), NVML_SUCCESS);
+    let (_, uuid) = get_string(*lib.nvmlDeviceGetUUID.as_ref().unwrap(), d, 96);
+    assert_eq!(cstr(&p.uuid), uuid);
+    assert_eq!(
+        (p.dataType, p.eventType, p.eventData),
+        (
+            NVML_EVENT_DATA_TYPE_NVML_EVENT,
+            u64::from(nvmlEventTypeXidCriticalError),
+            94
+        )
+    );
+    assert_eq!(
+        (p.gpuInstanceId, p.computeInstanceId),
+        (NVML_GPU_INSTANCE_ID_ANY, NVML_COMPUTE_INSTANCE_ID_ANY)
+    );
+    assert!(
+        p.timestampUsec > 1_600_000_000_000_000,
+        "wall-clock microseconds"
+    );
+    assert_eq!(
+        nv!(lib.nvmlEventSetWait_v3(set, null_mut())),
+        NVML_ERROR_INVALID_ARGUMENT
+    );
+    assert_eq!(nv!(lib.nvmlEventSetFree(set)), NVML_SUCCESS);
+}
+
+#[test]
 fn event_types_the_gpu_lacks_are_not_supported() {
     let (_s, lib) = init("workstation");
     let mut set = null_mut();

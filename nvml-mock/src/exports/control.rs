@@ -128,10 +128,15 @@ pub extern "C" fn nvml_mock_inject_event(
         if gpu >= m.gpus.len() || event_type == 0 {
             return NVML_ERROR_INVALID_ARGUMENT;
         }
+        let timestamp_us = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+            .unwrap_or(0);
         let ev = Event {
             gpu,
             event_type,
             data,
+            timestamp_us,
         };
         for set in m.event_sets.iter_mut().flatten() {
             if set

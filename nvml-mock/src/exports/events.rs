@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use nvml_sys::*;
 
 use crate::state::{
-    Event, EventSet, GLOBAL, MAX_EVENT_SETS, device_handle, event_set_handle, event_set_ref, lock,
-    put,
+    Event, EventSet, GLOBAL, MAX_EVENT_SETS, device_handle, event_set_handle, event_set_ref,
+    fill_array, get, lock, put,
 };
 
 /// Event types a GPU supports: everything but power-source changes, and ECC events only with
@@ -75,12 +75,14 @@ export! {
     }
 }
 
-/// Waits for the next event of `set` for up to `timeout_ms`, releasing the lock while asleep.
+/// Waits for the next event of `set` for up to `timeout_ms`, releasing the lock while asleep,
+/// and hands it to `deliver` (which writes the caller's struct) with the GPU's UUID.
 fn wait(
     name: &str,
     set: nvmlEventSet_t,
-    data: *mut nvmlEventData_t,
+    out_is_null: bool,
     timeout_ms: c_uint,
+    deliver: impl FnOnce(Event, &str) -> Result<(), nvmlReturn_t>,
 ) -> nvmlReturn_t {
     catch_unwind(AssertUnwindSafe(|| {
         let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
@@ -88,7 +90,7 @@ fn wait(
         if let Some(r) = g.fault(name) {
             return r;
         }
-        if data.is_null() {
+        if out_is_null {
             return if g.machine.is_some() {
                 NVML_ERROR_INVALID_ARGUMENT
             } else {
@@ -105,22 +107,13 @@ fn wait(
             let Some(Some(s)) = m.event_sets.get_mut(slot) else {
                 return NVML_ERROR_INVALID_ARGUMENT;
             };
-            if let Some(Event {
-                gpu,
-                event_type,
-                data: d,
-                ..
-            }) = s.queue.pop_front()
-            {
-                let na = NVML_VALUE_NOT_AVAILABLE as u32;
-                let ev = nvmlEventData_t {
-                    device: device_handle(gpu),
-                    eventType: event_type,
-                    eventData: d,
-                    gpuInstanceId: na,
-                    computeInstanceId: na,
-                };
-                return match put(data, ev) {
+            if let Some(ev) = s.queue.pop_front() {
+                let uuid = m
+                    .gpus
+                    .get(ev.gpu)
+                    .map(|g| g.spec.uuid.clone())
+                    .unwrap_or_default();
+                return match deliver(ev, &uuid) {
                     Ok(()) => NVML_SUCCESS,
                     Err(e) => e,
                 };
@@ -138,6 +131,27 @@ fn wait(
     .unwrap_or(NVML_ERROR_UNKNOWN)
 }
 
+fn wait_v2(
+    name: &str,
+    set: nvmlEventSet_t,
+    data: *mut nvmlEventData_t,
+    timeout_ms: c_uint,
+) -> nvmlReturn_t {
+    wait(name, set, data.is_null(), timeout_ms, |ev, _| {
+        let na = NVML_VALUE_NOT_AVAILABLE as u32;
+        put(
+            data,
+            nvmlEventData_t {
+                device: device_handle(ev.gpu),
+                eventType: ev.event_type,
+                eventData: ev.data,
+                gpuInstanceId: na,
+                computeInstanceId: na,
+            },
+        )
+    })
+}
+
 /// `nvmlEventSetWait_v2`: the next event of the set, or `NVML_ERROR_TIMEOUT` after
 /// `timeoutms` milliseconds.
 ///
@@ -149,7 +163,7 @@ pub unsafe extern "C" fn nvmlEventSetWait_v2(
     data: *mut nvmlEventData_t,
     timeoutms: c_uint,
 ) -> nvmlReturn_t {
-    wait("nvmlEventSetWait_v2", set, data, timeoutms)
+    wait_v2("nvmlEventSetWait_v2", set, data, timeoutms)
 }
 
 /// `nvmlEventSetWait` (v1): same as `nvmlEventSetWait_v2`.
@@ -162,5 +176,45 @@ pub unsafe extern "C" fn nvmlEventSetWait(
     data: *mut nvmlEventData_t,
     timeoutms: c_uint,
 ) -> nvmlReturn_t {
-    wait("nvmlEventSetWait", set, data, timeoutms)
+    wait_v2("nvmlEventSetWait", set, data, timeoutms)
+}
+
+/// `nvmlEventSetWait_v3`: the next event in the NVML 13 format (`params->timeoutMs` in;
+/// NVML event-bit data out: `dataType` `NVML_EVENT_DATA_TYPE_NVML_EVENT`, the GPU's UUID,
+/// event type and data, timestamp; structured-event fields 0 or empty).
+///
+/// # Safety
+/// `params` is null or points to a readable and writable `nvmlEventSetWait_v3_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nvmlEventSetWait_v3(
+    set: nvmlEventSet_t,
+    params: *mut nvmlEventSetWait_v3_t,
+) -> nvmlReturn_t {
+    let timeout = if params.is_null() {
+        0
+    } else {
+        match get(params) {
+            Ok(p) => p.timeoutMs,
+            Err(e) => return e,
+        }
+    };
+    wait(
+        "nvmlEventSetWait_v3",
+        set,
+        params.is_null(),
+        timeout,
+        |ev, uuid| {
+            // SAFETY: every field is an integer or an integer array: all-zero is a valid value.
+            let mut out: nvmlEventSetWait_v3_t = unsafe { std::mem::zeroed() };
+            out.timeoutMs = timeout;
+            out.dataType = NVML_EVENT_DATA_TYPE_NVML_EVENT;
+            fill_array(&mut out.uuid, uuid);
+            out.eventType = ev.event_type;
+            out.eventData = ev.data;
+            out.timestampUsec = ev.timestamp_us;
+            out.gpuInstanceId = NVML_GPU_INSTANCE_ID_ANY;
+            out.computeInstanceId = NVML_COMPUTE_INSTANCE_ID_ANY;
+            put(params, out)
+        },
+    )
 }
