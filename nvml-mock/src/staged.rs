@@ -36,16 +36,26 @@ pub fn find_cdylib() -> io::Result<PathBuf> {
     }
     let exe = std::env::current_exe()?;
     let mut tried = Vec::new();
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
     let mut dir = exe.parent();
     for _ in 0..3 {
         let Some(d) = dir else { break };
         for candidate in [d.join(CDYLIB_NAME), d.join("deps").join(CDYLIB_NAME)] {
-            if candidate.is_file() {
-                return Ok(candidate);
+            match std::fs::metadata(&candidate) {
+                Ok(meta) if meta.is_file() => {
+                    let built = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+                    found.push((built, candidate));
+                }
+                _ => tried.push(candidate),
             }
-            tried.push(candidate);
         }
         dir = d.parent();
+    }
+    // Cargo refreshes `target/<profile>/deps/libnvml_mock.so` whenever nvml-mock is rebuilt,
+    // but the copy in `target/<profile>` only when nvml-mock itself is built as a package:
+    // the most recently built candidate is the current one.
+    if let Some((_, newest)) = found.into_iter().max_by_key(|(built, _)| *built) {
+        return Ok(newest);
     }
     Err(io::Error::new(
         io::ErrorKind::NotFound,
