@@ -1,0 +1,98 @@
+//! Accounting against the simulated machines: the mode is modeled (off, as after boot);
+//! statistics and pids answer as a device with accounting off does.
+
+// A test fails by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+mod support_a2;
+
+use nvml_wrapper::NvmlError;
+use support_a2::{fault_maps_to_its_variant, not_supported_then_fault};
+
+#[test]
+fn accounting_mode_is_off_on_every_gpu() {
+    let m = common::mock();
+    for gpu in m.nvml.devices().unwrap() {
+        assert!(!gpu.accounting_mode().unwrap());
+    }
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetAccountingMode", || {
+        gpu.accounting_mode()
+    });
+}
+
+#[test]
+fn unmodeled_accounting_queries_and_commands_answer_not_supported() {
+    let m = common::mock();
+    m.staged.set_root(true).unwrap();
+    let gpu = m.nvml.device_by_index(1).unwrap();
+    let s = &m.staged;
+    not_supported_then_fault(s, "nvmlDeviceSetAccountingMode", || {
+        gpu.set_accounting_mode(true)
+    });
+    not_supported_then_fault(s, "nvmlDeviceGetAccountingBufferSize", || {
+        gpu.accounting_buffer_size()
+    });
+    not_supported_then_fault(s, "nvmlDeviceGetAccountingPids", || gpu.accounting_pids());
+    not_supported_then_fault(s, "nvmlDeviceClearAccountingPids", || {
+        gpu.clear_accounting_pids()
+    });
+    // The mock exports `_v2`, so that is what the wrapper calls.
+    assert_eq!(
+        m.nvml.chosen_symbol("nvmlDeviceGetAccountingStats"),
+        Some("nvmlDeviceGetAccountingStats_v2")
+    );
+    not_supported_then_fault(s, "nvmlDeviceGetAccountingStats_v2", || {
+        gpu.accounting_stats(4242)
+    });
+}
+
+#[test]
+fn accounting_stats_use_the_unversioned_function_on_a_470_driver() {
+    let m = common::mock_legacy_470();
+    assert_eq!(
+        m.nvml.chosen_symbol("nvmlDeviceGetAccountingStats"),
+        Some("nvmlDeviceGetAccountingStats")
+    );
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetAccountingStats", || {
+        gpu.accounting_stats(4242)
+    });
+    // A fault on `_v2` (hidden in this library) does not change what the wrapper calls.
+    m.staged
+        .set_fault(
+            "nvmlDeviceGetAccountingStats_v2",
+            nvml_wrapper::sys::NVML_ERROR_GPU_IS_LOST,
+        )
+        .unwrap();
+    assert!(matches!(
+        gpu.accounting_stats(1),
+        Err(NvmlError::NotSupported)
+    ));
+}
+
+#[test]
+fn accounting_errors_map_to_their_documented_variants() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    // Without root, the driver refuses the mode change.
+    m.staged
+        .set_fault(
+            "nvmlDeviceSetAccountingMode",
+            nvml_wrapper::sys::NVML_ERROR_NO_PERMISSION,
+        )
+        .unwrap();
+    assert!(matches!(
+        gpu.set_accounting_mode(true),
+        Err(NvmlError::NoPermission)
+    ));
+    // A process without statistics.
+    m.staged
+        .set_fault(
+            "nvmlDeviceGetAccountingStats_v2",
+            nvml_wrapper::sys::NVML_ERROR_NOT_FOUND,
+        )
+        .unwrap();
+    assert!(matches!(gpu.accounting_stats(7), Err(NvmlError::NotFound)));
+}

@@ -1,0 +1,81 @@
+//! CPU affinity commands, NUMA node, addressing mode and repair status against the
+//! simulated machines.
+
+// A test fails by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+mod support_a2;
+
+use nvml_mock::profile;
+use nvml_wrapper::NvmlError;
+use support_a2::{fault_maps_to_its_variant, not_supported_then_fault};
+
+#[test]
+fn numa_node_ids_are_the_profiles() {
+    let m = common::mock();
+    let p = profile::builtin("dgx-h100").unwrap();
+    for (index, spec) in p.gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32).unwrap();
+        assert_eq!(gpu.numa_node_id().unwrap() as i32, spec.numa_node);
+    }
+    // Two sockets: GPUs 0-3 on node 0, 4-7 on node 1.
+    assert_eq!(
+        m.nvml.device_by_index(0).unwrap().numa_node_id().unwrap(),
+        0
+    );
+    assert_eq!(
+        m.nvml.device_by_index(7).unwrap().numa_node_id().unwrap(),
+        1
+    );
+
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetNumaNodeId", || gpu.numa_node_id());
+
+    // A workstation reports no NUMA node for its GPU.
+    let ws = common::mock_with_profile("workstation");
+    assert!(matches!(
+        ws.nvml.device_by_index(0).unwrap().numa_node_id(),
+        Err(NvmlError::NotSupported)
+    ));
+}
+
+#[test]
+fn numa_node_id_is_function_not_found_on_a_470_driver() {
+    let m = common::mock_legacy_470();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    assert!(matches!(
+        gpu.numa_node_id(),
+        Err(NvmlError::FunctionNotFound("nvmlDeviceGetNumaNodeId"))
+    ));
+}
+
+#[test]
+fn unmodeled_affinity_and_repair_functions_answer_not_supported() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(2).unwrap();
+    let s = &m.staged;
+    not_supported_then_fault(s, "nvmlDeviceSetCpuAffinity", || gpu.set_cpu_affinity());
+    not_supported_then_fault(s, "nvmlDeviceClearCpuAffinity", || gpu.clear_cpu_affinity());
+    not_supported_then_fault(s, "nvmlDeviceGetAddressingMode", || gpu.addressing_mode());
+    not_supported_then_fault(s, "nvmlDeviceGetRepairStatus", || gpu.repair_status());
+    not_supported_then_fault(s, "nvmlDeviceGetUnrepairableMemoryFlag_v1", || {
+        gpu.has_unrepairable_memory()
+    });
+}
+
+#[test]
+fn versioned_struct_mismatch_is_reported() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    m.staged
+        .set_fault(
+            "nvmlDeviceGetAddressingMode",
+            nvml_wrapper::sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
+        )
+        .unwrap();
+    assert!(matches!(
+        gpu.addressing_mode(),
+        Err(NvmlError::ArgumentVersionMismatch)
+    ));
+}
