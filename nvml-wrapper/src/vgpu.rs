@@ -1,1 +1,1459 @@
-//! (being written)
+//! vGPU: the virtual GPU types a host offers ([`VgpuType`]), the vGPUs running on it
+//! ([`VgpuInstance`]), the metadata that decides where a VM may migrate ([`VgpuMetadata`],
+//! [`PgpuMetadata`], [`Nvml::vgpu_compatibility`]), and the data types of the vGPU queries of
+//! [`Device`](crate::Device) (`device::vgpu`).
+//!
+//! vGPU types and instances are plain numbers in NVML (`nvmlVgpuTypeId_t`,
+//! `nvmlVgpuInstance_t`), not pointers: [`VgpuType`] and [`VgpuInstance`] pair one with the
+//! [`Nvml`] it belongs to, so neither outlives the library. Any number is safe to wrap; one
+//! the driver does not know is answered with `INVALID_ARGUMENT` or `NOT_FOUND`.
+//!
+//! ```no_run
+//! use nvml_wrapper::Nvml;
+//!
+//! let nvml = Nvml::init()?;
+//! let gpu = nvml.device_by_index(0)?;
+//! for vgpu_type in gpu.supported_vgpus()? {
+//!     println!("{}: {} MiB", vgpu_type.name()?, vgpu_type.framebuffer_size()? >> 20);
+//! }
+//! for vgpu in gpu.active_vgpus()? {
+//!     println!("{} in VM {}", vgpu.uuid()?, vgpu.vm_id()?.id);
+//! }
+//! # Ok::<(), nvml_wrapper::NvmlError>(())
+//! ```
+
+use std::ffi::{c_uint, c_ulonglong};
+use std::mem::{offset_of, size_of};
+
+use nvml_sys as sys;
+
+use crate::Device;
+use crate::device::{EncoderSession, EncoderStats, FbcSession, FbcStats};
+use crate::enums::{
+    GridLicenseExpiryStatus, GridLicenseFeatureCode, GridLicenseState, VgpuCapability,
+    VgpuDriverCapability, VgpuGuestInfoState, VgpuSchedulerArrMode, VgpuSchedulerPolicy,
+    VgpuVmIdType, enabled,
+};
+use crate::error::{NvmlError, Result};
+use crate::ffi::{nvml_call, read_list, read_string};
+use crate::nvml::Nvml;
+
+// ------------------------------------------------------------------------------------------
+// Handles
+// ------------------------------------------------------------------------------------------
+
+/// A vGPU type (profile) the host's driver offers, e.g. `"NVIDIA H100-4C"`: an
+/// `nvmlVgpuTypeId_t` borrowed from its [`Nvml`].
+///
+/// Found with [`Device::supported_vgpus`] or [`Device::creatable_vgpus`], or wrapped from a
+/// known id with [`Nvml::vgpu_type`]. `Send + Sync` (an integer and a shared reference).
+#[derive(Clone, Copy)]
+pub struct VgpuType<'nvml> {
+    nvml: &'nvml Nvml,
+    id: sys::nvmlVgpuTypeId_t,
+}
+
+/// A running vGPU: an `nvmlVgpuInstance_t` borrowed from its [`Nvml`].
+///
+/// Found with [`Device::active_vgpus`], or wrapped from a known id (e.g. the `vgpu_instance`
+/// of an [`EncoderSession`]) with [`Nvml::vgpu_instance`]. `Send + Sync` (an integer and a
+/// shared reference).
+#[derive(Clone, Copy)]
+pub struct VgpuInstance<'nvml> {
+    nvml: &'nvml Nvml,
+    id: sys::nvmlVgpuInstance_t,
+}
+
+impl std::fmt::Debug for VgpuType<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VgpuType").field("id", &self.id).finish()
+    }
+}
+
+impl std::fmt::Debug for VgpuInstance<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VgpuInstance")
+            .field("id", &self.id)
+            .finish()
+    }
+}
+
+impl PartialEq for VgpuType<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.nvml, other.nvml) && self.id == other.id
+    }
+}
+impl Eq for VgpuType<'_> {}
+
+impl PartialEq for VgpuInstance<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.nvml, other.nvml) && self.id == other.id
+    }
+}
+impl Eq for VgpuInstance<'_> {}
+
+// ------------------------------------------------------------------------------------------
+// Plain data types
+// ------------------------------------------------------------------------------------------
+
+/// PCI ids a vGPU type presents to its VM (`nvmlVgpuTypeGetDeviceID`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuPciIds {
+    /// PCI device id.
+    pub device_id: u64,
+    /// PCI subsystem id.
+    pub subsystem_id: u64,
+}
+
+/// Maximum resolution of one display head, in pixels (`nvmlVgpuTypeGetResolution`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Resolution {
+    /// Width.
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+}
+
+/// The VM a vGPU instance belongs to (`nvmlVgpuInstanceGetVmID`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VmId {
+    /// The id, in the format `kind` says.
+    pub id: String,
+    /// Domain id or UUID.
+    pub kind: VgpuVmIdType,
+}
+
+/// Placement ids of a vGPU type on a GPU or GPU instance
+/// (`nvmlVgpuPlacementList_t`, `nvmlVgpuCreatablePlacementInfo_t`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuPlacements {
+    /// How many slots one vGPU of the type occupies.
+    pub placement_size: u32,
+    /// The placement ids (first slot of each possible vGPU).
+    pub ids: Vec<u32>,
+}
+
+/// Which placement ids to list for a vGPU type (`nvmlVgpuPlacementList_t::mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum VgpuPlacementMode {
+    /// Placements for a GPU in heterogeneous mode (NVML's default).
+    #[default]
+    Heterogeneous,
+    /// Placements for a GPU in homogeneous mode.
+    Homogeneous,
+}
+
+impl VgpuPlacementMode {
+    pub(crate) fn as_raw(self) -> c_uint {
+        match self {
+            Self::Heterogeneous => sys::NVML_VGPU_PGPU_HETEROGENEOUS_MODE,
+            Self::Homogeneous => sys::NVML_VGPU_PGPU_HOMOGENEOUS_MODE,
+        }
+    }
+}
+
+/// A license expiry date and its status (`nvmlVgpuLicenseExpiry_t`, `nvmlGridLicenseExpiry_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LicenseExpiry {
+    /// Year.
+    pub year: u32,
+    /// Month.
+    pub month: u16,
+    /// Day.
+    pub day: u16,
+    /// Hour.
+    pub hour: u16,
+    /// Minute.
+    pub min: u16,
+    /// Second.
+    pub sec: u16,
+    /// Whether the date means anything, the raw `NVML_GRID_LICENSE_EXPIRY_*`;
+    /// [`LicenseExpiry::status`] decodes it.
+    pub status: u8,
+}
+
+impl LicenseExpiry {
+    /// The status as a [`GridLicenseExpiryStatus`]; an unknown value is
+    /// [`NvmlError::UnexpectedValue`].
+    pub fn status(&self) -> Result<GridLicenseExpiryStatus> {
+        GridLicenseExpiryStatus::try_from(u32::from(self.status))
+    }
+}
+
+impl From<sys::nvmlVgpuLicenseExpiry_t> for LicenseExpiry {
+    fn from(e: sys::nvmlVgpuLicenseExpiry_t) -> Self {
+        Self {
+            year: e.year,
+            month: e.month,
+            day: e.day,
+            hour: e.hour,
+            min: e.min,
+            sec: e.sec,
+            status: e.status,
+        }
+    }
+}
+
+impl From<sys::nvmlGridLicenseExpiry_t> for LicenseExpiry {
+    fn from(e: sys::nvmlGridLicenseExpiry_t) -> Self {
+        Self {
+            year: e.year,
+            month: e.month,
+            day: e.day,
+            hour: e.hour,
+            min: e.min,
+            sec: e.sec,
+            status: e.status,
+        }
+    }
+}
+
+/// License state of a vGPU instance (`nvmlVgpuLicenseInfo_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuLicenseInfo {
+    /// Whether the vGPU is licensed.
+    pub licensed: bool,
+    /// When the license expires.
+    pub expiry: LicenseExpiry,
+    /// The current license state.
+    pub state: GridLicenseState,
+}
+
+impl TryFrom<sys::nvmlVgpuLicenseInfo_t> for VgpuLicenseInfo {
+    type Error = NvmlError;
+    fn try_from(raw: sys::nvmlVgpuLicenseInfo_t) -> Result<Self> {
+        Ok(Self {
+            licensed: raw.isLicensed != 0,
+            expiry: raw.licenseExpiry.into(),
+            state: GridLicenseState::try_from(raw.currentState)?,
+        })
+    }
+}
+
+/// One vGPU software licensable feature of a GPU (`nvmlGridLicensableFeature_t`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GridLicensableFeature {
+    /// Which feature.
+    pub code: GridLicenseFeatureCode,
+    /// Whether it is licensed now.
+    pub licensed: bool,
+    /// Product name.
+    pub product_name: String,
+    /// Whether it is enabled.
+    pub enabled: bool,
+    /// When its license expires.
+    pub expiry: LicenseExpiry,
+}
+
+/// vGPU software licensing of a GPU (`nvmlGridLicensableFeatures_t`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GridLicensableFeatures {
+    /// Whether vGPU software licensing is supported on the system.
+    pub license_supported: bool,
+    /// The licensable features (at most `NVML_GRID_LICENSE_FEATURE_MAX_COUNT`).
+    pub features: Vec<GridLicensableFeature>,
+}
+
+impl TryFrom<&sys::nvmlGridLicensableFeatures_t> for GridLicensableFeatures {
+    type Error = NvmlError;
+    fn try_from(raw: &sys::nvmlGridLicensableFeatures_t) -> Result<Self> {
+        let count = raw.licensableFeaturesCount as usize;
+        let features = raw
+            .gridLicensableFeatures
+            .iter()
+            .take(count)
+            .map(|f| {
+                Ok(GridLicensableFeature {
+                    code: GridLicenseFeatureCode::try_from(f.featureCode)?,
+                    licensed: f.featureState != 0,
+                    product_name: crate::ffi::string_from_c_buf(&f.productName)?,
+                    enabled: f.featureEnabled != 0,
+                    expiry: f.licenseExpiry.into(),
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Self {
+            license_supported: raw.isGridLicenseSupported != 0,
+            features,
+        })
+    }
+}
+
+/// A range of vGPU versions (`nvmlVgpuVersion_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuVersionRange {
+    /// Oldest version.
+    pub min: u32,
+    /// Newest version.
+    pub max: u32,
+}
+
+impl From<sys::nvmlVgpuVersion_t> for VgpuVersionRange {
+    fn from(v: sys::nvmlVgpuVersion_t) -> Self {
+        Self {
+            min: v.minVersion,
+            max: v.maxVersion,
+        }
+    }
+}
+
+impl From<VgpuVersionRange> for sys::nvmlVgpuVersion_t {
+    fn from(v: VgpuVersionRange) -> Self {
+        Self {
+            minVersion: v.min,
+            maxVersion: v.max,
+        }
+    }
+}
+
+/// The vGPU versions the host driver supports and the range it currently allows
+/// (`nvmlGetVgpuVersion`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuVersions {
+    /// What the driver supports.
+    pub supported: VgpuVersionRange,
+    /// What the driver currently allows (set with [`Nvml::set_vgpu_version`]).
+    pub current: VgpuVersionRange,
+}
+
+bitflags::bitflags! {
+    /// Virtualization capabilities in vGPU and pGPU metadata
+    /// (`NVML_VGPU_VIRTUALIZATION_CAP_*`, `NVML_VGPU_PGPU_VIRTUALIZATION_CAP_*`). Bits the
+    /// header does not define are kept.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct VirtualizationCaps: u32 {
+        /// Migration is supported.
+        const MIGRATION = sys::NVML_VGPU_VIRTUALIZATION_CAP_MIGRATION_YES;
+    }
+}
+
+bitflags::bitflags! {
+    /// In which states a VM can be moved onto a physical GPU (`nvmlVgpuVmCompatibility_t`);
+    /// empty: not at all. Bits the header does not define are kept.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct VgpuVmCompatibility: u32 {
+        /// Powered off (cold boot).
+        const COLD = sys::NVML_VGPU_VM_COMPATIBILITY_COLD;
+        /// Hibernated.
+        const HIBERNATE = sys::NVML_VGPU_VM_COMPATIBILITY_HIBERNATE;
+        /// Sleeping.
+        const SLEEP = sys::NVML_VGPU_VM_COMPATIBILITY_SLEEP;
+        /// Running (live migration).
+        const LIVE = sys::NVML_VGPU_VM_COMPATIBILITY_LIVE;
+    }
+}
+
+bitflags::bitflags! {
+    /// What limits vGPU/pGPU compatibility (`nvmlVgpuPgpuCompatibilityLimitCode_t`); empty:
+    /// nothing. Bits the header does not define are kept.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct VgpuCompatibilityLimit: u32 {
+        /// The host driver.
+        const HOST_DRIVER = sys::NVML_VGPU_COMPATIBILITY_LIMIT_HOST_DRIVER;
+        /// The guest driver.
+        const GUEST_DRIVER = sys::NVML_VGPU_COMPATIBILITY_LIMIT_GUEST_DRIVER;
+        /// The GPU.
+        const GPU = sys::NVML_VGPU_COMPATIBILITY_LIMIT_GPU;
+        /// Something else.
+        const OTHER = sys::NVML_VGPU_COMPATIBILITY_LIMIT_OTHER;
+    }
+}
+
+/// Whether a vGPU's VM can move onto a physical GPU (`nvmlVgpuPgpuCompatibility_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuCompatibility {
+    /// The VM states in which it can.
+    pub vm_compatibility: VgpuVmCompatibility,
+    /// What limits it.
+    pub limit: VgpuCompatibilityLimit,
+}
+
+impl From<sys::nvmlVgpuPgpuCompatibility_t> for VgpuCompatibility {
+    fn from(c: sys::nvmlVgpuPgpuCompatibility_t) -> Self {
+        Self {
+            vm_compatibility: VgpuVmCompatibility::from_bits_retain(c.vgpuVmCompatibility),
+            limit: VgpuCompatibilityLimit::from_bits_retain(c.compatibilityLimitCode),
+        }
+    }
+}
+
+/// Metadata of a running vGPU (`nvmlVgpuMetadata_t`): what a VMM saves with a VM to check,
+/// with [`Nvml::vgpu_compatibility`], where it may run next.
+///
+/// The decoded fields come with the whole blob as the driver wrote it
+/// ([`VgpuMetadata::as_bytes`]), which [`VgpuMetadata::from_bytes`] reads back, e.g. on
+/// another host.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuMetadata {
+    /// Version of the structure.
+    pub version: u32,
+    /// Revision of the structure.
+    pub revision: u32,
+    /// Whether the guest fields (`guest_*`) are valid yet.
+    pub guest_info_state: VgpuGuestInfoState,
+    /// Driver version in the guest.
+    pub guest_driver_version: String,
+    /// Driver version on the host.
+    pub host_driver_version: String,
+    /// Virtualization capabilities.
+    pub virtualization_caps: VirtualizationCaps,
+    /// vGPU version of the guest driver.
+    pub guest_vgpu_version: u32,
+    /// The driver's opaque data.
+    pub opaque_data: Vec<u8>,
+    raw: Vec<u8>,
+}
+
+/// Metadata of a physical GPU (`nvmlVgpuPgpuMetadata_t`), for [`Nvml::vgpu_compatibility`].
+///
+/// The decoded fields come with the whole blob as the driver wrote it
+/// ([`PgpuMetadata::as_bytes`]), which [`PgpuMetadata::from_bytes`] reads back.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PgpuMetadata {
+    /// Version of the structure.
+    pub version: u32,
+    /// Revision of the structure.
+    pub revision: u32,
+    /// Driver version on the host.
+    pub host_driver_version: String,
+    /// Virtualization capabilities.
+    pub virtualization_caps: VirtualizationCaps,
+    /// vGPU versions the host driver supports.
+    pub host_supported_vgpu_range: VgpuVersionRange,
+    /// The driver's opaque data.
+    pub opaque_data: Vec<u8>,
+    raw: Vec<u8>,
+}
+
+/// A native-endian `u32` at `offset` of `bytes`; short input is an error.
+fn u32_at(bytes: &[u8], offset: usize, what: &'static str) -> Result<u32> {
+    bytes
+        .get(offset..offset.saturating_add(4))
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map(u32::from_ne_bytes)
+        .ok_or(NvmlError::UnexpectedValue {
+            what,
+            value: bytes.len() as i64,
+        })
+}
+
+/// A NUL-terminated string in the `len` bytes at `offset` of `bytes`.
+fn str_at(bytes: &[u8], offset: usize, len: usize, what: &'static str) -> Result<String> {
+    let field =
+        bytes
+            .get(offset..offset.saturating_add(len))
+            .ok_or(NvmlError::UnexpectedValue {
+                what,
+                value: bytes.len() as i64,
+            })?;
+    let text: Vec<u8> = field.iter().copied().take_while(|b| *b != 0).collect();
+    String::from_utf8(text).map_err(|e| NvmlError::InvalidUtf8(e.into_bytes()))
+}
+
+/// The opaque tail: `size` bytes from `offset`, clamped to what `bytes` holds.
+fn opaque_at(bytes: &[u8], offset: usize, size: u32) -> Vec<u8> {
+    let end = offset.saturating_add(size as usize).min(bytes.len());
+    bytes
+        .get(offset..end)
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default()
+}
+
+impl VgpuMetadata {
+    /// Decodes a blob from [`VgpuMetadata::as_bytes`] (or `nvmlVgpuInstanceGetMetadata`);
+    /// one shorter than the fixed part of `nvmlVgpuMetadata_t` is
+    /// [`NvmlError::UnexpectedValue`].
+    pub fn from_bytes(raw: Vec<u8>) -> Result<Self> {
+        type M = sys::nvmlVgpuMetadata_t;
+        const WHAT: &str = "vGPU metadata size";
+        let opaque_size = u32_at(&raw, offset_of!(M, opaqueDataSize), WHAT)?;
+        Ok(Self {
+            version: u32_at(&raw, offset_of!(M, version), WHAT)?,
+            revision: u32_at(&raw, offset_of!(M, revision), WHAT)?,
+            guest_info_state: VgpuGuestInfoState::try_from(u32_at(
+                &raw,
+                offset_of!(M, guestInfoState),
+                WHAT,
+            )?)?,
+            guest_driver_version: str_at(
+                &raw,
+                offset_of!(M, guestDriverVersion),
+                sys::NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE as usize,
+                WHAT,
+            )?,
+            host_driver_version: str_at(
+                &raw,
+                offset_of!(M, hostDriverVersion),
+                sys::NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE as usize,
+                WHAT,
+            )?,
+            virtualization_caps: VirtualizationCaps::from_bits_retain(u32_at(
+                &raw,
+                offset_of!(M, vgpuVirtualizationCaps),
+                WHAT,
+            )?),
+            guest_vgpu_version: u32_at(&raw, offset_of!(M, guestVgpuVersion), WHAT)?,
+            opaque_data: opaque_at(&raw, offset_of!(M, opaqueData), opaque_size),
+            raw,
+        })
+    }
+
+    /// The whole blob as the driver wrote it.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.raw
+    }
+}
+
+impl PgpuMetadata {
+    /// Decodes a blob from [`PgpuMetadata::as_bytes`] (or `nvmlDeviceGetVgpuMetadata`); one
+    /// shorter than the fixed part of `nvmlVgpuPgpuMetadata_t` is
+    /// [`NvmlError::UnexpectedValue`].
+    pub fn from_bytes(raw: Vec<u8>) -> Result<Self> {
+        type M = sys::nvmlVgpuPgpuMetadata_t;
+        const WHAT: &str = "pGPU metadata size";
+        let range = offset_of!(M, hostSupportedVgpuRange);
+        let opaque_size = u32_at(&raw, offset_of!(M, opaqueDataSize), WHAT)?;
+        Ok(Self {
+            version: u32_at(&raw, offset_of!(M, version), WHAT)?,
+            revision: u32_at(&raw, offset_of!(M, revision), WHAT)?,
+            host_driver_version: str_at(
+                &raw,
+                offset_of!(M, hostDriverVersion),
+                sys::NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE as usize,
+                WHAT,
+            )?,
+            virtualization_caps: VirtualizationCaps::from_bits_retain(u32_at(
+                &raw,
+                offset_of!(M, pgpuVirtualizationCaps),
+                WHAT,
+            )?),
+            host_supported_vgpu_range: VgpuVersionRange {
+                min: u32_at(
+                    &raw,
+                    range + offset_of!(sys::nvmlVgpuVersion_t, minVersion),
+                    WHAT,
+                )?,
+                max: u32_at(
+                    &raw,
+                    range + offset_of!(sys::nvmlVgpuVersion_t, maxVersion),
+                    WHAT,
+                )?,
+            },
+            opaque_data: opaque_at(&raw, offset_of!(M, opaqueData), opaque_size),
+            raw,
+        })
+    }
+
+    /// The whole blob as the driver wrote it.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.raw
+    }
+}
+
+/// `INVALID_GPU_INSTANCE_PROFILE_ID` and `INVALID_GPU_INSTANCE_ID` of nvml.h (macros bindgen
+/// does not carry over).
+const INVALID_ID: u32 = 0xFFFF_FFFF;
+
+/// The most bytes a metadata blob may claim.
+const METADATA_MAX: usize = 1 << 20;
+
+/// Reads a variable-size metadata blob from `call(buffer, size)` (a function of the shape
+/// `f(..., T *buffer, unsigned *bufferSize)` that answers `INSUFFICIENT_SIZE` with the size
+/// it needs). The buffer is 8-byte aligned and never smaller than `min` bytes (the fixed
+/// part of `T`); growth is bounded.
+pub(crate) fn read_blob(
+    min: usize,
+    mut call: impl FnMut(*mut u64, &mut c_uint) -> Result<()>,
+) -> Result<Vec<u8>> {
+    let mut wanted = min;
+    for _ in 0..4 {
+        let mut words = vec![0u64; wanted.max(min).div_ceil(8)];
+        let capacity = words.len() * 8;
+        let mut size = capacity as c_uint;
+        match call(words.as_mut_ptr(), &mut size) {
+            Ok(()) => {
+                let len = (size as usize).clamp(min.min(capacity), capacity);
+                return Ok(words
+                    .iter()
+                    .flat_map(|w| w.to_ne_bytes())
+                    .take(len)
+                    .collect());
+            }
+            Err(NvmlError::InsufficientSize)
+                if (size as usize) > capacity && (size as usize) <= METADATA_MAX =>
+            {
+                wanted = size as usize;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(NvmlError::InsufficientSize)
+}
+
+/// An 8-byte aligned copy of `bytes`, zero-padded to at least `min` bytes: what
+/// [`Nvml::vgpu_compatibility`] passes back to the driver.
+fn blob_words(bytes: &[u8], min: usize) -> Vec<u64> {
+    let mut words: Vec<u64> = bytes
+        .chunks(8)
+        .map(|chunk| {
+            let mut word = [0u8; 8];
+            word.iter_mut().zip(chunk).for_each(|(w, b)| *w = *b);
+            u64::from_ne_bytes(word)
+        })
+        .collect();
+    let need = min.div_ceil(8);
+    if words.len() < need {
+        words.resize(need, 0);
+    }
+    words
+}
+
+/// How much of the GPU one vGPU (or one process in a vGPU) used over the sample period
+/// (`nvmlVgpuInstanceUtilizationSample_t`, `nvmlVgpuInstanceUtilizationInfo_t`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuUtilizationSample {
+    /// The vGPU instance id ([`Nvml::vgpu_instance`] wraps it).
+    pub vgpu_instance: u32,
+    /// When it was taken: CPU time, microseconds since 1970.
+    pub timestamp: u64,
+    /// SM (3D/compute) utilisation, percent.
+    pub sm_util: crate::device::SampleValue,
+    /// Frame-buffer memory utilisation, percent.
+    pub mem_util: crate::device::SampleValue,
+    /// Video encoder utilisation, percent.
+    pub enc_util: crate::device::SampleValue,
+    /// Video decoder utilisation, percent.
+    pub dec_util: crate::device::SampleValue,
+    /// JPEG decoder utilisation, percent (`None` from `nvmlDeviceGetVgpuUtilization`).
+    pub jpg_util: Option<crate::device::SampleValue>,
+    /// Optical flow accelerator utilisation, percent (`None` from
+    /// `nvmlDeviceGetVgpuUtilization`).
+    pub ofa_util: Option<crate::device::SampleValue>,
+}
+
+/// How much of the GPU one process in a vGPU's VM used
+/// (`nvmlVgpuProcessUtilizationSample_t`, `nvmlVgpuProcessUtilizationInfo_t`), percent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuProcessUtilizationSample {
+    /// The vGPU instance id ([`Nvml::vgpu_instance`] wraps it).
+    pub vgpu_instance: u32,
+    /// Process id inside the VM.
+    pub pid: u32,
+    /// Process name inside the VM.
+    pub process_name: String,
+    /// When it was taken: CPU time, microseconds since 1970.
+    pub timestamp: u64,
+    /// SM (3D/compute) utilisation.
+    pub sm_util: u32,
+    /// Frame-buffer memory utilisation.
+    pub mem_util: u32,
+    /// Video encoder utilisation.
+    pub enc_util: u32,
+    /// Video decoder utilisation.
+    pub dec_util: u32,
+    /// JPEG decoder utilisation (`None` from `nvmlDeviceGetVgpuProcessUtilization`).
+    pub jpg_util: Option<u32>,
+    /// Optical flow accelerator utilisation (`None` from
+    /// `nvmlDeviceGetVgpuProcessUtilization`).
+    pub ofa_util: Option<u32>,
+}
+
+impl TryFrom<&sys::nvmlVgpuProcessUtilizationSample_t> for VgpuProcessUtilizationSample {
+    type Error = NvmlError;
+    fn try_from(s: &sys::nvmlVgpuProcessUtilizationSample_t) -> Result<Self> {
+        Ok(Self {
+            vgpu_instance: s.vgpuInstance,
+            pid: s.pid,
+            process_name: crate::ffi::string_from_c_buf(&s.processName)?,
+            timestamp: s.timeStamp,
+            sm_util: s.smUtil,
+            mem_util: s.memUtil,
+            enc_util: s.encUtil,
+            dec_util: s.decUtil,
+            jpg_util: None,
+            ofa_util: None,
+        })
+    }
+}
+
+impl TryFrom<&sys::nvmlVgpuProcessUtilizationInfo_v1_t> for VgpuProcessUtilizationSample {
+    type Error = NvmlError;
+    fn try_from(s: &sys::nvmlVgpuProcessUtilizationInfo_v1_t) -> Result<Self> {
+        Ok(Self {
+            vgpu_instance: s.vgpuInstance,
+            pid: s.pid,
+            process_name: crate::ffi::string_from_c_buf(&s.processName)?,
+            timestamp: s.timeStamp,
+            sm_util: s.smUtil,
+            mem_util: s.memUtil,
+            enc_util: s.encUtil,
+            dec_util: s.decUtil,
+            jpg_util: Some(s.jpgUtil),
+            ofa_util: Some(s.ofaUtil),
+        })
+    }
+}
+
+/// What the vGPU scheduler of a GPU can do (`nvmlVgpuSchedulerCapabilities_t`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuSchedulerCapabilities {
+    /// The policies it supports.
+    pub supported_policies: Vec<VgpuSchedulerPolicy>,
+    /// Longest timeslice, ns.
+    pub max_timeslice_ns: u32,
+    /// Shortest timeslice, ns.
+    pub min_timeslice_ns: u32,
+    /// Whether Adaptive Round Robin is supported.
+    pub arr_mode_supported: bool,
+    /// Highest ARR frequency.
+    pub max_frequency_for_arr: u32,
+    /// Lowest ARR frequency.
+    pub min_frequency_for_arr: u32,
+    /// Highest ARR averaging factor.
+    pub max_avg_factor_for_arr: u32,
+    /// Lowest ARR averaging factor.
+    pub min_avg_factor_for_arr: u32,
+}
+
+impl TryFrom<&sys::nvmlVgpuSchedulerCapabilities_t> for VgpuSchedulerCapabilities {
+    type Error = NvmlError;
+    fn try_from(c: &sys::nvmlVgpuSchedulerCapabilities_t) -> Result<Self> {
+        Ok(Self {
+            supported_policies: c
+                .supportedSchedulers
+                .iter()
+                .filter(|p| **p != sys::NVML_VGPU_SCHEDULER_POLICY_UNKNOWN)
+                .map(|p| VgpuSchedulerPolicy::try_from(*p))
+                .collect::<Result<_>>()?,
+            max_timeslice_ns: c.maxTimeslice,
+            min_timeslice_ns: c.minTimeslice,
+            arr_mode_supported: c.isArrModeSupported != 0,
+            max_frequency_for_arr: c.maxFrequencyForARR,
+            min_frequency_for_arr: c.minFrequencyForARR,
+            max_avg_factor_for_arr: c.maxAvgFactorForARR,
+            min_avg_factor_for_arr: c.minAvgFactorForARR,
+        })
+    }
+}
+
+/// The state of a vGPU software scheduler (`nvmlVgpuSchedulerStateInfo_v2_t`, or the older
+/// `nvmlVgpuSchedulerGetState_t`). Not meaningful under the best-effort policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuSchedulerState {
+    /// The policy.
+    pub policy: VgpuSchedulerPolicy,
+    /// Adaptive Round Robin mode, where the driver reports it (the pre-`_v2` calls).
+    pub arr_mode: Option<VgpuSchedulerArrMode>,
+    /// ARR averaging factor (0 without ARR or without active scheduling).
+    pub avg_factor: u32,
+    /// Timeslice of each software runlist, ns (0 without active scheduling).
+    pub timeslice_ns: u32,
+}
+
+/// One software runlist in a [`VgpuSchedulerLog`] (`nvmlVgpuSchedulerLogEntry_t`), times in ns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuSchedulerLogEntry {
+    /// When the runlist was preempted.
+    pub timestamp_ns: u64,
+    /// How long it has run in all.
+    pub time_run_total_ns: u64,
+    /// How long it ran before this preemption.
+    pub time_run_ns: u64,
+    /// Software runlist id.
+    pub sw_runlist_id: u32,
+    /// The actual timeslice after deduction.
+    pub target_time_slice_ns: u64,
+    /// Cumulative preemption time.
+    pub cumulative_preemption_time_ns: u64,
+    /// Current weight (`None` from the pre-`_v2` calls).
+    pub weight: Option<u32>,
+}
+
+impl From<&sys::nvmlVgpuSchedulerLogEntry_t> for VgpuSchedulerLogEntry {
+    fn from(e: &sys::nvmlVgpuSchedulerLogEntry_t) -> Self {
+        Self {
+            timestamp_ns: e.timestamp,
+            time_run_total_ns: e.timeRunTotal,
+            time_run_ns: e.timeRun,
+            sw_runlist_id: e.swRunlistId,
+            target_time_slice_ns: e.targetTimeSlice,
+            cumulative_preemption_time_ns: e.cumulativePreemptionTime,
+            weight: None,
+        }
+    }
+}
+
+impl From<&sys::nvmlVgpuSchedulerLogEntry_v2_t> for VgpuSchedulerLogEntry {
+    fn from(e: &sys::nvmlVgpuSchedulerLogEntry_v2_t) -> Self {
+        Self {
+            timestamp_ns: e.timestamp,
+            time_run_total_ns: e.timeRunTotal,
+            time_run_ns: e.timeRun,
+            sw_runlist_id: e.swRunlistId,
+            target_time_slice_ns: e.targetTimeSlice,
+            cumulative_preemption_time_ns: e.cumulativePreemptionTime,
+            weight: Some(e.weight),
+        }
+    }
+}
+
+/// The scheduler state and the recent runlist log of a vGPU software scheduler
+/// (`nvmlVgpuSchedulerLogInfo_v2_t`, or the older `nvmlVgpuSchedulerLog_t`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuSchedulerLog {
+    /// The scheduler state.
+    pub state: VgpuSchedulerState,
+    /// The log (at most `NVML_SCHEDULER_SW_MAX_LOG_ENTRIES`).
+    pub entries: Vec<VgpuSchedulerLogEntry>,
+}
+
+/// What to set on a vGPU software scheduler (`nvmlVgpuSchedulerState_v2_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct VgpuSchedulerSettings {
+    /// The engine whose scheduler to set.
+    pub engine: crate::enums::VgpuSchedulerEngine,
+    /// The policy.
+    pub policy: VgpuSchedulerPolicy,
+    /// ARR averaging factor; 0 for the default.
+    pub avg_factor: u32,
+    /// ARR frequency; 0 for the default.
+    pub frequency: u32,
+}
+
+/// Reads the scheduler parameters of the pre-`_v2` structs, whose union member depends on the
+/// ARR mode: `(avg_factor, timeslice)`.
+fn legacy_params(arr_mode: u32, params: &sys::nvmlVgpuSchedulerParams_t) -> (u32, u32) {
+    if arr_mode == sys::NVML_VGPU_SCHEDULER_ARR_ENABLE {
+        // SAFETY: both members of the union are structs of `unsigned int`s, valid for any bit
+        // pattern, and the union was zero-initialised before NVML wrote it, so every byte read
+        // here is initialised; with ARR enabled NVML fills `vgpuSchedDataWithARR`.
+        let p = unsafe { params.vgpuSchedDataWithARR };
+        (p.avgFactor, p.timeslice)
+    } else {
+        // SAFETY: as above; without ARR NVML fills `vgpuSchedData`.
+        let p = unsafe { params.vgpuSchedData };
+        (0, p.timeslice)
+    }
+}
+
+pub(crate) fn legacy_state(
+    policy: u32,
+    arr_mode: u32,
+    params: &sys::nvmlVgpuSchedulerParams_t,
+) -> Result<VgpuSchedulerState> {
+    let (avg_factor, timeslice_ns) = legacy_params(arr_mode, params);
+    Ok(VgpuSchedulerState {
+        policy: VgpuSchedulerPolicy::try_from(policy)?,
+        arr_mode: Some(VgpuSchedulerArrMode::try_from(arr_mode)?),
+        avg_factor,
+        timeslice_ns,
+    })
+}
+
+pub(crate) fn log_from_v2(raw: &sys::nvmlVgpuSchedulerLogInfo_v2_t) -> Result<VgpuSchedulerLog> {
+    Ok(VgpuSchedulerLog {
+        state: VgpuSchedulerState {
+            policy: VgpuSchedulerPolicy::try_from(raw.schedulerPolicy)?,
+            arr_mode: None,
+            avg_factor: raw.avgFactor,
+            timeslice_ns: raw.timeslice,
+        },
+        entries: raw
+            .logEntries
+            .iter()
+            .take(raw.entriesCount as usize)
+            .map(VgpuSchedulerLogEntry::from)
+            .collect(),
+    })
+}
+
+pub(crate) fn state_from_v2(
+    raw: &sys::nvmlVgpuSchedulerStateInfo_v2_t,
+) -> Result<VgpuSchedulerState> {
+    Ok(VgpuSchedulerState {
+        policy: VgpuSchedulerPolicy::try_from(raw.schedulerPolicy)?,
+        arr_mode: None,
+        avg_factor: raw.avgFactor,
+        timeslice_ns: raw.timeslice,
+    })
+}
+
+impl VgpuSchedulerSettings {
+    pub(crate) fn to_v2(self) -> sys::nvmlVgpuSchedulerState_v2_t {
+        sys::nvmlVgpuSchedulerState_v2_t {
+            engineId: self.engine.as_raw(),
+            schedulerPolicy: self.policy.as_raw(),
+            avgFactor: self.avg_factor,
+            frequency: self.frequency,
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Nvml: wrapping ids, driver-wide queries
+// ------------------------------------------------------------------------------------------
+
+impl Nvml {
+    /// Wraps a vGPU type id (from [`Device::supported_vgpus`], a saved configuration, ...).
+    pub fn vgpu_type(&self, id: u32) -> VgpuType<'_> {
+        VgpuType { nvml: self, id }
+    }
+
+    /// Wraps a vGPU instance id (from [`Device::active_vgpus`], an [`EncoderSession`], ...).
+    pub fn vgpu_instance(&self, id: u32) -> VgpuInstance<'_> {
+        VgpuInstance { nvml: self, id }
+    }
+
+    /// Whether the vGPU host driver has a capability (`nvmlGetVgpuDriverCapabilities`).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] where no GPU is in vGPU host mode.
+    pub fn vgpu_driver_capability(&self, capability: VgpuDriverCapability) -> Result<bool> {
+        let mut result: c_uint = 0;
+        nvml_call!(
+            self,
+            nvmlGetVgpuDriverCapabilities(capability.as_raw(), &mut result)
+        )?;
+        Ok(result != 0)
+    }
+
+    /// The vGPU versions the host driver supports and currently allows (`nvmlGetVgpuVersion`).
+    pub fn vgpu_version(&self) -> Result<VgpuVersions> {
+        let mut supported = sys::nvmlVgpuVersion_t::default();
+        let mut current = sys::nvmlVgpuVersion_t::default();
+        nvml_call!(self, nvmlGetVgpuVersion(&mut supported, &mut current))?;
+        Ok(VgpuVersions {
+            supported: supported.into(),
+            current: current.into(),
+        })
+    }
+
+    /// Limits the vGPU versions the host driver allows (`nvmlSetVgpuVersion`). Only while no
+    /// VM is running; needs root.
+    ///
+    /// # Errors
+    /// [`NvmlError::InUse`] while a VM runs; [`NvmlError::NotSupported`] for a range outside
+    /// what the driver supports; [`NvmlError::NoPermission`].
+    pub fn set_vgpu_version(&self, range: VgpuVersionRange) -> Result<()> {
+        let mut raw = sys::nvmlVgpuVersion_t::from(range);
+        nvml_call!(self, nvmlSetVgpuVersion(&mut raw))
+    }
+
+    /// Whether the VM of a vGPU (its metadata, saved where it runs) can run on a physical GPU
+    /// (its metadata, read where it would run) (`nvmlGetVgpuCompatibility`).
+    pub fn vgpu_compatibility(
+        &self,
+        vgpu: &VgpuMetadata,
+        pgpu: &PgpuMetadata,
+    ) -> Result<VgpuCompatibility> {
+        let mut vgpu_words = blob_words(vgpu.as_bytes(), size_of::<sys::nvmlVgpuMetadata_t>());
+        let mut pgpu_words = blob_words(pgpu.as_bytes(), size_of::<sys::nvmlVgpuPgpuMetadata_t>());
+        let mut info = sys::nvmlVgpuPgpuCompatibility_t::default();
+        // Both buffers are 8-byte aligned (more than the structs' 4) and at least as large
+        // as the structs.
+        nvml_call!(
+            self,
+            nvmlGetVgpuCompatibility(
+                vgpu_words.as_mut_ptr().cast(),
+                pgpu_words.as_mut_ptr().cast(),
+                &mut info
+            )
+        )?;
+        Ok(info.into())
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// VgpuType
+// ------------------------------------------------------------------------------------------
+
+impl<'nvml> VgpuType<'nvml> {
+    /// The raw `nvmlVgpuTypeId_t`.
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// The [`Nvml`] this type belongs to.
+    pub fn nvml(&self) -> &'nvml Nvml {
+        self.nvml
+    }
+
+    /// Class, e.g. `"Compute"`, `"Quadro"`, `"NVS"` (`nvmlVgpuTypeGetClass`).
+    pub fn class(&self) -> Result<String> {
+        read_string::<{ sys::NVML_VGPU_NAME_BUFFER_SIZE as usize }>(|buf, len| {
+            let mut size = len;
+            nvml_call!(self.nvml, nvmlVgpuTypeGetClass(self.id, buf, &mut size))
+        })
+    }
+
+    /// Name, e.g. `"NVIDIA H100-4C"` (`nvmlVgpuTypeGetName`).
+    pub fn name(&self) -> Result<String> {
+        read_string::<{ sys::NVML_VGPU_NAME_BUFFER_SIZE as usize }>(|buf, len| {
+            let mut size = len;
+            nvml_call!(self.nvml, nvmlVgpuTypeGetName(self.id, buf, &mut size))
+        })
+    }
+
+    /// The GPU instance profile a MIG-backed type uses; `None` for time-sliced types
+    /// (`nvmlVgpuTypeGetGpuInstanceProfileId`).
+    pub fn gpu_instance_profile_id(&self) -> Result<Option<u32>> {
+        let mut id: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuTypeGetGpuInstanceProfileId(self.id, &mut id)
+        )?;
+        Ok((id != INVALID_ID).then_some(id))
+    }
+
+    /// PCI device and subsystem ids the type presents to its VM (`nvmlVgpuTypeGetDeviceID`).
+    pub fn pci_ids(&self) -> Result<VgpuPciIds> {
+        let (mut device, mut subsystem): (c_ulonglong, c_ulonglong) = (0, 0);
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuTypeGetDeviceID(self.id, &mut device, &mut subsystem)
+        )?;
+        Ok(VgpuPciIds {
+            device_id: device,
+            subsystem_id: subsystem,
+        })
+    }
+
+    /// Frame-buffer size, bytes (`nvmlVgpuTypeGetFramebufferSize`).
+    pub fn framebuffer_size(&self) -> Result<u64> {
+        let mut size: c_ulonglong = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuTypeGetFramebufferSize(self.id, &mut size)
+        )?;
+        Ok(size)
+    }
+
+    /// Number of display heads (`nvmlVgpuTypeGetNumDisplayHeads`).
+    pub fn num_display_heads(&self) -> Result<u32> {
+        let mut heads: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuTypeGetNumDisplayHeads(self.id, &mut heads)
+        )?;
+        Ok(heads)
+    }
+
+    /// Maximum resolution of one display head (`nvmlVgpuTypeGetResolution`).
+    ///
+    /// # Errors
+    /// [`NvmlError::InvalidArgument`] for a head the type does not have.
+    pub fn resolution(&self, display_index: u32) -> Result<Resolution> {
+        let (mut x, mut y): (c_uint, c_uint) = (0, 0);
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuTypeGetResolution(self.id, display_index, &mut x, &mut y)
+        )?;
+        Ok(Resolution {
+            width: x,
+            height: y,
+        })
+    }
+
+    /// License string, e.g. `"NVIDIA-vComputeServer,9.0;Quadro-Virtual-DWS,5.0"`
+    /// (`nvmlVgpuTypeGetLicense`).
+    pub fn license(&self) -> Result<String> {
+        read_string::<{ sys::NVML_GRID_LICENSE_BUFFER_SIZE as usize }>(|buf, len| {
+            nvml_call!(self.nvml, nvmlVgpuTypeGetLicense(self.id, buf, len))
+        })
+    }
+
+    /// Frame-rate limit, frames per second (`nvmlVgpuTypeGetFrameRateLimit`).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] where the limiter is off.
+    pub fn frame_rate_limit(&self) -> Result<u32> {
+        let mut limit: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuTypeGetFrameRateLimit(self.id, &mut limit)
+        )?;
+        Ok(limit)
+    }
+
+    /// How many vGPUs of this type `device` can host (`nvmlVgpuTypeGetMaxInstances`).
+    pub fn max_instances(&self, device: &Device<'_>) -> Result<u32> {
+        let mut count: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuTypeGetMaxInstances(device.handle(), self.id, &mut count)
+        )?;
+        Ok(count)
+    }
+
+    /// How many vGPUs of this type one VM may have (`nvmlVgpuTypeGetMaxInstancesPerVm`).
+    pub fn max_instances_per_vm(&self) -> Result<u32> {
+        let mut count: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuTypeGetMaxInstancesPerVm(self.id, &mut count)
+        )?;
+        Ok(count)
+    }
+
+    /// How many vGPUs of this type one GPU instance can host
+    /// (`nvmlVgpuTypeGetMaxInstancesPerGpuInstance` with `nvmlVgpuTypeMaxInstance_v1`).
+    pub fn max_instances_per_gpu_instance(&self) -> Result<u32> {
+        let mut info = sys::nvmlVgpuTypeMaxInstance_t {
+            version: sys::nvmlVgpuTypeMaxInstance_v1,
+            vgpuTypeId: self.id,
+            maxInstancePerGI: 0,
+        };
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuTypeGetMaxInstancesPerGpuInstance(&mut info)
+        )?;
+        Ok(info.maxInstancePerGI)
+    }
+
+    /// BAR1 size of the type, MiB (`nvmlVgpuTypeGetBAR1Info` with `nvmlVgpuTypeBar1Info_v1`).
+    pub fn bar1_size_mib(&self) -> Result<u64> {
+        let mut info = sys::nvmlVgpuTypeBar1Info_t {
+            version: sys::nvmlVgpuTypeBar1Info_v1,
+            bar1Size: 0,
+        };
+        nvml_call!(self.nvml, nvmlVgpuTypeGetBAR1Info(self.id, &mut info))?;
+        Ok(info.bar1Size)
+    }
+
+    /// Whether the type has a capability (`nvmlVgpuTypeGetCapabilities`).
+    pub fn capability(&self, capability: VgpuCapability) -> Result<bool> {
+        let mut result: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuTypeGetCapabilities(self.id, capability.as_raw(), &mut result)
+        )?;
+        Ok(result != 0)
+    }
+
+    /// GSP heap size of the type, bytes (`nvmlVgpuTypeGetGspHeapSize`).
+    pub fn gsp_heap_size(&self) -> Result<u64> {
+        let mut size: c_ulonglong = 0;
+        nvml_call!(self.nvml, nvmlVgpuTypeGetGspHeapSize(self.id, &mut size))?;
+        Ok(size)
+    }
+
+    /// Frame buffer the host reserves for the type, bytes (`nvmlVgpuTypeGetFbReservation`).
+    pub fn fb_reservation(&self) -> Result<u64> {
+        let mut size: c_ulonglong = 0;
+        nvml_call!(self.nvml, nvmlVgpuTypeGetFbReservation(self.id, &mut size))?;
+        Ok(size)
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// VgpuInstance
+// ------------------------------------------------------------------------------------------
+
+impl<'nvml> VgpuInstance<'nvml> {
+    /// The raw `nvmlVgpuInstance_t`.
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// The [`Nvml`] this instance belongs to.
+    pub fn nvml(&self) -> &'nvml Nvml {
+        self.nvml
+    }
+
+    /// The VM this vGPU belongs to (`nvmlVgpuInstanceGetVmID`).
+    pub fn vm_id(&self) -> Result<VmId> {
+        let mut kind: sys::nvmlVgpuVmIdType_t = 0;
+        let id = read_string::<{ sys::NVML_DEVICE_UUID_BUFFER_SIZE as usize }>(|buf, len| {
+            nvml_call!(
+                self.nvml,
+                nvmlVgpuInstanceGetVmID(self.id, buf, len, &mut kind)
+            )
+        })?;
+        Ok(VmId {
+            id,
+            kind: VgpuVmIdType::try_from(kind)?,
+        })
+    }
+
+    /// UUID of the vGPU (`nvmlVgpuInstanceGetUUID`).
+    pub fn uuid(&self) -> Result<String> {
+        read_string::<{ sys::NVML_DEVICE_UUID_BUFFER_SIZE as usize }>(|buf, len| {
+            nvml_call!(self.nvml, nvmlVgpuInstanceGetUUID(self.id, buf, len))
+        })
+    }
+
+    /// Driver version in the VM (`nvmlVgpuInstanceGetVmDriverVersion`); `"Not Available"`
+    /// until the guest driver loads.
+    pub fn vm_driver_version(&self) -> Result<String> {
+        read_string::<{ sys::NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE as usize }>(|buf, len| {
+            nvml_call!(
+                self.nvml,
+                nvmlVgpuInstanceGetVmDriverVersion(self.id, buf, len)
+            )
+        })
+    }
+
+    /// Frame buffer in use, bytes (`nvmlVgpuInstanceGetFbUsage`).
+    pub fn fb_usage(&self) -> Result<u64> {
+        let mut used: c_ulonglong = 0;
+        nvml_call!(self.nvml, nvmlVgpuInstanceGetFbUsage(self.id, &mut used))?;
+        Ok(used)
+    }
+
+    /// The type of this vGPU (`nvmlVgpuInstanceGetType`).
+    pub fn vgpu_type(&self) -> Result<VgpuType<'nvml>> {
+        let mut id: sys::nvmlVgpuTypeId_t = 0;
+        nvml_call!(self.nvml, nvmlVgpuInstanceGetType(self.id, &mut id))?;
+        Ok(self.nvml.vgpu_type(id))
+    }
+
+    /// Frame-rate limit, frames per second (`nvmlVgpuInstanceGetFrameRateLimit`).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] where the limiter is off.
+    pub fn frame_rate_limit(&self) -> Result<u32> {
+        let mut limit: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuInstanceGetFrameRateLimit(self.id, &mut limit)
+        )?;
+        Ok(limit)
+    }
+
+    /// Whether ECC is on for this vGPU (`nvmlVgpuInstanceGetEccMode`).
+    pub fn ecc_mode(&self) -> Result<bool> {
+        let mut mode: sys::nvmlEnableState_t = 0;
+        nvml_call!(self.nvml, nvmlVgpuInstanceGetEccMode(self.id, &mut mode))?;
+        enabled(mode, "vGPU ECC mode")
+    }
+
+    /// Share of the encoder this vGPU may use, 0-100 (`nvmlVgpuInstanceGetEncoderCapacity`).
+    pub fn encoder_capacity(&self) -> Result<u32> {
+        let mut capacity: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuInstanceGetEncoderCapacity(self.id, &mut capacity)
+        )?;
+        Ok(capacity)
+    }
+
+    /// Sets the share of the encoder this vGPU may use, 0-100
+    /// (`nvmlVgpuInstanceSetEncoderCapacity`).
+    ///
+    /// # Errors
+    /// [`NvmlError::InvalidArgument`] above 100.
+    pub fn set_encoder_capacity(&self, capacity: u32) -> Result<()> {
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuInstanceSetEncoderCapacity(self.id, capacity)
+        )
+    }
+
+    /// Encoder statistics of this vGPU (`nvmlVgpuInstanceGetEncoderStats`).
+    pub fn encoder_stats(&self) -> Result<EncoderStats> {
+        let (mut sessions, mut fps, mut latency): (c_uint, c_uint, c_uint) = (0, 0, 0);
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuInstanceGetEncoderStats(self.id, &mut sessions, &mut fps, &mut latency)
+        )?;
+        Ok(EncoderStats {
+            session_count: sessions,
+            average_fps: fps,
+            average_latency_us: latency,
+        })
+    }
+
+    /// Active encoder sessions of this vGPU (`nvmlVgpuInstanceGetEncoderSessions`).
+    pub fn encoder_sessions(&self) -> Result<Vec<EncoderSession>> {
+        let raw = read_list(sys::nvmlEncoderSessionInfo_t::default(), |count, items| {
+            nvml_call!(
+                self.nvml,
+                nvmlVgpuInstanceGetEncoderSessions(self.id, count, items)
+            )
+        })?;
+        Ok(raw.into_iter().map(EncoderSession::from).collect())
+    }
+
+    /// Frame buffer capture statistics of this vGPU (`nvmlVgpuInstanceGetFBCStats`).
+    pub fn fbc_stats(&self) -> Result<FbcStats> {
+        let mut stats = sys::nvmlFBCStats_t::default();
+        nvml_call!(self.nvml, nvmlVgpuInstanceGetFBCStats(self.id, &mut stats))?;
+        Ok(FbcStats {
+            session_count: stats.sessionsCount,
+            average_fps: stats.averageFPS,
+            average_latency_us: stats.averageLatency,
+        })
+    }
+
+    /// Active frame buffer capture sessions of this vGPU (`nvmlVgpuInstanceGetFBCSessions`).
+    pub fn fbc_sessions(&self) -> Result<Vec<FbcSession>> {
+        let raw = read_list(sys::nvmlFBCSessionInfo_t::default(), |count, items| {
+            nvml_call!(
+                self.nvml,
+                nvmlVgpuInstanceGetFBCSessions(self.id, count, items)
+            )
+        })?;
+        Ok(raw.into_iter().map(FbcSession::from).collect())
+    }
+
+    /// The GPU instance a MIG-backed vGPU runs on; `None` for time-sliced vGPUs
+    /// (`nvmlVgpuInstanceGetGpuInstanceId`).
+    pub fn gpu_instance_id(&self) -> Result<Option<u32>> {
+        let mut id: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuInstanceGetGpuInstanceId(self.id, &mut id)
+        )?;
+        Ok((id != INVALID_ID).then_some(id))
+    }
+
+    /// PCI bus id of the vGPU as the VM sees it, `"00000000:00:00.0"` until the guest driver
+    /// loads (`nvmlVgpuInstanceGetGpuPciId`).
+    ///
+    /// # Errors
+    /// [`NvmlError::DriverNotLoaded`] where no NVIDIA driver runs in the VM.
+    pub fn gpu_pci_id(&self) -> Result<String> {
+        read_string::<{ sys::NVML_DEVICE_PCI_BUS_ID_BUFFER_SIZE as usize }>(|buf, len| {
+            let mut length = len;
+            nvml_call!(
+                self.nvml,
+                nvmlVgpuInstanceGetGpuPciId(self.id, buf, &mut length)
+            )
+        })
+    }
+
+    /// UUID of the mediated device (mdev) behind the vGPU (`nvmlVgpuInstanceGetMdevUUID`).
+    pub fn mdev_uuid(&self) -> Result<String> {
+        read_string::<{ sys::NVML_DEVICE_UUID_BUFFER_SIZE as usize }>(|buf, len| {
+            nvml_call!(self.nvml, nvmlVgpuInstanceGetMdevUUID(self.id, buf, len))
+        })
+    }
+
+    /// Placement id of the vGPU on its GPU (`nvmlVgpuInstanceGetPlacementId` with
+    /// `nvmlVgpuPlacementId_v1`).
+    pub fn placement_id(&self) -> Result<u32> {
+        let mut info = sys::nvmlVgpuPlacementId_t {
+            version: sys::nvmlVgpuPlacementId_v1,
+            placementId: 0,
+        };
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuInstanceGetPlacementId(self.id, &mut info)
+        )?;
+        Ok(info.placementId)
+    }
+
+    /// Size of the vGPU's runtime state (what a migration transfers), bytes
+    /// (`nvmlVgpuInstanceGetRuntimeStateSize` with `nvmlVgpuRuntimeState_v1`).
+    pub fn runtime_state_size(&self) -> Result<u64> {
+        let mut info = sys::nvmlVgpuRuntimeState_t {
+            version: sys::nvmlVgpuRuntimeState_v1,
+            size: 0,
+        };
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuInstanceGetRuntimeStateSize(self.id, &mut info)
+        )?;
+        Ok(info.size)
+    }
+
+    /// Metadata of the vGPU and its VM, for migration checks (`nvmlVgpuInstanceGetMetadata`:
+    /// the blob's size is asked for and grown, bounded).
+    pub fn metadata(&self) -> Result<VgpuMetadata> {
+        let raw = read_blob(size_of::<sys::nvmlVgpuMetadata_t>(), |buf, size| {
+            nvml_call!(
+                self.nvml,
+                nvmlVgpuInstanceGetMetadata(self.id, buf.cast(), size)
+            )
+        })?;
+        VgpuMetadata::from_bytes(raw)
+    }
+
+    /// License state of the vGPU (`nvmlVgpuInstanceGetLicenseInfo_v2`, or
+    /// `nvmlVgpuInstanceGetLicenseInfo` on drivers without it).
+    pub fn license_info(&self) -> Result<VgpuLicenseInfo> {
+        let mut info = sys::nvmlVgpuLicenseInfo_t::default();
+        match self.nvml.versions().vgpu_license_info {
+            2 => nvml_call!(
+                self.nvml,
+                nvmlVgpuInstanceGetLicenseInfo_v2(self.id, &mut info)
+            )?,
+            _ => nvml_call!(
+                self.nvml,
+                nvmlVgpuInstanceGetLicenseInfo(self.id, &mut info)
+            )?,
+        }
+        VgpuLicenseInfo::try_from(info)
+    }
+
+    /// Whether accounting is on for this vGPU (`nvmlVgpuInstanceGetAccountingMode`).
+    pub fn accounting_mode(&self) -> Result<bool> {
+        let mut mode: sys::nvmlEnableState_t = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuInstanceGetAccountingMode(self.id, &mut mode)
+        )?;
+        enabled(mode, "vGPU accounting mode")
+    }
+
+    /// Pids in the VM with accounting data (`nvmlVgpuInstanceGetAccountingPids`: a count
+    /// query, then the data; bounded and clamped).
+    pub fn accounting_pids(&self) -> Result<Vec<u32>> {
+        read_list(0 as c_uint, |count, items| {
+            nvml_call!(
+                self.nvml,
+                nvmlVgpuInstanceGetAccountingPids(self.id, count, items)
+            )
+        })
+    }
+
+    /// Clears the accounting data of the vGPU's processes that have ended
+    /// (`nvmlVgpuInstanceClearAccountingPids`). Needs root.
+    pub fn clear_accounting_pids(&self) -> Result<()> {
+        nvml_call!(self.nvml, nvmlVgpuInstanceClearAccountingPids(self.id))
+    }
+}
+
+/// Calls `call` with a placement struct of `count` entries, growing on `INSUFFICIENT_SIZE`;
+/// shared by the device and GPU-instance placement queries.
+pub(crate) fn read_placements(
+    mut call: impl FnMut(&mut c_uint, *mut c_uint, &mut c_uint) -> Result<()>,
+) -> Result<VgpuPlacements> {
+    let mut placement_size: c_uint = 0;
+    let ids = read_list(0 as c_uint, |count, items| {
+        call(count, items, &mut placement_size)
+    })?;
+    Ok(VgpuPlacements {
+        placement_size,
+        ids,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+}

@@ -1,1 +1,504 @@
-//! (being written)
+//! vGPU queries and settings of a physical GPU: the vGPU types it supports and can create,
+//! the vGPUs running on it, virtualization and heterogeneous modes, placements, capabilities,
+//! licensing, migration metadata, the vGPU scheduler and per-vGPU utilisation.
+//!
+//! The data types live in [`crate::vgpu`].
+
+use std::ffi::c_uint;
+
+use nvml_sys as sys;
+
+use super::Device;
+use crate::enums::{
+    DeviceVgpuCapability, GpuVirtualizationMode, HostVgpuMode, VgpuSchedulerEngine, enable_state,
+    enabled,
+};
+use crate::error::{NvmlError, Result};
+use crate::ffi::{nvml_call, read_list, string_from_c_buf};
+use crate::vgpu::{
+    GridLicensableFeatures, PgpuMetadata, VgpuInstance, VgpuPlacementMode, VgpuPlacements,
+    VgpuProcessUtilizationSample, VgpuSchedulerCapabilities, VgpuSchedulerLog,
+    VgpuSchedulerSettings, VgpuSchedulerState, VgpuType, VgpuUtilizationSample, legacy_state,
+    log_from_v2, read_blob, read_placements, state_from_v2,
+};
+
+/// `NOT_FOUND` from the utilisation queries means "no samples newer than the timestamp".
+fn none_found_is_empty<T>(result: Result<Vec<T>>) -> Result<Vec<T>> {
+    match result {
+        Err(NvmlError::NotFound) => Ok(Vec::new()),
+        other => other,
+    }
+}
+
+impl<'nvml> Device<'nvml> {
+    /// The vGPU types this GPU supports (`nvmlDeviceGetSupportedVgpus`: a count query, then
+    /// the data; bounded and clamped).
+    pub fn supported_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
+        let ids = read_list(0 as sys::nvmlVgpuTypeId_t, |count, items| {
+            nvml_call!(
+                self.nvml,
+                nvmlDeviceGetSupportedVgpus(self.handle, count, items)
+            )
+        })?;
+        Ok(ids.into_iter().map(|id| self.nvml.vgpu_type(id)).collect())
+    }
+
+    /// The vGPU types that can be created on this GPU now, given the vGPUs already running
+    /// (`nvmlDeviceGetCreatableVgpus`).
+    pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
+        let ids = read_list(0 as sys::nvmlVgpuTypeId_t, |count, items| {
+            nvml_call!(
+                self.nvml,
+                nvmlDeviceGetCreatableVgpus(self.handle, count, items)
+            )
+        })?;
+        Ok(ids.into_iter().map(|id| self.nvml.vgpu_type(id)).collect())
+    }
+
+    /// The vGPUs running on this GPU (`nvmlDeviceGetActiveVgpus`).
+    pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml>>> {
+        let ids = read_list(0 as sys::nvmlVgpuInstance_t, |count, items| {
+            nvml_call!(
+                self.nvml,
+                nvmlDeviceGetActiveVgpus(self.handle, count, items)
+            )
+        })?;
+        Ok(ids
+            .into_iter()
+            .map(|id| self.nvml.vgpu_instance(id))
+            .collect())
+    }
+
+    /// How this GPU is virtualized (`nvmlDeviceGetVirtualizationMode`).
+    pub fn virtualization_mode(&self) -> Result<GpuVirtualizationMode> {
+        let mut mode: sys::nvmlGpuVirtualizationMode_t = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetVirtualizationMode(self.handle, &mut mode)
+        )?;
+        GpuVirtualizationMode::try_from(mode)
+    }
+
+    /// Sets how this GPU is virtualized (`nvmlDeviceSetVirtualizationMode`). Needs root.
+    pub fn set_virtualization_mode(&self, mode: GpuVirtualizationMode) -> Result<()> {
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceSetVirtualizationMode(self.handle, mode.as_raw())
+        )
+    }
+
+    /// Whether this vGPU host uses SR-IOV (`nvmlDeviceGetHostVgpuMode`).
+    pub fn host_vgpu_mode(&self) -> Result<HostVgpuMode> {
+        let mut mode: sys::nvmlHostVgpuMode_t = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetHostVgpuMode(self.handle, &mut mode))?;
+        HostVgpuMode::try_from(mode)
+    }
+
+    /// Whether this GPU is in vGPU heterogeneous mode: time-sliced vGPUs of different
+    /// frame-buffer sizes at once (`nvmlDeviceGetVgpuHeterogeneousMode` with
+    /// `nvmlVgpuHeterogeneousMode_v1`).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] with MIG on or where the GPU lacks the feature.
+    pub fn vgpu_heterogeneous_mode(&self) -> Result<bool> {
+        let mut info = sys::nvmlVgpuHeterogeneousMode_t {
+            version: sys::nvmlVgpuHeterogeneousMode_v1,
+            mode: 0,
+        };
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetVgpuHeterogeneousMode(self.handle, &mut info)
+        )?;
+        enabled(info.mode, "vGPU heterogeneous mode")
+    }
+
+    /// Turns vGPU heterogeneous mode on or off (`nvmlDeviceSetVgpuHeterogeneousMode`). Only
+    /// while no vGPU runs; needs root.
+    pub fn set_vgpu_heterogeneous_mode(&self, on: bool) -> Result<()> {
+        let info = sys::nvmlVgpuHeterogeneousMode_t {
+            version: sys::nvmlVgpuHeterogeneousMode_v1,
+            mode: enable_state(on),
+        };
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceSetVgpuHeterogeneousMode(self.handle, &info)
+        )
+    }
+
+    /// Placement ids a vGPU type supports on this GPU, for heterogeneous or homogeneous mode
+    /// (`nvmlDeviceGetVgpuTypeSupportedPlacements` with `nvmlVgpuPlacementList_v2`; count,
+    /// then data, bounded).
+    pub fn vgpu_type_supported_placements(
+        &self,
+        vgpu_type: &VgpuType<'_>,
+        mode: VgpuPlacementMode,
+    ) -> Result<VgpuPlacements> {
+        read_placements(|count, items, placement_size| {
+            let mut list = sys::nvmlVgpuPlacementList_t {
+                version: sys::nvmlVgpuPlacementList_v2,
+                placementSize: 0,
+                count: *count,
+                placementIds: items,
+                mode: mode.as_raw(),
+            };
+            let result = nvml_call!(
+                self.nvml,
+                nvmlDeviceGetVgpuTypeSupportedPlacements(self.handle, vgpu_type.id(), &mut list)
+            );
+            *count = list.count;
+            *placement_size = list.placementSize;
+            result
+        })
+    }
+
+    /// Placement ids at which a vGPU of a type can be created on this GPU now
+    /// (`nvmlDeviceGetVgpuTypeCreatablePlacements` with `nvmlVgpuPlacementList_v2`).
+    pub fn vgpu_type_creatable_placements(
+        &self,
+        vgpu_type: &VgpuType<'_>,
+    ) -> Result<VgpuPlacements> {
+        read_placements(|count, items, placement_size| {
+            let mut list = sys::nvmlVgpuPlacementList_t {
+                version: sys::nvmlVgpuPlacementList_v2,
+                placementSize: 0,
+                count: *count,
+                placementIds: items,
+                mode: VgpuPlacementMode::default().as_raw(),
+            };
+            let result = nvml_call!(
+                self.nvml,
+                nvmlDeviceGetVgpuTypeCreatablePlacements(self.handle, vgpu_type.id(), &mut list)
+            );
+            *count = list.count;
+            *placement_size = list.placementSize;
+            result
+        })
+    }
+
+    /// A vGPU capability of this GPU: non-zero when supported, and for some capabilities
+    /// its value (e.g. MB/s for the buffer bandwidths) (`nvmlDeviceGetVgpuCapabilities`).
+    pub fn vgpu_capability(&self, capability: DeviceVgpuCapability) -> Result<u32> {
+        let mut result: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetVgpuCapabilities(self.handle, capability.as_raw(), &mut result)
+        )?;
+        Ok(result)
+    }
+
+    /// Turns a vGPU capability of this GPU on or off (`nvmlDeviceSetVgpuCapabilities`).
+    pub fn set_vgpu_capability(&self, capability: DeviceVgpuCapability, on: bool) -> Result<()> {
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceSetVgpuCapabilities(self.handle, capability.as_raw(), enable_state(on))
+        )
+    }
+
+    /// Unloads the GSP firmware of a vGPU host GPU so it can be reset or reconfigured
+    /// (`nvmlDeviceVgpuForceGspUnload`). Needs root.
+    pub fn vgpu_force_gsp_unload(&self) -> Result<()> {
+        nvml_call!(self.nvml, nvmlDeviceVgpuForceGspUnload(self.handle))
+    }
+
+    /// vGPU software licensing of this GPU (`nvmlDeviceGetGridLicensableFeatures_v4`).
+    ///
+    /// # Errors
+    /// [`NvmlError::FunctionNotFound`] on drivers with only `_v3` or older: their structs
+    /// have other strides, which the current header no longer describes.
+    pub fn grid_licensable_features(&self) -> Result<GridLicensableFeatures> {
+        if self.nvml.versions().grid_licensable_features != 4 {
+            return Err(NvmlError::FunctionNotFound(
+                "nvmlDeviceGetGridLicensableFeatures_v4",
+            ));
+        }
+        let mut raw = sys::nvmlGridLicensableFeatures_t::default();
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetGridLicensableFeatures_v4(self.handle, &mut raw)
+        )?;
+        GridLicensableFeatures::try_from(&raw)
+    }
+
+    /// vGPU metadata of this GPU, for migration checks (`nvmlDeviceGetVgpuMetadata`: the
+    /// blob's size is asked for and grown, bounded).
+    pub fn vgpu_metadata(&self) -> Result<PgpuMetadata> {
+        let raw = read_blob(size_of::<sys::nvmlVgpuPgpuMetadata_t>(), |buf, size| {
+            nvml_call!(
+                self.nvml,
+                nvmlDeviceGetVgpuMetadata(self.handle, buf.cast(), size)
+            )
+        })?;
+        PgpuMetadata::from_bytes(raw)
+    }
+
+    /// Properties of this GPU as an ASCII string (`nvmlDeviceGetPgpuMetadataString`: size
+    /// query, then the data; bounded).
+    pub fn pgpu_metadata_string(&self) -> Result<String> {
+        let buf = read_list(0 as std::ffi::c_char, |size, buf| {
+            nvml_call!(
+                self.nvml,
+                nvmlDeviceGetPgpuMetadataString(self.handle, buf, size)
+            )
+        })?;
+        string_from_c_buf(&buf)
+    }
+
+    /// What the vGPU scheduler of this GPU can do (`nvmlDeviceGetVgpuSchedulerCapabilities`).
+    pub fn vgpu_scheduler_capabilities(&self) -> Result<VgpuSchedulerCapabilities> {
+        let mut raw = sys::nvmlVgpuSchedulerCapabilities_t::default();
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetVgpuSchedulerCapabilities(self.handle, &mut raw)
+        )?;
+        VgpuSchedulerCapabilities::try_from(&raw)
+    }
+
+    /// State of the vGPU scheduler of one engine (`nvmlDeviceGetVgpuSchedulerState_v2`, or
+    /// on older drivers `nvmlDeviceGetVgpuSchedulerState`, which knows only the graphics
+    /// engine).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] with MIG on or outside vGPU host mode;
+    /// [`NvmlError::FunctionNotFound`] for another engine than graphics without `_v2`.
+    pub fn vgpu_scheduler_state(&self, engine: VgpuSchedulerEngine) -> Result<VgpuSchedulerState> {
+        if self.nvml.versions().vgpu_scheduler_state == 2 {
+            let mut raw = sys::nvmlVgpuSchedulerStateInfo_v2_t {
+                engineId: engine.as_raw(),
+                ..Default::default()
+            };
+            nvml_call!(
+                self.nvml,
+                nvmlDeviceGetVgpuSchedulerState_v2(self.handle, &mut raw)
+            )?;
+            return state_from_v2(&raw);
+        }
+        if engine != VgpuSchedulerEngine::Graphics {
+            return Err(NvmlError::FunctionNotFound(
+                "nvmlDeviceGetVgpuSchedulerState_v2",
+            ));
+        }
+        let mut raw = sys::nvmlVgpuSchedulerGetState_t::default();
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetVgpuSchedulerState(self.handle, &mut raw)
+        )?;
+        legacy_state(raw.schedulerPolicy, raw.arrMode, &raw.schedulerParams)
+    }
+
+    /// State and recent runlist log of the vGPU scheduler of one engine
+    /// (`nvmlDeviceGetVgpuSchedulerLog_v2`, or on older drivers
+    /// `nvmlDeviceGetVgpuSchedulerLog`, graphics engine only).
+    pub fn vgpu_scheduler_log(&self, engine: VgpuSchedulerEngine) -> Result<VgpuSchedulerLog> {
+        if self.nvml.versions().vgpu_scheduler_log == 2 {
+            let mut raw = Box::new(sys::nvmlVgpuSchedulerLogInfo_v2_t {
+                engineId: engine.as_raw(),
+                ..Default::default()
+            });
+            nvml_call!(
+                self.nvml,
+                nvmlDeviceGetVgpuSchedulerLog_v2(self.handle, &mut *raw)
+            )?;
+            return log_from_v2(&raw);
+        }
+        if engine != VgpuSchedulerEngine::Graphics {
+            return Err(NvmlError::FunctionNotFound(
+                "nvmlDeviceGetVgpuSchedulerLog_v2",
+            ));
+        }
+        let mut raw = Box::new(sys::nvmlVgpuSchedulerLog_t::default());
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetVgpuSchedulerLog(self.handle, &mut *raw)
+        )?;
+        Ok(VgpuSchedulerLog {
+            state: legacy_state(raw.schedulerPolicy, raw.arrMode, &raw.schedulerParams)?,
+            entries: raw
+                .logEntries
+                .iter()
+                .take(raw.entriesCount as usize)
+                .map(Into::into)
+                .collect(),
+        })
+    }
+
+    /// Sets the vGPU scheduler of one engine (`nvmlDeviceSetVgpuSchedulerState_v2`, or on
+    /// older drivers `nvmlDeviceSetVgpuSchedulerState` for the graphics engine, with ARR on
+    /// when an ARR parameter is non-zero). Only while no vGPU runs; needs root.
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] while a vGPU runs or with MIG on;
+    /// [`NvmlError::ResetRequired`] after a fatal failure.
+    pub fn set_vgpu_scheduler_state(&self, settings: &VgpuSchedulerSettings) -> Result<()> {
+        if self.nvml.versions().set_vgpu_scheduler_state == 2 {
+            let mut raw = settings.to_v2();
+            return nvml_call!(
+                self.nvml,
+                nvmlDeviceSetVgpuSchedulerState_v2(self.handle, &mut raw)
+            );
+        }
+        if settings.engine != VgpuSchedulerEngine::Graphics {
+            return Err(NvmlError::FunctionNotFound(
+                "nvmlDeviceSetVgpuSchedulerState_v2",
+            ));
+        }
+        let arr = settings.avg_factor != 0 || settings.frequency != 0;
+        let mut raw = sys::nvmlVgpuSchedulerSetState_t {
+            schedulerPolicy: settings.policy.as_raw(),
+            enableARRMode: if arr {
+                sys::NVML_VGPU_SCHEDULER_ARR_ENABLE
+            } else {
+                sys::NVML_VGPU_SCHEDULER_ARR_DEFAULT
+            },
+            schedulerParams: sys::nvmlVgpuSchedulerSetParams_t {
+                vgpuSchedDataWithARR: sys::nvmlVgpuSchedulerSetParams_t__bindgen_ty_1 {
+                    avgFactor: settings.avg_factor,
+                    frequency: settings.frequency,
+                },
+            },
+        };
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceSetVgpuSchedulerState(self.handle, &mut raw)
+        )
+    }
+
+    /// Utilisation of each vGPU since `last_seen_timestamp` (µs since 1970; 0 for all the
+    /// driver holds) (`nvmlDeviceGetVgpuUtilization`; count, then data, bounded). No samples
+    /// since then is an empty `Vec` (NVML's `NOT_FOUND`).
+    pub fn vgpu_utilization(&self, last_seen_timestamp: u64) -> Result<Vec<VgpuUtilizationSample>> {
+        let mut value_type: sys::nvmlValueType_t = 0;
+        let raw = none_found_is_empty(read_list(
+            sys::nvmlVgpuInstanceUtilizationSample_t::default(),
+            |count, items| {
+                nvml_call!(
+                    self.nvml,
+                    nvmlDeviceGetVgpuUtilization(
+                        self.handle,
+                        last_seen_timestamp,
+                        &mut value_type,
+                        count,
+                        items
+                    )
+                )
+            },
+        ))?;
+        // Every buffer `read_list` passes is zero-filled, as `Value::from_raw` requires.
+        let value = |v: &sys::nvmlValue_t| super::Value::from_raw(value_type, v);
+        raw.iter()
+            .map(|s| {
+                Ok(VgpuUtilizationSample {
+                    vgpu_instance: s.vgpuInstance,
+                    timestamp: s.timeStamp,
+                    sm_util: value(&s.smUtil)?,
+                    mem_util: value(&s.memUtil)?,
+                    enc_util: value(&s.encUtil)?,
+                    dec_util: value(&s.decUtil)?,
+                    jpg_util: None,
+                    ofa_util: None,
+                })
+            })
+            .collect()
+    }
+
+    /// Utilisation of each vGPU since `last_seen_timestamp`, with JPEG and OFA
+    /// (`nvmlDeviceGetVgpuInstancesUtilizationInfo` with
+    /// `nvmlVgpuInstancesUtilizationInfo_v1`; count, then data, bounded). No samples is an
+    /// empty `Vec`.
+    pub fn vgpu_instances_utilization(
+        &self,
+        last_seen_timestamp: u64,
+    ) -> Result<Vec<VgpuUtilizationSample>> {
+        let mut value_type: sys::nvmlValueType_t = 0;
+        let raw = none_found_is_empty(read_list(
+            sys::nvmlVgpuInstanceUtilizationInfo_v1_t::default(),
+            |count, items| {
+                let mut info = sys::nvmlVgpuInstancesUtilizationInfo_t {
+                    version: sys::nvmlVgpuInstancesUtilizationInfo_v1,
+                    sampleValType: 0,
+                    vgpuInstanceCount: *count,
+                    lastSeenTimeStamp: last_seen_timestamp,
+                    vgpuUtilArray: items,
+                };
+                let result = nvml_call!(
+                    self.nvml,
+                    nvmlDeviceGetVgpuInstancesUtilizationInfo(self.handle, &mut info)
+                );
+                *count = info.vgpuInstanceCount;
+                value_type = info.sampleValType;
+                result
+            },
+        ))?;
+        // Every buffer `read_list` passes is zero-filled, as `Value::from_raw` requires.
+        let value = |v: &sys::nvmlValue_t| super::Value::from_raw(value_type, v);
+        raw.iter()
+            .map(|s| {
+                Ok(VgpuUtilizationSample {
+                    vgpu_instance: s.vgpuInstance,
+                    timestamp: s.timeStamp,
+                    sm_util: value(&s.smUtil)?,
+                    mem_util: value(&s.memUtil)?,
+                    enc_util: value(&s.encUtil)?,
+                    dec_util: value(&s.decUtil)?,
+                    jpg_util: Some(value(&s.jpgUtil)?),
+                    ofa_util: Some(value(&s.ofaUtil)?),
+                })
+            })
+            .collect()
+    }
+
+    /// Utilisation of each process in each vGPU's VM since `last_seen_timestamp`
+    /// (`nvmlDeviceGetVgpuProcessUtilization`; count, then data, bounded). No samples is an
+    /// empty `Vec`.
+    pub fn vgpu_process_utilization(
+        &self,
+        last_seen_timestamp: u64,
+    ) -> Result<Vec<VgpuProcessUtilizationSample>> {
+        let raw = none_found_is_empty(read_list(
+            sys::nvmlVgpuProcessUtilizationSample_t::default(),
+            |count, items| {
+                nvml_call!(
+                    self.nvml,
+                    nvmlDeviceGetVgpuProcessUtilization(
+                        self.handle,
+                        last_seen_timestamp,
+                        count,
+                        items
+                    )
+                )
+            },
+        ))?;
+        raw.iter()
+            .map(VgpuProcessUtilizationSample::try_from)
+            .collect()
+    }
+
+    /// Utilisation of each process in each vGPU's VM since `last_seen_timestamp`, with JPEG
+    /// and OFA (`nvmlDeviceGetVgpuProcessesUtilizationInfo` with
+    /// `nvmlVgpuProcessesUtilizationInfo_v1`; count, then data, bounded). No samples is an
+    /// empty `Vec`.
+    pub fn vgpu_processes_utilization(
+        &self,
+        last_seen_timestamp: u64,
+    ) -> Result<Vec<VgpuProcessUtilizationSample>> {
+        let raw = none_found_is_empty(read_list(
+            sys::nvmlVgpuProcessUtilizationInfo_v1_t::default(),
+            |count, items| {
+                let mut info = sys::nvmlVgpuProcessesUtilizationInfo_t {
+                    version: sys::nvmlVgpuProcessesUtilizationInfo_v1,
+                    vgpuProcessCount: *count,
+                    lastSeenTimeStamp: last_seen_timestamp,
+                    vgpuProcUtilArray: items,
+                };
+                let result = nvml_call!(
+                    self.nvml,
+                    nvmlDeviceGetVgpuProcessesUtilizationInfo(self.handle, &mut info)
+                );
+                *count = info.vgpuProcessCount;
+                result
+            },
+        ))?;
+        raw.iter()
+            .map(VgpuProcessUtilizationSample::try_from)
+            .collect()
+    }
+}
