@@ -1,1 +1,286 @@
-//! (being written)
+//! GPM (GPU Performance Monitoring, Hopper and newer): metrics computed from two samples of
+//! the GPU's performance counters.
+//!
+//! Take a sample, wait (more than 100 ms: the counters refresh at that rate), take another,
+//! and compute metrics from the pair. Samples are freed (`nvmlGpmSampleFree`) when dropped.
+//!
+//! ```no_run
+//! use nvml_wrapper::{Nvml, gpm, sys};
+//!
+//! let nvml = Nvml::init()?;
+//! let gpu = nvml.device_by_index(0)?;
+//! if gpu.gpm_supported()? {
+//!     let first = gpu.gpm_sample()?;
+//!     std::thread::sleep(std::time::Duration::from_millis(500));
+//!     let second = gpu.gpm_sample()?;
+//!     for m in gpm::gpm_metrics(&first, &second, &[sys::NVML_GPM_METRIC_SM_UTIL])? {
+//!         println!("{:?} {:?} {:?}", m.short_name, m.value, m.unit);
+//!     }
+//! }
+//! # Ok::<(), nvml_wrapper::NvmlError>(())
+//! ```
+
+use std::ffi::{c_char, c_uint};
+
+use nvml_sys as sys;
+
+use crate::device::Device;
+use crate::error::{NvmlError, Result, check};
+use crate::ffi::nvml_call;
+use crate::nvml::Nvml;
+
+/// The most bytes read from a metric name or unit the library points to.
+const MAX_NAME_LEN: usize = 256;
+
+/// A GPM sample buffer, from [`Nvml::gpm_sample_alloc`] or [`Device::gpm_sample`]. Freed
+/// (`nvmlGpmSampleFree`) when dropped; it cannot outlive its [`Nvml`].
+pub struct GpmSample<'nvml> {
+    nvml: &'nvml Nvml,
+    handle: sys::nvmlGpmSample_t,
+}
+
+// SAFETY: an `nvmlGpmSample_t` is an opaque buffer owned by this value; NVML (thread-safe)
+// accepts it from any thread. The `'nvml` borrow keeps the library initialised while it lives.
+unsafe impl Send for GpmSample<'_> {}
+// SAFETY: `&self` methods only pass the handle to read-only queries (`nvmlGpmMetricsGet`);
+// filling the buffer takes `&mut self` and freeing takes ownership.
+unsafe impl Sync for GpmSample<'_> {}
+
+impl std::fmt::Debug for GpmSample<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GpmSample")
+            .field("handle", &self.handle)
+            .finish()
+    }
+}
+
+/// One metric computed by [`gpm_metrics`] (`nvmlGpmMetric_t`).
+#[derive(Debug)]
+pub struct GpmMetric {
+    /// The metric asked for (`NVML_GPM_METRIC_*`).
+    pub metric_id: u32,
+    /// Its value, or why NVML could not compute it (e.g. [`NvmlError::NotSupported`]).
+    pub value: Result<f64>,
+    /// Short name, e.g. `"sm_util"`, if the library gives one.
+    pub short_name: Option<String>,
+    /// Long name, if the library gives one.
+    pub long_name: Option<String>,
+    /// Unit, e.g. `"%"`, if the library gives one.
+    pub unit: Option<String>,
+}
+
+impl Nvml {
+    /// A new, empty GPM sample buffer (`nvmlGpmSampleAlloc`); fill it with
+    /// [`GpmSample::fill`].
+    ///
+    /// # Errors
+    /// [`NvmlError::Memory`] if system memory is short; NVML's other errors.
+    pub fn gpm_sample_alloc(&self) -> Result<GpmSample<'_>> {
+        let mut handle: sys::nvmlGpmSample_t = std::ptr::null_mut();
+        nvml_call!(self, nvmlGpmSampleAlloc(&mut handle))?;
+        if handle.is_null() {
+            return Err(NvmlError::UnexpectedValue {
+                what: "GPM sample handle",
+                value: 0,
+            });
+        }
+        Ok(GpmSample { nvml: self, handle })
+    }
+}
+
+impl<'nvml> GpmSample<'nvml> {
+    /// Wraps a sample handle allocated by `nvmlGpmSampleAlloc`; this value frees it on drop.
+    ///
+    /// # Safety
+    /// `handle` must be a live GPM sample of `nvml`'s library, owned by nobody else (it is
+    /// freed when the returned value drops), or a value the library will reject without
+    /// dereferencing.
+    pub unsafe fn from_raw(nvml: &'nvml Nvml, handle: sys::nvmlGpmSample_t) -> Self {
+        Self { nvml, handle }
+    }
+
+    /// The raw handle, for calls through [`Nvml::lib`]. Do not free it: `Drop` does.
+    pub fn handle(&self) -> sys::nvmlGpmSample_t {
+        self.handle
+    }
+
+    /// Reads the counters of `device` (a GPU or a MIG device) into this sample
+    /// (`nvmlGpmSampleGet`).
+    pub fn fill(&mut self, device: &Device<'nvml>) -> Result<()> {
+        nvml_call!(self.nvml, nvmlGpmSampleGet(device.handle(), self.handle))
+    }
+
+    /// Reads the counters of GPU instance `gpu_instance_id` of `device` into this sample
+    /// (`nvmlGpmMigSampleGet`).
+    pub fn fill_mig(&mut self, device: &Device<'nvml>, gpu_instance_id: u32) -> Result<()> {
+        nvml_call!(
+            self.nvml,
+            nvmlGpmMigSampleGet(device.handle(), gpu_instance_id, self.handle)
+        )
+    }
+
+    /// Frees the sample now (`nvmlGpmSampleFree`), reporting NVML's answer, which `Drop`
+    /// cannot. Either way the handle is not used again.
+    pub fn free(self) -> Result<()> {
+        let this = std::mem::ManuallyDrop::new(self);
+        nvml_call!(this.nvml, nvmlGpmSampleFree(this.handle))
+    }
+}
+
+impl Drop for GpmSample<'_> {
+    /// Frees the sample (`nvmlGpmSampleFree`); an error cannot be reported here (use
+    /// [`GpmSample::free`] to see it).
+    fn drop(&mut self) {
+        let free = || -> Result<()> { nvml_call!(self.nvml, nvmlGpmSampleFree(self.handle)) };
+        let _ = free();
+    }
+}
+
+impl<'nvml> Device<'nvml> {
+    /// Whether this GPU (or MIG device) supports GPM (`nvmlGpmQueryDeviceSupport` with
+    /// `NVML_GPM_SUPPORT_VERSION`).
+    pub fn gpm_supported(&self) -> Result<bool> {
+        let mut support = sys::nvmlGpmSupport_t {
+            version: sys::NVML_GPM_SUPPORT_VERSION,
+            isSupportedDevice: 0,
+        };
+        nvml_call!(
+            self.nvml(),
+            nvmlGpmQueryDeviceSupport(self.handle(), &mut support)
+        )?;
+        Ok(support.isSupportedDevice != 0)
+    }
+
+    /// A new sample of this GPU's (or MIG device's) counters (`nvmlGpmSampleAlloc`, then
+    /// `nvmlGpmSampleGet`).
+    pub fn gpm_sample(&self) -> Result<GpmSample<'nvml>> {
+        let mut sample = self.nvml().gpm_sample_alloc()?;
+        sample.fill(self)?;
+        Ok(sample)
+    }
+
+    /// A new sample of the counters of GPU instance `gpu_instance_id` of this GPU
+    /// (`nvmlGpmSampleAlloc`, then `nvmlGpmMigSampleGet`).
+    pub fn gpm_mig_sample(&self, gpu_instance_id: u32) -> Result<GpmSample<'nvml>> {
+        let mut sample = self.nvml().gpm_sample_alloc()?;
+        sample.fill_mig(self, gpu_instance_id)?;
+        Ok(sample)
+    }
+
+    /// Whether GPM streaming is on (`nvmlGpmQueryIfStreamingEnabled`).
+    pub fn gpm_streaming_enabled(&self) -> Result<bool> {
+        let mut state: c_uint = 0;
+        nvml_call!(
+            self.nvml(),
+            nvmlGpmQueryIfStreamingEnabled(self.handle(), &mut state)
+        )?;
+        crate::enums::enabled(state, "GPM streaming state")
+    }
+
+    /// Turns GPM streaming on or off (`nvmlGpmSetStreamingEnabled`).
+    pub fn set_gpm_streaming_enabled(&self, on: bool) -> Result<()> {
+        nvml_call!(
+            self.nvml(),
+            nvmlGpmSetStreamingEnabled(self.handle(), crate::enums::enable_state(on))
+        )
+    }
+}
+
+/// Computes metrics (`NVML_GPM_METRIC_*` ids, e.g. [`sys::NVML_GPM_METRIC_SM_UTIL`]) over the
+/// interval between two samples of the same device (`nvmlGpmMetricsGet` with
+/// `NVML_GPM_METRICS_GET_VERSION`). Returns one [`GpmMetric`] per id, in order; more ids than
+/// one call takes (`NVML_GPM_METRIC_MAX`) are asked for in several calls.
+///
+/// # Errors
+/// [`NvmlError::InvalidInput`] if the samples come from different [`Nvml`]s; NVML's errors
+/// for the whole call (a metric NVML cannot compute is an `Err` in its
+/// [`GpmMetric::value`] instead).
+pub fn gpm_metrics(
+    sample1: &GpmSample<'_>,
+    sample2: &GpmSample<'_>,
+    metric_ids: &[u32],
+) -> Result<Vec<GpmMetric>> {
+    if !std::ptr::eq(sample1.nvml, sample2.nvml) {
+        return Err(NvmlError::InvalidInput(
+            "GPM samples from different Nvml instances",
+        ));
+    }
+    let mut out = Vec::with_capacity(metric_ids.len());
+    // About 19 KiB: on the heap.
+    let mut get = Box::<sys::nvmlGpmMetricsGet_t>::default();
+    for chunk in metric_ids.chunks(get.metrics.len()) {
+        get.version = sys::NVML_GPM_METRICS_GET_VERSION;
+        get.numMetrics = chunk.len() as c_uint;
+        get.sample1 = sample1.handle;
+        get.sample2 = sample2.handle;
+        for (slot, id) in get.metrics.iter_mut().zip(chunk) {
+            *slot = sys::nvmlGpmMetric_t {
+                metricId: *id,
+                ..Default::default()
+            };
+        }
+        nvml_call!(sample1.nvml, nvmlGpmMetricsGet(&mut *get))?;
+        for m in get.metrics.iter().take(chunk.len()) {
+            out.push(GpmMetric {
+                metric_id: m.metricId,
+                value: check(m.nvmlReturn).map(|()| m.value),
+                // SAFETY: NVML documents these as NUL-terminated strings it owns (or NULL),
+                // valid while the library is loaded; `sample1.nvml` keeps it loaded here.
+                short_name: unsafe { string_at(m.metricInfo.shortName) },
+                // SAFETY: as above.
+                long_name: unsafe { string_at(m.metricInfo.longName) },
+                // SAFETY: as above.
+                unit: unsafe { string_at(m.metricInfo.unit) },
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The text a library-owned C string points to: `None` for NULL; at most [`MAX_NAME_LEN`]
+/// bytes, up to the first NUL; bytes that are not UTF-8 replaced.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string (or at least `MAX_NAME_LEN` readable
+/// bytes) that stays valid during the call.
+unsafe fn string_at(ptr: *const c_char) -> Option<String> {
+    if ptr.is_null() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    for i in 0..MAX_NAME_LEN {
+        // SAFETY: the caller guarantees the bytes up to the NUL (or `MAX_NAME_LEN`) are
+        // readable; the loop stops at the first NUL.
+        let b = unsafe { *ptr.add(i) } as u8;
+        if b == 0 {
+            break;
+        }
+        bytes.push(b);
+    }
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_are_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<GpmSample<'_>>();
+    }
+
+    #[test]
+    fn library_strings_stop_at_nul_and_at_the_bound() {
+        let name = b"sm_util\0junk";
+        // SAFETY: a NUL-terminated local buffer.
+        let read = unsafe { string_at(name.as_ptr().cast()) };
+        assert_eq!(read.as_deref(), Some("sm_util"));
+        // SAFETY: NULL is allowed.
+        assert_eq!(unsafe { string_at(std::ptr::null()) }, None);
+        let long = [b'x'; MAX_NAME_LEN + 10];
+        // SAFETY: more than `MAX_NAME_LEN` readable bytes.
+        let read = unsafe { string_at(long.as_ptr().cast()) };
+        assert_eq!(read.map(|s| s.len()), Some(MAX_NAME_LEN));
+    }
+}
