@@ -25,6 +25,7 @@
 
 mod ffi;
 
+pub mod conf_compute;
 pub mod device;
 pub mod drain;
 pub mod enums;

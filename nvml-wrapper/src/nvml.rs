@@ -33,6 +33,16 @@ pub const DEFAULT_LIBRARY_NAMES: &[&str] = &["libnvidia-ml.so.1", "libnvidia-ml.
 #[cfg(windows)]
 pub const DEFAULT_LIBRARY_NAMES: &[&str] = &["nvml.dll"];
 
+/// A GPU UUID for [`Nvml::device_by_uuid_value`] (`nvmlUUIDValue_t`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum DeviceUuid {
+    /// Text form, `"GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"` (`NVML_UUID_TYPE_ASCII`).
+    Ascii(String),
+    /// The 16 bytes (`NVML_UUID_TYPE_BINARY`).
+    Binary([u8; 16]),
+}
+
 /// A loaded and initialised NVML library.
 ///
 /// Create one with [`Nvml::init`] (or [`Nvml::builder`] to choose the library file or init
@@ -321,6 +331,40 @@ impl Nvml {
         let uuid = c_string(uuid)?;
         let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
         nvml_call!(self, nvmlDeviceGetHandleByUUID(uuid.as_ptr(), &mut handle))?;
+        Device::from_handle(self, handle)
+    }
+
+    /// The GPU with this UUID, given as text or as its 16 bytes
+    /// (`nvmlDeviceGetHandleByUUIDV` with `nvmlUUID_v1`). A text UUID longer than 40 bytes
+    /// or with a NUL is [`NvmlError::InvalidInput`].
+    pub fn device_by_uuid_value(&self, uuid: &DeviceUuid) -> Result<Device<'_>> {
+        let (kind, value) = match uuid {
+            DeviceUuid::Ascii(text) => {
+                let mut buf = [0 as std::ffi::c_char; sys::NVML_DEVICE_UUID_ASCII_LEN as usize];
+                let bytes = c_string(text)?.into_bytes();
+                if bytes.len() >= buf.len() {
+                    return Err(NvmlError::InvalidInput("UUID longer than 40 bytes"));
+                }
+                for (dst, src) in buf.iter_mut().zip(&bytes) {
+                    *dst = *src as std::ffi::c_char;
+                }
+                (
+                    sys::NVML_UUID_TYPE_ASCII,
+                    sys::nvmlUUIDValue_t { str_: buf },
+                )
+            }
+            DeviceUuid::Binary(bytes) => (
+                sys::NVML_UUID_TYPE_BINARY,
+                sys::nvmlUUIDValue_t { bytes: *bytes },
+            ),
+        };
+        let id = sys::nvmlUUID_t {
+            version: sys::nvmlUUID_v1,
+            type_: kind,
+            value,
+        };
+        let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
+        nvml_call!(self, nvmlDeviceGetHandleByUUIDV(&id, &mut handle))?;
         Device::from_handle(self, handle)
     }
 

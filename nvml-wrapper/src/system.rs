@@ -45,6 +45,21 @@ pub struct ExcludedDevice {
     pub uuid: String,
 }
 
+/// A host interface card (S-class) entry (`nvmlHwbcEntry_t`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct HwbcEntry {
+    /// Id of the card.
+    pub id: u32,
+    /// Its firmware version.
+    pub firmware_version: String,
+}
+
+/// How many record batches [`Nvml::cper_records`] reads at most.
+const CPER_MAX_BATCHES: usize = 1024;
+/// The largest batch of CPER records believed, in bytes.
+const CPER_MAX_BATCH_BYTES: usize = 64 << 20;
+
 impl Nvml {
     /// Version of the installed NVIDIA driver, e.g. `"580.65.06"`
     /// (`nvmlSystemGetDriverVersion`).
@@ -111,5 +126,86 @@ impl Nvml {
                 })
             })
             .collect()
+    }
+
+    /// Driver branch, e.g. `"r580_00"` (`nvmlSystemGetDriverBranch` with
+    /// `nvmlSystemDriverBranchInfo_v1`).
+    pub fn driver_branch(&self) -> Result<String> {
+        let mut info = sys::nvmlSystemDriverBranchInfo_t {
+            version: sys::nvmlSystemDriverBranchInfo_v1,
+            branch: [0; 80],
+        };
+        let len = info.branch.len() as c_uint;
+        nvml_call!(self, nvmlSystemGetDriverBranch(&mut info, len))?;
+        string_from_c_buf(&info.branch)
+    }
+
+    /// Host interface cards (S-class systems) and their firmware versions
+    /// (`nvmlSystemGetHicVersion`); empty on other systems.
+    pub fn hic_version(&self) -> Result<Vec<HwbcEntry>> {
+        let entries = read_list(sys::nvmlHwbcEntry_t::default(), |count, items| {
+            nvml_call!(self, nvmlSystemGetHicVersion(count, items))
+        })?;
+        entries
+            .iter()
+            .map(|e| {
+                Ok(HwbcEntry {
+                    id: e.hwbcId,
+                    firmware_version: string_from_c_buf(&e.firmwareVersion)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every Common Platform Error Record (CPER) of the given types (a mask of
+    /// `nvmlCPERType_t`, e.g. `NVML_CPER_ACCESS_TYPE_GPU`), for one GPU (`gpu_uuid`) or all
+    /// (`None`), as the raw record bytes, concatenated (`nvmlSystemGetCPER_v1`, called
+    /// until it reports no more records). Requires root.
+    pub fn cper_records(&self, type_mask: u32, gpu_uuid: Option<&str>) -> Result<Vec<u8>> {
+        let mut cursor = sys::nvmlCPERCursor_v1_t {
+            cperTypeMask: type_mask,
+            uuid: [0; 80],
+            handle: 0,
+        };
+        if let Some(uuid) = gpu_uuid {
+            let bytes = crate::nvml::c_string(uuid)?.into_bytes();
+            if bytes.len() >= cursor.uuid.len() {
+                return Err(crate::NvmlError::InvalidInput("UUID longer than 79 bytes"));
+            }
+            for (dst, src) in cursor.uuid.iter_mut().zip(&bytes) {
+                *dst = *src as std::ffi::c_char;
+            }
+        }
+        let mut records = Vec::new();
+        for _ in 0..CPER_MAX_BATCHES {
+            // Size query: how many bytes the next batch needs (0: no more records).
+            let mut query = sys::nvmlGetCPER_v1_t {
+                cursor,
+                buffer: std::ptr::null_mut(),
+                bufferSize: 0,
+            };
+            match nvml_call!(self, nvmlSystemGetCPER_v1(&mut query)) {
+                Ok(()) | Err(crate::NvmlError::InsufficientSize) => {}
+                Err(e) => return Err(e),
+            }
+            let wanted = (query.bufferSize as usize).min(CPER_MAX_BATCH_BYTES);
+            if wanted == 0 {
+                return Ok(records);
+            }
+            let mut buf = vec![0u8; wanted];
+            let mut read = sys::nvmlGetCPER_v1_t {
+                cursor,
+                buffer: buf.as_mut_ptr(),
+                bufferSize: wanted as c_uint,
+            };
+            nvml_call!(self, nvmlSystemGetCPER_v1(&mut read))?;
+            let used = (read.bufferSize as usize).min(wanted);
+            if used == 0 {
+                return Ok(records);
+            }
+            records.extend_from_slice(buf.get(..used).unwrap_or_default());
+            cursor = read.cursor;
+        }
+        Ok(records)
     }
 }

@@ -37,6 +37,12 @@ mod thermal;
 mod topology;
 mod utilization;
 
+// Device queries beyond the core groups.
+mod board;
+mod clock_control;
+mod cooling;
+mod utilization_extra;
+
 pub use ecc::*;
 pub use field_values::*;
 pub use memory::*;
@@ -49,6 +55,11 @@ pub use processes::*;
 pub use samples::*;
 pub use topology::*;
 pub use utilization::*;
+
+pub use board::*;
+pub use clock_control::*;
+pub use cooling::*;
+pub use utilization_extra::*;
 
 /// One GPU, borrowed from the [`Nvml`] that found it.
 ///

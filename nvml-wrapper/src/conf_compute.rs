@@ -1,0 +1,312 @@
+//! Confidential computing (CC): the system's CC capabilities, state and settings, whether
+//! GPUs accept work, key rotation, and per GPU the protected memory, certificates and
+//! attestation reports.
+
+use std::ffi::c_uint;
+
+use nvml_sys as sys;
+
+use crate::device::Device;
+use crate::enums::nvml_enum;
+use crate::error::{NvmlError, Result};
+use crate::ffi::nvml_call;
+use crate::nvml::Nvml;
+
+nvml_enum! {
+    /// The CPU's confidential-computing technology (`NVML_CC_SYSTEM_CPU_CAPS_*`).
+    pub enum CpuCcCapability: c_uint {
+        /// None.
+        None = sys::NVML_CC_SYSTEM_CPU_CAPS_NONE,
+        /// AMD SEV.
+        AmdSev = sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV,
+        /// Intel TDX.
+        IntelTdx = sys::NVML_CC_SYSTEM_CPU_CAPS_INTEL_TDX,
+        /// AMD SEV-SNP.
+        AmdSevSnp = sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_SNP,
+        /// AMD SNP with vTOM.
+        AmdSnpVtom = sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SNP_VTOM,
+    }
+}
+
+nvml_enum! {
+    /// The confidential-computing environment (`NVML_CC_SYSTEM_ENVIRONMENT_*`).
+    pub enum CcEnvironment: c_uint {
+        /// Unavailable.
+        Unavailable = sys::NVML_CC_SYSTEM_ENVIRONMENT_UNAVAILABLE,
+        /// Simulation.
+        Simulation = sys::NVML_CC_SYSTEM_ENVIRONMENT_SIM,
+        /// Production.
+        Production = sys::NVML_CC_SYSTEM_ENVIRONMENT_PROD,
+    }
+}
+
+nvml_enum! {
+    /// How several GPUs talk to each other in CC mode (`NVML_CC_SYSTEM_MULTIGPU_*`).
+    pub enum CcMultiGpuMode: c_uint {
+        /// No multi-GPU protection.
+        None = sys::NVML_CC_SYSTEM_MULTIGPU_NONE,
+        /// Protected PCIe.
+        ProtectedPcie = sys::NVML_CC_SYSTEM_MULTIGPU_PROTECTED_PCIE,
+        /// NVLink encryption.
+        Nvle = sys::NVML_CC_SYSTEM_MULTIGPU_NVLE,
+    }
+}
+
+/// What the system can do for confidential computing (`nvmlConfComputeSystemCaps_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ConfComputeCapabilities {
+    /// The CPU's CC technology.
+    pub cpu: CpuCcCapability,
+    /// The GPUs are CC capable.
+    pub gpus_capable: bool,
+}
+
+/// Confidential-computing state (`nvmlConfComputeSystemState_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ConfComputeState {
+    /// The environment.
+    pub environment: CcEnvironment,
+    /// The CC feature is enabled.
+    pub cc_enabled: bool,
+    /// Developer tools mode is on.
+    pub dev_tools_mode: bool,
+}
+
+/// Confidential-computing settings (`nvmlSystemConfComputeSettings_v1_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ConfComputeSettings {
+    /// The environment.
+    pub environment: CcEnvironment,
+    /// The CC feature is enabled.
+    pub cc_enabled: bool,
+    /// Developer tools mode is on.
+    pub dev_tools_mode: bool,
+    /// Multi-GPU mode.
+    pub multi_gpu_mode: CcMultiGpuMode,
+}
+
+/// Protected (CC) memory of a GPU, in bytes (`nvmlDeviceGetConfComputeProtectedMemoryUsage`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ProtectedMemoryUsage {
+    /// Total protected memory.
+    pub total: u64,
+    /// Free protected memory.
+    pub free: u64,
+    /// Used protected memory.
+    pub used: u64,
+}
+
+/// A GPU's certificate chains (`nvmlConfComputeGpuCertificate_t`), DER bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GpuCertificate {
+    /// The device certificate chain.
+    pub cert_chain: Vec<u8>,
+    /// The attestation certificate chain.
+    pub attestation_cert_chain: Vec<u8>,
+}
+
+/// A GPU's attestation report (`nvmlConfComputeGpuAttestationReport_t`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GpuAttestationReport {
+    /// The SPDM attestation report.
+    pub attestation_report: Vec<u8>,
+    /// The CEC attestation report, where present.
+    pub cec_attestation_report: Option<Vec<u8>>,
+}
+
+/// The first `len` bytes of `buf`, clamped to the buffer.
+fn prefix(buf: &[u8], len: c_uint) -> Vec<u8> {
+    buf.iter().take(len as usize).copied().collect()
+}
+
+impl Nvml {
+    /// The system's confidential-computing capabilities
+    /// (`nvmlSystemGetConfComputeCapabilities`).
+    pub fn conf_compute_capabilities(&self) -> Result<ConfComputeCapabilities> {
+        let mut caps = sys::nvmlConfComputeSystemCaps_t::default();
+        nvml_call!(self, nvmlSystemGetConfComputeCapabilities(&mut caps))?;
+        Ok(ConfComputeCapabilities {
+            cpu: CpuCcCapability::try_from(caps.cpuCaps)?,
+            gpus_capable: flag(caps.gpusCaps, "GPU CC capability")?,
+        })
+    }
+
+    /// The confidential-computing state (`nvmlSystemGetConfComputeState`).
+    pub fn conf_compute_state(&self) -> Result<ConfComputeState> {
+        let mut state = sys::nvmlConfComputeSystemState_t::default();
+        nvml_call!(self, nvmlSystemGetConfComputeState(&mut state))?;
+        Ok(ConfComputeState {
+            environment: CcEnvironment::try_from(state.environment)?,
+            cc_enabled: flag(state.ccFeature, "CC feature")?,
+            dev_tools_mode: flag(state.devToolsMode, "CC dev tools mode")?,
+        })
+    }
+
+    /// The confidential-computing settings, with the multi-GPU mode
+    /// (`nvmlSystemGetConfComputeSettings` with `nvmlSystemConfComputeSettings_v1`).
+    pub fn conf_compute_settings(&self) -> Result<ConfComputeSettings> {
+        let mut settings = sys::nvmlSystemConfComputeSettings_t {
+            version: sys::nvmlSystemConfComputeSettings_v1,
+            ..Default::default()
+        };
+        nvml_call!(self, nvmlSystemGetConfComputeSettings(&mut settings))?;
+        Ok(ConfComputeSettings {
+            environment: CcEnvironment::try_from(settings.environment)?,
+            cc_enabled: flag(settings.ccFeature, "CC feature")?,
+            dev_tools_mode: flag(settings.devToolsMode, "CC dev tools mode")?,
+            multi_gpu_mode: CcMultiGpuMode::try_from(settings.multiGpuMode)?,
+        })
+    }
+
+    /// Whether the GPUs accept client requests in CC mode
+    /// (`nvmlSystemGetConfComputeGpusReadyState`).
+    pub fn conf_compute_gpus_ready(&self) -> Result<bool> {
+        let mut ready: c_uint = 0;
+        nvml_call!(self, nvmlSystemGetConfComputeGpusReadyState(&mut ready))?;
+        flag(ready, "CC GPUs ready state")
+    }
+
+    /// Lets the GPUs accept client requests in CC mode, or stops them
+    /// (`nvmlSystemSetConfComputeGpusReadyState`). Requires root.
+    pub fn set_conf_compute_gpus_ready(&self, accepting: bool) -> Result<()> {
+        let raw = if accepting {
+            sys::NVML_CC_ACCEPTING_CLIENT_REQUESTS_TRUE
+        } else {
+            sys::NVML_CC_ACCEPTING_CLIENT_REQUESTS_FALSE
+        };
+        nvml_call!(self, nvmlSystemSetConfComputeGpusReadyState(raw))
+    }
+
+    /// The key rotation threshold: the attacker advantage at which keys rotate
+    /// (`nvmlSystemGetConfComputeKeyRotationThresholdInfo` with
+    /// `nvmlConfComputeGetKeyRotationThresholdInfo_v1`).
+    pub fn conf_compute_key_rotation_threshold(&self) -> Result<u64> {
+        let mut info = sys::nvmlConfComputeGetKeyRotationThresholdInfo_t {
+            version: sys::nvmlConfComputeGetKeyRotationThresholdInfo_v1,
+            attackerAdvantage: 0,
+        };
+        nvml_call!(
+            self,
+            nvmlSystemGetConfComputeKeyRotationThresholdInfo(&mut info)
+        )?;
+        Ok(info.attackerAdvantage)
+    }
+
+    /// Sets the maximum attacker advantage before keys rotate, between
+    /// `NVML_CC_KEY_ROTATION_THRESHOLD_ATTACKER_ADVANTAGE_MIN` (50) and `_MAX` (65)
+    /// (`nvmlSystemSetConfComputeKeyRotationThresholdInfo` with
+    /// `nvmlConfComputeSetKeyRotationThresholdInfo_v1`). Requires root.
+    pub fn set_conf_compute_key_rotation_threshold(
+        &self,
+        max_attacker_advantage: u64,
+    ) -> Result<()> {
+        let mut info = sys::nvmlConfComputeSetKeyRotationThresholdInfo_t {
+            version: sys::nvmlConfComputeSetKeyRotationThresholdInfo_v1,
+            maxAttackerAdvantage: max_attacker_advantage,
+        };
+        nvml_call!(
+            self,
+            nvmlSystemSetConfComputeKeyRotationThresholdInfo(&mut info)
+        )
+    }
+}
+
+impl Device<'_> {
+    /// Protected memory of the GPU in CC mode (`nvmlDeviceGetConfComputeProtectedMemoryUsage`).
+    pub fn conf_compute_protected_memory_usage(&self) -> Result<ProtectedMemoryUsage> {
+        let mut mem = sys::nvmlMemory_t::default();
+        nvml_call!(
+            self.nvml(),
+            nvmlDeviceGetConfComputeProtectedMemoryUsage(self.handle(), &mut mem)
+        )?;
+        Ok(ProtectedMemoryUsage {
+            total: mem.total,
+            free: mem.free,
+            used: mem.used,
+        })
+    }
+
+    /// The GPU's certificate chains (`nvmlDeviceGetConfComputeGpuCertificate`).
+    pub fn conf_compute_gpu_certificate(&self) -> Result<GpuCertificate> {
+        let mut cert = Box::<sys::nvmlConfComputeGpuCertificate_t>::default();
+        nvml_call!(
+            self.nvml(),
+            nvmlDeviceGetConfComputeGpuCertificate(self.handle(), &mut *cert)
+        )?;
+        Ok(GpuCertificate {
+            cert_chain: prefix(&cert.certChain, cert.certChainSize),
+            attestation_cert_chain: prefix(
+                &cert.attestationCertChain,
+                cert.attestationCertChainSize,
+            ),
+        })
+    }
+
+    /// The GPU's attestation report for a caller-chosen nonce
+    /// (`nvmlDeviceGetConfComputeGpuAttestationReport`).
+    pub fn conf_compute_gpu_attestation_report(
+        &self,
+        nonce: [u8; sys::NVML_CC_GPU_CEC_NONCE_SIZE as usize],
+    ) -> Result<GpuAttestationReport> {
+        let mut report = Box::<sys::nvmlConfComputeGpuAttestationReport_t>::default();
+        report.nonce = nonce;
+        nvml_call!(
+            self.nvml(),
+            nvmlDeviceGetConfComputeGpuAttestationReport(self.handle(), &mut *report)
+        )?;
+        let cec_present =
+            report.isCecAttestationReportPresent == sys::NVML_CC_CEC_ATTESTATION_REPORT_PRESENT;
+        Ok(GpuAttestationReport {
+            attestation_report: prefix(&report.attestationReport, report.attestationReportSize),
+            cec_attestation_report: cec_present.then(|| {
+                prefix(
+                    &report.cecAttestationReport,
+                    report.cecAttestationReportSize,
+                )
+            }),
+        })
+    }
+
+    /// Sets the unprotected (shared) memory size of the GPU in CC mode, in KiB
+    /// (`nvmlDeviceSetConfComputeUnprotectedMemSize`). Requires root.
+    pub fn set_conf_compute_unprotected_mem_size(&self, size_kib: u64) -> Result<()> {
+        nvml_call!(
+            self.nvml(),
+            nvmlDeviceSetConfComputeUnprotectedMemSize(self.handle(), size_kib)
+        )
+    }
+}
+
+/// A 0/1 field as a `bool`; anything else is unexpected.
+fn flag(raw: c_uint, what: &'static str) -> Result<bool> {
+    match raw {
+        0 => Ok(false),
+        1 => Ok(true),
+        other => Err(NvmlError::UnexpectedValue {
+            what,
+            value: i64::from(other),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_clamped_to_the_buffer_and_flags_checked() {
+        assert_eq!(prefix(&[1, 2, 3], 2), [1, 2]);
+        assert_eq!(prefix(&[1, 2, 3], 9000), [1, 2, 3]);
+        assert!(flag(1, "x").unwrap());
+        assert!(matches!(
+            flag(7, "x"),
+            Err(NvmlError::UnexpectedValue { value: 7, .. })
+        ));
+    }
+}

@@ -1,0 +1,553 @@
+//! Device queries beyond the core groups (board, clock control, cooling, more utilization),
+//! system queries and confidential computing, against the simulated machines.
+//!
+//! Where the mock models a function, the profile's values are asserted; where it answers
+//! `NVML_ERROR_NOT_SUPPORTED` (as hardware without the feature does), that is asserted, and a
+//! fault injected into the same C function shows its code reaches the caller as its variant.
+
+// A test fails by panicking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use nvml_mock::profile;
+use nvml_wrapper::conf_compute::{ConfComputeCapabilities, CpuCcCapability};
+use nvml_wrapper::device::{GspFirmwareMode, MinMax, PowerMizerMode};
+use nvml_wrapper::enums::{BusType, ClockType, PerformanceState, RestrictedApi};
+use nvml_wrapper::nvml::DeviceUuid;
+use nvml_wrapper::{NvmlError, Result, sys};
+
+/// A query the mock does not model: `NOT_SUPPORTED`, and a fault injected into `function`
+/// comes back as its variant (`GPU_IS_LOST` -> `GpuLost`), then the fault is cleared.
+fn unmodeled<T: std::fmt::Debug>(m: &common::Mock, function: &str, call: impl Fn() -> Result<T>) {
+    let got = call();
+    assert!(
+        matches!(got, Err(NvmlError::NotSupported)),
+        "{function}: expected NotSupported, got {got:?}"
+    );
+    m.staged
+        .set_fault(function, sys::NVML_ERROR_GPU_IS_LOST)
+        .unwrap();
+    let got = call();
+    assert!(
+        matches!(got, Err(NvmlError::GpuLost)),
+        "{function}: expected GpuLost, got {got:?}"
+    );
+    m.staged.clear_fault(function).unwrap();
+}
+
+/// A query the mock models: a fault injected into `function` still reaches the caller.
+fn fault_maps<T: std::fmt::Debug>(m: &common::Mock, function: &str, call: impl Fn() -> Result<T>) {
+    m.staged
+        .set_fault(function, sys::NVML_ERROR_UNKNOWN)
+        .unwrap();
+    let got = call();
+    assert!(
+        matches!(got, Err(NvmlError::Unknown)),
+        "{function}: expected Unknown, got {got:?}"
+    );
+    m.staged.clear_fault(function).unwrap();
+}
+
+// ---- System ----
+
+#[test]
+fn driver_branch_is_the_drivers_major_version() -> Result<()> {
+    let m = common::mock();
+    assert_eq!(m.nvml.driver_branch()?, "r580_00");
+    fault_maps(&m, "nvmlSystemGetDriverBranch", || m.nvml.driver_branch());
+    Ok(())
+}
+
+#[test]
+fn a_dgx_has_no_host_interface_cards() -> Result<()> {
+    let m = common::mock();
+    assert!(m.nvml.hic_version()?.is_empty());
+    fault_maps(&m, "nvmlSystemGetHicVersion", || m.nvml.hic_version());
+    Ok(())
+}
+
+#[test]
+fn cper_records_are_not_supported_on_the_mock() {
+    let m = common::mock();
+    unmodeled(&m, "nvmlSystemGetCPER_v1", || {
+        m.nvml.cper_records(sys::NVML_CPER_ACCESS_TYPE_GPU, None)
+    });
+    let uuid = "G".repeat(80);
+    assert!(matches!(
+        m.nvml
+            .cper_records(sys::NVML_CPER_ACCESS_TYPE_GPU, Some(&uuid)),
+        Err(NvmlError::InvalidInput(_))
+    ));
+}
+
+#[test]
+fn devices_are_found_by_versioned_uuid() -> Result<()> {
+    let m = common::mock();
+    let p = profile::builtin("dgx-h100").unwrap();
+    for (index, spec) in p.gpus.iter().enumerate() {
+        let gpu = m
+            .nvml
+            .device_by_uuid_value(&DeviceUuid::Ascii(spec.uuid.clone()))?;
+        assert_eq!(gpu.index()?, index as u32);
+    }
+    let unknown = DeviceUuid::Ascii("GPU-00000000-0000-0000-0000-000000000000".into());
+    assert!(matches!(
+        m.nvml.device_by_uuid_value(&unknown),
+        Err(NvmlError::NotFound)
+    ));
+    // The mock knows only the text form; the binary form reaches it and is refused.
+    assert!(matches!(
+        m.nvml.device_by_uuid_value(&DeviceUuid::Binary([0; 16])),
+        Err(NvmlError::InvalidArgument)
+    ));
+    let too_long = DeviceUuid::Ascii(format!("{}-extra", p.gpus[0].uuid));
+    assert!(matches!(
+        m.nvml.device_by_uuid_value(&too_long),
+        Err(NvmlError::InvalidInput(_))
+    ));
+    fault_maps(&m, "nvmlDeviceGetHandleByUUIDV", || {
+        m.nvml
+            .device_by_uuid_value(&DeviceUuid::Ascii(p.gpus[0].uuid.clone()))
+    });
+    Ok(())
+}
+
+// ---- Board ----
+
+#[test]
+fn board_values_are_the_profiles() -> Result<()> {
+    let m = common::mock();
+    let p = profile::builtin("dgx-h100").unwrap();
+    for (index, spec) in p.gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32)?;
+        assert_eq!(gpu.bus_type()?, BusType::Pcie);
+        assert_eq!(gpu.memory_bus_width()?, spec.memory_bus_width);
+        assert_eq!(gpu.num_gpu_cores()?, spec.cuda_cores);
+        // SXM modules are numbered from 1 on the baseboard.
+        assert_eq!(gpu.module_id()?, index as u32 + 1);
+        assert_eq!(gpu.irq_num()?, 200 + index as u32);
+        assert_eq!(gpu.gpu_max_pcie_link_generation()?, spec.pcie_max_gen);
+        assert_eq!(
+            gpu.gsp_firmware_mode()?,
+            GspFirmwareMode {
+                enabled: true,
+                default_enabled: true
+            }
+        );
+        assert_eq!(gpu.gsp_firmware_version()?, p.driver_version);
+        let fnv = spec.inforom_image.bytes().fold(0x811c_9dc5u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
+        assert_eq!(gpu.inforom_configuration_checksum()?, fnv);
+        gpu.validate_inforom()?;
+    }
+    let gpu = m.nvml.device_by_index(0)?;
+    fault_maps(&m, "nvmlDeviceGetBusType", || gpu.bus_type());
+    fault_maps(&m, "nvmlDeviceGetMemoryBusWidth", || gpu.memory_bus_width());
+    fault_maps(&m, "nvmlDeviceGetNumGpuCores", || gpu.num_gpu_cores());
+    fault_maps(&m, "nvmlDeviceGetModuleId", || gpu.module_id());
+    fault_maps(&m, "nvmlDeviceGetIrqNum", || gpu.irq_num());
+    fault_maps(&m, "nvmlDeviceGetGpuMaxPcieLinkGeneration", || {
+        gpu.gpu_max_pcie_link_generation()
+    });
+    fault_maps(&m, "nvmlDeviceGetGspFirmwareMode", || {
+        gpu.gsp_firmware_mode()
+    });
+    fault_maps(&m, "nvmlDeviceGetGspFirmwareVersion", || {
+        gpu.gsp_firmware_version()
+    });
+    fault_maps(&m, "nvmlDeviceGetInforomConfigurationChecksum", || {
+        gpu.inforom_configuration_checksum()
+    });
+    m.staged
+        .set_fault(
+            "nvmlDeviceValidateInforom",
+            sys::NVML_ERROR_CORRUPTED_INFOROM,
+        )
+        .unwrap();
+    assert!(matches!(
+        gpu.validate_inforom(),
+        Err(NvmlError::CorruptedInforom)
+    ));
+    Ok(())
+}
+
+#[test]
+fn a_pcie_card_is_module_zero() -> Result<()> {
+    let m = common::mock_with_profile("workstation");
+    assert_eq!(m.nvml.device_by_index(0)?.module_id()?, 0);
+    Ok(())
+}
+
+#[test]
+fn extended_pci_info_matches_the_plain_one() -> Result<()> {
+    let m = common::mock();
+    let p = profile::builtin("dgx-h100").unwrap();
+    for (index, spec) in p.gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32)?;
+        let ext = gpu.pci_info_ext()?;
+        assert_eq!(
+            (ext.domain, ext.bus, ext.device),
+            (spec.pci_domain, spec.pci_bus, spec.pci_device)
+        );
+        assert_eq!(ext.pci_device_id, spec.pci_device_id);
+        assert_eq!(ext.pci_subsystem_id, spec.pci_subsystem_id);
+        // A data-center GPU is a 3D controller (class 03, subclass 02).
+        assert_eq!((ext.base_class, ext.sub_class), (0x03, 0x02));
+        assert_eq!(ext.bus_id, gpu.pci_info()?.bus_id);
+    }
+    let gpu = m.nvml.device_by_index(0)?;
+    fault_maps(&m, "nvmlDeviceGetPciInfoExt", || gpu.pci_info_ext());
+    Ok(())
+}
+
+#[test]
+fn gpus_are_on_their_own_boards() -> Result<()> {
+    let m = common::mock();
+    let (a, b) = (m.nvml.device_by_index(0)?, m.nvml.device_by_index(1)?);
+    assert!(a.is_on_same_board(&a)?);
+    assert!(!a.is_on_same_board(&b)?);
+    fault_maps(&m, "nvmlDeviceOnSameBoard", || a.is_on_same_board(&b));
+    Ok(())
+}
+
+#[test]
+fn unmodeled_board_queries_are_not_supported() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    unmodeled(&m, "nvmlDeviceGetBridgeChipInfo", || gpu.bridge_chip_info());
+    unmodeled(&m, "nvmlDeviceGetPlatformInfo", || gpu.platform_info());
+    unmodeled(&m, "nvmlDeviceGetHostname_v1", || gpu.hostname());
+    unmodeled(&m, "nvmlDeviceGetCapabilities", || gpu.capabilities());
+    unmodeled(&m, "nvmlDeviceGetC2cModeInfoV", || gpu.c2c_mode_enabled());
+    unmodeled(&m, "nvmlDeviceGetBBXTimeData_v1", || gpu.bbx_time_run());
+    unmodeled(&m, "nvmlDeviceGetLastBBXFlushTime", || {
+        gpu.last_bbx_flush_time()
+    });
+    unmodeled(&m, "nvmlDeviceGetBankRemapperStatus_v1", || {
+        gpu.bank_remapper_status()
+    });
+    unmodeled(&m, "nvmlDeviceGetSramEccErrorStatus", || {
+        gpu.sram_ecc_error_status()
+    });
+    unmodeled(
+        &m,
+        "nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts",
+        || gpu.sram_unique_uncorrected_ecc_errors(),
+    );
+    unmodeled(&m, "nvmlDeviceGetDramEncryptionMode", || {
+        gpu.dram_encryption_mode()
+    });
+    unmodeled(&m, "nvmlDeviceGetMemoryLimits_v1", || {
+        gpu.memory_limits("/sys/fs/cgroup/job")
+    });
+    Ok(())
+}
+
+#[test]
+fn unmodeled_board_setters_are_not_supported() -> Result<()> {
+    let m = common::mock();
+    m.staged.set_root(true).unwrap();
+    let gpu = m.nvml.device_by_index(0)?;
+    unmodeled(&m, "nvmlDeviceSetHostname_v1", || {
+        gpu.set_hostname("node-17")
+    });
+    unmodeled(&m, "nvmlDeviceSetDramEncryptionMode", || {
+        gpu.set_dram_encryption_mode(true)
+    });
+    unmodeled(&m, "nvmlDeviceSetMemoryLimits_v1", || {
+        gpu.set_memory_limits("/sys/fs/cgroup/job", 1 << 30, 2 << 30)
+    });
+    // Checked before any call.
+    assert!(matches!(
+        gpu.set_hostname(&"h".repeat(64)),
+        Err(NvmlError::InvalidInput(_))
+    ));
+    assert!(matches!(
+        gpu.set_hostname("a\0b"),
+        Err(NvmlError::InvalidInput(_))
+    ));
+    assert!(matches!(
+        gpu.memory_limits("bad\0path"),
+        Err(NvmlError::InvalidInput(_))
+    ));
+    Ok(())
+}
+
+// ---- Clock control ----
+
+#[test]
+fn pstates_and_their_clock_ranges_are_the_profiles() -> Result<()> {
+    let m = common::mock();
+    let p = profile::builtin("dgx-h100").unwrap();
+    for (index, spec) in p.gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32)?;
+        let mut want = vec![PerformanceState::P0];
+        if spec.pstate != 0 {
+            want.push(PerformanceState::try_from(spec.pstate)?);
+        }
+        assert_eq!(gpu.supported_performance_states()?, want);
+        assert_eq!(
+            gpu.min_max_clock_of_pstate(ClockType::Graphics, PerformanceState::P0)?,
+            MinMax {
+                min: spec.min_graphics,
+                max: spec.max_graphics
+            }
+        );
+        assert_eq!(
+            gpu.min_max_clock_of_pstate(ClockType::Memory, PerformanceState::P0)?,
+            MinMax {
+                min: spec.max_mem,
+                max: spec.max_mem
+            }
+        );
+    }
+    let gpu = m.nvml.device_by_index(0)?;
+    // A P-state the GPU does not have.
+    assert!(matches!(
+        gpu.min_max_clock_of_pstate(ClockType::Graphics, PerformanceState::P12),
+        Err(NvmlError::NotSupported)
+    ));
+    fault_maps(&m, "nvmlDeviceGetSupportedPerformanceStates", || {
+        gpu.supported_performance_states()
+    });
+    fault_maps(&m, "nvmlDeviceGetMinMaxClockOfPState", || {
+        gpu.min_max_clock_of_pstate(ClockType::Graphics, PerformanceState::P0)
+    });
+    Ok(())
+}
+
+#[test]
+fn power_management_is_on() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    assert!(gpu.power_management_mode()?);
+    fault_maps(&m, "nvmlDeviceGetPowerManagementMode", || {
+        gpu.power_management_mode()
+    });
+    Ok(())
+}
+
+#[test]
+fn unmodeled_clock_queries_are_not_supported() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    unmodeled(&m, "nvmlDeviceGetClockOffsets", || {
+        gpu.clock_offsets(ClockType::Graphics, PerformanceState::P0)
+    });
+    unmodeled(&m, "nvmlDeviceGetGpcClkVfOffset", || {
+        gpu.gpc_clk_vf_offset()
+    });
+    unmodeled(&m, "nvmlDeviceGetMemClkVfOffset", || {
+        gpu.mem_clk_vf_offset()
+    });
+    unmodeled(&m, "nvmlDeviceGetGpcClkMinMaxVfOffset", || {
+        gpu.gpc_clk_min_max_vf_offset()
+    });
+    unmodeled(&m, "nvmlDeviceGetMemClkMinMaxVfOffset", || {
+        gpu.mem_clk_min_max_vf_offset()
+    });
+    unmodeled(&m, "nvmlDeviceGetCurrentClockFreqs", || {
+        gpu.current_clock_freqs()
+    });
+    unmodeled(&m, "nvmlDeviceGetPerformanceModes", || {
+        gpu.performance_modes()
+    });
+    unmodeled(&m, "nvmlDeviceGetClkMonStatus", || {
+        gpu.clock_monitor_status()
+    });
+    unmodeled(&m, "nvmlDeviceGetAdaptiveClockInfoStatus", || {
+        gpu.adaptive_clock_enabled()
+    });
+    unmodeled(&m, "nvmlDeviceGetDynamicPstatesInfo", || {
+        gpu.dynamic_pstates_info()
+    });
+    unmodeled(&m, "nvmlDeviceGetAutoBoostedClocksEnabled", || {
+        gpu.auto_boosted_clocks_enabled()
+    });
+    unmodeled(&m, "nvmlDeviceGetAPIRestriction", || {
+        gpu.api_restriction(RestrictedApi::SetApplicationClocks)
+    });
+    unmodeled(&m, "nvmlDeviceGetGpuOperationMode", || {
+        gpu.gpu_operation_mode()
+    });
+    unmodeled(&m, "nvmlDeviceGetPowerMizerMode_v1", || {
+        gpu.power_mizer_mode()
+    });
+    unmodeled(&m, "nvmlDeviceGetAdaptiveTgpModeInfo_v1", || {
+        gpu.adaptive_tgp_mode_info()
+    });
+    Ok(())
+}
+
+#[test]
+fn unmodeled_clock_setters_are_not_supported() -> Result<()> {
+    let m = common::mock();
+    m.staged.set_root(true).unwrap();
+    let gpu = m.nvml.device_by_index(0)?;
+    unmodeled(&m, "nvmlDeviceSetClockOffsets", || {
+        gpu.set_clock_offset(ClockType::Graphics, PerformanceState::P0, 100)
+    });
+    unmodeled(&m, "nvmlDeviceSetPowerMizerMode_v1", || {
+        gpu.set_power_mizer_mode(PowerMizerMode::PreferMaximumPerformance)
+    });
+    unmodeled(&m, "nvmlDeviceSetAdaptiveTgpMode_v1", || {
+        gpu.set_adaptive_tgp_mode(true)
+    });
+    Ok(())
+}
+
+// ---- Cooling ----
+
+#[test]
+fn fans_of_a_workstation_card_are_the_profiles() -> Result<()> {
+    let m = common::mock_with_profile("workstation");
+    let p = profile::builtin("workstation").unwrap();
+    let gpu = m.nvml.device_by_index(0)?;
+    for (fan, speed) in p.gpus[0].fans.iter().enumerate() {
+        assert_eq!(gpu.target_fan_speed(fan as u32)?, *speed);
+    }
+    let past = p.gpus[0].fans.len() as u32;
+    assert!(matches!(
+        gpu.target_fan_speed(past),
+        Err(NvmlError::InvalidArgument)
+    ));
+    let range = gpu.min_max_fan_speed()?;
+    assert_eq!((range.min, range.max), (30, 100));
+    fault_maps(&m, "nvmlDeviceGetTargetFanSpeed", || {
+        gpu.target_fan_speed(0)
+    });
+    fault_maps(&m, "nvmlDeviceGetMinMaxFanSpeed", || {
+        gpu.min_max_fan_speed()
+    });
+    Ok(())
+}
+
+#[test]
+fn passively_cooled_gpus_have_no_fan_speeds() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    assert!(matches!(
+        gpu.target_fan_speed(0),
+        Err(NvmlError::NotSupported)
+    ));
+    assert!(matches!(
+        gpu.min_max_fan_speed(),
+        Err(NvmlError::NotSupported)
+    ));
+    Ok(())
+}
+
+#[test]
+fn unmodeled_cooling_queries_are_not_supported() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    unmodeled(&m, "nvmlDeviceGetFanSpeedRPM", || gpu.fan_speed_rpm(0));
+    unmodeled(&m, "nvmlDeviceGetFanControlPolicy_v2", || {
+        gpu.fan_control_policy(0)
+    });
+    unmodeled(&m, "nvmlDeviceGetCoolerInfo", || gpu.cooler_info(0));
+    unmodeled(&m, "nvmlDeviceGetThermalSettings", || {
+        gpu.thermal_settings(sys::NVML_THERMAL_TARGET_ALL as u32)
+    });
+    Ok(())
+}
+
+// ---- More utilization ----
+
+#[test]
+fn jpeg_and_ofa_engines_are_idle() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    for sample in [gpu.jpg_utilization()?, gpu.ofa_utilization()?] {
+        assert_eq!(sample.value, 0);
+        assert_eq!(sample.sampling_period_us, 167_000);
+    }
+    fault_maps(&m, "nvmlDeviceGetJpgUtilization", || gpu.jpg_utilization());
+    fault_maps(&m, "nvmlDeviceGetOfaUtilization", || gpu.ofa_utilization());
+    Ok(())
+}
+
+#[test]
+fn unmodeled_utilization_queries_are_not_supported() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    unmodeled(&m, "nvmlDeviceGetProcessesUtilizationInfo", || {
+        gpu.processes_utilization_info(0)
+    });
+    unmodeled(&m, "nvmlDevicePerfMetricsGetSamples_v1", || {
+        gpu.perf_metrics_samples()
+    });
+    Ok(())
+}
+
+// ---- Confidential computing ----
+
+#[test]
+fn confidential_computing_is_not_supported_on_the_mock() -> Result<()> {
+    let m = common::mock();
+    let n = &m.nvml;
+    unmodeled(&m, "nvmlSystemGetConfComputeCapabilities", || {
+        n.conf_compute_capabilities()
+    });
+    unmodeled(&m, "nvmlSystemGetConfComputeState", || {
+        n.conf_compute_state()
+    });
+    unmodeled(&m, "nvmlSystemGetConfComputeSettings", || {
+        n.conf_compute_settings()
+    });
+    unmodeled(&m, "nvmlSystemGetConfComputeGpusReadyState", || {
+        n.conf_compute_gpus_ready()
+    });
+    unmodeled(
+        &m,
+        "nvmlSystemGetConfComputeKeyRotationThresholdInfo",
+        || n.conf_compute_key_rotation_threshold(),
+    );
+    let gpu = n.device_by_index(0)?;
+    unmodeled(&m, "nvmlDeviceGetConfComputeProtectedMemoryUsage", || {
+        gpu.conf_compute_protected_memory_usage()
+    });
+    unmodeled(&m, "nvmlDeviceGetConfComputeGpuCertificate", || {
+        gpu.conf_compute_gpu_certificate()
+    });
+    unmodeled(&m, "nvmlDeviceGetConfComputeGpuAttestationReport", || {
+        gpu.conf_compute_gpu_attestation_report([7; 32])
+    });
+    Ok(())
+}
+
+#[test]
+fn confidential_computing_setters_are_not_supported_on_the_mock() -> Result<()> {
+    let m = common::mock();
+    m.staged.set_root(true).unwrap();
+    let n = &m.nvml;
+    unmodeled(&m, "nvmlSystemSetConfComputeGpusReadyState", || {
+        n.set_conf_compute_gpus_ready(true)
+    });
+    unmodeled(
+        &m,
+        "nvmlSystemSetConfComputeKeyRotationThresholdInfo",
+        || n.set_conf_compute_key_rotation_threshold(60),
+    );
+    let gpu = n.device_by_index(0)?;
+    unmodeled(&m, "nvmlDeviceSetConfComputeUnprotectedMemSize", || {
+        gpu.set_conf_compute_unprotected_mem_size(1 << 20)
+    });
+    Ok(())
+}
+
+#[test]
+fn conf_compute_types_compare_by_value() {
+    let caps = ConfComputeCapabilities {
+        cpu: CpuCcCapability::AmdSevSnp,
+        gpus_capable: true,
+    };
+    assert_eq!(caps, caps.clone());
+    assert_eq!(
+        CpuCcCapability::try_from(sys::NVML_CC_SYSTEM_CPU_CAPS_INTEL_TDX).unwrap(),
+        CpuCcCapability::IntelTdx
+    );
+    assert!(CpuCcCapability::try_from(99).is_err());
+}
