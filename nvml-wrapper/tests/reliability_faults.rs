@@ -9,13 +9,10 @@
 
 mod reliability_common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use nvml_wrapper::{Nvml, sys};
-use reliability_common::{
-    CODES, Driver, Lab, SENTINEL, Special, UNREACHABLE, describe, is_code, no_panic, table,
-    wrapped_functions,
-};
+use reliability_common::{CODES, Driver, Lab, UNREACHABLE, no_panic, table, wrapped_functions};
 
 #[test]
 fn every_wrapped_function_is_in_the_table() {
@@ -69,87 +66,20 @@ fn every_public_method_calling_nvml_is_in_the_table() {
 
 #[test]
 fn every_code_from_every_function_comes_back_as_its_error() {
-    let entries = table();
-    let mut by_driver: BTreeMap<Driver, Vec<&reliability_common::Entry>> = BTreeMap::new();
-    for e in &entries {
-        by_driver.entry(e.driver).or_default().push(e);
-    }
-    let (mut calls, mut panics) = (0usize, 0usize);
-    let mut failures = Vec::new();
-    let mut functions = BTreeSet::new();
-    for (driver, entries) in &by_driver {
-        let lab = Lab::new(*driver);
-        for e in entries {
-            functions.insert(e.function);
-            lab.clear_faults();
-            let baseline = no_panic(|| (e.call)(&lab));
-            let Some(baseline) = baseline else {
-                panics += 1;
-                failures.push(format!("{e:?}: panicked without a fault"));
-                continue;
-            };
-            for &code in CODES {
-                lab.clear_faults();
-                lab.set_fault(e.function, code);
-                let expected = match e.special {
-                    Special::Fallback { codes, to } if codes.contains(&code) => {
-                        lab.set_fault(to, SENTINEL);
-                        Expect::Code(SENTINEL)
-                    }
-                    Special::EmptyOn(c) if c == code => Expect::Empty,
-                    _ => Expect::Code(code),
-                };
-                calls += 1;
-                let Some(got) = no_panic(|| (e.call)(&lab)) else {
-                    panics += 1;
-                    failures.push(format!("{e:?}: code {code}: panicked"));
-                    continue;
-                };
-                let ok = match expected {
-                    Expect::Code(c) => is_code(&got, c),
-                    Expect::Empty => matches!(&got, Ok(out) if out.len == 0),
-                };
-                if !ok {
-                    failures.push(format!(
-                        "{e:?}: fault {code}: expected {expected:?}, got {} (without fault: {})",
-                        describe(&got),
-                        describe(&baseline)
-                    ));
-                }
-            }
-        }
-        lab.clear_faults();
-        // After the sweep the lab answers as before: no state was corrupted.
-        assert!(lab.nvml.device_count().unwrap() > 0);
-    }
-    let expected_calls = entries.len() * CODES.len();
+    let r = reliability_common::fault_sweep(CODES);
     eprintln!(
-        "reliability: {} functions ({} methods x drivers) x {} codes = {} calls, {} panics",
-        functions.len(),
-        entries.len(),
-        CODES.len(),
-        calls,
-        panics
+        "reliability: {} functions ({} method x driver rows) x {} codes = {} calls, {} panics",
+        r.functions, r.entries, r.codes, r.calls, r.panics
     );
     assert!(
-        failures.is_empty(),
+        r.failures.is_empty(),
         "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
+        r.failures.len(),
+        r.failures.join("\n")
     );
-    assert_eq!(panics, 0);
-    assert_eq!(calls, expected_calls);
-    assert!(
-        functions.len() >= 120,
-        "{} functions swept",
-        functions.len()
-    );
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Expect {
-    Code(u32),
-    Empty,
+    assert_eq!(r.panics, 0);
+    assert_eq!(r.calls, r.entries * CODES.len());
+    assert!(r.functions >= 120, "{} functions swept", r.functions);
 }
 
 /// `nvmlShutdown` failing (called from `Drop`) is swallowed: no panic, and the next init works.

@@ -16,7 +16,14 @@ use nvml_wrapper::{Device, Nvml};
 use reliability_common::{Driver, Lab};
 
 const THREADS: usize = 16;
-const TOTAL_CALLS: usize = 100_000;
+
+/// 100,000, or `NVML_RELIABILITY_THREAD_CALLS` (fewer for runs under helgrind or TSan).
+fn total_calls() -> usize {
+    std::env::var("NVML_RELIABILITY_THREAD_CALLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
 
 /// What one thread sees of a GPU, for comparison across threads.
 #[derive(Debug, PartialEq, Eq)]
@@ -75,6 +82,7 @@ fn one_call(nvml: &Nvml, devices: &[Device<'_>], expected: &[Identity], i: usize
 
 #[test]
 fn sixteen_threads_one_nvml_a_hundred_thousand_calls() {
+    let total = total_calls();
     let lab = Lab::new(Driver::Current);
     let nvml = &lab.nvml;
     let devices = nvml.devices().unwrap();
@@ -88,7 +96,7 @@ fn sixteen_threads_one_nvml_a_hundred_thousand_calls() {
             let (devices, expected, calls, failures) = (&devices, &expected, &calls, &failures);
             s.spawn(move || {
                 // Thread t makes calls t, t + 16, t + 32, ...: every kind on every GPU.
-                for i in (t..TOTAL_CALLS).step_by(THREADS) {
+                for i in (t..total).step_by(THREADS) {
                     if !one_call(nvml, devices, expected, i) {
                         failures.fetch_add(1, Ordering::Relaxed);
                     }
@@ -103,7 +111,7 @@ fn sixteen_threads_one_nvml_a_hundred_thousand_calls() {
         calls.load(Ordering::Relaxed),
         failures.load(Ordering::Relaxed)
     );
-    assert_eq!(calls.load(Ordering::Relaxed), TOTAL_CALLS);
+    assert_eq!(calls.load(Ordering::Relaxed), total);
     assert_eq!(failures.load(Ordering::Relaxed), 0);
     // Afterwards: same answers, and every event set was freed with its owner.
     let after: Vec<Identity> = devices.iter().map(identity).collect();

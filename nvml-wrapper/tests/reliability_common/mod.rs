@@ -155,6 +155,22 @@ pub struct Lab {
     _dir: Option<TempDir>,
 }
 
+/// When set, every lab's mock copy stays mapped until the process exits (one extra `dlopen`
+/// that is never closed). Under valgrind this keeps the *mock's* own statics (its simulated
+/// machine, held by a `static` of the unloaded copy) from showing up as "definitely lost"
+/// when the copy is unloaded: the wrapper's objects are still all dropped normally.
+pub static KEEP_MOCKS_LOADED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+fn maybe_keep_loaded(path: &Path) {
+    if KEEP_MOCKS_LOADED.load(std::sync::atomic::Ordering::Relaxed) {
+        // SAFETY: the mock library; this only bumps its reference count.
+        let handle = unsafe { libloading::Library::new(path) }.unwrap();
+        // A handle, not heap memory: forgetting it leaks no allocation, only the mapping.
+        std::mem::forget(handle);
+    }
+}
+
 /// A directory removed on drop.
 struct TempDir(PathBuf);
 
@@ -182,6 +198,7 @@ impl Lab {
         let path = staged.path().to_owned();
         // SAFETY: the staged mock library; loading it again only bumps its reference count.
         let hooks = unsafe { libloading::Library::new(&path) }.unwrap();
+        maybe_keep_loaded(&path);
         let nvml = Nvml::builder().library_path(&path).init().unwrap();
         Lab {
             nvml,
@@ -204,6 +221,7 @@ impl Lab {
         std::fs::write(&path, bytes).unwrap();
         // SAFETY: a copy of the mock library with renamed dynamic symbols.
         let hooks = unsafe { libloading::Library::new(&path) }.unwrap();
+        maybe_keep_loaded(&path);
         let nvml = Nvml::builder().library_path(&path).init().unwrap();
         Lab {
             nvml,
@@ -779,4 +797,114 @@ pub fn not_found_name(r: &Result<Out>) -> Option<&'static str> {
         Err(NvmlError::FunctionNotFound(name)) => Some(name),
         _ => None,
     }
+}
+
+/// What a fault sweep did.
+#[derive(Debug, Default)]
+pub struct SweepReport {
+    /// Distinct C functions faulted.
+    pub functions: usize,
+    /// Table rows (method x driver).
+    pub entries: usize,
+    /// Codes tried per row.
+    pub codes: usize,
+    /// Calls made with a fault set.
+    pub calls: usize,
+    /// Calls that panicked.
+    pub panics: usize,
+    /// What went wrong, one line each.
+    pub failures: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    Code(u32),
+    Empty,
+}
+
+/// The fault sweep: for every row of the table, in a lab of its driver, every code of
+/// `codes` set on its C function; the method must return `Err` with that code (or the
+/// documented fallback or empty result) and not panic.
+pub fn fault_sweep(codes: &[u32]) -> SweepReport {
+    let entries = table();
+    let mut by_driver: std::collections::BTreeMap<Driver, Vec<&Entry>> = Default::default();
+    for e in &entries {
+        by_driver.entry(e.driver).or_default().push(e);
+    }
+    let mut report = SweepReport {
+        entries: entries.len(),
+        codes: codes.len(),
+        ..SweepReport::default()
+    };
+    let mut functions = std::collections::BTreeSet::new();
+    for (driver, entries) in &by_driver {
+        let lab = Lab::new(*driver);
+        for e in entries {
+            functions.insert(e.function);
+            lab.clear_faults();
+            let Some(baseline) = no_panic(|| (e.call)(&lab)) else {
+                report.panics += 1;
+                report
+                    .failures
+                    .push(format!("{e:?}: panicked without a fault"));
+                continue;
+            };
+            for &code in codes {
+                lab.clear_faults();
+                lab.set_fault(e.function, code);
+                let expected = match e.special {
+                    Special::Fallback { codes, to } if codes.contains(&code) => {
+                        lab.set_fault(to, SENTINEL);
+                        Expect::Code(SENTINEL)
+                    }
+                    Special::EmptyOn(c) if c == code => Expect::Empty,
+                    _ => Expect::Code(code),
+                };
+                report.calls += 1;
+                let Some(got) = no_panic(|| (e.call)(&lab)) else {
+                    report.panics += 1;
+                    report
+                        .failures
+                        .push(format!("{e:?}: code {code}: panicked"));
+                    continue;
+                };
+                let ok = match expected {
+                    Expect::Code(c) => is_code(&got, c),
+                    Expect::Empty => matches!(&got, Ok(out) if out.len == 0),
+                };
+                if !ok {
+                    report.failures.push(format!(
+                        "{e:?}: fault {code}: expected {expected:?}, got {} (without fault: {})",
+                        describe(&got),
+                        describe(&baseline)
+                    ));
+                }
+            }
+        }
+        lab.clear_faults();
+        // After the sweep the lab answers as before: no state was corrupted.
+        if lab.nvml.device_count().map_or(true, |n| n == 0) {
+            report
+                .failures
+                .push(format!("{driver:?}: lab broken after the sweep"));
+        }
+    }
+    report.functions = functions.len();
+    report
+}
+
+/// Every row of the table once in its lab, with every hostile mode on (mask 7): returns the
+/// number of calls; panics are failures.
+pub fn hostile_pass() -> usize {
+    let mut calls = 0;
+    for driver in [Driver::Current, Driver::Previous, Driver::Oldest] {
+        let lab = Lab::new(driver);
+        lab.set_hostile(7);
+        for e in table().iter().filter(|e| e.driver == driver) {
+            assert!(no_panic(|| (e.call)(&lab)).is_some(), "{e:?} panicked");
+            calls += 1;
+        }
+        lab.set_hostile(0);
+    }
+    calls
 }
