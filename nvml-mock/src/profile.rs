@@ -1,6 +1,6 @@
 //! Machine profiles: what the simulated machine looks like when `nvmlInit` runs.
 //!
-//! Built in: `dgx-h100` (default), `dgx-a100`, `workstation`. A profile file (JSON) starts
+//! Built in: `dgx-h100` (default), `dgx-a100`, `workstation`, `vgpu-host`. A profile file (JSON) starts
 //! from a built-in profile (`"base"`) or from scratch and overrides fields; see the crate's
 //! README for the format.
 
@@ -9,7 +9,99 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 /// Names of the built-in profiles.
-pub const BUILTIN_PROFILES: &[&str] = &["dgx-h100", "dgx-a100", "workstation"];
+pub const BUILTIN_PROFILES: &[&str] = &["dgx-h100", "dgx-a100", "workstation", "vgpu-host"];
+
+/// One vGPU type of the host's table (a row of `nvidia-smi vgpu -s -v`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VgpuType {
+    /// `nvmlVgpuTypeId_t`.
+    pub id: u32,
+    /// Name, e.g. `NVIDIA H100-10C`.
+    pub name: String,
+    /// Class: `Compute`, `Quadro`, `NVS`.
+    pub class: String,
+    /// Framebuffer, bytes.
+    pub framebuffer: u64,
+    /// Most instances of this type on one physical GPU.
+    pub max_instances: u32,
+    /// Most instances of this type in one VM.
+    pub max_per_vm: u32,
+    /// Frame rate limit (0: limiter off, the queries answer NOT_SUPPORTED).
+    pub frame_rate_limit: u32,
+    /// Maximum resolution of each display head.
+    pub resolution: (u32, u32),
+    /// Display heads.
+    pub display_heads: u32,
+    /// License feature string.
+    pub license: String,
+    /// PCI device id of the virtual device.
+    pub device_id: u64,
+    /// PCI subsystem id of the virtual device.
+    pub subsystem_id: u64,
+    /// GPU instance profile id of a MIG-backed type, `INVALID_GPU_INSTANCE_PROFILE_ID` for
+    /// time-sliced types.
+    pub gi_profile_id: u32,
+    /// BAR1, MiB.
+    pub bar1_mib: u64,
+    /// Framebuffer reserved by the host for an instance, bytes.
+    pub fb_reservation: u64,
+    /// GSP heap of an instance, bytes.
+    pub gsp_heap: u64,
+    /// Placement slots an instance occupies (of the GPU's `vgpu_placement_slots`).
+    pub placement_size: u32,
+}
+
+/// A process inside a VM (accounting and process utilization of a vGPU instance).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VmProcess {
+    /// Guest pid.
+    pub pid: u32,
+    /// Guest process name.
+    pub name: String,
+    /// SM utilization, percent.
+    pub sm_util: u32,
+    /// Framebuffer memory utilization, percent.
+    pub mem_util: u32,
+    /// Peak memory, bytes.
+    pub max_memory: u64,
+}
+
+/// An active vGPU instance (a VM running on the host).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VgpuInstanceSpec {
+    /// `nvmlVgpuInstance_t` (non-zero).
+    pub id: u32,
+    /// Index of the physical GPU.
+    pub gpu: u32,
+    /// vGPU type id.
+    pub type_id: u32,
+    /// VM id (a UUID on KVM).
+    pub vm_id: String,
+    /// Guest driver version.
+    pub vm_driver_version: String,
+    /// vGPU UUID.
+    pub uuid: String,
+    /// mdev UUID.
+    pub mdev_uuid: String,
+    /// Framebuffer used, bytes.
+    pub fb_usage: u64,
+    /// Encoder capacity, percent.
+    pub encoder_capacity: u32,
+    /// Licensed.
+    pub licensed: bool,
+    /// Accounting mode.
+    pub accounting: bool,
+    /// Processes in the VM.
+    pub processes: Vec<VmProcess>,
+    /// Placement id (start slot).
+    pub placement_id: u32,
+    /// PCI bus id of the vGPU inside the VM.
+    pub guest_pci_id: String,
+    /// SM utilization of the instance, percent.
+    pub sm_util: u32,
+    /// Framebuffer memory utilization of the instance, percent.
+    pub mem_util: u32,
+}
 
 /// A process using a GPU.
 #[derive(Clone, Debug, PartialEq)]
@@ -147,6 +239,9 @@ pub struct GpuSpec {
     pub mig_enabled: bool,
     pub mig_profiles: Vec<GiProfile>,
     pub processes: Vec<ProcessSpec>,
+    pub virtualization_mode: u32,
+    pub vgpu_heterogeneous: bool,
+    pub vgpu_placement_slots: u32,
 }
 
 /// A whole simulated machine.
@@ -168,6 +263,12 @@ pub struct Profile {
     pub numa_cpus: Vec<Vec<u32>>,
     /// The GPUs, in NVML index order.
     pub gpus: Vec<GpuSpec>,
+    /// vGPU types of the host (empty on bare metal).
+    pub vgpu_types: Vec<VgpuType>,
+    /// Active vGPU instances.
+    pub vgpu_instances: Vec<VgpuInstanceSpec>,
+    /// vGPU versions the host supports (min, max), e.g. 0x120000 for 18.0.
+    pub vgpu_version: (u32, u32),
 }
 
 /// Why a profile could not be loaded.
@@ -183,6 +284,8 @@ impl fmt::Display for ProfileError {
 impl std::error::Error for ProfileError {}
 
 const MIB: u64 = 1024 * 1024;
+/// `INVALID_GPU_INSTANCE_PROFILE_ID` / `INVALID_GPU_INSTANCE_ID` of `nvml.h` (0xFFFFFFFF).
+pub const INVALID_ID: u32 = 0xFFFF_FFFF;
 const GIB: u64 = 1024 * MIB;
 
 fn uuid_for(seed: u32, index: u32) -> String {
@@ -522,6 +625,9 @@ fn h100(index: u32) -> GpuSpec {
         mig_enabled: false,
         mig_profiles: h100_mig_profiles(),
         processes,
+        virtualization_mode: nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_NONE,
+        vgpu_heterogeneous: false,
+        vgpu_placement_slots: 80,
     }
 }
 
@@ -690,6 +796,208 @@ fn workstation_gpu() -> GpuSpec {
     g
 }
 
+/// One GPU of the `vgpu-host` profile: an H100 PCIe 80GB in host vGPU mode (SR-IOV).
+fn h100_pcie_host(index: u32) -> GpuSpec {
+    const BUSES: [u32; 2] = [0x17, 0xca];
+    let mut g = h100(index);
+    let i = index as usize;
+    g.name = "NVIDIA H100 PCIe".into();
+    g.uuid = uuid_for(0x2331_0000, index);
+    g.serial = Some(format!("132192300{:04}", 4411 + index * 29));
+    g.board_part_number = "900-21010-0000-000".into();
+    g.minor_number = index;
+    g.pci_bus = BUSES.get(i).copied().unwrap_or(0x20 + index);
+    g.board_id = 0x1700 + g.pci_bus;
+    g.pci_device_id = 0x2331_10de;
+    g.pci_subsystem_id = 0x1626_10de;
+    g.numa_node = if index == 0 { 0 } else { 1 };
+    g.vbios_version = "96.00.5E.00.01".into();
+    g.inforom_image = "G520.0201.00.03".into();
+    g.util_gpu = if index == 0 { 58 } else { 71 };
+    g.util_memory = if index == 0 { 27 } else { 35 };
+    g.temperature = 47 + index * 4;
+    g.memory_temperature = 55 + index * 3;
+    g.power_usage_mw = 190_000 + index * 48_000;
+    g.power_limit_mw = 350_000;
+    g.power_default_limit_mw = 350_000;
+    g.power_min_limit_mw = 200_000;
+    g.power_max_limit_mw = 350_000;
+    g.clock_graphics = 1755;
+    g.clock_sm = 1755;
+    g.clock_mem = 1593;
+    g.clock_video = 1305;
+    g.max_graphics = 1755;
+    g.max_sm = 1755;
+    g.max_mem = 1593;
+    g.max_video = 1305;
+    g.default_app_graphics = 1755;
+    g.default_app_mem = 1593;
+    g.nvlink_count = 0;
+    g.sm_count = 114;
+    g.cuda_cores = 14_592;
+    g.pcie_tx_kbps = 220_000 + index * 40_000;
+    g.pcie_rx_kbps = 610_000 + index * 90_000;
+    g.processes = Vec::new();
+    g.virtualization_mode = nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU;
+    g.vgpu_heterogeneous = index == 1;
+    g.vgpu_placement_slots = 80;
+    g
+}
+
+/// The H100 PCIe 80GB vGPU table: the time-sliced C-series types and the MIG-backed ones.
+fn h100_vgpu_types() -> Vec<VgpuType> {
+    const LICENSE: &str = "NVIDIA-vComputeServer,9.0;Quadro-Virtual-DWS,5.0";
+    let invalid = INVALID_ID;
+    // (id, name, framebuffer GiB, max instances, GPU instance profile id, placement size)
+    let rows: [(u32, &str, u64, u32, u32, u32); 14] = [
+        (818, "NVIDIA H100-4C", 4, 20, invalid, 4),
+        (819, "NVIDIA H100-5C", 5, 16, invalid, 5),
+        (820, "NVIDIA H100-8C", 8, 10, invalid, 8),
+        (821, "NVIDIA H100-10C", 10, 8, invalid, 10),
+        (822, "NVIDIA H100-16C", 16, 5, invalid, 16),
+        (823, "NVIDIA H100-20C", 20, 4, invalid, 20),
+        (824, "NVIDIA H100-40C", 40, 2, invalid, 40),
+        (825, "NVIDIA H100-80C", 80, 1, invalid, 80),
+        (826, "NVIDIA H100-1-10C", 10, 7, 19, 1),
+        (827, "NVIDIA H100-1-20C", 20, 4, 20, 2),
+        (828, "NVIDIA H100-2-20C", 20, 3, 14, 2),
+        (829, "NVIDIA H100-3-40C", 40, 2, 9, 4),
+        (830, "NVIDIA H100-4-40C", 40, 1, 5, 4),
+        (831, "NVIDIA H100-7-80C", 80, 1, 0, 8),
+    ];
+    rows.iter()
+        .enumerate()
+        .map(|(k, &(id, name, gib, max, gi_id, size))| VgpuType {
+            id,
+            name: name.to_string(),
+            class: "Compute".into(),
+            framebuffer: gib * GIB,
+            max_instances: max,
+            max_per_vm: if gib == 80 && gi_id == invalid { 8 } else { 1 },
+            frame_rate_limit: 0,
+            resolution: (4096, 2160),
+            display_heads: 1,
+            license: LICENSE.into(),
+            device_id: 0x2331_10de,
+            subsystem_id: 0x1812_10de + ((k as u64) << 16),
+            gi_profile_id: gi_id,
+            bar1_mib: match gib {
+                0..=10 => 16_384,
+                11..=40 => 32_768,
+                _ => 65_536,
+            },
+            fb_reservation: 256 * MIB + gib * GIB / 32,
+            gsp_heap: match gib {
+                0..=10 => 48 * MIB,
+                11..=40 => 64 * MIB,
+                _ => 96 * MIB,
+            },
+            placement_size: size,
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)] // one VM
+fn vm(
+    id: u32,
+    gpu: u32,
+    type_id: u32,
+    n: u32,
+    fb_usage_mib: u64,
+    licensed: bool,
+    accounting: bool,
+    processes: Vec<VmProcess>,
+    placement_id: u32,
+    util: (u32, u32),
+) -> VgpuInstanceSpec {
+    VgpuInstanceSpec {
+        id,
+        gpu,
+        type_id,
+        vm_id: format!("8f1c6a2e-4b7d-4e2a-9c1f-2d3e4f5a6b{n:02x}"),
+        vm_driver_version: "580.65.06".into(),
+        uuid: format!("b3f2a6d4-1c9e-4f7a-8e2b-5d6c7a8b9c{n:02x}"),
+        mdev_uuid: format!("4e8a1f3c-7b2d-4c6e-a9f1-0b2c3d4e5f{n:02x}"),
+        fb_usage: fb_usage_mib * MIB,
+        encoder_capacity: 100,
+        licensed,
+        accounting,
+        processes,
+        placement_id,
+        guest_pci_id: "00000000:02:00.0".into(),
+        sm_util: util.0,
+        mem_util: util.1,
+    }
+}
+
+fn vm_process(pid: u32, name: &str, sm: u32, mem: u32, max_mib: u64) -> VmProcess {
+    VmProcess {
+        pid,
+        name: name.into(),
+        sm_util: sm,
+        mem_util: mem,
+        max_memory: max_mib * MIB,
+    }
+}
+
+/// The VMs of the `vgpu-host` profile: GPU 0 (homogeneous) runs two H100-20C VMs; GPU 1
+/// (heterogeneous) an H100-40C VM at placement 0 and an H100-10C VM at placement 40.
+fn vgpu_host_instances() -> Vec<VgpuInstanceSpec> {
+    vec![
+        vm(
+            3_251_634_189,
+            0,
+            823,
+            1,
+            11_776,
+            true,
+            true,
+            vec![
+                vm_process(2_211, "python3", 41, 19, 10_240),
+                vm_process(2_305, "nvidia-cuda-mps-server", 2, 1, 32),
+            ],
+            0,
+            (43, 20),
+        ),
+        vm(
+            3_251_634_190,
+            0,
+            823,
+            2,
+            6_144,
+            true,
+            false,
+            vec![vm_process(3_301, "tritonserver", 15, 7, 5_632)],
+            20,
+            (15, 7),
+        ),
+        vm(
+            3_251_634_191,
+            1,
+            824,
+            3,
+            30_720,
+            true,
+            true,
+            vec![vm_process(1_888, "torchrun", 62, 30, 29_696)],
+            0,
+            (62, 30),
+        ),
+        vm(
+            3_251_634_192,
+            1,
+            821,
+            4,
+            1_024,
+            false,
+            false,
+            Vec::new(),
+            40,
+            (9, 5),
+        ),
+    ]
+}
+
 fn dgx_cpus() -> Vec<Vec<u32>> {
     // 2 x 56-core Xeon Platinum 8480C with hyper-threading: 224 logical CPUs.
     let node = |n: u32| -> Vec<u32> {
@@ -711,6 +1019,9 @@ pub fn builtin(name: &str) -> Option<Profile> {
         cpu_count: 224,
         numa_cpus: dgx_cpus(),
         gpus,
+        vgpu_types: Vec::new(),
+        vgpu_instances: Vec::new(),
+        vgpu_version: (0x10_0000, 0x13_0000),
     };
     match name {
         "dgx-h100" => Some(base(name, (0..8).map(h100).collect())),
@@ -719,6 +1030,14 @@ pub fn builtin(name: &str) -> Option<Profile> {
             let mut p = base(name, vec![workstation_gpu()]);
             p.cpu_count = 32;
             p.numa_cpus = vec![(0..32).collect()];
+            Some(p)
+        }
+        "vgpu-host" => {
+            let mut p = base(name, (0..2).map(h100_pcie_host).collect());
+            p.cpu_count = 128;
+            p.numa_cpus = vec![(0..64).collect(), (64..128).collect()];
+            p.vgpu_types = h100_vgpu_types();
+            p.vgpu_instances = vgpu_host_instances();
             Some(p)
         }
         _ => None,
@@ -767,6 +1086,25 @@ pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
             "nvml_version" => profile.nvml_version = string(k, val)?,
             "cuda_driver_version" => profile.cuda_driver_version = int(k, val)? as i32,
             "root" => profile.root = boolean(k, val)?,
+            "vgpu_types" => profile.vgpu_types = parse_vgpu_types(val)?,
+            "vgpu_instances" => profile.vgpu_instances = parse_vgpu_instances(val)?,
+            "vgpu_version" => {
+                let o = val.as_object().ok_or_else(|| {
+                    ProfileError("\"vgpu_version\" must be {\"min\": .., \"max\": ..}".into())
+                })?;
+                let mut v = profile.vgpu_version;
+                for (vk, vv) in o {
+                    match vk.as_str() {
+                        "min" => v.0 = u32v(vk, vv)?,
+                        "max" => v.1 = u32v(vk, vv)?,
+                        other => return Err(ProfileError(format!("unknown vgpu_version key {other:?}"))),
+                    }
+                }
+                if v.0 > v.1 {
+                    return Err(ProfileError("\"vgpu_version\": min must be at most max".into()));
+                }
+                profile.vgpu_version = v;
+            }
             "gpu_count" => {
                 let n = int(k, val)?;
                 if n > 32 {
@@ -839,9 +1177,10 @@ fn model_gpu(o: &Map<String, Value>, index: u32) -> Result<GpuSpec, ProfileError
         "h100-sxm5-80gb" => h100(index),
         "a100-sxm4-80gb" => a100(index),
         "rtx-4090" => workstation_gpu(),
+        "h100-pcie-80gb" => h100_pcie_host(index),
         other => {
             return Err(ProfileError(format!(
-                "gpus[{index}].model: unknown model {other:?} (h100-sxm5-80gb, a100-sxm4-80gb, rtx-4090)"
+                "gpus[{index}].model: unknown model {other:?} (h100-sxm5-80gb, a100-sxm4-80gb, rtx-4090, h100-pcie-80gb)"
             )));
         }
     };
@@ -960,6 +1299,22 @@ fn apply_gpu(g: &mut GpuSpec, o: &Map<String, Value>) -> Result<(), ProfileError
             "persistence_mode" => g.persistence_mode = boolean(k, v)?,
             "ecc_enabled" => g.ecc_enabled = boolean(k, v)?,
             "mig_enabled" => g.mig_enabled = boolean(k, v)?,
+            "virtualization_mode" => {
+                g.virtualization_mode = match string(k, v)?.as_str() {
+                    "none" => nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_NONE,
+                    "passthrough" => nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_PASSTHROUGH,
+                    "vgpu" => nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_VGPU,
+                    "host_vgpu" => nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU,
+                    "host_vsga" => nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_HOST_VSGA,
+                    other => {
+                        return Err(ProfileError(format!(
+                            "\"virtualization_mode\" {other:?}: none, passthrough, vgpu, host_vgpu or host_vsga"
+                        )));
+                    }
+                }
+            }
+            "vgpu_heterogeneous_mode" => g.vgpu_heterogeneous = boolean(k, v)?,
+            "vgpu_placement_slots" => g.vgpu_placement_slots = u32v(k, v)?.clamp(1, 1024),
             "nvlink_count" => g.nvlink_count = u32v(k, v)?.min(nvml_sys::NVML_NVLINK_MAX_LINKS),
             "processes" => {
                 let a = v
@@ -1013,6 +1368,7 @@ fn apply_gpu(g: &mut GpuSpec, o: &Map<String, Value>) -> Result<(), ProfileError
 }
 
 fn validate(p: &Profile) -> Result<(), ProfileError> {
+    validate_vgpu(p)?;
     for (i, g) in p.gpus.iter().enumerate() {
         let used: u64 = g.processes.iter().map(|x| x.used_memory).sum();
         if used.saturating_add(g.memory_reserved) > g.memory_total {
@@ -1050,6 +1406,215 @@ fn validate(p: &Profile) -> Result<(), ProfileError> {
                 return Err(ProfileError(format!(
                     "gpus[{i}] and gpus[{j}] share a UUID or PCI bus id"
                 )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn obj<'a>(what: &str, v: &'a Value) -> Result<&'a Map<String, Value>, ProfileError> {
+    v.as_object()
+        .ok_or_else(|| ProfileError(format!("{what} must be an object")))
+}
+
+fn parse_vgpu_types(v: &Value) -> Result<Vec<VgpuType>, ProfileError> {
+    let list = v
+        .as_array()
+        .ok_or_else(|| ProfileError("\"vgpu_types\" must be an array".into()))?;
+    let mut out = Vec::new();
+    for (i, t) in list.iter().enumerate() {
+        let o = obj(&format!("vgpu_types[{i}]"), t)?;
+        let mut ty = VgpuType {
+            id: 0,
+            name: String::new(),
+            class: "Compute".into(),
+            framebuffer: 0,
+            max_instances: 1,
+            max_per_vm: 1,
+            frame_rate_limit: 0,
+            resolution: (4096, 2160),
+            display_heads: 1,
+            license: String::new(),
+            device_id: 0x2331_10de,
+            subsystem_id: 0,
+            gi_profile_id: INVALID_ID,
+            bar1_mib: 16_384,
+            fb_reservation: 0,
+            gsp_heap: 0,
+            placement_size: 1,
+        };
+        let err = |e: ProfileError| ProfileError(format!("vgpu_types[{i}]: {e}"));
+        for (k, val) in o {
+            match k.as_str() {
+                "$comment" => {}
+                "id" => ty.id = u32v(k, val).map_err(err)?,
+                "name" => ty.name = string(k, val).map_err(err)?,
+                "class" => ty.class = string(k, val).map_err(err)?,
+                "framebuffer_mib" => ty.framebuffer = int(k, val).map_err(err)?.saturating_mul(MIB),
+                "max_instances" => ty.max_instances = u32v(k, val).map_err(err)?,
+                "max_instances_per_vm" => ty.max_per_vm = u32v(k, val).map_err(err)?,
+                "frame_rate_limit" => ty.frame_rate_limit = u32v(k, val).map_err(err)?,
+                "resolution" => {
+                    let a = val.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
+                        err(ProfileError("\"resolution\" must be [width, height]".into()))
+                    })?;
+                    let w = a.first().map(|x| u32v(k, x)).transpose().map_err(err)?;
+                    let h = a.get(1).map(|x| u32v(k, x)).transpose().map_err(err)?;
+                    ty.resolution = (w.unwrap_or(0), h.unwrap_or(0));
+                }
+                "display_heads" => ty.display_heads = u32v(k, val).map_err(err)?,
+                "license" => ty.license = string(k, val).map_err(err)?,
+                "device_id" => ty.device_id = int(k, val).map_err(err)?,
+                "subsystem_id" => ty.subsystem_id = int(k, val).map_err(err)?,
+                "gpu_instance_profile_id" => {
+                    ty.gi_profile_id = if val.is_null() {
+                        INVALID_ID
+                    } else {
+                        u32v(k, val).map_err(err)?
+                    }
+                }
+                "bar1_mib" => ty.bar1_mib = int(k, val).map_err(err)?,
+                "fb_reservation_mib" => {
+                    ty.fb_reservation = int(k, val).map_err(err)?.saturating_mul(MIB)
+                }
+                "gsp_heap_mib" => ty.gsp_heap = int(k, val).map_err(err)?.saturating_mul(MIB),
+                "placement_size" => ty.placement_size = u32v(k, val).map_err(err)?.max(1),
+                other => return Err(err(ProfileError(format!("unknown key {other:?}")))),
+            }
+        }
+        if ty.id == 0 || ty.name.is_empty() || ty.max_instances == 0 {
+            return Err(err(ProfileError(
+                "a vGPU type needs a non-zero \"id\", a \"name\" and \"max_instances\" >= 1".into(),
+            )));
+        }
+        out.push(ty);
+    }
+    Ok(out)
+}
+
+fn parse_vgpu_instances(v: &Value) -> Result<Vec<VgpuInstanceSpec>, ProfileError> {
+    let list = v
+        .as_array()
+        .ok_or_else(|| ProfileError("\"vgpu_instances\" must be an array".into()))?;
+    let mut out = Vec::new();
+    for (i, t) in list.iter().enumerate() {
+        let o = obj(&format!("vgpu_instances[{i}]"), t)?;
+        let n = i as u32 + 1;
+        let mut inst = vm(0, 0, 0, n, 0, true, false, Vec::new(), 0, (0, 0));
+        let err = |e: ProfileError| ProfileError(format!("vgpu_instances[{i}]: {e}"));
+        for (k, val) in o {
+            match k.as_str() {
+                "$comment" => {}
+                "id" => inst.id = u32v(k, val).map_err(err)?,
+                "gpu" => inst.gpu = u32v(k, val).map_err(err)?,
+                "type_id" => inst.type_id = u32v(k, val).map_err(err)?,
+                "vm_id" => inst.vm_id = string(k, val).map_err(err)?,
+                "vm_driver_version" => inst.vm_driver_version = string(k, val).map_err(err)?,
+                "uuid" => inst.uuid = string(k, val).map_err(err)?,
+                "mdev_uuid" => inst.mdev_uuid = string(k, val).map_err(err)?,
+                "fb_usage_mib" => inst.fb_usage = int(k, val).map_err(err)?.saturating_mul(MIB),
+                "encoder_capacity" => inst.encoder_capacity = u32v(k, val).map_err(err)?.min(100),
+                "licensed" => inst.licensed = boolean(k, val).map_err(err)?,
+                "accounting_mode" => inst.accounting = boolean(k, val).map_err(err)?,
+                "placement_id" => inst.placement_id = u32v(k, val).map_err(err)?,
+                "guest_pci_id" => inst.guest_pci_id = string(k, val).map_err(err)?,
+                "sm_util" => inst.sm_util = u32v(k, val).map_err(err)?.min(100),
+                "mem_util" => inst.mem_util = u32v(k, val).map_err(err)?.min(100),
+                "processes" => {
+                    let a = val.as_array().ok_or_else(|| {
+                        err(ProfileError("\"processes\" must be an array".into()))
+                    })?;
+                    let mut ps = Vec::new();
+                    for p in a {
+                        let po = obj("a VM process", p).map_err(err)?;
+                        let mut vp = vm_process(0, "", 0, 0, 0);
+                        for (pk, pv) in po {
+                            match pk.as_str() {
+                                "pid" => vp.pid = u32v(pk, pv).map_err(err)?,
+                                "name" => vp.name = string(pk, pv).map_err(err)?,
+                                "sm_util" => vp.sm_util = u32v(pk, pv).map_err(err)?.min(100),
+                                "mem_util" => vp.mem_util = u32v(pk, pv).map_err(err)?.min(100),
+                                "max_memory_mib" => {
+                                    vp.max_memory = int(pk, pv).map_err(err)?.saturating_mul(MIB)
+                                }
+                                other => {
+                                    return Err(err(ProfileError(format!(
+                                        "unknown VM process key {other:?}"
+                                    ))));
+                                }
+                            }
+                        }
+                        if vp.pid == 0 {
+                            return Err(err(ProfileError("a VM process needs a non-zero \"pid\"".into())));
+                        }
+                        ps.push(vp);
+                    }
+                    inst.processes = ps;
+                }
+                other => return Err(err(ProfileError(format!("unknown key {other:?}")))),
+            }
+        }
+        if inst.id == 0 {
+            inst.id = 3_251_634_188 + n;
+        }
+        out.push(inst);
+    }
+    Ok(out)
+}
+
+/// The vGPU instances must sit on host-vGPU GPUs, with known types that fit: counts within
+/// the type's maximum, one type per GPU in homogeneous mode, placements inside the GPU's slots
+/// and not overlapping.
+fn validate_vgpu(p: &Profile) -> Result<(), ProfileError> {
+    for (i, t) in p.vgpu_types.iter().enumerate() {
+        if t.name.len() >= nvml_sys::NVML_VGPU_NAME_BUFFER_SIZE as usize
+            || t.license.len() >= nvml_sys::NVML_GRID_LICENSE_BUFFER_SIZE as usize
+        {
+            return Err(ProfileError(format!("vgpu_types[{i}]: name or license too long")));
+        }
+        if p.vgpu_types.iter().skip(i + 1).any(|u| u.id == t.id) {
+            return Err(ProfileError(format!("vgpu_types[{i}]: duplicate id {}", t.id)));
+        }
+    }
+    for (i, v) in p.vgpu_instances.iter().enumerate() {
+        let e = |m: &str| ProfileError(format!("vgpu_instances[{i}]: {m}"));
+        let g = p.gpus.get(v.gpu as usize).ok_or_else(|| e("\"gpu\" out of range"))?;
+        if g.virtualization_mode != nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU {
+            return Err(e("its GPU is not in host_vgpu virtualization mode"));
+        }
+        let t = p
+            .vgpu_types
+            .iter()
+            .find(|t| t.id == v.type_id)
+            .ok_or_else(|| e("unknown \"type_id\""))?;
+        if t.gi_profile_id != INVALID_ID {
+            return Err(e("MIG-backed vGPU instances are not modeled; use a time-sliced type"));
+        }
+        if v.fb_usage > t.framebuffer {
+            return Err(e("\"fb_usage_mib\" above the type's framebuffer"));
+        }
+        if v.uuid.len() >= 80 || v.vm_id.len() >= 80 || v.mdev_uuid.len() >= 80 {
+            return Err(e("uuid, vm_id or mdev_uuid too long"));
+        }
+        let end = v.placement_id.saturating_add(t.placement_size);
+        if v.placement_id % t.placement_size != 0 || end > g.vgpu_placement_slots {
+            return Err(e("\"placement_id\" must be a multiple of the type's placement size inside the GPU's slots"));
+        }
+        let same_gpu: Vec<&VgpuInstanceSpec> =
+            p.vgpu_instances.iter().filter(|w| w.gpu == v.gpu).collect();
+        if same_gpu.iter().filter(|w| w.type_id == v.type_id).count() > t.max_instances as usize {
+            return Err(e("more instances of its type than the type's \"max_instances\""));
+        }
+        if !g.vgpu_heterogeneous && same_gpu.iter().any(|w| w.type_id != v.type_id) {
+            return Err(e("a GPU in homogeneous vGPU mode runs one vGPU type only"));
+        }
+        for (j, w) in p.vgpu_instances.iter().enumerate().skip(i + 1) {
+            if w.id == v.id {
+                return Err(e(&format!("same id as vgpu_instances[{j}]")));
+            }
+            let ws = p.vgpu_types.iter().find(|t| t.id == w.type_id).map_or(1, |t| t.placement_size);
+            if w.gpu == v.gpu && w.placement_id < end && v.placement_id < w.placement_id + ws {
+                return Err(e(&format!("placement overlaps vgpu_instances[{j}]")));
             }
         }
     }

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use nvml_sys::*;
 
-use crate::profile::{GpuSpec, Profile};
+use crate::profile::{GpuSpec, Profile, VgpuInstanceSpec};
 
 /// Most physical GPUs a profile may have (handle storage is sized for this).
 pub const MAX_GPUS: usize = 32;
@@ -28,6 +28,9 @@ static GI_TOKENS: [u8; MAX_GPUS * MAX_MIG_PER_GPU] = [0; MAX_GPUS * MAX_MIG_PER_
 static CI_TOKENS: [u8; MAX_GPUS * MAX_MIG_PER_GPU * MAX_MIG_PER_GPU] =
     [0; MAX_GPUS * MAX_MIG_PER_GPU * MAX_MIG_PER_GPU];
 static EVENT_SET_TOKENS: [u8; MAX_EVENT_SETS] = [0; MAX_EVENT_SETS];
+/// GPM sample buffers alive at once.
+pub const MAX_GPM_SAMPLES: usize = 1024;
+static GPM_TOKENS: [u8; MAX_GPM_SAMPLES] = [0; MAX_GPM_SAMPLES];
 
 /// The handle for slot `i` of `base`. An index past the end gives an address `untoken`
 /// rejects (never an alias of another slot).
@@ -117,6 +120,42 @@ pub fn event_set_ref(h: nvmlEventSet_t) -> Option<usize> {
     untoken(&EVENT_SET_TOKENS, h.cast_const().cast())
 }
 
+/// GPM sample handle for slot `i`.
+pub fn gpm_handle(i: usize) -> nvmlGpmSample_t {
+    token(&GPM_TOKENS, i).cast()
+}
+
+/// Decodes a GPM sample handle.
+pub fn gpm_ref(h: nvmlGpmSample_t) -> Option<usize> {
+    untoken(&GPM_TOKENS, h.cast_const().cast())
+}
+
+/// What a GPM sample buffer holds once `nvmlGpmSampleGet` filled it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GpmTaken {
+    /// Physical GPU index.
+    pub gpu: usize,
+    /// GPU instance id for MIG samples.
+    pub gi: Option<u32>,
+    /// Nanoseconds since init when the sample was taken.
+    pub t_ns: u64,
+}
+
+/// vGPU scheduler settings of one GPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VgpuSched {
+    /// `NVML_VGPU_SCHEDULER_POLICY_*`.
+    pub policy: u32,
+    /// `NVML_VGPU_SCHEDULER_ARR_*`.
+    pub arr: u32,
+    /// Timeslice, ns.
+    pub timeslice_ns: u32,
+    /// ARR averaging factor.
+    pub avg_factor: u32,
+    /// ARR frequency.
+    pub frequency: u32,
+}
+
 /// A compute instance inside a GPU instance.
 #[derive(Clone, Debug)]
 pub struct ComputeInstance {
@@ -172,6 +211,12 @@ pub struct Gpu {
     pub ecc_corrected_volatile: u64,
     /// Volatile uncorrected ECC count.
     pub ecc_uncorrected_volatile: u64,
+    /// vGPU heterogeneous mode.
+    pub vgpu_heterogeneous: bool,
+    /// vGPU scheduler settings.
+    pub vgpu_sched: VgpuSched,
+    /// GPM streaming enabled.
+    pub gpm_streaming: bool,
 }
 
 /// A queued event.
@@ -209,6 +254,12 @@ pub struct Machine {
     pub event_sets: Vec<Option<EventSet>>,
     /// The profile selection (name or path) it was built from.
     pub source: String,
+    /// Active vGPU instances (mutable copies of the profile's).
+    pub vgpus: Vec<VgpuInstanceSpec>,
+    /// vGPU version range set by `nvmlSetVgpuVersion` (the profile's until then).
+    pub vgpu_version: (u32, u32),
+    /// GPM sample slots: `None` free, `Some(None)` allocated, `Some(Some(_))` filled.
+    pub gpm_samples: Vec<Option<Option<GpmTaken>>>,
 }
 
 impl Machine {
@@ -230,16 +281,33 @@ impl Machine {
                 gpu_instances: Vec::new(),
                 ecc_corrected_volatile: s.ecc_corrected_volatile,
                 ecc_uncorrected_volatile: s.ecc_uncorrected_volatile,
+                vgpu_heterogeneous: s.vgpu_heterogeneous,
+                vgpu_sched: VgpuSched {
+                    policy: NVML_VGPU_SCHEDULER_POLICY_BEST_EFFORT,
+                    arr: NVML_VGPU_SCHEDULER_ARR_DEFAULT,
+                    timeslice_ns: 2_000_000,
+                    avg_factor: 33,
+                    frequency: 960,
+                },
+                gpm_streaming: false,
                 spec: s.clone(),
             })
             .collect();
         Machine {
+            vgpus: profile.vgpu_instances.clone(),
+            vgpu_version: profile.vgpu_version,
+            gpm_samples: Vec::new(),
             profile,
             gpus,
             started: Instant::now(),
             event_sets: Vec::new(),
             source,
         }
+    }
+
+    /// Nanoseconds since init.
+    pub fn now_ns(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_nanos()).unwrap_or(u64::MAX)
     }
 
     /// Microseconds since init.

@@ -981,8 +981,8 @@ export! {
         put(isMigDevice, u32::from(matches!(device_ref(device), Some(DeviceRef::Mig(..)))))
     }
     fn nvmlDeviceGetVirtualizationMode(device: nvmlDevice_t, pVirtualMode: *mut nvmlGpuVirtualizationMode_t) |c| {
-        phys(c, device)?;
-        put(pVirtualMode, c.enum_value(NVML_GPU_VIRTUALIZATION_MODE_NONE, 42))
+        let mode = phys(c, device)?.spec.virtualization_mode;
+        put(pVirtualMode, c.enum_value(mode, 42))
     }
 }
 

@@ -7,6 +7,7 @@ mod mig;
 mod more;
 mod setters;
 mod system;
+mod vgpu;
 
 pub use device::*;
 pub use events::*;
@@ -14,3 +15,4 @@ pub use mig::*;
 pub use more::*;
 pub use setters::*;
 pub use system::*;
+pub use vgpu::*;
