@@ -96,3 +96,22 @@ fn accounting_errors_map_to_their_documented_variants() {
         .unwrap();
     assert!(matches!(gpu.accounting_stats(7), Err(NvmlError::NotFound)));
 }
+
+#[test]
+#[ignore = "needs an NVIDIA GPU and nvidia-smi"]
+fn accounting_mode_and_buffer_size_match_nvidia_smi() {
+    let nvml = nvml_wrapper::Nvml::init().unwrap();
+    let rows = common::nvidia_smi(&[
+        "--query-gpu=accounting.mode,accounting.buffer_size",
+        "--format=csv,noheader,nounits",
+    ]);
+    for (index, row) in rows.iter().enumerate() {
+        let gpu = nvml.device_by_index(index as u32).unwrap();
+        if let Some(on) = common::smi_flag(&row[0]) {
+            assert_eq!(gpu.accounting_mode().unwrap(), on, "GPU {index}");
+        }
+        if let Ok(size) = row[1].parse::<u32>() {
+            assert_eq!(gpu.accounting_buffer_size().unwrap(), size, "GPU {index}");
+        }
+    }
+}

@@ -79,3 +79,25 @@ fn versioned_struct_mismatch_is_reported() {
         Err(NvmlError::ArgumentVersionMismatch)
     ));
 }
+
+#[test]
+#[ignore = "needs an NVIDIA GPU"]
+fn versioned_struct_queries_are_accepted_by_a_real_driver() {
+    let nvml = nvml_wrapper::Nvml::init().unwrap();
+    for gpu in nvml.devices().unwrap() {
+        // Supported or not, never a struct version the driver rejects.
+        for result in [
+            gpu.addressing_mode().map(|_| ()),
+            gpu.repair_status().map(|_| ()),
+            gpu.has_unrepairable_memory().map(|_| ()),
+        ] {
+            assert!(
+                matches!(
+                    result,
+                    Ok(()) | Err(NvmlError::NotSupported | NvmlError::FunctionNotFound(_))
+                ),
+                "{result:?}"
+            );
+        }
+    }
+}

@@ -48,7 +48,8 @@ impl Device<'_> {
     }
 
     /// Turns accounting mode on or off (`nvmlDeviceSetAccountingMode`). Turning it off
-    /// clears the recorded statistics.
+    /// clears the recorded statistics. The setting lasts until the driver unloads (keep
+    /// persistence mode on); MIG-enabled GPUs keep it off.
     ///
     /// # Errors
     /// [`NoPermission`](crate::NvmlError::NoPermission) without root.

@@ -118,8 +118,11 @@ impl Device<'_> {
         nvml_call!(self.nvml, nvmlDeviceResetMemoryLockedClocks(self.handle))
     }
 
-    /// Turns auto-boosted clocks on or off for this process's clients
-    /// (`nvmlDeviceSetAutoBoostedClocksEnabled`); the setting lasts while a client holds it.
+    /// Turns auto-boosted clocks on or off (`nvmlDeviceSetAutoBoostedClocksEnabled`): turn
+    /// them off for fixed clock rates. Needs persistence mode; open to every user unless root
+    /// restricts it ([`RestrictedApi::SetAutoBoostedClocks`]). On Pascal and newer, auto boost
+    /// follows the application clocks instead
+    /// ([`set_applications_clocks`](Self::set_applications_clocks)).
     pub fn set_auto_boosted_clocks_enabled(&self, on: bool) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -145,8 +148,10 @@ impl Device<'_> {
         )
     }
 
-    /// Sets one fan's speed, in percent, and switches it to manual control
-    /// (`nvmlDeviceSetFanSpeed_v2`). Needs root.
+    /// Sets one fan's speed, in percent of its maximum, and switches it to manual control
+    /// (`nvmlDeviceSetFanSpeed_v2`): from then on the caller must watch the temperature (too
+    /// slow a fan can damage the GPU) until
+    /// [`set_default_fan_speed`](Self::set_default_fan_speed). Maxwell or newer.
     ///
     /// # Errors
     /// [`InvalidArgument`](crate::NvmlError::InvalidArgument) for a fan index or speed
@@ -172,7 +177,8 @@ impl Device<'_> {
     }
 
     /// Sets the graphics clock's voltage-frequency offset, in MHz
-    /// (`nvmlDeviceSetGpcClkVfOffset`). Needs root.
+    /// (`nvmlDeviceSetGpcClkVfOffset`). Needs root. Deprecated in NVML 13.0 in favour of
+    /// `nvmlDeviceSetClockOffsets`, which takes the P-state too.
     pub fn set_gpc_clock_vf_offset(&self, offset_mhz: i32) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -181,7 +187,8 @@ impl Device<'_> {
     }
 
     /// Sets the memory clock's voltage-frequency offset, in MHz
-    /// (`nvmlDeviceSetMemClkVfOffset`). Needs root.
+    /// (`nvmlDeviceSetMemClkVfOffset`). Needs root. Deprecated in NVML 13.0 in favour of
+    /// `nvmlDeviceSetClockOffsets`.
     pub fn set_memory_clock_vf_offset(&self, offset_mhz: i32) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -214,7 +221,7 @@ impl Device<'_> {
     }
 
     /// Sets a temperature threshold, in °C (`nvmlDeviceSetTemperatureThreshold`). Maxwell or
-    /// newer; only some thresholds (the acoustic one) can be set.
+    /// newer; which thresholds can be set depends on the device.
     pub fn set_temperature_threshold(
         &self,
         threshold: TemperatureThreshold,
