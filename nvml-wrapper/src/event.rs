@@ -30,7 +30,7 @@ use nvml_sys as sys;
 use crate::device::Device;
 use crate::enums::{EventDataType, OperationalEventLogLevel, OperationalEventSeverity};
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, string_from_c_buf};
+use crate::ffi::{nvml_call, read_list, string_from_c_buf};
 use crate::nvml::Nvml;
 
 bitflags::bitflags! {
@@ -391,5 +391,103 @@ mod tests {
         fn check<T: Send + Sync>() {}
         check::<EventSet<'_>>();
         check::<EventData<'_>>();
+    }
+}
+
+// ---- Context records of the last structured event (`nvmlEventSetGetContext*`) ----
+
+/// What a context record of the last structured event holds
+/// (`nvmlEventSetGetContextInfo_v1_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct EventContextInfo {
+    /// How NVML interprets the payload: a raw
+    /// [`OperationalEventContextType`](crate::enums::OperationalEventContextType) (kept raw:
+    /// a newer driver may name more), e.g. `LegacyXid` for
+    /// [`EventSet::context_legacy_xid`].
+    pub context_type: u32,
+    /// The source-defined payload type.
+    pub source_context_type: u32,
+    /// Payload size, bytes (without alignment padding).
+    pub data_size: u32,
+    /// Payload format version for `source_context_type`.
+    pub data_format_version: u16,
+}
+
+impl EventSet<'_> {
+    /// How many context records the event last returned by [`EventSet::wait_operational`]
+    /// on this set has (`nvmlEventSetGetContextCount_v1`, NVML 13+, Linux).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotFound`] if no structured event was returned yet,
+    /// [`NvmlError::NotSupported`] on drivers or platforms without it.
+    pub fn context_count(&self) -> Result<u32> {
+        let mut params = sys::nvmlEventSetGetContextCount_v1_t { count: 0 };
+        nvml_call!(
+            self.nvml,
+            nvmlEventSetGetContextCount_v1(self.handle, &mut params)
+        )?;
+        Ok(params.count)
+    }
+
+    /// What context record `index` (`0..context_count()`) of the last structured event holds
+    /// (`nvmlEventSetGetContextInfo_v1`).
+    ///
+    /// # Errors
+    /// [`NvmlError::InvalidArgument`] for an index out of range, [`NvmlError::NotFound`] if no
+    /// structured event was returned yet.
+    pub fn context_info(&self, index: u32) -> Result<EventContextInfo> {
+        let mut params = sys::nvmlEventSetGetContextInfo_v1_t {
+            index,
+            ..Default::default()
+        };
+        nvml_call!(
+            self.nvml,
+            nvmlEventSetGetContextInfo_v1(self.handle, &mut params)
+        )?;
+        Ok(EventContextInfo {
+            context_type: params.nvmlGpuOperationalEventContextType,
+            source_context_type: params.sourceEventContextType,
+            data_size: params.dataSize,
+            data_format_version: params.dataFormatVersion,
+        })
+    }
+
+    /// The raw payload of context record `index` of the last structured event
+    /// (`nvmlEventSetGetContextData_v1`: a size query, then the copy).
+    ///
+    /// # Errors
+    /// [`NvmlError::InvalidArgument`] for an index out of range, [`NvmlError::NotFound`] if no
+    /// structured event was returned yet.
+    pub fn context_data(&self, index: u32) -> Result<Vec<u8>> {
+        read_list(0u8, |size, data| {
+            let mut params = sys::nvmlEventSetGetContextData_v1_t {
+                data: data.cast(),
+                index,
+                dataSize: *size,
+            };
+            let result = nvml_call!(
+                self.nvml,
+                nvmlEventSetGetContextData_v1(self.handle, &mut params)
+            );
+            *size = params.dataSize;
+            result
+        })
+    }
+
+    /// The XID of context record `index` of the last structured event, when that record is
+    /// a legacy XID (`nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1`).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotFound`] if the record is not a legacy XID (or no structured event was
+    /// returned yet), [`NvmlError::InvalidArgument`] for an index out of range.
+    pub fn context_legacy_xid(&self, index: u32) -> Result<u32> {
+        let mut params =
+            sys::nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1_t { index, xidCode: 0 };
+        nvml_call!(
+            self.nvml,
+            nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1(self.handle, &mut params)
+        )?;
+        Ok(params.xidCode)
     }
 }

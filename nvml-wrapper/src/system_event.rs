@@ -1,1 +1,209 @@
-//! (being written)
+//! System events: the driver binding to or unbinding from a GPU, for the whole machine
+//! rather than one device (Linux).
+//!
+//! Create a [`SystemEventSet`] with [`Nvml::create_system_event_set`],
+//! [`register`](SystemEventSet::register) the event types, then
+//! [`wait`](SystemEventSet::wait). The set is freed (`nvmlSystemEventSetFree`) when dropped.
+//!
+//! ```no_run
+//! use nvml_wrapper::{Nvml, system_event::SystemEventTypes};
+//!
+//! let nvml = Nvml::init()?;
+//! let events = nvml.create_system_event_set()?;
+//! events.register(SystemEventTypes::GPU_DRIVER_BIND | SystemEventTypes::GPU_DRIVER_UNBIND)?;
+//! for event in events.wait(1000, 16)? {
+//!     println!("{:?} on GPU {:#x}", event.event_type, event.gpu_id);
+//! }
+//! # Ok::<(), nvml_wrapper::NvmlError>(())
+//! ```
+
+use std::ffi::c_uint;
+
+use nvml_sys as sys;
+
+use crate::error::{NvmlError, Result};
+use crate::ffi::{LIST_MAX, nvml_call};
+use crate::nvml::Nvml;
+
+bitflags::bitflags! {
+    /// A set of system event types (`nvmlSystemEventType*`), for
+    /// [`SystemEventSet::register`] and in [`SystemEvent::event_type`]. Bits these bindings
+    /// do not name (from a newer driver) are kept.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct SystemEventTypes: u64 {
+        /// The driver unbound from a GPU (`nvmlSystemEventTypeGpuDriverUnbind`).
+        const GPU_DRIVER_UNBIND = sys::nvmlSystemEventTypeGpuDriverUnbind as u64;
+        /// The driver bound to a GPU (`nvmlSystemEventTypeGpuDriverBind`).
+        const GPU_DRIVER_BIND = sys::nvmlSystemEventTypeGpuDriverBind as u64;
+        // Bits a newer driver defines stay in the set.
+        const _ = !0;
+    }
+}
+
+/// One event from [`SystemEventSet::wait`] (`nvmlSystemEventData_v1_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SystemEvent {
+    /// What happened: one bit, normally.
+    pub event_type: SystemEventTypes,
+    /// The GPU it happened to, as NVML's PCI-format GPU id.
+    pub gpu_id: u32,
+}
+
+/// A set of system events to wait on, from [`Nvml::create_system_event_set`]. Freed
+/// (`nvmlSystemEventSetFree`) when dropped; it cannot outlive its [`Nvml`].
+pub struct SystemEventSet<'nvml> {
+    nvml: &'nvml Nvml,
+    handle: sys::nvmlSystemEventSet_t,
+}
+
+// SAFETY: an `nvmlSystemEventSet_t` is an opaque handle owned by this value; NVML is
+// thread-safe, so the set may be used and freed from any thread. The `'nvml` borrow keeps the
+// library initialised while it lives.
+unsafe impl Send for SystemEventSet<'_> {}
+// SAFETY: as above: NVML allows simultaneous calls from several threads, so `register` and
+// `wait` (`&self`) may run concurrently; only `free`/`Drop` (ownership) free it.
+unsafe impl Sync for SystemEventSet<'_> {}
+
+impl std::fmt::Debug for SystemEventSet<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SystemEventSet")
+            .field("handle", &self.handle)
+            .finish()
+    }
+}
+
+impl Nvml {
+    /// A new, empty system event set (`nvmlSystemEventSetCreate` with
+    /// `nvmlSystemEventSetCreateRequest_v1`).
+    pub fn create_system_event_set(&self) -> Result<SystemEventSet<'_>> {
+        let mut request = sys::nvmlSystemEventSetCreateRequest_v1_t {
+            version: sys::nvmlSystemEventSetCreateRequest_v1,
+            set: std::ptr::null_mut(),
+        };
+        nvml_call!(self, nvmlSystemEventSetCreate(&mut request))?;
+        if request.set.is_null() {
+            return Err(NvmlError::UnexpectedValue {
+                what: "system event set handle",
+                value: 0,
+            });
+        }
+        Ok(SystemEventSet {
+            nvml: self,
+            handle: request.set,
+        })
+    }
+}
+
+impl<'nvml> SystemEventSet<'nvml> {
+    /// Wraps a set created by `nvmlSystemEventSetCreate`; this value frees it on drop.
+    ///
+    /// # Safety
+    /// `handle` must be a live system event set of `nvml`'s library, owned by nobody else
+    /// (it is freed when the returned value drops), or a value the library will reject
+    /// without dereferencing.
+    pub unsafe fn from_raw(nvml: &'nvml Nvml, handle: sys::nvmlSystemEventSet_t) -> Self {
+        Self { nvml, handle }
+    }
+
+    /// The raw handle, for calls through [`Nvml::lib`]. Do not free it: `Drop` does.
+    pub fn handle(&self) -> sys::nvmlSystemEventSet_t {
+        self.handle
+    }
+
+    /// Starts recording events of `types` into this set (`nvmlSystemRegisterEvents` with
+    /// `nvmlSystemRegisterEventRequest_v1`). Earlier events are not recorded.
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] if some types are not supported (none are registered;
+    /// the set stays usable). After [`NvmlError::Unknown`] the set is in an undefined state:
+    /// drop it.
+    pub fn register(&self, types: SystemEventTypes) -> Result<()> {
+        let mut request = sys::nvmlSystemRegisterEventRequest_v1_t {
+            version: sys::nvmlSystemRegisterEventRequest_v1,
+            eventTypes: types.bits(),
+            set: self.handle,
+        };
+        nvml_call!(self.nvml, nvmlSystemRegisterEvents(&mut request))
+    }
+
+    /// Waits up to `timeout_ms` milliseconds (0: do not wait) for events and returns up to
+    /// `max_events` of them (`nvmlSystemEventSetWait` with
+    /// `nvmlSystemEventSetWaitRequest_v1`). If it returns `max_events` events, more may be
+    /// pending: call again.
+    ///
+    /// # Errors
+    /// [`NvmlError::Timeout`] if none arrived in time; NVML's other errors.
+    pub fn wait(&self, timeout_ms: u32, max_events: usize) -> Result<Vec<SystemEvent>> {
+        let capacity = max_events.clamp(1, LIST_MAX);
+        let mut data = vec![
+            sys::nvmlSystemEventData_v1_t {
+                eventType: 0,
+                gpuId: 0,
+            };
+            capacity
+        ];
+        let mut request = sys::nvmlSystemEventSetWaitRequest_v1_t {
+            version: sys::nvmlSystemEventSetWaitRequest_v1,
+            timeoutms: timeout_ms,
+            set: self.handle,
+            data: data.as_mut_ptr(),
+            dataSize: capacity as c_uint,
+            numEvent: 0,
+        };
+        nvml_call!(self.nvml, nvmlSystemEventSetWait(&mut request))?;
+        let count = (request.numEvent as usize).min(capacity);
+        Ok(data
+            .iter()
+            .take(count)
+            .map(|e| SystemEvent {
+                event_type: SystemEventTypes::from_bits_retain(e.eventType),
+                gpu_id: e.gpuId,
+            })
+            .collect())
+    }
+
+    /// Frees the set now (`nvmlSystemEventSetFree`), reporting NVML's answer, which `Drop`
+    /// cannot. Either way the handle is not used again.
+    pub fn free(self) -> Result<()> {
+        let this = std::mem::ManuallyDrop::new(self);
+        free_set(this.nvml, this.handle)
+    }
+}
+
+/// `nvmlSystemEventSetFree` with `nvmlSystemEventSetFreeRequest_v1`.
+fn free_set(nvml: &Nvml, set: sys::nvmlSystemEventSet_t) -> Result<()> {
+    let mut request = sys::nvmlSystemEventSetFreeRequest_v1_t {
+        version: sys::nvmlSystemEventSetFreeRequest_v1,
+        set,
+    };
+    nvml_call!(nvml, nvmlSystemEventSetFree(&mut request))
+}
+
+impl Drop for SystemEventSet<'_> {
+    /// Frees the set (`nvmlSystemEventSetFree`); an error cannot be reported here (use
+    /// [`SystemEventSet::free`] to see it).
+    fn drop(&mut self) {
+        let _ = free_set(self.nvml, self.handle);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_event_bits_match_the_header_and_unknown_bits_are_kept() {
+        let types = SystemEventTypes::from_bits_retain(2 | 1 << 40);
+        assert!(types.contains(SystemEventTypes::GPU_DRIVER_BIND));
+        assert!(!types.contains(SystemEventTypes::GPU_DRIVER_UNBIND));
+        assert_eq!(types.bits(), 2 | 1 << 40);
+    }
+
+    #[test]
+    fn system_event_sets_are_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<SystemEventSet<'_>>();
+    }
+}
