@@ -18,10 +18,9 @@ use nvml_wrapper::sys;
 /// The id of the H100's `3g.40gb` profile (`nvidia-smi mig -lgip`).
 const PROFILE_3G: u32 = 9;
 
-#[test]
-fn gpu_instance_profiles_are_the_h100_table() {
-    let m = common::mock();
-    let spec = &profile::builtin("dgx-h100").unwrap().gpus[0];
+/// Every GPU instance profile of the profile's GPU 0 reads back as its table row.
+fn check_profile_table(m: &common::Mock, name: &str) {
+    let spec = &profile::builtin(name).unwrap().gpus[0];
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(!spec.mig_profiles.is_empty());
     for p in &spec.mig_profiles {
@@ -55,6 +54,32 @@ fn gpu_instance_profiles_are_the_h100_table() {
             placements
         );
     }
+}
+
+#[test]
+fn gpu_instance_profiles_are_the_a100_table() {
+    let m = common::mock_with_profile("dgx-a100");
+    check_profile_table(&m, "dgx-a100");
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    let seven = gpu
+        .gpu_instance_profile_info(GpuInstanceProfile::Slice7)
+        .unwrap();
+    assert_eq!(
+        (
+            seven.id,
+            seven.name.as_str(),
+            seven.multiprocessor_count,
+            seven.memory_size_mb
+        ),
+        (0, "7g.80gb", 98, 80384)
+    );
+}
+
+#[test]
+fn gpu_instance_profiles_are_the_h100_table() {
+    let m = common::mock();
+    check_profile_table(&m, "dgx-h100");
+    let gpu = m.nvml.device_by_index(0).unwrap();
     // Spot-check against NVIDIA's table itself.
     let three = gpu
         .gpu_instance_profile_info(GpuInstanceProfile::Slice3)
