@@ -1,7 +1,7 @@
 //! vGPU: the virtual GPU types a host offers ([`VgpuType`]), the vGPUs running on it
 //! ([`VgpuInstance`]), the metadata that decides where a VM may migrate ([`VgpuMetadata`],
 //! [`PgpuMetadata`], [`Nvml::vgpu_compatibility`]), and the data types of the vGPU queries of
-//! [`Device`](crate::Device) (`device::vgpu`).
+//! [`Device`] (`device::vgpu`).
 //!
 //! vGPU types and instances are plain numbers in NVML (`nvmlVgpuTypeId_t`,
 //! `nvmlVgpuInstance_t`), not pointers: [`VgpuType`] and [`VgpuInstance`] pair one with the
@@ -28,6 +28,7 @@ use std::mem::{offset_of, size_of};
 use nvml_sys as sys;
 
 use crate::Device;
+use crate::device::accounting::AccountingStats;
 use crate::device::{EncoderSession, EncoderStats, FbcSession, FbcStats};
 use crate::enums::{
     GridLicenseExpiryStatus, GridLicenseFeatureCode, GridLicenseState, VgpuCapability,
@@ -1431,6 +1432,32 @@ impl<'nvml> VgpuInstance<'nvml> {
         })
     }
 
+    /// What the driver recorded about one process in the VM
+    /// (`nvmlVgpuInstanceGetAccountingStats`; the `_v2`-only fields are `None`).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotFound`] for a pid without data; [`NvmlError::NotSupported`] while
+    /// accounting is off.
+    pub fn accounting_stats(&self, pid: u32) -> Result<AccountingStats> {
+        let mut s = sys::nvmlAccountingStats_t::default();
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuInstanceGetAccountingStats(self.id, pid, &mut s)
+        )?;
+        Ok(AccountingStats {
+            pid,
+            is_running: s.isRunning != 0,
+            gpu_utilization: s.gpuUtilization,
+            memory_utilization: s.memoryUtilization,
+            max_memory_usage: s.maxMemoryUsage,
+            time_ms: s.time,
+            start_time_us: s.startTime,
+            sample_count: None,
+            sum_gpu_utilization: None,
+            sum_fb_utilization: None,
+        })
+    }
+
     /// Clears the accounting data of the vGPU's processes that have ended
     /// (`nvmlVgpuInstanceClearAccountingPids`). Needs root.
     pub fn clear_accounting_pids(&self) -> Result<()> {
@@ -1456,4 +1483,486 @@ pub(crate) fn read_placements(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::c_char;
+
+    fn c_chars<const N: usize>(text: &str) -> [c_char; N] {
+        let mut buf = [0 as c_char; N];
+        for (dst, src) in buf.iter_mut().zip(text.bytes()) {
+            *dst = src as c_char;
+        }
+        buf
+    }
+
+    fn put_u32(bytes: &mut [u8], offset: usize, value: u32) {
+        bytes[offset..offset + 4].copy_from_slice(&value.to_ne_bytes());
+    }
+
+    fn put_str(bytes: &mut [u8], offset: usize, text: &str) {
+        bytes[offset..offset + text.len()].copy_from_slice(text.as_bytes());
+    }
+
+    /// A vGPU metadata blob as a driver lays it out: the fixed part, then 6 opaque bytes.
+    fn vgpu_blob() -> Vec<u8> {
+        type M = sys::nvmlVgpuMetadata_t;
+        let opaque = offset_of!(M, opaqueData);
+        let mut b = vec![0u8; size_of::<M>() + 8];
+        put_u32(&mut b, offset_of!(M, version), 1);
+        put_u32(&mut b, offset_of!(M, revision), 2);
+        put_u32(
+            &mut b,
+            offset_of!(M, guestInfoState),
+            sys::NVML_VGPU_INSTANCE_GUEST_INFO_STATE_INITIALIZED,
+        );
+        put_str(&mut b, offset_of!(M, guestDriverVersion), "580.65.06");
+        put_str(&mut b, offset_of!(M, hostDriverVersion), "580.65.07");
+        put_u32(&mut b, offset_of!(M, vgpuVirtualizationCaps), 0x11);
+        put_u32(&mut b, offset_of!(M, guestVgpuVersion), 0x12_0000);
+        put_u32(&mut b, offset_of!(M, opaqueDataSize), 6);
+        b[opaque..opaque + 6].copy_from_slice(b"opaque");
+        b
+    }
+
+    #[test]
+    fn vgpu_metadata_decodes_its_fields_and_keeps_the_blob() {
+        let blob = vgpu_blob();
+        let meta = VgpuMetadata::from_bytes(blob.clone()).unwrap();
+        assert_eq!((meta.version, meta.revision), (1, 2));
+        assert_eq!(meta.guest_info_state, VgpuGuestInfoState::Initialized);
+        assert_eq!(meta.guest_driver_version, "580.65.06");
+        assert_eq!(meta.host_driver_version, "580.65.07");
+        assert!(
+            meta.virtualization_caps
+                .contains(VirtualizationCaps::MIGRATION)
+        );
+        assert_eq!(meta.virtualization_caps.bits(), 0x11, "unknown bits kept");
+        assert_eq!(meta.guest_vgpu_version, 0x12_0000);
+        assert_eq!(meta.opaque_data, b"opaque");
+        assert_eq!(meta.as_bytes(), &blob[..]);
+        // Round trip, as after saving it with the VM.
+        assert_eq!(
+            VgpuMetadata::from_bytes(meta.as_bytes().to_vec()).unwrap(),
+            meta
+        );
+    }
+
+    #[test]
+    fn metadata_blobs_that_lie_are_clamped_or_rejected() {
+        type M = sys::nvmlVgpuMetadata_t;
+        // An opaque size far past the blob: clamped to what is there.
+        let mut blob = vgpu_blob();
+        put_u32(&mut blob, offset_of!(M, opaqueDataSize), u32::MAX);
+        let meta = VgpuMetadata::from_bytes(blob.clone()).unwrap();
+        assert_eq!(
+            meta.opaque_data.len(),
+            blob.len() - offset_of!(M, opaqueData)
+        );
+        // Too short for the fixed part: an error, not a panic.
+        assert!(matches!(
+            VgpuMetadata::from_bytes(vec![0; 16]),
+            Err(NvmlError::UnexpectedValue { .. })
+        ));
+        assert!(matches!(
+            PgpuMetadata::from_bytes(Vec::new()),
+            Err(NvmlError::UnexpectedValue { .. })
+        ));
+        // A guest state newer than the header.
+        let mut blob = vgpu_blob();
+        put_u32(&mut blob, offset_of!(M, guestInfoState), 9);
+        assert!(matches!(
+            VgpuMetadata::from_bytes(blob),
+            Err(NvmlError::UnexpectedValue { value: 9, .. })
+        ));
+        // An unterminated driver version stops at the field's end.
+        let mut blob = vgpu_blob();
+        let at = offset_of!(M, hostDriverVersion);
+        blob[at..at + 80].fill(b'7');
+        let meta = VgpuMetadata::from_bytes(blob).unwrap();
+        assert_eq!(meta.host_driver_version.len(), 80);
+    }
+
+    #[test]
+    fn pgpu_metadata_decodes_the_supported_range() {
+        type M = sys::nvmlVgpuPgpuMetadata_t;
+        let range = offset_of!(M, hostSupportedVgpuRange);
+        let mut b = vec![0u8; size_of::<M>()];
+        put_u32(&mut b, offset_of!(M, version), 3);
+        put_str(&mut b, offset_of!(M, hostDriverVersion), "580.65.06");
+        put_u32(&mut b, offset_of!(M, pgpuVirtualizationCaps), 1);
+        put_u32(&mut b, range, 0x10_0000);
+        put_u32(&mut b, range + 4, 0x13_0000);
+        put_u32(&mut b, offset_of!(M, opaqueDataSize), 4);
+        let meta = PgpuMetadata::from_bytes(b).unwrap();
+        assert_eq!(meta.version, 3);
+        assert_eq!(meta.host_driver_version, "580.65.06");
+        assert_eq!(meta.virtualization_caps, VirtualizationCaps::MIGRATION);
+        assert_eq!(
+            meta.host_supported_vgpu_range,
+            VgpuVersionRange {
+                min: 0x10_0000,
+                max: 0x13_0000
+            }
+        );
+        assert_eq!(meta.opaque_data, [0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn blobs_are_asked_for_their_size_and_grown_bounded() {
+        // A driver that needs 300 bytes: one INSUFFICIENT_SIZE, then the data.
+        let mut calls = 0;
+        let blob = read_blob(64, |buf, size| {
+            calls += 1;
+            if (*size as usize) < 300 {
+                *size = 300;
+                return Err(NvmlError::InsufficientSize);
+            }
+            // SAFETY: the buffer holds `*size` (at least 300) bytes, 8-byte aligned.
+            unsafe { buf.cast::<u8>().add(299).write(0xAB) };
+            *size = 300;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(calls, 2);
+        assert_eq!(blob.len(), 300);
+        assert_eq!(blob[299], 0xAB);
+
+        // A driver that claims an absurd size: refused, no huge allocation.
+        let err = read_blob(64, |_, size| {
+            *size = u32::MAX;
+            Err(NvmlError::InsufficientSize)
+        })
+        .unwrap_err();
+        assert!(matches!(err, NvmlError::InsufficientSize));
+
+        // A driver that claims to have written more than the buffer: clamped.
+        let blob = read_blob(64, |_, size| {
+            *size = 10_000;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(blob.len(), 64);
+    }
+
+    #[test]
+    fn blobs_go_back_to_the_driver_aligned_and_padded() {
+        let words = blob_words(&[1, 2, 3], 20);
+        assert_eq!(words.len(), 3);
+        assert_eq!(words[0], u64::from_ne_bytes([1, 2, 3, 0, 0, 0, 0, 0]));
+        assert_eq!(words[1..], [0, 0]);
+        let long: Vec<u8> = (0..17).collect();
+        assert_eq!(blob_words(&long, 8).len(), 3);
+    }
+
+    #[test]
+    fn license_info_and_expiry_convert() {
+        let raw = sys::nvmlVgpuLicenseInfo_t {
+            isLicensed: 1,
+            licenseExpiry: sys::nvmlVgpuLicenseExpiry_t {
+                year: 2027,
+                month: 3,
+                day: 31,
+                hour: 23,
+                min: 59,
+                sec: 58,
+                status: sys::NVML_GRID_LICENSE_EXPIRY_VALID as u8,
+            },
+            currentState: sys::NVML_GRID_LICENSE_STATE_LICENSED,
+        };
+        let info = VgpuLicenseInfo::try_from(raw).unwrap();
+        assert!(info.licensed);
+        assert_eq!(info.state, GridLicenseState::Licensed);
+        assert_eq!(
+            (info.expiry.year, info.expiry.month, info.expiry.day),
+            (2027, 3, 31)
+        );
+        assert_eq!(
+            info.expiry.status().unwrap(),
+            GridLicenseExpiryStatus::Valid
+        );
+        let odd = LicenseExpiry {
+            status: 77,
+            ..info.expiry
+        };
+        assert!(odd.status().is_err());
+        let future = sys::nvmlVgpuLicenseInfo_t {
+            currentState: 99,
+            ..raw
+        };
+        assert!(matches!(
+            VgpuLicenseInfo::try_from(future),
+            Err(NvmlError::UnexpectedValue { value: 99, .. })
+        ));
+    }
+
+    #[test]
+    fn grid_licensable_features_clamp_the_count() {
+        let mut raw = sys::nvmlGridLicensableFeatures_t {
+            isGridLicenseSupported: 1,
+            licensableFeaturesCount: 7, // more than the array's 3
+            ..Default::default()
+        };
+        for f in raw.gridLicensableFeatures.iter_mut() {
+            f.featureCode = sys::NVML_GRID_LICENSE_FEATURE_CODE_COMPUTE;
+            f.featureState = 1;
+            f.featureEnabled = 1;
+            f.productName = c_chars("NVIDIA Virtual Compute Server");
+            f.licenseExpiry.status = sys::NVML_GRID_LICENSE_EXPIRY_PERMANENT as u8;
+        }
+        let features = GridLicensableFeatures::try_from(&raw).unwrap();
+        assert!(features.license_supported);
+        assert_eq!(features.features.len(), 3);
+        let f = &features.features[0];
+        assert_eq!(f.code, GridLicenseFeatureCode::Compute);
+        assert!(f.licensed && f.enabled);
+        assert_eq!(f.product_name, "NVIDIA Virtual Compute Server");
+        assert_eq!(
+            f.expiry.status().unwrap(),
+            GridLicenseExpiryStatus::Permanent
+        );
+
+        raw.licensableFeaturesCount = 1;
+        raw.gridLicensableFeatures[0].featureCode = 2; // NVIDIA RTX / vWS share 2
+        let features = GridLicensableFeatures::try_from(&raw).unwrap();
+        assert_eq!(features.features.len(), 1);
+        assert_eq!(features.features[0].code, GridLicenseFeatureCode::NvidiaRtx);
+    }
+
+    #[test]
+    fn compatibility_keeps_unknown_bits() {
+        let raw = sys::nvmlVgpuPgpuCompatibility_t {
+            vgpuVmCompatibility: sys::NVML_VGPU_VM_COMPATIBILITY_COLD
+                | sys::NVML_VGPU_VM_COMPATIBILITY_LIVE
+                | 0x100,
+            compatibilityLimitCode: sys::NVML_VGPU_COMPATIBILITY_LIMIT_GUEST_DRIVER,
+        };
+        let c = VgpuCompatibility::from(raw);
+        assert!(
+            c.vm_compatibility
+                .contains(VgpuVmCompatibility::COLD | VgpuVmCompatibility::LIVE)
+        );
+        assert!(!c.vm_compatibility.contains(VgpuVmCompatibility::SLEEP));
+        assert_eq!(c.vm_compatibility.bits(), 0x109);
+        assert_eq!(c.limit, VgpuCompatibilityLimit::GUEST_DRIVER);
+        let none = VgpuCompatibility::from(sys::nvmlVgpuPgpuCompatibility_t::default());
+        assert!(none.vm_compatibility.is_empty() && none.limit.is_empty());
+    }
+
+    #[test]
+    fn versions_convert_both_ways() {
+        let raw = sys::nvmlVgpuVersion_t {
+            minVersion: 0x10_0000,
+            maxVersion: 0x13_0000,
+        };
+        let range = VgpuVersionRange::from(raw);
+        assert_eq!((range.min, range.max), (0x10_0000, 0x13_0000));
+        let back = sys::nvmlVgpuVersion_t::from(range);
+        assert_eq!((back.minVersion, back.maxVersion), (0x10_0000, 0x13_0000));
+    }
+
+    #[test]
+    fn process_utilization_samples_convert_from_both_layouts() {
+        let old = sys::nvmlVgpuProcessUtilizationSample_t {
+            vgpuInstance: 5,
+            pid: 1234,
+            processName: c_chars("python3"),
+            timeStamp: 1_700_000_000_000_000,
+            smUtil: 40,
+            memUtil: 20,
+            encUtil: 1,
+            decUtil: 2,
+        };
+        let s = VgpuProcessUtilizationSample::try_from(&old).unwrap();
+        assert_eq!((s.vgpu_instance, s.pid), (5, 1234));
+        assert_eq!(s.process_name, "python3");
+        assert_eq!(
+            (s.sm_util, s.mem_util, s.enc_util, s.dec_util),
+            (40, 20, 1, 2)
+        );
+        assert_eq!((s.jpg_util, s.ofa_util), (None, None));
+
+        let new = sys::nvmlVgpuProcessUtilizationInfo_v1_t {
+            processName: c_chars("blender"),
+            timeStamp: 9,
+            vgpuInstance: 6,
+            pid: 77,
+            smUtil: 90,
+            memUtil: 50,
+            encUtil: 0,
+            decUtil: 0,
+            jpgUtil: 3,
+            ofaUtil: 4,
+        };
+        let s = VgpuProcessUtilizationSample::try_from(&new).unwrap();
+        assert_eq!((s.vgpu_instance, s.pid, s.timestamp), (6, 77, 9));
+        assert_eq!(s.process_name, "blender");
+        assert_eq!((s.jpg_util, s.ofa_util), (Some(3), Some(4)));
+
+        // A name that is not UTF-8 (a lone lead byte).
+        let mut bad = old;
+        bad.processName = c_chars("");
+        bad.processName[0] = 0xC3u8 as c_char;
+        assert!(matches!(
+            VgpuProcessUtilizationSample::try_from(&bad),
+            Err(NvmlError::InvalidUtf8(_))
+        ));
+    }
+
+    #[test]
+    fn scheduler_capabilities_skip_unused_slots_and_reject_unknown_policies() {
+        let raw = sys::nvmlVgpuSchedulerCapabilities_t {
+            supportedSchedulers: [
+                sys::NVML_VGPU_SCHEDULER_POLICY_BEST_EFFORT,
+                sys::NVML_VGPU_SCHEDULER_POLICY_FIXED_SHARE,
+                sys::NVML_VGPU_SCHEDULER_POLICY_UNKNOWN,
+            ],
+            maxTimeslice: 30_000_000,
+            minTimeslice: 1_000_000,
+            isArrModeSupported: 1,
+            maxFrequencyForARR: 960,
+            minFrequencyForARR: 1,
+            maxAvgFactorForARR: 60,
+            minAvgFactorForARR: 1,
+        };
+        let caps = VgpuSchedulerCapabilities::try_from(&raw).unwrap();
+        assert_eq!(
+            caps.supported_policies,
+            [
+                VgpuSchedulerPolicy::BestEffort,
+                VgpuSchedulerPolicy::FixedShare
+            ]
+        );
+        assert_eq!(
+            (caps.min_timeslice_ns, caps.max_timeslice_ns),
+            (1_000_000, 30_000_000)
+        );
+        assert!(caps.arr_mode_supported);
+        assert_eq!(
+            (caps.min_frequency_for_arr, caps.max_frequency_for_arr),
+            (1, 960)
+        );
+        assert_eq!(
+            (caps.min_avg_factor_for_arr, caps.max_avg_factor_for_arr),
+            (1, 60)
+        );
+        let future = sys::nvmlVgpuSchedulerCapabilities_t {
+            supportedSchedulers: [9, 0, 0],
+            ..raw
+        };
+        assert!(VgpuSchedulerCapabilities::try_from(&future).is_err());
+    }
+
+    #[test]
+    fn legacy_scheduler_state_reads_the_union_member_the_arr_mode_names() {
+        let with_arr = sys::nvmlVgpuSchedulerParams_t {
+            vgpuSchedDataWithARR: sys::nvmlVgpuSchedulerParams_t__bindgen_ty_1 {
+                avgFactor: 33,
+                timeslice: 2_000_000,
+            },
+        };
+        let state = legacy_state(
+            sys::NVML_VGPU_SCHEDULER_POLICY_EQUAL_SHARE,
+            sys::NVML_VGPU_SCHEDULER_ARR_ENABLE,
+            &with_arr,
+        )
+        .unwrap();
+        assert_eq!(state.policy, VgpuSchedulerPolicy::EqualShare);
+        assert_eq!(state.arr_mode, Some(VgpuSchedulerArrMode::Enabled));
+        assert_eq!((state.avg_factor, state.timeslice_ns), (33, 2_000_000));
+
+        let without = sys::nvmlVgpuSchedulerParams_t {
+            vgpuSchedData: sys::nvmlVgpuSchedulerParams_t__bindgen_ty_2 {
+                timeslice: 4_000_000,
+            },
+        };
+        let state = legacy_state(
+            sys::NVML_VGPU_SCHEDULER_POLICY_FIXED_SHARE,
+            sys::NVML_VGPU_SCHEDULER_ARR_DISABLE,
+            &without,
+        )
+        .unwrap();
+        assert_eq!(state.arr_mode, Some(VgpuSchedulerArrMode::Disabled));
+        assert_eq!((state.avg_factor, state.timeslice_ns), (0, 4_000_000));
+        assert!(legacy_state(7, 0, &without).is_err());
+    }
+
+    #[test]
+    fn v2_scheduler_state_log_and_settings_convert() {
+        let state = state_from_v2(&sys::nvmlVgpuSchedulerStateInfo_v2_t {
+            engineId: sys::NVML_VGPU_SCHEDULER_ENGINE_TYPE_GRAPHICS,
+            schedulerPolicy: sys::NVML_VGPU_SCHEDULER_POLICY_BEST_EFFORT,
+            avgFactor: 0,
+            timeslice: 1_000_000,
+        })
+        .unwrap();
+        assert_eq!(state.policy, VgpuSchedulerPolicy::BestEffort);
+        assert_eq!((state.arr_mode, state.timeslice_ns), (None, 1_000_000));
+
+        let mut raw = sys::nvmlVgpuSchedulerLogInfo_v2_t {
+            schedulerPolicy: sys::NVML_VGPU_SCHEDULER_POLICY_EQUAL_SHARE,
+            avgFactor: 10,
+            timeslice: 2_000_000,
+            entriesCount: 10_000, // more than the 200 the struct holds
+            ..Default::default()
+        };
+        raw.logEntries[0] = sys::nvmlVgpuSchedulerLogEntry_v2_t {
+            timestamp: 1,
+            timeRunTotal: 2,
+            timeRun: 3,
+            swRunlistId: 4,
+            targetTimeSlice: 5,
+            cumulativePreemptionTime: 6,
+            weight: 7,
+        };
+        let log = log_from_v2(&raw).unwrap();
+        assert_eq!(
+            log.entries.len(),
+            sys::NVML_SCHEDULER_SW_MAX_LOG_ENTRIES as usize
+        );
+        assert_eq!(log.state.avg_factor, 10);
+        let e = log.entries[0];
+        assert_eq!(
+            (
+                e.timestamp_ns,
+                e.time_run_total_ns,
+                e.time_run_ns,
+                e.sw_runlist_id
+            ),
+            (1, 2, 3, 4)
+        );
+        assert_eq!(
+            (e.target_time_slice_ns, e.cumulative_preemption_time_ns),
+            (5, 6)
+        );
+        assert_eq!(e.weight, Some(7));
+        let legacy = VgpuSchedulerLogEntry::from(&sys::nvmlVgpuSchedulerLogEntry_t {
+            timestamp: 1,
+            ..Default::default()
+        });
+        assert_eq!((legacy.timestamp_ns, legacy.weight), (1, None));
+
+        let v2 = VgpuSchedulerSettings {
+            engine: crate::enums::VgpuSchedulerEngine::Nvenc0,
+            policy: VgpuSchedulerPolicy::FixedShare,
+            avg_factor: 20,
+            frequency: 480,
+        }
+        .to_v2();
+        assert_eq!(v2.engineId, sys::NVML_VGPU_SCHEDULER_ENGINE_TYPE_NVENC0);
+        assert_eq!(
+            v2.schedulerPolicy,
+            sys::NVML_VGPU_SCHEDULER_POLICY_FIXED_SHARE
+        );
+        assert_eq!((v2.avgFactor, v2.frequency), (20, 480));
+    }
+
+    #[test]
+    fn placement_modes_are_the_header_values() {
+        assert_eq!(
+            VgpuPlacementMode::default().as_raw(),
+            sys::NVML_VGPU_PGPU_HETEROGENEOUS_MODE
+        );
+        assert_eq!(
+            VgpuPlacementMode::Homogeneous.as_raw(),
+            sys::NVML_VGPU_PGPU_HOMOGENEOUS_MODE
+        );
+    }
 }
