@@ -328,6 +328,12 @@ mod tests {
     }
 
     #[test]
+    fn units_are_send_and_sync() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<Unit<'_>>();
+    }
+
+    #[test]
     fn temperature_sensor_types_are_the_headers() {
         assert_eq!(UnitTemperatureSensor::Intake.as_raw(), 0);
         assert_eq!(UnitTemperatureSensor::Exhaust.as_raw(), 1);
