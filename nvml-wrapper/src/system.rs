@@ -55,6 +55,18 @@ pub struct HwbcEntry {
     pub firmware_version: String,
 }
 
+bitflags::bitflags! {
+    /// Kinds of Common Platform Error Records to read (`nvmlCPERType_t`, a bit mask).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    pub struct CperTypes: u32 {
+        /// GPU records (`NVML_CPER_ACCESS_TYPE_GPU`); needs a GPU UUID.
+        const GPU = sys::NVML_CPER_ACCESS_TYPE_GPU;
+        /// Bits from a driver newer than these bindings.
+        const _ = !0;
+    }
+}
+
 /// How many record batches [`Nvml::cper_records`] reads at most.
 const CPER_MAX_BATCHES: usize = 1024;
 /// The largest batch of CPER records believed, in bytes.
@@ -157,13 +169,13 @@ impl Nvml {
             .collect()
     }
 
-    /// Every Common Platform Error Record (CPER) of the given types (a mask of
-    /// `nvmlCPERType_t`, e.g. `NVML_CPER_ACCESS_TYPE_GPU`), for one GPU (`gpu_uuid`) or all
-    /// (`None`), as the raw record bytes, concatenated (`nvmlSystemGetCPER_v1`, called
-    /// until it reports no more records). Requires root.
-    pub fn cper_records(&self, type_mask: u32, gpu_uuid: Option<&str>) -> Result<Vec<u8>> {
+    /// Every Common Platform Error Record (CPER) of the given types, for one GPU
+    /// (`gpu_uuid`, required for [`CperTypes::GPU`]) or all (`None`), as the raw record
+    /// bytes, concatenated (`nvmlSystemGetCPER_v1`: a size query, then a read, with the same
+    /// cursor, until the driver reports no more records). Requires root.
+    pub fn cper_records(&self, types: CperTypes, gpu_uuid: Option<&str>) -> Result<Vec<u8>> {
         let mut cursor = sys::nvmlCPERCursor_v1_t {
-            cperTypeMask: type_mask,
+            cperTypeMask: types.bits(),
             uuid: [0; 80],
             handle: 0,
         };
@@ -188,6 +200,7 @@ impl Nvml {
                 Ok(()) | Err(crate::NvmlError::InsufficientSize) => {}
                 Err(e) => return Err(e),
             }
+            cursor = query.cursor;
             let wanted = (query.bufferSize as usize).min(CPER_MAX_BATCH_BYTES);
             if wanted == 0 {
                 return Ok(records);
@@ -198,7 +211,12 @@ impl Nvml {
                 buffer: buf.as_mut_ptr(),
                 bufferSize: wanted as c_uint,
             };
-            nvml_call!(self, nvmlSystemGetCPER_v1(&mut read))?;
+            match nvml_call!(self, nvmlSystemGetCPER_v1(&mut read)) {
+                Ok(()) => {}
+                // More records arrived since the size query: ask again.
+                Err(crate::NvmlError::InsufficientSize) => continue,
+                Err(e) => return Err(e),
+            }
             let used = (read.bufferSize as usize).min(wanted);
             if used == 0 {
                 return Ok(records);

@@ -15,6 +15,7 @@ use nvml_wrapper::conf_compute::{ConfComputeCapabilities, CpuCcCapability};
 use nvml_wrapper::device::{GspFirmwareMode, MinMax, PowerMizerMode};
 use nvml_wrapper::enums::{BusType, ClockType, PerformanceState, RestrictedApi};
 use nvml_wrapper::nvml::DeviceUuid;
+use nvml_wrapper::system::CperTypes;
 use nvml_wrapper::{NvmlError, Result, sys};
 
 /// A query the mock does not model: `NOT_SUPPORTED`, and a fault injected into `function`
@@ -71,12 +72,11 @@ fn a_dgx_has_no_host_interface_cards() -> Result<()> {
 fn cper_records_are_not_supported_on_the_mock() {
     let m = common::mock();
     unmodeled(&m, "nvmlSystemGetCPER_v1", || {
-        m.nvml.cper_records(sys::NVML_CPER_ACCESS_TYPE_GPU, None)
+        m.nvml.cper_records(CperTypes::GPU, None)
     });
     let uuid = "G".repeat(80);
     assert!(matches!(
-        m.nvml
-            .cper_records(sys::NVML_CPER_ACCESS_TYPE_GPU, Some(&uuid)),
+        m.nvml.cper_records(CperTypes::GPU, Some(&uuid)),
         Err(NvmlError::InvalidInput(_))
     ));
 }

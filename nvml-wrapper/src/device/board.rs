@@ -208,17 +208,7 @@ impl Device<'_> {
             self.nvml,
             nvmlDeviceGetBridgeChipInfo(self.handle, &mut hierarchy)
         )?;
-        hierarchy
-            .bridgeChipInfo
-            .iter()
-            .take(usize::from(hierarchy.bridgeCount))
-            .map(|chip| {
-                Ok(BridgeChip {
-                    kind: BridgeChipType::try_from(chip.type_)?,
-                    firmware_version: chip.fwVersion,
-                })
-            })
-            .collect()
+        bridge_chips(&hierarchy)
     }
 
     /// The bus the GPU sits on (`nvmlDeviceGetBusType`).
@@ -598,5 +588,60 @@ impl Device<'_> {
             self.nvml,
             nvmlDeviceSetMemoryLimits_v1(self.handle, &mut limits)
         )
+    }
+}
+
+/// The chips of a `nvmlBridgeChipHierarchy_t`; a count past the array is clamped to it.
+fn bridge_chips(hierarchy: &sys::nvmlBridgeChipHierarchy_t) -> Result<Vec<BridgeChip>> {
+    hierarchy
+        .bridgeChipInfo
+        .iter()
+        .take(usize::from(hierarchy.bridgeCount))
+        .map(|chip| {
+            Ok(BridgeChip {
+                kind: BridgeChipType::try_from(chip.type_)?,
+                firmware_version: chip.fwVersion,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bridge_chip_counts_are_clamped_to_the_array() {
+        let mut raw = sys::nvmlBridgeChipHierarchy_t {
+            bridgeCount: 255,
+            ..Default::default()
+        };
+        raw.bridgeChipInfo[0] = sys::nvmlBridgeChipInfo_t {
+            type_: sys::NVML_BRIDGE_CHIP_BRO4,
+            fwVersion: 0x0102,
+        };
+        let chips = bridge_chips(&raw).unwrap();
+        assert_eq!(chips.len(), raw.bridgeChipInfo.len());
+        assert_eq!(
+            chips[0],
+            BridgeChip {
+                kind: BridgeChipType::Bro4,
+                firmware_version: 0x0102
+            }
+        );
+        assert_eq!(chips[1].kind, BridgeChipType::Plx);
+        raw.bridgeCount = 1;
+        raw.bridgeChipInfo[0].type_ = 9;
+        assert!(matches!(
+            bridge_chips(&raw),
+            Err(NvmlError::UnexpectedValue { value: 9, .. })
+        ));
+    }
+
+    #[test]
+    fn capabilities_keep_unknown_bits() {
+        let caps = DeviceCapabilities::from_bits_retain(sys::NVML_DEV_CAP_EGM | 1 << 30);
+        assert!(caps.contains(DeviceCapabilities::EGM));
+        assert_eq!(caps.bits(), sys::NVML_DEV_CAP_EGM | 1 << 30);
     }
 }

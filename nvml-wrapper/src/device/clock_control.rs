@@ -12,7 +12,7 @@ use crate::enums::{
     ClockType, GpuOperationMode, PerformanceState, RestrictedApi, enable_state, enabled, nvml_enum,
 };
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, read_fixed_list, string_from_c_buf};
+use crate::ffi::{nvml_call, string_from_c_buf};
 
 /// A clock offset and the range it may be set in, in MHz (`nvmlClockOffset_v1_t`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +146,61 @@ pub struct AdaptiveTgpModeInfo {
     pub adjusted_limit_mw: u32,
 }
 
+impl From<&sys::nvmlClkMonStatus_t> for ClockMonitorStatus {
+    fn from(status: &sys::nvmlClkMonStatus_t) -> Self {
+        Self {
+            faulted: status.bGlobalStatus != 0,
+            // A list size past the array is clamped to it.
+            faults: status
+                .clkMonList
+                .iter()
+                .take(status.clkMonListSize as usize)
+                .map(|f| ClockMonitorFault {
+                    domain: f.clkApiDomain,
+                    fault_mask: f.clkDomainFaultMask,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<&sys::nvmlGpuDynamicPstatesInfo_t> for DynamicPstatesInfo {
+    fn from(info: &sys::nvmlGpuDynamicPstatesInfo_t) -> Self {
+        let domain = |index: u32| {
+            info.utilization
+                .get(index as usize)
+                .filter(|d| d.bIsPresent != 0)
+                .map(|d| DynamicPstateDomain {
+                    percentage: d.percentage,
+                    inc_threshold: d.incThreshold,
+                    dec_threshold: d.decThreshold,
+                })
+        };
+        Self {
+            gpu: domain(sys::NVML_GPU_UTILIZATION_DOMAIN_GPU),
+            frame_buffer: domain(sys::NVML_GPU_UTILIZATION_DOMAIN_FB),
+            video: domain(sys::NVML_GPU_UTILIZATION_DOMAIN_VID),
+            bus: domain(sys::NVML_GPU_UTILIZATION_DOMAIN_BUS),
+        }
+    }
+}
+
+impl TryFrom<&sys::nvmlDevicePowerMizerModes_v1_t> for PowerMizerModes {
+    type Error = NvmlError;
+    fn try_from(modes: &sys::nvmlDevicePowerMizerModes_v1_t) -> Result<Self> {
+        let mask = modes.supportedPowerMizerModes;
+        Ok(Self {
+            current: PowerMizerMode::try_from(modes.currentMode)?,
+            supported: PowerMizerMode::ALL
+                .iter()
+                .copied()
+                .filter(|m| m.as_raw() < 32 && mask & (1 << m.as_raw()) != 0)
+                .collect(),
+            supported_mask: mask,
+        })
+    }
+}
+
 impl Device<'_> {
     /// Offset of a clock at a P-state, with its allowed range (`nvmlDeviceGetClockOffsets`
     /// with `nvmlClockOffset_v1`).
@@ -248,15 +303,13 @@ impl Device<'_> {
     /// The P-states the device supports, fastest first
     /// (`nvmlDeviceGetSupportedPerformanceStates`).
     pub fn supported_performance_states(&self) -> Result<Vec<PerformanceState>> {
-        let raw = read_fixed_list(
-            sys::NVML_PSTATE_UNKNOWN,
-            sys::NVML_MAX_GPU_PERF_PSTATES as usize,
-            |count, items| {
-                nvml_call!(
-                    self.nvml,
-                    nvmlDeviceGetSupportedPerformanceStates(self.handle, items, *count)
-                )
-            },
+        // The driver fills at most NVML_MAX_GPU_PERF_PSTATES entries, padding with
+        // NVML_PSTATE_UNKNOWN; `size` is the array's size in bytes, as the header says.
+        let mut raw = [sys::NVML_PSTATE_UNKNOWN; sys::NVML_MAX_GPU_PERF_PSTATES as usize];
+        let size = std::mem::size_of_val(&raw) as c_uint;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetSupportedPerformanceStates(self.handle, raw.as_mut_ptr(), size)
         )?;
         raw.into_iter()
             .filter(|p| *p != sys::NVML_PSTATE_UNKNOWN)
@@ -299,18 +352,7 @@ impl Device<'_> {
             self.nvml,
             nvmlDeviceGetClkMonStatus(self.handle, &mut status)
         )?;
-        Ok(ClockMonitorStatus {
-            faulted: status.bGlobalStatus != 0,
-            faults: status
-                .clkMonList
-                .iter()
-                .take(status.clkMonListSize as usize)
-                .map(|f| ClockMonitorFault {
-                    domain: f.clkApiDomain,
-                    fault_mask: f.clkDomainFaultMask,
-                })
-                .collect(),
-        })
+        Ok(ClockMonitorStatus::from(&status))
     }
 
     /// Whether adaptive clocking is enabled (`nvmlDeviceGetAdaptiveClockInfoStatus`).
@@ -338,22 +380,7 @@ impl Device<'_> {
             self.nvml,
             nvmlDeviceGetDynamicPstatesInfo(self.handle, &mut info)
         )?;
-        let domain = |index: u32| {
-            info.utilization
-                .get(index as usize)
-                .filter(|d| d.bIsPresent != 0)
-                .map(|d| DynamicPstateDomain {
-                    percentage: d.percentage,
-                    inc_threshold: d.incThreshold,
-                    dec_threshold: d.decThreshold,
-                })
-        };
-        Ok(DynamicPstatesInfo {
-            gpu: domain(sys::NVML_GPU_UTILIZATION_DOMAIN_GPU),
-            frame_buffer: domain(sys::NVML_GPU_UTILIZATION_DOMAIN_FB),
-            video: domain(sys::NVML_GPU_UTILIZATION_DOMAIN_VID),
-            bus: domain(sys::NVML_GPU_UTILIZATION_DOMAIN_BUS),
-        })
+        Ok(DynamicPstatesInfo::from(&info))
     }
 
     /// Whether auto-boosted clocks are on, now and by default
@@ -401,16 +428,7 @@ impl Device<'_> {
             self.nvml,
             nvmlDeviceGetPowerMizerMode_v1(self.handle, &mut modes)
         )?;
-        let mask = modes.supportedPowerMizerModes;
-        Ok(PowerMizerModes {
-            current: PowerMizerMode::try_from(modes.currentMode)?,
-            supported: PowerMizerMode::ALL
-                .iter()
-                .copied()
-                .filter(|m| m.as_raw() < 32 && mask & (1 << m.as_raw()) != 0)
-                .collect(),
-            supported_mask: mask,
-        })
+        PowerMizerModes::try_from(&modes)
     }
 
     /// Sets the PowerMizer mode (`nvmlDeviceSetPowerMizerMode_v1`). Requires root.
@@ -458,5 +476,80 @@ impl Device<'_> {
             nvmlDeviceGetPowerManagementMode(self.handle, &mut raw)
         )?;
         enabled(raw, "power management mode")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_monitor_lists_are_clamped_to_the_array() {
+        let mut raw = sys::nvmlClkMonStatus_t {
+            bGlobalStatus: 1,
+            clkMonListSize: 1000,
+            ..Default::default()
+        };
+        raw.clkMonList[0].clkApiDomain = 3;
+        raw.clkMonList[0].clkDomainFaultMask = 0b101;
+        let status = ClockMonitorStatus::from(&raw);
+        assert!(status.faulted);
+        assert_eq!(status.faults.len(), raw.clkMonList.len());
+        assert_eq!(
+            status.faults[0],
+            ClockMonitorFault {
+                domain: 3,
+                fault_mask: 0b101
+            }
+        );
+    }
+
+    #[test]
+    fn absent_utilization_domains_are_none() {
+        let mut raw = sys::nvmlGpuDynamicPstatesInfo_t::default();
+        let gpu = &mut raw.utilization[sys::NVML_GPU_UTILIZATION_DOMAIN_GPU as usize];
+        gpu.bIsPresent = 1;
+        gpu.percentage = 42;
+        gpu.incThreshold = 80;
+        gpu.decThreshold = 30;
+        let info = DynamicPstatesInfo::from(&raw);
+        assert_eq!(
+            info.gpu,
+            Some(DynamicPstateDomain {
+                percentage: 42,
+                inc_threshold: 80,
+                dec_threshold: 30
+            })
+        );
+        assert_eq!(
+            (info.frame_buffer, info.video, info.bus),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn power_mizer_mask_lists_known_modes_and_keeps_the_rest() {
+        let raw = sys::nvmlDevicePowerMizerModes_v1_t {
+            currentMode: sys::NVML_POWER_MIZER_MODE_AUTO,
+            mode: 0,
+            supportedPowerMizerModes: (1 << sys::NVML_POWER_MIZER_MODE_ADAPTIVE)
+                | (1 << sys::NVML_POWER_MIZER_MODE_AUTO)
+                | (1 << 20),
+        };
+        let modes = PowerMizerModes::try_from(&raw).unwrap();
+        assert_eq!(modes.current, PowerMizerMode::Auto);
+        assert_eq!(
+            modes.supported,
+            [PowerMizerMode::Adaptive, PowerMizerMode::Auto]
+        );
+        assert_eq!(modes.supported_mask, raw.supportedPowerMizerModes);
+        let future = sys::nvmlDevicePowerMizerModes_v1_t {
+            currentMode: 9,
+            ..raw
+        };
+        assert!(matches!(
+            PowerMizerModes::try_from(&future),
+            Err(NvmlError::UnexpectedValue { value: 9, .. })
+        ));
     }
 }

@@ -214,19 +214,67 @@ impl Device<'_> {
             self.nvml,
             nvmlDeviceGetThermalSettings(self.handle, sensor_index, &mut settings)
         )?;
-        settings
-            .sensor
-            .iter()
-            .take(settings.count as usize)
-            .map(|s| {
-                Ok(ThermalSensor {
-                    controller: ThermalController::try_from(s.controller)?,
-                    default_min_temp: s.defaultMinTemp,
-                    default_max_temp: s.defaultMaxTemp,
-                    current_temp: s.currentTemp,
-                    target: ThermalTarget::try_from(s.target)?,
-                })
+        thermal_sensors(&settings)
+    }
+}
+
+/// The sensors of a `nvmlGpuThermalSettings_t`; a count past the array is clamped to it.
+fn thermal_sensors(settings: &sys::nvmlGpuThermalSettings_t) -> Result<Vec<ThermalSensor>> {
+    settings
+        .sensor
+        .iter()
+        .take(settings.count as usize)
+        .map(|s| {
+            Ok(ThermalSensor {
+                controller: ThermalController::try_from(s.controller)?,
+                default_min_temp: s.defaultMinTemp,
+                default_max_temp: s.defaultMaxTemp,
+                current_temp: s.currentTemp,
+                target: ThermalTarget::try_from(s.target)?,
             })
-            .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thermal_sensors_are_clamped_and_checked() {
+        let mut raw = sys::nvmlGpuThermalSettings_t {
+            count: 99,
+            ..Default::default()
+        };
+        for s in &mut raw.sensor {
+            s.controller = sys::NVML_THERMAL_CONTROLLER_GPU_INTERNAL;
+            s.target = sys::NVML_THERMAL_TARGET_GPU;
+            s.defaultMinTemp = 0;
+            s.defaultMaxTemp = 95;
+            s.currentTemp = 41;
+        }
+        let sensors = thermal_sensors(&raw).unwrap();
+        assert_eq!(
+            sensors.len(),
+            sys::NVML_MAX_THERMAL_SENSORS_PER_GPU as usize
+        );
+        assert_eq!(sensors[0].controller, ThermalController::GpuInternal);
+        assert_eq!(sensors[0].target, ThermalTarget::Gpu);
+        assert_eq!(sensors[0].current_temp, 41);
+        raw.count = 1;
+        raw.sensor[0].target = 77;
+        assert!(matches!(
+            thermal_sensors(&raw),
+            Err(NvmlError::UnexpectedValue { value: 77, .. })
+        ));
+        raw.count = 0;
+        assert!(thermal_sensors(&raw).unwrap().is_empty());
+    }
+
+    #[test]
+    fn cooler_targets_keep_unknown_bits() {
+        let t = CoolerTargets::from_bits_retain(sys::NVML_THERMAL_COOLER_TARGET_GPU | 1 << 12);
+        assert!(t.contains(CoolerTargets::GPU));
+        assert_eq!(t.bits() & (1 << 12), 1 << 12);
     }
 }
