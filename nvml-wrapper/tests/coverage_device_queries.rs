@@ -551,3 +551,33 @@ fn conf_compute_types_compare_by_value() {
     );
     assert!(CpuCcCapability::try_from(99).is_err());
 }
+
+// ---- Hostile data ----
+
+#[test]
+fn hostile_data_never_reads_past_buffers_or_trusts_unknown_values() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    m.staged
+        .set_hostile(nvml_mock::HostileModes {
+            unterminated_strings: true,
+            future_enums: true,
+            oversized_counts: true,
+        })
+        .unwrap();
+    // No NUL: the whole 64-byte buffer, not a byte more.
+    let version = gpu.gsp_firmware_version()?;
+    assert_eq!(
+        version.len(),
+        sys::NVML_GSP_FIRMWARE_VERSION_BUF_SIZE as usize
+    );
+    assert!(version.starts_with("580.65.06"));
+    // A bus type newer than the header is an error, not a guess.
+    assert!(matches!(
+        gpu.bus_type(),
+        Err(NvmlError::UnexpectedValue { value: 0x42, .. })
+    ));
+    // An empty list stays empty whatever count comes back.
+    assert!(m.nvml.hic_version()?.is_empty());
+    Ok(())
+}
