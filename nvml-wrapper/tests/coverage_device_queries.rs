@@ -476,6 +476,17 @@ fn unmodeled_utilization_queries_are_not_supported() -> Result<()> {
     unmodeled(&m, "nvmlDeviceGetProcessesUtilizationInfo", || {
         gpu.processes_utilization_info(0)
     });
+    // NOT_FOUND: no samples newer than the timestamp.
+    m.staged
+        .set_fault(
+            "nvmlDeviceGetProcessesUtilizationInfo",
+            sys::NVML_ERROR_NOT_FOUND,
+        )
+        .unwrap();
+    assert!(gpu.processes_utilization_info(0)?.is_empty());
+    m.staged
+        .clear_fault("nvmlDeviceGetProcessesUtilizationInfo")
+        .unwrap();
     unmodeled(&m, "nvmlDevicePerfMetricsGetSamples_v1", || {
         gpu.perf_metrics_samples()
     });

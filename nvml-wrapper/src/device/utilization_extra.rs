@@ -7,7 +7,7 @@ use nvml_sys as sys;
 
 use super::Device;
 use super::UtilizationSample;
-use crate::error::Result;
+use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list};
 
 /// Utilization of every engine by one process over a sample
@@ -20,17 +20,17 @@ pub struct ProcessUtilizationInfo {
     /// Process id.
     pub pid: u32,
     /// SM (3D/compute).
-    pub sm: u32,
-    /// Frame buffer memory.
-    pub memory: u32,
+    pub sm_util: u32,
+    /// Frame-buffer memory.
+    pub mem_util: u32,
     /// Video encoder.
-    pub encoder: u32,
+    pub enc_util: u32,
     /// Video decoder.
-    pub decoder: u32,
+    pub dec_util: u32,
     /// JPEG engine.
-    pub jpeg: u32,
+    pub jpg_util: u32,
     /// Optical flow accelerator.
-    pub ofa: u32,
+    pub ofa_util: u32,
 }
 
 /// One sample of the driver's performance metrics (`nvmlPerfMetricsSample_t`): the data of
@@ -102,13 +102,16 @@ impl Device<'_> {
     }
 
     /// Per-process utilization of every engine, for samples newer than `last_seen_timestamp`
-    /// (microseconds; 0 for every buffered sample) (`nvmlDeviceGetProcessesUtilizationInfo`
-    /// with `nvmlProcessesUtilizationInfo_v1`).
+    /// (µs since 1970; 0 for every sample the driver holds)
+    /// (`nvmlDeviceGetProcessesUtilizationInfo` with `nvmlProcessesUtilizationInfo_v1`: a
+    /// count query with a null buffer, then the data; bounded, counts clamped).
+    ///
+    /// No samples newer than `last_seen_timestamp` is an empty `Vec` (NVML's `NOT_FOUND`).
     pub fn processes_utilization_info(
         &self,
         last_seen_timestamp: u64,
     ) -> Result<Vec<ProcessUtilizationInfo>> {
-        let samples = read_list(
+        let samples = match read_list(
             sys::nvmlProcessUtilizationInfo_v1_t::default(),
             |count, items| {
                 let mut info = sys::nvmlProcessesUtilizationInfo_t {
@@ -124,18 +127,21 @@ impl Device<'_> {
                 *count = info.processSamplesCount;
                 result
             },
-        )?;
+        ) {
+            Err(NvmlError::NotFound) => Vec::new(),
+            other => other?,
+        };
         Ok(samples
             .iter()
             .map(|s| ProcessUtilizationInfo {
                 timestamp: s.timeStamp,
                 pid: s.pid,
-                sm: s.smUtil,
-                memory: s.memUtil,
-                encoder: s.encUtil,
-                decoder: s.decUtil,
-                jpeg: s.jpgUtil,
-                ofa: s.ofaUtil,
+                sm_util: s.smUtil,
+                mem_util: s.memUtil,
+                enc_util: s.encUtil,
+                dec_util: s.decUtil,
+                jpg_util: s.jpgUtil,
+                ofa_util: s.ofaUtil,
             })
             .collect())
     }
