@@ -6,7 +6,7 @@ use nvml_sys as sys;
 
 use crate::device::Device;
 use crate::error::Result;
-use crate::ffi::{nvml_call, read_list, read_string, string_from_c_buf};
+use crate::ffi::{LIST_MAX, nvml_call, read_list, read_string, string_from_c_buf};
 use crate::nvml::Nvml;
 
 /// A CUDA driver version, e.g. 13.0 (`nvmlSystemGetCudaDriverVersion_v2` reports `13000`).
@@ -66,6 +66,11 @@ bitflags::bitflags! {
         const _ = !0;
     }
 }
+
+/// Entries [`Nvml::hic_version`] offers room for on its first call.
+const HIC_FIRST_CAPACITY: usize = 8;
+/// Calls [`Nvml::hic_version`] makes at most.
+const HIC_RETRIES: usize = 4;
 
 /// How many record batches [`Nvml::cper_records`] reads at most.
 const CPER_MAX_BATCHES: usize = 1024;
@@ -154,19 +159,39 @@ impl Nvml {
 
     /// Host interface cards (S-class systems) and their firmware versions
     /// (`nvmlSystemGetHicVersion`); empty on other systems.
+    ///
+    /// The header forbids a null array, so there is no count query: a buffer of a few entries
+    /// is offered, and grown (bounded) to the count the driver asks for.
     pub fn hic_version(&self) -> Result<Vec<HwbcEntry>> {
-        let entries = read_list(sys::nvmlHwbcEntry_t::default(), |count, items| {
-            nvml_call!(self, nvmlSystemGetHicVersion(count, items))
-        })?;
-        entries
-            .iter()
-            .map(|e| {
-                Ok(HwbcEntry {
-                    id: e.hwbcId,
-                    firmware_version: string_from_c_buf(&e.firmwareVersion)?,
-                })
-            })
-            .collect()
+        let mut capacity = HIC_FIRST_CAPACITY;
+        for _ in 0..HIC_RETRIES {
+            let mut entries = vec![sys::nvmlHwbcEntry_t::default(); capacity];
+            let mut count = capacity as c_uint;
+            match nvml_call!(
+                self,
+                nvmlSystemGetHicVersion(&mut count, entries.as_mut_ptr())
+            ) {
+                Ok(()) => {
+                    entries.truncate((count as usize).min(capacity));
+                    return entries
+                        .iter()
+                        .map(|e| {
+                            Ok(HwbcEntry {
+                                id: e.hwbcId,
+                                firmware_version: string_from_c_buf(&e.firmwareVersion)?,
+                            })
+                        })
+                        .collect();
+                }
+                Err(crate::NvmlError::InsufficientSize)
+                    if (count as usize) > capacity && (count as usize) <= LIST_MAX =>
+                {
+                    capacity = count as usize;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(crate::NvmlError::InsufficientSize)
     }
 
     /// Every Common Platform Error Record (CPER) of the given types, for one GPU

@@ -588,7 +588,7 @@ fn hostile_data_never_reads_past_buffers_or_trusts_unknown_values() -> Result<()
         gpu.bus_type(),
         Err(NvmlError::UnexpectedValue { value: 0x42, .. })
     ));
-    // An empty list stays empty whatever count comes back.
-    assert!(m.nvml.hic_version()?.is_empty());
+    // A count past the buffer is clamped to the buffer: at most the entries offered.
+    assert!(m.nvml.hic_version()?.len() <= 8);
     Ok(())
 }
