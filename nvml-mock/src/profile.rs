@@ -1097,11 +1097,15 @@ pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
                     match vk.as_str() {
                         "min" => v.0 = u32v(vk, vv)?,
                         "max" => v.1 = u32v(vk, vv)?,
-                        other => return Err(ProfileError(format!("unknown vgpu_version key {other:?}"))),
+                        other => {
+                            return Err(ProfileError(format!("unknown vgpu_version key {other:?}")));
+                        }
                     }
                 }
                 if v.0 > v.1 {
-                    return Err(ProfileError("\"vgpu_version\": min must be at most max".into()));
+                    return Err(ProfileError(
+                        "\"vgpu_version\": min must be at most max".into(),
+                    ));
                 }
                 profile.vgpu_version = v;
             }
@@ -1456,7 +1460,9 @@ fn parse_vgpu_types(v: &Value) -> Result<Vec<VgpuType>, ProfileError> {
                 "frame_rate_limit" => ty.frame_rate_limit = u32v(k, val).map_err(err)?,
                 "resolution" => {
                     let a = val.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
-                        err(ProfileError("\"resolution\" must be [width, height]".into()))
+                        err(ProfileError(
+                            "\"resolution\" must be [width, height]".into(),
+                        ))
                     })?;
                     let w = a.first().map(|x| u32v(k, x)).transpose().map_err(err)?;
                     let h = a.get(1).map(|x| u32v(k, x)).transpose().map_err(err)?;
@@ -1545,7 +1551,9 @@ fn parse_vgpu_instances(v: &Value) -> Result<Vec<VgpuInstanceSpec>, ProfileError
                             }
                         }
                         if vp.pid == 0 {
-                            return Err(err(ProfileError("a VM process needs a non-zero \"pid\"".into())));
+                            return Err(err(ProfileError(
+                                "a VM process needs a non-zero \"pid\"".into(),
+                            )));
                         }
                         ps.push(vp);
                     }
@@ -1570,15 +1578,23 @@ fn validate_vgpu(p: &Profile) -> Result<(), ProfileError> {
         if t.name.len() >= nvml_sys::NVML_VGPU_NAME_BUFFER_SIZE as usize
             || t.license.len() >= nvml_sys::NVML_GRID_LICENSE_BUFFER_SIZE as usize
         {
-            return Err(ProfileError(format!("vgpu_types[{i}]: name or license too long")));
+            return Err(ProfileError(format!(
+                "vgpu_types[{i}]: name or license too long"
+            )));
         }
         if p.vgpu_types.iter().skip(i + 1).any(|u| u.id == t.id) {
-            return Err(ProfileError(format!("vgpu_types[{i}]: duplicate id {}", t.id)));
+            return Err(ProfileError(format!(
+                "vgpu_types[{i}]: duplicate id {}",
+                t.id
+            )));
         }
     }
     for (i, v) in p.vgpu_instances.iter().enumerate() {
         let e = |m: &str| ProfileError(format!("vgpu_instances[{i}]: {m}"));
-        let g = p.gpus.get(v.gpu as usize).ok_or_else(|| e("\"gpu\" out of range"))?;
+        let g = p
+            .gpus
+            .get(v.gpu as usize)
+            .ok_or_else(|| e("\"gpu\" out of range"))?;
         if g.virtualization_mode != nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU {
             return Err(e("its GPU is not in host_vgpu virtualization mode"));
         }
@@ -1588,7 +1604,9 @@ fn validate_vgpu(p: &Profile) -> Result<(), ProfileError> {
             .find(|t| t.id == v.type_id)
             .ok_or_else(|| e("unknown \"type_id\""))?;
         if t.gi_profile_id != INVALID_ID {
-            return Err(e("MIG-backed vGPU instances are not modeled; use a time-sliced type"));
+            return Err(e(
+                "MIG-backed vGPU instances are not modeled; use a time-sliced type",
+            ));
         }
         if v.fb_usage > t.framebuffer {
             return Err(e("\"fb_usage_mib\" above the type's framebuffer"));
@@ -1598,12 +1616,16 @@ fn validate_vgpu(p: &Profile) -> Result<(), ProfileError> {
         }
         let end = v.placement_id.saturating_add(t.placement_size);
         if v.placement_id % t.placement_size != 0 || end > g.vgpu_placement_slots {
-            return Err(e("\"placement_id\" must be a multiple of the type's placement size inside the GPU's slots"));
+            return Err(e(
+                "\"placement_id\" must be a multiple of the type's placement size inside the GPU's slots",
+            ));
         }
         let same_gpu: Vec<&VgpuInstanceSpec> =
             p.vgpu_instances.iter().filter(|w| w.gpu == v.gpu).collect();
         if same_gpu.iter().filter(|w| w.type_id == v.type_id).count() > t.max_instances as usize {
-            return Err(e("more instances of its type than the type's \"max_instances\""));
+            return Err(e(
+                "more instances of its type than the type's \"max_instances\"",
+            ));
         }
         if !g.vgpu_heterogeneous && same_gpu.iter().any(|w| w.type_id != v.type_id) {
             return Err(e("a GPU in homogeneous vGPU mode runs one vGPU type only"));
@@ -1612,7 +1634,11 @@ fn validate_vgpu(p: &Profile) -> Result<(), ProfileError> {
             if w.id == v.id {
                 return Err(e(&format!("same id as vgpu_instances[{j}]")));
             }
-            let ws = p.vgpu_types.iter().find(|t| t.id == w.type_id).map_or(1, |t| t.placement_size);
+            let ws = p
+                .vgpu_types
+                .iter()
+                .find(|t| t.id == w.type_id)
+                .map_or(1, |t| t.placement_size);
             if w.gpu == v.gpu && w.placement_id < end && v.placement_id < w.placement_id + ws {
                 return Err(e(&format!("placement overlaps vgpu_instances[{j}]")));
             }

@@ -53,9 +53,10 @@ fn unmodeled_functions_are_exported_and_not_supported() {
     let d = dev(&lib, 0);
     let mut on = 0u32;
     assert_eq!(
-        nv!(lib.nvmlGpmQueryDeviceSupport(d, null_mut())),
+        nv!(lib.nvmlDeviceGetSramEccErrorStatus(d, null_mut())),
         NVML_ERROR_NOT_SUPPORTED
     );
+    // Modeled, but a bare-metal H100 is no vGPU host.
     assert_eq!(
         nv!(lib.nvmlDeviceGetVgpuHeterogeneousMode(d, null_mut())),
         NVML_ERROR_NOT_SUPPORTED

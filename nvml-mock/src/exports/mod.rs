@@ -3,6 +3,7 @@
 mod control;
 mod device;
 mod events;
+mod gpm;
 mod mig;
 mod more;
 mod setters;
@@ -11,6 +12,7 @@ mod vgpu;
 
 pub use device::*;
 pub use events::*;
+pub use gpm::*;
 pub use mig::*;
 pub use more::*;
 pub use setters::*;

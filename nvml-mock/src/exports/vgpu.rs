@@ -135,7 +135,10 @@ fn creatable(c: &Ctx<'_>, gpu: usize) -> Vec<u32> {
     supported(c, gpu)
         .into_iter()
         .filter(|t| {
-            let count = active_on(c, gpu).iter().filter(|v| v.type_id == t.id).count();
+            let count = active_on(c, gpu)
+                .iter()
+                .filter(|v| v.type_id == t.id)
+                .count();
             count < t.max_instances as usize && !creatable_placements(c, gpu, t).is_empty()
         })
         .map(|t| t.id)
@@ -183,7 +186,10 @@ fn sched_params(s: &crate::state::VgpuSched) -> nvmlVgpuSchedulerParams_t {
 /// Scheduler log entries: one per VM on the GPU, run time growing with the time since init.
 fn sched_entries(c: &Ctx<'_>, gpu: usize) -> Vec<nvmlVgpuSchedulerLogEntry_v2_t> {
     let now_ns = c.m.now_ns();
-    let ts = c.m.gpus.get(gpu).map_or(2_000_000, |g| g.vgpu_sched.timeslice_ns);
+    let ts =
+        c.m.gpus
+            .get(gpu)
+            .map_or(2_000_000, |g| g.vgpu_sched.timeslice_ns);
     let vms = active_on(c, gpu);
     let n = vms.len().max(1) as u64;
     vms.iter()
@@ -313,12 +319,14 @@ fn placement_list(
     };
     put(size_field.1, t.placement_size)?;
     let _ = count;
-    put_array(size_field.0, buf, &ids, c.hostile).map(|_| ()).or_else(|e| {
-        if e == NVML_ERROR_INSUFFICIENT_SIZE {
-            put(size_field.0, n)?;
-        }
-        Err(e)
-    })
+    put_array(size_field.0, buf, &ids, c.hostile)
+        .map(|_| ())
+        .or_else(|e| {
+            if e == NVML_ERROR_INSUFFICIENT_SIZE {
+                put(size_field.0, n)?;
+            }
+            Err(e)
+        })
 }
 
 fn license_info(v: &VgpuInstanceSpec) -> nvmlVgpuLicenseInfo_t {
