@@ -1098,7 +1098,9 @@ pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
                         "min" => v.0 = u32v(vk, vv)?,
                         "max" => v.1 = u32v(vk, vv)?,
                         other => {
-                            return Err(ProfileError(format!("unknown vgpu_version key {other:?}")));
+                            return Err(ProfileError(format!(
+                                "unknown vgpu_version key {other:?}"
+                            )));
                         }
                     }
                 }

@@ -116,7 +116,11 @@ fn metric_rate(a: &Activity, id: u32) -> Option<(f64, bool)> {
             if k / 2 >= a.links {
                 return None;
             }
-            let r = if k % 2 == 0 { a.link_rx } else { a.link_tx };
+            let r = if k.is_multiple_of(2) {
+                a.link_rx
+            } else {
+                a.link_tx
+            };
             Some((r * a.share, false))
         }
         _ => None,
@@ -156,7 +160,7 @@ fn metric_names(id: u32) -> (&'static CStr, &'static CStr, &'static CStr) {
         NVML_GPM_METRIC_NVLINK_TOTAL_TX_PER_SEC => {
             (c"nvlink_tx", c"NvLink transmit throughput", c"MiB/sec")
         }
-        _ if id % 2 == 0 => (
+        _ if id.is_multiple_of(2) => (
             c"nvlink_link_rx",
             c"NvLink link receive throughput",
             c"MiB/sec",

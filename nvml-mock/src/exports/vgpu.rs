@@ -291,8 +291,8 @@ fn placement_list(
     } else {
         placements(t, g.spec.vgpu_placement_slots)
     };
-    let n = u32::try_from(ids.len()).unwrap_or(u32::MAX);
-    let (count, buf, size_field) = if version == nvmlVgpuPlacementList_v2 {
+    // The count and size fields sit at the same offsets in v1 and v2; only v2 has `mode`.
+    let (count, size, buf) = if version == nvmlVgpuPlacementList_v2 {
         let l = get(list.cast_const())?;
         // SAFETY: `list` is non-null and points to a v2 struct (its version says so); the
         // field pointers stay inside it.
@@ -302,7 +302,7 @@ fn placement_list(
                 std::ptr::addr_of_mut!((*list).placementSize),
             )
         };
-        (l.count, l.placementIds, (cp, sp))
+        (cp, sp, l.placementIds)
     } else if version == nvmlVgpuPlacementList_v1 {
         let l1 = list.cast::<nvmlVgpuPlacementList_v1_t>();
         let l = get(l1.cast_const())?;
@@ -313,20 +313,12 @@ fn placement_list(
                 std::ptr::addr_of_mut!((*l1).placementSize),
             )
         };
-        (l.count, l.placementIds, (cp, sp))
+        (cp, sp, l.placementIds)
     } else {
         return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
     };
-    put(size_field.1, t.placement_size)?;
-    let _ = count;
-    put_array(size_field.0, buf, &ids, c.hostile)
-        .map(|_| ())
-        .or_else(|e| {
-            if e == NVML_ERROR_INSUFFICIENT_SIZE {
-                put(size_field.0, n)?;
-            }
-            Err(e)
-        })
+    put(size, t.placement_size)?;
+    put_array(count, buf, &ids, c.hostile)
 }
 
 fn license_info(v: &VgpuInstanceSpec) -> nvmlVgpuLicenseInfo_t {
