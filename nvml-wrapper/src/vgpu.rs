@@ -239,6 +239,9 @@ impl TryFrom<sys::nvmlVgpuLicenseInfo_t> for VgpuLicenseInfo {
 }
 
 /// One vGPU software licensable feature of a GPU (`nvmlGridLicensableFeature_t`).
+///
+/// The struct grew with each version of `nvmlDeviceGetGridLicensableFeatures`: fields a
+/// driver's version does not fill are `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct GridLicensableFeature {
@@ -246,12 +249,12 @@ pub struct GridLicensableFeature {
     pub code: GridLicenseFeatureCode,
     /// Whether it is licensed now.
     pub licensed: bool,
-    /// Product name.
-    pub product_name: String,
-    /// Whether it is enabled.
-    pub enabled: bool,
-    /// When its license expires.
-    pub expiry: LicenseExpiry,
+    /// Product name (`_v2` and newer).
+    pub product_name: Option<String>,
+    /// Whether it is enabled (`_v3` and newer).
+    pub enabled: Option<bool>,
+    /// When its license expires (`_v4`).
+    pub expiry: Option<LicenseExpiry>,
 }
 
 /// vGPU software licensing of a GPU (`nvmlGridLicensableFeatures_t`).
@@ -264,26 +267,86 @@ pub struct GridLicensableFeatures {
     pub features: Vec<GridLicensableFeature>,
 }
 
-impl TryFrom<&sys::nvmlGridLicensableFeatures_t> for GridLicensableFeatures {
-    type Error = NvmlError;
-    fn try_from(raw: &sys::nvmlGridLicensableFeatures_t) -> Result<Self> {
-        let count = raw.licensableFeaturesCount as usize;
-        let features = raw
-            .gridLicensableFeatures
-            .iter()
-            .take(count)
-            .map(|f| {
+/// A native-endian `u16` at `offset` of `bytes`; short input is an error.
+fn u16_at(bytes: &[u8], offset: usize, what: &'static str) -> Result<u16> {
+    bytes
+        .get(offset..offset.saturating_add(2))
+        .and_then(|b| <[u8; 2]>::try_from(b).ok())
+        .map(u16::from_ne_bytes)
+        .ok_or(NvmlError::UnexpectedValue {
+            what,
+            value: bytes.len() as i64,
+        })
+}
+
+impl GridLicensableFeatures {
+    /// Decodes the `nvmlGridLicensableFeatures_t` that version `version` (1 to 4) of
+    /// `nvmlDeviceGetGridLicensableFeatures` wrote into `bytes`. Each version appended fields
+    /// to the per-feature struct, so the array's stride depends on it: v1 ends each feature
+    /// after `licenseInfo`, v2 after `productName`, v3 after `featureEnabled`, v4 after
+    /// `licenseExpiry` (the header's current layout). The count is clamped to the array.
+    pub(crate) fn from_bytes(bytes: &[u8], version: u8) -> Result<Self> {
+        type F = sys::nvmlGridLicensableFeature_t;
+        type L = sys::nvmlGridLicensableFeatures_t;
+        type E = sys::nvmlGridLicenseExpiry_t;
+        const WHAT: &str = "licensable features size";
+        let stride = match version {
+            1 => offset_of!(F, productName),
+            2 => offset_of!(F, featureEnabled),
+            3 => offset_of!(F, licenseExpiry),
+            _ => size_of::<F>(),
+        };
+        let count = (u32_at(bytes, offset_of!(L, licensableFeaturesCount), WHAT)? as usize)
+            .min(sys::NVML_GRID_LICENSE_FEATURE_MAX_COUNT as usize);
+        let first = offset_of!(L, gridLicensableFeatures);
+        let features = (0..count)
+            .map(|i| {
+                let at = first + i * stride;
+                let expiry = |field: usize| at + offset_of!(F, licenseExpiry) + field;
                 Ok(GridLicensableFeature {
-                    code: GridLicenseFeatureCode::try_from(f.featureCode)?,
-                    licensed: f.featureState != 0,
-                    product_name: crate::ffi::string_from_c_buf(&f.productName)?,
-                    enabled: f.featureEnabled != 0,
-                    expiry: f.licenseExpiry.into(),
+                    code: GridLicenseFeatureCode::try_from(u32_at(
+                        bytes,
+                        at + offset_of!(F, featureCode),
+                        WHAT,
+                    )?)?,
+                    licensed: u32_at(bytes, at + offset_of!(F, featureState), WHAT)? != 0,
+                    product_name: (version >= 2)
+                        .then(|| {
+                            str_at(
+                                bytes,
+                                at + offset_of!(F, productName),
+                                sys::NVML_GRID_LICENSE_BUFFER_SIZE as usize,
+                                WHAT,
+                            )
+                        })
+                        .transpose()?,
+                    enabled: (version >= 3)
+                        .then(|| u32_at(bytes, at + offset_of!(F, featureEnabled), WHAT))
+                        .transpose()?
+                        .map(|v| v != 0),
+                    expiry: (version >= 4)
+                        .then(|| -> Result<LicenseExpiry> {
+                            Ok(LicenseExpiry {
+                                year: u32_at(bytes, expiry(offset_of!(E, year)), WHAT)?,
+                                month: u16_at(bytes, expiry(offset_of!(E, month)), WHAT)?,
+                                day: u16_at(bytes, expiry(offset_of!(E, day)), WHAT)?,
+                                hour: u16_at(bytes, expiry(offset_of!(E, hour)), WHAT)?,
+                                min: u16_at(bytes, expiry(offset_of!(E, min)), WHAT)?,
+                                sec: u16_at(bytes, expiry(offset_of!(E, sec)), WHAT)?,
+                                status: *bytes.get(expiry(offset_of!(E, status))).ok_or(
+                                    NvmlError::UnexpectedValue {
+                                        what: WHAT,
+                                        value: bytes.len() as i64,
+                                    },
+                                )?,
+                            })
+                        })
+                        .transpose()?,
                 })
             })
             .collect::<Result<_>>()?;
         Ok(Self {
-            license_supported: raw.isGridLicenseSupported != 0,
+            license_supported: u32_at(bytes, offset_of!(L, isGridLicenseSupported), WHAT)? != 0,
             features,
         })
     }
@@ -1354,9 +1417,10 @@ impl<'nvml> VgpuInstance<'nvml> {
         })
     }
 
-    /// Placement id of the vGPU on its GPU (`nvmlVgpuInstanceGetPlacementId` with
+    /// Placement id of the vGPU on its GPU; `None` where the GPU is in homogeneous mode
+    /// (`NVML_INVALID_VGPU_PLACEMENT_ID`) (`nvmlVgpuInstanceGetPlacementId` with
     /// `nvmlVgpuPlacementId_v1`).
-    pub fn placement_id(&self) -> Result<u32> {
+    pub fn placement_id(&self) -> Result<Option<u32>> {
         let mut info = sys::nvmlVgpuPlacementId_t {
             version: sys::nvmlVgpuPlacementId_v1,
             placementId: 0,
@@ -1365,7 +1429,7 @@ impl<'nvml> VgpuInstance<'nvml> {
             self.nvml,
             nvmlVgpuInstanceGetPlacementId(self.id, &mut info)
         )?;
-        Ok(info.placementId)
+        Ok((info.placementId != sys::NVML_INVALID_VGPU_PLACEMENT_ID).then_some(info.placementId))
     }
 
     /// Size of the vGPU's runtime state (what a migration transfers), bytes
@@ -1693,37 +1757,90 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn grid_licensable_features_clamp_the_count() {
-        let mut raw = sys::nvmlGridLicensableFeatures_t {
-            isGridLicenseSupported: 1,
-            licensableFeaturesCount: 7, // more than the array's 3
-            ..Default::default()
+    /// A `nvmlGridLicensableFeatures_t` blob as version `version` lays it out, with
+    /// `count` claimed and 3 features filled.
+    fn licensable_blob(version: u8, count: u32) -> Vec<u8> {
+        type F = sys::nvmlGridLicensableFeature_t;
+        type L = sys::nvmlGridLicensableFeatures_t;
+        let stride = match version {
+            1 => 136,
+            2 => 264,
+            3 => 268,
+            _ => size_of::<F>(),
         };
-        for f in raw.gridLicensableFeatures.iter_mut() {
-            f.featureCode = sys::NVML_GRID_LICENSE_FEATURE_CODE_COMPUTE;
-            f.featureState = 1;
-            f.featureEnabled = 1;
-            f.productName = c_chars("NVIDIA Virtual Compute Server");
-            f.licenseExpiry.status = sys::NVML_GRID_LICENSE_EXPIRY_PERMANENT as u8;
+        let mut b = vec![0u8; size_of::<L>()];
+        put_u32(&mut b, offset_of!(L, isGridLicenseSupported), 1);
+        put_u32(&mut b, offset_of!(L, licensableFeaturesCount), count);
+        for i in 0..3 {
+            let at = offset_of!(L, gridLicensableFeatures) + i * stride;
+            let code = [
+                sys::NVML_GRID_LICENSE_FEATURE_CODE_COMPUTE,
+                sys::NVML_GRID_LICENSE_FEATURE_CODE_NVIDIA_RTX,
+                sys::NVML_GRID_LICENSE_FEATURE_CODE_VGPU,
+            ][i];
+            put_u32(&mut b, at, code);
+            put_u32(&mut b, at + 4, 1);
+            if version >= 2 {
+                put_str(&mut b, at + 136, ["vCS", "RTX vWS", "vPC"][i]);
+            }
+            if version >= 3 {
+                put_u32(&mut b, at + 264, 1);
+            }
+            if version >= 4 {
+                let e = at + offset_of!(F, licenseExpiry);
+                put_u32(&mut b, e, 2030);
+                b[e + 4..e + 6].copy_from_slice(&12u16.to_ne_bytes());
+                b[e + 14] = sys::NVML_GRID_LICENSE_EXPIRY_PERMANENT as u8;
+            }
         }
-        let features = GridLicensableFeatures::try_from(&raw).unwrap();
-        assert!(features.license_supported);
-        assert_eq!(features.features.len(), 3);
-        let f = &features.features[0];
-        assert_eq!(f.code, GridLicenseFeatureCode::Compute);
-        assert!(f.licensed && f.enabled);
-        assert_eq!(f.product_name, "NVIDIA Virtual Compute Server");
-        assert_eq!(
-            f.expiry.status().unwrap(),
-            GridLicenseExpiryStatus::Permanent
-        );
+        b
+    }
 
-        raw.licensableFeaturesCount = 1;
-        raw.gridLicensableFeatures[0].featureCode = 2; // NVIDIA RTX / vWS share 2
-        let features = GridLicensableFeatures::try_from(&raw).unwrap();
-        assert_eq!(features.features.len(), 1);
-        assert_eq!(features.features[0].code, GridLicenseFeatureCode::NvidiaRtx);
+    #[test]
+    fn grid_licensable_features_of_every_version_and_a_clamped_count() {
+        // The strides the old headers had (pynvml's v3 layout agrees).
+        type F = sys::nvmlGridLicensableFeature_t;
+        assert_eq!(offset_of!(F, productName), 136);
+        assert_eq!(offset_of!(F, featureEnabled), 264);
+        assert_eq!(offset_of!(F, licenseExpiry), 268);
+
+        let v4 = GridLicensableFeatures::from_bytes(&licensable_blob(4, 7), 4).unwrap();
+        assert!(v4.license_supported);
+        assert_eq!(v4.features.len(), 3, "7 claimed, 3 in the array");
+        let f = &v4.features[1];
+        assert_eq!(f.code, GridLicenseFeatureCode::NvidiaRtx);
+        assert!(f.licensed);
+        assert_eq!(f.product_name.as_deref(), Some("RTX vWS"));
+        assert_eq!(f.enabled, Some(true));
+        let expiry = f.expiry.unwrap();
+        assert_eq!((expiry.year, expiry.month), (2030, 12));
+        assert_eq!(expiry.status().unwrap(), GridLicenseExpiryStatus::Permanent);
+
+        for version in 1..=3u8 {
+            let old =
+                GridLicensableFeatures::from_bytes(&licensable_blob(version, 3), version).unwrap();
+            assert_eq!(old.features.len(), 3);
+            let third = &old.features[2];
+            assert_eq!(
+                third.code,
+                GridLicenseFeatureCode::Vgpu,
+                "v{version} stride"
+            );
+            assert_eq!(third.product_name.is_some(), version >= 2);
+            assert_eq!(third.enabled.is_some(), version >= 3);
+            assert!(third.expiry.is_none());
+            if version >= 2 {
+                assert_eq!(third.product_name.as_deref(), Some("vPC"));
+            }
+        }
+
+        let mut unknown = licensable_blob(4, 1);
+        put_u32(&mut unknown, 8, 42);
+        assert!(matches!(
+            GridLicensableFeatures::from_bytes(&unknown, 4),
+            Err(NvmlError::UnexpectedValue { value: 42, .. })
+        ));
+        assert!(GridLicensableFeatures::from_bytes(&[0; 4], 4).is_err());
     }
 
     #[test]

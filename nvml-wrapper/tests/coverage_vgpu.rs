@@ -1,8 +1,9 @@
-//! vGPU against the simulated machines. The mock does not model a vGPU host yet: its GPUs
-//! answer every vGPU query as bare-metal hardware does (`NVML_ERROR_NOT_SUPPORTED`). Each
-//! wrapper is checked to report that, and, with the mock told to fail the C function with
-//! another code, to report that code's variant (so the call really reaches the function
-//! its docs name). Conversions of real values are unit-tested in `src/vgpu.rs`.
+//! vGPU on the default (bare-metal) DGX H100: every vGPU query answers as such hardware does
+//! (`NOT_SUPPORTED` for GPU queries, `INVALID_ARGUMENT` for unknown vGPU type ids,
+//! `NOT_FOUND` for unknown vGPU instances). Each wrapper is checked to report that, and, with
+//! the mock told to fail the C function with another code, to report that code's variant (so
+//! the call really reaches the function its docs name). Values of a vGPU host:
+//! `coverage_vgpu_host.rs`; conversions: unit tests in `src/vgpu.rs`.
 
 // A test fails by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -14,21 +15,22 @@ use nvml_wrapper::enums::{
     VgpuSchedulerEngine, VgpuSchedulerPolicy,
 };
 use nvml_wrapper::vgpu::{
-    PgpuMetadata, VgpuInstance, VgpuMetadata, VgpuPlacementMode, VgpuSchedulerSettings, VgpuType,
-    VgpuVersionRange,
+    PgpuMetadata, VgpuCompatibilityLimit, VgpuInstance, VgpuMetadata, VgpuPlacementMode,
+    VgpuSchedulerSettings, VgpuType, VgpuVersionRange, VgpuVmCompatibility,
 };
 use nvml_wrapper::{NvmlError, sys};
 
-/// `$call` answers `NotSupported`; with `$func` faulted to `$code` it answers `$variant`;
-/// with the fault cleared, `NotSupported` again.
-macro_rules! unmodeled {
-    ($staged:expr, $func:literal, $code:ident => $variant:pat, $call:expr) => {{
+/// `$call` answers `$first` (the documented error on a bare-metal GPU); with `$func`
+/// faulted to `$code` it answers `$variant`; with the fault cleared, `$first` again.
+macro_rules! answers {
+    ($staged:expr, $first:pat, $func:literal, $code:ident => $variant:pat, $call:expr) => {{
         let call = || $call;
         let got = call();
         assert!(
-            matches!(got, Err(NvmlError::NotSupported)),
-            "{}: expected NotSupported, got {:?}",
+            matches!(got, Err($first)),
+            "{}: expected {}, got {:?}",
             $func,
+            stringify!($first),
             got
         );
         $staged.set_fault($func, sys::$code).unwrap();
@@ -42,12 +44,18 @@ macro_rules! unmodeled {
             got
         );
         $staged.clear_fault($func).unwrap();
-        assert!(matches!(call(), Err(NvmlError::NotSupported)));
+        assert!(matches!(call(), Err($first)));
     }};
 }
 
-/// vGPU type 1 of the default profile (the mock knows no vGPU types: any id answers
-/// NOT_SUPPORTED, like a GPU outside vGPU host mode).
+/// As [`answers!`], for functions a bare-metal GPU answers with `NOT_SUPPORTED`.
+macro_rules! unmodeled {
+    ($staged:expr, $func:literal, $code:ident => $variant:pat, $call:expr) => {
+        answers!($staged, NvmlError::NotSupported, $func, $code => $variant, $call)
+    };
+}
+
+/// vGPU type 1: the bare-metal DGX H100 knows no vGPU types (`INVALID_ARGUMENT`).
 fn some_type(nvml: &nvml_wrapper::Nvml) -> VgpuType<'_> {
     nvml.vgpu_type(1)
 }
@@ -254,37 +262,37 @@ fn vgpu_type_queries() {
     let gpu = m.nvml.device_by_index(0).unwrap();
     let t = some_type(&m.nvml);
     let s = &m.staged;
-    unmodeled!(s, "nvmlVgpuTypeGetClass", NVML_ERROR_INSUFFICIENT_SIZE => NvmlError::InsufficientSize,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetClass", NVML_ERROR_INSUFFICIENT_SIZE => NvmlError::InsufficientSize,
         t.class());
-    unmodeled!(s, "nvmlVgpuTypeGetName", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetName", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         t.name());
-    unmodeled!(s, "nvmlVgpuTypeGetGpuInstanceProfileId", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetGpuInstanceProfileId", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         t.gpu_instance_profile_id());
-    unmodeled!(s, "nvmlVgpuTypeGetDeviceID", NVML_ERROR_UNKNOWN => NvmlError::Unknown,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetDeviceID", NVML_ERROR_UNKNOWN => NvmlError::Unknown,
         t.pci_ids());
-    unmodeled!(s, "nvmlVgpuTypeGetFramebufferSize", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetFramebufferSize", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         t.framebuffer_size());
-    unmodeled!(s, "nvmlVgpuTypeGetNumDisplayHeads", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetNumDisplayHeads", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         t.num_display_heads());
-    unmodeled!(s, "nvmlVgpuTypeGetResolution", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetResolution", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         t.resolution(0));
-    unmodeled!(s, "nvmlVgpuTypeGetLicense", NVML_ERROR_INSUFFICIENT_SIZE => NvmlError::InsufficientSize,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetLicense", NVML_ERROR_INSUFFICIENT_SIZE => NvmlError::InsufficientSize,
         t.license());
-    unmodeled!(s, "nvmlVgpuTypeGetFrameRateLimit", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetFrameRateLimit", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         t.frame_rate_limit());
     unmodeled!(s, "nvmlVgpuTypeGetMaxInstances", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         t.max_instances(&gpu));
-    unmodeled!(s, "nvmlVgpuTypeGetMaxInstancesPerVm", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetMaxInstancesPerVm", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         t.max_instances_per_vm());
-    unmodeled!(s, "nvmlVgpuTypeGetMaxInstancesPerGpuInstance", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetMaxInstancesPerGpuInstance", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
         t.max_instances_per_gpu_instance());
-    unmodeled!(s, "nvmlVgpuTypeGetBAR1Info", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetBAR1Info", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
         t.bar1_size_mib());
-    unmodeled!(s, "nvmlVgpuTypeGetCapabilities", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetCapabilities", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         t.capability(VgpuCapability::ExclusiveSize));
-    unmodeled!(s, "nvmlVgpuTypeGetGspHeapSize", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetGspHeapSize", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         t.gsp_heap_size());
-    unmodeled!(s, "nvmlVgpuTypeGetFbReservation", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetFbReservation", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         t.fb_reservation());
 }
 
@@ -293,37 +301,37 @@ fn vgpu_instance_identity_queries() {
     let m = common::mock();
     let v = m.nvml.vgpu_instance(1);
     let s = &m.staged;
-    unmodeled!(s, "nvmlVgpuInstanceGetVmID", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetVmID", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.vm_id());
-    unmodeled!(s, "nvmlVgpuInstanceGetUUID", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetUUID", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.uuid());
-    unmodeled!(s, "nvmlVgpuInstanceGetVmDriverVersion", NVML_ERROR_INSUFFICIENT_SIZE => NvmlError::InsufficientSize,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetVmDriverVersion", NVML_ERROR_INSUFFICIENT_SIZE => NvmlError::InsufficientSize,
         v.vm_driver_version());
-    unmodeled!(s, "nvmlVgpuInstanceGetFbUsage", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetFbUsage", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.fb_usage());
-    unmodeled!(s, "nvmlVgpuInstanceGetType", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetType", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.vgpu_type());
-    unmodeled!(s, "nvmlVgpuInstanceGetFrameRateLimit", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetFrameRateLimit", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
         v.frame_rate_limit());
-    unmodeled!(s, "nvmlVgpuInstanceGetEccMode", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetEccMode", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.ecc_mode());
-    unmodeled!(s, "nvmlVgpuInstanceGetGpuInstanceId", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetGpuInstanceId", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.gpu_instance_id());
-    unmodeled!(s, "nvmlVgpuInstanceGetGpuPciId", NVML_ERROR_DRIVER_NOT_LOADED => NvmlError::DriverNotLoaded,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetGpuPciId", NVML_ERROR_DRIVER_NOT_LOADED => NvmlError::DriverNotLoaded,
         v.gpu_pci_id());
-    unmodeled!(s, "nvmlVgpuInstanceGetMdevUUID", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetMdevUUID", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.mdev_uuid());
-    unmodeled!(s, "nvmlVgpuInstanceGetPlacementId", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetPlacementId", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
         v.placement_id());
-    unmodeled!(s, "nvmlVgpuInstanceGetRuntimeStateSize", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetRuntimeStateSize", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
         v.runtime_state_size());
-    unmodeled!(s, "nvmlVgpuInstanceGetMetadata", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetMetadata", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.metadata());
     assert_eq!(
         m.nvml.chosen_symbol("nvmlVgpuInstanceGetLicenseInfo"),
         Some("nvmlVgpuInstanceGetLicenseInfo_v2")
     );
-    unmodeled!(s, "nvmlVgpuInstanceGetLicenseInfo_v2", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetLicenseInfo_v2", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.license_info());
 }
 
@@ -333,17 +341,17 @@ fn vgpu_instance_encoder_and_capture() {
     m.staged.set_root(true).unwrap();
     let v = m.nvml.vgpu_instance(2);
     let s = &m.staged;
-    unmodeled!(s, "nvmlVgpuInstanceGetEncoderCapacity", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetEncoderCapacity", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.encoder_capacity());
-    unmodeled!(s, "nvmlVgpuInstanceSetEncoderCapacity", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceSetEncoderCapacity", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
         v.set_encoder_capacity(50));
-    unmodeled!(s, "nvmlVgpuInstanceGetEncoderStats", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetEncoderStats", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.encoder_stats());
-    unmodeled!(s, "nvmlVgpuInstanceGetEncoderSessions", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetEncoderSessions", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
         v.encoder_sessions());
-    unmodeled!(s, "nvmlVgpuInstanceGetFBCStats", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetFBCStats", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.fbc_stats());
-    unmodeled!(s, "nvmlVgpuInstanceGetFBCSessions", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetFBCSessions", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
         v.fbc_sessions());
 }
 
@@ -353,13 +361,13 @@ fn vgpu_instance_accounting() {
     m.staged.set_root(true).unwrap();
     let v = m.nvml.vgpu_instance(2);
     let s = &m.staged;
-    unmodeled!(s, "nvmlVgpuInstanceGetAccountingMode", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetAccountingMode", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.accounting_mode());
-    unmodeled!(s, "nvmlVgpuInstanceGetAccountingPids", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetAccountingPids", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
         v.accounting_pids());
-    unmodeled!(s, "nvmlVgpuInstanceGetAccountingStats", NVML_ERROR_NOT_FOUND => NvmlError::NotFound,
+    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetAccountingStats", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
         v.accounting_stats(4242));
-    unmodeled!(s, "nvmlVgpuInstanceClearAccountingPids", NVML_ERROR_NO_PERMISSION => NvmlError::NoPermission,
+    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuInstanceClearAccountingPids", NVML_ERROR_NO_PERMISSION => NvmlError::NoPermission,
         v.clear_accounting_pids());
 }
 
@@ -379,8 +387,16 @@ fn driver_wide_vgpu_queries() {
     // Metadata blobs as a VMM would have saved them (here: zeroed fixed parts).
     let vgpu = VgpuMetadata::from_bytes(vec![0; 512]).unwrap();
     let pgpu = PgpuMetadata::from_bytes(vec![0; 512]).unwrap();
-    unmodeled!(s, "nvmlGetVgpuCompatibility", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
-        nvml.vgpu_compatibility(&vgpu, &pgpu));
+    // Computed from the blobs alone: without migration caps, a cold boot limited by the GPU.
+    let c = nvml.vgpu_compatibility(&vgpu, &pgpu).unwrap();
+    assert_eq!(c.vm_compatibility, VgpuVmCompatibility::COLD);
+    assert_eq!(c.limit, VgpuCompatibilityLimit::GPU);
+    s.set_fault("nvmlGetVgpuCompatibility", sys::NVML_ERROR_INVALID_ARGUMENT)
+        .unwrap();
+    assert!(matches!(
+        nvml.vgpu_compatibility(&vgpu, &pgpu),
+        Err(NvmlError::InvalidArgument)
+    ));
 }
 
 #[test]
@@ -394,7 +410,7 @@ fn a_470_driver_lacks_the_newer_vgpu_functions() {
         gpu.supported_vgpus(),
         Err(NvmlError::NotSupported)
     ));
-    assert!(matches!(t.name(), Err(NvmlError::NotSupported)));
+    assert!(matches!(t.name(), Err(NvmlError::InvalidArgument)));
     assert!(matches!(
         gpu.grid_licensable_features(),
         Err(NvmlError::NotSupported)

@@ -200,23 +200,37 @@ impl<'nvml> Device<'nvml> {
         nvml_call!(self.nvml, nvmlDeviceVgpuForceGspUnload(self.handle))
     }
 
-    /// vGPU software licensing of this GPU (`nvmlDeviceGetGridLicensableFeatures_v4`).
-    ///
-    /// # Errors
-    /// [`NvmlError::FunctionNotFound`] on drivers with only `_v3` or older: their structs
-    /// have other strides, which the current header no longer describes.
+    /// vGPU software licensing of this GPU (`nvmlDeviceGetGridLicensableFeatures_v4`, or
+    /// `_v3`, `_v2`, `nvmlDeviceGetGridLicensableFeatures` on older drivers, whose shorter
+    /// per-feature structs are read with their own stride; what they lack is `None`).
     pub fn grid_licensable_features(&self) -> Result<GridLicensableFeatures> {
-        if self.nvml.versions().grid_licensable_features != 4 {
-            return Err(NvmlError::FunctionNotFound(
-                "nvmlDeviceGetGridLicensableFeatures_v4",
-            ));
+        let version = self.nvml.versions().grid_licensable_features;
+        // 8-byte aligned (the struct needs 4) and as large as the newest layout, which is the
+        // largest: every version writes within it.
+        let mut words = vec![0u64; size_of::<sys::nvmlGridLicensableFeatures_t>().div_ceil(8)];
+        let buf = words
+            .as_mut_ptr()
+            .cast::<sys::nvmlGridLicensableFeatures_t>();
+        match version {
+            4 => nvml_call!(
+                self.nvml,
+                nvmlDeviceGetGridLicensableFeatures_v4(self.handle, buf)
+            )?,
+            3 => nvml_call!(
+                self.nvml,
+                nvmlDeviceGetGridLicensableFeatures_v3(self.handle, buf)
+            )?,
+            2 => nvml_call!(
+                self.nvml,
+                nvmlDeviceGetGridLicensableFeatures_v2(self.handle, buf)
+            )?,
+            _ => nvml_call!(
+                self.nvml,
+                nvmlDeviceGetGridLicensableFeatures(self.handle, buf)
+            )?,
         }
-        let mut raw = sys::nvmlGridLicensableFeatures_t::default();
-        nvml_call!(
-            self.nvml,
-            nvmlDeviceGetGridLicensableFeatures_v4(self.handle, &mut raw)
-        )?;
-        GridLicensableFeatures::try_from(&raw)
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_ne_bytes()).collect();
+        GridLicensableFeatures::from_bytes(&bytes, version.max(1))
     }
 
     /// vGPU metadata of this GPU, for migration checks (`nvmlDeviceGetVgpuMetadata`: the
