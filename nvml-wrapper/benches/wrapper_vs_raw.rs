@@ -4,7 +4,9 @@
 //! - `raw`: the `nvml_sys::NvmlLib` function pointer, taken out of its field once before the
 //!   loop (the cheapest a hand-written caller can do), called with a hand-filled out-parameter,
 //!   and the return code compared with `NVML_SUCCESS`. Strings: a stack buffer and
-//!   `CStr` -> `String`. Lists: the count query, a `Vec`, the data query, by hand.
+//!   `CStr` -> `String`. Lists: the count query, a `Vec`, the data query, by hand. Field
+//!   values: a `Vec` of requests, the call, then each field's status and union member read by
+//!   its type tag (what a caller must do to use a value).
 //! - `safe`: the `nvml_wrapper` method, as a user calls it.
 //!
 //! Both sides reach the very same library instance (one staged file, `dlopen`ed twice, is one
@@ -16,8 +18,11 @@
 //! cargo bench -p nvml-wrapper --bench wrapper_vs_raw
 //! ```
 //!
-//! After the criterion groups, the run prints a table of `safe / raw` ratios from criterion's
-//! estimates (median of the per-iteration times), ready for BENCHMARKS.md.
+//! Criterion measures one benchmark after the other, so on a busy machine a load spike during
+//! one side of a pair skews its ratio. Each pair is therefore also measured *interleaved*:
+//! short blocks of raw and safe calls alternate for a few hundred rounds, and the ratio is the
+//! median of the per-round ratios. The run ends with that table (Markdown, ready for
+//! BENCHMARKS.md), criterion's medians of the same run beside it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 #![allow(missing_docs)]
@@ -25,28 +30,20 @@
 use std::ffi::{CStr, c_char, c_uint};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
+use criterion::Criterion;
 use nvml_sys as sys;
 use nvml_wrapper::Nvml;
 use nvml_wrapper::device::field;
 use nvml_wrapper::enums::{ClockType, TemperatureSensor};
 
-/// The pairs, in the order of the table: (criterion group, kind of getter, target ratio).
-const PAIRS: &[(&str, &str, f64)] = &[
-    ("memory_info", "scalar", 1.05),
-    ("utilization_rates", "scalar", 1.05),
-    ("temperature", "scalar", 1.05),
-    ("power_usage", "scalar", 1.05),
-    ("clock_info", "scalar", 1.05),
-    ("performance_state", "scalar", 1.05),
-    ("name", "string", 1.2),
-    ("uuid", "string", 1.2),
-    ("running_compute_processes", "list", 1.2),
-    ("field_values", "batch", 1.2),
-    ("load_init_shutdown", "load", 1.2),
-];
+/// Target `safe / raw` ratio of the scalar getters.
+const SCALAR: f64 = 1.05;
+/// Target ratio of the string, list and batch getters.
+const LIST: f64 = 1.2;
+/// Target ratio of load + resolve + init.
+const LOAD: f64 = 1.2;
 
 /// Field ids of the batch pair: a typical exporter's handful.
 const FIELDS: [u32; 8] = [
@@ -152,16 +149,122 @@ fn raw_processes(
     }
 }
 
-/// Criterion settings: short, since there are 23 benchmarks on a small shared machine.
-fn group<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, WallTime> {
-    let mut g = c.benchmark_group(name);
-    g.warm_up_time(Duration::from_millis(500));
-    g.measurement_time(Duration::from_secs(3));
-    g.sample_size(60);
-    g
+/// One row of the ratio table.
+struct Row {
+    pair: &'static str,
+    kind: &'static str,
+    target: f64,
+    raw_ns: f64,
+    safe_ns: f64,
+    ratio: f64,
 }
 
-fn scalar_getters(c: &mut Criterion, raw: &Raw, nvml: &Nvml) {
+/// Runs each pair twice: through criterion (its usual report, `raw` and `safe` side by side),
+/// then interleaved, for the ratio table.
+struct Bench {
+    criterion: Criterion,
+    /// Measure (not `--test`/`--list`), and only the pairs matching the filter.
+    measuring: bool,
+    filters: Vec<String>,
+    rows: Vec<Row>,
+}
+
+impl Bench {
+    fn selected(&self, pair: &str) -> bool {
+        // Criterion's filter is a regex; alternatives of plain names are enough here.
+        self.filters.is_empty()
+            || self
+                .filters
+                .iter()
+                .flat_map(|f| f.split('|'))
+                .any(|alt| pair.contains(alt.trim_matches(['^', '$'])))
+    }
+
+    /// Benchmarks `raw` against `safe` under the name `pair`.
+    fn pair<R, S>(
+        &mut self,
+        pair: &'static str,
+        kind: &'static str,
+        target: f64,
+        mut raw: impl FnMut() -> R,
+        mut safe: impl FnMut() -> S,
+    ) {
+        let mut g = self.criterion.benchmark_group(pair);
+        g.warm_up_time(Duration::from_millis(500));
+        g.measurement_time(Duration::from_secs(2));
+        g.sample_size(50);
+        g.bench_function("raw", |b| b.iter(|| consume(raw())));
+        g.bench_function("safe", |b| b.iter(|| consume(safe())));
+        g.finish();
+        if self.measuring && self.selected(pair) {
+            let (raw_ns, safe_ns, ratio) = interleaved(&mut raw, &mut safe);
+            self.rows.push(Row {
+                pair,
+                kind,
+                target,
+                raw_ns,
+                safe_ns,
+                ratio,
+            });
+        }
+    }
+}
+
+/// Uses a result the way a caller does: where it was returned. `black_box(&out)` keeps the
+/// work that produced it, without the copy that moving it into `black_box(out)` would add (for
+/// a 48-byte `Result<_, NvmlError>` that copy alone, split loads over split stores, costs a
+/// quarter of a mock call; a caller that matches on the result never pays it).
+#[inline(always)]
+fn consume<T>(out: T) {
+    black_box(&out);
+}
+
+/// Rounds of the interleaved measurement.
+const ROUNDS: usize = 301;
+/// Wall time of one timed block (a block is many iterations of one side).
+const BLOCK: Duration = Duration::from_micros(200);
+
+/// The median of some numbers (sorted in place).
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Times `raw` and `safe` in alternating blocks (raw first in even rounds, safe first in odd
+/// ones), so that whatever else the machine does at a moment weighs on both sides alike.
+/// Returns the median ns per iteration of each side and the median of the per-round ratios.
+fn interleaved<R, S>(raw: &mut impl FnMut() -> R, safe: &mut impl FnMut() -> S) -> (f64, f64, f64) {
+    fn block<T>(f: &mut impl FnMut() -> T, iters: u64) -> f64 {
+        let start = Instant::now();
+        for _ in 0..iters {
+            consume(f());
+        }
+        start.elapsed().as_nanos() as f64 / iters as f64
+    }
+    // Warm up, and size the blocks from the raw side's speed.
+    let mut iters = 1u64;
+    while block(raw, iters) * (iters as f64) < BLOCK.as_nanos() as f64 / 4.0 {
+        iters *= 2;
+    }
+    iters = iters.saturating_mul(4);
+    block(safe, iters);
+    let (mut raws, mut safes, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        let (r, s) = if round % 2 == 0 {
+            let r = block(raw, iters);
+            (r, block(safe, iters))
+        } else {
+            let s = block(safe, iters);
+            (block(raw, iters), s)
+        };
+        raws.push(r);
+        safes.push(s);
+        ratios.push(s / r);
+    }
+    (median(&mut raws), median(&mut safes), median(&mut ratios))
+}
+
+fn scalar_getters(b: &mut Bench, raw: &Raw, nvml: &Nvml) {
     let dev = raw.device;
     let gpu = nvml.device_by_index(0).unwrap();
     // Both sides must measure the success path: a getter that errs would time something else.
@@ -171,40 +274,51 @@ fn scalar_getters(c: &mut Criterion, raw: &Raw, nvml: &Nvml) {
     gpu.power_usage().unwrap();
     gpu.clock_info(ClockType::Sm).unwrap();
     gpu.performance_state().unwrap();
+    assert_eq!(
+        nvml.chosen_symbol("nvmlDeviceGetMemoryInfo"),
+        Some("nvmlDeviceGetMemoryInfo_v2")
+    );
+    assert_eq!(
+        nvml.chosen_symbol("nvmlDeviceGetTemperature"),
+        Some("nvmlDeviceGetTemperatureV")
+    );
 
-    let mut g = group(c, "memory_info");
+    // The raw side calls the symbol the wrapper chose (asserted above).
     let f = *raw.lib.nvmlDeviceGetMemoryInfo_v2.as_ref().unwrap();
-    g.bench_function("raw", |b| {
-        b.iter(|| {
+    b.pair(
+        "memory_info",
+        "scalar",
+        SCALAR,
+        || {
             let mut mem = sys::nvmlMemory_v2_t {
                 version: sys::nvmlMemory_v2,
                 ..Default::default()
             };
             // SAFETY: live handle, `&mut` to a live local with its version set.
             ok(unsafe { f(black_box(dev), &mut mem) }).map(|()| mem)
-        })
-    });
-    g.bench_function("safe", |b| b.iter(|| black_box(gpu).memory_info()));
-    g.finish();
+        },
+        || black_box(gpu).memory_info(),
+    );
 
-    let mut g = group(c, "utilization_rates");
     let f = *raw.lib.nvmlDeviceGetUtilizationRates.as_ref().unwrap();
-    g.bench_function("raw", |b| {
-        b.iter(|| {
+    b.pair(
+        "utilization_rates",
+        "scalar",
+        SCALAR,
+        || {
             let mut util = sys::nvmlUtilization_t::default();
             // SAFETY: live handle, `&mut` to a live local.
             ok(unsafe { f(black_box(dev), &mut util) }).map(|()| util)
-        })
-    });
-    g.bench_function("safe", |b| b.iter(|| black_box(gpu).utilization_rates()));
-    g.finish();
+        },
+        || black_box(gpu).utilization_rates(),
+    );
 
-    // The wrapper calls `nvmlDeviceGetTemperatureV` where the library has it (the mock does),
-    // so the raw side calls the same symbol.
-    let mut g = group(c, "temperature");
     let f = *raw.lib.nvmlDeviceGetTemperatureV.as_ref().unwrap();
-    g.bench_function("raw", |b| {
-        b.iter(|| {
+    b.pair(
+        "temperature",
+        "scalar",
+        SCALAR,
+        || {
             let mut temp = sys::nvmlTemperature_t {
                 version: sys::nvmlTemperature_v1,
                 sensorType: sys::NVML_TEMPERATURE_GPU,
@@ -212,53 +326,51 @@ fn scalar_getters(c: &mut Criterion, raw: &Raw, nvml: &Nvml) {
             };
             // SAFETY: live handle, `&mut` to a live local with its version set.
             ok(unsafe { f(black_box(dev), &mut temp) }).map(|()| temp.temperature)
-        })
-    });
-    g.bench_function("safe", |b| {
-        b.iter(|| black_box(gpu).temperature(TemperatureSensor::Gpu))
-    });
-    g.finish();
+        },
+        || black_box(gpu).temperature(TemperatureSensor::Gpu),
+    );
 
-    let mut g = group(c, "power_usage");
     let f = *raw.lib.nvmlDeviceGetPowerUsage.as_ref().unwrap();
-    g.bench_function("raw", |b| {
-        b.iter(|| {
+    b.pair(
+        "power_usage",
+        "scalar",
+        SCALAR,
+        || {
             let mut mw: c_uint = 0;
             // SAFETY: live handle, `&mut` to a live local.
             ok(unsafe { f(black_box(dev), &mut mw) }).map(|()| mw)
-        })
-    });
-    g.bench_function("safe", |b| b.iter(|| black_box(gpu).power_usage()));
-    g.finish();
+        },
+        || black_box(gpu).power_usage(),
+    );
 
-    let mut g = group(c, "clock_info");
     let f = *raw.lib.nvmlDeviceGetClockInfo.as_ref().unwrap();
-    g.bench_function("raw", |b| {
-        b.iter(|| {
+    b.pair(
+        "clock_info",
+        "scalar",
+        SCALAR,
+        || {
             let mut mhz: c_uint = 0;
             // SAFETY: live handle, a valid clock type, `&mut` to a live local.
             ok(unsafe { f(black_box(dev), sys::NVML_CLOCK_SM, &mut mhz) }).map(|()| mhz)
-        })
-    });
-    g.bench_function("safe", |b| {
-        b.iter(|| black_box(gpu).clock_info(ClockType::Sm))
-    });
-    g.finish();
+        },
+        || black_box(gpu).clock_info(ClockType::Sm),
+    );
 
-    let mut g = group(c, "performance_state");
     let f = *raw.lib.nvmlDeviceGetPerformanceState.as_ref().unwrap();
-    g.bench_function("raw", |b| {
-        b.iter(|| {
+    b.pair(
+        "performance_state",
+        "scalar",
+        SCALAR,
+        || {
             let mut state: sys::nvmlPstates_t = sys::NVML_PSTATE_UNKNOWN;
             // SAFETY: live handle, `&mut` to a live local.
             ok(unsafe { f(black_box(dev), &mut state) }).map(|()| state)
-        })
-    });
-    g.bench_function("safe", |b| b.iter(|| black_box(gpu).performance_state()));
-    g.finish();
+        },
+        || black_box(gpu).performance_state(),
+    );
 }
 
-fn strings_and_lists(c: &mut Criterion, raw: &Raw, nvml: &Nvml) {
+fn strings_and_lists(b: &mut Bench, raw: &Raw, nvml: &Nvml) {
     let dev = raw.device;
     let gpu = nvml.device_by_index(0).unwrap();
     assert_eq!(gpu.name().unwrap(), "NVIDIA H100 80GB HBM3");
@@ -266,54 +378,60 @@ fn strings_and_lists(c: &mut Criterion, raw: &Raw, nvml: &Nvml) {
     let values = gpu.field_values(&FIELDS).unwrap();
     assert!(values.iter().all(|v| v.value.is_ok()), "{values:?}");
 
-    let mut g = group(c, "name");
     let f = *raw.lib.nvmlDeviceGetName.as_ref().unwrap();
-    g.bench_function("raw", |b| {
-        b.iter(|| {
+    b.pair(
+        "name",
+        "string",
+        LIST,
+        || {
             raw_string::<{ sys::NVML_DEVICE_NAME_V2_BUFFER_SIZE as usize }>(|buf, len| {
                 // SAFETY: live handle, a buffer of `len` bytes.
                 unsafe { f(black_box(dev), buf, len) }
             })
-        })
-    });
-    g.bench_function("safe", |b| b.iter(|| black_box(gpu).name()));
-    g.finish();
+        },
+        || black_box(gpu).name(),
+    );
 
-    let mut g = group(c, "uuid");
     let f = *raw.lib.nvmlDeviceGetUUID.as_ref().unwrap();
-    g.bench_function("raw", |b| {
-        b.iter(|| {
+    b.pair(
+        "uuid",
+        "string",
+        LIST,
+        || {
             raw_string::<{ sys::NVML_DEVICE_UUID_V2_BUFFER_SIZE as usize }>(|buf, len| {
                 // SAFETY: live handle, a buffer of `len` bytes.
                 unsafe { f(black_box(dev), buf, len) }
             })
-        })
-    });
-    g.bench_function("safe", |b| b.iter(|| black_box(gpu).uuid()));
-    g.finish();
+        },
+        || black_box(gpu).uuid(),
+    );
 
     // GPU 0 of the default profile runs two compute processes.
     assert_eq!(
         nvml.chosen_symbol("nvmlDeviceGetComputeRunningProcesses"),
         Some("nvmlDeviceGetComputeRunningProcesses_v3")
     );
-    let mut g = group(c, "running_compute_processes");
     let f = *raw
         .lib
         .nvmlDeviceGetComputeRunningProcesses_v3
         .as_ref()
         .unwrap();
     assert_eq!(raw_processes(f, dev).unwrap().len(), 2);
-    g.bench_function("raw", |b| b.iter(|| raw_processes(f, black_box(dev))));
-    g.bench_function("safe", |b| {
-        b.iter(|| black_box(gpu).running_compute_processes())
-    });
-    g.finish();
+    assert_eq!(gpu.running_compute_processes().unwrap().len(), 2);
+    b.pair(
+        "running_compute_processes",
+        "list",
+        LIST,
+        || raw_processes(f, black_box(dev)),
+        || black_box(gpu).running_compute_processes(),
+    );
 
-    let mut g = group(c, "field_values");
     let f = *raw.lib.nvmlDeviceGetFieldValues.as_ref().unwrap();
-    g.bench_function("raw", |b| {
-        b.iter(|| {
+    b.pair(
+        "field_values",
+        "batch",
+        LIST,
+        || -> Result<_, sys::nvmlReturn_t> {
             let mut values: Vec<sys::nvmlFieldValue_t> = black_box(&FIELDS)
                 .iter()
                 .map(|id| sys::nvmlFieldValue_t {
@@ -321,26 +439,50 @@ fn strings_and_lists(c: &mut Criterion, raw: &Raw, nvml: &Nvml) {
                     ..Default::default()
                 })
                 .collect();
-            // SAFETY: live handle, a buffer of exactly `FIELDS.len()` requests.
-            ok(unsafe { f(black_box(dev), values.len() as i32, values.as_mut_ptr()) })
-                .map(|()| values)
-        })
-    });
-    g.bench_function("safe", |b| {
-        b.iter(|| black_box(gpu).field_values(black_box(&FIELDS)))
-    });
-    g.finish();
+            // SAFETY: live handle, a buffer of exactly `values.len()` requests.
+            ok(unsafe { f(black_box(dev), values.len() as i32, values.as_mut_ptr()) })?;
+            // What any caller does next: each field's own status, then the member of the
+            // union its type names.
+            let mut sum = 0.0f64;
+            for v in &values {
+                if v.nvmlReturn != sys::NVML_SUCCESS {
+                    continue;
+                }
+                // SAFETY: the tag says which member NVML wrote; every member is a plain number
+                // and the request was zeroed, so all bytes are initialised.
+                sum += unsafe {
+                    match v.valueType {
+                        sys::NVML_VALUE_TYPE_DOUBLE => v.value.dVal,
+                        sys::NVML_VALUE_TYPE_UNSIGNED_INT => f64::from(v.value.uiVal),
+                        sys::NVML_VALUE_TYPE_UNSIGNED_LONG => v.value.ulVal as f64,
+                        sys::NVML_VALUE_TYPE_UNSIGNED_LONG_LONG => v.value.ullVal as f64,
+                        sys::NVML_VALUE_TYPE_SIGNED_LONG_LONG => v.value.sllVal as f64,
+                        sys::NVML_VALUE_TYPE_SIGNED_INT => f64::from(v.value.siVal),
+                        sys::NVML_VALUE_TYPE_UNSIGNED_SHORT => f64::from(v.value.usVal),
+                        _ => 0.0,
+                    }
+                };
+            }
+            Ok((values, sum))
+        },
+        || black_box(gpu).field_values(black_box(&FIELDS)),
+    );
 }
 
 /// Load, resolve, initialise and shut down, each iteration. Nothing else holds NVML
 /// initialised here, so every `nvmlInit_v2` really initialises the mock (which keeps the
-/// simulated machine parked between a shutdown and the next init, as a driver keeps its state).
-fn load_and_init(c: &mut Criterion, path: &Path) {
-    let mut g = group(c, "load_init_shutdown");
+/// simulated machine parked between a shutdown and the next init, as a driver keeps its
+/// state). The staged copy stays loaded by its `Staged`, so `dlopen` finds it mapped, as it
+/// would a driver library another part of the process already uses.
+fn load_and_init(b: &mut Bench, path: &Path) {
     // nvml-sys alone: `dlopen`, every symbol of the header resolved, `nvmlInit_v2` through its
     // field, `nvmlShutdown`, `dlclose`.
-    g.bench_function("raw", |b| {
-        b.iter(|| {
+    // The wrapper: the same, plus the version choice for every family and the driver quirks.
+    b.pair(
+        "load_init_shutdown",
+        "load",
+        LOAD,
+        || {
             // SAFETY: the staged mock is a valid NVML library.
             let lib = unsafe { sys::NvmlLib::new(black_box(path)) }.unwrap();
             let init = *lib.nvmlInit_v2.as_ref().unwrap();
@@ -349,18 +491,20 @@ fn load_and_init(c: &mut Criterion, path: &Path) {
             let rc = unsafe { (init(), shutdown()) };
             drop(lib);
             rc
-        })
-    });
-    // The wrapper: the same, plus choosing the version of every family and the driver quirks.
-    g.bench_function("safe", |b| {
-        b.iter(|| {
+        },
+        || {
             let nvml = Nvml::builder().library_path(black_box(path)).init();
             drop(nvml);
-        })
-    });
-    // For scale only (not a pair): `dlopen` and the two symbols that are called, nothing else.
-    g.bench_function("dlopen_two_symbols", |b| {
-        b.iter(|| {
+        },
+    );
+    // For scale only (not a pair): `dlopen` and the two symbols that are called, nothing
+    // else resolved.
+    let mut g = b.criterion.benchmark_group("load_init_shutdown");
+    g.warm_up_time(Duration::from_millis(500));
+    g.measurement_time(Duration::from_secs(2));
+    g.sample_size(50);
+    g.bench_function("dlopen_two_symbols", |bench| {
+        bench.iter(|| {
             // SAFETY: the staged mock is a valid library; its initialisers have no
             // preconditions.
             let lib = unsafe { libloading::Library::new(black_box(path)) }.unwrap();
@@ -395,7 +539,7 @@ fn criterion_dir() -> Option<PathBuf> {
 }
 
 /// The median time per iteration, in nanoseconds, of one benchmark of the last run.
-fn median_ns(dir: &Path, group: &str, bench: &str) -> Option<f64> {
+fn criterion_median_ns(dir: &Path, group: &str, bench: &str) -> Option<f64> {
     let path = dir
         .join(group)
         .join(bench)
@@ -406,53 +550,70 @@ fn median_ns(dir: &Path, group: &str, bench: &str) -> Option<f64> {
     json["median"]["point_estimate"].as_f64()
 }
 
-/// Prints the `safe / raw` table (Markdown) from criterion's estimates of this run.
-fn print_ratios() {
-    let Some(dir) = criterion_dir() else {
-        eprintln!("criterion output directory not found: no ratio table");
-        return;
+/// Prints the ratio table (Markdown): the interleaved measurement, with criterion's medians
+/// of the same run beside it.
+fn print_ratios(rows: &[Row]) {
+    let dir = criterion_dir();
+    let criterion = |group: &str, bench: &str| {
+        dir.as_deref()
+            .and_then(|d| criterion_median_ns(d, group, bench))
     };
-    println!("\n| pair | kind | raw (ns) | safe (ns) | safe / raw | target | met |");
-    println!("|---|---|---:|---:|---:|---:|---|");
-    for (group, kind, target) in PAIRS {
-        match (
-            median_ns(&dir, group, "raw"),
-            median_ns(&dir, group, "safe"),
-        ) {
-            (Some(raw), Some(safe)) => {
-                let ratio = safe / raw;
-                let met = if ratio <= *target { "yes" } else { "NO" };
-                println!(
-                    "| {group} | {kind} | {raw:.1} | {safe:.1} | {ratio:.3} | <= {target} | {met} |"
-                );
-            }
-            _ => println!("| {group} | {kind} | - | - | - | <= {target} | not run |"),
-        }
+    println!(
+        "\nsafe / raw: median of {ROUNDS} interleaved rounds (criterion's medians, measured \
+         one after the other, in brackets)\n"
+    );
+    println!(
+        "| pair | kind | raw (ns) | safe (ns) | safe / raw | target | met | criterion raw / safe (ns) |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---|---|");
+    for row in rows {
+        let met = if row.ratio <= row.target { "yes" } else { "NO" };
+        let crit = match (criterion(row.pair, "raw"), criterion(row.pair, "safe")) {
+            (Some(r), Some(s)) => format!("{r:.1} / {s:.1} ({:.3})", s / r),
+            _ => "-".to_owned(),
+        };
+        println!(
+            "| {} | {} | {:.1} | {:.1} | {:.3} | <= {} | {met} | {crit} |",
+            row.pair, row.kind, row.raw_ns, row.safe_ns, row.ratio, row.target
+        );
     }
-    if let Some(bare) = median_ns(&dir, "load_init_shutdown", "dlopen_two_symbols") {
-        println!("\n(for scale: dlopen + 2 symbols + init + shutdown, no nvml-sys: {bare:.1} ns)");
+    if let Some(bare) = criterion("load_init_shutdown", "dlopen_two_symbols") {
+        println!(
+            "\nFor scale: dlopen + 2 symbols + init + shutdown, nothing else resolved: {bare:.1} ns"
+        );
     }
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let args: Vec<String> = std::env::args().skip(1).collect();
     // `cargo test --benches` runs each benchmark once (`--test`); `--list` only lists.
     let measuring = !args.iter().any(|a| a == "--test" || a == "--list");
+    // Criterion's filter (a free argument) also selects the interleaved pairs.
+    let filters = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect();
 
     let staged = nvml_mock::Staged::new().expect("stage the mock library");
-    let mut c = Criterion::default().configure_from_args();
+    let mut bench = Bench {
+        criterion: Criterion::default().configure_from_args(),
+        measuring,
+        filters,
+        rows: Vec::new(),
+    };
     {
         let raw = Raw::open(staged.path());
         let nvml = Nvml::builder()
             .library_path(staged.path())
             .init()
             .expect("init on the mock");
-        scalar_getters(&mut c, &raw, &nvml);
-        strings_and_lists(&mut c, &raw, &nvml);
+        scalar_getters(&mut bench, &raw, &nvml);
+        strings_and_lists(&mut bench, &raw, &nvml);
     }
-    load_and_init(&mut c, staged.path());
-    c.final_summary();
+    load_and_init(&mut bench, staged.path());
+    bench.criterion.final_summary();
     if measuring {
-        print_ratios();
+        print_ratios(&bench.rows);
     }
 }

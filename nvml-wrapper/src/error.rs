@@ -138,10 +138,25 @@ pub enum NvmlError {
 
 impl NvmlError {
     /// The error for a non-success NVML return code; `None` for `NVML_SUCCESS`.
+    ///
+    /// Every call of the crate goes through here: success is one comparison, inlined into
+    /// the caller; the mapping of error codes stays out of line.
+    #[inline(always)]
     pub fn from_code(code: sys::nvmlReturn_t) -> Option<Self> {
+        if code == sys::NVML_SUCCESS {
+            None
+        } else {
+            Some(Self::from_error_code(code))
+        }
+    }
+
+    /// The variant for a return code other than `NVML_SUCCESS` (the cold half of
+    /// [`from_code`](Self::from_code)).
+    #[cold]
+    #[inline(never)]
+    fn from_error_code(code: sys::nvmlReturn_t) -> Self {
         use NvmlError as E;
-        Some(match code {
-            sys::NVML_SUCCESS => return None,
+        match code {
             sys::NVML_ERROR_UNINITIALIZED => E::Uninitialized,
             sys::NVML_ERROR_INVALID_ARGUMENT => E::InvalidArgument,
             sys::NVML_ERROR_NOT_SUPPORTED => E::NotSupported,
@@ -173,8 +188,9 @@ impl NvmlError {
             sys::NVML_ERROR_INVALID_STATE => E::InvalidState,
             sys::NVML_ERROR_RESET_TYPE_NOT_SUPPORTED => E::ResetTypeNotSupported,
             sys::NVML_ERROR_UNKNOWN => E::Unknown,
+            // `NVML_SUCCESS` never reaches here; were it to, it is still no known error.
             other => E::UnrecognizedCode(other),
-        })
+        }
     }
 
     /// The raw `nvmlReturn_t` behind this error, if it came from NVML.
@@ -226,7 +242,7 @@ impl NvmlError {
 pub type Result<T, E = NvmlError> = std::result::Result<T, E>;
 
 /// Turns an NVML return code into a `Result`.
-#[inline]
+#[inline(always)]
 pub(crate) fn check(code: sys::nvmlReturn_t) -> Result<()> {
     match NvmlError::from_code(code) {
         None => Ok(()),

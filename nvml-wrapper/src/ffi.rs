@@ -5,7 +5,7 @@
 //! the call, and turns the return code into a `Result`. Then a few helpers cover the shapes
 //! NVML's API comes in: fixed-size strings, and "ask for the count, then the data" lists.
 
-use std::ffi::{c_char, c_uint};
+use std::ffi::{CStr, c_char, c_uint};
 
 use crate::error::{NvmlError, Result};
 
@@ -71,12 +71,15 @@ pub(crate) fn symbol<F: Copy>(
 /// Reads a C string out of a fixed-size buffer: up to the first NUL *within the buffer*, or
 /// the whole buffer if the library wrote none. Never reads past the buffer.
 pub(crate) fn string_from_c_buf(buf: &[c_char]) -> Result<String> {
-    let bytes: Vec<u8> = buf
-        .iter()
-        .take_while(|c| **c != 0)
-        .map(|c| *c as u8)
-        .collect();
-    String::from_utf8(bytes).map_err(|e| NvmlError::InvalidUtf8(e.into_bytes()))
+    // SAFETY: `c_char` is `i8` or `u8`, both with the size and alignment of `u8` and valid
+    // for every bit pattern, so the same memory, length and lifetime read as `&[u8]`.
+    let bytes: &[u8] = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), buf.len()) };
+    // Bytes, not `c_char`s: the NUL search and the copy are `memchr` and `memcpy`.
+    let text = match CStr::from_bytes_until_nul(bytes) {
+        Ok(text) => text.to_bytes(),
+        Err(_) => bytes,
+    };
+    String::from_utf8(text.to_vec()).map_err(|e| NvmlError::InvalidUtf8(e.into_bytes()))
 }
 
 /// Calls `fill(buffer, length)` with a zeroed `N`-byte buffer and reads the string it wrote.

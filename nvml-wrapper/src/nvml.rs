@@ -299,6 +299,7 @@ impl Nvml {
     }
 
     /// Number of GPUs NVML can see (`nvmlDeviceGetCount_v2`).
+    #[inline]
     pub fn device_count(&self) -> Result<u32> {
         let mut count: c_uint = 0;
         match self.versions().device_count {
@@ -310,6 +311,7 @@ impl Nvml {
 
     /// The GPU at `index` (`nvmlDeviceGetHandleByIndex_v2`). Indices follow NVML's order (PCI
     /// bus order), which may differ from CUDA's.
+    #[inline]
     pub fn device_by_index(&self, index: u32) -> Result<Device<'_>> {
         let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
         match self.versions().handle_by_index {

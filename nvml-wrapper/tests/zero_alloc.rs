@@ -184,11 +184,7 @@ fn errors_of_scalar_getters_allocate_nothing() {
     let gpu = m.nvml.device_by_index(0).unwrap();
     // The H100 SXM5 is passively cooled: the mock answers NOT_SUPPORTED for its fan speed.
     assert!(gpu.fan_speed(0).is_err());
-    let (result, count, bytes) = allocations(|| {
-        (0..CALLS)
-            .map(|_| gpu.fan_speed(0).is_err())
-            .all(std::convert::identity)
-    });
+    let (result, count, bytes) = allocations(|| (0..CALLS).all(|_| gpu.fan_speed(0).is_err()));
     assert!(result);
     assert_eq!((count, bytes), (0, 0));
     // An index past the last GPU: INVALID_ARGUMENT, no allocation.

@@ -9,6 +9,7 @@ use crate::ffi::{nvml_call, read_list};
 
 impl Device<'_> {
     /// Current frequency of a clock domain, MHz (`nvmlDeviceGetClockInfo`).
+    #[inline]
     pub fn clock_info(&self, clock: ClockType) -> Result<u32> {
         let mut mhz: c_uint = 0;
         nvml_call!(
@@ -19,6 +20,7 @@ impl Device<'_> {
     }
 
     /// Maximum frequency of a clock domain, MHz (`nvmlDeviceGetMaxClockInfo`).
+    #[inline]
     pub fn max_clock_info(&self, clock: ClockType) -> Result<u32> {
         let mut mhz: c_uint = 0;
         nvml_call!(
@@ -30,6 +32,7 @@ impl Device<'_> {
 
     /// Application clock the GPU targets when running compute or graphics work, MHz
     /// (`nvmlDeviceGetApplicationsClock`).
+    #[inline]
     pub fn applications_clock(&self, clock: ClockType) -> Result<u32> {
         let mut mhz: c_uint = 0;
         nvml_call!(
@@ -41,6 +44,7 @@ impl Device<'_> {
 
     /// Default application clock, MHz: what a reset of the application clocks restores
     /// (`nvmlDeviceGetDefaultApplicationsClock`).
+    #[inline]
     pub fn default_applications_clock(&self, clock: ClockType) -> Result<u32> {
         let mut mhz: c_uint = 0;
         nvml_call!(
@@ -52,6 +56,7 @@ impl Device<'_> {
 
     /// One value (current, application target or default, customer boost maximum) of a
     /// clock domain, MHz (`nvmlDeviceGetClock`).
+    #[inline]
     pub fn clock(&self, clock: ClockType, id: ClockId) -> Result<u32> {
         let mut mhz: c_uint = 0;
         nvml_call!(
@@ -63,6 +68,7 @@ impl Device<'_> {
 
     /// The OEM-defined maximum (customer boost) clock, MHz
     /// (`nvmlDeviceGetMaxCustomerBoostClock`).
+    #[inline]
     pub fn max_customer_boost_clock(&self, clock: ClockType) -> Result<u32> {
         let mut mhz: c_uint = 0;
         nvml_call!(

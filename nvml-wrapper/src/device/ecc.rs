@@ -92,6 +92,7 @@ fn flag(raw: c_uint, what: &'static str) -> Result<bool> {
 
 impl Device<'_> {
     /// ECC mode, current and pending (`nvmlDeviceGetEccMode`).
+    #[inline]
     pub fn ecc_mode(&self) -> Result<EccModes> {
         let (mut current, mut pending): (sys::nvmlEnableState_t, sys::nvmlEnableState_t) = (0, 0);
         nvml_call!(

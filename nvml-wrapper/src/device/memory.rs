@@ -36,6 +36,7 @@ pub struct Bar1Memory {
 impl Device<'_> {
     /// Frame-buffer memory (`nvmlDeviceGetMemoryInfo_v2` with `nvmlMemory_v2`, falling back
     /// to `nvmlDeviceGetMemoryInfo` on drivers without it or that reject the struct version).
+    #[inline]
     pub fn memory_info(&self) -> Result<MemoryInfo> {
         if self.nvml.versions().memory_info == 2 {
             let mut mem = sys::nvmlMemory_v2_t {
@@ -56,6 +57,13 @@ impl Device<'_> {
                 Some(e) => return Err(e),
             }
         }
+        self.memory_info_v1()
+    }
+
+    /// `nvmlDeviceGetMemoryInfo`: the fallback of [`memory_info`](Self::memory_info), kept
+    /// out of line so that the common path is small enough to inline into callers.
+    #[inline(never)]
+    fn memory_info_v1(&self) -> Result<MemoryInfo> {
         let mut mem = sys::nvmlMemory_t::default();
         nvml_call!(self.nvml, nvmlDeviceGetMemoryInfo(self.handle, &mut mem))?;
         Ok(MemoryInfo {
@@ -67,6 +75,7 @@ impl Device<'_> {
     }
 
     /// BAR1 memory (`nvmlDeviceGetBAR1MemoryInfo`).
+    #[inline]
     pub fn bar1_memory_info(&self) -> Result<Bar1Memory> {
         let mut bar1 = sys::nvmlBAR1Memory_t::default();
         nvml_call!(

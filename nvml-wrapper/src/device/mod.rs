@@ -111,6 +111,7 @@ impl std::fmt::Display for ComputeCapability {
 
 impl<'nvml> Device<'nvml> {
     /// Wraps a handle NVML returned; a null handle is an error.
+    #[inline]
     pub(crate) fn from_handle(nvml: &'nvml Nvml, handle: sys::nvmlDevice_t) -> Result<Self> {
         if handle.is_null() {
             return Err(NvmlError::UnexpectedValue {
@@ -132,6 +133,7 @@ impl<'nvml> Device<'nvml> {
     }
 
     /// Product name, e.g. `"NVIDIA H100 80GB HBM3"` (`nvmlDeviceGetName`).
+    #[inline]
     pub fn name(&self) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_NAME_V2_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(self.nvml, nvmlDeviceGetName(self.handle, buf, len))
@@ -139,6 +141,7 @@ impl<'nvml> Device<'nvml> {
     }
 
     /// Globally unique id, `"GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"` (`nvmlDeviceGetUUID`).
+    #[inline]
     pub fn uuid(&self) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_UUID_V2_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(self.nvml, nvmlDeviceGetUUID(self.handle, buf, len))

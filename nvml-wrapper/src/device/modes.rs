@@ -12,6 +12,7 @@ use crate::ffi::nvml_call;
 impl Device<'_> {
     /// Whether persistence mode is on: the driver stays loaded with no client attached
     /// (`nvmlDeviceGetPersistenceMode`). Linux only.
+    #[inline]
     pub fn persistence_mode(&self) -> Result<bool> {
         let mut mode: sys::nvmlEnableState_t = 0;
         nvml_call!(
@@ -34,6 +35,7 @@ impl Device<'_> {
 
     /// The compute mode: how many compute contexts the device allows
     /// (`nvmlDeviceGetComputeMode`).
+    #[inline]
     pub fn compute_mode(&self) -> Result<ComputeMode> {
         let mut mode: sys::nvmlComputeMode_t = 0;
         nvml_call!(self.nvml, nvmlDeviceGetComputeMode(self.handle, &mut mode))?;
@@ -54,6 +56,7 @@ impl Device<'_> {
 
     /// Whether a physical display is connected to one of the device's outputs
     /// (`nvmlDeviceGetDisplayMode`).
+    #[inline]
     pub fn display_mode(&self) -> Result<bool> {
         let mut mode: sys::nvmlEnableState_t = 0;
         nvml_call!(self.nvml, nvmlDeviceGetDisplayMode(self.handle, &mut mode))?;
@@ -62,6 +65,7 @@ impl Device<'_> {
 
     /// Whether a display is initialised on the device: memory is allocated for it, even if
     /// no monitor is attached (`nvmlDeviceGetDisplayActive`).
+    #[inline]
     pub fn display_active(&self) -> Result<bool> {
         let mut active: sys::nvmlEnableState_t = 0;
         nvml_call!(
@@ -72,6 +76,7 @@ impl Device<'_> {
     }
 
     /// Whether the device sits on a board with several GPUs (`nvmlDeviceGetMultiGpuBoard`).
+    #[inline]
     pub fn is_multi_gpu_board(&self) -> Result<bool> {
         let mut multi: c_uint = 0;
         nvml_call!(

@@ -112,6 +112,7 @@ impl Device<'_> {
 
     /// PCIe throughput in one direction over the last 20 ms, in KB/s
     /// (`nvmlDeviceGetPcieThroughput`).
+    #[inline]
     pub fn pcie_throughput(&self, counter: PcieUtilCounter) -> Result<u32> {
         let mut kb_per_s: c_uint = 0;
         nvml_call!(

@@ -55,6 +55,9 @@ bitflags::bitflags! {
 
 impl Device<'_> {
     /// Current performance state, P0 (fastest) to P15 (`nvmlDeviceGetPerformanceState`).
+    // `always`: the conversion's jump table would otherwise keep this out of line, and the
+    // call and the copy of the `Result` cost a third of the C call (see BENCHMARKS.md).
+    #[inline(always)]
     pub fn performance_state(&self) -> Result<PerformanceState> {
         let mut raw: sys::nvmlPstates_t = 0;
         nvml_call!(
@@ -66,6 +69,7 @@ impl Device<'_> {
 
     /// Why the clocks are where they are now (`nvmlDeviceGetCurrentClocksEventReasons`, or
     /// `nvmlDeviceGetCurrentClocksThrottleReasons` on drivers before 535).
+    #[inline]
     pub fn current_clocks_event_reasons(&self) -> Result<ClocksEventReasons> {
         let mut bits: c_ulonglong = 0;
         match self.nvml.versions().current_clocks_event_reasons {
@@ -84,6 +88,7 @@ impl Device<'_> {
     /// Which clock event reasons the device can report
     /// (`nvmlDeviceGetSupportedClocksEventReasons`, or
     /// `nvmlDeviceGetSupportedClocksThrottleReasons` on drivers before 535).
+    #[inline]
     pub fn supported_clocks_event_reasons(&self) -> Result<ClocksEventReasons> {
         let mut bits: c_ulonglong = 0;
         match self.nvml.versions().supported_clocks_event_reasons {

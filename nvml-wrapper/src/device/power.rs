@@ -21,6 +21,7 @@ pub struct PowerLimitConstraints {
 
 impl Device<'_> {
     /// Power drawn by the GPU and its memory now, in milliwatts, ±5 % (`nvmlDeviceGetPowerUsage`).
+    #[inline]
     pub fn power_usage(&self) -> Result<u32> {
         let mut milliwatts: c_uint = 0;
         nvml_call!(
@@ -32,6 +33,7 @@ impl Device<'_> {
 
     /// The power management limit, in milliwatts: the power algorithm keeps the draw under
     /// it (`nvmlDeviceGetPowerManagementLimit`).
+    #[inline]
     pub fn power_management_limit(&self) -> Result<u32> {
         let mut milliwatts: c_uint = 0;
         nvml_call!(
@@ -43,6 +45,7 @@ impl Device<'_> {
 
     /// The range the power management limit may be set within
     /// (`nvmlDeviceGetPowerManagementLimitConstraints`).
+    #[inline]
     pub fn power_management_limit_constraints(&self) -> Result<PowerLimitConstraints> {
         let (mut min, mut max): (c_uint, c_uint) = (0, 0);
         nvml_call!(
@@ -54,6 +57,7 @@ impl Device<'_> {
 
     /// The power management limit the device boots with, in milliwatts
     /// (`nvmlDeviceGetPowerManagementDefaultLimit`).
+    #[inline]
     pub fn power_management_default_limit(&self) -> Result<u32> {
         let mut milliwatts: c_uint = 0;
         nvml_call!(
@@ -65,6 +69,7 @@ impl Device<'_> {
 
     /// The power limit in force, in milliwatts: the lowest of all limiters, such as the
     /// management limit and an out-of-band limit (`nvmlDeviceGetEnforcedPowerLimit`).
+    #[inline]
     pub fn enforced_power_limit(&self) -> Result<u32> {
         let mut milliwatts: c_uint = 0;
         nvml_call!(
@@ -76,6 +81,7 @@ impl Device<'_> {
 
     /// Energy used since the driver was last loaded, in millijoules
     /// (`nvmlDeviceGetTotalEnergyConsumption`).
+    #[inline]
     pub fn total_energy_consumption(&self) -> Result<u64> {
         let mut millijoules: c_ulonglong = 0;
         nvml_call!(
@@ -86,6 +92,7 @@ impl Device<'_> {
     }
 
     /// Where the device draws its power from (`nvmlDeviceGetPowerSource`).
+    #[inline]
     pub fn power_source(&self) -> Result<PowerSource> {
         let mut raw: sys::nvmlPowerSource_t = 0;
         nvml_call!(self.nvml, nvmlDeviceGetPowerSource(self.handle, &mut raw))?;

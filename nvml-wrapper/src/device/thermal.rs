@@ -16,6 +16,7 @@ impl Device<'_> {
     ///
     /// `NVML_ERROR_NOT_SUPPORTED` if the device lacks the sensor. A reading below 0 °C is
     /// [`NvmlError::UnexpectedValue`].
+    #[inline]
     pub fn temperature(&self, sensor: TemperatureSensor) -> Result<u32> {
         if self.nvml.versions().temperature == 2 {
             let mut temp = sys::nvmlTemperature_t {
@@ -35,6 +36,13 @@ impl Device<'_> {
                 Some(e) => return Err(e),
             }
         }
+        self.temperature_v1(sensor)
+    }
+
+    /// `nvmlDeviceGetTemperature`: the fallback of [`temperature`](Self::temperature), kept
+    /// out of line so that the common path is small enough to inline into callers.
+    #[inline(never)]
+    fn temperature_v1(&self, sensor: TemperatureSensor) -> Result<u32> {
         let mut temp: c_uint = 0;
         nvml_call!(
             self.nvml,
@@ -44,6 +52,7 @@ impl Device<'_> {
     }
 
     /// A temperature threshold, in °C (`nvmlDeviceGetTemperatureThreshold`).
+    #[inline]
     pub fn temperature_threshold(&self, threshold: TemperatureThreshold) -> Result<u32> {
         let mut temp: c_uint = 0;
         nvml_call!(
@@ -55,6 +64,7 @@ impl Device<'_> {
 
     /// How far the GPU is from its nearest slowdown threshold, in °C; negative when past it
     /// (`nvmlDeviceGetMarginTemperature` with `nvmlMarginTemperature_v1`).
+    #[inline]
     pub fn margin_temperature(&self) -> Result<i32> {
         let mut margin = sys::nvmlMarginTemperature_t {
             version: sys::nvmlMarginTemperature_v1,
@@ -69,6 +79,7 @@ impl Device<'_> {
 
     /// Number of fans on the board (`nvmlDeviceGetNumFans`). `NVML_ERROR_NOT_SUPPORTED` on
     /// boards without fans (passively cooled data-center GPUs).
+    #[inline]
     pub fn num_fans(&self) -> Result<u32> {
         let mut fans: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetNumFans(self.handle, &mut fans))?;
@@ -81,6 +92,7 @@ impl Device<'_> {
     /// The reported speed is what the fan is driven at; a blocked fan still reports it.
     /// `NVML_ERROR_NOT_SUPPORTED` on boards without fans, `INVALID_ARGUMENT` for a fan index
     /// at or past [`num_fans`](Self::num_fans).
+    #[inline]
     pub fn fan_speed(&self, fan: u32) -> Result<u32> {
         let mut speed: c_uint = 0;
         match self.nvml.versions().fan_speed {
@@ -97,6 +109,7 @@ impl Device<'_> {
 
     /// Intended fan speed, percent, for boards with one fan or as the driver sums them up
     /// (`nvmlDeviceGetFanSpeed`). `NVML_ERROR_NOT_SUPPORTED` on boards without fans.
+    #[inline]
     pub fn fan_speed_avg(&self) -> Result<u32> {
         let mut speed: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetFanSpeed(self.handle, &mut speed))?;
@@ -105,6 +118,7 @@ impl Device<'_> {
 }
 
 /// A signed reading as unsigned °C; below zero is not something the `u32` API can say.
+#[inline]
 fn celsius(raw: c_int, what: &'static str) -> Result<u32> {
     u32::try_from(raw).map_err(|_| NvmlError::UnexpectedValue {
         what,

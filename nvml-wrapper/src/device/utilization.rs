@@ -178,6 +178,7 @@ impl From<sys::nvmlFBCSessionInfo_t> for FbcSession {
 impl Device<'_> {
     /// GPU and memory utilisation over the last sample period
     /// (`nvmlDeviceGetUtilizationRates`).
+    #[inline]
     pub fn utilization_rates(&self) -> Result<Utilization> {
         let mut util = sys::nvmlUtilization_t::default();
         nvml_call!(
@@ -191,6 +192,7 @@ impl Device<'_> {
     }
 
     /// Video encoder utilisation (`nvmlDeviceGetEncoderUtilization`).
+    #[inline]
     pub fn encoder_utilization(&self) -> Result<UtilizationSample> {
         let (mut value, mut period): (c_uint, c_uint) = (0, 0);
         nvml_call!(
@@ -204,6 +206,7 @@ impl Device<'_> {
     }
 
     /// Video decoder utilisation (`nvmlDeviceGetDecoderUtilization`).
+    #[inline]
     pub fn decoder_utilization(&self) -> Result<UtilizationSample> {
         let (mut value, mut period): (c_uint, c_uint) = (0, 0);
         nvml_call!(
@@ -217,6 +220,7 @@ impl Device<'_> {
     }
 
     /// Remaining encoder capacity for a codec, percent (`nvmlDeviceGetEncoderCapacity`).
+    #[inline]
     pub fn encoder_capacity(&self, codec: EncoderType) -> Result<u32> {
         let mut capacity: c_uint = 0;
         nvml_call!(
@@ -227,6 +231,7 @@ impl Device<'_> {
     }
 
     /// Encoder statistics over all sessions (`nvmlDeviceGetEncoderStats`).
+    #[inline]
     pub fn encoder_stats(&self) -> Result<EncoderStats> {
         let (mut sessions, mut fps, mut latency): (c_uint, c_uint, c_uint) = (0, 0, 0);
         nvml_call!(
@@ -252,6 +257,7 @@ impl Device<'_> {
     }
 
     /// Frame buffer capture statistics over all sessions (`nvmlDeviceGetFBCStats`).
+    #[inline]
     pub fn fbc_stats(&self) -> Result<FbcStats> {
         let mut stats = sys::nvmlFBCStats_t::default();
         nvml_call!(self.nvml, nvmlDeviceGetFBCStats(self.handle, &mut stats))?;
