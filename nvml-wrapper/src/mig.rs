@@ -577,6 +577,11 @@ impl<'nvml> GpuInstance<'nvml> {
         self.handle
     }
 
+    /// The [`Nvml`] this GPU instance belongs to.
+    pub fn nvml(&self) -> &'nvml Nvml {
+        self.nvml
+    }
+
     /// Its GPU, id, profile and placement (`nvmlGpuInstanceGetInfo`).
     pub fn info(&self) -> Result<GpuInstanceInfo<'nvml>> {
         let mut raw = sys::nvmlGpuInstanceInfo_t {

@@ -355,21 +355,7 @@ impl<'nvml> Device<'nvml> {
                 "nvmlDeviceSetVgpuSchedulerState_v2",
             ));
         }
-        let arr = settings.avg_factor != 0 || settings.frequency != 0;
-        let mut raw = sys::nvmlVgpuSchedulerSetState_t {
-            schedulerPolicy: settings.policy.as_raw(),
-            enableARRMode: if arr {
-                sys::NVML_VGPU_SCHEDULER_ARR_ENABLE
-            } else {
-                sys::NVML_VGPU_SCHEDULER_ARR_DEFAULT
-            },
-            schedulerParams: sys::nvmlVgpuSchedulerSetParams_t {
-                vgpuSchedDataWithARR: sys::nvmlVgpuSchedulerSetParams_t__bindgen_ty_1 {
-                    avgFactor: settings.avg_factor,
-                    frequency: settings.frequency,
-                },
-            },
-        };
+        let mut raw = settings.to_legacy_device();
         nvml_call!(
             self.nvml,
             nvmlDeviceSetVgpuSchedulerState(self.handle, &mut raw)
