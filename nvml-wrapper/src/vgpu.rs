@@ -1513,6 +1513,21 @@ impl<'nvml> VgpuInstance<'nvml> {
         VgpuLicenseInfo::try_from(info)
     }
 
+    /// Whether the vGPU is licensed: from [`license_info`](Self::license_info) where the
+    /// driver has it, else from the deprecated `nvmlVgpuInstanceGetLicenseStatus` (drivers
+    /// before R510, e.g. R470, have only that one).
+    pub fn is_licensed(&self) -> Result<bool> {
+        if self.nvml.versions().vgpu_license_info != 0 {
+            return Ok(self.license_info()?.licensed);
+        }
+        let mut licensed: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlVgpuInstanceGetLicenseStatus(self.id, &mut licensed)
+        )?;
+        Ok(licensed != 0)
+    }
+
     /// Whether accounting is on for this vGPU (`nvmlVgpuInstanceGetAccountingMode`).
     pub fn accounting_mode(&self) -> Result<bool> {
         let mut mode: sys::nvmlEnableState_t = 0;

@@ -439,6 +439,15 @@ fn a_470_driver_lacks_the_newer_vgpu_functions() {
             "nvmlVgpuInstanceGetLicenseInfo"
         ))
     ));
+    // ... but the licensed flag still comes from the deprecated query 470 has.
+    assert!(matches!(v.is_licensed(), Err(NvmlError::NotFound)));
+    m.staged
+        .set_fault(
+            "nvmlVgpuInstanceGetLicenseStatus",
+            sys::NVML_ERROR_GPU_IS_LOST,
+        )
+        .unwrap();
+    assert!(matches!(v.is_licensed(), Err(NvmlError::GpuLost)));
     // No scheduler at all: the graphics engine falls to the legacy name, the others name `_v2`.
     assert!(matches!(
         gpu.vgpu_scheduler_state(VgpuSchedulerEngine::Graphics),

@@ -350,6 +350,8 @@ fn a_running_vgpu_and_its_vm() {
         licensed.expiry.status().unwrap(),
         GridLicenseExpiryStatus::Valid
     );
+    assert!(v.is_licensed().unwrap());
+    assert!(!m.nvml.vgpu_instance(VMS[3]).is_licensed().unwrap());
     let unlicensed = m.nvml.vgpu_instance(VMS[3]).license_info().unwrap();
     assert!(!unlicensed.licensed);
     assert_eq!(unlicensed.state, GridLicenseState::UnlicensedUnrestricted);
