@@ -740,3 +740,22 @@ fn oversized_counts_from_the_driver_are_clamped() {
             <= 4 + 8
     );
 }
+
+#[test]
+fn unterminated_strings_from_the_driver_stop_at_the_buffer() {
+    let m = host();
+    m.staged
+        .set_hostile(nvml_mock::HostileModes {
+            unterminated_strings: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let t = m.nvml.vgpu_type(823);
+    let v = m.nvml.vgpu_instance(VMS[0]);
+    // Never more than the buffer (NVML_VGPU_NAME_BUFFER_SIZE, NVML_DEVICE_UUID_BUFFER_SIZE, ...).
+    assert!(t.name().unwrap().len() <= 64);
+    assert!(t.license().unwrap().len() <= 128);
+    assert!(v.uuid().unwrap().len() <= 80);
+    assert!(v.vm_id().unwrap().id.len() <= 80);
+    assert!(v.gpu_pci_id().unwrap().len() <= 32);
+}
