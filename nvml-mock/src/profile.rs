@@ -9,7 +9,34 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 /// Names of the built-in profiles.
-pub const BUILTIN_PROFILES: &[&str] = &["dgx-h100", "dgx-a100", "workstation", "vgpu-host"];
+pub const BUILTIN_PROFILES: &[&str] = &[
+    "dgx-h100",
+    "dgx-a100",
+    "workstation",
+    "vgpu-host",
+    "h100-cc",
+];
+
+/// Confidential computing settings of a system (a CC-capable CPU and GPUs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfCompute {
+    /// `NVML_CC_SYSTEM_CPU_CAPS_*`.
+    pub cpu_caps: u32,
+    /// `NVML_CC_SYSTEM_ENVIRONMENT_*`.
+    pub environment: u32,
+    /// CC mode on.
+    pub enabled: bool,
+    /// Developer tools mode on.
+    pub devtools: bool,
+    /// `NVML_CC_SYSTEM_MULTIGPU_*`.
+    pub multi_gpu: u32,
+    /// GPUs accept work (set by the attestation agent).
+    pub gpus_ready: bool,
+    /// Key rotation threshold: maximum attacker advantage (50..=65).
+    pub key_rotation_threshold: u64,
+    /// Unprotected memory of each GPU, KiB.
+    pub unprotected_kib: u64,
+}
 
 /// One vGPU type of the host's table (a row of `nvidia-smi vgpu -s -v`).
 #[derive(Clone, Debug, PartialEq)]
@@ -269,6 +296,8 @@ pub struct Profile {
     pub vgpu_instances: Vec<VgpuInstanceSpec>,
     /// vGPU versions the host supports (min, max), e.g. 0x120000 for 18.0.
     pub vgpu_version: (u32, u32),
+    /// Confidential computing (`None`: the platform has none, CC queries NOT_SUPPORTED).
+    pub conf_compute: Option<ConfCompute>,
 }
 
 /// Why a profile could not be loaded.
@@ -1022,6 +1051,7 @@ pub fn builtin(name: &str) -> Option<Profile> {
         vgpu_types: Vec::new(),
         vgpu_instances: Vec::new(),
         vgpu_version: (0x10_0000, 0x13_0000),
+        conf_compute: None,
     };
     match name {
         "dgx-h100" => Some(base(name, (0..8).map(h100).collect())),
@@ -1038,6 +1068,28 @@ pub fn builtin(name: &str) -> Option<Profile> {
             p.numa_cpus = vec![(0..64).collect(), (64..128).collect()];
             p.vgpu_types = h100_vgpu_types();
             p.vgpu_instances = vgpu_host_instances();
+            Some(p)
+        }
+        "h100-cc" => {
+            // A confidential VM on an AMD SEV-SNP host with one H100 passed through.
+            let mut g = h100(0);
+            g.pci_bus = 0x01;
+            g.numa_node = -1;
+            g.virtualization_mode = nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_PASSTHROUGH;
+            g.uuid = uuid_for(0x4c43_0000, 0);
+            let mut p = base(name, vec![g]);
+            p.cpu_count = 32;
+            p.numa_cpus = vec![(0..32).collect()];
+            p.conf_compute = Some(ConfCompute {
+                cpu_caps: nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_SNP,
+                environment: nvml_sys::NVML_CC_SYSTEM_ENVIRONMENT_PROD,
+                enabled: true,
+                devtools: false,
+                multi_gpu: nvml_sys::NVML_CC_SYSTEM_MULTIGPU_NONE,
+                gpus_ready: false,
+                key_rotation_threshold: 60,
+                unprotected_kib: 256 * 1024,
+            });
             Some(p)
         }
         _ => None,
@@ -1088,6 +1140,13 @@ pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
             "root" => profile.root = boolean(k, val)?,
             "vgpu_types" => profile.vgpu_types = parse_vgpu_types(val)?,
             "vgpu_instances" => profile.vgpu_instances = parse_vgpu_instances(val)?,
+            "confidential_computing" => {
+                profile.conf_compute = if val.is_null() {
+                    None
+                } else {
+                    Some(parse_conf_compute(profile.conf_compute.take(), val)?)
+                }
+            }
             "vgpu_version" => {
                 let o = val.as_object().ok_or_else(|| {
                     ProfileError("\"vgpu_version\" must be {\"min\": .., \"max\": ..}".into())
@@ -1647,4 +1706,78 @@ fn validate_vgpu(p: &Profile) -> Result<(), ProfileError> {
         }
     }
     Ok(())
+}
+
+fn parse_conf_compute(base: Option<ConfCompute>, v: &Value) -> Result<ConfCompute, ProfileError> {
+    let o = obj("\"confidential_computing\"", v)?;
+    let mut cc = base.unwrap_or(ConfCompute {
+        cpu_caps: nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_SNP,
+        environment: nvml_sys::NVML_CC_SYSTEM_ENVIRONMENT_PROD,
+        enabled: true,
+        devtools: false,
+        multi_gpu: nvml_sys::NVML_CC_SYSTEM_MULTIGPU_NONE,
+        gpus_ready: false,
+        key_rotation_threshold: 60,
+        unprotected_kib: 256 * 1024,
+    });
+    let err = |k: &str, allowed: &str| {
+        ProfileError(format!("confidential_computing.{k}: one of {allowed}"))
+    };
+    for (k, val) in o {
+        match k.as_str() {
+            "$comment" => {}
+            "cpu" => {
+                cc.cpu_caps = match string(k, val)?.as_str() {
+                    "none" => nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_NONE,
+                    "amd_sev" => nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV,
+                    "intel_tdx" => nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_INTEL_TDX,
+                    "amd_sev_snp" => nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_SNP,
+                    "amd_snp_vtom" => nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SNP_VTOM,
+                    _ => {
+                        return Err(err(
+                            k,
+                            "none, amd_sev, intel_tdx, amd_sev_snp, amd_snp_vtom",
+                        ));
+                    }
+                }
+            }
+            "environment" => {
+                cc.environment = match string(k, val)?.as_str() {
+                    "unavailable" => nvml_sys::NVML_CC_SYSTEM_ENVIRONMENT_UNAVAILABLE,
+                    "sim" => nvml_sys::NVML_CC_SYSTEM_ENVIRONMENT_SIM,
+                    "prod" => nvml_sys::NVML_CC_SYSTEM_ENVIRONMENT_PROD,
+                    _ => return Err(err(k, "unavailable, sim, prod")),
+                }
+            }
+            "multi_gpu" => {
+                cc.multi_gpu = match string(k, val)?.as_str() {
+                    "none" => nvml_sys::NVML_CC_SYSTEM_MULTIGPU_NONE,
+                    "protected_pcie" => nvml_sys::NVML_CC_SYSTEM_MULTIGPU_PROTECTED_PCIE,
+                    "nvle" => nvml_sys::NVML_CC_SYSTEM_MULTIGPU_NVLE,
+                    _ => return Err(err(k, "none, protected_pcie, nvle")),
+                }
+            }
+            "enabled" => cc.enabled = boolean(k, val)?,
+            "devtools" => cc.devtools = boolean(k, val)?,
+            "gpus_ready" => cc.gpus_ready = boolean(k, val)?,
+            "key_rotation_threshold" => {
+                cc.key_rotation_threshold = int(k, val)?;
+                let range =
+                    u64::from(nvml_sys::NVML_CC_KEY_ROTATION_THRESHOLD_ATTACKER_ADVANTAGE_MIN)
+                        ..=u64::from(
+                            nvml_sys::NVML_CC_KEY_ROTATION_THRESHOLD_ATTACKER_ADVANTAGE_MAX,
+                        );
+                if !range.contains(&cc.key_rotation_threshold) {
+                    return Err(err(k, "50..=65"));
+                }
+            }
+            "unprotected_mem_mib" => cc.unprotected_kib = int(k, val)?.saturating_mul(1024),
+            other => {
+                return Err(ProfileError(format!(
+                    "unknown confidential_computing key {other:?}"
+                )));
+            }
+        }
+    }
+    Ok(cc)
 }

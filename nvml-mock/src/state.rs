@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use nvml_sys::*;
 
-use crate::profile::{GpuSpec, Profile, VgpuInstanceSpec};
+use crate::profile::{ConfCompute, GpuSpec, Profile, VgpuInstanceSpec};
 
 /// Most physical GPUs a profile may have (handle storage is sized for this).
 pub const MAX_GPUS: usize = 32;
@@ -217,6 +217,8 @@ pub struct Gpu {
     pub vgpu_sched: VgpuSched,
     /// GPM streaming enabled.
     pub gpm_streaming: bool,
+    /// Confidential computing: unprotected memory, KiB.
+    pub cc_unprotected_kib: u64,
 }
 
 /// A queued event.
@@ -260,6 +262,8 @@ pub struct Machine {
     pub vgpu_version: (u32, u32),
     /// GPM sample slots: `None` free, `Some(None)` allocated, `Some(Some(_))` filled.
     pub gpm_samples: Vec<Option<Option<GpmTaken>>>,
+    /// Confidential computing state (GPUs ready, key rotation threshold), from the profile.
+    pub cc: Option<ConfCompute>,
 }
 
 impl Machine {
@@ -290,6 +294,10 @@ impl Machine {
                     frequency: 960,
                 },
                 gpm_streaming: false,
+                cc_unprotected_kib: profile
+                    .conf_compute
+                    .as_ref()
+                    .map_or(0, |cc| cc.unprotected_kib.min(s.memory_total / 1024)),
                 spec: s.clone(),
             })
             .collect();
@@ -297,6 +305,7 @@ impl Machine {
             vgpus: profile.vgpu_instances.clone(),
             vgpu_version: profile.vgpu_version,
             gpm_samples: Vec::new(),
+            cc: profile.conf_compute.clone(),
             profile,
             gpus,
             started: Instant::now(),

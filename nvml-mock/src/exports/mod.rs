@@ -1,15 +1,17 @@
 //! The exported C functions the mock models. Each file follows a group of NVML's reference.
 
+mod cc;
 mod control;
 mod device;
 mod events;
-mod gpm;
+pub(crate) mod gpm;
 mod mig;
 mod more;
 mod setters;
 mod system;
 mod vgpu;
 
+pub use cc::*;
 pub use device::*;
 pub use events::*;
 pub use gpm::*;
