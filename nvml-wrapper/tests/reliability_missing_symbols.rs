@@ -40,7 +40,7 @@ fn outcome(r: &Called) -> Result<(), Option<u32>> {
 
 /// Checks `old` against a current driver; returns the methods that were `FunctionNotFound`.
 fn works_or_function_not_found(old: &Lab) -> BTreeMap<&'static str, &'static str> {
-    let current = Lab::new(Driver::Current);
+    let current = Lab::new(Driver::Current).with_mig();
     let now = run_methods(&current);
     let then = run_methods(old);
     let mut not_found = BTreeMap::new();
@@ -70,7 +70,7 @@ fn works_or_function_not_found(old: &Lab) -> BTreeMap<&'static str, &'static str
 
 #[test]
 fn legacy_470_mock_every_method_works_or_is_function_not_found() {
-    let lab = Lab::new(Driver::Legacy470);
+    let lab = Lab::new(Driver::Legacy470).with_mig();
     let missing = works_or_function_not_found(&lab);
     eprintln!("470 (mock): FunctionNotFound for {missing:?}");
     // Functions newer than 470 are reported by name...
@@ -101,7 +101,7 @@ fn shaped_like_real(branch: &str) -> Option<(Lab, NvmlLibrary)> {
     let path = drivers::driver_library(branch)?;
     let real = Nvml::builder().library_path(path).load().unwrap();
     let lacks = real.missing_functions();
-    let lab = Lab::hiding(Driver::Shaped, &lacks);
+    let lab = Lab::hiding(Driver::Shaped, &lacks).with_mig();
     Some((lab, real))
 }
 

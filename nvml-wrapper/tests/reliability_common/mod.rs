@@ -31,6 +31,11 @@ pub const CODES: &[u32] = &[
     27, 28, 29, 30, 999, 12345,
 ];
 
+/// The 3g GPU instance profile id (H100: 3 compute slices, 4 memory slices).
+pub const PROFILE_3G: u32 = 9;
+/// The 1-slice compute instance profile id.
+pub const CI_PROFILE_1_SLICE: u32 = 0;
+
 /// A code no header defines, set on a fallback's target to prove the fallback was taken.
 pub const SENTINEL: u32 = 54321;
 
@@ -42,6 +47,8 @@ pub enum Driver {
     /// The newest version of every versioned family hidden: the one before is used
     /// (`nvmlInit`, `nvmlDeviceGetPciInfo_v2`, `..RunningProcesses_v2`, `..ThrottleReasons`).
     Previous,
+    /// The two newest versions of every versioned family hidden (`..GridLicensableFeatures_v2`).
+    PreviousButOne,
     /// Only the oldest version of every versioned family (`nvmlDeviceGetPciInfo`,
     /// `nvmlDeviceGetComputeRunningProcesses`).
     Oldest,
@@ -49,6 +56,11 @@ pub enum Driver {
     Legacy470,
     /// [`Lab::hiding`] a given list (e.g. what a real driver library lacks).
     Shaped,
+    /// `Current`, as root, with MIG on GPU 0, a 3g GPU instance at placement 0 and a
+    /// 1-slice compute instance in it ([`Lab::gi`], [`Lab::ci`]).
+    Mig,
+    /// `Previous` with the same MIG set-up.
+    MigPrevious,
 }
 
 /// What a call returned, reduced to what the sweeps check.
@@ -151,6 +163,7 @@ pub struct Lab {
     /// How it presents itself.
     pub driver: Driver,
     hooks: libloading::Library,
+    mig: Option<(u32, u32)>,
     _staged: Option<nvml_mock::Staged>,
     _dir: Option<TempDir>,
 }
@@ -186,12 +199,50 @@ impl Lab {
         match driver {
             Driver::Current => Lab::from_staged(driver, nvml_mock::Staged::new().unwrap()),
             Driver::Legacy470 => Lab::from_staged(driver, nvml_mock::Staged::legacy_470().unwrap()),
-            Driver::Previous | Driver::Oldest | Driver::Shaped => {
+            Driver::Previous | Driver::PreviousButOne | Driver::Oldest | Driver::Shaped => {
                 let hide = versioned_to_hide(driver);
                 let refs: Vec<&str> = hide.iter().map(String::as_str).collect();
                 Lab::hiding(driver, &refs)
             }
+            Driver::Mig => Lab {
+                driver,
+                ..Lab::new(Driver::Current).with_mig()
+            },
+            Driver::MigPrevious => Lab {
+                driver,
+                ..Lab::new(Driver::Previous).with_mig()
+            },
         }
+    }
+
+    /// Root, MIG on GPU 0, a 3g GPU instance at placement 0 with a 1-slice compute instance.
+    pub fn with_mig(mut self) -> Lab {
+        self.set_root(true);
+        let gpu = self.dev().unwrap();
+        gpu.set_mig_mode(true).unwrap().unwrap();
+        let gi = gpu
+            .create_gpu_instance_with_placement(
+                PROFILE_3G,
+                nvml_wrapper::mig::GpuInstancePlacement { start: 0, size: 4 },
+            )
+            .unwrap();
+        let gi_id = gi.info().unwrap().id;
+        let ci = gi.create_compute_instance(CI_PROFILE_1_SLICE).unwrap();
+        let ci_id = ci.info().unwrap().id;
+        self.mig = Some((gi_id, ci_id));
+        self
+    }
+
+    /// The MIG lab's GPU instance.
+    pub fn gi(&self) -> Result<nvml_wrapper::mig::GpuInstance<'_>> {
+        let (gi, _) = self.mig.expect("a MIG lab");
+        self.dev()?.gpu_instance_by_id(gi)
+    }
+
+    /// The MIG lab's compute instance.
+    pub fn ci(&self) -> Result<nvml_wrapper::mig::ComputeInstance<'_>> {
+        let (_, ci) = self.mig.expect("a MIG lab");
+        self.gi()?.compute_instance_by_id(ci)
     }
 
     fn from_staged(driver: Driver, staged: nvml_mock::Staged) -> Lab {
@@ -205,6 +256,7 @@ impl Lab {
             path,
             driver,
             hooks,
+            mig: None,
             _staged: Some(staged),
             _dir: None,
         }
@@ -228,6 +280,7 @@ impl Lab {
             path,
             driver,
             hooks,
+            mig: None,
             _staged: None,
             _dir: Some(dir),
         }
@@ -331,8 +384,10 @@ pub fn versioned_to_hide(driver: Driver) -> Vec<String> {
         let _ = oldest;
         match driver {
             Driver::Previous => hide.extend(newer.first().map(|s| (*s).to_owned())),
+            Driver::PreviousButOne => hide.extend(newer.iter().take(2).map(|s| (*s).to_owned())),
             Driver::Oldest => hide.extend(newer.iter().map(|s| (*s).to_owned())),
-            Driver::Current | Driver::Legacy470 | Driver::Shaped => {}
+            Driver::Current | Driver::Legacy470 | Driver::Shaped | Driver::Mig => {}
+            Driver::MigPrevious => hide.extend(newer.first().map(|s| (*s).to_owned())),
         }
     }
     hide.sort();
@@ -496,11 +551,35 @@ fn source_files() -> Vec<PathBuf> {
 }
 
 /// Wrapped functions the sweeps cannot reach on the mock, with the reason.
-pub const UNREACHABLE: &[(&str, &str)] = &[(
-    "nvmlGetExcludedDeviceInfoByIndex",
-    "the mock reports 0 excluded devices, so excluded_devices() never calls it \
-     (needs a mock hook or profile key for excluded devices)",
-)];
+pub const UNREACHABLE: &[(&str, &str)] = &[
+    (
+        "nvmlGetExcludedDeviceInfoByIndex",
+        "the mock reports 0 excluded devices, so excluded_devices() never calls it \
+         (needs a mock hook or profile key for excluded devices)",
+    ),
+    ("nvmlUnitGetUnitInfo", NO_UNITS),
+    ("nvmlUnitGetLedState", NO_UNITS),
+    ("nvmlUnitSetLedState", NO_UNITS),
+    ("nvmlUnitGetPsuInfo", NO_UNITS),
+    ("nvmlUnitGetTemperature", NO_UNITS),
+    ("nvmlUnitGetFanSpeedInfo", NO_UNITS),
+    ("nvmlUnitGetDevices", NO_UNITS),
+];
+
+/// Public methods that cannot be called on the mock (the `Unit` queries; see [`UNREACHABLE`]).
+pub const UNREACHABLE_METHODS: &[&str] = &[
+    "Unit::info",
+    "Unit::led_state",
+    "Unit::set_led_color",
+    "Unit::psu_info",
+    "Unit::temperature",
+    "Unit::fan_speeds",
+    "Unit::devices",
+];
+
+/// Why the per-unit queries are not swept.
+const NO_UNITS: &str = "the mock models no S-class units (nvmlUnitGetCount is 0, no handle \
+    can be had), so the Unit methods cannot be called; src/unit.rs unit-tests their conversions";
 
 const FALLBACK_TEMP: Special = Special::Fallback {
     codes: &[
@@ -522,7 +601,8 @@ const FALLBACK_MEMORY: Special = Special::Fallback {
     codes: &[sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH],
     to: "nvmlDeviceGetMemoryInfo",
 };
-const EMPTY_ON_NOT_FOUND: Special = Special::EmptyOn(sys::NVML_ERROR_NOT_FOUND);
+/// `NOT_FOUND` is "no new samples".
+pub const EMPTY_ON_NOT_FOUND: Special = Special::EmptyOn(sys::NVML_ERROR_NOT_FOUND);
 
 macro_rules! entries {
     ($( $driver:ident $function:literal $method:literal $special:expr => $call:expr ;)*) => {
@@ -536,7 +616,10 @@ macro_rules! entries {
     };
 }
 
-const N: Special = Special::None;
+mod more;
+
+/// No exception.
+pub const N: Special = Special::None;
 
 fn event_set_with_xid(l: &Lab) -> Result<nvml_wrapper::event::EventSet<'_>> {
     let set = l.nvml.create_event_set()?;
@@ -554,6 +637,12 @@ fn event_set_with_xid(l: &Lab) -> Result<nvml_wrapper::event::EventSet<'_>> {
 ///   them fall back to the older form ([`Special::Fallback`]).
 /// - `samples`, `process_utilization`: `NOT_FOUND` is "no new samples", an empty `Vec`.
 pub fn table() -> Vec<Entry> {
+    let mut rows = first_rows();
+    rows.extend(more::rows());
+    rows
+}
+
+fn first_rows() -> Vec<Entry> {
     entries! {
         // ---- init (a new `Nvml` on the lab's library) ----
         Current "nvmlInit_v2" "NvmlBuilder::init" N =>
