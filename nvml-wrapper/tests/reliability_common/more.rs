@@ -216,6 +216,30 @@ pub fn rows() -> Vec<Entry> {
         Current "nvmlVgpuInstanceGetAccountingPids" "VgpuInstance::accounting_pids" N => |l| list(l.nvml.vgpu_instance(1).accounting_pids());
         Current "nvmlVgpuInstanceGetAccountingStats" "VgpuInstance::accounting_stats" N => |l| one(l.nvml.vgpu_instance(1).accounting_stats(0));
         Current "nvmlVgpuInstanceClearAccountingPids" "VgpuInstance::clear_accounting_pids" N => |l| one(l.nvml.vgpu_instance(1).clear_accounting_pids());
+        // ---- vGPU on MIG GPU instances ----
+        Current "nvmlVgpuInstanceGetLicenseInfo_v2" "VgpuInstance::is_licensed" N => |l| one(l.nvml.vgpu_instance(1).is_licensed());
+        // Only drivers without any `nvmlVgpuInstanceGetLicenseInfo` (R470) use the status query.
+        Legacy470 "nvmlVgpuInstanceGetLicenseStatus" "VgpuInstance::is_licensed" N => |l| one(l.nvml.vgpu_instance(1).is_licensed());
+        Mig "nvmlGpuInstanceGetActiveVgpus" "GpuInstance::active_vgpus" N => |l| list(l.gi()?.active_vgpus());
+        Mig "nvmlGpuInstanceGetCreatableVgpus" "GpuInstance::creatable_vgpus" N => |l| list(l.gi()?.creatable_vgpus());
+        Mig "nvmlGpuInstanceGetVgpuHeterogeneousMode" "GpuInstance::vgpu_heterogeneous_mode" N =>
+            |l| one(l.gi()?.vgpu_heterogeneous_mode());
+        Mig "nvmlGpuInstanceSetVgpuHeterogeneousMode" "GpuInstance::set_vgpu_heterogeneous_mode" N =>
+            |l| one(l.gi()?.set_vgpu_heterogeneous_mode(false));
+        Mig "nvmlGpuInstanceGetVgpuTypeCreatablePlacements" "GpuInstance::vgpu_type_creatable_placements" N =>
+            |l| one(l.gi()?.vgpu_type_creatable_placements(&l.nvml.vgpu_type(1)));
+        Mig "nvmlGpuInstanceGetVgpuSchedulerState_v2" "GpuInstance::vgpu_scheduler_state" N =>
+            |l| one(l.gi()?.vgpu_scheduler_state(VgpuSchedulerEngine::ALL[0]));
+        MigPrevious "nvmlGpuInstanceGetVgpuSchedulerState" "GpuInstance::vgpu_scheduler_state" N =>
+            |l| one(l.gi()?.vgpu_scheduler_state(VgpuSchedulerEngine::ALL[0]));
+        Mig "nvmlGpuInstanceGetVgpuSchedulerLog_v2" "GpuInstance::vgpu_scheduler_log" N =>
+            |l| one(l.gi()?.vgpu_scheduler_log(VgpuSchedulerEngine::ALL[0]));
+        MigPrevious "nvmlGpuInstanceGetVgpuSchedulerLog" "GpuInstance::vgpu_scheduler_log" N =>
+            |l| one(l.gi()?.vgpu_scheduler_log(VgpuSchedulerEngine::ALL[0]));
+        Mig "nvmlGpuInstanceSetVgpuSchedulerState_v2" "GpuInstance::set_vgpu_scheduler_state" N =>
+            |l| one(l.gi()?.set_vgpu_scheduler_state(&scheduler_settings()));
+        MigPrevious "nvmlGpuInstanceSetVgpuSchedulerState" "GpuInstance::set_vgpu_scheduler_state" N =>
+            |l| one(l.gi()?.set_vgpu_scheduler_state(&scheduler_settings()));
         // ---- hand-written: arguments that need a value of their own ----
         Current "nvmlDeviceGetConfComputeGpuAttestationReport" "Device::conf_compute_gpu_attestation_report" N =>
             |l| one(l.dev()?.conf_compute_gpu_attestation_report([7; 32]));
