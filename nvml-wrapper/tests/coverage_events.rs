@@ -111,3 +111,19 @@ fn event_context_queries_answer_not_supported_then_faults_map() {
         Err(NvmlError::NotFound)
     ));
 }
+
+#[test]
+fn a_470_driver_lacks_system_events_and_event_contexts() {
+    let m = common::mock_legacy_470();
+    assert!(matches!(
+        m.nvml.create_system_event_set(),
+        Err(NvmlError::FunctionNotFound("nvmlSystemEventSetCreate"))
+    ));
+    let events = m.nvml.create_event_set().unwrap();
+    assert!(matches!(
+        events.context_count(),
+        Err(NvmlError::FunctionNotFound(
+            "nvmlEventSetGetContextCount_v1"
+        ))
+    ));
+}

@@ -228,3 +228,17 @@ fn mig_samples_cover_one_gpu_instance() {
     m.staged.clear_faults().unwrap();
     gi.destroy().unwrap();
 }
+
+#[test]
+fn a_470_driver_lacks_gpm() {
+    let m = common::mock_legacy_470();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    assert!(matches!(
+        gpu.gpm_supported(),
+        Err(NvmlError::FunctionNotFound("nvmlGpmQueryDeviceSupport"))
+    ));
+    assert!(matches!(
+        m.nvml.gpm_sample_alloc(),
+        Err(NvmlError::FunctionNotFound("nvmlGpmSampleAlloc"))
+    ));
+}

@@ -436,3 +436,59 @@ fn instance_queries_map_driver_errors() {
     ci.destroy().unwrap();
     gi.destroy().unwrap();
 }
+
+#[test]
+fn a_470_driver_gets_the_plain_profile_queries_and_lacks_the_newer_ones() {
+    let m = common::mock_legacy_470();
+    m.staged.set_root(true).unwrap();
+    let spec = &profile::builtin("dgx-h100").unwrap().gpus[0];
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    // No `V` form: the plain struct, without a name.
+    let row = spec
+        .mig_profiles
+        .iter()
+        .find(|p| p.id == PROFILE_3G)
+        .unwrap();
+    let info = gpu
+        .gpu_instance_profile_info(GpuInstanceProfile::Slice3)
+        .unwrap();
+    assert_eq!(
+        (
+            info.id,
+            info.name.as_str(),
+            info.slice_count,
+            info.memory_size_mb
+        ),
+        (row.id, "", row.compute_slices, row.memory_mb)
+    );
+    assert!(matches!(
+        gpu.gpu_instance_profile_info_by_id(PROFILE_3G),
+        Err(NvmlError::FunctionNotFound(
+            "nvmlDeviceGetGpuInstanceProfileInfoByIdV"
+        ))
+    ));
+    gpu.set_mig_mode(true).unwrap().unwrap();
+    let gi = gpu.create_gpu_instance(PROFILE_3G).unwrap();
+    let ci_profile = gi
+        .compute_instance_profile_info(ComputeInstanceProfile::Slice1)
+        .unwrap();
+    assert_eq!(
+        (ci_profile.name.as_str(), ci_profile.instance_count),
+        ("", 3)
+    );
+    assert!(matches!(
+        gi.compute_instance_possible_placements(ci_profile.id),
+        Err(NvmlError::FunctionNotFound(_))
+    ));
+    assert!(matches!(
+        gi.create_compute_instance_with_placement(
+            ci_profile.id,
+            ComputeInstancePlacement { start: 0, size: 1 }
+        ),
+        Err(NvmlError::FunctionNotFound(_))
+    ));
+    let ci = gi.create_compute_instance(ci_profile.id).unwrap();
+    assert_eq!(ci.info().unwrap().gpu_instance, gi);
+    ci.destroy().unwrap();
+    gi.destroy().unwrap();
+}

@@ -185,3 +185,21 @@ fn unmodeled_commands_answer_not_supported_then_faults_map() {
         Err(NvmlError::InUse)
     ));
 }
+
+#[test]
+fn a_470_driver_has_the_older_nvlink_functions_only() {
+    let m = common::mock_legacy_470();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    assert_eq!(
+        gpu.nvlink_remote_device_type(0).unwrap(),
+        NvLinkDeviceType::Switch
+    );
+    assert!(matches!(
+        gpu.nvlink_info(),
+        Err(NvmlError::FunctionNotFound("nvmlDeviceGetNvLinkInfo"))
+    ));
+    assert!(matches!(
+        m.nvml.nvlink_bw_mode(),
+        Err(NvmlError::FunctionNotFound("nvmlSystemGetNvlinkBwMode"))
+    ));
+}
