@@ -242,3 +242,22 @@ fn a_470_driver_lacks_gpm() {
         Err(NvmlError::FunctionNotFound("nvmlGpmSampleAlloc"))
     ));
 }
+
+#[test]
+#[ignore = "needs an NVIDIA GPU and driver"]
+fn real_gpu_sm_utilization_is_a_percentage_where_gpm_is_supported() {
+    let nvml = nvml_wrapper::Nvml::init().expect("NVML initialises on a GPU machine");
+    for gpu in nvml.devices().unwrap() {
+        match gpu.gpm_supported() {
+            Ok(true) => {}
+            Ok(false) | Err(NvmlError::NotSupported) => continue,
+            Err(e) => panic!("{e}"),
+        }
+        let first = gpu.gpm_sample().unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        let second = gpu.gpm_sample().unwrap();
+        let metrics = gpm::gpm_metrics(&first, &second, &[sys::NVML_GPM_METRIC_SM_UTIL]).unwrap();
+        let sm = &metrics[0];
+        assert!((0.0..=100.0).contains(sm.value.as_ref().unwrap()), "{sm:?}");
+    }
+}

@@ -492,3 +492,27 @@ fn a_470_driver_gets_the_plain_profile_queries_and_lacks_the_newer_ones() {
     ci.destroy().unwrap();
     gi.destroy().unwrap();
 }
+
+#[test]
+#[ignore = "needs an NVIDIA GPU and driver"]
+fn real_gpu_mig_profiles_are_consistent() {
+    let nvml = nvml_wrapper::Nvml::init().expect("NVML initialises on a GPU machine");
+    for gpu in nvml.devices().unwrap() {
+        if matches!(gpu.mig_mode(), Err(NvmlError::NotSupported)) {
+            continue;
+        }
+        let total = gpu.memory_info().unwrap().total;
+        for profile in GpuInstanceProfile::ALL {
+            let info = match gpu.gpu_instance_profile_info(*profile) {
+                Ok(info) => info,
+                Err(NvmlError::NotSupported | NvmlError::InvalidArgument) => continue,
+                Err(e) => panic!("{profile:?}: {e}"),
+            };
+            assert!(info.memory_size_mb > 0 && info.memory_size_mb << 20 <= total);
+            assert!(info.instance_count >= 1 && info.multiprocessor_count > 0);
+            let placements = gpu.gpu_instance_possible_placements(info.id).unwrap();
+            assert!(!placements.is_empty(), "{info:?}");
+            assert_eq!(gpu.gpu_instance_profile_info_by_id(info.id).unwrap(), info);
+        }
+    }
+}
