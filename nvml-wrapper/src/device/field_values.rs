@@ -230,6 +230,9 @@ impl serde::Serialize for FieldValue {
 }
 
 impl FieldValue {
+    // `always`: out of line, each 72-byte result is returned through memory and copied into
+    // the `Vec`, which made the batch half again as slow as the C call (see BENCHMARKS.md).
+    #[inline(always)]
     fn from_raw(raw: &sys::nvmlFieldValue_t) -> Self {
         let value = match NvmlError::from_code(raw.nvmlReturn) {
             Some(e) => Err(e),
