@@ -25,7 +25,6 @@
 //! BENCHMARKS.md), criterion's medians of the same run beside it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(missing_docs)]
 
 use std::ffi::{CStr, c_char, c_uint};
 use std::hint::black_box;
