@@ -707,6 +707,17 @@ fn scheduler_versions_metadata_and_heterogeneous_mode() {
         NVML_SUCCESS
     );
     assert_eq!(cstr(&pg.hostDriverVersion), "580.65.06");
+    let mut len = 0u32;
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetPgpuMetadataString(d, null_mut(), &mut len)),
+        NVML_ERROR_INSUFFICIENT_SIZE
+    );
+    let mut text = vec![0 as c_char; len as usize];
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetPgpuMetadataString(d, text.as_mut_ptr(), &mut len)),
+        NVML_SUCCESS
+    );
+    assert!(cstr(&text).contains("hostDriverVersion=580.65.06"));
     let mut compat = nvmlVgpuPgpuCompatibility_t::default();
     assert_eq!(
         nv!(lib.nvmlGetVgpuCompatibility(&mut vm, &mut pg, &mut compat)),

@@ -709,6 +709,19 @@ export! {
         let m = pgpu_metadata(c);
         put_sized_struct(pgpuMetadata, bufferSize, m)
     }
+    fn nvmlDeviceGetPgpuMetadataString(device: nvmlDevice_t, pgpuMetadata: *mut c_char, bufferSize: *mut c_uint) |c| {
+        let cap = get(bufferSize.cast_const())?;
+        host(c, device)?;
+        if pgpuMetadata.is_null() && cap != 0 {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        let (min, max) = c.m.vgpu_version;
+        let s = format!(
+            "version=1;revision=1;hostDriverVersion={};pgpuVirtualizationCaps=0x{MIGRATION_CAP:x};hostSupportedVgpuRange=0x{min:x}-0x{max:x}",
+            c.m.profile.driver_version
+        );
+        put_str_sized(pgpuMetadata, bufferSize, &s, c)
+    }
     fn nvmlGetVgpuCompatibility(vgpuMetadata: *mut nvmlVgpuMetadata_t, pgpuMetadata: *mut nvmlVgpuPgpuMetadata_t, compatibilityInfo: *mut nvmlVgpuPgpuCompatibility_t) |c| {
         let v = get(vgpuMetadata.cast_const())?;
         let p = get(pgpuMetadata.cast_const())?;
