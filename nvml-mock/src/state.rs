@@ -219,6 +219,8 @@ pub struct Gpu {
     pub gpm_streaming: bool,
     /// Confidential computing: unprotected memory, KiB.
     pub cc_unprotected_kib: u64,
+    /// Framebuffer of the vGPU instances running on this GPU, bytes.
+    pub vgpu_fb: u64,
 }
 
 /// A queued event.
@@ -273,7 +275,15 @@ impl Machine {
             .gpus
             .iter()
             .take(MAX_GPUS)
-            .map(|s| Gpu {
+            .enumerate()
+            .map(|(i, s)| Gpu {
+                vgpu_fb: profile
+                    .vgpu_instances
+                    .iter()
+                    .filter(|v| v.gpu as usize == i)
+                    .filter_map(|v| profile.vgpu_types.iter().find(|t| t.id == v.type_id))
+                    .map(|t| t.framebuffer)
+                    .sum(),
                 persistence: s.persistence_mode,
                 compute_mode: s.compute_mode,
                 power_limit_mw: s.power_limit_mw,

@@ -296,6 +296,13 @@ fn creatable_types_and_placements_shrink_as_vms_run() {
         placed.push(p.placementId);
     }
     assert_eq!(used_fb, 50 << 30);
+    // The host sees the VMs' framebuffers as used memory.
+    let mut mem = nvmlMemory_t::default();
+    assert_eq!(nv!(lib.nvmlDeviceGetMemoryInfo(d1, &mut mem)), NVML_SUCCESS);
+    assert!(
+        mem.used >= used_fb && mem.used + mem.free == mem.total,
+        "{mem:?}"
+    );
     assert_eq!(placed, [0, 40]);
     let (_, _, free10) = placements(&lib, d1, 821, true);
     assert_eq!(free10, [50, 60, 70]);

@@ -37,8 +37,13 @@ fn pci_info(g: &Gpu) -> nvmlPciInfo_t {
     p
 }
 
+/// Memory in use: processes, the driver's overhead and, on a vGPU host, the framebuffers of
+/// the running VMs (at most what the GPU has besides its reserved memory).
 fn allocated(g: &Gpu) -> u64 {
-    g.spec.processes.iter().map(|p| p.used_memory).sum::<u64>() + g.spec.memory_overhead
+    let used = g.spec.processes.iter().map(|p| p.used_memory).sum::<u64>()
+        + g.spec.memory_overhead
+        + g.vgpu_fb;
+    used.min(g.spec.memory_total.saturating_sub(g.spec.memory_reserved))
 }
 
 fn processes(g: &Gpu, kind: &str) -> Vec<ProcessSpec> {
