@@ -134,7 +134,6 @@ pub(crate) fn read_list<T: Copy>(
 
 /// Reads a list from a function that takes a caller-sized buffer and no count query: fills a
 /// buffer of `capacity` items and keeps the first `count` the library reports, clamped.
-#[allow(dead_code)] // TEMPORARY: used by the device groups being written; remove then.
 pub(crate) fn read_fixed_list<T: Copy>(
     zero: T,
     capacity: usize,

@@ -924,6 +924,22 @@ fn legacy_params(arr_mode: u32, params: &sys::nvmlVgpuSchedulerParams_t) -> (u32
     }
 }
 
+impl VgpuSchedulerLog {
+    /// The log from the pre-`_v2` struct (`nvmlVgpuSchedulerLog_t`), as both the device and
+    /// the GPU-instance queries return it; the entry count is clamped to the array.
+    pub(crate) fn from_legacy(raw: &sys::nvmlVgpuSchedulerLog_t) -> Result<Self> {
+        Ok(Self {
+            state: legacy_state(raw.schedulerPolicy, raw.arrMode, &raw.schedulerParams)?,
+            entries: raw
+                .logEntries
+                .iter()
+                .take(raw.entriesCount as usize)
+                .map(Into::into)
+                .collect(),
+        })
+    }
+}
+
 pub(crate) fn legacy_state(
     policy: u32,
     arr_mode: u32,
@@ -1561,18 +1577,7 @@ impl<'nvml> VgpuInstance<'nvml> {
             self.nvml,
             nvmlVgpuInstanceGetAccountingStats(self.id, pid, &mut s)
         )?;
-        Ok(AccountingStats {
-            pid,
-            is_running: s.isRunning != 0,
-            gpu_utilization: s.gpuUtilization,
-            memory_utilization: s.memoryUtilization,
-            max_memory_usage: s.maxMemoryUsage,
-            time_ms: s.time,
-            start_time_us: s.startTime,
-            sample_count: None,
-            sum_gpu_utilization: None,
-            sum_fb_utilization: None,
-        })
+        Ok(AccountingStats::from_v1(pid, &s))
     }
 
     /// Clears the accounting data of the vGPU's processes that have ended

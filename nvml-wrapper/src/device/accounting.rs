@@ -36,6 +36,25 @@ pub struct AccountingStats {
     pub sum_fb_utilization: Option<u64>,
 }
 
+impl AccountingStats {
+    /// The statistics of `pid` from the version-1 struct (`nvmlAccountingStats_t`), which
+    /// lacks the `_v2`-only sample fields.
+    pub(crate) fn from_v1(pid: u32, s: &sys::nvmlAccountingStats_t) -> Self {
+        Self {
+            pid,
+            is_running: s.isRunning != 0,
+            gpu_utilization: s.gpuUtilization,
+            memory_utilization: s.memoryUtilization,
+            max_memory_usage: s.maxMemoryUsage,
+            time_ms: s.time,
+            start_time_us: s.startTime,
+            sample_count: None,
+            sum_gpu_utilization: None,
+            sum_fb_utilization: None,
+        }
+    }
+}
+
 impl Device<'_> {
     /// Whether accounting mode is on (`nvmlDeviceGetAccountingMode`).
     pub fn accounting_mode(&self) -> Result<bool> {
@@ -119,18 +138,7 @@ impl Device<'_> {
             self.nvml,
             nvmlDeviceGetAccountingStats(self.handle, pid, &mut s)
         )?;
-        Ok(AccountingStats {
-            pid,
-            is_running: s.isRunning != 0,
-            gpu_utilization: s.gpuUtilization,
-            memory_utilization: s.memoryUtilization,
-            max_memory_usage: s.maxMemoryUsage,
-            time_ms: s.time,
-            start_time_us: s.startTime,
-            sample_count: None,
-            sum_gpu_utilization: None,
-            sum_fb_utilization: None,
-        })
+        Ok(AccountingStats::from_v1(pid, &s))
     }
 
     /// Forgets the statistics of every finished process (`nvmlDeviceClearAccountingPids`).

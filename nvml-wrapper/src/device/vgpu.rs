@@ -324,15 +324,7 @@ impl<'nvml> Device<'nvml> {
             self.nvml,
             nvmlDeviceGetVgpuSchedulerLog(self.handle, &mut *raw)
         )?;
-        Ok(VgpuSchedulerLog {
-            state: legacy_state(raw.schedulerPolicy, raw.arrMode, &raw.schedulerParams)?,
-            entries: raw
-                .logEntries
-                .iter()
-                .take(raw.entriesCount as usize)
-                .map(Into::into)
-                .collect(),
-        })
+        VgpuSchedulerLog::from_legacy(&raw)
     }
 
     /// Sets the vGPU scheduler of one engine (`nvmlDeviceSetVgpuSchedulerState_v2`, or on
