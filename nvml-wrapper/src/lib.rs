@@ -21,7 +21,35 @@
 //! - **Thread-safe.** `Nvml` and `Device` are `Send + Sync`.
 //! - **`serde`** (feature): every plain data type is `Serialize`/`Deserialize`.
 //!
-//! Each method's documentation names the C function it calls.
+//! Each method's documentation names the C function it calls, so searching the docs for
+//! `nvmlDeviceGetPowerUsage` finds [`Device::power_usage`].
+//!
+//! # Where things are
+//!
+//! The modules follow the groups of NVIDIA's NVML reference:
+//!
+//! | NVML group | here |
+//! | --- | --- |
+//! | initialisation, device lookup, error strings | [`Nvml`], [`NvmlBuilder`], [`NvmlLibrary`] |
+//! | system queries (versions, processes, topology, excluded GPUs) | [`system`] (methods on `Nvml`) |
+//! | device queries and commands | [`Device`] and [`device`] (identity, PCI, memory, clocks, power, thermal, ECC, processes, topology, NvLink, accounting, affinity, field values, samples, ...) |
+//! | events | [`event::EventSet`], [`system_event::SystemEventSet`] |
+//! | multi-instance GPU | [`mig::GpuInstance`], [`mig::ComputeInstance`] |
+//! | GPU performance monitoring | [`gpm`] |
+//! | vGPU | [`vgpu`] and [`device::vgpu`] |
+//! | confidential computing | [`conf_compute`] |
+//! | S-class units | [`unit::Unit`] |
+//! | drain states | [`drain`] |
+//! | versioned symbols chosen at load | [`versions`] |
+//! | C enums and bit masks | [`enums`], plus the `bitflags` types next to their methods |
+//!
+//! Anything not wrapped is reachable, `unsafe`, through [`Nvml::lib`] and the [`sys`] crate.
+//!
+//! # Testing without a GPU
+//!
+//! The workspace's `nvml-mock` crate is a stand-in `libnvidia-ml.so.1` simulating a DGX H100
+//! (and other machines). Point [`NvmlBuilder::library_path`] at a staged copy of it
+//! (`nvml_mock::Staged::new()?.path()`) to run the same code paths as on real hardware.
 
 mod ffi;
 
