@@ -54,7 +54,6 @@ macro_rules! nvml_enum {
         }
     };
 }
-#[allow(unused_imports)] // for the device and other modules
 pub(crate) use nvml_enum;
 
 nvml_enum! {
