@@ -3,7 +3,7 @@
 //! Built as a `cdylib`, this crate is a stand-in `libnvidia-ml.so.1`: it exports every
 //! function of NVML's `nvml.h` (all versions) with the header's exact C signature, backed by a
 //! simulated machine (built-in profile `dgx-h100`: eight H100 SXM5 GPUs with NVLink, MIG and
-//! running processes; more built in: `dgx-a100`, `workstation`, `vgpu-host`, `h100-cc`).
+//! running processes; more built in: `dgx-a100`, `workstation`, `vgpu-host`, `h100-cc`, `s-class`).
 //! Functions it does not model return `NVML_ERROR_NOT_SUPPORTED`.
 //! See the crate's README for profiles, control hooks and how to run any program against it.
 //!

@@ -1,6 +1,7 @@
 //! Machine profiles: what the simulated machine looks like when `nvmlInit` runs.
 //!
-//! Built in: `dgx-h100` (default), `dgx-a100`, `workstation`, `vgpu-host`. A profile file (JSON) starts
+//! Built in: `dgx-h100` (default), `dgx-a100`, `workstation`, `vgpu-host`, `h100-cc`,
+//! `s-class`. A profile file (JSON) starts
 //! from a built-in profile (`"base"`) or from scratch and overrides fields; see the crate's
 //! README for the format.
 
@@ -15,7 +16,42 @@ pub const BUILTIN_PROFILES: &[&str] = &[
     "workstation",
     "vgpu-host",
     "h100-cc",
+    "s-class",
 ];
+
+/// An S-class unit: an external enclosure of GPUs with its own PSU, fans, sensors and LED.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnitSpec {
+    /// Product name.
+    pub name: String,
+    /// Product identifier.
+    pub id: String,
+    /// Serial number.
+    pub serial: String,
+    /// Firmware version.
+    pub firmware_version: String,
+    /// LED at start: amber (`true`) or green.
+    pub led_amber: bool,
+    /// Why the LED is amber (empty when green).
+    pub led_cause: String,
+    /// PSU state (`"Normal"` or `"Abnormal ..."`).
+    pub psu_state: String,
+    /// PSU current, A.
+    pub psu_current_a: u32,
+    /// PSU voltage, V.
+    pub psu_voltage_v: u32,
+    /// PSU power draw, W.
+    pub psu_power_w: u32,
+    /// Intake, exhaust and board temperatures (°C; `None`: no such sensor).
+    pub temperatures: [Option<u32>; 3],
+    /// Fans: (speed RPM, failed).
+    pub fans: Vec<(u32, bool)>,
+    /// Indices of the GPUs inside the unit.
+    pub gpus: Vec<u32>,
+}
+
+/// Most S-class units a profile may have.
+pub const MAX_UNITS: usize = 16;
 
 /// Confidential computing settings of a system (a CC-capable CPU and GPUs).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -298,6 +334,8 @@ pub struct Profile {
     pub vgpu_version: (u32, u32),
     /// Confidential computing (`None`: the platform has none, CC queries NOT_SUPPORTED).
     pub conf_compute: Option<ConfCompute>,
+    /// S-class units (empty on current systems).
+    pub units: Vec<UnitSpec>,
 }
 
 /// Why a profile could not be loaded.
@@ -1052,6 +1090,7 @@ pub fn builtin(name: &str) -> Option<Profile> {
         vgpu_instances: Vec::new(),
         vgpu_version: (0x10_0000, 0x13_0000),
         conf_compute: None,
+        units: Vec::new(),
     };
     match name {
         "dgx-h100" => Some(base(name, (0..8).map(h100).collect())),
@@ -1090,6 +1129,38 @@ pub fn builtin(name: &str) -> Option<Profile> {
                 key_rotation_threshold: 60,
                 unprotected_kib: 256 * 1024,
             });
+            Some(p)
+        }
+        "s-class" => {
+            // A 1U S-class enclosure holding four PCIe-attached A100 boards (no NvLink
+            // bridges), with its own power supply, fans and sensors.
+            let gpus = (0..4)
+                .map(|i| {
+                    let mut g = a100(i);
+                    g.nvlink_count = 0;
+                    g.numa_node = 0;
+                    g.uuid = uuid_for(0x5c1a_0000, i);
+                    g
+                })
+                .collect();
+            let mut p = base(name, gpus);
+            p.cpu_count = 64;
+            p.numa_cpus = vec![(0..64).collect()];
+            p.units = vec![UnitSpec {
+                name: "NVIDIA Tesla S-Class 4-GPU Computing System".into(),
+                id: "920-22112-2500-000".into(),
+                serial: "0324712000817".into(),
+                firmware_version: "6.2".into(),
+                led_amber: false,
+                led_cause: String::new(),
+                psu_state: "Normal".into(),
+                psu_current_a: 98,
+                psu_voltage_v: 12,
+                psu_power_w: 1176,
+                temperatures: [Some(24), Some(41), Some(35)],
+                fans: vec![(5400, false), (5420, false), (5380, false), (5410, false)],
+                gpus: vec![0, 1, 2, 3],
+            }];
             Some(p)
         }
         _ => None,
@@ -1140,6 +1211,7 @@ pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
             "root" => profile.root = boolean(k, val)?,
             "vgpu_types" => profile.vgpu_types = parse_vgpu_types(val)?,
             "vgpu_instances" => profile.vgpu_instances = parse_vgpu_instances(val)?,
+            "units" => profile.units = parse_units(val)?,
             "confidential_computing" => {
                 profile.conf_compute = if val.is_null() {
                     None
@@ -1434,6 +1506,7 @@ fn apply_gpu(g: &mut GpuSpec, o: &Map<String, Value>) -> Result<(), ProfileError
 
 fn validate(p: &Profile) -> Result<(), ProfileError> {
     validate_vgpu(p)?;
+    validate_units(p)?;
     for (i, g) in p.gpus.iter().enumerate() {
         let used: u64 = g.processes.iter().map(|x| x.used_memory).sum();
         if used.saturating_add(g.memory_reserved) > g.memory_total {
@@ -1780,4 +1853,160 @@ fn parse_conf_compute(base: Option<ConfCompute>, v: &Value) -> Result<ConfComput
         }
     }
     Ok(cc)
+}
+
+fn parse_units(v: &Value) -> Result<Vec<UnitSpec>, ProfileError> {
+    let list = v
+        .as_array()
+        .ok_or_else(|| ProfileError("\"units\" must be an array".into()))?;
+    if list.len() > MAX_UNITS {
+        return Err(ProfileError(format!("at most {MAX_UNITS} units")));
+    }
+    list.iter()
+        .enumerate()
+        .map(|(i, u)| parse_unit(u).map_err(|e| ProfileError(format!("units[{i}]: {e}"))))
+        .collect()
+}
+
+fn parse_unit(v: &Value) -> Result<UnitSpec, ProfileError> {
+    let o = obj("a unit", v)?;
+    let mut u = UnitSpec {
+        name: "NVIDIA S-Class Unit".into(),
+        id: String::new(),
+        serial: String::new(),
+        firmware_version: String::new(),
+        led_amber: false,
+        led_cause: String::new(),
+        psu_state: "Normal".into(),
+        psu_current_a: 0,
+        psu_voltage_v: 12,
+        psu_power_w: 0,
+        temperatures: [None; 3],
+        fans: Vec::new(),
+        gpus: Vec::new(),
+    };
+    for (k, val) in o {
+        match k.as_str() {
+            "name" => u.name = string(k, val)?,
+            "id" => u.id = string(k, val)?,
+            "serial" => u.serial = string(k, val)?,
+            "firmware_version" => u.firmware_version = string(k, val)?,
+            "led" => {
+                u.led_amber = match string(k, val)?.as_str() {
+                    "green" => false,
+                    "amber" => true,
+                    other => {
+                        return Err(ProfileError(format!(
+                            "\"led\" must be \"green\" or \"amber\", not {other:?}"
+                        )));
+                    }
+                }
+            }
+            "led_cause" => u.led_cause = string(k, val)?,
+            "psu" => {
+                for (pk, pv) in obj("\"psu\"", val)? {
+                    match pk.as_str() {
+                        "state" => u.psu_state = string(pk, pv)?,
+                        "current_a" => u.psu_current_a = u32v(pk, pv)?,
+                        "voltage_v" => u.psu_voltage_v = u32v(pk, pv)?,
+                        "power_w" => u.psu_power_w = u32v(pk, pv)?,
+                        other => return Err(ProfileError(format!("unknown psu key {other:?}"))),
+                    }
+                }
+            }
+            "temperatures" => {
+                for (tk, tv) in obj("\"temperatures\"", val)? {
+                    let slot = match tk.as_str() {
+                        "intake" => 0,
+                        "exhaust" => 1,
+                        "board" => 2,
+                        other => {
+                            return Err(ProfileError(format!(
+                                "unknown temperature sensor {other:?}"
+                            )));
+                        }
+                    };
+                    if let Some(t) = u.temperatures.get_mut(slot) {
+                        *t = if tv.is_null() {
+                            None
+                        } else {
+                            Some(u32v(tk, tv)?)
+                        };
+                    }
+                }
+            }
+            "fans" => {
+                let fans = val
+                    .as_array()
+                    .ok_or_else(|| ProfileError("\"fans\" must be an array".into()))?;
+                if fans.len() > 24 {
+                    return Err(ProfileError("at most 24 fans".into()));
+                }
+                u.fans = fans
+                    .iter()
+                    .map(|f| {
+                        let mut fan = (0, false);
+                        for (fk, fv) in obj("a fan", f)? {
+                            match fk.as_str() {
+                                "rpm" => fan.0 = u32v(fk, fv)?,
+                                "state" => {
+                                    fan.1 = match string(fk, fv)?.as_str() {
+                                        "normal" => false,
+                                        "failed" => true,
+                                        other => {
+                                            return Err(ProfileError(format!(
+                                                "fan state must be \"normal\" or \"failed\", not {other:?}"
+                                            )));
+                                        }
+                                    }
+                                }
+                                other => {
+                                    return Err(ProfileError(format!("unknown fan key {other:?}")));
+                                }
+                            }
+                        }
+                        Ok(fan)
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            "gpus" => {
+                let gpus = val
+                    .as_array()
+                    .ok_or_else(|| ProfileError("\"gpus\" must be an array of indices".into()))?;
+                u.gpus = gpus.iter().map(|g| u32v(k, g)).collect::<Result<_, _>>()?;
+            }
+            other => return Err(ProfileError(format!("unknown unit key {other:?}"))),
+        }
+    }
+    Ok(u)
+}
+
+fn validate_units(p: &Profile) -> Result<(), ProfileError> {
+    let mut seen = Vec::new();
+    for (i, u) in p.units.iter().enumerate() {
+        for (what, s, max) in [
+            ("name", &u.name, 96),
+            ("id", &u.id, 96),
+            ("serial", &u.serial, 96),
+            ("firmware_version", &u.firmware_version, 96),
+            ("led_cause", &u.led_cause, 256),
+            ("psu state", &u.psu_state, 256),
+        ] {
+            if s.len() >= max {
+                return Err(ProfileError(format!("units[{i}]: {what} too long")));
+            }
+        }
+        for &g in &u.gpus {
+            if g as usize >= p.gpus.len() {
+                return Err(ProfileError(format!("units[{i}]: no GPU {g}")));
+            }
+            if seen.contains(&g) {
+                return Err(ProfileError(format!(
+                    "units[{i}]: GPU {g} is already in a unit"
+                )));
+            }
+            seen.push(g);
+        }
+    }
+    Ok(())
 }

@@ -31,6 +31,7 @@ static EVENT_SET_TOKENS: [u8; MAX_EVENT_SETS] = [0; MAX_EVENT_SETS];
 /// GPM sample buffers alive at once.
 pub const MAX_GPM_SAMPLES: usize = 1024;
 static GPM_TOKENS: [u8; MAX_GPM_SAMPLES] = [0; MAX_GPM_SAMPLES];
+static UNIT_TOKENS: [u8; crate::profile::MAX_UNITS] = [0; crate::profile::MAX_UNITS];
 
 /// The handle for slot `i` of `base`. An index past the end gives an address `untoken`
 /// rejects (never an alias of another slot).
@@ -118,6 +119,16 @@ pub fn event_set_handle(i: usize) -> nvmlEventSet_t {
 /// Decodes an event set handle.
 pub fn event_set_ref(h: nvmlEventSet_t) -> Option<usize> {
     untoken(&EVENT_SET_TOKENS, h.cast_const().cast())
+}
+
+/// S-class unit handle for unit `i`.
+pub fn unit_handle(i: usize) -> nvmlUnit_t {
+    token(&UNIT_TOKENS, i).cast()
+}
+
+/// Decodes a unit handle.
+pub fn unit_ref(h: nvmlUnit_t) -> Option<usize> {
+    untoken(&UNIT_TOKENS, h.cast_const().cast())
 }
 
 /// GPM sample handle for slot `i`.
@@ -266,6 +277,8 @@ pub struct Machine {
     pub gpm_samples: Vec<Option<Option<GpmTaken>>>,
     /// Confidential computing state (GPUs ready, key rotation threshold), from the profile.
     pub cc: Option<ConfCompute>,
+    /// LED of each S-class unit: (amber, cause).
+    pub unit_leds: Vec<(bool, String)>,
 }
 
 impl Machine {
@@ -316,6 +329,11 @@ impl Machine {
             vgpu_version: profile.vgpu_version,
             gpm_samples: Vec::new(),
             cc: profile.conf_compute.clone(),
+            unit_leds: profile
+                .units
+                .iter()
+                .map(|u| (u.led_amber, u.led_cause.clone()))
+                .collect(),
             profile,
             gpus,
             started: Instant::now(),

@@ -266,9 +266,9 @@ impl<'nvml> Unit<'nvml> {
 
 #[cfg(test)]
 mod tests {
-    //! The mock has no S-class unit (`nvmlUnitGetCount` is 0), so `nvmlUnitGetHandleByIndex`
-    //! gives no handle; the unit queries are reached here through a made-up one, which the
-    //! mock's (unmodeled) unit functions never read.
+    //! Error paths of the unit queries on a machine without S-class units (the default
+    //! profile): a made-up handle, which the mock never dereferences, is an unknown unit.
+    //! The values of a real unit are tested in `tests/coverage_units.rs` (profile `s-class`).
 
     use super::*;
 
@@ -278,16 +278,16 @@ mod tests {
         (nvml, staged)
     }
 
-    /// `call` is NOT_SUPPORTED (not an S-class product), and reaches `func`: a fault
+    /// `call` is INVALID_ARGUMENT (an unknown unit handle), and reaches `func`: a fault
     /// injected there comes back as its variant.
-    fn not_supported_then_fault<T: std::fmt::Debug>(
+    fn invalid_then_fault<T: std::fmt::Debug>(
         staged: &nvml_mock::Staged,
         func: &str,
         call: impl Fn() -> Result<T>,
     ) {
         let got = call();
         assert!(
-            matches!(got, Err(NvmlError::NotSupported)),
+            matches!(got, Err(NvmlError::InvalidArgument)),
             "{func}: {got:?}"
         );
         staged.set_fault(func, sys::NVML_ERROR_GPU_IS_LOST).unwrap();
@@ -297,21 +297,21 @@ mod tests {
     }
 
     #[test]
-    fn unit_queries_answer_as_a_machine_without_s_class_units() {
+    fn unknown_unit_handles_are_invalid_arguments() {
         let (nvml, staged) = mock();
         // A made-up, never dereferenced handle (see the module's docs).
         let unit = Unit::from_handle(&nvml, std::ptr::dangling_mut()).unwrap();
-        not_supported_then_fault(&staged, "nvmlUnitGetUnitInfo", || unit.info());
-        not_supported_then_fault(&staged, "nvmlUnitGetLedState", || unit.led_state());
-        not_supported_then_fault(&staged, "nvmlUnitSetLedState", || {
+        invalid_then_fault(&staged, "nvmlUnitGetUnitInfo", || unit.info());
+        invalid_then_fault(&staged, "nvmlUnitGetLedState", || unit.led_state());
+        invalid_then_fault(&staged, "nvmlUnitSetLedState", || {
             unit.set_led_color(LedColor::Amber)
         });
-        not_supported_then_fault(&staged, "nvmlUnitGetPsuInfo", || unit.psu_info());
-        not_supported_then_fault(&staged, "nvmlUnitGetTemperature", || {
+        invalid_then_fault(&staged, "nvmlUnitGetPsuInfo", || unit.psu_info());
+        invalid_then_fault(&staged, "nvmlUnitGetTemperature", || {
             unit.temperature(UnitTemperatureSensor::Exhaust)
         });
-        not_supported_then_fault(&staged, "nvmlUnitGetFanSpeedInfo", || unit.fan_speeds());
-        not_supported_then_fault(&staged, "nvmlUnitGetDevices", || unit.devices());
+        invalid_then_fault(&staged, "nvmlUnitGetFanSpeedInfo", || unit.fan_speeds());
+        invalid_then_fault(&staged, "nvmlUnitGetDevices", || unit.devices());
         drop(nvml);
     }
 

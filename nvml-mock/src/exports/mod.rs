@@ -9,6 +9,7 @@ mod mig;
 mod more;
 mod setters;
 mod system;
+mod units;
 mod vgpu;
 
 pub use cc::*;
@@ -19,4 +20,5 @@ pub use mig::*;
 pub use more::*;
 pub use setters::*;
 pub use system::*;
+pub use units::*;
 pub use vgpu::*;

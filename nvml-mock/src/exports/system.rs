@@ -175,9 +175,6 @@ export! {
             .collect();
         put_array(count, deviceArray, &list, c.hostile)
     }
-    fn nvmlUnitGetCount(unitCount: *mut c_uint) |_c| {
-        put(unitCount, 0)
-    }
     fn nvmlGetExcludedDeviceCount(deviceCount: *mut c_uint) |_c| {
         put(deviceCount, 0)
     }

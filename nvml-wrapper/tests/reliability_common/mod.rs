@@ -61,6 +61,9 @@ pub enum Driver {
     Mig,
     /// `Previous` with the same MIG set-up.
     MigPrevious,
+    /// `Current` on the `s-class` profile (one S-class unit of four GPUs), as root
+    /// ([`Lab::unit`]).
+    SClass,
 }
 
 /// What a call returned, reduced to what the sweeps check.
@@ -212,6 +215,12 @@ impl Lab {
                 driver,
                 ..Lab::new(Driver::Previous).with_mig()
             },
+            Driver::SClass => {
+                let lab =
+                    Lab::from_staged(driver, nvml_mock::Staged::with_profile("s-class").unwrap());
+                lab.set_root(true);
+                lab
+            }
         }
     }
 
@@ -231,6 +240,11 @@ impl Lab {
         let ci_id = ci.info().unwrap().id;
         self.mig = Some((gi_id, ci_id));
         self
+    }
+
+    /// The S-class lab's unit.
+    pub fn unit(&self) -> Result<nvml_wrapper::unit::Unit<'_>> {
+        self.nvml.unit_by_index(0)
     }
 
     /// The MIG lab's GPU instance.
@@ -386,7 +400,8 @@ pub fn versioned_to_hide(driver: Driver) -> Vec<String> {
             Driver::Previous => hide.extend(newer.first().map(|s| (*s).to_owned())),
             Driver::PreviousButOne => hide.extend(newer.iter().take(2).map(|s| (*s).to_owned())),
             Driver::Oldest => hide.extend(newer.iter().map(|s| (*s).to_owned())),
-            Driver::Current | Driver::Legacy470 | Driver::Shaped | Driver::Mig => {}
+            Driver::Current | Driver::Legacy470 | Driver::Shaped | Driver::Mig | Driver::SClass => {
+            }
             Driver::MigPrevious => hide.extend(newer.first().map(|s| (*s).to_owned())),
         }
     }
@@ -551,35 +566,15 @@ fn source_files() -> Vec<PathBuf> {
 }
 
 /// Wrapped functions the sweeps cannot reach on the mock, with the reason.
-pub const UNREACHABLE: &[(&str, &str)] = &[
-    (
-        "nvmlGetExcludedDeviceInfoByIndex",
-        "the mock reports 0 excluded devices, so excluded_devices() never calls it \
+pub const UNREACHABLE: &[(&str, &str)] = &[(
+    "nvmlGetExcludedDeviceInfoByIndex",
+    "the mock reports 0 excluded devices, so excluded_devices() never calls it \
          (needs a mock hook or profile key for excluded devices)",
-    ),
-    ("nvmlUnitGetUnitInfo", NO_UNITS),
-    ("nvmlUnitGetLedState", NO_UNITS),
-    ("nvmlUnitSetLedState", NO_UNITS),
-    ("nvmlUnitGetPsuInfo", NO_UNITS),
-    ("nvmlUnitGetTemperature", NO_UNITS),
-    ("nvmlUnitGetFanSpeedInfo", NO_UNITS),
-    ("nvmlUnitGetDevices", NO_UNITS),
-];
+)];
 
-/// Public methods that cannot be called on the mock (the `Unit` queries; see [`UNREACHABLE`]).
-pub const UNREACHABLE_METHODS: &[&str] = &[
-    "Unit::info",
-    "Unit::led_state",
-    "Unit::set_led_color",
-    "Unit::psu_info",
-    "Unit::temperature",
-    "Unit::fan_speeds",
-    "Unit::devices",
-];
-
-/// Why the per-unit queries are not swept.
-const NO_UNITS: &str = "the mock models no S-class units (nvmlUnitGetCount is 0, no handle \
-    can be had), so the Unit methods cannot be called; src/unit.rs unit-tests their conversions";
+/// Public methods that cannot be called on the mock (none since the `s-class` profile gives
+/// the `Unit` queries a unit; see [`UNREACHABLE`]).
+pub const UNREACHABLE_METHODS: &[&str] = &[];
 
 const FALLBACK_TEMP: Special = Special::Fallback {
     codes: &[

@@ -175,6 +175,14 @@ pub fn rows() -> Vec<Entry> {
         Current "nvmlSystemEventSetCreate" "Nvml::create_system_event_set" N => |l| one(l.nvml.create_system_event_set().map(drop));
         Current "nvmlUnitGetCount" "Nvml::unit_count" N => |l| one(l.nvml.unit_count());
         Current "nvmlUnitGetHandleByIndex" "Nvml::unit_by_index" N => |l| one(l.nvml.unit_by_index(0));
+        SClass "nvmlUnitGetHandleByIndex" "Nvml::unit_by_index" N => |l| one(l.nvml.unit_by_index(0));
+        SClass "nvmlUnitGetUnitInfo" "Unit::info" N => |l| one(l.unit()?.info());
+        SClass "nvmlUnitGetLedState" "Unit::led_state" N => |l| one(l.unit()?.led_state());
+        SClass "nvmlUnitSetLedState" "Unit::set_led_color" N => |l| one(l.unit()?.set_led_color(LedColor::Green));
+        SClass "nvmlUnitGetPsuInfo" "Unit::psu_info" N => |l| one(l.unit()?.psu_info());
+        SClass "nvmlUnitGetTemperature" "Unit::temperature" N => |l| one(l.unit()?.temperature(nvml_wrapper::unit::UnitTemperatureSensor::Intake));
+        SClass "nvmlUnitGetFanSpeedInfo" "Unit::fan_speeds" N => |l| one(l.unit()?.fan_speeds());
+        SClass "nvmlUnitGetDevices" "Unit::devices" N => |l| list(l.unit()?.devices());
         Current "nvmlGetVgpuDriverCapabilities" "Nvml::vgpu_driver_capability" N => |l| one(l.nvml.vgpu_driver_capability(VgpuDriverCapability::ALL[0]));
         Current "nvmlGetVgpuVersion" "Nvml::vgpu_version" N => |l| one(l.nvml.vgpu_version());
         Current "nvmlVgpuTypeGetClass" "VgpuType::class" N => |l| text(l.nvml.vgpu_type(1).class());
