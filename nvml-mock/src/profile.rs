@@ -305,6 +305,9 @@ pub struct GpuSpec {
     pub virtualization_mode: u32,
     pub vgpu_heterogeneous: bool,
     pub vgpu_placement_slots: u32,
+    /// NvLink error counters at start, per link: (link, [replay, recovery, CRC flit, CRC
+    /// data, ECC data]); links not listed have none.
+    pub nvlink_errors: Vec<(u32, [u64; 5])>,
 }
 
 /// A whole simulated machine.
@@ -695,6 +698,7 @@ fn h100(index: u32) -> GpuSpec {
         virtualization_mode: nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_NONE,
         vgpu_heterogeneous: false,
         vgpu_placement_slots: 80,
+        nvlink_errors: Vec::new(),
     }
 }
 
@@ -1093,7 +1097,15 @@ pub fn builtin(name: &str) -> Option<Profile> {
         units: Vec::new(),
     };
     match name {
-        "dgx-h100" => Some(base(name, (0..8).map(h100).collect())),
+        "dgx-h100" => {
+            let mut gpus: Vec<GpuSpec> = (0..8).map(h100).collect();
+            // GPU 5, the one with a few ECC errors, also has a marginal NvLink: link 2 has
+            // replayed and recovered, with some CRC errors.
+            if let Some(g) = gpus.get_mut(5) {
+                g.nvlink_errors = vec![(2, [7, 1, 23, 4, 0])];
+            }
+            Some(base(name, gpus))
+        }
         "dgx-a100" => Some(base(name, (0..8).map(a100).collect())),
         "workstation" => {
             let mut p = base(name, vec![workstation_gpu()]);

@@ -232,6 +232,10 @@ pub struct Gpu {
     pub cc_unprotected_kib: u64,
     /// Framebuffer of the vGPU instances running on this GPU, bytes.
     pub vgpu_fb: u64,
+    /// NvLink error counters per link (`NVML_NVLINK_ERROR_*` order).
+    pub nvlink_errors: Vec<[u64; 5]>,
+    /// NvLink low-power threshold (`None`: the default, after `..._THRESHOLD_RESET`).
+    pub nvlink_low_power_threshold: Option<u32>,
 }
 
 /// A queued event.
@@ -279,6 +283,8 @@ pub struct Machine {
     pub cc: Option<ConfCompute>,
     /// LED of each S-class unit: (amber, cause).
     pub unit_leds: Vec<(bool, String)>,
+    /// System NvLink bandwidth mode (`nvmlSystemSetNvlinkBwMode`).
+    pub nvlink_bw_mode: u32,
 }
 
 impl Machine {
@@ -321,6 +327,15 @@ impl Machine {
                     .conf_compute
                     .as_ref()
                     .map_or(0, |cc| cc.unprotected_kib.min(s.memory_total / 1024)),
+                nvlink_errors: (0..s.nvlink_count)
+                    .map(|l| {
+                        s.nvlink_errors
+                            .iter()
+                            .find(|(link, _)| *link == l)
+                            .map_or([0; 5], |(_, e)| *e)
+                    })
+                    .collect(),
+                nvlink_low_power_threshold: None,
                 spec: s.clone(),
             })
             .collect();
@@ -334,6 +349,7 @@ impl Machine {
                 .iter()
                 .map(|u| (u.led_amber, u.led_cause.clone()))
                 .collect(),
+            nvlink_bw_mode: 0,
             profile,
             gpus,
             started: Instant::now(),

@@ -7,8 +7,10 @@
 mod common;
 
 use nvml_mock::{HostileModes, profile};
-use nvml_wrapper::device::nvlink_management::{NvLinkBwModeSetting, NvLinkTelemetryRequest};
-use nvml_wrapper::enums::{NvLinkDeviceType, NvLinkTelemetrySampleType};
+use nvml_wrapper::device::nvlink_management::{
+    NvLinkBwModeSetting, NvLinkFirmwareVersion, NvLinkTelemetryRequest,
+};
+use nvml_wrapper::enums::{NvLinkDeviceType, NvLinkErrorCounter, NvLinkTelemetrySampleType};
 use nvml_wrapper::{NvmlError, sys};
 
 #[test]
@@ -48,6 +50,86 @@ fn remote_device_type_is_a_switch_on_every_link_of_the_profile() {
 }
 
 #[test]
+fn nvlink_info_has_nvle_off_and_the_firmware_list() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    let info = gpu.nvlink_info().unwrap();
+    assert!(!info.nvle_enabled);
+    assert_eq!(
+        info.firmware,
+        [
+            NvLinkFirmwareVersion {
+                ucode_type: sys::NVML_NVLINK_FIRMWARE_UCODE_TYPE_MSE as u8,
+                major: 2,
+                minor: 1,
+                sub_minor: 7
+            },
+            NvLinkFirmwareVersion {
+                ucode_type: sys::NVML_NVLINK_FIRMWARE_UCODE_TYPE_NETIR as u8,
+                major: 1,
+                minor: 3,
+                sub_minor: 2
+            },
+        ]
+    );
+    // A driver that knows only the v1 struct: the wrapper retries with it.
+    m.staged
+        .set_fault(
+            "nvmlDeviceGetNvLinkInfo",
+            sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
+        )
+        .unwrap();
+    assert!(matches!(
+        gpu.nvlink_info(),
+        Err(NvmlError::ArgumentVersionMismatch)
+    ));
+    m.staged.clear_fault("nvmlDeviceGetNvLinkInfo").unwrap();
+
+    let ws = common::mock_with_profile("workstation");
+    let rtx = ws.nvml.device_by_index(0).unwrap();
+    assert!(matches!(rtx.nvlink_info(), Err(NvmlError::NotSupported)));
+}
+
+#[test]
+fn system_bw_mode_is_a_root_setting_that_reads_back() {
+    let m = common::mock();
+    assert!(matches!(
+        m.nvml.nvlink_bw_mode(),
+        Err(NvmlError::NoPermission)
+    ));
+    assert!(matches!(
+        m.nvml.set_nvlink_bw_mode(3),
+        Err(NvmlError::NoPermission)
+    ));
+    m.staged.set_root(true).unwrap();
+    assert_eq!(m.nvml.nvlink_bw_mode().unwrap(), 0);
+    m.nvml.set_nvlink_bw_mode(3).unwrap();
+    assert_eq!(m.nvml.nvlink_bw_mode().unwrap(), 3);
+    assert!(matches!(
+        m.nvml.set_nvlink_bw_mode(99),
+        Err(NvmlError::InvalidArgument)
+    ));
+    assert_eq!(m.nvml.nvlink_bw_mode().unwrap(), 3);
+
+    // Only Hopper and newer have it; the workstation has no NvLink at all.
+    for profile in ["dgx-a100", "workstation"] {
+        let other = common::mock_with_profile(profile);
+        other.staged.set_root(true).unwrap();
+        assert!(
+            matches!(other.nvml.nvlink_bw_mode(), Err(NvmlError::NotSupported)),
+            "{profile}"
+        );
+        assert!(
+            matches!(
+                other.nvml.set_nvlink_bw_mode(0),
+                Err(NvmlError::NotSupported)
+            ),
+            "{profile}"
+        );
+    }
+}
+
+#[test]
 fn unmodeled_queries_answer_not_supported_then_faults_map() {
     let m = common::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
@@ -55,7 +137,6 @@ fn unmodeled_queries_answer_not_supported_then_faults_map() {
         link: 0,
         sample_type: NvLinkTelemetrySampleType::ThroughputRawTx,
     }];
-    assert!(matches!(gpu.nvlink_info(), Err(NvmlError::NotSupported)));
     assert!(matches!(
         gpu.nvlink_telemetry_samples(&request),
         Err(NvmlError::NotSupported)
@@ -64,10 +145,6 @@ fn unmodeled_queries_answer_not_supported_then_faults_map() {
     assert!(matches!(gpu.nvlink_bw_mode(), Err(NvmlError::NotSupported)));
     assert!(matches!(
         gpu.nvlink_supported_bw_modes(),
-        Err(NvmlError::NotSupported)
-    ));
-    assert!(matches!(
-        m.nvml.nvlink_bw_mode(),
         Err(NvmlError::NotSupported)
     ));
 
@@ -85,7 +162,7 @@ fn unmodeled_queries_answer_not_supported_then_faults_map() {
             "nvmlDeviceGetNvlinkSupportedBwModes",
             sys::NVML_ERROR_UNKNOWN,
         ),
-        ("nvmlSystemGetNvlinkBwMode", sys::NVML_ERROR_NO_PERMISSION),
+        ("nvmlSystemGetNvlinkBwMode", sys::NVML_ERROR_IN_USE),
     ] {
         m.staged.set_fault(function, code).unwrap();
     }
@@ -102,21 +179,72 @@ fn unmodeled_queries_answer_not_supported_then_faults_map() {
         gpu.nvlink_supported_bw_modes(),
         Err(NvmlError::Unknown)
     ));
-    assert!(matches!(
-        m.nvml.nvlink_bw_mode(),
-        Err(NvmlError::NoPermission)
-    ));
+    assert!(matches!(m.nvml.nvlink_bw_mode(), Err(NvmlError::InUse)));
+}
 
-    // Both struct versions rejected: the v1 retry's answer is reported.
-    m.staged
-        .set_fault(
-            "nvmlDeviceGetNvLinkInfo",
-            sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
-        )
-        .unwrap();
+#[test]
+fn reset_zeroes_the_error_counters_of_one_link() {
+    let m = common::mock();
+    // GPU 5 of the DGX H100 profile has a marginal link 2.
+    let gpu = m.nvml.device_by_index(5).unwrap();
+    let read = |link: u32| -> Vec<u64> {
+        NvLinkErrorCounter::ALL
+            .iter()
+            .map(|c| gpu.nvlink_error_counter(link, *c).unwrap())
+            .collect()
+    };
+    assert_eq!(read(2), [7, 1, 23, 4, 0]);
+    assert_eq!(
+        gpu.nvlink_error_counter(2, NvLinkErrorCounter::DlCrcFlit)
+            .unwrap(),
+        23
+    );
+    // The header asks no privilege for the reset.
+    gpu.reset_nvlink_error_counters(2).unwrap();
+    assert_eq!(read(2), [0; 5]);
+    gpu.reset_nvlink_error_counters(3).unwrap();
+    assert_eq!(read(3), [0; 5]);
     assert!(matches!(
-        gpu.nvlink_info(),
-        Err(NvmlError::ArgumentVersionMismatch)
+        gpu.reset_nvlink_error_counters(18),
+        Err(NvmlError::InvalidArgument)
+    ));
+    let ws = common::mock_with_profile("workstation");
+    assert!(matches!(
+        ws.nvml
+            .device_by_index(0)
+            .unwrap()
+            .reset_nvlink_error_counters(0),
+        Err(NvmlError::NotSupported)
+    ));
+}
+
+#[test]
+fn low_power_threshold_takes_the_headers_range_or_reset() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    gpu.set_nvlink_low_power_threshold(Some(sys::NVML_NVLINK_LOW_POWER_THRESHOLD_MIN))
+        .unwrap();
+    gpu.set_nvlink_low_power_threshold(Some(100)).unwrap();
+    gpu.set_nvlink_low_power_threshold(Some(sys::NVML_NVLINK_LOW_POWER_THRESHOLD_MAX))
+        .unwrap();
+    gpu.set_nvlink_low_power_threshold(None).unwrap();
+    for bad in [0, sys::NVML_NVLINK_LOW_POWER_THRESHOLD_MAX + 1] {
+        assert!(
+            matches!(
+                gpu.set_nvlink_low_power_threshold(Some(bad)),
+                Err(NvmlError::InvalidArgument)
+            ),
+            "{bad}"
+        );
+    }
+    // Hopper and newer only.
+    let a100 = common::mock_with_profile("dgx-a100");
+    assert!(matches!(
+        a100.nvml
+            .device_by_index(0)
+            .unwrap()
+            .set_nvlink_low_power_threshold(Some(100)),
+        Err(NvmlError::NotSupported)
     ));
 }
 
@@ -133,18 +261,6 @@ fn unmodeled_commands_answer_not_supported_then_faults_map() {
         gpu.set_nvlink_bw_mode_async(NvLinkBwModeSetting::Mode(3)),
         Err(NvmlError::NotSupported)
     ));
-    assert!(matches!(
-        gpu.reset_nvlink_error_counters(0),
-        Err(NvmlError::NotSupported)
-    ));
-    assert!(matches!(
-        gpu.set_nvlink_low_power_threshold(Some(100)),
-        Err(NvmlError::NotSupported)
-    ));
-    assert!(matches!(
-        m.nvml.set_nvlink_bw_mode(0),
-        Err(NvmlError::NotSupported)
-    ));
 
     for (function, code) in [
         ("nvmlDeviceSetNvlinkBwMode", sys::NVML_ERROR_NO_PERMISSION),
@@ -154,7 +270,7 @@ fn unmodeled_commands_answer_not_supported_then_faults_map() {
         ),
         (
             "nvmlDeviceResetNvLinkErrorCounters",
-            sys::NVML_ERROR_INVALID_ARGUMENT,
+            sys::NVML_ERROR_GPU_IS_LOST,
         ),
         (
             "nvmlDeviceSetNvLinkDeviceLowPowerThreshold",
@@ -173,8 +289,8 @@ fn unmodeled_commands_answer_not_supported_then_faults_map() {
         Err(NvmlError::InvalidArgument)
     ));
     assert!(matches!(
-        gpu.reset_nvlink_error_counters(99),
-        Err(NvmlError::InvalidArgument)
+        gpu.reset_nvlink_error_counters(0),
+        Err(NvmlError::GpuLost)
     ));
     assert!(matches!(
         gpu.set_nvlink_low_power_threshold(None),

@@ -936,10 +936,13 @@ export! {
     }
     fn nvmlDeviceGetNvLinkErrorCounter(device: nvmlDevice_t, link: c_uint, counter: nvmlNvLinkErrorCounter_t, counterValue: *mut c_ulonglong) |c| {
         nvlink_active(phys(c, device)?, link)?;
-        if counter >= NVML_NVLINK_ERROR_COUNT {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        put(counterValue, 0)
+        let g = phys(c, device)?;
+        let v = g
+            .nvlink_errors
+            .get(link as usize)
+            .and_then(|e| e.get(counter as usize))
+            .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        put(counterValue, *v)
     }
     fn nvmlDeviceGetFieldValues(device: nvmlDevice_t, valuesCount: c_int, values: *mut nvmlFieldValue_t) |c| {
         let g = phys(c, device)?;
