@@ -229,6 +229,21 @@ impl Staged {
         )
     }
 
+    /// Injects a system event (`nvml_mock_inject_system_event`): `event_type` is
+    /// `nvmlSystemEventTypeGpuDriverUnbind` (1) or `nvmlSystemEventTypeGpuDriverBind` (2),
+    /// on GPU `device_index`; every system event set registered for it receives it.
+    pub fn inject_system_event(
+        &self,
+        device_index: u32,
+        event_type: u64,
+    ) -> Result<(), nvmlReturn_t> {
+        let f = self.hook::<unsafe extern "C" fn(c_uint, c_ulonglong) -> nvmlReturn_t>(
+            b"nvml_mock_inject_system_event",
+        )?;
+        // SAFETY: plain integer arguments.
+        Self::check(unsafe { f(device_index, event_type) })
+    }
+
     /// Makes the C function `function` return `result` from now on (`nvml_mock_set_fault`).
     /// `Err(NVML_ERROR_NOT_FOUND)` when the header has no such function.
     pub fn set_fault(&self, function: &str, result: nvmlReturn_t) -> Result<(), nvmlReturn_t> {

@@ -31,6 +31,7 @@ static EVENT_SET_TOKENS: [u8; MAX_EVENT_SETS] = [0; MAX_EVENT_SETS];
 /// GPM sample buffers alive at once.
 pub const MAX_GPM_SAMPLES: usize = 1024;
 static GPM_TOKENS: [u8; MAX_GPM_SAMPLES] = [0; MAX_GPM_SAMPLES];
+static SYSTEM_EVENT_SET_TOKENS: [u8; MAX_EVENT_SETS] = [0; MAX_EVENT_SETS];
 static UNIT_TOKENS: [u8; crate::profile::MAX_UNITS] = [0; crate::profile::MAX_UNITS];
 
 /// The handle for slot `i` of `base`. An index past the end gives an address `untoken`
@@ -119,6 +120,16 @@ pub fn event_set_handle(i: usize) -> nvmlEventSet_t {
 /// Decodes an event set handle.
 pub fn event_set_ref(h: nvmlEventSet_t) -> Option<usize> {
     untoken(&EVENT_SET_TOKENS, h.cast_const().cast())
+}
+
+/// System event set handle for slot `i`.
+pub fn system_event_set_handle(i: usize) -> nvmlSystemEventSet_t {
+    token(&SYSTEM_EVENT_SET_TOKENS, i).cast()
+}
+
+/// Decodes a system event set handle.
+pub fn system_event_set_ref(h: nvmlSystemEventSet_t) -> Option<usize> {
+    untoken(&SYSTEM_EVENT_SET_TOKENS, h.cast_const().cast())
 }
 
 /// S-class unit handle for unit `i`.
@@ -260,6 +271,15 @@ pub struct EventSet {
     pub queue: VecDeque<Event>,
 }
 
+/// One system event set (`nvmlSystemEventSetCreate`).
+#[derive(Clone, Debug, Default)]
+pub struct SystemEventSet {
+    /// Registered `nvmlSystemEventType*` bits.
+    pub mask: u64,
+    /// Events not yet read: (type, GPU id in PCI format).
+    pub queue: VecDeque<(u64, u32)>,
+}
+
 /// The machine while the library is initialised.
 #[derive(Debug)]
 pub struct Machine {
@@ -285,6 +305,8 @@ pub struct Machine {
     pub unit_leds: Vec<(bool, String)>,
     /// System NvLink bandwidth mode (`nvmlSystemSetNvlinkBwMode`).
     pub nvlink_bw_mode: u32,
+    /// System event set slots.
+    pub system_event_sets: Vec<Option<SystemEventSet>>,
 }
 
 impl Machine {
@@ -350,6 +372,7 @@ impl Machine {
                 .map(|u| (u.led_amber, u.led_cause.clone()))
                 .collect(),
             nvlink_bw_mode: 0,
+            system_event_sets: Vec::new(),
             profile,
             gpus,
             started: Instant::now(),

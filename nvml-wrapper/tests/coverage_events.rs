@@ -1,31 +1,126 @@
 //! System event sets (`system_event`) and the context records of structured events
-//! (`EventSet::context_*`) against the mock. The mock models neither: each answers
-//! `NVML_ERROR_NOT_SUPPORTED`, as a driver without them; faults drive the other codes.
+//! (`EventSet::context_*`) against the mock. System events are modeled (driver bind/unbind
+//! events injected with `Staged::inject_system_event`); the event context records are not
+//! (`NVML_ERROR_NOT_SUPPORTED`, as a driver without them); faults drive the other codes.
 
 // A test fails by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
 
-use nvml_wrapper::system_event::{SystemEventSet, SystemEventTypes};
+use nvml_wrapper::system_event::{SystemEvent, SystemEventSet, SystemEventTypes};
 use nvml_wrapper::{NvmlError, sys};
 
-/// A set around a handle the mock never dereferences: its system event functions are stubs
-/// that read no argument. Lets the set's methods be called without a modeled
-/// `nvmlSystemEventSetCreate`.
-fn stub_set(nvml: &nvml_wrapper::Nvml) -> SystemEventSet<'_> {
-    // SAFETY: the mock's system event entry points (including `nvmlSystemEventSetFree`,
-    // called on drop) return NOT_SUPPORTED (or an injected fault) without reading it.
-    unsafe { SystemEventSet::from_raw(nvml, std::ptr::without_provenance_mut(0x2000)) }
+#[test]
+fn a_registered_set_receives_injected_bind_and_unbind_events() {
+    let m = common::mock();
+    let set = m.nvml.create_system_event_set().unwrap();
+    set.register(SystemEventTypes::GPU_DRIVER_BIND | SystemEventTypes::GPU_DRIVER_UNBIND)
+        .unwrap();
+    // Nothing pending: the wait times out (at once with 0 ms, or after the timeout).
+    assert!(matches!(set.wait(0, 8), Err(NvmlError::Timeout)));
+    let start = std::time::Instant::now();
+    assert!(matches!(set.wait(50, 8), Err(NvmlError::Timeout)));
+    assert!(start.elapsed() >= std::time::Duration::from_millis(40));
+
+    let gpu3 = m.nvml.device_by_index(3).unwrap().pci_info().unwrap();
+    let gpu_id = (gpu3.domain << 16) | (gpu3.bus << 8) | (gpu3.device << 3);
+    m.staged
+        .inject_system_event(3, u64::from(sys::nvmlSystemEventTypeGpuDriverUnbind))
+        .unwrap();
+    m.staged
+        .inject_system_event(3, u64::from(sys::nvmlSystemEventTypeGpuDriverBind))
+        .unwrap();
+    let events = set.wait(1000, 8).unwrap();
+    assert_eq!(
+        events,
+        [
+            SystemEvent {
+                event_type: SystemEventTypes::GPU_DRIVER_UNBIND,
+                gpu_id
+            },
+            SystemEvent {
+                event_type: SystemEventTypes::GPU_DRIVER_BIND,
+                gpu_id
+            },
+        ]
+    );
+    // Read: nothing is left.
+    assert!(matches!(set.wait(0, 8), Err(NvmlError::Timeout)));
+
+    // At most `max_events` per call; the rest stays for the next one.
+    for _ in 0..3 {
+        m.staged
+            .inject_system_event(0, u64::from(sys::nvmlSystemEventTypeGpuDriverBind))
+            .unwrap();
+    }
+    assert_eq!(set.wait(0, 2).unwrap().len(), 2);
+    assert_eq!(set.wait(0, 2).unwrap().len(), 1);
 }
 
 #[test]
-fn creating_a_system_event_set_answers_not_supported_then_faults_map() {
+fn a_waiting_thread_wakes_up_on_an_event() {
     let m = common::mock();
+    let set = m.nvml.create_system_event_set().unwrap();
+    set.register(SystemEventTypes::GPU_DRIVER_BIND).unwrap();
+    std::thread::scope(|s| {
+        let waiter = s.spawn(|| set.wait(10_000, 4));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        m.staged
+            .inject_system_event(1, u64::from(sys::nvmlSystemEventTypeGpuDriverBind))
+            .unwrap();
+        let events = waiter.join().unwrap().unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].event_type, SystemEventTypes::GPU_DRIVER_BIND);
+    });
+}
+
+#[test]
+fn sets_get_only_the_types_they_registered() {
+    let m = common::mock();
+    let binds = m.nvml.create_system_event_set().unwrap();
+    binds.register(SystemEventTypes::GPU_DRIVER_BIND).unwrap();
+    let none = m.nvml.create_system_event_set().unwrap();
+    m.staged
+        .inject_system_event(2, u64::from(sys::nvmlSystemEventTypeGpuDriverUnbind))
+        .unwrap();
+    assert!(matches!(binds.wait(0, 8), Err(NvmlError::Timeout)));
+    assert!(matches!(none.wait(0, 8), Err(NvmlError::Timeout)));
+    // A type the header does not name: not supported, nothing registered, set still usable.
     assert!(matches!(
-        m.nvml.create_system_event_set(),
+        none.register(SystemEventTypes::from_bits_retain(1 << 40)),
         Err(NvmlError::NotSupported)
     ));
+    none.register(SystemEventTypes::GPU_DRIVER_UNBIND).unwrap();
+    m.staged
+        .inject_system_event(2, u64::from(sys::nvmlSystemEventTypeGpuDriverUnbind))
+        .unwrap();
+    assert_eq!(none.wait(0, 8).unwrap().len(), 1);
+}
+
+#[test]
+fn sets_are_freed_on_drop_and_by_free() {
+    let m = common::mock();
+    let set = m.nvml.create_system_event_set().unwrap();
+    let handle = set.handle();
+    drop(set);
+    // The mock's slot is free again: a new set gets the same handle, and the old one (now
+    // freed) is rejected when freed a second time.
+    let again = m.nvml.create_system_event_set().unwrap();
+    assert_eq!(again.handle(), handle);
+    again.free().unwrap();
+    // SAFETY: a handle of the mock's that is freed: the mock rejects it without reading it.
+    let stale = unsafe { SystemEventSet::from_raw(&m.nvml, handle) };
+    assert!(matches!(stale.free(), Err(NvmlError::InvalidArgument)));
+    // Many sets can be created and dropped: nothing leaks.
+    for _ in 0..1000 {
+        m.nvml.create_system_event_set().unwrap();
+    }
+}
+
+#[test]
+fn system_event_faults_map_to_their_variants() {
+    let m = common::mock();
     m.staged
         .set_fault(
             "nvmlSystemEventSetCreate",
@@ -36,33 +131,22 @@ fn creating_a_system_event_set_answers_not_supported_then_faults_map() {
         m.nvml.create_system_event_set(),
         Err(NvmlError::ArgumentVersionMismatch)
     ));
-}
+    m.staged.clear_fault("nvmlSystemEventSetCreate").unwrap();
 
-#[test]
-fn system_event_set_methods_answer_not_supported_then_faults_map() {
-    let m = common::mock();
-    let set = stub_set(&m.nvml);
+    let set = m.nvml.create_system_event_set().unwrap();
     let both = SystemEventTypes::GPU_DRIVER_BIND | SystemEventTypes::GPU_DRIVER_UNBIND;
-    assert!(matches!(set.register(both), Err(NvmlError::NotSupported)));
-    assert!(matches!(set.wait(0, 8), Err(NvmlError::NotSupported)));
-
     m.staged
         .set_fault("nvmlSystemRegisterEvents", sys::NVML_ERROR_UNKNOWN)
         .unwrap();
     m.staged
-        .set_fault("nvmlSystemEventSetWait", sys::NVML_ERROR_TIMEOUT)
+        .set_fault("nvmlSystemEventSetWait", sys::NVML_ERROR_GPU_IS_LOST)
         .unwrap();
     assert!(matches!(set.register(both), Err(NvmlError::Unknown)));
-    assert!(matches!(set.wait(10, 0), Err(NvmlError::Timeout)));
-
-    assert!(matches!(set.free(), Err(NvmlError::NotSupported)));
+    assert!(matches!(set.wait(10, 0), Err(NvmlError::GpuLost)));
     m.staged
         .set_fault("nvmlSystemEventSetFree", sys::NVML_ERROR_INVALID_ARGUMENT)
         .unwrap();
-    assert!(matches!(
-        stub_set(&m.nvml).free(),
-        Err(NvmlError::InvalidArgument)
-    ));
+    assert!(matches!(set.free(), Err(NvmlError::InvalidArgument)));
 }
 
 #[test]

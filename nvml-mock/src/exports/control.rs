@@ -152,6 +152,40 @@ pub extern "C" fn nvml_mock_inject_event(
     })
 }
 
+/// Injects a system event: the driver unbinding from (`event_type` =
+/// `nvmlSystemEventTypeGpuDriverUnbind`, 1) or binding to (`nvmlSystemEventTypeGpuDriverBind`,
+/// 2) GPU `device_index`. Every system event set registered for that type receives it, with
+/// the GPU's id in PCI format (domain << 16 | bus << 8 | device << 3), and waiting threads
+/// wake up. `NVML_ERROR_UNINITIALIZED` before init, `NVML_ERROR_INVALID_ARGUMENT` for a bad
+/// index or a type other than one of those bits. `NVML_SUCCESS` even when no set listens.
+#[unsafe(no_mangle)]
+pub extern "C" fn nvml_mock_inject_system_event(
+    device_index: c_uint,
+    event_type: c_ulonglong,
+) -> nvmlReturn_t {
+    with_inner(|g| {
+        let Some(m) = g.machine.as_mut() else {
+            return NVML_ERROR_UNINITIALIZED;
+        };
+        let Some(gpu) = m.gpus.get(device_index as usize) else {
+            return NVML_ERROR_INVALID_ARGUMENT;
+        };
+        if event_type == 0 || event_type & !super::system_events::SYSTEM_EVENT_TYPES != 0 {
+            return NVML_ERROR_INVALID_ARGUMENT;
+        }
+        let id = super::system_events::pci_gpu_id(&gpu.spec);
+        for set in m.system_event_sets.iter_mut().flatten() {
+            for bit in [1u64, 2] {
+                if event_type & bit != 0 && set.mask & bit != 0 {
+                    set.queue.push_back((bit, id));
+                }
+            }
+        }
+        GLOBAL.events.notify_all();
+        NVML_SUCCESS
+    })
+}
+
 /// Overrides the system versions the profile reports: `driver_version`
 /// (`nvmlSystemGetDriverVersion`), `nvml_version` (`nvmlSystemGetNVMLVersion`) and
 /// `cuda_driver_version` (`nvmlSystemGetCudaDriverVersion`, e.g. 11040). A null string or a

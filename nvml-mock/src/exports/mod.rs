@@ -10,6 +10,7 @@ mod more;
 mod nvlink;
 mod setters;
 mod system;
+mod system_events;
 mod units;
 mod vgpu;
 
@@ -22,5 +23,6 @@ pub use more::*;
 pub use nvlink::*;
 pub use setters::*;
 pub use system::*;
+pub use system_events::*;
 pub use units::*;
 pub use vgpu::*;

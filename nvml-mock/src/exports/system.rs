@@ -85,6 +85,7 @@ pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
         if g.refcount == 0 {
             if let Some(mut m) = g.machine.take() {
                 m.event_sets.clear();
+                m.system_event_sets.clear();
                 g.parked = Some((m.source.clone(), m));
             }
             GLOBAL.events.notify_all();

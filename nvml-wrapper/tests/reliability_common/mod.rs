@@ -358,6 +358,20 @@ impl Lab {
         assert_eq!(unsafe { f(c_int::from(root)) }, 0);
     }
 
+    /// Queues a system event on GPU `gpu` (`nvml_mock_inject_system_event`).
+    pub fn inject_system_event(&self, gpu: u32, event_type: u64) {
+        // SAFETY: the mock's hook has this signature.
+        let f = unsafe {
+            self.hooks
+                .get::<unsafe extern "C" fn(c_uint, u64) -> c_uint>(
+                    b"nvml_mock_inject_system_event",
+                )
+                .unwrap()
+        };
+        // SAFETY: plain integers.
+        assert_eq!(unsafe { f(gpu, event_type) }, 0);
+    }
+
     /// Outstanding `nvmlInit` references.
     pub fn init_refcount(&self) -> u32 {
         // SAFETY: the mock's hook has this signature.

@@ -334,8 +334,8 @@ pub fn rows() -> Vec<Entry> {
         Current "nvmlVgpuInstanceGetLicenseInfo_v2" "VgpuInstance::license_info" N => |l| one(l.nvml.vgpu_instance(1).license_info());
         Previous "nvmlVgpuInstanceGetLicenseInfo" "VgpuInstance::license_info" N => |l| one(l.nvml.vgpu_instance(1).license_info());
         Current "nvmlSystemRegisterEvents" "SystemEventSet::register" N =>
-            |l| one(stub_system_event_set(l).register(SystemEventTypes::empty()));
-        Current "nvmlSystemEventSetWait" "SystemEventSet::wait" N => |l| list(stub_system_event_set(l).wait(0, 8));
+            |l| one(l.nvml.create_system_event_set()?.register(SystemEventTypes::GPU_DRIVER_BIND));
+        Current "nvmlSystemEventSetWait" "SystemEventSet::wait" N => |l| list(system_event_set_with_bind(l)?.wait(0, 8));
         Current "nvmlEventSetGetContextCount_v1" "EventSet::context_count" N =>
             |l| one(l.nvml.create_event_set()?.context_count());
         Current "nvmlEventSetGetContextInfo_v1" "EventSet::context_info" N =>
@@ -344,7 +344,7 @@ pub fn rows() -> Vec<Entry> {
             |l| list(l.nvml.create_event_set()?.context_data(0));
         Current "nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1" "EventSet::context_legacy_xid" N =>
             |l| one(l.nvml.create_event_set()?.context_legacy_xid(0));
-        Current "nvmlSystemEventSetFree" "SystemEventSet::free" N => |l| one(stub_system_event_set(l).free());
+        Current "nvmlSystemEventSetFree" "SystemEventSet::free" N => |l| one(l.nvml.create_system_event_set()?.free());
     }
 }
 
@@ -376,12 +376,16 @@ fn pci_address() -> nvml_wrapper::drain::PciAddress {
     }
 }
 
-/// A system event set the mock cannot create (it answers `NOT_SUPPORTED` to
-/// `nvmlSystemEventSetCreate`), made from a dummy handle.
-fn stub_system_event_set(l: &super::Lab) -> SystemEventSet<'_> {
-    // SAFETY: the mock's system event entry points (including `nvmlSystemEventSetFree`, called
-    // on drop) answer NOT_SUPPORTED or the injected fault without reading the handle.
-    unsafe { SystemEventSet::from_raw(&l.nvml, std::ptr::without_provenance_mut(0x2000)) }
+/// A system event set registered for driver binds, with one bind of GPU 0 pending (so `wait`
+/// returns it at once).
+fn system_event_set_with_bind(l: &super::Lab) -> nvml_wrapper::Result<SystemEventSet<'_>> {
+    let set = l.nvml.create_system_event_set()?;
+    set.register(SystemEventTypes::GPU_DRIVER_BIND)?;
+    l.inject_system_event(
+        0,
+        nvml_wrapper::sys::nvmlSystemEventTypeGpuDriverBind.into(),
+    );
+    Ok(set)
 }
 
 /// A GPM sample the mock cannot allocate (it answers `NOT_SUPPORTED` to
