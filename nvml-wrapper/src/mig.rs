@@ -313,36 +313,34 @@ impl GpuInstanceProfileInfo {
     }
 }
 
+/// The fields every version of `nvmlComputeInstanceProfileInfo*_t` shares, as the v1 struct
+/// (the v2 and v3 structs are distinct C types with these same fields).
+macro_rules! compute_profile_v1_fields {
+    ($i:expr) => {
+        sys::nvmlComputeInstanceProfileInfo_t {
+            id: $i.id,
+            sliceCount: $i.sliceCount,
+            instanceCount: $i.instanceCount,
+            multiprocessorCount: $i.multiprocessorCount,
+            sharedCopyEngineCount: $i.sharedCopyEngineCount,
+            sharedDecoderCount: $i.sharedDecoderCount,
+            sharedEncoderCount: $i.sharedEncoderCount,
+            sharedJpegCount: $i.sharedJpegCount,
+            sharedOfaCount: $i.sharedOfaCount,
+        }
+    };
+}
+
 impl ComputeInstanceProfileInfo {
     fn from_v3(i: &sys::nvmlComputeInstanceProfileInfo_v3_t) -> Result<Self> {
-        let mut info = Self::from_v1(&sys::nvmlComputeInstanceProfileInfo_t {
-            id: i.id,
-            sliceCount: i.sliceCount,
-            instanceCount: i.instanceCount,
-            multiprocessorCount: i.multiprocessorCount,
-            sharedCopyEngineCount: i.sharedCopyEngineCount,
-            sharedDecoderCount: i.sharedDecoderCount,
-            sharedEncoderCount: i.sharedEncoderCount,
-            sharedJpegCount: i.sharedJpegCount,
-            sharedOfaCount: i.sharedOfaCount,
-        });
+        let mut info = Self::from_v1(&compute_profile_v1_fields!(i));
         info.name = string_from_c_buf(&i.name)?;
         info.capabilities = ComputeInstanceProfileCapabilities::from_bits_retain(i.capabilities);
         Ok(info)
     }
 
     fn from_v2(i: &sys::nvmlComputeInstanceProfileInfo_v2_t) -> Result<Self> {
-        let mut info = Self::from_v1(&sys::nvmlComputeInstanceProfileInfo_t {
-            id: i.id,
-            sliceCount: i.sliceCount,
-            instanceCount: i.instanceCount,
-            multiprocessorCount: i.multiprocessorCount,
-            sharedCopyEngineCount: i.sharedCopyEngineCount,
-            sharedDecoderCount: i.sharedDecoderCount,
-            sharedEncoderCount: i.sharedEncoderCount,
-            sharedJpegCount: i.sharedJpegCount,
-            sharedOfaCount: i.sharedOfaCount,
-        });
+        let mut info = Self::from_v1(&compute_profile_v1_fields!(i));
         info.name = string_from_c_buf(&i.name)?;
         Ok(info)
     }
