@@ -3,10 +3,10 @@
 mod cc;
 mod control;
 mod device;
+mod device_details;
 mod events;
 pub(crate) mod gpm;
 mod mig;
-mod more;
 mod nvlink;
 mod setters;
 mod system;
@@ -16,10 +16,10 @@ mod vgpu;
 
 pub use cc::*;
 pub use device::*;
+pub use device_details::*;
 pub use events::*;
 pub use gpm::*;
 pub use mig::*;
-pub use more::*;
 pub use nvlink::*;
 pub use setters::*;
 pub use system::*;

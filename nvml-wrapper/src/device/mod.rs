@@ -41,7 +41,7 @@ mod utilization;
 mod board;
 mod clock_control;
 mod cooling;
-mod utilization_extra;
+mod engine_utilization;
 
 pub use ecc::*;
 pub use field_values::*;
@@ -59,7 +59,7 @@ pub use utilization::*;
 pub use board::*;
 pub use clock_control::*;
 pub use cooling::*;
-pub use utilization_extra::*;
+pub use engine_utilization::*;
 
 /// One GPU, borrowed from the [`Nvml`] that found it.
 ///

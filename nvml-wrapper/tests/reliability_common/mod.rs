@@ -625,7 +625,7 @@ macro_rules! entries {
     };
 }
 
-mod more;
+mod feature_rows;
 
 /// No exception.
 pub const N: Special = Special::None;
@@ -647,7 +647,7 @@ fn event_set_with_xid(l: &Lab) -> Result<nvml_wrapper::event::EventSet<'_>> {
 /// - `samples`, `process_utilization`: `NOT_FOUND` is "no new samples", an empty `Vec`.
 pub fn table() -> Vec<Entry> {
     let mut rows = first_rows();
-    rows.extend(more::rows());
+    rows.extend(feature_rows::rows());
     rows
 }
 

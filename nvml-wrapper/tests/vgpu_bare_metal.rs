@@ -3,7 +3,7 @@
 //! `NOT_FOUND` for unknown vGPU instances). Each wrapper is checked to report that, and, with
 //! the mock told to fail the C function with another code, to report that code's variant (so
 //! the call really reaches the function its docs name). Values of a vGPU host:
-//! `coverage_vgpu_host.rs`; conversions: unit tests in `src/vgpu.rs`.
+//! `vgpu_host.rs`; conversions: unit tests in `src/vgpu/`.
 
 // A test fails by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]

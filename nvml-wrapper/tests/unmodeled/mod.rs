@@ -1,4 +1,4 @@
-//! Shared by the `coverage_*` tests of device commands, accounting, affinity, power
+//! Shared by the tests of device commands, accounting, affinity, power
 //! profiles, PRM, drain states and units: checks for functions the mock does not model.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]

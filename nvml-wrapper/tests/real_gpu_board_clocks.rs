@@ -2,7 +2,7 @@
 //! with `nvidia-smi` and with the core queries.
 //!
 //! Ignored by default (no GPU on CI machines). Run with
-//! `cargo test -p nvml-wrapper --test coverage_a1_real_gpu -- --ignored --nocapture`.
+//! `cargo test -p nvml-wrapper --test real_gpu_board_clocks -- --ignored --nocapture`.
 
 // A test fails by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
-mod support_a2;
+mod unmodeled;
 
 use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
@@ -15,7 +15,7 @@ use nvml_wrapper::enums::{
     ClockType, DriverModel, EccCounterType, FanControlPolicy, GpuOperationMode, MemoryErrorType,
     RestrictedApi, TemperatureThreshold,
 };
-use support_a2::not_supported_then_fault;
+use unmodeled::not_supported_then_fault;
 
 #[test]
 fn application_clocks_need_root_then_show_in_the_getters_and_reset_to_the_defaults() {

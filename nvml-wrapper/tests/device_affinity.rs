@@ -5,11 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
-mod support_a2;
+mod unmodeled;
 
 use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
-use support_a2::{fault_maps_to_its_variant, not_supported_then_fault};
+use unmodeled::{fault_maps_to_its_variant, not_supported_then_fault};
 
 #[test]
 fn numa_node_ids_are_the_profiles() {

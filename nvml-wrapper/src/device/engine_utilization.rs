@@ -1,4 +1,4 @@
-//! More utilization: the JPEG and optical-flow engines, per-process utilization of every
+//! Utilization of the JPEG and optical-flow engines, per-process utilization of every
 //! engine, and the driver's performance-metrics samples.
 
 use std::ffi::c_uint;

@@ -1,4 +1,4 @@
-//! Rows of the reliability table for the wrapper groups added after the first sweep (board,
+//! Rows of the reliability table for the feature groups beyond the core queries (board,
 //! cooling, clock control, commands, accounting, vGPU, MIG instances, GPM, confidential
 //! computing, ...). Drafted from the method signatures (one default argument per type), then
 //! reviewed; see [`super::table`] for the rules.

@@ -5,12 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
-mod support_a2;
+mod unmodeled;
 
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::prm::{PRM_DATA_MAX_SIZE, PrmCounterRequest};
 use nvml_wrapper::enums::PrmCounterId;
-use support_a2::not_supported_then_fault;
+use unmodeled::not_supported_then_fault;
 
 #[test]
 fn prm_calls_answer_not_supported_before_blackwell() {

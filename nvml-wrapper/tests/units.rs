@@ -6,12 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
-mod support_a2;
+mod unmodeled;
 
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::enums::{FanState, LedColor};
 use nvml_wrapper::unit::UnitTemperatureSensor;
-use support_a2::fault_maps_to_its_variant;
+use unmodeled::fault_maps_to_its_variant;
 
 #[test]
 fn machines_without_s_class_units_have_none() {

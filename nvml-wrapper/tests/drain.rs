@@ -5,11 +5,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
-mod support_a2;
+mod unmodeled;
 
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::drain::PciAddress;
-use support_a2::not_supported_then_fault;
+use unmodeled::not_supported_then_fault;
 
 #[test]
 fn drain_state_calls_answer_not_supported_and_reach_their_c_function() {

@@ -1,0 +1,116 @@
+//! vGPU: the virtual GPU types a host offers ([`VgpuType`]), the vGPUs running on it
+//! ([`VgpuInstance`]), the metadata that decides where a VM may migrate ([`VgpuMetadata`],
+//! [`PgpuMetadata`], [`Nvml::vgpu_compatibility`]), and the data types of the vGPU queries of
+//! [`Device`] (`device::vgpu`).
+//!
+//! vGPU types and instances are plain numbers in NVML (`nvmlVgpuTypeId_t`,
+//! `nvmlVgpuInstance_t`), not pointers: [`VgpuType`] and [`VgpuInstance`] pair one with the
+//! [`Nvml`] it belongs to, so neither outlives the library. Any number is safe to wrap; one
+//! the driver does not know is answered with `INVALID_ARGUMENT` or `NOT_FOUND`.
+//!
+//! ```no_run
+//! use nvml_wrapper::Nvml;
+//!
+//! let nvml = Nvml::init()?;
+//! let gpu = nvml.device_by_index(0)?;
+//! for vgpu_type in gpu.supported_vgpus()? {
+//!     println!("{}: {} MiB", vgpu_type.name()?, vgpu_type.framebuffer_size()? >> 20);
+//! }
+//! for vgpu in gpu.active_vgpus()? {
+//!     println!("{} in VM {}", vgpu.uuid()?, vgpu.vm_id()?.id);
+//! }
+//! # Ok::<(), nvml_wrapper::NvmlError>(())
+//! ```
+
+mod blob;
+mod gpu_instance;
+mod host;
+mod instance;
+mod licensing;
+mod metadata;
+mod scheduler;
+#[cfg(test)]
+mod test_bytes;
+mod utilization;
+mod vgpu_type;
+
+pub use instance::VmId;
+pub use licensing::{
+    GridLicensableFeature, GridLicensableFeatures, LicenseExpiry, VgpuLicenseInfo,
+};
+pub use metadata::{
+    PgpuMetadata, VgpuCompatibility, VgpuCompatibilityLimit, VgpuMetadata, VgpuVersionRange,
+    VgpuVersions, VgpuVmCompatibility, VirtualizationCaps,
+};
+pub use scheduler::{
+    VgpuSchedulerCapabilities, VgpuSchedulerLog, VgpuSchedulerLogEntry, VgpuSchedulerSettings,
+    VgpuSchedulerState,
+};
+pub use utilization::{VgpuProcessUtilizationSample, VgpuUtilizationSample};
+pub use vgpu_type::{Resolution, VgpuPciIds, VgpuPlacementMode, VgpuPlacements};
+
+pub(crate) use blob::read_blob;
+pub(crate) use scheduler::{legacy_state, log_from_v2, state_from_v2};
+pub(crate) use vgpu_type::read_placements;
+
+use nvml_sys as sys;
+
+use crate::nvml::Nvml;
+
+// ------------------------------------------------------------------------------------------
+// Handles
+// ------------------------------------------------------------------------------------------
+
+/// A vGPU type (profile) the host's driver offers, e.g. `"NVIDIA H100-4C"`: an
+/// `nvmlVgpuTypeId_t` borrowed from its [`Nvml`].
+///
+/// Found with [`Device::supported_vgpus`] or [`Device::creatable_vgpus`], or wrapped from a
+/// known id with [`Nvml::vgpu_type`]. `Send + Sync` (an integer and a shared reference).
+#[derive(Clone, Copy)]
+pub struct VgpuType<'nvml> {
+    nvml: &'nvml Nvml,
+    id: sys::nvmlVgpuTypeId_t,
+}
+
+/// A running vGPU: an `nvmlVgpuInstance_t` borrowed from its [`Nvml`].
+///
+/// Found with [`Device::active_vgpus`], or wrapped from a known id (e.g. the `vgpu_instance`
+/// of an [`EncoderSession`]) with [`Nvml::vgpu_instance`]. `Send + Sync` (an integer and a
+/// shared reference).
+#[derive(Clone, Copy)]
+pub struct VgpuInstance<'nvml> {
+    nvml: &'nvml Nvml,
+    id: sys::nvmlVgpuInstance_t,
+}
+
+impl std::fmt::Debug for VgpuType<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VgpuType").field("id", &self.id).finish()
+    }
+}
+
+impl std::fmt::Debug for VgpuInstance<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VgpuInstance")
+            .field("id", &self.id)
+            .finish()
+    }
+}
+
+impl PartialEq for VgpuType<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.nvml, other.nvml) && self.id == other.id
+    }
+}
+impl Eq for VgpuType<'_> {}
+
+impl PartialEq for VgpuInstance<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.nvml, other.nvml) && self.id == other.id
+    }
+}
+impl Eq for VgpuInstance<'_> {}
+
+/// `INVALID_GPU_INSTANCE_PROFILE_ID` and `INVALID_GPU_INSTANCE_ID` of nvml.h (macros bindgen
+/// does not carry over).
+pub(crate) const INVALID_ID: u32 = 0xFFFF_FFFF;
