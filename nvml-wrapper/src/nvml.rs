@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use nvml_sys as sys;
 use nvml_sys::NvmlLib;
 
-use crate::device::Device;
+use crate::device::{Device, FieldIdNumbering};
 use crate::error::{NvmlError, Result};
 use crate::ffi::{HasLib as _, nvml_call};
 use crate::versions::{ChosenVersions, VersionChoice};
@@ -62,6 +62,8 @@ pub enum DeviceUuid {
 /// ```
 pub struct Nvml {
     library: NvmlLibrary,
+    /// How the driver numbers the field ids renumbered at 580.82, read once at init.
+    field_ids: FieldIdNumbering,
 }
 
 impl std::fmt::Debug for Nvml {
@@ -167,7 +169,16 @@ impl NvmlLibrary {
         } else {
             nvml_call!(self.lib, nvmlInitWithFlags(flags.bits()))?;
         }
-        Ok(Nvml { library: self })
+        let mut nvml = Nvml {
+            library: self,
+            field_ids: FieldIdNumbering::Current,
+        };
+        // Once, here, so field calls translate with a `match` and parse nothing. A driver
+        // that cannot say its version keeps the header's numbering.
+        if let Ok(version) = nvml.driver_version() {
+            nvml.field_ids = FieldIdNumbering::for_driver_version(&version);
+        }
+        Ok(nvml)
     }
 }
 
@@ -276,6 +287,14 @@ impl Nvml {
 
     pub(crate) fn versions(&self) -> &ChosenVersions {
         &self.library.versions
+    }
+
+    /// How the loaded driver numbers the field ids NVIDIA renumbered at driver 580.82, as
+    /// read from its version at init. Field calls translate for it; see
+    /// [`device::field_values`](crate::device::field_values#renumbered-field-ids).
+    #[inline]
+    pub fn field_id_numbering(&self) -> FieldIdNumbering {
+        self.field_ids
     }
 
     /// The loaded library: its name, versioned-symbol table and exported functions.

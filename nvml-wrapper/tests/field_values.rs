@@ -180,3 +180,72 @@ fn real_gpu_reports_power_and_energy_fields() -> Result<(), NvmlError> {
     );
     Ok(())
 }
+
+/// The default machine presenting another driver version, from a profile file.
+fn mock_with_driver(driver_version: &str) -> common::Mock {
+    let staged = nvml_mock::Staged::new().unwrap();
+    let path = staged.dir().join("profile.json");
+    std::fs::write(
+        &path,
+        format!(r#"{{"base": "dgx-h100", "driver_version": "{driver_version}"}}"#),
+    )
+    .unwrap();
+    staged.set_profile(path.to_str().unwrap()).unwrap();
+    let nvml = nvml_wrapper::Nvml::builder()
+        .library_path(staged.path())
+        .init()
+        .unwrap();
+    common::Mock { nvml, staged }
+}
+
+/// NVIDIA renumbered field ids 251..=273 at driver 580.82; the mock numbers them as the
+/// driver version of its profile does. The header's ids read the same field on every driver:
+/// the SW thermal slowdown counter (the profile's GPUs spend 0 ns in it) answers, power
+/// smoothing (Blackwell) does not. Without translation, a driver before 580.82 would read
+/// header id 269 as power smoothing and 251 as the counter.
+#[test]
+fn renumbered_field_ids_read_the_same_field_before_and_after_580_82() -> Result<(), NvmlError> {
+    use nvml_wrapper::device::FieldIdNumbering;
+    let power_mw = profile::builtin("dgx-h100").unwrap().gpus[0].power_usage_mw;
+    for (driver, numbering) in [
+        ("570.172.08", FieldIdNumbering::Before580_82),
+        ("580.65.06", FieldIdNumbering::Before580_82),
+        ("580.82.07", FieldIdNumbering::Current),
+        ("580.105.08", FieldIdNumbering::Current),
+    ] {
+        let m = mock_with_driver(driver);
+        assert_eq!(m.nvml.driver_version()?, driver);
+        assert_eq!(m.nvml.field_id_numbering(), numbering, "{driver}");
+        let gpu = m.nvml.device_by_index(0)?;
+        let ids = [
+            sys::NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN,
+            sys::NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_POWER_BRAKE_SLOWDOWN,
+            sys::NVML_FI_PWR_SMOOTHING_ENABLED,
+            sys::NVML_FI_PWR_SMOOTHING_ACTIVE_PRESET_PROFILE,
+            sys::NVML_FI_DEV_POWER_INSTANT,
+        ];
+        let values = gpu.field_values(&ids)?;
+        let returned: Vec<u32> = values.iter().map(|fv| fv.field_id).collect();
+        assert_eq!(returned, ids, "{driver}: the ids come back as asked");
+        assert_eq!(value(&values[0]), Value::UnsignedLongLong(0), "{driver}");
+        assert_eq!(value(&values[1]), Value::UnsignedLongLong(0), "{driver}");
+        for smoothing in &values[2..4] {
+            assert!(
+                matches!(smoothing.value, Err(NvmlError::NotSupported)),
+                "{driver}: field {} is power smoothing, not on an H100: {:?}",
+                smoothing.field_id,
+                smoothing.value
+            );
+        }
+        assert_eq!(value(&values[4]), Value::UnsignedInt(power_mw), "{driver}");
+
+        let scoped = gpu
+            .scoped_field_values(&[(sys::NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_THERM_SLOWDOWN, 0)])?;
+        assert_eq!(
+            scoped[0].field_id,
+            sys::NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_THERM_SLOWDOWN
+        );
+        assert_eq!(value(&scoped[0]), Value::UnsignedLongLong(0), "{driver}");
+    }
+    Ok(())
+}

@@ -125,3 +125,40 @@ fn nvml_and_devices_are_send_and_sync() {
     assert_send_sync::<nvml_wrapper::Device<'static>>();
     assert_send_sync::<NvmlError>();
 }
+
+/// The version a real driver library carries inside it (`"535.261.03"`): the NUL-terminated
+/// string `<branch>.<minor>.<patch>`.
+fn embedded_version(branch: &str) -> Option<String> {
+    let bytes = std::fs::read(drivers::driver_library(branch)?).unwrap();
+    let found = bytes
+        .split(|b| *b == 0)
+        .filter_map(|s| std::str::from_utf8(s).ok())
+        .find(|s| {
+            let parts: Vec<&str> = s.split('.').collect();
+            parts.len() == 3
+                && parts[0] == branch
+                && parts[1..]
+                    .iter()
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .map(str::to_owned);
+    Some(found.unwrap_or_else(|| panic!("no {branch}.x.y version string in the library")))
+}
+
+/// Debian's 535 and 550 libraries are drivers from before 580.82: the wrapper sends them the
+/// old numbers of the renumbered field ids.
+#[test]
+fn debian_535_and_550_number_fields_the_old_way() {
+    use nvml_wrapper::device::FieldIdNumbering;
+    for branch in ["535", "550"] {
+        let Some(version) = embedded_version(branch) else {
+            continue;
+        };
+        assert_eq!(
+            FieldIdNumbering::for_driver_version(&version),
+            FieldIdNumbering::Before580_82,
+            "{version}"
+        );
+        eprintln!("{branch}: {version}");
+    }
+}

@@ -5,6 +5,24 @@
 //! the [`field`] module names a few common ones. Each field comes back with its own status,
 //! so one unsupported field does not spoil the batch.
 //!
+//! # Renumbered field ids
+//!
+//! NVIDIA renumbered field ids 251 to 273 in CUDA 13.0 Update 1, whose driver is 580.82 (a
+//! known issue in NVML's documentation). This crate's header is newer, so its constants use the
+//! new numbers; an older driver reads the same numbers as other fields:
+//!
+//! | ids | driver 580.82 and later (the header's numbers) | drivers before 580.82 |
+//! |---|---|---|
+//! | 251–268 | power smoothing (`NVML_FI_PWR_SMOOTHING_ENABLED` .. `_ADMIN_OVERRIDE_RAMP_DOWN_HYST_VAL`) | 256–273 |
+//! | 269–271 | clocks event reason counters (`NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN`, `HW_THERM_SLOWDOWN`, `HW_POWER_BRAKE_SLOWDOWN`) | 251–253 |
+//! | 272–273 | power sync balancing (`NVML_FI_DEV_POWER_SYNC_BALANCING_FREQ`, `_AF`) | 254–255 |
+//!
+//! Always pass the header's ids (the `nvml_sys` constants). [`Nvml`](crate::Nvml) reads the
+//! driver version once, when it initialises ([`Nvml::field_id_numbering`](crate::Nvml::field_id_numbering)),
+//! and on a driver before 580.82 every field call translates these ids to the driver's
+//! numbers and the ids in the results back, so [`FieldValue::field_id`] is the id asked
+//! for. Ids outside 251–273 are never changed (274 and up did not exist before 580.82).
+//!
 //! ```no_run
 //! use nvml_wrapper::{Nvml, device::field};
 //!
@@ -78,6 +96,56 @@ pub mod field {
     pub const REMAPPED_ROWS_CORRECTABLE: u32 = sys::NVML_FI_DEV_REMAPPED_COR;
     /// Rows remapped for uncorrectable errors (`NVML_FI_DEV_REMAPPED_UNC`).
     pub const REMAPPED_ROWS_UNCORRECTABLE: u32 = sys::NVML_FI_DEV_REMAPPED_UNC;
+}
+
+/// How the loaded driver numbers the field ids that NVIDIA renumbered at driver 580.82
+/// (see [the module docs](self#renumbered-field-ids)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum FieldIdNumbering {
+    /// Driver 580.82 (CUDA 13.0 Update 1) and later: the header's numbers, sent unchanged.
+    #[default]
+    Current,
+    /// Drivers before 580.82: clocks event reasons and power sync at 251–255, power smoothing
+    /// at 256–273.
+    Before580_82,
+}
+
+impl FieldIdNumbering {
+    /// The first and last id whose meaning depends on the driver.
+    pub const RENUMBERED: std::ops::RangeInclusive<u32> = 251..=273;
+
+    /// The numbering of a driver, from its version string as `nvmlSystemGetDriverVersion`
+    /// gives it (`"580.82.07"`, `"570.172.08"`). A string that does not start with
+    /// `major.minor` numbers is taken as a current driver.
+    pub fn for_driver_version(version: &str) -> Self {
+        let mut parts = version.trim().split('.').map(str::parse::<u32>);
+        match (parts.next(), parts.next()) {
+            (Some(Ok(major)), Some(Ok(minor))) if (major, minor) < (580, 82) => Self::Before580_82,
+            _ => Self::Current,
+        }
+    }
+
+    /// The id to send to the driver for the header's id `id`.
+    #[inline]
+    pub fn to_driver(self, id: u32) -> u32 {
+        match (self, id) {
+            // Power smoothing moved down by 5, the clocks event / power sync block up by 18.
+            (Self::Before580_82, 251..=268) => id + 5,
+            (Self::Before580_82, 269..=273) => id - 18,
+            _ => id,
+        }
+    }
+
+    /// The header's id for the id `id` the driver answered with.
+    #[inline]
+    pub fn from_driver(self, id: u32) -> u32 {
+        match (self, id) {
+            (Self::Before580_82, 256..=273) => id - 5,
+            (Self::Before580_82, 251..=255) => id + 18,
+            _ => id,
+        }
+    }
 }
 
 /// A value from NVML's `nvmlValue_t` union, by the type NVML said it holds.
@@ -233,13 +301,13 @@ impl FieldValue {
     // `always`: out of line, each 72-byte result is returned through memory and copied into
     // the `Vec`, which made the batch half again as slow as the C call (see BENCHMARKS.md).
     #[inline(always)]
-    fn from_raw(raw: &sys::nvmlFieldValue_t) -> Self {
+    fn from_raw(raw: &sys::nvmlFieldValue_t, numbering: FieldIdNumbering) -> Self {
         let value = match NvmlError::from_code(raw.nvmlReturn) {
             Some(e) => Err(e),
             None => Value::from_raw(raw.valueType, &raw.value),
         };
         FieldValue {
-            field_id: raw.fieldId,
+            field_id: numbering.from_driver(raw.fieldId),
             scope_id: raw.scopeId,
             timestamp: raw.timestamp,
             latency_us: raw.latencyUsec,
@@ -278,7 +346,11 @@ impl Device<'_> {
     /// [`NvmlError::InvalidInput`] for more than [`MAX_FIELDS_PER_CALL`] ids; NVML's errors.
     pub fn field_values(&self, field_ids: &[u32]) -> Result<Vec<FieldValue>> {
         batch_len(field_ids.len())?;
-        let requests: Vec<_> = field_ids.iter().map(|id| request(*id, 0)).collect();
+        let numbering = self.nvml.field_id_numbering();
+        let requests: Vec<_> = field_ids
+            .iter()
+            .map(|id| request(numbering.to_driver(*id), 0))
+            .collect();
         self.field_values_raw(requests)
     }
 
@@ -286,9 +358,10 @@ impl Device<'_> {
     /// e.g. `(field::NVLINK_THROUGHPUT_DATA_TX, link)` (`nvmlDeviceGetFieldValues`).
     pub fn scoped_field_values(&self, fields: &[(u32, u32)]) -> Result<Vec<FieldValue>> {
         batch_len(fields.len())?;
+        let numbering = self.nvml.field_id_numbering();
         let requests: Vec<_> = fields
             .iter()
-            .map(|(id, scope)| request(*id, *scope))
+            .map(|(id, scope)| request(numbering.to_driver(*id), *scope))
             .collect();
         self.field_values_raw(requests)
     }
@@ -305,7 +378,11 @@ impl Device<'_> {
             self.nvml,
             nvmlDeviceGetFieldValues(self.handle, count, requests.as_mut_ptr())
         )?;
-        Ok(requests.iter().map(FieldValue::from_raw).collect())
+        let numbering = self.nvml.field_id_numbering();
+        Ok(requests
+            .iter()
+            .map(|raw| FieldValue::from_raw(raw, numbering))
+            .collect())
     }
 
     /// Resets the given fields (e.g. counters) to zero, each with scope 0
@@ -320,7 +397,11 @@ impl Device<'_> {
         if count == 0 {
             return Ok(());
         }
-        let mut requests: Vec<_> = field_ids.iter().map(|id| request(*id, 0)).collect();
+        let numbering = self.nvml.field_id_numbering();
+        let mut requests: Vec<_> = field_ids
+            .iter()
+            .map(|id| request(numbering.to_driver(*id), 0))
+            .collect();
         nvml_call!(
             self.nvml,
             nvmlDeviceClearFieldValues(self.handle, count, requests.as_mut_ptr())
@@ -367,9 +448,80 @@ mod tests {
     fn per_field_return_codes_become_per_field_errors() {
         let mut raw = request(sys::NVML_FI_DEV_MEMORY_TEMP, 0);
         raw.nvmlReturn = sys::NVML_ERROR_NOT_SUPPORTED;
-        let fv = FieldValue::from_raw(&raw);
+        let fv = FieldValue::from_raw(&raw, FieldIdNumbering::Current);
         assert!(matches!(fv.value, Err(NvmlError::NotSupported)));
         assert_eq!(fv.field_id, sys::NVML_FI_DEV_MEMORY_TEMP);
+    }
+
+    #[test]
+    fn driver_versions_either_side_of_580_82_choose_the_numbering() {
+        use FieldIdNumbering::*;
+        for (version, numbering) in [
+            ("470.256.02", Before580_82),
+            ("535.247.01", Before580_82),
+            ("550.163.01", Before580_82),
+            ("570.172.08", Before580_82),
+            ("580.65.06", Before580_82),
+            ("580.76.05", Before580_82),
+            ("580.82.07", Current),
+            ("580.105.08", Current),
+            ("590.44.01", Current),
+            ("1000.1", Current),
+            // Not a version: the header's numbering.
+            ("", Current),
+            ("r580", Current),
+            ("580", Current),
+        ] {
+            assert_eq!(
+                FieldIdNumbering::for_driver_version(version),
+                numbering,
+                "{version}"
+            );
+        }
+    }
+
+    #[test]
+    fn old_drivers_get_their_own_numbers_for_the_renumbered_fields() {
+        let old = FieldIdNumbering::Before580_82;
+        // NVIDIA's numbering before CUDA 13.0 Update 1 (nvml.h of CUDA 13.0 and 12.x).
+        assert_eq!(
+            old.to_driver(sys::NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN),
+            251
+        );
+        assert_eq!(
+            old.to_driver(sys::NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_THERM_SLOWDOWN),
+            252
+        );
+        assert_eq!(
+            old.to_driver(sys::NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_POWER_BRAKE_SLOWDOWN),
+            253
+        );
+        assert_eq!(
+            old.to_driver(sys::NVML_FI_DEV_POWER_SYNC_BALANCING_FREQ),
+            254
+        );
+        assert_eq!(old.to_driver(sys::NVML_FI_DEV_POWER_SYNC_BALANCING_AF), 255);
+        assert_eq!(old.to_driver(sys::NVML_FI_PWR_SMOOTHING_ENABLED), 256);
+        assert_eq!(
+            old.to_driver(sys::NVML_FI_PWR_SMOOTHING_ADMIN_OVERRIDE_RAMP_DOWN_HYST_VAL),
+            273
+        );
+        // Outside the range nothing changes, on either numbering.
+        for id in [0, 250, 274, sys::NVML_FI_DEV_EDPP_MULTIPLIER, u32::MAX] {
+            assert_eq!(old.to_driver(id), id);
+            assert_eq!(old.from_driver(id), id);
+        }
+        // A bijection on 251..=273 that `from_driver` undoes; identity for current drivers.
+        let mut sent: Vec<u32> = FieldIdNumbering::RENUMBERED
+            .map(|id| old.to_driver(id))
+            .collect();
+        for id in FieldIdNumbering::RENUMBERED {
+            assert_eq!(old.from_driver(old.to_driver(id)), id);
+            assert_eq!(FieldIdNumbering::Current.to_driver(id), id);
+            assert_eq!(FieldIdNumbering::Current.from_driver(id), id);
+        }
+        sent.sort_unstable();
+        assert_eq!(sent, FieldIdNumbering::RENUMBERED.collect::<Vec<_>>());
     }
 
     #[test]

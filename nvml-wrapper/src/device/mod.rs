@@ -16,6 +16,7 @@ use crate::nvml::Nvml;
 pub mod accounting;
 pub mod affinity;
 pub mod commands;
+pub mod field_values;
 pub mod nvlink_management;
 pub mod power_profiles;
 pub mod prm;
@@ -23,7 +24,6 @@ pub mod vgpu;
 
 mod clocks;
 mod ecc;
-mod field_values;
 mod memory;
 mod mig;
 mod modes;
