@@ -26,7 +26,7 @@ fn main() -> std::process::ExitCode {
         for gpu in nvml.devices()? {
             let types = match gpu.supported_event_types() {
                 Ok(types) => types,
-                Err(NvmlError::NotSupported) => continue,
+                Err(NvmlError::NotSupported(_)) => continue,
                 Err(e) => return Err(e.into()),
             };
             set.register(&gpu, types)?;
@@ -57,7 +57,7 @@ fn main() -> std::process::ExitCode {
                             event.event_type
                         );
                     }
-                    Err(NvmlError::Timeout) => {
+                    Err(NvmlError::Timeout(_)) => {
                         println!("no event within {timeout_ms} ms");
                         break;
                     }

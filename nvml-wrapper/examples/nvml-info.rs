@@ -97,9 +97,9 @@ fn nvlinks(gpu: &Device<'_>) -> Result<Value, NvmlError> {
             Ok(active) => links.push(json!({ "link": link, "active": active })),
             // Past the last link, or no NvLink at all.
             Err(
-                NvmlError::InvalidArgument
-                | NvmlError::NotSupported
-                | NvmlError::FunctionNotFound(_),
+                NvmlError::InvalidArgument(_)
+                | NvmlError::NotSupported(_)
+                | NvmlError::MissingSymbol(_),
             ) => {}
             Err(e) => return Err(e),
         }

@@ -16,7 +16,7 @@
 //! loop {
 //!     match events.wait(1000) {
 //!         Ok(event) => println!("{}: {:?} {}", event.device.uuid()?, event.event_type, event.event_data),
-//!         Err(NvmlError::Timeout) => continue,
+//!         Err(NvmlError::Timeout(_)) => continue,
 //!         Err(e) => return Err(e),
 //!     }
 //! }
@@ -190,7 +190,7 @@ impl<'nvml> EventSet<'nvml> {
     /// Registering the same subscription twice is not an error.
     ///
     /// # Errors
-    /// [`NvmlError::FunctionNotFound`] on drivers before NVML 13; [`NvmlError::NotSupported`],
+    /// [`NvmlError::MissingSymbol`] on drivers before NVML 13; [`NvmlError::NotSupported`],
     /// [`NvmlError::NoPermission`] and NVML's other errors.
     pub fn register_operational_events(
         &self,
@@ -226,12 +226,12 @@ impl<'nvml> EventSet<'nvml> {
     /// [`EventSet::register_operational_events`]; [`OperationalEvent::data_type`] tells which.
     ///
     /// # Errors
-    /// [`NvmlError::FunctionNotFound`] on drivers before NVML 13; [`NvmlError::Timeout`] if
+    /// [`NvmlError::MissingSymbol`] on drivers before NVML 13; [`NvmlError::Timeout`] if
     /// nothing arrived in time; [`NvmlError::UnexpectedValue`] for a data format the header
     /// does not define; NVML's other errors.
     pub fn wait_operational(&self, timeout_ms: u32) -> Result<OperationalEvent> {
         if self.nvml.versions().event_wait_structured != 3 {
-            return Err(NvmlError::FunctionNotFound("nvmlEventSetWait_v3"));
+            return Err(NvmlError::MissingSymbol("nvmlEventSetWait_v3"));
         }
         let mut p = sys::nvmlEventSetWait_v3_t {
             timeoutMs: timeout_ms,

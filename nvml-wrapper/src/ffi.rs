@@ -1,7 +1,7 @@
 //! The thin call layer: the only place that calls into NVML.
 //!
 //! Every wrapper method goes through [`nvml_call!`], which resolves the function field of the
-//! loaded [`NvmlLib`](nvml_sys::NvmlLib) (or returns [`NvmlError::FunctionNotFound`]), makes
+//! loaded [`NvmlLib`](nvml_sys::NvmlLib) (or returns [`NvmlError::MissingSymbol`]), makes
 //! the call, and turns the return code into a `Result`. Then a few helpers cover the shapes
 //! NVML's API comes in: fixed-size strings, and "ask for the count, then the data" lists.
 
@@ -13,8 +13,10 @@ use crate::error::{NvmlError, Result};
 ///
 /// `nvml_call!(nvml, nvmlDeviceGetTemperature(handle, sensor, &mut out))` expands to a lookup
 /// of the `nvmlDeviceGetTemperature` field (a missing symbol is
-/// `Err(NvmlError::FunctionNotFound("nvmlDeviceGetTemperature"))`), one indirect call, and
-/// [`check`](crate::error::check) on the result.
+/// `Err(NvmlError::MissingSymbol("nvmlDeviceGetTemperature"))`), one indirect call, and
+/// [`check`](crate::error::check) on the result, which names the function in any error
+/// (`Err(NvmlError::NotSupported("nvmlDeviceGetTemperature"))`). Callers that treat some codes
+/// as steps rather than failures match on them, e.g. `Err(NvmlError::InsufficientSize(_))`.
 ///
 /// Contract for callers (what makes the `unsafe` inside sound): every argument is a handle
 /// obtained from this same library and still alive (guaranteed by the lifetimes of `Device`
@@ -26,22 +28,10 @@ macro_rules! nvml_call {
         // SAFETY: `f` was resolved from the loaded NVML library under the name the header
         // declares, so it has the bindings' signature; the arguments follow the macro's
         // contract (live handles, values, `&mut` locals, buffers with their lengths).
-        $crate::error::check(unsafe { f($($arg),*) })
+        $crate::error::check(unsafe { f($($arg),*) }, stringify!($func))
     }};
 }
 pub(crate) use nvml_call;
-
-/// Like [`nvml_call!`] but returns the raw `nvmlReturn_t`, for callers that treat some codes
-/// (`INSUFFICIENT_SIZE`, `ARGUMENT_VERSION_MISMATCH`) as steps rather than failures.
-macro_rules! nvml_call_raw {
-    ($nvml:expr, $func:ident ( $($arg:expr),* $(,)? )) => {{
-        let f = $crate::ffi::symbol($nvml.lib().$func.as_ref(), stringify!($func))?;
-        // SAFETY: as in `nvml_call!`: resolved symbol with the header's signature, arguments
-        // under the same contract.
-        unsafe { f($($arg),*) }
-    }};
-}
-pub(crate) use nvml_call_raw;
 
 /// Anything [`nvml_call!`] can call through: the loader itself, or what owns one.
 pub(crate) trait HasLib {
@@ -56,7 +46,7 @@ impl HasLib for nvml_sys::NvmlLib {
     }
 }
 
-/// The function behind a loader field, or `FunctionNotFound(name)` if the library lacks it.
+/// The function behind a loader field, or `MissingSymbol(name)` if the library lacks it.
 #[inline(always)]
 pub(crate) fn symbol<F: Copy>(
     field: std::result::Result<&F, &libloading::Error>,
@@ -64,7 +54,7 @@ pub(crate) fn symbol<F: Copy>(
 ) -> Result<F> {
     match field {
         Ok(f) => Ok(*f),
-        Err(_) => Err(NvmlError::FunctionNotFound(name)),
+        Err(_) => Err(NvmlError::MissingSymbol(name)),
     }
 }
 
@@ -111,10 +101,11 @@ pub(crate) fn read_list<T: Copy>(
     let mut wanted: c_uint = 0;
     match call(&mut wanted, std::ptr::null_mut()) {
         Ok(()) if wanted == 0 => return Ok(Vec::new()),
-        Ok(()) | Err(NvmlError::InsufficientSize) => {}
+        Ok(()) | Err(NvmlError::InsufficientSize(_)) => {}
         Err(e) => return Err(e),
     }
-    for _ in 0..LIST_RETRIES {
+    let mut retries = 0;
+    loop {
         let capacity = (wanted as usize).saturating_add(LIST_SLACK).min(LIST_MAX);
         let mut items = vec![zero; capacity];
         let mut count = capacity as c_uint;
@@ -123,13 +114,17 @@ pub(crate) fn read_list<T: Copy>(
                 items.truncate((count as usize).min(capacity));
                 return Ok(items);
             }
-            Err(NvmlError::InsufficientSize) if capacity < LIST_MAX => {
+            // The list grew: retry with room for it, a bounded number of times; after that,
+            // the driver's last answer is the error.
+            Err(NvmlError::InsufficientSize(_))
+                if capacity < LIST_MAX && retries + 1 < LIST_RETRIES =>
+            {
+                retries += 1;
                 wanted = count.max(capacity.saturating_mul(2) as c_uint);
             }
             Err(e) => return Err(e),
         }
     }
-    Err(NvmlError::InsufficientSize)
 }
 
 /// Reads a list from a function that takes a caller-sized buffer and no count query: fills a
@@ -168,7 +163,7 @@ mod tests {
             calls += 1;
             if items.is_null() {
                 *count = 3;
-                return Err(NvmlError::InsufficientSize);
+                return Err(NvmlError::InsufficientSize("nvmlTestList"));
             }
             // SAFETY: the buffer holds `*count` (at least 3) items.
             unsafe {
@@ -191,10 +186,10 @@ mod tests {
         let err = read_list(0u8, |count, _| {
             calls += 1;
             *count = count.saturating_add(100);
-            Err(NvmlError::InsufficientSize)
+            Err(NvmlError::InsufficientSize("nvmlTestList"))
         })
         .unwrap_err();
-        assert!(matches!(err, NvmlError::InsufficientSize));
+        assert!(matches!(err, NvmlError::InsufficientSize("nvmlTestList")));
         assert_eq!(calls, 1 + LIST_RETRIES);
     }
 

@@ -223,7 +223,7 @@ pub fn gpm_metrics(
         for m in get.metrics.iter().take(chunk.len()) {
             out.push(GpmMetric {
                 metric_id: m.metricId,
-                value: check(m.nvmlReturn).map(|()| m.value),
+                value: check(m.nvmlReturn, "nvmlGpmMetricsGet").map(|()| m.value),
                 // SAFETY: NVML documents these as NUL-terminated strings it owns (or NULL),
                 // valid while the library is loaded; `sample1.nvml` keeps it loaded here.
                 short_name: unsafe { string_at(m.metricInfo.shortName) },

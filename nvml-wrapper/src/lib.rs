@@ -13,7 +13,11 @@
 //!
 //! - **Any driver.** The library is loaded at run time; for each function with several
 //!   versions in `nvml.h`, the newest one the installed driver exports is used (see
-//!   [`versions`]), and a function the driver lacks is [`NvmlError::FunctionNotFound`].
+//!   [`versions`]), and a function the driver lacks is [`NvmlError::MissingSymbol`].
+//! - **Errors name the call.** Every error NVML returns carries the C function that answered
+//!   ("`nvmlDeviceGetPowerUsage: the operation is not supported ...`"); match one with
+//!   `Err(NvmlError::NotSupported(_))`. NVML's code 13 is [`NvmlError::FunctionNotFound`], as
+//!   `nvml.h` names it.
 //! - **No undefined behaviour from the driver.** Enum values newer than the header are errors,
 //!   strings are read only up to the buffer's end, list counts are clamped to the buffer.
 //! - **Lifetimes carry NVML's rules.** A [`Device`] borrows its [`Nvml`], so it cannot be used

@@ -28,7 +28,7 @@ use nvml_sys as sys;
 use crate::device::Device;
 use crate::enums::{ComputeInstanceProfile, GpuInstanceProfile};
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, nvml_call_raw, read_fixed_list, read_list, string_from_c_buf};
+use crate::ffi::{nvml_call, read_fixed_list, read_list, string_from_c_buf};
 use crate::nvml::Nvml;
 
 /// The most GPU instances of one profile, or compute instances of one profile in a GPU
@@ -235,14 +235,11 @@ impl std::fmt::Debug for ComputeInstance<'_> {
 
 /// `Ok(Some(x))` on success, `Ok(None)` when the driver rejects the struct version (retry
 /// with an older one), the error otherwise.
-fn unless_version_mismatch<T>(
-    rc: sys::nvmlReturn_t,
-    value: impl FnOnce() -> T,
-) -> Result<Option<T>> {
-    match NvmlError::from_code(rc) {
-        None => Ok(Some(value())),
-        Some(NvmlError::ArgumentVersionMismatch) => Ok(None),
-        Some(e) => Err(e),
+fn unless_version_mismatch<T>(rc: Result<()>, value: impl FnOnce() -> T) -> Result<Option<T>> {
+    match rc {
+        Ok(()) => Ok(Some(value())),
+        Err(NvmlError::ArgumentVersionMismatch(_)) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -381,7 +378,7 @@ impl<'nvml> Device<'nvml> {
                 ..Default::default()
             };
             // The `_v3_t` struct has the `_v2_t` layout's size; `version` tells them apart.
-            let rc = nvml_call_raw!(
+            let rc = nvml_call!(
                 nvml,
                 nvmlDeviceGetGpuInstanceProfileInfoV(
                     handle,
@@ -398,7 +395,7 @@ impl<'nvml> Device<'nvml> {
                 version: sys::nvmlGpuInstanceProfileInfo_v2,
                 ..Default::default()
             };
-            let rc = nvml_call_raw!(
+            let rc = nvml_call!(
                 nvml,
                 nvmlDeviceGetGpuInstanceProfileInfoV(handle, profile.as_raw(), &mut v2)
             );
@@ -433,7 +430,7 @@ impl<'nvml> Device<'nvml> {
             ..Default::default()
         };
         // The `_v3_t` struct has the `_v2_t` layout's size; `version` tells them apart.
-        let rc = nvml_call_raw!(
+        let rc = nvml_call!(
             nvml,
             nvmlDeviceGetGpuInstanceProfileInfoByIdV(
                 handle,
@@ -619,7 +616,7 @@ impl<'nvml> GpuInstance<'nvml> {
                 ..Default::default()
             };
             // The `_v3_t` struct starts with the `_v2_t` layout; `version` tells them apart.
-            let rc = nvml_call_raw!(
+            let rc = nvml_call!(
                 self.nvml,
                 nvmlGpuInstanceGetComputeInstanceProfileInfoV(
                     self.handle,
@@ -637,7 +634,7 @@ impl<'nvml> GpuInstance<'nvml> {
                 version: sys::nvmlComputeInstanceProfileInfo_v2,
                 ..Default::default()
             };
-            let rc = nvml_call_raw!(
+            let rc = nvml_call!(
                 self.nvml,
                 nvmlGpuInstanceGetComputeInstanceProfileInfoV(self.handle, p, engines, &mut v2)
             );

@@ -150,7 +150,7 @@ impl NvmlLibrary {
     /// Initialises NVML (`nvmlInit_v2`, or `nvmlInit` on a driver without it).
     ///
     /// # Errors
-    /// [`NvmlError::FunctionNotFound`] if the library has no init function, and NVML's own
+    /// [`NvmlError::MissingSymbol`] if the library has no init function, and NVML's own
     /// errors, e.g. [`NvmlError::DriverNotLoaded`] without the NVIDIA kernel driver.
     pub fn init(self) -> Result<Nvml> {
         self.init_with_flags(InitFlags::empty())
@@ -164,7 +164,7 @@ impl NvmlLibrary {
             match self.versions.init {
                 2 => nvml_call!(self.lib, nvmlInit_v2())?,
                 1 => nvml_call!(self.lib, nvmlInit())?,
-                _ => return Err(NvmlError::FunctionNotFound("nvmlInit_v2")),
+                _ => return Err(NvmlError::MissingSymbol("nvmlInit_v2")),
             }
         } else {
             nvml_call!(self.lib, nvmlInitWithFlags(flags.bits()))?;
@@ -224,7 +224,7 @@ impl NvmlBuilder {
     /// flags are set).
     ///
     /// # Errors
-    /// [`NvmlError::LibraryLoad`] if no library could be loaded, [`NvmlError::FunctionNotFound`]
+    /// [`NvmlError::LibraryLoad`] if no library could be loaded, [`NvmlError::MissingSymbol`]
     /// if it has no init function, and NVML's own errors (e.g.
     /// [`NvmlError::DriverNotLoaded`] on a machine without the NVIDIA kernel driver).
     pub fn init(self) -> Result<Nvml> {

@@ -183,7 +183,7 @@ impl Nvml {
                         })
                         .collect();
                 }
-                Err(crate::NvmlError::InsufficientSize)
+                Err(crate::NvmlError::InsufficientSize(_))
                     if (count as usize) > capacity && (count as usize) <= LIST_MAX =>
                 {
                     capacity = count as usize;
@@ -191,7 +191,9 @@ impl Nvml {
                 Err(e) => return Err(e),
             }
         }
-        Err(crate::NvmlError::InsufficientSize)
+        Err(crate::NvmlError::InsufficientSize(
+            "nvmlSystemGetHicVersion",
+        ))
     }
 
     /// Every Common Platform Error Record (CPER) of the given types, for one GPU
@@ -222,7 +224,7 @@ impl Nvml {
                 bufferSize: 0,
             };
             match nvml_call!(self, nvmlSystemGetCPER_v1(&mut query)) {
-                Ok(()) | Err(crate::NvmlError::InsufficientSize) => {}
+                Ok(()) | Err(crate::NvmlError::InsufficientSize(_)) => {}
                 Err(e) => return Err(e),
             }
             cursor = query.cursor;
@@ -239,7 +241,7 @@ impl Nvml {
             match nvml_call!(self, nvmlSystemGetCPER_v1(&mut read)) {
                 Ok(()) => {}
                 // More records arrived since the size query: ask again.
-                Err(crate::NvmlError::InsufficientSize) => continue,
+                Err(crate::NvmlError::InsufficientSize(_)) => continue,
                 Err(e) => return Err(e),
             }
             let used = (read.bufferSize as usize).min(wanted);

@@ -68,7 +68,7 @@ fn accounting_stats_use_the_unversioned_function_on_a_470_driver() {
         .unwrap();
     assert!(matches!(
         gpu.accounting_stats(1),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 }
 
@@ -85,7 +85,7 @@ fn accounting_errors_map_to_their_documented_variants() {
         .unwrap();
     assert!(matches!(
         gpu.set_accounting_mode(true),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     // A process without statistics.
     m.staged
@@ -94,7 +94,10 @@ fn accounting_errors_map_to_their_documented_variants() {
             nvml_wrapper::sys::NVML_ERROR_NOT_FOUND,
         )
         .unwrap();
-    assert!(matches!(gpu.accounting_stats(7), Err(NvmlError::NotFound)));
+    assert!(matches!(
+        gpu.accounting_stats(7),
+        Err(NvmlError::NotFound(_))
+    ));
 }
 
 #[test]

@@ -23,7 +23,7 @@ use nvml_wrapper::{NvmlError, Result, sys};
 fn unmodeled<T: std::fmt::Debug>(m: &common::Mock, function: &str, call: impl Fn() -> Result<T>) {
     let got = call();
     assert!(
-        matches!(got, Err(NvmlError::NotSupported)),
+        matches!(got, Err(NvmlError::NotSupported(_))),
         "{function}: expected NotSupported, got {got:?}"
     );
     m.staged
@@ -31,7 +31,7 @@ fn unmodeled<T: std::fmt::Debug>(m: &common::Mock, function: &str, call: impl Fn
         .unwrap();
     let got = call();
     assert!(
-        matches!(got, Err(NvmlError::GpuLost)),
+        matches!(got, Err(NvmlError::GpuLost(_))),
         "{function}: expected GpuLost, got {got:?}"
     );
     m.staged.clear_fault(function).unwrap();
@@ -44,7 +44,7 @@ fn fault_maps<T: std::fmt::Debug>(m: &common::Mock, function: &str, call: impl F
         .unwrap();
     let got = call();
     assert!(
-        matches!(got, Err(NvmlError::Unknown)),
+        matches!(got, Err(NvmlError::Unknown(_))),
         "{function}: expected Unknown, got {got:?}"
     );
     m.staged.clear_fault(function).unwrap();
@@ -94,12 +94,12 @@ fn devices_are_found_by_versioned_uuid() -> Result<()> {
     let unknown = DeviceUuid::Ascii("GPU-00000000-0000-0000-0000-000000000000".into());
     assert!(matches!(
         m.nvml.device_by_uuid_value(&unknown),
-        Err(NvmlError::NotFound)
+        Err(NvmlError::NotFound(_))
     ));
     // The mock knows only the text form; the binary form reaches it and is refused.
     assert!(matches!(
         m.nvml.device_by_uuid_value(&DeviceUuid::Binary([0; 16])),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     let too_long = DeviceUuid::Ascii(format!("{}-extra", p.gpus[0].uuid));
     assert!(matches!(
@@ -168,7 +168,7 @@ fn board_values_are_the_profiles() -> Result<()> {
         .unwrap();
     assert!(matches!(
         gpu.validate_inforom(),
-        Err(NvmlError::CorruptedInforom)
+        Err(NvmlError::CorruptedInforom(_))
     ));
     Ok(())
 }
@@ -307,7 +307,7 @@ fn pstates_and_their_clock_ranges_are_the_profiles() -> Result<()> {
     // A P-state the GPU does not have.
     assert!(matches!(
         gpu.min_max_clock_of_pstate(ClockType::Graphics, PerformanceState::P12),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     fault_maps(&m, "nvmlDeviceGetSupportedPerformanceStates", || {
         gpu.supported_performance_states()
@@ -411,7 +411,7 @@ fn fans_of_a_workstation_card_are_the_profiles() -> Result<()> {
     let past = p.gpus[0].fans.len() as u32;
     assert!(matches!(
         gpu.target_fan_speed(past),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     let range = gpu.min_max_fan_speed()?;
     assert_eq!((range.min, range.max), (30, 100));
@@ -430,11 +430,11 @@ fn passively_cooled_gpus_have_no_fan_speeds() -> Result<()> {
     let gpu = m.nvml.device_by_index(0)?;
     assert!(matches!(
         gpu.target_fan_speed(0),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(matches!(
         gpu.min_max_fan_speed(),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     Ok(())
 }

@@ -34,11 +34,11 @@ fn application_clocks_need_root_then_show_in_the_getters_and_reset_to_the_defaul
 
     assert!(matches!(
         gpu.set_applications_clocks(mem, graphics),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     assert!(matches!(
         gpu.reset_applications_clocks(),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     assert_eq!(
         gpu.applications_clock(ClockType::Graphics).unwrap(),
@@ -64,7 +64,7 @@ fn application_clocks_need_root_then_show_in_the_getters_and_reset_to_the_defaul
     // A pair the device does not support.
     assert!(matches!(
         gpu.set_applications_clocks(mem, 1),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
 
     gpu.reset_applications_clocks().unwrap();
@@ -87,7 +87,7 @@ fn ecc_mode_change_is_pending_and_needs_root() {
 
     assert!(matches!(
         gpu.set_ecc_mode(false),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     assert!(gpu.ecc_mode().unwrap().pending);
 
@@ -107,7 +107,7 @@ fn ecc_mode_change_is_pending_and_needs_root() {
     ws.staged.set_root(true).unwrap();
     assert!(matches!(
         ws.nvml.device_by_index(0).unwrap().set_ecc_mode(true),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 }
 
@@ -126,7 +126,7 @@ fn clearing_volatile_ecc_counts_zeroes_them_and_needs_root() {
 
     assert!(matches!(
         gpu.clear_ecc_error_counts(EccCounterType::Volatile),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     assert_eq!(corrected(), p.gpus[5].ecc_corrected_volatile);
 

@@ -32,14 +32,14 @@ fn ecc_mode_is_on_for_the_dgx_and_unsupported_on_a_geforce() {
 
     let ws = common::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
-    assert!(matches!(rtx.ecc_mode(), Err(NvmlError::NotSupported)));
+    assert!(matches!(rtx.ecc_mode(), Err(NvmlError::NotSupported(_))));
     assert!(matches!(
         rtx.default_ecc_mode(),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(matches!(
         rtx.total_ecc_errors(MemoryErrorType::Corrected, EccCounterType::Volatile),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 }
 
@@ -96,11 +96,11 @@ fn retired_pages_are_empty_on_the_healthy_dgx() {
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         rtx.retired_pages(RetirementCause::DoubleBitEccError),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(matches!(
         rtx.retired_pages_pending_status(),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 }
 
@@ -113,7 +113,7 @@ fn retired_pages_errors_come_back_as_errors() {
         .unwrap();
     assert!(matches!(
         gpu.retired_pages(RetirementCause::MultipleSingleBitEccErrors),
-        Err(NvmlError::GpuLost)
+        Err(NvmlError::GpuLost(_))
     ));
 }
 
@@ -164,7 +164,7 @@ fn remapped_rows_errors_other_than_unsupported_are_not_retried() {
     m.staged
         .set_fault("nvmlDeviceGetRemappedRows_v2", sys::NVML_ERROR_GPU_IS_LOST)
         .unwrap();
-    assert!(matches!(gpu.remapped_rows(), Err(NvmlError::GpuLost)));
+    assert!(matches!(gpu.remapped_rows(), Err(NvmlError::GpuLost(_))));
 }
 
 #[test]
@@ -174,7 +174,7 @@ fn row_remapper_histogram_is_not_modeled_by_the_mock() {
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         gpu.row_remapper_histogram(),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 }
 
@@ -192,7 +192,7 @@ fn real_gpu_ecc_agrees_with_nvidia_smi() {
             (Some(current), Some(pending)) => {
                 assert_eq!(gpu.ecc_mode().unwrap(), EccModes { current, pending });
             }
-            _ => assert!(matches!(gpu.ecc_mode(), Err(NvmlError::NotSupported))),
+            _ => assert!(matches!(gpu.ecc_mode(), Err(NvmlError::NotSupported(_)))),
         }
         // Whatever the device supports must come back without a panic or a bogus value.
         println!(

@@ -38,7 +38,7 @@ fn set_mig_mode_needs_root_then_takes_effect() {
     let gpu = m.nvml.device_by_index(1).unwrap();
     assert!(matches!(
         gpu.set_mig_mode(true),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     assert_eq!(
         gpu.mig_mode().unwrap(),
@@ -74,13 +74,13 @@ fn set_mig_mode_needs_root_then_takes_effect() {
 fn a_gpu_without_mig() {
     let m = common::mock_with_profile("workstation");
     let gpu = m.nvml.device_by_index(0).unwrap();
-    assert!(matches!(gpu.mig_mode(), Err(NvmlError::NotSupported)));
+    assert!(matches!(gpu.mig_mode(), Err(NvmlError::NotSupported(_))));
     assert_eq!(gpu.max_mig_device_count().unwrap(), 0);
     assert!(!gpu.is_mig_device_handle().unwrap());
     m.staged.set_root(true).unwrap();
     assert!(matches!(
         gpu.set_mig_mode(true),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 }
 
@@ -131,12 +131,12 @@ fn mig_devices_are_devices_of_their_own() {
     // MIG off: no MIG devices to ask for.
     assert!(matches!(
         gpu.mig_device_by_index(0),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     gpu.set_mig_mode(true).unwrap().unwrap();
     assert!(matches!(
         gpu.mig_device_by_index(0),
-        Err(NvmlError::NotFound)
+        Err(NvmlError::NotFound(_))
     ));
     create_one_slice_instance(&m, &gpu);
 
@@ -149,22 +149,22 @@ fn mig_devices_are_devices_of_their_own() {
     assert!(gi < 7, "{gi}");
     assert!(matches!(
         gpu.mig_device_by_index(1),
-        Err(NvmlError::NotFound)
+        Err(NvmlError::NotFound(_))
     ));
 
     // A whole GPU is not a MIG device.
     assert!(!gpu.is_mig_device_handle().unwrap());
     assert!(matches!(
         gpu.mig_parent_device(),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     assert!(matches!(
         gpu.gpu_instance_id(),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(matches!(
         gpu.compute_instance_id(),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 }
 
@@ -183,7 +183,7 @@ fn real_gpu_mig_mode_agrees_with_nvidia_smi() {
             (Some(current), Some(pending)) => {
                 assert_eq!(gpu.mig_mode().unwrap(), MigMode { current, pending });
             }
-            _ => assert!(matches!(gpu.mig_mode(), Err(NvmlError::NotSupported))),
+            _ => assert!(matches!(gpu.mig_mode(), Err(NvmlError::NotSupported(_)))),
         }
     }
 }

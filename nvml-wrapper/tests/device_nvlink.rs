@@ -28,7 +28,7 @@ fn every_link_of_the_profile_is_active() {
         // A link the GPU does not have.
         assert!(matches!(
             gpu.nvlink_state(spec.nvlink_count),
-            Err(NvmlError::InvalidArgument)
+            Err(NvmlError::InvalidArgument(_))
         ));
     }
 }
@@ -77,7 +77,7 @@ fn error_counters_are_zero_on_healthy_links() {
     }
     assert!(matches!(
         gpu.nvlink_error_counter(40, NvLinkErrorCounter::DlReplay),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
 }
 
@@ -85,22 +85,25 @@ fn error_counters_are_zero_on_healthy_links() {
 fn a_gpu_without_nvlink_says_not_supported() {
     let m = common::mock_with_profile("workstation");
     let gpu = m.nvml.device_by_index(0).unwrap();
-    assert!(matches!(gpu.nvlink_state(0), Err(NvmlError::NotSupported)));
+    assert!(matches!(
+        gpu.nvlink_state(0),
+        Err(NvmlError::NotSupported(_))
+    ));
     assert!(matches!(
         gpu.nvlink_version(0),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(matches!(
         gpu.nvlink_capability(0, NvLinkCapability::Valid),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(matches!(
         gpu.nvlink_remote_pci_info(0),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(matches!(
         gpu.nvlink_error_counter(0, NvLinkErrorCounter::DlCrcFlit),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 }
 
@@ -117,7 +120,7 @@ fn real_gpu_nvlinks_read_cleanly() {
                     gpu.nvlink_version(link),
                     gpu.nvlink_remote_pci_info(link).map(|p| p.bus_id),
                 ),
-                Err(NvmlError::NotSupported | NvmlError::InvalidArgument) => {}
+                Err(NvmlError::NotSupported(_) | NvmlError::InvalidArgument(_)) => {}
                 Err(e) => panic!("link {link}: {e}"),
             }
         }

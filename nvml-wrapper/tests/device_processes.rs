@@ -196,7 +196,7 @@ fn driver_errors_come_back_as_errors() {
         .unwrap();
     assert!(matches!(
         gpu.running_compute_processes(),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     // Only the faulted function fails.
     assert!(gpu.running_graphics_processes().is_ok());
@@ -219,7 +219,7 @@ fn real_gpu_compute_processes_agree_with_nvidia_smi() {
         // The other two lists must read cleanly too.
         gpu.running_graphics_processes().unwrap();
         match gpu.mps_compute_running_processes() {
-            Ok(_) | Err(NvmlError::NotSupported) => {}
+            Ok(_) | Err(NvmlError::NotSupported(_)) => {}
             Err(e) => panic!("MPS processes: {e}"),
         }
     }

@@ -31,7 +31,7 @@ fn an_injected_xid_is_delivered_with_its_gpu_and_code() -> Result<(), NvmlError>
     assert_eq!(event.compute_instance_id, None);
 
     // Delivered once.
-    assert!(matches!(events.wait(10), Err(NvmlError::Timeout)));
+    assert!(matches!(events.wait(10), Err(NvmlError::Timeout(_))));
     Ok(())
 }
 
@@ -40,10 +40,10 @@ fn waiting_with_nothing_pending_times_out() -> Result<(), NvmlError> {
     let m = common::mock();
     let events = m.nvml.create_event_set()?;
     events.register(&m.nvml.device_by_index(0)?, EventTypes::XID_CRITICAL_ERROR)?;
-    assert!(matches!(events.wait(10), Err(NvmlError::Timeout)));
+    assert!(matches!(events.wait(10), Err(NvmlError::Timeout(_))));
     // An empty set times out too.
     let empty = m.nvml.create_event_set()?;
-    assert!(matches!(empty.wait(10), Err(NvmlError::Timeout)));
+    assert!(matches!(empty.wait(10), Err(NvmlError::Timeout(_))));
     Ok(())
 }
 
@@ -56,7 +56,7 @@ fn only_registered_gpus_and_types_are_delivered() -> Result<(), NvmlError> {
     m.staged.inject_xid(2, 13).expect("XID on another GPU");
     let clock = u64::from(nvml_wrapper::sys::nvmlEventTypeClock);
     m.staged.inject_event(3, clock, 0).expect("a clock event");
-    assert!(matches!(events.wait(10), Err(NvmlError::Timeout)));
+    assert!(matches!(events.wait(10), Err(NvmlError::Timeout(_))));
 
     m.staged.inject_xid(3, 48).expect("XID on GPU 3");
     assert_eq!(events.wait(1000)?.event_data, 48);
@@ -118,7 +118,7 @@ fn unsupported_types_are_refused_and_the_set_stays_usable() -> Result<(), NvmlEr
     let err = events
         .register(&gpu, EventTypes::POWER_SOURCE_CHANGE)
         .unwrap_err();
-    assert!(matches!(err, NvmlError::NotSupported), "{err}");
+    assert!(matches!(err, NvmlError::NotSupported(_)), "{err}");
     events.register(&gpu, EventTypes::XID_CRITICAL_ERROR)?;
     m.staged.inject_xid(0, 43).expect("inject an XID");
     assert_eq!(events.wait(1000)?.event_data, 43);
@@ -144,7 +144,7 @@ fn dropped_sets_are_freed() -> Result<(), NvmlError> {
             Err(e) => break e,
         }
     };
-    assert!(matches!(exhausted, NvmlError::Memory), "{exhausted}");
+    assert!(matches!(exhausted, NvmlError::Memory(_)), "{exhausted}");
     alive.clear();
     // Freed explicitly, with NVML's answer.
     m.nvml.create_event_set()?.free()?;
@@ -161,7 +161,7 @@ fn a_failing_wait_reports_the_drivers_error() -> Result<(), NvmlError> {
             nvml_wrapper::sys::NVML_ERROR_GPU_IS_LOST,
         )
         .expect("set a fault");
-    assert!(matches!(events.wait(10), Err(NvmlError::GpuLost)));
+    assert!(matches!(events.wait(10), Err(NvmlError::GpuLost(_))));
     Ok(())
 }
 
@@ -188,7 +188,7 @@ fn the_newest_wait_is_chosen_and_older_drivers_work_the_same() -> Result<(), Nvm
     // 470 predates the structured (NVML 13) event API.
     assert!(matches!(
         events.wait_operational(10),
-        Err(NvmlError::FunctionNotFound("nvmlEventSetWait_v3"))
+        Err(NvmlError::MissingSymbol("nvmlEventSetWait_v3"))
     ));
     Ok(())
 }
@@ -206,7 +206,7 @@ fn structured_waits_report_what_the_library_answers() -> Result<(), NvmlError> {
         OperationalEventLogLevel::All,
         OperationalEventSeverity::All,
     ) {
-        Ok(()) | Err(NvmlError::NotSupported) => {}
+        Ok(()) | Err(NvmlError::NotSupported(_)) => {}
         Err(e) => panic!("unexpected error registering operational events: {e}"),
     }
     m.staged.inject_xid(3, 79).expect("inject an XID");
@@ -217,7 +217,7 @@ fn structured_waits_report_what_the_library_answers() -> Result<(), NvmlError> {
             assert_eq!(event.event_type, EventTypes::XID_CRITICAL_ERROR);
             assert_eq!(event.event_data, 79);
         }
-        Err(NvmlError::NotSupported) => {}
+        Err(NvmlError::NotSupported(_)) => {}
         Err(e) => panic!("unexpected error from the structured wait: {e}"),
     }
     Ok(())
@@ -234,6 +234,6 @@ fn real_gpu_events_can_be_registered_and_waited_for() -> Result<(), NvmlError> {
         events.register(&gpu, supported & EventTypes::XID_CRITICAL_ERROR)?;
     }
     // A healthy GPU has no XIDs to report.
-    assert!(matches!(events.wait(100), Err(NvmlError::Timeout)));
+    assert!(matches!(events.wait(100), Err(NvmlError::Timeout(_))));
     Ok(())
 }

@@ -72,13 +72,13 @@ fn one_unsupported_field_does_not_spoil_the_batch() -> Result<(), NvmlError> {
         field::NVLINK_LINK_COUNT,
         field::MEMORY_TEMPERATURE_C,
     ])?;
-    assert!(matches!(values[0].value, Err(NvmlError::NotSupported)));
+    assert!(matches!(values[0].value, Err(NvmlError::NotSupported(_))));
     assert_eq!(
         value(&values[1]),
         Value::UnsignedInt(p.gpus[0].power_usage_mw)
     );
-    assert!(matches!(values[2].value, Err(NvmlError::NotSupported)));
-    assert!(matches!(values[3].value, Err(NvmlError::NotSupported)));
+    assert!(matches!(values[2].value, Err(NvmlError::NotSupported(_))));
+    assert!(matches!(values[3].value, Err(NvmlError::NotSupported(_))));
     Ok(())
 }
 
@@ -131,7 +131,7 @@ fn a_failing_call_is_an_error_for_the_whole_batch() -> Result<(), NvmlError> {
         .expect("set a fault");
     assert!(matches!(
         gpu.field_values(&[field::POWER_INSTANT_MW]),
-        Err(NvmlError::GpuLost)
+        Err(NvmlError::GpuLost(_))
     ));
     Ok(())
 }
@@ -143,7 +143,7 @@ fn clearing_reports_what_the_library_answers() -> Result<(), NvmlError> {
     let gpu = m.nvml.device_by_index(0)?;
     gpu.clear_field_values(&[])?;
     match gpu.clear_field_values(&[field::ECC_SBE_VOLATILE_TOTAL]) {
-        Ok(()) | Err(NvmlError::NotSupported) | Err(NvmlError::NoPermission) => {}
+        Ok(()) | Err(NvmlError::NotSupported(_)) | Err(NvmlError::NoPermission(_)) => {}
         Err(e) => panic!("unexpected error: {e}"),
     }
     Ok(())
@@ -231,7 +231,7 @@ fn renumbered_field_ids_read_the_same_field_before_and_after_580_82() -> Result<
         assert_eq!(value(&values[1]), Value::UnsignedLongLong(0), "{driver}");
         for smoothing in &values[2..4] {
             assert!(
-                matches!(smoothing.value, Err(NvmlError::NotSupported)),
+                matches!(smoothing.value, Err(NvmlError::NotSupported(_))),
                 "{driver}: field {} is power smoothing, not on an H100: {:?}",
                 smoothing.field_id,
                 smoothing.value

@@ -34,16 +34,16 @@ fn hopper_supports_gpm_and_ada_does_not() {
     let ws = common::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert!(!rtx.gpm_supported().unwrap());
-    assert!(matches!(rtx.gpm_sample(), Err(NvmlError::NotSupported)));
+    assert!(matches!(rtx.gpm_sample(), Err(NvmlError::NotSupported(_))));
     assert!(matches!(
         rtx.gpm_streaming_enabled(),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 
     m.staged
         .set_fault("nvmlGpmQueryDeviceSupport", sys::NVML_ERROR_GPU_IS_LOST)
         .unwrap();
-    assert!(matches!(gpu.gpm_supported(), Err(NvmlError::GpuLost)));
+    assert!(matches!(gpu.gpm_supported(), Err(NvmlError::GpuLost(_))));
 }
 
 #[test]
@@ -64,11 +64,11 @@ fn streaming_can_be_turned_on_and_off() {
         .unwrap();
     assert!(matches!(
         gpu.set_gpm_streaming_enabled(true),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     assert!(matches!(
         gpu.gpm_streaming_enabled(),
-        Err(NvmlError::Unknown)
+        Err(NvmlError::Unknown(_))
     ));
 }
 
@@ -115,7 +115,7 @@ fn metrics_between_two_samples_are_the_profiles_activity() {
 
     // A link the GPU lacks: that metric alone fails, without names.
     let missing = metric(&metrics, beyond_links);
-    assert!(matches!(missing.value, Err(NvmlError::NotSupported)));
+    assert!(matches!(missing.value, Err(NvmlError::NotSupported(_))));
     assert_eq!(
         (&missing.short_name, &missing.long_name, &missing.unit),
         (&None, &None, &None)
@@ -146,7 +146,7 @@ fn samples_are_filled_again_and_freed() {
     // Empty samples: nothing to compute from.
     assert!(matches!(
         gpm::gpm_metrics(&first, &second, &[sys::NVML_GPM_METRIC_SM_UTIL]),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     first.fill(&gpu).unwrap();
     std::thread::sleep(INTERVAL);
@@ -154,7 +154,7 @@ fn samples_are_filled_again_and_freed() {
     // Samples of two different GPUs.
     assert!(matches!(
         gpm::gpm_metrics(&first, &second, &[sys::NVML_GPM_METRIC_SM_UTIL]),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     second.fill(&gpu).unwrap();
     assert!(
@@ -165,7 +165,7 @@ fn samples_are_filled_again_and_freed() {
     // The same sample twice is no interval.
     assert!(matches!(
         gpm::gpm_metrics(&first, &first, &[sys::NVML_GPM_METRIC_SM_UTIL]),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     first.free().unwrap();
 
@@ -184,13 +184,16 @@ fn samples_are_filled_again_and_freed() {
     m.staged
         .set_fault("nvmlGpmSampleFree", sys::NVML_ERROR_INVALID_ARGUMENT)
         .unwrap();
-    assert!(matches!(m.nvml.gpm_sample_alloc(), Err(NvmlError::Memory)));
-    assert!(matches!(second.fill(&gpu), Err(NvmlError::GpuLost)));
+    assert!(matches!(
+        m.nvml.gpm_sample_alloc(),
+        Err(NvmlError::Memory(_))
+    ));
+    assert!(matches!(second.fill(&gpu), Err(NvmlError::GpuLost(_))));
     assert!(matches!(
         gpm::gpm_metrics(&second, &second, &[sys::NVML_GPM_METRIC_SM_UTIL]),
-        Err(NvmlError::ArgumentVersionMismatch)
+        Err(NvmlError::ArgumentVersionMismatch(_))
     ));
-    assert!(matches!(second.free(), Err(NvmlError::InvalidArgument)));
+    assert!(matches!(second.free(), Err(NvmlError::InvalidArgument(_))));
 }
 
 #[test]
@@ -200,7 +203,7 @@ fn mig_samples_cover_one_gpu_instance() {
     // MIG off: no GPU instances to sample.
     assert!(matches!(
         gpu.gpm_mig_sample(1),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     m.staged.set_root(true).unwrap();
     gpu.set_mig_mode(true).unwrap().unwrap();
@@ -208,7 +211,7 @@ fn mig_samples_cover_one_gpu_instance() {
     let gi_id = gi.info().unwrap().id;
     assert!(matches!(
         gpu.gpm_mig_sample(gi_id + 1),
-        Err(NvmlError::NotFound)
+        Err(NvmlError::NotFound(_))
     ));
     let first = gpu.gpm_mig_sample(gi_id).unwrap();
     std::thread::sleep(INTERVAL);
@@ -223,7 +226,7 @@ fn mig_samples_cover_one_gpu_instance() {
         .unwrap();
     assert!(matches!(
         second.fill_mig(&gpu, gi_id),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     m.staged.clear_faults().unwrap();
     gi.destroy().unwrap();
@@ -235,11 +238,11 @@ fn a_470_driver_lacks_gpm() {
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         gpu.gpm_supported(),
-        Err(NvmlError::FunctionNotFound("nvmlGpmQueryDeviceSupport"))
+        Err(NvmlError::MissingSymbol("nvmlGpmQueryDeviceSupport"))
     ));
     assert!(matches!(
         m.nvml.gpm_sample_alloc(),
-        Err(NvmlError::FunctionNotFound("nvmlGpmSampleAlloc"))
+        Err(NvmlError::MissingSymbol("nvmlGpmSampleAlloc"))
     ));
 }
 
@@ -250,7 +253,7 @@ fn real_gpu_sm_utilization_is_a_percentage_where_gpm_is_supported() {
     for gpu in nvml.devices().unwrap() {
         match gpu.gpm_supported() {
             Ok(true) => {}
-            Ok(false) | Err(NvmlError::NotSupported) => continue,
+            Ok(false) | Err(NvmlError::NotSupported(_)) => continue,
             Err(e) => panic!("{e}"),
         }
         let first = gpu.gpm_sample().unwrap();

@@ -107,11 +107,11 @@ fn gpu_instance_profiles_are_the_h100_table() {
     // A profile the H100 lacks, and an id it lacks.
     assert!(matches!(
         gpu.gpu_instance_profile_info(GpuInstanceProfile::Slice8),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(matches!(
         gpu.gpu_instance_profile_info_by_id(77),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
 }
 
@@ -148,7 +148,7 @@ fn profile_info_falls_back_to_the_plain_query_when_the_v_form_rejects_the_versio
         .unwrap();
     assert!(matches!(
         gpu.gpu_instance_profile_info_by_id(PROFILE_3G),
-        Err(NvmlError::ArgumentVersionMismatch)
+        Err(NvmlError::ArgumentVersionMismatch(_))
     ));
     m.staged
         .set_fault(
@@ -158,7 +158,7 @@ fn profile_info_falls_back_to_the_plain_query_when_the_v_form_rejects_the_versio
         .unwrap();
     assert!(matches!(
         gpu.gpu_instance_profile_info(GpuInstanceProfile::Slice3),
-        Err(NvmlError::GpuLost)
+        Err(NvmlError::GpuLost(_))
     ));
     m.staged
         .set_fault(
@@ -168,7 +168,7 @@ fn profile_info_falls_back_to_the_plain_query_when_the_v_form_rejects_the_versio
         .unwrap();
     assert!(matches!(
         gpu.gpu_instance_possible_placements(PROFILE_3G),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
 }
 
@@ -179,33 +179,33 @@ fn instances_need_mig_on_and_root() {
     // MIG off: nothing to create or count.
     assert!(matches!(
         gpu.gpu_instance_remaining_capacity(PROFILE_3G),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(matches!(
         gpu.gpu_instance_by_id(1),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(matches!(
         gpu.create_gpu_instance(PROFILE_3G),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     m.staged.set_root(true).unwrap();
     assert!(matches!(
         gpu.create_gpu_instance(PROFILE_3G),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     gpu.set_mig_mode(true).unwrap().unwrap();
     m.staged.set_root(false).unwrap();
     assert!(matches!(
         gpu.create_gpu_instance(PROFILE_3G),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     // A GPU without MIG.
     let ws = common::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         rtx.gpu_instance_profile_info(GpuInstanceProfile::Slice1),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 }
 
@@ -241,14 +241,14 @@ fn gpu_and_compute_instances_end_to_end() {
     assert_eq!(gpu.gpu_instance_remaining_capacity(PROFILE_3G).unwrap(), 0);
     assert!(matches!(
         gpu.create_gpu_instance(PROFILE_3G),
-        Err(NvmlError::InsufficientResources)
+        Err(NvmlError::InsufficientResources(_))
     ));
     assert!(matches!(
         gpu.create_gpu_instance_with_placement(
             PROFILE_3G,
             GpuInstancePlacement { start: 4, size: 4 }
         ),
-        Err(NvmlError::InsufficientResources)
+        Err(NvmlError::InsufficientResources(_))
     ));
     second.destroy().unwrap();
     assert_eq!(gpu.gpu_instance_remaining_capacity(PROFILE_3G).unwrap(), 1);
@@ -294,7 +294,7 @@ fn gpu_and_compute_instances_end_to_end() {
     );
     assert!(matches!(
         gi.compute_instance_profile_info(ComputeInstanceProfile::Slice4),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert_eq!(
         gi.compute_instance_possible_placements(one.id).unwrap(),
@@ -327,7 +327,7 @@ fn gpu_and_compute_instances_end_to_end() {
             one.id,
             ComputeInstancePlacement { start: 2, size: 1 }
         ),
-        Err(NvmlError::InsufficientResources)
+        Err(NvmlError::InsufficientResources(_))
     ));
 
     // Each compute instance is a MIG device.
@@ -338,12 +338,12 @@ fn gpu_and_compute_instances_end_to_end() {
     assert_eq!(mig.mig_parent_device().unwrap(), gpu);
 
     // A GPU instance with compute instances cannot go.
-    assert!(matches!(gi.destroy(), Err(NvmlError::InUse)));
+    assert!(matches!(gi.destroy(), Err(NvmlError::InUse(_))));
     let gi = gpu.gpu_instance_by_id(gi_id).unwrap();
 
     // Destroy both compute instances, then the GPU instance: capacity is back.
     m.staged.set_root(false).unwrap();
-    assert!(matches!(ci.destroy(), Err(NvmlError::NoPermission)));
+    assert!(matches!(ci.destroy(), Err(NvmlError::NoPermission(_))));
     m.staged.set_root(true).unwrap();
     gi.compute_instance_by_id(ci_info.id)
         .unwrap()
@@ -353,18 +353,18 @@ fn gpu_and_compute_instances_end_to_end() {
     assert!(gi.compute_instances(one.id).unwrap().is_empty());
     assert!(matches!(
         gi.compute_instance_by_id(ci_info.id),
-        Err(NvmlError::NotFound)
+        Err(NvmlError::NotFound(_))
     ));
     assert!(matches!(
         gpu.mig_device_by_index(0),
-        Err(NvmlError::NotFound)
+        Err(NvmlError::NotFound(_))
     ));
     gi.destroy().unwrap();
     assert_eq!(gpu.gpu_instance_remaining_capacity(PROFILE_3G).unwrap(), 2);
     assert!(gpu.gpu_instances(PROFILE_3G).unwrap().is_empty());
     assert!(matches!(
         gpu.gpu_instance_by_id(gi_id),
-        Err(NvmlError::NotFound)
+        Err(NvmlError::NotFound(_))
     ));
 }
 
@@ -395,23 +395,23 @@ fn instance_queries_map_driver_errors() {
     ] {
         m.staged.set_fault(function, code).unwrap();
     }
-    assert!(matches!(gi.info(), Err(NvmlError::Unknown)));
-    assert!(matches!(ci.info(), Err(NvmlError::GpuLost)));
+    assert!(matches!(gi.info(), Err(NvmlError::Unknown(_))));
+    assert!(matches!(ci.info(), Err(NvmlError::GpuLost(_))));
     assert!(matches!(
         gi.compute_instances(0),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     assert!(matches!(
         gpu.gpu_instances(PROFILE_3G),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     assert!(matches!(
         gi.compute_instance_possible_placements(0),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(matches!(
         gi.compute_instance_remaining_capacity(0),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 
     // The V compute instance profile query rejecting every struct version: the plain one.
@@ -463,7 +463,7 @@ fn a_470_driver_gets_the_plain_profile_queries_and_lacks_the_newer_ones() {
     );
     assert!(matches!(
         gpu.gpu_instance_profile_info_by_id(PROFILE_3G),
-        Err(NvmlError::FunctionNotFound(
+        Err(NvmlError::MissingSymbol(
             "nvmlDeviceGetGpuInstanceProfileInfoByIdV"
         ))
     ));
@@ -478,14 +478,14 @@ fn a_470_driver_gets_the_plain_profile_queries_and_lacks_the_newer_ones() {
     );
     assert!(matches!(
         gi.compute_instance_possible_placements(ci_profile.id),
-        Err(NvmlError::FunctionNotFound(_))
+        Err(NvmlError::MissingSymbol(_))
     ));
     assert!(matches!(
         gi.create_compute_instance_with_placement(
             ci_profile.id,
             ComputeInstancePlacement { start: 0, size: 1 }
         ),
-        Err(NvmlError::FunctionNotFound(_))
+        Err(NvmlError::MissingSymbol(_))
     ));
     let ci = gi.create_compute_instance(ci_profile.id).unwrap();
     assert_eq!(ci.info().unwrap().gpu_instance, gi);
@@ -498,14 +498,14 @@ fn a_470_driver_gets_the_plain_profile_queries_and_lacks_the_newer_ones() {
 fn real_gpu_mig_profiles_are_consistent() {
     let nvml = nvml_wrapper::Nvml::init().expect("NVML initialises on a GPU machine");
     for gpu in nvml.devices().unwrap() {
-        if matches!(gpu.mig_mode(), Err(NvmlError::NotSupported)) {
+        if matches!(gpu.mig_mode(), Err(NvmlError::NotSupported(_))) {
             continue;
         }
         let total = gpu.memory_info().unwrap().total;
         for profile in GpuInstanceProfile::ALL {
             let info = match gpu.gpu_instance_profile_info(*profile) {
                 Ok(info) => info,
-                Err(NvmlError::NotSupported | NvmlError::InvalidArgument) => continue,
+                Err(NvmlError::NotSupported(_) | NvmlError::InvalidArgument(_)) => continue,
                 Err(e) => panic!("{profile:?}: {e}"),
             };
             assert!(info.memory_size_mb > 0 && info.memory_size_mb << 20 <= total);

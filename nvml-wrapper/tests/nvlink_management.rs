@@ -27,7 +27,7 @@ fn remote_device_type_is_a_switch_on_every_link_of_the_profile() {
     }
     assert!(matches!(
         gpu.nvlink_remote_device_type(spec.nvlink_count),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     // A type newer than the header is an error, not a transmute.
     m.staged
@@ -45,7 +45,7 @@ fn remote_device_type_is_a_switch_on_every_link_of_the_profile() {
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         rtx.nvlink_remote_device_type(0),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 }
 
@@ -81,13 +81,13 @@ fn nvlink_info_has_nvle_off_and_the_firmware_list() {
         .unwrap();
     assert!(matches!(
         gpu.nvlink_info(),
-        Err(NvmlError::ArgumentVersionMismatch)
+        Err(NvmlError::ArgumentVersionMismatch(_))
     ));
     m.staged.clear_fault("nvmlDeviceGetNvLinkInfo").unwrap();
 
     let ws = common::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
-    assert!(matches!(rtx.nvlink_info(), Err(NvmlError::NotSupported)));
+    assert!(matches!(rtx.nvlink_info(), Err(NvmlError::NotSupported(_))));
 }
 
 #[test]
@@ -95,11 +95,11 @@ fn system_bw_mode_is_a_root_setting_that_reads_back() {
     let m = common::mock();
     assert!(matches!(
         m.nvml.nvlink_bw_mode(),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     assert!(matches!(
         m.nvml.set_nvlink_bw_mode(3),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     m.staged.set_root(true).unwrap();
     assert_eq!(m.nvml.nvlink_bw_mode().unwrap(), 0);
@@ -107,7 +107,7 @@ fn system_bw_mode_is_a_root_setting_that_reads_back() {
     assert_eq!(m.nvml.nvlink_bw_mode().unwrap(), 3);
     assert!(matches!(
         m.nvml.set_nvlink_bw_mode(99),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     assert_eq!(m.nvml.nvlink_bw_mode().unwrap(), 3);
 
@@ -116,13 +116,13 @@ fn system_bw_mode_is_a_root_setting_that_reads_back() {
         let other = common::mock_with_profile(profile);
         other.staged.set_root(true).unwrap();
         assert!(
-            matches!(other.nvml.nvlink_bw_mode(), Err(NvmlError::NotSupported)),
+            matches!(other.nvml.nvlink_bw_mode(), Err(NvmlError::NotSupported(_))),
             "{profile}"
         );
         assert!(
             matches!(
                 other.nvml.set_nvlink_bw_mode(0),
-                Err(NvmlError::NotSupported)
+                Err(NvmlError::NotSupported(_))
             ),
             "{profile}"
         );
@@ -139,13 +139,16 @@ fn unmodeled_queries_answer_not_supported_then_faults_map() {
     }];
     assert!(matches!(
         gpu.nvlink_telemetry_samples(&request),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(gpu.nvlink_telemetry_samples(&[]).unwrap().is_empty());
-    assert!(matches!(gpu.nvlink_bw_mode(), Err(NvmlError::NotSupported)));
+    assert!(matches!(
+        gpu.nvlink_bw_mode(),
+        Err(NvmlError::NotSupported(_))
+    ));
     assert!(matches!(
         gpu.nvlink_supported_bw_modes(),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 
     for (function, code) in [
@@ -166,20 +169,20 @@ fn unmodeled_queries_answer_not_supported_then_faults_map() {
     ] {
         m.staged.set_fault(function, code).unwrap();
     }
-    assert!(matches!(gpu.nvlink_info(), Err(NvmlError::GpuLost)));
+    assert!(matches!(gpu.nvlink_info(), Err(NvmlError::GpuLost(_))));
     assert!(matches!(
         gpu.nvlink_telemetry_samples(&request),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     assert!(matches!(
         gpu.nvlink_bw_mode(),
-        Err(NvmlError::ArgumentVersionMismatch)
+        Err(NvmlError::ArgumentVersionMismatch(_))
     ));
     assert!(matches!(
         gpu.nvlink_supported_bw_modes(),
-        Err(NvmlError::Unknown)
+        Err(NvmlError::Unknown(_))
     ));
-    assert!(matches!(m.nvml.nvlink_bw_mode(), Err(NvmlError::InUse)));
+    assert!(matches!(m.nvml.nvlink_bw_mode(), Err(NvmlError::InUse(_))));
 }
 
 #[test]
@@ -206,7 +209,7 @@ fn reset_zeroes_the_error_counters_of_one_link() {
     assert_eq!(read(3), [0; 5]);
     assert!(matches!(
         gpu.reset_nvlink_error_counters(18),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     let ws = common::mock_with_profile("workstation");
     assert!(matches!(
@@ -214,7 +217,7 @@ fn reset_zeroes_the_error_counters_of_one_link() {
             .device_by_index(0)
             .unwrap()
             .reset_nvlink_error_counters(0),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 }
 
@@ -232,7 +235,7 @@ fn low_power_threshold_takes_the_headers_range_or_reset() {
         assert!(
             matches!(
                 gpu.set_nvlink_low_power_threshold(Some(bad)),
-                Err(NvmlError::InvalidArgument)
+                Err(NvmlError::InvalidArgument(_))
             ),
             "{bad}"
         );
@@ -244,7 +247,7 @@ fn low_power_threshold_takes_the_headers_range_or_reset() {
             .device_by_index(0)
             .unwrap()
             .set_nvlink_low_power_threshold(Some(100)),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 }
 
@@ -255,11 +258,11 @@ fn unmodeled_commands_answer_not_supported_then_faults_map() {
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         gpu.set_nvlink_bw_mode(NvLinkBwModeSetting::Best),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     assert!(matches!(
         gpu.set_nvlink_bw_mode_async(NvLinkBwModeSetting::Mode(3)),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 
     for (function, code) in [
@@ -282,23 +285,23 @@ fn unmodeled_commands_answer_not_supported_then_faults_map() {
     }
     assert!(matches!(
         gpu.set_nvlink_bw_mode(NvLinkBwModeSetting::Mode(1)),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     assert!(matches!(
         gpu.set_nvlink_bw_mode_async(NvLinkBwModeSetting::Best),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     assert!(matches!(
         gpu.reset_nvlink_error_counters(0),
-        Err(NvmlError::GpuLost)
+        Err(NvmlError::GpuLost(_))
     ));
     assert!(matches!(
         gpu.set_nvlink_low_power_threshold(None),
-        Err(NvmlError::NotReady)
+        Err(NvmlError::NotReady(_))
     ));
     assert!(matches!(
         m.nvml.set_nvlink_bw_mode(1),
-        Err(NvmlError::InUse)
+        Err(NvmlError::InUse(_))
     ));
 }
 
@@ -312,10 +315,10 @@ fn a_470_driver_has_the_older_nvlink_functions_only() {
     );
     assert!(matches!(
         gpu.nvlink_info(),
-        Err(NvmlError::FunctionNotFound("nvmlDeviceGetNvLinkInfo"))
+        Err(NvmlError::MissingSymbol("nvmlDeviceGetNvLinkInfo"))
     ));
     assert!(matches!(
         m.nvml.nvlink_bw_mode(),
-        Err(NvmlError::FunctionNotFound("nvmlSystemGetNvlinkBwMode"))
+        Err(NvmlError::MissingSymbol("nvmlSystemGetNvlinkBwMode"))
     ));
 }

@@ -161,12 +161,12 @@ fn lookups_of_what_does_not_exist_are_errors_not_panics() {
     let m = common::mock();
     assert!(matches!(
         m.nvml.device_by_index(8),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     assert!(matches!(
         m.nvml
             .device_by_uuid("GPU-00000000-0000-0000-0000-000000000000"),
-        Err(NvmlError::NotFound)
+        Err(NvmlError::NotFound(_))
     ));
     assert!(matches!(
         m.nvml.device_by_uuid("GPU-\0"),
@@ -174,7 +174,7 @@ fn lookups_of_what_does_not_exist_are_errors_not_panics() {
     ));
     assert!(matches!(
         m.nvml.device_by_pci_bus_id("not a bus id"),
-        Err(NvmlError::NotFound | NvmlError::InvalidArgument)
+        Err(NvmlError::NotFound(_) | NvmlError::InvalidArgument(_))
     ));
 }
 
@@ -188,10 +188,21 @@ fn a_fault_injected_into_any_call_comes_back_as_its_error() {
         )
         .unwrap();
     let gpu = m.nvml.device_by_index(0).unwrap();
-    assert!(matches!(gpu.name(), Err(NvmlError::GpuLost)));
+    let err = gpu.name().unwrap_err();
+    assert!(
+        matches!(err, NvmlError::GpuLost("nvmlDeviceGetName")),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("nvmlDeviceGetName: the GPU has fallen off the bus")
+    );
     m.staged.set_fault("nvmlDeviceGetUUID", 1234).unwrap();
     let err = gpu.uuid().unwrap_err();
-    assert!(matches!(err, NvmlError::UnrecognizedCode(1234)), "{err:?}");
+    assert!(
+        matches!(err, NvmlError::UnrecognizedCode("nvmlDeviceGetUUID", 1234)),
+        "{err:?}"
+    );
     m.staged.clear_faults().unwrap();
     assert_eq!(gpu.name().unwrap(), "NVIDIA H100 80GB HBM3");
 }

@@ -71,7 +71,7 @@ fn power_smoothing_commands_answer_not_supported_before_blackwell() {
         .unwrap();
     assert!(matches!(
         gpu.set_power_smoothing_enabled(false),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
 }
 

@@ -43,7 +43,7 @@ fn prm_calls_answer_not_supported_before_blackwell() {
         .unwrap();
     assert!(matches!(
         gpu.prm_counters(&requests),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
 }
 
@@ -65,7 +65,7 @@ fn prm_inputs_are_checked_before_any_call() {
     ));
     assert!(matches!(
         gpu.read_write_prm(&long[..PRM_DATA_MAX_SIZE]),
-        Err(NvmlError::GpuLost)
+        Err(NvmlError::GpuLost(_))
     ));
     // No counters asked for: nothing to call.
     m.staged

@@ -27,7 +27,7 @@ fn init_without_a_kernel_driver_is_a_clean_error() {
             continue;
         };
         match Nvml::builder().library_path(&path).init() {
-            Err(NvmlError::DriverNotLoaded) => {}
+            Err(NvmlError::DriverNotLoaded(_)) => {}
             Err(other) => panic!("{branch}: expected DriverNotLoaded, got {other:?}"),
             Ok(nvml) => {
                 // Only on a machine with a working NVIDIA driver.
@@ -39,7 +39,12 @@ fn init_without_a_kernel_driver_is_a_clean_error() {
         }
         let err = Nvml::builder().library_path(&path).init().err();
         if let Some(err) = err {
-            assert_eq!(err.to_string(), "the NVIDIA kernel driver is not loaded");
+            let text = err.to_string();
+            assert!(
+                text.starts_with("nvmlInit_v2: the NVIDIA kernel driver is not loaded; "),
+                "{branch}: {text}"
+            );
+            assert_eq!(err.function(), Some("nvmlInit_v2"));
             assert_eq!(
                 err.code(),
                 Some(nvml_wrapper::sys::NVML_ERROR_DRIVER_NOT_LOADED)

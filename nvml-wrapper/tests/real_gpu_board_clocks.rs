@@ -40,7 +40,7 @@ fn board_queries_agree_with_nvidia_smi() {
             Ok(mode) if mode.enabled => {
                 assert_eq!(gpu.gsp_firmware_version().unwrap(), row[2]);
             }
-            Ok(_) | Err(NvmlError::NotSupported) => {}
+            Ok(_) | Err(NvmlError::NotSupported(_)) => {}
             Err(e) => panic!("gsp_firmware_mode: {e}"),
         }
         let uuid = gpu.uuid().unwrap();

@@ -58,9 +58,9 @@ const LOOKUPS_BY_READ_STRING: &[&str] = &[
 fn clean(e: &Entry, hostile: &Result<Out, NvmlError>, baseline: &Result<Out, NvmlError>) -> bool {
     match hostile {
         Ok(_) => true,
-        Err(NvmlError::UnexpectedValue { .. } | NvmlError::InsufficientSize) => true,
+        Err(NvmlError::UnexpectedValue { .. } | NvmlError::InsufficientSize(_)) => true,
         Err(NvmlError::InvalidUtf8(_) | NvmlError::InvalidInput(_)) => true,
-        Err(NvmlError::NotFound | NvmlError::InvalidArgument)
+        Err(NvmlError::NotFound(_) | NvmlError::InvalidArgument(_))
             if LOOKUPS_BY_READ_STRING.contains(&e.method) =>
         {
             true
@@ -190,7 +190,7 @@ fn insufficient_size_forever_ends_in_an_error() {
         lab.clear_faults();
         // Lists whose call is not a count query (field values, affinity masks) report it as is.
         assert!(
-            matches!(got, Err(NvmlError::InsufficientSize)),
+            matches!(got, Err(NvmlError::InsufficientSize(_))),
             "{e:?}: {}",
             describe(&got)
         );

@@ -1,7 +1,7 @@
 //! Missing symbols: on a library shaped like an older driver (the mock's 470 mode, and the
 //! mock with exactly the exports of NVIDIA's real 470 and 535 libraries), every method of the
 //! reliability table either works as on a current driver or returns
-//! `FunctionNotFound(name)` for a function that library lacks; none panics.
+//! `MissingSymbol(name)` for a function that library lacks; none panics.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -38,7 +38,7 @@ fn outcome(r: &Called) -> Result<(), Option<u32>> {
     }
 }
 
-/// Checks `old` against a current driver; returns the methods that were `FunctionNotFound`.
+/// Checks `old` against a current driver; returns the methods that were `MissingSymbol`.
 fn works_or_function_not_found(old: &Lab) -> BTreeMap<&'static str, &'static str> {
     let current = Lab::new(Driver::Current).with_mig();
     let now = run_methods(&current);
@@ -48,11 +48,11 @@ fn works_or_function_not_found(old: &Lab) -> BTreeMap<&'static str, &'static str
         if let Some(name) = not_found_name(got) {
             assert!(
                 sys::FUNCTION_NAMES.contains(&name),
-                "{method}: FunctionNotFound({name}) is not a header function"
+                "{method}: MissingSymbol({name}) is not a header function"
             );
             assert!(
                 !old.nvml.has_function(name),
-                "{method}: FunctionNotFound({name}) but the library exports it"
+                "{method}: MissingSymbol({name}) but the library exports it"
             );
             not_found.insert(*method, name);
             continue;
@@ -72,7 +72,7 @@ fn works_or_function_not_found(old: &Lab) -> BTreeMap<&'static str, &'static str
 fn legacy_470_mock_every_method_works_or_is_function_not_found() {
     let lab = Lab::new(Driver::Legacy470).with_mig();
     let missing = works_or_function_not_found(&lab);
-    eprintln!("470 (mock): FunctionNotFound for {missing:?}");
+    eprintln!("470 (mock): MissingSymbol for {missing:?}");
     // Functions newer than 470 are reported by name...
     assert_eq!(
         missing.get("Device::margin_temperature"),
@@ -132,7 +132,7 @@ fn mock_with_the_real_535_exports() {
     };
     assert_eq!(lab.nvml.version_choices(), real.version_choices());
     let missing = works_or_function_not_found(&lab);
-    eprintln!("535 (real exports): FunctionNotFound for {missing:?}");
+    eprintln!("535 (real exports): MissingSymbol for {missing:?}");
     // 535 has the `_v3` process queries and the event-reason names; not NVML 13's waits.
     assert!(!missing.contains_key("Device::running_compute_processes"));
     assert!(!missing.contains_key("Device::current_clocks_event_reasons"));

@@ -30,13 +30,13 @@ fn unit_by_index_past_the_count_is_an_invalid_argument() {
     let m = common::mock();
     assert!(matches!(
         m.nvml.unit_by_index(0),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     let m = common::mock_with_profile("s-class");
     m.nvml.unit_by_index(0).unwrap();
     assert!(matches!(
         m.nvml.unit_by_index(1),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     fault_maps_to_its_variant(&m.staged, "nvmlUnitGetHandleByIndex", || {
         m.nvml.unit_by_index(0)
@@ -111,7 +111,7 @@ fn led_needs_root_and_reads_back() {
     let unit = m.nvml.unit_by_index(0).unwrap();
     assert!(matches!(
         unit.set_led_color(LedColor::Amber),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     assert_eq!(unit.led_state().unwrap().color, LedColor::Green);
 

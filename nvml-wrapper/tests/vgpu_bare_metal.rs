@@ -51,7 +51,7 @@ macro_rules! answers {
 /// As [`answers!`], for functions a bare-metal GPU answers with `NOT_SUPPORTED`.
 macro_rules! unmodeled {
     ($staged:expr, $func:literal, $code:ident => $variant:pat, $call:expr) => {
-        answers!($staged, NvmlError::NotSupported, $func, $code => $variant, $call)
+        answers!($staged, NvmlError::NotSupported(_), $func, $code => $variant, $call)
     };
 }
 
@@ -83,11 +83,11 @@ fn device_vgpu_lists_answer_as_bare_metal() {
     let m = common::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let s = &m.staged;
-    unmodeled!(s, "nvmlDeviceGetSupportedVgpus", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    unmodeled!(s, "nvmlDeviceGetSupportedVgpus", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         gpu.supported_vgpus());
-    unmodeled!(s, "nvmlDeviceGetCreatableVgpus", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    unmodeled!(s, "nvmlDeviceGetCreatableVgpus", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument(_),
         gpu.creatable_vgpus());
-    unmodeled!(s, "nvmlDeviceGetActiveVgpus", NVML_ERROR_UNKNOWN => NvmlError::Unknown,
+    unmodeled!(s, "nvmlDeviceGetActiveVgpus", NVML_ERROR_UNKNOWN => NvmlError::Unknown(_),
         gpu.active_vgpus());
 }
 
@@ -109,15 +109,18 @@ fn device_virtualization_and_heterogeneous_modes() {
         sys::NVML_ERROR_GPU_IS_LOST,
     )
     .unwrap();
-    assert!(matches!(gpu.virtualization_mode(), Err(NvmlError::GpuLost)));
+    assert!(matches!(
+        gpu.virtualization_mode(),
+        Err(NvmlError::GpuLost(_))
+    ));
     s.clear_fault("nvmlDeviceGetVirtualizationMode").unwrap();
-    unmodeled!(s, "nvmlDeviceSetVirtualizationMode", NVML_ERROR_NO_PERMISSION => NvmlError::NoPermission,
+    unmodeled!(s, "nvmlDeviceSetVirtualizationMode", NVML_ERROR_NO_PERMISSION => NvmlError::NoPermission(_),
         gpu.set_virtualization_mode(GpuVirtualizationMode::HostVgpu));
-    unmodeled!(s, "nvmlDeviceGetHostVgpuMode", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    unmodeled!(s, "nvmlDeviceGetHostVgpuMode", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument(_),
         gpu.host_vgpu_mode());
-    unmodeled!(s, "nvmlDeviceGetVgpuHeterogeneousMode", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
+    unmodeled!(s, "nvmlDeviceGetVgpuHeterogeneousMode", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch(_),
         gpu.vgpu_heterogeneous_mode());
-    unmodeled!(s, "nvmlDeviceSetVgpuHeterogeneousMode", NVML_ERROR_IN_USE => NvmlError::InUse,
+    unmodeled!(s, "nvmlDeviceSetVgpuHeterogeneousMode", NVML_ERROR_IN_USE => NvmlError::InUse(_),
         gpu.set_vgpu_heterogeneous_mode(true));
 }
 
@@ -127,15 +130,15 @@ fn device_placements_capabilities_and_gsp() {
     let gpu = m.nvml.device_by_index(0).unwrap();
     let t = some_type(&m.nvml);
     let s = &m.staged;
-    unmodeled!(s, "nvmlDeviceGetVgpuTypeSupportedPlacements", NVML_ERROR_NO_PERMISSION => NvmlError::NoPermission,
+    unmodeled!(s, "nvmlDeviceGetVgpuTypeSupportedPlacements", NVML_ERROR_NO_PERMISSION => NvmlError::NoPermission(_),
         gpu.vgpu_type_supported_placements(&t, VgpuPlacementMode::Homogeneous));
-    unmodeled!(s, "nvmlDeviceGetVgpuTypeCreatablePlacements", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
+    unmodeled!(s, "nvmlDeviceGetVgpuTypeCreatablePlacements", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch(_),
         gpu.vgpu_type_creatable_placements(&t));
-    unmodeled!(s, "nvmlDeviceGetVgpuCapabilities", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    unmodeled!(s, "nvmlDeviceGetVgpuCapabilities", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument(_),
         gpu.vgpu_capability(DeviceVgpuCapability::FractionalMultiVgpu));
-    unmodeled!(s, "nvmlDeviceSetVgpuCapabilities", NVML_ERROR_NO_PERMISSION => NvmlError::NoPermission,
+    unmodeled!(s, "nvmlDeviceSetVgpuCapabilities", NVML_ERROR_NO_PERMISSION => NvmlError::NoPermission(_),
         gpu.set_vgpu_capability(DeviceVgpuCapability::MigTimeslicingEnabled, true));
-    unmodeled!(s, "nvmlDeviceVgpuForceGspUnload", NVML_ERROR_IN_USE => NvmlError::InUse,
+    unmodeled!(s, "nvmlDeviceVgpuForceGspUnload", NVML_ERROR_IN_USE => NvmlError::InUse(_),
         gpu.vgpu_force_gsp_unload());
 }
 
@@ -153,7 +156,7 @@ fn placements_grown_on_insufficient_size_stay_bounded() {
         .unwrap();
     assert!(matches!(
         gpu.vgpu_type_supported_placements(&t, VgpuPlacementMode::Heterogeneous),
-        Err(NvmlError::InsufficientSize)
+        Err(NvmlError::InsufficientSize(_))
     ));
 }
 
@@ -166,11 +169,11 @@ fn device_licensing_and_metadata() {
         m.nvml.chosen_symbol("nvmlDeviceGetGridLicensableFeatures"),
         Some("nvmlDeviceGetGridLicensableFeatures_v4")
     );
-    unmodeled!(s, "nvmlDeviceGetGridLicensableFeatures_v4", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    unmodeled!(s, "nvmlDeviceGetGridLicensableFeatures_v4", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         gpu.grid_licensable_features());
-    unmodeled!(s, "nvmlDeviceGetVgpuMetadata", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    unmodeled!(s, "nvmlDeviceGetVgpuMetadata", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument(_),
         gpu.vgpu_metadata());
-    unmodeled!(s, "nvmlDeviceGetPgpuMetadataString", NVML_ERROR_UNKNOWN => NvmlError::Unknown,
+    unmodeled!(s, "nvmlDeviceGetPgpuMetadataString", NVML_ERROR_UNKNOWN => NvmlError::Unknown(_),
         gpu.pgpu_metadata_string());
 }
 
@@ -186,7 +189,7 @@ fn metadata_growing_without_end_is_bounded() {
         .unwrap();
     assert!(matches!(
         gpu.vgpu_metadata(),
-        Err(NvmlError::InsufficientSize)
+        Err(NvmlError::InsufficientSize(_))
     ));
 }
 
@@ -206,11 +209,11 @@ fn device_vgpu_scheduler_uses_the_v2_functions() {
             Some(format!("{family}_v2").as_str())
         );
     }
-    unmodeled!(s, "nvmlDeviceGetVgpuSchedulerCapabilities", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    unmodeled!(s, "nvmlDeviceGetVgpuSchedulerCapabilities", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         gpu.vgpu_scheduler_capabilities());
-    unmodeled!(s, "nvmlDeviceGetVgpuSchedulerState_v2", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    unmodeled!(s, "nvmlDeviceGetVgpuSchedulerState_v2", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument(_),
         gpu.vgpu_scheduler_state(VgpuSchedulerEngine::Nvenc0));
-    unmodeled!(s, "nvmlDeviceGetVgpuSchedulerLog_v2", NVML_ERROR_UNKNOWN => NvmlError::Unknown,
+    unmodeled!(s, "nvmlDeviceGetVgpuSchedulerLog_v2", NVML_ERROR_UNKNOWN => NvmlError::Unknown(_),
         gpu.vgpu_scheduler_log(VgpuSchedulerEngine::Graphics));
     let settings = VgpuSchedulerSettings {
         engine: VgpuSchedulerEngine::Graphics,
@@ -218,7 +221,7 @@ fn device_vgpu_scheduler_uses_the_v2_functions() {
         avg_factor: 0,
         frequency: 0,
     };
-    unmodeled!(s, "nvmlDeviceSetVgpuSchedulerState_v2", NVML_ERROR_RESET_REQUIRED => NvmlError::ResetRequired,
+    unmodeled!(s, "nvmlDeviceSetVgpuSchedulerState_v2", NVML_ERROR_RESET_REQUIRED => NvmlError::ResetRequired(_),
         gpu.set_vgpu_scheduler_state(&settings));
 }
 
@@ -227,13 +230,13 @@ fn device_vgpu_utilization() {
     let m = common::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let s = &m.staged;
-    unmodeled!(s, "nvmlDeviceGetVgpuUtilization", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    unmodeled!(s, "nvmlDeviceGetVgpuUtilization", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         gpu.vgpu_utilization(0));
-    unmodeled!(s, "nvmlDeviceGetVgpuInstancesUtilizationInfo", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
+    unmodeled!(s, "nvmlDeviceGetVgpuInstancesUtilizationInfo", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch(_),
         gpu.vgpu_instances_utilization(0));
-    unmodeled!(s, "nvmlDeviceGetVgpuProcessUtilization", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    unmodeled!(s, "nvmlDeviceGetVgpuProcessUtilization", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument(_),
         gpu.vgpu_process_utilization(0));
-    unmodeled!(s, "nvmlDeviceGetVgpuProcessesUtilizationInfo", NVML_ERROR_UNKNOWN => NvmlError::Unknown,
+    unmodeled!(s, "nvmlDeviceGetVgpuProcessesUtilizationInfo", NVML_ERROR_UNKNOWN => NvmlError::Unknown(_),
         gpu.vgpu_processes_utilization(0));
 }
 
@@ -262,37 +265,37 @@ fn vgpu_type_queries() {
     let gpu = m.nvml.device_by_index(0).unwrap();
     let t = some_type(&m.nvml);
     let s = &m.staged;
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetClass", NVML_ERROR_INSUFFICIENT_SIZE => NvmlError::InsufficientSize,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetClass", NVML_ERROR_INSUFFICIENT_SIZE => NvmlError::InsufficientSize(_),
         t.class());
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetName", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetName", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         t.name());
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetGpuInstanceProfileId", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetGpuInstanceProfileId", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         t.gpu_instance_profile_id());
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetDeviceID", NVML_ERROR_UNKNOWN => NvmlError::Unknown,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetDeviceID", NVML_ERROR_UNKNOWN => NvmlError::Unknown(_),
         t.pci_ids());
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetFramebufferSize", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetFramebufferSize", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         t.framebuffer_size());
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetNumDisplayHeads", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetNumDisplayHeads", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         t.num_display_heads());
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetResolution", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetResolution", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         t.resolution(0));
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetLicense", NVML_ERROR_INSUFFICIENT_SIZE => NvmlError::InsufficientSize,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetLicense", NVML_ERROR_INSUFFICIENT_SIZE => NvmlError::InsufficientSize(_),
         t.license());
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetFrameRateLimit", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetFrameRateLimit", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         t.frame_rate_limit());
-    unmodeled!(s, "nvmlVgpuTypeGetMaxInstances", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    unmodeled!(s, "nvmlVgpuTypeGetMaxInstances", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         t.max_instances(&gpu));
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetMaxInstancesPerVm", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetMaxInstancesPerVm", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         t.max_instances_per_vm());
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetMaxInstancesPerGpuInstance", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetMaxInstancesPerGpuInstance", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch(_),
         t.max_instances_per_gpu_instance());
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetBAR1Info", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetBAR1Info", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch(_),
         t.bar1_size_mib());
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetCapabilities", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetCapabilities", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         t.capability(VgpuCapability::ExclusiveSize));
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetGspHeapSize", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetGspHeapSize", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         t.gsp_heap_size());
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuTypeGetFbReservation", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuTypeGetFbReservation", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         t.fb_reservation());
 }
 
@@ -301,37 +304,37 @@ fn vgpu_instance_identity_queries() {
     let m = common::mock();
     let v = m.nvml.vgpu_instance(1);
     let s = &m.staged;
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetVmID", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetVmID", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.vm_id());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetUUID", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetUUID", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.uuid());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetVmDriverVersion", NVML_ERROR_INSUFFICIENT_SIZE => NvmlError::InsufficientSize,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetVmDriverVersion", NVML_ERROR_INSUFFICIENT_SIZE => NvmlError::InsufficientSize(_),
         v.vm_driver_version());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetFbUsage", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetFbUsage", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.fb_usage());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetType", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetType", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.vgpu_type());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetFrameRateLimit", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetFrameRateLimit", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument(_),
         v.frame_rate_limit());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetEccMode", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetEccMode", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.ecc_mode());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetGpuInstanceId", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetGpuInstanceId", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.gpu_instance_id());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetGpuPciId", NVML_ERROR_DRIVER_NOT_LOADED => NvmlError::DriverNotLoaded,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetGpuPciId", NVML_ERROR_DRIVER_NOT_LOADED => NvmlError::DriverNotLoaded(_),
         v.gpu_pci_id());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetMdevUUID", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetMdevUUID", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.mdev_uuid());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetPlacementId", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetPlacementId", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch(_),
         v.placement_id());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetRuntimeStateSize", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetRuntimeStateSize", NVML_ERROR_ARGUMENT_VERSION_MISMATCH => NvmlError::ArgumentVersionMismatch(_),
         v.runtime_state_size());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetMetadata", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetMetadata", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.metadata());
     assert_eq!(
         m.nvml.chosen_symbol("nvmlVgpuInstanceGetLicenseInfo"),
         Some("nvmlVgpuInstanceGetLicenseInfo_v2")
     );
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetLicenseInfo_v2", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetLicenseInfo_v2", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.license_info());
 }
 
@@ -341,17 +344,17 @@ fn vgpu_instance_encoder_and_capture() {
     m.staged.set_root(true).unwrap();
     let v = m.nvml.vgpu_instance(2);
     let s = &m.staged;
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetEncoderCapacity", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetEncoderCapacity", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.encoder_capacity());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceSetEncoderCapacity", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceSetEncoderCapacity", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument(_),
         v.set_encoder_capacity(50));
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetEncoderStats", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetEncoderStats", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.encoder_stats());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetEncoderSessions", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetEncoderSessions", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument(_),
         v.encoder_sessions());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetFBCStats", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetFBCStats", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.fbc_stats());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetFBCSessions", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetFBCSessions", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument(_),
         v.fbc_sessions());
 }
 
@@ -361,13 +364,13 @@ fn vgpu_instance_accounting() {
     m.staged.set_root(true).unwrap();
     let v = m.nvml.vgpu_instance(2);
     let s = &m.staged;
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetAccountingMode", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetAccountingMode", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.accounting_mode());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetAccountingPids", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetAccountingPids", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument(_),
         v.accounting_pids());
-    answers!(s, NvmlError::NotFound, "nvmlVgpuInstanceGetAccountingStats", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost,
+    answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetAccountingStats", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
         v.accounting_stats(4242));
-    answers!(s, NvmlError::InvalidArgument, "nvmlVgpuInstanceClearAccountingPids", NVML_ERROR_NO_PERMISSION => NvmlError::NoPermission,
+    answers!(s, NvmlError::InvalidArgument(_), "nvmlVgpuInstanceClearAccountingPids", NVML_ERROR_NO_PERMISSION => NvmlError::NoPermission(_),
         v.clear_accounting_pids());
 }
 
@@ -377,11 +380,11 @@ fn driver_wide_vgpu_queries() {
     m.staged.set_root(true).unwrap();
     let s = &m.staged;
     let nvml = &m.nvml;
-    unmodeled!(s, "nvmlGetVgpuDriverCapabilities", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument,
+    unmodeled!(s, "nvmlGetVgpuDriverCapabilities", NVML_ERROR_INVALID_ARGUMENT => NvmlError::InvalidArgument(_),
         nvml.vgpu_driver_capability(VgpuDriverCapability::WarmUpdate));
-    unmodeled!(s, "nvmlGetVgpuVersion", NVML_ERROR_UNKNOWN => NvmlError::Unknown,
+    unmodeled!(s, "nvmlGetVgpuVersion", NVML_ERROR_UNKNOWN => NvmlError::Unknown(_),
         nvml.vgpu_version());
-    unmodeled!(s, "nvmlSetVgpuVersion", NVML_ERROR_IN_USE => NvmlError::InUse,
+    unmodeled!(s, "nvmlSetVgpuVersion", NVML_ERROR_IN_USE => NvmlError::InUse(_),
         nvml.set_vgpu_version(VgpuVersionRange { min: 0x10000, max: 0x120001 }));
 
     // Metadata blobs as a VMM would have saved them (here: zeroed fixed parts).
@@ -395,7 +398,7 @@ fn driver_wide_vgpu_queries() {
         .unwrap();
     assert!(matches!(
         nvml.vgpu_compatibility(&vgpu, &pgpu),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
 }
 
@@ -408,58 +411,50 @@ fn a_470_driver_lacks_the_newer_vgpu_functions() {
     // 470 has the classic queries...
     assert!(matches!(
         gpu.supported_vgpus(),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
-    assert!(matches!(t.name(), Err(NvmlError::InvalidArgument)));
+    assert!(matches!(t.name(), Err(NvmlError::InvalidArgument(_))));
     assert!(matches!(
         gpu.grid_licensable_features(),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     // ... not the newer ones.
     assert!(matches!(
         gpu.vgpu_heterogeneous_mode(),
-        Err(NvmlError::FunctionNotFound(
+        Err(NvmlError::MissingSymbol(
             "nvmlDeviceGetVgpuHeterogeneousMode"
         ))
     ));
     assert!(matches!(
         t.bar1_size_mib(),
-        Err(NvmlError::FunctionNotFound("nvmlVgpuTypeGetBAR1Info"))
+        Err(NvmlError::MissingSymbol("nvmlVgpuTypeGetBAR1Info"))
     ));
     assert!(matches!(
         v.placement_id(),
-        Err(NvmlError::FunctionNotFound(
-            "nvmlVgpuInstanceGetPlacementId"
-        ))
+        Err(NvmlError::MissingSymbol("nvmlVgpuInstanceGetPlacementId"))
     ));
     assert_eq!(m.nvml.chosen_symbol("nvmlVgpuInstanceGetLicenseInfo"), None);
     assert!(matches!(
         v.license_info(),
-        Err(NvmlError::FunctionNotFound(
-            "nvmlVgpuInstanceGetLicenseInfo"
-        ))
+        Err(NvmlError::MissingSymbol("nvmlVgpuInstanceGetLicenseInfo"))
     ));
     // ... but the licensed flag still comes from the deprecated query 470 has.
-    assert!(matches!(v.is_licensed(), Err(NvmlError::NotFound)));
+    assert!(matches!(v.is_licensed(), Err(NvmlError::NotFound(_))));
     m.staged
         .set_fault(
             "nvmlVgpuInstanceGetLicenseStatus",
             sys::NVML_ERROR_GPU_IS_LOST,
         )
         .unwrap();
-    assert!(matches!(v.is_licensed(), Err(NvmlError::GpuLost)));
+    assert!(matches!(v.is_licensed(), Err(NvmlError::GpuLost(_))));
     // No scheduler at all: the graphics engine falls to the legacy name, the others name `_v2`.
     assert!(matches!(
         gpu.vgpu_scheduler_state(VgpuSchedulerEngine::Graphics),
-        Err(NvmlError::FunctionNotFound(
-            "nvmlDeviceGetVgpuSchedulerState"
-        ))
+        Err(NvmlError::MissingSymbol("nvmlDeviceGetVgpuSchedulerState"))
     ));
     assert!(matches!(
         gpu.vgpu_scheduler_log(VgpuSchedulerEngine::Nvenc1),
-        Err(NvmlError::FunctionNotFound(
-            "nvmlDeviceGetVgpuSchedulerLog_v2"
-        ))
+        Err(NvmlError::MissingSymbol("nvmlDeviceGetVgpuSchedulerLog_v2"))
     ));
     let settings = VgpuSchedulerSettings {
         engine: VgpuSchedulerEngine::Graphics,
@@ -469,9 +464,7 @@ fn a_470_driver_lacks_the_newer_vgpu_functions() {
     };
     assert!(matches!(
         gpu.set_vgpu_scheduler_state(&settings),
-        Err(NvmlError::FunctionNotFound(
-            "nvmlDeviceSetVgpuSchedulerState"
-        ))
+        Err(NvmlError::MissingSymbol("nvmlDeviceSetVgpuSchedulerState"))
     ));
 }
 

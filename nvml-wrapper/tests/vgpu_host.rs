@@ -40,7 +40,7 @@ fn fault_maps<T: std::fmt::Debug>(
     staged.set_fault(func, sys::NVML_ERROR_GPU_IS_LOST).unwrap();
     let got = call();
     assert!(
-        matches!(got, Err(NvmlError::GpuLost)),
+        matches!(got, Err(NvmlError::GpuLost(_))),
         "{func} faulted: expected GpuLost, got {got:?}"
     );
     staged.clear_fault(func).unwrap();
@@ -74,12 +74,12 @@ fn heterogeneous_mode_needs_root_and_no_running_vm() {
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         gpu.set_vgpu_heterogeneous_mode(true),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     m.staged.set_root(true).unwrap();
     assert!(matches!(
         gpu.set_vgpu_heterogeneous_mode(true),
-        Err(NvmlError::InUse)
+        Err(NvmlError::InUse(_))
     ));
     assert!(!gpu.vgpu_heterogeneous_mode().unwrap());
 }
@@ -154,10 +154,16 @@ fn a_vgpu_type_reads_like_nvidia_smi_vgpu_s_v() {
             height: 2160
         }
     );
-    assert!(matches!(t.resolution(1), Err(NvmlError::InvalidArgument)));
+    assert!(matches!(
+        t.resolution(1),
+        Err(NvmlError::InvalidArgument(_))
+    ));
     assert_eq!(t.license().unwrap(), LICENSE);
     // No frame-rate limiter on compute types.
-    assert!(matches!(t.frame_rate_limit(), Err(NvmlError::NotSupported)));
+    assert!(matches!(
+        t.frame_rate_limit(),
+        Err(NvmlError::NotSupported(_))
+    ));
     assert_eq!(
         t.pci_ids().unwrap(),
         VgpuPciIds {
@@ -175,7 +181,7 @@ fn a_vgpu_type_reads_like_nvidia_smi_vgpu_s_v() {
     // Time-sliced types have no per-GPU-instance limit.
     assert!(matches!(
         t.max_instances_per_gpu_instance(),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 
     // The whole-GPU type may be given 8 times to one VM; a MIG-backed type names its profile.
@@ -191,7 +197,7 @@ fn a_vgpu_type_reads_like_nvidia_smi_vgpu_s_v() {
     // An id the host does not know.
     assert!(matches!(
         m.nvml.vgpu_type(7).name(),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
 }
 
@@ -248,7 +254,7 @@ fn placements_of_a_type() {
     // A type the GPU does not support now (MIG-backed, MIG off).
     assert!(matches!(
         gpu0.vgpu_type_supported_placements(&m.nvml.vgpu_type(826), VgpuPlacementMode::default()),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
     fault_maps(
         &m.staged,
@@ -318,7 +324,10 @@ fn a_running_vgpu_and_its_vm() {
     assert_eq!(v.vm_driver_version().unwrap(), "580.65.06");
     assert_eq!(v.fb_usage().unwrap(), 11_776 * MIB);
     assert_eq!(v.vgpu_type().unwrap(), m.nvml.vgpu_type(823));
-    assert!(matches!(v.frame_rate_limit(), Err(NvmlError::NotSupported)));
+    assert!(matches!(
+        v.frame_rate_limit(),
+        Err(NvmlError::NotSupported(_))
+    ));
     assert_eq!(v.ecc_mode().unwrap(), gpu0.ecc_mode().unwrap().current);
     assert_eq!(v.gpu_instance_id().unwrap(), None);
     assert_eq!(v.gpu_pci_id().unwrap(), "00000000:02:00.0");
@@ -359,11 +368,11 @@ fn a_running_vgpu_and_its_vm() {
     // An instance id no VM has.
     assert!(matches!(
         m.nvml.vgpu_instance(12345).uuid(),
-        Err(NvmlError::NotFound)
+        Err(NvmlError::NotFound(_))
     ));
     assert!(matches!(
         m.nvml.vgpu_instance(0).uuid(),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
 }
 
@@ -406,7 +415,7 @@ fn encoder_and_capture_of_a_compute_vm() {
     assert_eq!(v.encoder_capacity().unwrap(), 40);
     assert!(matches!(
         v.set_encoder_capacity(101),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
     // Compute VMs do not encode or capture.
     assert_eq!(v.encoder_stats().unwrap().session_count, 0);
@@ -440,10 +449,10 @@ fn accounting_inside_a_vm() {
     assert_eq!((stats.gpu_utilization, stats.memory_utilization), (41, 19));
     assert_eq!(stats.max_memory_usage, 10_240 * MIB);
     assert_eq!(stats.sample_count, None);
-    assert!(matches!(v.accounting_stats(1), Err(NvmlError::NotFound)));
+    assert!(matches!(v.accounting_stats(1), Err(NvmlError::NotFound(_))));
     assert!(matches!(
         v.clear_accounting_pids(),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     m.staged.set_root(true).unwrap();
     v.clear_accounting_pids().unwrap();
@@ -455,7 +464,7 @@ fn accounting_inside_a_vm() {
     assert!(!off.accounting_mode().unwrap());
     assert!(matches!(
         off.accounting_pids(),
-        Err(NvmlError::NotSupported)
+        Err(NvmlError::NotSupported(_))
     ));
 
     let s = &m.staged;
@@ -539,7 +548,7 @@ fn vgpu_versions() {
             min: 0x11_0000,
             max: 0x13_0000
         }),
-        Err(NvmlError::InUse)
+        Err(NvmlError::InUse(_))
     ));
     fault_maps(&m.staged, "nvmlGetVgpuVersion", || m.nvml.vgpu_version());
     fault_maps(&m.staged, "nvmlSetVgpuVersion", || {
@@ -583,7 +592,7 @@ fn the_vgpu_scheduler() {
     // The mock schedules the graphics engine only.
     assert!(matches!(
         gpu.vgpu_scheduler_state(VgpuSchedulerEngine::Nvenc0),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
 
     // One runlist per VM on the GPU, sharing the weight.
@@ -615,7 +624,7 @@ fn the_vgpu_scheduler() {
     };
     assert!(matches!(
         gpu.set_vgpu_scheduler_state(&arr),
-        Err(NvmlError::NoPermission)
+        Err(NvmlError::NoPermission(_))
     ));
     m.staged.set_root(true).unwrap();
     gpu.set_vgpu_scheduler_state(&arr).unwrap();
@@ -630,7 +639,7 @@ fn the_vgpu_scheduler() {
     };
     assert!(matches!(
         gpu.set_vgpu_scheduler_state(&out_of_range),
-        Err(NvmlError::InvalidArgument)
+        Err(NvmlError::InvalidArgument(_))
     ));
 
     let s = &m.staged;

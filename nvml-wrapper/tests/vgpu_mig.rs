@@ -23,13 +23,13 @@ fn not_supported_then_fault<T: std::fmt::Debug>(
 ) {
     let got = call();
     assert!(
-        matches!(got, Err(NvmlError::NotSupported)),
+        matches!(got, Err(NvmlError::NotSupported(_))),
         "{func}: expected NotSupported, got {got:?}"
     );
     staged.set_fault(func, sys::NVML_ERROR_GPU_IS_LOST).unwrap();
     let got = call();
     assert!(
-        matches!(got, Err(NvmlError::GpuLost)),
+        matches!(got, Err(NvmlError::GpuLost(_))),
         "{func} faulted: expected GpuLost, got {got:?}"
     );
     staged.clear_fault(func).unwrap();
@@ -60,9 +60,9 @@ fn a_gpu_instance_of_a_vgpu_host() {
     let s = &m.staged;
     let fault = |func: &str| s.set_fault(func, sys::NVML_ERROR_GPU_IS_LOST).unwrap();
     fault("nvmlGpuInstanceGetCreatableVgpus");
-    assert!(matches!(gi.creatable_vgpus(), Err(NvmlError::GpuLost)));
+    assert!(matches!(gi.creatable_vgpus(), Err(NvmlError::GpuLost(_))));
     fault("nvmlGpuInstanceGetActiveVgpus");
-    assert!(matches!(gi.active_vgpus(), Err(NvmlError::GpuLost)));
+    assert!(matches!(gi.active_vgpus(), Err(NvmlError::GpuLost(_))));
     s.clear_faults().unwrap();
 
     // Not modeled: answered as a GPU instance without the feature.
@@ -110,6 +110,9 @@ fn a_gpu_instance_of_a_bare_metal_gpu_hosts_no_vgpus() {
     let gpu = m.nvml.device_by_index(0).unwrap();
     gpu.set_mig_mode(true).unwrap().unwrap();
     let gi = gpu.create_gpu_instance(PROFILE_3G_40GB).unwrap();
-    assert!(matches!(gi.creatable_vgpus(), Err(NvmlError::NotSupported)));
-    assert!(matches!(gi.active_vgpus(), Err(NvmlError::NotSupported)));
+    assert!(matches!(
+        gi.creatable_vgpus(),
+        Err(NvmlError::NotSupported(_))
+    ));
+    assert!(matches!(gi.active_vgpus(), Err(NvmlError::NotSupported(_))));
 }

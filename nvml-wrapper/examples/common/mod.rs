@@ -56,7 +56,7 @@ pub fn open(opts: &Options) -> Result<Session, Box<dyn std::error::Error>> {
     if !opts.mock {
         match Nvml::init() {
             Ok(nvml) => return Ok(Session { nvml, mock: None }),
-            Err(e @ (NvmlError::LibraryLoad { .. } | NvmlError::DriverNotLoaded)) => {
+            Err(e @ (NvmlError::LibraryLoad { .. } | NvmlError::DriverNotLoaded(_))) => {
                 eprintln!("note: no usable NVIDIA driver here ({e});");
                 eprintln!(
                     "note: showing nvml-mock's simulated GPUs instead (--lib PATH to choose)"
@@ -90,7 +90,7 @@ pub fn run(
 pub fn optional<T>(r: Result<T, NvmlError>) -> Result<Option<T>, NvmlError> {
     match r {
         Ok(v) => Ok(Some(v)),
-        Err(NvmlError::NotSupported | NvmlError::FunctionNotFound(_) | NvmlError::NoData) => {
+        Err(NvmlError::NotSupported(_) | NvmlError::MissingSymbol(_) | NvmlError::NoData(_)) => {
             Ok(None)
         }
         Err(e) => Err(e),

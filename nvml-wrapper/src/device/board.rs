@@ -9,7 +9,7 @@ use nvml_sys as sys;
 use super::Device;
 use crate::enums::{BusType, enable_state, enabled, nvml_enum};
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, nvml_call_raw, read_list, read_string, string_from_c_buf};
+use crate::ffi::{nvml_call, read_list, read_string, string_from_c_buf};
 use crate::nvml::c_string;
 
 nvml_enum! {
@@ -233,9 +233,9 @@ impl Device<'_> {
             version: sys::nvmlPlatformInfo_v2,
             ..Default::default()
         };
-        let rc = nvml_call_raw!(self.nvml, nvmlDeviceGetPlatformInfo(self.handle, &mut v2));
-        match NvmlError::from_code(rc) {
-            None => {
+        let rc = nvml_call!(self.nvml, nvmlDeviceGetPlatformInfo(self.handle, &mut v2));
+        match rc {
+            Ok(()) => {
                 return Ok(PlatformInfo {
                     ib_guid: v2.ibGuid,
                     chassis_serial_number: Some(v2.chassisSerialNumber),
@@ -247,8 +247,8 @@ impl Device<'_> {
                     module_id: v2.moduleId,
                 });
             }
-            Some(NvmlError::ArgumentVersionMismatch) => {}
-            Some(e) => return Err(e),
+            Err(NvmlError::ArgumentVersionMismatch(_)) => {}
+            Err(e) => return Err(e),
         }
         let mut v1 = sys::nvmlPlatformInfo_v1_t {
             version: sys::nvmlPlatformInfo_v1,

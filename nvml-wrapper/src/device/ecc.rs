@@ -7,7 +7,7 @@ use nvml_sys as sys;
 use super::Device;
 use crate::enums::{EccCounterType, MemoryErrorType, MemoryLocation, RetirementCause, enabled};
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, nvml_call_raw, read_list};
+use crate::ffi::{nvml_call, read_list};
 
 /// ECC mode now and after the next reboot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -214,7 +214,7 @@ impl Device<'_> {
                     })
                     .collect())
             }
-            _ => Err(NvmlError::FunctionNotFound("nvmlDeviceGetRetiredPages_v2")),
+            _ => Err(NvmlError::MissingSymbol("nvmlDeviceGetRetiredPages_v2")),
         }
     }
 
@@ -237,12 +237,12 @@ impl Device<'_> {
     pub fn remapped_rows(&self) -> Result<RemappedRows> {
         if self.nvml.versions().remapped_rows == 2 {
             let mut info = sys::nvmlRemappedRowsInfo_v2_t::default();
-            let rc = nvml_call_raw!(
+            let rc = nvml_call!(
                 self.nvml,
                 nvmlDeviceGetRemappedRows_v2(self.handle, &mut info)
             );
-            match NvmlError::from_code(rc) {
-                None => {
+            match rc {
+                Ok(()) => {
                     let detail = RemappedRowsDetail {
                         corrected_active: info.corrActiveRemaps,
                         corrected_inactive: info.corrInactiveRemaps,
@@ -262,12 +262,12 @@ impl Device<'_> {
                     });
                 }
                 // The older form may still answer (a driver with a partial `_v2`).
-                Some(
-                    NvmlError::ArgumentVersionMismatch
-                    | NvmlError::NotSupported
-                    | NvmlError::FunctionNotImplemented,
+                Err(
+                    NvmlError::ArgumentVersionMismatch(_)
+                    | NvmlError::NotSupported(_)
+                    | NvmlError::FunctionNotFound(_),
                 ) if self.nvml.lib().nvmlDeviceGetRemappedRows.is_ok() => {}
-                Some(e) => return Err(e),
+                Err(e) => return Err(e),
             }
         }
         let (mut corrected, mut uncorrected, mut pending, mut failure): (

@@ -128,7 +128,7 @@ impl Device<'_> {
                 result
             },
         ) {
-            Err(NvmlError::NotFound) => Vec::new(),
+            Err(NvmlError::NotFound(_)) => Vec::new(),
             other => other?,
         };
         Ok(samples

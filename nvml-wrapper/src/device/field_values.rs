@@ -302,7 +302,7 @@ impl FieldValue {
     // the `Vec`, which made the batch half again as slow as the C call (see BENCHMARKS.md).
     #[inline(always)]
     fn from_raw(raw: &sys::nvmlFieldValue_t, numbering: FieldIdNumbering) -> Self {
-        let value = match NvmlError::from_code(raw.nvmlReturn) {
+        let value = match NvmlError::from_code(raw.nvmlReturn, "nvmlDeviceGetFieldValues") {
             Some(e) => Err(e),
             None => Value::from_raw(raw.valueType, &raw.value),
         };
@@ -408,7 +408,7 @@ impl Device<'_> {
         )?;
         match requests
             .iter()
-            .find_map(|r| NvmlError::from_code(r.nvmlReturn))
+            .find_map(|r| NvmlError::from_code(r.nvmlReturn, "nvmlDeviceClearFieldValues"))
         {
             Some(e) => Err(e),
             None => Ok(()),
@@ -449,7 +449,7 @@ mod tests {
         let mut raw = request(sys::NVML_FI_DEV_MEMORY_TEMP, 0);
         raw.nvmlReturn = sys::NVML_ERROR_NOT_SUPPORTED;
         let fv = FieldValue::from_raw(&raw, FieldIdNumbering::Current);
-        assert!(matches!(fv.value, Err(NvmlError::NotSupported)));
+        assert!(matches!(fv.value, Err(NvmlError::NotSupported(_))));
         assert_eq!(fv.field_id, sys::NVML_FI_DEV_MEMORY_TEMP);
     }
 

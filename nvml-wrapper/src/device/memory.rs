@@ -4,7 +4,7 @@ use nvml_sys as sys;
 
 use super::Device;
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, nvml_call_raw};
+use crate::ffi::nvml_call;
 
 /// Frame-buffer memory, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -43,9 +43,9 @@ impl Device<'_> {
                 version: sys::nvmlMemory_v2,
                 ..Default::default()
             };
-            let rc = nvml_call_raw!(self.nvml, nvmlDeviceGetMemoryInfo_v2(self.handle, &mut mem));
-            match NvmlError::from_code(rc) {
-                None => {
+            let rc = nvml_call!(self.nvml, nvmlDeviceGetMemoryInfo_v2(self.handle, &mut mem));
+            match rc {
+                Ok(()) => {
                     return Ok(MemoryInfo {
                         total: mem.total,
                         reserved: mem.reserved,
@@ -53,8 +53,8 @@ impl Device<'_> {
                         used: mem.used,
                     });
                 }
-                Some(NvmlError::ArgumentVersionMismatch) => {}
-                Some(e) => return Err(e),
+                Err(NvmlError::ArgumentVersionMismatch(_)) => {}
+                Err(e) => return Err(e),
             }
         }
         self.memory_info_v1()

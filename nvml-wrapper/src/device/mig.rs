@@ -70,7 +70,7 @@ impl<'nvml> Device<'nvml> {
             self.nvml,
             nvmlDeviceSetMigMode(self.handle, mode, &mut activation)
         )?;
-        Ok(check(activation))
+        Ok(check(activation, "nvmlDeviceSetMigMode"))
     }
 
     /// Whether this handle is a MIG device handle rather than a whole GPU

@@ -67,7 +67,7 @@ impl Device<'_> {
                 nvmlDeviceGetNvLinkRemotePciInfo(self.handle, link, &mut pci)
             )?,
             _ => {
-                return Err(NvmlError::FunctionNotFound(
+                return Err(NvmlError::MissingSymbol(
                     "nvmlDeviceGetNvLinkRemotePciInfo_v2",
                 ));
             }

@@ -10,7 +10,7 @@ use nvml_sys as sys;
 use super::Device;
 use crate::enums::{NvLinkDeviceType, NvLinkTelemetrySampleType};
 use crate::error::{NvmlError, Result, check};
-use crate::ffi::{LIST_MAX, nvml_call, nvml_call_raw};
+use crate::ffi::{LIST_MAX, nvml_call};
 use crate::nvml::Nvml;
 
 /// NvLink information of a GPU (`nvmlNvLinkInfo_v2_t`, or `_v1_t` on older drivers).
@@ -90,9 +90,9 @@ impl Device<'_> {
             version: sys::nvmlNvLinkInfo_v2,
             ..Default::default()
         };
-        let rc = nvml_call_raw!(self.nvml, nvmlDeviceGetNvLinkInfo(self.handle, &mut v2));
-        match NvmlError::from_code(rc) {
-            None => {
+        let rc = nvml_call!(self.nvml, nvmlDeviceGetNvLinkInfo(self.handle, &mut v2));
+        match rc {
+            Ok(()) => {
                 let fw = &v2.firmwareInfo;
                 let valid = (fw.numValidEntries as usize).min(fw.firmwareVersion.len());
                 return Ok(NvLinkInfo {
@@ -110,8 +110,8 @@ impl Device<'_> {
                         .collect(),
                 });
             }
-            Some(NvmlError::ArgumentVersionMismatch) => {}
-            Some(e) => return Err(e),
+            Err(NvmlError::ArgumentVersionMismatch(_)) => {}
+            Err(e) => return Err(e),
         }
         // The `_v1_t` struct is the head of `_v2_t`; `version` tells them apart.
         let mut v1 = sys::nvmlNvLinkInfo_v2_t {
@@ -193,7 +193,7 @@ impl Device<'_> {
             .iter()
             .zip(buffers)
             .map(|(s, mut buf)| {
-                check(s.nvmlReturn)?;
+                check(s.nvmlReturn, "nvmlDeviceGetNvLinkTelemetrySamples_v1")?;
                 buf.truncate(s.sampleCount as usize);
                 Ok(buf)
             })

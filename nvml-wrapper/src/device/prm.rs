@@ -111,7 +111,7 @@ impl Device<'_> {
             .zip(&counters)
             .map(|(request, counter)| {
                 let out = &counter.counterValue;
-                let value = match NvmlError::from_code(out.status) {
+                let value = match NvmlError::from_code(out.status, "nvmlDeviceReadPRMCounters_v1") {
                     Some(e) => Err(e),
                     None => Value::from_raw(out.outputType, &out.outputValue),
                 };

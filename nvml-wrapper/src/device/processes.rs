@@ -89,7 +89,7 @@ macro_rules! process_list {
                 sys::nvmlProcessInfo_v1_t::default(),
                 |count, infos| nvml_call!(device.nvml, $v1(device.handle, count, infos)),
             )),
-            _ => Err(NvmlError::FunctionNotFound(stringify!($v3))),
+            _ => Err(NvmlError::MissingSymbol(stringify!($v3))),
         }
     }};
 }

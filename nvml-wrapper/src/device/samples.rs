@@ -60,7 +60,7 @@ pub struct ProcessUtilizationSample {
 /// `NOT_FOUND` from the sample queries means "no samples newer than the timestamp".
 fn none_found_is_empty<T>(result: Result<Vec<T>>) -> Result<Vec<T>> {
     match result {
-        Err(NvmlError::NotFound) => Ok(Vec::new()),
+        Err(NvmlError::NotFound(_)) => Ok(Vec::new()),
         other => other,
     }
 }

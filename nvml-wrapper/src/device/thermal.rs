@@ -7,7 +7,7 @@ use nvml_sys as sys;
 use super::Device;
 use crate::enums::{TemperatureSensor, TemperatureThreshold};
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, nvml_call_raw};
+use crate::ffi::nvml_call;
 
 impl Device<'_> {
     /// Current temperature of a sensor, in °C (`nvmlDeviceGetTemperatureV` with
@@ -24,16 +24,16 @@ impl Device<'_> {
                 sensorType: sensor.as_raw(),
                 temperature: 0,
             };
-            let rc = nvml_call_raw!(self.nvml, nvmlDeviceGetTemperatureV(self.handle, &mut temp));
-            match NvmlError::from_code(rc) {
-                None => return celsius(temp.temperature, "temperature"),
+            let rc = nvml_call!(self.nvml, nvmlDeviceGetTemperatureV(self.handle, &mut temp));
+            match rc {
+                Ok(()) => return celsius(temp.temperature, "temperature"),
                 // The older form may still answer; if it cannot either, its error is returned.
-                Some(
-                    NvmlError::ArgumentVersionMismatch
-                    | NvmlError::NotSupported
-                    | NvmlError::FunctionNotImplemented,
+                Err(
+                    NvmlError::ArgumentVersionMismatch(_)
+                    | NvmlError::NotSupported(_)
+                    | NvmlError::FunctionNotFound(_),
                 ) => {}
-                Some(e) => return Err(e),
+                Err(e) => return Err(e),
             }
         }
         self.temperature_v1(sensor)

@@ -25,7 +25,7 @@ use crate::vgpu::{
 /// `NOT_FOUND` from the utilisation queries means "no samples newer than the timestamp".
 fn none_found_is_empty<T>(result: Result<Vec<T>>) -> Result<Vec<T>> {
     match result {
-        Err(NvmlError::NotFound) => Ok(Vec::new()),
+        Err(NvmlError::NotFound(_)) => Ok(Vec::new()),
         other => other,
     }
 }
@@ -273,7 +273,7 @@ impl<'nvml> Device<'nvml> {
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] with MIG on or outside vGPU host mode;
-    /// [`NvmlError::FunctionNotFound`] for another engine than graphics without `_v2`.
+    /// [`NvmlError::MissingSymbol`] for another engine than graphics without `_v2`.
     pub fn vgpu_scheduler_state(&self, engine: VgpuSchedulerEngine) -> Result<VgpuSchedulerState> {
         if self.nvml.versions().vgpu_scheduler_state == 2 {
             let mut raw = sys::nvmlVgpuSchedulerStateInfo_v2_t {
@@ -287,7 +287,7 @@ impl<'nvml> Device<'nvml> {
             return state_from_v2(&raw);
         }
         if engine != VgpuSchedulerEngine::Graphics {
-            return Err(NvmlError::FunctionNotFound(
+            return Err(NvmlError::MissingSymbol(
                 "nvmlDeviceGetVgpuSchedulerState_v2",
             ));
         }
@@ -315,9 +315,7 @@ impl<'nvml> Device<'nvml> {
             return log_from_v2(&raw);
         }
         if engine != VgpuSchedulerEngine::Graphics {
-            return Err(NvmlError::FunctionNotFound(
-                "nvmlDeviceGetVgpuSchedulerLog_v2",
-            ));
+            return Err(NvmlError::MissingSymbol("nvmlDeviceGetVgpuSchedulerLog_v2"));
         }
         let mut raw = Box::new(sys::nvmlVgpuSchedulerLog_t::default());
         nvml_call!(
@@ -343,7 +341,7 @@ impl<'nvml> Device<'nvml> {
             );
         }
         if settings.engine != VgpuSchedulerEngine::Graphics {
-            return Err(NvmlError::FunctionNotFound(
+            return Err(NvmlError::MissingSymbol(
                 "nvmlDeviceSetVgpuSchedulerState_v2",
             ));
         }

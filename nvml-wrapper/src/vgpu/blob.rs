@@ -68,7 +68,10 @@ pub(crate) fn read_blob(
     mut call: impl FnMut(*mut u64, &mut c_uint) -> Result<()>,
 ) -> Result<Vec<u8>> {
     let mut wanted = min;
-    for _ in 0..4 {
+    // Four reads at most: after the fourth, the driver's `INSUFFICIENT_SIZE` is the error.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
         let mut words = vec![0u64; wanted.max(min).div_ceil(8)];
         let capacity = words.len() * 8;
         let mut size = capacity as c_uint;
@@ -81,15 +84,14 @@ pub(crate) fn read_blob(
                     .take(len)
                     .collect());
             }
-            Err(NvmlError::InsufficientSize)
-                if (size as usize) > capacity && (size as usize) <= METADATA_MAX =>
+            Err(NvmlError::InsufficientSize(_))
+                if attempt < 4 && (size as usize) > capacity && (size as usize) <= METADATA_MAX =>
             {
                 wanted = size as usize;
             }
             Err(e) => return Err(e),
         }
     }
-    Err(NvmlError::InsufficientSize)
 }
 
 /// An 8-byte aligned copy of `bytes`, zero-padded to at least `min` bytes: what
@@ -122,7 +124,7 @@ mod tests {
             calls += 1;
             if (*size as usize) < 300 {
                 *size = 300;
-                return Err(NvmlError::InsufficientSize);
+                return Err(NvmlError::InsufficientSize("nvmlVgpuTypeGetMetadata"));
             }
             // SAFETY: the buffer holds `*size` (at least 300) bytes, 8-byte aligned.
             unsafe { buf.cast::<u8>().add(299).write(0xAB) };
@@ -137,10 +139,10 @@ mod tests {
         // A driver that claims an absurd size: refused, no huge allocation.
         let err = read_blob(64, |_, size| {
             *size = u32::MAX;
-            Err(NvmlError::InsufficientSize)
+            Err(NvmlError::InsufficientSize("nvmlVgpuTypeGetMetadata"))
         })
         .unwrap_err();
-        assert!(matches!(err, NvmlError::InsufficientSize));
+        assert!(matches!(err, NvmlError::InsufficientSize(_)));
 
         // A driver that claims to have written more than the buffer: clamped.
         let blob = read_blob(64, |_, size| {

@@ -889,10 +889,10 @@ pub fn is_code(r: &Result<Out>, code: u32) -> bool {
     matches!(r, Err(e) if e.code() == Some(code))
 }
 
-/// Whether `r` is `FunctionNotFound`.
+/// Whether `r` is `MissingSymbol`.
 pub fn not_found_name(r: &Result<Out>) -> Option<&'static str> {
     match r {
-        Err(NvmlError::FunctionNotFound(name)) => Some(name),
+        Err(NvmlError::MissingSymbol(name)) => Some(name),
         _ => None,
     }
 }
