@@ -224,6 +224,10 @@ pub struct GpuSpec {
     pub serial: Option<String>,
     pub board_id: u32,
     pub board_part_number: String,
+    /// GPU (chip) part number, as `nvidia-smi -q` prints it; empty: not reported (N/A).
+    pub gpu_part_number: String,
+    /// `NVML_DEVICE_ADDRESSING_MODE_*` (none, HMM, ATS).
+    pub addressing_mode: u32,
     pub minor_number: u32,
     pub pci_domain: u32,
     pub pci_bus: u32,
@@ -609,6 +613,8 @@ fn h100(index: u32) -> GpuSpec {
         serial: Some(format!("165392200{:04}", 1417 + index * 37)),
         board_id: 0x1800 + index * 0x1200 + BUSES.get(i).copied().unwrap_or(0),
         board_part_number: "692-2G520-0200-000".into(),
+        gpu_part_number: "2330-885-A1".into(),
+        addressing_mode: nvml_sys::NVML_DEVICE_ADDRESSING_MODE_HMM,
         minor_number: MINORS.get(i).copied().unwrap_or(index),
         pci_domain: 0,
         pci_bus: BUSES.get(i).copied().unwrap_or(0x10 + index),
@@ -713,6 +719,7 @@ fn a100(index: u32) -> GpuSpec {
     g.uuid = uuid_for(0x4100_0000, index);
     g.serial = Some(format!("132472100{:04}", 2203 + index * 41));
     g.board_part_number = "692-2G506-0212-002".into();
+    g.gpu_part_number = String::new();
     g.minor_number = index;
     g.pci_bus = BUSES.get(i).copied().unwrap_or(0x10 + index);
     g.board_id = 0x0700 + g.pci_bus;
@@ -786,6 +793,7 @@ fn workstation_gpu() -> GpuSpec {
     g.serial = None;
     g.board_id = 0x100;
     g.board_part_number = "N/A".into();
+    g.gpu_part_number = String::new();
     g.minor_number = 0;
     g.pci_bus = 0x01;
     g.pci_device_id = 0x2684_10de;
@@ -876,6 +884,7 @@ fn h100_pcie_host(index: u32) -> GpuSpec {
     g.uuid = uuid_for(0x2331_0000, index);
     g.serial = Some(format!("132192300{:04}", 4411 + index * 29));
     g.board_part_number = "900-21010-0000-000".into();
+    g.gpu_part_number = String::new();
     g.minor_number = index;
     g.pci_bus = BUSES.get(i).copied().unwrap_or(0x20 + index);
     g.board_id = 0x1700 + g.pci_bus;
@@ -1406,6 +1415,19 @@ fn apply_gpu(g: &mut GpuSpec, o: &Map<String, Value>) -> Result<(), ProfileError
                 g.power_max_limit_mw = g.power_max_limit_mw.max(w);
             }
             "board_part_number" => g.board_part_number = string(k, v)?,
+            "gpu_part_number" => g.gpu_part_number = string(k, v)?,
+            "addressing_mode" => {
+                g.addressing_mode = match string(k, v)?.as_str() {
+                    "none" => nvml_sys::NVML_DEVICE_ADDRESSING_MODE_NONE,
+                    "hmm" => nvml_sys::NVML_DEVICE_ADDRESSING_MODE_HMM,
+                    "ats" => nvml_sys::NVML_DEVICE_ADDRESSING_MODE_ATS,
+                    other => {
+                        return Err(ProfileError(format!(
+                            "\"addressing_mode\" must be \"none\", \"hmm\" or \"ats\", not {other:?}"
+                        )));
+                    }
+                }
+            }
             "inforom_image_version" => g.inforom_image = string(k, v)?,
             "bar1_total_mib" => g.bar1_total = int(k, v)?.saturating_mul(MIB),
             "memory_temperature" => g.memory_temperature = u32v(k, v)?,

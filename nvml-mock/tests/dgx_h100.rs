@@ -635,9 +635,15 @@ fn utilization_pcie_ecc_modes_and_nvlink() {
         );
         assert_eq!(active, NVML_FEATURE_ENABLED);
     }
+    // A link number NVML has but this GPU lacks (nvidia-smi walks them all), then one past
+    // NVML's numbering.
     let mut active = 0u32;
     assert_eq!(
         nv!(lib.nvmlDeviceGetNvLinkState(d, 18, &mut active)),
+        NVML_ERROR_NOT_SUPPORTED
+    );
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetNvLinkState(d, NVML_NVLINK_MAX_LINKS, &mut active)),
         NVML_ERROR_INVALID_ARGUMENT
     );
 }

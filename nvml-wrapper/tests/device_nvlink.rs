@@ -25,9 +25,13 @@ fn every_link_of_the_profile_is_active() {
             assert!(gpu.nvlink_state(link).unwrap(), "GPU {index} link {link}");
             assert_eq!(gpu.nvlink_version(link).unwrap(), spec.nvlink_version);
         }
-        // A link the GPU does not have.
+        // A link NVML numbers but the GPU does not have, then one past NVML's numbering.
         assert!(matches!(
             gpu.nvlink_state(spec.nvlink_count),
+            Err(NvmlError::NotSupported(_))
+        ));
+        assert!(matches!(
+            gpu.nvlink_state(nvml_wrapper::sys::NVML_NVLINK_MAX_LINKS),
             Err(NvmlError::InvalidArgument(_))
         ));
     }

@@ -25,8 +25,13 @@ fn remote_device_type_is_a_switch_on_every_link_of_the_profile() {
             NvLinkDeviceType::Switch
         );
     }
+    // A link NVML numbers but this GPU lacks, then one past NVML's numbering.
     assert!(matches!(
         gpu.nvlink_remote_device_type(spec.nvlink_count),
+        Err(NvmlError::NotSupported(_))
+    ));
+    assert!(matches!(
+        gpu.nvlink_remote_device_type(sys::NVML_NVLINK_MAX_LINKS),
         Err(NvmlError::InvalidArgument(_))
     ));
     // A type newer than the header is an error, not a transmute.
@@ -209,6 +214,10 @@ fn reset_zeroes_the_error_counters_of_one_link() {
     assert_eq!(read(3), [0; 5]);
     assert!(matches!(
         gpu.reset_nvlink_error_counters(18),
+        Err(NvmlError::NotSupported(_))
+    ));
+    assert!(matches!(
+        gpu.reset_nvlink_error_counters(sys::NVML_NVLINK_MAX_LINKS),
         Err(NvmlError::InvalidArgument(_))
     ));
     let ws = common::mock_with_profile("workstation");

@@ -1,6 +1,6 @@
 //! The mock's own control hooks (`nvml_mock_*`), for tests. Documented in the README.
 
-use std::ffi::{c_char, c_int, c_uint, c_ulonglong};
+use std::ffi::{CString, c_char, c_int, c_uint, c_ulonglong};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use nvml_sys::*;
@@ -233,4 +233,17 @@ pub unsafe extern "C" fn nvml_mock_set_system_versions(
 #[unsafe(no_mangle)]
 pub extern "C" fn nvml_mock_init_refcount() -> c_uint {
     catch_unwind(|| lock().refcount).unwrap_or(0)
+}
+
+/// The built-in profile names, comma-separated, as a static NUL-terminated string (for
+/// scripts that run a client on every built-in profile). Never null; valid for the life of
+/// the library.
+#[unsafe(no_mangle)]
+pub extern "C" fn nvml_mock_builtin_profiles() -> *const c_char {
+    static NAMES: std::sync::OnceLock<CString> = std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            CString::new(crate::profile::BUILTIN_PROFILES.join(",")).unwrap_or_default()
+        })
+        .as_ptr()
 }

@@ -146,7 +146,7 @@ fn ecc_total(
 
 /// The topology level between two GPUs: same GPU, same NUMA node (through the CPU's PCIe
 /// host bridge) or across the inter-CPU link.
-fn topology(a: &Gpu, ai: usize, b: &Gpu, bi: usize) -> nvmlGpuTopologyLevel_t {
+pub(crate) fn topology(a: &Gpu, ai: usize, b: &Gpu, bi: usize) -> nvmlGpuTopologyLevel_t {
     if ai == bi {
         NVML_TOPOLOGY_INTERNAL
     } else if a.spec.numa_node == b.spec.numa_node {
@@ -160,8 +160,13 @@ fn nvlink_active(g: &Gpu, link: c_uint) -> Result<(), nvmlReturn_t> {
     if g.spec.nvlink_count == 0 {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
-    if link >= g.spec.nvlink_count {
+    if link >= NVML_NVLINK_MAX_LINKS {
         return Err(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    // A link number NVML knows but this GPU lacks: the real library answers NOT_SUPPORTED
+    // (clients such as nvidia-smi walk all NVML_NVLINK_MAX_LINKS links).
+    if link >= g.spec.nvlink_count {
+        return Err(NVML_ERROR_NOT_SUPPORTED);
     }
     Ok(())
 }
@@ -262,6 +267,19 @@ fn field(
         {
             ui(g.spec.nvlink_speed_mbps)
         }
+        // The state of link `scope`, agreeing with nvmlDeviceGetNvLinkState.
+        NVML_FI_DEV_NVLINK_GET_STATE => {
+            nvlink_active(g, scope)?;
+            ui(NVML_NVLINK_STATE_ACTIVE)
+        }
+        NVML_FI_DEV_NVLINK_GET_SPEED => {
+            nvlink_active(g, scope)?;
+            ui(g.spec.nvlink_speed_mbps)
+        }
+        // Every link of a mock GPU goes to an NVSwitch (nvmlDeviceGetNvLinkRemoteDeviceType).
+        NVML_FI_DEV_NVSWITCH_CONNECTED_LINK_COUNT if g.spec.nvlink_count > 0 => {
+            ui(g.spec.nvlink_count)
+        }
         NVML_FI_DEV_PCIE_REPLAY_COUNTER => ull(u64::from(g.spec.pcie_replay_counter)),
         // Time spent in these clocks events, ns (the profiles' GPUs never slow down for them).
         NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN
@@ -344,7 +362,7 @@ fn handle_by(
 
 /// Normalises a PCI bus id for comparison: `0000:18:00.0`, `00000000:18:00.0` and `18:00.0`
 /// all name the same device.
-fn norm_bus_id(s: &str) -> Option<(u32, u32, u32, u32)> {
+pub(crate) fn norm_bus_id(s: &str) -> Option<(u32, u32, u32, u32)> {
     let parts: Vec<&str> = s.trim().split(':').collect();
     let (dom, bus, rest) = match parts.as_slice() {
         [d, b, r] => (u32::from_str_radix(d, 16).ok()?, *b, *r),

@@ -2,9 +2,10 @@
 
 mod cc;
 mod control;
-mod device;
+pub(crate) mod device;
 mod device_details;
 mod events;
+mod export_table;
 pub(crate) mod gpm;
 mod mig;
 mod nvlink;

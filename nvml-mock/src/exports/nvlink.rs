@@ -47,10 +47,14 @@ fn system_bw_supported(c: &Ctx<'_>) -> Result<(), nvmlReturn_t> {
 export! {
     fn nvmlDeviceResetNvLinkErrorCounters(device: nvmlDevice_t, link: c_uint) |c| {
         let g = with_nvlink(c, device)?;
+        if link >= NVML_NVLINK_MAX_LINKS {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        // A link NVML numbers but this GPU lacks: NOT_SUPPORTED, as for every NvLink query.
         let counters = g
             .nvlink_errors
             .get_mut(link as usize)
-            .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+            .ok_or(NVML_ERROR_NOT_SUPPORTED)?;
         *counters = [0; 5];
         Ok(())
     }

@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Compares a mock profile, as NVIDIA's nvidia-smi prints it, with a real `nvidia-smi -q -x`
+capture, on the static facts of the board.
+
+    python3 oracles/compare_capture.py PROFILE CAPTURE.xml [--min 95] [--accepted FILE] [-v]
+    python3 oracles/compare_capture.py PROFILE CAPTURE.xml --mock-xml MOCK.xml   # no run
+
+It runs `nvidia-smi -q -x` (the 550 build) with the mock as its NVML on PROFILE (a built-in
+name or a JSON profile path), then compares, GPU by GPU in order, every element both documents
+have:
+- value facts (names, part numbers, ids, limits, maxima, supported clocks, thresholds, modes):
+  the text must be equal;
+- every other element except identifiers and timestamps (live readings, counters): only
+  whether it answers N/A must agree ("which queries answer N/A");
+- not compared: serials, UUIDs, PDI, bus ids and slot numbers, timestamps, driver versions,
+  process lists; elements only one nvidia-smi version prints are listed with -v.
+A fact matches when it matches on every GPU pair. It prints matched/total and each difference.
+Accepted differences live in oracles/capture_differences.txt (`PROFILE PATH: reason`, one a
+line). It fails below --min percent, on a difference not listed there, or on a listed
+difference that no longer occurs (delete its line).
+
+Environment: see oracles/mock_env.py (NVML_MOCK_LIB, NVML_TEST_DRIVERS_DIR, CI).
+"""
+
+import argparse
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import mock_env
+
+ACCEPTED = Path(__file__).resolve().parent / "capture_differences.txt"
+
+# Paths (relative to <gpu>) whose text must be equal.
+VALUE_FACTS = {
+    "product_name", "product_brand", "product_architecture", "display_mode", "display_active",
+    "persistence_mode", "addressing_mode", "mig_mode/current_mig", "mig_mode/pending_mig",
+    "accounting_mode", "accounting_mode_buffer_size", "driver_model/current_dm",
+    "driver_model/pending_dm", "vbios_version", "multigpu_board", "board_part_number",
+    "gpu_part_number", "gpu_fru_part_number", "inforom_version/img_version",
+    "inforom_version/oem_object", "inforom_version/ecc_object", "inforom_version/pwr_object",
+    "gpu_operation_mode/current_gom", "gpu_operation_mode/pending_gom", "c2c_mode",
+    "gpu_virtualization_mode/virtualization_mode", "gpu_virtualization_mode/host_vgpu_mode",
+    "gpu_virtualization_mode/vgpu_heterogeneous_mode", "ibmnpu/relaxed_ordering_mode",
+    "pci/pci_base_class", "pci/pci_sub_class", "pci/pci_device_id", "pci/pci_sub_system_id",
+    "pci/pci_gpu_link_info/pcie_gen/max_link_gen",
+    "pci/pci_gpu_link_info/pcie_gen/max_device_link_gen",
+    "pci/pci_gpu_link_info/pcie_gen/max_host_link_gen",
+    "pci/pci_gpu_link_info/link_widths/max_link_width",
+    "pci/pci_bridge_chip/bridge_chip_type", "pci/pci_bridge_chip/bridge_chip_fw",
+    "pci/atomic_caps_outbound", "pci/atomic_caps_inbound", "sparse_operation_mode",
+    "fb_memory_usage/total", "fb_memory_usage/reserved", "bar1_memory_usage/total",
+    "cc_protected_memory_usage/total", "compute_mode", "ecc_mode/current_ecc",
+    "ecc_mode/pending_ecc", "dram_encryption_mode/current_dram_encryption",
+    "dram_encryption_mode/pending_dram_encryption",
+    "remapped_rows/row_remapper_histogram/row_remapper_histogram_max",
+    "temperature/gpu_temp_max_tlimit_threshold", "temperature/gpu_temp_slow_tlimit_threshold",
+    "temperature/gpu_temp_max_gpu_tlimit_threshold",
+    "temperature/gpu_temp_max_mem_tlimit_threshold", "temperature/gpu_temp_max_threshold",
+    "temperature/gpu_temp_slow_threshold", "temperature/gpu_temp_max_gpu_threshold",
+    "temperature/memory_temp_max_threshold", "temperature/gpu_target_temperature",
+    "supported_gpu_target_temp/gpu_target_temp_min",
+    "supported_gpu_target_temp/gpu_target_temp_max",
+    "gpu_power_readings/current_power_limit", "gpu_power_readings/requested_power_limit",
+    "gpu_power_readings/default_power_limit", "gpu_power_readings/min_power_limit",
+    "gpu_power_readings/max_power_limit", "module_power_readings/current_power_limit",
+    "module_power_readings/requested_power_limit", "module_power_readings/default_power_limit",
+    "module_power_readings/min_power_limit", "module_power_readings/max_power_limit",
+    "power_smoothing", "applications_clocks/graphics_clock", "applications_clocks/mem_clock",
+    "default_applications_clocks/graphics_clock", "default_applications_clocks/mem_clock",
+    "deferred_clocks/mem_clock", "max_clocks/graphics_clock", "max_clocks/sm_clock",
+    "max_clocks/mem_clock", "max_clocks/video_clock", "max_customer_boost_clocks/graphics_clock",
+    "clock_policy/auto_boost", "clock_policy/auto_boost_default", "capabilities/egm",
+    "fabric/state", "fabric/status",
+}
+# Not compared at all: identifiers of one unit or slot, timestamps, driver versions, and the
+# process lists (what runs is not a fact of the board).
+IGNORED_PREFIXES = (
+    "serial", "uuid", "pdi", "minor_number", "board_id", "module_id", "platformInfo/module_id",
+    "pci/pci_bus", "pci/pci_device", "pci/pci_domain", "pci/pci_bus_id",
+    "inforom_bbx_flush/", "gsp_firmware_version", "fabric/clusterUuid", "fabric/cliqueId",
+    "processes", "accounted_processes", "mig_devices", "supported_clocks",
+)
+NA_TEXTS = {"N/A", "[N/A]", "Not Supported", "[Not Supported]", "Unknown Error",
+            "Requested functionality has been deprecated"}
+
+
+def leaves(gpu):
+    """{path: text} of the leaf elements of one <gpu> (repeated paths keep the first)."""
+    out = {}
+
+    def walk(e, path):
+        kids = list(e)
+        if not kids:
+            out.setdefault(path, (e.text or "").strip())
+            return
+        for k in kids:
+            walk(k, f"{path}/{k.tag}" if path else k.tag)
+
+    walk(gpu, "")
+    return out
+
+
+def supported_clocks(gpu):
+    """{memory clock: [graphics clocks]} or None when the element is absent."""
+    sc = gpu.find("supported_clocks")
+    if sc is None:
+        return None
+    table = {}
+    for m in sc.findall("supported_mem_clock"):
+        table[m.findtext("value", "").strip()] = [
+            (g.text or "").strip() for g in m.findall("supported_graphics_clock")]
+    return table or (sc.text or "").strip()
+
+
+def ignored(path):
+    return any(path == p or path.startswith(p.rstrip("/") + "/") or
+               (p.endswith("/") and path.startswith(p)) for p in IGNORED_PREFIXES)
+
+
+def compare(mock_root, cap_root):
+    """Returns (facts, only_mock, only_capture): facts is {name: (kind, [(gpu, mock, capture)]
+    of the GPU pairs that differ)}."""
+    mgpus, cgpus = mock_root.findall("gpu"), cap_root.findall("gpu")
+    facts = {"attached_gpus": ("value", [])}
+    pairs = min(len(mgpus), len(cgpus))
+    if mock_root.findtext("attached_gpus") != cap_root.findtext("attached_gpus"):
+        facts["attached_gpus"][1].append(
+            ("-", mock_root.findtext("attached_gpus"), cap_root.findtext("attached_gpus")))
+    only_mock, only_cap = set(), set()
+    for i, (mg, cg) in enumerate(zip(mgpus, cgpus)):
+        ml, cl = leaves(mg), leaves(cg)
+        only_mock |= {p for p in ml if p not in cl and not ignored(p)}
+        only_cap |= {p for p in cl if p not in ml and not ignored(p)}
+        for path in sorted(set(ml) & set(cl)):
+            if ignored(path):
+                continue
+            kind = "value" if path in VALUE_FACTS else "N/A"
+            m, c = ml[path], cl[path]
+            same = m == c if kind == "value" else (m in NA_TEXTS) == (c in NA_TEXTS)
+            entry = facts.setdefault(path, (kind, []))
+            if not same:
+                entry[1].append((i, m, c))
+        msc, csc = supported_clocks(mg), supported_clocks(cg)
+        if msc is not None and csc is not None:
+            entry = facts.setdefault("supported_clocks", ("value", []))
+            if msc != csc:
+                entry[1].append((i, summarize_clocks(msc), summarize_clocks(csc)))
+    return facts, only_mock, only_cap, pairs
+
+
+def summarize_clocks(t):
+    if isinstance(t, str):
+        return t
+    return "; ".join(f"mem {m}: {len(g)} graphics clocks {g[0] if g else ''}..{g[-1] if g else ''}"
+                     for m, g in t.items())
+
+
+def load_accepted(profile):
+    accepted = {}
+    if ACCEPTED.exists():
+        for n, line in enumerate(ACCEPTED.read_text().splitlines(), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            head, sep, reason = line.partition(":")
+            parts = head.split()
+            if not sep or len(parts) != 2 or not reason.strip():
+                sys.exit(f"{ACCEPTED}:{n}: expected `PROFILE PATH: reason`")
+            if parts[0] == profile:
+                accepted[parts[1]] = reason.strip()
+    return accepted
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("profile", help="built-in profile name or JSON profile path")
+    ap.add_argument("capture", type=Path, help="real nvidia-smi -q -x output")
+    ap.add_argument("--min", type=float, default=95.0, help="least percent of facts equal")
+    ap.add_argument("--mock-xml", type=Path, help="compare this file instead of running nvidia-smi")
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="also list matched facts and elements only one side has")
+    args = ap.parse_args()
+
+    if args.mock_xml:
+        mock_text = args.mock_xml.read_text()
+    else:
+        smi = mock_env.nvidia_smi("550")
+        libdir = mock_env.stage(mock_env.mock_library())
+        rc, mock_text, err = mock_env.run_smi(smi, libdir, args.profile, ["-q", "-x"])
+        if rc != 0:
+            sys.exit(f"FAIL: nvidia-smi -q -x on {args.profile} exited {rc}: {err.strip()}")
+    facts, only_mock, only_cap, pairs = compare(ET.fromstring(mock_text), ET.parse(args.capture).getroot())
+    name = Path(args.profile).stem if args.profile.endswith(".json") else args.profile
+    accepted = load_accepted(name)
+
+    matched = [f for f, (_, d) in facts.items() if not d]
+    differing = {f: v for f, v in facts.items() if v[1]}
+    unlisted = [f for f in differing if f not in accepted]
+    stale = [f for f in accepted if f not in differing]
+    for f, (kind, diffs) in sorted(differing.items()):
+        gpu, m, c = diffs[0]
+        where = "every GPU" if len(diffs) == pairs or gpu == "-" else f"{len(diffs)} GPU(s), first GPU {gpu}"
+        tag = f"accepted ({accepted[f]})" if f in accepted else "DIFFERENT"
+        print(f"{tag}: {f} [{kind}] mock {m!r} vs capture {c!r} ({where})")
+    if args.verbose:
+        for f in sorted(matched):
+            print(f"match: {f} [{facts[f][0]}]")
+        for p in sorted(only_mock):
+            print(f"only in the mock's output (not compared): {p}")
+        for p in sorted(only_cap):
+            print(f"only in the capture (not compared): {p}")
+    for f in stale:
+        print(f"STALE: {name} {f} is listed in {ACCEPTED.name} but matches now; delete the line")
+    total = len(facts)
+    pct = 100.0 * len(matched) / total if total else 0.0
+    print(f"capture comparison {name} vs {args.capture.name}: {len(matched)}/{total} static facts "
+          f"equal ({pct:.1f}%), {len(differing) - len(unlisted)} accepted differences, "
+          f"{len(unlisted)} unlisted")
+    ok = pct >= args.min and not unlisted and not stale
+    if pct < args.min:
+        print(f"FAIL: below {args.min}%")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""NVIDIA's own nvidia-smi run on the mock, as an independent oracle.
+
+For every built-in profile of the mock it runs Debian's nvidia-smi 550.163.01 (every view
+below) and 535 (`-L`), with the mock as its libnvidia-ml.so.1, and fails on a non-zero exit,
+"Unknown Error" or "Uninitialized" in the output, XML that does not parse, or a view that lacks
+what it must show (processes, topology, NvLink state, addressing mode). Prints one line per
+failure and a count summary.
+
+    python3 oracles/nvidia_smi.py [-v] [--profile NAME ...]
+
+Environment: see oracles/mock_env.py (NVML_MOCK_LIB, NVML_TEST_DRIVERS_DIR, CI).
+"""
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import mock_env
+
+# `nvidia-smi -q -d` sections of the 550 build (its `-h`).
+SECTIONS = [
+    "MEMORY", "UTILIZATION", "ECC", "TEMPERATURE", "POWER", "CLOCK", "COMPUTE", "PIDS",
+    "PERFORMANCE", "SUPPORTED_CLOCKS", "PAGE_RETIREMENT", "ACCOUNTING", "ENCODER_STATS",
+    "SUPPORTED_GPU_TARGET_TEMP", "VOLTAGE", "FBC_STATS", "ROW_REMAPPER", "RESET_STATUS",
+    "GSP_FIRMWARE_VERSION",
+]
+BAD_TEXT = ["Unknown Error", "Uninitialized"]
+
+
+def query_fields(smi, libdir, kind):
+    """Every field `nvidia-smi --help-query-<kind>` documents (first spelling of each)."""
+    rc, out, _ = mock_env.run_smi(smi, libdir, "dgx-h100", [f"--help-query-{kind}"])
+    fields = re.findall(r'^"([\w.]+)"(?: or "[\w.]+")*$', out, re.M)
+    if rc != 0 or not fields:
+        sys.exit(f"FAIL: nvidia-smi --help-query-{kind} listed no fields (exit {rc})")
+    return fields
+
+
+class Run:
+    def __init__(self, verbose):
+        self.verbose = verbose
+        self.passed = 0
+        self.failures = []
+
+    def check(self, smi, libdir, profile, label, args, expect=None, allow_empty=False):
+        """Runs one command; `expect(stdout)` returns a list of problems with the content."""
+        rc, out, err = mock_env.run_smi(smi, libdir, profile, args)
+        problems = []
+        if rc != 0:
+            problems.append(f"exit {rc}: {(out + err).strip()[-300:]}")
+        for bad in BAD_TEXT:
+            n = out.count(bad) + err.count(bad)
+            if n:
+                lines = [l.strip() for l in (out + err).splitlines() if bad in l]
+                problems.append(f"{n} x {bad!r}: {lines[:5]}")
+        if not out.strip() and not allow_empty:
+            problems.append("no output")
+        if expect and rc == 0 and out.strip():
+            problems.extend(expect(out))
+        name = f"{profile_label(profile)} {smi.parent.name}: nvidia-smi {' '.join(label)}"
+        if problems:
+            self.failures.append(name)
+            for p in problems:
+                print(f"FAIL {name}: {p}")
+        else:
+            self.passed += 1
+            if self.verbose:
+                print(f"ok   {name}")
+        return rc, out
+
+
+def profile_label(p):
+    return Path(p).stem if str(p).endswith(".json") else str(p)
+
+
+def xml_checks(out):
+    try:
+        root = ET.fromstring(out)
+    except ET.ParseError as e:
+        return [f"XML does not parse: {e}"]
+    problems = []
+    gpus = root.findall("gpu")
+    if not gpus:
+        problems.append("no <gpu> element")
+    for g in gpus:
+        mode = g.findtext("addressing_mode")
+        if mode is None:
+            problems.append(f"GPU {g.get('id')}: no <addressing_mode>")
+    return problems
+
+
+def expect_contains(*needles):
+    def check(out):
+        return [f"output lacks {n!r}" for n in needles if n not in out]
+    return check
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("-v", "--verbose", action="store_true", help="print passing commands too")
+    ap.add_argument("--profile", action="append", help="only these built-in profiles")
+    args = ap.parse_args()
+
+    smi550 = mock_env.nvidia_smi("550")
+    smi535 = mock_env.nvidia_smi("535")
+    lib = mock_env.mock_library()
+    libdir = mock_env.stage(lib)
+    profiles = args.profile or mock_env.builtin_profiles(lib)
+    gpu_fields = ",".join(query_fields(smi550, libdir, "gpu"))
+    app_fields = ",".join(query_fields(smi550, libdir, "compute-apps"))
+    tmp = Path(tempfile.mkdtemp(prefix="nvml-mock-oracle-profiles-"))
+    run = Run(args.verbose)
+
+    for p in profiles:
+        run.check(smi535, libdir, p, ["-L"], ["-L"], expect_contains("GPU 0:"))
+        run.check(smi550, libdir, p, ["-L"], ["-L"], expect_contains("GPU 0:"))
+        _, qx = run.check(smi550, libdir, p, ["-q", "-x"], ["-q", "-x"], xml_checks)
+        has_procs = "<process_info>" in qx
+        run.check(smi550, libdir, p, ["(default view)"], [],
+                  expect_contains("Processes:", "MIB" if False else "MiB")
+                  if not has_procs else
+                  lambda out: ["processes in -q -x but none in the default view"]
+                  if "No running processes found" in out else [])
+        run.check(smi550, libdir, p, ["-q"], ["-q"], expect_contains("Addressing Mode"))
+        for s in SECTIONS:
+            run.check(smi550, libdir, p, ["-q", "-d", s], ["-q", "-d", s])
+        run.check(smi550, libdir, p, ["--query-gpu=<all>"],
+                  [f"--query-gpu={gpu_fields}", "--format=csv"])
+        run.check(smi550, libdir, p, ["--query-compute-apps=<all>"],
+                  [f"--query-compute-apps={app_fields}", "--format=csv"],
+                  (lambda out: [] if len(out.strip().splitlines()) > 1
+                   else ["processes in -q -x but none in --query-compute-apps"])
+                  if has_procs else None)
+        gpus = qx.count("<gpu id=")
+        _, topo = run.check(smi550, libdir, p, ["topo", "-m"], ["topo", "-m"],
+                            expect_contains("GPU0", "Legend") if gpus > 1
+                            else expect_contains("GPU0"))
+        # NvLink: every link nvlink -s lists must be up; where topo -m shows NvLink between
+        # GPUs there must be some. Without NvLink nvidia-smi prints nothing.
+        needs_links = bool(re.search(r"\bNV\d+\b", topo))
+        run.check(smi550, libdir, p, ["nvlink", "-s"], ["nvlink", "-s"],
+                  lambda out: [f"an NvLink is not reported up: {l.strip()}"
+                               for l in out.splitlines()
+                               if ("Link" in l or "NVML" in l)
+                               and not re.search(r"Link \d+: [\d.]+ GB/s", l)]
+                  + (["no NvLink listed"] if needs_links and "GB/s" not in out else []),
+                  allow_empty=not needs_links)
+        # MIG on: every GPU of this profile with MIG enabled, where MIG-capable.
+        mig = tmp / f"{profile_label(p)}-mig-on.json"
+        mig.write_text(json.dumps({"base": p, "name": f"{p}-mig-on",
+                                   "gpus": [{"mig_enabled": True}] * gpus}))
+        _, mode = run.check(smi550, libdir, mig, ["--query-gpu=mig.mode.current"],
+                            ["--query-gpu=mig.mode.current", "--format=csv,noheader"])
+        if mode.splitlines() and mode.splitlines()[0].strip() == "Enabled":
+            run.check(smi550, libdir, mig, ["mig", "-lgip"], ["mig", "-lgip"],
+                      expect_contains("MIG 1g"))
+            run.check(smi550, libdir, mig, ["-q"], ["-q"])
+            run.check(smi550, libdir, mig, ["-L"], ["-L"])
+        else:
+            print(f"note {p}: GPU 0 is not MIG-capable (mig.mode.current {mode.strip()!r}); "
+                  f"no mig -lgip")
+
+    total = run.passed + len(run.failures)
+    print(f"nvidia-smi oracle: {run.passed}/{total} commands passed on {len(profiles)} "
+          f"profiles ({', '.join(profile_label(p) for p in profiles)})")
+    return 1 if run.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
