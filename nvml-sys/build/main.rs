@@ -129,11 +129,49 @@ fn generate(header: &str, header_sha: &str) -> Result<String, String> {
         text.push_str(&format!("// - {p}\n"));
     }
     text.push('\n');
-    let bindings = bindings.to_string();
+    let bindings = symbol_names_as_c_str(&bindings.to_string())?;
     text.push_str(&bindings);
     text.push_str(&patch::render_struct_versions(&versions));
     text.push_str(&render_function_table(&loader_fields(&bindings)?));
     Ok(text)
+}
+
+/// Rewrites the loader's symbol names from byte-string literals (`get(b"nvmlInit_v2\0")`) to
+/// C-string literals (`get(c"nvmlInit_v2")`).
+///
+/// libloading 0.9 takes any `AsSymbolName`: a `&[u8; N]` compiles one copy of its lookup per
+/// name length (41 copies for this header) and scans each name for NUL bytes before `dlsym`; a
+/// `&CStr` is one copy that hands its pointer straight to `dlsym`. Same symbols, same order.
+fn symbol_names_as_c_str(bindings: &str) -> Result<String, String> {
+    const OPEN: &str = ".get(b\"";
+    const CLOSE: &str = "\\0\")";
+    let mut out = String::with_capacity(bindings.len());
+    let mut rest = bindings;
+    let mut count = 0;
+    while let Some(start) = rest.find(OPEN) {
+        let (before, after) = rest.split_at(start);
+        let after = &after[OPEN.len()..];
+        let end = after
+            .find(CLOSE)
+            .ok_or("a symbol name of `NvmlLib::from_library` has no closing `\\0\")`")?;
+        let name = &after[..end];
+        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(format!(
+                "unexpected symbol name literal `{name}` in `NvmlLib`"
+            ));
+        }
+        out.push_str(before);
+        out.push_str(".get(c\"");
+        out.push_str(name);
+        out.push_str("\")");
+        rest = &after[end + CLOSE.len()..];
+        count += 1;
+    }
+    out.push_str(rest);
+    if count == 0 {
+        return Err("bindgen's `NvmlLib::from_library` looks up no symbol by name".to_owned());
+    }
+    Ok(out)
 }
 
 /// The function fields of the generated `NvmlLib`, in declaration order.

@@ -14047,1241 +14047,1241 @@ impl NvmlLib {
         L: Into<::libloading::Library>,
     {
         let __library = library.into();
-        let nvmlInit_v2 = __library.get(b"nvmlInit_v2\0").map(|sym| *sym);
-        let nvmlInitWithFlags = __library.get(b"nvmlInitWithFlags\0").map(|sym| *sym);
-        let nvmlShutdown = __library.get(b"nvmlShutdown\0").map(|sym| *sym);
-        let nvmlErrorString = __library.get(b"nvmlErrorString\0").map(|sym| *sym);
+        let nvmlInit_v2 = __library.get(c"nvmlInit_v2").map(|sym| *sym);
+        let nvmlInitWithFlags = __library.get(c"nvmlInitWithFlags").map(|sym| *sym);
+        let nvmlShutdown = __library.get(c"nvmlShutdown").map(|sym| *sym);
+        let nvmlErrorString = __library.get(c"nvmlErrorString").map(|sym| *sym);
         let nvmlSystemGetDriverVersion = __library
-            .get(b"nvmlSystemGetDriverVersion\0")
+            .get(c"nvmlSystemGetDriverVersion")
             .map(|sym| *sym);
         let nvmlSystemGetNVMLVersion = __library
-            .get(b"nvmlSystemGetNVMLVersion\0")
+            .get(c"nvmlSystemGetNVMLVersion")
             .map(|sym| *sym);
         let nvmlSystemGetCudaDriverVersion = __library
-            .get(b"nvmlSystemGetCudaDriverVersion\0")
+            .get(c"nvmlSystemGetCudaDriverVersion")
             .map(|sym| *sym);
         let nvmlSystemGetCudaDriverVersion_v2 = __library
-            .get(b"nvmlSystemGetCudaDriverVersion_v2\0")
+            .get(c"nvmlSystemGetCudaDriverVersion_v2")
             .map(|sym| *sym);
         let nvmlSystemGetProcessName = __library
-            .get(b"nvmlSystemGetProcessName\0")
+            .get(c"nvmlSystemGetProcessName")
             .map(|sym| *sym);
         let nvmlSystemGetHicVersion = __library
-            .get(b"nvmlSystemGetHicVersion\0")
+            .get(c"nvmlSystemGetHicVersion")
             .map(|sym| *sym);
         let nvmlSystemGetTopologyGpuSet = __library
-            .get(b"nvmlSystemGetTopologyGpuSet\0")
+            .get(c"nvmlSystemGetTopologyGpuSet")
             .map(|sym| *sym);
         let nvmlSystemGetDriverBranch = __library
-            .get(b"nvmlSystemGetDriverBranch\0")
+            .get(c"nvmlSystemGetDriverBranch")
             .map(|sym| *sym);
         let nvmlSystemGetCPER_v1 = __library
-            .get(b"nvmlSystemGetCPER_v1\0")
+            .get(c"nvmlSystemGetCPER_v1")
             .map(|sym| *sym);
-        let nvmlUnitGetCount = __library.get(b"nvmlUnitGetCount\0").map(|sym| *sym);
+        let nvmlUnitGetCount = __library.get(c"nvmlUnitGetCount").map(|sym| *sym);
         let nvmlUnitGetHandleByIndex = __library
-            .get(b"nvmlUnitGetHandleByIndex\0")
+            .get(c"nvmlUnitGetHandleByIndex")
             .map(|sym| *sym);
         let nvmlUnitGetUnitInfo = __library
-            .get(b"nvmlUnitGetUnitInfo\0")
+            .get(c"nvmlUnitGetUnitInfo")
             .map(|sym| *sym);
         let nvmlUnitGetLedState = __library
-            .get(b"nvmlUnitGetLedState\0")
+            .get(c"nvmlUnitGetLedState")
             .map(|sym| *sym);
-        let nvmlUnitGetPsuInfo = __library.get(b"nvmlUnitGetPsuInfo\0").map(|sym| *sym);
+        let nvmlUnitGetPsuInfo = __library.get(c"nvmlUnitGetPsuInfo").map(|sym| *sym);
         let nvmlUnitGetTemperature = __library
-            .get(b"nvmlUnitGetTemperature\0")
+            .get(c"nvmlUnitGetTemperature")
             .map(|sym| *sym);
         let nvmlUnitGetFanSpeedInfo = __library
-            .get(b"nvmlUnitGetFanSpeedInfo\0")
+            .get(c"nvmlUnitGetFanSpeedInfo")
             .map(|sym| *sym);
-        let nvmlUnitGetDevices = __library.get(b"nvmlUnitGetDevices\0").map(|sym| *sym);
+        let nvmlUnitGetDevices = __library.get(c"nvmlUnitGetDevices").map(|sym| *sym);
         let nvmlDeviceGetCount_v2 = __library
-            .get(b"nvmlDeviceGetCount_v2\0")
+            .get(c"nvmlDeviceGetCount_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetAttributes_v2 = __library
-            .get(b"nvmlDeviceGetAttributes_v2\0")
+            .get(c"nvmlDeviceGetAttributes_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetHandleByIndex_v2 = __library
-            .get(b"nvmlDeviceGetHandleByIndex_v2\0")
+            .get(c"nvmlDeviceGetHandleByIndex_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetHandleBySerial = __library
-            .get(b"nvmlDeviceGetHandleBySerial\0")
+            .get(c"nvmlDeviceGetHandleBySerial")
             .map(|sym| *sym);
         let nvmlDeviceGetHandleByUUID = __library
-            .get(b"nvmlDeviceGetHandleByUUID\0")
+            .get(c"nvmlDeviceGetHandleByUUID")
             .map(|sym| *sym);
         let nvmlDeviceGetHandleByUUIDV = __library
-            .get(b"nvmlDeviceGetHandleByUUIDV\0")
+            .get(c"nvmlDeviceGetHandleByUUIDV")
             .map(|sym| *sym);
         let nvmlDeviceGetHandleByPciBusId_v2 = __library
-            .get(b"nvmlDeviceGetHandleByPciBusId_v2\0")
+            .get(c"nvmlDeviceGetHandleByPciBusId_v2")
             .map(|sym| *sym);
-        let nvmlDeviceGetName = __library.get(b"nvmlDeviceGetName\0").map(|sym| *sym);
-        let nvmlDeviceGetBrand = __library.get(b"nvmlDeviceGetBrand\0").map(|sym| *sym);
-        let nvmlDeviceGetIndex = __library.get(b"nvmlDeviceGetIndex\0").map(|sym| *sym);
+        let nvmlDeviceGetName = __library.get(c"nvmlDeviceGetName").map(|sym| *sym);
+        let nvmlDeviceGetBrand = __library.get(c"nvmlDeviceGetBrand").map(|sym| *sym);
+        let nvmlDeviceGetIndex = __library.get(c"nvmlDeviceGetIndex").map(|sym| *sym);
         let nvmlDeviceGetSerial = __library
-            .get(b"nvmlDeviceGetSerial\0")
+            .get(c"nvmlDeviceGetSerial")
             .map(|sym| *sym);
         let nvmlDeviceGetModuleId = __library
-            .get(b"nvmlDeviceGetModuleId\0")
+            .get(c"nvmlDeviceGetModuleId")
             .map(|sym| *sym);
         let nvmlDeviceGetC2cModeInfoV = __library
-            .get(b"nvmlDeviceGetC2cModeInfoV\0")
+            .get(c"nvmlDeviceGetC2cModeInfoV")
             .map(|sym| *sym);
         let nvmlDeviceGetMemoryAffinity = __library
-            .get(b"nvmlDeviceGetMemoryAffinity\0")
+            .get(c"nvmlDeviceGetMemoryAffinity")
             .map(|sym| *sym);
         let nvmlDeviceGetCpuAffinityWithinScope = __library
-            .get(b"nvmlDeviceGetCpuAffinityWithinScope\0")
+            .get(c"nvmlDeviceGetCpuAffinityWithinScope")
             .map(|sym| *sym);
         let nvmlDeviceGetCpuAffinity = __library
-            .get(b"nvmlDeviceGetCpuAffinity\0")
+            .get(c"nvmlDeviceGetCpuAffinity")
             .map(|sym| *sym);
         let nvmlDeviceSetCpuAffinity = __library
-            .get(b"nvmlDeviceSetCpuAffinity\0")
+            .get(c"nvmlDeviceSetCpuAffinity")
             .map(|sym| *sym);
         let nvmlDeviceClearCpuAffinity = __library
-            .get(b"nvmlDeviceClearCpuAffinity\0")
+            .get(c"nvmlDeviceClearCpuAffinity")
             .map(|sym| *sym);
         let nvmlDeviceGetNumaNodeId = __library
-            .get(b"nvmlDeviceGetNumaNodeId\0")
+            .get(c"nvmlDeviceGetNumaNodeId")
             .map(|sym| *sym);
         let nvmlDeviceGetAddressingMode = __library
-            .get(b"nvmlDeviceGetAddressingMode\0")
+            .get(c"nvmlDeviceGetAddressingMode")
             .map(|sym| *sym);
         let nvmlDeviceGetRepairStatus = __library
-            .get(b"nvmlDeviceGetRepairStatus\0")
+            .get(c"nvmlDeviceGetRepairStatus")
             .map(|sym| *sym);
         let nvmlDeviceGetUnrepairableMemoryFlag_v1 = __library
-            .get(b"nvmlDeviceGetUnrepairableMemoryFlag_v1\0")
+            .get(c"nvmlDeviceGetUnrepairableMemoryFlag_v1")
             .map(|sym| *sym);
         let nvmlDeviceGetTopologyCommonAncestor = __library
-            .get(b"nvmlDeviceGetTopologyCommonAncestor\0")
+            .get(c"nvmlDeviceGetTopologyCommonAncestor")
             .map(|sym| *sym);
         let nvmlDeviceGetTopologyNearestGpus = __library
-            .get(b"nvmlDeviceGetTopologyNearestGpus\0")
+            .get(c"nvmlDeviceGetTopologyNearestGpus")
             .map(|sym| *sym);
         let nvmlDeviceGetP2PStatus = __library
-            .get(b"nvmlDeviceGetP2PStatus\0")
+            .get(c"nvmlDeviceGetP2PStatus")
             .map(|sym| *sym);
-        let nvmlDeviceGetUUID = __library.get(b"nvmlDeviceGetUUID\0").map(|sym| *sym);
+        let nvmlDeviceGetUUID = __library.get(c"nvmlDeviceGetUUID").map(|sym| *sym);
         let nvmlDeviceGetMinorNumber = __library
-            .get(b"nvmlDeviceGetMinorNumber\0")
+            .get(c"nvmlDeviceGetMinorNumber")
             .map(|sym| *sym);
         let nvmlDeviceGetBoardPartNumber = __library
-            .get(b"nvmlDeviceGetBoardPartNumber\0")
+            .get(c"nvmlDeviceGetBoardPartNumber")
             .map(|sym| *sym);
         let nvmlDeviceGetInforomVersion = __library
-            .get(b"nvmlDeviceGetInforomVersion\0")
+            .get(c"nvmlDeviceGetInforomVersion")
             .map(|sym| *sym);
         let nvmlDeviceGetInforomImageVersion = __library
-            .get(b"nvmlDeviceGetInforomImageVersion\0")
+            .get(c"nvmlDeviceGetInforomImageVersion")
             .map(|sym| *sym);
         let nvmlDeviceGetInforomConfigurationChecksum = __library
-            .get(b"nvmlDeviceGetInforomConfigurationChecksum\0")
+            .get(c"nvmlDeviceGetInforomConfigurationChecksum")
             .map(|sym| *sym);
         let nvmlDeviceValidateInforom = __library
-            .get(b"nvmlDeviceValidateInforom\0")
+            .get(c"nvmlDeviceValidateInforom")
             .map(|sym| *sym);
         let nvmlDeviceGetLastBBXFlushTime = __library
-            .get(b"nvmlDeviceGetLastBBXFlushTime\0")
+            .get(c"nvmlDeviceGetLastBBXFlushTime")
             .map(|sym| *sym);
         let nvmlDeviceGetBBXTimeData_v1 = __library
-            .get(b"nvmlDeviceGetBBXTimeData_v1\0")
+            .get(c"nvmlDeviceGetBBXTimeData_v1")
             .map(|sym| *sym);
         let nvmlDeviceGetDisplayMode = __library
-            .get(b"nvmlDeviceGetDisplayMode\0")
+            .get(c"nvmlDeviceGetDisplayMode")
             .map(|sym| *sym);
         let nvmlDeviceGetDisplayActive = __library
-            .get(b"nvmlDeviceGetDisplayActive\0")
+            .get(c"nvmlDeviceGetDisplayActive")
             .map(|sym| *sym);
         let nvmlDeviceGetPersistenceMode = __library
-            .get(b"nvmlDeviceGetPersistenceMode\0")
+            .get(c"nvmlDeviceGetPersistenceMode")
             .map(|sym| *sym);
         let nvmlDeviceGetPciInfoExt = __library
-            .get(b"nvmlDeviceGetPciInfoExt\0")
+            .get(c"nvmlDeviceGetPciInfoExt")
             .map(|sym| *sym);
         let nvmlDeviceGetPciInfo_v3 = __library
-            .get(b"nvmlDeviceGetPciInfo_v3\0")
+            .get(c"nvmlDeviceGetPciInfo_v3")
             .map(|sym| *sym);
         let nvmlDeviceGetMaxPcieLinkGeneration = __library
-            .get(b"nvmlDeviceGetMaxPcieLinkGeneration\0")
+            .get(c"nvmlDeviceGetMaxPcieLinkGeneration")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuMaxPcieLinkGeneration = __library
-            .get(b"nvmlDeviceGetGpuMaxPcieLinkGeneration\0")
+            .get(c"nvmlDeviceGetGpuMaxPcieLinkGeneration")
             .map(|sym| *sym);
         let nvmlDeviceGetMaxPcieLinkWidth = __library
-            .get(b"nvmlDeviceGetMaxPcieLinkWidth\0")
+            .get(c"nvmlDeviceGetMaxPcieLinkWidth")
             .map(|sym| *sym);
         let nvmlDeviceGetCurrPcieLinkGeneration = __library
-            .get(b"nvmlDeviceGetCurrPcieLinkGeneration\0")
+            .get(c"nvmlDeviceGetCurrPcieLinkGeneration")
             .map(|sym| *sym);
         let nvmlDeviceGetCurrPcieLinkWidth = __library
-            .get(b"nvmlDeviceGetCurrPcieLinkWidth\0")
+            .get(c"nvmlDeviceGetCurrPcieLinkWidth")
             .map(|sym| *sym);
         let nvmlDeviceGetPcieThroughput = __library
-            .get(b"nvmlDeviceGetPcieThroughput\0")
+            .get(c"nvmlDeviceGetPcieThroughput")
             .map(|sym| *sym);
         let nvmlDeviceGetPcieReplayCounter = __library
-            .get(b"nvmlDeviceGetPcieReplayCounter\0")
+            .get(c"nvmlDeviceGetPcieReplayCounter")
             .map(|sym| *sym);
         let nvmlDeviceGetClockInfo = __library
-            .get(b"nvmlDeviceGetClockInfo\0")
+            .get(c"nvmlDeviceGetClockInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetMaxClockInfo = __library
-            .get(b"nvmlDeviceGetMaxClockInfo\0")
+            .get(c"nvmlDeviceGetMaxClockInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetGpcClkVfOffset = __library
-            .get(b"nvmlDeviceGetGpcClkVfOffset\0")
+            .get(c"nvmlDeviceGetGpcClkVfOffset")
             .map(|sym| *sym);
         let nvmlDeviceGetApplicationsClock = __library
-            .get(b"nvmlDeviceGetApplicationsClock\0")
+            .get(c"nvmlDeviceGetApplicationsClock")
             .map(|sym| *sym);
         let nvmlDeviceGetDefaultApplicationsClock = __library
-            .get(b"nvmlDeviceGetDefaultApplicationsClock\0")
+            .get(c"nvmlDeviceGetDefaultApplicationsClock")
             .map(|sym| *sym);
-        let nvmlDeviceGetClock = __library.get(b"nvmlDeviceGetClock\0").map(|sym| *sym);
+        let nvmlDeviceGetClock = __library.get(c"nvmlDeviceGetClock").map(|sym| *sym);
         let nvmlDeviceGetMaxCustomerBoostClock = __library
-            .get(b"nvmlDeviceGetMaxCustomerBoostClock\0")
+            .get(c"nvmlDeviceGetMaxCustomerBoostClock")
             .map(|sym| *sym);
         let nvmlDeviceGetSupportedMemoryClocks = __library
-            .get(b"nvmlDeviceGetSupportedMemoryClocks\0")
+            .get(c"nvmlDeviceGetSupportedMemoryClocks")
             .map(|sym| *sym);
         let nvmlDeviceGetSupportedGraphicsClocks = __library
-            .get(b"nvmlDeviceGetSupportedGraphicsClocks\0")
+            .get(c"nvmlDeviceGetSupportedGraphicsClocks")
             .map(|sym| *sym);
         let nvmlDeviceGetAutoBoostedClocksEnabled = __library
-            .get(b"nvmlDeviceGetAutoBoostedClocksEnabled\0")
+            .get(c"nvmlDeviceGetAutoBoostedClocksEnabled")
             .map(|sym| *sym);
         let nvmlDeviceGetFanSpeed = __library
-            .get(b"nvmlDeviceGetFanSpeed\0")
+            .get(c"nvmlDeviceGetFanSpeed")
             .map(|sym| *sym);
         let nvmlDeviceGetFanSpeed_v2 = __library
-            .get(b"nvmlDeviceGetFanSpeed_v2\0")
+            .get(c"nvmlDeviceGetFanSpeed_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetFanSpeedRPM = __library
-            .get(b"nvmlDeviceGetFanSpeedRPM\0")
+            .get(c"nvmlDeviceGetFanSpeedRPM")
             .map(|sym| *sym);
         let nvmlDeviceGetTargetFanSpeed = __library
-            .get(b"nvmlDeviceGetTargetFanSpeed\0")
+            .get(c"nvmlDeviceGetTargetFanSpeed")
             .map(|sym| *sym);
         let nvmlDeviceGetMinMaxFanSpeed = __library
-            .get(b"nvmlDeviceGetMinMaxFanSpeed\0")
+            .get(c"nvmlDeviceGetMinMaxFanSpeed")
             .map(|sym| *sym);
         let nvmlDeviceGetFanControlPolicy_v2 = __library
-            .get(b"nvmlDeviceGetFanControlPolicy_v2\0")
+            .get(c"nvmlDeviceGetFanControlPolicy_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetNumFans = __library
-            .get(b"nvmlDeviceGetNumFans\0")
+            .get(c"nvmlDeviceGetNumFans")
             .map(|sym| *sym);
         let nvmlDeviceGetTemperature = __library
-            .get(b"nvmlDeviceGetTemperature\0")
+            .get(c"nvmlDeviceGetTemperature")
             .map(|sym| *sym);
         let nvmlDeviceGetCoolerInfo = __library
-            .get(b"nvmlDeviceGetCoolerInfo\0")
+            .get(c"nvmlDeviceGetCoolerInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetTemperatureV = __library
-            .get(b"nvmlDeviceGetTemperatureV\0")
+            .get(c"nvmlDeviceGetTemperatureV")
             .map(|sym| *sym);
         let nvmlDeviceGetTemperatureThreshold = __library
-            .get(b"nvmlDeviceGetTemperatureThreshold\0")
+            .get(c"nvmlDeviceGetTemperatureThreshold")
             .map(|sym| *sym);
         let nvmlDeviceGetMarginTemperature = __library
-            .get(b"nvmlDeviceGetMarginTemperature\0")
+            .get(c"nvmlDeviceGetMarginTemperature")
             .map(|sym| *sym);
         let nvmlDeviceGetThermalSettings = __library
-            .get(b"nvmlDeviceGetThermalSettings\0")
+            .get(c"nvmlDeviceGetThermalSettings")
             .map(|sym| *sym);
         let nvmlDeviceGetPerformanceState = __library
-            .get(b"nvmlDeviceGetPerformanceState\0")
+            .get(c"nvmlDeviceGetPerformanceState")
             .map(|sym| *sym);
         let nvmlDeviceGetCurrentClocksEventReasons = __library
-            .get(b"nvmlDeviceGetCurrentClocksEventReasons\0")
+            .get(c"nvmlDeviceGetCurrentClocksEventReasons")
             .map(|sym| *sym);
         let nvmlDeviceGetCurrentClocksThrottleReasons = __library
-            .get(b"nvmlDeviceGetCurrentClocksThrottleReasons\0")
+            .get(c"nvmlDeviceGetCurrentClocksThrottleReasons")
             .map(|sym| *sym);
         let nvmlDeviceGetSupportedClocksEventReasons = __library
-            .get(b"nvmlDeviceGetSupportedClocksEventReasons\0")
+            .get(c"nvmlDeviceGetSupportedClocksEventReasons")
             .map(|sym| *sym);
         let nvmlDeviceGetSupportedClocksThrottleReasons = __library
-            .get(b"nvmlDeviceGetSupportedClocksThrottleReasons\0")
+            .get(c"nvmlDeviceGetSupportedClocksThrottleReasons")
             .map(|sym| *sym);
         let nvmlDeviceGetPowerState = __library
-            .get(b"nvmlDeviceGetPowerState\0")
+            .get(c"nvmlDeviceGetPowerState")
             .map(|sym| *sym);
         let nvmlDeviceGetDynamicPstatesInfo = __library
-            .get(b"nvmlDeviceGetDynamicPstatesInfo\0")
+            .get(c"nvmlDeviceGetDynamicPstatesInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetMemClkVfOffset = __library
-            .get(b"nvmlDeviceGetMemClkVfOffset\0")
+            .get(c"nvmlDeviceGetMemClkVfOffset")
             .map(|sym| *sym);
         let nvmlDeviceGetMinMaxClockOfPState = __library
-            .get(b"nvmlDeviceGetMinMaxClockOfPState\0")
+            .get(c"nvmlDeviceGetMinMaxClockOfPState")
             .map(|sym| *sym);
         let nvmlDeviceGetSupportedPerformanceStates = __library
-            .get(b"nvmlDeviceGetSupportedPerformanceStates\0")
+            .get(c"nvmlDeviceGetSupportedPerformanceStates")
             .map(|sym| *sym);
         let nvmlDeviceGetGpcClkMinMaxVfOffset = __library
-            .get(b"nvmlDeviceGetGpcClkMinMaxVfOffset\0")
+            .get(c"nvmlDeviceGetGpcClkMinMaxVfOffset")
             .map(|sym| *sym);
         let nvmlDeviceGetMemClkMinMaxVfOffset = __library
-            .get(b"nvmlDeviceGetMemClkMinMaxVfOffset\0")
+            .get(c"nvmlDeviceGetMemClkMinMaxVfOffset")
             .map(|sym| *sym);
         let nvmlDeviceGetClockOffsets = __library
-            .get(b"nvmlDeviceGetClockOffsets\0")
+            .get(c"nvmlDeviceGetClockOffsets")
             .map(|sym| *sym);
         let nvmlDeviceSetClockOffsets = __library
-            .get(b"nvmlDeviceSetClockOffsets\0")
+            .get(c"nvmlDeviceSetClockOffsets")
             .map(|sym| *sym);
         let nvmlDeviceGetPerformanceModes = __library
-            .get(b"nvmlDeviceGetPerformanceModes\0")
+            .get(c"nvmlDeviceGetPerformanceModes")
             .map(|sym| *sym);
         let nvmlDeviceGetCurrentClockFreqs = __library
-            .get(b"nvmlDeviceGetCurrentClockFreqs\0")
+            .get(c"nvmlDeviceGetCurrentClockFreqs")
             .map(|sym| *sym);
         let nvmlDeviceGetPowerManagementMode = __library
-            .get(b"nvmlDeviceGetPowerManagementMode\0")
+            .get(c"nvmlDeviceGetPowerManagementMode")
             .map(|sym| *sym);
         let nvmlDeviceGetPowerManagementLimit = __library
-            .get(b"nvmlDeviceGetPowerManagementLimit\0")
+            .get(c"nvmlDeviceGetPowerManagementLimit")
             .map(|sym| *sym);
         let nvmlDeviceGetPowerManagementLimitConstraints = __library
-            .get(b"nvmlDeviceGetPowerManagementLimitConstraints\0")
+            .get(c"nvmlDeviceGetPowerManagementLimitConstraints")
             .map(|sym| *sym);
         let nvmlDeviceGetPowerManagementDefaultLimit = __library
-            .get(b"nvmlDeviceGetPowerManagementDefaultLimit\0")
+            .get(c"nvmlDeviceGetPowerManagementDefaultLimit")
             .map(|sym| *sym);
         let nvmlDeviceGetPowerUsage = __library
-            .get(b"nvmlDeviceGetPowerUsage\0")
+            .get(c"nvmlDeviceGetPowerUsage")
             .map(|sym| *sym);
         let nvmlDeviceGetPowerMizerMode_v1 = __library
-            .get(b"nvmlDeviceGetPowerMizerMode_v1\0")
+            .get(c"nvmlDeviceGetPowerMizerMode_v1")
             .map(|sym| *sym);
         let nvmlDeviceSetPowerMizerMode_v1 = __library
-            .get(b"nvmlDeviceSetPowerMizerMode_v1\0")
+            .get(c"nvmlDeviceSetPowerMizerMode_v1")
             .map(|sym| *sym);
         let nvmlDeviceGetTotalEnergyConsumption = __library
-            .get(b"nvmlDeviceGetTotalEnergyConsumption\0")
+            .get(c"nvmlDeviceGetTotalEnergyConsumption")
             .map(|sym| *sym);
         let nvmlDeviceGetEnforcedPowerLimit = __library
-            .get(b"nvmlDeviceGetEnforcedPowerLimit\0")
+            .get(c"nvmlDeviceGetEnforcedPowerLimit")
             .map(|sym| *sym);
         let nvmlDeviceSetAdaptiveTgpMode_v1 = __library
-            .get(b"nvmlDeviceSetAdaptiveTgpMode_v1\0")
+            .get(c"nvmlDeviceSetAdaptiveTgpMode_v1")
             .map(|sym| *sym);
         let nvmlDeviceGetAdaptiveTgpModeInfo_v1 = __library
-            .get(b"nvmlDeviceGetAdaptiveTgpModeInfo_v1\0")
+            .get(c"nvmlDeviceGetAdaptiveTgpModeInfo_v1")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuOperationMode = __library
-            .get(b"nvmlDeviceGetGpuOperationMode\0")
+            .get(c"nvmlDeviceGetGpuOperationMode")
             .map(|sym| *sym);
         let nvmlDeviceGetMemoryInfo = __library
-            .get(b"nvmlDeviceGetMemoryInfo\0")
+            .get(c"nvmlDeviceGetMemoryInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetMemoryInfo_v2 = __library
-            .get(b"nvmlDeviceGetMemoryInfo_v2\0")
+            .get(c"nvmlDeviceGetMemoryInfo_v2")
             .map(|sym| *sym);
         let nvmlDeviceSetMemoryLimits_v1 = __library
-            .get(b"nvmlDeviceSetMemoryLimits_v1\0")
+            .get(c"nvmlDeviceSetMemoryLimits_v1")
             .map(|sym| *sym);
         let nvmlDeviceGetMemoryLimits_v1 = __library
-            .get(b"nvmlDeviceGetMemoryLimits_v1\0")
+            .get(c"nvmlDeviceGetMemoryLimits_v1")
             .map(|sym| *sym);
         let nvmlDeviceGetComputeMode = __library
-            .get(b"nvmlDeviceGetComputeMode\0")
+            .get(c"nvmlDeviceGetComputeMode")
             .map(|sym| *sym);
         let nvmlDeviceGetCudaComputeCapability = __library
-            .get(b"nvmlDeviceGetCudaComputeCapability\0")
+            .get(c"nvmlDeviceGetCudaComputeCapability")
             .map(|sym| *sym);
         let nvmlDeviceGetDramEncryptionMode = __library
-            .get(b"nvmlDeviceGetDramEncryptionMode\0")
+            .get(c"nvmlDeviceGetDramEncryptionMode")
             .map(|sym| *sym);
         let nvmlDeviceSetDramEncryptionMode = __library
-            .get(b"nvmlDeviceSetDramEncryptionMode\0")
+            .get(c"nvmlDeviceSetDramEncryptionMode")
             .map(|sym| *sym);
         let nvmlDeviceGetEccMode = __library
-            .get(b"nvmlDeviceGetEccMode\0")
+            .get(c"nvmlDeviceGetEccMode")
             .map(|sym| *sym);
         let nvmlDeviceGetDefaultEccMode = __library
-            .get(b"nvmlDeviceGetDefaultEccMode\0")
+            .get(c"nvmlDeviceGetDefaultEccMode")
             .map(|sym| *sym);
         let nvmlDeviceGetBoardId = __library
-            .get(b"nvmlDeviceGetBoardId\0")
+            .get(c"nvmlDeviceGetBoardId")
             .map(|sym| *sym);
         let nvmlDeviceGetMultiGpuBoard = __library
-            .get(b"nvmlDeviceGetMultiGpuBoard\0")
+            .get(c"nvmlDeviceGetMultiGpuBoard")
             .map(|sym| *sym);
         let nvmlDeviceGetTotalEccErrors = __library
-            .get(b"nvmlDeviceGetTotalEccErrors\0")
+            .get(c"nvmlDeviceGetTotalEccErrors")
             .map(|sym| *sym);
         let nvmlDeviceGetDetailedEccErrors = __library
-            .get(b"nvmlDeviceGetDetailedEccErrors\0")
+            .get(c"nvmlDeviceGetDetailedEccErrors")
             .map(|sym| *sym);
         let nvmlDeviceGetMemoryErrorCounter = __library
-            .get(b"nvmlDeviceGetMemoryErrorCounter\0")
+            .get(c"nvmlDeviceGetMemoryErrorCounter")
             .map(|sym| *sym);
         let nvmlDeviceGetUtilizationRates = __library
-            .get(b"nvmlDeviceGetUtilizationRates\0")
+            .get(c"nvmlDeviceGetUtilizationRates")
             .map(|sym| *sym);
         let nvmlDeviceGetEncoderUtilization = __library
-            .get(b"nvmlDeviceGetEncoderUtilization\0")
+            .get(c"nvmlDeviceGetEncoderUtilization")
             .map(|sym| *sym);
         let nvmlDeviceGetEncoderCapacity = __library
-            .get(b"nvmlDeviceGetEncoderCapacity\0")
+            .get(c"nvmlDeviceGetEncoderCapacity")
             .map(|sym| *sym);
         let nvmlDeviceGetEncoderStats = __library
-            .get(b"nvmlDeviceGetEncoderStats\0")
+            .get(c"nvmlDeviceGetEncoderStats")
             .map(|sym| *sym);
         let nvmlDeviceGetEncoderSessions = __library
-            .get(b"nvmlDeviceGetEncoderSessions\0")
+            .get(c"nvmlDeviceGetEncoderSessions")
             .map(|sym| *sym);
         let nvmlDeviceGetDecoderUtilization = __library
-            .get(b"nvmlDeviceGetDecoderUtilization\0")
+            .get(c"nvmlDeviceGetDecoderUtilization")
             .map(|sym| *sym);
         let nvmlDeviceGetJpgUtilization = __library
-            .get(b"nvmlDeviceGetJpgUtilization\0")
+            .get(c"nvmlDeviceGetJpgUtilization")
             .map(|sym| *sym);
         let nvmlDeviceGetOfaUtilization = __library
-            .get(b"nvmlDeviceGetOfaUtilization\0")
+            .get(c"nvmlDeviceGetOfaUtilization")
             .map(|sym| *sym);
         let nvmlDeviceGetFBCStats = __library
-            .get(b"nvmlDeviceGetFBCStats\0")
+            .get(c"nvmlDeviceGetFBCStats")
             .map(|sym| *sym);
         let nvmlDeviceGetFBCSessions = __library
-            .get(b"nvmlDeviceGetFBCSessions\0")
+            .get(c"nvmlDeviceGetFBCSessions")
             .map(|sym| *sym);
         let nvmlDeviceGetDriverModel_v2 = __library
-            .get(b"nvmlDeviceGetDriverModel_v2\0")
+            .get(c"nvmlDeviceGetDriverModel_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetVbiosVersion = __library
-            .get(b"nvmlDeviceGetVbiosVersion\0")
+            .get(c"nvmlDeviceGetVbiosVersion")
             .map(|sym| *sym);
         let nvmlDeviceGetBridgeChipInfo = __library
-            .get(b"nvmlDeviceGetBridgeChipInfo\0")
+            .get(c"nvmlDeviceGetBridgeChipInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetComputeRunningProcesses_v3 = __library
-            .get(b"nvmlDeviceGetComputeRunningProcesses_v3\0")
+            .get(c"nvmlDeviceGetComputeRunningProcesses_v3")
             .map(|sym| *sym);
         let nvmlDeviceGetGraphicsRunningProcesses_v3 = __library
-            .get(b"nvmlDeviceGetGraphicsRunningProcesses_v3\0")
+            .get(c"nvmlDeviceGetGraphicsRunningProcesses_v3")
             .map(|sym| *sym);
         let nvmlDeviceGetMPSComputeRunningProcesses_v3 = __library
-            .get(b"nvmlDeviceGetMPSComputeRunningProcesses_v3\0")
+            .get(c"nvmlDeviceGetMPSComputeRunningProcesses_v3")
             .map(|sym| *sym);
         let nvmlDeviceGetRunningProcessDetailList = __library
-            .get(b"nvmlDeviceGetRunningProcessDetailList\0")
+            .get(c"nvmlDeviceGetRunningProcessDetailList")
             .map(|sym| *sym);
         let nvmlDeviceOnSameBoard = __library
-            .get(b"nvmlDeviceOnSameBoard\0")
+            .get(c"nvmlDeviceOnSameBoard")
             .map(|sym| *sym);
         let nvmlDeviceGetAPIRestriction = __library
-            .get(b"nvmlDeviceGetAPIRestriction\0")
+            .get(c"nvmlDeviceGetAPIRestriction")
             .map(|sym| *sym);
         let nvmlDeviceGetSamples = __library
-            .get(b"nvmlDeviceGetSamples\0")
+            .get(c"nvmlDeviceGetSamples")
             .map(|sym| *sym);
         let nvmlDeviceGetBAR1MemoryInfo = __library
-            .get(b"nvmlDeviceGetBAR1MemoryInfo\0")
+            .get(c"nvmlDeviceGetBAR1MemoryInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetViolationStatus = __library
-            .get(b"nvmlDeviceGetViolationStatus\0")
+            .get(c"nvmlDeviceGetViolationStatus")
             .map(|sym| *sym);
         let nvmlDeviceGetIrqNum = __library
-            .get(b"nvmlDeviceGetIrqNum\0")
+            .get(c"nvmlDeviceGetIrqNum")
             .map(|sym| *sym);
         let nvmlDeviceGetNumGpuCores = __library
-            .get(b"nvmlDeviceGetNumGpuCores\0")
+            .get(c"nvmlDeviceGetNumGpuCores")
             .map(|sym| *sym);
         let nvmlDeviceGetPowerSource = __library
-            .get(b"nvmlDeviceGetPowerSource\0")
+            .get(c"nvmlDeviceGetPowerSource")
             .map(|sym| *sym);
         let nvmlDeviceGetMemoryBusWidth = __library
-            .get(b"nvmlDeviceGetMemoryBusWidth\0")
+            .get(c"nvmlDeviceGetMemoryBusWidth")
             .map(|sym| *sym);
         let nvmlDeviceGetPcieLinkMaxSpeed = __library
-            .get(b"nvmlDeviceGetPcieLinkMaxSpeed\0")
+            .get(c"nvmlDeviceGetPcieLinkMaxSpeed")
             .map(|sym| *sym);
         let nvmlDeviceGetPcieSpeed = __library
-            .get(b"nvmlDeviceGetPcieSpeed\0")
+            .get(c"nvmlDeviceGetPcieSpeed")
             .map(|sym| *sym);
         let nvmlDeviceGetAdaptiveClockInfoStatus = __library
-            .get(b"nvmlDeviceGetAdaptiveClockInfoStatus\0")
+            .get(c"nvmlDeviceGetAdaptiveClockInfoStatus")
             .map(|sym| *sym);
         let nvmlDeviceGetBusType = __library
-            .get(b"nvmlDeviceGetBusType\0")
+            .get(c"nvmlDeviceGetBusType")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuFabricInfo = __library
-            .get(b"nvmlDeviceGetGpuFabricInfo\0")
+            .get(c"nvmlDeviceGetGpuFabricInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuFabricInfoV = __library
-            .get(b"nvmlDeviceGetGpuFabricInfoV\0")
+            .get(c"nvmlDeviceGetGpuFabricInfoV")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuFabricInfo_v4 = __library
-            .get(b"nvmlDeviceGetGpuFabricInfo_v4\0")
+            .get(c"nvmlDeviceGetGpuFabricInfo_v4")
             .map(|sym| *sym);
         let nvmlSystemGetConfComputeCapabilities = __library
-            .get(b"nvmlSystemGetConfComputeCapabilities\0")
+            .get(c"nvmlSystemGetConfComputeCapabilities")
             .map(|sym| *sym);
         let nvmlSystemGetConfComputeState = __library
-            .get(b"nvmlSystemGetConfComputeState\0")
+            .get(c"nvmlSystemGetConfComputeState")
             .map(|sym| *sym);
         let nvmlDeviceGetConfComputeMemSizeInfo = __library
-            .get(b"nvmlDeviceGetConfComputeMemSizeInfo\0")
+            .get(c"nvmlDeviceGetConfComputeMemSizeInfo")
             .map(|sym| *sym);
         let nvmlSystemGetConfComputeGpusReadyState = __library
-            .get(b"nvmlSystemGetConfComputeGpusReadyState\0")
+            .get(c"nvmlSystemGetConfComputeGpusReadyState")
             .map(|sym| *sym);
         let nvmlDeviceGetConfComputeProtectedMemoryUsage = __library
-            .get(b"nvmlDeviceGetConfComputeProtectedMemoryUsage\0")
+            .get(c"nvmlDeviceGetConfComputeProtectedMemoryUsage")
             .map(|sym| *sym);
         let nvmlDeviceGetConfComputeGpuCertificate = __library
-            .get(b"nvmlDeviceGetConfComputeGpuCertificate\0")
+            .get(c"nvmlDeviceGetConfComputeGpuCertificate")
             .map(|sym| *sym);
         let nvmlDeviceGetConfComputeGpuAttestationReport = __library
-            .get(b"nvmlDeviceGetConfComputeGpuAttestationReport\0")
+            .get(c"nvmlDeviceGetConfComputeGpuAttestationReport")
             .map(|sym| *sym);
         let nvmlSystemGetConfComputeKeyRotationThresholdInfo = __library
-            .get(b"nvmlSystemGetConfComputeKeyRotationThresholdInfo\0")
+            .get(c"nvmlSystemGetConfComputeKeyRotationThresholdInfo")
             .map(|sym| *sym);
         let nvmlDeviceSetConfComputeUnprotectedMemSize = __library
-            .get(b"nvmlDeviceSetConfComputeUnprotectedMemSize\0")
+            .get(c"nvmlDeviceSetConfComputeUnprotectedMemSize")
             .map(|sym| *sym);
         let nvmlSystemSetConfComputeGpusReadyState = __library
-            .get(b"nvmlSystemSetConfComputeGpusReadyState\0")
+            .get(c"nvmlSystemSetConfComputeGpusReadyState")
             .map(|sym| *sym);
         let nvmlSystemSetConfComputeKeyRotationThresholdInfo = __library
-            .get(b"nvmlSystemSetConfComputeKeyRotationThresholdInfo\0")
+            .get(c"nvmlSystemSetConfComputeKeyRotationThresholdInfo")
             .map(|sym| *sym);
         let nvmlSystemGetConfComputeSettings = __library
-            .get(b"nvmlSystemGetConfComputeSettings\0")
+            .get(c"nvmlSystemGetConfComputeSettings")
             .map(|sym| *sym);
         let nvmlDeviceGetGspFirmwareVersion = __library
-            .get(b"nvmlDeviceGetGspFirmwareVersion\0")
+            .get(c"nvmlDeviceGetGspFirmwareVersion")
             .map(|sym| *sym);
         let nvmlDeviceGetGspFirmwareMode = __library
-            .get(b"nvmlDeviceGetGspFirmwareMode\0")
+            .get(c"nvmlDeviceGetGspFirmwareMode")
             .map(|sym| *sym);
         let nvmlDeviceGetSramEccErrorStatus = __library
-            .get(b"nvmlDeviceGetSramEccErrorStatus\0")
+            .get(c"nvmlDeviceGetSramEccErrorStatus")
             .map(|sym| *sym);
         let nvmlDeviceSetPowerManagementLimit_v2 = __library
-            .get(b"nvmlDeviceSetPowerManagementLimit_v2\0")
+            .get(c"nvmlDeviceSetPowerManagementLimit_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetAccountingMode = __library
-            .get(b"nvmlDeviceGetAccountingMode\0")
+            .get(c"nvmlDeviceGetAccountingMode")
             .map(|sym| *sym);
         let nvmlDeviceGetAccountingStats = __library
-            .get(b"nvmlDeviceGetAccountingStats\0")
+            .get(c"nvmlDeviceGetAccountingStats")
             .map(|sym| *sym);
         let nvmlDeviceGetAccountingPids = __library
-            .get(b"nvmlDeviceGetAccountingPids\0")
+            .get(c"nvmlDeviceGetAccountingPids")
             .map(|sym| *sym);
         let nvmlDeviceGetAccountingBufferSize = __library
-            .get(b"nvmlDeviceGetAccountingBufferSize\0")
+            .get(c"nvmlDeviceGetAccountingBufferSize")
             .map(|sym| *sym);
         let nvmlDeviceGetAccountingStats_v2 = __library
-            .get(b"nvmlDeviceGetAccountingStats_v2\0")
+            .get(c"nvmlDeviceGetAccountingStats_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetRetiredPages = __library
-            .get(b"nvmlDeviceGetRetiredPages\0")
+            .get(c"nvmlDeviceGetRetiredPages")
             .map(|sym| *sym);
         let nvmlDeviceGetRetiredPages_v2 = __library
-            .get(b"nvmlDeviceGetRetiredPages_v2\0")
+            .get(c"nvmlDeviceGetRetiredPages_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetRetiredPagesPendingStatus = __library
-            .get(b"nvmlDeviceGetRetiredPagesPendingStatus\0")
+            .get(c"nvmlDeviceGetRetiredPagesPendingStatus")
             .map(|sym| *sym);
         let nvmlDeviceGetRemappedRows = __library
-            .get(b"nvmlDeviceGetRemappedRows\0")
+            .get(c"nvmlDeviceGetRemappedRows")
             .map(|sym| *sym);
         let nvmlDeviceGetRowRemapperHistogram = __library
-            .get(b"nvmlDeviceGetRowRemapperHistogram\0")
+            .get(c"nvmlDeviceGetRowRemapperHistogram")
             .map(|sym| *sym);
         let nvmlDeviceGetArchitecture = __library
-            .get(b"nvmlDeviceGetArchitecture\0")
+            .get(c"nvmlDeviceGetArchitecture")
             .map(|sym| *sym);
         let nvmlDeviceGetClkMonStatus = __library
-            .get(b"nvmlDeviceGetClkMonStatus\0")
+            .get(c"nvmlDeviceGetClkMonStatus")
             .map(|sym| *sym);
         let nvmlDeviceGetProcessUtilization = __library
-            .get(b"nvmlDeviceGetProcessUtilization\0")
+            .get(c"nvmlDeviceGetProcessUtilization")
             .map(|sym| *sym);
         let nvmlDeviceGetProcessesUtilizationInfo = __library
-            .get(b"nvmlDeviceGetProcessesUtilizationInfo\0")
+            .get(c"nvmlDeviceGetProcessesUtilizationInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetPlatformInfo = __library
-            .get(b"nvmlDeviceGetPlatformInfo\0")
+            .get(c"nvmlDeviceGetPlatformInfo")
             .map(|sym| *sym);
-        let nvmlDeviceGetPdi = __library.get(b"nvmlDeviceGetPdi\0").map(|sym| *sym);
+        let nvmlDeviceGetPdi = __library.get(c"nvmlDeviceGetPdi").map(|sym| *sym);
         let nvmlDeviceSetHostname_v1 = __library
-            .get(b"nvmlDeviceSetHostname_v1\0")
+            .get(c"nvmlDeviceSetHostname_v1")
             .map(|sym| *sym);
         let nvmlDeviceGetHostname_v1 = __library
-            .get(b"nvmlDeviceGetHostname_v1\0")
+            .get(c"nvmlDeviceGetHostname_v1")
             .map(|sym| *sym);
         let nvmlDevicePerfMetricsGetSamples_v1 = __library
-            .get(b"nvmlDevicePerfMetricsGetSamples_v1\0")
+            .get(c"nvmlDevicePerfMetricsGetSamples_v1")
             .map(|sym| *sym);
         let nvmlUnitSetLedState = __library
-            .get(b"nvmlUnitSetLedState\0")
+            .get(c"nvmlUnitSetLedState")
             .map(|sym| *sym);
         let nvmlDeviceSetPersistenceMode = __library
-            .get(b"nvmlDeviceSetPersistenceMode\0")
+            .get(c"nvmlDeviceSetPersistenceMode")
             .map(|sym| *sym);
         let nvmlDeviceSetComputeMode = __library
-            .get(b"nvmlDeviceSetComputeMode\0")
+            .get(c"nvmlDeviceSetComputeMode")
             .map(|sym| *sym);
         let nvmlDeviceSetEccMode = __library
-            .get(b"nvmlDeviceSetEccMode\0")
+            .get(c"nvmlDeviceSetEccMode")
             .map(|sym| *sym);
         let nvmlDeviceClearEccErrorCounts = __library
-            .get(b"nvmlDeviceClearEccErrorCounts\0")
+            .get(c"nvmlDeviceClearEccErrorCounts")
             .map(|sym| *sym);
         let nvmlDeviceSetDriverModel = __library
-            .get(b"nvmlDeviceSetDriverModel\0")
+            .get(c"nvmlDeviceSetDriverModel")
             .map(|sym| *sym);
         let nvmlDeviceSetGpuLockedClocks = __library
-            .get(b"nvmlDeviceSetGpuLockedClocks\0")
+            .get(c"nvmlDeviceSetGpuLockedClocks")
             .map(|sym| *sym);
         let nvmlDeviceResetGpuLockedClocks = __library
-            .get(b"nvmlDeviceResetGpuLockedClocks\0")
+            .get(c"nvmlDeviceResetGpuLockedClocks")
             .map(|sym| *sym);
         let nvmlDeviceSetMemoryLockedClocks = __library
-            .get(b"nvmlDeviceSetMemoryLockedClocks\0")
+            .get(c"nvmlDeviceSetMemoryLockedClocks")
             .map(|sym| *sym);
         let nvmlDeviceResetMemoryLockedClocks = __library
-            .get(b"nvmlDeviceResetMemoryLockedClocks\0")
+            .get(c"nvmlDeviceResetMemoryLockedClocks")
             .map(|sym| *sym);
         let nvmlDeviceSetApplicationsClocks = __library
-            .get(b"nvmlDeviceSetApplicationsClocks\0")
+            .get(c"nvmlDeviceSetApplicationsClocks")
             .map(|sym| *sym);
         let nvmlDeviceResetApplicationsClocks = __library
-            .get(b"nvmlDeviceResetApplicationsClocks\0")
+            .get(c"nvmlDeviceResetApplicationsClocks")
             .map(|sym| *sym);
         let nvmlDeviceSetAutoBoostedClocksEnabled = __library
-            .get(b"nvmlDeviceSetAutoBoostedClocksEnabled\0")
+            .get(c"nvmlDeviceSetAutoBoostedClocksEnabled")
             .map(|sym| *sym);
         let nvmlDeviceSetDefaultAutoBoostedClocksEnabled = __library
-            .get(b"nvmlDeviceSetDefaultAutoBoostedClocksEnabled\0")
+            .get(c"nvmlDeviceSetDefaultAutoBoostedClocksEnabled")
             .map(|sym| *sym);
         let nvmlDeviceSetDefaultFanSpeed_v2 = __library
-            .get(b"nvmlDeviceSetDefaultFanSpeed_v2\0")
+            .get(c"nvmlDeviceSetDefaultFanSpeed_v2")
             .map(|sym| *sym);
         let nvmlDeviceSetFanControlPolicy = __library
-            .get(b"nvmlDeviceSetFanControlPolicy\0")
+            .get(c"nvmlDeviceSetFanControlPolicy")
             .map(|sym| *sym);
         let nvmlDeviceSetTemperatureThreshold = __library
-            .get(b"nvmlDeviceSetTemperatureThreshold\0")
+            .get(c"nvmlDeviceSetTemperatureThreshold")
             .map(|sym| *sym);
         let nvmlDeviceSetPowerManagementLimit = __library
-            .get(b"nvmlDeviceSetPowerManagementLimit\0")
+            .get(c"nvmlDeviceSetPowerManagementLimit")
             .map(|sym| *sym);
         let nvmlDeviceSetGpuOperationMode = __library
-            .get(b"nvmlDeviceSetGpuOperationMode\0")
+            .get(c"nvmlDeviceSetGpuOperationMode")
             .map(|sym| *sym);
         let nvmlDeviceSetAPIRestriction = __library
-            .get(b"nvmlDeviceSetAPIRestriction\0")
+            .get(c"nvmlDeviceSetAPIRestriction")
             .map(|sym| *sym);
         let nvmlDeviceSetFanSpeed_v2 = __library
-            .get(b"nvmlDeviceSetFanSpeed_v2\0")
+            .get(c"nvmlDeviceSetFanSpeed_v2")
             .map(|sym| *sym);
         let nvmlDeviceSetGpcClkVfOffset = __library
-            .get(b"nvmlDeviceSetGpcClkVfOffset\0")
+            .get(c"nvmlDeviceSetGpcClkVfOffset")
             .map(|sym| *sym);
         let nvmlDeviceSetMemClkVfOffset = __library
-            .get(b"nvmlDeviceSetMemClkVfOffset\0")
+            .get(c"nvmlDeviceSetMemClkVfOffset")
             .map(|sym| *sym);
         let nvmlDeviceSetAccountingMode = __library
-            .get(b"nvmlDeviceSetAccountingMode\0")
+            .get(c"nvmlDeviceSetAccountingMode")
             .map(|sym| *sym);
         let nvmlDeviceClearAccountingPids = __library
-            .get(b"nvmlDeviceClearAccountingPids\0")
+            .get(c"nvmlDeviceClearAccountingPids")
             .map(|sym| *sym);
         let nvmlDeviceGetNvLinkState = __library
-            .get(b"nvmlDeviceGetNvLinkState\0")
+            .get(c"nvmlDeviceGetNvLinkState")
             .map(|sym| *sym);
         let nvmlDeviceGetNvLinkVersion = __library
-            .get(b"nvmlDeviceGetNvLinkVersion\0")
+            .get(c"nvmlDeviceGetNvLinkVersion")
             .map(|sym| *sym);
         let nvmlDeviceGetNvLinkCapability = __library
-            .get(b"nvmlDeviceGetNvLinkCapability\0")
+            .get(c"nvmlDeviceGetNvLinkCapability")
             .map(|sym| *sym);
         let nvmlDeviceGetNvLinkRemotePciInfo_v2 = __library
-            .get(b"nvmlDeviceGetNvLinkRemotePciInfo_v2\0")
+            .get(c"nvmlDeviceGetNvLinkRemotePciInfo_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetNvLinkErrorCounter = __library
-            .get(b"nvmlDeviceGetNvLinkErrorCounter\0")
+            .get(c"nvmlDeviceGetNvLinkErrorCounter")
             .map(|sym| *sym);
         let nvmlDeviceResetNvLinkErrorCounters = __library
-            .get(b"nvmlDeviceResetNvLinkErrorCounters\0")
+            .get(c"nvmlDeviceResetNvLinkErrorCounters")
             .map(|sym| *sym);
         let nvmlDeviceSetNvLinkUtilizationControl = __library
-            .get(b"nvmlDeviceSetNvLinkUtilizationControl\0")
+            .get(c"nvmlDeviceSetNvLinkUtilizationControl")
             .map(|sym| *sym);
         let nvmlDeviceGetNvLinkUtilizationControl = __library
-            .get(b"nvmlDeviceGetNvLinkUtilizationControl\0")
+            .get(c"nvmlDeviceGetNvLinkUtilizationControl")
             .map(|sym| *sym);
         let nvmlDeviceGetNvLinkUtilizationCounter = __library
-            .get(b"nvmlDeviceGetNvLinkUtilizationCounter\0")
+            .get(c"nvmlDeviceGetNvLinkUtilizationCounter")
             .map(|sym| *sym);
         let nvmlDeviceFreezeNvLinkUtilizationCounter = __library
-            .get(b"nvmlDeviceFreezeNvLinkUtilizationCounter\0")
+            .get(c"nvmlDeviceFreezeNvLinkUtilizationCounter")
             .map(|sym| *sym);
         let nvmlDeviceResetNvLinkUtilizationCounter = __library
-            .get(b"nvmlDeviceResetNvLinkUtilizationCounter\0")
+            .get(c"nvmlDeviceResetNvLinkUtilizationCounter")
             .map(|sym| *sym);
         let nvmlDeviceGetNvLinkRemoteDeviceType = __library
-            .get(b"nvmlDeviceGetNvLinkRemoteDeviceType\0")
+            .get(c"nvmlDeviceGetNvLinkRemoteDeviceType")
             .map(|sym| *sym);
         let nvmlDeviceSetNvLinkDeviceLowPowerThreshold = __library
-            .get(b"nvmlDeviceSetNvLinkDeviceLowPowerThreshold\0")
+            .get(c"nvmlDeviceSetNvLinkDeviceLowPowerThreshold")
             .map(|sym| *sym);
         let nvmlSystemSetNvlinkBwMode = __library
-            .get(b"nvmlSystemSetNvlinkBwMode\0")
+            .get(c"nvmlSystemSetNvlinkBwMode")
             .map(|sym| *sym);
         let nvmlSystemGetNvlinkBwMode = __library
-            .get(b"nvmlSystemGetNvlinkBwMode\0")
+            .get(c"nvmlSystemGetNvlinkBwMode")
             .map(|sym| *sym);
         let nvmlDeviceGetNvlinkSupportedBwModes = __library
-            .get(b"nvmlDeviceGetNvlinkSupportedBwModes\0")
+            .get(c"nvmlDeviceGetNvlinkSupportedBwModes")
             .map(|sym| *sym);
         let nvmlDeviceGetNvlinkBwMode = __library
-            .get(b"nvmlDeviceGetNvlinkBwMode\0")
+            .get(c"nvmlDeviceGetNvlinkBwMode")
             .map(|sym| *sym);
         let nvmlDeviceSetNvlinkBwMode = __library
-            .get(b"nvmlDeviceSetNvlinkBwMode\0")
+            .get(c"nvmlDeviceSetNvlinkBwMode")
             .map(|sym| *sym);
         let nvmlDeviceSetNvlinkBwModeAsync_v1 = __library
-            .get(b"nvmlDeviceSetNvlinkBwModeAsync_v1\0")
+            .get(c"nvmlDeviceSetNvlinkBwModeAsync_v1")
             .map(|sym| *sym);
         let nvmlDeviceGetNvLinkInfo = __library
-            .get(b"nvmlDeviceGetNvLinkInfo\0")
+            .get(c"nvmlDeviceGetNvLinkInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetNvLinkTelemetrySamples_v1 = __library
-            .get(b"nvmlDeviceGetNvLinkTelemetrySamples_v1\0")
+            .get(c"nvmlDeviceGetNvLinkTelemetrySamples_v1")
             .map(|sym| *sym);
-        let nvmlEventSetCreate = __library.get(b"nvmlEventSetCreate\0").map(|sym| *sym);
+        let nvmlEventSetCreate = __library.get(c"nvmlEventSetCreate").map(|sym| *sym);
         let nvmlDeviceRegisterEvents = __library
-            .get(b"nvmlDeviceRegisterEvents\0")
+            .get(c"nvmlDeviceRegisterEvents")
             .map(|sym| *sym);
         let nvmlDeviceGetSupportedEventTypes = __library
-            .get(b"nvmlDeviceGetSupportedEventTypes\0")
+            .get(c"nvmlDeviceGetSupportedEventTypes")
             .map(|sym| *sym);
         let nvmlEventSetWait_v2 = __library
-            .get(b"nvmlEventSetWait_v2\0")
+            .get(c"nvmlEventSetWait_v2")
             .map(|sym| *sym);
         let nvmlEventSetRegisterGpuOperationalEvents_v1 = __library
-            .get(b"nvmlEventSetRegisterGpuOperationalEvents_v1\0")
+            .get(c"nvmlEventSetRegisterGpuOperationalEvents_v1")
             .map(|sym| *sym);
         let nvmlEventSetWait_v3 = __library
-            .get(b"nvmlEventSetWait_v3\0")
+            .get(c"nvmlEventSetWait_v3")
             .map(|sym| *sym);
         let nvmlEventSetGetContextCount_v1 = __library
-            .get(b"nvmlEventSetGetContextCount_v1\0")
+            .get(c"nvmlEventSetGetContextCount_v1")
             .map(|sym| *sym);
         let nvmlEventSetGetContextInfo_v1 = __library
-            .get(b"nvmlEventSetGetContextInfo_v1\0")
+            .get(c"nvmlEventSetGetContextInfo_v1")
             .map(|sym| *sym);
         let nvmlEventSetGetContextData_v1 = __library
-            .get(b"nvmlEventSetGetContextData_v1\0")
+            .get(c"nvmlEventSetGetContextData_v1")
             .map(|sym| *sym);
         let nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1 = __library
-            .get(b"nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1\0")
+            .get(c"nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1")
             .map(|sym| *sym);
-        let nvmlEventSetFree = __library.get(b"nvmlEventSetFree\0").map(|sym| *sym);
+        let nvmlEventSetFree = __library.get(c"nvmlEventSetFree").map(|sym| *sym);
         let nvmlSystemEventSetCreate = __library
-            .get(b"nvmlSystemEventSetCreate\0")
+            .get(c"nvmlSystemEventSetCreate")
             .map(|sym| *sym);
         let nvmlSystemEventSetFree = __library
-            .get(b"nvmlSystemEventSetFree\0")
+            .get(c"nvmlSystemEventSetFree")
             .map(|sym| *sym);
         let nvmlSystemRegisterEvents = __library
-            .get(b"nvmlSystemRegisterEvents\0")
+            .get(c"nvmlSystemRegisterEvents")
             .map(|sym| *sym);
         let nvmlSystemEventSetWait = __library
-            .get(b"nvmlSystemEventSetWait\0")
+            .get(c"nvmlSystemEventSetWait")
             .map(|sym| *sym);
         let nvmlDeviceModifyDrainState = __library
-            .get(b"nvmlDeviceModifyDrainState\0")
+            .get(c"nvmlDeviceModifyDrainState")
             .map(|sym| *sym);
         let nvmlDeviceQueryDrainState = __library
-            .get(b"nvmlDeviceQueryDrainState\0")
+            .get(c"nvmlDeviceQueryDrainState")
             .map(|sym| *sym);
         let nvmlDeviceRemoveGpu_v2 = __library
-            .get(b"nvmlDeviceRemoveGpu_v2\0")
+            .get(c"nvmlDeviceRemoveGpu_v2")
             .map(|sym| *sym);
         let nvmlDeviceDiscoverGpus = __library
-            .get(b"nvmlDeviceDiscoverGpus\0")
+            .get(c"nvmlDeviceDiscoverGpus")
             .map(|sym| *sym);
         let nvmlDeviceGetFieldValues = __library
-            .get(b"nvmlDeviceGetFieldValues\0")
+            .get(c"nvmlDeviceGetFieldValues")
             .map(|sym| *sym);
         let nvmlDeviceClearFieldValues = __library
-            .get(b"nvmlDeviceClearFieldValues\0")
+            .get(c"nvmlDeviceClearFieldValues")
             .map(|sym| *sym);
         let nvmlDeviceGetVirtualizationMode = __library
-            .get(b"nvmlDeviceGetVirtualizationMode\0")
+            .get(c"nvmlDeviceGetVirtualizationMode")
             .map(|sym| *sym);
         let nvmlDeviceGetHostVgpuMode = __library
-            .get(b"nvmlDeviceGetHostVgpuMode\0")
+            .get(c"nvmlDeviceGetHostVgpuMode")
             .map(|sym| *sym);
         let nvmlDeviceSetVirtualizationMode = __library
-            .get(b"nvmlDeviceSetVirtualizationMode\0")
+            .get(c"nvmlDeviceSetVirtualizationMode")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuHeterogeneousMode = __library
-            .get(b"nvmlDeviceGetVgpuHeterogeneousMode\0")
+            .get(c"nvmlDeviceGetVgpuHeterogeneousMode")
             .map(|sym| *sym);
         let nvmlDeviceSetVgpuHeterogeneousMode = __library
-            .get(b"nvmlDeviceSetVgpuHeterogeneousMode\0")
+            .get(c"nvmlDeviceSetVgpuHeterogeneousMode")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetPlacementId = __library
-            .get(b"nvmlVgpuInstanceGetPlacementId\0")
+            .get(c"nvmlVgpuInstanceGetPlacementId")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuTypeSupportedPlacements = __library
-            .get(b"nvmlDeviceGetVgpuTypeSupportedPlacements\0")
+            .get(c"nvmlDeviceGetVgpuTypeSupportedPlacements")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuTypeCreatablePlacements = __library
-            .get(b"nvmlDeviceGetVgpuTypeCreatablePlacements\0")
+            .get(c"nvmlDeviceGetVgpuTypeCreatablePlacements")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetGspHeapSize = __library
-            .get(b"nvmlVgpuTypeGetGspHeapSize\0")
+            .get(c"nvmlVgpuTypeGetGspHeapSize")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetFbReservation = __library
-            .get(b"nvmlVgpuTypeGetFbReservation\0")
+            .get(c"nvmlVgpuTypeGetFbReservation")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetRuntimeStateSize = __library
-            .get(b"nvmlVgpuInstanceGetRuntimeStateSize\0")
+            .get(c"nvmlVgpuInstanceGetRuntimeStateSize")
             .map(|sym| *sym);
         let nvmlDeviceSetVgpuCapabilities = __library
-            .get(b"nvmlDeviceSetVgpuCapabilities\0")
+            .get(c"nvmlDeviceSetVgpuCapabilities")
             .map(|sym| *sym);
         let nvmlDeviceVgpuForceGspUnload = __library
-            .get(b"nvmlDeviceVgpuForceGspUnload\0")
+            .get(c"nvmlDeviceVgpuForceGspUnload")
             .map(|sym| *sym);
         let nvmlDeviceGetGridLicensableFeatures_v4 = __library
-            .get(b"nvmlDeviceGetGridLicensableFeatures_v4\0")
+            .get(c"nvmlDeviceGetGridLicensableFeatures_v4")
             .map(|sym| *sym);
         let nvmlGetVgpuDriverCapabilities = __library
-            .get(b"nvmlGetVgpuDriverCapabilities\0")
+            .get(c"nvmlGetVgpuDriverCapabilities")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuCapabilities = __library
-            .get(b"nvmlDeviceGetVgpuCapabilities\0")
+            .get(c"nvmlDeviceGetVgpuCapabilities")
             .map(|sym| *sym);
         let nvmlDeviceGetSupportedVgpus = __library
-            .get(b"nvmlDeviceGetSupportedVgpus\0")
+            .get(c"nvmlDeviceGetSupportedVgpus")
             .map(|sym| *sym);
         let nvmlDeviceGetCreatableVgpus = __library
-            .get(b"nvmlDeviceGetCreatableVgpus\0")
+            .get(c"nvmlDeviceGetCreatableVgpus")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetClass = __library
-            .get(b"nvmlVgpuTypeGetClass\0")
+            .get(c"nvmlVgpuTypeGetClass")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetName = __library
-            .get(b"nvmlVgpuTypeGetName\0")
+            .get(c"nvmlVgpuTypeGetName")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetGpuInstanceProfileId = __library
-            .get(b"nvmlVgpuTypeGetGpuInstanceProfileId\0")
+            .get(c"nvmlVgpuTypeGetGpuInstanceProfileId")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetDeviceID = __library
-            .get(b"nvmlVgpuTypeGetDeviceID\0")
+            .get(c"nvmlVgpuTypeGetDeviceID")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetFramebufferSize = __library
-            .get(b"nvmlVgpuTypeGetFramebufferSize\0")
+            .get(c"nvmlVgpuTypeGetFramebufferSize")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetNumDisplayHeads = __library
-            .get(b"nvmlVgpuTypeGetNumDisplayHeads\0")
+            .get(c"nvmlVgpuTypeGetNumDisplayHeads")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetResolution = __library
-            .get(b"nvmlVgpuTypeGetResolution\0")
+            .get(c"nvmlVgpuTypeGetResolution")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetLicense = __library
-            .get(b"nvmlVgpuTypeGetLicense\0")
+            .get(c"nvmlVgpuTypeGetLicense")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetFrameRateLimit = __library
-            .get(b"nvmlVgpuTypeGetFrameRateLimit\0")
+            .get(c"nvmlVgpuTypeGetFrameRateLimit")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetMaxInstances = __library
-            .get(b"nvmlVgpuTypeGetMaxInstances\0")
+            .get(c"nvmlVgpuTypeGetMaxInstances")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetMaxInstancesPerVm = __library
-            .get(b"nvmlVgpuTypeGetMaxInstancesPerVm\0")
+            .get(c"nvmlVgpuTypeGetMaxInstancesPerVm")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetBAR1Info = __library
-            .get(b"nvmlVgpuTypeGetBAR1Info\0")
+            .get(c"nvmlVgpuTypeGetBAR1Info")
             .map(|sym| *sym);
         let nvmlDeviceGetActiveVgpus = __library
-            .get(b"nvmlDeviceGetActiveVgpus\0")
+            .get(c"nvmlDeviceGetActiveVgpus")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetVmID = __library
-            .get(b"nvmlVgpuInstanceGetVmID\0")
+            .get(c"nvmlVgpuInstanceGetVmID")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetUUID = __library
-            .get(b"nvmlVgpuInstanceGetUUID\0")
+            .get(c"nvmlVgpuInstanceGetUUID")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetVmDriverVersion = __library
-            .get(b"nvmlVgpuInstanceGetVmDriverVersion\0")
+            .get(c"nvmlVgpuInstanceGetVmDriverVersion")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetFbUsage = __library
-            .get(b"nvmlVgpuInstanceGetFbUsage\0")
+            .get(c"nvmlVgpuInstanceGetFbUsage")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetLicenseStatus = __library
-            .get(b"nvmlVgpuInstanceGetLicenseStatus\0")
+            .get(c"nvmlVgpuInstanceGetLicenseStatus")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetType = __library
-            .get(b"nvmlVgpuInstanceGetType\0")
+            .get(c"nvmlVgpuInstanceGetType")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetFrameRateLimit = __library
-            .get(b"nvmlVgpuInstanceGetFrameRateLimit\0")
+            .get(c"nvmlVgpuInstanceGetFrameRateLimit")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetEccMode = __library
-            .get(b"nvmlVgpuInstanceGetEccMode\0")
+            .get(c"nvmlVgpuInstanceGetEccMode")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetEncoderCapacity = __library
-            .get(b"nvmlVgpuInstanceGetEncoderCapacity\0")
+            .get(c"nvmlVgpuInstanceGetEncoderCapacity")
             .map(|sym| *sym);
         let nvmlVgpuInstanceSetEncoderCapacity = __library
-            .get(b"nvmlVgpuInstanceSetEncoderCapacity\0")
+            .get(c"nvmlVgpuInstanceSetEncoderCapacity")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetEncoderStats = __library
-            .get(b"nvmlVgpuInstanceGetEncoderStats\0")
+            .get(c"nvmlVgpuInstanceGetEncoderStats")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetEncoderSessions = __library
-            .get(b"nvmlVgpuInstanceGetEncoderSessions\0")
+            .get(c"nvmlVgpuInstanceGetEncoderSessions")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetFBCStats = __library
-            .get(b"nvmlVgpuInstanceGetFBCStats\0")
+            .get(c"nvmlVgpuInstanceGetFBCStats")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetFBCSessions = __library
-            .get(b"nvmlVgpuInstanceGetFBCSessions\0")
+            .get(c"nvmlVgpuInstanceGetFBCSessions")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetGpuInstanceId = __library
-            .get(b"nvmlVgpuInstanceGetGpuInstanceId\0")
+            .get(c"nvmlVgpuInstanceGetGpuInstanceId")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetGpuPciId = __library
-            .get(b"nvmlVgpuInstanceGetGpuPciId\0")
+            .get(c"nvmlVgpuInstanceGetGpuPciId")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetCapabilities = __library
-            .get(b"nvmlVgpuTypeGetCapabilities\0")
+            .get(c"nvmlVgpuTypeGetCapabilities")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetMdevUUID = __library
-            .get(b"nvmlVgpuInstanceGetMdevUUID\0")
+            .get(c"nvmlVgpuInstanceGetMdevUUID")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetCreatableVgpus = __library
-            .get(b"nvmlGpuInstanceGetCreatableVgpus\0")
+            .get(c"nvmlGpuInstanceGetCreatableVgpus")
             .map(|sym| *sym);
         let nvmlVgpuTypeGetMaxInstancesPerGpuInstance = __library
-            .get(b"nvmlVgpuTypeGetMaxInstancesPerGpuInstance\0")
+            .get(c"nvmlVgpuTypeGetMaxInstancesPerGpuInstance")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetActiveVgpus = __library
-            .get(b"nvmlGpuInstanceGetActiveVgpus\0")
+            .get(c"nvmlGpuInstanceGetActiveVgpus")
             .map(|sym| *sym);
         let nvmlGpuInstanceSetVgpuSchedulerState = __library
-            .get(b"nvmlGpuInstanceSetVgpuSchedulerState\0")
+            .get(c"nvmlGpuInstanceSetVgpuSchedulerState")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetVgpuSchedulerState = __library
-            .get(b"nvmlGpuInstanceGetVgpuSchedulerState\0")
+            .get(c"nvmlGpuInstanceGetVgpuSchedulerState")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetVgpuSchedulerLog = __library
-            .get(b"nvmlGpuInstanceGetVgpuSchedulerLog\0")
+            .get(c"nvmlGpuInstanceGetVgpuSchedulerLog")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetVgpuTypeCreatablePlacements = __library
-            .get(b"nvmlGpuInstanceGetVgpuTypeCreatablePlacements\0")
+            .get(c"nvmlGpuInstanceGetVgpuTypeCreatablePlacements")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetVgpuHeterogeneousMode = __library
-            .get(b"nvmlGpuInstanceGetVgpuHeterogeneousMode\0")
+            .get(c"nvmlGpuInstanceGetVgpuHeterogeneousMode")
             .map(|sym| *sym);
         let nvmlGpuInstanceSetVgpuHeterogeneousMode = __library
-            .get(b"nvmlGpuInstanceSetVgpuHeterogeneousMode\0")
+            .get(c"nvmlGpuInstanceSetVgpuHeterogeneousMode")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuSchedulerState_v2 = __library
-            .get(b"nvmlDeviceGetVgpuSchedulerState_v2\0")
+            .get(c"nvmlDeviceGetVgpuSchedulerState_v2")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetVgpuSchedulerState_v2 = __library
-            .get(b"nvmlGpuInstanceGetVgpuSchedulerState_v2\0")
+            .get(c"nvmlGpuInstanceGetVgpuSchedulerState_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuSchedulerLog_v2 = __library
-            .get(b"nvmlDeviceGetVgpuSchedulerLog_v2\0")
+            .get(c"nvmlDeviceGetVgpuSchedulerLog_v2")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetVgpuSchedulerLog_v2 = __library
-            .get(b"nvmlGpuInstanceGetVgpuSchedulerLog_v2\0")
+            .get(c"nvmlGpuInstanceGetVgpuSchedulerLog_v2")
             .map(|sym| *sym);
         let nvmlDeviceSetVgpuSchedulerState_v2 = __library
-            .get(b"nvmlDeviceSetVgpuSchedulerState_v2\0")
+            .get(c"nvmlDeviceSetVgpuSchedulerState_v2")
             .map(|sym| *sym);
         let nvmlGpuInstanceSetVgpuSchedulerState_v2 = __library
-            .get(b"nvmlGpuInstanceSetVgpuSchedulerState_v2\0")
+            .get(c"nvmlGpuInstanceSetVgpuSchedulerState_v2")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetMetadata = __library
-            .get(b"nvmlVgpuInstanceGetMetadata\0")
+            .get(c"nvmlVgpuInstanceGetMetadata")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuMetadata = __library
-            .get(b"nvmlDeviceGetVgpuMetadata\0")
+            .get(c"nvmlDeviceGetVgpuMetadata")
             .map(|sym| *sym);
         let nvmlGetVgpuCompatibility = __library
-            .get(b"nvmlGetVgpuCompatibility\0")
+            .get(c"nvmlGetVgpuCompatibility")
             .map(|sym| *sym);
         let nvmlDeviceGetPgpuMetadataString = __library
-            .get(b"nvmlDeviceGetPgpuMetadataString\0")
+            .get(c"nvmlDeviceGetPgpuMetadataString")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuSchedulerLog = __library
-            .get(b"nvmlDeviceGetVgpuSchedulerLog\0")
+            .get(c"nvmlDeviceGetVgpuSchedulerLog")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuSchedulerState = __library
-            .get(b"nvmlDeviceGetVgpuSchedulerState\0")
+            .get(c"nvmlDeviceGetVgpuSchedulerState")
             .map(|sym| *sym);
         let nvmlDeviceSetVgpuSchedulerState = __library
-            .get(b"nvmlDeviceSetVgpuSchedulerState\0")
+            .get(c"nvmlDeviceSetVgpuSchedulerState")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuSchedulerCapabilities = __library
-            .get(b"nvmlDeviceGetVgpuSchedulerCapabilities\0")
+            .get(c"nvmlDeviceGetVgpuSchedulerCapabilities")
             .map(|sym| *sym);
-        let nvmlGetVgpuVersion = __library.get(b"nvmlGetVgpuVersion\0").map(|sym| *sym);
-        let nvmlSetVgpuVersion = __library.get(b"nvmlSetVgpuVersion\0").map(|sym| *sym);
+        let nvmlGetVgpuVersion = __library.get(c"nvmlGetVgpuVersion").map(|sym| *sym);
+        let nvmlSetVgpuVersion = __library.get(c"nvmlSetVgpuVersion").map(|sym| *sym);
         let nvmlDeviceGetVgpuUtilization = __library
-            .get(b"nvmlDeviceGetVgpuUtilization\0")
+            .get(c"nvmlDeviceGetVgpuUtilization")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuInstancesUtilizationInfo = __library
-            .get(b"nvmlDeviceGetVgpuInstancesUtilizationInfo\0")
+            .get(c"nvmlDeviceGetVgpuInstancesUtilizationInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuProcessUtilization = __library
-            .get(b"nvmlDeviceGetVgpuProcessUtilization\0")
+            .get(c"nvmlDeviceGetVgpuProcessUtilization")
             .map(|sym| *sym);
         let nvmlDeviceGetVgpuProcessesUtilizationInfo = __library
-            .get(b"nvmlDeviceGetVgpuProcessesUtilizationInfo\0")
+            .get(c"nvmlDeviceGetVgpuProcessesUtilizationInfo")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetAccountingMode = __library
-            .get(b"nvmlVgpuInstanceGetAccountingMode\0")
+            .get(c"nvmlVgpuInstanceGetAccountingMode")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetAccountingPids = __library
-            .get(b"nvmlVgpuInstanceGetAccountingPids\0")
+            .get(c"nvmlVgpuInstanceGetAccountingPids")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetAccountingStats = __library
-            .get(b"nvmlVgpuInstanceGetAccountingStats\0")
+            .get(c"nvmlVgpuInstanceGetAccountingStats")
             .map(|sym| *sym);
         let nvmlVgpuInstanceClearAccountingPids = __library
-            .get(b"nvmlVgpuInstanceClearAccountingPids\0")
+            .get(c"nvmlVgpuInstanceClearAccountingPids")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetLicenseInfo_v2 = __library
-            .get(b"nvmlVgpuInstanceGetLicenseInfo_v2\0")
+            .get(c"nvmlVgpuInstanceGetLicenseInfo_v2")
             .map(|sym| *sym);
         let nvmlGetExcludedDeviceCount = __library
-            .get(b"nvmlGetExcludedDeviceCount\0")
+            .get(c"nvmlGetExcludedDeviceCount")
             .map(|sym| *sym);
         let nvmlGetExcludedDeviceInfoByIndex = __library
-            .get(b"nvmlGetExcludedDeviceInfoByIndex\0")
+            .get(c"nvmlGetExcludedDeviceInfoByIndex")
             .map(|sym| *sym);
         let nvmlDeviceReadWritePRM_v1 = __library
-            .get(b"nvmlDeviceReadWritePRM_v1\0")
+            .get(c"nvmlDeviceReadWritePRM_v1")
             .map(|sym| *sym);
         let nvmlDeviceReadPRMCounters_v1 = __library
-            .get(b"nvmlDeviceReadPRMCounters_v1\0")
+            .get(c"nvmlDeviceReadPRMCounters_v1")
             .map(|sym| *sym);
         let nvmlDeviceSetMigMode = __library
-            .get(b"nvmlDeviceSetMigMode\0")
+            .get(c"nvmlDeviceSetMigMode")
             .map(|sym| *sym);
         let nvmlDeviceGetMigMode = __library
-            .get(b"nvmlDeviceGetMigMode\0")
+            .get(c"nvmlDeviceGetMigMode")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuInstanceProfileInfo = __library
-            .get(b"nvmlDeviceGetGpuInstanceProfileInfo\0")
+            .get(c"nvmlDeviceGetGpuInstanceProfileInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuInstanceProfileInfoV = __library
-            .get(b"nvmlDeviceGetGpuInstanceProfileInfoV\0")
+            .get(c"nvmlDeviceGetGpuInstanceProfileInfoV")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuInstanceProfileInfoByIdV = __library
-            .get(b"nvmlDeviceGetGpuInstanceProfileInfoByIdV\0")
+            .get(c"nvmlDeviceGetGpuInstanceProfileInfoByIdV")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuInstancePossiblePlacements_v2 = __library
-            .get(b"nvmlDeviceGetGpuInstancePossiblePlacements_v2\0")
+            .get(c"nvmlDeviceGetGpuInstancePossiblePlacements_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuInstanceRemainingCapacity = __library
-            .get(b"nvmlDeviceGetGpuInstanceRemainingCapacity\0")
+            .get(c"nvmlDeviceGetGpuInstanceRemainingCapacity")
             .map(|sym| *sym);
         let nvmlDeviceCreateGpuInstance = __library
-            .get(b"nvmlDeviceCreateGpuInstance\0")
+            .get(c"nvmlDeviceCreateGpuInstance")
             .map(|sym| *sym);
         let nvmlDeviceCreateGpuInstanceWithPlacement = __library
-            .get(b"nvmlDeviceCreateGpuInstanceWithPlacement\0")
+            .get(c"nvmlDeviceCreateGpuInstanceWithPlacement")
             .map(|sym| *sym);
         let nvmlGpuInstanceDestroy = __library
-            .get(b"nvmlGpuInstanceDestroy\0")
+            .get(c"nvmlGpuInstanceDestroy")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuInstances = __library
-            .get(b"nvmlDeviceGetGpuInstances\0")
+            .get(c"nvmlDeviceGetGpuInstances")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuInstanceById = __library
-            .get(b"nvmlDeviceGetGpuInstanceById\0")
+            .get(c"nvmlDeviceGetGpuInstanceById")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetInfo = __library
-            .get(b"nvmlGpuInstanceGetInfo\0")
+            .get(c"nvmlGpuInstanceGetInfo")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetComputeInstanceProfileInfo = __library
-            .get(b"nvmlGpuInstanceGetComputeInstanceProfileInfo\0")
+            .get(c"nvmlGpuInstanceGetComputeInstanceProfileInfo")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetComputeInstanceProfileInfoV = __library
-            .get(b"nvmlGpuInstanceGetComputeInstanceProfileInfoV\0")
+            .get(c"nvmlGpuInstanceGetComputeInstanceProfileInfoV")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetComputeInstanceRemainingCapacity = __library
-            .get(b"nvmlGpuInstanceGetComputeInstanceRemainingCapacity\0")
+            .get(c"nvmlGpuInstanceGetComputeInstanceRemainingCapacity")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetComputeInstancePossiblePlacements = __library
-            .get(b"nvmlGpuInstanceGetComputeInstancePossiblePlacements\0")
+            .get(c"nvmlGpuInstanceGetComputeInstancePossiblePlacements")
             .map(|sym| *sym);
         let nvmlGpuInstanceCreateComputeInstance = __library
-            .get(b"nvmlGpuInstanceCreateComputeInstance\0")
+            .get(c"nvmlGpuInstanceCreateComputeInstance")
             .map(|sym| *sym);
         let nvmlGpuInstanceCreateComputeInstanceWithPlacement = __library
-            .get(b"nvmlGpuInstanceCreateComputeInstanceWithPlacement\0")
+            .get(c"nvmlGpuInstanceCreateComputeInstanceWithPlacement")
             .map(|sym| *sym);
         let nvmlComputeInstanceDestroy = __library
-            .get(b"nvmlComputeInstanceDestroy\0")
+            .get(c"nvmlComputeInstanceDestroy")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetComputeInstances = __library
-            .get(b"nvmlGpuInstanceGetComputeInstances\0")
+            .get(c"nvmlGpuInstanceGetComputeInstances")
             .map(|sym| *sym);
         let nvmlGpuInstanceGetComputeInstanceById = __library
-            .get(b"nvmlGpuInstanceGetComputeInstanceById\0")
+            .get(c"nvmlGpuInstanceGetComputeInstanceById")
             .map(|sym| *sym);
         let nvmlComputeInstanceGetInfo_v2 = __library
-            .get(b"nvmlComputeInstanceGetInfo_v2\0")
+            .get(c"nvmlComputeInstanceGetInfo_v2")
             .map(|sym| *sym);
         let nvmlDeviceIsMigDeviceHandle = __library
-            .get(b"nvmlDeviceIsMigDeviceHandle\0")
+            .get(c"nvmlDeviceIsMigDeviceHandle")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuInstanceId = __library
-            .get(b"nvmlDeviceGetGpuInstanceId\0")
+            .get(c"nvmlDeviceGetGpuInstanceId")
             .map(|sym| *sym);
         let nvmlDeviceGetComputeInstanceId = __library
-            .get(b"nvmlDeviceGetComputeInstanceId\0")
+            .get(c"nvmlDeviceGetComputeInstanceId")
             .map(|sym| *sym);
         let nvmlDeviceGetMaxMigDeviceCount = __library
-            .get(b"nvmlDeviceGetMaxMigDeviceCount\0")
+            .get(c"nvmlDeviceGetMaxMigDeviceCount")
             .map(|sym| *sym);
         let nvmlDeviceGetMigDeviceHandleByIndex = __library
-            .get(b"nvmlDeviceGetMigDeviceHandleByIndex\0")
+            .get(c"nvmlDeviceGetMigDeviceHandleByIndex")
             .map(|sym| *sym);
         let nvmlDeviceGetDeviceHandleFromMigDeviceHandle = __library
-            .get(b"nvmlDeviceGetDeviceHandleFromMigDeviceHandle\0")
+            .get(c"nvmlDeviceGetDeviceHandleFromMigDeviceHandle")
             .map(|sym| *sym);
-        let nvmlGpmMetricsGet = __library.get(b"nvmlGpmMetricsGet\0").map(|sym| *sym);
-        let nvmlGpmSampleFree = __library.get(b"nvmlGpmSampleFree\0").map(|sym| *sym);
-        let nvmlGpmSampleAlloc = __library.get(b"nvmlGpmSampleAlloc\0").map(|sym| *sym);
-        let nvmlGpmSampleGet = __library.get(b"nvmlGpmSampleGet\0").map(|sym| *sym);
+        let nvmlGpmMetricsGet = __library.get(c"nvmlGpmMetricsGet").map(|sym| *sym);
+        let nvmlGpmSampleFree = __library.get(c"nvmlGpmSampleFree").map(|sym| *sym);
+        let nvmlGpmSampleAlloc = __library.get(c"nvmlGpmSampleAlloc").map(|sym| *sym);
+        let nvmlGpmSampleGet = __library.get(c"nvmlGpmSampleGet").map(|sym| *sym);
         let nvmlGpmMigSampleGet = __library
-            .get(b"nvmlGpmMigSampleGet\0")
+            .get(c"nvmlGpmMigSampleGet")
             .map(|sym| *sym);
         let nvmlGpmQueryDeviceSupport = __library
-            .get(b"nvmlGpmQueryDeviceSupport\0")
+            .get(c"nvmlGpmQueryDeviceSupport")
             .map(|sym| *sym);
         let nvmlGpmQueryIfStreamingEnabled = __library
-            .get(b"nvmlGpmQueryIfStreamingEnabled\0")
+            .get(c"nvmlGpmQueryIfStreamingEnabled")
             .map(|sym| *sym);
         let nvmlGpmSetStreamingEnabled = __library
-            .get(b"nvmlGpmSetStreamingEnabled\0")
+            .get(c"nvmlGpmSetStreamingEnabled")
             .map(|sym| *sym);
         let nvmlDeviceGetCapabilities = __library
-            .get(b"nvmlDeviceGetCapabilities\0")
+            .get(c"nvmlDeviceGetCapabilities")
             .map(|sym| *sym);
         let nvmlDeviceWorkloadPowerProfileGetProfilesInfo = __library
-            .get(b"nvmlDeviceWorkloadPowerProfileGetProfilesInfo\0")
+            .get(c"nvmlDeviceWorkloadPowerProfileGetProfilesInfo")
             .map(|sym| *sym);
         let nvmlDeviceWorkloadPowerProfileGetCurrentProfiles = __library
-            .get(b"nvmlDeviceWorkloadPowerProfileGetCurrentProfiles\0")
+            .get(c"nvmlDeviceWorkloadPowerProfileGetCurrentProfiles")
             .map(|sym| *sym);
         let nvmlDeviceWorkloadPowerProfileSetRequestedProfiles = __library
-            .get(b"nvmlDeviceWorkloadPowerProfileSetRequestedProfiles\0")
+            .get(c"nvmlDeviceWorkloadPowerProfileSetRequestedProfiles")
             .map(|sym| *sym);
         let nvmlDeviceWorkloadPowerProfileClearRequestedProfiles = __library
-            .get(b"nvmlDeviceWorkloadPowerProfileClearRequestedProfiles\0")
+            .get(c"nvmlDeviceWorkloadPowerProfileClearRequestedProfiles")
             .map(|sym| *sym);
         let nvmlDeviceWorkloadPowerProfileUpdateProfiles_v1 = __library
-            .get(b"nvmlDeviceWorkloadPowerProfileUpdateProfiles_v1\0")
+            .get(c"nvmlDeviceWorkloadPowerProfileUpdateProfiles_v1")
             .map(|sym| *sym);
         let nvmlDevicePowerSmoothingActivatePresetProfile = __library
-            .get(b"nvmlDevicePowerSmoothingActivatePresetProfile\0")
+            .get(c"nvmlDevicePowerSmoothingActivatePresetProfile")
             .map(|sym| *sym);
         let nvmlDevicePowerSmoothingUpdatePresetProfileParam = __library
-            .get(b"nvmlDevicePowerSmoothingUpdatePresetProfileParam\0")
+            .get(c"nvmlDevicePowerSmoothingUpdatePresetProfileParam")
             .map(|sym| *sym);
         let nvmlDevicePowerSmoothingSetState = __library
-            .get(b"nvmlDevicePowerSmoothingSetState\0")
+            .get(c"nvmlDevicePowerSmoothingSetState")
             .map(|sym| *sym);
         let nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts = __library
-            .get(b"nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts\0")
+            .get(c"nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts")
             .map(|sym| *sym);
         let nvmlDeviceGetRemappedRows_v2 = __library
-            .get(b"nvmlDeviceGetRemappedRows_v2\0")
+            .get(c"nvmlDeviceGetRemappedRows_v2")
             .map(|sym| *sym);
         let nvmlDeviceSetRusdSettings_v1 = __library
-            .get(b"nvmlDeviceSetRusdSettings_v1\0")
+            .get(c"nvmlDeviceSetRusdSettings_v1")
             .map(|sym| *sym);
         let nvmlDeviceGetBankRemapperStatus_v1 = __library
-            .get(b"nvmlDeviceGetBankRemapperStatus_v1\0")
+            .get(c"nvmlDeviceGetBankRemapperStatus_v1")
             .map(|sym| *sym);
-        let nvmlInit = __library.get(b"nvmlInit\0").map(|sym| *sym);
-        let nvmlDeviceGetCount = __library.get(b"nvmlDeviceGetCount\0").map(|sym| *sym);
+        let nvmlInit = __library.get(c"nvmlInit").map(|sym| *sym);
+        let nvmlDeviceGetCount = __library.get(c"nvmlDeviceGetCount").map(|sym| *sym);
         let nvmlDeviceGetHandleByIndex = __library
-            .get(b"nvmlDeviceGetHandleByIndex\0")
+            .get(c"nvmlDeviceGetHandleByIndex")
             .map(|sym| *sym);
         let nvmlDeviceGetHandleByPciBusId = __library
-            .get(b"nvmlDeviceGetHandleByPciBusId\0")
+            .get(c"nvmlDeviceGetHandleByPciBusId")
             .map(|sym| *sym);
         let nvmlDeviceGetPciInfo = __library
-            .get(b"nvmlDeviceGetPciInfo\0")
+            .get(c"nvmlDeviceGetPciInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetPciInfo_v2 = __library
-            .get(b"nvmlDeviceGetPciInfo_v2\0")
+            .get(c"nvmlDeviceGetPciInfo_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetNvLinkRemotePciInfo = __library
-            .get(b"nvmlDeviceGetNvLinkRemotePciInfo\0")
+            .get(c"nvmlDeviceGetNvLinkRemotePciInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetGridLicensableFeatures = __library
-            .get(b"nvmlDeviceGetGridLicensableFeatures\0")
+            .get(c"nvmlDeviceGetGridLicensableFeatures")
             .map(|sym| *sym);
         let nvmlDeviceGetGridLicensableFeatures_v2 = __library
-            .get(b"nvmlDeviceGetGridLicensableFeatures_v2\0")
+            .get(c"nvmlDeviceGetGridLicensableFeatures_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetGridLicensableFeatures_v3 = __library
-            .get(b"nvmlDeviceGetGridLicensableFeatures_v3\0")
+            .get(c"nvmlDeviceGetGridLicensableFeatures_v3")
             .map(|sym| *sym);
         let nvmlDeviceRemoveGpu = __library
-            .get(b"nvmlDeviceRemoveGpu\0")
+            .get(c"nvmlDeviceRemoveGpu")
             .map(|sym| *sym);
-        let nvmlEventSetWait = __library.get(b"nvmlEventSetWait\0").map(|sym| *sym);
+        let nvmlEventSetWait = __library.get(c"nvmlEventSetWait").map(|sym| *sym);
         let nvmlDeviceGetAttributes = __library
-            .get(b"nvmlDeviceGetAttributes\0")
+            .get(c"nvmlDeviceGetAttributes")
             .map(|sym| *sym);
         let nvmlComputeInstanceGetInfo = __library
-            .get(b"nvmlComputeInstanceGetInfo\0")
+            .get(c"nvmlComputeInstanceGetInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetComputeRunningProcesses = __library
-            .get(b"nvmlDeviceGetComputeRunningProcesses\0")
+            .get(c"nvmlDeviceGetComputeRunningProcesses")
             .map(|sym| *sym);
         let nvmlDeviceGetComputeRunningProcesses_v2 = __library
-            .get(b"nvmlDeviceGetComputeRunningProcesses_v2\0")
+            .get(c"nvmlDeviceGetComputeRunningProcesses_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetGraphicsRunningProcesses = __library
-            .get(b"nvmlDeviceGetGraphicsRunningProcesses\0")
+            .get(c"nvmlDeviceGetGraphicsRunningProcesses")
             .map(|sym| *sym);
         let nvmlDeviceGetGraphicsRunningProcesses_v2 = __library
-            .get(b"nvmlDeviceGetGraphicsRunningProcesses_v2\0")
+            .get(c"nvmlDeviceGetGraphicsRunningProcesses_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetMPSComputeRunningProcesses = __library
-            .get(b"nvmlDeviceGetMPSComputeRunningProcesses\0")
+            .get(c"nvmlDeviceGetMPSComputeRunningProcesses")
             .map(|sym| *sym);
         let nvmlDeviceGetMPSComputeRunningProcesses_v2 = __library
-            .get(b"nvmlDeviceGetMPSComputeRunningProcesses_v2\0")
+            .get(c"nvmlDeviceGetMPSComputeRunningProcesses_v2")
             .map(|sym| *sym);
         let nvmlDeviceGetGpuInstancePossiblePlacements = __library
-            .get(b"nvmlDeviceGetGpuInstancePossiblePlacements\0")
+            .get(c"nvmlDeviceGetGpuInstancePossiblePlacements")
             .map(|sym| *sym);
         let nvmlVgpuInstanceGetLicenseInfo = __library
-            .get(b"nvmlVgpuInstanceGetLicenseInfo\0")
+            .get(c"nvmlVgpuInstanceGetLicenseInfo")
             .map(|sym| *sym);
         let nvmlDeviceGetDriverModel = __library
-            .get(b"nvmlDeviceGetDriverModel\0")
+            .get(c"nvmlDeviceGetDriverModel")
             .map(|sym| *sym);
         Ok(NvmlLib {
             __library,
