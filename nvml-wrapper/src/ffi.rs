@@ -84,7 +84,7 @@ pub(crate) fn read_string<const N: usize>(
 /// How many times a list query is retried when the list grows between calls.
 const LIST_RETRIES: usize = 4;
 /// Extra room allocated beyond the reported count, for items that appear between calls.
-const LIST_SLACK: usize = 8;
+const LIST_SLACK: usize = 5;
 /// The most items any list query will allocate for: a count above this is not believed.
 pub(crate) const LIST_MAX: usize = 1 << 16;
 

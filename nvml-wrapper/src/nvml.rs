@@ -208,16 +208,7 @@ impl NvmlBuilder {
     /// # Errors
     /// [`NvmlError::LibraryLoad`] if no library could be loaded.
     pub fn load(&self) -> Result<NvmlLibrary> {
-        let (lib, name) = match &self.library_path {
-            Some(path) => (load(path.as_os_str())?, path.display().to_string()),
-            None => load_default()?,
-        };
-        let versions = ChosenVersions::choose(&lib);
-        Ok(NvmlLibrary {
-            lib,
-            versions,
-            name,
-        })
+        open(self.library_path.clone())
     }
 
     /// Loads the library and initialises NVML (`nvmlInit_v2`, or `nvmlInitWithFlags` when
@@ -228,8 +219,30 @@ impl NvmlBuilder {
     /// if it has no init function, and NVML's own errors (e.g.
     /// [`NvmlError::DriverNotLoaded`] on a machine without the NVIDIA kernel driver).
     pub fn init(self) -> Result<Nvml> {
-        self.load()?.init_with_flags(self.flags)
+        open(self.library_path)?.init_with_flags(self.flags)
     }
+}
+
+/// Loads `path` (else the default names) and chooses the versions; the path becomes the
+/// library's name without a copy.
+fn open(path: Option<PathBuf>) -> Result<NvmlLibrary> {
+    let (lib, name) = match path {
+        Some(path) => {
+            let lib = load(path.as_os_str())?;
+            let name = path
+                .into_os_string()
+                .into_string()
+                .unwrap_or_else(|raw| raw.to_string_lossy().into_owned());
+            (lib, name)
+        }
+        None => load_default()?,
+    };
+    let versions = ChosenVersions::choose(&lib);
+    Ok(NvmlLibrary {
+        lib,
+        versions,
+        name,
+    })
 }
 
 fn load(path: &std::ffi::OsStr) -> Result<NvmlLib> {

@@ -58,8 +58,7 @@ macro_rules! versioned_families {
                         chosen
                     }, )*
                 };
-                let exported = lib.function_availability();
-                chosen.apply_quirks(|name| exported.iter().any(|(n, ok)| *ok && *n == name));
+                chosen.apply_quirks(|name| exports(lib, name));
                 chosen
             }
 
@@ -213,6 +212,21 @@ versioned_families! {
         2 => nvmlGpuInstanceGetComputeInstanceProfileInfoV,
         1 => nvmlGpuInstanceGetComputeInstanceProfileInfo,
     },
+}
+
+/// Whether `lib` exports `name`. The two functions every load asks about are read from their
+/// fields; any other name (asked only on early R535 drivers) is looked up in the export list.
+fn exports(lib: &NvmlLib, name: &str) -> bool {
+    match name {
+        "nvmlDeviceGetConfComputeMemSizeInfo" => lib.nvmlDeviceGetConfComputeMemSizeInfo.is_ok(),
+        "nvmlDeviceGetRunningProcessDetailList" => {
+            lib.nvmlDeviceGetRunningProcessDetailList.is_ok()
+        }
+        _ => lib
+            .function_availability()
+            .iter()
+            .any(|(n, ok)| *ok && *n == name),
+    }
 }
 
 impl ChosenVersions {

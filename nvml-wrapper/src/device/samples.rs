@@ -123,8 +123,10 @@ impl Device<'_> {
                 nvmlDeviceGetProcessUtilization(self.handle, items, count, last_seen_timestamp)
             )
         }))?;
+        // By value: the samples have the raw struct's size and alignment, so the `Vec` is
+        // converted in place, without a second allocation.
         Ok(raw
-            .iter()
+            .into_iter()
             .map(|s| ProcessUtilizationSample {
                 pid: s.pid,
                 timestamp: s.timeStamp,
