@@ -22,6 +22,10 @@
 //! ~1.5 ns; the published table is built with the loops aligned, see BENCHMARKS.md:
 //! `RUSTFLAGS="-C llvm-args=-align-loops=64 -C llvm-args=-x86-branches-within-32B-boundaries"`.
 //!
+//! A second table compares the two forms of a device handle, borrowed (`Device<'_>`) and
+//! owned (`OwnedDevice`, which holds a share of the library instead of a reference), on the
+//! same getters: `owned / borrowed` should be 1.
+//!
 //! Criterion measures one benchmark after the other, so on a busy machine a load spike during
 //! one side of a pair skews its ratio. Each pair is therefore also measured *interleaved*:
 //! short blocks of raw and safe calls alternate for a few hundred rounds, and the ratio is the
@@ -162,6 +166,17 @@ struct Row {
     ratio: f64,
 }
 
+/// One row of the owned-vs-borrowed table.
+struct FormRow {
+    getter: &'static str,
+    borrowed_ns: f64,
+    owned_ns: f64,
+    ratio: f64,
+}
+
+/// Target `owned / borrowed` ratio: the same work, so the same cost.
+const OWNED: f64 = 1.05;
+
 /// Runs each pair twice: through criterion (its usual report, `raw` and `safe` side by side),
 /// then interleaved, for the ratio table.
 struct Bench {
@@ -170,6 +185,7 @@ struct Bench {
     measuring: bool,
     filters: Vec<String>,
     rows: Vec<Row>,
+    form_rows: Vec<FormRow>,
 }
 
 impl Bench {
@@ -207,6 +223,36 @@ impl Bench {
                 target,
                 raw_ns,
                 safe_ns,
+                ratio,
+            });
+        }
+    }
+}
+
+impl Bench {
+    /// Benchmarks the same getter on a borrowed and an owned device, under
+    /// `owned_vs_borrowed/<getter>`.
+    fn forms<B, O>(
+        &mut self,
+        getter: &'static str,
+        mut borrowed: impl FnMut() -> B,
+        mut owned: impl FnMut() -> O,
+    ) {
+        let mut g = self
+            .criterion
+            .benchmark_group(format!("owned_vs_borrowed/{getter}"));
+        g.warm_up_time(Duration::from_millis(500));
+        g.measurement_time(Duration::from_secs(2));
+        g.sample_size(50);
+        g.bench_function("borrowed", |b| b.iter(|| consume(borrowed())));
+        g.bench_function("owned", |b| b.iter(|| consume(owned())));
+        g.finish();
+        if self.measuring && self.selected("owned_vs_borrowed") {
+            let (borrowed_ns, owned_ns, ratio) = interleaved(&mut borrowed, &mut owned);
+            self.form_rows.push(FormRow {
+                getter,
+                borrowed_ns,
+                owned_ns,
                 ratio,
             });
         }
@@ -373,6 +419,33 @@ fn scalar_getters(b: &mut Bench, raw: &Raw, nvml: &Nvml) {
             ok(unsafe { f(black_box(dev), &mut state) }).map(|()| state)
         },
         || black_box(gpu).performance_state(),
+    );
+}
+
+/// The same getters on `Device<'_>` and on `OwnedDevice`.
+fn owned_vs_borrowed(b: &mut Bench, nvml: &Nvml) {
+    let gpu = nvml.device_by_index(0).unwrap();
+    let owned = gpu.into_owned();
+    // Both forms must measure the success path, and read the same GPU.
+    assert_eq!(
+        owned.temperature(TemperatureSensor::Gpu).unwrap(),
+        gpu.temperature(TemperatureSensor::Gpu).unwrap()
+    );
+    assert_eq!(owned, gpu);
+    b.forms(
+        "temperature",
+        || black_box(gpu).temperature(TemperatureSensor::Gpu),
+        || black_box(&owned).temperature(TemperatureSensor::Gpu),
+    );
+    b.forms(
+        "memory_info",
+        || black_box(gpu).memory_info(),
+        || black_box(&owned).memory_info(),
+    );
+    b.forms(
+        "power_usage",
+        || black_box(gpu).power_usage(),
+        || black_box(&owned).power_usage(),
     );
 }
 
@@ -590,6 +663,25 @@ fn print_ratios(rows: &[Row]) {
     }
 }
 
+/// Prints the owned-vs-borrowed table (Markdown).
+fn print_forms(rows: &[FormRow]) {
+    if rows.is_empty() {
+        return;
+    }
+    println!(
+        "\nowned / borrowed device handle, same getter: median of {ROUNDS} interleaved rounds\n"
+    );
+    println!("| getter | borrowed (ns) | owned (ns) | owned / borrowed | target | met |");
+    println!("|---|---:|---:|---:|---:|---|");
+    for row in rows {
+        let met = if row.ratio <= OWNED { "yes" } else { "NO" };
+        println!(
+            "| {} | {:.1} | {:.1} | {:.3} | <= {OWNED} | {met} |",
+            row.getter, row.borrowed_ns, row.owned_ns, row.ratio
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // `cargo test --benches` runs each benchmark once (`--test`); `--list` only lists.
@@ -607,6 +699,7 @@ fn main() {
         measuring,
         filters,
         rows: Vec::new(),
+        form_rows: Vec::new(),
     };
     {
         let raw = Raw::open(staged.path());
@@ -616,10 +709,12 @@ fn main() {
             .expect("init on the mock");
         scalar_getters(&mut bench, &raw, &nvml);
         strings_and_lists(&mut bench, &raw, &nvml);
+        owned_vs_borrowed(&mut bench, &nvml);
     }
     load_and_init(&mut bench, staged.path());
     bench.criterion.final_summary();
     if measuring {
         print_ratios(&bench.rows);
+        print_forms(&bench.form_rows);
     }
 }

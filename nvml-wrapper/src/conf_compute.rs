@@ -11,6 +11,7 @@ use crate::enums::nvml_enum;
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml::Nvml;
+use crate::nvml_ref::NvmlRef;
 
 nvml_enum! {
     /// The CPU's confidential-computing technology (`NVML_CC_SYSTEM_CPU_CAPS_*`).
@@ -217,12 +218,12 @@ impl Nvml {
     }
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Protected memory of the GPU in CC mode (`nvmlDeviceGetConfComputeProtectedMemoryUsage`).
     pub fn conf_compute_protected_memory_usage(&self) -> Result<ProtectedMemoryUsage> {
         let mut mem = sys::nvmlMemory_t::default();
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlDeviceGetConfComputeProtectedMemoryUsage(self.handle(), &mut mem)
         )?;
         Ok(ProtectedMemoryUsage {
@@ -236,7 +237,7 @@ impl Device<'_> {
     pub fn conf_compute_gpu_certificate(&self) -> Result<GpuCertificate> {
         let mut cert = Box::<sys::nvmlConfComputeGpuCertificate_t>::default();
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlDeviceGetConfComputeGpuCertificate(self.handle(), &mut *cert)
         )?;
         Ok(GpuCertificate {
@@ -257,7 +258,7 @@ impl Device<'_> {
         let mut report = Box::<sys::nvmlConfComputeGpuAttestationReport_t>::default();
         report.nonce = nonce;
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlDeviceGetConfComputeGpuAttestationReport(self.handle(), &mut *report)
         )?;
         let cec_present =
@@ -277,7 +278,7 @@ impl Device<'_> {
     /// (`nvmlDeviceSetConfComputeUnprotectedMemSize`). Requires root.
     pub fn set_conf_compute_unprotected_mem_size(&self, size_kib: u64) -> Result<()> {
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlDeviceSetConfComputeUnprotectedMemSize(self.handle(), size_kib)
         )
     }

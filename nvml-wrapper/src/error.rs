@@ -57,6 +57,15 @@ macro_rules! return_codes {
                 /// The raw value.
                 value: i64,
             },
+            /// [`Nvml::shutdown`](crate::Nvml::shutdown) was called while other shares of the
+            /// library (clones of the `Nvml`, owned handles) were alive: nothing was shut down,
+            /// this share was released, and NVML shuts down when the last of the others is
+            /// dropped.
+            #[error("nvmlShutdown was not called: {others} other shares of the library (Nvml clones or owned handles) are alive; drop them first to get the driver's answer, or let the last one shut NVML down")]
+            StillShared {
+                /// How many other shares were alive.
+                others: usize,
+            },
             /// The caller passed a value NVML cannot take (e.g. a string with an interior NUL).
             #[error("invalid input: {0}")]
             InvalidInput(&'static str),
@@ -84,6 +93,7 @@ macro_rules! return_codes {
                     | Self::MissingSymbol(_)
                     | Self::InvalidUtf8(_)
                     | Self::UnexpectedValue { .. }
+                    | Self::StillShared { .. }
                     | Self::InvalidInput(_) => None,
                 }
             }
@@ -99,6 +109,7 @@ macro_rules! return_codes {
                     Self::LibraryLoad { .. }
                     | Self::InvalidUtf8(_)
                     | Self::UnexpectedValue { .. }
+                    | Self::StillShared { .. }
                     | Self::InvalidInput(_) => None,
                 }
             }

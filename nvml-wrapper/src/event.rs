@@ -24,6 +24,7 @@
 //! ```
 
 use std::ffi::c_char;
+use std::marker::PhantomData;
 
 use nvml_sys as sys;
 
@@ -32,6 +33,7 @@ use crate::enums::{EventDataType, OperationalEventLogLevel, OperationalEventSeve
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list, string_from_c_buf};
 use crate::nvml::Nvml;
+use crate::nvml_ref::NvmlRef;
 
 bitflags::bitflags! {
     /// A set of event types (`nvmlEventType*`), for [`EventSet::register`] and in
@@ -83,9 +85,9 @@ fn instance_id(raw: u32) -> Option<u32> {
 
 /// An event from [`EventSet::wait`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EventData<'nvml> {
-    /// The GPU it happened on.
-    pub device: Device<'nvml>,
+pub struct EventData<'nvml, N = &'nvml Nvml> {
+    /// The GPU it happened on: borrowed or owned, as the [`EventSet`] is.
+    pub device: Device<'nvml, N>,
     /// What happened: one bit, normally.
     pub event_type: EventTypes,
     /// Details: the XID for [`EventTypes::XID_CRITICAL_ERROR`], otherwise type-specific (0
@@ -98,22 +100,31 @@ pub struct EventData<'nvml> {
 }
 
 /// A set of events to wait on, from [`Nvml::create_event_set`]. Freed (`nvmlEventSetFree`)
-/// when dropped; it cannot outlive its [`Nvml`].
-pub struct EventSet<'nvml> {
-    nvml: &'nvml Nvml,
+/// when dropped. Borrowed (`EventSet<'nvml>`, which cannot outlive its [`Nvml`]) or owned
+/// ([`OwnedEventSet`], from [`EventSet::into_owned`]: no lifetime, movable into a thread);
+/// see [`NvmlRef`].
+pub struct EventSet<'nvml, N: NvmlRef = &'nvml Nvml> {
+    nvml: N,
+    /// Null once [`EventSet::free`] has freed it.
     handle: sys::nvmlEventSet_t,
+    borrow: PhantomData<&'nvml Nvml>,
 }
+
+/// An [`EventSet`] that owns a share of its library: no lifetime, `Send + Sync + 'static`.
+/// Its events carry [`OwnedDevice`](crate::device::OwnedDevice)s.
+pub type OwnedEventSet = EventSet<'static, Nvml>;
 
 // SAFETY: an `nvmlEventSet_t` is an opaque handle owned by this value; NVML is thread-safe
 // (every entry point may be called from any thread, concurrently), so the set may be used and
-// freed from any thread. The `'nvml` borrow keeps the library initialised while it lives.
-unsafe impl Send for EventSet<'_> {}
+// freed from any thread. The `'nvml` borrow or the owned share (`N: NvmlRef`, itself
+// `Send + Sync`) keeps the library initialised while it lives.
+unsafe impl<N: NvmlRef> Send for EventSet<'_, N> {}
 // SAFETY: as above: NVML documents that simultaneous calls from several threads are safe,
 // so `register` and `wait` (which take `&self`) may run concurrently on the same set; only
 // `free`/`Drop`, which need ownership or `&mut self`, free it.
-unsafe impl Sync for EventSet<'_> {}
+unsafe impl<N: NvmlRef> Sync for EventSet<'_, N> {}
 
-impl std::fmt::Debug for EventSet<'_> {
+impl<N: NvmlRef> std::fmt::Debug for EventSet<'_, N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EventSet")
             .field("handle", &self.handle)
@@ -132,14 +143,53 @@ impl Nvml {
                 value: 0,
             });
         }
-        Ok(EventSet { nvml: self, handle })
+        // SAFETY: a non-null event set this library just created, owned by nobody else.
+        Ok(unsafe { EventSet::from_raw(self, handle) })
     }
 }
 
-impl<'nvml> EventSet<'nvml> {
+impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
+    /// Takes ownership of a raw event set, e.g. one created by a call through [`Nvml::lib`];
+    /// it is freed (`nvmlEventSetFree`) when the returned set is dropped.
+    ///
+    /// # Safety
+    /// `handle` must be an event set (`nvmlEventSet_t`) that the library of `nvml` created
+    /// while initialised, not null, not freed, and owned by no one else: nothing else may
+    /// free it. A handle from another library (another loaded copy, or one that was shut
+    /// down) is undefined behaviour at the next call.
+    pub unsafe fn from_raw(nvml: N, handle: sys::nvmlEventSet_t) -> Self {
+        Self {
+            nvml,
+            handle,
+            borrow: PhantomData,
+        }
+    }
+
     /// The raw handle, for calls through [`Nvml::lib`]. Do not free it: `Drop` does.
     pub fn handle(&self) -> sys::nvmlEventSet_t {
         self.handle
+    }
+
+    /// This set as an [`OwnedEventSet`], holding a share of the library: no lifetime,
+    /// storable in a struct, movable into a thread. Its events carry owned devices. See
+    /// [`NvmlRef`].
+    pub fn into_owned(mut self) -> OwnedEventSet {
+        let handle = std::mem::replace(&mut self.handle, std::ptr::null_mut());
+        // SAFETY: the set is moved, not copied: `self` no longer holds it (its `Drop` skips a
+        // null handle), and the share is of the same library.
+        unsafe { EventSet::from_raw(self.nvml.as_nvml().clone(), handle) }
+    }
+
+    /// `device`, if it comes from the same library as this set: a handle is only meaningful
+    /// to the library that issued it.
+    fn same_library(&self, device: &Device<'_, impl NvmlRef>) -> Result<()> {
+        if self.nvml.as_nvml() == device.holder().as_nvml() {
+            Ok(())
+        } else {
+            Err(NvmlError::InvalidInput(
+                "the device and the event set come from different Nvml instances",
+            ))
+        }
     }
 
     /// Starts recording events of `types` on `device` into this set
@@ -149,8 +199,10 @@ impl<'nvml> EventSet<'nvml> {
     /// [`NvmlError::NotSupported`] if the platform or device does not support some of the
     /// types (none are registered then; the set stays usable): intersect with
     /// [`Device::supported_event_types`] first. After [`NvmlError::Unknown`] NVML says the
-    /// set is in an undefined state: drop it.
-    pub fn register(&self, device: &Device<'nvml>, types: EventTypes) -> Result<()> {
+    /// set is in an undefined state: drop it. [`NvmlError::InvalidInput`] if `device` comes
+    /// from another [`Nvml`].
+    pub fn register(&self, device: &Device<'_, impl NvmlRef>, types: EventTypes) -> Result<()> {
+        self.same_library(device)?;
         nvml_call!(
             self.nvml,
             nvmlDeviceRegisterEvents(device.handle(), types.bits(), self.handle)
@@ -163,7 +215,7 @@ impl<'nvml> EventSet<'nvml> {
     /// # Errors
     /// [`NvmlError::Timeout`] if none arrived in time (or an interrupt ended the wait early);
     /// NVML's other errors, e.g. [`NvmlError::GpuLost`].
-    pub fn wait(&self, timeout_ms: u32) -> Result<EventData<'nvml>> {
+    pub fn wait(&self, timeout_ms: u32) -> Result<EventData<'nvml, N>> {
         let mut data = sys::nvmlEventData_t::default();
         match self.nvml.versions().event_wait {
             2 => nvml_call!(
@@ -176,7 +228,7 @@ impl<'nvml> EventSet<'nvml> {
             )?,
         }
         Ok(EventData {
-            device: Device::from_handle(self.nvml, data.device)?,
+            device: Device::from_handle(self.nvml.clone(), data.device)?,
             event_type: EventTypes::from_bits_retain(data.eventType),
             event_data: data.eventData,
             gpu_instance_id: instance_id(data.gpuInstanceId),
@@ -194,7 +246,7 @@ impl<'nvml> EventSet<'nvml> {
     /// [`NvmlError::NoPermission`] and NVML's other errors.
     pub fn register_operational_events(
         &self,
-        device: &Device<'nvml>,
+        device: &Device<'_, impl NvmlRef>,
         min_log_level: OperationalEventLogLevel,
         min_severity: OperationalEventSeverity,
     ) -> Result<()> {
@@ -203,6 +255,7 @@ impl<'nvml> EventSet<'nvml> {
             minSeverity: min_severity.as_raw(),
             ..Default::default()
         };
+        self.same_library(device)?;
         let uuid = device.uuid()?;
         // Copy the UUID, leaving at least one NUL at the end of the zeroed buffer.
         let room = config.uuid.len().saturating_sub(1);
@@ -268,16 +321,20 @@ impl<'nvml> EventSet<'nvml> {
 
     /// Frees the set now (`nvmlEventSetFree`), reporting NVML's answer, which `Drop` cannot.
     /// Either way the handle is not used again.
-    pub fn free(self) -> Result<()> {
-        let this = std::mem::ManuallyDrop::new(self);
-        nvml_call!(this.nvml, nvmlEventSetFree(this.handle))
+    pub fn free(mut self) -> Result<()> {
+        let handle = std::mem::replace(&mut self.handle, std::ptr::null_mut());
+        nvml_call!(self.nvml, nvmlEventSetFree(handle))
     }
 }
 
-impl Drop for EventSet<'_> {
+impl<N: NvmlRef> Drop for EventSet<'_, N> {
     /// Frees the set (`nvmlEventSetFree`); an error cannot be reported here (use
     /// [`EventSet::free`] to see it).
     fn drop(&mut self) {
+        if self.handle.is_null() {
+            // Freed by `free`, or moved out by `into_owned`.
+            return;
+        }
         let free = || -> Result<()> { nvml_call!(self.nvml, nvmlEventSetFree(self.handle)) };
         let _ = free();
     }
@@ -352,15 +409,29 @@ pub struct OperationalEvent {
     pub group_index: u8,
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// The event types this GPU can deliver (`nvmlDeviceGetSupportedEventTypes`).
     pub fn supported_event_types(&self) -> Result<EventTypes> {
         let mut raw: u64 = 0;
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlDeviceGetSupportedEventTypes(self.handle(), &mut raw)
         )?;
         Ok(EventTypes::from_bits_retain(raw))
+    }
+}
+
+impl<'nvml> EventSet<'nvml> {
+    /// The [`Nvml`] this set belongs to.
+    pub fn nvml(&self) -> &'nvml Nvml {
+        self.nvml
+    }
+}
+
+impl OwnedEventSet {
+    /// The [`Nvml`] share this set holds.
+    pub fn nvml(&self) -> &Nvml {
+        &self.nvml
     }
 }
 
@@ -391,6 +462,8 @@ mod tests {
         fn check<T: Send + Sync>() {}
         check::<EventSet<'_>>();
         check::<EventData<'_>>();
+        check::<OwnedEventSet>();
+        check::<EventData<'static, Nvml>>();
     }
 }
 
@@ -414,7 +487,7 @@ pub struct EventContextInfo {
     pub data_format_version: u16,
 }
 
-impl EventSet<'_> {
+impl<N: NvmlRef> EventSet<'_, N> {
     /// How many context records the event last returned by [`EventSet::wait_operational`]
     /// on this set has (`nvmlEventSetGetContextCount_v1`, NVML 13+, Linux).
     ///

@@ -20,9 +20,11 @@
 //!   `nvml.h` names it.
 //! - **No undefined behaviour from the driver.** Enum values newer than the header are errors,
 //!   strings are read only up to the buffer's end, list counts are clamped to the buffer.
-//! - **Lifetimes carry NVML's rules.** A [`Device`] borrows its [`Nvml`], so it cannot be used
-//!   after `nvmlShutdown`.
-//! - **Thread-safe.** `Nvml` and `Device` are `Send + Sync`.
+//! - **Lifetimes carry NVML's rules, or ownership does.** A [`Device`] borrows its [`Nvml`],
+//!   so it cannot be used after `nvmlShutdown`; or, as an [`OwnedDevice`], it holds a share
+//!   of the library and keeps NVML initialised: store `Nvml` and devices in one struct, move
+//!   them into a thread or a task, with the same methods at the same cost (see [`NvmlRef`]).
+//! - **Thread-safe.** `Nvml`, `Device` and every handle are `Send + Sync`.
 //! - **`serde`** (feature): every plain data type is `Serialize`/`Deserialize`.
 //!
 //! Each method's documentation names the C function it calls, so searching the docs for
@@ -66,15 +68,17 @@ pub mod event;
 pub mod gpm;
 pub mod mig;
 pub mod nvml;
+mod nvml_ref;
 pub mod system;
 pub mod system_event;
 pub mod unit;
 pub mod versions;
 pub mod vgpu;
 
-pub use device::Device;
+pub use device::{Device, OwnedDevice};
 pub use error::{NvmlError, Result};
 pub use nvml::{InitFlags, Nvml, NvmlBuilder, NvmlLibrary};
+pub use nvml_ref::NvmlRef;
 
 /// The raw bindings this crate is built on.
 pub use nvml_sys as sys;

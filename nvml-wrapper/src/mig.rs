@@ -22,6 +22,7 @@
 //! ```
 
 use std::ffi::c_uint;
+use std::marker::PhantomData;
 
 use nvml_sys as sys;
 
@@ -30,6 +31,7 @@ use crate::enums::{ComputeInstanceProfile, GpuInstanceProfile};
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_fixed_list, read_list, string_from_c_buf};
 use crate::nvml::Nvml;
+use crate::nvml_ref::NvmlRef;
 
 /// The most GPU instances of one profile, or compute instances of one profile in a GPU
 /// instance, that a list query makes room for. A GPU has 8 memory slices and at most 8 compute
@@ -153,9 +155,9 @@ pub struct ComputeInstancePlacement {
 
 /// What a GPU instance is (`nvmlGpuInstanceInfo_t`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GpuInstanceInfo<'nvml> {
+pub struct GpuInstanceInfo<'nvml, N = &'nvml Nvml> {
     /// The GPU it belongs to.
-    pub device: Device<'nvml>,
+    pub device: Device<'nvml, N>,
     /// Its id, unique on the GPU.
     pub id: u32,
     /// Its GPU instance profile id.
@@ -166,11 +168,11 @@ pub struct GpuInstanceInfo<'nvml> {
 
 /// What a compute instance is (`nvmlComputeInstanceInfo_t`).
 #[derive(Debug, PartialEq, Eq)]
-pub struct ComputeInstanceInfo<'nvml> {
+pub struct ComputeInstanceInfo<'nvml, N = &'nvml Nvml> {
     /// The GPU it belongs to.
-    pub device: Device<'nvml>,
+    pub device: Device<'nvml, N>,
     /// The GPU instance it belongs to.
-    pub gpu_instance: GpuInstance<'nvml>,
+    pub gpu_instance: GpuInstance<'nvml, N>,
     /// Its id, unique in the GPU instance.
     pub id: u32,
     /// Its compute instance profile id.
@@ -179,45 +181,60 @@ pub struct ComputeInstanceInfo<'nvml> {
     pub placement: ComputeInstancePlacement,
 }
 
-/// A MIG GPU instance, borrowed from the [`Nvml`] that found it. Not `Clone`:
-/// [`destroy`](GpuInstance::destroy) consumes it.
-pub struct GpuInstance<'nvml> {
-    nvml: &'nvml Nvml,
+/// A MIG GPU instance: borrowed from the [`Nvml`] that found it (`GpuInstance<'nvml>`), or
+/// owned ([`OwnedGpuInstance`], from [`GpuInstance::into_owned`]; see [`NvmlRef`]). Not
+/// `Clone`: [`destroy`](GpuInstance::destroy) consumes it.
+pub struct GpuInstance<'nvml, N = &'nvml Nvml> {
+    nvml: N,
     handle: sys::nvmlGpuInstance_t,
+    borrow: PhantomData<&'nvml Nvml>,
 }
 
-/// A MIG compute instance, borrowed from the [`Nvml`] that found it. Not `Clone`:
+/// A MIG compute instance: borrowed from the [`Nvml`] that found it
+/// (`ComputeInstance<'nvml>`), or owned ([`OwnedComputeInstance`], from
+/// [`ComputeInstance::into_owned`]; see [`NvmlRef`]). Not `Clone`:
 /// [`destroy`](ComputeInstance::destroy) consumes it.
-pub struct ComputeInstance<'nvml> {
-    nvml: &'nvml Nvml,
+pub struct ComputeInstance<'nvml, N = &'nvml Nvml> {
+    nvml: N,
     handle: sys::nvmlComputeInstance_t,
+    borrow: PhantomData<&'nvml Nvml>,
 }
+
+/// A [`GpuInstance`] that owns a share of its library: no lifetime, `Send + Sync + 'static`.
+pub type OwnedGpuInstance = GpuInstance<'static, Nvml>;
+
+/// A [`ComputeInstance`] that owns a share of its library: no lifetime,
+/// `Send + Sync + 'static`.
+pub type OwnedComputeInstance = ComputeInstance<'static, Nvml>;
 
 // SAFETY: `nvmlGpuInstance_t` is an opaque handle that NVML (thread-safe) accepts from any
-// thread, concurrently; the `'nvml` borrow keeps the library initialised while it lives.
-unsafe impl Send for GpuInstance<'_> {}
+// thread, concurrently; the `'nvml` borrow or the owned share (`N: NvmlRef`, itself
+// `Send + Sync`) keeps the library initialised while it lives.
+unsafe impl<N: NvmlRef> Send for GpuInstance<'_, N> {}
 // SAFETY: as above: concurrent calls with the same handle are allowed by NVML.
-unsafe impl Sync for GpuInstance<'_> {}
-// SAFETY: as for `GpuInstance`: an opaque, thread-safe NVML handle kept valid by `'nvml`.
-unsafe impl Send for ComputeInstance<'_> {}
+unsafe impl<N: NvmlRef> Sync for GpuInstance<'_, N> {}
+// SAFETY: as for `GpuInstance`: an opaque, thread-safe NVML handle kept valid by its `N`.
+unsafe impl<N: NvmlRef> Send for ComputeInstance<'_, N> {}
 // SAFETY: as above.
-unsafe impl Sync for ComputeInstance<'_> {}
+unsafe impl<N: NvmlRef> Sync for ComputeInstance<'_, N> {}
 
-impl PartialEq for GpuInstance<'_> {
-    fn eq(&self, other: &Self) -> bool {
+/// Equal when they are the same GPU instance (the same handle), borrowed or owned.
+impl<N, M> PartialEq<GpuInstance<'_, M>> for GpuInstance<'_, N> {
+    fn eq(&self, other: &GpuInstance<'_, M>) -> bool {
         self.handle == other.handle
     }
 }
-impl Eq for GpuInstance<'_> {}
+impl<N> Eq for GpuInstance<'_, N> {}
 
-impl PartialEq for ComputeInstance<'_> {
-    fn eq(&self, other: &Self) -> bool {
+/// Equal when they are the same compute instance (the same handle), borrowed or owned.
+impl<N, M> PartialEq<ComputeInstance<'_, M>> for ComputeInstance<'_, N> {
+    fn eq(&self, other: &ComputeInstance<'_, M>) -> bool {
         self.handle == other.handle
     }
 }
-impl Eq for ComputeInstance<'_> {}
+impl<N> Eq for ComputeInstance<'_, N> {}
 
-impl std::fmt::Debug for GpuInstance<'_> {
+impl<N> std::fmt::Debug for GpuInstance<'_, N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GpuInstance")
             .field("handle", &self.handle)
@@ -225,7 +242,7 @@ impl std::fmt::Debug for GpuInstance<'_> {
     }
 }
 
-impl std::fmt::Debug for ComputeInstance<'_> {
+impl<N> std::fmt::Debug for ComputeInstance<'_, N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ComputeInstance")
             .field("handle", &self.handle)
@@ -359,7 +376,7 @@ impl ComputeInstanceProfileInfo {
     }
 }
 
-impl<'nvml> Device<'nvml> {
+impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// How this GPU implements a GPU instance profile (`nvmlDeviceGetGpuInstanceProfileInfoV`
     /// with `nvmlGpuInstanceProfileInfo_v3`, then `_v2` on drivers that reject it; plain
     /// `nvmlDeviceGetGpuInstanceProfileInfo` on drivers without the `V` form).
@@ -371,7 +388,7 @@ impl<'nvml> Device<'nvml> {
         &self,
         profile: GpuInstanceProfile,
     ) -> Result<GpuInstanceProfileInfo> {
-        let (nvml, handle) = (self.nvml(), self.handle());
+        let (nvml, handle) = (self.holder(), self.handle());
         if nvml.versions().gpu_instance_profile_info == 2 {
             let mut v3 = sys::nvmlGpuInstanceProfileInfo_v3_t {
                 version: sys::nvmlGpuInstanceProfileInfo_v3,
@@ -424,7 +441,7 @@ impl<'nvml> Device<'nvml> {
         &self,
         profile_id: u32,
     ) -> Result<GpuInstanceProfileInfo> {
-        let (nvml, handle) = (self.nvml(), self.handle());
+        let (nvml, handle) = (self.holder(), self.handle());
         let mut v3 = sys::nvmlGpuInstanceProfileInfo_v3_t {
             version: sys::nvmlGpuInstanceProfileInfo_v3,
             ..Default::default()
@@ -458,7 +475,7 @@ impl<'nvml> Device<'nvml> {
         &self,
         profile_id: u32,
     ) -> Result<Vec<GpuInstancePlacement>> {
-        let (nvml, handle) = (self.nvml(), self.handle());
+        let (nvml, handle) = (self.holder(), self.handle());
         let zero = sys::nvmlGpuInstancePlacement_t { start: 0, size: 0 };
         let raw = match nvml.versions().gpu_instance_possible_placements {
             2 => read_list(zero, |count, items| {
@@ -488,7 +505,7 @@ impl<'nvml> Device<'nvml> {
     pub fn gpu_instance_remaining_capacity(&self, profile_id: u32) -> Result<u32> {
         let mut count: c_uint = 0;
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlDeviceGetGpuInstanceRemainingCapacity(self.handle(), profile_id, &mut count)
         )?;
         Ok(count)
@@ -500,13 +517,13 @@ impl<'nvml> Device<'nvml> {
     /// # Errors
     /// [`NvmlError::NoPermission`] without root, [`NvmlError::InsufficientResources`] when no
     /// placement is free, [`NvmlError::NotSupported`] with MIG off.
-    pub fn create_gpu_instance(&self, profile_id: u32) -> Result<GpuInstance<'nvml>> {
+    pub fn create_gpu_instance(&self, profile_id: u32) -> Result<GpuInstance<'nvml, N>> {
         let mut handle: sys::nvmlGpuInstance_t = std::ptr::null_mut();
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlDeviceCreateGpuInstance(self.handle(), profile_id, &mut handle)
         )?;
-        GpuInstance::from_handle(self.nvml(), handle)
+        GpuInstance::from_handle(self.holder().clone(), handle)
     }
 
     /// Creates a GPU instance of profile `profile_id` at `placement`, one of
@@ -520,22 +537,22 @@ impl<'nvml> Device<'nvml> {
         &self,
         profile_id: u32,
         placement: GpuInstancePlacement,
-    ) -> Result<GpuInstance<'nvml>> {
+    ) -> Result<GpuInstance<'nvml, N>> {
         let raw = sys::nvmlGpuInstancePlacement_t {
             start: placement.start,
             size: placement.size,
         };
         let mut handle: sys::nvmlGpuInstance_t = std::ptr::null_mut();
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlDeviceCreateGpuInstanceWithPlacement(self.handle(), profile_id, &raw, &mut handle)
         )?;
-        GpuInstance::from_handle(self.nvml(), handle)
+        GpuInstance::from_handle(self.holder().clone(), handle)
     }
 
     /// The GPU instances of profile `profile_id` on this GPU (`nvmlDeviceGetGpuInstances`).
-    pub fn gpu_instances(&self, profile_id: u32) -> Result<Vec<GpuInstance<'nvml>>> {
-        let (nvml, handle) = (self.nvml(), self.handle());
+    pub fn gpu_instances(&self, profile_id: u32) -> Result<Vec<GpuInstance<'nvml, N>>> {
+        let (nvml, handle) = (self.holder(), self.handle());
         let raw = read_fixed_list(std::ptr::null_mut(), MAX_INSTANCES, |count, items| {
             nvml_call!(
                 nvml,
@@ -543,7 +560,7 @@ impl<'nvml> Device<'nvml> {
             )
         })?;
         raw.into_iter()
-            .map(|h| GpuInstance::from_handle(nvml, h))
+            .map(|h| GpuInstance::from_handle(self.holder().clone(), h))
             .collect()
     }
 
@@ -551,20 +568,36 @@ impl<'nvml> Device<'nvml> {
     ///
     /// # Errors
     /// [`NvmlError::NotFound`] if there is none.
-    pub fn gpu_instance_by_id(&self, id: u32) -> Result<GpuInstance<'nvml>> {
+    pub fn gpu_instance_by_id(&self, id: u32) -> Result<GpuInstance<'nvml, N>> {
         let mut handle: sys::nvmlGpuInstance_t = std::ptr::null_mut();
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlDeviceGetGpuInstanceById(self.handle(), id, &mut handle)
         )?;
-        GpuInstance::from_handle(self.nvml(), handle)
+        GpuInstance::from_handle(self.holder().clone(), handle)
     }
 }
 
-impl<'nvml> GpuInstance<'nvml> {
-    fn from_handle(nvml: &'nvml Nvml, handle: sys::nvmlGpuInstance_t) -> Result<Self> {
+impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
+    fn from_handle(nvml: N, handle: sys::nvmlGpuInstance_t) -> Result<Self> {
         let handle = non_null(handle, "GPU instance handle")?;
-        Ok(Self { nvml, handle })
+        // SAFETY: a non-null handle the library of `nvml` just returned.
+        Ok(unsafe { Self::from_raw(nvml, handle) })
+    }
+
+    /// Wraps a raw handle, e.g. one returned by a call through [`Nvml::lib`].
+    ///
+    /// # Safety
+    /// `handle` must be a GPU instance handle (`nvmlGpuInstance_t`) that the library of `nvml`
+    /// returned while initialised, not null, and the instance not destroyed. A handle from
+    /// another library (another loaded copy, or one that was shut down) is undefined
+    /// behaviour at the next call.
+    pub unsafe fn from_raw(nvml: N, handle: sys::nvmlGpuInstance_t) -> Self {
+        Self {
+            nvml,
+            handle,
+            borrow: PhantomData,
+        }
     }
 
     /// The raw handle, for calls through [`Nvml::lib`].
@@ -572,13 +605,18 @@ impl<'nvml> GpuInstance<'nvml> {
         self.handle
     }
 
-    /// The [`Nvml`] this GPU instance belongs to.
-    pub fn nvml(&self) -> &'nvml Nvml {
-        self.nvml
+    /// This GPU instance as an [`OwnedGpuInstance`], holding a share of the library: no
+    /// lifetime, storable in a struct, movable into a thread. See [`NvmlRef`].
+    pub fn into_owned(self) -> OwnedGpuInstance {
+        GpuInstance {
+            nvml: self.nvml.as_nvml().clone(),
+            handle: self.handle,
+            borrow: PhantomData,
+        }
     }
 
     /// Its GPU, id, profile and placement (`nvmlGpuInstanceGetInfo`).
-    pub fn info(&self) -> Result<GpuInstanceInfo<'nvml>> {
+    pub fn info(&self) -> Result<GpuInstanceInfo<'nvml, N>> {
         let mut raw = sys::nvmlGpuInstanceInfo_t {
             device: std::ptr::null_mut(),
             id: 0,
@@ -587,7 +625,7 @@ impl<'nvml> GpuInstance<'nvml> {
         };
         nvml_call!(self.nvml, nvmlGpuInstanceGetInfo(self.handle, &mut raw))?;
         Ok(GpuInstanceInfo {
-            device: Device::from_handle(self.nvml, raw.device)?,
+            device: Device::from_handle(self.nvml.clone(), raw.device)?,
             id: raw.id,
             profile_id: raw.profileId,
             placement: GpuInstancePlacement {
@@ -696,13 +734,13 @@ impl<'nvml> GpuInstance<'nvml> {
     /// # Errors
     /// [`NvmlError::NoPermission`] without root, [`NvmlError::InsufficientResources`] when no
     /// placement is free.
-    pub fn create_compute_instance(&self, profile_id: u32) -> Result<ComputeInstance<'nvml>> {
+    pub fn create_compute_instance(&self, profile_id: u32) -> Result<ComputeInstance<'nvml, N>> {
         let mut handle: sys::nvmlComputeInstance_t = std::ptr::null_mut();
         nvml_call!(
             self.nvml,
             nvmlGpuInstanceCreateComputeInstance(self.handle, profile_id, &mut handle)
         )?;
-        ComputeInstance::from_handle(self.nvml, handle)
+        ComputeInstance::from_handle(self.nvml.clone(), handle)
     }
 
     /// Creates a compute instance of profile `profile_id` at `placement`, one of
@@ -716,7 +754,7 @@ impl<'nvml> GpuInstance<'nvml> {
         &self,
         profile_id: u32,
         placement: ComputeInstancePlacement,
-    ) -> Result<ComputeInstance<'nvml>> {
+    ) -> Result<ComputeInstance<'nvml, N>> {
         let raw = sys::nvmlComputeInstancePlacement_t {
             start: placement.start,
             size: placement.size,
@@ -731,12 +769,12 @@ impl<'nvml> GpuInstance<'nvml> {
                 &mut handle
             )
         )?;
-        ComputeInstance::from_handle(self.nvml, handle)
+        ComputeInstance::from_handle(self.nvml.clone(), handle)
     }
 
     /// The compute instances of profile `profile_id` in this GPU instance
     /// (`nvmlGpuInstanceGetComputeInstances`).
-    pub fn compute_instances(&self, profile_id: u32) -> Result<Vec<ComputeInstance<'nvml>>> {
+    pub fn compute_instances(&self, profile_id: u32) -> Result<Vec<ComputeInstance<'nvml, N>>> {
         let raw = read_fixed_list(std::ptr::null_mut(), MAX_INSTANCES, |count, items| {
             nvml_call!(
                 self.nvml,
@@ -744,7 +782,7 @@ impl<'nvml> GpuInstance<'nvml> {
             )
         })?;
         raw.into_iter()
-            .map(|h| ComputeInstance::from_handle(self.nvml, h))
+            .map(|h| ComputeInstance::from_handle(self.nvml.clone(), h))
             .collect()
     }
 
@@ -753,13 +791,13 @@ impl<'nvml> GpuInstance<'nvml> {
     ///
     /// # Errors
     /// [`NvmlError::NotFound`] if there is none.
-    pub fn compute_instance_by_id(&self, id: u32) -> Result<ComputeInstance<'nvml>> {
+    pub fn compute_instance_by_id(&self, id: u32) -> Result<ComputeInstance<'nvml, N>> {
         let mut handle: sys::nvmlComputeInstance_t = std::ptr::null_mut();
         nvml_call!(
             self.nvml,
             nvmlGpuInstanceGetComputeInstanceById(self.handle, id, &mut handle)
         )?;
-        ComputeInstance::from_handle(self.nvml, handle)
+        ComputeInstance::from_handle(self.nvml.clone(), handle)
     }
 
     /// Destroys this GPU instance (`nvmlGpuInstanceDestroy`). Needs root. On an error the
@@ -773,10 +811,26 @@ impl<'nvml> GpuInstance<'nvml> {
     }
 }
 
-impl<'nvml> ComputeInstance<'nvml> {
-    fn from_handle(nvml: &'nvml Nvml, handle: sys::nvmlComputeInstance_t) -> Result<Self> {
+impl<'nvml, N: NvmlRef> ComputeInstance<'nvml, N> {
+    fn from_handle(nvml: N, handle: sys::nvmlComputeInstance_t) -> Result<Self> {
         let handle = non_null(handle, "compute instance handle")?;
-        Ok(Self { nvml, handle })
+        // SAFETY: a non-null handle the library of `nvml` just returned.
+        Ok(unsafe { Self::from_raw(nvml, handle) })
+    }
+
+    /// Wraps a raw handle, e.g. one returned by a call through [`Nvml::lib`].
+    ///
+    /// # Safety
+    /// `handle` must be a compute instance handle (`nvmlComputeInstance_t`) that the library
+    /// of `nvml` returned while initialised, not null, and the instance not destroyed. A
+    /// handle from another library (another loaded copy, or one that was shut down) is
+    /// undefined behaviour at the next call.
+    pub unsafe fn from_raw(nvml: N, handle: sys::nvmlComputeInstance_t) -> Self {
+        Self {
+            nvml,
+            handle,
+            borrow: PhantomData,
+        }
     }
 
     /// The raw handle, for calls through [`Nvml::lib`].
@@ -784,9 +838,19 @@ impl<'nvml> ComputeInstance<'nvml> {
         self.handle
     }
 
+    /// This compute instance as an [`OwnedComputeInstance`], holding a share of the library:
+    /// no lifetime, storable in a struct, movable into a thread. See [`NvmlRef`].
+    pub fn into_owned(self) -> OwnedComputeInstance {
+        ComputeInstance {
+            nvml: self.nvml.as_nvml().clone(),
+            handle: self.handle,
+            borrow: PhantomData,
+        }
+    }
+
     /// Its GPU, GPU instance, id, profile and placement (`nvmlComputeInstanceGetInfo_v2`, or
     /// `nvmlComputeInstanceGetInfo` on older drivers).
-    pub fn info(&self) -> Result<ComputeInstanceInfo<'nvml>> {
+    pub fn info(&self) -> Result<ComputeInstanceInfo<'nvml, N>> {
         let mut raw = sys::nvmlComputeInstanceInfo_t {
             device: std::ptr::null_mut(),
             gpuInstance: std::ptr::null_mut(),
@@ -802,8 +866,8 @@ impl<'nvml> ComputeInstance<'nvml> {
             _ => nvml_call!(self.nvml, nvmlComputeInstanceGetInfo(self.handle, &mut raw))?,
         }
         Ok(ComputeInstanceInfo {
-            device: Device::from_handle(self.nvml, raw.device)?,
-            gpu_instance: GpuInstance::from_handle(self.nvml, raw.gpuInstance)?,
+            device: Device::from_handle(self.nvml.clone(), raw.device)?,
+            gpu_instance: GpuInstance::from_handle(self.nvml.clone(), raw.gpuInstance)?,
             id: raw.id,
             profile_id: raw.profileId,
             placement: ComputeInstancePlacement {
@@ -824,6 +888,34 @@ impl<'nvml> ComputeInstance<'nvml> {
     }
 }
 
+impl<'nvml> GpuInstance<'nvml> {
+    /// The [`Nvml`] this GPU instance belongs to.
+    pub fn nvml(&self) -> &'nvml Nvml {
+        self.nvml
+    }
+}
+
+impl OwnedGpuInstance {
+    /// The [`Nvml`] share this GPU instance holds.
+    pub fn nvml(&self) -> &Nvml {
+        &self.nvml
+    }
+}
+
+impl<'nvml> ComputeInstance<'nvml> {
+    /// The [`Nvml`] this compute instance belongs to.
+    pub fn nvml(&self) -> &'nvml Nvml {
+        self.nvml
+    }
+}
+
+impl OwnedComputeInstance {
+    /// The [`Nvml`] share this compute instance holds.
+    pub fn nvml(&self) -> &Nvml {
+        &self.nvml
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -833,6 +925,8 @@ mod tests {
         fn check<T: Send + Sync>() {}
         check::<GpuInstance<'_>>();
         check::<ComputeInstance<'_>>();
+        check::<OwnedGpuInstance>();
+        check::<OwnedComputeInstance>();
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::ffi::{CString, c_uint};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use nvml_sys as sys;
 use nvml_sys::NvmlLib;
@@ -46,9 +47,17 @@ pub enum DeviceUuid {
 /// A loaded and initialised NVML library.
 ///
 /// Create one with [`Nvml::init`] (or [`Nvml::builder`] to choose the library file or init
-/// flags). Dropping it calls `nvmlShutdown`. Devices and other handles borrow it, so none can
-/// outlive it. NVML is thread-safe: `Nvml` is `Send + Sync` and can be shared across threads
-/// (e.g. in an `Arc`).
+/// flags). `Nvml` is a cheap, shared handle to the library (an `Arc` inside): [`Clone`] makes
+/// another share, and every owned handle ([`OwnedDevice`](crate::device::OwnedDevice),
+/// [`OwnedEventSet`](crate::event::OwnedEventSet), ...) holds one. The library stays loaded
+/// and initialised while any share lives; `nvmlShutdown` is called when the last one is
+/// dropped, or by [`Nvml::shutdown`], which reports the driver's answer.
+///
+/// Handles come in two forms with the same methods: borrowed (`Device<'nvml>`, tied to the
+/// `Nvml` by a lifetime, what lookups such as [`Nvml::device_by_index`] return) and owned
+/// (`into_owned()` on a borrowed handle: no lifetime, storable in a struct, movable into a
+/// thread or task); see [`NvmlRef`](crate::NvmlRef). NVML is thread-safe: `Nvml` and every
+/// handle are `Send + Sync`.
 ///
 /// ```no_run
 /// use nvml_wrapper::Nvml;
@@ -60,16 +69,25 @@ pub enum DeviceUuid {
 /// }
 /// # Ok::<(), nvml_wrapper::NvmlError>(())
 /// ```
+#[derive(Clone)]
 pub struct Nvml {
+    shared: Arc<Initialised>,
+}
+
+/// The library while NVML is initialised: dropping it (the last [`Nvml`] share) calls
+/// `nvmlShutdown`.
+struct Initialised {
     library: NvmlLibrary,
     /// How the driver numbers the field ids renumbered at 580.82, read once at init.
     field_ids: FieldIdNumbering,
+    /// Set by [`Nvml::shutdown`], which has already called `nvmlShutdown`.
+    shut_down: bool,
 }
 
 impl std::fmt::Debug for Nvml {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Nvml")
-            .field("library", &self.library.name)
+            .field("library", &self.shared.library.name)
             .finish_non_exhaustive()
     }
 }
@@ -170,13 +188,20 @@ impl NvmlLibrary {
             nvml_call!(self.lib, nvmlInitWithFlags(flags.bits()))?;
         }
         let mut nvml = Nvml {
-            library: self,
-            field_ids: FieldIdNumbering::Current,
+            shared: Arc::new(Initialised {
+                library: self,
+                field_ids: FieldIdNumbering::Current,
+                shut_down: false,
+            }),
         };
         // Once, here, so field calls translate with a `match` and parse nothing. A driver
         // that cannot say its version keeps the header's numbering.
         if let Ok(version) = nvml.driver_version() {
-            nvml.field_ids = FieldIdNumbering::for_driver_version(&version);
+            let numbering = FieldIdNumbering::for_driver_version(&version);
+            // The share was just created: no other exists yet, so `get_mut` finds it.
+            if let Some(initialised) = Arc::get_mut(&mut nvml.shared) {
+                initialised.field_ids = numbering;
+            }
         }
         Ok(nvml)
     }
@@ -294,12 +319,14 @@ impl Nvml {
 
     /// The raw loader, for calling functions these bindings do not wrap. Everything on it is
     /// `unsafe`; the handles of this crate's types convert with their `handle()` methods.
+    #[inline(always)]
     pub fn lib(&self) -> &NvmlLib {
-        &self.library.lib
+        &self.shared.library.lib
     }
 
+    #[inline(always)]
     pub(crate) fn versions(&self) -> &ChosenVersions {
-        &self.library.versions
+        &self.shared.library.versions
     }
 
     /// How the loaded driver numbers the field ids NVIDIA renumbered at driver 580.82, as
@@ -307,27 +334,27 @@ impl Nvml {
     /// [`device::field_values`](crate::device::field_values#renumbered-field-ids).
     #[inline]
     pub fn field_id_numbering(&self) -> FieldIdNumbering {
-        self.field_ids
+        self.shared.field_ids
     }
 
     /// The loaded library: its name, versioned-symbol table and exported functions.
     pub fn library(&self) -> &NvmlLibrary {
-        &self.library
+        &self.shared.library
     }
 
     /// Shorthand for `self.library().version_choices()`.
     pub fn version_choices(&self) -> Vec<VersionChoice> {
-        self.library.version_choices()
+        self.library().version_choices()
     }
 
     /// Shorthand for `self.library().chosen_symbol(family)`.
     pub fn chosen_symbol(&self, family: &str) -> Option<&'static str> {
-        self.library.chosen_symbol(family)
+        self.library().chosen_symbol(family)
     }
 
     /// Shorthand for `self.library().has_function(name)`.
     pub fn has_function(&self, name: &str) -> bool {
-        self.library.has_function(name)
+        self.library().has_function(name)
     }
 
     /// Number of GPUs NVML can see (`nvmlDeviceGetCount_v2`).
@@ -445,10 +472,61 @@ impl Nvml {
     }
 }
 
-impl Drop for Nvml {
+impl Nvml {
+    /// Shuts NVML down now (`nvmlShutdown`) and reports the driver's answer; dropping the last
+    /// share does the same but cannot report.
+    ///
+    /// Only the last share shuts down. While other shares live (clones of this `Nvml`, or
+    /// owned handles such as an [`OwnedDevice`](crate::device::OwnedDevice)), shutting down
+    /// would leave them calling into a shut-down library, so this call refuses: it releases
+    /// this share only, calls nothing, and returns [`NvmlError::StillShared`] with the number
+    /// of other shares. NVML then shuts down when the last of them is dropped.
+    ///
+    /// # Errors
+    /// [`NvmlError::StillShared`] as above; NVML's own errors from `nvmlShutdown`, e.g.
+    /// [`NvmlError::Uninitialized`] if NVML was shut down behind this crate's back (through
+    /// [`Nvml::lib`]). Either way the library is released.
+    #[doc(alias = "nvmlShutdown")]
+    pub fn shutdown(self) -> Result<()> {
+        let others = Arc::strong_count(&self.shared).saturating_sub(1);
+        match Arc::into_inner(self.shared) {
+            Some(initialised) => initialised.shutdown(),
+            None => Err(NvmlError::StillShared { others }),
+        }
+    }
+
+    /// How many shares of this library exist: this `Nvml`, its clones, and the owned handles
+    /// ([`OwnedDevice`](crate::device::OwnedDevice), ...). Borrowed handles do not count.
+    /// NVML shuts down when the count drops to zero.
+    pub fn share_count(&self) -> usize {
+        Arc::strong_count(&self.shared)
+    }
+}
+
+/// Two `Nvml`s are equal when they are shares of the same loaded library.
+impl PartialEq for Nvml {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.shared, &other.shared)
+    }
+}
+impl Eq for Nvml {}
+
+impl Initialised {
+    /// `nvmlShutdown`, once: afterwards `Drop` does not call it again.
+    fn shutdown(mut self) -> Result<()> {
+        self.shut_down = true;
+        nvml_call!(self.library.lib, nvmlShutdown())
+    }
+}
+
+impl Drop for Initialised {
     fn drop(&mut self) {
-        if let Ok(shutdown) = self.lib().nvmlShutdown.as_ref() {
-            // SAFETY: `self` exists only after a successful init, so this balances it.
+        if self.shut_down {
+            return;
+        }
+        if let Ok(shutdown) = self.library.lib.nvmlShutdown.as_ref() {
+            // SAFETY: an `Initialised` exists only after a successful init, so this
+            // balances it.
             let _ = unsafe { shutdown() };
         }
     }

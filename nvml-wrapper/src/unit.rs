@@ -158,6 +158,16 @@ impl<'nvml> Unit<'nvml> {
         Ok(Self { nvml, handle })
     }
 
+    /// Wraps a raw handle, e.g. one returned by a call through [`Nvml::lib`].
+    ///
+    /// # Safety
+    /// `handle` must be a unit handle (`nvmlUnit_t`) that the library of `nvml` returned while
+    /// initialised, not null. A handle from another library (another loaded copy, or one that
+    /// was shut down) is undefined behaviour at the next call.
+    pub unsafe fn from_raw(nvml: &'nvml Nvml, handle: sys::nvmlUnit_t) -> Self {
+        Self { nvml, handle }
+    }
+
     /// The raw handle, for calls through [`Nvml::lib`].
     pub fn handle(&self) -> sys::nvmlUnit_t {
         self.handle

@@ -53,6 +53,42 @@ fn quickstart_lists_the_eight_gpus_with_their_uuids() {
 }
 
 #[test]
+fn monitor_moves_owned_devices_into_a_thread_and_a_task_then_shuts_down() {
+    let out = run("monitor", &["--mock"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("driver "), "{text}");
+    let gpu_lines: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("GPU "))
+        .collect();
+    assert_eq!(gpu_lines.len(), 8, "{text}");
+    for (index, line) in gpu_lines.iter().enumerate() {
+        assert!(line.starts_with(&format!("GPU {index}: ")), "{text}");
+        assert!(line.ends_with(" mW"), "{text}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("task: NVIDIA H100 80GB HBM3, ") && l.ends_with(" MiB used")),
+        "{text}"
+    );
+    // The device is the last share once the thread and the task are done; the explicit
+    // shutdown then gets the driver's answer.
+    assert_eq!(
+        &lines[lines.len() - 2..],
+        ["shares left: 1", "shutdown: ok"],
+        "{text}"
+    );
+}
+
+#[test]
 fn smi_shows_a_block_per_gpu_and_the_processes() {
     let out = run("smi", &["--mock"]);
     assert!(

@@ -152,6 +152,34 @@ fn scalar_getters_allocate_nothing() {
     assert_eq!(checked, 25);
 }
 
+/// The same getters on an owned device (which holds a share of the library, an `Arc`, instead
+/// of a reference): no allocation either, and turning a borrowed device into an owned one
+/// allocates nothing (a reference count goes up).
+#[test]
+fn owned_device_getters_allocate_nothing() {
+    let m = common::mock();
+    let borrowed = m.nvml.device_by_index(0).unwrap();
+    let (gpu, count, _) = allocations(|| borrowed.into_owned());
+    assert_eq!(count, 0, "into_owned allocates nothing");
+    let nvml = gpu.nvml();
+
+    let checked = assert_no_alloc! {
+        "device_count" => nvml.device_count();
+        "memory_info" => gpu.memory_info();
+        "utilization_rates" => gpu.utilization_rates();
+        "temperature" => gpu.temperature(TemperatureSensor::Gpu);
+        "power_usage" => gpu.power_usage();
+        "clock_info" => gpu.clock_info(ClockType::Sm);
+        "performance_state" => gpu.performance_state();
+        "current_clocks_event_reasons" => gpu.current_clocks_event_reasons();
+        "pcie_throughput" => gpu.pcie_throughput(PcieUtilCounter::Tx);
+        "index" => gpu.index();
+        "mig_mode" => gpu.mig_mode();
+        "clone (another share)" => Ok::<_, nvml_wrapper::NvmlError>(gpu.clone());
+    };
+    assert_eq!(checked, 12);
+}
+
 /// On a driver without the newest versions (the 470 export list), the versioned getters take
 /// their fallback paths (`nvmlDeviceGetMemoryInfo`, `nvmlDeviceGetTemperature`,
 /// `nvmlDeviceGetCurrentClocksThrottleReasons`, `nvmlDeviceGetCount`...): still no allocation.

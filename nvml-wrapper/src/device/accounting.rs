@@ -8,6 +8,7 @@ use super::Device;
 use crate::enums::{enable_state, enabled};
 use crate::error::Result;
 use crate::ffi::{nvml_call, read_list};
+use crate::nvml_ref::NvmlRef;
 
 /// What the driver recorded about one process (`nvmlAccountingStats_t` /
 /// `nvmlAccountingStats_v2_t`).
@@ -55,7 +56,7 @@ impl AccountingStats {
     }
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Whether accounting mode is on (`nvmlDeviceGetAccountingMode`).
     pub fn accounting_mode(&self) -> Result<bool> {
         let mut mode: sys::nvmlEnableState_t = 0;

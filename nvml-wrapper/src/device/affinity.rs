@@ -8,6 +8,7 @@ use super::Device;
 use crate::enums::AddressingMode;
 use crate::error::Result;
 use crate::ffi::nvml_call;
+use crate::nvml_ref::NvmlRef;
 
 /// Whether a TPC or channel repair is waiting for the next GPU reset
 /// (`nvmlRepairStatus_v1_t`).
@@ -20,7 +21,7 @@ pub struct RepairStatus {
     pub tpc_repair_pending: bool,
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Binds the calling thread to the CPUs closest to this device
     /// (`nvmlDeviceSetCpuAffinity`). Linux only.
     pub fn set_cpu_affinity(&self) -> Result<()> {

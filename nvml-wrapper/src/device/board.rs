@@ -11,6 +11,7 @@ use crate::enums::{BusType, enable_state, enabled, nvml_enum};
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list, read_string, string_from_c_buf};
 use crate::nvml::c_string;
+use crate::nvml_ref::NvmlRef;
 
 nvml_enum! {
     /// Kind of a bridge chip on the board (`nvmlBridgeChipType_t`).
@@ -200,7 +201,7 @@ pub struct MemoryLimits {
     pub current_used: u64,
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// The bridge chips on the board, top to bottom (`nvmlDeviceGetBridgeChipInfo`).
     pub fn bridge_chip_info(&self) -> Result<Vec<BridgeChip>> {
         let mut hierarchy = sys::nvmlBridgeChipHierarchy_t::default();
@@ -279,7 +280,7 @@ impl Device<'_> {
     }
 
     /// Whether this GPU and `other` are on the same board (`nvmlDeviceOnSameBoard`).
-    pub fn is_on_same_board(&self, other: &Device<'_>) -> Result<bool> {
+    pub fn is_on_same_board(&self, other: &Device<'_, impl NvmlRef>) -> Result<bool> {
         let mut same: c_int = 0;
         nvml_call!(
             self.nvml,

@@ -13,6 +13,7 @@ use crate::enums::{
 };
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, string_from_c_buf};
+use crate::nvml_ref::NvmlRef;
 
 /// A clock offset and the range it may be set in, in MHz (`nvmlClockOffset_v1_t`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,7 +202,7 @@ impl TryFrom<&sys::nvmlDevicePowerMizerModes_v1_t> for PowerMizerModes {
     }
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Offset of a clock at a P-state, with its allowed range (`nvmlDeviceGetClockOffsets`
     /// with `nvmlClockOffset_v1`).
     pub fn clock_offsets(&self, clock: ClockType, pstate: PerformanceState) -> Result<ClockOffset> {

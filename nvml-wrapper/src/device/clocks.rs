@@ -6,8 +6,9 @@ use super::Device;
 use crate::enums::{ClockId, ClockType};
 use crate::error::Result;
 use crate::ffi::{nvml_call, read_list};
+use crate::nvml_ref::NvmlRef;
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Current frequency of a clock domain, MHz (`nvmlDeviceGetClockInfo`).
     #[inline]
     pub fn clock_info(&self, clock: ClockType) -> Result<u32> {

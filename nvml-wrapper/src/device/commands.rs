@@ -15,6 +15,7 @@ use crate::enums::{
 };
 use crate::error::Result;
 use crate::ffi::nvml_call;
+use crate::nvml_ref::NvmlRef;
 
 bitflags::bitflags! {
     /// What the driver keeps polling into read-only user shared data (RUSD)
@@ -43,7 +44,7 @@ bitflags::bitflags! {
     }
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Asks for ECC on or off (`nvmlDeviceSetEccMode`). The change is *pending* until the
     /// next reboot: [`ecc_mode`](Self::ecc_mode) shows it as the pending mode.
     ///

@@ -9,6 +9,7 @@ use super::Device;
 use crate::enums::{FanControlPolicy, nvml_enum};
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
+use crate::nvml_ref::NvmlRef;
 
 /// Fan speed range, percent of the maximum (`nvmlDeviceGetMinMaxFanSpeed`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +147,7 @@ pub struct ThermalSensor {
     pub target: ThermalTarget,
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Speed of one fan in RPM (`nvmlDeviceGetFanSpeedRPM` with `nvmlFanSpeedInfo_v1`).
     pub fn fan_speed_rpm(&self, fan: u32) -> Result<u32> {
         let mut info = sys::nvmlFanSpeedInfo_t {

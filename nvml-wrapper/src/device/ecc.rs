@@ -8,6 +8,7 @@ use super::Device;
 use crate::enums::{EccCounterType, MemoryErrorType, MemoryLocation, RetirementCause, enabled};
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list};
+use crate::nvml_ref::NvmlRef;
 
 /// ECC mode now and after the next reboot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -90,7 +91,7 @@ fn flag(raw: c_uint, what: &'static str) -> Result<bool> {
     }
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// ECC mode, current and pending (`nvmlDeviceGetEccMode`).
     #[inline]
     pub fn ecc_mode(&self) -> Result<EccModes> {

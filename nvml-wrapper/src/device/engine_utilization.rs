@@ -9,6 +9,7 @@ use super::Device;
 use super::UtilizationSample;
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list};
+use crate::nvml_ref::NvmlRef;
 
 /// Utilization of every engine by one process over a sample
 /// (`nvmlProcessUtilizationInfo_v1_t`), percent.
@@ -74,7 +75,7 @@ impl From<&sys::nvmlPerfMetricControllerSample_t> for PerfMetricsController {
     }
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Utilization of the JPEG engines (`nvmlDeviceGetJpgUtilization`).
     pub fn jpg_utilization(&self) -> Result<UtilizationSample> {
         let (mut value, mut period): (c_uint, c_uint) = (0, 0);

@@ -45,6 +45,7 @@ use super::Device;
 use crate::enums::ValueType;
 use crate::error::{NvmlError, Result};
 use crate::ffi::{LIST_MAX, nvml_call};
+use crate::nvml_ref::NvmlRef;
 
 /// The most fields one [`Device::field_values`] or [`Device::clear_field_values`] call takes
 /// (65,536); a longer slice is [`NvmlError::InvalidInput`]. NVML defines a few hundred fields.
@@ -335,7 +336,7 @@ fn batch_len(len: usize) -> Result<c_int> {
     c_int::try_from(len).map_err(|_| NvmlError::InvalidInput("too many field ids in one call"))
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Reads several fields at once, each with scope 0 (`nvmlDeviceGetFieldValues`, one C call
     /// for the whole batch).
     ///
@@ -346,7 +347,7 @@ impl Device<'_> {
     /// [`NvmlError::InvalidInput`] for more than [`MAX_FIELDS_PER_CALL`] ids; NVML's errors.
     pub fn field_values(&self, field_ids: &[u32]) -> Result<Vec<FieldValue>> {
         batch_len(field_ids.len())?;
-        let numbering = self.nvml.field_id_numbering();
+        let numbering = self.nvml.as_nvml().field_id_numbering();
         let requests: Vec<_> = field_ids
             .iter()
             .map(|id| request(numbering.to_driver(*id), 0))
@@ -358,7 +359,7 @@ impl Device<'_> {
     /// e.g. `(field::NVLINK_THROUGHPUT_DATA_TX, link)` (`nvmlDeviceGetFieldValues`).
     pub fn scoped_field_values(&self, fields: &[(u32, u32)]) -> Result<Vec<FieldValue>> {
         batch_len(fields.len())?;
-        let numbering = self.nvml.field_id_numbering();
+        let numbering = self.nvml.as_nvml().field_id_numbering();
         let requests: Vec<_> = fields
             .iter()
             .map(|(id, scope)| request(numbering.to_driver(*id), *scope))
@@ -378,7 +379,7 @@ impl Device<'_> {
             self.nvml,
             nvmlDeviceGetFieldValues(self.handle, count, requests.as_mut_ptr())
         )?;
-        let numbering = self.nvml.field_id_numbering();
+        let numbering = self.nvml.as_nvml().field_id_numbering();
         Ok(requests
             .iter()
             .map(|raw| FieldValue::from_raw(raw, numbering))
@@ -397,7 +398,7 @@ impl Device<'_> {
         if count == 0 {
             return Ok(());
         }
-        let numbering = self.nvml.field_id_numbering();
+        let numbering = self.nvml.as_nvml().field_id_numbering();
         let mut requests: Vec<_> = field_ids
             .iter()
             .map(|id| request(numbering.to_driver(*id), 0))

@@ -5,6 +5,7 @@ use nvml_sys as sys;
 use super::Device;
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
+use crate::nvml_ref::NvmlRef;
 
 /// Frame-buffer memory, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,7 +34,7 @@ pub struct Bar1Memory {
     pub used: u64,
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Frame-buffer memory (`nvmlDeviceGetMemoryInfo_v2` with `nvmlMemory_v2`, falling back
     /// to `nvmlDeviceGetMemoryInfo` on drivers without it or that reject the struct version).
     #[inline]

@@ -11,6 +11,7 @@ use nvml_sys as sys;
 use super::Device;
 use crate::error::{NvmlError, Result, check};
 use crate::ffi::nvml_call;
+use crate::nvml_ref::NvmlRef;
 
 /// MIG mode now and after the next GPU reset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,7 +35,7 @@ fn mig_enabled(raw: c_uint, what: &'static str) -> Result<bool> {
     }
 }
 
-impl<'nvml> Device<'nvml> {
+impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// MIG mode, current and pending (`nvmlDeviceGetMigMode`).
     ///
     /// # Errors
@@ -100,26 +101,26 @@ impl<'nvml> Device<'nvml> {
     /// # Errors
     /// [`NvmlError::NotFound`] if no MIG device has that index, [`NvmlError::InvalidArgument`]
     /// if MIG is off, [`NvmlError::NotSupported`] on GPUs without MIG.
-    pub fn mig_device_by_index(&self, index: u32) -> Result<Device<'nvml>> {
+    pub fn mig_device_by_index(&self, index: u32) -> Result<Device<'nvml, N>> {
         let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
         nvml_call!(
             self.nvml,
             nvmlDeviceGetMigDeviceHandleByIndex(self.handle, index, &mut handle)
         )?;
-        Device::from_handle(self.nvml, handle)
+        Device::from_handle(self.nvml.clone(), handle)
     }
 
     /// The whole GPU a MIG device belongs to (`nvmlDeviceGetDeviceHandleFromMigDeviceHandle`).
     ///
     /// # Errors
     /// [`NvmlError::InvalidArgument`] if this is not a MIG device handle.
-    pub fn mig_parent_device(&self) -> Result<Device<'nvml>> {
+    pub fn mig_parent_device(&self) -> Result<Device<'nvml, N>> {
         let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
         nvml_call!(
             self.nvml,
             nvmlDeviceGetDeviceHandleFromMigDeviceHandle(self.handle, &mut handle)
         )?;
-        Device::from_handle(self.nvml, handle)
+        Device::from_handle(self.nvml.clone(), handle)
     }
 
     /// The id of the GPU instance a MIG device belongs to (`nvmlDeviceGetGpuInstanceId`).

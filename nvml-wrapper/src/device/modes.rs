@@ -8,8 +8,9 @@ use super::Device;
 use crate::enums::{ComputeMode, enable_state, enabled};
 use crate::error::Result;
 use crate::ffi::nvml_call;
+use crate::nvml_ref::NvmlRef;
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Whether persistence mode is on: the driver stays loaded with no client attached
     /// (`nvmlDeviceGetPersistenceMode`). Linux only.
     #[inline]

@@ -8,12 +8,13 @@ use super::{Device, PciInfo};
 use crate::enums::{NvLinkCapability, NvLinkErrorCounter, enabled};
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, string_from_c_buf};
+use crate::nvml_ref::NvmlRef;
 
 /// The most NvLinks a device can have (`NVML_NVLINK_MAX_LINKS`): links are numbered
 /// `0..MAX_NVLINKS`.
 pub const MAX_NVLINKS: u32 = sys::NVML_NVLINK_MAX_LINKS;
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Whether NvLink `link` is active (`nvmlDeviceGetNvLinkState`).
     ///
     /// # Errors

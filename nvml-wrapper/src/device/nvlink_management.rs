@@ -12,6 +12,7 @@ use crate::enums::{NvLinkDeviceType, NvLinkTelemetrySampleType};
 use crate::error::{NvmlError, Result, check};
 use crate::ffi::{LIST_MAX, nvml_call};
 use crate::nvml::Nvml;
+use crate::nvml_ref::NvmlRef;
 
 /// NvLink information of a GPU (`nvmlNvLinkInfo_v2_t`, or `_v1_t` on older drivers).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -79,7 +80,7 @@ impl NvLinkBwModeSetting {
     }
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// NvLink encryption state and firmware versions (`nvmlDeviceGetNvLinkInfo` with
     /// `nvmlNvLinkInfo_v2`, then `nvmlNvLinkInfo_v1` on drivers that reject it).
     ///

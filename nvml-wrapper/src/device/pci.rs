@@ -8,6 +8,7 @@ use super::Device;
 use crate::enums::PcieUtilCounter;
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, string_from_c_buf};
+use crate::nvml_ref::NvmlRef;
 
 /// Where a device sits on the PCI bus (`nvmlPciInfo_t`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -41,7 +42,7 @@ impl PciInfo {
     }
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// PCI attributes (`nvmlDeviceGetPciInfo_v3`, or `nvmlDeviceGetPciInfo_v2` /
     /// `nvmlDeviceGetPciInfo` on older drivers, as chosen in the version table).
     pub fn pci_info(&self) -> Result<PciInfo> {

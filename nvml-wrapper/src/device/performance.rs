@@ -8,6 +8,7 @@ use super::Device;
 use crate::enums::PerformanceState;
 use crate::error::Result;
 use crate::ffi::nvml_call;
+use crate::nvml_ref::NvmlRef;
 
 bitflags::bitflags! {
     /// Why the clocks are where they are (`nvmlClocksEventReason*`, formerly
@@ -53,7 +54,7 @@ bitflags::bitflags! {
     }
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Current performance state, P0 (fastest) to P15 (`nvmlDeviceGetPerformanceState`).
     // `always`: the conversion's jump table would otherwise keep this out of line, and the
     // call and the copy of the `Result` cost a third of the C call (see BENCHMARKS.md).

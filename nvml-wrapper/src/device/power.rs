@@ -8,6 +8,7 @@ use super::Device;
 use crate::enums::PowerSource;
 use crate::error::Result;
 use crate::ffi::nvml_call;
+use crate::nvml_ref::NvmlRef;
 
 /// The range a power management limit may be set within, in milliwatts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -19,7 +20,7 @@ pub struct PowerLimitConstraints {
     pub max: u32,
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Power drawn by the GPU and its memory now, in milliwatts, ±5 % (`nvmlDeviceGetPowerUsage`).
     #[inline]
     pub fn power_usage(&self) -> Result<u32> {

@@ -7,6 +7,7 @@ use super::Device;
 use crate::enums::{PowerProfileOperation, PowerProfileType, PowerSmoothingParam, enable_state};
 use crate::error::Result;
 use crate::ffi::nvml_call;
+use crate::nvml_ref::NvmlRef;
 
 /// A set of workload power profiles (`nvmlMask255_t`): bit *i* stands for the profile whose
 /// id is *i* ([`PowerProfileType`] as raw value). Ids the header does not name are kept.
@@ -117,7 +118,7 @@ pub struct CurrentPowerProfiles {
     pub enforced: PowerProfileMask,
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// The supported workload power profiles, with priority and conflicts
     /// (`nvmlDeviceWorkloadPowerProfileGetProfilesInfo` with
     /// `nvmlWorkloadPowerProfileProfilesInfo_v1`). Entry *i* of the driver's array describes

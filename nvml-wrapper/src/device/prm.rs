@@ -9,6 +9,7 @@ use super::{Device, Value};
 use crate::enums::PrmCounterId;
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
+use crate::nvml_ref::NvmlRef;
 
 /// The most bytes a PRM TLV message holds, either way (`NVML_PRM_DATA_MAX_SIZE`).
 pub const PRM_DATA_MAX_SIZE: usize = sys::NVML_PRM_DATA_MAX_SIZE as usize;
@@ -43,7 +44,7 @@ pub struct PrmCounterReading {
     pub value: Result<Value>,
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Sends one PRM TLV message (`input`, network byte order, at most
     /// [`PRM_DATA_MAX_SIZE`] bytes) and returns the answer (`nvmlDeviceReadWritePRM_v1`).
     ///

@@ -13,6 +13,7 @@ use nvml_sys as sys;
 use super::Device;
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list};
+use crate::nvml_ref::NvmlRef;
 
 /// A process using a GPU.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -98,7 +99,7 @@ fn convert<T: Into<ProcessInfo>>(list: Result<Vec<T>>) -> Result<Vec<ProcessInfo
     Ok(list?.into_iter().map(Into::into).collect())
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Processes with a compute (e.g. CUDA) context on the device
     /// (`nvmlDeviceGetComputeRunningProcesses_v3`, `_v2` or `nvmlDeviceGetComputeRunningProcesses`,
     /// the newest the driver has).

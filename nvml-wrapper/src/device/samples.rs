@@ -24,6 +24,7 @@ use super::field_values::Value;
 use crate::enums::SamplingType;
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list};
+use crate::nvml_ref::NvmlRef;
 
 /// The value of a [`Sample`]: the `nvmlValue_t` member NVML reported (power, utilisation and
 /// clock samples are [`Value::UnsignedInt`]).
@@ -65,7 +66,7 @@ fn none_found_is_empty<T>(result: Result<Vec<T>>) -> Result<Vec<T>> {
     }
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// The samples of one kind newer than `last_seen_timestamp` (µs since 1970; 0 for all the
     /// driver holds), oldest first (`nvmlDeviceGetSamples`: a count query with a null buffer,
     /// then the data; bounded, and a count larger than the buffer is clamped).

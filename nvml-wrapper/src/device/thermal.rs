@@ -8,8 +8,9 @@ use super::Device;
 use crate::enums::{TemperatureSensor, TemperatureThreshold};
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
+use crate::nvml_ref::NvmlRef;
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Current temperature of a sensor, in °C (`nvmlDeviceGetTemperatureV` with
     /// `nvmlTemperature_v1`, falling back to the deprecated `nvmlDeviceGetTemperature` on
     /// drivers without it, or that reject the struct version or do not implement it).

@@ -8,6 +8,7 @@ use super::Device;
 use crate::enums::{AffinityScope, P2pCapability, P2pStatus, TopologyLevel};
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list};
+use crate::nvml_ref::NvmlRef;
 
 /// The most words an affinity query may ask for: 65,536 CPUs or NUMA nodes.
 ///
@@ -33,11 +34,11 @@ fn affinity_mask(
     Ok(mask.into_iter().map(u64::from).collect())
 }
 
-impl<'nvml> Device<'nvml> {
+impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// `other`, if it comes from the same [`Nvml`](crate::Nvml) as `self`: a handle is only
     /// meaningful to the library that issued it.
-    fn same_library<'a>(&self, other: &'a Device<'_>) -> Result<&'a Device<'a>> {
-        if std::ptr::eq(self.nvml, other.nvml) {
+    fn same_library<'a, M: NvmlRef>(&self, other: &'a Device<'_, M>) -> Result<&'a Device<'a, M>> {
+        if self.nvml.as_nvml() == other.nvml.as_nvml() {
             Ok(other)
         } else {
             Err(NvmlError::InvalidInput(
@@ -51,7 +52,10 @@ impl<'nvml> Device<'nvml> {
     ///
     /// # Errors
     /// [`NvmlError::InvalidInput`] if `other` comes from another [`Nvml`](crate::Nvml).
-    pub fn topology_common_ancestor(&self, other: &Device<'_>) -> Result<TopologyLevel> {
+    pub fn topology_common_ancestor(
+        &self,
+        other: &Device<'_, impl NvmlRef>,
+    ) -> Result<TopologyLevel> {
         let other = self.same_library(other)?;
         let mut level: sys::nvmlGpuTopologyLevel_t = 0;
         nvml_call!(
@@ -63,7 +67,7 @@ impl<'nvml> Device<'nvml> {
 
     /// The GPUs connected to this one at `level` (`nvmlDeviceGetTopologyNearestGpus`).
     /// Linux only.
-    pub fn topology_nearest_gpus(&self, level: TopologyLevel) -> Result<Vec<Device<'nvml>>> {
+    pub fn topology_nearest_gpus(&self, level: TopologyLevel) -> Result<Vec<Device<'nvml, N>>> {
         let handles = read_list(std::ptr::null_mut(), |count, devices| {
             nvml_call!(
                 self.nvml,
@@ -73,7 +77,7 @@ impl<'nvml> Device<'nvml> {
         handles
             .into_iter()
             .filter(|handle| !handle.is_null())
-            .map(|handle| Device::from_handle(self.nvml, handle))
+            .map(|handle| Device::from_handle(self.nvml.clone(), handle))
             .collect()
     }
 
@@ -123,7 +127,11 @@ impl<'nvml> Device<'nvml> {
     ///
     /// # Errors
     /// [`NvmlError::InvalidInput`] if `other` comes from another [`Nvml`](crate::Nvml).
-    pub fn p2p_status(&self, other: &Device<'_>, capability: P2pCapability) -> Result<P2pStatus> {
+    pub fn p2p_status(
+        &self,
+        other: &Device<'_, impl NvmlRef>,
+        capability: P2pCapability,
+    ) -> Result<P2pStatus> {
         let other = self.same_library(other)?;
         let mut status: sys::nvmlGpuP2PStatus_t = 0;
         nvml_call!(

@@ -9,6 +9,7 @@ use super::Device;
 use crate::enums::{EncoderType, FbcSessionType};
 use crate::error::Result;
 use crate::ffi::{nvml_call, read_list};
+use crate::nvml_ref::NvmlRef;
 
 /// GPU and memory utilisation over the last sample period (`nvmlUtilization_t`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -175,7 +176,7 @@ impl From<sys::nvmlFBCSessionInfo_t> for FbcSession {
     }
 }
 
-impl Device<'_> {
+impl<N: NvmlRef> Device<'_, N> {
     /// GPU and memory utilisation over the last sample period
     /// (`nvmlDeviceGetUtilizationRates`).
     #[inline]
