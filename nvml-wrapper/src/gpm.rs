@@ -28,6 +28,7 @@ use crate::device::Device;
 use crate::error::{NvmlError, Result, check};
 use crate::ffi::nvml_call;
 use crate::nvml::Nvml;
+use crate::nvml_ref::NvmlRef;
 
 /// The most bytes read from a metric name or unit the library points to.
 const MAX_NAME_LEN: usize = 256;
@@ -136,7 +137,7 @@ impl Drop for GpmSample<'_> {
     }
 }
 
-impl<'nvml> Device<'nvml> {
+impl<N: NvmlRef> Device<'_, N> {
     /// Whether this GPU (or MIG device) supports GPM (`nvmlGpmQueryDeviceSupport` with
     /// `NVML_GPM_SUPPORT_VERSION`).
     pub fn gpm_supported(&self) -> Result<bool> {
@@ -145,12 +146,34 @@ impl<'nvml> Device<'nvml> {
             isSupportedDevice: 0,
         };
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlGpmQueryDeviceSupport(self.handle(), &mut support)
         )?;
         Ok(support.isSupportedDevice != 0)
     }
 
+    /// Whether GPM streaming is on (`nvmlGpmQueryIfStreamingEnabled`).
+    pub fn gpm_streaming_enabled(&self) -> Result<bool> {
+        let mut state: c_uint = 0;
+        nvml_call!(
+            self.holder(),
+            nvmlGpmQueryIfStreamingEnabled(self.handle(), &mut state)
+        )?;
+        crate::enums::enabled(state, "GPM streaming state")
+    }
+
+    /// Turns GPM streaming on or off (`nvmlGpmSetStreamingEnabled`).
+    pub fn set_gpm_streaming_enabled(&self, on: bool) -> Result<()> {
+        nvml_call!(
+            self.holder(),
+            nvmlGpmSetStreamingEnabled(self.handle(), crate::enums::enable_state(on))
+        )
+    }
+}
+
+/// Samples are borrowed handles: on an [`OwnedDevice`](crate::OwnedDevice), call these on
+/// [`borrowed()`](Device::borrowed).
+impl<'nvml> Device<'nvml> {
     /// A new sample of this GPU's (or MIG device's) counters (`nvmlGpmSampleAlloc`, then
     /// `nvmlGpmSampleGet`).
     pub fn gpm_sample(&self) -> Result<GpmSample<'nvml>> {
@@ -165,24 +188,6 @@ impl<'nvml> Device<'nvml> {
         let mut sample = self.nvml().gpm_sample_alloc()?;
         sample.fill_mig(self, gpu_instance_id)?;
         Ok(sample)
-    }
-
-    /// Whether GPM streaming is on (`nvmlGpmQueryIfStreamingEnabled`).
-    pub fn gpm_streaming_enabled(&self) -> Result<bool> {
-        let mut state: c_uint = 0;
-        nvml_call!(
-            self.nvml(),
-            nvmlGpmQueryIfStreamingEnabled(self.handle(), &mut state)
-        )?;
-        crate::enums::enabled(state, "GPM streaming state")
-    }
-
-    /// Turns GPM streaming on or off (`nvmlGpmSetStreamingEnabled`).
-    pub fn set_gpm_streaming_enabled(&self, on: bool) -> Result<()> {
-        nvml_call!(
-            self.nvml(),
-            nvmlGpmSetStreamingEnabled(self.handle(), crate::enums::enable_state(on))
-        )
     }
 }
 

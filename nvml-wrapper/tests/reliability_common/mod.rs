@@ -662,6 +662,9 @@ fn first_rows() -> Vec<Entry> {
             |l| one(Nvml::builder().library_path(&l.path).flags(InitFlags::NO_GPUS).init().map(drop));
         Current "nvmlInitWithFlags" "NvmlLibrary::init_with_flags" N =>
             |l| one(Nvml::builder().library_path(&l.path).load()?.init_with_flags(InitFlags::NO_ATTACH).map(drop));
+        // ---- shutdown (a new `Nvml` on the lab's library, its only share) ----
+        Current "nvmlShutdown" "Nvml::shutdown" N =>
+            |l| one(Nvml::builder().library_path(&l.path).init()?.shutdown());
         // ---- Nvml: devices and system ----
         Current "nvmlDeviceGetCount_v2" "Nvml::device_count" N => |l| one(l.nvml.device_count());
         Previous "nvmlDeviceGetCount" "Nvml::device_count" N => |l| one(l.nvml.device_count());
