@@ -110,7 +110,10 @@ fn shutdown_reports_the_drivers_answer() {
     // wrapper's own shutdown, whose answer is the point.
     assert_eq!(unsafe { shutdown() }, sys::NVML_SUCCESS);
     assert!(!initialised(&probe));
-    assert!(matches!(nvml.shutdown(), Err(NvmlError::Uninitialized)));
+    assert!(matches!(
+        nvml.shutdown(),
+        Err(NvmlError::Uninitialized("nvmlShutdown"))
+    ));
 }
 
 #[test]
