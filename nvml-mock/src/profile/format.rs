@@ -1,0 +1,821 @@
+//! The profile format: the types a profile file (JSON) deserializes into, with the key names
+//! and units a file uses. Built-in machines are files of this format
+//! (`nvml-mock/profiles/builtin/*.json`); `FORMAT.md` documents every key.
+
+use serde::{Deserialize, Serialize};
+
+/// `INVALID_GPU_INSTANCE_PROFILE_ID` / `INVALID_GPU_INSTANCE_ID` of `nvml.h` (0xFFFFFFFF).
+pub const INVALID_ID: u32 = 0xFFFF_FFFF;
+
+/// Most S-class units a profile may have.
+pub const MAX_UNITS: usize = 16;
+
+const MIB: u64 = 1024 * 1024;
+
+/// An S-class unit: an external enclosure of GPUs with its own PSU, fans, sensors and LED.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "UnitFile", into = "UnitFile")]
+pub struct UnitSpec {
+    /// Product name.
+    pub name: String,
+    /// Product identifier.
+    pub id: String,
+    /// Serial number.
+    pub serial: String,
+    /// Firmware version.
+    pub firmware_version: String,
+    /// LED at start: amber (`true`) or green.
+    pub led_amber: bool,
+    /// Why the LED is amber (empty when green).
+    pub led_cause: String,
+    /// PSU state (`"Normal"` or `"Abnormal ..."`).
+    pub psu_state: String,
+    /// PSU current, A.
+    pub psu_current_a: u32,
+    /// PSU voltage, V.
+    pub psu_voltage_v: u32,
+    /// PSU power draw, W.
+    pub psu_power_w: u32,
+    /// Intake, exhaust and board temperatures (°C; `None`: no such sensor).
+    pub temperatures: [Option<u32>; 3],
+    /// Fans: (speed RPM, failed).
+    pub fans: Vec<(u32, bool)>,
+    /// Indices of the GPUs inside the unit.
+    pub gpus: Vec<u32>,
+}
+
+/// Confidential computing settings of a system (a CC-capable CPU and GPUs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConfCompute {
+    /// `NVML_CC_SYSTEM_CPU_CAPS_*`.
+    #[serde(rename = "cpu", with = "cc_cpu")]
+    pub cpu_caps: u32,
+    /// `NVML_CC_SYSTEM_ENVIRONMENT_*`.
+    #[serde(with = "cc_environment")]
+    pub environment: u32,
+    /// CC mode on.
+    pub enabled: bool,
+    /// Developer tools mode on.
+    pub devtools: bool,
+    /// `NVML_CC_SYSTEM_MULTIGPU_*`.
+    #[serde(with = "cc_multi_gpu")]
+    pub multi_gpu: u32,
+    /// GPUs accept work (set by the attestation agent).
+    pub gpus_ready: bool,
+    /// Key rotation threshold: maximum attacker advantage (50..=65).
+    pub key_rotation_threshold: u64,
+    /// Unprotected memory of each GPU, KiB.
+    #[serde(rename = "unprotected_mem_mib", with = "kib_as_mib")]
+    pub unprotected_kib: u64,
+}
+
+/// One vGPU type of the host's table (a row of `nvidia-smi vgpu -s -v`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VgpuType {
+    /// `nvmlVgpuTypeId_t`.
+    pub id: u32,
+    /// Name, e.g. `NVIDIA H100-10C`.
+    pub name: String,
+    /// Class: `Compute`, `Quadro`, `NVS`.
+    pub class: String,
+    /// Framebuffer, bytes.
+    #[serde(rename = "framebuffer_mib", with = "mib")]
+    pub framebuffer: u64,
+    /// Most instances of this type on one physical GPU.
+    pub max_instances: u32,
+    /// Most instances of this type in one VM.
+    #[serde(rename = "max_instances_per_vm")]
+    pub max_per_vm: u32,
+    /// Frame rate limit (0: limiter off, the queries answer NOT_SUPPORTED).
+    pub frame_rate_limit: u32,
+    /// Maximum resolution of each display head.
+    pub resolution: (u32, u32),
+    /// Display heads.
+    pub display_heads: u32,
+    /// License feature string.
+    pub license: String,
+    /// PCI device id of the virtual device.
+    pub device_id: u64,
+    /// PCI subsystem id of the virtual device.
+    pub subsystem_id: u64,
+    /// GPU instance profile id of a MIG-backed type, `INVALID_GPU_INSTANCE_PROFILE_ID` for
+    /// time-sliced types.
+    #[serde(rename = "gpu_instance_profile_id", with = "invalid_as_null")]
+    pub gi_profile_id: u32,
+    /// BAR1, MiB.
+    pub bar1_mib: u64,
+    /// Framebuffer reserved by the host for an instance, bytes.
+    #[serde(rename = "fb_reservation_mib", with = "mib")]
+    pub fb_reservation: u64,
+    /// GSP heap of an instance, bytes.
+    #[serde(rename = "gsp_heap_mib", with = "mib")]
+    pub gsp_heap: u64,
+    /// Placement slots an instance occupies (of the GPU's `vgpu_placement_slots`).
+    pub placement_size: u32,
+}
+
+/// A process inside a VM (accounting and process utilization of a vGPU instance).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VmProcess {
+    /// Guest pid.
+    pub pid: u32,
+    /// Guest process name.
+    pub name: String,
+    /// SM utilization, percent.
+    pub sm_util: u32,
+    /// Framebuffer memory utilization, percent.
+    pub mem_util: u32,
+    /// Peak memory, bytes.
+    #[serde(rename = "max_memory_mib", with = "mib")]
+    pub max_memory: u64,
+}
+
+/// An active vGPU instance (a VM running on the host).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VgpuInstanceSpec {
+    /// `nvmlVgpuInstance_t` (non-zero).
+    pub id: u32,
+    /// Index of the physical GPU.
+    pub gpu: u32,
+    /// vGPU type id.
+    pub type_id: u32,
+    /// VM id (a UUID on KVM).
+    pub vm_id: String,
+    /// Guest driver version.
+    pub vm_driver_version: String,
+    /// vGPU UUID.
+    pub uuid: String,
+    /// mdev UUID.
+    pub mdev_uuid: String,
+    /// Framebuffer used, bytes.
+    #[serde(rename = "fb_usage_mib", with = "mib")]
+    pub fb_usage: u64,
+    /// Encoder capacity, percent.
+    pub encoder_capacity: u32,
+    /// Licensed.
+    pub licensed: bool,
+    /// Accounting mode.
+    #[serde(rename = "accounting_mode")]
+    pub accounting: bool,
+    /// Processes in the VM.
+    pub processes: Vec<VmProcess>,
+    /// Placement id (start slot).
+    pub placement_id: u32,
+    /// PCI bus id of the vGPU inside the VM.
+    pub guest_pci_id: String,
+    /// SM utilization of the instance, percent.
+    pub sm_util: u32,
+    /// Framebuffer memory utilization of the instance, percent.
+    pub mem_util: u32,
+}
+
+/// A process using a GPU.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProcessSpec {
+    /// Process id.
+    pub pid: u32,
+    /// Process name (`nvmlSystemGetProcessName`).
+    pub name: String,
+    /// GPU memory used, bytes.
+    #[serde(rename = "used_memory_mib", with = "mib")]
+    pub used_memory: u64,
+    /// `"compute"`, `"graphics"` or `"mps"`.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// One MIG GPU instance profile (a row of the real `nvidia-smi mig -lgip` table).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GiProfile {
+    /// `NVML_GPU_INSTANCE_PROFILE_*` index.
+    pub profile: u32,
+    /// Profile id reported in the info struct.
+    pub id: u32,
+    /// Name, e.g. `1g.10gb`.
+    pub name: String,
+    /// Memory slices (out of 8).
+    pub slices: u32,
+    /// Compute slices.
+    pub compute_slices: u32,
+    /// Maximum instances of this profile.
+    pub instance_count: u32,
+    /// SMs.
+    pub sm_count: u32,
+    /// Memory in MiB.
+    pub memory_mb: u64,
+    /// Copy engines.
+    pub copy_engines: u32,
+    /// Decoders.
+    pub decoders: u32,
+    /// Encoders.
+    pub encoders: u32,
+    /// JPEG engines.
+    pub jpegs: u32,
+    /// OFA engines.
+    pub ofas: u32,
+    /// Valid placement starts (memory slice index).
+    pub placements: Vec<u32>,
+}
+
+/// Everything about one GPU that the profile fixes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)] // field names say what they hold; units are in the names
+pub struct GpuSpec {
+    pub name: String,
+    #[serde(with = "brand")]
+    pub brand: u32,
+    #[serde(with = "architecture")]
+    pub architecture: u32,
+    pub cuda_cc: (i32, i32),
+    pub uuid: String,
+    pub serial: Option<String>,
+    pub board_id: u32,
+    pub board_part_number: String,
+    /// GPU (chip) part number, as `nvidia-smi -q` prints it; empty: not reported (N/A).
+    pub gpu_part_number: String,
+    /// `NVML_DEVICE_ADDRESSING_MODE_*` (none, HMM, ATS).
+    #[serde(with = "addressing_mode")]
+    pub addressing_mode: u32,
+    pub minor_number: u32,
+    pub pci_domain: u32,
+    pub pci_bus: u32,
+    pub pci_device: u32,
+    #[serde(with = "hex32")]
+    pub pci_device_id: u32,
+    #[serde(with = "hex32")]
+    pub pci_subsystem_id: u32,
+    pub numa_node: i32,
+    pub vbios_version: String,
+    #[serde(rename = "inforom_image_version")]
+    pub inforom_image: String,
+    pub inforom_oem: String,
+    pub inforom_ecc: String,
+    pub inforom_power: String,
+    #[serde(rename = "memory_total_mib", with = "mib")]
+    pub memory_total: u64,
+    #[serde(rename = "memory_reserved_mib", with = "mib")]
+    pub memory_reserved: u64,
+    #[serde(rename = "memory_overhead_mib", with = "mib")]
+    pub memory_overhead: u64,
+    #[serde(rename = "bar1_total_mib", with = "mib")]
+    pub bar1_total: u64,
+    #[serde(rename = "bar1_used_mib", with = "mib")]
+    pub bar1_used: u64,
+    #[serde(rename = "utilization_gpu")]
+    pub util_gpu: u32,
+    #[serde(rename = "utilization_memory")]
+    pub util_memory: u32,
+    #[serde(rename = "utilization_encoder")]
+    pub util_encoder: u32,
+    #[serde(rename = "utilization_decoder")]
+    pub util_decoder: u32,
+    pub temperature: u32,
+    pub memory_temperature: u32,
+    pub temp_shutdown: u32,
+    pub temp_slowdown: u32,
+    pub temp_mem_max: u32,
+    pub temp_gpu_max: u32,
+    #[serde(rename = "fan_speeds")]
+    pub fans: Vec<u32>,
+    pub power_usage_mw: u32,
+    pub power_limit_mw: u32,
+    pub power_default_limit_mw: u32,
+    pub power_min_limit_mw: u32,
+    pub power_max_limit_mw: u32,
+    pub energy_base_mj: u64,
+    pub clock_graphics: u32,
+    pub clock_sm: u32,
+    #[serde(rename = "clock_memory_mhz")]
+    pub clock_mem: u32,
+    pub clock_video: u32,
+    pub max_graphics: u32,
+    pub max_sm: u32,
+    pub max_mem: u32,
+    pub max_video: u32,
+    pub default_app_graphics: u32,
+    pub default_app_mem: u32,
+    pub min_graphics: u32,
+    pub graphics_step: u32,
+    pub pstate: u32,
+    pub clocks_event_reasons: u64,
+    pub persistence_mode: bool,
+    #[serde(with = "compute_mode")]
+    pub compute_mode: u32,
+    pub ecc_supported: bool,
+    pub ecc_enabled: bool,
+    pub ecc_corrected_volatile: u64,
+    pub ecc_uncorrected_volatile: u64,
+    pub ecc_corrected_aggregate: u64,
+    pub ecc_uncorrected_aggregate: u64,
+    pub retired_pages_sbe: Vec<u64>,
+    pub retired_pages_dbe: Vec<u64>,
+    pub remapped_rows_correctable: u32,
+    pub remapped_rows_uncorrectable: u32,
+    pub pcie_max_gen: u32,
+    pub pcie_max_width: u32,
+    #[serde(rename = "pcie_generation")]
+    pub pcie_gen: u32,
+    pub pcie_width: u32,
+    pub pcie_tx_kbps: u32,
+    pub pcie_rx_kbps: u32,
+    pub pcie_replay_counter: u32,
+    pub nvlink_count: u32,
+    pub nvlink_version: u32,
+    pub nvlink_speed_mbps: u32,
+    pub sm_count: u32,
+    pub nvenc_count: u32,
+    pub cuda_cores: u32,
+    pub memory_bus_width: u32,
+    pub mig_capable: bool,
+    pub mig_enabled: bool,
+    pub mig_profiles: Vec<GiProfile>,
+    pub processes: Vec<ProcessSpec>,
+    #[serde(with = "virtualization_mode")]
+    pub virtualization_mode: u32,
+    #[serde(rename = "vgpu_heterogeneous_mode")]
+    pub vgpu_heterogeneous: bool,
+    pub vgpu_placement_slots: u32,
+    /// NvLink error counters at start, per link: (link, [replay, recovery, CRC flit, CRC
+    /// data, ECC data]); links not listed have none.
+    pub nvlink_errors: Vec<(u32, [u64; 5])>,
+}
+
+/// A whole simulated machine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Profile name.
+    pub name: String,
+    /// `nvmlSystemGetDriverVersion`.
+    pub driver_version: String,
+    /// `nvmlSystemGetNVMLVersion`.
+    pub nvml_version: String,
+    /// `nvmlSystemGetCudaDriverVersion` (e.g. 13000 for 13.0).
+    pub cuda_driver_version: i32,
+    /// Whether the caller is treated as root (privileged setters succeed).
+    pub root: bool,
+    /// Logical CPUs of the host.
+    pub cpu_count: u32,
+    /// CPUs of each NUMA node.
+    pub numa_cpus: Vec<Vec<u32>>,
+    /// The GPUs, in NVML index order.
+    pub gpus: Vec<GpuSpec>,
+    /// vGPU types of the host (empty on bare metal).
+    pub vgpu_types: Vec<VgpuType>,
+    /// Active vGPU instances.
+    pub vgpu_instances: Vec<VgpuInstanceSpec>,
+    /// vGPU versions the host supports (min, max), e.g. 0x120000 for 18.0.
+    #[serde(with = "min_max")]
+    pub vgpu_version: (u32, u32),
+    /// Confidential computing (`None`: the platform has none, CC queries NOT_SUPPORTED).
+    #[serde(rename = "confidential_computing")]
+    pub conf_compute: Option<ConfCompute>,
+    /// S-class units (empty on current systems).
+    pub units: Vec<UnitSpec>,
+}
+
+impl GpuSpec {
+    /// Graphics clocks supported with the given memory clock, highest first.
+    pub fn supported_graphics_clocks(&self, mem: u32) -> Option<Vec<u32>> {
+        (mem == self.max_mem).then(|| {
+            let mut v = Vec::new();
+            let step = self.graphics_step.max(1);
+            let mut c = self.max_graphics;
+            while c >= self.min_graphics && v.len() < 512 {
+                v.push(c);
+                if c < step {
+                    break;
+                }
+                c -= step;
+            }
+            v
+        })
+    }
+
+    /// `00000000:18:00.0` (the v2/v3 `busId`).
+    pub fn bus_id(&self) -> String {
+        format!(
+            "{:08X}:{:02X}:{:02X}.0",
+            self.pci_domain, self.pci_bus, self.pci_device
+        )
+    }
+
+    /// `0000:18:00.0` (the legacy 16-byte `busIdLegacy`).
+    pub fn bus_id_legacy(&self) -> String {
+        format!(
+            "{:04X}:{:02X}:{:02X}.0",
+            self.pci_domain, self.pci_bus, self.pci_device
+        )
+    }
+}
+
+impl Default for ConfCompute {
+    /// A production SEV-SNP system with CC on (what a partial `confidential_computing` object
+    /// starts from when the base profile has none).
+    fn default() -> Self {
+        ConfCompute {
+            cpu_caps: nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_SNP,
+            environment: nvml_sys::NVML_CC_SYSTEM_ENVIRONMENT_PROD,
+            enabled: true,
+            devtools: false,
+            multi_gpu: nvml_sys::NVML_CC_SYSTEM_MULTIGPU_NONE,
+            gpus_ready: false,
+            key_rotation_threshold: 60,
+            unprotected_kib: 256 * 1024,
+        }
+    }
+}
+
+impl Default for VgpuType {
+    fn default() -> Self {
+        VgpuType {
+            id: 0,
+            name: String::new(),
+            class: "Compute".into(),
+            framebuffer: 0,
+            max_instances: 1,
+            max_per_vm: 1,
+            frame_rate_limit: 0,
+            resolution: (4096, 2160),
+            display_heads: 1,
+            license: String::new(),
+            device_id: 0x2331_10de,
+            subsystem_id: 0,
+            gi_profile_id: INVALID_ID,
+            bar1_mib: 16_384,
+            fb_reservation: 0,
+            gsp_heap: 0,
+            placement_size: 1,
+        }
+    }
+}
+
+impl Default for VgpuInstanceSpec {
+    /// Empty ids and UUIDs are filled from the instance's position when the profile loads.
+    fn default() -> Self {
+        VgpuInstanceSpec {
+            id: 0,
+            gpu: 0,
+            type_id: 0,
+            vm_id: String::new(),
+            vm_driver_version: "580.65.06".into(),
+            uuid: String::new(),
+            mdev_uuid: String::new(),
+            fb_usage: 0,
+            encoder_capacity: 100,
+            licensed: true,
+            accounting: false,
+            processes: Vec::new(),
+            placement_id: 0,
+            guest_pci_id: "00000000:02:00.0".into(),
+            sm_util: 0,
+            mem_util: 0,
+        }
+    }
+}
+
+impl Default for ProcessSpec {
+    fn default() -> Self {
+        ProcessSpec {
+            pid: 0,
+            name: String::new(),
+            used_memory: 0,
+            kind: "compute".into(),
+        }
+    }
+}
+
+/// A unit as a file writes it: the PSU, sensors and fans as objects.
+#[derive(Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct UnitFile {
+    name: String,
+    id: String,
+    serial: String,
+    firmware_version: String,
+    #[serde(with = "led_colour")]
+    led: bool,
+    led_cause: String,
+    psu: PsuFile,
+    temperatures: UnitTemperatures,
+    fans: Vec<FanFile>,
+    gpus: Vec<u32>,
+}
+
+impl Default for UnitFile {
+    fn default() -> Self {
+        UnitFile {
+            name: "NVIDIA S-Class Unit".into(),
+            id: String::new(),
+            serial: String::new(),
+            firmware_version: String::new(),
+            led: false,
+            led_cause: String::new(),
+            psu: PsuFile::default(),
+            temperatures: UnitTemperatures::default(),
+            fans: Vec::new(),
+            gpus: Vec::new(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PsuFile {
+    state: String,
+    current_a: u32,
+    voltage_v: u32,
+    power_w: u32,
+}
+
+impl Default for PsuFile {
+    fn default() -> Self {
+        PsuFile {
+            state: "Normal".into(),
+            current_a: 0,
+            voltage_v: 12,
+            power_w: 0,
+        }
+    }
+}
+
+#[derive(Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct UnitTemperatures {
+    intake: Option<u32>,
+    exhaust: Option<u32>,
+    board: Option<u32>,
+}
+
+#[derive(Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FanFile {
+    rpm: u32,
+    #[serde(with = "fan_state")]
+    state: bool,
+}
+
+impl From<UnitFile> for UnitSpec {
+    fn from(u: UnitFile) -> Self {
+        UnitSpec {
+            name: u.name,
+            id: u.id,
+            serial: u.serial,
+            firmware_version: u.firmware_version,
+            led_amber: u.led,
+            led_cause: u.led_cause,
+            psu_state: u.psu.state,
+            psu_current_a: u.psu.current_a,
+            psu_voltage_v: u.psu.voltage_v,
+            psu_power_w: u.psu.power_w,
+            temperatures: [
+                u.temperatures.intake,
+                u.temperatures.exhaust,
+                u.temperatures.board,
+            ],
+            fans: u.fans.into_iter().map(|f| (f.rpm, f.state)).collect(),
+            gpus: u.gpus,
+        }
+    }
+}
+
+impl From<UnitSpec> for UnitFile {
+    fn from(u: UnitSpec) -> Self {
+        let [intake, exhaust, board] = u.temperatures;
+        UnitFile {
+            name: u.name,
+            id: u.id,
+            serial: u.serial,
+            firmware_version: u.firmware_version,
+            led: u.led_amber,
+            led_cause: u.led_cause,
+            psu: PsuFile {
+                state: u.psu_state,
+                current_a: u.psu_current_a,
+                voltage_v: u.psu_voltage_v,
+                power_w: u.psu_power_w,
+            },
+            temperatures: UnitTemperatures {
+                intake,
+                exhaust,
+                board,
+            },
+            fans: u
+                .fans
+                .into_iter()
+                .map(|(rpm, state)| FanFile { rpm, state })
+                .collect(),
+            gpus: u.gpus,
+        }
+    }
+}
+
+/// A `(value, "name")` table as a serde adapter: the file holds the name, the spec the value.
+macro_rules! named {
+    ($module:ident: $ty:ty { $($value:expr => $name:literal),* $(,)? }) => {
+        mod $module {
+            use serde::de::Error as _;
+            use serde::ser::Error as _;
+            use serde::{Deserialize, Deserializer, Serializer};
+
+            const TABLE: &[($ty, &str)] = &[$(($value, $name)),*];
+
+            pub fn serialize<S: Serializer>(v: &$ty, s: S) -> Result<S::Ok, S::Error> {
+                match TABLE.iter().find(|(n, _)| n == v) {
+                    Some((_, name)) => s.serialize_str(name),
+                    None => Err(S::Error::custom(format!("no name for the value {v}"))),
+                }
+            }
+
+            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+                let name = String::deserialize(d)?;
+                TABLE.iter().find(|(_, n)| *n == name).map(|(v, _)| *v).ok_or_else(|| {
+                    let names: Vec<&str> = TABLE.iter().map(|(_, n)| *n).collect();
+                    D::Error::custom(format!("{name:?} is not one of {}", names.join(", ")))
+                })
+            }
+        }
+    };
+}
+
+named!(brand: u32 {
+    nvml_sys::NVML_BRAND_UNKNOWN => "unknown",
+    nvml_sys::NVML_BRAND_QUADRO => "quadro",
+    nvml_sys::NVML_BRAND_TESLA => "tesla",
+    nvml_sys::NVML_BRAND_NVS => "nvs",
+    nvml_sys::NVML_BRAND_GRID => "grid",
+    nvml_sys::NVML_BRAND_GEFORCE => "geforce",
+    nvml_sys::NVML_BRAND_TITAN => "titan",
+    nvml_sys::NVML_BRAND_NVIDIA_VAPPS => "nvidia_vapps",
+    nvml_sys::NVML_BRAND_NVIDIA_VPC => "nvidia_vpc",
+    nvml_sys::NVML_BRAND_NVIDIA_VCS => "nvidia_vcs",
+    nvml_sys::NVML_BRAND_NVIDIA_VWS => "nvidia_vws",
+    nvml_sys::NVML_BRAND_NVIDIA_CLOUD_GAMING => "nvidia_cloud_gaming",
+    nvml_sys::NVML_BRAND_QUADRO_RTX => "quadro_rtx",
+    nvml_sys::NVML_BRAND_NVIDIA_RTX => "nvidia_rtx",
+    nvml_sys::NVML_BRAND_NVIDIA => "nvidia",
+    nvml_sys::NVML_BRAND_GEFORCE_RTX => "geforce_rtx",
+    nvml_sys::NVML_BRAND_TITAN_RTX => "titan_rtx",
+});
+
+named!(architecture: u32 {
+    nvml_sys::NVML_DEVICE_ARCH_KEPLER => "kepler",
+    nvml_sys::NVML_DEVICE_ARCH_MAXWELL => "maxwell",
+    nvml_sys::NVML_DEVICE_ARCH_PASCAL => "pascal",
+    nvml_sys::NVML_DEVICE_ARCH_VOLTA => "volta",
+    nvml_sys::NVML_DEVICE_ARCH_TURING => "turing",
+    nvml_sys::NVML_DEVICE_ARCH_AMPERE => "ampere",
+    nvml_sys::NVML_DEVICE_ARCH_ADA => "ada",
+    nvml_sys::NVML_DEVICE_ARCH_HOPPER => "hopper",
+    nvml_sys::NVML_DEVICE_ARCH_BLACKWELL => "blackwell",
+    nvml_sys::NVML_DEVICE_ARCH_RUBIN => "rubin",
+});
+
+named!(addressing_mode: u32 {
+    nvml_sys::NVML_DEVICE_ADDRESSING_MODE_NONE => "none",
+    nvml_sys::NVML_DEVICE_ADDRESSING_MODE_HMM => "hmm",
+    nvml_sys::NVML_DEVICE_ADDRESSING_MODE_ATS => "ats",
+});
+
+named!(compute_mode: u32 {
+    nvml_sys::NVML_COMPUTEMODE_DEFAULT => "default",
+    nvml_sys::NVML_COMPUTEMODE_EXCLUSIVE_PROCESS => "exclusive_process",
+    nvml_sys::NVML_COMPUTEMODE_PROHIBITED => "prohibited",
+});
+
+named!(virtualization_mode: u32 {
+    nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_NONE => "none",
+    nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_PASSTHROUGH => "passthrough",
+    nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_VGPU => "vgpu",
+    nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU => "host_vgpu",
+    nvml_sys::NVML_GPU_VIRTUALIZATION_MODE_HOST_VSGA => "host_vsga",
+});
+
+named!(cc_cpu: u32 {
+    nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_NONE => "none",
+    nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV => "amd_sev",
+    nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_INTEL_TDX => "intel_tdx",
+    nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_SNP => "amd_sev_snp",
+    nvml_sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SNP_VTOM => "amd_snp_vtom",
+});
+
+named!(cc_environment: u32 {
+    nvml_sys::NVML_CC_SYSTEM_ENVIRONMENT_UNAVAILABLE => "unavailable",
+    nvml_sys::NVML_CC_SYSTEM_ENVIRONMENT_SIM => "sim",
+    nvml_sys::NVML_CC_SYSTEM_ENVIRONMENT_PROD => "prod",
+});
+
+named!(cc_multi_gpu: u32 {
+    nvml_sys::NVML_CC_SYSTEM_MULTIGPU_NONE => "none",
+    nvml_sys::NVML_CC_SYSTEM_MULTIGPU_PROTECTED_PCIE => "protected_pcie",
+    nvml_sys::NVML_CC_SYSTEM_MULTIGPU_NVLE => "nvle",
+});
+
+named!(led_colour: bool { false => "green", true => "amber" });
+
+named!(fan_state: bool { false => "normal", true => "failed" });
+
+/// Bytes in the spec, MiB in the file.
+mod mib {
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &u64, s: S) -> Result<S::Ok, S::Error> {
+        if !bytes.is_multiple_of(super::MIB) {
+            return Err(S::Error::custom(format!("{bytes} bytes is not whole MiB")));
+        }
+        s.serialize_u64(bytes / super::MIB)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        Ok(u64::deserialize(d)?.saturating_mul(super::MIB))
+    }
+}
+
+/// KiB in the spec, MiB in the file.
+mod kib_as_mib {
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(kib: &u64, s: S) -> Result<S::Ok, S::Error> {
+        if !kib.is_multiple_of(1024) {
+            return Err(S::Error::custom(format!("{kib} KiB is not whole MiB")));
+        }
+        s.serialize_u64(kib / 1024)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        Ok(u64::deserialize(d)?.saturating_mul(1024))
+    }
+}
+
+/// `INVALID_ID` in the spec, `null` in the file.
+mod invalid_as_null {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(id: &u32, s: S) -> Result<S::Ok, S::Error> {
+        (*id != super::INVALID_ID).then_some(*id).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        Ok(Option::<u32>::deserialize(d)?.unwrap_or(super::INVALID_ID))
+    }
+}
+
+/// `(min, max)` in the spec, `{"min": .., "max": ..}` in the file.
+mod min_max {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct MinMax {
+        min: u32,
+        max: u32,
+    }
+
+    pub fn serialize<S: Serializer>(v: &(u32, u32), s: S) -> Result<S::Ok, S::Error> {
+        MinMax { min: v.0, max: v.1 }.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<(u32, u32), D::Error> {
+        let m = MinMax::deserialize(d)?;
+        Ok((m.min, m.max))
+    }
+}
+
+/// A PCI id: `"0x233010DE"` in the file (a plain number is accepted too).
+mod hex32 {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id {
+        Number(u32),
+        Text(String),
+    }
+
+    pub fn serialize<S: Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("0x{v:08X}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        match Id::deserialize(d)? {
+            Id::Number(n) => Ok(n),
+            Id::Text(t) => t
+                .strip_prefix("0x")
+                .or_else(|| t.strip_prefix("0X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .ok_or_else(|| {
+                    D::Error::custom(format!("{t:?} is not a hex id like \"0x233010DE\""))
+                }),
+        }
+    }
+}

@@ -1,0 +1,380 @@
+//! Loading a profile: a built-in file, or a user's file laid over a built-in machine.
+//!
+//! A built-in file is complete: it deserializes straight into [`Profile`]. A user's file is
+//! merged key by key over its base (serialized to JSON first), so both go through the same
+//! serde types and the same checks; a handful of older shorthand keys (`power_limit_w`, ...)
+//! are rewritten into the keys they stand for on the way.
+
+use serde_json::{Map, Value, json};
+
+use super::validate::{MAX_GPUS, normalize, validate};
+use super::{GpuSpec, Profile, ProfileError};
+
+macro_rules! builtins {
+    ($($name:literal),* $(,)?) => {
+        /// Names of the built-in profiles (each is `profiles/builtin/<name>.json`).
+        pub const BUILTIN_PROFILES: &[&str] = &[$($name),*];
+
+        fn builtin_text(name: &str) -> Option<&'static str> {
+            match name {
+                $($name => Some(include_str!(concat!(
+                    env!("CARGO_MANIFEST_DIR"), "/profiles/builtin/", $name, ".json"
+                ))),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+builtins!(
+    "dgx-h100",
+    "dgx-a100",
+    "workstation",
+    "vgpu-host",
+    "h100-cc",
+    "s-class"
+);
+
+/// GPU models a file's `"model"` key may name: the built-in machine whose GPUs they copy.
+const MODELS: &[(&str, &str)] = &[
+    ("h100-sxm5-80gb", "dgx-h100"),
+    ("a100-sxm4-80gb", "dgx-a100"),
+    ("rtx-4090", "workstation"),
+    ("h100-pcie-80gb", "vgpu-host"),
+];
+
+/// A built-in profile by name (`None` for an unknown name).
+pub fn builtin(name: &str) -> Option<Profile> {
+    load_builtin(name).ok()
+}
+
+fn load_builtin(name: &str) -> Result<Profile, ProfileError> {
+    let text = builtin_text(name).ok_or_else(|| {
+        ProfileError(format!(
+            "unknown profile {name:?} (built-in: {}; or a path to a .json file)",
+            BUILTIN_PROFILES.join(", ")
+        ))
+    })?;
+    parse_complete(text)
+        .map_err(|e| ProfileError(format!("built-in profile {name} ({name}.json): {e}")))
+}
+
+/// Loads a profile: a built-in name, or a path to a JSON profile file.
+pub fn load(name_or_path: &str) -> Result<Profile, ProfileError> {
+    if builtin_text(name_or_path).is_some() {
+        return load_builtin(name_or_path);
+    }
+    let looks_like_path = name_or_path.contains('/') || name_or_path.ends_with(".json");
+    if !looks_like_path {
+        return load_builtin(name_or_path);
+    }
+    let text = std::fs::read_to_string(name_or_path)
+        .map_err(|e| ProfileError(format!("cannot read profile file {name_or_path}: {e}")))?;
+    parse_json(&text).map_err(|e| ProfileError(format!("profile file {name_or_path}: {e}")))
+}
+
+/// A complete profile (every key given, as the built-in files are).
+fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
+    let mut v = parse_text(text)?;
+    strip_comments(&mut v);
+    let mut p = deserialize(v)?;
+    normalize(&mut p);
+    validate(&p)?;
+    Ok(p)
+}
+
+/// Parses a user's JSON profile: keys laid over a built-in machine (see `FORMAT.md`).
+pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
+    let mut v = parse_text(text)?;
+    strip_comments(&mut v);
+    let Value::Object(mut file) = v else {
+        return Err(ProfileError("top level must be an object".into()));
+    };
+    let based = file.contains_key("base");
+    let mut base = match file.remove("base") {
+        None => load_builtin("dgx-h100")?,
+        Some(Value::String(b)) => load_builtin(&b)
+            .map_err(|_| ProfileError(format!("\"base\": unknown built-in profile {b:?}")))?,
+        Some(_) => return Err(ProfileError("\"base\" must be a string".into())),
+    };
+    let gpus = file.remove("gpus");
+    if !based && gpus.is_some() {
+        // From scratch: the GPU list is given in full.
+        base.gpus.clear();
+    }
+    if let Some(n) = file.remove("gpu_count") {
+        set_gpu_count(&mut base, &n)?;
+    }
+    let mut tree = to_map(&base)?;
+    for (k, v) in file {
+        let slot = tree
+            .get_mut(&k)
+            .ok_or_else(|| ProfileError(format!("unknown key {k:?}")))?;
+        merge(slot, v);
+    }
+    if let Some(gpus) = gpus {
+        lay_gpus(&mut tree, gpus, based)?;
+    }
+    let mut p = deserialize(Value::Object(tree))?;
+    normalize(&mut p);
+    validate(&p)?;
+    Ok(p)
+}
+
+fn parse_text(text: &str) -> Result<Value, ProfileError> {
+    serde_json::from_str(text).map_err(|e| ProfileError(format!("invalid JSON: {e}")))
+}
+
+/// Deserializes a profile; an error names the key's path (`gpus[3].pstate: ...`) and says
+/// "array" and "object" as JSON does.
+fn deserialize(v: Value) -> Result<Profile, ProfileError> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = key_path(e.path());
+        let msg = e
+            .into_inner()
+            .to_string()
+            .replace("a sequence", "an array")
+            .replace("a map", "an object")
+            .replace("map", "object");
+        ProfileError(format!("{path}: {msg}"))
+    })
+}
+
+/// `gpus[0]: "name"`: where the key sits, then the key itself, quoted.
+fn key_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let mut out = String::new();
+    for (i, s) in segments.iter().enumerate() {
+        match s {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } if i + 1 == segments.len() => {
+                if !out.is_empty() {
+                    out.push_str(": ");
+                }
+                out.push_str(&format!("{key:?}"));
+            }
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => out.push_str(".?"),
+        }
+    }
+    if out.is_empty() {
+        "top level".into()
+    } else {
+        out
+    }
+}
+
+fn to_map<T: serde::Serialize>(v: &T) -> Result<Map<String, Value>, ProfileError> {
+    match serde_json::to_value(v) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(ProfileError("a profile must serialize to an object".into())),
+        Err(e) => Err(ProfileError(format!("cannot serialize: {e}"))),
+    }
+}
+
+/// `"$comment"` keys may appear in any object; they are notes for the reader.
+fn strip_comments(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.remove("$comment");
+            m.values_mut().for_each(strip_comments);
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_comments),
+        _ => {}
+    }
+}
+
+/// Objects merge key by key (a partial object keeps the base's other keys); anything else
+/// replaces.
+fn merge(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o,
+    }
+}
+
+/// A deterministic, distinct, well-formed UUID.
+fn uuid_for(seed: u32, index: u32) -> String {
+    let a = seed.wrapping_mul(0x9e37_79b9) ^ index.wrapping_mul(0x85eb_ca6b);
+    let b = index.wrapping_mul(0xc2b2_ae35) ^ seed;
+    format!(
+        "GPU-{:08x}-{:04x}-{:04x}-{:04x}-{:08x}{:04x}",
+        a,
+        (b >> 16) & 0xffff,
+        0x4000 | (b & 0x0fff),
+        0x8000 | (index & 0x3fff),
+        a.rotate_left(13) ^ b,
+        index
+    )
+}
+
+/// `gpu_count`: cut the list, or extend it with copies of the first GPU, each with its own
+/// identity.
+fn set_gpu_count(p: &mut Profile, n: &Value) -> Result<(), ProfileError> {
+    let n = int("gpu_count", n)?;
+    if n > MAX_GPUS as u64 {
+        return Err(ProfileError(format!(
+            "\"gpu_count\" must be at most {MAX_GPUS}"
+        )));
+    }
+    let n = n as usize;
+    let template = match p.gpus.first() {
+        Some(g) => g.clone(),
+        None => model_gpu_of("h100-sxm5-80gb", 0)?,
+    };
+    while p.gpus.len() < n {
+        let i = p.gpus.len() as u32;
+        let mut g = template.clone();
+        g.uuid = uuid_for(0x7000_0000, i);
+        g.serial = g.serial.map(|_| format!("170000000{i:04}"));
+        g.minor_number = i;
+        g.pci_bus = 0x80 + i;
+        g.board_id = 0x8000 + i;
+        p.gpus.push(g);
+    }
+    p.gpus.truncate(n);
+    Ok(())
+}
+
+/// GPU `index` of a model's built-in machine (modulo its GPU count), without its NvLink error
+/// history.
+fn model_gpu_of(model: &str, index: u32) -> Result<GpuSpec, ProfileError> {
+    let names: Vec<&str> = MODELS.iter().map(|(m, _)| *m).collect();
+    let unknown = || {
+        ProfileError(format!(
+            "gpus[{index}].model: unknown model {model:?} ({})",
+            names.join(", ")
+        ))
+    };
+    let (_, machine) = MODELS
+        .iter()
+        .find(|(m, _)| *m == model)
+        .ok_or_else(unknown)?;
+    let p = load_builtin(machine)?;
+    let n = p.gpus.len().max(1);
+    let mut g = p
+        .gpus
+        .into_iter()
+        .nth(index as usize % n)
+        .ok_or_else(unknown)?;
+    g.nvlink_errors.clear();
+    Ok(g)
+}
+
+/// A GPU of a `model`, with an identity of its own for slot `index`.
+fn model_gpu(model: Option<Value>, index: u32) -> Result<GpuSpec, ProfileError> {
+    let mut g = match model {
+        None => model_gpu_of("h100-sxm5-80gb", index)?,
+        Some(Value::String(s)) => model_gpu_of(&s, index)?,
+        Some(_) => {
+            return Err(ProfileError(format!(
+                "gpus[{index}].model must be a string"
+            )));
+        }
+    };
+    g.uuid = uuid_for(0x6000_0000 ^ g.pci_device_id, index);
+    g.minor_number = index;
+    g.pci_bus = 0x10 + index * 0x10;
+    g.board_id = 0x1000 + index;
+    if g.serial.is_some() {
+        g.serial = Some(format!("160000000{index:04}"));
+    }
+    Ok(g)
+}
+
+/// The file's `gpus` over the base's: with a base, entry *i* changes the base's GPU *i* (or
+/// replaces it when it names a `model`); without, each entry is a GPU of its own.
+fn lay_gpus(tree: &mut Map<String, Value>, gpus: Value, based: bool) -> Result<(), ProfileError> {
+    let Value::Array(list) = gpus else {
+        return Err(ProfileError("\"gpus\" must be an array".into()));
+    };
+    if list.len() > MAX_GPUS {
+        return Err(ProfileError(format!("at most {MAX_GPUS} GPUs")));
+    }
+    let count = list.len();
+    let Some(Value::Array(slots)) = tree.get_mut("gpus") else {
+        return Err(ProfileError("the base has no GPU list".into()));
+    };
+    for (i, g) in list.into_iter().enumerate() {
+        let Value::Object(mut keys) = g else {
+            return Err(ProfileError(format!("gpus[{i}] must be an object")));
+        };
+        let model = keys.remove("model");
+        let mut gpu = match slots.get_mut(i) {
+            Some(Value::Object(slot)) if based && model.is_none() => std::mem::take(slot),
+            _ => to_map(&model_gpu(model, i as u32)?)?,
+        };
+        for (k, v) in keys {
+            lay_gpu_key(&mut gpu, &k, v).map_err(|e| ProfileError(format!("gpus[{i}]: {e}")))?;
+        }
+        match slots.get_mut(i) {
+            Some(slot) => *slot = Value::Object(gpu),
+            None => slots.push(Value::Object(gpu)),
+        }
+    }
+    if !based {
+        slots.truncate(count);
+    }
+    Ok(())
+}
+
+/// One key of a file's GPU object: a shorthand (rewritten into the keys it stands for) or a
+/// key of the format.
+fn lay_gpu_key(g: &mut Map<String, Value>, k: &str, v: Value) -> Result<(), ProfileError> {
+    let mw = |v: &Value| u32v(k, v).map(|w| json!(w.saturating_mul(1000)));
+    match k {
+        "power_usage_w" => set(g, "power_usage_mw", mw(&v)?),
+        "power_min_limit_w" => set(g, "power_min_limit_mw", mw(&v)?),
+        "power_max_limit_w" => set(g, "power_max_limit_mw", mw(&v)?),
+        "power_limit_w" => {
+            let w = u32v(k, &v)?.saturating_mul(1000);
+            let max = g
+                .get("power_max_limit_mw")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            set(g, "power_limit_mw", json!(w));
+            set(g, "power_default_limit_mw", json!(w));
+            set(g, "power_max_limit_mw", json!(max.max(u64::from(w))));
+        }
+        "clock_graphics_mhz" => {
+            let mhz = u32v(k, &v)?;
+            set(g, "clock_graphics", json!(mhz));
+            set(g, "clock_sm", json!(mhz));
+        }
+        _ => {
+            let slot = g
+                .get_mut(k)
+                .ok_or_else(|| ProfileError(format!("unknown key {k:?}")))?;
+            merge(slot, v);
+        }
+    }
+    Ok(())
+}
+
+fn set(g: &mut Map<String, Value>, k: &str, v: Value) {
+    g.insert(k.to_string(), v);
+}
+
+fn int(k: &str, v: &Value) -> Result<u64, ProfileError> {
+    v.as_u64()
+        .ok_or_else(|| ProfileError(format!("{k:?} must be a non-negative integer")))
+}
+
+fn u32v(k: &str, v: &Value) -> Result<u32, ProfileError> {
+    u32::try_from(int(k, v)?).map_err(|_| ProfileError(format!("{k:?} is too large")))
+}

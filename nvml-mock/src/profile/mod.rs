@@ -1,0 +1,32 @@
+//! Machine profiles: what the simulated machine looks like when `nvmlInit` runs.
+//!
+//! A profile is JSON in one format (documented key by key in the crate's
+//! `FORMAT.md`). The built-in machines are files of that format embedded in the library
+//! (`profiles/builtin/<name>.json`): `dgx-h100` (the default), `dgx-a100`, `workstation`,
+//! `vgpu-host`, `h100-cc`, `s-class`. A user's file starts from a built-in machine (`"base"`)
+//! or from scratch and gives the keys it changes; [`load`] reads either, and the same
+//! checks apply to both.
+
+mod format;
+#[cfg(test)]
+mod legacy;
+mod loader;
+mod validate;
+
+use std::fmt;
+
+pub use format::*;
+pub use loader::{BUILTIN_PROFILES, builtin, load, parse_json};
+pub use validate::MAX_GPUS;
+
+/// Why a profile could not be loaded: names the file (or built-in profile) and the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileError(pub String);
+
+impl fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ProfileError {}
