@@ -2,7 +2,7 @@
 //! with the H100 vGPU type table (ids 818-831, `NVIDIA H100-4C` .. `NVIDIA H100-7-80C`).
 //! GPU 0 (homogeneous) runs two H100-20C VMs at placements 0 and 20; GPU 1 (heterogeneous) an
 //! H100-40C VM at placement 0 and an H100-10C VM at placement 40. Values are the profile's
-//! (`nvml-mock/src/profile.rs`, `h100_vgpu_types`, `vgpu_host_instances`).
+//! (`nvml-mock/profiles/builtin/vgpu-host.json`).
 
 // A test fails by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]

@@ -8,8 +8,6 @@
 //! checks apply to both.
 
 mod format;
-#[cfg(test)]
-mod legacy;
 mod loader;
 mod validate;
 
