@@ -32,7 +32,9 @@ builtins!(
     "workstation",
     "vgpu-host",
     "h100-cc",
-    "s-class"
+    "s-class",
+    "dgx-b200",
+    "gb200-nvl-tray"
 );
 
 /// GPU models a file's `"model"` key may name: the built-in machine whose GPUs they copy.

@@ -3,7 +3,7 @@
 //! A profile is JSON in one format (documented key by key in the crate's
 //! `FORMAT.md`). The built-in machines are files of that format embedded in the library
 //! (`profiles/builtin/<name>.json`): `dgx-h100` (the default), `dgx-a100`, `workstation`,
-//! `vgpu-host`, `h100-cc`, `s-class`. A user's file starts from a built-in machine (`"base"`)
+//! `vgpu-host`, `h100-cc`, `s-class`, `dgx-b200`, `gb200-nvl-tray`. A user's file starts from a built-in machine (`"base"`)
 //! or from scratch and gives the keys it changes; [`load`] reads either, and the same
 //! checks apply to both.
 
