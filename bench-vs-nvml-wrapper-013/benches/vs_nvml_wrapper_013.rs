@@ -22,14 +22,13 @@ mod support;
 use std::hint::black_box;
 use std::path::Path;
 
-use bench_vs_nvml_wrapper_013::ROWS;
 use nvml_wrapper::Nvml;
 use nvml_wrapper::device::field;
 use nvml_wrapper::enums::{ClockType, TemperatureSensor};
 use nvml_wrapper_013 as old;
 use old::enum_wrappers::device::{Clock as OldClock, TemperatureSensor as OldSensor};
 use old::structs::device::FieldId;
-use support::{Measured, Table, interleaved};
+use support::{Measured, Table, VS_013_HEADER, VS_013_ROWS as ROWS, interleaved};
 
 /// Rounds of the interleaved measurement of each row.
 const ROUNDS: usize = 1001;
@@ -233,34 +232,18 @@ fn load(b: &mut Bench, path: &Path) {
 /// The results file: the command, the machine, the table.
 fn report(rows: &[(&'static str, Measured)]) -> String {
     let table = Table {
-        header: [
-            "call",
-            "0.13 (ns)",
-            "ours (ns)",
-            "ours / 0.13",
-            "spread (25th-75th percentile)",
-            "at or under 1.0",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
+        header: VS_013_HEADER.map(str::to_owned).to_vec(),
         right: vec![false, true, true, true, false, false],
         rows: rows
             .iter()
             .map(|(name, m)| {
-                let verdict = if m.ratio <= 1.0 {
-                    "yes"
-                } else if m.p25 <= 1.0 {
-                    "within the spread"
-                } else {
-                    "NO"
-                };
                 vec![
                     (*name).to_owned(),
                     format!("{:.1}", m.a_ns),
                     format!("{:.1}", m.b_ns),
                     format!("{:.3}", m.ratio),
                     format!("{:.3} - {:.3}", m.p25, m.p75),
-                    verdict.to_owned(),
+                    support::verdict(m.ratio, m.p25).to_owned(),
                 ]
             })
             .collect(),

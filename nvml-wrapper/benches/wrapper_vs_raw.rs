@@ -18,10 +18,6 @@
 //! cargo bench -p nvml-wrapper --bench wrapper_vs_raw
 //! ```
 //!
-//! At ~13 ns per mock call, where each measured loop lands in the binary moves a result by up to
-//! ~1.5 ns; the published table is built with the loops aligned, see BENCHMARKS.md:
-//! `RUSTFLAGS="-C llvm-args=-align-loops=64 -C llvm-args=-x86-branches-within-32B-boundaries"`.
-//!
 //! A second table compares the two forms of a device handle, borrowed (`Device<'_>`) and
 //! owned (`OwnedDevice`, which holds a share of the library instead of a reference), on the
 //! same getters: `owned / borrowed` should be 1.
@@ -29,21 +25,25 @@
 //! Criterion measures one benchmark after the other, so on a busy machine a load spike during
 //! one side of a pair skews its ratio. Each pair is therefore also measured *interleaved*:
 //! short blocks of raw and safe calls alternate for a few hundred rounds, and the ratio is the
-//! median of the per-round ratios. The run ends with that table (Markdown, ready for
-//! BENCHMARKS.md), criterion's medians of the same run beside it.
+//! median of the per-round ratios. The run ends with that table (Markdown), criterion's
+//! medians of the same run beside it; it is also written to `benches/results/wrapper_vs_raw.md`
+//! (the run before moves to `wrapper_vs_raw.previous.md`), which BENCHMARKS.md embeds.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod support;
 
 use std::ffi::{CStr, c_char, c_uint};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::Criterion;
 use nvml_sys as sys;
 use nvml_wrapper::Nvml;
 use nvml_wrapper::device::field;
 use nvml_wrapper::enums::{ClockType, TemperatureSensor};
+use support::{Measured, RAW_HEADER, RAW_PAIRS, Table, consume, interleaved};
 
 /// Target `safe / raw` ratio of the scalar getters.
 const SCALAR: f64 = 1.05;
@@ -161,9 +161,8 @@ struct Row {
     pair: &'static str,
     kind: &'static str,
     target: f64,
-    raw_ns: f64,
-    safe_ns: f64,
-    ratio: f64,
+    /// `a` is raw, `b` is safe.
+    m: Measured,
 }
 
 /// One row of the owned-vs-borrowed table.
@@ -215,15 +214,18 @@ impl Bench {
         g.bench_function("raw", |b| b.iter(|| consume(raw())));
         g.bench_function("safe", |b| b.iter(|| consume(safe())));
         g.finish();
+        assert!(RAW_PAIRS.contains(&pair), "{pair} is not in RAW_PAIRS");
         if self.measuring && self.selected(pair) {
-            let (raw_ns, safe_ns, ratio) = interleaved(&mut raw, &mut safe);
+            let m = interleaved(ROUNDS, &mut raw, &mut safe);
+            println!(
+                "{pair}: interleaved raw {:.1} ns, safe {:.1} ns, safe/raw {:.3} [{:.3}, {:.3}]",
+                m.a_ns, m.b_ns, m.ratio, m.p25, m.p75
+            );
             self.rows.push(Row {
                 pair,
                 kind,
                 target,
-                raw_ns,
-                safe_ns,
-                ratio,
+                m,
             });
         }
     }
@@ -248,7 +250,8 @@ impl Bench {
         g.bench_function("owned", |b| b.iter(|| consume(owned())));
         g.finish();
         if self.measuring && self.selected("owned_vs_borrowed") {
-            let (borrowed_ns, owned_ns, ratio) = interleaved(&mut borrowed, &mut owned);
+            let m = interleaved(ROUNDS, &mut borrowed, &mut owned);
+            let (borrowed_ns, owned_ns, ratio) = (m.a_ns, m.b_ns, m.ratio);
             self.form_rows.push(FormRow {
                 getter,
                 borrowed_ns,
@@ -259,59 +262,8 @@ impl Bench {
     }
 }
 
-/// Uses a result the way a caller does: where it was returned. `black_box(&out)` keeps the
-/// work that produced it, without the copy that moving it into `black_box(out)` would add (for
-/// a 48-byte `Result<_, NvmlError>` that copy alone, split loads over split stores, costs a
-/// quarter of a mock call; a caller that matches on the result never pays it).
-#[inline(always)]
-fn consume<T>(out: T) {
-    black_box(&out);
-}
-
 /// Rounds of the interleaved measurement.
 const ROUNDS: usize = 301;
-/// Wall time of one timed block (a block is many iterations of one side).
-const BLOCK: Duration = Duration::from_micros(200);
-
-/// The median of some numbers (sorted in place).
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
-/// Times `raw` and `safe` in alternating blocks (raw first in even rounds, safe first in odd
-/// ones), so that whatever else the machine does at a moment weighs on both sides alike.
-/// Returns the median ns per iteration of each side and the median of the per-round ratios.
-fn interleaved<R, S>(raw: &mut impl FnMut() -> R, safe: &mut impl FnMut() -> S) -> (f64, f64, f64) {
-    fn block<T>(f: &mut impl FnMut() -> T, iters: u64) -> f64 {
-        let start = Instant::now();
-        for _ in 0..iters {
-            consume(f());
-        }
-        start.elapsed().as_nanos() as f64 / iters as f64
-    }
-    // Warm up, and size the blocks from the raw side's speed.
-    let mut iters = 1u64;
-    while block(raw, iters) * (iters as f64) < BLOCK.as_nanos() as f64 / 4.0 {
-        iters *= 2;
-    }
-    iters = iters.saturating_mul(4);
-    block(safe, iters);
-    let (mut raws, mut safes, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for round in 0..ROUNDS {
-        let (r, s) = if round % 2 == 0 {
-            let r = block(raw, iters);
-            (r, block(safe, iters))
-        } else {
-            let s = block(safe, iters);
-            (block(raw, iters), s)
-        };
-        raws.push(r);
-        safes.push(s);
-        ratios.push(s / r);
-    }
-    (median(&mut raws), median(&mut safes), median(&mut ratios))
-}
 
 fn scalar_getters(b: &mut Bench, raw: &Raw, nvml: &Nvml) {
     let dev = raw.device;
@@ -629,38 +581,56 @@ fn criterion_median_ns(dir: &Path, group: &str, bench: &str) -> Option<f64> {
     json["median"]["point_estimate"].as_f64()
 }
 
-/// Prints the ratio table (Markdown): the interleaved measurement, with criterion's medians
-/// of the same run beside it.
-fn print_ratios(rows: &[Row]) {
+/// The results: the command, the machine, the ratio table (the interleaved measurement, with
+/// criterion's medians of the same run beside it).
+fn report(rows: &[Row]) -> String {
     let dir = criterion_dir();
     let criterion = |group: &str, bench: &str| {
         dir.as_deref()
             .and_then(|d| criterion_median_ns(d, group, bench))
     };
-    println!(
-        "\nsafe / raw: median of {ROUNDS} interleaved rounds (criterion's medians, measured \
-         one after the other, in brackets)\n"
+    let table = Table {
+        header: RAW_HEADER.map(str::to_owned).to_vec(),
+        right: vec![false, false, true, true, true, false, true, false, false],
+        rows: rows
+            .iter()
+            .map(|row| {
+                let m = &row.m;
+                let crit = match (criterion(row.pair, "raw"), criterion(row.pair, "safe")) {
+                    (Some(r), Some(s)) => format!("{r:.1} / {s:.1} ({:.3})", s / r),
+                    _ => "-".to_owned(),
+                };
+                vec![
+                    row.pair.to_owned(),
+                    row.kind.to_owned(),
+                    format!("{:.1}", m.a_ns),
+                    format!("{:.1}", m.b_ns),
+                    format!("{:.3}", m.ratio),
+                    format!("{:.3} - {:.3}", m.p25, m.p75),
+                    format!("<= {}", row.target),
+                    if m.ratio <= row.target { "yes" } else { "NO" }.to_owned(),
+                    crit,
+                ]
+            })
+            .collect(),
+    };
+    let mut text = format!(
+        "`cargo bench -p nvml-wrapper --bench wrapper_vs_raw`: safe / raw, median of {ROUNDS} \
+         interleaved rounds per pair\n(ns per call: each side's median; criterion's medians, \
+         measured one after the other, in the last column).\n\n"
     );
-    println!(
-        "| pair | kind | raw (ns) | safe (ns) | safe / raw | target | met | criterion raw / safe (ns) |"
-    );
-    println!("|---|---|---:|---:|---:|---:|---|---|");
-    for row in rows {
-        let met = if row.ratio <= row.target { "yes" } else { "NO" };
-        let crit = match (criterion(row.pair, "raw"), criterion(row.pair, "safe")) {
-            (Some(r), Some(s)) => format!("{r:.1} / {s:.1} ({:.3})", s / r),
-            _ => "-".to_owned(),
-        };
-        println!(
-            "| {} | {} | {:.1} | {:.1} | {:.3} | <= {} | {met} | {crit} |",
-            row.pair, row.kind, row.raw_ns, row.safe_ns, row.ratio, row.target
-        );
+    for line in support::machine() {
+        text.push_str(&line);
+        text.push('\n');
     }
+    text.push('\n');
+    text.push_str(&table.render());
     if let Some(bare) = criterion("load_init_shutdown", "dlopen_two_symbols") {
-        println!(
-            "\nFor scale: dlopen + 2 symbols + init + shutdown, nothing else resolved: {bare:.1} ns"
-        );
+        text.push_str(&format!(
+            "\nFor scale: dlopen + 2 symbols + init + shutdown, nothing else resolved: {bare:.1} ns\n"
+        ));
     }
+    text
 }
 
 /// Prints the owned-vs-borrowed table (Markdown).
@@ -714,7 +684,15 @@ fn main() {
     load_and_init(&mut bench, staged.path());
     bench.criterion.final_summary();
     if measuring {
-        print_ratios(&bench.rows);
         print_forms(&bench.form_rows);
+    }
+    if measuring && bench.rows.len() == RAW_PAIRS.len() {
+        support::publish("wrapper_vs_raw", &report(&bench.rows));
+    } else if measuring {
+        // A filtered run measures some pairs only: printed by criterion, not published.
+        println!(
+            "(some pairs only: {} not written)",
+            support::results_path("wrapper_vs_raw").display()
+        );
     }
 }

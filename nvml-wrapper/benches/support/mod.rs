@@ -6,6 +6,75 @@
 
 #![allow(dead_code)]
 
+/// The rows of `bench-vs-nvml-wrapper-013` (this crate against nvml-wrapper 0.13), in order:
+/// one call each, as a user writes it with either crate.
+pub const VS_013_ROWS: [&str; 14] = [
+    "load + init + shutdown",
+    "device_count",
+    "device_by_index",
+    "name",
+    "uuid",
+    "temperature",
+    "memory_info",
+    "utilization_rates",
+    "power_usage",
+    "clock_info",
+    "running_compute_processes",
+    "field values (8 ids)",
+    "pci_info",
+    "process utilization samples",
+];
+
+/// The columns of its table.
+pub const VS_013_HEADER: [&str; 6] = [
+    "call",
+    "0.13 (ns)",
+    "ours (ns)",
+    "ours / 0.13",
+    "spread (25th-75th percentile)",
+    "at or under 1.0",
+];
+
+/// The verdict of a `vs_nvml_wrapper_013` row: "yes" when the median ratio is at or under 1.0,
+/// "within the spread" when 1.0 is at least the 25th percentile, else "NO".
+pub fn verdict(ratio: f64, p25: f64) -> &'static str {
+    if ratio <= 1.0 {
+        "yes"
+    } else if p25 <= 1.0 {
+        "within the spread"
+    } else {
+        "NO"
+    }
+}
+
+/// The pairs of `wrapper_vs_raw` (this crate against hand-written raw calls), in order.
+pub const RAW_PAIRS: [&str; 11] = [
+    "memory_info",
+    "utilization_rates",
+    "temperature",
+    "power_usage",
+    "clock_info",
+    "performance_state",
+    "name",
+    "uuid",
+    "running_compute_processes",
+    "field_values",
+    "load_init_shutdown",
+];
+
+/// The columns of its table.
+pub const RAW_HEADER: [&str; 9] = [
+    "pair",
+    "kind",
+    "raw (ns)",
+    "safe (ns)",
+    "safe / raw",
+    "spread (25th-75th percentile)",
+    "target",
+    "met",
+    "criterion raw / safe (ns)",
+];
+
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
