@@ -278,6 +278,26 @@ impl Staged {
         Self::check(unsafe { f(mask) })
     }
 
+    /// The functions that have answered `NVML_SUCCESS` from the model in this copy
+    /// (`nvml_mock_answered`), sorted.
+    pub fn answered(&self) -> Result<Vec<String>, nvmlReturn_t> {
+        let f = self.hook::<unsafe extern "C" fn(*mut c_char, c_uint) -> nvmlReturn_t>(
+            b"nvml_mock_answered",
+        )?;
+        let mut buf = vec![0 as c_char; 64 * 1024];
+        // SAFETY: `buf` holds the length passed.
+        Self::check(unsafe { f(buf.as_mut_ptr(), buf.len() as c_uint) })?;
+        let bytes: Vec<u8> = buf
+            .iter()
+            .take_while(|c| **c != 0)
+            .map(|c| *c as u8)
+            .collect();
+        Ok(String::from_utf8_lossy(&bytes)
+            .lines()
+            .map(str::to_string)
+            .collect())
+    }
+
     /// Treats the caller as root or not, whatever the profile says (`nvml_mock_set_root`).
     pub fn set_root(&self, root: bool) -> Result<(), nvmlReturn_t> {
         let f = self.hook::<unsafe extern "C" fn(c_int) -> nvmlReturn_t>(b"nvml_mock_set_root")?;

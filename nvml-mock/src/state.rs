@@ -1,6 +1,6 @@
 //! The global state of the simulated library, and the helpers every export goes through.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::ffi::{CStr, c_char, c_uint};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -489,6 +489,9 @@ pub struct Inner {
     /// System versions from `nvml_mock_set_system_versions` (driver, NVML, CUDA), each
     /// winning over the profile's when set.
     pub versions_override: Versions,
+    /// The functions that have answered `NVML_SUCCESS` from the model in this copy of the
+    /// library (`nvml_mock_answered`): MODELED.md's proof that a function returns data.
+    pub answered: BTreeSet<&'static str>,
 }
 
 /// The lock and the condition variable event waits sleep on.
@@ -514,6 +517,7 @@ pub static GLOBAL: Global = Global {
         },
         root_override: None,
         versions_override: (None, None, None),
+        answered: BTreeSet::new(),
     }),
     events: Condvar::new(),
 };
@@ -595,7 +599,12 @@ impl Ctx<'_> {
 
 /// Runs a modeled function: fault injection, then the UNINITIALIZED check, then `f` under the
 /// lock. A panic inside becomes `NVML_ERROR_UNKNOWN` (it must never cross `extern "C"`).
-pub fn call(name: &str, f: impl FnOnce(&mut Ctx<'_>) -> Result<(), nvmlReturn_t>) -> nvmlReturn_t {
+/// A function that answers `NVML_SUCCESS` from the model (not from an injected fault) is
+/// recorded in `Inner::answered` (`nvml_mock_answered`).
+pub fn call(
+    name: &'static str,
+    f: impl FnOnce(&mut Ctx<'_>) -> Result<(), nvmlReturn_t>,
+) -> nvmlReturn_t {
     catch_unwind(AssertUnwindSafe(|| {
         let mut g = lock();
         if let Some(r) = g.fault(name) {
@@ -608,15 +617,27 @@ pub fn call(name: &str, f: impl FnOnce(&mut Ctx<'_>) -> Result<(), nvmlReturn_t>
         };
         let mut ctx = Ctx { m, hostile, root };
         match f(&mut ctx) {
-            Ok(()) => NVML_SUCCESS,
+            Ok(()) => {
+                g.answered.insert(name);
+                NVML_SUCCESS
+            }
             Err(e) => e,
         }
     }))
     .unwrap_or(NVML_ERROR_UNKNOWN)
 }
 
+/// Records that `name` answered `r` (kept in `Inner::answered` when it is `NVML_SUCCESS`), for
+/// the hand-written exports that do not go through [`call`]; returns `r`.
+pub fn answer(name: &'static str, r: nvmlReturn_t) -> nvmlReturn_t {
+    if r == NVML_SUCCESS {
+        lock().answered.insert(name);
+    }
+    r
+}
+
 /// Body of every unmodeled function.
-pub fn stub(name: &str) -> nvmlReturn_t {
+pub fn stub(name: &'static str) -> nvmlReturn_t {
     call(name, |_| Err(NVML_ERROR_NOT_SUPPORTED))
 }
 

@@ -53,7 +53,7 @@ fn unmodeled_functions_are_exported_and_not_supported() {
     let d = dev(&lib, 0);
     let mut on = 0u32;
     assert_eq!(
-        nv!(lib.nvmlDeviceGetSramEccErrorStatus(d, null_mut())),
+        nv!(lib.nvmlDeviceGetBankRemapperStatus_v1(d, null_mut())),
         NVML_ERROR_NOT_SUPPORTED
     );
     // Modeled, but a bare-metal H100 is no vGPU host.
@@ -663,12 +663,28 @@ fn topology_and_affinity_follow_numa_nodes() {
         NVML_SUCCESS
     );
     assert_eq!(level, NVML_TOPOLOGY_SYSTEM);
+    // nvml.h: "count: When zero, is set to the number of matching GPUs such that
+    // deviceArray can be malloc'd"; SUCCESS "if deviceArray or count (if initially zero) has
+    // been set" (nvidia-ml-py sizes its buffer this way).
     let mut n = 0u32;
     assert_eq!(
         nv!(lib.nvmlDeviceGetTopologyNearestGpus(d0, NVML_TOPOLOGY_NODE, &mut n, null_mut())),
-        NVML_ERROR_INSUFFICIENT_SIZE
+        NVML_SUCCESS
     );
     assert_eq!(n, 3);
+    let mut one = [null_mut(); 1];
+    let mut cap = 1u32;
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetTopologyNearestGpus(
+            d0,
+            NVML_TOPOLOGY_NODE,
+            &mut cap,
+            one.as_mut_ptr()
+        )),
+        NVML_SUCCESS,
+        "a non-zero count is the capacity: filled with that many handles"
+    );
+    assert_eq!(cap, 1);
     let mut near = vec![null_mut(); n as usize];
     assert_eq!(
         nv!(lib.nvmlDeviceGetTopologyNearestGpus(

@@ -31,17 +31,17 @@ fn a_fault_makes_one_function_fail_until_cleared() {
     );
     // Faults also hit unmodeled functions, and any code can be chosen, even unknown ones.
     staged
-        .set_fault("nvmlDeviceGetSramEccErrorStatus", 4242)
+        .set_fault("nvmlDeviceGetBankRemapperStatus_v1", 4242)
         .unwrap();
     assert_eq!(
-        nv!(lib.nvmlDeviceGetSramEccErrorStatus(d, null_mut())),
+        nv!(lib.nvmlDeviceGetBankRemapperStatus_v1(d, null_mut())),
         4242
     );
     staged.clear_fault("nvmlDeviceGetPowerUsage").unwrap();
     assert_eq!(nv!(lib.nvmlDeviceGetPowerUsage(d, &mut p)), NVML_SUCCESS);
     staged.clear_faults().unwrap();
     assert_eq!(
-        nv!(lib.nvmlDeviceGetSramEccErrorStatus(d, null_mut())),
+        nv!(lib.nvmlDeviceGetBankRemapperStatus_v1(d, null_mut())),
         NVML_ERROR_NOT_SUPPORTED
     );
     assert_eq!(

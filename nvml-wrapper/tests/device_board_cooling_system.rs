@@ -13,7 +13,7 @@ mod common;
 use nvml_mock::profile;
 use nvml_wrapper::conf_compute::{ConfComputeCapabilities, CpuCcCapability};
 use nvml_wrapper::device::{GspFirmwareMode, MinMax, PowerMizerMode};
-use nvml_wrapper::enums::{BusType, ClockType, PerformanceState, RestrictedApi};
+use nvml_wrapper::enums::{BusType, ClockType, FanControlPolicy, PerformanceState, RestrictedApi};
 use nvml_wrapper::nvml::DeviceUuid;
 use nvml_wrapper::system::CperTypes;
 use nvml_wrapper::{NvmlError, Result, sys};
@@ -228,9 +228,6 @@ fn unmodeled_board_queries_are_not_supported() -> Result<()> {
     unmodeled(&m, "nvmlDeviceGetBankRemapperStatus_v1", || {
         gpu.bank_remapper_status()
     });
-    unmodeled(&m, "nvmlDeviceGetSramEccErrorStatus", || {
-        gpu.sram_ecc_error_status()
-    });
     unmodeled(
         &m,
         "nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts",
@@ -398,6 +395,36 @@ fn unmodeled_clock_setters_are_not_supported() -> Result<()> {
     Ok(())
 }
 
+/// A real H100 reports no SRAM ECC errors and its field-diagnostic threshold not exceeded
+/// (captures/qx-h100.xml: sram_* 0, sram_threshold_exceeded No); an Ampere board does not
+/// answer.
+#[test]
+fn sram_ecc_status_of_an_h100_is_clean() -> Result<()> {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    let s = gpu.sram_ecc_error_status()?;
+    assert_eq!(
+        (
+            s.aggregate_corrected,
+            s.aggregate_uncorrected_parity,
+            s.aggregate_uncorrected_sec_ded,
+            s.volatile_corrected,
+            s.aggregate_uncorrected_l2,
+            s.threshold_exceeded
+        ),
+        (0, 0, 0, 0, 0, false)
+    );
+    fault_maps(&m, "nvmlDeviceGetSramEccErrorStatus", || {
+        gpu.sram_ecc_error_status()
+    });
+    let a100 = common::mock_with_profile("dgx-a100");
+    assert!(matches!(
+        a100.nvml.device_by_index(0)?.sram_ecc_error_status(),
+        Err(NvmlError::NotSupported(_))
+    ));
+    Ok(())
+}
+
 // ---- Cooling ----
 
 #[test]
@@ -415,6 +442,20 @@ fn fans_of_a_workstation_card_are_the_profiles() -> Result<()> {
     ));
     let range = gpu.min_max_fan_speed()?;
     assert_eq!((range.min, range.max), (30, 100));
+    // The driver drives every fan by temperature; a fan past the last is an invalid argument.
+    for fan in 0..past {
+        assert_eq!(
+            gpu.fan_control_policy(fan)?,
+            FanControlPolicy::TemperatureContinuousSw
+        );
+    }
+    assert!(matches!(
+        gpu.fan_control_policy(past),
+        Err(NvmlError::InvalidArgument(_))
+    ));
+    fault_maps(&m, "nvmlDeviceGetFanControlPolicy_v2", || {
+        gpu.fan_control_policy(0)
+    });
     fault_maps(&m, "nvmlDeviceGetTargetFanSpeed", || {
         gpu.target_fan_speed(0)
     });
@@ -444,9 +485,10 @@ fn unmodeled_cooling_queries_are_not_supported() -> Result<()> {
     let m = common::mock();
     let gpu = m.nvml.device_by_index(0)?;
     unmodeled(&m, "nvmlDeviceGetFanSpeedRPM", || gpu.fan_speed_rpm(0));
-    unmodeled(&m, "nvmlDeviceGetFanControlPolicy_v2", || {
-        gpu.fan_control_policy(0)
-    });
+    assert!(matches!(
+        gpu.fan_control_policy(0),
+        Err(NvmlError::NotSupported(_))
+    ));
     unmodeled(&m, "nvmlDeviceGetCoolerInfo", || gpu.cooler_info(0));
     unmodeled(&m, "nvmlDeviceGetThermalSettings", || {
         gpu.thermal_settings(sys::NVML_THERMAL_TARGET_ALL as u32)

@@ -42,9 +42,11 @@ fn maximum_and_boost_clocks() -> Result<()> {
 fn application_clocks_start_at_their_defaults() -> Result<()> {
     let m = common::mock();
     let gpu = m.nvml.device_by_index(1)?;
-    assert_eq!(gpu.applications_clock(ClockType::Graphics)?, 1755);
+    // An H100 SXM's defaults: 1980 MHz graphics, 2619 MHz memory
+    // (captures/qx-h100.xml, default_applications_clocks).
+    assert_eq!(gpu.applications_clock(ClockType::Graphics)?, 1980);
     assert_eq!(gpu.applications_clock(ClockType::Memory)?, 2619);
-    assert_eq!(gpu.default_applications_clock(ClockType::Graphics)?, 1755);
+    assert_eq!(gpu.default_applications_clock(ClockType::Graphics)?, 1980);
     assert_eq!(gpu.default_applications_clock(ClockType::Memory)?, 2619);
     Ok(())
 }

@@ -7,7 +7,7 @@ mod common;
 
 use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
-use nvml_wrapper::device::{EccModes, RemappedRows};
+use nvml_wrapper::device::{EccModes, RemappedRows, RemappedRowsDetail};
 use nvml_wrapper::enums::{EccCounterType, MemoryErrorType, MemoryLocation, RetirementCause};
 use nvml_wrapper::sys;
 
@@ -131,8 +131,8 @@ fn remapped_rows_are_the_profiles() {
         assert!(!rows.pending);
         assert!(!rows.failure);
     }
-    // The mock does not model `nvmlDeviceGetRemappedRows_v2` (it answers NOT_SUPPORTED), so
-    // the call falls back to the older form, which has no active/inactive split.
+    // `nvmlDeviceGetRemappedRows_v2` splits the counts into active and inactive remappings:
+    // GPU 5's one row is active.
     assert_eq!(
         m.nvml.device_by_index(5).unwrap().remapped_rows().unwrap(),
         RemappedRows {
@@ -140,8 +140,29 @@ fn remapped_rows_are_the_profiles() {
             uncorrected: 0,
             pending: false,
             failure: false,
-            detail: None,
+            detail: Some(RemappedRowsDetail {
+                corrected_active: 1,
+                corrected_inactive: 0,
+                uncorrected_active: 0,
+                uncorrected_inactive: 0,
+            }),
         }
+    );
+    // Where the driver lacks the v2 form, the older one answers, without the split.
+    m.staged
+        .set_fault(
+            "nvmlDeviceGetRemappedRows_v2",
+            sys::NVML_ERROR_NOT_SUPPORTED,
+        )
+        .unwrap();
+    assert_eq!(
+        m.nvml
+            .device_by_index(5)
+            .unwrap()
+            .remapped_rows()
+            .unwrap()
+            .detail,
+        None
     );
 }
 

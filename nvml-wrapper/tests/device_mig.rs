@@ -152,6 +152,17 @@ fn mig_devices_are_devices_of_their_own() {
         Err(NvmlError::NotFound(_))
     ));
 
+    // nvml.h: per-instance information comes through MIG device handles. GPU 3's compute
+    // process now runs in the only instance: the MIG device lists it, and the whole GPU lists
+    // it with its instance ids.
+    let in_mig = mig.running_compute_processes().unwrap();
+    assert_eq!(in_mig.len(), 1);
+    assert_eq!(
+        (in_mig[0].gpu_instance_id, in_mig[0].compute_instance_id),
+        (Some(gi), Some(0))
+    );
+    assert_eq!(gpu.running_compute_processes().unwrap(), in_mig);
+
     // A whole GPU is not a MIG device.
     assert!(!gpu.is_mig_device_handle().unwrap());
     assert!(matches!(

@@ -118,15 +118,16 @@ fn a_workstation_card_reports_each_fan() -> Result<()> {
     Ok(())
 }
 
-/// The mock does not model the margin temperature: NOT_SUPPORTED comes back as such.
+/// The margin (T.Limit) temperature is the distance to the maximum operating temperature: a
+/// real H100 at 29 C reads 58 C (captures/qx-h100.xml, `gpu_temp_tlimit`), 87 C its maximum.
 #[test]
-fn margin_temperature_is_not_modeled_by_the_mock() -> Result<()> {
+fn margin_temperature_is_the_distance_to_the_maximum() -> Result<()> {
     let m = common::mock();
     let gpu = m.nvml.device_by_index(0)?;
-    assert!(matches!(
-        gpu.margin_temperature(),
-        Err(NvmlError::NotSupported(_))
-    ));
+    let max = gpu.temperature_threshold(TemperatureThreshold::GpuMax)?;
+    assert_eq!(max, 87);
+    let now = gpu.temperature(TemperatureSensor::Gpu)?;
+    assert_eq!(gpu.margin_temperature()?, max as i32 - now as i32);
     Ok(())
 }
 

@@ -39,8 +39,21 @@ fn video_engines_are_idle_over_a_167_ms_window() -> Result<()> {
     Ok(())
 }
 
-/// The mock does not model encoder capacity, statistics or sessions, nor frame buffer
-/// capture: it answers `NVML_ERROR_NOT_SUPPORTED`, which must come back as that variant.
+/// A GPU with NVENC engines and no encoder session has all its encoder capacity free; an
+/// H100 has no NVENC, so the query is not supported there.
+#[test]
+fn encoder_capacity_is_free_on_an_idle_encoder() -> Result<()> {
+    let m = common::mock_with_profile("workstation");
+    let gpu = m.nvml.device_by_index(0)?;
+    for codec in [EncoderType::H264, EncoderType::Hevc, EncoderType::Av1] {
+        assert_eq!(gpu.encoder_capacity(codec)?, 100);
+    }
+    Ok(())
+}
+
+/// The mock does not model encoder statistics or sessions, nor frame buffer capture, and an
+/// H100 has no encoder: it answers `NVML_ERROR_NOT_SUPPORTED`, which must come back as that
+/// variant.
 #[test]
 fn encoder_and_capture_queries_the_mock_does_not_model_are_not_supported() -> Result<()> {
     let m = common::mock();

@@ -88,10 +88,21 @@ fn signed_values_and_scopes_come_through() -> Result<(), NvmlError> {
     let p = profile::builtin("dgx-h100").expect("the built-in profile");
     let spec = &p.gpus[2];
     let gpu = m.nvml.device_by_index(2)?;
-    let headroom = gpu.field_values(&[sys::NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT])?;
+    // The T.Limit thresholds are fixed margins, whatever the temperature: a real H100
+    // reports -8 C (shutdown), -2 C (slowdown), 0 C (memory max, GPU max)
+    // (captures/qx-h100.xml, gpu_temp_*_tlimit_threshold).
+    let tlimits = gpu.field_values(&[
+        sys::NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT,
+        sys::NVML_FI_DEV_TEMPERATURE_SLOWDOWN_TLIMIT,
+        sys::NVML_FI_DEV_TEMPERATURE_MEM_MAX_TLIMIT,
+        sys::NVML_FI_DEV_TEMPERATURE_GPU_MAX_TLIMIT,
+    ])?;
+    let got: Vec<Value> = tlimits.iter().map(value).collect();
     assert_eq!(
-        value(&headroom[0]),
-        Value::SignedInt(spec.temp_shutdown as i32 - spec.temperature as i32)
+        got,
+        [-8, -2, 0, 0].map(Value::SignedInt).to_vec(),
+        "T.Limit thresholds of a GPU at {} C",
+        spec.temperature
     );
 
     let per_link = gpu.scoped_field_values(&[

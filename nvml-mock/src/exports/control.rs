@@ -247,3 +247,20 @@ pub extern "C" fn nvml_mock_builtin_profiles() -> *const c_char {
         })
         .as_ptr()
 }
+
+/// The names of the functions that have answered `NVML_SUCCESS` from the model in this copy
+/// of the library, one per line, into `buf` of `len` bytes (NUL-terminated);
+/// `NVML_ERROR_INSUFFICIENT_SIZE` when they do not fit.
+///
+/// # Safety
+/// `buf` is null or valid for `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn nvml_mock_answered(buf: *mut c_char, len: c_uint) -> nvmlReturn_t {
+    with_inner(|g| {
+        let names: Vec<&str> = g.answered.iter().copied().collect();
+        match crate::state::put_str(buf, len, &names.join("\n"), Default::default()) {
+            Ok(()) => NVML_SUCCESS,
+            Err(e) => e,
+        }
+    })
+}

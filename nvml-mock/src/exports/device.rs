@@ -7,8 +7,8 @@ use nvml_sys::*;
 
 use crate::profile::ProcessSpec;
 use crate::state::{
-    Ctx, DeviceRef, Gpu, arg_str, device_handle, device_ref, fill_array, get, put, put_array,
-    put_str,
+    Ctx, DeviceRef, Gpu, arg_str, device_handle, device_ref, fill_array, get, mig_device_handle,
+    put, put_array, put_str,
 };
 
 /// The physical GPU behind a handle (MIG device handles name their parent).
@@ -55,6 +55,38 @@ fn processes(g: &Gpu, kind: &str) -> Vec<ProcessSpec> {
         .collect()
 }
 
+/// A MIG device: (GPU instance id, compute instance id).
+type MigDevice = (u32, u32);
+
+/// The processes of `kind` a handle sees, each with the MIG device it runs in (GPU instance
+/// id, compute instance id). MIG off: every process of the GPU, in no instance. MIG on: the
+/// GPU's `k`-th process runs in its `k mod n`-th MIG device (with no MIG device, none runs);
+/// the GPU's handle sees all of them, a MIG device handle those in its instance (nvml.h:
+/// per-instance information comes through MIG device handles).
+fn placed_processes(
+    c: &Ctx<'_>,
+    d: nvmlDevice_t,
+    kind: &str,
+) -> Result<Vec<(ProcessSpec, Option<MigDevice>)>, nvmlReturn_t> {
+    let i = c.m.gpu_index(d)?;
+    let g = c.m.gpus.get(i).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+    let all = processes(g, kind);
+    if !g.mig_current {
+        return Ok(all.into_iter().map(|p| (p, None)).collect());
+    }
+    let devices = c.m.mig_devices(i);
+    let placed = all.into_iter().enumerate().filter_map(|(k, p)| {
+        let at = devices.get(k.checked_rem(devices.len())?)?;
+        Some((p, Some(*at)))
+    });
+    Ok(match device_ref(d) {
+        Some(DeviceRef::Mig(_, gi, ci)) => placed
+            .filter(|(_, at)| *at == Some((gi as u32, ci as u32)))
+            .collect(),
+        _ => placed.collect(),
+    })
+}
+
 fn procs_v1(
     c: &Ctx<'_>,
     d: nvmlDevice_t,
@@ -62,10 +94,9 @@ fn procs_v1(
     n: *mut c_uint,
     out: *mut nvmlProcessInfo_v1_t,
 ) -> Result<(), nvmlReturn_t> {
-    let g = phys(c, d)?;
-    let list: Vec<nvmlProcessInfo_v1_t> = processes(g, kind)
+    let list: Vec<nvmlProcessInfo_v1_t> = placed_processes(c, d, kind)?
         .iter()
-        .map(|p| nvmlProcessInfo_v1_t {
+        .map(|(p, _)| nvmlProcessInfo_v1_t {
             pid: p.pid,
             usedGpuMemory: p.used_memory,
         })
@@ -80,18 +111,37 @@ fn procs_v2(
     n: *mut c_uint,
     out: *mut nvmlProcessInfo_v2_t,
 ) -> Result<(), nvmlReturn_t> {
-    let g = phys(c, d)?;
     let na = NVML_VALUE_NOT_AVAILABLE as u32;
-    let list: Vec<nvmlProcessInfo_v2_t> = processes(g, kind)
+    let list: Vec<nvmlProcessInfo_v2_t> = placed_processes(c, d, kind)?
         .iter()
-        .map(|p| nvmlProcessInfo_v2_t {
+        .map(|(p, at)| nvmlProcessInfo_v2_t {
             pid: p.pid,
             usedGpuMemory: p.used_memory,
-            gpuInstanceId: na,
-            computeInstanceId: na,
+            gpuInstanceId: at.map_or(na, |a| a.0),
+            computeInstanceId: at.map_or(na, |a| a.1),
         })
         .collect();
     put_array(n, out, &list, c.hostile)
+}
+
+/// The T.Limit thresholds of `NVML_FI_DEV_TEMPERATURE_{SHUTDOWN,SLOWDOWN,MEM_MAX,GPU_MAX}_TLIMIT`
+/// (nvml.h: supported on Ada and later), in that order. They are fixed margins, not
+/// readings: a real H100 80GB HBM3 reports -8, -2, 0 and 0 C whatever its temperature
+/// (captures/qx-h100.xml: `gpu_temp_max_tlimit_threshold` -8 C, `..._slow_...` -2 C,
+/// `..._max_mem_...` 0 C, `..._max_gpu_...` 0 C).
+const TLIMIT_THRESHOLDS: [i32; 4] = [-8, -2, 0, 0];
+
+/// The current clocks event reasons: the profile's, with "SW power cap" exactly when the GPU
+/// draws its power limit (nvml.h: the SW power scaling algorithm is reducing the clocks below
+/// requested clocks because the GPU is consuming too much power).
+pub(crate) fn clocks_event_reasons(g: &Gpu) -> u64 {
+    let cap = u64::from(nvmlClocksEventReasonSwPowerCap);
+    let reasons = g.spec.clocks_event_reasons & !cap;
+    if g.spec.power_usage_mw >= g.power_limit_mw {
+        reasons | cap
+    } else {
+        reasons
+    }
 }
 
 fn clock_of(g: &Gpu, t: nvmlClockType_t, max: bool) -> Result<u32, nvmlReturn_t> {
@@ -246,18 +296,13 @@ fn field(
         NVML_FI_DEV_POWER_MAX_LIMIT => ui(g.spec.power_max_limit_mw),
         NVML_FI_DEV_POWER_DEFAULT_LIMIT => ui(g.spec.power_default_limit_mw),
         NVML_FI_DEV_POWER_CURRENT_LIMIT | NVML_FI_DEV_POWER_REQUESTED_LIMIT => ui(g.power_limit_mw),
-        NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT => Ok((
-            NVML_VALUE_TYPE_SIGNED_INT,
-            nvmlValue_t {
-                siVal: (g.spec.temp_shutdown as i32).wrapping_sub(g.spec.temperature as i32),
-            },
-        )),
-        NVML_FI_DEV_TEMPERATURE_SLOWDOWN_TLIMIT => Ok((
-            NVML_VALUE_TYPE_SIGNED_INT,
-            nvmlValue_t {
-                siVal: (g.spec.temp_slowdown as i32).wrapping_sub(g.spec.temperature as i32),
-            },
-        )),
+        NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT..=NVML_FI_DEV_TEMPERATURE_GPU_MAX_TLIMIT
+            if g.spec.architecture >= NVML_DEVICE_ARCH_ADA =>
+        {
+            let at = (id - NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT) as usize;
+            let v = TLIMIT_THRESHOLDS.get(at).copied().unwrap_or(0);
+            Ok((NVML_VALUE_TYPE_SIGNED_INT, nvmlValue_t { siVal: v }))
+        }
         NVML_FI_DEV_NVLINK_LINK_COUNT if g.spec.nvlink_count > 0 => ui(g.spec.nvlink_count),
         NVML_FI_DEV_NVLINK_SPEED_MBPS_COMMON if g.spec.nvlink_count > 0 => {
             ui(g.spec.nvlink_speed_mbps)
@@ -344,6 +389,13 @@ fn header_field_id(driver_version: &str, id: u32) -> u32 {
         .iter()
         .find(|(old, _)| *old == id)
         .map_or(id, |(_, header)| *header)
+}
+
+/// The UUID of the MIG device of compute instance `ci` in GPU instance `gi` of `g`.
+fn mig_uuid(g: &Gpu, gi: usize, ci: usize) -> String {
+    let base = g.spec.uuid.trim_start_matches("GPU-");
+    let tail = base.get(..base.len().saturating_sub(4)).unwrap_or(base);
+    format!("MIG-{tail}{gi:02x}{ci:02x}")
 }
 
 fn handle_by(
@@ -444,6 +496,21 @@ export! {
     }
     fn nvmlDeviceGetHandleByUUID(uuid: *const c_char, device: *mut nvmlDevice_t) |c| {
         let u = arg_str(uuid)?;
+        // nvml.h: "The UUID of the target GPU or MIG instance"; a MIG UUID gives the MIG
+        // device handle.
+        if u.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("MIG-")) {
+            if device.is_null() {
+                return Err(NVML_ERROR_INVALID_ARGUMENT);
+            }
+            for (i, g) in c.m.gpus.iter().enumerate() {
+                for (gi, ci) in c.m.mig_devices(i) {
+                    if mig_uuid(g, gi as usize, ci as usize).eq_ignore_ascii_case(u) {
+                        return put(device, mig_device_handle(i, gi as usize, ci as usize));
+                    }
+                }
+            }
+            return Err(NVML_ERROR_NOT_FOUND);
+        }
         handle_by(c, device, |g| g.spec.uuid.eq_ignore_ascii_case(u))
     }
     fn nvmlDeviceGetHandleBySerial(serial: *const c_char, device: *mut nvmlDevice_t) |c| {
@@ -497,11 +564,7 @@ export! {
     }
     fn nvmlDeviceGetUUID(device: nvmlDevice_t, uuid: *mut c_char, length: c_uint) |c| {
         let u = match device_ref(device) {
-            Some(DeviceRef::Mig(_, gi, ci)) => {
-                let base = gpu(c, device)?.spec.uuid.trim_start_matches("GPU-").to_string();
-                let tail = base.get(..base.len().saturating_sub(4)).unwrap_or(&base).to_string();
-                format!("MIG-{tail}{gi:02x}{ci:02x}")
-            }
+            Some(DeviceRef::Mig(_, gi, ci)) => mig_uuid(gpu(c, device)?, gi, ci),
             _ => gpu(c, device)?.spec.uuid.clone(),
         };
         put_str(uuid, length, &u, c.hostile)
@@ -534,6 +597,9 @@ export! {
             NVML_INFOROM_OEM => s.inforom_oem.clone(),
             NVML_INFOROM_ECC => s.inforom_ecc.clone(),
             NVML_INFOROM_POWER => s.inforom_power.clone(),
+            // nvml.h: NOT_SUPPORTED "if the device does not have an infoROM" object of that
+            // kind; these boards have no DEN object.
+            o if o < NVML_INFOROM_COUNT => return Err(NVML_ERROR_NOT_SUPPORTED),
             _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
         };
         if v == "N/A" {
@@ -693,6 +759,104 @@ export! {
         }
         put(temp, v)
     }
+    fn nvmlDeviceGetRunningProcessDetailList(device: nvmlDevice_t, plist: *mut nvmlProcessDetailList_t) |c| {
+        let mut l = get(plist.cast_const())?;
+        if l.version != nvmlProcessDetailList_v1 {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        let kinds: &[&str] = match l.mode {
+            NVML_PROCESS_MODE_COMPUTE => &["compute"],
+            NVML_PROCESS_MODE_GRAPHICS => &["graphics"],
+            NVML_PROCESS_MODE_MPS => &["mps"],
+            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+        };
+        let na = NVML_VALUE_NOT_AVAILABLE as u32;
+        let mut list = Vec::new();
+        for kind in kinds {
+            for (p, at) in placed_processes(c, device, kind)? {
+                list.push(nvmlProcessDetail_v1_t {
+                    pid: p.pid,
+                    usedGpuMemory: p.used_memory,
+                    gpuInstanceId: at.map_or(na, |a| a.0),
+                    computeInstanceId: at.map_or(na, |a| a.1),
+                    usedGpuCcProtectedMemory: 0,
+                });
+            }
+        }
+        // `numProcArrayEntries` is the capacity of `procArray` in and the count out.
+        let count = std::ptr::addr_of_mut!(l.numProcArrayEntries);
+        let r = put_array(count, l.procArray, &list, c.hostile);
+        put(plist, l)?;
+        r
+    }
+    fn nvmlDeviceGetSramEccErrorStatus(device: nvmlDevice_t, status: *mut nvmlEccSramErrorStatus_t) |c| {
+        let g = phys(c, device)?;
+        let mut s = get(status.cast_const())?;
+        if s.version != nvmlEccSramErrorStatus_v1 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        if !g.spec.ecc_supported || g.spec.architecture < NVML_DEVICE_ARCH_HOPPER {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        // No SRAM errors and the field-diagnostic threshold not exceeded, as on the real H100 of
+        // captures/qx-h100.xml (sram_* 0, sram_threshold_exceeded No).
+        s = nvmlEccSramErrorStatus_t {
+            version: s.version,
+            ..Default::default()
+        };
+        put(status, s)
+    }
+    fn nvmlDeviceGetRemappedRows_v2(device: nvmlDevice_t, info: *mut nvmlRemappedRowsInfo_v2_t) |c| {
+        let s = &phys(c, device)?.spec;
+        if !s.ecc_supported {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        put(info, nvmlRemappedRowsInfo_v2_t {
+            corrActiveRemaps: s.remapped_rows_correctable,
+            corrInactiveRemaps: 0,
+            uncActiveRemaps: s.remapped_rows_uncorrectable,
+            uncInactiveRemaps: 0,
+            bPending: 0,
+            bFailureOccurred: 0,
+        })
+    }
+    fn nvmlDeviceGetFanControlPolicy_v2(device: nvmlDevice_t, fan: c_uint, policy: *mut nvmlFanControlPolicy_t) |c| {
+        let fans = phys(c, device)?.spec.fans.len();
+        if fans == 0 {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        if fan as usize >= fans {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        // The driver's temperature-driven curve: the profile's fans are never set by hand.
+        put(policy, NVML_FAN_POLICY_TEMPERATURE_CONTINOUS_SW)
+    }
+    fn nvmlDeviceGetEncoderCapacity(device: nvmlDevice_t, encoderQueryType: nvmlEncoderType_t, encoderCapacity: *mut c_uint) |c| {
+        let s = &phys(c, device)?.spec;
+        if s.nvenc_count == 0 {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        if encoderQueryType > NVML_ENCODER_QUERY_AV1 {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        // No encoder session runs on the profiles: the whole capacity is free.
+        put(encoderCapacity, 100 - s.util_encoder.min(100))
+    }
+    fn nvmlDeviceGetMarginTemperature(device: nvmlDevice_t, marginTempInfo: *mut nvmlMarginTemperature_t) |c| {
+        let s = &phys(c, device)?.spec;
+        let mut m = get(marginTempInfo.cast_const())?;
+        if m.version != nvmlMarginTemperature_v1 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        // The T.Limit reading: how far the GPU is below its maximum operating temperature
+        // (captures/qx-h100.xml: `gpu_temp_tlimit` 58 C at `gpu_temp` 29 C on a GPU whose
+        // maximum is 87 C). Ada and later, like the T.Limit fields.
+        if s.architecture < NVML_DEVICE_ARCH_ADA || s.temp_gpu_max == 0 {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        m.marginTemperature = (s.temp_gpu_max as i32).wrapping_sub(s.temperature as i32);
+        put(marginTempInfo, m)
+    }
     fn nvmlDeviceGetNumFans(device: nvmlDevice_t, numFans: *mut c_uint) |c| {
         let n = phys(c, device)?.spec.fans.len() as u32;
         put(numFans, n)
@@ -780,10 +944,10 @@ export! {
         put(pState, c.enum_value(p, 77))
     }
     fn nvmlDeviceGetCurrentClocksEventReasons(device: nvmlDevice_t, clocksEventReasons: *mut c_ulonglong) |c| {
-        put(clocksEventReasons, phys(c, device)?.spec.clocks_event_reasons)
+        put(clocksEventReasons, clocks_event_reasons(phys(c, device)?))
     }
     fn nvmlDeviceGetCurrentClocksThrottleReasons(device: nvmlDevice_t, clocksThrottleReasons: *mut c_ulonglong) |c| {
-        put(clocksThrottleReasons, phys(c, device)?.spec.clocks_event_reasons)
+        put(clocksThrottleReasons, clocks_event_reasons(phys(c, device)?))
     }
     fn nvmlDeviceGetSupportedClocksEventReasons(device: nvmlDevice_t, supportedClocksEventReasons: *mut c_ulonglong) |c| {
         phys(c, device)?;
@@ -934,7 +1098,15 @@ export! {
             .filter(|(i, h)| *i != me && topology(g, me, h, *i) <= level)
             .map(|(i, _)| device_handle(i))
             .collect();
-        put_array(count, deviceArray, &list, c.hostile)
+        // nvml.h: a zero `*count` asks for the number of matching GPUs (SUCCESS, nothing
+        // written); a non-zero one is the capacity of `deviceArray`, filled with up to that
+        // many handles. There is no INSUFFICIENT_SIZE in this function's contract.
+        let cap = get(count)?;
+        if cap == 0 {
+            return put(count, u32::try_from(list.len()).unwrap_or(u32::MAX));
+        }
+        let fit = list.get(..list.len().min(cap as usize)).unwrap_or(&[]);
+        put_array(count, deviceArray, fit, c.hostile)
     }
     fn nvmlDeviceGetP2PStatus(device1: nvmlDevice_t, device2: nvmlDevice_t, p2pIndex: nvmlGpuP2PCapsIndex_t, p2pStatus: *mut nvmlGpuP2PStatus_t) |c| {
         let (a, b) = (phys(c, device1)?, phys(c, device2)?);

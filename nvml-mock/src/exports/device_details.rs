@@ -236,7 +236,7 @@ export! {
         }
         let now_ns = c.m.now_us().saturating_mul(1000);
         // A power-capped GPU spends a tenth of its time at the power limit.
-        let capped = g.spec.clocks_event_reasons & u64::from(nvmlClocksEventReasonSwPowerCap) != 0;
+        let capped = super::device::clocks_event_reasons(g) & u64::from(nvmlClocksEventReasonSwPowerCap) != 0;
         let violation = if perfPolicyType == NVML_PERF_POLICY_POWER && capped { now_ns / 10 } else { 0 };
         put(violTime, nvmlViolationTime_t { referenceTime: now_ns, violationTime: violation })
     }

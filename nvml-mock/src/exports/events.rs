@@ -78,13 +78,13 @@ export! {
 /// Waits for the next event of `set` for up to `timeout_ms`, releasing the lock while asleep,
 /// and hands it to `deliver` (which writes the caller's struct) with the GPU's UUID.
 fn wait(
-    name: &str,
+    name: &'static str,
     set: nvmlEventSet_t,
     out_is_null: bool,
     timeout_ms: c_uint,
     deliver: impl FnOnce(Event, &str) -> Result<(), nvmlReturn_t>,
 ) -> nvmlReturn_t {
-    catch_unwind(AssertUnwindSafe(|| {
+    let r = catch_unwind(AssertUnwindSafe(|| {
         let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
         let mut g = lock();
         if let Some(r) = g.fault(name) {
@@ -128,11 +128,12 @@ fn wait(
             };
         }
     }))
-    .unwrap_or(NVML_ERROR_UNKNOWN)
+    .unwrap_or(NVML_ERROR_UNKNOWN);
+    crate::state::answer(name, r)
 }
 
 fn wait_v2(
-    name: &str,
+    name: &'static str,
     set: nvmlEventSet_t,
     data: *mut nvmlEventData_t,
     timeout_ms: c_uint,

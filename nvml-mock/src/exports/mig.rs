@@ -374,12 +374,13 @@ export! {
         if !g.mig_current {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
-        let (_, p) = gi_profile_by_id(g, profileId)?;
-        // Greedy: how many more fit, placing each at the first free spot.
+        let (pi, p) = gi_profile_by_id(g, profileId)?;
+        // Greedy: how many more fit, placing each at the first free spot. Each simulated
+        // instance is of this profile, so the profile's instance count bounds the answer.
         let mut sim = g.clone();
         let mut n = 0;
         while let Some(s) = free_gi_placements(&sim, p).first().copied() {
-            sim.gpu_instances.push(GpuInstance { id: 99, profile_index: 0, start: s, size: p.slices, cis: Vec::new() });
+            sim.gpu_instances.push(GpuInstance { id: 99, profile_index: pi, start: s, size: p.slices, cis: Vec::new() });
             n += 1;
             if n > 8 {
                 break;

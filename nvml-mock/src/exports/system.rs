@@ -11,8 +11,8 @@ use crate::state::{GLOBAL, Machine, device_handle, lock, put, put_array, put_str
 /// Environment variable naming the profile: a built-in name or a path to a profile file.
 pub const PROFILE_ENV: &str = "NVML_MOCK_PROFILE";
 
-fn init(name: &str) -> nvmlReturn_t {
-    catch_unwind(AssertUnwindSafe(|| {
+fn init(name: &'static str) -> nvmlReturn_t {
+    let r = catch_unwind(AssertUnwindSafe(|| {
         let mut g = lock();
         if let Some(r) = g.fault(name) {
             return r;
@@ -47,7 +47,8 @@ fn init(name: &str) -> nvmlReturn_t {
             }
         }
     }))
-    .unwrap_or(NVML_ERROR_UNKNOWN)
+    .unwrap_or(NVML_ERROR_UNKNOWN);
+    crate::state::answer(name, r)
 }
 
 /// `nvmlInit_v2`: loads the selected profile on the first call; later calls count references.
@@ -73,7 +74,7 @@ pub extern "C" fn nvmlInitWithFlags(_flags: c_uint) -> nvmlReturn_t {
 /// on real hardware, for the next `nvmlInit` with the same profile.
 #[unsafe(no_mangle)]
 pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
-    catch_unwind(AssertUnwindSafe(|| {
+    let r = catch_unwind(AssertUnwindSafe(|| {
         let mut g = lock();
         if let Some(r) = g.fault("nvmlShutdown") {
             return r;
@@ -92,7 +93,8 @@ pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
         }
         NVML_SUCCESS
     }))
-    .unwrap_or(NVML_ERROR_UNKNOWN)
+    .unwrap_or(NVML_ERROR_UNKNOWN);
+    crate::state::answer("nvmlShutdown", r)
 }
 
 /// `nvmlErrorString`: a static description of a return code (works without init).

@@ -87,7 +87,7 @@ export! {
 pub unsafe extern "C" fn nvmlSystemEventSetWait(
     request: *mut nvmlSystemEventSetWaitRequest_t,
 ) -> nvmlReturn_t {
-    catch_unwind(AssertUnwindSafe(|| {
+    let r = catch_unwind(AssertUnwindSafe(|| {
         let mut g = lock();
         if let Some(r) = g.fault("nvmlSystemEventSetWait") {
             return r;
@@ -152,5 +152,6 @@ pub unsafe extern "C" fn nvmlSystemEventSetWait(
             };
         }
     }))
-    .unwrap_or(NVML_ERROR_UNKNOWN)
+    .unwrap_or(NVML_ERROR_UNKNOWN);
+    crate::state::answer("nvmlSystemEventSetWait", r)
 }

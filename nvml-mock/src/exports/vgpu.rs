@@ -313,6 +313,9 @@ fn placement_list(
                 std::ptr::addr_of_mut!((*l1).placementSize),
             )
         };
+        // In v1, `count` is output only ("Count of placement IDs fetched"): the caller sized
+        // `placementIds` from nvmlVgpuTypeGetMaxInstances, as the header tells it to.
+        put(cp, t.max_instances)?;
         (cp, sp, l.placementIds)
     } else {
         return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
