@@ -129,6 +129,7 @@ fn prefix(buf: &[u8], len: c_uint) -> Vec<u8> {
 impl Nvml {
     /// The system's confidential-computing capabilities
     /// (`nvmlSystemGetConfComputeCapabilities`).
+    #[doc(alias = "nvmlSystemGetConfComputeCapabilities")]
     pub fn conf_compute_capabilities(&self) -> Result<ConfComputeCapabilities> {
         let mut caps = sys::nvmlConfComputeSystemCaps_t::default();
         nvml_call!(self, nvmlSystemGetConfComputeCapabilities(&mut caps))?;
@@ -139,6 +140,7 @@ impl Nvml {
     }
 
     /// The confidential-computing state (`nvmlSystemGetConfComputeState`).
+    #[doc(alias = "nvmlSystemGetConfComputeState")]
     pub fn conf_compute_state(&self) -> Result<ConfComputeState> {
         let mut state = sys::nvmlConfComputeSystemState_t::default();
         nvml_call!(self, nvmlSystemGetConfComputeState(&mut state))?;
@@ -151,6 +153,7 @@ impl Nvml {
 
     /// The confidential-computing settings, with the multi-GPU mode
     /// (`nvmlSystemGetConfComputeSettings` with `nvmlSystemConfComputeSettings_v1`).
+    #[doc(alias = "nvmlSystemGetConfComputeSettings")]
     pub fn conf_compute_settings(&self) -> Result<ConfComputeSettings> {
         let mut settings = sys::nvmlSystemConfComputeSettings_t {
             version: sys::nvmlSystemConfComputeSettings_v1,
@@ -167,6 +170,7 @@ impl Nvml {
 
     /// Whether the GPUs accept client requests in CC mode
     /// (`nvmlSystemGetConfComputeGpusReadyState`).
+    #[doc(alias = "nvmlSystemGetConfComputeGpusReadyState")]
     pub fn conf_compute_gpus_ready(&self) -> Result<bool> {
         let mut ready: c_uint = 0;
         nvml_call!(self, nvmlSystemGetConfComputeGpusReadyState(&mut ready))?;
@@ -175,6 +179,7 @@ impl Nvml {
 
     /// Lets the GPUs accept client requests in CC mode, or stops them
     /// (`nvmlSystemSetConfComputeGpusReadyState`). Requires root.
+    #[doc(alias = "nvmlSystemSetConfComputeGpusReadyState")]
     pub fn set_conf_compute_gpus_ready(&self, accepting: bool) -> Result<()> {
         let raw = if accepting {
             sys::NVML_CC_ACCEPTING_CLIENT_REQUESTS_TRUE
@@ -187,6 +192,7 @@ impl Nvml {
     /// The key rotation threshold: the attacker advantage at which keys rotate
     /// (`nvmlSystemGetConfComputeKeyRotationThresholdInfo` with
     /// `nvmlConfComputeGetKeyRotationThresholdInfo_v1`).
+    #[doc(alias = "nvmlSystemGetConfComputeKeyRotationThresholdInfo")]
     pub fn conf_compute_key_rotation_threshold(&self) -> Result<u64> {
         let mut info = sys::nvmlConfComputeGetKeyRotationThresholdInfo_t {
             version: sys::nvmlConfComputeGetKeyRotationThresholdInfo_v1,
@@ -203,6 +209,7 @@ impl Nvml {
     /// `NVML_CC_KEY_ROTATION_THRESHOLD_ATTACKER_ADVANTAGE_MIN` (50) and `_MAX` (65)
     /// (`nvmlSystemSetConfComputeKeyRotationThresholdInfo` with
     /// `nvmlConfComputeSetKeyRotationThresholdInfo_v1`). Requires root.
+    #[doc(alias = "nvmlSystemSetConfComputeKeyRotationThresholdInfo")]
     pub fn set_conf_compute_key_rotation_threshold(
         &self,
         max_attacker_advantage: u64,
@@ -220,6 +227,7 @@ impl Nvml {
 
 impl<N: NvmlRef> Device<'_, N> {
     /// Protected memory of the GPU in CC mode (`nvmlDeviceGetConfComputeProtectedMemoryUsage`).
+    #[doc(alias = "nvmlDeviceGetConfComputeProtectedMemoryUsage")]
     pub fn conf_compute_protected_memory_usage(&self) -> Result<ProtectedMemoryUsage> {
         let mut mem = sys::nvmlMemory_t::default();
         nvml_call!(
@@ -234,6 +242,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// The GPU's certificate chains (`nvmlDeviceGetConfComputeGpuCertificate`).
+    #[doc(alias = "nvmlDeviceGetConfComputeGpuCertificate")]
     pub fn conf_compute_gpu_certificate(&self) -> Result<GpuCertificate> {
         let mut cert = Box::<sys::nvmlConfComputeGpuCertificate_t>::default();
         nvml_call!(
@@ -251,6 +260,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// The GPU's attestation report for a caller-chosen nonce
     /// (`nvmlDeviceGetConfComputeGpuAttestationReport`).
+    #[doc(alias = "nvmlDeviceGetConfComputeGpuAttestationReport")]
     pub fn conf_compute_gpu_attestation_report(
         &self,
         nonce: [u8; sys::NVML_CC_GPU_CEC_NONCE_SIZE as usize],
@@ -276,6 +286,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Sets the unprotected (shared) memory size of the GPU in CC mode, in KiB
     /// (`nvmlDeviceSetConfComputeUnprotectedMemSize`). Requires root.
+    #[doc(alias = "nvmlDeviceSetConfComputeUnprotectedMemSize")]
     pub fn set_conf_compute_unprotected_mem_size(&self, size_kib: u64) -> Result<()> {
         nvml_call!(
             self.holder(),

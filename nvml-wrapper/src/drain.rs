@@ -113,6 +113,7 @@ impl From<&PciInfo> for PciAddress {
 impl Nvml {
     /// Whether the GPU at `address` is draining: accepting no new work
     /// (`nvmlDeviceQueryDrainState`). Pascal or newer, Linux only.
+    #[doc(alias = "nvmlDeviceQueryDrainState")]
     pub fn drain_state(&self, address: &PciAddress) -> Result<bool> {
         let mut pci = address.to_raw();
         let mut state: sys::nvmlEnableState_t = 0;
@@ -126,6 +127,7 @@ impl Nvml {
     /// # Errors
     /// [`NoPermission`](NvmlError::NoPermission) without root,
     /// [`InUse`](NvmlError::InUse) while persistence mode is on.
+    #[doc(alias = "nvmlDeviceModifyDrainState")]
     pub fn set_drain_state(&self, address: &PciAddress, draining: bool) -> Result<()> {
         let mut pci = address.to_raw();
         nvml_call!(
@@ -138,6 +140,7 @@ impl Nvml {
     /// (`nvmlDeviceDiscoverGpus`): under `scope` (domain, bus and device), or on the whole
     /// PCI tree for `None`. Newly found GPUs are initialised and their ECC scrubbed (seconds
     /// per GPU); device handles and indices may change. Needs root.
+    #[doc(alias = "nvmlDeviceDiscoverGpus")]
     pub fn discover_gpus(&self, scope: Option<&PciAddress>) -> Result<()> {
         let mut pci = match scope {
             Some(address) => address.to_raw(),

@@ -34,6 +34,7 @@ use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list, string_from_c_buf};
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
+use crate::versions::{event_wait, event_wait_structured};
 
 bitflags::bitflags! {
     /// A set of event types (`nvmlEventType*`), for [`EventSet::register`] and in
@@ -134,6 +135,7 @@ impl<N: NvmlRef> std::fmt::Debug for EventSet<'_, N> {
 
 impl Nvml {
     /// A new, empty event set (`nvmlEventSetCreate`).
+    #[doc(alias = "nvmlEventSetCreate")]
     pub fn create_event_set(&self) -> Result<EventSet<'_>> {
         let mut handle: sys::nvmlEventSet_t = std::ptr::null_mut();
         nvml_call!(self, nvmlEventSetCreate(&mut handle))?;
@@ -201,6 +203,7 @@ impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
     /// [`Device::supported_event_types`] first. After [`NvmlError::Unknown`] NVML says the
     /// set is in an undefined state: drop it. [`NvmlError::InvalidInput`] if `device` comes
     /// from another [`Nvml`].
+    #[doc(alias = "nvmlDeviceRegisterEvents")]
     pub fn register(&self, device: &Device<'_, impl NvmlRef>, types: EventTypes) -> Result<()> {
         self.same_library(device)?;
         nvml_call!(
@@ -215,16 +218,18 @@ impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
     /// # Errors
     /// [`NvmlError::Timeout`] if none arrived in time (or an interrupt ended the wait early);
     /// NVML's other errors, e.g. [`NvmlError::GpuLost`].
+    #[doc(alias = "nvmlEventSetWait")]
+    #[doc(alias = "nvmlEventSetWait_v2")]
     pub fn wait(&self, timeout_ms: u32) -> Result<EventData<'nvml, N>> {
         let mut data = sys::nvmlEventData_t::default();
-        match self.nvml.versions().event_wait {
-            2 => nvml_call!(
+        match self.nvml.versions().event_wait() {
+            event_wait::Version::nvmlEventSetWait_v2 => nvml_call!(
                 self.nvml,
-                nvmlEventSetWait_v2(self.handle, &mut data, timeout_ms)
+                event_wait::nvmlEventSetWait_v2(self.handle, &mut data, timeout_ms)
             )?,
             _ => nvml_call!(
                 self.nvml,
-                nvmlEventSetWait(self.handle, &mut data, timeout_ms)
+                event_wait::nvmlEventSetWait(self.handle, &mut data, timeout_ms)
             )?,
         }
         Ok(EventData {
@@ -244,6 +249,7 @@ impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
     /// # Errors
     /// [`NvmlError::MissingSymbol`] on drivers before NVML 13; [`NvmlError::NotSupported`],
     /// [`NvmlError::NoPermission`] and NVML's other errors.
+    #[doc(alias = "nvmlEventSetRegisterGpuOperationalEvents_v1")]
     pub fn register_operational_events(
         &self,
         device: &Device<'_, impl NvmlRef>,
@@ -282,15 +288,21 @@ impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
     /// [`NvmlError::MissingSymbol`] on drivers before NVML 13; [`NvmlError::Timeout`] if
     /// nothing arrived in time; [`NvmlError::UnexpectedValue`] for a data format the header
     /// does not define; NVML's other errors.
+    #[doc(alias = "nvmlEventSetWait_v3")]
     pub fn wait_operational(&self, timeout_ms: u32) -> Result<OperationalEvent> {
-        if self.nvml.versions().event_wait_structured != 3 {
+        if self.nvml.versions().event_wait_structured()
+            != event_wait_structured::Version::nvmlEventSetWait_v3
+        {
             return Err(NvmlError::MissingSymbol("nvmlEventSetWait_v3"));
         }
         let mut p = sys::nvmlEventSetWait_v3_t {
             timeoutMs: timeout_ms,
             ..Default::default()
         };
-        nvml_call!(self.nvml, nvmlEventSetWait_v3(self.handle, &mut p))?;
+        nvml_call!(
+            self.nvml,
+            event_wait_structured::nvmlEventSetWait_v3(self.handle, &mut p)
+        )?;
         Ok(OperationalEvent {
             data_type: EventDataType::try_from(p.dataType)?,
             uuid: string_from_c_buf(&p.uuid)?,
@@ -321,6 +333,7 @@ impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
 
     /// Frees the set now (`nvmlEventSetFree`), reporting NVML's answer, which `Drop` cannot.
     /// Either way the handle is not used again.
+    #[doc(alias = "nvmlEventSetFree")]
     pub fn free(mut self) -> Result<()> {
         let handle = std::mem::replace(&mut self.handle, std::ptr::null_mut());
         nvml_call!(self.nvml, nvmlEventSetFree(handle))
@@ -411,6 +424,7 @@ pub struct OperationalEvent {
 
 impl<N: NvmlRef> Device<'_, N> {
     /// The event types this GPU can deliver (`nvmlDeviceGetSupportedEventTypes`).
+    #[doc(alias = "nvmlDeviceGetSupportedEventTypes")]
     pub fn supported_event_types(&self) -> Result<EventTypes> {
         let mut raw: u64 = 0;
         nvml_call!(
@@ -494,6 +508,7 @@ impl<N: NvmlRef> EventSet<'_, N> {
     /// # Errors
     /// [`NvmlError::NotFound`] if no structured event was returned yet,
     /// [`NvmlError::NotSupported`] on drivers or platforms without it.
+    #[doc(alias = "nvmlEventSetGetContextCount_v1")]
     pub fn context_count(&self) -> Result<u32> {
         let mut params = sys::nvmlEventSetGetContextCount_v1_t { count: 0 };
         nvml_call!(
@@ -509,6 +524,7 @@ impl<N: NvmlRef> EventSet<'_, N> {
     /// # Errors
     /// [`NvmlError::InvalidArgument`] for an index out of range, [`NvmlError::NotFound`] if no
     /// structured event was returned yet.
+    #[doc(alias = "nvmlEventSetGetContextInfo_v1")]
     pub fn context_info(&self, index: u32) -> Result<EventContextInfo> {
         let mut params = sys::nvmlEventSetGetContextInfo_v1_t {
             index,
@@ -532,6 +548,7 @@ impl<N: NvmlRef> EventSet<'_, N> {
     /// # Errors
     /// [`NvmlError::InvalidArgument`] for an index out of range, [`NvmlError::NotFound`] if no
     /// structured event was returned yet.
+    #[doc(alias = "nvmlEventSetGetContextData_v1")]
     pub fn context_data(&self, index: u32) -> Result<Vec<u8>> {
         read_list(0u8, |size, data| {
             let mut params = sys::nvmlEventSetGetContextData_v1_t {
@@ -554,6 +571,7 @@ impl<N: NvmlRef> EventSet<'_, N> {
     /// # Errors
     /// [`NvmlError::NotFound`] if the record is not a legacy XID (or no structured event was
     /// returned yet), [`NvmlError::InvalidArgument`] for an index out of range.
+    #[doc(alias = "nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1")]
     pub fn context_legacy_xid(&self, index: u32) -> Result<u32> {
         let mut params =
             sys::nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1_t { index, xidCode: 0 };

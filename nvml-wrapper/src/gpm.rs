@@ -76,6 +76,7 @@ impl Nvml {
     ///
     /// # Errors
     /// [`NvmlError::Memory`] if system memory is short; NVML's other errors.
+    #[doc(alias = "nvmlGpmSampleAlloc")]
     pub fn gpm_sample_alloc(&self) -> Result<GpmSample<'_>> {
         let mut handle: sys::nvmlGpmSample_t = std::ptr::null_mut();
         nvml_call!(self, nvmlGpmSampleAlloc(&mut handle))?;
@@ -107,12 +108,14 @@ impl<'nvml> GpmSample<'nvml> {
 
     /// Reads the counters of `device` (a GPU or a MIG device) into this sample
     /// (`nvmlGpmSampleGet`).
+    #[doc(alias = "nvmlGpmSampleGet")]
     pub fn fill(&mut self, device: &Device<'nvml>) -> Result<()> {
         nvml_call!(self.nvml, nvmlGpmSampleGet(device.handle(), self.handle))
     }
 
     /// Reads the counters of GPU instance `gpu_instance_id` of `device` into this sample
     /// (`nvmlGpmMigSampleGet`).
+    #[doc(alias = "nvmlGpmMigSampleGet")]
     pub fn fill_mig(&mut self, device: &Device<'nvml>, gpu_instance_id: u32) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -122,6 +125,7 @@ impl<'nvml> GpmSample<'nvml> {
 
     /// Frees the sample now (`nvmlGpmSampleFree`), reporting NVML's answer, which `Drop`
     /// cannot. Either way the handle is not used again.
+    #[doc(alias = "nvmlGpmSampleFree")]
     pub fn free(self) -> Result<()> {
         let this = std::mem::ManuallyDrop::new(self);
         nvml_call!(this.nvml, nvmlGpmSampleFree(this.handle))
@@ -140,6 +144,7 @@ impl Drop for GpmSample<'_> {
 impl<N: NvmlRef> Device<'_, N> {
     /// Whether this GPU (or MIG device) supports GPM (`nvmlGpmQueryDeviceSupport` with
     /// `NVML_GPM_SUPPORT_VERSION`).
+    #[doc(alias = "nvmlGpmQueryDeviceSupport")]
     pub fn gpm_supported(&self) -> Result<bool> {
         let mut support = sys::nvmlGpmSupport_t {
             version: sys::NVML_GPM_SUPPORT_VERSION,
@@ -153,6 +158,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Whether GPM streaming is on (`nvmlGpmQueryIfStreamingEnabled`).
+    #[doc(alias = "nvmlGpmQueryIfStreamingEnabled")]
     pub fn gpm_streaming_enabled(&self) -> Result<bool> {
         let mut state: c_uint = 0;
         nvml_call!(
@@ -163,6 +169,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Turns GPM streaming on or off (`nvmlGpmSetStreamingEnabled`).
+    #[doc(alias = "nvmlGpmSetStreamingEnabled")]
     pub fn set_gpm_streaming_enabled(&self, on: bool) -> Result<()> {
         nvml_call!(
             self.holder(),
@@ -200,6 +207,7 @@ impl<'nvml> Device<'nvml> {
 /// [`NvmlError::InvalidInput`] if the samples come from different [`Nvml`]s; NVML's errors
 /// for the whole call (a metric NVML cannot compute is an `Err` in its
 /// [`GpmMetric::value`] instead).
+#[doc(alias = "nvmlGpmMetricsGet")]
 pub fn gpm_metrics(
     sample1: &GpmSample<'_>,
     sample2: &GpmSample<'_>,

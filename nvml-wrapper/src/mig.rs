@@ -32,6 +32,10 @@ use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_fixed_list, read_list, string_from_c_buf};
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
+use crate::versions::{
+    compute_instance_info, compute_instance_profile_info, gpu_instance_possible_placements,
+    gpu_instance_profile_info,
+};
 
 /// The most GPU instances of one profile, or compute instances of one profile in a GPU
 /// instance, that a list query makes room for. A GPU has 8 memory slices and at most 8 compute
@@ -384,12 +388,16 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// # Errors
     /// [`NvmlError::NotSupported`] if the GPU lacks MIG or this profile,
     /// [`NvmlError::NoPermission`] without the rights to query MIG.
+    #[doc(alias = "nvmlDeviceGetGpuInstanceProfileInfo")]
+    #[doc(alias = "nvmlDeviceGetGpuInstanceProfileInfoV")]
     pub fn gpu_instance_profile_info(
         &self,
         profile: GpuInstanceProfile,
     ) -> Result<GpuInstanceProfileInfo> {
         let (nvml, handle) = (self.holder(), self.handle());
-        if nvml.versions().gpu_instance_profile_info == 2 {
+        if nvml.versions().gpu_instance_profile_info()
+            == gpu_instance_profile_info::Version::nvmlDeviceGetGpuInstanceProfileInfoV
+        {
             let mut v3 = sys::nvmlGpuInstanceProfileInfo_v3_t {
                 version: sys::nvmlGpuInstanceProfileInfo_v3,
                 ..Default::default()
@@ -397,7 +405,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
             // The `_v3_t` struct has the `_v2_t` layout's size; `version` tells them apart.
             let rc = nvml_call!(
                 nvml,
-                nvmlDeviceGetGpuInstanceProfileInfoV(
+                gpu_instance_profile_info::nvmlDeviceGetGpuInstanceProfileInfoV(
                     handle,
                     profile.as_raw(),
                     std::ptr::from_mut(&mut v3).cast()
@@ -414,7 +422,11 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
             };
             let rc = nvml_call!(
                 nvml,
-                nvmlDeviceGetGpuInstanceProfileInfoV(handle, profile.as_raw(), &mut v2)
+                gpu_instance_profile_info::nvmlDeviceGetGpuInstanceProfileInfoV(
+                    handle,
+                    profile.as_raw(),
+                    &mut v2
+                )
             );
             if let Some(info) =
                 unless_version_mismatch(rc, || GpuInstanceProfileInfo::from_v2(&v2))?
@@ -425,7 +437,11 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
         let mut v1 = sys::nvmlGpuInstanceProfileInfo_t::default();
         nvml_call!(
             nvml,
-            nvmlDeviceGetGpuInstanceProfileInfo(handle, profile.as_raw(), &mut v1)
+            gpu_instance_profile_info::nvmlDeviceGetGpuInstanceProfileInfo(
+                handle,
+                profile.as_raw(),
+                &mut v1
+            )
         )?;
         Ok(GpuInstanceProfileInfo::from_v1(&v1))
     }
@@ -437,6 +453,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// # Errors
     /// [`NvmlError::InvalidArgument`] for an id the GPU does not have,
     /// [`NvmlError::NotSupported`] if the GPU lacks MIG.
+    #[doc(alias = "nvmlDeviceGetGpuInstanceProfileInfoByIdV")]
     pub fn gpu_instance_profile_info_by_id(
         &self,
         profile_id: u32,
@@ -471,23 +488,25 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
 
     /// Every placement a GPU instance of profile `profile_id` may take, occupied or not
     /// (`nvmlDeviceGetGpuInstancePossiblePlacements_v2`, or the plain form on older drivers).
+    #[doc(alias = "nvmlDeviceGetGpuInstancePossiblePlacements")]
+    #[doc(alias = "nvmlDeviceGetGpuInstancePossiblePlacements_v2")]
     pub fn gpu_instance_possible_placements(
         &self,
         profile_id: u32,
     ) -> Result<Vec<GpuInstancePlacement>> {
         let (nvml, handle) = (self.holder(), self.handle());
         let zero = sys::nvmlGpuInstancePlacement_t { start: 0, size: 0 };
-        let raw = match nvml.versions().gpu_instance_possible_placements {
-            2 => read_list(zero, |count, items| {
+        let raw = match nvml.versions().gpu_instance_possible_placements() {
+            gpu_instance_possible_placements::Version::nvmlDeviceGetGpuInstancePossiblePlacements_v2 => read_list(zero, |count, items| {
                 nvml_call!(
                     nvml,
-                    nvmlDeviceGetGpuInstancePossiblePlacements_v2(handle, profile_id, items, count)
+                    gpu_instance_possible_placements::nvmlDeviceGetGpuInstancePossiblePlacements_v2(handle, profile_id, items, count)
                 )
             })?,
             _ => read_list(zero, |count, items| {
                 nvml_call!(
                     nvml,
-                    nvmlDeviceGetGpuInstancePossiblePlacements(handle, profile_id, items, count)
+                    gpu_instance_possible_placements::nvmlDeviceGetGpuInstancePossiblePlacements(handle, profile_id, items, count)
                 )
             })?,
         };
@@ -502,6 +521,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
 
     /// How many more GPU instances of profile `profile_id` fit now
     /// (`nvmlDeviceGetGpuInstanceRemainingCapacity`).
+    #[doc(alias = "nvmlDeviceGetGpuInstanceRemainingCapacity")]
     pub fn gpu_instance_remaining_capacity(&self, profile_id: u32) -> Result<u32> {
         let mut count: c_uint = 0;
         nvml_call!(
@@ -517,6 +537,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// # Errors
     /// [`NvmlError::NoPermission`] without root, [`NvmlError::InsufficientResources`] when no
     /// placement is free, [`NvmlError::NotSupported`] with MIG off.
+    #[doc(alias = "nvmlDeviceCreateGpuInstance")]
     pub fn create_gpu_instance(&self, profile_id: u32) -> Result<GpuInstance<'nvml, N>> {
         let mut handle: sys::nvmlGpuInstance_t = std::ptr::null_mut();
         nvml_call!(
@@ -533,6 +554,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// # Errors
     /// [`NvmlError::InsufficientResources`] if the placement is taken,
     /// [`NvmlError::InvalidArgument`] if it is not one of the profile's.
+    #[doc(alias = "nvmlDeviceCreateGpuInstanceWithPlacement")]
     pub fn create_gpu_instance_with_placement(
         &self,
         profile_id: u32,
@@ -551,6 +573,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// The GPU instances of profile `profile_id` on this GPU (`nvmlDeviceGetGpuInstances`).
+    #[doc(alias = "nvmlDeviceGetGpuInstances")]
     pub fn gpu_instances(&self, profile_id: u32) -> Result<Vec<GpuInstance<'nvml, N>>> {
         let (nvml, handle) = (self.holder(), self.handle());
         let raw = read_fixed_list(std::ptr::null_mut(), MAX_INSTANCES, |count, items| {
@@ -568,6 +591,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::NotFound`] if there is none.
+    #[doc(alias = "nvmlDeviceGetGpuInstanceById")]
     pub fn gpu_instance_by_id(&self, id: u32) -> Result<GpuInstance<'nvml, N>> {
         let mut handle: sys::nvmlGpuInstance_t = std::ptr::null_mut();
         nvml_call!(
@@ -616,6 +640,7 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
     }
 
     /// Its GPU, id, profile and placement (`nvmlGpuInstanceGetInfo`).
+    #[doc(alias = "nvmlGpuInstanceGetInfo")]
     pub fn info(&self) -> Result<GpuInstanceInfo<'nvml, N>> {
         let mut raw = sys::nvmlGpuInstanceInfo_t {
             device: std::ptr::null_mut(),
@@ -642,13 +667,17 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] if the profile does not fit this GPU instance.
+    #[doc(alias = "nvmlGpuInstanceGetComputeInstanceProfileInfo")]
+    #[doc(alias = "nvmlGpuInstanceGetComputeInstanceProfileInfoV")]
     pub fn compute_instance_profile_info(
         &self,
         profile: ComputeInstanceProfile,
     ) -> Result<ComputeInstanceProfileInfo> {
         let engines = sys::NVML_COMPUTE_INSTANCE_ENGINE_PROFILE_SHARED;
         let p = profile.as_raw();
-        if self.nvml.versions().compute_instance_profile_info == 2 {
+        if self.nvml.versions().compute_instance_profile_info()
+            == compute_instance_profile_info::Version::nvmlGpuInstanceGetComputeInstanceProfileInfoV
+        {
             let mut v3 = sys::nvmlComputeInstanceProfileInfo_v3_t {
                 version: sys::nvmlComputeInstanceProfileInfo_v3,
                 ..Default::default()
@@ -656,7 +685,7 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
             // The `_v3_t` struct starts with the `_v2_t` layout; `version` tells them apart.
             let rc = nvml_call!(
                 self.nvml,
-                nvmlGpuInstanceGetComputeInstanceProfileInfoV(
+                compute_instance_profile_info::nvmlGpuInstanceGetComputeInstanceProfileInfoV(
                     self.handle,
                     p,
                     engines,
@@ -674,7 +703,12 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
             };
             let rc = nvml_call!(
                 self.nvml,
-                nvmlGpuInstanceGetComputeInstanceProfileInfoV(self.handle, p, engines, &mut v2)
+                compute_instance_profile_info::nvmlGpuInstanceGetComputeInstanceProfileInfoV(
+                    self.handle,
+                    p,
+                    engines,
+                    &mut v2
+                )
             );
             if let Some(info) =
                 unless_version_mismatch(rc, || ComputeInstanceProfileInfo::from_v2(&v2))?
@@ -685,13 +719,19 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
         let mut v1 = sys::nvmlComputeInstanceProfileInfo_t::default();
         nvml_call!(
             self.nvml,
-            nvmlGpuInstanceGetComputeInstanceProfileInfo(self.handle, p, engines, &mut v1)
+            compute_instance_profile_info::nvmlGpuInstanceGetComputeInstanceProfileInfo(
+                self.handle,
+                p,
+                engines,
+                &mut v1
+            )
         )?;
         Ok(ComputeInstanceProfileInfo::from_v1(&v1))
     }
 
     /// How many more compute instances of profile `profile_id` fit now
     /// (`nvmlGpuInstanceGetComputeInstanceRemainingCapacity`).
+    #[doc(alias = "nvmlGpuInstanceGetComputeInstanceRemainingCapacity")]
     pub fn compute_instance_remaining_capacity(&self, profile_id: u32) -> Result<u32> {
         let mut count: c_uint = 0;
         nvml_call!(
@@ -703,6 +743,7 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
 
     /// Every placement a compute instance of profile `profile_id` may take in this GPU
     /// instance, occupied or not (`nvmlGpuInstanceGetComputeInstancePossiblePlacements`).
+    #[doc(alias = "nvmlGpuInstanceGetComputeInstancePossiblePlacements")]
     pub fn compute_instance_possible_placements(
         &self,
         profile_id: u32,
@@ -734,6 +775,7 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
     /// # Errors
     /// [`NvmlError::NoPermission`] without root, [`NvmlError::InsufficientResources`] when no
     /// placement is free.
+    #[doc(alias = "nvmlGpuInstanceCreateComputeInstance")]
     pub fn create_compute_instance(&self, profile_id: u32) -> Result<ComputeInstance<'nvml, N>> {
         let mut handle: sys::nvmlComputeInstance_t = std::ptr::null_mut();
         nvml_call!(
@@ -750,6 +792,7 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
     /// # Errors
     /// [`NvmlError::InsufficientResources`] if the placement is taken,
     /// [`NvmlError::InvalidArgument`] if it is not one of the profile's.
+    #[doc(alias = "nvmlGpuInstanceCreateComputeInstanceWithPlacement")]
     pub fn create_compute_instance_with_placement(
         &self,
         profile_id: u32,
@@ -774,6 +817,7 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
 
     /// The compute instances of profile `profile_id` in this GPU instance
     /// (`nvmlGpuInstanceGetComputeInstances`).
+    #[doc(alias = "nvmlGpuInstanceGetComputeInstances")]
     pub fn compute_instances(&self, profile_id: u32) -> Result<Vec<ComputeInstance<'nvml, N>>> {
         let raw = read_fixed_list(std::ptr::null_mut(), MAX_INSTANCES, |count, items| {
             nvml_call!(
@@ -791,6 +835,7 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::NotFound`] if there is none.
+    #[doc(alias = "nvmlGpuInstanceGetComputeInstanceById")]
     pub fn compute_instance_by_id(&self, id: u32) -> Result<ComputeInstance<'nvml, N>> {
         let mut handle: sys::nvmlComputeInstance_t = std::ptr::null_mut();
         nvml_call!(
@@ -806,6 +851,7 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
     /// # Errors
     /// [`NvmlError::InUse`] while it still has compute instances or processes,
     /// [`NvmlError::NoPermission`] without root.
+    #[doc(alias = "nvmlGpuInstanceDestroy")]
     pub fn destroy(self) -> Result<()> {
         nvml_call!(self.nvml, nvmlGpuInstanceDestroy(self.handle))
     }
@@ -850,6 +896,8 @@ impl<'nvml, N: NvmlRef> ComputeInstance<'nvml, N> {
 
     /// Its GPU, GPU instance, id, profile and placement (`nvmlComputeInstanceGetInfo_v2`, or
     /// `nvmlComputeInstanceGetInfo` on older drivers).
+    #[doc(alias = "nvmlComputeInstanceGetInfo")]
+    #[doc(alias = "nvmlComputeInstanceGetInfo_v2")]
     pub fn info(&self) -> Result<ComputeInstanceInfo<'nvml, N>> {
         let mut raw = sys::nvmlComputeInstanceInfo_t {
             device: std::ptr::null_mut(),
@@ -858,12 +906,15 @@ impl<'nvml, N: NvmlRef> ComputeInstance<'nvml, N> {
             profileId: 0,
             placement: sys::nvmlComputeInstancePlacement_t { start: 0, size: 0 },
         };
-        match self.nvml.versions().compute_instance_info {
-            2 => nvml_call!(
+        match self.nvml.versions().compute_instance_info() {
+            compute_instance_info::Version::nvmlComputeInstanceGetInfo_v2 => nvml_call!(
                 self.nvml,
-                nvmlComputeInstanceGetInfo_v2(self.handle, &mut raw)
+                compute_instance_info::nvmlComputeInstanceGetInfo_v2(self.handle, &mut raw)
             )?,
-            _ => nvml_call!(self.nvml, nvmlComputeInstanceGetInfo(self.handle, &mut raw))?,
+            _ => nvml_call!(
+                self.nvml,
+                compute_instance_info::nvmlComputeInstanceGetInfo(self.handle, &mut raw)
+            )?,
         }
         Ok(ComputeInstanceInfo {
             device: Device::from_handle(self.nvml.clone(), raw.device)?,
@@ -883,6 +934,7 @@ impl<'nvml, N: NvmlRef> ComputeInstance<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::InUse`] while processes run in it, [`NvmlError::NoPermission`] without root.
+    #[doc(alias = "nvmlComputeInstanceDestroy")]
     pub fn destroy(self) -> Result<()> {
         nvml_call!(self.nvml, nvmlComputeInstanceDestroy(self.handle))
     }

@@ -11,6 +11,7 @@ use crate::device::{Device, FieldIdNumbering};
 use crate::error::{NvmlError, Result};
 use crate::ffi::{HasLib as _, nvml_call};
 use crate::versions::{ChosenVersions, VersionChoice};
+use crate::versions::{device_count, handle_by_index, handle_by_pci_bus_id, init};
 
 bitflags::bitflags! {
     /// Flags for [`Nvml::init_with_flags`] (`NVML_INIT_FLAG_*`).
@@ -175,14 +176,17 @@ impl NvmlLibrary {
     }
 
     /// Initialises NVML with `nvmlInitWithFlags(flags)` (plain `init` when `flags` is empty).
+    #[doc(alias = "nvmlInit")]
+    #[doc(alias = "nvmlInitWithFlags")]
+    #[doc(alias = "nvmlInit_v2")]
     pub fn init_with_flags(self, flags: InitFlags) -> Result<Nvml> {
         // Initialise before building `Nvml`, whose `Drop` calls nvmlShutdown: on failure the
         // library is simply unloaded.
         if flags.is_empty() {
-            match self.versions.init {
-                2 => nvml_call!(self.lib, nvmlInit_v2())?,
-                1 => nvml_call!(self.lib, nvmlInit())?,
-                _ => return Err(NvmlError::MissingSymbol("nvmlInit_v2")),
+            match self.versions.init() {
+                init::Version::nvmlInit_v2 => nvml_call!(self.lib, init::nvmlInit_v2())?,
+                init::Version::nvmlInit => nvml_call!(self.lib, init::nvmlInit())?,
+                init::Version::Missing => return Err(NvmlError::MissingSymbol("nvmlInit_v2")),
             }
         } else {
             nvml_call!(self.lib, nvmlInitWithFlags(flags.bits()))?;
@@ -359,11 +363,15 @@ impl Nvml {
 
     /// Number of GPUs NVML can see (`nvmlDeviceGetCount_v2`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetCount")]
+    #[doc(alias = "nvmlDeviceGetCount_v2")]
     pub fn device_count(&self) -> Result<u32> {
         let mut count: c_uint = 0;
-        match self.versions().device_count {
-            2 => nvml_call!(self, nvmlDeviceGetCount_v2(&mut count))?,
-            _ => nvml_call!(self, nvmlDeviceGetCount(&mut count))?,
+        match self.versions().device_count() {
+            device_count::Version::nvmlDeviceGetCount_v2 => {
+                nvml_call!(self, device_count::nvmlDeviceGetCount_v2(&mut count))?
+            }
+            _ => nvml_call!(self, device_count::nvmlDeviceGetCount(&mut count))?,
         }
         Ok(count)
     }
@@ -371,11 +379,19 @@ impl Nvml {
     /// The GPU at `index` (`nvmlDeviceGetHandleByIndex_v2`). Indices follow NVML's order (PCI
     /// bus order), which may differ from CUDA's.
     #[inline]
+    #[doc(alias = "nvmlDeviceGetHandleByIndex")]
+    #[doc(alias = "nvmlDeviceGetHandleByIndex_v2")]
     pub fn device_by_index(&self, index: u32) -> Result<Device<'_>> {
         let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
-        match self.versions().handle_by_index {
-            2 => nvml_call!(self, nvmlDeviceGetHandleByIndex_v2(index, &mut handle))?,
-            _ => nvml_call!(self, nvmlDeviceGetHandleByIndex(index, &mut handle))?,
+        match self.versions().handle_by_index() {
+            handle_by_index::Version::nvmlDeviceGetHandleByIndex_v2 => nvml_call!(
+                self,
+                handle_by_index::nvmlDeviceGetHandleByIndex_v2(index, &mut handle)
+            )?,
+            _ => nvml_call!(
+                self,
+                handle_by_index::nvmlDeviceGetHandleByIndex(index, &mut handle)
+            )?,
         }
         Device::from_handle(self, handle)
     }
@@ -388,6 +404,7 @@ impl Nvml {
     }
 
     /// The GPU with this UUID, e.g. `"GPU-4a3c..."` (`nvmlDeviceGetHandleByUUID`).
+    #[doc(alias = "nvmlDeviceGetHandleByUUID")]
     pub fn device_by_uuid(&self, uuid: &str) -> Result<Device<'_>> {
         let uuid = c_string(uuid)?;
         let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
@@ -398,6 +415,7 @@ impl Nvml {
     /// The GPU with this UUID, given as text or as its 16 bytes
     /// (`nvmlDeviceGetHandleByUUIDV` with `nvmlUUID_v1`). A text UUID longer than 40 bytes
     /// or with a NUL is [`NvmlError::InvalidInput`].
+    #[doc(alias = "nvmlDeviceGetHandleByUUIDV")]
     pub fn device_by_uuid_value(&self, uuid: &DeviceUuid) -> Result<Device<'_>> {
         let (kind, value) = match uuid {
             DeviceUuid::Ascii(text) => {
@@ -430,6 +448,7 @@ impl Nvml {
     }
 
     /// The GPU with this board serial number (`nvmlDeviceGetHandleBySerial`).
+    #[doc(alias = "nvmlDeviceGetHandleBySerial")]
     pub fn device_by_serial(&self, serial: &str) -> Result<Device<'_>> {
         let serial = c_string(serial)?;
         let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
@@ -442,23 +461,29 @@ impl Nvml {
 
     /// The GPU at this PCI bus id, e.g. `"00000000:18:00.0"`
     /// (`nvmlDeviceGetHandleByPciBusId_v2`).
+    #[doc(alias = "nvmlDeviceGetHandleByPciBusId")]
+    #[doc(alias = "nvmlDeviceGetHandleByPciBusId_v2")]
     pub fn device_by_pci_bus_id(&self, bus_id: &str) -> Result<Device<'_>> {
         let bus_id = c_string(bus_id)?;
         let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
-        match self.versions().handle_by_pci_bus_id {
-            2 => nvml_call!(
+        match self.versions().handle_by_pci_bus_id() {
+            handle_by_pci_bus_id::Version::nvmlDeviceGetHandleByPciBusId_v2 => nvml_call!(
                 self,
-                nvmlDeviceGetHandleByPciBusId_v2(bus_id.as_ptr(), &mut handle)
+                handle_by_pci_bus_id::nvmlDeviceGetHandleByPciBusId_v2(
+                    bus_id.as_ptr(),
+                    &mut handle
+                )
             )?,
             _ => nvml_call!(
                 self,
-                nvmlDeviceGetHandleByPciBusId(bus_id.as_ptr(), &mut handle)
+                handle_by_pci_bus_id::nvmlDeviceGetHandleByPciBusId(bus_id.as_ptr(), &mut handle)
             )?,
         }
         Device::from_handle(self, handle)
     }
 
     /// `nvmlErrorString` for a raw return code: NVML's own description.
+    #[doc(alias = "nvmlErrorString")]
     pub fn error_string(&self, code: sys::nvmlReturn_t) -> Option<String> {
         let f = crate::ffi::symbol(self.lib().nvmlErrorString.as_ref(), "nvmlErrorString").ok()?;
         // SAFETY: nvmlErrorString takes any code and returns a static string or NULL.

@@ -8,6 +8,7 @@ use crate::device::Device;
 use crate::error::Result;
 use crate::ffi::{LIST_MAX, nvml_call, read_list, read_string, string_from_c_buf};
 use crate::nvml::Nvml;
+use crate::versions::cuda_driver_version;
 
 /// A CUDA driver version, e.g. 13.0 (`nvmlSystemGetCudaDriverVersion_v2` reports `13000`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,6 +81,7 @@ const CPER_MAX_BATCH_BYTES: usize = 64 << 20;
 impl Nvml {
     /// Version of the installed NVIDIA driver, e.g. `"580.65.06"`
     /// (`nvmlSystemGetDriverVersion`).
+    #[doc(alias = "nvmlSystemGetDriverVersion")]
     pub fn driver_version(&self) -> Result<String> {
         read_string::<{ sys::NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(self, nvmlSystemGetDriverVersion(buf, len))
@@ -87,6 +89,7 @@ impl Nvml {
     }
 
     /// Version of the NVML library, e.g. `"13.580.65.06"` (`nvmlSystemGetNVMLVersion`).
+    #[doc(alias = "nvmlSystemGetNVMLVersion")]
     pub fn nvml_version(&self) -> Result<String> {
         read_string::<{ sys::NVML_SYSTEM_NVML_VERSION_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(self, nvmlSystemGetNVMLVersion(buf, len))
@@ -95,11 +98,19 @@ impl Nvml {
 
     /// The newest CUDA version the driver supports (`nvmlSystemGetCudaDriverVersion_v2`, or
     /// `nvmlSystemGetCudaDriverVersion` on drivers without it).
+    #[doc(alias = "nvmlSystemGetCudaDriverVersion")]
+    #[doc(alias = "nvmlSystemGetCudaDriverVersion_v2")]
     pub fn cuda_driver_version(&self) -> Result<CudaVersion> {
         let mut raw: c_int = 0;
-        match self.versions().cuda_driver_version {
-            2 => nvml_call!(self, nvmlSystemGetCudaDriverVersion_v2(&mut raw))?,
-            _ => nvml_call!(self, nvmlSystemGetCudaDriverVersion(&mut raw))?,
+        match self.versions().cuda_driver_version() {
+            cuda_driver_version::Version::nvmlSystemGetCudaDriverVersion_v2 => nvml_call!(
+                self,
+                cuda_driver_version::nvmlSystemGetCudaDriverVersion_v2(&mut raw)
+            )?,
+            _ => nvml_call!(
+                self,
+                cuda_driver_version::nvmlSystemGetCudaDriverVersion(&mut raw)
+            )?,
         }
         let raw = u32::try_from(raw).map_err(|_| crate::NvmlError::UnexpectedValue {
             what: "CUDA driver version",
@@ -109,11 +120,13 @@ impl Nvml {
     }
 
     /// Name of the process with this pid (`nvmlSystemGetProcessName`).
+    #[doc(alias = "nvmlSystemGetProcessName")]
     pub fn process_name(&self, pid: u32) -> Result<String> {
         read_string::<256>(|buf, len| nvml_call!(self, nvmlSystemGetProcessName(pid, buf, len)))
     }
 
     /// The GPUs attached to this CPU (`nvmlSystemGetTopologyGpuSet`).
+    #[doc(alias = "nvmlSystemGetTopologyGpuSet")]
     pub fn topology_gpu_set(&self, cpu_number: u32) -> Result<Vec<Device<'_>>> {
         let handles = read_list(std::ptr::null_mut(), |count, items| {
             nvml_call!(self, nvmlSystemGetTopologyGpuSet(cpu_number, count, items))
@@ -125,6 +138,7 @@ impl Nvml {
     }
 
     /// Number of GPUs NVML was told to ignore (`nvmlGetExcludedDeviceCount`).
+    #[doc(alias = "nvmlGetExcludedDeviceCount")]
     pub fn excluded_device_count(&self) -> Result<u32> {
         let mut count: c_uint = 0;
         nvml_call!(self, nvmlGetExcludedDeviceCount(&mut count))?;
@@ -132,6 +146,7 @@ impl Nvml {
     }
 
     /// The GPUs NVML was told to ignore (`nvmlGetExcludedDeviceInfoByIndex`).
+    #[doc(alias = "nvmlGetExcludedDeviceInfoByIndex")]
     pub fn excluded_devices(&self) -> Result<Vec<ExcludedDevice>> {
         (0..self.excluded_device_count()?)
             .map(|index| {
@@ -147,6 +162,7 @@ impl Nvml {
 
     /// Driver branch, e.g. `"r580_00"` (`nvmlSystemGetDriverBranch` with
     /// `nvmlSystemDriverBranchInfo_v1`).
+    #[doc(alias = "nvmlSystemGetDriverBranch")]
     pub fn driver_branch(&self) -> Result<String> {
         let mut info = sys::nvmlSystemDriverBranchInfo_t {
             version: sys::nvmlSystemDriverBranchInfo_v1,
@@ -162,6 +178,7 @@ impl Nvml {
     ///
     /// The header forbids a null array, so there is no count query: a buffer of a few entries
     /// is offered, and grown (bounded) to the count the driver asks for.
+    #[doc(alias = "nvmlSystemGetHicVersion")]
     pub fn hic_version(&self) -> Result<Vec<HwbcEntry>> {
         let mut capacity = HIC_FIRST_CAPACITY;
         for _ in 0..HIC_RETRIES {
@@ -200,6 +217,7 @@ impl Nvml {
     /// (`gpu_uuid`, required for [`CperTypes::GPU`]) or all (`None`), as the raw record
     /// bytes, concatenated (`nvmlSystemGetCPER_v1`: a size query, then a read, with the same
     /// cursor, until the driver reports no more records). Requires root.
+    #[doc(alias = "nvmlSystemGetCPER_v1")]
     pub fn cper_records(&self, types: CperTypes, gpu_uuid: Option<&str>) -> Result<Vec<u8>> {
         let mut cursor = sys::nvmlCPERCursor_v1_t {
             cperTypeMask: types.bits(),

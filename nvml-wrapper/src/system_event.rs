@@ -77,6 +77,7 @@ impl std::fmt::Debug for SystemEventSet<'_> {
 impl Nvml {
     /// A new, empty system event set (`nvmlSystemEventSetCreate` with
     /// `nvmlSystemEventSetCreateRequest_v1`).
+    #[doc(alias = "nvmlSystemEventSetCreate")]
     pub fn create_system_event_set(&self) -> Result<SystemEventSet<'_>> {
         let mut request = sys::nvmlSystemEventSetCreateRequest_v1_t {
             version: sys::nvmlSystemEventSetCreateRequest_v1,
@@ -119,6 +120,7 @@ impl<'nvml> SystemEventSet<'nvml> {
     /// [`NvmlError::NotSupported`] if some types are not supported (none are registered;
     /// the set stays usable). After [`NvmlError::Unknown`] the set is in an undefined state:
     /// drop it.
+    #[doc(alias = "nvmlSystemRegisterEvents")]
     pub fn register(&self, types: SystemEventTypes) -> Result<()> {
         let mut request = sys::nvmlSystemRegisterEventRequest_v1_t {
             version: sys::nvmlSystemRegisterEventRequest_v1,
@@ -135,6 +137,7 @@ impl<'nvml> SystemEventSet<'nvml> {
     ///
     /// # Errors
     /// [`NvmlError::Timeout`] if none arrived in time; NVML's other errors.
+    #[doc(alias = "nvmlSystemEventSetWait")]
     pub fn wait(&self, timeout_ms: u32, max_events: usize) -> Result<Vec<SystemEvent>> {
         let capacity = max_events.clamp(1, LIST_MAX);
         let mut data = vec![
@@ -166,6 +169,7 @@ impl<'nvml> SystemEventSet<'nvml> {
 
     /// Frees the set now (`nvmlSystemEventSetFree`), reporting NVML's answer, which `Drop`
     /// cannot. Either way the handle is not used again.
+    #[doc(alias = "nvmlSystemEventSetFree")]
     pub fn free(self) -> Result<()> {
         let this = std::mem::ManuallyDrop::new(self);
         free_set(this.nvml, this.handle)

@@ -124,6 +124,7 @@ impl UnitTemperatureSensor {
 
 impl Nvml {
     /// How many S-class units the system has (`nvmlUnitGetCount`); 0 on machines without.
+    #[doc(alias = "nvmlUnitGetCount")]
     pub fn unit_count(&self) -> Result<u32> {
         let mut count: c_uint = 0;
         nvml_call!(self, nvmlUnitGetCount(&mut count))?;
@@ -132,6 +133,7 @@ impl Nvml {
 
     /// The unit at `index`, 0 to [`unit_count`](Self::unit_count) − 1
     /// (`nvmlUnitGetHandleByIndex`).
+    #[doc(alias = "nvmlUnitGetHandleByIndex")]
     pub fn unit_by_index(&self, index: u32) -> Result<Unit<'_>> {
         let mut handle: sys::nvmlUnit_t = std::ptr::null_mut();
         nvml_call!(self, nvmlUnitGetHandleByIndex(index, &mut handle))?;
@@ -179,6 +181,7 @@ impl<'nvml> Unit<'nvml> {
     }
 
     /// Name, id, serial number and firmware version (`nvmlUnitGetUnitInfo`).
+    #[doc(alias = "nvmlUnitGetUnitInfo")]
     pub fn info(&self) -> Result<UnitInfo> {
         let mut info = sys::nvmlUnitInfo_t {
             name: [0; 96],
@@ -196,6 +199,7 @@ impl<'nvml> Unit<'nvml> {
     }
 
     /// The LED's color and, if amber, why (`nvmlUnitGetLedState`).
+    #[doc(alias = "nvmlUnitGetLedState")]
     pub fn led_state(&self) -> Result<LedState> {
         let mut state = sys::nvmlLedState_t {
             cause: [0; 256],
@@ -210,11 +214,13 @@ impl<'nvml> Unit<'nvml> {
 
     /// Sets the LED's color (`nvmlUnitSetLedState`). Needs root. On current S-class products
     /// the front and back LEDs are one.
+    #[doc(alias = "nvmlUnitSetLedState")]
     pub fn set_led_color(&self, color: LedColor) -> Result<()> {
         nvml_call!(self.nvml, nvmlUnitSetLedState(self.handle, color.as_raw()))
     }
 
     /// The power supply's state and readings (`nvmlUnitGetPsuInfo`).
+    #[doc(alias = "nvmlUnitGetPsuInfo")]
     pub fn psu_info(&self) -> Result<PsuInfo> {
         let mut psu = sys::nvmlPSUInfo_t {
             state: [0; 256],
@@ -233,6 +239,7 @@ impl<'nvml> Unit<'nvml> {
 
     /// One temperature reading, in °C (`nvmlUnitGetTemperature`). Which sensors exist
     /// depends on the product.
+    #[doc(alias = "nvmlUnitGetTemperature")]
     pub fn temperature(&self, sensor: UnitTemperatureSensor) -> Result<u32> {
         let mut celsius: c_uint = 0;
         nvml_call!(
@@ -244,6 +251,7 @@ impl<'nvml> Unit<'nvml> {
 
     /// Every fan's speed and state (`nvmlUnitGetFanSpeedInfo`). The count the library
     /// reports is clamped to the struct's 24 entries.
+    #[doc(alias = "nvmlUnitGetFanSpeedInfo")]
     pub fn fan_speeds(&self) -> Result<Vec<UnitFan>> {
         let mut fans = sys::nvmlUnitFanSpeeds_t {
             fans: [sys::nvmlUnitFanInfo_t { speed: 0, state: 0 }; 24],
@@ -263,6 +271,7 @@ impl<'nvml> Unit<'nvml> {
     }
 
     /// The GPUs in this unit (`nvmlUnitGetDevices`).
+    #[doc(alias = "nvmlUnitGetDevices")]
     pub fn devices(&self) -> Result<Vec<Device<'nvml>>> {
         let handles = read_list(std::ptr::null_mut(), |count, devices| {
             nvml_call!(self.nvml, nvmlUnitGetDevices(self.handle, count, devices))

@@ -9,6 +9,7 @@ use crate::enums::{enable_state, enabled};
 use crate::error::Result;
 use crate::ffi::{nvml_call, read_list};
 use crate::nvml_ref::NvmlRef;
+use crate::versions::accounting_stats;
 
 /// What the driver recorded about one process (`nvmlAccountingStats_t` /
 /// `nvmlAccountingStats_v2_t`).
@@ -58,6 +59,7 @@ impl AccountingStats {
 
 impl<N: NvmlRef> Device<'_, N> {
     /// Whether accounting mode is on (`nvmlDeviceGetAccountingMode`).
+    #[doc(alias = "nvmlDeviceGetAccountingMode")]
     pub fn accounting_mode(&self) -> Result<bool> {
         let mut mode: sys::nvmlEnableState_t = 0;
         nvml_call!(
@@ -73,6 +75,7 @@ impl<N: NvmlRef> Device<'_, N> {
     ///
     /// # Errors
     /// [`NoPermission`](crate::NvmlError::NoPermission) without root.
+    #[doc(alias = "nvmlDeviceSetAccountingMode")]
     pub fn set_accounting_mode(&self, on: bool) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -82,6 +85,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// How many processes the driver keeps statistics for before overwriting the oldest
     /// (`nvmlDeviceGetAccountingBufferSize`).
+    #[doc(alias = "nvmlDeviceGetAccountingBufferSize")]
     pub fn accounting_buffer_size(&self) -> Result<u32> {
         let mut size: c_uint = 0;
         nvml_call!(
@@ -96,6 +100,7 @@ impl<N: NvmlRef> Device<'_, N> {
     ///
     /// # Errors
     /// [`NotSupported`](crate::NvmlError::NotSupported) while accounting mode is off.
+    #[doc(alias = "nvmlDeviceGetAccountingPids")]
     pub fn accounting_pids(&self) -> Result<Vec<u32>> {
         read_list(0 as c_uint, |count, pids| {
             nvml_call!(
@@ -111,15 +116,19 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`NotFound`](crate::NvmlError::NotFound) for a process without statistics,
     /// [`NotSupported`](crate::NvmlError::NotSupported) while accounting mode is off.
+    #[doc(alias = "nvmlDeviceGetAccountingStats")]
+    #[doc(alias = "nvmlDeviceGetAccountingStats_v2")]
     pub fn accounting_stats(&self, pid: u32) -> Result<AccountingStats> {
-        if self.nvml.versions().accounting_stats == 2 {
+        if self.nvml.versions().accounting_stats()
+            == accounting_stats::Version::nvmlDeviceGetAccountingStats_v2
+        {
             let mut s = sys::nvmlAccountingStats_v2_t {
                 pid,
                 ..Default::default()
             };
             nvml_call!(
                 self.nvml,
-                nvmlDeviceGetAccountingStats_v2(self.handle, &mut s)
+                accounting_stats::nvmlDeviceGetAccountingStats_v2(self.handle, &mut s)
             )?;
             return Ok(AccountingStats {
                 pid,
@@ -137,13 +146,14 @@ impl<N: NvmlRef> Device<'_, N> {
         let mut s = sys::nvmlAccountingStats_t::default();
         nvml_call!(
             self.nvml,
-            nvmlDeviceGetAccountingStats(self.handle, pid, &mut s)
+            accounting_stats::nvmlDeviceGetAccountingStats(self.handle, pid, &mut s)
         )?;
         Ok(AccountingStats::from_v1(pid, &s))
     }
 
     /// Forgets the statistics of every finished process (`nvmlDeviceClearAccountingPids`).
     /// Needs root.
+    #[doc(alias = "nvmlDeviceClearAccountingPids")]
     pub fn clear_accounting_pids(&self) -> Result<()> {
         nvml_call!(self.nvml, nvmlDeviceClearAccountingPids(self.handle))
     }

@@ -24,12 +24,14 @@ pub struct RepairStatus {
 impl<N: NvmlRef> Device<'_, N> {
     /// Binds the calling thread to the CPUs closest to this device
     /// (`nvmlDeviceSetCpuAffinity`). Linux only.
+    #[doc(alias = "nvmlDeviceSetCpuAffinity")]
     pub fn set_cpu_affinity(&self) -> Result<()> {
         nvml_call!(self.nvml, nvmlDeviceSetCpuAffinity(self.handle))
     }
 
     /// Undoes [`set_cpu_affinity`](Self::set_cpu_affinity): the calling thread may run on
     /// any CPU again (`nvmlDeviceClearCpuAffinity`). Linux only.
+    #[doc(alias = "nvmlDeviceClearCpuAffinity")]
     pub fn clear_cpu_affinity(&self) -> Result<()> {
         nvml_call!(self.nvml, nvmlDeviceClearCpuAffinity(self.handle))
     }
@@ -39,6 +41,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`NotSupported`](crate::NvmlError::NotSupported) on a platform without NUMA
     /// information for the device.
+    #[doc(alias = "nvmlDeviceGetNumaNodeId")]
     pub fn numa_node_id(&self) -> Result<u32> {
         let mut node: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetNumaNodeId(self.handle, &mut node))?;
@@ -48,6 +51,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// How the GPU reaches system-allocated memory: HMM, ATS or neither
     /// (`nvmlDeviceGetAddressingMode` with `nvmlDeviceAddressingMode_v1`). Turing or newer,
     /// Linux only.
+    #[doc(alias = "nvmlDeviceGetAddressingMode")]
     pub fn addressing_mode(&self) -> Result<AddressingMode> {
         let mut mode = sys::nvmlDeviceAddressingMode_t {
             version: sys::nvmlDeviceAddressingMode_v1,
@@ -62,6 +66,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Pending TPC and channel repairs (`nvmlDeviceGetRepairStatus` with
     /// `nvmlRepairStatus_v1`). Ampere or newer.
+    #[doc(alias = "nvmlDeviceGetRepairStatus")]
     pub fn repair_status(&self) -> Result<RepairStatus> {
         let mut status = sys::nvmlRepairStatus_t {
             version: sys::nvmlRepairStatus_v1,
@@ -79,6 +84,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Whether the device has memory errors that row remapping cannot repair
     /// (`nvmlDeviceGetUnrepairableMemoryFlag_v1`). Hopper or newer.
+    #[doc(alias = "nvmlDeviceGetUnrepairableMemoryFlag_v1")]
     pub fn has_unrepairable_memory(&self) -> Result<bool> {
         let mut status = sys::nvmlUnrepairableMemoryStatus_v1_t::default();
         nvml_call!(

@@ -203,6 +203,7 @@ pub struct MemoryLimits {
 
 impl<N: NvmlRef> Device<'_, N> {
     /// The bridge chips on the board, top to bottom (`nvmlDeviceGetBridgeChipInfo`).
+    #[doc(alias = "nvmlDeviceGetBridgeChipInfo")]
     pub fn bridge_chip_info(&self) -> Result<Vec<BridgeChip>> {
         let mut hierarchy = sys::nvmlBridgeChipHierarchy_t::default();
         nvml_call!(
@@ -213,6 +214,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// The bus the GPU sits on (`nvmlDeviceGetBusType`).
+    #[doc(alias = "nvmlDeviceGetBusType")]
     pub fn bus_type(&self) -> Result<BusType> {
         let mut raw: sys::nvmlBusType_t = 0;
         nvml_call!(self.nvml, nvmlDeviceGetBusType(self.handle, &mut raw))?;
@@ -220,6 +222,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Module id: the GPU's number on a multi-GPU baseboard (`nvmlDeviceGetModuleId`).
+    #[doc(alias = "nvmlDeviceGetModuleId")]
     pub fn module_id(&self) -> Result<u32> {
         let mut id: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetModuleId(self.handle, &mut id))?;
@@ -229,6 +232,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Where the GPU sits in its rack or chassis (`nvmlDeviceGetPlatformInfo` with
     /// `nvmlPlatformInfo_v2`, retried with `nvmlPlatformInfo_v1` on
     /// `ARGUMENT_VERSION_MISMATCH`).
+    #[doc(alias = "nvmlDeviceGetPlatformInfo")]
     pub fn platform_info(&self) -> Result<PlatformInfo> {
         let mut v2 = sys::nvmlPlatformInfo_v2_t {
             version: sys::nvmlPlatformInfo_v2,
@@ -273,6 +277,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// The interrupt (IRQ) number of the device (`nvmlDeviceGetIrqNum`).
+    #[doc(alias = "nvmlDeviceGetIrqNum")]
     pub fn irq_num(&self) -> Result<u32> {
         let mut irq: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetIrqNum(self.handle, &mut irq))?;
@@ -280,6 +285,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Whether this GPU and `other` are on the same board (`nvmlDeviceOnSameBoard`).
+    #[doc(alias = "nvmlDeviceOnSameBoard")]
     pub fn is_on_same_board(&self, other: &Device<'_, impl NvmlRef>) -> Result<bool> {
         let mut same: c_int = 0;
         nvml_call!(
@@ -290,6 +296,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Number of GPU (CUDA) cores (`nvmlDeviceGetNumGpuCores`).
+    #[doc(alias = "nvmlDeviceGetNumGpuCores")]
     pub fn num_gpu_cores(&self) -> Result<u32> {
         let mut cores: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetNumGpuCores(self.handle, &mut cores))?;
@@ -297,6 +304,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Width of the memory bus, in bits (`nvmlDeviceGetMemoryBusWidth`).
+    #[doc(alias = "nvmlDeviceGetMemoryBusWidth")]
     pub fn memory_bus_width(&self) -> Result<u32> {
         let mut width: c_uint = 0;
         nvml_call!(
@@ -307,6 +315,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// The hostname stored on the device (`nvmlDeviceGetHostname_v1`).
+    #[doc(alias = "nvmlDeviceGetHostname_v1")]
     pub fn hostname(&self) -> Result<String> {
         let mut name = sys::nvmlHostname_v1_t::default();
         nvml_call!(self.nvml, nvmlDeviceGetHostname_v1(self.handle, &mut name))?;
@@ -315,6 +324,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Stores a hostname on the device (`nvmlDeviceSetHostname_v1`). A name that does not
     /// fit the 64-byte buffer with its NUL, or that contains a NUL, is `InvalidInput`.
+    #[doc(alias = "nvmlDeviceSetHostname_v1")]
     pub fn set_hostname(&self, hostname: &str) -> Result<()> {
         let mut name = sys::nvmlHostname_v1_t::default();
         let bytes = hostname.as_bytes();
@@ -331,6 +341,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Checksum of the InfoROM configuration (`nvmlDeviceGetInforomConfigurationChecksum`).
+    #[doc(alias = "nvmlDeviceGetInforomConfigurationChecksum")]
     pub fn inforom_configuration_checksum(&self) -> Result<u32> {
         let mut sum: c_uint = 0;
         nvml_call!(
@@ -342,11 +353,13 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Checks the InfoROM's integrity: `Ok(())` when valid, `CorruptedInforom` when not
     /// (`nvmlDeviceValidateInforom`).
+    #[doc(alias = "nvmlDeviceValidateInforom")]
     pub fn validate_inforom(&self) -> Result<()> {
         nvml_call!(self.nvml, nvmlDeviceValidateInforom(self.handle))
     }
 
     /// Version of the GSP firmware (`nvmlDeviceGetGspFirmwareVersion`).
+    #[doc(alias = "nvmlDeviceGetGspFirmwareVersion")]
     pub fn gsp_firmware_version(&self) -> Result<String> {
         read_string::<{ sys::NVML_GSP_FIRMWARE_VERSION_BUF_SIZE as usize }>(|buf, _len| {
             nvml_call!(self.nvml, nvmlDeviceGetGspFirmwareVersion(self.handle, buf))
@@ -354,6 +367,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Whether GSP firmware is enabled, now and by default (`nvmlDeviceGetGspFirmwareMode`).
+    #[doc(alias = "nvmlDeviceGetGspFirmwareMode")]
     pub fn gsp_firmware_mode(&self) -> Result<GspFirmwareMode> {
         let (mut on, mut default): (c_uint, c_uint) = (0, 0);
         nvml_call!(
@@ -367,6 +381,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Device capabilities (`nvmlDeviceGetCapabilities` with `nvmlDeviceCapabilities_v1`).
+    #[doc(alias = "nvmlDeviceGetCapabilities")]
     pub fn capabilities(&self) -> Result<DeviceCapabilities> {
         let mut caps = sys::nvmlDeviceCapabilities_t {
             version: sys::nvmlDeviceCapabilities_v1,
@@ -378,6 +393,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Extended PCI attributes, with the class codes (`nvmlDeviceGetPciInfoExt` with
     /// `nvmlPciInfoExt_v1`).
+    #[doc(alias = "nvmlDeviceGetPciInfoExt")]
     pub fn pci_info_ext(&self) -> Result<PciInfoExt> {
         let mut pci = sys::nvmlPciInfoExt_t {
             version: sys::nvmlPciInfoExt_v1,
@@ -398,6 +414,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// The highest PCIe generation the GPU itself supports, whatever the slot
     /// (`nvmlDeviceGetGpuMaxPcieLinkGeneration`).
+    #[doc(alias = "nvmlDeviceGetGpuMaxPcieLinkGeneration")]
     pub fn gpu_max_pcie_link_generation(&self) -> Result<u32> {
         let mut generation: c_uint = 0;
         nvml_call!(
@@ -409,6 +426,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Whether the chip-to-chip (C2C) link to the CPU is enabled
     /// (`nvmlDeviceGetC2cModeInfoV`).
+    #[doc(alias = "nvmlDeviceGetC2cModeInfoV")]
     pub fn c2c_mode_enabled(&self) -> Result<bool> {
         let mut info = sys::nvmlC2cModeInfo_v1_t::default();
         nvml_call!(self.nvml, nvmlDeviceGetC2cModeInfoV(self.handle, &mut info))?;
@@ -417,6 +435,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Cumulative seconds the driver has been loaded on this GPU, from the black box recorder
     /// (`nvmlDeviceGetBBXTimeData_v1`).
+    #[doc(alias = "nvmlDeviceGetBBXTimeData_v1")]
     pub fn bbx_time_run(&self) -> Result<u32> {
         let mut data = sys::nvmlBBXTimeData_v1_t::default();
         nvml_call!(
@@ -428,6 +447,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// When the black box recorder last flushed, and how long it took
     /// (`nvmlDeviceGetLastBBXFlushTime`).
+    #[doc(alias = "nvmlDeviceGetLastBBXFlushTime")]
     pub fn last_bbx_flush_time(&self) -> Result<BbxFlushTime> {
         let mut timestamp: c_ulonglong = 0;
         let mut duration: c_ulong = 0;
@@ -447,6 +467,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// State of the ECC bank remapper (`nvmlDeviceGetBankRemapperStatus_v1`).
+    #[doc(alias = "nvmlDeviceGetBankRemapperStatus_v1")]
     pub fn bank_remapper_status(&self) -> Result<BankRemapperStatus> {
         let mut status = sys::nvmlEccBankRemapperStatus_v1_t::default();
         nvml_call!(
@@ -464,6 +485,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// SRAM ECC error counts (`nvmlDeviceGetSramEccErrorStatus` with
     /// `nvmlEccSramErrorStatus_v1`).
+    #[doc(alias = "nvmlDeviceGetSramEccErrorStatus")]
     pub fn sram_ecc_error_status(&self) -> Result<SramEccErrorStatus> {
         let mut s = sys::nvmlEccSramErrorStatus_t {
             version: sys::nvmlEccSramErrorStatus_v1,
@@ -492,6 +514,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Every unique uncorrected SRAM ECC error, with its location and count
     /// (`nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts` with
     /// `nvmlEccSramUniqueUncorrectedErrorCounts_v1`). Needs ECC mode enabled.
+    #[doc(alias = "nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts")]
     pub fn sram_unique_uncorrected_ecc_errors(&self) -> Result<Vec<SramUniqueUncorrectedError>> {
         let entries = read_list(
             sys::nvmlEccSramUniqueUncorrectedErrorEntry_v1_t::default(),
@@ -525,6 +548,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// DRAM encryption, now and after the next reset (`nvmlDeviceGetDramEncryptionMode` with
     /// `nvmlDramEncryptionInfo_v1`).
+    #[doc(alias = "nvmlDeviceGetDramEncryptionMode")]
     pub fn dram_encryption_mode(&self) -> Result<DramEncryptionMode> {
         let blank = sys::nvmlDramEncryptionInfo_t {
             version: sys::nvmlDramEncryptionInfo_v1,
@@ -543,6 +567,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Turns DRAM encryption on or off from the next reset (`nvmlDeviceSetDramEncryptionMode`
     /// with `nvmlDramEncryptionInfo_v1`). Requires root.
+    #[doc(alias = "nvmlDeviceSetDramEncryptionMode")]
     pub fn set_dram_encryption_mode(&self, on: bool) -> Result<()> {
         let info = sys::nvmlDramEncryptionInfo_t {
             version: sys::nvmlDramEncryptionInfo_v1,
@@ -556,6 +581,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Memory limits of a cgroup on this device (`nvmlDeviceGetMemoryLimits_v1`).
     /// `cgroup` is the full sysfs path of the cgroup file; Linux only.
+    #[doc(alias = "nvmlDeviceGetMemoryLimits_v1")]
     pub fn memory_limits(&self, cgroup: &str) -> Result<MemoryLimits> {
         let path = c_string(cgroup)?;
         let mut limits = sys::nvmlGetMemoryLimits_v1_t {
@@ -578,6 +604,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Sets the soft and hard memory limits, in bytes, of a cgroup on this device
     /// (`nvmlDeviceSetMemoryLimits_v1`). `cgroup` is the full sysfs path of the cgroup file.
     /// Requires root; Linux only.
+    #[doc(alias = "nvmlDeviceSetMemoryLimits_v1")]
     pub fn set_memory_limits(&self, cgroup: &str, soft_limit: u64, hard_limit: u64) -> Result<()> {
         let path = c_string(cgroup)?;
         let mut limits = sys::nvmlSetMemoryLimits_v1_t {

@@ -205,6 +205,7 @@ impl TryFrom<&sys::nvmlDevicePowerMizerModes_v1_t> for PowerMizerModes {
 impl<N: NvmlRef> Device<'_, N> {
     /// Offset of a clock at a P-state, with its allowed range (`nvmlDeviceGetClockOffsets`
     /// with `nvmlClockOffset_v1`).
+    #[doc(alias = "nvmlDeviceGetClockOffsets")]
     pub fn clock_offsets(&self, clock: ClockType, pstate: PerformanceState) -> Result<ClockOffset> {
         let mut info = sys::nvmlClockOffset_t {
             version: sys::nvmlClockOffset_v1,
@@ -222,6 +223,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Sets the offset of a clock at a P-state, in MHz (`nvmlDeviceSetClockOffsets` with
     /// `nvmlClockOffset_v1`). Requires root.
+    #[doc(alias = "nvmlDeviceSetClockOffsets")]
     pub fn set_clock_offset(
         &self,
         clock: ClockType,
@@ -239,6 +241,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Graphics (GPC) clock VF offset, in MHz (`nvmlDeviceGetGpcClkVfOffset`).
+    #[doc(alias = "nvmlDeviceGetGpcClkVfOffset")]
     pub fn gpc_clk_vf_offset(&self) -> Result<i32> {
         let mut offset: c_int = 0;
         nvml_call!(
@@ -249,6 +252,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Memory clock VF offset, in MHz (`nvmlDeviceGetMemClkVfOffset`).
+    #[doc(alias = "nvmlDeviceGetMemClkVfOffset")]
     pub fn mem_clk_vf_offset(&self) -> Result<i32> {
         let mut offset: c_int = 0;
         nvml_call!(
@@ -260,6 +264,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Allowed range of the graphics (GPC) clock VF offset, in MHz
     /// (`nvmlDeviceGetGpcClkMinMaxVfOffset`).
+    #[doc(alias = "nvmlDeviceGetGpcClkMinMaxVfOffset")]
     pub fn gpc_clk_min_max_vf_offset(&self) -> Result<MinMax<i32>> {
         let (mut min, mut max): (c_int, c_int) = (0, 0);
         nvml_call!(
@@ -271,6 +276,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Allowed range of the memory clock VF offset, in MHz
     /// (`nvmlDeviceGetMemClkMinMaxVfOffset`).
+    #[doc(alias = "nvmlDeviceGetMemClkMinMaxVfOffset")]
     pub fn mem_clk_min_max_vf_offset(&self) -> Result<MinMax<i32>> {
         let (mut min, mut max): (c_int, c_int) = (0, 0);
         nvml_call!(
@@ -282,6 +288,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Lowest and highest clock of a domain at a P-state, in MHz
     /// (`nvmlDeviceGetMinMaxClockOfPState`).
+    #[doc(alias = "nvmlDeviceGetMinMaxClockOfPState")]
     pub fn min_max_clock_of_pstate(
         &self,
         clock: ClockType,
@@ -303,6 +310,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// The P-states the device supports, fastest first
     /// (`nvmlDeviceGetSupportedPerformanceStates`).
+    #[doc(alias = "nvmlDeviceGetSupportedPerformanceStates")]
     pub fn supported_performance_states(&self) -> Result<Vec<PerformanceState>> {
         // The driver fills at most NVML_MAX_GPU_PERF_PSTATES entries, padding with
         // NVML_PSTATE_UNKNOWN; `size` is the array's size in bytes, as the header says.
@@ -320,6 +328,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Current clock frequencies as the driver describes them, a string
     /// (`nvmlDeviceGetCurrentClockFreqs` with `nvmlDeviceCurrentClockFreqs_v1`).
+    #[doc(alias = "nvmlDeviceGetCurrentClockFreqs")]
     pub fn current_clock_freqs(&self) -> Result<String> {
         let mut freqs = sys::nvmlDeviceCurrentClockFreqs_t {
             version: sys::nvmlDeviceCurrentClockFreqs_v1,
@@ -334,6 +343,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// The performance modes as the driver describes them, a string
     /// (`nvmlDeviceGetPerformanceModes` with `nvmlDevicePerfModes_v1`).
+    #[doc(alias = "nvmlDeviceGetPerformanceModes")]
     pub fn performance_modes(&self) -> Result<String> {
         let mut modes = sys::nvmlDevicePerfModes_t {
             version: sys::nvmlDevicePerfModes_v1,
@@ -347,6 +357,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Clock monitor status: faulted clock domains (`nvmlDeviceGetClkMonStatus`).
+    #[doc(alias = "nvmlDeviceGetClkMonStatus")]
     pub fn clock_monitor_status(&self) -> Result<ClockMonitorStatus> {
         let mut status = sys::nvmlClkMonStatus_t::default();
         nvml_call!(
@@ -357,6 +368,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Whether adaptive clocking is enabled (`nvmlDeviceGetAdaptiveClockInfoStatus`).
+    #[doc(alias = "nvmlDeviceGetAdaptiveClockInfoStatus")]
     pub fn adaptive_clock_enabled(&self) -> Result<bool> {
         let mut status: c_uint = 0;
         nvml_call!(
@@ -375,6 +387,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Utilization domains and thresholds driving dynamic P-state changes
     /// (`nvmlDeviceGetDynamicPstatesInfo`).
+    #[doc(alias = "nvmlDeviceGetDynamicPstatesInfo")]
     pub fn dynamic_pstates_info(&self) -> Result<DynamicPstatesInfo> {
         let mut info = sys::nvmlGpuDynamicPstatesInfo_t::default();
         nvml_call!(
@@ -386,6 +399,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Whether auto-boosted clocks are on, now and by default
     /// (`nvmlDeviceGetAutoBoostedClocksEnabled`).
+    #[doc(alias = "nvmlDeviceGetAutoBoostedClocksEnabled")]
     pub fn auto_boosted_clocks_enabled(&self) -> Result<AutoBoostedClocks> {
         let (mut on, mut default): (sys::nvmlEnableState_t, sys::nvmlEnableState_t) = (0, 0);
         nvml_call!(
@@ -399,6 +413,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Whether a group of APIs is restricted to root (`nvmlDeviceGetAPIRestriction`).
+    #[doc(alias = "nvmlDeviceGetAPIRestriction")]
     pub fn api_restriction(&self, api: RestrictedApi) -> Result<bool> {
         let mut raw: sys::nvmlEnableState_t = 0;
         nvml_call!(
@@ -409,6 +424,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// GPU operation mode, now and after the next reboot (`nvmlDeviceGetGpuOperationMode`).
+    #[doc(alias = "nvmlDeviceGetGpuOperationMode")]
     pub fn gpu_operation_mode(&self) -> Result<GpuOperationModes> {
         let (mut current, mut pending): (sys::nvmlGpuOperationMode_t, sys::nvmlGpuOperationMode_t) =
             (0, 0);
@@ -423,6 +439,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// PowerMizer mode and the modes supported (`nvmlDeviceGetPowerMizerMode_v1`).
+    #[doc(alias = "nvmlDeviceGetPowerMizerMode_v1")]
     pub fn power_mizer_mode(&self) -> Result<PowerMizerModes> {
         let mut modes = sys::nvmlDevicePowerMizerModes_v1_t::default();
         nvml_call!(
@@ -433,6 +450,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Sets the PowerMizer mode (`nvmlDeviceSetPowerMizerMode_v1`). Requires root.
+    #[doc(alias = "nvmlDeviceSetPowerMizerMode_v1")]
     pub fn set_power_mizer_mode(&self, mode: PowerMizerMode) -> Result<()> {
         let mut modes = sys::nvmlDevicePowerMizerModes_v1_t {
             mode: mode.as_raw(),
@@ -445,6 +463,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Adaptive TGP state (`nvmlDeviceGetAdaptiveTgpModeInfo_v1`).
+    #[doc(alias = "nvmlDeviceGetAdaptiveTgpModeInfo_v1")]
     pub fn adaptive_tgp_mode_info(&self) -> Result<AdaptiveTgpModeInfo> {
         let mut info = sys::nvmlAdaptiveTgpModeInfo_v1_t::default();
         nvml_call!(
@@ -461,6 +480,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Requests adaptive TGP on or off (`nvmlDeviceSetAdaptiveTgpMode_v1`). Requires root.
+    #[doc(alias = "nvmlDeviceSetAdaptiveTgpMode_v1")]
     pub fn set_adaptive_tgp_mode(&self, on: bool) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -470,6 +490,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Whether power management (power limits) is enabled
     /// (`nvmlDeviceGetPowerManagementMode`).
+    #[doc(alias = "nvmlDeviceGetPowerManagementMode")]
     pub fn power_management_mode(&self) -> Result<bool> {
         let mut raw: sys::nvmlEnableState_t = 0;
         nvml_call!(

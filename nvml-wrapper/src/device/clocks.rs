@@ -11,6 +11,7 @@ use crate::nvml_ref::NvmlRef;
 impl<N: NvmlRef> Device<'_, N> {
     /// Current frequency of a clock domain, MHz (`nvmlDeviceGetClockInfo`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetClockInfo")]
     pub fn clock_info(&self, clock: ClockType) -> Result<u32> {
         let mut mhz: c_uint = 0;
         nvml_call!(
@@ -22,6 +23,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Maximum frequency of a clock domain, MHz (`nvmlDeviceGetMaxClockInfo`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetMaxClockInfo")]
     pub fn max_clock_info(&self, clock: ClockType) -> Result<u32> {
         let mut mhz: c_uint = 0;
         nvml_call!(
@@ -34,6 +36,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Application clock the GPU targets when running compute or graphics work, MHz
     /// (`nvmlDeviceGetApplicationsClock`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetApplicationsClock")]
     pub fn applications_clock(&self, clock: ClockType) -> Result<u32> {
         let mut mhz: c_uint = 0;
         nvml_call!(
@@ -46,6 +49,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Default application clock, MHz: what a reset of the application clocks restores
     /// (`nvmlDeviceGetDefaultApplicationsClock`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetDefaultApplicationsClock")]
     pub fn default_applications_clock(&self, clock: ClockType) -> Result<u32> {
         let mut mhz: c_uint = 0;
         nvml_call!(
@@ -58,6 +62,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// One value (current, application target or default, customer boost maximum) of a
     /// clock domain, MHz (`nvmlDeviceGetClock`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetClock")]
     pub fn clock(&self, clock: ClockType, id: ClockId) -> Result<u32> {
         let mut mhz: c_uint = 0;
         nvml_call!(
@@ -70,6 +75,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// The OEM-defined maximum (customer boost) clock, MHz
     /// (`nvmlDeviceGetMaxCustomerBoostClock`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetMaxCustomerBoostClock")]
     pub fn max_customer_boost_clock(&self, clock: ClockType) -> Result<u32> {
         let mut mhz: c_uint = 0;
         nvml_call!(
@@ -81,6 +87,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Memory clocks the device can run at, MHz, fastest first as the driver lists them
     /// (`nvmlDeviceGetSupportedMemoryClocks`).
+    #[doc(alias = "nvmlDeviceGetSupportedMemoryClocks")]
     pub fn supported_memory_clocks(&self) -> Result<Vec<u32>> {
         read_list(0, |count, clocks| {
             nvml_call!(
@@ -93,6 +100,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Graphics clocks the device can run at with the given memory clock, MHz
     /// (`nvmlDeviceGetSupportedGraphicsClocks`). `NVML_ERROR_NOT_FOUND` if `memory_mhz` is
     /// not one of [`supported_memory_clocks`](Self::supported_memory_clocks).
+    #[doc(alias = "nvmlDeviceGetSupportedGraphicsClocks")]
     pub fn supported_graphics_clocks(&self, memory_mhz: u32) -> Result<Vec<u32>> {
         read_list(0, |count, clocks| {
             nvml_call!(

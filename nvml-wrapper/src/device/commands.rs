@@ -51,6 +51,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`NoPermission`](crate::NvmlError::NoPermission) without root,
     /// [`NotSupported`](crate::NvmlError::NotSupported) on a device without ECC.
+    #[doc(alias = "nvmlDeviceSetEccMode")]
     pub fn set_ecc_mode(&self, on: bool) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -61,6 +62,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Clears the ECC error counters of one kind (`nvmlDeviceClearEccErrorCounts`):
     /// [`Volatile`](EccCounterType::Volatile) (since the last driver load) or
     /// [`Aggregate`](EccCounterType::Aggregate) (lifetime). Needs root.
+    #[doc(alias = "nvmlDeviceClearEccErrorCounts")]
     pub fn clear_ecc_error_counts(&self, counter: EccCounterType) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -77,6 +79,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// [`NoPermission`](crate::NvmlError::NoPermission) without root (unless the
     /// restriction is lifted with [`set_api_restriction`](Self::set_api_restriction)),
     /// [`InvalidArgument`](crate::NvmlError::InvalidArgument) for an unsupported pair.
+    #[doc(alias = "nvmlDeviceSetApplicationsClocks")]
     pub fn set_applications_clocks(&self, memory_mhz: u32, graphics_mhz: u32) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -86,6 +89,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Puts the application clocks back to their defaults
     /// (`nvmlDeviceResetApplicationsClocks`). Needs root, like the setter.
+    #[doc(alias = "nvmlDeviceResetApplicationsClocks")]
     pub fn reset_applications_clocks(&self) -> Result<()> {
         nvml_call!(self.nvml, nvmlDeviceResetApplicationsClocks(self.handle))
     }
@@ -93,6 +97,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Locks the graphics clock into `[min_mhz, max_mhz]` (`nvmlDeviceSetGpuLockedClocks`).
     /// The header's `NVML_CLOCK_LIMIT_ID_*` values (`sys::NVML_CLOCK_LIMIT_ID_TDP`, ...) may
     /// stand for either bound. Volta or newer; needs root.
+    #[doc(alias = "nvmlDeviceSetGpuLockedClocks")]
     pub fn set_gpu_locked_clocks(&self, min_mhz: u32, max_mhz: u32) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -101,12 +106,14 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Releases the graphics clock lock (`nvmlDeviceResetGpuLockedClocks`). Needs root.
+    #[doc(alias = "nvmlDeviceResetGpuLockedClocks")]
     pub fn reset_gpu_locked_clocks(&self) -> Result<()> {
         nvml_call!(self.nvml, nvmlDeviceResetGpuLockedClocks(self.handle))
     }
 
     /// Locks the memory clock into `[min_mhz, max_mhz]` (`nvmlDeviceSetMemoryLockedClocks`).
     /// Ampere or newer; needs root.
+    #[doc(alias = "nvmlDeviceSetMemoryLockedClocks")]
     pub fn set_memory_locked_clocks(&self, min_mhz: u32, max_mhz: u32) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -115,6 +122,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Releases the memory clock lock (`nvmlDeviceResetMemoryLockedClocks`). Needs root.
+    #[doc(alias = "nvmlDeviceResetMemoryLockedClocks")]
     pub fn reset_memory_locked_clocks(&self) -> Result<()> {
         nvml_call!(self.nvml, nvmlDeviceResetMemoryLockedClocks(self.handle))
     }
@@ -124,6 +132,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// restricts it ([`RestrictedApi::SetAutoBoostedClocks`]). On Pascal and newer, auto boost
     /// follows the application clocks instead
     /// ([`set_applications_clocks`](Self::set_applications_clocks)).
+    #[doc(alias = "nvmlDeviceSetAutoBoostedClocksEnabled")]
     pub fn set_auto_boosted_clocks_enabled(&self, on: bool) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -133,6 +142,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Sets the default auto-boost state, used when no client holds a setting
     /// (`nvmlDeviceSetDefaultAutoBoostedClocksEnabled`, flags 0). Needs root.
+    #[doc(alias = "nvmlDeviceSetDefaultAutoBoostedClocksEnabled")]
     pub fn set_default_auto_boosted_clocks_enabled(&self, on: bool) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -142,6 +152,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Restricts an API to root, or opens it to every user (`nvmlDeviceSetAPIRestriction`).
     /// Needs root.
+    #[doc(alias = "nvmlDeviceSetAPIRestriction")]
     pub fn set_api_restriction(&self, api: RestrictedApi, restricted: bool) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -157,6 +168,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`InvalidArgument`](crate::NvmlError::InvalidArgument) for a fan index or speed
     /// outside the device's range.
+    #[doc(alias = "nvmlDeviceSetFanSpeed_v2")]
     pub fn set_fan_speed(&self, fan: u32, percent: u32) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -165,11 +177,13 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Gives one fan back to the driver's default control (`nvmlDeviceSetDefaultFanSpeed_v2`).
+    #[doc(alias = "nvmlDeviceSetDefaultFanSpeed_v2")]
     pub fn set_default_fan_speed(&self, fan: u32) -> Result<()> {
         nvml_call!(self.nvml, nvmlDeviceSetDefaultFanSpeed_v2(self.handle, fan))
     }
 
     /// Sets how one fan is controlled (`nvmlDeviceSetFanControlPolicy`). Needs root.
+    #[doc(alias = "nvmlDeviceSetFanControlPolicy")]
     pub fn set_fan_control_policy(&self, fan: u32, policy: FanControlPolicy) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -180,6 +194,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Sets the graphics clock's voltage-frequency offset, in MHz
     /// (`nvmlDeviceSetGpcClkVfOffset`). Needs root. Deprecated in NVML 13.0 in favour of
     /// `nvmlDeviceSetClockOffsets`, which takes the P-state too.
+    #[doc(alias = "nvmlDeviceSetGpcClkVfOffset")]
     pub fn set_gpc_clock_vf_offset(&self, offset_mhz: i32) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -190,6 +205,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Sets the memory clock's voltage-frequency offset, in MHz
     /// (`nvmlDeviceSetMemClkVfOffset`). Needs root. Deprecated in NVML 13.0 in favour of
     /// `nvmlDeviceSetClockOffsets`.
+    #[doc(alias = "nvmlDeviceSetMemClkVfOffset")]
     pub fn set_memory_clock_vf_offset(&self, offset_mhz: i32) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -199,6 +215,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Sets the GPU operation mode (`nvmlDeviceSetGpuOperationMode`); it takes effect after
     /// the next reboot. Needs root.
+    #[doc(alias = "nvmlDeviceSetGpuOperationMode")]
     pub fn set_gpu_operation_mode(&self, mode: GpuOperationMode) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -209,6 +226,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Sets the Windows driver model, effective after a reboot (`nvmlDeviceSetDriverModel`).
     /// `force` (`nvmlFlagForce`) switches to WDM even with a display attached. Windows only;
     /// needs administrator rights.
+    #[doc(alias = "nvmlDeviceSetDriverModel")]
     pub fn set_driver_model(&self, model: DriverModel, force: bool) -> Result<()> {
         let flags: c_uint = if force {
             sys::nvmlFlagForce
@@ -223,6 +241,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Sets a temperature threshold, in °C (`nvmlDeviceSetTemperatureThreshold`). Maxwell or
     /// newer; which thresholds can be set depends on the device.
+    #[doc(alias = "nvmlDeviceSetTemperatureThreshold")]
     pub fn set_temperature_threshold(
         &self,
         threshold: TemperatureThreshold,
@@ -238,6 +257,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Sets what the driver polls into read-only user shared data
     /// (`nvmlDeviceSetRusdSettings_v1` with `nvmlRusdSettings_v1`); an empty mask stops the
     /// polling. Needs root.
+    #[doc(alias = "nvmlDeviceSetRusdSettings_v1")]
     pub fn set_rusd_settings(&self, poll: RusdPollMask) -> Result<()> {
         let mut settings = sys::nvmlRusdSettings_v1_t {
             version: sys::nvmlRusdSettings_v1,

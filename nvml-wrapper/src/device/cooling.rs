@@ -149,6 +149,7 @@ pub struct ThermalSensor {
 
 impl<N: NvmlRef> Device<'_, N> {
     /// Speed of one fan in RPM (`nvmlDeviceGetFanSpeedRPM` with `nvmlFanSpeedInfo_v1`).
+    #[doc(alias = "nvmlDeviceGetFanSpeedRPM")]
     pub fn fan_speed_rpm(&self, fan: u32) -> Result<u32> {
         let mut info = sys::nvmlFanSpeedInfo_t {
             version: sys::nvmlFanSpeedInfo_v1,
@@ -161,6 +162,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Speed one fan is driven towards, percent of its maximum
     /// (`nvmlDeviceGetTargetFanSpeed`). `NOT_SUPPORTED` on boards without fans.
+    #[doc(alias = "nvmlDeviceGetTargetFanSpeed")]
     pub fn target_fan_speed(&self, fan: u32) -> Result<u32> {
         let mut speed: c_uint = 0;
         nvml_call!(
@@ -171,6 +173,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// The range fan speeds may be set in, percent (`nvmlDeviceGetMinMaxFanSpeed`).
+    #[doc(alias = "nvmlDeviceGetMinMaxFanSpeed")]
     pub fn min_max_fan_speed(&self) -> Result<FanSpeedRange> {
         let (mut min, mut max): (c_uint, c_uint) = (0, 0);
         nvml_call!(
@@ -182,6 +185,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Who drives one fan: the driver or a manual setting
     /// (`nvmlDeviceGetFanControlPolicy_v2`).
+    #[doc(alias = "nvmlDeviceGetFanControlPolicy_v2")]
     pub fn fan_control_policy(&self, fan: u32) -> Result<FanControlPolicy> {
         let mut raw: sys::nvmlFanControlPolicy_t = 0;
         nvml_call!(
@@ -193,6 +197,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// One cooler: its control signal and what it cools (`nvmlDeviceGetCoolerInfo` with
     /// `nvmlCoolerInfo_v1`).
+    #[doc(alias = "nvmlDeviceGetCoolerInfo")]
     pub fn cooler_info(&self, index: u32) -> Result<CoolerInfo> {
         let mut info = sys::nvmlCoolerInfo_t {
             version: sys::nvmlCoolerInfo_v1,
@@ -209,6 +214,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Thermal sensors of the GPU (`nvmlDeviceGetThermalSettings`). `sensor_index` picks one
     /// sensor, or pass `NVML_THERMAL_TARGET_ALL` (15) for every sensor; at most
     /// `NVML_MAX_THERMAL_SENSORS_PER_GPU` are returned.
+    #[doc(alias = "nvmlDeviceGetThermalSettings")]
     pub fn thermal_settings(&self, sensor_index: u32) -> Result<Vec<ThermalSensor>> {
         let mut settings = sys::nvmlGpuThermalSettings_t::default();
         nvml_call!(

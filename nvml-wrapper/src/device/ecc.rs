@@ -9,6 +9,7 @@ use crate::enums::{EccCounterType, MemoryErrorType, MemoryLocation, RetirementCa
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list};
 use crate::nvml_ref::NvmlRef;
+use crate::versions::{remapped_rows, retired_pages};
 
 /// ECC mode now and after the next reboot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -94,6 +95,7 @@ fn flag(raw: c_uint, what: &'static str) -> Result<bool> {
 impl<N: NvmlRef> Device<'_, N> {
     /// ECC mode, current and pending (`nvmlDeviceGetEccMode`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetEccMode")]
     pub fn ecc_mode(&self) -> Result<EccModes> {
         let (mut current, mut pending): (sys::nvmlEnableState_t, sys::nvmlEnableState_t) = (0, 0);
         nvml_call!(
@@ -107,6 +109,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// The ECC mode the device ships with (`nvmlDeviceGetDefaultEccMode`).
+    #[doc(alias = "nvmlDeviceGetDefaultEccMode")]
     pub fn default_ecc_mode(&self) -> Result<bool> {
         let mut mode: sys::nvmlEnableState_t = 0;
         nvml_call!(
@@ -120,6 +123,7 @@ impl<N: NvmlRef> Device<'_, N> {
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] where the device has no ECC or ECC is off.
+    #[doc(alias = "nvmlDeviceGetTotalEccErrors")]
     pub fn total_ecc_errors(
         &self,
         error_type: MemoryErrorType,
@@ -143,6 +147,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`NvmlError::NotSupported`] where the device has no ECC, ECC is off, or the device
     /// does not count errors for `location`.
+    #[doc(alias = "nvmlDeviceGetMemoryErrorCounter")]
     pub fn memory_error_counter(
         &self,
         error_type: MemoryErrorType,
@@ -166,9 +171,11 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Pages retired (or pending retirement) for one cause, with their retirement times
     /// where the driver reports them (`nvmlDeviceGetRetiredPages_v2`, else
     /// `nvmlDeviceGetRetiredPages` without timestamps).
+    #[doc(alias = "nvmlDeviceGetRetiredPages")]
+    #[doc(alias = "nvmlDeviceGetRetiredPages_v2")]
     pub fn retired_pages(&self, cause: RetirementCause) -> Result<Vec<RetiredPage>> {
-        match self.nvml.versions().retired_pages {
-            2 => {
+        match self.nvml.versions().retired_pages() {
+            retired_pages::Version::nvmlDeviceGetRetiredPages_v2 => {
                 // `read_list` sizes the address buffer; the timestamp buffer follows it: it
                 // is resized to the count passed in before every call, so both hold `count`.
                 let mut timestamps: Vec<c_ulonglong> = Vec::new();
@@ -182,7 +189,7 @@ impl<N: NvmlRef> Device<'_, N> {
                     };
                     nvml_call!(
                         self.nvml,
-                        nvmlDeviceGetRetiredPages_v2(
+                        retired_pages::nvmlDeviceGetRetiredPages_v2(
                             self.handle,
                             cause.as_raw(),
                             count,
@@ -200,11 +207,16 @@ impl<N: NvmlRef> Device<'_, N> {
                     })
                     .collect())
             }
-            1 => {
+            retired_pages::Version::nvmlDeviceGetRetiredPages => {
                 let addresses = read_list(0, |count, addresses| {
                     nvml_call!(
                         self.nvml,
-                        nvmlDeviceGetRetiredPages(self.handle, cause.as_raw(), count, addresses)
+                        retired_pages::nvmlDeviceGetRetiredPages(
+                            self.handle,
+                            cause.as_raw(),
+                            count,
+                            addresses
+                        )
                     )
                 })?;
                 Ok(addresses
@@ -221,6 +233,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Whether pages are waiting to be retired at the next reboot
     /// (`nvmlDeviceGetRetiredPagesPendingStatus`).
+    #[doc(alias = "nvmlDeviceGetRetiredPagesPendingStatus")]
     pub fn retired_pages_pending_status(&self) -> Result<bool> {
         let mut pending: sys::nvmlEnableState_t = 0;
         nvml_call!(
@@ -235,12 +248,16 @@ impl<N: NvmlRef> Device<'_, N> {
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] on devices without row remapping, or with MIG enabled.
+    #[doc(alias = "nvmlDeviceGetRemappedRows")]
+    #[doc(alias = "nvmlDeviceGetRemappedRows_v2")]
     pub fn remapped_rows(&self) -> Result<RemappedRows> {
-        if self.nvml.versions().remapped_rows == 2 {
+        if self.nvml.versions().remapped_rows()
+            == remapped_rows::Version::nvmlDeviceGetRemappedRows_v2
+        {
             let mut info = sys::nvmlRemappedRowsInfo_v2_t::default();
             let rc = nvml_call!(
                 self.nvml,
-                nvmlDeviceGetRemappedRows_v2(self.handle, &mut info)
+                remapped_rows::nvmlDeviceGetRemappedRows_v2(self.handle, &mut info)
             );
             match rc {
                 Ok(()) => {
@@ -279,7 +296,7 @@ impl<N: NvmlRef> Device<'_, N> {
         ) = (0, 0, 0, 0);
         nvml_call!(
             self.nvml,
-            nvmlDeviceGetRemappedRows(
+            remapped_rows::nvmlDeviceGetRemappedRows(
                 self.handle,
                 &mut corrected,
                 &mut uncorrected,
@@ -298,6 +315,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// How much row-remapping capacity the memory banks have left
     /// (`nvmlDeviceGetRowRemapperHistogram`).
+    #[doc(alias = "nvmlDeviceGetRowRemapperHistogram")]
     pub fn row_remapper_histogram(&self) -> Result<RowRemapperHistogram> {
         let mut values = sys::nvmlRowRemapperHistogramValues_t::default();
         nvml_call!(

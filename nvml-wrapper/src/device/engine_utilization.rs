@@ -77,6 +77,7 @@ impl From<&sys::nvmlPerfMetricControllerSample_t> for PerfMetricsController {
 
 impl<N: NvmlRef> Device<'_, N> {
     /// Utilization of the JPEG engines (`nvmlDeviceGetJpgUtilization`).
+    #[doc(alias = "nvmlDeviceGetJpgUtilization")]
     pub fn jpg_utilization(&self) -> Result<UtilizationSample> {
         let (mut value, mut period): (c_uint, c_uint) = (0, 0);
         nvml_call!(
@@ -90,6 +91,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Utilization of the optical flow accelerators (`nvmlDeviceGetOfaUtilization`).
+    #[doc(alias = "nvmlDeviceGetOfaUtilization")]
     pub fn ofa_utilization(&self) -> Result<UtilizationSample> {
         let (mut value, mut period): (c_uint, c_uint) = (0, 0);
         nvml_call!(
@@ -108,6 +110,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// count query with a null buffer, then the data; bounded, counts clamped).
     ///
     /// No samples newer than `last_seen_timestamp` is an empty `Vec` (NVML's `NOT_FOUND`).
+    #[doc(alias = "nvmlDeviceGetProcessesUtilizationInfo")]
     pub fn processes_utilization_info(
         &self,
         last_seen_timestamp: u64,
@@ -149,6 +152,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// The driver's performance-metrics samples (`nvmlDevicePerfMetricsGetSamples_v1`), at
     /// most `NVML_PERF_METRICS_SAMPLE_COUNT`.
+    #[doc(alias = "nvmlDevicePerfMetricsGetSamples_v1")]
     pub fn perf_metrics_samples(&self) -> Result<Vec<PerfMetricsSample>> {
         let mut samples = Box::<sys::nvmlPerfMetricsSamples_v1_t>::default();
         nvml_call!(

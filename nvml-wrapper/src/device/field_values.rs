@@ -345,6 +345,7 @@ impl<N: NvmlRef> Device<'_, N> {
     ///
     /// # Errors
     /// [`NvmlError::InvalidInput`] for more than [`MAX_FIELDS_PER_CALL`] ids; NVML's errors.
+    #[doc(alias = "nvmlDeviceGetFieldValues")]
     pub fn field_values(&self, field_ids: &[u32]) -> Result<Vec<FieldValue>> {
         batch_len(field_ids.len())?;
         let numbering = self.nvml.as_nvml().field_id_numbering();
@@ -357,6 +358,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Like [`Device::field_values`], with a scope per field: `(field_id, scope_id)` pairs,
     /// e.g. `(field::NVLINK_THROUGHPUT_DATA_TX, link)` (`nvmlDeviceGetFieldValues`).
+    #[doc(alias = "nvmlDeviceGetFieldValues")]
     pub fn scoped_field_values(&self, fields: &[(u32, u32)]) -> Result<Vec<FieldValue>> {
         batch_len(fields.len())?;
         let numbering = self.nvml.as_nvml().field_id_numbering();
@@ -393,6 +395,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// [`NvmlError::InvalidInput`] for more than [`MAX_FIELDS_PER_CALL`] ids; NVML's error for
     /// the whole call; otherwise, if some field could not be cleared, the error of the first
     /// such field (the others were still attempted).
+    #[doc(alias = "nvmlDeviceClearFieldValues")]
     pub fn clear_field_values(&self, field_ids: &[u32]) -> Result<()> {
         let count = batch_len(field_ids.len())?;
         if count == 0 {

@@ -6,6 +6,7 @@ use super::Device;
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
+use crate::versions::memory_info;
 
 /// Frame-buffer memory, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,13 +39,18 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Frame-buffer memory (`nvmlDeviceGetMemoryInfo_v2` with `nvmlMemory_v2`, falling back
     /// to `nvmlDeviceGetMemoryInfo` on drivers without it or that reject the struct version).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetMemoryInfo")]
+    #[doc(alias = "nvmlDeviceGetMemoryInfo_v2")]
     pub fn memory_info(&self) -> Result<MemoryInfo> {
-        if self.nvml.versions().memory_info == 2 {
+        if self.nvml.versions().memory_info() == memory_info::Version::nvmlDeviceGetMemoryInfo_v2 {
             let mut mem = sys::nvmlMemory_v2_t {
                 version: sys::nvmlMemory_v2,
                 ..Default::default()
             };
-            let rc = nvml_call!(self.nvml, nvmlDeviceGetMemoryInfo_v2(self.handle, &mut mem));
+            let rc = nvml_call!(
+                self.nvml,
+                memory_info::nvmlDeviceGetMemoryInfo_v2(self.handle, &mut mem)
+            );
             match rc {
                 Ok(()) => {
                     return Ok(MemoryInfo {
@@ -66,7 +72,10 @@ impl<N: NvmlRef> Device<'_, N> {
     #[inline(never)]
     fn memory_info_v1(&self) -> Result<MemoryInfo> {
         let mut mem = sys::nvmlMemory_t::default();
-        nvml_call!(self.nvml, nvmlDeviceGetMemoryInfo(self.handle, &mut mem))?;
+        nvml_call!(
+            self.nvml,
+            memory_info::nvmlDeviceGetMemoryInfo(self.handle, &mut mem)
+        )?;
         Ok(MemoryInfo {
             total: mem.total,
             reserved: 0,
@@ -77,6 +86,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// BAR1 memory (`nvmlDeviceGetBAR1MemoryInfo`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetBAR1MemoryInfo")]
     pub fn bar1_memory_info(&self) -> Result<Bar1Memory> {
         let mut bar1 = sys::nvmlBAR1Memory_t::default();
         nvml_call!(

@@ -40,6 +40,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] on devices without MIG.
+    #[doc(alias = "nvmlDeviceGetMigMode")]
     pub fn mig_mode(&self) -> Result<MigMode> {
         let (mut current, mut pending): (c_uint, c_uint) = (0, 0);
         nvml_call!(
@@ -60,6 +61,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// [`NvmlError::InUse`] (idle the GPU and retry) or [`NvmlError::ResetRequired`] (reset
     /// the GPU or reboot the VM). The device may be reset, so re-read attributes such as the
     /// minor number afterwards.
+    #[doc(alias = "nvmlDeviceSetMigMode")]
     pub fn set_mig_mode(&self, on: bool) -> Result<Result<()>> {
         let mode = if on {
             sys::NVML_DEVICE_MIG_ENABLE
@@ -76,6 +78,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
 
     /// Whether this handle is a MIG device handle rather than a whole GPU
     /// (`nvmlDeviceIsMigDeviceHandle`).
+    #[doc(alias = "nvmlDeviceIsMigDeviceHandle")]
     pub fn is_mig_device_handle(&self) -> Result<bool> {
         let mut is_mig: c_uint = 0;
         nvml_call!(
@@ -86,6 +89,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// The most MIG devices this GPU can be split into (`nvmlDeviceGetMaxMigDeviceCount`).
+    #[doc(alias = "nvmlDeviceGetMaxMigDeviceCount")]
     pub fn max_mig_device_count(&self) -> Result<u32> {
         let mut count: c_uint = 0;
         nvml_call!(
@@ -101,6 +105,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// # Errors
     /// [`NvmlError::NotFound`] if no MIG device has that index, [`NvmlError::InvalidArgument`]
     /// if MIG is off, [`NvmlError::NotSupported`] on GPUs without MIG.
+    #[doc(alias = "nvmlDeviceGetMigDeviceHandleByIndex")]
     pub fn mig_device_by_index(&self, index: u32) -> Result<Device<'nvml, N>> {
         let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
         nvml_call!(
@@ -114,6 +119,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::InvalidArgument`] if this is not a MIG device handle.
+    #[doc(alias = "nvmlDeviceGetDeviceHandleFromMigDeviceHandle")]
     pub fn mig_parent_device(&self) -> Result<Device<'nvml, N>> {
         let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
         nvml_call!(
@@ -127,6 +133,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] for a whole-GPU handle.
+    #[doc(alias = "nvmlDeviceGetGpuInstanceId")]
     pub fn gpu_instance_id(&self) -> Result<u32> {
         let mut id: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetGpuInstanceId(self.handle, &mut id))?;
@@ -138,6 +145,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] for a whole-GPU handle.
+    #[doc(alias = "nvmlDeviceGetComputeInstanceId")]
     pub fn compute_instance_id(&self) -> Result<u32> {
         let mut id: c_uint = 0;
         nvml_call!(

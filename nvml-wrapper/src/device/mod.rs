@@ -205,6 +205,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
 
     /// Product name, e.g. `"NVIDIA H100 80GB HBM3"` (`nvmlDeviceGetName`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetName")]
     pub fn name(&self) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_NAME_V2_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(self.nvml, nvmlDeviceGetName(self.handle, buf, len))
@@ -213,6 +214,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
 
     /// Globally unique id, `"GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"` (`nvmlDeviceGetUUID`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetUUID")]
     pub fn uuid(&self) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_UUID_V2_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(self.nvml, nvmlDeviceGetUUID(self.handle, buf, len))
@@ -220,6 +222,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// Board serial number (`nvmlDeviceGetSerial`).
+    #[doc(alias = "nvmlDeviceGetSerial")]
     pub fn serial(&self) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_SERIAL_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(self.nvml, nvmlDeviceGetSerial(self.handle, buf, len))
@@ -227,6 +230,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// Board id: GPUs on the same board share it (`nvmlDeviceGetBoardId`).
+    #[doc(alias = "nvmlDeviceGetBoardId")]
     pub fn board_id(&self) -> Result<u32> {
         let mut id: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetBoardId(self.handle, &mut id))?;
@@ -234,6 +238,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// Board part number (`nvmlDeviceGetBoardPartNumber`).
+    #[doc(alias = "nvmlDeviceGetBoardPartNumber")]
     pub fn board_part_number(&self) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_PART_NUMBER_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(
@@ -244,6 +249,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// Product brand (`nvmlDeviceGetBrand`).
+    #[doc(alias = "nvmlDeviceGetBrand")]
     pub fn brand(&self) -> Result<Brand> {
         let mut raw: sys::nvmlBrandType_t = 0;
         nvml_call!(self.nvml, nvmlDeviceGetBrand(self.handle, &mut raw))?;
@@ -251,6 +257,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// GPU architecture (`nvmlDeviceGetArchitecture`).
+    #[doc(alias = "nvmlDeviceGetArchitecture")]
     pub fn architecture(&self) -> Result<Architecture> {
         let mut raw: sys::nvmlDeviceArchitecture_t = 0;
         nvml_call!(self.nvml, nvmlDeviceGetArchitecture(self.handle, &mut raw))?;
@@ -258,6 +265,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// CUDA compute capability (`nvmlDeviceGetCudaComputeCapability`).
+    #[doc(alias = "nvmlDeviceGetCudaComputeCapability")]
     pub fn cuda_compute_capability(&self) -> Result<ComputeCapability> {
         let (mut major, mut minor): (c_int, c_int) = (0, 0);
         nvml_call!(
@@ -268,6 +276,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// VBIOS version string (`nvmlDeviceGetVbiosVersion`).
+    #[doc(alias = "nvmlDeviceGetVbiosVersion")]
     pub fn vbios_version(&self) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_VBIOS_VERSION_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(self.nvml, nvmlDeviceGetVbiosVersion(self.handle, buf, len))
@@ -275,6 +284,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// Version of one InfoROM object (`nvmlDeviceGetInforomVersion`).
+    #[doc(alias = "nvmlDeviceGetInforomVersion")]
     pub fn inforom_version(&self, object: crate::enums::InforomObject) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_INFOROM_VERSION_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(
@@ -285,6 +295,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// Version of the InfoROM image (`nvmlDeviceGetInforomImageVersion`).
+    #[doc(alias = "nvmlDeviceGetInforomImageVersion")]
     pub fn inforom_image_version(&self) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_INFOROM_VERSION_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(
@@ -295,6 +306,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// Minor number: the `N` of `/dev/nvidiaN` (`nvmlDeviceGetMinorNumber`).
+    #[doc(alias = "nvmlDeviceGetMinorNumber")]
     pub fn minor_number(&self) -> Result<u32> {
         let mut minor: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetMinorNumber(self.handle, &mut minor))?;
@@ -302,6 +314,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     }
 
     /// NVML index of this device (`nvmlDeviceGetIndex`).
+    #[doc(alias = "nvmlDeviceGetIndex")]
     pub fn index(&self) -> Result<u32> {
         let mut index: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetIndex(self.handle, &mut index))?;

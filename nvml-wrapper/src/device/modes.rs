@@ -14,6 +14,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Whether persistence mode is on: the driver stays loaded with no client attached
     /// (`nvmlDeviceGetPersistenceMode`). Linux only.
     #[inline]
+    #[doc(alias = "nvmlDeviceGetPersistenceMode")]
     pub fn persistence_mode(&self) -> Result<bool> {
         let mut mode: sys::nvmlEnableState_t = 0;
         nvml_call!(
@@ -27,6 +28,7 @@ impl<N: NvmlRef> Device<'_, N> {
     ///
     /// # Errors
     /// [`NvmlError::NoPermission`](crate::NvmlError::NoPermission) without root.
+    #[doc(alias = "nvmlDeviceSetPersistenceMode")]
     pub fn set_persistence_mode(&self, on: bool) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -37,6 +39,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// The compute mode: how many compute contexts the device allows
     /// (`nvmlDeviceGetComputeMode`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetComputeMode")]
     pub fn compute_mode(&self) -> Result<ComputeMode> {
         let mut mode: sys::nvmlComputeMode_t = 0;
         nvml_call!(self.nvml, nvmlDeviceGetComputeMode(self.handle, &mut mode))?;
@@ -48,6 +51,7 @@ impl<N: NvmlRef> Device<'_, N> {
     ///
     /// # Errors
     /// [`NvmlError::NoPermission`](crate::NvmlError::NoPermission) without root.
+    #[doc(alias = "nvmlDeviceSetComputeMode")]
     pub fn set_compute_mode(&self, mode: ComputeMode) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -58,6 +62,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Whether a physical display is connected to one of the device's outputs
     /// (`nvmlDeviceGetDisplayMode`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetDisplayMode")]
     pub fn display_mode(&self) -> Result<bool> {
         let mut mode: sys::nvmlEnableState_t = 0;
         nvml_call!(self.nvml, nvmlDeviceGetDisplayMode(self.handle, &mut mode))?;
@@ -67,6 +72,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Whether a display is initialised on the device: memory is allocated for it, even if
     /// no monitor is attached (`nvmlDeviceGetDisplayActive`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetDisplayActive")]
     pub fn display_active(&self) -> Result<bool> {
         let mut active: sys::nvmlEnableState_t = 0;
         nvml_call!(
@@ -78,6 +84,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Whether the device sits on a board with several GPUs (`nvmlDeviceGetMultiGpuBoard`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetMultiGpuBoard")]
     pub fn is_multi_gpu_board(&self) -> Result<bool> {
         let mut multi: c_uint = 0;
         nvml_call!(

@@ -9,6 +9,7 @@ use crate::enums::{NvLinkCapability, NvLinkErrorCounter, enabled};
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, string_from_c_buf};
 use crate::nvml_ref::NvmlRef;
+use crate::versions::nvlink_remote_pci_info;
 
 /// The most NvLinks a device can have (`NVML_NVLINK_MAX_LINKS`): links are numbered
 /// `0..MAX_NVLINKS`.
@@ -20,6 +21,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`NvmlError::InvalidArgument`] for a link the device does not have,
     /// [`NvmlError::NotSupported`] on devices without NvLink.
+    #[doc(alias = "nvmlDeviceGetNvLinkState")]
     pub fn nvlink_state(&self, link: u32) -> Result<bool> {
         let mut active: sys::nvmlEnableState_t = 0;
         nvml_call!(
@@ -33,6 +35,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// driver reports. NVML 13's header documents it as an `nvmlNvlinkVersion_t`
     /// (`NVML_NVLINK_VERSION_4_0` is 6), while drivers have commonly reported the NvLink
     /// generation itself (4 on Hopper), so it is returned uninterpreted.
+    #[doc(alias = "nvmlDeviceGetNvLinkVersion")]
     pub fn nvlink_version(&self, link: u32) -> Result<u32> {
         let mut version: c_uint = 0;
         nvml_call!(
@@ -43,6 +46,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Whether `link` has `capability` (`nvmlDeviceGetNvLinkCapability`).
+    #[doc(alias = "nvmlDeviceGetNvLinkCapability")]
     pub fn nvlink_capability(&self, link: u32, capability: NvLinkCapability) -> Result<bool> {
         let mut result: c_uint = 0;
         nvml_call!(
@@ -55,17 +59,27 @@ impl<N: NvmlRef> Device<'_, N> {
     /// PCI attributes of the device at the other end of `link`
     /// (`nvmlDeviceGetNvLinkRemotePciInfo_v2`, or `nvmlDeviceGetNvLinkRemotePciInfo` on older
     /// drivers, as chosen in the version table).
+    #[doc(alias = "nvmlDeviceGetNvLinkRemotePciInfo")]
+    #[doc(alias = "nvmlDeviceGetNvLinkRemotePciInfo_v2")]
     pub fn nvlink_remote_pci_info(&self, link: u32) -> Result<PciInfo> {
         let mut pci = sys::nvmlPciInfo_t::default();
-        let version = self.nvml.versions().nvlink_remote_pci_info;
+        let version = self.nvml.versions().nvlink_remote_pci_info();
         match version {
-            2 => nvml_call!(
+            nvlink_remote_pci_info::Version::nvmlDeviceGetNvLinkRemotePciInfo_v2 => nvml_call!(
                 self.nvml,
-                nvmlDeviceGetNvLinkRemotePciInfo_v2(self.handle, link, &mut pci)
+                nvlink_remote_pci_info::nvmlDeviceGetNvLinkRemotePciInfo_v2(
+                    self.handle,
+                    link,
+                    &mut pci
+                )
             )?,
-            1 => nvml_call!(
+            nvlink_remote_pci_info::Version::nvmlDeviceGetNvLinkRemotePciInfo => nvml_call!(
                 self.nvml,
-                nvmlDeviceGetNvLinkRemotePciInfo(self.handle, link, &mut pci)
+                nvlink_remote_pci_info::nvmlDeviceGetNvLinkRemotePciInfo(
+                    self.handle,
+                    link,
+                    &mut pci
+                )
             )?,
             _ => {
                 return Err(NvmlError::MissingSymbol(
@@ -75,7 +89,7 @@ impl<N: NvmlRef> Device<'_, N> {
         }
         // The unversioned function fills the old, shorter struct, whose 16-byte bus id sits
         // where the current one has `busIdLegacy`.
-        let bus_id = if version >= 2 {
+        let bus_id = if version.number() >= 2 {
             string_from_c_buf(&pci.busId)?
         } else {
             string_from_c_buf(&pci.busIdLegacy)?
@@ -91,6 +105,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// The value of one data-link error counter of `link` (`nvmlDeviceGetNvLinkErrorCounter`).
+    #[doc(alias = "nvmlDeviceGetNvLinkErrorCounter")]
     pub fn nvlink_error_counter(&self, link: u32, counter: NvLinkErrorCounter) -> Result<u64> {
         let mut value: c_ulonglong = 0;
         nvml_call!(

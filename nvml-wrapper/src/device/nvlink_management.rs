@@ -86,6 +86,7 @@ impl<N: NvmlRef> Device<'_, N> {
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] on GPUs without the feature.
+    #[doc(alias = "nvmlDeviceGetNvLinkInfo")]
     pub fn nvlink_info(&self) -> Result<NvLinkInfo> {
         let mut v2 = sys::nvmlNvLinkInfo_v2_t {
             version: sys::nvmlNvLinkInfo_v2,
@@ -131,6 +132,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`NvmlError::InvalidArgument`] for a link the GPU lacks, [`NvmlError::NotSupported`]
     /// without NvLink, [`NvmlError::UnexpectedValue`] for a type newer than the header.
+    #[doc(alias = "nvmlDeviceGetNvLinkRemoteDeviceType")]
     pub fn nvlink_remote_device_type(&self, link: u32) -> Result<NvLinkDeviceType> {
         let mut raw: sys::nvmlIntNvLinkDeviceType_t = 0;
         nvml_call!(
@@ -148,6 +150,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// The outer error is the call's ([`NvmlError::NotSupported`] on GPUs without it,
     /// [`NvmlError::InvalidArgument`] for a link out of range); an inner one is NVML's answer
     /// for that request.
+    #[doc(alias = "nvmlDeviceGetNvLinkTelemetrySamples_v1")]
     pub fn nvlink_telemetry_samples(
         &self,
         requests: &[NvLinkTelemetryRequest],
@@ -203,6 +206,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// The GPU's NvLink bandwidth mode (`nvmlDeviceGetNvlinkBwMode` with
     /// `nvmlNvlinkGetBwMode_v1`, Blackwell and newer).
+    #[doc(alias = "nvmlDeviceGetNvlinkBwMode")]
     pub fn nvlink_bw_mode(&self) -> Result<NvLinkBwMode> {
         let mut raw = sys::nvmlNvlinkGetBwMode_v1_t {
             version: sys::nvmlNvlinkGetBwMode_v1,
@@ -217,6 +221,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// The NvLink bandwidth modes this GPU supports (`nvmlDeviceGetNvlinkSupportedBwModes`
     /// with `nvmlNvlinkSupportedBwModes_v1`, Blackwell and newer).
+    #[doc(alias = "nvmlDeviceGetNvlinkSupportedBwModes")]
     pub fn nvlink_supported_bw_modes(&self) -> Result<Vec<u8>> {
         let mut raw = sys::nvmlNvlinkSupportedBwModes_v1_t {
             version: sys::nvmlNvlinkSupportedBwModes_v1,
@@ -236,6 +241,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`NvmlError::NoPermission`] without the rights, [`NvmlError::NotSupported`] on GPUs
     /// without the feature.
+    #[doc(alias = "nvmlDeviceSetNvlinkBwMode")]
     pub fn set_nvlink_bw_mode(&self, setting: NvLinkBwModeSetting) -> Result<()> {
         let (best, mode) = setting.raw();
         let mut raw = sys::nvmlNvlinkSetBwMode_v1_t {
@@ -253,6 +259,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`NvmlError::NoPermission`] without the rights, [`NvmlError::NotSupported`] on GPUs
     /// without the feature.
+    #[doc(alias = "nvmlDeviceSetNvlinkBwModeAsync_v1")]
     pub fn set_nvlink_bw_mode_async(&self, setting: NvLinkBwModeSetting) -> Result<u32> {
         let (best, mode) = setting.raw();
         let mut raw = sys::nvmlNvlinkSetBwModeAsync_v1_t {
@@ -272,6 +279,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`NvmlError::InvalidArgument`] for a link the GPU lacks, [`NvmlError::NotSupported`]
     /// without NvLink.
+    #[doc(alias = "nvmlDeviceResetNvLinkErrorCounters")]
     pub fn reset_nvlink_error_counters(&self, link: u32) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -286,6 +294,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`NvmlError::InvalidArgument`] for a threshold out of range, [`NvmlError::NotReady`]
     /// if a driver setting prevents it, [`NvmlError::NotSupported`] on GPUs without it.
+    #[doc(alias = "nvmlDeviceSetNvLinkDeviceLowPowerThreshold")]
     pub fn set_nvlink_low_power_threshold(&self, threshold: Option<u32>) -> Result<()> {
         let mut raw = sys::nvmlNvLinkPowerThres_t {
             lowPwrThreshold: threshold.unwrap_or(sys::NVML_NVLINK_LOW_POWER_THRESHOLD_RESET),
@@ -302,6 +311,7 @@ impl Nvml {
     ///
     /// # Errors
     /// [`NvmlError::NoPermission`] without root, [`NvmlError::NotSupported`] before Hopper.
+    #[doc(alias = "nvmlSystemGetNvlinkBwMode")]
     pub fn nvlink_bw_mode(&self) -> Result<u32> {
         let mut mode: c_uint = 0;
         nvml_call!(self, nvmlSystemGetNvlinkBwMode(&mut mode))?;
@@ -314,6 +324,7 @@ impl Nvml {
     /// # Errors
     /// [`NvmlError::InUse`] while a peer-to-peer object exists, [`NvmlError::NoPermission`]
     /// without root, [`NvmlError::NotSupported`] before Hopper.
+    #[doc(alias = "nvmlSystemSetNvlinkBwMode")]
     pub fn set_nvlink_bw_mode(&self, mode: u32) -> Result<()> {
         nvml_call!(self, nvmlSystemSetNvlinkBwMode(mode))
     }

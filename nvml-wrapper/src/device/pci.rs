@@ -9,6 +9,7 @@ use crate::enums::PcieUtilCounter;
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, string_from_c_buf};
 use crate::nvml_ref::NvmlRef;
+use crate::versions::pci_info;
 
 /// Where a device sits on the PCI bus (`nvmlPciInfo_t`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -45,17 +46,29 @@ impl PciInfo {
 impl<N: NvmlRef> Device<'_, N> {
     /// PCI attributes (`nvmlDeviceGetPciInfo_v3`, or `nvmlDeviceGetPciInfo_v2` /
     /// `nvmlDeviceGetPciInfo` on older drivers, as chosen in the version table).
+    #[doc(alias = "nvmlDeviceGetPciInfo")]
+    #[doc(alias = "nvmlDeviceGetPciInfo_v2")]
+    #[doc(alias = "nvmlDeviceGetPciInfo_v3")]
     pub fn pci_info(&self) -> Result<PciInfo> {
         let mut pci = sys::nvmlPciInfo_t::default();
-        let version = self.nvml.versions().pci_info;
+        let version = self.nvml.versions().pci_info();
         match version {
-            3 => nvml_call!(self.nvml, nvmlDeviceGetPciInfo_v3(self.handle, &mut pci))?,
-            2 => nvml_call!(self.nvml, nvmlDeviceGetPciInfo_v2(self.handle, &mut pci))?,
-            _ => nvml_call!(self.nvml, nvmlDeviceGetPciInfo(self.handle, &mut pci))?,
+            pci_info::Version::nvmlDeviceGetPciInfo_v3 => nvml_call!(
+                self.nvml,
+                pci_info::nvmlDeviceGetPciInfo_v3(self.handle, &mut pci)
+            )?,
+            pci_info::Version::nvmlDeviceGetPciInfo_v2 => nvml_call!(
+                self.nvml,
+                pci_info::nvmlDeviceGetPciInfo_v2(self.handle, &mut pci)
+            )?,
+            _ => nvml_call!(
+                self.nvml,
+                pci_info::nvmlDeviceGetPciInfo(self.handle, &mut pci)
+            )?,
         }
         // The unversioned function fills the old, shorter layout, whose 16-byte bus id sits
         // where the current struct has `busIdLegacy`.
-        let bus_id = if version >= 2 {
+        let bus_id = if version.number() >= 2 {
             &pci.busId[..]
         } else {
             &pci.busIdLegacy[..]
@@ -71,6 +84,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Current PCIe link generation (`nvmlDeviceGetCurrPcieLinkGeneration`).
+    #[doc(alias = "nvmlDeviceGetCurrPcieLinkGeneration")]
     pub fn current_pcie_link_generation(&self) -> Result<u32> {
         let mut generation: c_uint = 0;
         nvml_call!(
@@ -82,6 +96,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Maximum PCIe link generation of the device and system together
     /// (`nvmlDeviceGetMaxPcieLinkGeneration`).
+    #[doc(alias = "nvmlDeviceGetMaxPcieLinkGeneration")]
     pub fn max_pcie_link_generation(&self) -> Result<u32> {
         let mut generation: c_uint = 0;
         nvml_call!(
@@ -92,6 +107,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Current PCIe link width, in lanes (`nvmlDeviceGetCurrPcieLinkWidth`).
+    #[doc(alias = "nvmlDeviceGetCurrPcieLinkWidth")]
     pub fn current_pcie_link_width(&self) -> Result<u32> {
         let mut width: c_uint = 0;
         nvml_call!(
@@ -102,6 +118,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Maximum PCIe link width, in lanes (`nvmlDeviceGetMaxPcieLinkWidth`).
+    #[doc(alias = "nvmlDeviceGetMaxPcieLinkWidth")]
     pub fn max_pcie_link_width(&self) -> Result<u32> {
         let mut width: c_uint = 0;
         nvml_call!(
@@ -114,6 +131,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// PCIe throughput in one direction over the last 20 ms, in KB/s
     /// (`nvmlDeviceGetPcieThroughput`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetPcieThroughput")]
     pub fn pcie_throughput(&self, counter: PcieUtilCounter) -> Result<u32> {
         let mut kb_per_s: c_uint = 0;
         nvml_call!(
@@ -125,6 +143,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// PCIe replay counter: how many times a packet had to be resent
     /// (`nvmlDeviceGetPcieReplayCounter`).
+    #[doc(alias = "nvmlDeviceGetPcieReplayCounter")]
     pub fn pcie_replay_counter(&self) -> Result<u32> {
         let mut replays: c_uint = 0;
         nvml_call!(
@@ -142,6 +161,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// driver answering with the rate itself, as the header's prose suggests, is taken as is).
     /// `NVML_PCIE_LINK_MAX_SPEED_INVALID` (0) or any other value is
     /// [`NvmlError::UnexpectedValue`].
+    #[doc(alias = "nvmlDeviceGetPcieLinkMaxSpeed")]
     pub fn pcie_link_max_speed(&self) -> Result<u32> {
         let mut raw: c_uint = 0;
         nvml_call!(
@@ -152,6 +172,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Current PCIe link speed, in Mb/s as the driver reports it (`nvmlDeviceGetPcieSpeed`).
+    #[doc(alias = "nvmlDeviceGetPcieSpeed")]
     pub fn pcie_speed(&self) -> Result<u32> {
         let mut speed: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetPcieSpeed(self.handle, &mut speed))?;

@@ -9,6 +9,7 @@ use crate::enums::PerformanceState;
 use crate::error::Result;
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
+use crate::versions::{current_clocks_event_reasons, supported_clocks_event_reasons};
 
 bitflags::bitflags! {
     /// Why the clocks are where they are (`nvmlClocksEventReason*`, formerly
@@ -59,6 +60,7 @@ impl<N: NvmlRef> Device<'_, N> {
     // `always`: the conversion's jump table would otherwise keep this out of line, and the
     // call and the copy of the `Result` cost a third of the C call (see BENCHMARKS.md).
     #[inline(always)]
+    #[doc(alias = "nvmlDeviceGetPerformanceState")]
     pub fn performance_state(&self) -> Result<PerformanceState> {
         let mut raw: sys::nvmlPstates_t = 0;
         nvml_call!(
@@ -71,16 +73,26 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Why the clocks are where they are now (`nvmlDeviceGetCurrentClocksEventReasons`, or
     /// `nvmlDeviceGetCurrentClocksThrottleReasons` on drivers before 535).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetCurrentClocksEventReasons")]
+    #[doc(alias = "nvmlDeviceGetCurrentClocksThrottleReasons")]
     pub fn current_clocks_event_reasons(&self) -> Result<ClocksEventReasons> {
         let mut bits: c_ulonglong = 0;
-        match self.nvml.versions().current_clocks_event_reasons {
-            1 => nvml_call!(
-                self.nvml,
-                nvmlDeviceGetCurrentClocksThrottleReasons(self.handle, &mut bits)
-            )?,
+        match self.nvml.versions().current_clocks_event_reasons() {
+            current_clocks_event_reasons::Version::nvmlDeviceGetCurrentClocksThrottleReasons => {
+                nvml_call!(
+                    self.nvml,
+                    current_clocks_event_reasons::nvmlDeviceGetCurrentClocksThrottleReasons(
+                        self.handle,
+                        &mut bits
+                    )
+                )?
+            }
             _ => nvml_call!(
                 self.nvml,
-                nvmlDeviceGetCurrentClocksEventReasons(self.handle, &mut bits)
+                current_clocks_event_reasons::nvmlDeviceGetCurrentClocksEventReasons(
+                    self.handle,
+                    &mut bits
+                )
             )?,
         }
         Ok(ClocksEventReasons::from_bits_retain(bits))
@@ -90,16 +102,18 @@ impl<N: NvmlRef> Device<'_, N> {
     /// (`nvmlDeviceGetSupportedClocksEventReasons`, or
     /// `nvmlDeviceGetSupportedClocksThrottleReasons` on drivers before 535).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetSupportedClocksEventReasons")]
+    #[doc(alias = "nvmlDeviceGetSupportedClocksThrottleReasons")]
     pub fn supported_clocks_event_reasons(&self) -> Result<ClocksEventReasons> {
         let mut bits: c_ulonglong = 0;
-        match self.nvml.versions().supported_clocks_event_reasons {
-            1 => nvml_call!(
+        match self.nvml.versions().supported_clocks_event_reasons() {
+            supported_clocks_event_reasons::Version::nvmlDeviceGetSupportedClocksThrottleReasons => nvml_call!(
                 self.nvml,
-                nvmlDeviceGetSupportedClocksThrottleReasons(self.handle, &mut bits)
+                supported_clocks_event_reasons::nvmlDeviceGetSupportedClocksThrottleReasons(self.handle, &mut bits)
             )?,
             _ => nvml_call!(
                 self.nvml,
-                nvmlDeviceGetSupportedClocksEventReasons(self.handle, &mut bits)
+                supported_clocks_event_reasons::nvmlDeviceGetSupportedClocksEventReasons(self.handle, &mut bits)
             )?,
         }
         Ok(ClocksEventReasons::from_bits_retain(bits))

@@ -23,6 +23,7 @@ pub struct PowerLimitConstraints {
 impl<N: NvmlRef> Device<'_, N> {
     /// Power drawn by the GPU and its memory now, in milliwatts, ±5 % (`nvmlDeviceGetPowerUsage`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetPowerUsage")]
     pub fn power_usage(&self) -> Result<u32> {
         let mut milliwatts: c_uint = 0;
         nvml_call!(
@@ -35,6 +36,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// The power management limit, in milliwatts: the power algorithm keeps the draw under
     /// it (`nvmlDeviceGetPowerManagementLimit`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetPowerManagementLimit")]
     pub fn power_management_limit(&self) -> Result<u32> {
         let mut milliwatts: c_uint = 0;
         nvml_call!(
@@ -47,6 +49,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// The range the power management limit may be set within
     /// (`nvmlDeviceGetPowerManagementLimitConstraints`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetPowerManagementLimitConstraints")]
     pub fn power_management_limit_constraints(&self) -> Result<PowerLimitConstraints> {
         let (mut min, mut max): (c_uint, c_uint) = (0, 0);
         nvml_call!(
@@ -59,6 +62,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// The power management limit the device boots with, in milliwatts
     /// (`nvmlDeviceGetPowerManagementDefaultLimit`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetPowerManagementDefaultLimit")]
     pub fn power_management_default_limit(&self) -> Result<u32> {
         let mut milliwatts: c_uint = 0;
         nvml_call!(
@@ -71,6 +75,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// The power limit in force, in milliwatts: the lowest of all limiters, such as the
     /// management limit and an out-of-band limit (`nvmlDeviceGetEnforcedPowerLimit`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetEnforcedPowerLimit")]
     pub fn enforced_power_limit(&self) -> Result<u32> {
         let mut milliwatts: c_uint = 0;
         nvml_call!(
@@ -83,6 +88,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Energy used since the driver was last loaded, in millijoules
     /// (`nvmlDeviceGetTotalEnergyConsumption`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetTotalEnergyConsumption")]
     pub fn total_energy_consumption(&self) -> Result<u64> {
         let mut millijoules: c_ulonglong = 0;
         nvml_call!(
@@ -94,6 +100,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Where the device draws its power from (`nvmlDeviceGetPowerSource`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetPowerSource")]
     pub fn power_source(&self) -> Result<PowerSource> {
         let mut raw: sys::nvmlPowerSource_t = 0;
         nvml_call!(self.nvml, nvmlDeviceGetPowerSource(self.handle, &mut raw))?;

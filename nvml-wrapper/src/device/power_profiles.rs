@@ -123,6 +123,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// (`nvmlDeviceWorkloadPowerProfileGetProfilesInfo` with
     /// `nvmlWorkloadPowerProfileProfilesInfo_v1`). Entry *i* of the driver's array describes
     /// profile *i*; entries of unsupported profiles are skipped.
+    #[doc(alias = "nvmlDeviceWorkloadPowerProfileGetProfilesInfo")]
     pub fn power_profiles_info(&self) -> Result<PowerProfilesInfo> {
         let mut info = sys::nvmlWorkloadPowerProfileProfilesInfo_t {
             version: sys::nvmlWorkloadPowerProfileProfilesInfo_v1,
@@ -153,6 +154,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Supported, requested and enforced profiles
     /// (`nvmlDeviceWorkloadPowerProfileGetCurrentProfiles` with
     /// `nvmlWorkloadPowerProfileCurrentProfiles_v1`).
+    #[doc(alias = "nvmlDeviceWorkloadPowerProfileGetCurrentProfiles")]
     pub fn current_power_profiles(&self) -> Result<CurrentPowerProfiles> {
         let mut current = sys::nvmlWorkloadPowerProfileCurrentProfiles_t {
             version: sys::nvmlWorkloadPowerProfileCurrentProfiles_v1,
@@ -172,6 +174,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Adds, removes or replaces requested profiles
     /// (`nvmlDeviceWorkloadPowerProfileUpdateProfiles_v1`). Needs root or the WPPS
     /// capability.
+    #[doc(alias = "nvmlDeviceWorkloadPowerProfileUpdateProfiles_v1")]
     pub fn update_power_profiles(
         &self,
         operation: PowerProfileOperation,
@@ -191,6 +194,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// with `nvmlWorkloadPowerProfileRequestedProfiles_v1`). Needs root. Deprecated in NVML
     /// 13.1: [`update_power_profiles`](Self::update_power_profiles) with
     /// [`PowerProfileOperation::Set`] does the same.
+    #[doc(alias = "nvmlDeviceWorkloadPowerProfileSetRequestedProfiles")]
     pub fn request_power_profiles(&self, profiles: PowerProfileMask) -> Result<()> {
         let mut requested = sys::nvmlWorkloadPowerProfileRequestedProfiles_t {
             version: sys::nvmlWorkloadPowerProfileRequestedProfiles_v1,
@@ -207,6 +211,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// `nvmlWorkloadPowerProfileRequestedProfiles_v1`). Needs root. Deprecated in NVML 13.1:
     /// [`update_power_profiles`](Self::update_power_profiles) with
     /// [`PowerProfileOperation::Clear`] does the same.
+    #[doc(alias = "nvmlDeviceWorkloadPowerProfileClearRequestedProfiles")]
     pub fn clear_requested_power_profiles(&self, profiles: PowerProfileMask) -> Result<()> {
         let mut requested = sys::nvmlWorkloadPowerProfileRequestedProfiles_t {
             version: sys::nvmlWorkloadPowerProfileRequestedProfiles_v1,
@@ -222,6 +227,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// the active power smoothing profile
     /// (`nvmlDevicePowerSmoothingActivatePresetProfile` with `nvmlPowerSmoothingProfile_v1`).
     /// Needs root.
+    #[doc(alias = "nvmlDevicePowerSmoothingActivatePresetProfile")]
     pub fn activate_power_smoothing_profile(&self, profile_id: u32) -> Result<()> {
         let mut profile = sys::nvmlPowerSmoothingProfile_t {
             version: sys::nvmlPowerSmoothingProfile_v1,
@@ -237,6 +243,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Sets one parameter of preset power smoothing profile `profile_id`, in the unit the
     /// parameter names (`nvmlDevicePowerSmoothingUpdatePresetProfileParam` with
     /// `nvmlPowerSmoothingProfile_v1`). Needs root.
+    #[doc(alias = "nvmlDevicePowerSmoothingUpdatePresetProfileParam")]
     pub fn set_power_smoothing_profile_param(
         &self,
         profile_id: u32,
@@ -257,6 +264,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Turns power smoothing on or off (`nvmlDevicePowerSmoothingSetState` with
     /// `nvmlPowerSmoothingState_v1`). Needs root.
+    #[doc(alias = "nvmlDevicePowerSmoothingSetState")]
     pub fn set_power_smoothing_enabled(&self, on: bool) -> Result<()> {
         let mut state = sys::nvmlPowerSmoothingState_t {
             version: sys::nvmlPowerSmoothingState_v1,

@@ -51,6 +51,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`InvalidInput`](NvmlError::InvalidInput) for a message longer than the buffer;
     /// [`NoPermission`](NvmlError::NoPermission) without the rights the register needs.
+    #[doc(alias = "nvmlDeviceReadWritePRM_v1")]
     pub fn read_write_prm(&self, input: &[u8]) -> Result<PrmResponse> {
         if input.len() > PRM_DATA_MAX_SIZE {
             return Err(NvmlError::InvalidInput(
@@ -78,6 +79,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Reads PRM counters in one call (`nvmlDeviceReadPRMCounters_v1`); each reading carries
     /// its own status. An empty request reads nothing and calls nothing.
+    #[doc(alias = "nvmlDeviceReadPRMCounters_v1")]
     pub fn prm_counters(&self, requests: &[PrmCounterRequest]) -> Result<Vec<PrmCounterReading>> {
         if requests.is_empty() {
             return Ok(Vec::new());

@@ -77,20 +77,22 @@ macro_rules! process_list {
         3 => $v3:ident, 2 => $v2:ident, 1 => $v1:ident $(,)?
     }) => {{
         let device = $device;
-        match device.nvml.versions().$family {
-            3 => convert(read_list(
+        match device.nvml.versions().$family() {
+            $crate::versions::$family::Version::$v3 => convert(read_list(
                 sys::nvmlProcessInfo_t::default(),
-                |count, infos| nvml_call!(device.nvml, $v3(device.handle, count, infos)),
+                |count, infos| nvml_call!(device.nvml, $family::$v3(device.handle, count, infos)),
             )),
-            2 => convert(read_list(
+            $crate::versions::$family::Version::$v2 => convert(read_list(
                 sys::nvmlProcessInfo_v2_t::default(),
-                |count, infos| nvml_call!(device.nvml, $v2(device.handle, count, infos)),
+                |count, infos| nvml_call!(device.nvml, $family::$v2(device.handle, count, infos)),
             )),
-            1 => convert(read_list(
+            $crate::versions::$family::Version::$v1 => convert(read_list(
                 sys::nvmlProcessInfo_v1_t::default(),
-                |count, infos| nvml_call!(device.nvml, $v1(device.handle, count, infos)),
+                |count, infos| nvml_call!(device.nvml, $family::$v1(device.handle, count, infos)),
             )),
-            _ => Err(NvmlError::MissingSymbol(stringify!($v3))),
+            $crate::versions::$family::Version::Missing => {
+                Err(NvmlError::MissingSymbol(stringify!($v3)))
+            }
         }
     }};
 }
@@ -106,6 +108,9 @@ impl<N: NvmlRef> Device<'_, N> {
     ///
     /// With MIG on, a whole-GPU handle lists every instance's processes only for privileged
     /// callers; a MIG device handle lists its own.
+    #[doc(alias = "nvmlDeviceGetComputeRunningProcesses")]
+    #[doc(alias = "nvmlDeviceGetComputeRunningProcesses_v2")]
+    #[doc(alias = "nvmlDeviceGetComputeRunningProcesses_v3")]
     pub fn running_compute_processes(&self) -> Result<Vec<ProcessInfo>> {
         process_list!(self, compute_processes {
             3 => nvmlDeviceGetComputeRunningProcesses_v3,
@@ -117,6 +122,9 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Processes with a graphics (e.g. OpenGL, Vulkan) context on the device
     /// (`nvmlDeviceGetGraphicsRunningProcesses_v3`, `_v2` or
     /// `nvmlDeviceGetGraphicsRunningProcesses`, the newest the driver has).
+    #[doc(alias = "nvmlDeviceGetGraphicsRunningProcesses")]
+    #[doc(alias = "nvmlDeviceGetGraphicsRunningProcesses_v2")]
+    #[doc(alias = "nvmlDeviceGetGraphicsRunningProcesses_v3")]
     pub fn running_graphics_processes(&self) -> Result<Vec<ProcessInfo>> {
         process_list!(self, graphics_processes {
             3 => nvmlDeviceGetGraphicsRunningProcesses_v3,
@@ -128,6 +136,9 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Processes running through the Multi-Process Service (MPS) on the device
     /// (`nvmlDeviceGetMPSComputeRunningProcesses_v3`, `_v2` or
     /// `nvmlDeviceGetMPSComputeRunningProcesses`, the newest the driver has).
+    #[doc(alias = "nvmlDeviceGetMPSComputeRunningProcesses")]
+    #[doc(alias = "nvmlDeviceGetMPSComputeRunningProcesses_v2")]
+    #[doc(alias = "nvmlDeviceGetMPSComputeRunningProcesses_v3")]
     pub fn mps_compute_running_processes(&self) -> Result<Vec<ProcessInfo>> {
         process_list!(self, mps_processes {
             3 => nvmlDeviceGetMPSComputeRunningProcesses_v3,

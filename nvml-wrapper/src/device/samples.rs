@@ -77,6 +77,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// [`NvmlError::NotSupported`] where the GPU does not keep this kind (e.g. utilisation
     /// samples on a MIG-enabled GPU); [`NvmlError::UnexpectedValue`] for a value type the
     /// header does not define; NVML's other errors.
+    #[doc(alias = "nvmlDeviceGetSamples")]
     pub fn samples(&self, kind: SamplingType, last_seen_timestamp: u64) -> Result<Vec<Sample>> {
         let mut value_type: sys::nvmlValueType_t = 0;
         let zero = sys::nvmlSample_t::default();
@@ -113,6 +114,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// # Errors
     /// [`NvmlError::NotSupported`] where the GPU does not support it (e.g. MIG enabled);
     /// NVML's other errors.
+    #[doc(alias = "nvmlDeviceGetProcessUtilization")]
     pub fn process_utilization(
         &self,
         last_seen_timestamp: u64,

@@ -9,6 +9,7 @@ use crate::enums::{TemperatureSensor, TemperatureThreshold};
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
+use crate::versions::{fan_speed, temperature};
 
 impl<N: NvmlRef> Device<'_, N> {
     /// Current temperature of a sensor, in °C (`nvmlDeviceGetTemperatureV` with
@@ -18,14 +19,19 @@ impl<N: NvmlRef> Device<'_, N> {
     /// `NVML_ERROR_NOT_SUPPORTED` if the device lacks the sensor. A reading below 0 °C is
     /// [`NvmlError::UnexpectedValue`].
     #[inline]
+    #[doc(alias = "nvmlDeviceGetTemperature")]
+    #[doc(alias = "nvmlDeviceGetTemperatureV")]
     pub fn temperature(&self, sensor: TemperatureSensor) -> Result<u32> {
-        if self.nvml.versions().temperature == 2 {
+        if self.nvml.versions().temperature() == temperature::Version::nvmlDeviceGetTemperatureV {
             let mut temp = sys::nvmlTemperature_t {
                 version: sys::nvmlTemperature_v1,
                 sensorType: sensor.as_raw(),
                 temperature: 0,
             };
-            let rc = nvml_call!(self.nvml, nvmlDeviceGetTemperatureV(self.handle, &mut temp));
+            let rc = nvml_call!(
+                self.nvml,
+                temperature::nvmlDeviceGetTemperatureV(self.handle, &mut temp)
+            );
             match rc {
                 Ok(()) => return celsius(temp.temperature, "temperature"),
                 // The older form may still answer; if it cannot either, its error is returned.
@@ -47,13 +53,14 @@ impl<N: NvmlRef> Device<'_, N> {
         let mut temp: c_uint = 0;
         nvml_call!(
             self.nvml,
-            nvmlDeviceGetTemperature(self.handle, sensor.as_raw(), &mut temp)
+            temperature::nvmlDeviceGetTemperature(self.handle, sensor.as_raw(), &mut temp)
         )?;
         Ok(temp)
     }
 
     /// A temperature threshold, in °C (`nvmlDeviceGetTemperatureThreshold`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetTemperatureThreshold")]
     pub fn temperature_threshold(&self, threshold: TemperatureThreshold) -> Result<u32> {
         let mut temp: c_uint = 0;
         nvml_call!(
@@ -66,6 +73,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// How far the GPU is from its nearest slowdown threshold, in °C; negative when past it
     /// (`nvmlDeviceGetMarginTemperature` with `nvmlMarginTemperature_v1`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetMarginTemperature")]
     pub fn margin_temperature(&self) -> Result<i32> {
         let mut margin = sys::nvmlMarginTemperature_t {
             version: sys::nvmlMarginTemperature_v1,
@@ -81,6 +89,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Number of fans on the board (`nvmlDeviceGetNumFans`). `NVML_ERROR_NOT_SUPPORTED` on
     /// boards without fans (passively cooled data-center GPUs).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetNumFans")]
     pub fn num_fans(&self) -> Result<u32> {
         let mut fans: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetNumFans(self.handle, &mut fans))?;
@@ -94,15 +103,20 @@ impl<N: NvmlRef> Device<'_, N> {
     /// `NVML_ERROR_NOT_SUPPORTED` on boards without fans, `INVALID_ARGUMENT` for a fan index
     /// at or past [`num_fans`](Self::num_fans).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetFanSpeed")]
+    #[doc(alias = "nvmlDeviceGetFanSpeed_v2")]
     pub fn fan_speed(&self, fan: u32) -> Result<u32> {
         let mut speed: c_uint = 0;
-        match self.nvml.versions().fan_speed {
-            1 if fan == 0 => {
-                nvml_call!(self.nvml, nvmlDeviceGetFanSpeed(self.handle, &mut speed))?;
+        match self.nvml.versions().fan_speed() {
+            fan_speed::Version::nvmlDeviceGetFanSpeed if fan == 0 => {
+                nvml_call!(
+                    self.nvml,
+                    fan_speed::nvmlDeviceGetFanSpeed(self.handle, &mut speed)
+                )?;
             }
             _ => nvml_call!(
                 self.nvml,
-                nvmlDeviceGetFanSpeed_v2(self.handle, fan, &mut speed)
+                fan_speed::nvmlDeviceGetFanSpeed_v2(self.handle, fan, &mut speed)
             )?,
         }
         Ok(speed)
@@ -111,9 +125,13 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Intended fan speed, percent, for boards with one fan or as the driver sums them up
     /// (`nvmlDeviceGetFanSpeed`). `NVML_ERROR_NOT_SUPPORTED` on boards without fans.
     #[inline]
+    #[doc(alias = "nvmlDeviceGetFanSpeed")]
     pub fn fan_speed_avg(&self) -> Result<u32> {
         let mut speed: c_uint = 0;
-        nvml_call!(self.nvml, nvmlDeviceGetFanSpeed(self.handle, &mut speed))?;
+        nvml_call!(
+            self.nvml,
+            fan_speed::nvmlDeviceGetFanSpeed(self.handle, &mut speed)
+        )?;
         Ok(speed)
     }
 }

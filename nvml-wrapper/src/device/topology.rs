@@ -52,6 +52,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::InvalidInput`] if `other` comes from another [`Nvml`](crate::Nvml).
+    #[doc(alias = "nvmlDeviceGetTopologyCommonAncestor")]
     pub fn topology_common_ancestor(
         &self,
         other: &Device<'_, impl NvmlRef>,
@@ -67,6 +68,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
 
     /// The GPUs connected to this one at `level` (`nvmlDeviceGetTopologyNearestGpus`).
     /// Linux only.
+    #[doc(alias = "nvmlDeviceGetTopologyNearestGpus")]
     pub fn topology_nearest_gpus(&self, level: TopologyLevel) -> Result<Vec<Device<'nvml, N>>> {
         let handles = read_list(std::ptr::null_mut(), |count, devices| {
             nvml_call!(
@@ -86,6 +88,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::InvalidInput`] if `words` is 0 or above [`MAX_AFFINITY_WORDS`].
+    #[doc(alias = "nvmlDeviceGetCpuAffinity")]
     pub fn cpu_affinity(&self, words: usize) -> Result<Vec<u64>> {
         affinity_mask(words, |size, mask| {
             nvml_call!(self.nvml, nvmlDeviceGetCpuAffinity(self.handle, size, mask))
@@ -94,6 +97,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
 
     /// Like [`cpu_affinity`](Self::cpu_affinity), within a NUMA node or a socket
     /// (`nvmlDeviceGetCpuAffinityWithinScope`).
+    #[doc(alias = "nvmlDeviceGetCpuAffinityWithinScope")]
     pub fn cpu_affinity_within_scope(
         &self,
         words: usize,
@@ -113,6 +117,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::InvalidInput`] if `words` is 0 or above [`MAX_AFFINITY_WORDS`].
+    #[doc(alias = "nvmlDeviceGetMemoryAffinity")]
     pub fn memory_affinity(&self, words: usize, scope: AffinityScope) -> Result<Vec<u64>> {
         affinity_mask(words, |size, mask| {
             nvml_call!(
@@ -127,6 +132,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::InvalidInput`] if `other` comes from another [`Nvml`](crate::Nvml).
+    #[doc(alias = "nvmlDeviceGetP2PStatus")]
     pub fn p2p_status(
         &self,
         other: &Device<'_, impl NvmlRef>,

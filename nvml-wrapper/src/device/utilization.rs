@@ -180,6 +180,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// GPU and memory utilisation over the last sample period
     /// (`nvmlDeviceGetUtilizationRates`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetUtilizationRates")]
     pub fn utilization_rates(&self) -> Result<Utilization> {
         let mut util = sys::nvmlUtilization_t::default();
         nvml_call!(
@@ -194,6 +195,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Video encoder utilisation (`nvmlDeviceGetEncoderUtilization`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetEncoderUtilization")]
     pub fn encoder_utilization(&self) -> Result<UtilizationSample> {
         let (mut value, mut period): (c_uint, c_uint) = (0, 0);
         nvml_call!(
@@ -208,6 +210,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Video decoder utilisation (`nvmlDeviceGetDecoderUtilization`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetDecoderUtilization")]
     pub fn decoder_utilization(&self) -> Result<UtilizationSample> {
         let (mut value, mut period): (c_uint, c_uint) = (0, 0);
         nvml_call!(
@@ -222,6 +225,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Remaining encoder capacity for a codec, percent (`nvmlDeviceGetEncoderCapacity`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetEncoderCapacity")]
     pub fn encoder_capacity(&self, codec: EncoderType) -> Result<u32> {
         let mut capacity: c_uint = 0;
         nvml_call!(
@@ -233,6 +237,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Encoder statistics over all sessions (`nvmlDeviceGetEncoderStats`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetEncoderStats")]
     pub fn encoder_stats(&self) -> Result<EncoderStats> {
         let (mut sessions, mut fps, mut latency): (c_uint, c_uint, c_uint) = (0, 0, 0);
         nvml_call!(
@@ -247,6 +252,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Active encoder sessions (`nvmlDeviceGetEncoderSessions`).
+    #[doc(alias = "nvmlDeviceGetEncoderSessions")]
     pub fn encoder_sessions(&self) -> Result<Vec<EncoderSession>> {
         let raw = read_list(sys::nvmlEncoderSessionInfo_t::default(), |count, items| {
             nvml_call!(
@@ -259,6 +265,7 @@ impl<N: NvmlRef> Device<'_, N> {
 
     /// Frame buffer capture statistics over all sessions (`nvmlDeviceGetFBCStats`).
     #[inline]
+    #[doc(alias = "nvmlDeviceGetFBCStats")]
     pub fn fbc_stats(&self) -> Result<FbcStats> {
         let mut stats = sys::nvmlFBCStats_t::default();
         nvml_call!(self.nvml, nvmlDeviceGetFBCStats(self.handle, &mut stats))?;
@@ -270,6 +277,7 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 
     /// Active frame buffer capture sessions (`nvmlDeviceGetFBCSessions`).
+    #[doc(alias = "nvmlDeviceGetFBCSessions")]
     pub fn fbc_sessions(&self) -> Result<Vec<FbcSession>> {
         let raw = read_list(sys::nvmlFBCSessionInfo_t::default(), |count, items| {
             nvml_call!(

@@ -15,6 +15,9 @@ use crate::enums::{
 };
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list, string_from_c_buf};
+use crate::versions::{
+    grid_licensable_features, set_vgpu_scheduler_state, vgpu_scheduler_log, vgpu_scheduler_state,
+};
 use crate::vgpu::{
     GridLicensableFeatures, PgpuMetadata, VgpuInstance, VgpuPlacementMode, VgpuPlacements,
     VgpuProcessUtilizationSample, VgpuSchedulerCapabilities, VgpuSchedulerLog,
@@ -33,6 +36,7 @@ fn none_found_is_empty<T>(result: Result<Vec<T>>) -> Result<Vec<T>> {
 impl<'nvml> Device<'nvml> {
     /// The vGPU types this GPU supports (`nvmlDeviceGetSupportedVgpus`: a count query, then
     /// the data; bounded and clamped).
+    #[doc(alias = "nvmlDeviceGetSupportedVgpus")]
     pub fn supported_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
         let ids = read_list(0 as sys::nvmlVgpuTypeId_t, |count, items| {
             nvml_call!(
@@ -45,6 +49,7 @@ impl<'nvml> Device<'nvml> {
 
     /// The vGPU types that can be created on this GPU now, given the vGPUs already running
     /// (`nvmlDeviceGetCreatableVgpus`).
+    #[doc(alias = "nvmlDeviceGetCreatableVgpus")]
     pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
         let ids = read_list(0 as sys::nvmlVgpuTypeId_t, |count, items| {
             nvml_call!(
@@ -56,6 +61,7 @@ impl<'nvml> Device<'nvml> {
     }
 
     /// The vGPUs running on this GPU (`nvmlDeviceGetActiveVgpus`).
+    #[doc(alias = "nvmlDeviceGetActiveVgpus")]
     pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml>>> {
         let ids = read_list(0 as sys::nvmlVgpuInstance_t, |count, items| {
             nvml_call!(
@@ -70,6 +76,7 @@ impl<'nvml> Device<'nvml> {
     }
 
     /// How this GPU is virtualized (`nvmlDeviceGetVirtualizationMode`).
+    #[doc(alias = "nvmlDeviceGetVirtualizationMode")]
     pub fn virtualization_mode(&self) -> Result<GpuVirtualizationMode> {
         let mut mode: sys::nvmlGpuVirtualizationMode_t = 0;
         nvml_call!(
@@ -80,6 +87,7 @@ impl<'nvml> Device<'nvml> {
     }
 
     /// Sets how this GPU is virtualized (`nvmlDeviceSetVirtualizationMode`). Needs root.
+    #[doc(alias = "nvmlDeviceSetVirtualizationMode")]
     pub fn set_virtualization_mode(&self, mode: GpuVirtualizationMode) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -88,6 +96,7 @@ impl<'nvml> Device<'nvml> {
     }
 
     /// Whether this vGPU host uses SR-IOV (`nvmlDeviceGetHostVgpuMode`).
+    #[doc(alias = "nvmlDeviceGetHostVgpuMode")]
     pub fn host_vgpu_mode(&self) -> Result<HostVgpuMode> {
         let mut mode: sys::nvmlHostVgpuMode_t = 0;
         nvml_call!(self.nvml, nvmlDeviceGetHostVgpuMode(self.handle, &mut mode))?;
@@ -100,6 +109,7 @@ impl<'nvml> Device<'nvml> {
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] with MIG on or where the GPU lacks the feature.
+    #[doc(alias = "nvmlDeviceGetVgpuHeterogeneousMode")]
     pub fn vgpu_heterogeneous_mode(&self) -> Result<bool> {
         let mut info = sys::nvmlVgpuHeterogeneousMode_t {
             version: sys::nvmlVgpuHeterogeneousMode_v1,
@@ -114,6 +124,7 @@ impl<'nvml> Device<'nvml> {
 
     /// Turns vGPU heterogeneous mode on or off (`nvmlDeviceSetVgpuHeterogeneousMode`). Only
     /// while no vGPU runs; needs root.
+    #[doc(alias = "nvmlDeviceSetVgpuHeterogeneousMode")]
     pub fn set_vgpu_heterogeneous_mode(&self, on: bool) -> Result<()> {
         let info = sys::nvmlVgpuHeterogeneousMode_t {
             version: sys::nvmlVgpuHeterogeneousMode_v1,
@@ -128,6 +139,7 @@ impl<'nvml> Device<'nvml> {
     /// Placement ids a vGPU type supports on this GPU, for heterogeneous or homogeneous mode
     /// (`nvmlDeviceGetVgpuTypeSupportedPlacements` with `nvmlVgpuPlacementList_v2`; count,
     /// then data, bounded).
+    #[doc(alias = "nvmlDeviceGetVgpuTypeSupportedPlacements")]
     pub fn vgpu_type_supported_placements(
         &self,
         vgpu_type: &VgpuType<'_>,
@@ -153,6 +165,7 @@ impl<'nvml> Device<'nvml> {
 
     /// Placement ids at which a vGPU of a type can be created on this GPU now
     /// (`nvmlDeviceGetVgpuTypeCreatablePlacements` with `nvmlVgpuPlacementList_v2`).
+    #[doc(alias = "nvmlDeviceGetVgpuTypeCreatablePlacements")]
     pub fn vgpu_type_creatable_placements(
         &self,
         vgpu_type: &VgpuType<'_>,
@@ -177,6 +190,7 @@ impl<'nvml> Device<'nvml> {
 
     /// A vGPU capability of this GPU: non-zero when supported, and for some capabilities
     /// its value (e.g. MB/s for the buffer bandwidths) (`nvmlDeviceGetVgpuCapabilities`).
+    #[doc(alias = "nvmlDeviceGetVgpuCapabilities")]
     pub fn vgpu_capability(&self, capability: DeviceVgpuCapability) -> Result<u32> {
         let mut result: c_uint = 0;
         nvml_call!(
@@ -187,6 +201,7 @@ impl<'nvml> Device<'nvml> {
     }
 
     /// Turns a vGPU capability of this GPU on or off (`nvmlDeviceSetVgpuCapabilities`).
+    #[doc(alias = "nvmlDeviceSetVgpuCapabilities")]
     pub fn set_vgpu_capability(&self, capability: DeviceVgpuCapability, on: bool) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -196,6 +211,7 @@ impl<'nvml> Device<'nvml> {
 
     /// Unloads the GSP firmware of a vGPU host GPU so it can be reset or reconfigured
     /// (`nvmlDeviceVgpuForceGspUnload`). Needs root.
+    #[doc(alias = "nvmlDeviceVgpuForceGspUnload")]
     pub fn vgpu_force_gsp_unload(&self) -> Result<()> {
         nvml_call!(self.nvml, nvmlDeviceVgpuForceGspUnload(self.handle))
     }
@@ -203,8 +219,12 @@ impl<'nvml> Device<'nvml> {
     /// vGPU software licensing of this GPU (`nvmlDeviceGetGridLicensableFeatures_v4`, or
     /// `_v3`, `_v2`, `nvmlDeviceGetGridLicensableFeatures` on older drivers, whose shorter
     /// per-feature structs are read with their own stride; what they lack is `None`).
+    #[doc(alias = "nvmlDeviceGetGridLicensableFeatures")]
+    #[doc(alias = "nvmlDeviceGetGridLicensableFeatures_v2")]
+    #[doc(alias = "nvmlDeviceGetGridLicensableFeatures_v3")]
+    #[doc(alias = "nvmlDeviceGetGridLicensableFeatures_v4")]
     pub fn grid_licensable_features(&self) -> Result<GridLicensableFeatures> {
-        let version = self.nvml.versions().grid_licensable_features;
+        let version = self.nvml.versions().grid_licensable_features();
         // 8-byte aligned (the struct needs 4) and as large as the newest layout, which is the
         // largest: every version writes within it.
         let mut words = vec![0u64; size_of::<sys::nvmlGridLicensableFeatures_t>().div_ceil(8)];
@@ -212,29 +232,45 @@ impl<'nvml> Device<'nvml> {
             .as_mut_ptr()
             .cast::<sys::nvmlGridLicensableFeatures_t>();
         match version {
-            4 => nvml_call!(
-                self.nvml,
-                nvmlDeviceGetGridLicensableFeatures_v4(self.handle, buf)
-            )?,
-            3 => nvml_call!(
-                self.nvml,
-                nvmlDeviceGetGridLicensableFeatures_v3(self.handle, buf)
-            )?,
-            2 => nvml_call!(
-                self.nvml,
-                nvmlDeviceGetGridLicensableFeatures_v2(self.handle, buf)
-            )?,
+            grid_licensable_features::Version::nvmlDeviceGetGridLicensableFeatures_v4 => {
+                nvml_call!(
+                    self.nvml,
+                    grid_licensable_features::nvmlDeviceGetGridLicensableFeatures_v4(
+                        self.handle,
+                        buf
+                    )
+                )?
+            }
+            grid_licensable_features::Version::nvmlDeviceGetGridLicensableFeatures_v3 => {
+                nvml_call!(
+                    self.nvml,
+                    grid_licensable_features::nvmlDeviceGetGridLicensableFeatures_v3(
+                        self.handle,
+                        buf
+                    )
+                )?
+            }
+            grid_licensable_features::Version::nvmlDeviceGetGridLicensableFeatures_v2 => {
+                nvml_call!(
+                    self.nvml,
+                    grid_licensable_features::nvmlDeviceGetGridLicensableFeatures_v2(
+                        self.handle,
+                        buf
+                    )
+                )?
+            }
             _ => nvml_call!(
                 self.nvml,
-                nvmlDeviceGetGridLicensableFeatures(self.handle, buf)
+                grid_licensable_features::nvmlDeviceGetGridLicensableFeatures(self.handle, buf)
             )?,
         }
         let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_ne_bytes()).collect();
-        GridLicensableFeatures::from_bytes(&bytes, version.max(1))
+        GridLicensableFeatures::from_bytes(&bytes, version.number().max(1))
     }
 
     /// vGPU metadata of this GPU, for migration checks (`nvmlDeviceGetVgpuMetadata`: the
     /// blob's size is asked for and grown, bounded).
+    #[doc(alias = "nvmlDeviceGetVgpuMetadata")]
     pub fn vgpu_metadata(&self) -> Result<PgpuMetadata> {
         let raw = read_blob(size_of::<sys::nvmlVgpuPgpuMetadata_t>(), |buf, size| {
             nvml_call!(
@@ -247,6 +283,7 @@ impl<'nvml> Device<'nvml> {
 
     /// Properties of this GPU as an ASCII string (`nvmlDeviceGetPgpuMetadataString`: size
     /// query, then the data; bounded).
+    #[doc(alias = "nvmlDeviceGetPgpuMetadataString")]
     pub fn pgpu_metadata_string(&self) -> Result<String> {
         let buf = read_list(0 as std::ffi::c_char, |size, buf| {
             nvml_call!(
@@ -258,6 +295,7 @@ impl<'nvml> Device<'nvml> {
     }
 
     /// What the vGPU scheduler of this GPU can do (`nvmlDeviceGetVgpuSchedulerCapabilities`).
+    #[doc(alias = "nvmlDeviceGetVgpuSchedulerCapabilities")]
     pub fn vgpu_scheduler_capabilities(&self) -> Result<VgpuSchedulerCapabilities> {
         let mut raw = sys::nvmlVgpuSchedulerCapabilities_t::default();
         nvml_call!(
@@ -274,15 +312,19 @@ impl<'nvml> Device<'nvml> {
     /// # Errors
     /// [`NvmlError::NotSupported`] with MIG on or outside vGPU host mode;
     /// [`NvmlError::MissingSymbol`] for another engine than graphics without `_v2`.
+    #[doc(alias = "nvmlDeviceGetVgpuSchedulerState")]
+    #[doc(alias = "nvmlDeviceGetVgpuSchedulerState_v2")]
     pub fn vgpu_scheduler_state(&self, engine: VgpuSchedulerEngine) -> Result<VgpuSchedulerState> {
-        if self.nvml.versions().vgpu_scheduler_state == 2 {
+        if self.nvml.versions().vgpu_scheduler_state()
+            == vgpu_scheduler_state::Version::nvmlDeviceGetVgpuSchedulerState_v2
+        {
             let mut raw = sys::nvmlVgpuSchedulerStateInfo_v2_t {
                 engineId: engine.as_raw(),
                 ..Default::default()
             };
             nvml_call!(
                 self.nvml,
-                nvmlDeviceGetVgpuSchedulerState_v2(self.handle, &mut raw)
+                vgpu_scheduler_state::nvmlDeviceGetVgpuSchedulerState_v2(self.handle, &mut raw)
             )?;
             return state_from_v2(&raw);
         }
@@ -294,7 +336,7 @@ impl<'nvml> Device<'nvml> {
         let mut raw = sys::nvmlVgpuSchedulerGetState_t::default();
         nvml_call!(
             self.nvml,
-            nvmlDeviceGetVgpuSchedulerState(self.handle, &mut raw)
+            vgpu_scheduler_state::nvmlDeviceGetVgpuSchedulerState(self.handle, &mut raw)
         )?;
         legacy_state(raw.schedulerPolicy, raw.arrMode, &raw.schedulerParams)
     }
@@ -302,15 +344,19 @@ impl<'nvml> Device<'nvml> {
     /// State and recent runlist log of the vGPU scheduler of one engine
     /// (`nvmlDeviceGetVgpuSchedulerLog_v2`, or on older drivers
     /// `nvmlDeviceGetVgpuSchedulerLog`, graphics engine only).
+    #[doc(alias = "nvmlDeviceGetVgpuSchedulerLog")]
+    #[doc(alias = "nvmlDeviceGetVgpuSchedulerLog_v2")]
     pub fn vgpu_scheduler_log(&self, engine: VgpuSchedulerEngine) -> Result<VgpuSchedulerLog> {
-        if self.nvml.versions().vgpu_scheduler_log == 2 {
+        if self.nvml.versions().vgpu_scheduler_log()
+            == vgpu_scheduler_log::Version::nvmlDeviceGetVgpuSchedulerLog_v2
+        {
             let mut raw = Box::new(sys::nvmlVgpuSchedulerLogInfo_v2_t {
                 engineId: engine.as_raw(),
                 ..Default::default()
             });
             nvml_call!(
                 self.nvml,
-                nvmlDeviceGetVgpuSchedulerLog_v2(self.handle, &mut *raw)
+                vgpu_scheduler_log::nvmlDeviceGetVgpuSchedulerLog_v2(self.handle, &mut *raw)
             )?;
             return log_from_v2(&raw);
         }
@@ -320,7 +366,7 @@ impl<'nvml> Device<'nvml> {
         let mut raw = Box::new(sys::nvmlVgpuSchedulerLog_t::default());
         nvml_call!(
             self.nvml,
-            nvmlDeviceGetVgpuSchedulerLog(self.handle, &mut *raw)
+            vgpu_scheduler_log::nvmlDeviceGetVgpuSchedulerLog(self.handle, &mut *raw)
         )?;
         VgpuSchedulerLog::from_legacy(&raw)
     }
@@ -332,12 +378,16 @@ impl<'nvml> Device<'nvml> {
     /// # Errors
     /// [`NvmlError::NotSupported`] while a vGPU runs or with MIG on;
     /// [`NvmlError::ResetRequired`] after a fatal failure.
+    #[doc(alias = "nvmlDeviceSetVgpuSchedulerState")]
+    #[doc(alias = "nvmlDeviceSetVgpuSchedulerState_v2")]
     pub fn set_vgpu_scheduler_state(&self, settings: &VgpuSchedulerSettings) -> Result<()> {
-        if self.nvml.versions().set_vgpu_scheduler_state == 2 {
+        if self.nvml.versions().set_vgpu_scheduler_state()
+            == set_vgpu_scheduler_state::Version::nvmlDeviceSetVgpuSchedulerState_v2
+        {
             let mut raw = settings.to_v2();
             return nvml_call!(
                 self.nvml,
-                nvmlDeviceSetVgpuSchedulerState_v2(self.handle, &mut raw)
+                set_vgpu_scheduler_state::nvmlDeviceSetVgpuSchedulerState_v2(self.handle, &mut raw)
             );
         }
         if settings.engine != VgpuSchedulerEngine::Graphics {
@@ -348,13 +398,14 @@ impl<'nvml> Device<'nvml> {
         let mut raw = settings.to_legacy_device();
         nvml_call!(
             self.nvml,
-            nvmlDeviceSetVgpuSchedulerState(self.handle, &mut raw)
+            set_vgpu_scheduler_state::nvmlDeviceSetVgpuSchedulerState(self.handle, &mut raw)
         )
     }
 
     /// Utilisation of each vGPU since `last_seen_timestamp` (µs since 1970; 0 for all the
     /// driver holds) (`nvmlDeviceGetVgpuUtilization`; count, then data, bounded). No samples
     /// since then is an empty `Vec` (NVML's `NOT_FOUND`).
+    #[doc(alias = "nvmlDeviceGetVgpuUtilization")]
     pub fn vgpu_utilization(&self, last_seen_timestamp: u64) -> Result<Vec<VgpuUtilizationSample>> {
         let mut value_type: sys::nvmlValueType_t = 0;
         let raw = none_found_is_empty(read_list(
@@ -394,6 +445,7 @@ impl<'nvml> Device<'nvml> {
     /// (`nvmlDeviceGetVgpuInstancesUtilizationInfo` with
     /// `nvmlVgpuInstancesUtilizationInfo_v1`; count, then data, bounded). No samples is an
     /// empty `Vec`.
+    #[doc(alias = "nvmlDeviceGetVgpuInstancesUtilizationInfo")]
     pub fn vgpu_instances_utilization(
         &self,
         last_seen_timestamp: u64,
@@ -439,6 +491,7 @@ impl<'nvml> Device<'nvml> {
     /// Utilisation of each process in each vGPU's VM since `last_seen_timestamp`
     /// (`nvmlDeviceGetVgpuProcessUtilization`; count, then data, bounded). No samples is an
     /// empty `Vec`.
+    #[doc(alias = "nvmlDeviceGetVgpuProcessUtilization")]
     pub fn vgpu_process_utilization(
         &self,
         last_seen_timestamp: u64,
@@ -466,6 +519,7 @@ impl<'nvml> Device<'nvml> {
     /// and OFA (`nvmlDeviceGetVgpuProcessesUtilizationInfo` with
     /// `nvmlVgpuProcessesUtilizationInfo_v1`; count, then data, bounded). No samples is an
     /// empty `Vec`.
+    #[doc(alias = "nvmlDeviceGetVgpuProcessesUtilizationInfo")]
     pub fn vgpu_processes_utilization(
         &self,
         last_seen_timestamp: u64,

@@ -9,10 +9,15 @@ use super::{
 use crate::enums::enabled;
 use crate::error::Result;
 use crate::ffi::{nvml_call, read_list};
+use crate::versions::{
+    gpu_instance_set_vgpu_scheduler_state, gpu_instance_vgpu_scheduler_log,
+    gpu_instance_vgpu_scheduler_state,
+};
 
 impl<'nvml> crate::mig::GpuInstance<'nvml> {
     /// The vGPUs running on this GPU instance (`nvmlGpuInstanceGetActiveVgpus` with
     /// `nvmlActiveVgpuInstanceInfo_v1`; count, then data, bounded).
+    #[doc(alias = "nvmlGpuInstanceGetActiveVgpus")]
     pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml>>> {
         let nvml = self.nvml();
         let ids = read_list(0 as sys::nvmlVgpuInstance_t, |count, items| {
@@ -33,6 +38,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
 
     /// The vGPU types that can be created on this GPU instance now
     /// (`nvmlGpuInstanceGetCreatableVgpus` with `nvmlVgpuTypeIdInfo_v1`).
+    #[doc(alias = "nvmlGpuInstanceGetCreatableVgpus")]
     pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
         let nvml = self.nvml();
         let ids = read_list(0 as sys::nvmlVgpuTypeId_t, |count, items| {
@@ -53,6 +59,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
 
     /// Whether this GPU instance is in vGPU heterogeneous mode
     /// (`nvmlGpuInstanceGetVgpuHeterogeneousMode` with `nvmlVgpuHeterogeneousMode_v1`).
+    #[doc(alias = "nvmlGpuInstanceGetVgpuHeterogeneousMode")]
     pub fn vgpu_heterogeneous_mode(&self) -> Result<bool> {
         let mut info = sys::nvmlVgpuHeterogeneousMode_t {
             version: sys::nvmlVgpuHeterogeneousMode_v1,
@@ -67,6 +74,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
 
     /// Turns vGPU heterogeneous mode of this GPU instance on or off
     /// (`nvmlGpuInstanceSetVgpuHeterogeneousMode`). Only while no vGPU runs on it.
+    #[doc(alias = "nvmlGpuInstanceSetVgpuHeterogeneousMode")]
     pub fn set_vgpu_heterogeneous_mode(&self, on: bool) -> Result<()> {
         let info = sys::nvmlVgpuHeterogeneousMode_t {
             version: sys::nvmlVgpuHeterogeneousMode_v1,
@@ -81,6 +89,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
     /// Placement ids at which a vGPU of a type can be created in this GPU instance now
     /// (`nvmlGpuInstanceGetVgpuTypeCreatablePlacements` with
     /// `nvmlVgpuCreatablePlacementInfo_v1`; count, then data, bounded).
+    #[doc(alias = "nvmlGpuInstanceGetVgpuTypeCreatablePlacements")]
     pub fn vgpu_type_creatable_placements(
         &self,
         vgpu_type: &VgpuType<'_>,
@@ -106,19 +115,26 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
     /// State of the vGPU scheduler of one engine of this GPU instance
     /// (`nvmlGpuInstanceGetVgpuSchedulerState_v2`, or `nvmlGpuInstanceGetVgpuSchedulerState`
     /// with `nvmlVgpuSchedulerStateInfo_v1` on drivers without it).
+    #[doc(alias = "nvmlGpuInstanceGetVgpuSchedulerState")]
+    #[doc(alias = "nvmlGpuInstanceGetVgpuSchedulerState_v2")]
     pub fn vgpu_scheduler_state(
         &self,
         engine: crate::enums::VgpuSchedulerEngine,
     ) -> Result<VgpuSchedulerState> {
         let nvml = self.nvml();
-        if nvml.versions().gpu_instance_vgpu_scheduler_state == 2 {
+        if nvml.versions().gpu_instance_vgpu_scheduler_state()
+            == gpu_instance_vgpu_scheduler_state::Version::nvmlGpuInstanceGetVgpuSchedulerState_v2
+        {
             let mut raw = sys::nvmlVgpuSchedulerStateInfo_v2_t {
                 engineId: engine.as_raw(),
                 ..Default::default()
             };
             nvml_call!(
                 nvml,
-                nvmlGpuInstanceGetVgpuSchedulerState_v2(self.handle(), &mut raw)
+                gpu_instance_vgpu_scheduler_state::nvmlGpuInstanceGetVgpuSchedulerState_v2(
+                    self.handle(),
+                    &mut raw
+                )
             )?;
             return state_from_v2(&raw);
         }
@@ -129,7 +145,10 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
         };
         nvml_call!(
             nvml,
-            nvmlGpuInstanceGetVgpuSchedulerState(self.handle(), &mut raw)
+            gpu_instance_vgpu_scheduler_state::nvmlGpuInstanceGetVgpuSchedulerState(
+                self.handle(),
+                &mut raw
+            )
         )?;
         legacy_state(raw.schedulerPolicy, raw.arrMode, &raw.schedulerParams)
     }
@@ -137,19 +156,26 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
     /// State and recent runlist log of the vGPU scheduler of one engine of this GPU instance
     /// (`nvmlGpuInstanceGetVgpuSchedulerLog_v2`, or `nvmlGpuInstanceGetVgpuSchedulerLog`
     /// with `nvmlVgpuSchedulerLogInfo_v1` on drivers without it).
+    #[doc(alias = "nvmlGpuInstanceGetVgpuSchedulerLog")]
+    #[doc(alias = "nvmlGpuInstanceGetVgpuSchedulerLog_v2")]
     pub fn vgpu_scheduler_log(
         &self,
         engine: crate::enums::VgpuSchedulerEngine,
     ) -> Result<VgpuSchedulerLog> {
         let nvml = self.nvml();
-        if nvml.versions().gpu_instance_vgpu_scheduler_log == 2 {
+        if nvml.versions().gpu_instance_vgpu_scheduler_log()
+            == gpu_instance_vgpu_scheduler_log::Version::nvmlGpuInstanceGetVgpuSchedulerLog_v2
+        {
             let mut raw = Box::new(sys::nvmlVgpuSchedulerLogInfo_v2_t {
                 engineId: engine.as_raw(),
                 ..Default::default()
             });
             nvml_call!(
                 nvml,
-                nvmlGpuInstanceGetVgpuSchedulerLog_v2(self.handle(), &mut *raw)
+                gpu_instance_vgpu_scheduler_log::nvmlGpuInstanceGetVgpuSchedulerLog_v2(
+                    self.handle(),
+                    &mut *raw
+                )
             )?;
             return log_from_v2(&raw);
         }
@@ -160,7 +186,10 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
         });
         nvml_call!(
             nvml,
-            nvmlGpuInstanceGetVgpuSchedulerLog(self.handle(), &mut *raw)
+            gpu_instance_vgpu_scheduler_log::nvmlGpuInstanceGetVgpuSchedulerLog(
+                self.handle(),
+                &mut *raw
+            )
         )?;
         Ok(VgpuSchedulerLog {
             state: legacy_state(raw.schedulerPolicy, raw.arrMode, &raw.schedulerParams)?,
@@ -177,19 +206,24 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
     /// (`nvmlGpuInstanceSetVgpuSchedulerState_v2`, or `nvmlGpuInstanceSetVgpuSchedulerState`
     /// with `nvmlVgpuSchedulerState_v1` on drivers without it, ARR on when an ARR parameter
     /// is non-zero). Only while no vGPU runs; needs root.
+    #[doc(alias = "nvmlGpuInstanceSetVgpuSchedulerState")]
+    #[doc(alias = "nvmlGpuInstanceSetVgpuSchedulerState_v2")]
     pub fn set_vgpu_scheduler_state(&self, settings: &VgpuSchedulerSettings) -> Result<()> {
         let nvml = self.nvml();
-        if nvml.versions().gpu_instance_set_vgpu_scheduler_state == 2 {
+        if nvml.versions().gpu_instance_set_vgpu_scheduler_state() == gpu_instance_set_vgpu_scheduler_state::Version::nvmlGpuInstanceSetVgpuSchedulerState_v2 {
             let mut raw = settings.to_v2();
             return nvml_call!(
                 nvml,
-                nvmlGpuInstanceSetVgpuSchedulerState_v2(self.handle(), &mut raw)
+                gpu_instance_set_vgpu_scheduler_state::nvmlGpuInstanceSetVgpuSchedulerState_v2(self.handle(), &mut raw)
             );
         }
         let mut raw = settings.to_v1();
         nvml_call!(
             nvml,
-            nvmlGpuInstanceSetVgpuSchedulerState(self.handle(), &mut raw)
+            gpu_instance_set_vgpu_scheduler_state::nvmlGpuInstanceSetVgpuSchedulerState(
+                self.handle(),
+                &mut raw
+            )
         )
     }
 }

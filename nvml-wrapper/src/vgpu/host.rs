@@ -31,6 +31,7 @@ impl Nvml {
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] where no GPU is in vGPU host mode.
+    #[doc(alias = "nvmlGetVgpuDriverCapabilities")]
     pub fn vgpu_driver_capability(&self, capability: VgpuDriverCapability) -> Result<bool> {
         let mut result: c_uint = 0;
         nvml_call!(
@@ -41,6 +42,7 @@ impl Nvml {
     }
 
     /// The vGPU versions the host driver supports and currently allows (`nvmlGetVgpuVersion`).
+    #[doc(alias = "nvmlGetVgpuVersion")]
     pub fn vgpu_version(&self) -> Result<VgpuVersions> {
         let mut supported = sys::nvmlVgpuVersion_t::default();
         let mut current = sys::nvmlVgpuVersion_t::default();
@@ -57,6 +59,7 @@ impl Nvml {
     /// # Errors
     /// [`NvmlError::InUse`] while a VM runs; [`NvmlError::NotSupported`] for a range outside
     /// what the driver supports; [`NvmlError::NoPermission`].
+    #[doc(alias = "nvmlSetVgpuVersion")]
     pub fn set_vgpu_version(&self, range: VgpuVersionRange) -> Result<()> {
         let mut raw = sys::nvmlVgpuVersion_t::from(range);
         nvml_call!(self, nvmlSetVgpuVersion(&mut raw))
@@ -64,6 +67,7 @@ impl Nvml {
 
     /// Whether the VM of a vGPU (its metadata, saved where it runs) can run on a physical GPU
     /// (its metadata, read where it would run) (`nvmlGetVgpuCompatibility`).
+    #[doc(alias = "nvmlGetVgpuCompatibility")]
     pub fn vgpu_compatibility(
         &self,
         vgpu: &VgpuMetadata,

@@ -12,6 +12,7 @@ use crate::enums::{VgpuVmIdType, enabled};
 use crate::error::Result;
 use crate::ffi::{nvml_call, read_list, read_string};
 use crate::nvml::Nvml;
+use crate::versions::vgpu_license_info;
 
 /// The VM a vGPU instance belongs to (`nvmlVgpuInstanceGetVmID`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -35,6 +36,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     }
 
     /// The VM this vGPU belongs to (`nvmlVgpuInstanceGetVmID`).
+    #[doc(alias = "nvmlVgpuInstanceGetVmID")]
     pub fn vm_id(&self) -> Result<VmId> {
         let mut kind: sys::nvmlVgpuVmIdType_t = 0;
         let id = read_string::<{ sys::NVML_DEVICE_UUID_BUFFER_SIZE as usize }>(|buf, len| {
@@ -50,6 +52,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     }
 
     /// UUID of the vGPU (`nvmlVgpuInstanceGetUUID`).
+    #[doc(alias = "nvmlVgpuInstanceGetUUID")]
     pub fn uuid(&self) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_UUID_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(self.nvml, nvmlVgpuInstanceGetUUID(self.id, buf, len))
@@ -58,6 +61,7 @@ impl<'nvml> VgpuInstance<'nvml> {
 
     /// Driver version in the VM (`nvmlVgpuInstanceGetVmDriverVersion`); `"Not Available"`
     /// until the guest driver loads.
+    #[doc(alias = "nvmlVgpuInstanceGetVmDriverVersion")]
     pub fn vm_driver_version(&self) -> Result<String> {
         read_string::<{ sys::NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(
@@ -68,6 +72,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     }
 
     /// Frame buffer in use, bytes (`nvmlVgpuInstanceGetFbUsage`).
+    #[doc(alias = "nvmlVgpuInstanceGetFbUsage")]
     pub fn fb_usage(&self) -> Result<u64> {
         let mut used: c_ulonglong = 0;
         nvml_call!(self.nvml, nvmlVgpuInstanceGetFbUsage(self.id, &mut used))?;
@@ -75,6 +80,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     }
 
     /// The type of this vGPU (`nvmlVgpuInstanceGetType`).
+    #[doc(alias = "nvmlVgpuInstanceGetType")]
     pub fn vgpu_type(&self) -> Result<VgpuType<'nvml>> {
         let mut id: sys::nvmlVgpuTypeId_t = 0;
         nvml_call!(self.nvml, nvmlVgpuInstanceGetType(self.id, &mut id))?;
@@ -85,6 +91,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] where the limiter is off.
+    #[doc(alias = "nvmlVgpuInstanceGetFrameRateLimit")]
     pub fn frame_rate_limit(&self) -> Result<u32> {
         let mut limit: c_uint = 0;
         nvml_call!(
@@ -95,6 +102,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     }
 
     /// Whether ECC is on for this vGPU (`nvmlVgpuInstanceGetEccMode`).
+    #[doc(alias = "nvmlVgpuInstanceGetEccMode")]
     pub fn ecc_mode(&self) -> Result<bool> {
         let mut mode: sys::nvmlEnableState_t = 0;
         nvml_call!(self.nvml, nvmlVgpuInstanceGetEccMode(self.id, &mut mode))?;
@@ -102,6 +110,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     }
 
     /// Share of the encoder this vGPU may use, 0-100 (`nvmlVgpuInstanceGetEncoderCapacity`).
+    #[doc(alias = "nvmlVgpuInstanceGetEncoderCapacity")]
     pub fn encoder_capacity(&self) -> Result<u32> {
         let mut capacity: c_uint = 0;
         nvml_call!(
@@ -116,6 +125,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     ///
     /// # Errors
     /// [`NvmlError::InvalidArgument`] above 100.
+    #[doc(alias = "nvmlVgpuInstanceSetEncoderCapacity")]
     pub fn set_encoder_capacity(&self, capacity: u32) -> Result<()> {
         nvml_call!(
             self.nvml,
@@ -124,6 +134,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     }
 
     /// Encoder statistics of this vGPU (`nvmlVgpuInstanceGetEncoderStats`).
+    #[doc(alias = "nvmlVgpuInstanceGetEncoderStats")]
     pub fn encoder_stats(&self) -> Result<EncoderStats> {
         let (mut sessions, mut fps, mut latency): (c_uint, c_uint, c_uint) = (0, 0, 0);
         nvml_call!(
@@ -138,6 +149,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     }
 
     /// Active encoder sessions of this vGPU (`nvmlVgpuInstanceGetEncoderSessions`).
+    #[doc(alias = "nvmlVgpuInstanceGetEncoderSessions")]
     pub fn encoder_sessions(&self) -> Result<Vec<EncoderSession>> {
         let raw = read_list(sys::nvmlEncoderSessionInfo_t::default(), |count, items| {
             nvml_call!(
@@ -149,6 +161,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     }
 
     /// Frame buffer capture statistics of this vGPU (`nvmlVgpuInstanceGetFBCStats`).
+    #[doc(alias = "nvmlVgpuInstanceGetFBCStats")]
     pub fn fbc_stats(&self) -> Result<FbcStats> {
         let mut stats = sys::nvmlFBCStats_t::default();
         nvml_call!(self.nvml, nvmlVgpuInstanceGetFBCStats(self.id, &mut stats))?;
@@ -160,6 +173,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     }
 
     /// Active frame buffer capture sessions of this vGPU (`nvmlVgpuInstanceGetFBCSessions`).
+    #[doc(alias = "nvmlVgpuInstanceGetFBCSessions")]
     pub fn fbc_sessions(&self) -> Result<Vec<FbcSession>> {
         let raw = read_list(sys::nvmlFBCSessionInfo_t::default(), |count, items| {
             nvml_call!(
@@ -172,6 +186,7 @@ impl<'nvml> VgpuInstance<'nvml> {
 
     /// The GPU instance a MIG-backed vGPU runs on; `None` for time-sliced vGPUs
     /// (`nvmlVgpuInstanceGetGpuInstanceId`).
+    #[doc(alias = "nvmlVgpuInstanceGetGpuInstanceId")]
     pub fn gpu_instance_id(&self) -> Result<Option<u32>> {
         let mut id: c_uint = 0;
         nvml_call!(
@@ -186,6 +201,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     ///
     /// # Errors
     /// [`NvmlError::DriverNotLoaded`] where no NVIDIA driver runs in the VM.
+    #[doc(alias = "nvmlVgpuInstanceGetGpuPciId")]
     pub fn gpu_pci_id(&self) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_PCI_BUS_ID_BUFFER_SIZE as usize }>(|buf, len| {
             let mut length = len;
@@ -197,6 +213,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     }
 
     /// UUID of the mediated device (mdev) behind the vGPU (`nvmlVgpuInstanceGetMdevUUID`).
+    #[doc(alias = "nvmlVgpuInstanceGetMdevUUID")]
     pub fn mdev_uuid(&self) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_UUID_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(self.nvml, nvmlVgpuInstanceGetMdevUUID(self.id, buf, len))
@@ -206,6 +223,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     /// Placement id of the vGPU on its GPU; `None` where the GPU is in homogeneous mode
     /// (`NVML_INVALID_VGPU_PLACEMENT_ID`) (`nvmlVgpuInstanceGetPlacementId` with
     /// `nvmlVgpuPlacementId_v1`).
+    #[doc(alias = "nvmlVgpuInstanceGetPlacementId")]
     pub fn placement_id(&self) -> Result<Option<u32>> {
         let mut info = sys::nvmlVgpuPlacementId_t {
             version: sys::nvmlVgpuPlacementId_v1,
@@ -220,6 +238,7 @@ impl<'nvml> VgpuInstance<'nvml> {
 
     /// Size of the vGPU's runtime state (what a migration transfers), bytes
     /// (`nvmlVgpuInstanceGetRuntimeStateSize` with `nvmlVgpuRuntimeState_v1`).
+    #[doc(alias = "nvmlVgpuInstanceGetRuntimeStateSize")]
     pub fn runtime_state_size(&self) -> Result<u64> {
         let mut info = sys::nvmlVgpuRuntimeState_t {
             version: sys::nvmlVgpuRuntimeState_v1,
@@ -234,6 +253,7 @@ impl<'nvml> VgpuInstance<'nvml> {
 
     /// Metadata of the vGPU and its VM, for migration checks (`nvmlVgpuInstanceGetMetadata`:
     /// the blob's size is asked for and grown, bounded).
+    #[doc(alias = "nvmlVgpuInstanceGetMetadata")]
     pub fn metadata(&self) -> Result<VgpuMetadata> {
         let raw = read_blob(size_of::<sys::nvmlVgpuMetadata_t>(), |buf, size| {
             nvml_call!(
@@ -246,16 +266,18 @@ impl<'nvml> VgpuInstance<'nvml> {
 
     /// License state of the vGPU (`nvmlVgpuInstanceGetLicenseInfo_v2`, or
     /// `nvmlVgpuInstanceGetLicenseInfo` on drivers without it).
+    #[doc(alias = "nvmlVgpuInstanceGetLicenseInfo")]
+    #[doc(alias = "nvmlVgpuInstanceGetLicenseInfo_v2")]
     pub fn license_info(&self) -> Result<VgpuLicenseInfo> {
         let mut info = sys::nvmlVgpuLicenseInfo_t::default();
-        match self.nvml.versions().vgpu_license_info {
-            2 => nvml_call!(
+        match self.nvml.versions().vgpu_license_info() {
+            vgpu_license_info::Version::nvmlVgpuInstanceGetLicenseInfo_v2 => nvml_call!(
                 self.nvml,
-                nvmlVgpuInstanceGetLicenseInfo_v2(self.id, &mut info)
+                vgpu_license_info::nvmlVgpuInstanceGetLicenseInfo_v2(self.id, &mut info)
             )?,
             _ => nvml_call!(
                 self.nvml,
-                nvmlVgpuInstanceGetLicenseInfo(self.id, &mut info)
+                vgpu_license_info::nvmlVgpuInstanceGetLicenseInfo(self.id, &mut info)
             )?,
         }
         VgpuLicenseInfo::try_from(info)
@@ -264,8 +286,9 @@ impl<'nvml> VgpuInstance<'nvml> {
     /// Whether the vGPU is licensed: from [`license_info`](Self::license_info) where the
     /// driver has it, else from the deprecated `nvmlVgpuInstanceGetLicenseStatus` (drivers
     /// before R510, e.g. R470, have only that one).
+    #[doc(alias = "nvmlVgpuInstanceGetLicenseStatus")]
     pub fn is_licensed(&self) -> Result<bool> {
-        if self.nvml.versions().vgpu_license_info != 0 {
+        if self.nvml.versions().vgpu_license_info() != vgpu_license_info::Version::Missing {
             return Ok(self.license_info()?.licensed);
         }
         let mut licensed: c_uint = 0;
@@ -277,6 +300,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     }
 
     /// Whether accounting is on for this vGPU (`nvmlVgpuInstanceGetAccountingMode`).
+    #[doc(alias = "nvmlVgpuInstanceGetAccountingMode")]
     pub fn accounting_mode(&self) -> Result<bool> {
         let mut mode: sys::nvmlEnableState_t = 0;
         nvml_call!(
@@ -288,6 +312,7 @@ impl<'nvml> VgpuInstance<'nvml> {
 
     /// Pids in the VM with accounting data (`nvmlVgpuInstanceGetAccountingPids`: a count
     /// query, then the data; bounded and clamped).
+    #[doc(alias = "nvmlVgpuInstanceGetAccountingPids")]
     pub fn accounting_pids(&self) -> Result<Vec<u32>> {
         read_list(0 as c_uint, |count, items| {
             nvml_call!(
@@ -303,6 +328,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     /// # Errors
     /// [`NvmlError::NotFound`] for a pid without data; [`NvmlError::NotSupported`] while
     /// accounting is off.
+    #[doc(alias = "nvmlVgpuInstanceGetAccountingStats")]
     pub fn accounting_stats(&self, pid: u32) -> Result<AccountingStats> {
         let mut s = sys::nvmlAccountingStats_t::default();
         nvml_call!(
@@ -314,6 +340,7 @@ impl<'nvml> VgpuInstance<'nvml> {
 
     /// Clears the accounting data of the vGPU's processes that have ended
     /// (`nvmlVgpuInstanceClearAccountingPids`). Needs root.
+    #[doc(alias = "nvmlVgpuInstanceClearAccountingPids")]
     pub fn clear_accounting_pids(&self) -> Result<()> {
         nvml_call!(self.nvml, nvmlVgpuInstanceClearAccountingPids(self.id))
     }

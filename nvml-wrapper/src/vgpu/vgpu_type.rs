@@ -74,6 +74,7 @@ impl<'nvml> VgpuType<'nvml> {
     }
 
     /// Class, e.g. `"Compute"`, `"Quadro"`, `"NVS"` (`nvmlVgpuTypeGetClass`).
+    #[doc(alias = "nvmlVgpuTypeGetClass")]
     pub fn class(&self) -> Result<String> {
         read_string::<{ sys::NVML_VGPU_NAME_BUFFER_SIZE as usize }>(|buf, len| {
             let mut size = len;
@@ -82,6 +83,7 @@ impl<'nvml> VgpuType<'nvml> {
     }
 
     /// Name, e.g. `"NVIDIA H100-4C"` (`nvmlVgpuTypeGetName`).
+    #[doc(alias = "nvmlVgpuTypeGetName")]
     pub fn name(&self) -> Result<String> {
         read_string::<{ sys::NVML_VGPU_NAME_BUFFER_SIZE as usize }>(|buf, len| {
             let mut size = len;
@@ -91,6 +93,7 @@ impl<'nvml> VgpuType<'nvml> {
 
     /// The GPU instance profile a MIG-backed type uses; `None` for time-sliced types
     /// (`nvmlVgpuTypeGetGpuInstanceProfileId`).
+    #[doc(alias = "nvmlVgpuTypeGetGpuInstanceProfileId")]
     pub fn gpu_instance_profile_id(&self) -> Result<Option<u32>> {
         let mut id: c_uint = 0;
         nvml_call!(
@@ -101,6 +104,7 @@ impl<'nvml> VgpuType<'nvml> {
     }
 
     /// PCI device and subsystem ids the type presents to its VM (`nvmlVgpuTypeGetDeviceID`).
+    #[doc(alias = "nvmlVgpuTypeGetDeviceID")]
     pub fn pci_ids(&self) -> Result<VgpuPciIds> {
         let (mut device, mut subsystem): (c_ulonglong, c_ulonglong) = (0, 0);
         nvml_call!(
@@ -114,6 +118,7 @@ impl<'nvml> VgpuType<'nvml> {
     }
 
     /// Frame-buffer size, bytes (`nvmlVgpuTypeGetFramebufferSize`).
+    #[doc(alias = "nvmlVgpuTypeGetFramebufferSize")]
     pub fn framebuffer_size(&self) -> Result<u64> {
         let mut size: c_ulonglong = 0;
         nvml_call!(
@@ -124,6 +129,7 @@ impl<'nvml> VgpuType<'nvml> {
     }
 
     /// Number of display heads (`nvmlVgpuTypeGetNumDisplayHeads`).
+    #[doc(alias = "nvmlVgpuTypeGetNumDisplayHeads")]
     pub fn num_display_heads(&self) -> Result<u32> {
         let mut heads: c_uint = 0;
         nvml_call!(
@@ -137,6 +143,7 @@ impl<'nvml> VgpuType<'nvml> {
     ///
     /// # Errors
     /// [`NvmlError::InvalidArgument`] for a head the type does not have.
+    #[doc(alias = "nvmlVgpuTypeGetResolution")]
     pub fn resolution(&self, display_index: u32) -> Result<Resolution> {
         let (mut x, mut y): (c_uint, c_uint) = (0, 0);
         nvml_call!(
@@ -151,6 +158,7 @@ impl<'nvml> VgpuType<'nvml> {
 
     /// License string, e.g. `"NVIDIA-vComputeServer,9.0;Quadro-Virtual-DWS,5.0"`
     /// (`nvmlVgpuTypeGetLicense`).
+    #[doc(alias = "nvmlVgpuTypeGetLicense")]
     pub fn license(&self) -> Result<String> {
         read_string::<{ sys::NVML_GRID_LICENSE_BUFFER_SIZE as usize }>(|buf, len| {
             nvml_call!(self.nvml, nvmlVgpuTypeGetLicense(self.id, buf, len))
@@ -161,6 +169,7 @@ impl<'nvml> VgpuType<'nvml> {
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] where the limiter is off.
+    #[doc(alias = "nvmlVgpuTypeGetFrameRateLimit")]
     pub fn frame_rate_limit(&self) -> Result<u32> {
         let mut limit: c_uint = 0;
         nvml_call!(
@@ -171,6 +180,7 @@ impl<'nvml> VgpuType<'nvml> {
     }
 
     /// How many vGPUs of this type `device` can host (`nvmlVgpuTypeGetMaxInstances`).
+    #[doc(alias = "nvmlVgpuTypeGetMaxInstances")]
     pub fn max_instances(&self, device: &Device<'_>) -> Result<u32> {
         let mut count: c_uint = 0;
         nvml_call!(
@@ -181,6 +191,7 @@ impl<'nvml> VgpuType<'nvml> {
     }
 
     /// How many vGPUs of this type one VM may have (`nvmlVgpuTypeGetMaxInstancesPerVm`).
+    #[doc(alias = "nvmlVgpuTypeGetMaxInstancesPerVm")]
     pub fn max_instances_per_vm(&self) -> Result<u32> {
         let mut count: c_uint = 0;
         nvml_call!(
@@ -192,6 +203,7 @@ impl<'nvml> VgpuType<'nvml> {
 
     /// How many vGPUs of this type one GPU instance can host
     /// (`nvmlVgpuTypeGetMaxInstancesPerGpuInstance` with `nvmlVgpuTypeMaxInstance_v1`).
+    #[doc(alias = "nvmlVgpuTypeGetMaxInstancesPerGpuInstance")]
     pub fn max_instances_per_gpu_instance(&self) -> Result<u32> {
         let mut info = sys::nvmlVgpuTypeMaxInstance_t {
             version: sys::nvmlVgpuTypeMaxInstance_v1,
@@ -206,6 +218,7 @@ impl<'nvml> VgpuType<'nvml> {
     }
 
     /// BAR1 size of the type, MiB (`nvmlVgpuTypeGetBAR1Info` with `nvmlVgpuTypeBar1Info_v1`).
+    #[doc(alias = "nvmlVgpuTypeGetBAR1Info")]
     pub fn bar1_size_mib(&self) -> Result<u64> {
         let mut info = sys::nvmlVgpuTypeBar1Info_t {
             version: sys::nvmlVgpuTypeBar1Info_v1,
@@ -216,6 +229,7 @@ impl<'nvml> VgpuType<'nvml> {
     }
 
     /// Whether the type has a capability (`nvmlVgpuTypeGetCapabilities`).
+    #[doc(alias = "nvmlVgpuTypeGetCapabilities")]
     pub fn capability(&self, capability: VgpuCapability) -> Result<bool> {
         let mut result: c_uint = 0;
         nvml_call!(
@@ -226,6 +240,7 @@ impl<'nvml> VgpuType<'nvml> {
     }
 
     /// GSP heap size of the type, bytes (`nvmlVgpuTypeGetGspHeapSize`).
+    #[doc(alias = "nvmlVgpuTypeGetGspHeapSize")]
     pub fn gsp_heap_size(&self) -> Result<u64> {
         let mut size: c_ulonglong = 0;
         nvml_call!(self.nvml, nvmlVgpuTypeGetGspHeapSize(self.id, &mut size))?;
@@ -233,6 +248,7 @@ impl<'nvml> VgpuType<'nvml> {
     }
 
     /// Frame buffer the host reserves for the type, bytes (`nvmlVgpuTypeGetFbReservation`).
+    #[doc(alias = "nvmlVgpuTypeGetFbReservation")]
     pub fn fb_reservation(&self) -> Result<u64> {
         let mut size: c_ulonglong = 0;
         nvml_call!(self.nvml, nvmlVgpuTypeGetFbReservation(self.id, &mut size))?;
