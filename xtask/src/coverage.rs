@@ -251,6 +251,7 @@ pub fn render(r: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out, "    {f}")?;
         }
     }
+    writeln!(out, "\n{}", summary(r))?;
     Ok(())
 }
 
@@ -272,9 +273,42 @@ pub fn report_for(root: &Path) -> Result<Report> {
     let (text, info) =
         crate::header::validate(&bytes).with_context(|| format!("{}", header_path.display()))?;
     let groups = groups::parse(&text);
-    let wrapped = wrapped::wrapped_functions(&root.join(WRAPPER_SRC), &info.functions)?;
+    let scan = wrapped::scan(&root.join(WRAPPER_SRC), &info.functions)?;
     let excusals = read_excusals(root)?;
-    Ok(report(&groups, &wrapped, &excusals))
+    let mut r = report(&groups, &scan.called, &excusals);
+    for f in scan.missing_aliases() {
+        r.problems.push(format!(
+            "{f} is called but no method carries #[doc(alias = \"{f}\")]"
+        ));
+    }
+    for c in &scan.outside_dispatch {
+        r.problems.push(format!(
+            "versioned symbol called outside its row's dispatch: {c}"
+        ));
+    }
+    Ok(r)
+}
+
+/// The README's coverage sentence, from the report: what `cargo xtask coverage` prints last.
+pub fn summary(r: &Report) -> String {
+    let mut s = format!(
+        "nvml-wrapper calls {} of the {} functions `nvml.h` declares (every version counted)",
+        r.wrapped, r.total
+    );
+    if r.excused > 0 {
+        s.push_str(&format!(
+            "; {} excused (`nvml-wrapper/EXCUSED.toml` gives each reason)",
+            plural(r.excused, "is", "are")
+        ));
+    }
+    if r.missing > 0 {
+        s.push_str(&format!(
+            "; {} neither wrapped nor excused yet",
+            plural(r.missing, "is", "are")
+        ));
+    }
+    s.push('.');
+    s
 }
 
 /// Runs the task: the table (or JSON) on `out`; the problems on `err`, as warnings, or with

@@ -1,12 +1,17 @@
 //! Which NVML functions nvml-wrapper calls: the scanner shared by `update-header` (added
 //! functions not wrapped yet) and `coverage`.
 //!
-//! A function counts as wrapped when its name appears in the wrapper's Rust code outside
-//! comments: as a field of the loaded library (`lib.nvmlDeviceGetName`), in a symbol table, or
-//! as a string (`"nvmlDeviceGetName"`). Comments and doc comments do not count: the docs name
-//! the C function a method calls, and naming it in a comment wraps nothing.
+//! A function counts as called only where wrapper code calls it through the call layer: the
+//! function position of `nvml_call!(nvml, nvmlX(...))` / `nvml_call_raw!` (plain, or in the
+//! versioned form `nvml_call!(nvml, family::nvmlX(...))`), a symbol resolved with
+//! `ffi::symbol(lib.nvmlX.as_ref(), ...)`, or the arguments of a wrapper macro whose body
+//! makes such a call with a macro variable (`process_list!`). A row of the version table, a
+//! string, a comment or a doc names a function without calling it, and does not count.
+//!
+//! The same scan finds the `#[doc(alias = "nvmlX")]` attributes, and calls of a versioned
+//! symbol written in the plain form, outside its row's generated dispatch.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -17,6 +22,23 @@ pub const WRAPPER_SRC: &str = "nvml-wrapper/src";
 /// Removes `//` and (nested) `/* */` comments from Rust source, keeping string literals
 /// (plain, byte and raw) and character literals.
 pub fn strip_rust_comments(src: &str) -> String {
+    scan_code(src, true)
+}
+
+/// Rust source with comments removed and the contents of string literals blanked (each byte
+/// becomes a space, so offsets and line numbers stay): what is left is code.
+pub fn code_only(src: &str) -> String {
+    scan_code(src, false)
+}
+
+fn scan_code(src: &str, keep_strings: bool) -> String {
+    let blank = |out: &mut Vec<u8>, bytes: &[u8]| {
+        if keep_strings {
+            out.extend_from_slice(bytes);
+        } else {
+            out.extend(bytes.iter().map(|&c| if c == b'\n' { c } else { b' ' }));
+        }
+    };
     let b = src.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -41,6 +63,9 @@ pub fn strip_rust_comments(src: &str) -> String {
                             break;
                         }
                     } else {
+                        if c == b'\n' {
+                            out.push(b'\n');
+                        }
                         i += 1;
                     }
                 }
@@ -73,7 +98,7 @@ pub fn strip_rust_comments(src: &str) -> String {
                         Some(_) => i += 1,
                     }
                 }
-                out.extend_from_slice(b.get(start..i).unwrap_or_default());
+                blank(&mut out, b.get(start..i).unwrap_or_default());
             }
             (b'"', _) => {
                 let start = i;
@@ -86,7 +111,7 @@ pub fn strip_rust_comments(src: &str) -> String {
                         break;
                     }
                 }
-                out.extend_from_slice(b.get(start..i.min(b.len())).unwrap_or_default());
+                blank(&mut out, b.get(start..i.min(b.len())).unwrap_or_default());
             }
             (b'\'', Some(n)) => {
                 // char literal ('a', '\n', '\'') or a lifetime ('a)
@@ -141,6 +166,304 @@ pub fn nvml_identifiers(src: &str) -> BTreeSet<String> {
     found
 }
 
+/// One call of an NVML function found in wrapper code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Call {
+    /// The function called, e.g. `nvmlDeviceGetPciInfo_v3`.
+    pub function: String,
+    /// The version-table row named in the call (`pci_info` in `pci_info::nvml...(`), if any.
+    pub family: Option<String>,
+    /// 1-based line of the call.
+    pub line: usize,
+}
+
+fn is_ident_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// The identifier starting at `i` (after skipping whitespace) and the index after it.
+fn ident_at(code: &str, mut i: usize) -> Option<(&str, usize)> {
+    let b = code.as_bytes();
+    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    let start = i;
+    while b.get(i).copied().is_some_and(is_ident_byte) {
+        i += 1;
+    }
+    (i > start).then(|| (code.get(start..i).unwrap_or_default(), i))
+}
+
+/// The index just after the top-level `,` of the macro arguments starting at `open` (the
+/// index after `(`), or `None`.
+fn after_first_comma(code: &str, open: usize) -> Option<usize> {
+    let mut depth = 0i32;
+    for (k, c) in code.bytes().enumerate().skip(open) {
+        match c {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                if depth == 0 {
+                    return None;
+                }
+                depth -= 1;
+            }
+            b',' if depth == 0 => return Some(k + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The text of the balanced `( ... )`, `[ ... ]` or `{ ... }` group opening at `open`.
+fn group_at(code: &str, open: usize) -> Option<&str> {
+    let mut depth = 0i32;
+    for (k, c) in code.bytes().enumerate().skip(open) {
+        match c {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return code.get(open..=k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn line_of(code: &str, at: usize) -> usize {
+    code.as_bytes()
+        .get(..at)
+        .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
+        + 1
+}
+
+/// Every position where `needle` starts in `code` as a whole word.
+fn word_positions<'a>(code: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    code.match_indices(needle)
+        .map(|(i, _)| i)
+        .filter(move |&i| {
+            i == 0
+                || !code
+                    .as_bytes()
+                    .get(i - 1)
+                    .copied()
+                    .is_some_and(is_ident_byte)
+        })
+}
+
+/// The calls of NVML functions in one Rust source (see the module docs for what counts).
+pub fn calls_in(src: &str) -> Vec<Call> {
+    let code = code_only(src);
+    let mut calls = Vec::new();
+    // `nvml_call!(nvml, [family::]nvmlX(` and `nvml_call_raw!(...)`.
+    for mac in ["nvml_call!(", "nvml_call_raw!("] {
+        for at in word_positions(&code, mac) {
+            let Some(arg) = after_first_comma(&code, at + mac.len()) else {
+                continue;
+            };
+            let Some((first, next)) = ident_at(&code, arg) else {
+                continue;
+            };
+            let (family, function, next) = if code.get(next..).is_some_and(|r| r.starts_with("::"))
+            {
+                match ident_at(&code, next + 2) {
+                    Some((f, n)) => (Some(first), f, n),
+                    None => continue,
+                }
+            } else {
+                (None, first, next)
+            };
+            let opens = code
+                .get(next..)
+                .is_some_and(|r| r.trim_start().starts_with('('));
+            if opens && function.starts_with("nvml") {
+                calls.push(Call {
+                    function: function.to_string(),
+                    family: family.map(str::to_string),
+                    line: line_of(&code, at),
+                });
+            }
+        }
+    }
+    // `symbol(lib.nvmlX.as_ref(), ...)`: a symbol resolved by the call layer.
+    for at in word_positions(&code, "symbol(") {
+        let Some(group) = group_at(&code, at + "symbol".len()) else {
+            continue;
+        };
+        let first_arg = group.split(',').next().unwrap_or_default();
+        if let Some(dot) = first_arg.rfind(".as_ref()") {
+            let before = first_arg.get(..dot).unwrap_or_default();
+            let name = before.rsplit('.').next().unwrap_or_default();
+            if name.starts_with("nvml") && name.bytes().all(is_ident_byte) {
+                calls.push(Call {
+                    function: name.to_string(),
+                    family: None,
+                    line: line_of(&code, at),
+                });
+            }
+        }
+    }
+    // Wrapper macros that call with a macro variable: their invocations' arguments count.
+    let mut callers = Vec::new();
+    for at in word_positions(&code, "macro_rules!") {
+        let Some((name, next)) = ident_at(&code, at + "macro_rules!".len()) else {
+            continue;
+        };
+        let Some(open) = code.get(next..).and_then(|r| r.find('{')).map(|k| next + k) else {
+            continue;
+        };
+        let body = group_at(&code, open).unwrap_or_default();
+        let calls_variable = ["nvml_call!(", "nvml_call_raw!("].iter().any(|mac| {
+            body.match_indices(mac).any(|(k, _)| {
+                after_first_comma(body, k + mac.len())
+                    .and_then(|a| body.get(a..))
+                    .is_some_and(|r| {
+                        let r = r.trim_start();
+                        r.starts_with('$')
+                            || r.split_once("::").is_some_and(|(_, f)| f.starts_with('$'))
+                    })
+            })
+        });
+        if calls_variable && name != "nvml_call" && name != "nvml_call_raw" {
+            callers.push(format!("{name}!("));
+        }
+    }
+    for mac in &callers {
+        for at in word_positions(&code, mac) {
+            let Some(group) = group_at(&code, at + mac.len() - 1) else {
+                continue;
+            };
+            // The row such a macro dispatches on is the identifier after its first argument.
+            let family = after_first_comma(&code, at + mac.len())
+                .and_then(|a| ident_at(&code, a))
+                .map(|(f, _)| f.to_string());
+            for id in nvml_identifiers(group) {
+                calls.push(Call {
+                    function: id,
+                    family: family.clone(),
+                    line: line_of(&code, at),
+                });
+            }
+        }
+    }
+    calls.sort();
+    calls
+}
+
+/// The C names of the `#[doc(alias = "nvmlX")]` attributes in one Rust source.
+pub fn doc_aliases_in(src: &str) -> BTreeSet<String> {
+    let code = strip_rust_comments(src);
+    let mut found = BTreeSet::new();
+    for (at, _) in code.match_indices("#[doc(alias") {
+        let rest = code.get(at..).unwrap_or_default();
+        let attr = rest.split_once(")]").map_or(rest, |(a, _)| a);
+        for part in attr.split('"').skip(1).step_by(2) {
+            if part.starts_with("nvml") {
+                found.insert(part.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// The rows of the version table (`nvml-wrapper/src/versions.rs`): symbol -> row name.
+pub fn version_rows(versions_rs: &str) -> BTreeMap<String, String> {
+    let code = strip_rust_comments(versions_rs);
+    let mut rows = BTreeMap::new();
+    let Some(start) = code.find("versioned_families! {") else {
+        return rows;
+    };
+    let table = code
+        .get(start + "versioned_families! ".len()..)
+        .unwrap_or_default();
+    let table = group_at(table, 0).unwrap_or_default();
+    let mut rest = table;
+    while let Some(eq) = rest.find(" = \"") {
+        let row = rest
+            .get(..eq)
+            .unwrap_or_default()
+            .rsplit(|c: char| !is_ident_byte(c as u8) || !c.is_ascii())
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let Some(open) = rest.get(eq..).and_then(|r| r.find('{')).map(|k| eq + k) else {
+            break;
+        };
+        let body = group_at(rest, open).unwrap_or_default();
+        for arm in body.split(',') {
+            if let Some((_, sym)) = arm.split_once("=>") {
+                let sym = sym.trim().trim_end_matches('}').trim();
+                if sym.starts_with("nvml") {
+                    rows.insert(sym.to_string(), row.clone());
+                }
+            }
+        }
+        rest = rest.get(open + body.len()..).unwrap_or_default();
+    }
+    rows
+}
+
+/// What the scan of the wrapper's sources found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// Header functions the wrapper calls.
+    pub called: BTreeSet<String>,
+    /// Header functions named by a `#[doc(alias)]`.
+    pub aliased: BTreeSet<String>,
+    /// Calls of a versioned symbol not made through its row (`file:line: symbol (row)`).
+    pub outside_dispatch: Vec<String>,
+}
+
+impl Scan {
+    /// Called functions without their `#[doc(alias)]`.
+    pub fn missing_aliases(&self) -> Vec<String> {
+        self.called.difference(&self.aliased).cloned().collect()
+    }
+}
+
+/// Scans the Rust sources under `src_dir` (a missing directory has nothing).
+pub fn scan(src_dir: &Path, header_functions: &BTreeSet<String>) -> Result<Scan> {
+    let mut out = Scan::default();
+    if !src_dir.is_dir() {
+        return Ok(out);
+    }
+    let rows = match std::fs::read_to_string(src_dir.join("versions.rs")) {
+        Ok(text) => version_rows(&text),
+        Err(_) => BTreeMap::new(),
+    };
+    for file in rust_files(src_dir)? {
+        let src = std::fs::read_to_string(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let shown = file
+            .strip_prefix(src_dir)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        for call in calls_in(&src) {
+            if !header_functions.contains(&call.function) {
+                continue;
+            }
+            if let Some(row) = rows.get(&call.function)
+                && call.family.as_deref() != Some(row.as_str())
+            {
+                out.outside_dispatch.push(format!(
+                    "{shown}:{}: {} (write nvml_call!(nvml, {row}::{}(...)))",
+                    call.line, call.function, call.function
+                ));
+            }
+            out.called.insert(call.function);
+        }
+        out.aliased.extend(
+            doc_aliases_in(&src)
+                .into_iter()
+                .filter(|a| header_functions.contains(a)),
+        );
+    }
+    Ok(out)
+}
+
 /// All `.rs` files under `dir`, recursively, sorted.
 fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
@@ -165,26 +488,13 @@ fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// The functions of `header_functions` that the Rust sources under `src_dir` use.
-/// A missing `src_dir` wraps nothing.
+/// The functions of `header_functions` that the Rust sources under `src_dir` call.
+/// A missing `src_dir` calls nothing.
 pub fn wrapped_functions(
     src_dir: &Path,
     header_functions: &BTreeSet<String>,
 ) -> Result<BTreeSet<String>> {
-    if !src_dir.is_dir() {
-        return Ok(BTreeSet::new());
-    }
-    let mut used = BTreeSet::new();
-    for file in rust_files(src_dir)? {
-        let src = std::fs::read_to_string(&file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
-        used.extend(
-            nvml_identifiers(&src)
-                .into_iter()
-                .filter(|id| header_functions.contains(id)),
-        );
-    }
-    Ok(used)
+    Ok(scan(src_dir, header_functions)?.called)
 }
 
 #[cfg(test)]
@@ -219,12 +529,71 @@ mod tests {
     }
 
     #[test]
+    fn calls_count_and_names_elsewhere_do_not() {
+        let src = r#"
+            //! Calls `nvmlInDoc`.
+            #[doc(alias = "nvmlAliased")]
+            pub fn f(&self) -> Result<()> {
+                // nvml_call!(self.nvml, nvmlInComment())
+                let s = "nvml_call!(self.nvml, nvmlInString())";
+                let field = self.lib().nvmlFieldOnly.is_ok();
+                nvml_call!(self.nvml, nvmlPlain(self.handle, &mut x))?;
+                let rc = nvml_call_raw!(
+                    self.nvml,
+                    fam::nvmlVersioned(self.handle)
+                );
+                let f = crate::ffi::symbol(self.lib().nvmlResolved.as_ref(), "nvmlResolved")?;
+                Ok(())
+            }
+            macro_rules! by_row {
+                ($n:expr, $fam:ident { $v:ident }) => { nvml_call!($n, $fam::$v()) };
+            }
+            pub fn g(&self) -> Result<()> { by_row!(self.nvml, row { nvmlThroughMacro }) }
+            versioned_families! { row = "nvmlTableOnly" { 1 => nvmlTableOnly } }
+        "#;
+        let calls: Vec<(String, Option<String>, usize)> = calls_in(src)
+            .into_iter()
+            .map(|c| (c.function, c.family, c.line))
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                ("nvmlPlain".to_string(), None, 8),
+                ("nvmlResolved".to_string(), None, 13),
+                ("nvmlThroughMacro".to_string(), Some("row".to_string()), 19),
+                ("nvmlVersioned".to_string(), Some("fam".to_string()), 9),
+            ]
+        );
+        assert_eq!(
+            doc_aliases_in(src).into_iter().collect::<Vec<_>>(),
+            ["nvmlAliased"]
+        );
+    }
+
+    #[test]
+    fn the_version_table_rows_are_read() {
+        let rows = version_rows(
+            "versioned_families! {\n    /// doc\n    init = \"nvmlInit\" { 2 => nvmlInit_v2, 1 => nvmlInit },\n    #[expect(dead_code)]\n    fan = \"nvmlFan\" {\n        2 => nvmlFan_v2,\n        1 => nvmlFan,\n    },\n}\n",
+        );
+        let got: Vec<(&str, &str)> = rows.iter().map(|(s, r)| (s.as_str(), r.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("nvmlFan", "fan"),
+                ("nvmlFan_v2", "fan"),
+                ("nvmlInit", "init"),
+                ("nvmlInit_v2", "init")
+            ]
+        );
+    }
+
+    #[test]
     fn only_header_functions_count_and_missing_dirs_wrap_nothing() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("device")).unwrap();
         std::fs::write(
             dir.path().join("device/mod.rs"),
-            "fn f() { lib.nvmlDeviceGetName; lib.nvmlNotInHeader; }",
+            "fn f() { nvml_call!(n, nvmlDeviceGetName(h))?; nvml_call!(n, nvmlNotInHeader())?; lib.nvmlInit_v2; }",
         )
         .unwrap();
         std::fs::write(dir.path().join("notes.txt"), "nvmlInit_v2").unwrap();

@@ -74,11 +74,12 @@ fn repo(wrapped: &[&str], excused: &str) -> tempfile::TempDir {
     std::fs::create_dir_all(root.join("headers")).unwrap();
     std::fs::write(root.join("headers/nvml.h"), header()).unwrap();
     std::fs::create_dir_all(root.join("nvml-wrapper/src/device")).unwrap();
-    let mut src = String::from("//! nvmlG10 named in a comment wraps nothing\nfn calls() {\n");
+    let mut src = String::from("//! nvmlG10 named in a comment wraps nothing\n");
     for f in wrapped {
-        src.push_str(&format!("    lib.{f}();\n"));
+        src.push_str(&format!(
+            "#[doc(alias = \"{f}\")]\npub fn call_{f}(&self) -> Result<()> {{\n    nvml_call!(self.nvml, {f}())\n}}\n"
+        ));
     }
-    src.push_str("}\n");
     std::fs::write(root.join("nvml-wrapper/src/device/mod.rs"), src).unwrap();
     std::fs::write(root.join("nvml-wrapper/EXCUSED.toml"), excused).unwrap();
     dir
@@ -252,6 +253,83 @@ fn json_carries_the_same_report() {
 }
 
 /// The header's function count, as the update-header parser sees it.
+/// A wrapper whose code calls nvmlG1 for real and names nvmlG2 in every other way.
+#[test]
+fn only_real_calls_count_and_each_needs_its_alias() {
+    let dir = repo(&all_but(&["nvmlG1", "nvmlG2"]), "");
+    let src = dir.path().join("nvml-wrapper/src/device/planted.rs");
+    std::fs::write(
+        &src,
+        r#"
+/// Wraps `nvmlG2` (a doc).
+pub fn g1(&self) -> Result<()> {
+    // nvmlG2 in a comment
+    let name = "nvmlG2"; /* nvmlG2 in a block comment */
+    let field = self.nvml.lib().nvmlG2.is_ok();
+    nvml_call!(self.nvml, nvmlG1())
+}
+versioned_families! { g2 = "nvmlG2" { 1 => nvmlG2 } }
+"#,
+    )
+    .unwrap();
+    let (_, out, err) = coverage(dir.path(), &["--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let missing: Vec<&str> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["missing_functions"].as_array().unwrap())
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["nvmlG2"], "{out}");
+    // nvmlG1 is called, but its method has no alias
+    assert!(
+        err.contains(r#"nvmlG1 is called but no method carries #[doc(alias = "nvmlG1")]"#),
+        "{err}"
+    );
+    let (code, _, err) = coverage(dir.path(), &["--check"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("nvmlG1 is called but no method"), "{err}");
+}
+
+#[test]
+fn a_versioned_symbol_called_outside_its_row_is_a_problem() {
+    let dir = repo(&ALL, "");
+    let src = dir.path().join("nvml-wrapper/src");
+    std::fs::write(
+        src.join("versions.rs"),
+        "versioned_families! {\n    g = \"nvmlG3\" { 2 => nvmlG4, 1 => nvmlG3 },\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("dispatch.rs"),
+        "#[doc(alias = \"nvmlG4\")]\npub fn g(&self) -> Result<()> {\n    nvml_call!(self.nvml, g::nvmlG4())?;\n    nvml_call!(self.nvml, nvmlG3())\n}\n",
+    )
+    .unwrap();
+    let (code, _, err) = coverage(dir.path(), &["--check"]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("outside its row's dispatch: dispatch.rs:4: nvmlG3 (write nvml_call!(nvml, g::nvmlG3(...)))"),
+        "{err}"
+    );
+    assert!(!err.contains("dispatch.rs:3"), "{err}");
+}
+
+/// The README's coverage sentence is the one `cargo xtask coverage` prints last.
+#[test]
+fn the_readme_states_what_coverage_prints() {
+    let (code, out, err) = coverage(Path::new(REPO), &[]);
+    assert_eq!(code, 0, "{err}");
+    let summary = out.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+    assert!(summary.starts_with("nvml-wrapper calls "), "{out}");
+    let readme = std::fs::read_to_string(format!("{REPO}/README.md")).unwrap();
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(summary),
+        "README.md must state, word for word: {summary}"
+    );
+}
+
 fn real_header_functions() -> usize {
     let src = std::fs::read_to_string(format!("{REPO}/headers/nvml.h")).unwrap();
     xtask::header::parse(&src).functions.len()
