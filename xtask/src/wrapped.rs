@@ -2,7 +2,7 @@
 //! functions not wrapped yet) and `coverage`.
 //!
 //! A function counts as called only where wrapper code calls it through the call layer: the
-//! function position of `nvml_call!(nvml, nvmlX(...))` / `nvml_call_raw!` (plain, or in the
+//! function position of `nvml_call!(nvml, nvmlX(...))` (plain, or in the
 //! versioned form `nvml_call!(nvml, family::nvmlX(...))`), a symbol resolved with
 //! `ffi::symbol(lib.nvmlX.as_ref(), ...)`, or the arguments of a wrapper macro whose body
 //! makes such a call with a macro variable (`process_list!`). A row of the version table, a
