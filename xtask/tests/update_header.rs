@@ -292,7 +292,7 @@ impl Repo {
         std::fs::write(
             src.join("gadget.rs"),
             "/// Calls nvmlDeviceGetFixtureWidget (a comment: does not count).\n\
-             pub fn gadget(lib: &Lib) { let _ = lib.nvmlDeviceGetFixtureGadget.as_ref(); }\n",
+             pub fn gadget(&self) -> Result<()> { nvml_call!(self.nvml, nvmlDeviceGetFixtureGadget(self.handle, &mut g)) }\n",
         )
         .unwrap();
         // nvml-sys pins the header's hash in its source (and in the pregenerated bindings,
