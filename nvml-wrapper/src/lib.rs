@@ -56,8 +56,18 @@
 //! The workspace's `nvml-mock` crate is a stand-in `libnvidia-ml.so.1` simulating a DGX H100
 //! (and other machines). Point [`NvmlBuilder::library_path`] at a staged copy of it
 //! (`nvml_mock::Staged::new()?.path()`) to run the same code paths as on real hardware.
+//!
+//! # Coming from nvml-wrapper 0.13
+//!
+//! `MIGRATING.md` (next to this crate's `Cargo.toml`) maps every public method, type and error
+//! variant of nvml-wrapper 0.13 to this crate's, and shows common tasks before and after.
 
 mod ffi;
+
+/// The examples of `MIGRATING.md`, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../MIGRATING.md")]
+pub struct MigratingGuide;
 
 pub mod conf_compute;
 pub mod device;
