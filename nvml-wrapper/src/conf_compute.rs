@@ -225,7 +225,37 @@ impl Nvml {
     }
 }
 
+/// How the GPU's memory is split in confidential computing
+/// ([`Device::conf_compute_mem_size_info`]), in KiB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ConfComputeMemSize {
+    /// Protected memory: only the confidential VM's work can use it.
+    pub protected_kib: u64,
+    /// Unprotected memory, for bounce buffers and the like
+    /// ([`Device::set_conf_compute_unprotected_mem_size`] sets it).
+    pub unprotected_kib: u64,
+}
+
 impl<N: NvmlRef> Device<'_, N> {
+    /// The protected and unprotected memory sizes of the GPU in CC mode, in KiB
+    /// (`nvmlDeviceGetConfComputeMemSizeInfo`). Ampere or newer; Linux and Windows TCC.
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] where confidential computing is not available.
+    #[doc(alias = "nvmlDeviceGetConfComputeMemSizeInfo")]
+    pub fn conf_compute_mem_size_info(&self) -> Result<ConfComputeMemSize> {
+        let mut info = sys::nvmlConfComputeMemSizeInfo_t::default();
+        nvml_call!(
+            self.nvml(),
+            nvmlDeviceGetConfComputeMemSizeInfo(self.handle(), &mut info)
+        )?;
+        Ok(ConfComputeMemSize {
+            protected_kib: info.protectedMemSizeKib,
+            unprotected_kib: info.unprotectedMemSizeKib,
+        })
+    }
+
     /// Protected memory of the GPU in CC mode (`nvmlDeviceGetConfComputeProtectedMemoryUsage`).
     #[doc(alias = "nvmlDeviceGetConfComputeProtectedMemoryUsage")]
     pub fn conf_compute_protected_memory_usage(&self) -> Result<ProtectedMemoryUsage> {

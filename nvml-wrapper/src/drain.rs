@@ -110,7 +110,62 @@ impl From<&PciInfo> for PciAddress {
     }
 }
 
+/// What [`Nvml::remove_gpu`] does with the GPU beyond NVML's view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GpuRemoval {
+    /// Also remove the GPU from the operating system's view (`NVML_DETACH_GPU_REMOVE`);
+    /// `false` keeps it there (`NVML_DETACH_GPU_KEEP`).
+    pub remove_from_os: bool,
+    /// Shut down the PCIe link of the GPU's parent bridge (`NVML_PCIE_LINK_SHUT_DOWN`);
+    /// `false` keeps it up (`NVML_PCIE_LINK_KEEP`).
+    pub shut_down_link: bool,
+}
+
 impl Nvml {
+    /// Removes the GPU at `address` from the view of NVML and the NVIDIA kernel driver
+    /// (`nvmlDeviceRemoveGpu_v2`; `nvmlDeviceRemoveGpu` on drivers without it, which can only
+    /// keep the GPU in the OS and its link up). Linux only, Pascal or newer, needs root.
+    ///
+    /// No process may be attached to the GPU, and persistence mode counts as one: drain it
+    /// first ([`Nvml::set_drain_state`]). Afterwards the GPUs are numbered anew (with GPU 1
+    /// of 4 removed, indices are 0..=2) and handles of the GPUs after it must be fetched
+    /// again. [`Nvml::discover_gpus`] brings it back.
+    ///
+    /// # Errors
+    /// [`NoPermission`](NvmlError::NoPermission) without root,
+    /// [`InUse`](NvmlError::InUse) while a process (or persistence mode) holds the GPU,
+    /// [`InvalidArgument`](NvmlError::InvalidArgument) when no GPU has that address,
+    /// [`MissingSymbol`](NvmlError::MissingSymbol) for a removal option the driver's
+    /// older function cannot do.
+    #[doc(alias = "nvmlDeviceRemoveGpu_v2")]
+    #[doc(alias = "nvmlDeviceRemoveGpu")]
+    pub fn remove_gpu(&self, address: &PciAddress, removal: GpuRemoval) -> Result<()> {
+        let mut pci = address.to_raw();
+        match self.versions().remove_gpu {
+            2 => {
+                let gpu_state = if removal.remove_from_os {
+                    sys::NVML_DETACH_GPU_REMOVE
+                } else {
+                    sys::NVML_DETACH_GPU_KEEP
+                };
+                let link_state = if removal.shut_down_link {
+                    sys::NVML_PCIE_LINK_SHUT_DOWN
+                } else {
+                    sys::NVML_PCIE_LINK_KEEP
+                };
+                nvml_call!(
+                    self,
+                    nvmlDeviceRemoveGpu_v2(&mut pci, gpu_state, link_state)
+                )
+            }
+            1 if removal == GpuRemoval::default() => {
+                nvml_call!(self, nvmlDeviceRemoveGpu(&mut pci))
+            }
+            _ => Err(NvmlError::MissingSymbol("nvmlDeviceRemoveGpu_v2")),
+        }
+    }
+
     /// Whether the GPU at `address` is draining: accepting no new work
     /// (`nvmlDeviceQueryDrainState`). Pascal or newer, Linux only.
     #[doc(alias = "nvmlDeviceQueryDrainState")]

@@ -634,3 +634,52 @@ fn hostile_data_never_reads_past_buffers_or_trusts_unknown_values() -> Result<()
     assert!(m.nvml.hic_version()?.len() <= 8);
     Ok(())
 }
+
+/// Every GPU has its own Per Device Identifier, stable across calls (as `nvidia-smi -q`'s
+/// "PDI" on the real captures: one per GPU).
+#[test]
+fn every_gpu_has_its_own_pdi() {
+    let m = common::mock();
+    let n = &m.nvml;
+    let mut seen = std::collections::BTreeSet::new();
+    for index in 0..n.device_count().unwrap() {
+        let gpu = n.device_by_index(index).unwrap();
+        let pdi = gpu.pdi().unwrap();
+        assert_ne!(pdi, 0);
+        assert_eq!(gpu.pdi().unwrap(), pdi);
+        assert!(seen.insert(pdi), "GPU {index}: PDI {pdi:#x} repeated");
+    }
+}
+
+/// In the confidential VM (`h100-cc`) the memory splits into 256 MiB unprotected and the rest
+/// protected; setting the unprotected size (root) moves the split. Without CC: not supported.
+#[test]
+fn confidential_computing_memory_sizes_follow_the_unprotected_size() {
+    let m = common::mock_with_profile("h100-cc");
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    let total_kib = gpu.memory_info().unwrap().total / 1024;
+    let sizes = gpu.conf_compute_mem_size_info().unwrap();
+    assert_eq!(sizes.unprotected_kib, 256 * 1024);
+    assert_eq!(sizes.protected_kib, total_kib - 256 * 1024);
+    assert_eq!(
+        gpu.conf_compute_protected_memory_usage().unwrap().total,
+        sizes.protected_kib * 1024
+    );
+    m.staged.set_root(true).unwrap();
+    gpu.set_conf_compute_unprotected_mem_size(1024 * 1024)
+        .unwrap();
+    let sizes = gpu.conf_compute_mem_size_info().unwrap();
+    assert_eq!(
+        (sizes.protected_kib, sizes.unprotected_kib),
+        (total_kib - 1024 * 1024, 1024 * 1024)
+    );
+
+    let bare = common::mock();
+    assert!(matches!(
+        bare.nvml
+            .device_by_index(0)
+            .unwrap()
+            .conf_compute_mem_size_info(),
+        Err(nvml_wrapper::NvmlError::NotSupported(_))
+    ));
+}

@@ -219,3 +219,56 @@ fn rusd_poll_mask_keeps_the_header_bits_and_unknown_ones() {
     assert_eq!(RusdPollMask::from_bits_retain(1 << 40).bits(), 1 << 40);
     assert_eq!(RusdPollMask::FAN.bits(), 64);
 }
+
+#[test]
+fn power_limit_needs_root_then_is_what_the_getters_report() {
+    let m = common::mock();
+    let gpu = m.nvml.device_by_index(2).unwrap();
+    let range = gpu.power_management_limit_constraints().unwrap();
+    let before = gpu.power_management_limit().unwrap();
+    assert!(matches!(
+        gpu.set_power_management_limit(range.min),
+        Err(NvmlError::NoPermission(_))
+    ));
+    assert_eq!(gpu.power_management_limit().unwrap(), before);
+
+    m.staged.set_root(true).unwrap();
+    // `nvidia-smi -pl 500` on an H100 SXM (200..700 W).
+    gpu.set_power_management_limit(500_000).unwrap();
+    assert_eq!(gpu.power_management_limit().unwrap(), 500_000);
+    assert_eq!(gpu.enforced_power_limit().unwrap(), 500_000);
+    gpu.set_power_management_limit(range.max).unwrap();
+    assert_eq!(gpu.power_management_limit().unwrap(), range.max);
+    // Outside the constraints the driver refuses and nothing changes.
+    for bad in [range.min - 1, range.max + 1] {
+        assert!(matches!(
+            gpu.set_power_management_limit(bad),
+            Err(NvmlError::InvalidArgument(_))
+        ));
+    }
+    assert_eq!(gpu.power_management_limit().unwrap(), range.max);
+    // Other GPUs keep theirs.
+    assert_eq!(
+        m.nvml
+            .device_by_index(3)
+            .unwrap()
+            .power_management_limit()
+            .unwrap(),
+        before
+    );
+}
+
+#[test]
+fn a_driver_rejecting_the_v2_power_value_gets_the_plain_call() {
+    let m = common::mock();
+    m.staged.set_root(true).unwrap();
+    m.staged
+        .set_fault(
+            "nvmlDeviceSetPowerManagementLimit_v2",
+            nvml_wrapper::sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
+        )
+        .unwrap();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    gpu.set_power_management_limit(450_000).unwrap();
+    assert_eq!(gpu.power_management_limit().unwrap(), 450_000);
+}

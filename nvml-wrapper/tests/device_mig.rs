@@ -198,3 +198,50 @@ fn real_gpu_mig_mode_agrees_with_nvidia_smi() {
         }
     }
 }
+
+/// A MIG device's attributes are its instance's share of the GPU, from the H100 MIG table:
+/// profile 1g.10gb has 16 SMs and 9856 MiB, 3g.40gb 60 SMs and 40192 MiB.
+#[test]
+fn mig_devices_have_their_profiles_attributes() {
+    let m = common::mock();
+    m.staged.set_root(true).unwrap();
+    let gpu = m.nvml.device_by_index(4).unwrap();
+    gpu.set_mig_mode(true).unwrap().unwrap();
+    let table = profile::builtin("dgx-h100").unwrap().gpus[4]
+        .mig_profiles
+        .clone();
+    for (profile_id, name) in [(19, "1g.10gb"), (9, "3g.40gb")] {
+        let spec = table.iter().find(|p| p.id == profile_id).unwrap();
+        assert_eq!(spec.name, name);
+        let gi = gpu.create_gpu_instance(profile_id).unwrap();
+        let _ci = gi.create_compute_instance(0).unwrap();
+        let gi_id = gi.info().unwrap().id;
+        let mig = (0..gpu.max_mig_device_count().unwrap())
+            .filter_map(|i| gpu.mig_device_by_index(i).ok())
+            .find(|d| d.gpu_instance_id().unwrap() == gi_id)
+            .unwrap();
+        let attrs = mig.attributes().unwrap();
+        assert_eq!(attrs.memory_size_mib, spec.memory_mb, "{name}");
+        assert_eq!(
+            attrs.gpu_instance_slice_count, spec.compute_slices,
+            "{name}"
+        );
+        // A 1-slice compute instance has one slice's SMs.
+        assert_eq!(attrs.compute_instance_slice_count, 1, "{name}");
+        assert_eq!(
+            attrs.multiprocessor_count,
+            spec.sm_count / spec.compute_slices,
+            "{name}"
+        );
+        assert_eq!(
+            (
+                attrs.shared_copy_engine_count,
+                attrs.shared_decoder_count,
+                attrs.shared_jpeg_count,
+                attrs.shared_ofa_count
+            ),
+            (spec.copy_engines, spec.decoders, spec.jpegs, spec.ofas),
+            "{name}"
+        );
+    }
+}

@@ -153,3 +153,29 @@ fn real_gpu_modes_agree_with_nvidia_smi() {
         );
     }
 }
+
+/// The driver model is Windows-only (nvml.h: `NOT_SUPPORTED` "if the platform is not
+/// windows"); the mock is a Linux library, as `nvidia-smi -q` shows "N/A" on Linux.
+#[test]
+fn the_driver_model_is_not_supported_on_linux() {
+    let m = common::mock();
+    assert_eq!(
+        m.nvml.chosen_symbol("nvmlDeviceGetDriverModel"),
+        Some("nvmlDeviceGetDriverModel_v2")
+    );
+    for index in 0..m.nvml.device_count().unwrap() {
+        let gpu = m.nvml.device_by_index(index).unwrap();
+        assert!(matches!(
+            gpu.driver_model(),
+            Err(NvmlError::NotSupported(_))
+        ));
+    }
+    // On Windows the same call names the models; the fault stands in for that answer.
+    m.staged
+        .set_fault("nvmlDeviceGetDriverModel_v2", sys::NVML_ERROR_GPU_IS_LOST)
+        .unwrap();
+    assert!(matches!(
+        m.nvml.device_by_index(0).unwrap().driver_model(),
+        Err(NvmlError::GpuLost(_))
+    ));
+}

@@ -235,3 +235,73 @@ fn real_gpu_compute_processes_agree_with_nvidia_smi() {
     // Processes may come and go between the two reads; on a quiet machine they agree.
     assert_eq!(ours, smi);
 }
+
+/// The detail list gives the same processes as the per-kind queries, by mode, with the
+/// protected memory each uses: none outside confidential computing, all of it inside.
+#[test]
+fn process_detail_lists_match_the_profile_by_mode() {
+    use nvml_wrapper::device::{ProcessDetail, ProcessMode};
+    let details = |spec: &profile::GpuSpec, kind: Option<&str>, cc: bool| -> Vec<ProcessDetail> {
+        spec.processes
+            .iter()
+            .filter(|p| kind.is_none_or(|k| p.kind == k))
+            .map(|p| ProcessDetail {
+                info: ProcessInfo {
+                    pid: p.pid,
+                    used_gpu_memory: Some(p.used_memory),
+                    gpu_instance_id: None,
+                    compute_instance_id: None,
+                },
+                used_gpu_cc_protected_memory: if cc { p.used_memory } else { 0 },
+            })
+            .collect()
+    };
+    for (profile_name, cc) in [("dgx-h100", false), ("h100-cc", true)] {
+        let m = common::mock_with_profile(profile_name);
+        let p = profile::builtin(profile_name).unwrap();
+        for (index, spec) in p.gpus.iter().enumerate() {
+            let gpu = m.nvml.device_by_index(index as u32).unwrap();
+            for (mode, kind) in [
+                (ProcessMode::Compute, Some("compute")),
+                (ProcessMode::Graphics, Some("graphics")),
+                (ProcessMode::Mps, Some("mps")),
+                (ProcessMode::All, None),
+            ] {
+                assert_eq!(
+                    gpu.running_process_detail_list(mode).unwrap(),
+                    details(spec, kind, cc),
+                    "{profile_name} GPU {index} {mode:?}"
+                );
+            }
+        }
+    }
+    // GPU 0 of the DGX: the training job and the exporter.
+    let m = common::mock();
+    let all = m
+        .nvml
+        .device_by_index(0)
+        .unwrap()
+        .running_process_detail_list(ProcessMode::All)
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|d| d.info.pid).collect::<Vec<_>>(),
+        [41_200, 41_300]
+    );
+}
+
+/// "For Hopper or newer" (nvml.h): an A100 and an RTX 4090 answer not supported.
+#[test]
+fn process_detail_lists_need_hopper() {
+    use nvml_wrapper::device::ProcessMode;
+    for profile_name in ["dgx-a100", "workstation"] {
+        let m = common::mock_with_profile(profile_name);
+        let gpu = m.nvml.device_by_index(0).unwrap();
+        assert!(
+            matches!(
+                gpu.running_process_detail_list(ProcessMode::All),
+                Err(NvmlError::NotSupported(_))
+            ),
+            "{profile_name}"
+        );
+    }
+}

@@ -60,3 +60,65 @@ fn drain_errors_map_to_their_documented_variants() {
         Err(NvmlError::OperatingSystem(_))
     ));
 }
+
+#[test]
+fn removing_a_gpu_needs_root_and_an_idle_gpu_then_renumbers_the_rest() {
+    use nvml_wrapper::drain::GpuRemoval;
+    let m = common::mock();
+    let n = &m.nvml;
+    let count = n.device_count().unwrap();
+    let gpu5 = n.device_by_index(5).unwrap();
+    let address = PciAddress::from(&gpu5.pci_info().unwrap());
+    let uuid6 = n.device_by_index(6).unwrap().uuid().unwrap();
+    assert!(matches!(
+        n.remove_gpu(&address, GpuRemoval::default()),
+        Err(NvmlError::NoPermission(_))
+    ));
+    m.staged.set_root(true).unwrap();
+    // Persistence mode counts as an attached process (nvml.h).
+    assert!(gpu5.persistence_mode().unwrap());
+    assert!(matches!(
+        n.remove_gpu(&address, GpuRemoval::default()),
+        Err(NvmlError::InUse(_))
+    ));
+    // GPU 0 runs processes.
+    let gpu0 = n.device_by_index(0).unwrap();
+    gpu0.set_persistence_mode(false).unwrap();
+    assert!(!gpu0.running_compute_processes().unwrap().is_empty());
+    assert!(matches!(
+        n.remove_gpu(
+            &PciAddress::from(&gpu0.pci_info().unwrap()),
+            GpuRemoval::default()
+        ),
+        Err(NvmlError::InUse(_))
+    ));
+    // No GPU at this address.
+    let nowhere = PciAddress::from_bus_id("0000:ee:1f.0").unwrap();
+    assert!(matches!(
+        n.remove_gpu(&nowhere, GpuRemoval::default()),
+        Err(NvmlError::InvalidArgument(_))
+    ));
+
+    gpu5.set_persistence_mode(false).unwrap();
+    n.remove_gpu(
+        &address,
+        GpuRemoval {
+            remove_from_os: true,
+            shut_down_link: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(n.device_count().unwrap(), count - 1);
+    // The GPU after it takes its index; the removed one is gone.
+    assert_eq!(n.device_by_index(5).unwrap().uuid().unwrap(), uuid6);
+    let bus_id = address.to_string();
+    assert!((0..count - 1).all(|i| {
+        n.device_by_index(i)
+            .unwrap()
+            .pci_info()
+            .unwrap()
+            .bus_id
+            .to_lowercase()
+            != bus_id
+    }));
+}

@@ -768,8 +768,16 @@ export! {
             NVML_PROCESS_MODE_COMPUTE => &["compute"],
             NVML_PROCESS_MODE_GRAPHICS => &["graphics"],
             NVML_PROCESS_MODE_MPS => &["mps"],
+            NVML_PROCESS_MODE_ALL => &["compute", "graphics", "mps"],
             _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
         };
+        // Hopper or newer (the header's "supported on" list for this query).
+        if phys(c, device)?.spec.architecture < NVML_DEVICE_ARCH_HOPPER {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        // In CC mode every byte of a process's memory is protected; the header says protected
+        // memory is not reported in MIG mode.
+        let cc = c.m.cc.as_ref().is_some_and(|cc| cc.enabled);
         let na = NVML_VALUE_NOT_AVAILABLE as u32;
         let mut list = Vec::new();
         for kind in kinds {
@@ -779,7 +787,7 @@ export! {
                     usedGpuMemory: p.used_memory,
                     gpuInstanceId: at.map_or(na, |a| a.0),
                     computeInstanceId: at.map_or(na, |a| a.1),
-                    usedGpuCcProtectedMemory: 0,
+                    usedGpuCcProtectedMemory: if cc && at.is_none() { p.used_memory } else { 0 },
                 });
             }
         }

@@ -77,6 +77,33 @@ fn fabric(g: &Gpu) -> Result<([u8; 16], u32), nvmlReturn_t> {
     Ok((uuid, 0x7ffe))
 }
 
+/// Fabric health on Hopper: not reported, every field and the summary "N/A" in
+/// `nvidia-smi -q` on a real HGX H100 (driver 580.105.08).
+const FABRIC_HEALTH_MASK: u32 = 0;
+const FABRIC_HEALTH_SUMMARY: u8 = NVML_GPU_FABRIC_HEALTH_SUMMARY_NOT_SUPPORTED as u8;
+
+/// A GPU's Per Device Identifier: a fixed 64-bit number derived from its UUID.
+fn pdi_of(g: &Gpu) -> u64 {
+    g.spec.uuid.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The driver model is Windows-only: on this (Linux) library every GPU answers
+/// `NOT_SUPPORTED`, as `nvidia-smi -q` shows "N/A" on Linux.
+fn driver_model(
+    c: &Ctx<'_>,
+    device: nvmlDevice_t,
+    current: *mut nvmlDriverModel_t,
+    pending: *mut nvmlDriverModel_t,
+) -> Result<(), nvmlReturn_t> {
+    c.m.gpu_index(device)?;
+    if current.is_null() && pending.is_null() {
+        return Err(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    Err(NVML_ERROR_NOT_SUPPORTED)
+}
+
 /// The P-states a GPU goes through: P0 when busy; a desktop card idles in P8.
 fn pstates(g: &Gpu) -> Vec<u32> {
     if g.spec.pstate == 0 {
@@ -172,7 +199,8 @@ export! {
         v.status = NVML_SUCCESS;
         v.cliqueId = clique;
         v.state = NVML_GPU_FABRIC_STATE_COMPLETED as nvmlGpuFabricState_t;
-        v.healthMask = NVML_GPU_FABRIC_HEALTH_MASK_DEGRADED_BW_FALSE << NVML_GPU_FABRIC_HEALTH_MASK_SHIFT_DEGRADED_BW;
+        v.healthMask = FABRIC_HEALTH_MASK;
+        v.healthSummary = FABRIC_HEALTH_SUMMARY;
         if v.version == nvmlGpuFabricInfo_v2 {
             // v2 ends at healthMask: write only the fields it has, each at its offset.
             let base = gpuFabricInfo.cast::<u8>();
@@ -185,6 +213,46 @@ export! {
             return Ok(());
         }
         put(gpuFabricInfo, v)
+    }
+    fn nvmlDeviceGetGpuFabricInfo_v4(device: nvmlDevice_t, gpuFabricInfo: *mut nvmlGpuFabricInfo_v4_t) |c| {
+        let (uuid, clique) = fabric(phys(c, device)?)?;
+        if gpuFabricInfo.is_null() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        // SAFETY: plain data; all zeros is a valid value of every field.
+        let mut v: nvmlGpuFabricInfo_v4_t = unsafe { std::mem::zeroed() };
+        v.clusterUuid = uuid;
+        v.status = NVML_SUCCESS;
+        // Hopper reports its unicast and multicast pointer cliques (nvml.h), sorted by type.
+        for (slot, kind) in v.cliques.iter_mut().zip([
+            NVML_GPU_FABRIC_CLIQUE_TYPE_UNICAST_POINTER,
+            NVML_GPU_FABRIC_CLIQUE_TYPE_MULTICAST_POINTER,
+        ]) {
+            *slot = nvmlGpuFabricClique_v1_t { type_: kind as u8, id: clique };
+        }
+        v.numCliques = 2;
+        v.state = NVML_GPU_FABRIC_STATE_COMPLETED as nvmlGpuFabricState_t;
+        v.healthMask = FABRIC_HEALTH_MASK;
+        v.healthSummary = FABRIC_HEALTH_SUMMARY;
+        put(gpuFabricInfo, v)
+    }
+    fn nvmlDeviceGetPdi(device: nvmlDevice_t, pdi: *mut nvmlPdi_t) |c| {
+        let g = phys(c, device)?;
+        let mut p: nvmlPdi_t = get(pdi)?;
+        if p.version != nvmlPdi_v1 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        if g.spec.architecture < NVML_DEVICE_ARCH_PASCAL {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        p.value = pdi_of(g);
+        put(pdi, p)
+    }
+    fn nvmlDeviceGetDriverModel_v2(device: nvmlDevice_t, current: *mut nvmlDriverModel_t, pending: *mut nvmlDriverModel_t) |c| {
+        driver_model(c, device, current, pending)
+    }
+    fn nvmlDeviceGetDriverModel(device: nvmlDevice_t, current: *mut nvmlDriverModel_t, pending: *mut nvmlDriverModel_t) |c| {
+        driver_model(c, device, current, pending)
     }
     fn nvmlDeviceGetTemperatureV(device: nvmlDevice_t, temperature: *mut nvmlTemperature_t) |c| {
         let g = phys(c, device)?;

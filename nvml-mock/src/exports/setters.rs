@@ -21,7 +21,72 @@ fn set_limit(c: &mut Ctx<'_>, device: nvmlDevice_t, mw: u32) -> Result<(), nvmlR
     Ok(())
 }
 
+/// `nvmlDeviceRemoveGpu`: root only; the GPU at the PCI address (domain, bus, device) must
+/// have nothing attached (no process, persistence mode off, no vGPU VM, no MIG instance, no
+/// event registration), else `IN_USE`. It then leaves the machine: the GPUs after it move
+/// down one index, as NVML renumbers them, until the library is next initialised from a
+/// fresh profile.
+fn remove_gpu(c: &mut Ctx<'_>, pci: *mut nvmlPciInfo_t) -> Result<(), nvmlReturn_t> {
+    let p: nvmlPciInfo_t = get(pci)?;
+    c.require_root()?;
+    let m = &mut *c.m;
+    let i = m
+        .gpus
+        .iter()
+        .position(|g| {
+            (g.spec.pci_domain, g.spec.pci_bus, g.spec.pci_device) == (p.domain, p.bus, p.device)
+        })
+        .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+    let g = m.gpus.get(i).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+    let attached = !g.spec.processes.is_empty()
+        || g.persistence
+        || !g.gpu_instances.is_empty()
+        || m.vgpus.iter().any(|v| v.gpu as usize == i)
+        || m.event_sets
+            .iter()
+            .flatten()
+            .any(|s| s.registrations.iter().any(|(gpu, _)| *gpu == i));
+    if attached {
+        return Err(NVML_ERROR_IN_USE);
+    }
+    m.gpus.remove(i);
+    let shift = |gpu: usize| if gpu > i { gpu - 1 } else { gpu };
+    for set in m.event_sets.iter_mut().flatten() {
+        for (gpu, _) in &mut set.registrations {
+            *gpu = shift(*gpu);
+        }
+    }
+    for v in &mut m.vgpus {
+        v.gpu = shift(v.gpu as usize) as u32;
+    }
+    for unit in &mut m.profile.units {
+        unit.gpus.retain(|g| *g as usize != i);
+        for g in &mut unit.gpus {
+            *g = shift(*g as usize) as u32;
+        }
+    }
+    m.gpm_samples.iter_mut().for_each(|slot| {
+        if let Some(taken) = slot {
+            match taken {
+                Some(t) if t.gpu == i => *taken = None,
+                Some(t) => t.gpu = shift(t.gpu),
+                None => {}
+            }
+        }
+    });
+    Ok(())
+}
+
 export! {
+    fn nvmlDeviceRemoveGpu_v2(pciInfo: *mut nvmlPciInfo_t, gpuState: nvmlDetachGpuState_t, linkState: nvmlPcieLinkState_t) |c| {
+        if gpuState > NVML_DETACH_GPU_REMOVE || linkState > NVML_PCIE_LINK_SHUT_DOWN {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        remove_gpu(c, pciInfo)
+    }
+    fn nvmlDeviceRemoveGpu(pciInfo: *mut nvmlPciInfo_t) |c| {
+        remove_gpu(c, pciInfo)
+    }
     fn nvmlDeviceSetPersistenceMode(device: nvmlDevice_t, mode: nvmlEnableState_t) |c| {
         if mode > NVML_FEATURE_ENABLED {
             return Err(NVML_ERROR_INVALID_ARGUMENT);

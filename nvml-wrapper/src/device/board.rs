@@ -221,6 +221,19 @@ impl<N: NvmlRef> Device<'_, N> {
         BusType::try_from(raw)
     }
 
+    /// The Per Device Identifier (PDI): a 64-bit number that identifies this GPU
+    /// (`nvmlDeviceGetPdi` with `nvmlPdi_v1`; `nvidia-smi -q` prints it as "PDI"). Pascal or
+    /// newer.
+    #[doc(alias = "nvmlDeviceGetPdi")]
+    pub fn pdi(&self) -> Result<u64> {
+        let mut pdi = sys::nvmlPdi_t {
+            version: sys::nvmlPdi_v1,
+            ..Default::default()
+        };
+        nvml_call!(self.nvml, nvmlDeviceGetPdi(self.handle, &mut pdi))?;
+        Ok(pdi.value)
+    }
+
     /// Module id: the GPU's number on a multi-GPU baseboard (`nvmlDeviceGetModuleId`).
     #[doc(alias = "nvmlDeviceGetModuleId")]
     pub fn module_id(&self) -> Result<u32> {

@@ -13,7 +13,7 @@ use crate::enums::{
     DriverModel, EccCounterType, FanControlPolicy, GpuOperationMode, RestrictedApi,
     TemperatureThreshold, enable_state,
 };
-use crate::error::Result;
+use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
 
@@ -210,6 +210,40 @@ impl<N: NvmlRef> Device<'_, N> {
         nvml_call!(
             self.nvml,
             nvmlDeviceSetMemClkVfOffset(self.handle, offset_mhz)
+        )
+    }
+
+    /// Sets the power management limit, in milliwatts: what `nvidia-smi -pl` does
+    /// (`nvmlDeviceSetPowerManagementLimit_v2` for the GPU's scope, falling back to
+    /// `nvmlDeviceSetPowerManagementLimit` on drivers without it or that reject the struct
+    /// version). Needs root; lasts until the driver unloads (keep persistence mode on).
+    ///
+    /// [`Device::power_management_limit_constraints`] gives the allowed range.
+    ///
+    /// # Errors
+    /// [`NoPermission`](crate::NvmlError::NoPermission) without root,
+    /// [`InvalidArgument`](crate::NvmlError::InvalidArgument) outside the allowed range,
+    /// [`NotSupported`](crate::NvmlError::NotSupported) on devices without the feature.
+    #[doc(alias = "nvmlDeviceSetPowerManagementLimit_v2")]
+    #[doc(alias = "nvmlDeviceSetPowerManagementLimit")]
+    pub fn set_power_management_limit(&self, milliwatts: u32) -> Result<()> {
+        if self.nvml.versions().set_power_limit == 2 {
+            let mut value = sys::nvmlPowerValue_v2_t {
+                version: sys::nvmlPowerValue_v2,
+                powerScope: sys::NVML_POWER_SCOPE_GPU as sys::nvmlPowerScopeType_t,
+                powerValueMw: milliwatts,
+            };
+            match nvml_call!(
+                self.nvml,
+                nvmlDeviceSetPowerManagementLimit_v2(self.handle, &mut value)
+            ) {
+                Err(NvmlError::ArgumentVersionMismatch(_)) => {}
+                done => return done,
+            }
+        }
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceSetPowerManagementLimit(self.handle, milliwatts)
         )
     }
 

@@ -23,6 +23,30 @@ pub struct MigMode {
     pub pending: bool,
 }
 
+/// What a MIG device has of its GPU ([`Device::attributes`], `nvmlDeviceAttributes_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct DeviceAttributes {
+    /// Streaming multiprocessors.
+    pub multiprocessor_count: u32,
+    /// Copy engines, shared within the GPU instance.
+    pub shared_copy_engine_count: u32,
+    /// Video decoders, shared within the GPU instance.
+    pub shared_decoder_count: u32,
+    /// Video encoders, shared within the GPU instance.
+    pub shared_encoder_count: u32,
+    /// JPEG engines, shared within the GPU instance.
+    pub shared_jpeg_count: u32,
+    /// Optical flow accelerators, shared within the GPU instance.
+    pub shared_ofa_count: u32,
+    /// Compute slices of the GPU instance.
+    pub gpu_instance_slice_count: u32,
+    /// Compute slices of the compute instance.
+    pub compute_instance_slice_count: u32,
+    /// Memory, MiB.
+    pub memory_size_mib: u64,
+}
+
 /// `NVML_DEVICE_MIG_DISABLE`/`ENABLE` as a `bool`; any other value is unexpected.
 fn mig_enabled(raw: c_uint, what: &'static str) -> Result<bool> {
     match raw {
@@ -36,6 +60,34 @@ fn mig_enabled(raw: c_uint, what: &'static str) -> Result<bool> {
 }
 
 impl<'nvml, N: NvmlRef> Device<'nvml, N> {
+    /// The engines, slices and memory of a MIG device (`nvmlDeviceGetAttributes_v2`, or
+    /// `nvmlDeviceGetAttributes` on drivers without it). Ampere or newer, Linux.
+    ///
+    /// # Errors
+    /// NVML answers only for MIG device handles ([`Device::mig_device_by_index`]); a whole
+    /// GPU is [`NvmlError::NotSupported`] or, where the driver answers anyway, its own totals.
+    #[doc(alias = "nvmlDeviceGetAttributes_v2")]
+    #[doc(alias = "nvmlDeviceGetAttributes")]
+    pub fn attributes(&self) -> Result<DeviceAttributes> {
+        let mut raw = sys::nvmlDeviceAttributes_t::default();
+        match self.nvml.versions().device_attributes {
+            2 => nvml_call!(self.nvml, nvmlDeviceGetAttributes_v2(self.handle, &mut raw))?,
+            1 => nvml_call!(self.nvml, nvmlDeviceGetAttributes(self.handle, &mut raw))?,
+            _ => return Err(NvmlError::MissingSymbol("nvmlDeviceGetAttributes_v2")),
+        }
+        Ok(DeviceAttributes {
+            multiprocessor_count: raw.multiprocessorCount,
+            shared_copy_engine_count: raw.sharedCopyEngineCount,
+            shared_decoder_count: raw.sharedDecoderCount,
+            shared_encoder_count: raw.sharedEncoderCount,
+            shared_jpeg_count: raw.sharedJpegCount,
+            shared_ofa_count: raw.sharedOfaCount,
+            gpu_instance_slice_count: raw.gpuInstanceSliceCount,
+            compute_instance_slice_count: raw.computeInstanceSliceCount,
+            memory_size_mib: raw.memorySizeMB,
+        })
+    }
+
     /// MIG mode, current and pending (`nvmlDeviceGetMigMode`).
     ///
     /// # Errors

@@ -26,6 +26,7 @@ pub mod vgpu;
 
 mod clocks;
 mod ecc;
+mod fabric;
 mod memory;
 mod mig;
 mod modes;
@@ -46,9 +47,11 @@ mod cooling;
 mod engine_utilization;
 
 pub use ecc::*;
+pub use fabric::*;
 pub use field_values::*;
 pub use memory::*;
 pub use mig::*;
+pub use modes::*;
 pub use nvlink::*;
 pub use pci::*;
 pub use performance::*;

@@ -5,10 +5,21 @@ use std::ffi::c_uint;
 use nvml_sys as sys;
 
 use super::Device;
-use crate::enums::{ComputeMode, enable_state, enabled};
-use crate::error::Result;
+use crate::enums::{ComputeMode, DriverModel, enable_state, enabled};
+use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
+
+/// The Windows driver model now and after the next reboot
+/// ([`Device::driver_model`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct DriverModelState {
+    /// The model in use.
+    pub current: DriverModel,
+    /// The model after the next reboot.
+    pub pending: DriverModel,
+}
 
 impl<N: NvmlRef> Device<'_, N> {
     /// Whether persistence mode is on: the driver stays loaded with no client attached
@@ -92,5 +103,32 @@ impl<N: NvmlRef> Device<'_, N> {
             nvmlDeviceGetMultiGpuBoard(self.handle, &mut multi)
         )?;
         Ok(multi != 0)
+    }
+
+    /// The Windows driver model (WDDM, WDM/TCC or MCDM), now and after the next reboot
+    /// (`nvmlDeviceGetDriverModel_v2`, or `nvmlDeviceGetDriverModel` on drivers without it).
+    /// Windows only.
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] on Linux and every other platform but Windows.
+    #[doc(alias = "nvmlDeviceGetDriverModel_v2")]
+    #[doc(alias = "nvmlDeviceGetDriverModel")]
+    pub fn driver_model(&self) -> Result<DriverModelState> {
+        let (mut current, mut pending): (sys::nvmlDriverModel_t, sys::nvmlDriverModel_t) = (0, 0);
+        match self.nvml.versions().driver_model {
+            2 => nvml_call!(
+                self.nvml,
+                nvmlDeviceGetDriverModel_v2(self.handle, &mut current, &mut pending)
+            )?,
+            1 => nvml_call!(
+                self.nvml,
+                nvmlDeviceGetDriverModel(self.handle, &mut current, &mut pending)
+            )?,
+            _ => return Err(NvmlError::MissingSymbol("nvmlDeviceGetDriverModel_v2")),
+        }
+        Ok(DriverModelState {
+            current: DriverModel::try_from(current)?,
+            pending: DriverModel::try_from(pending)?,
+        })
     }
 }

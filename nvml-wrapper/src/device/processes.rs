@@ -8,6 +8,8 @@
 //! Early R535 drivers fill 32-byte entries from `_v3`, against the header; the version table
 //! uses `_v2` on them, so the buffer is never overrun.
 
+use std::ffi::c_uint;
+
 use nvml_sys as sys;
 
 use super::Device;
@@ -66,6 +68,59 @@ impl From<sys::nvmlProcessInfo_v1_t> for ProcessInfo {
             used_gpu_memory: memory(info.usedGpuMemory),
             gpu_instance_id: None,
             compute_instance_id: None,
+        }
+    }
+}
+
+/// Which processes [`Device::running_process_detail_list`] lists (`nvmlProcessMode_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ProcessMode {
+    /// Processes with a compute context (`NVML_PROCESS_MODE_COMPUTE`).
+    Compute,
+    /// Processes with a graphics context (`NVML_PROCESS_MODE_GRAPHICS`).
+    Graphics,
+    /// Processes with an MPS compute context (`NVML_PROCESS_MODE_MPS`).
+    Mps,
+    /// Every process on the GPU (`NVML_PROCESS_MODE_ALL`).
+    All,
+}
+
+impl ProcessMode {
+    /// The C value.
+    pub const fn as_raw(self) -> c_uint {
+        match self {
+            Self::Compute => sys::NVML_PROCESS_MODE_COMPUTE,
+            Self::Graphics => sys::NVML_PROCESS_MODE_GRAPHICS,
+            Self::Mps => sys::NVML_PROCESS_MODE_MPS,
+            Self::All => sys::NVML_PROCESS_MODE_ALL,
+        }
+    }
+}
+
+/// A process with its protected memory ([`Device::running_process_detail_list`],
+/// `nvmlProcessDetail_v1_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ProcessDetail {
+    /// Process id, GPU memory and MIG instances, as [`Device::running_compute_processes`]
+    /// gives them.
+    pub info: ProcessInfo,
+    /// Confidential-computing protected memory the process uses, in bytes (0 outside CC
+    /// mode; not available with MIG).
+    pub used_gpu_cc_protected_memory: u64,
+}
+
+impl From<sys::nvmlProcessDetail_v1_t> for ProcessDetail {
+    fn from(raw: sys::nvmlProcessDetail_v1_t) -> Self {
+        Self {
+            info: ProcessInfo {
+                pid: raw.pid,
+                used_gpu_memory: memory(raw.usedGpuMemory),
+                gpu_instance_id: instance(raw.gpuInstanceId),
+                compute_instance_id: instance(raw.computeInstanceId),
+            },
+            used_gpu_cc_protected_memory: raw.usedGpuCcProtectedMemory,
         }
     }
 }
@@ -131,6 +186,32 @@ impl<N: NvmlRef> Device<'_, N> {
             2 => nvmlDeviceGetGraphicsRunningProcesses_v2,
             1 => nvmlDeviceGetGraphicsRunningProcesses,
         })
+    }
+
+    /// The processes of one kind (or all) on the device, with the confidential-computing
+    /// protected memory each uses (`nvmlDeviceGetRunningProcessDetailList` with
+    /// `nvmlProcessDetailList_v1`). Hopper or newer.
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] on older GPUs; [`NvmlError::NoPermission`] for the
+    /// aggregate of a MIG-enabled GPU without privileges.
+    #[doc(alias = "nvmlDeviceGetRunningProcessDetailList")]
+    pub fn running_process_detail_list(&self, mode: ProcessMode) -> Result<Vec<ProcessDetail>> {
+        let list = read_list(sys::nvmlProcessDetail_v1_t::default(), |count, procs| {
+            let mut plist = sys::nvmlProcessDetailList_t {
+                version: sys::nvmlProcessDetailList_v1,
+                mode: mode.as_raw(),
+                numProcArrayEntries: *count,
+                procArray: procs,
+            };
+            let result = nvml_call!(
+                self.nvml,
+                nvmlDeviceGetRunningProcessDetailList(self.handle, &mut plist)
+            );
+            *count = plist.numProcArrayEntries;
+            result
+        })?;
+        Ok(list.into_iter().map(ProcessDetail::from).collect())
     }
 
     /// Processes running through the Multi-Process Service (MPS) on the device

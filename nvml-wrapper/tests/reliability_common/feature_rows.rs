@@ -294,6 +294,27 @@ pub fn rows() -> Vec<Entry> {
         Current "nvmlDeviceQueryDrainState" "Nvml::drain_state" N => |l| one(l.nvml.drain_state(&pci_address()));
         Current "nvmlDeviceModifyDrainState" "Nvml::set_drain_state" N => |l| one(l.nvml.set_drain_state(&pci_address(), false));
         Current "nvmlDeviceDiscoverGpus" "Nvml::discover_gpus" N => |l| one(l.nvml.discover_gpus(Some(&pci_address())));
+        Current "nvmlDeviceRemoveGpu_v2" "Nvml::remove_gpu" N =>
+            |l| one(l.nvml.remove_gpu(&no_gpu_address(), nvml_wrapper::drain::GpuRemoval::default()));
+        Previous "nvmlDeviceRemoveGpu" "Nvml::remove_gpu" N =>
+            |l| one(l.nvml.remove_gpu(&no_gpu_address(), nvml_wrapper::drain::GpuRemoval::default()));
+        // ---- power limit, fabric, MIG attributes, driver model, PDI, CC memory, process details ----
+        Current "nvmlDeviceSetPowerManagementLimit_v2" "Device::set_power_management_limit" FALLBACK_POWER_LIMIT =>
+            |l| one(l.dev()?.set_power_management_limit(500_000));
+        Previous "nvmlDeviceSetPowerManagementLimit" "Device::set_power_management_limit" N =>
+            |l| one(l.dev()?.set_power_management_limit(500_000));
+        Current "nvmlDeviceGetGpuFabricInfo_v4" "Device::gpu_fabric_info" N => |l| one(l.dev()?.gpu_fabric_info());
+        Previous "nvmlDeviceGetGpuFabricInfoV" "Device::gpu_fabric_info" N => |l| one(l.dev()?.gpu_fabric_info());
+        Oldest "nvmlDeviceGetGpuFabricInfo" "Device::gpu_fabric_info" N => |l| one(l.dev()?.gpu_fabric_info());
+        Current "nvmlDeviceGetAttributes_v2" "Device::attributes" N => |l| one(l.dev()?.attributes());
+        Previous "nvmlDeviceGetAttributes" "Device::attributes" N => |l| one(l.dev()?.attributes());
+        Current "nvmlDeviceGetDriverModel_v2" "Device::driver_model" N => |l| one(l.dev()?.driver_model());
+        Previous "nvmlDeviceGetDriverModel" "Device::driver_model" N => |l| one(l.dev()?.driver_model());
+        Current "nvmlDeviceGetPdi" "Device::pdi" N => |l| one(l.dev()?.pdi());
+        Current "nvmlDeviceGetConfComputeMemSizeInfo" "Device::conf_compute_mem_size_info" N =>
+            |l| one(l.dev()?.conf_compute_mem_size_info());
+        Current "nvmlDeviceGetRunningProcessDetailList" "Device::running_process_detail_list" N =>
+            |l| list(l.dev()?.running_process_detail_list(ProcessMode::All));
         Current "nvmlGpmSampleGet" "GpmSample::fill" N =>
             |l| one(stub_gpm_sample(l).fill(&l.dev()?));
         Current "nvmlGpmMigSampleGet" "GpmSample::fill_mig" N =>
@@ -365,6 +386,21 @@ fn scheduler_settings() -> VgpuSchedulerSettings {
         policy: VgpuSchedulerPolicy::BestEffort,
         avg_factor: 0,
         frequency: 0,
+    }
+}
+
+/// `nvmlDeviceSetPowerManagementLimit_v2` rejecting its struct: the plain call.
+const FALLBACK_POWER_LIMIT: Special = Special::Fallback {
+    codes: &[nvml_wrapper::sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH],
+    to: "nvmlDeviceSetPowerManagementLimit",
+};
+
+/// An address no profile's GPU has: a removal there can never take a GPU from a lab.
+fn no_gpu_address() -> nvml_wrapper::drain::PciAddress {
+    nvml_wrapper::drain::PciAddress {
+        domain: 0,
+        bus: 0xee,
+        device: 0x1f,
     }
 }
 
