@@ -247,7 +247,7 @@ impl<N: NvmlRef> Device<'_, N> {
     pub fn conf_compute_mem_size_info(&self) -> Result<ConfComputeMemSize> {
         let mut info = sys::nvmlConfComputeMemSizeInfo_t::default();
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlDeviceGetConfComputeMemSizeInfo(self.handle(), &mut info)
         )?;
         Ok(ConfComputeMemSize {
