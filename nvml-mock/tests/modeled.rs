@@ -508,6 +508,25 @@ fn witnesses(staged: &Staged, lib: &NvmlLib, e: &Env) {
         get.metrics[0].metricId = NVML_GPM_METRIC_SM_UTIL;
         nv!(lib.nvmlGpmMetricsGet(&mut get));
     }
+    // GPU removal: idle GPUs (persistence mode off, no processes) go away, one through each
+    // version. Last, because the machine is smaller afterwards.
+    let (mut v2_done, mut v1_done) = (false, false);
+    for d in e.devices.iter().rev() {
+        nv!(lib.nvmlDeviceSetPersistenceMode(*d, NVML_FEATURE_DISABLED));
+        let mut pci = nvmlPciInfo_t::default();
+        if nv!(lib.nvmlDeviceGetPciInfo_v3(*d, &mut pci)) != NVML_SUCCESS {
+            continue;
+        }
+        if !v2_done {
+            v2_done = nv!(lib.nvmlDeviceRemoveGpu_v2(
+                &mut pci,
+                NVML_DETACH_GPU_KEEP,
+                NVML_PCIE_LINK_KEEP
+            )) == NVML_SUCCESS;
+        } else if !v1_done {
+            v1_done = nv!(lib.nvmlDeviceRemoveGpu(&mut pci)) == NVML_SUCCESS;
+        }
+    }
 }
 
 #[test]

@@ -23,6 +23,7 @@ use crate::enums::{enable_state, enabled};
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml::Nvml;
+use crate::versions::remove_gpu;
 
 /// A PCI address, `domain:bus:device` (function 0): what the drain-state calls take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -142,8 +143,8 @@ impl Nvml {
     #[doc(alias = "nvmlDeviceRemoveGpu")]
     pub fn remove_gpu(&self, address: &PciAddress, removal: GpuRemoval) -> Result<()> {
         let mut pci = address.to_raw();
-        match self.versions().remove_gpu {
-            2 => {
+        match self.versions().remove_gpu() {
+            remove_gpu::Version::nvmlDeviceRemoveGpu_v2 => {
                 let gpu_state = if removal.remove_from_os {
                     sys::NVML_DETACH_GPU_REMOVE
                 } else {
@@ -156,11 +157,11 @@ impl Nvml {
                 };
                 nvml_call!(
                     self,
-                    nvmlDeviceRemoveGpu_v2(&mut pci, gpu_state, link_state)
+                    remove_gpu::nvmlDeviceRemoveGpu_v2(&mut pci, gpu_state, link_state)
                 )
             }
-            1 if removal == GpuRemoval::default() => {
-                nvml_call!(self, nvmlDeviceRemoveGpu(&mut pci))
+            remove_gpu::Version::nvmlDeviceRemoveGpu if removal == GpuRemoval::default() => {
+                nvml_call!(self, remove_gpu::nvmlDeviceRemoveGpu(&mut pci))
             }
             _ => Err(NvmlError::MissingSymbol("nvmlDeviceRemoveGpu_v2")),
         }

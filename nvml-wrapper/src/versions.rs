@@ -156,7 +156,6 @@ versioned_families! {
     nvlink_remote_pci_info = "nvmlDeviceGetNvLinkRemotePciInfo" {
         2 => nvmlDeviceGetNvLinkRemotePciInfo_v2, 1 => nvmlDeviceGetNvLinkRemotePciInfo
     },
-    #[expect(dead_code, reason = "no method yet: being wrapped (issue 11, item 2)")]
     remove_gpu = "nvmlDeviceRemoveGpu" { 2 => nvmlDeviceRemoveGpu_v2, 1 => nvmlDeviceRemoveGpu },
     grid_licensable_features = "nvmlDeviceGetGridLicensableFeatures" {
         4 => nvmlDeviceGetGridLicensableFeatures_v4,
@@ -168,7 +167,6 @@ versioned_families! {
     event_wait = "nvmlEventSetWait" { 2 => nvmlEventSetWait_v2, 1 => nvmlEventSetWait },
     /// Structured (GPU operational event) waits, NVML 13+.
     event_wait_structured = "nvmlEventSetWait_v3" { 3 => nvmlEventSetWait_v3 },
-    #[expect(dead_code, reason = "no method yet: being wrapped (issue 11, item 2)")]
     device_attributes = "nvmlDeviceGetAttributes" {
         2 => nvmlDeviceGetAttributes_v2, 1 => nvmlDeviceGetAttributes
     },
@@ -198,7 +196,6 @@ versioned_families! {
     vgpu_license_info = "nvmlVgpuInstanceGetLicenseInfo" {
         2 => nvmlVgpuInstanceGetLicenseInfo_v2, 1 => nvmlVgpuInstanceGetLicenseInfo
     },
-    #[expect(dead_code, reason = "no method yet: being wrapped (issue 11, item 2)")]
     driver_model = "nvmlDeviceGetDriverModel" {
         2 => nvmlDeviceGetDriverModel_v2, 1 => nvmlDeviceGetDriverModel
     },
@@ -212,7 +209,6 @@ versioned_families! {
     accounting_stats = "nvmlDeviceGetAccountingStats" {
         2 => nvmlDeviceGetAccountingStats_v2, 1 => nvmlDeviceGetAccountingStats
     },
-    #[expect(dead_code, reason = "no method yet: being wrapped (issue 11, item 2)")]
     gpu_fabric_info = "nvmlDeviceGetGpuFabricInfo" {
         4 => nvmlDeviceGetGpuFabricInfo_v4,
         3 => nvmlDeviceGetGpuFabricInfoV,
@@ -227,7 +223,6 @@ versioned_families! {
     cuda_driver_version = "nvmlSystemGetCudaDriverVersion" {
         2 => nvmlSystemGetCudaDriverVersion_v2, 1 => nvmlSystemGetCudaDriverVersion
     },
-    #[expect(dead_code, reason = "no method yet: being wrapped (issue 11, item 2)")]
     set_power_limit = "nvmlDeviceSetPowerManagementLimit" {
         2 => nvmlDeviceSetPowerManagementLimit_v2, 1 => nvmlDeviceSetPowerManagementLimit
     },

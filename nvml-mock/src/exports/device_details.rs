@@ -89,21 +89,6 @@ fn pdi_of(g: &Gpu) -> u64 {
     })
 }
 
-/// The driver model is Windows-only: on this (Linux) library every GPU answers
-/// `NOT_SUPPORTED`, as `nvidia-smi -q` shows "N/A" on Linux.
-fn driver_model(
-    c: &Ctx<'_>,
-    device: nvmlDevice_t,
-    current: *mut nvmlDriverModel_t,
-    pending: *mut nvmlDriverModel_t,
-) -> Result<(), nvmlReturn_t> {
-    c.m.gpu_index(device)?;
-    if current.is_null() && pending.is_null() {
-        return Err(NVML_ERROR_INVALID_ARGUMENT);
-    }
-    Err(NVML_ERROR_NOT_SUPPORTED)
-}
-
 /// The P-states a GPU goes through: P0 when busy; a desktop card idles in P8.
 fn pstates(g: &Gpu) -> Vec<u32> {
     if g.spec.pstate == 0 {
@@ -247,12 +232,6 @@ export! {
         }
         p.value = pdi_of(g);
         put(pdi, p)
-    }
-    fn nvmlDeviceGetDriverModel_v2(device: nvmlDevice_t, current: *mut nvmlDriverModel_t, pending: *mut nvmlDriverModel_t) |c| {
-        driver_model(c, device, current, pending)
-    }
-    fn nvmlDeviceGetDriverModel(device: nvmlDevice_t, current: *mut nvmlDriverModel_t, pending: *mut nvmlDriverModel_t) |c| {
-        driver_model(c, device, current, pending)
     }
     fn nvmlDeviceGetTemperatureV(device: nvmlDevice_t, temperature: *mut nvmlTemperature_t) |c| {
         let g = phys(c, device)?;

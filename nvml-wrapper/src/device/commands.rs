@@ -16,6 +16,7 @@ use crate::enums::{
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
+use crate::versions::set_power_limit;
 
 bitflags::bitflags! {
     /// What the driver keeps polling into read-only user shared data (RUSD)
@@ -227,7 +228,9 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceSetPowerManagementLimit_v2")]
     #[doc(alias = "nvmlDeviceSetPowerManagementLimit")]
     pub fn set_power_management_limit(&self, milliwatts: u32) -> Result<()> {
-        if self.nvml.versions().set_power_limit == 2 {
+        if self.nvml.versions().set_power_limit()
+            == set_power_limit::Version::nvmlDeviceSetPowerManagementLimit_v2
+        {
             let mut value = sys::nvmlPowerValue_v2_t {
                 version: sys::nvmlPowerValue_v2,
                 powerScope: sys::NVML_POWER_SCOPE_GPU as sys::nvmlPowerScopeType_t,
@@ -235,7 +238,7 @@ impl<N: NvmlRef> Device<'_, N> {
             };
             match nvml_call!(
                 self.nvml,
-                nvmlDeviceSetPowerManagementLimit_v2(self.handle, &mut value)
+                set_power_limit::nvmlDeviceSetPowerManagementLimit_v2(self.handle, &mut value)
             ) {
                 Err(NvmlError::ArgumentVersionMismatch(_)) => {}
                 done => return done,
@@ -243,7 +246,7 @@ impl<N: NvmlRef> Device<'_, N> {
         }
         nvml_call!(
             self.nvml,
-            nvmlDeviceSetPowerManagementLimit(self.handle, milliwatts)
+            set_power_limit::nvmlDeviceSetPowerManagementLimit(self.handle, milliwatts)
         )
     }
 

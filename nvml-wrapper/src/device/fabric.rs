@@ -9,6 +9,7 @@ use super::Device;
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
+use crate::versions::gpu_fabric_info;
 
 /// How far the GPU's registration with the fabric got (`NVML_GPU_FABRIC_STATE_*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -243,19 +244,24 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetGpuFabricInfoV")]
     #[doc(alias = "nvmlDeviceGetGpuFabricInfo")]
     pub fn gpu_fabric_info(&self) -> Result<FabricInfo> {
-        match self.nvml.versions().gpu_fabric_info {
-            4 => {
+        match self.nvml.versions().gpu_fabric_info() {
+            gpu_fabric_info::Version::nvmlDeviceGetGpuFabricInfo_v4 => {
                 let mut raw = sys::nvmlGpuFabricInfo_v4_t::default();
                 nvml_call!(
                     self.nvml,
-                    nvmlDeviceGetGpuFabricInfo_v4(self.handle, &mut raw)
+                    gpu_fabric_info::nvmlDeviceGetGpuFabricInfo_v4(self.handle, &mut raw)
                 )?;
                 Ok(FabricInfo::from_v4(&raw))
             }
-            3 => self.gpu_fabric_info_versioned(),
-            1 => {
+            gpu_fabric_info::Version::nvmlDeviceGetGpuFabricInfoV => {
+                self.gpu_fabric_info_versioned()
+            }
+            gpu_fabric_info::Version::nvmlDeviceGetGpuFabricInfo => {
                 let mut raw = sys::nvmlGpuFabricInfo_t::default();
-                nvml_call!(self.nvml, nvmlDeviceGetGpuFabricInfo(self.handle, &mut raw))?;
+                nvml_call!(
+                    self.nvml,
+                    gpu_fabric_info::nvmlDeviceGetGpuFabricInfo(self.handle, &mut raw)
+                )?;
                 Ok(FabricInfo::from_legacy(
                     raw.state,
                     raw.status,
@@ -264,7 +270,9 @@ impl<N: NvmlRef> Device<'_, N> {
                     None,
                 ))
             }
-            _ => Err(NvmlError::MissingSymbol("nvmlDeviceGetGpuFabricInfo_v4")),
+            gpu_fabric_info::Version::Missing => {
+                Err(NvmlError::MissingSymbol("nvmlDeviceGetGpuFabricInfo_v4"))
+            }
         }
     }
 
@@ -279,7 +287,7 @@ impl<N: NvmlRef> Device<'_, N> {
             };
             nvml_call!(
                 self.nvml,
-                nvmlDeviceGetGpuFabricInfoV(self.handle, &mut raw)
+                gpu_fabric_info::nvmlDeviceGetGpuFabricInfoV(self.handle, &mut raw)
             )
             .map(|()| raw)
         };

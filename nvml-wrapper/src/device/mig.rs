@@ -12,6 +12,7 @@ use super::Device;
 use crate::error::{NvmlError, Result, check};
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
+use crate::versions::device_attributes;
 
 /// MIG mode now and after the next GPU reset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,10 +71,18 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     #[doc(alias = "nvmlDeviceGetAttributes")]
     pub fn attributes(&self) -> Result<DeviceAttributes> {
         let mut raw = sys::nvmlDeviceAttributes_t::default();
-        match self.nvml.versions().device_attributes {
-            2 => nvml_call!(self.nvml, nvmlDeviceGetAttributes_v2(self.handle, &mut raw))?,
-            1 => nvml_call!(self.nvml, nvmlDeviceGetAttributes(self.handle, &mut raw))?,
-            _ => return Err(NvmlError::MissingSymbol("nvmlDeviceGetAttributes_v2")),
+        match self.nvml.versions().device_attributes() {
+            device_attributes::Version::nvmlDeviceGetAttributes_v2 => nvml_call!(
+                self.nvml,
+                device_attributes::nvmlDeviceGetAttributes_v2(self.handle, &mut raw)
+            )?,
+            device_attributes::Version::nvmlDeviceGetAttributes => nvml_call!(
+                self.nvml,
+                device_attributes::nvmlDeviceGetAttributes(self.handle, &mut raw)
+            )?,
+            device_attributes::Version::Missing => {
+                return Err(NvmlError::MissingSymbol("nvmlDeviceGetAttributes_v2"));
+            }
         }
         Ok(DeviceAttributes {
             multiprocessor_count: raw.multiprocessorCount,

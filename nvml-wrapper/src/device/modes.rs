@@ -9,6 +9,7 @@ use crate::enums::{ComputeMode, DriverModel, enable_state, enabled};
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
+use crate::versions::driver_model;
 
 /// The Windows driver model now and after the next reboot
 /// ([`Device::driver_model`]).
@@ -115,16 +116,18 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetDriverModel")]
     pub fn driver_model(&self) -> Result<DriverModelState> {
         let (mut current, mut pending): (sys::nvmlDriverModel_t, sys::nvmlDriverModel_t) = (0, 0);
-        match self.nvml.versions().driver_model {
-            2 => nvml_call!(
+        match self.nvml.versions().driver_model() {
+            driver_model::Version::nvmlDeviceGetDriverModel_v2 => nvml_call!(
                 self.nvml,
-                nvmlDeviceGetDriverModel_v2(self.handle, &mut current, &mut pending)
+                driver_model::nvmlDeviceGetDriverModel_v2(self.handle, &mut current, &mut pending)
             )?,
-            1 => nvml_call!(
+            driver_model::Version::nvmlDeviceGetDriverModel => nvml_call!(
                 self.nvml,
-                nvmlDeviceGetDriverModel(self.handle, &mut current, &mut pending)
+                driver_model::nvmlDeviceGetDriverModel(self.handle, &mut current, &mut pending)
             )?,
-            _ => return Err(NvmlError::MissingSymbol("nvmlDeviceGetDriverModel_v2")),
+            driver_model::Version::Missing => {
+                return Err(NvmlError::MissingSymbol("nvmlDeviceGetDriverModel_v2"));
+            }
         }
         Ok(DriverModelState {
             current: DriverModel::try_from(current)?,
