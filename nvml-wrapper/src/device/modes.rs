@@ -12,7 +12,7 @@ use crate::nvml_ref::NvmlRef;
 use crate::versions::driver_model;
 
 /// The Windows driver model now and after the next reboot
-/// ([`Device::driver_model`]).
+/// ([`Device::driver_model`](crate::Device::driver_model)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DriverModelState {
@@ -39,7 +39,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Turns persistence mode on or off (`nvmlDeviceSetPersistenceMode`). Linux only.
     ///
     /// # Errors
-    /// [`NvmlError::NoPermission`](crate::NvmlError::NoPermission) without root.
+    /// [`NvmlError::NoPermission`] without root.
     #[doc(alias = "nvmlDeviceSetPersistenceMode")]
     pub fn set_persistence_mode(&self, on: bool) -> Result<()> {
         nvml_call!(
@@ -62,7 +62,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// driver reload.
     ///
     /// # Errors
-    /// [`NvmlError::NoPermission`](crate::NvmlError::NoPermission) without root.
+    /// [`NvmlError::NoPermission`] without root.
     #[doc(alias = "nvmlDeviceSetComputeMode")]
     pub fn set_compute_mode(&self, mode: ComputeMode) -> Result<()> {
         nvml_call!(

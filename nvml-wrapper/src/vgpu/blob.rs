@@ -95,7 +95,7 @@ pub(crate) fn read_blob(
 }
 
 /// An 8-byte aligned copy of `bytes`, zero-padded to at least `min` bytes: what
-/// [`Nvml::vgpu_compatibility`] passes back to the driver.
+/// [`Nvml::vgpu_compatibility`](crate::Nvml::vgpu_compatibility) passes back to the driver.
 pub(crate) fn blob_words(bytes: &[u8], min: usize) -> Vec<u64> {
     let mut words: Vec<u64> = bytes
         .chunks(8)

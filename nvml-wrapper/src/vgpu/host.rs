@@ -17,12 +17,12 @@ use crate::ffi::nvml_call;
 use crate::nvml::Nvml;
 
 impl Nvml {
-    /// Wraps a vGPU type id (from [`Device::supported_vgpus`], a saved configuration, ...).
+    /// Wraps a vGPU type id (from [`Device::supported_vgpus`](crate::Device::supported_vgpus), a saved configuration, ...).
     pub fn vgpu_type(&self, id: u32) -> VgpuType<'_> {
         VgpuType { nvml: self, id }
     }
 
-    /// Wraps a vGPU instance id (from [`Device::active_vgpus`], an [`EncoderSession`], ...).
+    /// Wraps a vGPU instance id (from [`Device::active_vgpus`](crate::Device::active_vgpus), an [`EncoderSession`](crate::device::EncoderSession), ...).
     pub fn vgpu_instance(&self, id: u32) -> VgpuInstance<'_> {
         VgpuInstance { nvml: self, id }
     }
@@ -30,7 +30,7 @@ impl Nvml {
     /// Whether the vGPU host driver has a capability (`nvmlGetVgpuDriverCapabilities`).
     ///
     /// # Errors
-    /// [`NvmlError::NotSupported`] where no GPU is in vGPU host mode.
+    /// [`NvmlError::NotSupported`](crate::NvmlError::NotSupported) where no GPU is in vGPU host mode.
     #[doc(alias = "nvmlGetVgpuDriverCapabilities")]
     pub fn vgpu_driver_capability(&self, capability: VgpuDriverCapability) -> Result<bool> {
         let mut result: c_uint = 0;
@@ -57,8 +57,8 @@ impl Nvml {
     /// VM is running; needs root.
     ///
     /// # Errors
-    /// [`NvmlError::InUse`] while a VM runs; [`NvmlError::NotSupported`] for a range outside
-    /// what the driver supports; [`NvmlError::NoPermission`].
+    /// [`NvmlError::InUse`](crate::NvmlError::InUse) while a VM runs; [`NvmlError::NotSupported`](crate::NvmlError::NotSupported) for a range outside
+    /// what the driver supports; [`NvmlError::NoPermission`](crate::NvmlError::NoPermission).
     #[doc(alias = "nvmlSetVgpuVersion")]
     pub fn set_vgpu_version(&self, range: VgpuVersionRange) -> Result<()> {
         let mut raw = sys::nvmlVgpuVersion_t::from(range);

@@ -90,7 +90,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     /// Frame-rate limit, frames per second (`nvmlVgpuInstanceGetFrameRateLimit`).
     ///
     /// # Errors
-    /// [`NvmlError::NotSupported`] where the limiter is off.
+    /// [`NvmlError::NotSupported`](crate::NvmlError::NotSupported) where the limiter is off.
     #[doc(alias = "nvmlVgpuInstanceGetFrameRateLimit")]
     pub fn frame_rate_limit(&self) -> Result<u32> {
         let mut limit: c_uint = 0;
@@ -124,7 +124,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     /// (`nvmlVgpuInstanceSetEncoderCapacity`).
     ///
     /// # Errors
-    /// [`NvmlError::InvalidArgument`] above 100.
+    /// [`NvmlError::InvalidArgument`](crate::NvmlError::InvalidArgument) above 100.
     #[doc(alias = "nvmlVgpuInstanceSetEncoderCapacity")]
     pub fn set_encoder_capacity(&self, capacity: u32) -> Result<()> {
         nvml_call!(
@@ -200,7 +200,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     /// loads (`nvmlVgpuInstanceGetGpuPciId`).
     ///
     /// # Errors
-    /// [`NvmlError::DriverNotLoaded`] where no NVIDIA driver runs in the VM.
+    /// [`NvmlError::DriverNotLoaded`](crate::NvmlError::DriverNotLoaded) where no NVIDIA driver runs in the VM.
     #[doc(alias = "nvmlVgpuInstanceGetGpuPciId")]
     pub fn gpu_pci_id(&self) -> Result<String> {
         read_string::<{ sys::NVML_DEVICE_PCI_BUS_ID_BUFFER_SIZE as usize }>(|buf, len| {
@@ -326,7 +326,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     /// (`nvmlVgpuInstanceGetAccountingStats`; the `_v2`-only fields are `None`).
     ///
     /// # Errors
-    /// [`NvmlError::NotFound`] for a pid without data; [`NvmlError::NotSupported`] while
+    /// [`NvmlError::NotFound`](crate::NvmlError::NotFound) for a pid without data; [`NvmlError::NotSupported`](crate::NvmlError::NotSupported) while
     /// accounting is off.
     #[doc(alias = "nvmlVgpuInstanceGetAccountingStats")]
     pub fn accounting_stats(&self, pid: u32) -> Result<AccountingStats> {

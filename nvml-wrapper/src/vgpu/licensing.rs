@@ -31,7 +31,7 @@ pub struct LicenseExpiry {
 
 impl LicenseExpiry {
     /// The status as a [`GridLicenseExpiryStatus`]; an unknown value is
-    /// [`NvmlError::UnexpectedValue`].
+    /// [`NvmlError::UnexpectedValue`](crate::NvmlError::UnexpectedValue).
     pub fn status(&self) -> Result<GridLicenseExpiryStatus> {
         GridLicenseExpiryStatus::try_from(u32::from(self.status))
     }

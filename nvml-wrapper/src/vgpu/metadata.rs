@@ -44,7 +44,7 @@ impl From<VgpuVersionRange> for sys::nvmlVgpuVersion_t {
 pub struct VgpuVersions {
     /// What the driver supports.
     pub supported: VgpuVersionRange,
-    /// What the driver currently allows (set with [`Nvml::set_vgpu_version`]).
+    /// What the driver currently allows (set with [`Nvml::set_vgpu_version`](crate::Nvml::set_vgpu_version)).
     pub current: VgpuVersionRange,
 }
 
@@ -114,7 +114,7 @@ impl From<sys::nvmlVgpuPgpuCompatibility_t> for VgpuCompatibility {
 }
 
 /// Metadata of a running vGPU (`nvmlVgpuMetadata_t`): what a VMM saves with a VM to check,
-/// with [`Nvml::vgpu_compatibility`], where it may run next.
+/// with [`Nvml::vgpu_compatibility`](crate::Nvml::vgpu_compatibility), where it may run next.
 ///
 /// The decoded fields come with the whole blob as the driver wrote it
 /// ([`VgpuMetadata::as_bytes`]), which [`VgpuMetadata::from_bytes`] reads back, e.g. on
@@ -141,7 +141,7 @@ pub struct VgpuMetadata {
     raw: Vec<u8>,
 }
 
-/// Metadata of a physical GPU (`nvmlVgpuPgpuMetadata_t`), for [`Nvml::vgpu_compatibility`].
+/// Metadata of a physical GPU (`nvmlVgpuPgpuMetadata_t`), for [`Nvml::vgpu_compatibility`](crate::Nvml::vgpu_compatibility).
 ///
 /// The decoded fields come with the whole blob as the driver wrote it
 /// ([`PgpuMetadata::as_bytes`]), which [`PgpuMetadata::from_bytes`] reads back.
@@ -166,7 +166,7 @@ pub struct PgpuMetadata {
 impl VgpuMetadata {
     /// Decodes a blob from [`VgpuMetadata::as_bytes`] (or `nvmlVgpuInstanceGetMetadata`);
     /// one shorter than the fixed part of `nvmlVgpuMetadata_t` is
-    /// [`NvmlError::UnexpectedValue`].
+    /// [`NvmlError::UnexpectedValue`](crate::NvmlError::UnexpectedValue).
     pub fn from_bytes(raw: Vec<u8>) -> Result<Self> {
         type M = sys::nvmlVgpuMetadata_t;
         const WHAT: &str = "vGPU metadata size";
@@ -211,7 +211,7 @@ impl VgpuMetadata {
 impl PgpuMetadata {
     /// Decodes a blob from [`PgpuMetadata::as_bytes`] (or `nvmlDeviceGetVgpuMetadata`); one
     /// shorter than the fixed part of `nvmlVgpuPgpuMetadata_t` is
-    /// [`NvmlError::UnexpectedValue`].
+    /// [`NvmlError::UnexpectedValue`](crate::NvmlError::UnexpectedValue).
     pub fn from_bytes(raw: Vec<u8>) -> Result<Self> {
         type M = sys::nvmlVgpuPgpuMetadata_t;
         const WHAT: &str = "pGPU metadata size";

@@ -1,7 +1,7 @@
 //! vGPU: the virtual GPU types a host offers ([`VgpuType`]), the vGPUs running on it
 //! ([`VgpuInstance`]), the metadata that decides where a VM may migrate ([`VgpuMetadata`],
-//! [`PgpuMetadata`], [`Nvml::vgpu_compatibility`]), and the data types of the vGPU queries of
-//! [`Device`] (`device::vgpu`).
+//! [`PgpuMetadata`], [`Nvml::vgpu_compatibility`](crate::Nvml::vgpu_compatibility)), and the data types of the vGPU queries of
+//! [`Device`](crate::Device) (`device::vgpu`).
 //!
 //! vGPU types and instances are plain numbers in NVML (`nvmlVgpuTypeId_t`,
 //! `nvmlVgpuInstance_t`), not pointers: [`VgpuType`] and [`VgpuInstance`] pair one with the
@@ -64,8 +64,8 @@ use crate::nvml::Nvml;
 /// A vGPU type (profile) the host's driver offers, e.g. `"NVIDIA H100-4C"`: an
 /// `nvmlVgpuTypeId_t` borrowed from its [`Nvml`].
 ///
-/// Found with [`Device::supported_vgpus`] or [`Device::creatable_vgpus`], or wrapped from a
-/// known id with [`Nvml::vgpu_type`]. `Send + Sync` (an integer and a shared reference).
+/// Found with [`Device::supported_vgpus`](crate::Device::supported_vgpus) or [`Device::creatable_vgpus`](crate::Device::creatable_vgpus), or wrapped from a
+/// known id with [`Nvml::vgpu_type`](crate::Nvml::vgpu_type). `Send + Sync` (an integer and a shared reference).
 #[derive(Clone, Copy)]
 pub struct VgpuType<'nvml> {
     nvml: &'nvml Nvml,
@@ -74,8 +74,8 @@ pub struct VgpuType<'nvml> {
 
 /// A running vGPU: an `nvmlVgpuInstance_t` borrowed from its [`Nvml`].
 ///
-/// Found with [`Device::active_vgpus`], or wrapped from a known id (e.g. the `vgpu_instance`
-/// of an [`EncoderSession`]) with [`Nvml::vgpu_instance`]. `Send + Sync` (an integer and a
+/// Found with [`Device::active_vgpus`](crate::Device::active_vgpus), or wrapped from a known id (e.g. the `vgpu_instance`
+/// of an [`EncoderSession`](crate::device::EncoderSession)) with [`Nvml::vgpu_instance`](crate::Nvml::vgpu_instance). `Send + Sync` (an integer and a
 /// shared reference).
 #[derive(Clone, Copy)]
 pub struct VgpuInstance<'nvml> {

@@ -9,7 +9,7 @@ use crate::error::{NvmlError, Result};
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct VgpuUtilizationSample {
-    /// The vGPU instance id ([`Nvml::vgpu_instance`] wraps it).
+    /// The vGPU instance id ([`Nvml::vgpu_instance`](crate::Nvml::vgpu_instance) wraps it).
     pub vgpu_instance: u32,
     /// When it was taken: CPU time, microseconds since 1970.
     pub timestamp: u64,
@@ -33,7 +33,7 @@ pub struct VgpuUtilizationSample {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct VgpuProcessUtilizationSample {
-    /// The vGPU instance id ([`Nvml::vgpu_instance`] wraps it).
+    /// The vGPU instance id ([`Nvml::vgpu_instance`](crate::Nvml::vgpu_instance) wraps it).
     pub vgpu_instance: u32,
     /// Process id inside the VM.
     pub pid: u32,

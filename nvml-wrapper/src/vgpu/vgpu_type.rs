@@ -142,7 +142,7 @@ impl<'nvml> VgpuType<'nvml> {
     /// Maximum resolution of one display head (`nvmlVgpuTypeGetResolution`).
     ///
     /// # Errors
-    /// [`NvmlError::InvalidArgument`] for a head the type does not have.
+    /// [`NvmlError::InvalidArgument`](crate::NvmlError::InvalidArgument) for a head the type does not have.
     #[doc(alias = "nvmlVgpuTypeGetResolution")]
     pub fn resolution(&self, display_index: u32) -> Result<Resolution> {
         let (mut x, mut y): (c_uint, c_uint) = (0, 0);
@@ -168,7 +168,7 @@ impl<'nvml> VgpuType<'nvml> {
     /// Frame-rate limit, frames per second (`nvmlVgpuTypeGetFrameRateLimit`).
     ///
     /// # Errors
-    /// [`NvmlError::NotSupported`] where the limiter is off.
+    /// [`NvmlError::NotSupported`](crate::NvmlError::NotSupported) where the limiter is off.
     #[doc(alias = "nvmlVgpuTypeGetFrameRateLimit")]
     pub fn frame_rate_limit(&self) -> Result<u32> {
         let mut limit: c_uint = 0;
