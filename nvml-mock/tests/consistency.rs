@@ -195,6 +195,8 @@ fn ecc_counters_agree_and_clear() {
     );
     assert_eq!(agg, 14, "aggregate counts survive");
 
+    // An H100 remaps rows instead of retiring pages: page retirement is not supported (a real
+    // H100's nvidia-smi prints N/A), whatever its ECC counts.
     let mut n = 0u32;
     assert_eq!(
         nv!(lib.nvmlDeviceGetRetiredPages_v2(
@@ -204,9 +206,8 @@ fn ecc_counters_agree_and_clear() {
             null_mut(),
             null_mut()
         )),
-        NVML_SUCCESS
+        NVML_ERROR_NOT_SUPPORTED
     );
-    assert_eq!(n, 0);
 }
 
 #[test]

@@ -232,14 +232,25 @@ fn pstates_violations_and_process_utilization() {
 }
 
 #[test]
-fn encoder_statistics_exist_only_where_there_is_nvenc() {
+fn encoder_statistics_answer_no_sessions_with_or_without_nvenc() {
+    // A real H100 (no NVENC) answers 0 sessions, as its nvidia-smi -q -x shows.
     let (_s, lib) = init("dgx-h100");
     let (mut n, mut fps, mut lat) = (9, 9, 9);
     assert_eq!(
         nv!(lib.nvmlDeviceGetEncoderStats(dev(&lib, 0), &mut n, &mut fps, &mut lat)),
-        NVML_ERROR_NOT_SUPPORTED,
-        "H100 has no NVENC"
+        NVML_SUCCESS
     );
+    assert_eq!((n, fps, lat), (0, 0, 0));
+    let mut fbc = nvmlFBCStats_t {
+        sessionsCount: 9,
+        averageFPS: 9,
+        averageLatency: 9,
+    };
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetFBCStats(dev(&lib, 0), &mut fbc)),
+        NVML_SUCCESS
+    );
+    assert_eq!(fbc.sessionsCount, 0);
     let (_w, ws) = init("workstation");
     assert_eq!(
         nv!(ws.nvmlDeviceGetEncoderStats(dev(&ws, 0), &mut n, &mut fps, &mut lat)),

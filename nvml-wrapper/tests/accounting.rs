@@ -31,7 +31,9 @@ fn unmodeled_accounting_queries_and_commands_answer_not_supported() {
     not_supported_then_fault(s, "nvmlDeviceSetAccountingMode", || {
         gpu.set_accounting_mode(true)
     });
-    not_supported_then_fault(s, "nvmlDeviceGetAccountingBufferSize", || {
+    // The buffer size answers whether accounting is on or off: 4000 on a real H100.
+    assert_eq!(gpu.accounting_buffer_size().unwrap(), 4000);
+    fault_maps_to_its_variant(s, "nvmlDeviceGetAccountingBufferSize", || {
         gpu.accounting_buffer_size()
     });
     not_supported_then_fault(s, "nvmlDeviceGetAccountingPids", || gpu.accounting_pids());

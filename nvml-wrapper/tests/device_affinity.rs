@@ -57,7 +57,12 @@ fn unmodeled_affinity_and_repair_functions_answer_not_supported() {
     let s = &m.staged;
     not_supported_then_fault(s, "nvmlDeviceSetCpuAffinity", || gpu.set_cpu_affinity());
     not_supported_then_fault(s, "nvmlDeviceClearCpuAffinity", || gpu.clear_cpu_affinity());
-    not_supported_then_fault(s, "nvmlDeviceGetAddressingMode", || gpu.addressing_mode());
+    // HMM, like a real H100 on Linux (and nvidia-smi's "Addressing Mode").
+    assert_eq!(
+        gpu.addressing_mode().unwrap(),
+        nvml_wrapper::enums::AddressingMode::Hmm
+    );
+    fault_maps_to_its_variant(s, "nvmlDeviceGetAddressingMode", || gpu.addressing_mode());
     not_supported_then_fault(s, "nvmlDeviceGetRepairStatus", || gpu.repair_status());
     not_supported_then_fault(s, "nvmlDeviceGetUnrepairableMemoryFlag_v1", || {
         gpu.has_unrepairable_memory()

@@ -220,13 +220,22 @@ fn unmodeled_board_queries_are_not_supported() -> Result<()> {
     unmodeled(&m, "nvmlDeviceGetPlatformInfo", || gpu.platform_info());
     unmodeled(&m, "nvmlDeviceGetHostname_v1", || gpu.hostname());
     unmodeled(&m, "nvmlDeviceGetCapabilities", || gpu.capabilities());
-    unmodeled(&m, "nvmlDeviceGetC2cModeInfoV", || gpu.c2c_mode_enabled());
+    // An H100 SXM on an x86 host has no C2C link (a real H100: "Disabled").
+    assert!(!gpu.c2c_mode_enabled()?);
+    fault_maps(&m, "nvmlDeviceGetC2cModeInfoV", || gpu.c2c_mode_enabled());
     unmodeled(&m, "nvmlDeviceGetBBXTimeData_v1", || gpu.bbx_time_run());
     unmodeled(&m, "nvmlDeviceGetLastBBXFlushTime", || {
         gpu.last_bbx_flush_time()
     });
     unmodeled(&m, "nvmlDeviceGetBankRemapperStatus_v1", || {
         gpu.bank_remapper_status()
+    });
+    // A healthy H100 with ECC: no SRAM errors, threshold not exceeded.
+    let sram = gpu.sram_ecc_error_status()?;
+    assert_eq!(sram.aggregate_corrected, 0);
+    assert_eq!(sram.volatile_uncorrected_parity, 0);
+    fault_maps(&m, "nvmlDeviceGetSramEccErrorStatus", || {
+        gpu.sram_ecc_error_status()
     });
     unmodeled(
         &m,
@@ -559,7 +568,10 @@ fn confidential_computing_is_not_supported_on_the_mock() -> Result<()> {
         || n.conf_compute_key_rotation_threshold(),
     );
     let gpu = n.device_by_index(0)?;
-    unmodeled(&m, "nvmlDeviceGetConfComputeProtectedMemoryUsage", || {
+    // A Hopper GPU with CC off has no protected memory: 0 of 0 (a real H100).
+    let protected = gpu.conf_compute_protected_memory_usage()?;
+    assert_eq!((protected.total, protected.used, protected.free), (0, 0, 0));
+    fault_maps(&m, "nvmlDeviceGetConfComputeProtectedMemoryUsage", || {
         gpu.conf_compute_protected_memory_usage()
     });
     unmodeled(&m, "nvmlDeviceGetConfComputeGpuCertificate", || {

@@ -78,11 +78,13 @@ fn clock_by_id_matches_the_dedicated_getters() -> Result<()> {
 fn supported_clocks_list_every_15_mhz_step() -> Result<()> {
     let m = common::mock();
     let gpu = m.nvml.device_by_index(0)?;
-    assert_eq!(gpu.supported_memory_clocks()?, vec![2619]);
+    // A real H100 80GB HBM3: two memory clocks, each with the same 110 graphics clocks.
+    assert_eq!(gpu.supported_memory_clocks()?, vec![2619, 1593]);
     let graphics = gpu.supported_graphics_clocks(2619)?;
     let expected: Vec<u32> = (345..=1980).rev().step_by(15).collect();
     assert_eq!(graphics.len(), 110);
     assert_eq!(graphics, expected);
+    assert_eq!(gpu.supported_graphics_clocks(1593)?, expected);
     assert_eq!(graphics.first(), Some(&1980));
     assert_eq!(graphics.last(), Some(&345));
     // A memory clock the device does not support.

@@ -79,18 +79,35 @@ fn error_counters_are_the_profiles() {
 
 #[test]
 fn retired_pages_are_empty_on_the_healthy_dgx() {
-    // The mock's profiles retire no pages (and profile files cannot add any), so this checks
-    // the empty list through `_v2` and through the 470 library, and the pending status.
+    // An H100 remaps rows instead of retiring pages: the page retirement queries are not
+    // supported (a real H100's nvidia-smi prints N/A for them).
     let m = common::mock();
     assert_eq!(
         m.nvml.chosen_symbol("nvmlDeviceGetRetiredPages"),
         Some("nvmlDeviceGetRetiredPages_v2")
     );
-    let gpu = m.nvml.device_by_index(5).unwrap();
+    let h100 = m.nvml.device_by_index(5).unwrap();
+    for cause in RetirementCause::ALL {
+        assert!(matches!(
+            h100.retired_pages(*cause),
+            Err(NvmlError::NotSupported(_))
+        ));
+    }
+    // A board that retires pages (profile key `page_retirement`), with none retired: the
+    // empty list through `_v2`, and the pending status.
+    let file = std::env::temp_dir().join(format!("nvml-retiring-{}.json", std::process::id()));
+    std::fs::write(
+        &file,
+        r#"{"base": "dgx-h100", "gpus": [{"page_retirement": true}]}"#,
+    )
+    .unwrap();
+    let r = common::mock_with_profile(file.to_str().unwrap());
+    let gpu = r.nvml.device_by_index(0).unwrap();
     for cause in RetirementCause::ALL {
         assert_eq!(gpu.retired_pages(*cause).unwrap(), vec![]);
     }
     assert!(!gpu.retired_pages_pending_status().unwrap());
+    let _ = std::fs::remove_file(&file);
 
     let ws = common::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();

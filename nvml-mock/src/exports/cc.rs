@@ -1,7 +1,8 @@
 //! Confidential computing: system capabilities, state and settings, GPUs-ready state, key
 //! rotation threshold, protected memory, GPU certificate chains and attestation reports.
 //! Only profiles with `confidential_computing` (built in: `h100-cc`) answer; elsewhere every
-//! CC function is `NOT_SUPPORTED`, like a platform without CC.
+//! CC function is `NOT_SUPPORTED`, like a platform without CC, except the protected memory
+//! usage, which a Hopper or later GPU answers with 0 of 0 while CC is off.
 
 use std::ffi::c_uint;
 
@@ -158,6 +159,16 @@ export! {
         Ok(())
     }
     fn nvmlDeviceGetConfComputeProtectedMemoryUsage(device: nvmlDevice_t, memory: *mut nvmlMemory_t) |c| {
+        // A GPU that can do CC (Hopper on) with CC off has no protected memory: 0 of 0 (a real
+        // H100: captures/qx-h100.xml).
+        let cc_on = c.m.cc.as_ref().is_some_and(|x| x.enabled);
+        if !cc_on {
+            let g = c.m.gpu(device)?;
+            if !gpm_supported(g.spec.architecture) {
+                return Err(NVML_ERROR_NOT_SUPPORTED);
+            }
+            return put(memory, nvmlMemory_t { total: 0, free: 0, used: 0 });
+        }
         let g = cc_gpu(c, device)?;
         let total = g.spec.memory_total - (g.cc_unprotected_kib * 1024).min(g.spec.memory_total);
         let used = (g.spec.processes.iter().map(|p| p.used_memory).sum::<u64>() + g.spec.memory_overhead).min(total);

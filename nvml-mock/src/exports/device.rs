@@ -286,11 +286,34 @@ fn field(
         NVML_FI_DEV_ECC_DBE_AGG_TOTAL => {
             ecc(NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NVML_AGGREGATE_ECC)
         }
-        NVML_FI_DEV_RETIRED_SBE => ull(g.spec.retired_pages_sbe.len() as u64),
-        NVML_FI_DEV_RETIRED_DBE => ull(g.spec.retired_pages_dbe.len() as u64),
-        NVML_FI_DEV_RETIRED_PENDING => ull(0),
+        NVML_FI_DEV_RETIRED_SBE if g.spec.page_retirement => {
+            ull(g.spec.retired_pages_sbe.len() as u64)
+        }
+        NVML_FI_DEV_RETIRED_DBE if g.spec.page_retirement => {
+            ull(g.spec.retired_pages_dbe.len() as u64)
+        }
+        NVML_FI_DEV_RETIRED_PENDING if g.spec.page_retirement => ull(0),
         NVML_FI_DEV_MEMORY_TEMP if g.spec.memory_temperature > 0 => ui(g.spec.memory_temperature),
         NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION | NVML_FI_DEV_ENERGY => ull(c.m.energy_mj(g)),
+        // Power by scope: the GPU's own; the memory's average where the board reports it;
+        // no module power (a module is a Grace Hopper/Blackwell superchip).
+        NVML_FI_DEV_POWER_AVERAGE if scope == NVML_POWER_SCOPE_MEMORY => {
+            if g.spec.memory_power_mw == 0 {
+                return Err(NVML_ERROR_NOT_SUPPORTED);
+            }
+            ui(g.spec.memory_power_mw)
+        }
+        NVML_FI_DEV_POWER_INSTANT
+        | NVML_FI_DEV_POWER_AVERAGE
+        | NVML_FI_DEV_POWER_MIN_LIMIT
+        | NVML_FI_DEV_POWER_MAX_LIMIT
+        | NVML_FI_DEV_POWER_DEFAULT_LIMIT
+        | NVML_FI_DEV_POWER_CURRENT_LIMIT
+        | NVML_FI_DEV_POWER_REQUESTED_LIMIT
+            if scope != NVML_POWER_SCOPE_GPU =>
+        {
+            Err(NVML_ERROR_NOT_SUPPORTED)
+        }
         NVML_FI_DEV_POWER_INSTANT | NVML_FI_DEV_POWER_AVERAGE => ui(g.spec.power_usage_mw),
         NVML_FI_DEV_POWER_MIN_LIMIT => ui(g.spec.power_min_limit_mw),
         NVML_FI_DEV_POWER_MAX_LIMIT => ui(g.spec.power_max_limit_mw),
@@ -325,6 +348,7 @@ fn field(
         NVML_FI_DEV_NVSWITCH_CONNECTED_LINK_COUNT if g.spec.nvlink_count > 0 => {
             ui(g.spec.nvlink_count)
         }
+        NVML_FI_DEV_PCIE_REPLAY_ROLLOVER_COUNTER => ull(0),
         NVML_FI_DEV_PCIE_REPLAY_COUNTER => ull(u64::from(g.spec.pcie_replay_counter)),
         // Time spent in these clocks events, ns (the profiles' GPUs never slow down for them).
         NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN
@@ -937,7 +961,9 @@ export! {
     }
     fn nvmlDeviceGetSupportedMemoryClocks(device: nvmlDevice_t, count: *mut c_uint, clocksMHz: *mut c_uint) |c| {
         let s = &phys(c, device)?.spec;
-        put_array(count, clocksMHz, &[s.max_mem], c.hostile)
+        let mut list = vec![s.max_mem];
+        list.extend(s.low_mem_clocks.iter().copied());
+        put_array(count, clocksMHz, &list, c.hostile)
     }
     fn nvmlDeviceGetSupportedGraphicsClocks(device: nvmlDevice_t, memoryClockMHz: c_uint, count: *mut c_uint, clocksMHz: *mut c_uint) |c| {
         let list = phys(c, device)?.spec.supported_graphics_clocks(memoryClockMHz).ok_or(NVML_ERROR_NOT_FOUND)?;
@@ -1013,7 +1039,7 @@ export! {
     }
     fn nvmlDeviceGetRetiredPages(device: nvmlDevice_t, cause: nvmlPageRetirementCause_t, pageCount: *mut c_uint, addresses: *mut c_ulonglong) |c| {
         let s = &phys(c, device)?.spec;
-        if !s.ecc_supported {
+        if !s.ecc_supported || !s.page_retirement {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         let list = match cause {
@@ -1025,7 +1051,7 @@ export! {
     }
     fn nvmlDeviceGetRetiredPages_v2(device: nvmlDevice_t, cause: nvmlPageRetirementCause_t, pageCount: *mut c_uint, addresses: *mut c_ulonglong, timestamps: *mut c_ulonglong) |c| {
         let s = &phys(c, device)?.spec;
-        if !s.ecc_supported {
+        if !s.ecc_supported || !s.page_retirement {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         let list = match cause {
@@ -1041,7 +1067,7 @@ export! {
     }
     fn nvmlDeviceGetRetiredPagesPendingStatus(device: nvmlDevice_t, isPending: *mut nvmlEnableState_t) |c| {
         let s = &phys(c, device)?.spec;
-        if !s.ecc_supported {
+        if !s.ecc_supported || !s.page_retirement {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         put(isPending, NVML_FEATURE_DISABLED)

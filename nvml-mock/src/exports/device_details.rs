@@ -315,8 +315,10 @@ export! {
         }
         put_array(processSamplesCount, utilization, &list, c.hostile)
     }
+    // Session statistics answer (no sessions) on every GPU, with or without NVENC, like a real
+    // H100 (captures/qx-h100.xml).
     fn nvmlDeviceGetEncoderStats(device: nvmlDevice_t, sessionCount: *mut c_uint, averageFps: *mut c_uint, averageLatency: *mut c_uint) |c| {
-        nvenc(c, device)?;
+        phys(c, device)?;
         if averageFps.is_null() || averageLatency.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -329,7 +331,7 @@ export! {
         no_sessions(c, device, sessionCount)
     }
     fn nvmlDeviceGetFBCStats(device: nvmlDevice_t, fbcStats: *mut nvmlFBCStats_t) |c| {
-        nvenc(c, device)?;
+        phys(c, device)?;
         put(fbcStats, nvmlFBCStats_t { sessionsCount: 0, averageFPS: 0, averageLatency: 0 })
     }
     fn nvmlDeviceGetFBCSessions(device: nvmlDevice_t, sessionCount: *mut c_uint, sessionInfo: *mut nvmlFBCSessionInfo_t) |c| {
@@ -365,6 +367,36 @@ export! {
         let on = u32::from(g.spec.architecture >= NVML_DEVICE_ARCH_TURING);
         put(isEnabled, on)?;
         put(defaultMode, on)
+    }
+    // The accounting buffer holds 4000 processes, whether accounting is on or off (a real
+    // H100: captures/qx-h100.xml).
+    fn nvmlDeviceGetAccountingBufferSize(device: nvmlDevice_t, bufferSize: *mut c_uint) |c| {
+        phys(c, device)?;
+        put(bufferSize, 4000)
+    }
+    // No GPU of the built-in profiles sits on a C2C link (Grace): disabled.
+    fn nvmlDeviceGetC2cModeInfoV(device: nvmlDevice_t, c2cModeInfo: *mut nvmlC2cModeInfo_v1_t) |c| {
+        phys(c, device)?;
+        put(c2cModeInfo, nvmlC2cModeInfo_v1_t { isC2cEnabled: 0 })
+    }
+    fn nvmlDeviceGetAddressingMode(device: nvmlDevice_t, mode: *mut nvmlDeviceAddressingMode_t) |c| {
+        let value = phys(c, device)?.spec.addressing_mode;
+        let v: nvmlDeviceAddressingMode_t = get(mode)?;
+        if v.version != nvmlDeviceAddressingMode_v1 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        put(mode, nvmlDeviceAddressingMode_t { version: v.version, value })
+    }
+    // SRAM ECC counters of a GPU with ECC: none.
+    fn nvmlDeviceGetSramEccErrorStatus(device: nvmlDevice_t, status: *mut nvmlEccSramErrorStatus_t) |c| {
+        if !phys(c, device)?.spec.ecc_supported {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        let v: nvmlEccSramErrorStatus_t = get(status)?;
+        if v.version != nvmlEccSramErrorStatus_v1 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        put(status, nvmlEccSramErrorStatus_t { version: v.version, ..Default::default() })
     }
     fn nvmlDeviceGetAccountingMode(device: nvmlDevice_t, mode: *mut nvmlEnableState_t) |c| {
         phys(c, device)?;

@@ -60,8 +60,12 @@ mod slot_id {
     pub const MPS_PROCESSES: usize = 214;
     /// `(nvmlDevice_t, char *buf, unsigned int length)`: the GPU (chip) part number.
     pub const GPU_PART_NUMBER: usize = 230;
+    /// `(nvmlDevice_t, int *margin)`: how far the GPU is below its T.Limit, degrees C.
+    pub const TLIMIT_MARGIN: usize = 239;
     /// `(nvmlDevice_t, unsigned int *mode)`: the addressing mode, `NVML_DEVICE_ADDRESSING_MODE_*`.
     pub const ADDRESSING_MODE: usize = 241;
+    /// `(nvmlDevice_t, unsigned int *enabled)`: sparse operation mode (0: disabled).
+    pub const SPARSE_OPERATION_MODE: usize = 248;
 }
 
 /// One entry of the process lists: the public `nvmlProcessDetail_v1_t` numbers followed by
@@ -137,6 +141,15 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
         slot_id::ADDRESSING_MODE => {
             let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec.addressing_mode;
             put(a[1] as *mut c_uint, mode)
+        }
+        slot_id::TLIMIT_MARGIN => {
+            let s = &c.m.gpu(a[0] as nvmlDevice_t)?.spec;
+            let margin = (s.temp_gpu_max as i32).wrapping_sub(s.temperature as i32);
+            put(a[1] as *mut i32, margin)
+        }
+        slot_id::SPARSE_OPERATION_MODE => {
+            c.m.gpu(a[0] as nvmlDevice_t)?;
+            put(a[1] as *mut c_uint, 0)
         }
         _ => Err(NVML_ERROR_NOT_SUPPORTED),
     }

@@ -301,6 +301,12 @@ pub struct GpuSpec {
     pub max_video: u32,
     pub default_app_graphics: u32,
     pub default_app_mem: u32,
+    /// Memory clocks supported besides `max_mem`, with the same graphics clocks, MHz.
+    #[serde(default)]
+    pub low_mem_clocks: Vec<u32>,
+    /// Memory power draw (`NVML_POWER_SCOPE_MEMORY` average), mW; 0: not reported.
+    #[serde(default)]
+    pub memory_power_mw: u32,
     pub min_graphics: u32,
     pub graphics_step: u32,
     pub pstate: u32,
@@ -314,6 +320,10 @@ pub struct GpuSpec {
     pub ecc_uncorrected_volatile: u64,
     pub ecc_corrected_aggregate: u64,
     pub ecc_uncorrected_aggregate: u64,
+    /// Whether the GPU retires pages (Kepler to Turing; from Ampere on, row remapping
+    /// replaces it and the page retirement queries answer NOT_SUPPORTED).
+    #[serde(default)]
+    pub page_retirement: bool,
     pub retired_pages_sbe: Vec<u64>,
     pub retired_pages_dbe: Vec<u64>,
     pub remapped_rows_correctable: u32,
@@ -384,7 +394,7 @@ pub struct Profile {
 impl GpuSpec {
     /// Graphics clocks supported with the given memory clock, highest first.
     pub fn supported_graphics_clocks(&self, mem: u32) -> Option<Vec<u32>> {
-        (mem == self.max_mem).then(|| {
+        (mem == self.max_mem || self.low_mem_clocks.contains(&mem)).then(|| {
             let mut v = Vec::new();
             let step = self.graphics_step.max(1);
             let mut c = self.max_graphics;
