@@ -22,6 +22,18 @@ use common::*;
 /// profile gives them data. They are not counted as modelled.
 const USER_PROFILE_ONLY: &[(&str, &str)] = &[
     (
+        "nvmlDeviceGetRetiredPages",
+        "page retirement is a pre-Ampere feature: every built-in board (Ampere, Hopper, Ada, Blackwell) remaps rows instead and answers NOT_SUPPORTED, as nvidia-smi shows N/A on the real H100 of captures/qx-h100.xml; a profile with `page_retirement: true` answers",
+    ),
+    (
+        "nvmlDeviceGetRetiredPages_v2",
+        "as nvmlDeviceGetRetiredPages",
+    ),
+    (
+        "nvmlDeviceGetRetiredPagesPendingStatus",
+        "as nvmlDeviceGetRetiredPages",
+    ),
+    (
         "nvmlVgpuTypeGetFrameRateLimit",
         "the built-in vGPU types are NVIDIA's H100 C-series, whose frame rate limiter is off (NOT_SUPPORTED, as nvml.h says); a profile's `frame_rate_limit` turns it on",
     ),

@@ -388,16 +388,6 @@ export! {
         put(mode, nvmlDeviceAddressingMode_t { version: v.version, value })
     }
     // SRAM ECC counters of a GPU with ECC: none.
-    fn nvmlDeviceGetSramEccErrorStatus(device: nvmlDevice_t, status: *mut nvmlEccSramErrorStatus_t) |c| {
-        if !phys(c, device)?.spec.ecc_supported {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        let v: nvmlEccSramErrorStatus_t = get(status)?;
-        if v.version != nvmlEccSramErrorStatus_v1 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-        }
-        put(status, nvmlEccSramErrorStatus_t { version: v.version, ..Default::default() })
-    }
     fn nvmlDeviceGetAccountingMode(device: nvmlDevice_t, mode: *mut nvmlEnableState_t) |c| {
         phys(c, device)?;
         put(mode, NVML_FEATURE_DISABLED)
