@@ -249,6 +249,27 @@ pub struct Gpu {
     pub nvlink_low_power_threshold: Option<u32>,
 }
 
+impl Gpu {
+    /// A GPU instance of this GPU by id, with its MIG profile; `INVALID_ARGUMENT` for an id or
+    /// profile that does not exist (a stale MIG handle).
+    pub(crate) fn mig_instance(
+        &self,
+        gid: usize,
+    ) -> Result<(&GpuInstance, &crate::profile::GiProfile), nvmlReturn_t> {
+        let gi = self
+            .gpu_instances
+            .iter()
+            .find(|x| x.id as usize == gid)
+            .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        let profile = self
+            .spec
+            .mig_profiles
+            .get(gi.profile_index)
+            .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        Ok((gi, profile))
+    }
+}
+
 /// A queued event.
 #[derive(Clone, Copy, Debug)]
 pub struct Event {

@@ -244,16 +244,7 @@ fn nvswitch_pci(link: c_uint) -> nvmlPciInfo_t {
 fn memory(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<(u64, u64, u64), nvmlReturn_t> {
     let g = gpu(c, device)?;
     if let Some(DeviceRef::Mig(_, gid, _)) = device_ref(device) {
-        let gi = g
-            .gpu_instances
-            .iter()
-            .find(|x| x.id as usize == gid)
-            .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
-        let p = g
-            .spec
-            .mig_profiles
-            .get(gi.profile_index)
-            .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        let (_, p) = g.mig_instance(gid)?;
         return Ok((p.memory_mb * 1024 * 1024, 0, 13 * 1024 * 1024));
     }
     Ok((g.spec.memory_total, g.spec.memory_reserved, allocated(g)))

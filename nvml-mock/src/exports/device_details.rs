@@ -21,20 +21,11 @@ fn attributes(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<nvmlDeviceAttributes_
     let g = c.m.gpus.get(gpu).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
     match device_ref(device) {
         Some(DeviceRef::Mig(_, gid, cid)) => {
-            let gi = g
-                .gpu_instances
-                .iter()
-                .find(|x| x.id as usize == gid)
-                .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+            let (gi, p) = g.mig_instance(gid)?;
             let ci = gi
                 .cis
                 .iter()
                 .find(|x| x.id as usize == cid)
-                .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
-            let p = g
-                .spec
-                .mig_profiles
-                .get(gi.profile_index)
                 .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
             Ok(nvmlDeviceAttributes_t {
                 multiprocessorCount: p.sm_count * ci.size / p.compute_slices.max(1),
