@@ -88,6 +88,22 @@ fn driver_535_loads_and_has_the_v3_process_query() {
 }
 
 #[test]
+fn driver_550_loads_and_has_what_535_lacks() {
+    let Some(lib) = driver("550") else { return };
+    assert_everyday_functions_resolve(&lib);
+    assert!(lib.nvmlDeviceGetComputeRunningProcesses_v3.is_ok());
+    assert!(lib.nvmlDeviceGetMemoryInfo_v2.is_ok());
+    // New in the 550 branch (Debian's 535 lacks them).
+    assert!(lib.nvmlDeviceGetGpuFabricInfoV.is_ok());
+    assert!(lib.nvmlDeviceGetProcessesUtilizationInfo.is_ok());
+    assert!(lib.nvmlDeviceGetNumaNodeId.is_ok());
+    // Still older than NVML 13 (580) and than the `V` temperature query.
+    assert!(lib.nvmlDeviceGetPdi.is_err());
+    assert!(lib.nvmlDeviceGetTemperatureV.is_err());
+    init_fails_with_driver_not_loaded(&lib);
+}
+
+#[test]
 fn driver_470_loads_but_lacks_the_v3_process_query() {
     let Some(lib) = driver("470") else { return };
     assert_everyday_functions_resolve(&lib);

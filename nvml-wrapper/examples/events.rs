@@ -30,7 +30,7 @@ fn main() -> std::process::ExitCode {
                 Err(e) => return Err(e.into()),
             };
             set.register(&gpu, types)?;
-            println!("GPU {}: listening for {types:?}", gpu.index()?);
+            outln!("GPU {}: listening for {types:?}", gpu.index()?)?;
         }
 
         std::thread::scope(|scope| -> Result<(), Box<dyn std::error::Error>> {
@@ -50,15 +50,15 @@ fn main() -> std::process::ExitCode {
                         } else {
                             format!("data {}", event.event_data)
                         };
-                        println!(
+                        outln!(
                             "event on GPU {} ({}): {:?}, {what}",
                             event.device.index()?,
                             event.device.uuid()?,
                             event.event_type
-                        );
+                        )?;
                     }
                     Err(NvmlError::Timeout(_)) => {
-                        println!("no event within {timeout_ms} ms");
+                        outln!("no event within {timeout_ms} ms")?;
                         break;
                     }
                     Err(e) => return Err(e.into()),

@@ -20,7 +20,7 @@ fn main() -> std::process::ExitCode {
     common::run(|| {
         let session = common::open(&common::options()?)?;
         let info = machine(&session.nvml)?;
-        println!("{}", serde_json::to_string_pretty(&info)?);
+        outln!("{}", serde_json::to_string_pretty(&info)?)?;
         Ok(())
     })
 }

@@ -13,10 +13,10 @@ fn main() -> std::process::ExitCode {
         let nvml = &session.nvml;
 
         let count = nvml.device_count()?;
-        println!("{count} GPU(s), driver {}", nvml.driver_version()?);
+        outln!("{count} GPU(s), driver {}", nvml.driver_version()?)?;
         for index in 0..count {
             let gpu = nvml.device_by_index(index)?;
-            println!("GPU {index}: {} ({})", gpu.name()?, gpu.uuid()?);
+            outln!("GPU {index}: {} ({})", gpu.name()?, gpu.uuid()?)?;
         }
         Ok(())
     })

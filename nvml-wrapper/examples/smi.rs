@@ -22,7 +22,8 @@ const WIDTH: usize = COLUMNS[0] + COLUMNS[1] + COLUMNS[2] + 2;
 fn main() -> std::process::ExitCode {
     common::run(|| {
         let session = common::open(&common::options()?)?;
-        print!("{}", render(&session.nvml)?);
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), "{}", render(&session.nvml)?)?;
         Ok(())
     })
 }

@@ -31,14 +31,22 @@ macro_rules! return_codes {
             #[error("{0}: NVML returned error code {1}, which these bindings do not know; a newer version of these bindings may")]
             UnrecognizedCode(&'static str, u32),
 
-            /// The NVML shared library could not be loaded.
-            #[error("cannot load the NVML library {path}: {source}")]
+            /// The NVML shared library could not be loaded. The message ends with the
+            /// loader's reason (no such file, wrong ELF class, an undefined symbol, ...).
+            #[error("cannot load the NVML library {path}: {}", loader_reason(.source))]
             LibraryLoad {
                 /// The path or name that was tried.
                 path: String,
                 /// What `dlopen` said.
                 #[source]
                 source: libloading::Error,
+            },
+            /// The file loaded, but it is not NVML: it exports none of `nvmlInit_v2`,
+            /// `nvmlInit` and `nvmlInitWithFlags`.
+            #[error("{path} is not an NVML library: it exports none of nvmlInit_v2, nvmlInit and nvmlInitWithFlags; load libnvidia-ml.so.1 instead")]
+            NotNvmlLibrary {
+                /// The path or name that was loaded.
+                path: String,
             },
             /// The loaded library does not export this C function at all (a driver older
             /// than the function). NVML's own "not implemented" answer, code 13, is
@@ -90,6 +98,7 @@ macro_rules! return_codes {
                     $( Self::$variant(_) => Some(sys::$code), )*
                     Self::UnrecognizedCode(_, code) => Some(*code),
                     Self::LibraryLoad { .. }
+                    | Self::NotNvmlLibrary { .. }
                     | Self::MissingSymbol(_)
                     | Self::InvalidUtf8(_)
                     | Self::UnexpectedValue { .. }
@@ -107,6 +116,7 @@ macro_rules! return_codes {
                         Some(function)
                     }
                     Self::LibraryLoad { .. }
+                    | Self::NotNvmlLibrary { .. }
                     | Self::InvalidUtf8(_)
                     | Self::UnexpectedValue { .. }
                     | Self::StillShared { .. }
@@ -230,6 +240,19 @@ impl NvmlError {
             Some(Self::from_error_code(code, function))
         }
     }
+}
+
+/// The loader's whole account of a failed load: `libloading` keeps `dlerror`'s text (the
+/// actual reason) in its error's source, behind a bare "dlopen failed".
+fn loader_reason(error: &libloading::Error) -> String {
+    let mut text = error.to_string();
+    let mut next = std::error::Error::source(error);
+    while let Some(inner) = next {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        next = inner.source();
+    }
+    text
 }
 
 /// The crate's result type.

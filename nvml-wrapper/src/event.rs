@@ -182,16 +182,10 @@ impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
         unsafe { EventSet::from_raw(self.nvml.as_nvml().clone(), handle) }
     }
 
-    /// `device`, if it comes from the same library as this set: a handle is only meaningful
-    /// to the library that issued it.
+    /// `device`, if it comes from the same loaded library as this set: a handle is only
+    /// meaningful to the library that issued it (two [`Nvml`]s of one file share theirs).
     fn same_library(&self, device: &Device<'_, impl NvmlRef>) -> Result<()> {
-        if self.nvml.as_nvml() == device.holder().as_nvml() {
-            Ok(())
-        } else {
-            Err(NvmlError::InvalidInput(
-                "the device and the event set come from different Nvml instances",
-            ))
-        }
+        crate::ffi::same_library(self.nvml.lib(), device.holder().lib())
     }
 
     /// Starts recording events of `types` on `device` into this set
@@ -202,7 +196,7 @@ impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
     /// types (none are registered then; the set stays usable): intersect with
     /// [`Device::supported_event_types`] first. After [`NvmlError::Unknown`] NVML says the
     /// set is in an undefined state: drop it. [`NvmlError::InvalidInput`] if `device` comes
-    /// from another [`Nvml`].
+    /// from another loaded library.
     #[doc(alias = "nvmlDeviceRegisterEvents")]
     pub fn register(&self, device: &Device<'_, impl NvmlRef>, types: EventTypes) -> Result<()> {
         self.same_library(device)?;
@@ -550,7 +544,7 @@ impl<N: NvmlRef> EventSet<'_, N> {
     /// structured event was returned yet.
     #[doc(alias = "nvmlEventSetGetContextData_v1")]
     pub fn context_data(&self, index: u32) -> Result<Vec<u8>> {
-        read_list(0u8, |size, data| {
+        read_list(|size, data: *mut u8| {
             let mut params = sys::nvmlEventSetGetContextData_v1_t {
                 data: data.cast(),
                 index,

@@ -67,6 +67,26 @@ pub(crate) fn symbol<F: Copy>(
     }
 }
 
+/// `Ok` if `a` and `b` are one loaded library, so that a handle from one is valid in the other:
+/// two [`Nvml`](crate::Nvml)s of the same file share it (the loader maps a file once), while
+/// another file (another copy, another driver) is another library. Compared by the address of
+/// the init function, which every NVML library exports (else it fails to load).
+pub(crate) fn same_library(a: &nvml_sys::NvmlLib, b: &nvml_sys::NvmlLib) -> Result<()> {
+    fn identity(lib: &nvml_sys::NvmlLib) -> Option<usize> {
+        let init = |f: &unsafe extern "C" fn() -> nvml_sys::nvmlReturn_t| *f as usize;
+        (lib.nvmlInit_v2.as_ref().ok().map(init))
+            .or_else(|| lib.nvmlInit.as_ref().ok().map(init))
+            .or_else(|| lib.nvmlInitWithFlags.as_ref().ok().map(|f| *f as usize))
+    }
+    if std::ptr::eq(a, b) || (identity(a).is_some() && identity(a) == identity(b)) {
+        Ok(())
+    } else {
+        Err(NvmlError::InvalidInput(
+            "the handles come from different NVML libraries",
+        ))
+    }
+}
+
 /// Reads a C string out of a fixed-size buffer: up to the first NUL *within the buffer*, or
 /// the whole buffer if the library wrote none. Never reads past the buffer.
 pub(crate) fn string_from_c_buf(buf: &[c_char]) -> Result<String> {
@@ -97,14 +117,106 @@ const LIST_SLACK: usize = 5;
 /// The most items any list query will allocate for: a count above this is not believed.
 pub(crate) const LIST_MAX: usize = 1 << 16;
 
+/// C data a list call fills in place.
+///
+/// # Safety
+/// Implement only for types valid for every bit pattern: integers, floats, raw pointers, and
+/// bindgen's structs and arrays of those (C enums are integers there, never Rust enums).
+pub(crate) unsafe trait Plain: Copy {}
+
+// SAFETY: a raw pointer is valid for every bit pattern (it is only ever handed back to NVML).
+unsafe impl<T> Plain for *mut T {}
+
+/// Marks bindgen's plain C types (see [`Plain`]).
+macro_rules! plain {
+    ($($t:ty),* $(,)?) => {
+        $(
+            // SAFETY: a plain C type: integers, floats, pointers and arrays of them only.
+            unsafe impl Plain for $t {}
+        )*
+    };
+}
+plain!(
+    u8,
+    i8,
+    u32,
+    u64,
+    nvml_sys::nvmlComputeInstancePlacement_t,
+    nvml_sys::nvmlEccSramUniqueUncorrectedErrorEntry_v1_t,
+    nvml_sys::nvmlEncoderSessionInfo_t,
+    nvml_sys::nvmlFBCSessionInfo_t,
+    nvml_sys::nvmlGpuInstancePlacement_t,
+    nvml_sys::nvmlHwbcEntry_t,
+    nvml_sys::nvmlProcessInfo_v1_t,
+    nvml_sys::nvmlProcessInfo_v2_t,
+    nvml_sys::nvmlProcessDetail_v1_t,
+    nvml_sys::nvmlProcessUtilizationInfo_v1_t,
+    nvml_sys::nvmlProcessUtilizationSample_t,
+    nvml_sys::nvmlSample_t,
+    nvml_sys::nvmlVgpuInstanceUtilizationInfo_v1_t,
+    nvml_sys::nvmlVgpuInstanceUtilizationSample_t,
+    nvml_sys::nvmlVgpuProcessUtilizationInfo_v1_t,
+    nvml_sys::nvmlVgpuProcessUtilizationSample_t,
+);
+
+/// The byte list buffers are filled with before a call: an item whose bytes are all this
+/// afterwards was not written by the library.
+const UNWRITTEN: u8 = 0xA5;
+/// Items smaller than this (bytes of a string or a blob) are zero-filled and not checked: a
+/// single byte of `UNWRITTEN` is a legitimate value.
+const UNWRITTEN_MIN_SIZE: usize = 4;
+
+/// `n` items filled with the [`UNWRITTEN`] pattern (zeros for items smaller than
+/// [`UNWRITTEN_MIN_SIZE`]).
+pub(crate) fn unwritten<T: Plain>(n: usize) -> Vec<T> {
+    let fill = if size_of::<T>() >= UNWRITTEN_MIN_SIZE {
+        UNWRITTEN
+    } else {
+        0
+    };
+    let mut items = Vec::with_capacity(n);
+    // SAFETY: the allocation holds `n` items; all their bytes are written before `set_len`,
+    // and `T: Plain` makes any bytes a valid `T`.
+    unsafe {
+        std::ptr::write_bytes(items.as_mut_ptr(), fill, n);
+        items.set_len(n);
+    }
+    items
+}
+
+/// The items the library wrote: the first `count` (clamped to the buffer), and of those only
+/// the ones before the first item still bearing the [`UNWRITTEN`] pattern, so a count larger
+/// than what was written never yields made-up entries.
+pub(crate) fn written<T: Plain>(mut items: Vec<T>, count: c_uint) -> Vec<T> {
+    items.truncate((count as usize).min(items.len()));
+    if size_of::<T>() >= UNWRITTEN_MIN_SIZE {
+        let end = items
+            .iter()
+            .position(|item| {
+                // SAFETY: the item's bytes, in place: every one was initialised (by
+                // `unwritten`, then possibly by the library) and none has moved since.
+                let bytes = unsafe {
+                    std::slice::from_raw_parts(
+                        std::ptr::from_ref(item).cast::<u8>(),
+                        size_of::<T>(),
+                    )
+                };
+                bytes.iter().all(|b| *b == UNWRITTEN)
+            })
+            .unwrap_or(items.len());
+        items.truncate(end);
+    }
+    items
+}
+
 /// Reads a list from an NVML function of the shape `f(..., unsigned *count, T *items)`.
 ///
 /// `call(count, items)` is called first with `count = 0` and a null buffer to learn the size
 /// (`NVML_SUCCESS` means the list is empty, `INSUFFICIENT_SIZE` gives the count), then with a
-/// buffer. If the list grew in between, it retries a bounded number of times. A count the
-/// library reports larger than the buffer is clamped to the buffer.
-pub(crate) fn read_list<T: Copy>(
-    zero: T,
+/// buffer. If the list grew in between, it retries a bounded number of times. Only what the
+/// library wrote comes back: a count larger than the buffer is clamped to it, and items the
+/// library left untouched are dropped (see [`written`]).
+pub(crate) fn read_list<T: Plain>(
     mut call: impl FnMut(&mut c_uint, *mut T) -> Result<()>,
 ) -> Result<Vec<T>> {
     let mut wanted: c_uint = 0;
@@ -116,13 +228,10 @@ pub(crate) fn read_list<T: Copy>(
     let mut retries = 0;
     loop {
         let capacity = (wanted as usize).saturating_add(LIST_SLACK).min(LIST_MAX);
-        let mut items = vec![zero; capacity];
+        let mut items = unwritten::<T>(capacity);
         let mut count = capacity as c_uint;
         match call(&mut count, items.as_mut_ptr()) {
-            Ok(()) => {
-                items.truncate((count as usize).min(capacity));
-                return Ok(items);
-            }
+            Ok(()) => return Ok(written(items, count)),
             // The list grew: retry with room for it, a bounded number of times; after that,
             // the driver's last answer is the error.
             Err(NvmlError::InsufficientSize(_))
@@ -137,17 +246,15 @@ pub(crate) fn read_list<T: Copy>(
 }
 
 /// Reads a list from a function that takes a caller-sized buffer and no count query: fills a
-/// buffer of `capacity` items and keeps the first `count` the library reports, clamped.
-pub(crate) fn read_fixed_list<T: Copy>(
-    zero: T,
+/// buffer of `capacity` items and keeps what the library wrote, as [`read_list`] does.
+pub(crate) fn read_fixed_list<T: Plain>(
     capacity: usize,
     call: impl FnOnce(&mut c_uint, *mut T) -> Result<()>,
 ) -> Result<Vec<T>> {
-    let mut items = vec![zero; capacity];
+    let mut items = unwritten::<T>(capacity);
     let mut count = capacity as c_uint;
     call(&mut count, items.as_mut_ptr())?;
-    items.truncate((count as usize).min(capacity));
-    Ok(items)
+    Ok(written(items, count))
 }
 
 #[cfg(test)]
@@ -168,7 +275,7 @@ mod tests {
     fn list_reads_size_then_data_and_clamps_overlarge_counts() {
         // A library that says 3 items, then claims it wrote 1000.
         let mut calls = 0;
-        let got = read_list(0u32, |count, items| {
+        let got = read_list(|count, items: *mut u32| {
             calls += 1;
             if items.is_null() {
                 *count = 3;
@@ -185,14 +292,42 @@ mod tests {
         })
         .unwrap();
         assert_eq!(calls, 2);
-        assert_eq!(got.len(), 3 + LIST_SLACK, "clamped to the buffer, not 1000");
-        assert_eq!(&got[..3], &[10, 11, 12]);
+        assert_eq!(
+            got,
+            [10, 11, 12],
+            "what was written, not 1000 nor the buffer"
+        );
+    }
+
+    #[test]
+    fn items_the_library_did_not_write_are_dropped() {
+        // Written: 0 and 7; claimed: 3 (the third is still the fill pattern).
+        let got = read_fixed_list(5, |count, items: *mut u32| {
+            // SAFETY: the buffer holds 5 items.
+            unsafe {
+                *items = 0;
+                *items.add(1) = 7;
+            }
+            *count = 3;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(got, [0, 7], "a written zero stays, the unwritten slot goes");
+        // Bytes are zero-filled and kept as counted: 0xA5 is a legitimate byte.
+        let got = read_fixed_list(4, |count, items: *mut u8| {
+            // SAFETY: the buffer holds 4 items.
+            unsafe { *items = UNWRITTEN };
+            *count = 2;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(got, [UNWRITTEN, 0]);
     }
 
     #[test]
     fn list_growing_between_calls_is_retried_a_bounded_number_of_times() {
         let mut calls = 0;
-        let err = read_list(0u8, |count, _| {
+        let err = read_list(|count, _: *mut u8| {
             calls += 1;
             *count = count.saturating_add(100);
             Err(NvmlError::InsufficientSize("nvmlTestList"))
@@ -205,7 +340,7 @@ mod tests {
     #[test]
     fn empty_list_is_one_call() {
         let mut calls = 0;
-        let got = read_list(0u8, |count, _| {
+        let got = read_list(|count, _: *mut u8| {
             calls += 1;
             *count = 0;
             Ok(())

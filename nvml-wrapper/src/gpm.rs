@@ -110,6 +110,7 @@ impl<'nvml> GpmSample<'nvml> {
     /// (`nvmlGpmSampleGet`).
     #[doc(alias = "nvmlGpmSampleGet")]
     pub fn fill(&mut self, device: &Device<'nvml>) -> Result<()> {
+        crate::ffi::same_library(self.nvml.lib(), device.nvml().lib())?;
         nvml_call!(self.nvml, nvmlGpmSampleGet(device.handle(), self.handle))
     }
 
@@ -117,6 +118,7 @@ impl<'nvml> GpmSample<'nvml> {
     /// (`nvmlGpmMigSampleGet`).
     #[doc(alias = "nvmlGpmMigSampleGet")]
     pub fn fill_mig(&mut self, device: &Device<'nvml>, gpu_instance_id: u32) -> Result<()> {
+        crate::ffi::same_library(self.nvml.lib(), device.nvml().lib())?;
         nvml_call!(
             self.nvml,
             nvmlGpmMigSampleGet(device.handle(), gpu_instance_id, self.handle)
@@ -213,11 +215,7 @@ pub fn gpm_metrics(
     sample2: &GpmSample<'_>,
     metric_ids: &[u32],
 ) -> Result<Vec<GpmMetric>> {
-    if !std::ptr::eq(sample1.nvml, sample2.nvml) {
-        return Err(NvmlError::InvalidInput(
-            "GPM samples from different Nvml instances",
-        ));
-    }
+    crate::ffi::same_library(sample1.nvml.lib(), sample2.nvml.lib())?;
     let mut out = Vec::with_capacity(metric_ids.len());
     // About 19 KiB: on the heap.
     let mut get = Box::<sys::nvmlGpmMetricsGet_t>::default();

@@ -495,15 +495,14 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
         profile_id: u32,
     ) -> Result<Vec<GpuInstancePlacement>> {
         let (nvml, handle) = (self.holder(), self.handle());
-        let zero = sys::nvmlGpuInstancePlacement_t { start: 0, size: 0 };
         let raw = match nvml.versions().gpu_instance_possible_placements() {
-            gpu_instance_possible_placements::Version::nvmlDeviceGetGpuInstancePossiblePlacements_v2 => read_list(zero, |count, items| {
+            gpu_instance_possible_placements::Version::nvmlDeviceGetGpuInstancePossiblePlacements_v2 => read_list(|count, items| {
                 nvml_call!(
                     nvml,
                     gpu_instance_possible_placements::nvmlDeviceGetGpuInstancePossiblePlacements_v2(handle, profile_id, items, count)
                 )
             })?,
-            _ => read_list(zero, |count, items| {
+            _ => read_list(|count, items| {
                 nvml_call!(
                     nvml,
                     gpu_instance_possible_placements::nvmlDeviceGetGpuInstancePossiblePlacements(handle, profile_id, items, count)
@@ -576,7 +575,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     #[doc(alias = "nvmlDeviceGetGpuInstances")]
     pub fn gpu_instances(&self, profile_id: u32) -> Result<Vec<GpuInstance<'nvml, N>>> {
         let (nvml, handle) = (self.holder(), self.handle());
-        let raw = read_fixed_list(std::ptr::null_mut(), MAX_INSTANCES, |count, items| {
+        let raw = read_fixed_list(MAX_INSTANCES, |count, items| {
             nvml_call!(
                 nvml,
                 nvmlDeviceGetGpuInstances(handle, profile_id, items, count)
@@ -748,8 +747,7 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
         &self,
         profile_id: u32,
     ) -> Result<Vec<ComputeInstancePlacement>> {
-        let zero = sys::nvmlComputeInstancePlacement_t { start: 0, size: 0 };
-        let raw = read_list(zero, |count, items| {
+        let raw = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlGpuInstanceGetComputeInstancePossiblePlacements(
@@ -819,7 +817,7 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
     /// (`nvmlGpuInstanceGetComputeInstances`).
     #[doc(alias = "nvmlGpuInstanceGetComputeInstances")]
     pub fn compute_instances(&self, profile_id: u32) -> Result<Vec<ComputeInstance<'nvml, N>>> {
-        let raw = read_fixed_list(std::ptr::null_mut(), MAX_INSTANCES, |count, items| {
+        let raw = read_fixed_list(MAX_INSTANCES, |count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlGpuInstanceGetComputeInstances(self.handle, profile_id, items, count)

@@ -274,13 +274,50 @@ fn open(path: Option<PathBuf>) -> Result<NvmlLibrary> {
     })
 }
 
+/// Loads `path` with every symbol bound now, and checks that it is NVML at all.
 fn load(path: &std::ffi::OsStr) -> Result<NvmlLib> {
-    // SAFETY: loading NVML runs its library initialisers, which have no preconditions; every
-    // function is then only reached through checked fields.
-    unsafe { NvmlLib::new(path) }.map_err(|source| NvmlError::LibraryLoad {
+    let load_error = |source| NvmlError::LibraryLoad {
         path: path.to_string_lossy().into_owned(),
         source,
-    })
+    };
+    // SAFETY: loading NVML runs its library initialisers, which have no preconditions; every
+    // function is then only reached through checked fields.
+    let library = unsafe { open_binding_now(path) }.map_err(load_error)?;
+    // SAFETY: as above; this only looks up the header's symbols in the loaded library.
+    let lib = unsafe { NvmlLib::from_library(library) }.map_err(load_error)?;
+    if lib.nvmlInit_v2.is_err() && lib.nvmlInit.is_err() && lib.nvmlInitWithFlags.is_err() {
+        return Err(NvmlError::NotNvmlLibrary {
+            path: path.to_string_lossy().into_owned(),
+        });
+    }
+    Ok(lib)
+}
+
+/// `dlopen(path, RTLD_NOW | RTLD_LOCAL)`: a library with a symbol nothing defines fails to
+/// load, with the loader's reason, instead of loading lazily and killing the process
+/// ("symbol lookup error") at its first call.
+///
+/// # Safety
+/// As `libloading::Library::new`: the library's initialisers run.
+#[cfg(unix)]
+unsafe fn open_binding_now(
+    path: &std::ffi::OsStr,
+) -> std::result::Result<libloading::Library, libloading::Error> {
+    use libloading::os::unix::{Library, RTLD_LOCAL, RTLD_NOW};
+    // SAFETY: the caller's contract.
+    unsafe { Library::open(Some(path), RTLD_NOW | RTLD_LOCAL) }.map(Into::into)
+}
+
+/// Windows binds every import at load time already.
+///
+/// # Safety
+/// As `libloading::Library::new`: the library's initialisers run.
+#[cfg(not(unix))]
+unsafe fn open_binding_now(
+    path: &std::ffi::OsStr,
+) -> std::result::Result<libloading::Library, libloading::Error> {
+    // SAFETY: the caller's contract.
+    unsafe { libloading::Library::new(path) }
 }
 
 fn load_default() -> Result<(NvmlLib, String)> {
@@ -397,8 +434,12 @@ impl Nvml {
     }
 
     /// All GPUs, in index order.
+    ///
+    /// # Errors
+    /// [`NvmlError::UnexpectedValue`] for a device count above 65,536 (a library that
+    /// claims more is not believed, and nothing is allocated for it); NVML's errors.
     pub fn devices(&self) -> Result<Vec<Device<'_>>> {
-        (0..self.device_count()?)
+        (0..believable_count(self.device_count()?, "device count")?)
             .map(|i| self.device_by_index(i))
             .collect()
     }
@@ -482,7 +523,8 @@ impl Nvml {
         Device::from_handle(self, handle)
     }
 
-    /// `nvmlErrorString` for a raw return code: NVML's own description.
+    /// `nvmlErrorString` for a raw return code: NVML's own description, read up to its NUL or
+    /// 256 bytes, whichever comes first.
     #[doc(alias = "nvmlErrorString")]
     pub fn error_string(&self, code: sys::nvmlReturn_t) -> Option<String> {
         let f = crate::ffi::symbol(self.lib().nvmlErrorString.as_ref(), "nvmlErrorString").ok()?;
@@ -491,9 +533,17 @@ impl Nvml {
         if ptr.is_null() {
             return None;
         }
-        // SAFETY: a non-null result is a NUL-terminated string with static lifetime.
-        let text = unsafe { std::ffi::CStr::from_ptr(ptr) };
-        Some(text.to_string_lossy().into_owned())
+        let mut bytes = Vec::new();
+        for i in 0..ERROR_STRING_MAX {
+            // SAFETY: a non-null result is a NUL-terminated static string; reading stops at
+            // its NUL, so no byte past it is read (and never more than the bound).
+            let byte = unsafe { ptr.add(i).read() } as u8;
+            if byte == 0 {
+                break;
+            }
+            bytes.push(byte);
+        }
+        Some(String::from_utf8_lossy(&bytes).into_owned())
     }
 }
 
@@ -554,6 +604,22 @@ impl Drop for Initialised {
             // balances it.
             let _ = unsafe { shutdown() };
         }
+    }
+}
+
+/// The longest text [`Nvml::error_string`] reads: NVML's descriptions are under 100 bytes.
+const ERROR_STRING_MAX: usize = 256;
+
+/// `count`, if a list of that many is believable (at most [`LIST_MAX`](crate::ffi::LIST_MAX));
+/// otherwise `UnexpectedValue`, before anything is allocated for it.
+pub(crate) fn believable_count(count: u32, what: &'static str) -> Result<u32> {
+    if count as usize <= crate::ffi::LIST_MAX {
+        Ok(count)
+    } else {
+        Err(NvmlError::UnexpectedValue {
+            what,
+            value: i64::from(count),
+        })
     }
 }
 

@@ -128,7 +128,7 @@ impl Nvml {
     /// The GPUs attached to this CPU (`nvmlSystemGetTopologyGpuSet`).
     #[doc(alias = "nvmlSystemGetTopologyGpuSet")]
     pub fn topology_gpu_set(&self, cpu_number: u32) -> Result<Vec<Device<'_>>> {
-        let handles = read_list(std::ptr::null_mut(), |count, items| {
+        let handles = read_list(|count, items| {
             nvml_call!(self, nvmlSystemGetTopologyGpuSet(cpu_number, count, items))
         })?;
         handles
@@ -148,7 +148,7 @@ impl Nvml {
     /// The GPUs NVML was told to ignore (`nvmlGetExcludedDeviceInfoByIndex`).
     #[doc(alias = "nvmlGetExcludedDeviceInfoByIndex")]
     pub fn excluded_devices(&self) -> Result<Vec<ExcludedDevice>> {
-        (0..self.excluded_device_count()?)
+        (0..crate::nvml::believable_count(self.excluded_device_count()?, "excluded device count")?)
             .map(|index| {
                 let mut info = sys::nvmlExcludedDeviceInfo_t::default();
                 nvml_call!(self, nvmlGetExcludedDeviceInfoByIndex(index, &mut info))?;
@@ -182,15 +182,14 @@ impl Nvml {
     pub fn hic_version(&self) -> Result<Vec<HwbcEntry>> {
         let mut capacity = HIC_FIRST_CAPACITY;
         for _ in 0..HIC_RETRIES {
-            let mut entries = vec![sys::nvmlHwbcEntry_t::default(); capacity];
+            let mut entries = crate::ffi::unwritten::<sys::nvmlHwbcEntry_t>(capacity);
             let mut count = capacity as c_uint;
             match nvml_call!(
                 self,
                 nvmlSystemGetHicVersion(&mut count, entries.as_mut_ptr())
             ) {
                 Ok(()) => {
-                    entries.truncate((count as usize).min(capacity));
-                    return entries
+                    return crate::ffi::written(entries, count)
                         .iter()
                         .map(|e| {
                             Ok(HwbcEntry {

@@ -142,7 +142,7 @@ impl Nvml {
 
     /// Every unit (`nvmlUnitGetCount`, then `nvmlUnitGetHandleByIndex` for each).
     pub fn units(&self) -> Result<Vec<Unit<'_>>> {
-        (0..self.unit_count()?)
+        (0..crate::nvml::believable_count(self.unit_count()?, "unit count")?)
             .map(|index| self.unit_by_index(index))
             .collect()
     }
@@ -273,7 +273,7 @@ impl<'nvml> Unit<'nvml> {
     /// The GPUs in this unit (`nvmlUnitGetDevices`).
     #[doc(alias = "nvmlUnitGetDevices")]
     pub fn devices(&self) -> Result<Vec<Device<'nvml>>> {
-        let handles = read_list(std::ptr::null_mut(), |count, devices| {
+        let handles = read_list(|count, devices| {
             nvml_call!(self.nvml, nvmlUnitGetDevices(self.handle, count, devices))
         })?;
         handles

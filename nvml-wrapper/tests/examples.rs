@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn example(name: &str) -> PathBuf {
     // target/<profile>/deps/examples-<hash> -> target/<profile>/examples/<name>
@@ -167,4 +167,50 @@ fn events_prints_the_injected_xid() {
     let text = stdout(&out);
     assert!(text.contains("event on GPU 3"), "{text}");
     assert!(text.contains("XID 79"), "{text}");
+}
+
+#[test]
+fn a_closed_stdout_ends_each_example_quietly() {
+    for name in ["nvml-info", "smi", "quickstart"] {
+        let mut child = Command::new(example(name))
+            .arg("--mock")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before anything is written (`nvml-info | head -0`).
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(out.status.success(), "{name}: {} {stderr}", out.status);
+    }
+}
+
+#[test]
+fn a_lib_path_that_is_not_utf8_is_tried_as_given() {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::OsStr::from_bytes(b"/nonexistent/\xff/libnvidia-ml.so.1");
+    let out = Command::new(example("quickstart"))
+        .arg("--lib")
+        .arg(path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot load the NVML library /nonexistent/")
+            && stderr.contains("No such file or directory"),
+        "{stderr}"
+    );
+    let mut joined = b"--lib=".to_vec();
+    joined.extend_from_slice(path.as_bytes());
+    let out = Command::new(example("quickstart"))
+        .arg(std::ffi::OsStr::from_bytes(&joined))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("No such file or directory"), "{stderr}");
 }

@@ -1,4 +1,4 @@
-//! The wrapper on NVIDIA's real driver libraries (Debian's 535.x and 470.x), which load
+//! The wrapper on NVIDIA's real driver libraries (Debian's 550.x, 535.x and 470.x), which load
 //! without a GPU: initialisation fails cleanly with "driver not loaded", and the versioned
 //! symbols chosen at load are the right ones for each driver.
 
@@ -22,7 +22,7 @@ fn load(branch: &str) -> Option<NvmlLibrary> {
 
 #[test]
 fn init_without_a_kernel_driver_is_a_clean_error() {
-    for branch in ["535", "470"] {
+    for branch in ["550", "535", "470"] {
         let Some(path) = drivers::driver_library(branch) else {
             continue;
         };
@@ -78,6 +78,35 @@ fn driver_535_uses_the_v3_process_query_and_v2_event_wait() {
     assert!(lib.has_function("nvmlDeviceGetComputeRunningProcesses_v3"));
     assert!(!lib.has_function("nvmlDeviceGetPdi"));
     assert!(lib.missing_functions().contains(&"nvmlDeviceGetPdi"));
+}
+
+#[test]
+fn driver_550_uses_the_newest_versions_it_exports() {
+    let Some(lib) = load("550") else { return };
+    for (family, symbol) in [
+        ("nvmlInit", Some("nvmlInit_v2")),
+        ("nvmlDeviceGetCount", Some("nvmlDeviceGetCount_v2")),
+        (
+            "nvmlDeviceGetComputeRunningProcesses",
+            Some("nvmlDeviceGetComputeRunningProcesses_v3"),
+        ),
+        (
+            "nvmlDeviceGetMemoryInfo",
+            Some("nvmlDeviceGetMemoryInfo_v2"),
+        ),
+        ("nvmlDeviceGetPciInfo", Some("nvmlDeviceGetPciInfo_v3")),
+        ("nvmlEventSetWait", Some("nvmlEventSetWait_v2")),
+        ("nvmlEventSetWait_v3", None),
+    ] {
+        assert_eq!(lib.chosen_symbol(family), symbol, "{family}");
+    }
+    // What 550 added over 535 is used; what NVML 13 added is reported missing.
+    assert!(lib.has_function("nvmlDeviceGetGpuFabricInfoV"));
+    assert!(lib.missing_functions().contains(&"nvmlDeviceGetPdi"));
+    assert!(
+        lib.missing_functions()
+            .contains(&"nvmlDeviceGetTemperatureV")
+    );
 }
 
 #[test]

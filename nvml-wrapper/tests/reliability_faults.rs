@@ -12,7 +12,9 @@ mod reliability_common;
 use std::collections::BTreeSet;
 
 use nvml_wrapper::{Nvml, sys};
-use reliability_common::{CODES, Driver, Lab, UNREACHABLE, no_panic, table, wrapped_functions};
+use reliability_common::{
+    CODES, Driver, Lab, Special, UNREACHABLE, no_panic, table, wrapped_functions,
+};
 
 #[test]
 fn every_wrapped_function_is_in_the_table() {
@@ -124,4 +126,39 @@ fn error_strings_for_any_code() {
             assert!(s.is_some_and(|s| !s.is_empty()), "code {code}");
         }
     }
+}
+
+/// RELIABILITY.md's "Fallbacks" section is exactly the fallbacks the sweep checks: one line per
+/// table entry with [`Special::Fallback`], naming the codes that trigger it, and no other.
+#[test]
+fn reliability_md_lists_the_fallbacks_the_sweep_checks() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/RELIABILITY.md")).unwrap();
+    let section = doc
+        .split("\n## Fallbacks\n")
+        .nth(1)
+        .expect("RELIABILITY.md has a Fallbacks section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    let listed: BTreeSet<&str> = section.lines().filter(|l| l.starts_with("- `")).collect();
+    let mut expected = BTreeSet::new();
+    for e in table() {
+        if let Special::Fallback { codes, to } = e.special {
+            let names: Vec<String> = codes
+                .iter()
+                .map(|code| {
+                    let err = nvml_wrapper::NvmlError::from_code(*code, "").unwrap();
+                    let debug = format!("{err:?}");
+                    format!("`{}`", debug.split('(').next().unwrap())
+                })
+                .collect();
+            expected.insert(format!(
+                "- `{}` calls `{}`, and falls back to `{to}` on {}",
+                e.method,
+                e.function,
+                names.join(", ")
+            ));
+        }
+    }
+    let expected: BTreeSet<&str> = expected.iter().map(String::as_str).collect();
+    assert_eq!(listed, expected, "RELIABILITY.md's Fallbacks section");
 }

@@ -72,7 +72,10 @@ fn works_or_function_not_found(old: &Lab) -> BTreeMap<&'static str, &'static str
 fn legacy_470_mock_every_method_works_or_is_function_not_found() {
     let lab = Lab::new(Driver::Legacy470).with_mig();
     let missing = works_or_function_not_found(&lab);
-    eprintln!("470 (mock): MissingSymbol for {missing:?}");
+    eprintln!(
+        "reliability: 470 (mock): {} methods MissingSymbol: {missing:?}",
+        missing.len()
+    );
     // Functions newer than 470 are reported by name...
     assert_eq!(
         missing.get("Device::margin_temperature"),
@@ -132,10 +135,33 @@ fn mock_with_the_real_535_exports() {
     };
     assert_eq!(lab.nvml.version_choices(), real.version_choices());
     let missing = works_or_function_not_found(&lab);
-    eprintln!("535 (real exports): MissingSymbol for {missing:?}");
+    eprintln!(
+        "reliability: 535 (real exports): {} methods MissingSymbol: {missing:?}",
+        missing.len()
+    );
     // 535 has the `_v3` process queries and the event-reason names; not NVML 13's waits.
     assert!(!missing.contains_key("Device::running_compute_processes"));
     assert!(!missing.contains_key("Device::current_clocks_event_reasons"));
+    assert_eq!(
+        missing.get("EventSet::wait_operational"),
+        Some(&"nvmlEventSetWait_v3")
+    );
+}
+
+#[test]
+fn mock_with_the_real_550_exports() {
+    let Some((lab, real)) = shaped_like_real("550") else {
+        return;
+    };
+    assert_eq!(lab.nvml.version_choices(), real.version_choices());
+    let missing = works_or_function_not_found(&lab);
+    eprintln!(
+        "reliability: 550 (real exports): {} methods MissingSymbol: {missing:?}",
+        missing.len()
+    );
+    // 550 has the per-process utilisation info query that 535 lacks; not NVML 13's waits.
+    assert!(!missing.contains_key("Device::running_compute_processes"));
+    assert!(!missing.contains_key("Device::processes_utilization_info"));
     assert_eq!(
         missing.get("EventSet::wait_operational"),
         Some(&"nvmlEventSetWait_v3")
@@ -147,7 +173,7 @@ fn mock_with_the_real_535_exports() {
 /// error.
 #[test]
 fn real_libraries_version_tables_pick_exported_symbols() {
-    for branch in ["470", "535"] {
+    for branch in ["470", "535", "550"] {
         let Some(path) = drivers::driver_library(branch) else {
             continue;
         };

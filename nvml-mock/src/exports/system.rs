@@ -21,11 +21,18 @@ fn init(name: &'static str) -> nvmlReturn_t {
             g.refcount = g.refcount.saturating_add(1);
             return NVML_SUCCESS;
         }
-        let selected = g
-            .profile_override
-            .clone()
-            .or_else(|| std::env::var(PROFILE_ENV).ok().filter(|s| !s.is_empty()))
-            .unwrap_or_else(|| "dgx-h100".to_string());
+        let selected = match g.profile_override.clone() {
+            Some(chosen) => chosen,
+            None => match std::env::var(PROFILE_ENV) {
+                Ok(s) if !s.is_empty() => s,
+                Ok(_) | Err(std::env::VarError::NotPresent) => "dgx-h100".to_string(),
+                // Not a silent fallback: the user asked for a profile this cannot name.
+                Err(std::env::VarError::NotUnicode(raw)) => {
+                    eprintln!("nvml-mock: nvmlInit failed: {PROFILE_ENV}={raw:?} is not UTF-8");
+                    return NVML_ERROR_UNKNOWN;
+                }
+            },
+        };
         // A parked machine from another profile selection is dropped: a new machine.
         if let Some((source, m)) = g.parked.take()
             && source == selected

@@ -70,9 +70,51 @@ pub fn load(name_or_path: &str) -> Result<Profile, ProfileError> {
     if !looks_like_path {
         return load_builtin(name_or_path);
     }
-    let text = std::fs::read_to_string(name_or_path)
+    let text = read_profile_file(name_or_path)
         .map_err(|e| ProfileError(format!("cannot read profile file {name_or_path}: {e}")))?;
     parse_json(&text).map_err(|e| ProfileError(format!("profile file {name_or_path}: {e}")))
+}
+
+/// The largest profile file read: the biggest built-in profile as JSON is a few dozen KiB.
+pub const PROFILE_FILE_MAX: u64 = 1 << 20;
+
+/// Reads a profile file: a regular file of at most [`PROFILE_FILE_MAX`] bytes, in UTF-8.
+/// Opening never blocks (a FIFO is opened non-blocking, then refused), and a device such as
+/// `/dev/zero` is refused before any byte is read.
+fn read_profile_file(path: &str) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        /// `O_NONBLOCK` (the same value on every Linux architecture Rust supports but
+        /// alpha, sparc, mips and parisc, which this mock does not target).
+        const O_NONBLOCK: i32 = 0o4000;
+        options.custom_flags(O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a FIFO, device or directory is not a profile)",
+        ));
+    }
+    if meta.len() > PROFILE_FILE_MAX {
+        return Err(std::io::Error::other(format!(
+            "{} bytes, more than the {PROFILE_FILE_MAX} a profile may have",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::new();
+    // The file may grow after the size check: read one byte past the limit at most.
+    file.take(PROFILE_FILE_MAX + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > PROFILE_FILE_MAX {
+        return Err(std::io::Error::other(format!(
+            "more than the {PROFILE_FILE_MAX} bytes a profile may have"
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| std::io::Error::other("not UTF-8"))
 }
 
 /// A complete profile (every key given, as the built-in files are).

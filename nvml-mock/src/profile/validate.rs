@@ -55,6 +55,16 @@ pub(super) fn validate(p: &Profile) -> Result<(), ProfileError> {
 }
 
 fn validate_system(p: &Profile) -> Result<(), ProfileError> {
+    fits_nvml(
+        "driver_version",
+        &p.driver_version,
+        nvml_sys::NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE,
+    )?;
+    fits_nvml(
+        "nvml_version",
+        &p.nvml_version,
+        nvml_sys::NVML_SYSTEM_NVML_VERSION_BUFFER_SIZE,
+    )?;
     if p.gpus.len() > MAX_GPUS {
         return Err(ProfileError(format!("\"gpus\": at most {MAX_GPUS} GPUs")));
     }
@@ -73,6 +83,20 @@ fn validate_system(p: &Profile) -> Result<(), ProfileError> {
         }
     }
     Ok(())
+}
+
+/// `Ok` if `text` fits NVML's `buffer_size`-byte buffer with its NUL: a longer value could
+/// never be read back through NVML.
+fn fits_nvml(key: &str, text: &str, buffer_size: u32) -> Result<(), ProfileError> {
+    if text.len() < buffer_size as usize {
+        Ok(())
+    } else {
+        Err(ProfileError(format!(
+            "{key:?} is {} bytes; NVML's buffer for it holds at most {} (nvml.h's {buffer_size}-byte size with its NUL)",
+            text.len(),
+            buffer_size.saturating_sub(1)
+        )))
+    }
 }
 
 fn validate_gpus(p: &Profile) -> Result<(), ProfileError> {

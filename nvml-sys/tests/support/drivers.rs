@@ -1,7 +1,7 @@
 //! Where the tests find NVIDIA's real driver libraries (shared by nvml-sys and nvml-wrapper
 //! tests through `#[path]`).
 //!
-//! `$NVML_TEST_DRIVERS_DIR/{535,470}/libnvidia-ml.so.1`, by default
+//! `$NVML_TEST_DRIVERS_DIR/{550,535,470}/libnvidia-ml.so.1`, by default
 //! `~/.cache/nvml-rs/drivers`; `.ci/fetch-drivers` puts them there.
 
 use std::path::PathBuf;

@@ -3,6 +3,7 @@
 // Each example uses a different part of this module.
 #![allow(dead_code)]
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use nvml_wrapper::{Nvml, NvmlError};
@@ -27,22 +28,42 @@ pub struct Options {
     pub rest: Vec<String>,
 }
 
-/// Parses `--lib PATH`, `--lib=PATH` and `--mock`; other arguments are kept in `rest`.
+/// Parses `--lib PATH`, `--lib=PATH` and `--mock`; other arguments are kept in `rest`. A path
+/// may be any bytes (it is not text); another argument that is not UTF-8 is an error.
 pub fn options() -> Result<Options, String> {
+    parse_options(std::env::args_os().skip(1))
+}
+
+fn parse_options(args: impl IntoIterator<Item = OsString>) -> Result<Options, String> {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
     let mut opts = Options::default();
-    let mut args = std::env::args().skip(1);
+    let mut args = args.into_iter();
     while let Some(arg) = args.next() {
-        if arg == "--lib" {
+        let bytes = arg.as_bytes();
+        if bytes == b"--lib" {
             opts.lib = Some(args.next().ok_or("--lib needs a path")?.into());
-        } else if let Some(path) = arg.strip_prefix("--lib=") {
-            opts.lib = Some(path.into());
-        } else if arg == "--mock" {
+        } else if let Some(path) = bytes.strip_prefix(b"--lib=") {
+            opts.lib = Some(OsString::from_vec(path.to_vec()).into());
+        } else if bytes == b"--mock" {
             opts.mock = true;
         } else {
-            opts.rest.push(arg);
+            let text = arg
+                .into_string()
+                .map_err(|raw| format!("argument {raw:?} is not UTF-8"))?;
+            opts.rest.push(text);
         }
     }
     Ok(opts)
+}
+
+/// `println!` that returns the write's error instead of panicking, so a closed pipe
+/// (`nvml-info | head`) ends the example quietly (see [`run`]).
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
 }
 
 /// Opens NVML: the `--lib` library if given; else the system's NVIDIA driver; and where there
@@ -73,12 +94,19 @@ pub fn open(opts: &Options) -> Result<Session, Box<dyn std::error::Error>> {
     })
 }
 
-/// Runs `main`, printing any error as one `error: ...` line and exiting non-zero.
+/// Runs `main`, printing any error as one `error: ...` line and exiting non-zero. A reader
+/// that stopped reading (a broken pipe) is no error: the example just ends.
 pub fn run(
     main: impl FnOnce() -> Result<(), Box<dyn std::error::Error>>,
 ) -> std::process::ExitCode {
     match main() {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            std::process::ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e}");
             std::process::ExitCode::FAILURE

@@ -102,7 +102,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// [`NotSupported`](crate::NvmlError::NotSupported) while accounting mode is off.
     #[doc(alias = "nvmlDeviceGetAccountingPids")]
     pub fn accounting_pids(&self) -> Result<Vec<u32>> {
-        read_list(0 as c_uint, |count, pids| {
+        read_list(|count, pids| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetAccountingPids(self.handle, count, pids)

@@ -300,6 +300,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Whether this GPU and `other` are on the same board (`nvmlDeviceOnSameBoard`).
     #[doc(alias = "nvmlDeviceOnSameBoard")]
     pub fn is_on_same_board(&self, other: &Device<'_, impl NvmlRef>) -> Result<bool> {
+        crate::ffi::same_library(self.nvml.lib(), other.holder().lib())?;
         let mut same: c_int = 0;
         nvml_call!(
             self.nvml,
@@ -529,22 +530,19 @@ impl<N: NvmlRef> Device<'_, N> {
     /// `nvmlEccSramUniqueUncorrectedErrorCounts_v1`). Needs ECC mode enabled.
     #[doc(alias = "nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts")]
     pub fn sram_unique_uncorrected_ecc_errors(&self) -> Result<Vec<SramUniqueUncorrectedError>> {
-        let entries = read_list(
-            sys::nvmlEccSramUniqueUncorrectedErrorEntry_v1_t::default(),
-            |count, items| {
-                let mut counts = sys::nvmlEccSramUniqueUncorrectedErrorCounts_t {
-                    version: sys::nvmlEccSramUniqueUncorrectedErrorCounts_v1,
-                    entryCount: *count,
-                    entries: items,
-                };
-                let result = nvml_call!(
-                    self.nvml,
-                    nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts(self.handle, &mut counts)
-                );
-                *count = counts.entryCount;
-                result
-            },
-        )?;
+        let entries = read_list(|count, items| {
+            let mut counts = sys::nvmlEccSramUniqueUncorrectedErrorCounts_t {
+                version: sys::nvmlEccSramUniqueUncorrectedErrorCounts_v1,
+                entryCount: *count,
+                entries: items,
+            };
+            let result = nvml_call!(
+                self.nvml,
+                nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts(self.handle, &mut counts)
+            );
+            *count = counts.entryCount;
+            result
+        })?;
         Ok(entries
             .iter()
             .map(|e| SramUniqueUncorrectedError {

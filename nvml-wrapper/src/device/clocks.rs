@@ -89,7 +89,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// (`nvmlDeviceGetSupportedMemoryClocks`).
     #[doc(alias = "nvmlDeviceGetSupportedMemoryClocks")]
     pub fn supported_memory_clocks(&self) -> Result<Vec<u32>> {
-        read_list(0, |count, clocks| {
+        read_list(|count, clocks| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetSupportedMemoryClocks(self.handle, count, clocks)
@@ -102,7 +102,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// not one of [`supported_memory_clocks`](Self::supported_memory_clocks).
     #[doc(alias = "nvmlDeviceGetSupportedGraphicsClocks")]
     pub fn supported_graphics_clocks(&self, memory_mhz: u32) -> Result<Vec<u32>> {
-        read_list(0, |count, clocks| {
+        read_list(|count, clocks| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetSupportedGraphicsClocks(self.handle, memory_mhz, count, clocks)

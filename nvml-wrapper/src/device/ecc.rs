@@ -179,7 +179,7 @@ impl<N: NvmlRef> Device<'_, N> {
                 // `read_list` sizes the address buffer; the timestamp buffer follows it: it
                 // is resized to the count passed in before every call, so both hold `count`.
                 let mut timestamps: Vec<c_ulonglong> = Vec::new();
-                let addresses = read_list(0, |count, addresses| {
+                let addresses = read_list(|count, addresses: *mut c_ulonglong| {
                     let times = if addresses.is_null() {
                         std::ptr::null_mut()
                     } else {
@@ -208,7 +208,7 @@ impl<N: NvmlRef> Device<'_, N> {
                     .collect())
             }
             retired_pages::Version::nvmlDeviceGetRetiredPages => {
-                let addresses = read_list(0, |count, addresses| {
+                let addresses = read_list(|count, addresses: *mut c_ulonglong| {
                     nvml_call!(
                         self.nvml,
                         retired_pages::nvmlDeviceGetRetiredPages(

@@ -115,23 +115,20 @@ impl<N: NvmlRef> Device<'_, N> {
         &self,
         last_seen_timestamp: u64,
     ) -> Result<Vec<ProcessUtilizationInfo>> {
-        let samples = match read_list(
-            sys::nvmlProcessUtilizationInfo_v1_t::default(),
-            |count, items| {
-                let mut info = sys::nvmlProcessesUtilizationInfo_t {
-                    version: sys::nvmlProcessesUtilizationInfo_v1,
-                    processSamplesCount: *count,
-                    lastSeenTimeStamp: last_seen_timestamp,
-                    procUtilArray: items,
-                };
-                let result = nvml_call!(
-                    self.nvml,
-                    nvmlDeviceGetProcessesUtilizationInfo(self.handle, &mut info)
-                );
-                *count = info.processSamplesCount;
-                result
-            },
-        ) {
+        let samples = match read_list(|count, items| {
+            let mut info = sys::nvmlProcessesUtilizationInfo_t {
+                version: sys::nvmlProcessesUtilizationInfo_v1,
+                processSamplesCount: *count,
+                lastSeenTimeStamp: last_seen_timestamp,
+                procUtilArray: items,
+            };
+            let result = nvml_call!(
+                self.nvml,
+                nvmlDeviceGetProcessesUtilizationInfo(self.handle, &mut info)
+            );
+            *count = info.processSamplesCount;
+            result
+        }) {
             Err(NvmlError::NotFound(_)) => Vec::new(),
             other => other?,
         };

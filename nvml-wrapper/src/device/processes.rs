@@ -133,18 +133,15 @@ macro_rules! process_list {
     }) => {{
         let device = $device;
         match device.nvml.versions().$family() {
-            $crate::versions::$family::Version::$v3 => convert(read_list(
-                sys::nvmlProcessInfo_t::default(),
-                |count, infos| nvml_call!(device.nvml, $family::$v3(device.handle, count, infos)),
-            )),
-            $crate::versions::$family::Version::$v2 => convert(read_list(
-                sys::nvmlProcessInfo_v2_t::default(),
-                |count, infos| nvml_call!(device.nvml, $family::$v2(device.handle, count, infos)),
-            )),
-            $crate::versions::$family::Version::$v1 => convert(read_list(
-                sys::nvmlProcessInfo_v1_t::default(),
-                |count, infos| nvml_call!(device.nvml, $family::$v1(device.handle, count, infos)),
-            )),
+            $crate::versions::$family::Version::$v3 => convert(read_list(|count, infos| {
+                nvml_call!(device.nvml, $family::$v3(device.handle, count, infos))
+            })),
+            $crate::versions::$family::Version::$v2 => convert(read_list(|count, infos| {
+                nvml_call!(device.nvml, $family::$v2(device.handle, count, infos))
+            })),
+            $crate::versions::$family::Version::$v1 => convert(read_list(|count, infos| {
+                nvml_call!(device.nvml, $family::$v1(device.handle, count, infos))
+            })),
             $crate::versions::$family::Version::Missing => {
                 Err(NvmlError::MissingSymbol(stringify!($v3)))
             }
@@ -197,7 +194,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// aggregate of a MIG-enabled GPU without privileges.
     #[doc(alias = "nvmlDeviceGetRunningProcessDetailList")]
     pub fn running_process_detail_list(&self, mode: ProcessMode) -> Result<Vec<ProcessDetail>> {
-        let list = read_list(sys::nvmlProcessDetail_v1_t::default(), |count, procs| {
+        let list = read_list(|count, procs| {
             let mut plist = sys::nvmlProcessDetailList_t {
                 version: sys::nvmlProcessDetailList_v1,
                 mode: mode.as_raw(),

@@ -80,8 +80,7 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetSamples")]
     pub fn samples(&self, kind: SamplingType, last_seen_timestamp: u64) -> Result<Vec<Sample>> {
         let mut value_type: sys::nvmlValueType_t = 0;
-        let zero = sys::nvmlSample_t::default();
-        let raw = none_found_is_empty(read_list(zero, |count, items| {
+        let raw = none_found_is_empty(read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetSamples(
@@ -119,8 +118,7 @@ impl<N: NvmlRef> Device<'_, N> {
         &self,
         last_seen_timestamp: u64,
     ) -> Result<Vec<ProcessUtilizationSample>> {
-        let zero = sys::nvmlProcessUtilizationSample_t::default();
-        let raw = none_found_is_empty(read_list(zero, |count, items| {
+        let raw = none_found_is_empty(read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetProcessUtilization(self.handle, items, count, last_seen_timestamp)

@@ -35,23 +35,19 @@ fn affinity_mask(
 }
 
 impl<'nvml, N: NvmlRef> Device<'nvml, N> {
-    /// `other`, if it comes from the same [`Nvml`](crate::Nvml) as `self`: a handle is only
-    /// meaningful to the library that issued it.
+    /// `other`, if it comes from the same loaded library as `self`: a handle is only
+    /// meaningful to the library that issued it (two [`Nvml`](crate::Nvml)s of one file share
+    /// their handles).
     fn same_library<'a, M: NvmlRef>(&self, other: &'a Device<'_, M>) -> Result<&'a Device<'a, M>> {
-        if self.nvml.as_nvml() == other.nvml.as_nvml() {
-            Ok(other)
-        } else {
-            Err(NvmlError::InvalidInput(
-                "the two devices come from different Nvml instances",
-            ))
-        }
+        crate::ffi::same_library(self.nvml.lib(), other.nvml.lib())?;
+        Ok(other)
     }
 
     /// The closest level of the PCIe/system topology this device and `other` share
     /// (`nvmlDeviceGetTopologyCommonAncestor`). Linux only.
     ///
     /// # Errors
-    /// [`NvmlError::InvalidInput`] if `other` comes from another [`Nvml`](crate::Nvml).
+    /// [`NvmlError::InvalidInput`] if `other` comes from another loaded library.
     #[doc(alias = "nvmlDeviceGetTopologyCommonAncestor")]
     pub fn topology_common_ancestor(
         &self,
@@ -70,7 +66,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// Linux only.
     #[doc(alias = "nvmlDeviceGetTopologyNearestGpus")]
     pub fn topology_nearest_gpus(&self, level: TopologyLevel) -> Result<Vec<Device<'nvml, N>>> {
-        let handles = read_list(std::ptr::null_mut(), |count, devices| {
+        let handles = read_list(|count, devices| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetTopologyNearestGpus(self.handle, level.as_raw(), count, devices)
@@ -131,7 +127,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// (`nvmlDeviceGetP2PStatus`).
     ///
     /// # Errors
-    /// [`NvmlError::InvalidInput`] if `other` comes from another [`Nvml`](crate::Nvml).
+    /// [`NvmlError::InvalidInput`] if `other` comes from another loaded library.
     #[doc(alias = "nvmlDeviceGetP2PStatus")]
     pub fn p2p_status(
         &self,

@@ -254,7 +254,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Active encoder sessions (`nvmlDeviceGetEncoderSessions`).
     #[doc(alias = "nvmlDeviceGetEncoderSessions")]
     pub fn encoder_sessions(&self) -> Result<Vec<EncoderSession>> {
-        let raw = read_list(sys::nvmlEncoderSessionInfo_t::default(), |count, items| {
+        let raw = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetEncoderSessions(self.handle, count, items)
@@ -279,7 +279,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Active frame buffer capture sessions (`nvmlDeviceGetFBCSessions`).
     #[doc(alias = "nvmlDeviceGetFBCSessions")]
     pub fn fbc_sessions(&self) -> Result<Vec<FbcSession>> {
-        let raw = read_list(sys::nvmlFBCSessionInfo_t::default(), |count, items| {
+        let raw = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetFBCSessions(self.handle, count, items)

@@ -38,7 +38,7 @@ impl<'nvml> Device<'nvml> {
     /// the data; bounded and clamped).
     #[doc(alias = "nvmlDeviceGetSupportedVgpus")]
     pub fn supported_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
-        let ids = read_list(0 as sys::nvmlVgpuTypeId_t, |count, items| {
+        let ids = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetSupportedVgpus(self.handle, count, items)
@@ -51,7 +51,7 @@ impl<'nvml> Device<'nvml> {
     /// (`nvmlDeviceGetCreatableVgpus`).
     #[doc(alias = "nvmlDeviceGetCreatableVgpus")]
     pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
-        let ids = read_list(0 as sys::nvmlVgpuTypeId_t, |count, items| {
+        let ids = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetCreatableVgpus(self.handle, count, items)
@@ -63,7 +63,7 @@ impl<'nvml> Device<'nvml> {
     /// The vGPUs running on this GPU (`nvmlDeviceGetActiveVgpus`).
     #[doc(alias = "nvmlDeviceGetActiveVgpus")]
     pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml>>> {
-        let ids = read_list(0 as sys::nvmlVgpuInstance_t, |count, items| {
+        let ids = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetActiveVgpus(self.handle, count, items)
@@ -285,7 +285,7 @@ impl<'nvml> Device<'nvml> {
     /// query, then the data; bounded).
     #[doc(alias = "nvmlDeviceGetPgpuMetadataString")]
     pub fn pgpu_metadata_string(&self) -> Result<String> {
-        let buf = read_list(0 as std::ffi::c_char, |size, buf| {
+        let buf = read_list(|size, buf| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetPgpuMetadataString(self.handle, buf, size)
@@ -408,21 +408,18 @@ impl<'nvml> Device<'nvml> {
     #[doc(alias = "nvmlDeviceGetVgpuUtilization")]
     pub fn vgpu_utilization(&self, last_seen_timestamp: u64) -> Result<Vec<VgpuUtilizationSample>> {
         let mut value_type: sys::nvmlValueType_t = 0;
-        let raw = none_found_is_empty(read_list(
-            sys::nvmlVgpuInstanceUtilizationSample_t::default(),
-            |count, items| {
-                nvml_call!(
-                    self.nvml,
-                    nvmlDeviceGetVgpuUtilization(
-                        self.handle,
-                        last_seen_timestamp,
-                        &mut value_type,
-                        count,
-                        items
-                    )
+        let raw = none_found_is_empty(read_list(|count, items| {
+            nvml_call!(
+                self.nvml,
+                nvmlDeviceGetVgpuUtilization(
+                    self.handle,
+                    last_seen_timestamp,
+                    &mut value_type,
+                    count,
+                    items
                 )
-            },
-        ))?;
+            )
+        }))?;
         // Every buffer `read_list` passes is zero-filled, as `Value::from_raw` requires.
         let value = |v: &sys::nvmlValue_t| super::Value::from_raw(value_type, v);
         raw.iter()
@@ -451,25 +448,22 @@ impl<'nvml> Device<'nvml> {
         last_seen_timestamp: u64,
     ) -> Result<Vec<VgpuUtilizationSample>> {
         let mut value_type: sys::nvmlValueType_t = 0;
-        let raw = none_found_is_empty(read_list(
-            sys::nvmlVgpuInstanceUtilizationInfo_v1_t::default(),
-            |count, items| {
-                let mut info = sys::nvmlVgpuInstancesUtilizationInfo_t {
-                    version: sys::nvmlVgpuInstancesUtilizationInfo_v1,
-                    sampleValType: 0,
-                    vgpuInstanceCount: *count,
-                    lastSeenTimeStamp: last_seen_timestamp,
-                    vgpuUtilArray: items,
-                };
-                let result = nvml_call!(
-                    self.nvml,
-                    nvmlDeviceGetVgpuInstancesUtilizationInfo(self.handle, &mut info)
-                );
-                *count = info.vgpuInstanceCount;
-                value_type = info.sampleValType;
-                result
-            },
-        ))?;
+        let raw = none_found_is_empty(read_list(|count, items| {
+            let mut info = sys::nvmlVgpuInstancesUtilizationInfo_t {
+                version: sys::nvmlVgpuInstancesUtilizationInfo_v1,
+                sampleValType: 0,
+                vgpuInstanceCount: *count,
+                lastSeenTimeStamp: last_seen_timestamp,
+                vgpuUtilArray: items,
+            };
+            let result = nvml_call!(
+                self.nvml,
+                nvmlDeviceGetVgpuInstancesUtilizationInfo(self.handle, &mut info)
+            );
+            *count = info.vgpuInstanceCount;
+            value_type = info.sampleValType;
+            result
+        }))?;
         // Every buffer `read_list` passes is zero-filled, as `Value::from_raw` requires.
         let value = |v: &sys::nvmlValue_t| super::Value::from_raw(value_type, v);
         raw.iter()
@@ -496,20 +490,12 @@ impl<'nvml> Device<'nvml> {
         &self,
         last_seen_timestamp: u64,
     ) -> Result<Vec<VgpuProcessUtilizationSample>> {
-        let raw = none_found_is_empty(read_list(
-            sys::nvmlVgpuProcessUtilizationSample_t::default(),
-            |count, items| {
-                nvml_call!(
-                    self.nvml,
-                    nvmlDeviceGetVgpuProcessUtilization(
-                        self.handle,
-                        last_seen_timestamp,
-                        count,
-                        items
-                    )
-                )
-            },
-        ))?;
+        let raw = none_found_is_empty(read_list(|count, items| {
+            nvml_call!(
+                self.nvml,
+                nvmlDeviceGetVgpuProcessUtilization(self.handle, last_seen_timestamp, count, items)
+            )
+        }))?;
         raw.iter()
             .map(VgpuProcessUtilizationSample::try_from)
             .collect()
@@ -524,23 +510,20 @@ impl<'nvml> Device<'nvml> {
         &self,
         last_seen_timestamp: u64,
     ) -> Result<Vec<VgpuProcessUtilizationSample>> {
-        let raw = none_found_is_empty(read_list(
-            sys::nvmlVgpuProcessUtilizationInfo_v1_t::default(),
-            |count, items| {
-                let mut info = sys::nvmlVgpuProcessesUtilizationInfo_t {
-                    version: sys::nvmlVgpuProcessesUtilizationInfo_v1,
-                    vgpuProcessCount: *count,
-                    lastSeenTimeStamp: last_seen_timestamp,
-                    vgpuProcUtilArray: items,
-                };
-                let result = nvml_call!(
-                    self.nvml,
-                    nvmlDeviceGetVgpuProcessesUtilizationInfo(self.handle, &mut info)
-                );
-                *count = info.vgpuProcessCount;
-                result
-            },
-        ))?;
+        let raw = none_found_is_empty(read_list(|count, items| {
+            let mut info = sys::nvmlVgpuProcessesUtilizationInfo_t {
+                version: sys::nvmlVgpuProcessesUtilizationInfo_v1,
+                vgpuProcessCount: *count,
+                lastSeenTimeStamp: last_seen_timestamp,
+                vgpuProcUtilArray: items,
+            };
+            let result = nvml_call!(
+                self.nvml,
+                nvmlDeviceGetVgpuProcessesUtilizationInfo(self.handle, &mut info)
+            );
+            *count = info.vgpuProcessCount;
+            result
+        }))?;
         raw.iter()
             .map(VgpuProcessUtilizationSample::try_from)
             .collect()

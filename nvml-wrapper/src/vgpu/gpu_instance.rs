@@ -20,7 +20,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
     #[doc(alias = "nvmlGpuInstanceGetActiveVgpus")]
     pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml>>> {
         let nvml = self.nvml();
-        let ids = read_list(0 as sys::nvmlVgpuInstance_t, |count, items| {
+        let ids = read_list(|count, items| {
             let mut info = sys::nvmlActiveVgpuInstanceInfo_t {
                 version: sys::nvmlActiveVgpuInstanceInfo_v1,
                 vgpuCount: *count,
@@ -41,7 +41,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
     #[doc(alias = "nvmlGpuInstanceGetCreatableVgpus")]
     pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
         let nvml = self.nvml();
-        let ids = read_list(0 as sys::nvmlVgpuTypeId_t, |count, items| {
+        let ids = read_list(|count, items| {
             let mut info = sys::nvmlVgpuTypeIdInfo_t {
                 version: sys::nvmlVgpuTypeIdInfo_v1,
                 vgpuCount: *count,

@@ -151,7 +151,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     /// Active encoder sessions of this vGPU (`nvmlVgpuInstanceGetEncoderSessions`).
     #[doc(alias = "nvmlVgpuInstanceGetEncoderSessions")]
     pub fn encoder_sessions(&self) -> Result<Vec<EncoderSession>> {
-        let raw = read_list(sys::nvmlEncoderSessionInfo_t::default(), |count, items| {
+        let raw = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlVgpuInstanceGetEncoderSessions(self.id, count, items)
@@ -175,7 +175,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     /// Active frame buffer capture sessions of this vGPU (`nvmlVgpuInstanceGetFBCSessions`).
     #[doc(alias = "nvmlVgpuInstanceGetFBCSessions")]
     pub fn fbc_sessions(&self) -> Result<Vec<FbcSession>> {
-        let raw = read_list(sys::nvmlFBCSessionInfo_t::default(), |count, items| {
+        let raw = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlVgpuInstanceGetFBCSessions(self.id, count, items)
@@ -314,7 +314,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     /// query, then the data; bounded and clamped).
     #[doc(alias = "nvmlVgpuInstanceGetAccountingPids")]
     pub fn accounting_pids(&self) -> Result<Vec<u32>> {
-        read_list(0 as c_uint, |count, items| {
+        read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlVgpuInstanceGetAccountingPids(self.id, count, items)

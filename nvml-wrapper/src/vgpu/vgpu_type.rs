@@ -182,6 +182,7 @@ impl<'nvml> VgpuType<'nvml> {
     /// How many vGPUs of this type `device` can host (`nvmlVgpuTypeGetMaxInstances`).
     #[doc(alias = "nvmlVgpuTypeGetMaxInstances")]
     pub fn max_instances(&self, device: &Device<'_>) -> Result<u32> {
+        crate::ffi::same_library(self.nvml.lib(), device.nvml().lib())?;
         let mut count: c_uint = 0;
         nvml_call!(
             self.nvml,
@@ -262,9 +263,7 @@ pub(crate) fn read_placements(
     mut call: impl FnMut(&mut c_uint, *mut c_uint, &mut c_uint) -> Result<()>,
 ) -> Result<VgpuPlacements> {
     let mut placement_size: c_uint = 0;
-    let ids = read_list(0 as c_uint, |count, items| {
-        call(count, items, &mut placement_size)
-    })?;
+    let ids = read_list(|count, items| call(count, items, &mut placement_size))?;
     Ok(VgpuPlacements {
         placement_size,
         ids,

@@ -1,0 +1,96 @@
+//! Shared by the hostile-library tests: builds a C library from `tests/hostile/`, and runs a
+//! test body in a child process under a memory limit and a deadline.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Compiles `tests/hostile/<name>.c` against the project's `nvml.h` into a shared library
+/// (a fresh file per call, so parallel tests never share a half-written one) and returns its
+/// path. `defines` become `-D NAME=VALUE`.
+pub fn build(name: &str, defines: &[(&str, &str)]) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hostile");
+    std::fs::create_dir_all(&dir).expect("create the build directory");
+    let out = dir.join(format!(
+        "lib{name}-{}-{}.so",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let mut cmd = Command::new(cc);
+    cmd.args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror"])
+        .arg("-DNVML_NO_UNVERSIONED_FUNC_DEFS")
+        .arg("-I")
+        .arg(manifest.join("../headers"));
+    for (k, v) in defines {
+        cmd.arg(format!("-D{k}={v}"));
+    }
+    let status = cmd
+        .arg(manifest.join("tests/hostile").join(format!("{name}.c")))
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .expect("a C compiler (cc) is installed");
+    assert!(status.success(), "tests/hostile/{name}.c compiles");
+    out
+}
+
+/// The address space a child test may use: enough for the test harness, the library and a
+/// few lists, far below what believing a count of 4 billion would take.
+pub const CHILD_MEMORY_KIB: u64 = 1 << 20;
+/// How long a child test may run before it counts as hung.
+pub const CHILD_DEADLINE: Duration = Duration::from_secs(60);
+
+const CHILD_ENV: &str = "NVML_HOSTILE_CHILD";
+
+/// Runs the calling test again in a child process, limited to [`CHILD_MEMORY_KIB`] of address
+/// space (`ulimit -v`) and [`CHILD_DEADLINE`]: `true` in the child (run the body), `false` in
+/// the parent once the child passed. A child that fails, aborts, runs out of memory or hangs
+/// fails the test.
+pub fn in_child(test: &str) -> bool {
+    if std::env::var(CHILD_ENV).as_deref() == Ok(test) {
+        return true;
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v \"$1\" && shift && exec \"$@\"")
+        .arg("sh")
+        .arg(CHILD_MEMORY_KIB.to_string())
+        .arg(exe)
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, test)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the child test");
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for the child test") {
+            let out = child.wait_with_output().expect("the child's output");
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                status.success(),
+                "{test} failed in the child: {status}\n{text}"
+            );
+            assert!(
+                text.contains("1 passed"),
+                "{test} did not run in the child:\n{text}"
+            );
+            return false;
+        }
+        if start.elapsed() > CHILD_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{test} hung: still running after {CHILD_DEADLINE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
