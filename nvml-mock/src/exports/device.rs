@@ -124,13 +124,6 @@ fn procs_v2(
     put_array(n, out, &list, c.hostile)
 }
 
-/// The T.Limit thresholds of `NVML_FI_DEV_TEMPERATURE_{SHUTDOWN,SLOWDOWN,MEM_MAX,GPU_MAX}_TLIMIT`
-/// (nvml.h: supported on Ada and later), in that order. They are fixed margins, not
-/// readings: a real H100 80GB HBM3 reports -8, -2, 0 and 0 C whatever its temperature
-/// (captures/qx-h100.xml: `gpu_temp_max_tlimit_threshold` -8 C, `..._slow_...` -2 C,
-/// `..._max_mem_...` 0 C, `..._max_gpu_...` 0 C).
-const TLIMIT_THRESHOLDS: [i32; 4] = [-8, -2, 0, 0];
-
 /// The current clocks event reasons: the profile's, with "SW power cap" exactly when the GPU
 /// draws its power limit (nvml.h: the SW power scaling algorithm is reducing the clocks below
 /// requested clocks because the GPU is consuming too much power).
@@ -287,12 +280,34 @@ fn field(
         NVML_FI_DEV_MEMORY_TEMP if g.spec.memory_temperature > 0 => ui(g.spec.memory_temperature),
         NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION | NVML_FI_DEV_ENERGY => ull(c.m.energy_mj(g)),
         // Power by scope: the GPU's own; the memory's average where the board reports it;
-        // no module power (a module is a Grace Hopper/Blackwell superchip).
+        // the module's on a Grace Blackwell superchip.
         NVML_FI_DEV_POWER_AVERAGE if scope == NVML_POWER_SCOPE_MEMORY => {
             if g.spec.memory_power_mw == 0 {
                 return Err(NVML_ERROR_NOT_SUPPORTED);
             }
             ui(g.spec.memory_power_mw)
+        }
+        NVML_FI_DEV_POWER_INSTANT
+        | NVML_FI_DEV_POWER_AVERAGE
+        | NVML_FI_DEV_POWER_MIN_LIMIT
+        | NVML_FI_DEV_POWER_MAX_LIMIT
+        | NVML_FI_DEV_POWER_DEFAULT_LIMIT
+        | NVML_FI_DEV_POWER_CURRENT_LIMIT
+        | NVML_FI_DEV_POWER_REQUESTED_LIMIT
+            if scope == NVML_POWER_SCOPE_MODULE =>
+        {
+            let m = g
+                .spec
+                .module_power
+                .as_ref()
+                .ok_or(NVML_ERROR_NOT_SUPPORTED)?;
+            ui(match id {
+                NVML_FI_DEV_POWER_INSTANT | NVML_FI_DEV_POWER_AVERAGE => m.usage_mw,
+                NVML_FI_DEV_POWER_MIN_LIMIT => m.min_limit_mw,
+                NVML_FI_DEV_POWER_MAX_LIMIT => m.max_limit_mw,
+                NVML_FI_DEV_POWER_DEFAULT_LIMIT => m.default_limit_mw,
+                _ => m.limit_mw,
+            })
         }
         NVML_FI_DEV_POWER_INSTANT
         | NVML_FI_DEV_POWER_AVERAGE
@@ -313,8 +328,10 @@ fn field(
         NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT..=NVML_FI_DEV_TEMPERATURE_GPU_MAX_TLIMIT
             if g.spec.architecture >= NVML_DEVICE_ARCH_ADA =>
         {
+            // Fixed margins, not readings (a real H100 reports -8, -2, 0, 0 C whatever its
+            // temperature; a B200 -5, -3, 0, 0).
             let at = (id - NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT) as usize;
-            let v = TLIMIT_THRESHOLDS.get(at).copied().unwrap_or(0);
+            let v = g.spec.tlimit_margins.get(at).copied().unwrap_or(0);
             Ok((NVML_VALUE_TYPE_SIGNED_INT, nvmlValue_t { siVal: v }))
         }
         NVML_FI_DEV_NVLINK_LINK_COUNT if g.spec.nvlink_count > 0 => ui(g.spec.nvlink_count),
@@ -341,10 +358,50 @@ fn field(
         }
         NVML_FI_DEV_PCIE_REPLAY_ROLLOVER_COUNTER => ull(0),
         NVML_FI_DEV_PCIE_REPLAY_COUNTER => ull(u64::from(g.spec.pcie_replay_counter)),
+        NVML_FI_DEV_PCIE_OUTBOUND_ATOMICS_MASK if g.spec.pcie_atomics_outbound != 0 => {
+            ui(g.spec.pcie_atomics_outbound)
+        }
+        NVML_FI_DEV_PCIE_INBOUND_ATOMICS_MASK if g.spec.pcie_atomics_inbound != 0 => {
+            ui(g.spec.pcie_atomics_inbound)
+        }
+        NVML_FI_DEV_GET_GPU_RECOVERY_ACTION if g.spec.architecture >= NVML_DEVICE_ARCH_HOPPER => {
+            ui(NVML_GPU_RECOVERY_ACTION_NONE)
+        }
+        NVML_FI_DEV_C2C_LINK_COUNT
+        | NVML_FI_DEV_C2C_LINK_GET_STATUS
+        | NVML_FI_DEV_C2C_LINK_GET_MAX_BW
+        | NVML_FI_DEV_C2C_LINK_ERROR_INTR
+        | NVML_FI_DEV_C2C_LINK_ERROR_REPLAY
+        | NVML_FI_DEV_C2C_LINK_ERROR_REPLAY_B2B
+        | NVML_FI_DEV_C2C_LINK_POWER_STATE => c2c_field(g, id, scope),
+        NVML_FI_PWR_SMOOTHING_ENABLED..=NVML_FI_PWR_SMOOTHING_ADMIN_OVERRIDE_RAMP_DOWN_HYST_VAL
+            if g.spec.power_smoothing =>
+        {
+            // Reading power smoothing takes privilege: a real B200 and GB200 answer
+            // "Insufficient Permissions" to an unprivileged nvidia-smi (captures/qx-b200.xml).
+            c.require_root()?;
+            match id {
+                // Smoothing off, unprivileged level, the circuitry new.
+                NVML_FI_PWR_SMOOTHING_ENABLED
+                | NVML_FI_PWR_SMOOTHING_PRIV_LVL
+                | NVML_FI_PWR_SMOOTHING_IMM_RAMP_DOWN_ENABLED
+                | NVML_FI_PWR_SMOOTHING_ACTIVE_PRESET_PROFILE => ui(0),
+                NVML_FI_PWR_SMOOTHING_HW_CIRCUITRY_PERCENT_LIFETIME_REMAINING => ui(100),
+                _ => Err(NVML_ERROR_NOT_SUPPORTED),
+            }
+        }
         // Time spent in these clocks events, ns (the profiles' GPUs never slow down for them).
+        NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_POWER_CAP
+        | NVML_FI_DEV_CLOCKS_EVENT_REASON_SYNC_BOOST => ull(0),
         NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN
         | NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_THERM_SLOWDOWN
         | NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_POWER_BRAKE_SLOWDOWN => ull(0),
+        // Row remappings made inactive (Blackwell): none.
+        NVML_FI_DEV_REMAPPED_ROWS_COR_INACTIVE | NVML_FI_DEV_REMAPPED_ROWS_UNC_INACTIVE
+            if g.spec.ecc_supported && g.spec.architecture >= NVML_DEVICE_ARCH_BLACKWELL =>
+        {
+            ui(0)
+        }
         NVML_FI_DEV_REMAPPED_COR if g.spec.ecc_supported => ui(g.spec.remapped_rows_correctable),
         NVML_FI_DEV_REMAPPED_UNC if g.spec.ecc_supported => ui(g.spec.remapped_rows_uncorrectable),
         NVML_FI_DEV_REMAPPED_PENDING | NVML_FI_DEV_REMAPPED_FAILURE if g.spec.ecc_supported => {
@@ -354,6 +411,28 @@ fn field(
             let _ = scope;
             Err(NVML_ERROR_NOT_SUPPORTED)
         }
+    }
+}
+
+/// A C2C field value: the link count, and per link (`scope`) its state, bandwidth, power
+/// state and error counters (none), on a GPU with C2C.
+fn c2c_field(g: &Gpu, id: u32, link: u32) -> Result<(nvmlValueType_t, nvmlValue_t), nvmlReturn_t> {
+    let c2c = g.spec.c2c.as_ref().ok_or(NVML_ERROR_NOT_SUPPORTED)?;
+    let ui = |v: u32| Ok((NVML_VALUE_TYPE_UNSIGNED_INT, nvmlValue_t { uiVal: v }));
+    if id == NVML_FI_DEV_C2C_LINK_COUNT {
+        return ui(c2c.links);
+    }
+    if link >= c2c.links {
+        return Err(NVML_ERROR_INVALID_ARGUMENT);
+    }
+    match id {
+        NVML_FI_DEV_C2C_LINK_GET_STATUS => ui(1),
+        NVML_FI_DEV_C2C_LINK_GET_MAX_BW => ui(c2c.link_bandwidth_mbps),
+        NVML_FI_DEV_C2C_LINK_POWER_STATE => ui(NVML_C2C_POWER_STATE_FULL_POWER),
+        _ => Ok((
+            NVML_VALUE_TYPE_UNSIGNED_LONG_LONG,
+            nvmlValue_t { ullVal: 0 },
+        )),
     }
 }
 
@@ -655,7 +734,8 @@ export! {
         put(maxLinkGen, phys(c, device)?.spec.pcie_max_gen)
     }
     fn nvmlDeviceGetGpuMaxPcieLinkGeneration(device: nvmlDevice_t, maxLinkGenDevice: *mut c_uint) |c| {
-        put(maxLinkGenDevice, phys(c, device)?.spec.pcie_max_gen)
+        let s = &phys(c, device)?.spec;
+        put(maxLinkGenDevice, if s.pcie_max_device_gen > 0 { s.pcie_max_device_gen } else { s.pcie_max_gen })
     }
     fn nvmlDeviceGetMaxPcieLinkWidth(device: nvmlDevice_t, maxLinkWidth: *mut c_uint) |c| {
         put(maxLinkWidth, phys(c, device)?.spec.pcie_max_width)

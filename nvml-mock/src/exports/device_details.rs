@@ -68,10 +68,14 @@ fn fabric(g: &Gpu) -> Result<([u8; 16], u32), nvmlReturn_t> {
     Ok((uuid, 0x7ffe))
 }
 
-/// Fabric health on Hopper: not reported, every field and the summary "N/A" in
-/// `nvidia-smi -q` on a real HGX H100 (driver 580.105.08).
-const FABRIC_HEALTH_MASK: u32 = 0;
-const FABRIC_HEALTH_SUMMARY: u8 = NVML_GPU_FABRIC_HEALTH_SUMMARY_NOT_SUPPORTED as u8;
+/// Fabric health (`healthMask`, `healthSummary`): the profile's; without one (Hopper: every
+/// field and the summary "N/A" in `nvidia-smi -q` on a real HGX H100) none reported.
+fn fabric_health(g: &Gpu) -> (u32, u8) {
+    g.spec.fabric_health.as_ref().map_or(
+        (0, NVML_GPU_FABRIC_HEALTH_SUMMARY_NOT_SUPPORTED as u8),
+        |h| (h.mask(), h.summary as u8),
+    )
+}
 
 /// A GPU's Per Device Identifier: a fixed 64-bit number derived from its UUID.
 fn pdi_of(g: &Gpu) -> u64 {
@@ -175,8 +179,7 @@ export! {
         v.status = NVML_SUCCESS;
         v.cliqueId = clique;
         v.state = NVML_GPU_FABRIC_STATE_COMPLETED as nvmlGpuFabricState_t;
-        v.healthMask = FABRIC_HEALTH_MASK;
-        v.healthSummary = FABRIC_HEALTH_SUMMARY;
+        (v.healthMask, v.healthSummary) = fabric_health(phys(c, device)?);
         if v.version == nvmlGpuFabricInfo_v2 {
             // v2 ends at healthMask: write only the fields it has, each at its offset.
             let base = gpuFabricInfo.cast::<u8>();
@@ -208,9 +211,38 @@ export! {
         }
         v.numCliques = 2;
         v.state = NVML_GPU_FABRIC_STATE_COMPLETED as nvmlGpuFabricState_t;
-        v.healthMask = FABRIC_HEALTH_MASK;
-        v.healthSummary = FABRIC_HEALTH_SUMMARY;
+        (v.healthMask, v.healthSummary) = fabric_health(phys(c, device)?);
         put(gpuFabricInfo, v)
+    }
+    // No extended GPU memory (EGM) on any built-in board (a real H100, B200 and GB200 tray:
+    // `capabilities/egm` disabled).
+    fn nvmlDeviceGetCapabilities(device: nvmlDevice_t, caps: *mut nvmlDeviceCapabilities_t) |c| {
+        phys(c, device)?;
+        let v: nvmlDeviceCapabilities_t = get(caps)?;
+        if v.version != nvmlDeviceCapabilities_v1 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        put(caps, nvmlDeviceCapabilities_t { version: v.version, capMask: 0 })
+    }
+    // Ampere and newer with ECC: no channel or TPC repair pending.
+    fn nvmlDeviceGetRepairStatus(device: nvmlDevice_t, repairStatus: *mut nvmlRepairStatus_t) |c| {
+        let s = &phys(c, device)?.spec;
+        let v: nvmlRepairStatus_t = get(repairStatus)?;
+        if v.version != nvmlRepairStatus_v1 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        if s.architecture < NVML_DEVICE_ARCH_AMPERE || !s.ecc_supported {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        put(repairStatus, nvmlRepairStatus_t { version: v.version, bChannelRepairPending: 0, bTpcRepairPending: 0 })
+    }
+    // Hopper and newer: no memory beyond repair.
+    fn nvmlDeviceGetUnrepairableMemoryFlag_v1(device: nvmlDevice_t, unrepairableMemoryStatus: *mut nvmlUnrepairableMemoryStatus_v1_t) |c| {
+        let s = &phys(c, device)?.spec;
+        if s.architecture < NVML_DEVICE_ARCH_HOPPER || !s.ecc_supported {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        put(unrepairableMemoryStatus, nvmlUnrepairableMemoryStatus_v1_t { bUnrepairableMemory: 0 })
     }
     fn nvmlDeviceGetPdi(device: nvmlDevice_t, pdi: *mut nvmlPdi_t) |c| {
         let g = phys(c, device)?;
@@ -365,10 +397,18 @@ export! {
         phys(c, device)?;
         put(bufferSize, 4000)
     }
-    // No GPU of the built-in profiles sits on a C2C link (Grace): disabled.
+    // Enabled on a GPU with a C2C link to a Grace CPU (GB200).
     fn nvmlDeviceGetC2cModeInfoV(device: nvmlDevice_t, c2cModeInfo: *mut nvmlC2cModeInfo_v1_t) |c| {
-        phys(c, device)?;
-        put(c2cModeInfo, nvmlC2cModeInfo_v1_t { isC2cEnabled: 0 })
+        let on = phys(c, device)?.spec.c2c.is_some();
+        put(c2cModeInfo, nvmlC2cModeInfo_v1_t { isC2cEnabled: u32::from(on) })
+    }
+    // All banks with every reserved row available: nothing has been remapped.
+    fn nvmlDeviceGetRowRemapperHistogram(device: nvmlDevice_t, values: *mut nvmlRowRemapperHistogramValues_t) |c| {
+        let banks = phys(c, device)?.spec.row_remapper_banks;
+        if banks == 0 {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        put(values, nvmlRowRemapperHistogramValues_t { max: banks, high: 0, partial: 0, low: 0, none: 0 })
     }
     fn nvmlDeviceGetAddressingMode(device: nvmlDevice_t, mode: *mut nvmlDeviceAddressingMode_t) |c| {
         let value = phys(c, device)?.spec.addressing_mode;

@@ -58,6 +58,9 @@ mod slot_id {
     pub const GRAPHICS_PROCESSES: usize = 213;
     /// Same, MPS compute processes.
     pub const MPS_PROCESSES: usize = 214;
+    /// `(nvmlDevice_t, unsigned int masks[2], 1)`: the PCIe atomic operations the GPU issues
+    /// and completes (`NVML_PCIE_ATOMICS_CAP_*` bits, outbound then inbound; 0 prints N/A).
+    pub const PCIE_ATOMICS: usize = 225;
     /// `(nvmlDevice_t, char *buf, unsigned int length)`: the GPU (chip) part number.
     pub const GPU_PART_NUMBER: usize = 230;
     /// `(nvmlDevice_t, int *margin)`: how far the GPU is below its T.Limit, degrees C.
@@ -148,8 +151,21 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
             put(a[1] as *mut i32, margin)
         }
         slot_id::SPARSE_OPERATION_MODE => {
-            c.m.gpu(a[0] as nvmlDevice_t)?;
-            put(a[1] as *mut c_uint, 0)
+            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec.sparse_operation_mode;
+            put(
+                a[1] as *mut c_uint,
+                u32::from(mode.ok_or(NVML_ERROR_NOT_SUPPORTED)?),
+            )
+        }
+        slot_id::PCIE_ATOMICS => {
+            let s = &c.m.gpu(a[0] as nvmlDevice_t)?.spec;
+            if s.pcie_atomics_outbound == 0 && s.pcie_atomics_inbound == 0 {
+                return Err(NVML_ERROR_NOT_SUPPORTED);
+            }
+            put(
+                a[1] as *mut [c_uint; 2],
+                [s.pcie_atomics_outbound, s.pcie_atomics_inbound],
+            )
         }
         _ => Err(NVML_ERROR_NOT_SUPPORTED),
     }

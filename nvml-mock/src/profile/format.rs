@@ -308,7 +308,10 @@ pub struct GpuSpec {
     #[serde(default)]
     pub memory_power_mw: u32,
     pub min_graphics: u32,
-    pub graphics_step: u32,
+    /// Step between supported graphics clocks, kHz (MHz in the file, `7.5` allowed: Blackwell
+    /// steps by 7.5 MHz and NVML truncates each clock to whole MHz).
+    #[serde(rename = "graphics_step", with = "decimal_mhz")]
+    pub graphics_step_khz: u32,
     pub pstate: u32,
     pub clocks_event_reasons: u64,
     pub persistence_mode: bool,
@@ -355,6 +358,111 @@ pub struct GpuSpec {
     /// NvLink error counters at start, per link: (link, [replay, recovery, CRC flit, CRC
     /// data, ECC data]); links not listed have none.
     pub nvlink_errors: Vec<(u32, [u64; 5])>,
+    /// T.Limit thresholds, °C relative to T.Limit: shutdown, slowdown, memory maximum, GPU
+    /// maximum (`NVML_FI_DEV_TEMPERATURE_*_TLIMIT`, Ada and later).
+    #[serde(default = "hopper_tlimit_margins")]
+    pub tlimit_margins: [i32; 4],
+    /// The GPU's own highest PCIe generation (`nvmlDeviceGetGpuMaxPcieLinkGeneration`), which
+    /// may exceed the link's (`pcie_max_gen`, limited by the host); 0: the link's.
+    #[serde(default)]
+    pub pcie_max_device_gen: u32,
+    /// PCIe atomic operations the GPU issues (`NVML_FI_DEV_PCIE_OUTBOUND_ATOMICS_MASK`,
+    /// `NVML_PCIE_ATOMICS_CAP_*` bits); 0: not reported.
+    #[serde(default)]
+    pub pcie_atomics_outbound: u32,
+    /// PCIe atomic operations the GPU completes (`NVML_FI_DEV_PCIE_INBOUND_ATOMICS_MASK`).
+    #[serde(default)]
+    pub pcie_atomics_inbound: u32,
+    /// Sparse operation mode (`None`: not supported).
+    #[serde(default)]
+    pub sparse_operation_mode: Option<bool>,
+    /// Power of the whole module (a Grace Blackwell superchip), `NVML_POWER_SCOPE_MODULE`.
+    #[serde(default)]
+    pub module_power: Option<ModulePower>,
+    /// The chip-to-chip link to a Grace CPU (`None`: C2C disabled).
+    #[serde(default)]
+    pub c2c: Option<C2cSpec>,
+    /// Fabric health as the v3 fabric info reports it (`None`: not reported).
+    #[serde(default)]
+    pub fabric_health: Option<FabricHealth>,
+    /// Power smoothing present: its field values answer for root, `NO_PERMISSION` otherwise.
+    #[serde(default)]
+    pub power_smoothing: bool,
+    /// DRAM banks of the row remapper (`nvmlDeviceGetRowRemapperHistogram`, all with every
+    /// reserved row available); 0: not supported.
+    #[serde(default)]
+    pub row_remapper_banks: u32,
+}
+
+fn hopper_tlimit_margins() -> [i32; 4] {
+    [-8, -2, 0, 0]
+}
+
+/// Module power (`NVML_POWER_SCOPE_MODULE`): a Grace Blackwell superchip's GPU, CPU and memory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModulePower {
+    /// Power draw, mW.
+    pub usage_mw: u32,
+    /// Enforced (and requested) limit, mW.
+    pub limit_mw: u32,
+    /// Default limit, mW.
+    pub default_limit_mw: u32,
+    /// Lowest settable limit, mW.
+    pub min_limit_mw: u32,
+    /// Highest settable limit, mW.
+    pub max_limit_mw: u32,
+}
+
+/// The NVLink-C2C connection of a GPU to its Grace CPU.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct C2cSpec {
+    /// Links (`NVML_FI_DEV_C2C_LINK_COUNT`), all active.
+    pub links: u32,
+    /// Bandwidth of each link, MB/s (`NVML_FI_DEV_C2C_LINK_GET_MAX_BW`).
+    pub link_bandwidth_mbps: u32,
+}
+
+/// Fabric health (`nvmlGpuFabricInfo_v3_t`): each condition `Some(true)`, `Some(false)` or
+/// `None` (not supported).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FabricHealth {
+    /// `NVML_GPU_FABRIC_HEALTH_SUMMARY_*`.
+    #[serde(with = "fabric_summary")]
+    pub summary: u32,
+    /// Bandwidth degraded.
+    pub degraded_bandwidth: Option<bool>,
+    /// Route recovery in progress.
+    pub route_recovery: Option<bool>,
+    /// A route is unhealthy.
+    pub route_unhealthy: Option<bool>,
+    /// Access timeout recovery in progress.
+    pub access_timeout_recovery: Option<bool>,
+    /// `NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_*`.
+    #[serde(with = "fabric_configuration")]
+    pub incorrect_configuration: u32,
+    /// A partition is assigned.
+    pub partition_assigned: Option<bool>,
+}
+
+impl FabricHealth {
+    /// The `healthMask` word: each condition in its `NVML_GPU_FABRIC_HEALTH_MASK_*` bits.
+    pub fn mask(&self) -> u32 {
+        // nvml.h encodes a condition as 0 (not supported), 1 (true) or 2 (false).
+        let bits = |v: Option<bool>| match v {
+            None => 0,
+            Some(true) => 1,
+            Some(false) => 2,
+        };
+        bits(self.degraded_bandwidth)
+            | bits(self.route_recovery) << 2
+            | bits(self.route_unhealthy) << 4
+            | bits(self.access_timeout_recovery) << 6
+            | (self.incorrect_configuration & 0xf) << 8
+            | bits(self.partition_assigned) << 12
+    }
 }
 
 /// A whole simulated machine.
@@ -395,16 +503,16 @@ impl GpuSpec {
     /// Graphics clocks supported with the given memory clock, highest first.
     pub fn supported_graphics_clocks(&self, mem: u32) -> Option<Vec<u32>> {
         (mem == self.max_mem || self.low_mem_clocks.contains(&mem)).then(|| {
-            let mut v = Vec::new();
-            let step = self.graphics_step.max(1);
-            let mut c = self.max_graphics;
-            while c >= self.min_graphics && v.len() < 512 {
-                v.push(c);
-                if c < step {
-                    break;
-                }
-                c -= step;
-            }
+            // The clocks lie on a grid from the lowest up, in kHz, each truncated to MHz
+            // (B200: 120, 127, 135, 142, ... by 7.5 MHz).
+            let step = u64::from(self.graphics_step_khz.max(1));
+            let (low, high) = (u64::from(self.min_graphics), u64::from(self.max_graphics));
+            let mut v: Vec<u32> = (0..512u64)
+                .map(|k| (low * 1000 + k * step) / 1000)
+                .take_while(|&c| c <= high)
+                .filter_map(|c| u32::try_from(c).ok())
+                .collect();
+            v.reverse();
             v
         })
     }
@@ -728,6 +836,25 @@ named!(cc_multi_gpu: u32 {
     nvml_sys::NVML_CC_SYSTEM_MULTIGPU_NVLE => "nvle",
 });
 
+named!(fabric_summary: u32 {
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_SUMMARY_NOT_SUPPORTED => "not_supported",
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_SUMMARY_HEALTHY => "healthy",
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_SUMMARY_UNHEALTHY => "unhealthy",
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_SUMMARY_LIMITED_CAPACITY => "limited_capacity",
+});
+
+named!(fabric_configuration: u32 {
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_NOT_SUPPORTED => "not_supported",
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_NONE => "none",
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_INCORRECT_SYSGUID => "incorrect_sysguid",
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_INCORRECT_CHASSIS_SN => "incorrect_chassis_sn",
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_NO_PARTITION => "no_partition",
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_INSUFFICIENT_NVLINKS => "insufficient_nvlinks",
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_INCOMPATIBLE_GPU_FW => "incompatible_gpu_fw",
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_INVALID_LOCATION => "invalid_location",
+    nvml_sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_GPU_STATE_INVALID => "gpu_state_invalid",
+});
+
 named!(led_colour: bool { false => "green", true => "amber" });
 
 named!(fan_state: bool { false => "normal", true => "failed" });
@@ -746,6 +873,31 @@ mod mib {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         Ok(u64::deserialize(d)?.saturating_mul(super::MIB))
+    }
+}
+
+/// kHz in the spec, MHz in the file: a whole number, or a decimal with at most three places.
+mod decimal_mhz {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(khz: &u32, s: S) -> Result<S::Ok, S::Error> {
+        if khz.is_multiple_of(1000) {
+            s.serialize_u32(khz / 1000)
+        } else {
+            s.serialize_f64(f64::from(*khz) / 1000.0)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        let mhz = f64::deserialize(d)?;
+        let khz = (mhz * 1000.0).round();
+        if !(0.0..=f64::from(u32::MAX)).contains(&khz) || (khz - mhz * 1000.0).abs() > 1e-6 {
+            return Err(D::Error::custom(format!(
+                "{mhz} MHz: expected 0 or more, with at most three decimal places"
+            )));
+        }
+        Ok(khz as u32)
     }
 }
 
