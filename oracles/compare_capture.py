@@ -14,6 +14,10 @@ have:
   whether it answers N/A must agree ("which queries answer N/A");
 - not compared: serials, UUIDs, PDI, bus ids and slot numbers, timestamps, driver versions,
   process lists; elements only one nvidia-smi version prints are listed with -v.
+Where nvidia-smi 550 cannot show a fact of the capture (elements newer than it, an
+architecture it predates, more supported clocks than it asks for), the fact is read through
+NVML calls instead (oracles/nvml_view.py) and compared the same way; those facts are tagged
+[nvml] and counted separately.
 A fact matches when it matches on every GPU pair. It prints matched/total and each difference.
 Accepted differences live in oracles/capture_differences.txt (`PROFILE PATH: reason`, one a
 line). It fails below --min percent or on a difference not listed there (a listed difference
@@ -28,6 +32,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import mock_env
+import nvml_view
 
 ACCEPTED = Path(__file__).resolve().parent / "capture_differences.txt"
 
@@ -81,6 +86,12 @@ IGNORED_PREFIXES = (
     "inforom_bbx_flush/", "gsp_firmware_version", "fabric/clusterUuid", "fabric/cliqueId",
     "processes", "accounted_processes", "mig_devices", "supported_clocks",
 )
+# What nvidia-smi 550 prints where it cannot show a fact the NVML calls answer: such a fact is
+# compared through NVML. {path: 550's text}
+SMI_550_BLIND = {
+    # 550 names architectures up to Hopper; NVML answers 10 (Blackwell).
+    "product_architecture": "Unknown",
+}
 NA_TEXTS = {"N/A", "[N/A]", "Not Supported", "[Not Supported]", "Unknown Error",
             "Requested functionality has been deprecated"}
 
@@ -118,10 +129,18 @@ def ignored(path):
                (p.endswith("/") and path.startswith(p)) for p in IGNORED_PREFIXES)
 
 
-def compare(mock_root, cap_root):
-    """Returns (facts, only_mock, only_capture): facts is {name: (kind, [(gpu, mock, capture)]
-    of the GPU pairs that differ)}."""
+def clocks_unshown(table):
+    """Whether 550 could not list the supported clocks (a GB200 has more than it asks for)."""
+    return isinstance(table, dict) and any(
+        "Unknown Error" in g or not g for gs in table.values() for g in gs)
+
+
+def compare(mock_root, cap_root, nvml=None):
+    """Returns (facts, only_mock, only_capture, pairs, from_nvml): facts is {name: (kind,
+    [(gpu, mock, capture)] of the GPU pairs that differ)}; `nvml` (one dict per GPU, from
+    nvml_view) fills in what the 550 output cannot show; from_nvml names those facts."""
     mgpus, cgpus = mock_root.findall("gpu"), cap_root.findall("gpu")
+    from_nvml = set()
     facts = {"attached_gpus": ("value", [])}
     pairs = min(len(mgpus), len(cgpus))
     if mock_root.findtext("attached_gpus") != cap_root.findtext("attached_gpus"):
@@ -130,6 +149,12 @@ def compare(mock_root, cap_root):
     only_mock, only_cap = set(), set()
     for i, (mg, cg) in enumerate(zip(mgpus, cgpus)):
         ml, cl = leaves(mg), leaves(cg)
+        view = nvml[i] if nvml and i < len(nvml) else {}
+        for path, text in view.items():
+            if path != "supported_clocks" and path in cl and (
+                    path not in ml or SMI_550_BLIND.get(path) == ml[path]):
+                ml[path] = text
+                from_nvml.add(path)
         only_mock |= {p for p in ml if p not in cl and not ignored(p)}
         only_cap |= {p for p in cl if p not in ml and not ignored(p)}
         for path in sorted(set(ml) & set(cl)):
@@ -142,11 +167,14 @@ def compare(mock_root, cap_root):
             if not same:
                 entry[1].append((i, m, c))
         msc, csc = supported_clocks(mg), supported_clocks(cg)
+        if clocks_unshown(msc) and view.get("supported_clocks"):
+            msc = view["supported_clocks"]
+            from_nvml.add("supported_clocks")
         if msc is not None and csc is not None:
             entry = facts.setdefault("supported_clocks", ("value", []))
             if msc != csc:
                 entry[1].append((i, summarize_clocks(msc), summarize_clocks(csc)))
-    return facts, only_mock, only_cap, pairs
+    return facts, only_mock, only_cap, pairs, from_nvml
 
 
 def summarize_clocks(t):
@@ -182,15 +210,18 @@ def main():
                     help="also list matched facts and elements only one side has")
     args = ap.parse_args()
 
+    nvml = None
     if args.mock_xml:
         mock_text = args.mock_xml.read_text()
     else:
         smi = mock_env.nvidia_smi("550")
-        libdir = mock_env.stage(mock_env.mock_library())
-        rc, mock_text, err = mock_env.run_smi(smi, libdir, args.profile, ["-q", "-x"])
+        lib = mock_env.mock_library()
+        rc, mock_text, err = mock_env.run_smi(smi, mock_env.stage(lib), args.profile, ["-q", "-x"])
         if rc != 0:
             sys.exit(f"FAIL: nvidia-smi -q -x on {args.profile} exited {rc}: {err.strip()}")
-    facts, only_mock, only_cap, pairs = compare(ET.fromstring(mock_text), ET.parse(args.capture).getroot())
+        nvml = nvml_view.read(lib, args.profile)
+    facts, only_mock, only_cap, pairs, from_nvml = compare(
+        ET.fromstring(mock_text), ET.parse(args.capture).getroot(), nvml)
     name = Path(args.profile).stem if args.profile.endswith(".json") else args.profile
     accepted = load_accepted(name)
 
@@ -202,10 +233,11 @@ def main():
         gpu, m, c = diffs[0]
         where = "every GPU" if len(diffs) == pairs or gpu == "-" else f"{len(diffs)} GPU(s), first GPU {gpu}"
         tag = f"accepted ({accepted[f]})" if f in accepted else "DIFFERENT"
-        print(f"{tag}: {f} [{kind}] mock {m!r} vs capture {c!r} ({where})")
+        via = ", nvml" if f in from_nvml else ""
+        print(f"{tag}: {f} [{kind}{via}] mock {m!r} vs capture {c!r} ({where})")
     if args.verbose:
         for f in sorted(matched):
-            print(f"match: {f} [{facts[f][0]}]")
+            print(f"match: {f} [{facts[f][0]}{', nvml' if f in from_nvml else ''}]")
         for p in sorted(only_mock):
             print(f"only in the mock's output (not compared): {p}")
         for p in sorted(only_cap):
@@ -215,7 +247,8 @@ def main():
     total = len(facts)
     pct = 100.0 * len(matched) / total if total else 0.0
     print(f"capture comparison {name} vs {args.capture.name}: {len(matched)}/{total} static facts "
-          f"equal ({pct:.1f}%), {len(differing) - len(unlisted)} accepted differences, "
+          f"equal ({pct:.1f}%; {len(from_nvml)} of them read through NVML calls, which nvidia-smi "
+          f"550 cannot show), {len(differing) - len(unlisted)} accepted differences, "
           f"{len(unlisted)} unlisted")
     ok = pct >= args.min and not unlisted
     if pct < args.min:

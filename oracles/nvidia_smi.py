@@ -30,6 +30,14 @@ SECTIONS = [
     "GSP_FIRMWARE_VERSION",
 ]
 BAD_TEXT = ["Unknown Error", "Uninitialized"]
+# Profiles on which 550 cannot list the supported graphics clocks: it asks
+# nvmlDeviceGetSupportedGraphicsClocks for at most 256 and does not retry, and these boards
+# have more, so NVML answers INSUFFICIENT_SIZE and 550 prints "Unknown Error" there (as it
+# would on the real board). compare_capture.py checks these clocks through NVML instead.
+TOO_MANY_CLOCKS_FOR_550 = {
+    "gb200-nvl-tray": "a GB200 has 260 supported graphics clocks (captures/qx-gb200.xml)",
+}
+CLOCK_LINE = re.compile(r"<supported_graphics_clock>Unknown Error<|^\s*Graphics\s*: Unknown Error$")
 
 
 def query_fields(smi, libdir, kind):
@@ -53,11 +61,12 @@ class Run:
         problems = []
         if rc != 0:
             problems.append(f"exit {rc}: {(out + err).strip()[-300:]}")
+        excused = profile_label(profile) in TOO_MANY_CLOCKS_FOR_550 and smi.parent.name == "550"
         for bad in BAD_TEXT:
-            n = out.count(bad) + err.count(bad)
-            if n:
-                lines = [l.strip() for l in (out + err).splitlines() if bad in l]
-                problems.append(f"{n} x {bad!r}: {lines[:5]}")
+            lines = [l.strip() for l in (out + err).splitlines() if bad in l
+                     and not (excused and CLOCK_LINE.search(l.strip()))]
+            if lines:
+                problems.append(f"{len(lines)} x {bad!r}: {lines[:5]}")
         if not out.strip() and not allow_empty:
             problems.append("no output")
         if expect and rc == 0 and out.strip():
@@ -166,6 +175,10 @@ def main():
                   f"no mig -lgip")
 
     total = run.passed + len(run.failures)
+    for name, why in TOO_MANY_CLOCKS_FOR_550.items():
+        if name in profiles:
+            print(f"note {name}: 550's 'Unknown Error' for supported graphics clocks excused: "
+                  f"{why}, more than the 256 it asks for")
     print(f"nvidia-smi oracle: {run.passed}/{total} commands passed on {len(profiles)} "
           f"profiles ({', '.join(profile_label(p) for p in profiles)})")
     return 1 if run.failures else 0
