@@ -138,6 +138,44 @@ impl FabricHealth {
             _ => None,
         }
     }
+
+    /// Whether access timeout recovery is in progress: `None` where not reported
+    /// (`NVML_GPU_FABRIC_HEALTH_MASK_*_ACCESS_TIMEOUT_RECOVERY`).
+    pub fn access_timeout_recovery(self) -> Option<bool> {
+        match self.field(
+            sys::NVML_GPU_FABRIC_HEALTH_MASK_SHIFT_ACCESS_TIMEOUT_RECOVERY,
+            sys::NVML_GPU_FABRIC_HEALTH_MASK_WIDTH_ACCESS_TIMEOUT_RECOVERY,
+        ) {
+            sys::NVML_GPU_FABRIC_HEALTH_MASK_ACCESS_TIMEOUT_RECOVERY_TRUE => Some(true),
+            sys::NVML_GPU_FABRIC_HEALTH_MASK_ACCESS_TIMEOUT_RECOVERY_FALSE => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Whether a partition is assigned: `None` where not reported
+    /// (`NVML_GPU_FABRIC_HEALTH_MASK_*_PARTITION_ASSIGNED`).
+    pub fn partition_assigned(self) -> Option<bool> {
+        match self.field(
+            sys::NVML_GPU_FABRIC_HEALTH_MASK_SHIFT_PARTITION_ASSIGNED,
+            sys::NVML_GPU_FABRIC_HEALTH_MASK_WIDTH_PARTITION_ASSIGNED,
+        ) {
+            sys::NVML_GPU_FABRIC_HEALTH_MASK_PARTITION_ASSIGNED_TRUE => Some(true),
+            sys::NVML_GPU_FABRIC_HEALTH_MASK_PARTITION_ASSIGNED_FALSE => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The configuration problem, `NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_*`
+    /// (1 none, 2 incorrect SysGUID, ... 8 GPU state invalid): `None` where not reported.
+    pub fn incorrect_configuration(self) -> Option<u32> {
+        match self.field(
+            sys::NVML_GPU_FABRIC_HEALTH_MASK_SHIFT_INCORRECT_CONFIGURATION,
+            sys::NVML_GPU_FABRIC_HEALTH_MASK_WIDTH_INCORRECT_CONFIGURATION,
+        ) {
+            sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_NOT_SUPPORTED => None,
+            other => Some(other),
+        }
+    }
 }
 
 /// The GPU's fabric registration (`nvmlGpuFabricInfo_v4_t` and its older forms).
