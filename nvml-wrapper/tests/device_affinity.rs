@@ -51,7 +51,7 @@ fn numa_node_id_is_function_not_found_on_a_470_driver() {
 }
 
 #[test]
-fn unmodeled_affinity_and_repair_functions_answer_not_supported() {
+fn unmodeled_affinity_functions_answer_not_supported_repair_state_is_read() {
     let m = common::mock();
     let gpu = m.nvml.device_by_index(2).unwrap();
     let s = &m.staged;
@@ -63,8 +63,12 @@ fn unmodeled_affinity_and_repair_functions_answer_not_supported() {
         nvml_wrapper::enums::AddressingMode::Hmm
     );
     fault_maps_to_its_variant(s, "nvmlDeviceGetAddressingMode", || gpu.addressing_mode());
-    not_supported_then_fault(s, "nvmlDeviceGetRepairStatus", || gpu.repair_status());
-    not_supported_then_fault(s, "nvmlDeviceGetUnrepairableMemoryFlag_v1", || {
+    // An H100 with nothing to repair (captures/qx-h100.xml: channel and TPC repair "No").
+    let repair = gpu.repair_status().unwrap();
+    assert!(!repair.channel_repair_pending && !repair.tpc_repair_pending);
+    fault_maps_to_its_variant(s, "nvmlDeviceGetRepairStatus", || gpu.repair_status());
+    assert!(!gpu.has_unrepairable_memory().unwrap());
+    fault_maps_to_its_variant(s, "nvmlDeviceGetUnrepairableMemoryFlag_v1", || {
         gpu.has_unrepairable_memory()
     });
 }

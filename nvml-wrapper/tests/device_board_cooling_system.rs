@@ -219,7 +219,9 @@ fn unmodeled_board_queries_are_not_supported() -> Result<()> {
     unmodeled(&m, "nvmlDeviceGetBridgeChipInfo", || gpu.bridge_chip_info());
     unmodeled(&m, "nvmlDeviceGetPlatformInfo", || gpu.platform_info());
     unmodeled(&m, "nvmlDeviceGetHostname_v1", || gpu.hostname());
-    unmodeled(&m, "nvmlDeviceGetCapabilities", || gpu.capabilities());
+    // No extended GPU memory (a real H100: `capabilities/egm` disabled).
+    assert!(gpu.capabilities()?.is_empty());
+    fault_maps(&m, "nvmlDeviceGetCapabilities", || gpu.capabilities());
     // An H100 SXM on an x86 host has no C2C link (a real H100: "Disabled").
     assert!(!gpu.c2c_mode_enabled()?);
     fault_maps(&m, "nvmlDeviceGetC2cModeInfoV", || gpu.c2c_mode_enabled());

@@ -206,12 +206,32 @@ fn remapped_rows_errors_other_than_unsupported_are_not_retried() {
 }
 
 #[test]
-fn row_remapper_histogram_is_not_modeled_by_the_mock() {
-    // The mock answers NOT_SUPPORTED for `nvmlDeviceGetRowRemapperHistogram`.
+fn row_remapper_histogram_of_an_h100_with_nothing_remapped() {
+    // A real H100 80GB: 2560 banks, all with every reserved row left (captures/qx-h100.xml).
     let m = common::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
+    let h = gpu.row_remapper_histogram().unwrap();
+    assert_eq!(
+        (h.max, h.high, h.partial, h.low, h.none),
+        (2560, 0, 0, 0, 0)
+    );
+    m.staged
+        .set_fault(
+            "nvmlDeviceGetRowRemapperHistogram",
+            sys::NVML_ERROR_GPU_IS_LOST,
+        )
+        .unwrap();
     assert!(matches!(
         gpu.row_remapper_histogram(),
+        Err(NvmlError::GpuLost(_))
+    ));
+    // The A100 profile does not give its bank count: NOT_SUPPORTED.
+    let a100 = common::mock_with_profile("dgx-a100");
+    assert!(matches!(
+        a100.nvml
+            .device_by_index(0)
+            .unwrap()
+            .row_remapper_histogram(),
         Err(NvmlError::NotSupported(_))
     ));
 }
