@@ -133,7 +133,8 @@ fn module_power_memory_power_and_pcie_of_the_gb200() -> Result<()> {
             sys::NVML_FI_DEV_POWER_AVERAGE,
             sys::NVML_POWER_SCOPE_MEMORY
         )?,
-        Value::UnsignedInt(30_260)
+        Value::UnsignedInt(31_030),
+        "GPU 2's memory power in the capture: 31.03 W"
     );
     // The GPU itself does PCIe gen 6; its link runs at gen 5.
     assert_eq!(gpu.gpu_max_pcie_link_generation()?, 6);

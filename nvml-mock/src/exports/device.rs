@@ -293,38 +293,34 @@ fn field(
         | NVML_FI_DEV_POWER_MAX_LIMIT
         | NVML_FI_DEV_POWER_DEFAULT_LIMIT
         | NVML_FI_DEV_POWER_CURRENT_LIMIT
-        | NVML_FI_DEV_POWER_REQUESTED_LIMIT
-            if scope == NVML_POWER_SCOPE_MODULE =>
-        {
-            let m = g
-                .spec
-                .module_power
-                .as_ref()
-                .ok_or(NVML_ERROR_NOT_SUPPORTED)?;
+        | NVML_FI_DEV_POWER_REQUESTED_LIMIT => {
+            // (draw, min, max, default, current) of the scope asked for.
+            let s = &g.spec;
+            let (usage, min, max, default, limit) = match (scope, &s.module_power) {
+                (NVML_POWER_SCOPE_GPU, _) => (
+                    s.power_usage_mw,
+                    s.power_min_limit_mw,
+                    s.power_max_limit_mw,
+                    s.power_default_limit_mw,
+                    g.power_limit_mw,
+                ),
+                (NVML_POWER_SCOPE_MODULE, Some(m)) => (
+                    m.usage_mw,
+                    m.min_limit_mw,
+                    m.max_limit_mw,
+                    m.default_limit_mw,
+                    m.limit_mw,
+                ),
+                _ => return Err(NVML_ERROR_NOT_SUPPORTED),
+            };
             ui(match id {
-                NVML_FI_DEV_POWER_INSTANT | NVML_FI_DEV_POWER_AVERAGE => m.usage_mw,
-                NVML_FI_DEV_POWER_MIN_LIMIT => m.min_limit_mw,
-                NVML_FI_DEV_POWER_MAX_LIMIT => m.max_limit_mw,
-                NVML_FI_DEV_POWER_DEFAULT_LIMIT => m.default_limit_mw,
-                _ => m.limit_mw,
+                NVML_FI_DEV_POWER_INSTANT | NVML_FI_DEV_POWER_AVERAGE => usage,
+                NVML_FI_DEV_POWER_MIN_LIMIT => min,
+                NVML_FI_DEV_POWER_MAX_LIMIT => max,
+                NVML_FI_DEV_POWER_DEFAULT_LIMIT => default,
+                _ => limit,
             })
         }
-        NVML_FI_DEV_POWER_INSTANT
-        | NVML_FI_DEV_POWER_AVERAGE
-        | NVML_FI_DEV_POWER_MIN_LIMIT
-        | NVML_FI_DEV_POWER_MAX_LIMIT
-        | NVML_FI_DEV_POWER_DEFAULT_LIMIT
-        | NVML_FI_DEV_POWER_CURRENT_LIMIT
-        | NVML_FI_DEV_POWER_REQUESTED_LIMIT
-            if scope != NVML_POWER_SCOPE_GPU =>
-        {
-            Err(NVML_ERROR_NOT_SUPPORTED)
-        }
-        NVML_FI_DEV_POWER_INSTANT | NVML_FI_DEV_POWER_AVERAGE => ui(g.spec.power_usage_mw),
-        NVML_FI_DEV_POWER_MIN_LIMIT => ui(g.spec.power_min_limit_mw),
-        NVML_FI_DEV_POWER_MAX_LIMIT => ui(g.spec.power_max_limit_mw),
-        NVML_FI_DEV_POWER_DEFAULT_LIMIT => ui(g.spec.power_default_limit_mw),
-        NVML_FI_DEV_POWER_CURRENT_LIMIT | NVML_FI_DEV_POWER_REQUESTED_LIMIT => ui(g.power_limit_mw),
         NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT..=NVML_FI_DEV_TEMPERATURE_GPU_MAX_TLIMIT
             if g.spec.architecture >= NVML_DEVICE_ARCH_ADA =>
         {
