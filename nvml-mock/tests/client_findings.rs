@@ -11,12 +11,11 @@ use std::ptr::null_mut;
 
 use common::*;
 
-/// nvml.h: GPU instance profile ids of a real H100 80GB: 1g.10gb 19, 1g.10gb+me 20,
-/// 1g.20gb 15, 2g.20gb 14, 3g.40gb 9, 4g.40gb 5, 7g.80gb 0; the remaining capacity of an
-/// empty GPU is never above the profile's instance count.
-#[test]
-fn h100_mig_profile_ids_and_capacity_match_a_real_h100() {
-    let (staged, lib) = init("dgx-h100");
+/// The MIG GPU instance profiles of GPU 0 of `profile` with MIG on: (name, id, SMs, copy
+/// engines), by id; and the remaining capacity of an empty GPU is never above the profile's
+/// instance count.
+fn mig_profiles(profile: &str) -> Vec<(String, u32, u32, u32)> {
+    let (staged, lib) = init(profile);
     staged.set_root(true).unwrap();
     let d = dev(&lib, 0);
     let mut status = 0u32;
@@ -44,23 +43,56 @@ fn h100_mig_profile_ids_and_capacity_match_a_real_h100() {
             "{}: an empty GPU has room for exactly the instance count",
             cstr(&info.name)
         );
-        seen.push((cstr(&info.name), info.id));
+        seen.push((
+            cstr(&info.name),
+            info.id,
+            info.multiprocessorCount,
+            info.copyEngineCount,
+        ));
     }
-    seen.sort_by_key(|(_, id)| *id);
+    seen.sort_by_key(|p| p.1);
+    seen
+}
+
+fn named(want: &[(&str, u32, u32, u32)]) -> Vec<(String, u32, u32, u32)> {
+    want.iter()
+        .map(|&(n, id, sm, ce)| (n.to_string(), id, sm, ce))
+        .collect()
+}
+
+/// nvml.h: GPU instance profile ids of a real H100 80GB: 1g.10gb 19, 1g.10gb+me 20,
+/// 1g.20gb 15, 2g.20gb 14, 3g.40gb 9, 4g.40gb 5, 7g.80gb 0.
+#[test]
+fn h100_mig_profile_ids_and_capacity_match_a_real_h100() {
     let want = [
-        ("MIG 7g.80gb", 0),
-        ("MIG 4g.40gb", 5),
-        ("MIG 3g.40gb", 9),
-        ("MIG 2g.20gb", 14),
-        ("MIG 1g.20gb", 15),
-        ("MIG 1g.10gb", 19),
-        ("MIG 1g.10gb+me", 20),
+        ("MIG 7g.80gb", 0, 132, 8),
+        ("MIG 4g.40gb", 5, 64, 4),
+        ("MIG 3g.40gb", 9, 60, 3),
+        ("MIG 2g.20gb", 14, 32, 2),
+        ("MIG 1g.20gb", 15, 26, 1),
+        ("MIG 1g.10gb", 19, 16, 1),
+        ("MIG 1g.10gb+me", 20, 16, 1),
     ];
-    assert_eq!(
-        seen,
-        want.map(|(n, id)| (n.to_string(), id)).to_vec(),
-        "profile ids"
-    );
+    assert_eq!(mig_profiles("dgx-h100"), named(&want));
+}
+
+/// The B200 profiles NVIDIA's MIG user guide lists (1g.23gb .. 7g.180gb), with the ids, SMs
+/// and copy engines a B200's driver publishes (public Kubernetes DRA test data captured on a
+/// p6-b200: the H100's id scheme, 1g+me 20 and the two-slice 1g 15); the GB200 tray uses
+/// the same table.
+#[test]
+fn b200_mig_profile_ids_sms_and_copy_engines() {
+    let want = [
+        ("MIG 7g.180gb", 0, 148, 16),
+        ("MIG 4g.90gb", 5, 72, 8),
+        ("MIG 3g.90gb", 9, 70, 6),
+        ("MIG 2g.45gb", 14, 36, 4),
+        ("MIG 1g.45gb", 15, 30, 2),
+        ("MIG 1g.23gb", 19, 18, 2),
+        ("MIG 1g.23gb+me", 20, 18, 2),
+    ];
+    assert_eq!(mig_profiles("dgx-b200"), named(&want));
+    assert_eq!(mig_profiles("gb200-nvl-tray"), named(&want));
 }
 
 /// nvml.h: "If the provided count by the caller is insufficient ... INSUFFICIENT_SIZE"; in
