@@ -21,6 +21,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import mock_env
+from mock_env import REPO
 
 # `nvidia-smi -q -d` sections of the 550 build (its `-h`).
 SECTIONS = [
@@ -109,6 +110,23 @@ def expect_contains(*needles):
     return check
 
 
+def unit_checks(profile):
+    """`nvidia-smi -q -u` must print each unit's PSU as the profile file gives it (volts and
+    amperes to two decimals): nvidia-smi divides what the library reports by 100."""
+    f = REPO / "nvml-mock" / "profiles" / "builtin" / f"{profile}.json"
+    units = json.loads(f.read_text()).get("units", []) if f.is_file() else []
+
+    def check(out):
+        problems = []
+        for u in units:
+            psu = u.get("psu", {})
+            for key, unit in (("voltage_v", "V"), ("current_a", "A")):
+                if key in psu and f"{psu[key]:.2f} {unit}" not in out:
+                    problems.append(f"PSU {key} {psu[key]} not printed as {psu[key]:.2f} {unit}")
+        return problems
+    return check, bool(units)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="print passing commands too")
@@ -145,6 +163,9 @@ def main():
                   (lambda out: [] if len(out.strip().splitlines()) > 1
                    else ["processes in -q -x but none in --query-compute-apps"])
                   if has_procs else None)
+        check_units, has_units = unit_checks(p)
+        run.check(smi550, libdir, p, ["-q", "-u"], ["-q", "-u"], check_units,
+                  allow_empty=not has_units)
         gpus = qx.count("<gpu id=")
         _, topo = run.check(smi550, libdir, p, ["topo", "-m"], ["topo", "-m"],
                             expect_contains("GPU0", "Legend") if gpus > 1

@@ -105,7 +105,7 @@ fn units_key_of_profile_files() {
     let text = r#"{"base": "dgx-h100", "root": true, "units": [
         {"name": "Lab S-Class", "id": "S-1", "serial": "42", "firmware_version": "1.0",
          "led": "amber", "led_cause": "Fan failure",
-         "psu": {"state": "Abnormal Fan failure", "current_a": 10, "voltage_v": 12, "power_w": 120},
+         "psu": {"state": "Abnormal Fan failure", "current_a": 10, "voltage_v": 12.02, "power_w": 120},
          "temperatures": {"intake": 30, "board": null},
          "fans": [{"rpm": 6000}, {"rpm": 0, "state": "failed"}],
          "gpus": [6, 7]}]}"#;
@@ -138,7 +138,8 @@ fn units_key_of_profile_files() {
         unsafe { std::mem::zeroed() };
     assert_eq!(nv!(lib.nvmlUnitGetPsuInfo(u, &mut psu)), NVML_SUCCESS);
     assert_eq!(cstr(&psu.state), "Abnormal Fan failure");
-    assert_eq!((psu.current, psu.voltage, psu.power), (10, 12, 120));
+    // Hundredths of an ampere and of a volt, as nvidia-smi reads them (it prints value / 100).
+    assert_eq!((psu.current, psu.voltage, psu.power), (1000, 1202, 120));
     let mut led: nvmlLedState_t =
         // SAFETY: a C struct of integers and char arrays: all-zero is a valid value.
         unsafe { std::mem::zeroed() };

@@ -75,17 +75,35 @@ pub struct LedState {
 }
 
 /// The unit's power supply (`nvmlPSUInfo_t`).
+///
+/// `nvml.h` labels the current and voltage fields "(A)" and "(V)", but the library reports them
+/// in hundredths: NVIDIA's own `nvidia-smi` prints `voltage / 100` and `current / 100` with two
+/// decimals ("12.05 V"). The fields keep the library's integers under names that say so;
+/// [`voltage_volts`](Self::voltage_volts) and [`current_amps`](Self::current_amps) convert.
+/// No NVIDIA client prints `power`, so it keeps the header's unit, watts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PsuInfo {
     /// State, in words (e.g. `"Normal"`, `"Abnormal"`).
     pub state: String,
-    /// Current, in A.
-    pub current_a: u32,
-    /// Voltage, in V.
-    pub voltage_v: u32,
-    /// Power draw, in W.
+    /// Current, in hundredths of an ampere (`nvmlPSUInfo_t::current`).
+    pub current_centiamps: u32,
+    /// Voltage, in hundredths of a volt (`nvmlPSUInfo_t::voltage`).
+    pub voltage_centivolts: u32,
+    /// Power draw, in W (`nvmlPSUInfo_t::power`).
     pub power_w: u32,
+}
+
+impl PsuInfo {
+    /// The voltage in volts, as `nvidia-smi -q -u` prints it.
+    pub fn voltage_volts(&self) -> f64 {
+        f64::from(self.voltage_centivolts) / 100.0
+    }
+
+    /// The current in amperes, as `nvidia-smi -q -u` prints it.
+    pub fn current_amps(&self) -> f64 {
+        f64::from(self.current_centiamps) / 100.0
+    }
 }
 
 /// One fan of a unit (`nvmlUnitFanInfo_t`).
@@ -231,8 +249,8 @@ impl<'nvml> Unit<'nvml> {
         nvml_call!(self.nvml, nvmlUnitGetPsuInfo(self.handle, &mut psu))?;
         Ok(PsuInfo {
             state: string_from_c_buf(&psu.state)?,
-            current_a: psu.current,
-            voltage_v: psu.voltage,
+            current_centiamps: psu.current,
+            voltage_centivolts: psu.voltage,
             power_w: psu.power,
         })
     }

@@ -60,7 +60,12 @@ fn s_class_unit_reports_the_profile() {
 
     let psu = unit.psu_info().unwrap();
     assert_eq!(psu.state, "Normal");
-    assert_eq!((psu.current_a, psu.voltage_v, psu.power_w), (98, 12, 1176));
+    // The profile says 97.6 A at 12.05 V; the library reports hundredths (nvidia-smi's units).
+    assert_eq!(
+        (psu.current_centiamps, psu.voltage_centivolts, psu.power_w),
+        (9760, 1205, 1176)
+    );
+    assert_eq!((psu.current_amps(), psu.voltage_volts()), (97.6, 12.05));
 
     assert_eq!(unit.temperature(UnitTemperatureSensor::Intake).unwrap(), 24);
     assert_eq!(

@@ -75,8 +75,8 @@ export! {
         let (_, u) = self::unit(c, unit)?;
         let mut out = nvmlPSUInfo_t {
             state: [0; 256],
-            current: u.psu_current_a,
-            voltage: u.psu_voltage_v,
+            current: u.psu_current_ca,
+            voltage: u.psu_voltage_cv,
             power: u.psu_power_w,
         };
         fill_array(&mut out.state, &u.psu_state);

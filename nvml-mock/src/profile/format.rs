@@ -30,10 +30,12 @@ pub struct UnitSpec {
     pub led_cause: String,
     /// PSU state (`"Normal"` or `"Abnormal ..."`).
     pub psu_state: String,
-    /// PSU current, A.
-    pub psu_current_a: u32,
-    /// PSU voltage, V.
-    pub psu_voltage_v: u32,
+    /// PSU current in hundredths of an ampere, as the library reports it (nvidia-smi prints
+    /// `current / 100` A).
+    pub psu_current_ca: u32,
+    /// PSU voltage in hundredths of a volt, as the library reports it (nvidia-smi prints
+    /// `voltage / 100` V).
+    pub psu_voltage_cv: u32,
     /// PSU power draw, W.
     pub psu_power_w: u32,
     /// Intake, exhaust and board temperatures (°C; `None`: no such sensor).
@@ -648,7 +650,9 @@ impl Default for UnitFile {
 #[serde(default, deny_unknown_fields)]
 struct PsuFile {
     state: String,
+    #[serde(with = "hundredths")]
     current_a: u32,
+    #[serde(with = "hundredths")]
     voltage_v: u32,
     power_w: u32,
 }
@@ -658,7 +662,7 @@ impl Default for PsuFile {
         PsuFile {
             state: "Normal".into(),
             current_a: 0,
-            voltage_v: 12,
+            voltage_v: 1200,
             power_w: 0,
         }
     }
@@ -690,8 +694,8 @@ impl From<UnitFile> for UnitSpec {
             led_amber: u.led,
             led_cause: u.led_cause,
             psu_state: u.psu.state,
-            psu_current_a: u.psu.current_a,
-            psu_voltage_v: u.psu.voltage_v,
+            psu_current_ca: u.psu.current_a,
+            psu_voltage_cv: u.psu.voltage_v,
             psu_power_w: u.psu.power_w,
             temperatures: [
                 u.temperatures.intake,
@@ -716,8 +720,8 @@ impl From<UnitSpec> for UnitFile {
             led_cause: u.led_cause,
             psu: PsuFile {
                 state: u.psu_state,
-                current_a: u.psu_current_a,
-                voltage_v: u.psu_voltage_v,
+                current_a: u.psu_current_ca,
+                voltage_v: u.psu_voltage_cv,
                 power_w: u.psu_power_w,
             },
             temperatures: UnitTemperatures {
@@ -915,6 +919,33 @@ mod kib_as_mib {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         Ok(u64::deserialize(d)?.saturating_mul(1024))
+    }
+}
+
+/// Hundredths in the spec (what NVML reports for PSU voltage and current), a decimal number
+/// of whole units in the file (`12.05` volts is 1205).
+mod hundredths {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
+        if v % 100 == 0 {
+            s.serialize_u32(v / 100)
+        } else {
+            s.serialize_f64(f64::from(*v) / 100.0)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        let x = f64::deserialize(d)?;
+        let h = (x * 100.0).round();
+        if !(0.0..=f64::from(u32::MAX)).contains(&h) {
+            return Err(D::Error::custom(format!(
+                "{x} is out of range (0 to {} in steps of 0.01)",
+                u32::MAX / 100
+            )));
+        }
+        Ok(h as u32)
     }
 }
 
