@@ -221,19 +221,22 @@ fn mig_instances_follow_the_h100_tables() {
         nv!(lib.nvmlDeviceGetGpuInstanceProfileInfo(d, 99, &mut info)),
         NVML_ERROR_INVALID_ARGUMENT
     );
+    // The versioned query answers only with MIG mode on (nvml.h: NOT_SUPPORTED "if device
+    // doesn't have MIG mode enabled"); the plain one above only needs MIG support.
     let mut v2 = nvmlGpuInstanceProfileInfo_v2_t {
         version: nvmlGpuInstanceProfileInfo_v2,
         ..Default::default()
     };
-    assert_eq!(
+    for rc in [
         nv!(lib.nvmlDeviceGetGpuInstanceProfileInfoV(
             d,
             NVML_GPU_INSTANCE_PROFILE_3_SLICE,
             &mut v2
         )),
-        NVML_SUCCESS
-    );
-    assert_eq!(cstr(&v2.name), "MIG 3g.40gb");
+        nv!(lib.nvmlDeviceGetGpuInstanceProfileInfoByIdV(d, 9, &mut v2)),
+    ] {
+        assert_eq!(rc, NVML_ERROR_NOT_SUPPORTED);
+    }
 
     // MIG is off: no instances can be created.
     assert_eq!(
@@ -255,6 +258,20 @@ fn mig_instances_follow_the_h100_tables() {
         (cur, pend),
         (NVML_DEVICE_MIG_ENABLE, NVML_DEVICE_MIG_ENABLE)
     );
+
+    let mut v2 = nvmlGpuInstanceProfileInfo_v2_t {
+        version: nvmlGpuInstanceProfileInfo_v2,
+        ..Default::default()
+    };
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetGpuInstanceProfileInfoV(
+            d,
+            NVML_GPU_INSTANCE_PROFILE_3_SLICE,
+            &mut v2
+        )),
+        NVML_SUCCESS
+    );
+    assert_eq!(cstr(&v2.name), "MIG 3g.40gb");
 
     // Placements of 3g.40gb: slices 0 and 4.
     let three = gi_profile_id(&lib, d, NVML_GPU_INSTANCE_PROFILE_3_SLICE);

@@ -386,7 +386,9 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// `nvmlDeviceGetGpuInstanceProfileInfo` on drivers without the `V` form).
     ///
     /// # Errors
-    /// [`NvmlError::NotSupported`] if the GPU lacks MIG or this profile,
+    /// [`NvmlError::NotSupported`] if the GPU lacks MIG or this profile, or (the `V` form)
+    /// while the GPU's MIG mode is off: `nvml.h` documents that the versioned query needs
+    /// MIG mode enabled, where the plain one needs only MIG support;
     /// [`NvmlError::NoPermission`] without the rights to query MIG.
     #[doc(alias = "nvmlDeviceGetGpuInstanceProfileInfo")]
     #[doc(alias = "nvmlDeviceGetGpuInstanceProfileInfoV")]
@@ -452,7 +454,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     ///
     /// # Errors
     /// [`NvmlError::InvalidArgument`] for an id the GPU does not have,
-    /// [`NvmlError::NotSupported`] if the GPU lacks MIG.
+    /// [`NvmlError::NotSupported`] if the GPU lacks MIG or its MIG mode is off (`nvml.h`).
     #[doc(alias = "nvmlDeviceGetGpuInstanceProfileInfoByIdV")]
     pub fn gpu_instance_profile_info_by_id(
         &self,

@@ -18,11 +18,38 @@ use nvml_wrapper::sys;
 /// The id of the H100's `3g.40gb` profile (`nvidia-smi mig -lgip`).
 const PROFILE_3G: u32 = 9;
 
-/// Every GPU instance profile of the profile's GPU 0 reads back as its table row.
+/// Turns MIG mode on for GPU 0 (as root), which the versioned profile queries need.
+fn mig_on(m: &common::Mock) {
+    m.staged.set_root(true).unwrap();
+    m.nvml
+        .device_by_index(0)
+        .unwrap()
+        .set_mig_mode(true)
+        .unwrap()
+        .unwrap();
+    m.staged.set_root(false).unwrap();
+}
+
+/// Every GPU instance profile of the profile's GPU 0 reads back as its table row, once MIG
+/// mode is on; with it off the driver's versioned queries answer NOT_SUPPORTED (nvml.h).
 fn check_profile_table(m: &common::Mock, name: &str) {
     let spec = &profile::builtin(name).unwrap().gpus[0];
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(!spec.mig_profiles.is_empty());
+    let first = &spec.mig_profiles[0];
+    assert!(matches!(
+        gpu.gpu_instance_profile_info(GpuInstanceProfile::try_from(first.profile).unwrap()),
+        Err(NvmlError::NotSupported(
+            "nvmlDeviceGetGpuInstanceProfileInfoV"
+        ))
+    ));
+    assert!(matches!(
+        gpu.gpu_instance_profile_info_by_id(first.id),
+        Err(NvmlError::NotSupported(
+            "nvmlDeviceGetGpuInstanceProfileInfoByIdV"
+        ))
+    ));
+    mig_on(m);
     for p in &spec.mig_profiles {
         let expected = GpuInstanceProfileInfo {
             id: p.id,
@@ -118,6 +145,7 @@ fn gpu_instance_profiles_are_the_h100_table() {
 #[test]
 fn profile_info_falls_back_to_the_plain_query_when_the_v_form_rejects_the_version() {
     let m = common::mock();
+    mig_on(&m);
     let gpu = m.nvml.device_by_index(0).unwrap();
     let v3 = gpu
         .gpu_instance_profile_info(GpuInstanceProfile::Slice3)

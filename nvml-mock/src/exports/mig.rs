@@ -22,6 +22,17 @@ fn mig_gpu<'a>(c: &'a Ctx<'_>, device: nvmlDevice_t) -> Result<&'a Gpu, nvmlRetu
     Ok(g)
 }
 
+/// A MIG-capable GPU whose MIG mode is on: the versioned profile queries
+/// (`nvmlDeviceGetGpuInstanceProfileInfoV`, `...ByIdV`) answer NOT_SUPPORTED "if device doesn't
+/// have MIG mode enabled", where the plain query only needs MIG support.
+fn mig_on_gpu<'a>(c: &'a Ctx<'_>, device: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
+    let g = mig_gpu(c, device)?;
+    if !g.mig_current {
+        return Err(NVML_ERROR_NOT_SUPPORTED);
+    }
+    Ok(g)
+}
+
 fn gi_profile_by_index(g: &Gpu, profile: u32) -> Result<&GiProfile, nvmlReturn_t> {
     if profile >= NVML_GPU_INSTANCE_PROFILE_COUNT {
         return Err(NVML_ERROR_INVALID_ARGUMENT);
@@ -356,11 +367,11 @@ export! {
         put(info, gi_info_v1(p))
     }
     fn nvmlDeviceGetGpuInstanceProfileInfoV(device: nvmlDevice_t, profile: c_uint, info: *mut nvmlGpuInstanceProfileInfo_v2_t) |c| {
-        let p = gi_profile_by_index(mig_gpu(c, device)?, profile)?;
+        let p = gi_profile_by_index(mig_on_gpu(c, device)?, profile)?;
         put_gi_info_v(info, p)
     }
     fn nvmlDeviceGetGpuInstanceProfileInfoByIdV(device: nvmlDevice_t, profileId: c_uint, info: *mut nvmlGpuInstanceProfileInfo_v2_t) |c| {
-        let (_, p) = gi_profile_by_id(mig_gpu(c, device)?, profileId)?;
+        let (_, p) = gi_profile_by_id(mig_on_gpu(c, device)?, profileId)?;
         put_gi_info_v(info, p)
     }
     fn nvmlDeviceGetGpuInstancePossiblePlacements_v2(device: nvmlDevice_t, profileId: c_uint, placements: *mut nvmlGpuInstancePlacement_t, count: *mut c_uint) |c| {
