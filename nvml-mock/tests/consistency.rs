@@ -116,7 +116,8 @@ fn nvlinks_lead_to_nvswitches() {
             nv!(lib.nvmlDeviceGetNvLinkVersion(d, link, &mut version)),
             NVML_SUCCESS
         );
-        assert_eq!(version, 4);
+        // nvmlNvlinkVersion_t: H100's NvLink 4.0 is 6, not 4.
+        assert_eq!(version, NVML_NVLINK_VERSION_4_0);
     }
 }
 

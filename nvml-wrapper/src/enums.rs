@@ -496,6 +496,49 @@ nvml_enum! {
 }
 
 nvml_enum! {
+    /// The version of an NvLink (`nvmlNvlinkVersion_t`), as `nvmlDeviceGetNvLinkVersion`
+    /// reports it. The C values are not the version numbers: NvLink 4.0 is 6.
+    pub enum NvLinkVersion: sys::nvmlNvlinkVersion_t {
+        /// No valid version (`NVML_NVLINK_VERSION_INVALID`).
+        Invalid = sys::NVML_NVLINK_VERSION_INVALID,
+        /// NvLink 1.0 (Pascal).
+        V1_0 = sys::NVML_NVLINK_VERSION_1_0,
+        /// NvLink 2.0 (Volta).
+        V2_0 = sys::NVML_NVLINK_VERSION_2_0,
+        /// NvLink 2.2.
+        V2_2 = sys::NVML_NVLINK_VERSION_2_2,
+        /// NvLink 3.0.
+        V3_0 = sys::NVML_NVLINK_VERSION_3_0,
+        /// NvLink 3.1 (what Ampere drivers report).
+        V3_1 = sys::NVML_NVLINK_VERSION_3_1,
+        /// NvLink 4.0 (Hopper).
+        V4_0 = sys::NVML_NVLINK_VERSION_4_0,
+        /// NvLink 5.0 (Blackwell).
+        V5_0 = sys::NVML_NVLINK_VERSION_5_0,
+        /// NvLink 6.0.
+        V6_0 = sys::NVML_NVLINK_VERSION_6_0,
+    }
+}
+
+impl NvLinkVersion {
+    /// The version as (major, minor): `(4, 0)` for [`NvLinkVersion::V4_0`]; `None` for
+    /// [`NvLinkVersion::Invalid`].
+    pub const fn major_minor(self) -> Option<(u32, u32)> {
+        match self {
+            Self::Invalid => None,
+            Self::V1_0 => Some((1, 0)),
+            Self::V2_0 => Some((2, 0)),
+            Self::V2_2 => Some((2, 2)),
+            Self::V3_0 => Some((3, 0)),
+            Self::V3_1 => Some((3, 1)),
+            Self::V4_0 => Some((4, 0)),
+            Self::V5_0 => Some((5, 0)),
+            Self::V6_0 => Some((6, 0)),
+        }
+    }
+}
+
+nvml_enum! {
     /// An NvLink data-link error counter (`nvmlNvLinkErrorCounter_t`).
     pub enum NvLinkErrorCounter: sys::nvmlNvLinkErrorCounter_t {
         /// Data-link transmit replays.

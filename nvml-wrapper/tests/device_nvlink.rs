@@ -8,7 +8,7 @@ mod common;
 use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::MAX_NVLINKS;
-use nvml_wrapper::enums::{NvLinkCapability, NvLinkErrorCounter};
+use nvml_wrapper::enums::{NvLinkCapability, NvLinkErrorCounter, NvLinkVersion};
 
 fn dgx() -> profile::Profile {
     profile::builtin("dgx-h100").expect("the built-in profile")
@@ -23,7 +23,10 @@ fn every_link_of_the_profile_is_active() {
         assert_eq!(spec.nvlink_count, 18);
         for link in 0..spec.nvlink_count {
             assert!(gpu.nvlink_state(link).unwrap(), "GPU {index} link {link}");
-            assert_eq!(gpu.nvlink_version(link).unwrap(), spec.nvlink_version);
+            // H100 links are NvLink 4.0, which nvml.h numbers 6.
+            let version = gpu.nvlink_version(link).unwrap();
+            assert_eq!(version, NvLinkVersion::V4_0);
+            assert_eq!((version.as_raw(), version.major_minor()), (6, Some((4, 0))));
         }
         // A link NVML numbers but the GPU does not have, then one past NVML's numbering.
         assert!(matches!(
@@ -109,6 +112,19 @@ fn a_gpu_without_nvlink_says_not_supported() {
         gpu.nvlink_error_counter(0, NvLinkErrorCounter::DlCrcFlit),
         Err(NvmlError::NotSupported(_))
     ));
+}
+
+#[test]
+fn nvlink_versions_are_the_headers_enum_for_each_generation() {
+    // Ampere drivers answer 5 ("3.1", public reports), Blackwell 7 ("5.0").
+    for (profile, expected) in [
+        ("dgx-a100", NvLinkVersion::V3_1),
+        ("dgx-b200", NvLinkVersion::V5_0),
+    ] {
+        let m = common::mock_with_profile(profile);
+        let gpu = m.nvml.device_by_index(0).unwrap();
+        assert_eq!(gpu.nvlink_version(0).unwrap(), expected, "{profile}");
+    }
 }
 
 #[test]

@@ -342,6 +342,9 @@ pub struct GpuSpec {
     pub pcie_rx_kbps: u32,
     pub pcie_replay_counter: u32,
     pub nvlink_count: u32,
+    /// `nvmlNvlinkVersion_t`: the enum value `nvmlDeviceGetNvLinkVersion` answers (6 for
+    /// NvLink 4.0), written in the file as the version it names (`"4.0"`).
+    #[serde(with = "nvlink_version")]
     pub nvlink_version: u32,
     pub nvlink_speed_mbps: u32,
     pub sm_count: u32,
@@ -857,6 +860,19 @@ named!(fabric_configuration: u32 {
     nvml_sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_INCOMPATIBLE_GPU_FW => "incompatible_gpu_fw",
     nvml_sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_INVALID_LOCATION => "invalid_location",
     nvml_sys::NVML_GPU_FABRIC_HEALTH_MASK_INCORRECT_CONFIGURATION_GPU_STATE_INVALID => "gpu_state_invalid",
+});
+
+// The file names the NvLink version; the library answers the header's enum value for it.
+named!(nvlink_version: u32 {
+    nvml_sys::NVML_NVLINK_VERSION_INVALID => "none",
+    nvml_sys::NVML_NVLINK_VERSION_1_0 => "1.0",
+    nvml_sys::NVML_NVLINK_VERSION_2_0 => "2.0",
+    nvml_sys::NVML_NVLINK_VERSION_2_2 => "2.2",
+    nvml_sys::NVML_NVLINK_VERSION_3_0 => "3.0",
+    nvml_sys::NVML_NVLINK_VERSION_3_1 => "3.1",
+    nvml_sys::NVML_NVLINK_VERSION_4_0 => "4.0",
+    nvml_sys::NVML_NVLINK_VERSION_5_0 => "5.0",
+    nvml_sys::NVML_NVLINK_VERSION_6_0 => "6.0",
 });
 
 named!(led_colour: bool { false => "green", true => "amber" });

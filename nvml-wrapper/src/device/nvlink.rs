@@ -5,7 +5,7 @@ use std::ffi::{c_uint, c_ulonglong};
 use nvml_sys as sys;
 
 use super::{Device, PciInfo};
-use crate::enums::{NvLinkCapability, NvLinkErrorCounter, enabled};
+use crate::enums::{NvLinkCapability, NvLinkErrorCounter, NvLinkVersion, enabled};
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, string_from_c_buf};
 use crate::nvml_ref::NvmlRef;
@@ -31,18 +31,21 @@ impl<N: NvmlRef> Device<'_, N> {
         enabled(active, "NvLink state")
     }
 
-    /// The NvLink version of `link` (`nvmlDeviceGetNvLinkVersion`): the raw number the
-    /// driver reports. NVML 13's header documents it as an `nvmlNvlinkVersion_t`
-    /// (`NVML_NVLINK_VERSION_4_0` is 6), while drivers have commonly reported the NvLink
-    /// generation itself (4 on Hopper), so it is returned uninterpreted.
+    /// The NvLink version of `link` (`nvmlDeviceGetNvLinkVersion`). The driver answers an
+    /// `nvmlNvlinkVersion_t` (6 is NvLink 4.0, not NvLink 6); this converts it.
+    ///
+    /// # Errors
+    /// [`NvmlError::InvalidArgument`] for a link the device does not have,
+    /// [`NvmlError::NotSupported`] on devices without NvLink,
+    /// [`NvmlError::UnexpectedValue`] for a value the header does not define.
     #[doc(alias = "nvmlDeviceGetNvLinkVersion")]
-    pub fn nvlink_version(&self, link: u32) -> Result<u32> {
+    pub fn nvlink_version(&self, link: u32) -> Result<NvLinkVersion> {
         let mut version: c_uint = 0;
         nvml_call!(
             self.nvml,
             nvmlDeviceGetNvLinkVersion(self.handle, link, &mut version)
         )?;
-        Ok(version)
+        NvLinkVersion::try_from(version)
     }
 
     /// Whether `link` has `capability` (`nvmlDeviceGetNvLinkCapability`).
