@@ -110,11 +110,16 @@ def expect_contains(*needles):
     return check
 
 
+def builtin_file(profile):
+    """The built-in profile's JSON file as data ({} for a profile that is not one)."""
+    f = REPO / "nvml-mock" / "profiles" / "builtin" / f"{profile}.json"
+    return json.loads(f.read_text()) if f.is_file() else {}
+
+
 def unit_checks(profile):
     """`nvidia-smi -q -u` must print each unit's PSU as the profile file gives it (volts and
     amperes to two decimals): nvidia-smi divides what the library reports by 100."""
-    f = REPO / "nvml-mock" / "profiles" / "builtin" / f"{profile}.json"
-    units = json.loads(f.read_text()).get("units", []) if f.is_file() else []
+    units = builtin_file(profile).get("units", [])
 
     def check(out):
         problems = []
@@ -125,6 +130,23 @@ def unit_checks(profile):
                     problems.append(f"PSU {key} {psu[key]} not printed as {psu[key]:.2f} {unit}")
         return problems
     return check, bool(units)
+
+
+def gpu_numa_checks(profile):
+    """`topo -m`'s last column, "GPU NUMA ID", is the GPU's own memory node where the profile
+    gives one (Grace systems) and N/A otherwise (x86: a GPU is not a NUMA node there)."""
+    gpus = builtin_file(profile).get("gpus", [])
+
+    def check(out):
+        rows = [l.split() for l in out.splitlines() if re.match(r"GPU\d+\s", l)]
+        problems = []
+        for i, g in enumerate(gpus):
+            want = str(g["gpu_numa_node"]) if g.get("gpu_numa_node") is not None else "N/A"
+            got = rows[i][-1] if i < len(rows) else None
+            if got != want:
+                problems.append(f"GPU{i} NUMA ID {got!r}, expected {want!r}")
+        return problems
+    return check
 
 
 def main():
@@ -168,8 +190,9 @@ def main():
                   allow_empty=not has_units)
         gpus = qx.count("<gpu id=")
         _, topo = run.check(smi550, libdir, p, ["topo", "-m"], ["topo", "-m"],
-                            expect_contains("GPU0", "Legend") if gpus > 1
-                            else expect_contains("GPU0"))
+                            lambda out: (expect_contains("GPU0", "Legend") if gpus > 1
+                                         else expect_contains("GPU0"))(out)
+                            + gpu_numa_checks(p)(out))
         # NvLink: every link nvlink -s lists must be up; where topo -m shows NvLink between
         # GPUs there must be some. Without NvLink nvidia-smi prints nothing.
         needs_links = bool(re.search(r"\bNV\d+\b", topo))

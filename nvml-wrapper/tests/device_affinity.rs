@@ -12,32 +12,38 @@ use nvml_wrapper::NvmlError;
 use unmodeled::{fault_maps_to_its_variant, not_supported_then_fault};
 
 #[test]
-fn numa_node_ids_are_the_profiles() {
+fn numa_node_ids_exist_only_where_gpus_are_numa_nodes() {
+    // x86 (DGX H100): the GPU is not a NUMA node; nvidia-smi topo -m prints "GPU NUMA ID
+    // N/A" on such machines, and nvml.h: "only applies to platforms where the GPUs are NUMA
+    // nodes". The host node it sits near is its affinity, not this.
     let m = common::mock();
-    let p = profile::builtin("dgx-h100").unwrap();
-    for (index, spec) in p.gpus.iter().enumerate() {
-        let gpu = m.nvml.device_by_index(index as u32).unwrap();
-        assert_eq!(gpu.numa_node_id().unwrap() as i32, spec.numa_node);
+    for gpu in m.nvml.devices().unwrap() {
+        assert!(matches!(
+            gpu.numa_node_id(),
+            Err(NvmlError::NotSupported("nvmlDeviceGetNumaNodeId"))
+        ));
     }
-    // Two sockets: GPUs 0-3 on node 0, 4-7 on node 1.
-    assert_eq!(
-        m.nvml.device_by_index(0).unwrap().numa_node_id().unwrap(),
-        0
+    // Grace-Blackwell: each GPU's memory is a node of its own, after the two Grace nodes.
+    let tray = common::mock_with_profile("gb200-nvl-tray");
+    let ids: Vec<u32> = tray
+        .nvml
+        .devices()
+        .unwrap()
+        .iter()
+        .map(|g| g.numa_node_id().unwrap())
+        .collect();
+    let p = profile::builtin("gb200-nvl-tray").unwrap();
+    assert!(
+        ids.iter().all(|&id| id >= p.numa_cpus.len() as u32),
+        "{ids:?}"
     );
-    assert_eq!(
-        m.nvml.device_by_index(7).unwrap().numa_node_id().unwrap(),
-        1
-    );
+    let expected: Vec<u32> = p.gpus.iter().filter_map(|g| g.gpu_numa_node).collect();
+    assert_eq!(ids, expected);
 
-    let gpu = m.nvml.device_by_index(0).unwrap();
-    fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetNumaNodeId", || gpu.numa_node_id());
-
-    // A workstation reports no NUMA node for its GPU.
-    let ws = common::mock_with_profile("workstation");
-    assert!(matches!(
-        ws.nvml.device_by_index(0).unwrap().numa_node_id(),
-        Err(NvmlError::NotSupported(_))
-    ));
+    let gpu = tray.nvml.device_by_index(0).unwrap();
+    fault_maps_to_its_variant(&tray.staged, "nvmlDeviceGetNumaNodeId", || {
+        gpu.numa_node_id()
+    });
 }
 
 #[test]

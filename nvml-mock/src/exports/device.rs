@@ -1237,11 +1237,12 @@ export! {
         Ok(())
     }
     fn nvmlDeviceGetNumaNodeId(device: nvmlDevice_t, node: *mut c_uint) |c| {
-        let n = phys(c, device)?.spec.numa_node;
-        if n < 0 {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
+        // "Only applies to platforms where the GPUs are NUMA nodes" (nvml.h): the GPU's own
+        // memory node, not the host node it sits near.
+        match phys(c, device)?.spec.gpu_numa_node {
+            Some(n) => put(node, n),
+            None => Err(NVML_ERROR_NOT_SUPPORTED),
         }
-        put(node, n as u32)
     }
     fn nvmlDeviceOnSameBoard(device1: nvmlDevice_t, device2: nvmlDevice_t, onSameBoard: *mut c_int) |c| {
         let a = c.m.gpu_index(device1)?;

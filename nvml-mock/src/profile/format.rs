@@ -253,7 +253,12 @@ pub struct GpuSpec {
     pub pci_device_id: u32,
     #[serde(with = "hex32")]
     pub pci_subsystem_id: u32,
+    /// The host NUMA node nearest the GPU (its CPU and memory affinity); -1: none.
     pub numa_node: i32,
+    /// The GPU's own memory as a NUMA node (`nvmlDeviceGetNumaNodeId`), only on platforms
+    /// where GPUs are NUMA nodes (Grace); `None`: NOT_SUPPORTED, as on x86.
+    #[serde(default)]
+    pub gpu_numa_node: Option<u32>,
     pub vbios_version: String,
     #[serde(rename = "inforom_image_version")]
     pub inforom_image: String,

@@ -36,11 +36,13 @@ impl<N: NvmlRef> Device<'_, N> {
         nvml_call!(self.nvml, nvmlDeviceClearCpuAffinity(self.handle))
     }
 
-    /// The NUMA node of the device's memory, where it is one (`nvmlDeviceGetNumaNodeId`).
+    /// The NUMA node that is the device's own memory (`nvmlDeviceGetNumaNodeId`), on
+    /// platforms where GPUs are NUMA nodes (Grace systems). This is not the host node the GPU
+    /// sits near: that is its [`memory_affinity`](Self::memory_affinity).
     ///
     /// # Errors
-    /// [`NotSupported`](crate::NvmlError::NotSupported) on a platform without NUMA
-    /// information for the device.
+    /// [`NotSupported`](crate::NvmlError::NotSupported) where the GPU is not a NUMA node, as
+    /// on x86 machines (`nvidia-smi topo -m` shows "GPU NUMA ID" N/A there).
     #[doc(alias = "nvmlDeviceGetNumaNodeId")]
     pub fn numa_node_id(&self) -> Result<u32> {
         let mut node: c_uint = 0;
