@@ -950,7 +950,7 @@ mod hundredths {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(v: &u32, s: S) -> Result<S::Ok, S::Error> {
-        if v % 100 == 0 {
+        if v.is_multiple_of(100) {
             s.serialize_u32(v / 100)
         } else {
             s.serialize_f64(f64::from(*v) / 100.0)
