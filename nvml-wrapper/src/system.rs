@@ -77,6 +77,9 @@ const HIC_RETRIES: usize = 4;
 const CPER_MAX_BATCHES: usize = 1024;
 /// The largest batch of CPER records believed, in bytes.
 const CPER_MAX_BATCH_BYTES: usize = 64 << 20;
+/// The most CPER record bytes [`Nvml::cper_records`] gathers in all: a library that keeps
+/// answering full batches is not followed past this.
+const CPER_MAX_TOTAL_BYTES: usize = 64 << 20;
 
 impl Nvml {
     /// Version of the installed NVIDIA driver, e.g. `"580.65.06"`
@@ -216,6 +219,10 @@ impl Nvml {
     /// (`gpu_uuid`, required for [`CperTypes::GPU`]) or all (`None`), as the raw record
     /// bytes, concatenated (`nvmlSystemGetCPER_v1`: a size query, then a read, with the same
     /// cursor, until the driver reports no more records). Requires root.
+    ///
+    /// # Errors
+    /// [`NvmlError::UnexpectedValue`](crate::NvmlError::UnexpectedValue) if the records add up
+    /// to more than 64 MiB (a library that never stops is not followed); NVML's errors.
     #[doc(alias = "nvmlSystemGetCPER_v1")]
     pub fn cper_records(&self, types: CperTypes, gpu_uuid: Option<&str>) -> Result<Vec<u8>> {
         let mut cursor = sys::nvmlCPERCursor_v1_t {
@@ -264,6 +271,12 @@ impl Nvml {
             let used = (read.bufferSize as usize).min(wanted);
             if used == 0 {
                 return Ok(records);
+            }
+            if records.len().saturating_add(used) > CPER_MAX_TOTAL_BYTES {
+                return Err(crate::NvmlError::UnexpectedValue {
+                    what: "CPER record bytes (more than 64 MiB in all)",
+                    value: i64::try_from(records.len().saturating_add(used)).unwrap_or(i64::MAX),
+                });
             }
             records.extend_from_slice(buf.get(..used).unwrap_or_default());
             cursor = read.cursor;
