@@ -73,7 +73,7 @@ fn legacy_470_mock_every_method_works_or_is_function_not_found() {
     let lab = Lab::new(Driver::Legacy470).with_mig();
     let missing = works_or_function_not_found(&lab);
     eprintln!(
-        "reliability: 470 (mock): {} methods MissingSymbol: {missing:?}",
+        "reliability: 470 (mock): {} methods MissingSymbol\n  {missing:?}",
         missing.len()
     );
     // Functions newer than 470 are reported by name...
@@ -136,7 +136,7 @@ fn mock_with_the_real_535_exports() {
     assert_eq!(lab.nvml.version_choices(), real.version_choices());
     let missing = works_or_function_not_found(&lab);
     eprintln!(
-        "reliability: 535 (real exports): {} methods MissingSymbol: {missing:?}",
+        "reliability: 535 (real exports): {} methods MissingSymbol\n  {missing:?}",
         missing.len()
     );
     // 535 has the `_v3` process queries and the event-reason names; not NVML 13's waits.
@@ -156,7 +156,7 @@ fn mock_with_the_real_550_exports() {
     assert_eq!(lab.nvml.version_choices(), real.version_choices());
     let missing = works_or_function_not_found(&lab);
     eprintln!(
-        "reliability: 550 (real exports): {} methods MissingSymbol: {missing:?}",
+        "reliability: 550 (real exports): {} methods MissingSymbol\n  {missing:?}",
         missing.len()
     );
     // 550 has the per-process utilisation info query that 535 lacks; not NVML 13's waits.

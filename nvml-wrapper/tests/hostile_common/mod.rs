@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each test binary uses a part
 //! Shared by the hostile-library tests: builds a C library from `tests/hostile/`, and runs a
 //! test body in a child process under a memory limit and a deadline.
 
@@ -10,6 +11,15 @@ use std::time::{Duration, Instant};
 /// (a fresh file per call, so parallel tests never share a half-written one) and returns its
 /// path. `defines` become `-D NAME=VALUE`.
 pub fn build(name: &str, defines: &[(&str, &str)]) -> PathBuf {
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/hostile")
+        .join(format!("{name}.c"));
+    compile(name, &source, defines)
+}
+
+/// Compiles the C file `source` (which may include `tests/hostile/*.h` and `nvml.h`) into a
+/// fresh shared library named after `name`, and returns its path.
+pub fn compile(name: &str, source: &std::path::Path, defines: &[(&str, &str)]) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hostile");
@@ -24,17 +34,19 @@ pub fn build(name: &str, defines: &[(&str, &str)]) -> PathBuf {
     cmd.args(["-shared", "-fPIC", "-O1", "-Wall", "-Werror"])
         .arg("-DNVML_NO_UNVERSIONED_FUNC_DEFS")
         .arg("-I")
-        .arg(manifest.join("../headers"));
+        .arg(manifest.join("../headers"))
+        .arg("-I")
+        .arg(manifest.join("tests/hostile"));
     for (k, v) in defines {
         cmd.arg(format!("-D{k}={v}"));
     }
     let status = cmd
-        .arg(manifest.join("tests/hostile").join(format!("{name}.c")))
+        .arg(source)
         .arg("-o")
         .arg(&out)
         .status()
         .expect("a C compiler (cc) is installed");
-    assert!(status.success(), "tests/hostile/{name}.c compiles");
+    assert!(status.success(), "{} compiles", source.display());
     out
 }
 
@@ -51,8 +63,14 @@ const CHILD_ENV: &str = "NVML_HOSTILE_CHILD";
 /// the parent once the child passed. A child that fails, aborts, runs out of memory or hangs
 /// fails the test.
 pub fn in_child(test: &str) -> bool {
+    run_in_child(test, CHILD_DEADLINE).is_none()
+}
+
+/// As [`in_child`], with its own deadline: `None` in the child (run the body), the child's
+/// output in the parent once the child passed.
+pub fn run_in_child(test: &str, deadline: Duration) -> Option<String> {
     if std::env::var(CHILD_ENV).as_deref() == Ok(test) {
-        return true;
+        return None;
     }
     let exe = std::env::current_exe().expect("the test binary's path");
     let mut child = Command::new("sh")
@@ -67,14 +85,26 @@ pub fn in_child(test: &str) -> bool {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start the child test");
+    // Drain the pipes while the child runs, so a talkative child never blocks on a full pipe.
+    let mut stdout = child.stdout.take().expect("the child's stdout");
+    let mut stderr = child.stderr.take().expect("the child's stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stdout, &mut text);
+        text
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut stderr, &mut text);
+        text
+    });
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("wait for the child test") {
-            let out = child.wait_with_output().expect("the child's output");
             let text = format!(
                 "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
+                String::from_utf8_lossy(&out_reader.join().unwrap_or_default()),
+                String::from_utf8_lossy(&err_reader.join().unwrap_or_default())
             );
             assert!(
                 status.success(),
@@ -84,12 +114,12 @@ pub fn in_child(test: &str) -> bool {
                 text.contains("1 passed"),
                 "{test} did not run in the child:\n{text}"
             );
-            return false;
+            return Some(text);
         }
-        if start.elapsed() > CHILD_DEADLINE {
+        if start.elapsed() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("{test} hung: still running after {CHILD_DEADLINE:?}");
+            panic!("{test} hung: still running after {deadline:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -300,6 +300,33 @@ impl Lab {
         }
     }
 
+    /// A lab on any NVML library at `path` (a hostile one, say): `Current`, with GPU instance 1
+    /// and compute instance 1 standing in for the MIG lab's instances. The mock's control
+    /// hooks are absent: only the table's calls are made on it.
+    pub fn on_library(path: &Path) -> Lab {
+        // SAFETY: the caller's library; loading it again only bumps its reference count.
+        let hooks = unsafe { libloading::Library::new(path) }.unwrap();
+        let nvml = Nvml::builder().library_path(path).init().unwrap();
+        Lab {
+            nvml,
+            path: path.to_owned(),
+            driver: Driver::Current,
+            hooks,
+            mig: Some((1, 1)),
+            _staged: None,
+            _dir: None,
+        }
+    }
+
+    /// The library's own symbol `name` (for a hostile library's controls).
+    ///
+    /// # Safety
+    /// `T` must be the symbol's true type.
+    pub unsafe fn symbol<T: Copy>(&self, name: &[u8]) -> T {
+        // SAFETY: the caller's contract.
+        *unsafe { self.hooks.get::<T>(name) }.unwrap()
+    }
+
     /// GPU 0.
     pub fn dev(&self) -> Result<Device<'_>> {
         self.nvml.device_by_index(0)
