@@ -7,8 +7,11 @@
 Every value the capture shows is taken from it, GPU by GPU; what `nvidia-smi -q` does not
 show (SM and core counts, NvLink count and speed, the MIG table, NUMA nodes, CPUs) comes from
 the template's GPU of the same index (its last GPU past its end), or from `--set`, which sets
-a key on every GPU (`--set sm_count=148`). The result is a complete profile, the shape of the
-built-in files.
+a key on every GPU (`--set sm_count=148`; a capture says C2C is enabled but not its links:
+`--set 'c2c={"links": 10, "link_bandwidth_mbps": 44712}'`). The result is a complete
+profile, the shape of the built-in files. Regenerating a built-in board with its own file as
+the template (`--template nvml-mock/profiles/builtin/dgx-b200.json`) gives that file back,
+with what the capture cannot say kept.
 """
 
 import argparse
