@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod reliability_common;
+mod reliability_doc;
 
 use std::collections::BTreeSet;
 
@@ -15,6 +16,7 @@ use nvml_wrapper::{Nvml, sys};
 use reliability_common::{
     CODES, Driver, Lab, Special, UNREACHABLE, no_panic, table, wrapped_functions,
 };
+use reliability_doc::{keep, thousands};
 
 #[test]
 fn every_wrapped_function_is_in_the_table() {
@@ -45,6 +47,18 @@ fn every_wrapped_function_is_in_the_table() {
             "{f} is not in nvml.h"
         );
     }
+    let reasons: Vec<String> = UNREACHABLE
+        .iter()
+        .map(|(f, why)| format!("`{f}`: {why}"))
+        .collect();
+    let measured = format!(
+        "{} of {} called functions excused, with the reason: {}",
+        UNREACHABLE.len(),
+        wrapped.len(),
+        reasons.join("; ")
+    );
+    eprintln!("reliability: {measured}");
+    keep("excused", &measured);
 }
 
 #[test]
@@ -76,10 +90,15 @@ fn every_public_method_calling_nvml_is_in_the_table() {
 #[test]
 fn every_code_from_every_function_comes_back_as_its_error() {
     let r = reliability_common::fault_sweep(CODES);
-    eprintln!(
-        "reliability: {} functions ({} method x driver rows) x {} codes = {} calls, {} panics",
-        r.functions, r.entries, r.codes, r.calls, r.panics
+    let measured = format!(
+        "{} functions ({} method x driver rows) x {} codes = {} calls, {} panics",
+        thousands(r.functions as u64),
+        thousands(r.entries as u64),
+        r.codes,
+        thousands(r.calls as u64),
+        r.panics
     );
+    eprintln!("reliability: {measured}");
     assert!(
         r.failures.is_empty(),
         "{} failures:\n{}",
@@ -89,6 +108,7 @@ fn every_code_from_every_function_comes_back_as_its_error() {
     assert_eq!(r.panics, 0);
     assert_eq!(r.calls, r.entries * CODES.len());
     assert!(r.functions >= 120, "{} functions swept", r.functions);
+    keep("fault-sweep", &measured);
 }
 
 /// `nvmlShutdown` failing (called from `Drop`) is swallowed: no panic, and the next init works.
@@ -128,18 +148,10 @@ fn error_strings_for_any_code() {
     }
 }
 
-/// RELIABILITY.md's "Fallbacks" section is exactly the fallbacks the sweep checks: one line per
+/// RELIABILITY.md's fallback list is exactly the fallbacks the sweep checks: one line per
 /// table entry with [`Special::Fallback`], naming the codes that trigger it, and no other.
 #[test]
 fn reliability_md_lists_the_fallbacks_the_sweep_checks() {
-    let doc =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/RELIABILITY.md")).unwrap();
-    let section = doc
-        .split("\n## Fallbacks\n")
-        .nth(1)
-        .expect("RELIABILITY.md has a Fallbacks section");
-    let section = section.split("\n## ").next().unwrap_or(section);
-    let listed: BTreeSet<&str> = section.lines().filter(|l| l.starts_with("- `")).collect();
     let mut expected = BTreeSet::new();
     for e in table() {
         if let Special::Fallback { codes, to } = e.special {
@@ -159,6 +171,8 @@ fn reliability_md_lists_the_fallbacks_the_sweep_checks() {
             ));
         }
     }
-    let expected: BTreeSet<&str> = expected.iter().map(String::as_str).collect();
-    assert_eq!(listed, expected, "RELIABILITY.md's Fallbacks section");
+    assert!(expected.len() >= 5, "{} fallbacks", expected.len());
+    let lines: Vec<String> = expected.into_iter().collect();
+    eprintln!("reliability: {} fallbacks", lines.len());
+    keep("fallbacks", &format!("\n{}\n", lines.join("\n")));
 }

@@ -5,11 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod reliability_common;
+mod reliability_doc;
 
 use std::time::{Duration, Instant};
 
 use nvml_wrapper::{NvmlError, sys};
 use reliability_common::{Driver, Entry, Lab, Out, Shape, describe, no_panic, table};
+use reliability_doc::keep;
 
 const OVERSIZED_COUNTS: u32 = 1;
 const UNTERMINATED_STRINGS: u32 = 2;
@@ -94,6 +96,13 @@ fn counts_larger_than_what_was_written_add_no_entries() {
     }
     // Non-vacuous: the mode reached lists with entries.
     assert!(lists.len() >= 5, "oversized counts reached only {lists:?}");
+    let measured = format!(
+        "oversized counts: {} methods on the current driver, {} lists with entries",
+        current_entries().len(),
+        lists.len()
+    );
+    eprintln!("reliability: {measured}");
+    keep("hostile-lists", &measured);
 }
 
 #[test]
@@ -121,6 +130,9 @@ fn strings_without_nul_are_read_up_to_the_buffer_end() {
         filled.len() >= 6,
         "unterminated strings reached only {filled:?}"
     );
+    let measured = format!("unterminated strings: {} strings filled", filled.len());
+    eprintln!("reliability: {measured}");
+    keep("hostile-strings", &measured);
 }
 
 #[test]
@@ -145,6 +157,12 @@ fn enum_values_newer_than_the_header_are_errors_not_transmutes() {
     ] {
         assert!(rejected.contains(&method), "{method}: {rejected:?}");
     }
+    let measured = format!(
+        "future enums: {} methods answered `UnexpectedValue`",
+        rejected.len()
+    );
+    eprintln!("reliability: {measured}");
+    keep("hostile-enums", &measured);
 }
 
 #[test]
@@ -197,6 +215,9 @@ fn insufficient_size_forever_ends_in_an_error() {
         lists += 1;
     }
     assert!(lists >= 10, "{lists} list getters tried");
+    let measured = format!("`INSUFFICIENT_SIZE` forever: {lists} list reads ended in the error");
+    eprintln!("reliability: {measured}");
+    keep("hostile-insufficient", &measured);
 }
 
 /// Zero-length lists are `Ok(vec![])`, and the wrapper passes no dangling buffer for them.

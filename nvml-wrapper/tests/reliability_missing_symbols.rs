@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod reliability_common;
+mod reliability_doc;
 
 #[path = "../../nvml-sys/tests/support/drivers.rs"]
 mod drivers;
@@ -76,6 +77,7 @@ fn legacy_470_mock_every_method_works_or_is_function_not_found() {
         "reliability: 470 (mock): {} methods MissingSymbol\n  {missing:?}",
         missing.len()
     );
+    reliability_doc::keep("missing-470", &missing.len().to_string());
     // Functions newer than 470 are reported by name...
     assert_eq!(
         missing.get("Device::margin_temperature"),
@@ -139,6 +141,7 @@ fn mock_with_the_real_535_exports() {
         "reliability: 535 (real exports): {} methods MissingSymbol\n  {missing:?}",
         missing.len()
     );
+    reliability_doc::keep("missing-535", &missing.len().to_string());
     // 535 has the `_v3` process queries and the event-reason names; not NVML 13's waits.
     assert!(!missing.contains_key("Device::running_compute_processes"));
     assert!(!missing.contains_key("Device::current_clocks_event_reasons"));
@@ -159,6 +162,7 @@ fn mock_with_the_real_550_exports() {
         "reliability: 550 (real exports): {} methods MissingSymbol\n  {missing:?}",
         missing.len()
     );
+    reliability_doc::keep("missing-550", &missing.len().to_string());
     // 550 has the per-process utilisation info query that 535 lacks; not NVML 13's waits.
     assert!(!missing.contains_key("Device::running_compute_processes"));
     assert!(!missing.contains_key("Device::processes_utilization_info"));

@@ -22,6 +22,7 @@
 
 mod hostile_common;
 mod reliability_common;
+mod reliability_doc;
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -603,22 +604,35 @@ impl Case {
     }
 }
 
-fn report(t: &Tally, cases: u32, took: Duration) -> String {
+/// The counts RELIABILITY.md shows (deterministic for a seed and a number of cases).
+fn measured(t: &Tally, cases: u32) -> String {
     format!(
-        "reliability: proptest {} cases ({cases} per method) over {} methods ({} list, {} string, \
-         {} other), {} Ok / {} Err, 0 panics, 0 hangs, 0 phantom entries; phantom checks reached \
-         {} list and {} string methods; in {:.1?}",
-        t.cases,
+        "{} cases ({cases} per method) over {} methods ({} list, {} string, {} other), \
+         0 panics, 0 hangs, 0 phantom entries; the phantom checks reached {} list and {} string \
+         methods",
+        reliability_doc::thousands(t.cases),
         t.methods,
         t.by_kind.get("list").unwrap_or(&0),
         t.by_kind.get("string").unwrap_or(&0),
         t.by_kind.get("other").unwrap_or(&0),
-        t.ok,
-        t.err,
         t.lists_checked,
         t.strings_checked,
+    )
+}
+
+fn report(t: &Tally, cases: u32, took: Duration) -> String {
+    format!(
+        "reliability: proptest {}; {} Ok / {} Err; in {:.1?}",
+        measured(t, cases),
+        t.ok,
+        t.err,
         took
     )
+}
+
+/// Whether the run used the default seed, so that RELIABILITY.md's counts apply.
+fn default_seed() -> bool {
+    std::env::var_os("NVML_PROPTEST_SEED").is_none()
 }
 
 /// The whole property run, in a child process under a 1 GiB address-space limit.
@@ -650,6 +664,9 @@ fn hostile_driver_cases_never_panic_hang_or_invent_entries() {
     );
     assert!(t.ok > 0 && t.err > 0);
     eprintln!("{}", report(&t, cases, started.elapsed()));
+    if cases == CASES_PER_METHOD && default_seed() {
+        reliability_doc::keep("proptest", &measured(&t, cases));
+    }
 }
 
 /// The generator classifies the functions the wrapper reads lists and strings from as such.
@@ -682,4 +699,7 @@ fn valgrind_hostile_driver_cases() {
     // Valgrind runs the code some 50 times slower: the hang check is the plain run's.
     let t = run(&path, &kinds, cases, CALL_DEADLINE * 100);
     eprintln!("{}", report(&t, cases, started.elapsed()));
+    if cases == 1 && default_seed() {
+        reliability_doc::keep("valgrind-proptest", &measured(&t, cases));
+    }
 }

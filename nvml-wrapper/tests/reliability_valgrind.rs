@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod reliability_common;
+mod reliability_doc;
 
 use nvml_wrapper::Nvml;
 use nvml_wrapper::event::EventTypes;
@@ -19,8 +20,12 @@ fn cycles() -> usize {
     std::env::var("NVML_RELIABILITY_CYCLES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000)
+        .unwrap_or(DEFAULT_CYCLES)
 }
+
+/// Init/drop cycles unless `NVML_RELIABILITY_CYCLES` says otherwise (RELIABILITY.md's count is
+/// checked only with the default).
+const DEFAULT_CYCLES: usize = 10_000;
 
 #[test]
 #[ignore = "run under valgrind by .ci/valgrind"]
@@ -45,6 +50,12 @@ fn valgrind_init_drop_cycles() {
         "reliability: {n} init/drop cycles in {:.1?}",
         started.elapsed()
     );
+    if n == DEFAULT_CYCLES {
+        reliability_doc::keep(
+            "valgrind-cycles",
+            &format!("{} init/drop cycles", reliability_doc::thousands(n as u64)),
+        );
+    }
 }
 
 #[test]
@@ -55,9 +66,15 @@ fn valgrind_full_api_sweep() {
     assert!(r.failures.is_empty(), "{}", r.failures.join("\n"));
     assert_eq!(r.panics, 0);
     let hostile = reliability_common::hostile_pass();
-    eprintln!(
-        "reliability: sweep of {} functions ({} rows) x {} codes = {} calls, {} panics; \
+    let measured = format!(
+        "sweep of {} functions ({} rows) x {} codes = {} calls, {} panics; \
          {hostile} calls with every hostile mode on",
-        r.functions, r.entries, r.codes, r.calls, r.panics
+        reliability_doc::thousands(r.functions as u64),
+        reliability_doc::thousands(r.entries as u64),
+        r.codes,
+        reliability_doc::thousands(r.calls as u64),
+        r.panics
     );
+    eprintln!("reliability: {measured}");
+    reliability_doc::keep("valgrind-sweep", &measured);
 }
