@@ -49,8 +49,7 @@ enum Kind {
     List,
     /// A string into a caller-sized buffer: results are bounded by the bytes it wrote.
     Text,
-    /// Anything else: scalars, structs (list structs with their own buffer pointer included,
-    /// whose items the library does not write), handles.
+    /// Anything else: scalars, structs, handles.
     Other,
 }
 
@@ -112,6 +111,20 @@ fn count_like(name: &str) -> bool {
 fn in_bytes(count: &str) -> i32 {
     i32::from(!count.to_ascii_lowercase().contains("count"))
 }
+
+/// Versioned structs holding a list (a count field and a pointer to the caller's buffer), which
+/// `tests/hostile/chaos.h` answers as lists (`chaos_list_<type>`).
+const STRUCT_LISTS: &[&str] = &[
+    "nvmlProcessDetailList_t",
+    "nvmlProcessesUtilizationInfo_t",
+    "nvmlEccSramUniqueUncorrectedErrorCounts_t",
+    "nvmlVgpuInstancesUtilizationInfo_t",
+    "nvmlVgpuProcessesUtilizationInfo_t",
+    "nvmlVgpuPlacementList_t",
+    "nvmlActiveVgpuInstanceInfo_t",
+    "nvmlVgpuTypeIdInfo_t",
+    "nvmlVgpuCreatablePlacementInfo_t",
+];
 
 /// `nvml.h`'s prototypes, as `(name, parameters)`.
 fn prototypes(header: &str) -> Vec<(String, Vec<Param>)> {
@@ -246,11 +259,16 @@ fn body(name: &str, params: &[Param]) -> (String, Kind) {
         done[i] = true;
     }
     // Handles, then every other output: its own size of the case's bytes.
+    let mut answer = "chaos_rc()".to_owned();
     for (i, p) in params.iter().enumerate() {
         if done[i] || p.base == "char" {
             continue;
         }
-        if HANDLES.contains(&p.base.as_str()) {
+        if STRUCT_LISTS.contains(&p.base.as_str()) {
+            // Written last: its answer is the function's.
+            answer = format!("chaos_list_{}({})", p.base, p.name);
+            kind = Kind::List;
+        } else if HANDLES.contains(&p.base.as_str()) {
             let _ = writeln!(b, "    chaos_handle({0}, sizeof *{0});", p.name);
         } else if p.base == "nvmlGpmMetricsGet_t" {
             // The metric names are pointers into the library, which the caller must trust
@@ -261,7 +279,7 @@ fn body(name: &str, params: &[Param]) -> (String, Kind) {
         }
     }
     let _ = name;
-    b.push_str("    return chaos_rc();\n");
+    let _ = writeln!(b, "    return {answer};");
     (b, kind)
 }
 
@@ -677,6 +695,7 @@ fn the_generator_finds_lists_and_strings() {
         ("nvmlDeviceGetComputeRunningProcesses_v3", Kind::List),
         ("nvmlDeviceGetGpuInstancePossiblePlacements_v2", Kind::List),
         ("nvmlDeviceGetRetiredPages_v2", Kind::List),
+        ("nvmlDeviceGetRunningProcessDetailList", Kind::List),
         ("nvmlDeviceGetName", Kind::Text),
         ("nvmlVgpuTypeGetName", Kind::Text),
         ("nvmlDeviceGetPciInfo_v3", Kind::Other),

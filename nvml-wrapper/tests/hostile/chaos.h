@@ -118,3 +118,29 @@ unsigned int nvml_mock_inject_system_event(unsigned int gpu, uint64_t event_type
     (void)event_type;
     return 0;
 }
+
+/* A list inside a versioned struct (`count` field, `items` pointer to the caller's buffer):
+ * the struct gets the case's bytes, but its buffer pointer is kept, and the items are written
+ * (and the count claimed) as for a count-and-array list. A NULL buffer is a size query. */
+#define CHAOS_STRUCT_LIST(T, count, items)                                       \
+    static nvmlReturn_t chaos_list_##T(T *s) {                                   \
+        if (s == NULL) return chaos_rc();                                        \
+        void *buffer = (void *)s->items;                                         \
+        uint32_t cap = s->count;                                                 \
+        chaos_fill(s, sizeof *s);                                                \
+        s->items = buffer;                                                       \
+        if (buffer == NULL) return chaos_size_query(&s->count);                  \
+        uint32_t wrote = chaos_array(buffer, cap, sizeof *s->items, 0);          \
+        chaos_claim(&s->count, wrote, cap);                                      \
+        return chaos_rc();                                                       \
+    }
+
+CHAOS_STRUCT_LIST(nvmlProcessDetailList_t, numProcArrayEntries, procArray)
+CHAOS_STRUCT_LIST(nvmlProcessesUtilizationInfo_t, processSamplesCount, procUtilArray)
+CHAOS_STRUCT_LIST(nvmlEccSramUniqueUncorrectedErrorCounts_t, entryCount, entries)
+CHAOS_STRUCT_LIST(nvmlVgpuInstancesUtilizationInfo_t, vgpuInstanceCount, vgpuUtilArray)
+CHAOS_STRUCT_LIST(nvmlVgpuProcessesUtilizationInfo_t, vgpuProcessCount, vgpuProcUtilArray)
+CHAOS_STRUCT_LIST(nvmlVgpuPlacementList_t, count, placementIds)
+CHAOS_STRUCT_LIST(nvmlActiveVgpuInstanceInfo_t, vgpuCount, vgpuInstances)
+CHAOS_STRUCT_LIST(nvmlVgpuTypeIdInfo_t, vgpuCount, vgpuTypeIds)
+CHAOS_STRUCT_LIST(nvmlVgpuCreatablePlacementInfo_t, count, placementIds)
