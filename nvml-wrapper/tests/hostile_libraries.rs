@@ -94,6 +94,25 @@ fn device_and_unit_counts_are_bounded() {
     );
 }
 
+/// CPER records that never end (a full 64 MiB batch on every read) are gathered up to a bound,
+/// then refused, within a 1 GiB address space: not followed until memory runs out.
+#[test]
+fn endless_cper_records_are_bounded() {
+    if !in_child("endless_cper_records_are_bounded") {
+        return;
+    }
+    let nvml = Nvml::builder()
+        .library_path(build("cper", &[]))
+        .init()
+        .unwrap();
+    let got = nvml.cper_records(nvml_wrapper::system::CperTypes::empty(), None);
+    assert!(
+        matches!(got, Err(NvmlError::UnexpectedValue { what, .. }) if what.contains("CPER")),
+        "{:?}",
+        got.map(|r| r.len())
+    );
+}
+
 /// A list call that says 3 items and writes 1, claiming the 3 or the whole buffer: only the
 /// written item comes back, never zeroed slack that looks like a process with pid 0.
 #[test]
