@@ -483,6 +483,9 @@ struct Tally {
     by_kind: BTreeMap<&'static str, usize>,
     lists_checked: usize,
     strings_checked: usize,
+    /// Methods that answered `UnexpectedValue` (an out-of-range enum or count, a NULL handle)
+    /// in some case.
+    unexpected_values: usize,
     ok: u64,
     err: u64,
 }
@@ -554,6 +557,7 @@ fn run(path: &Path, kinds: &BTreeMap<String, Kind>, cases: u32, deadline: Durati
         let list_seen = Cell::new(false);
         let string_seen = Cell::new(false);
         let (ok, err) = (Cell::new(0u64), Cell::new(0u64));
+        let unexpected = Cell::new(false);
         let result = runner.run(&case(), |c| {
             let raw = c.raw();
             // SAFETY: a valid case for the duration of the call (the library copies it).
@@ -589,7 +593,12 @@ fn run(path: &Path, kinds: &BTreeMap<String, Kind>, cases: u32, deadline: Durati
                         );
                     }
                 }
-                Err(_) => err.set(err.get() + 1),
+                Err(e) => {
+                    err.set(err.get() + 1);
+                    if matches!(e, nvml_wrapper::NvmlError::UnexpectedValue { .. }) {
+                        unexpected.set(true);
+                    }
+                }
             }
             Ok::<(), TestCaseError>(())
         });
@@ -598,6 +607,7 @@ fn run(path: &Path, kinds: &BTreeMap<String, Kind>, cases: u32, deadline: Durati
         }
         tally.lists_checked += usize::from(list_seen.get());
         tally.strings_checked += usize::from(string_seen.get());
+        tally.unexpected_values += usize::from(unexpected.get());
         tally.ok += ok.get();
         tally.err += err.get();
         tally.cases += u64::from(cases);
@@ -627,7 +637,8 @@ fn measured(t: &Tally, cases: u32) -> String {
     format!(
         "{} cases ({cases} per method) over {} methods ({} list, {} string, {} other), \
          0 panics, 0 hangs, 0 phantom entries; the phantom checks reached {} list and {} string \
-         methods",
+         methods; {} methods answered `UnexpectedValue` (an out-of-range enum or count, or a NULL \
+         handle) in some case",
         reliability_doc::thousands(t.cases),
         t.methods,
         t.by_kind.get("list").unwrap_or(&0),
@@ -635,6 +646,7 @@ fn measured(t: &Tally, cases: u32) -> String {
         t.by_kind.get("other").unwrap_or(&0),
         t.lists_checked,
         t.strings_checked,
+        t.unexpected_values,
     )
 }
 
