@@ -334,6 +334,80 @@ impl Staged {
         Self::check(unsafe { f(ptr(&d), ptr(&n), cuda) })
     }
 
+    /// Turns the dynamic mode on with a noise seed (`Some(seed)`) or off (`None`): readings
+    /// move over time and agree with each other (`nvml_mock_set_dynamic`; see the README).
+    /// `Err(NVML_ERROR_UNINITIALIZED)` before `nvmlInit`.
+    pub fn set_dynamic(&self, seed: Option<u64>) -> Result<(), nvmlReturn_t> {
+        let f = self.hook::<unsafe extern "C" fn(c_int, c_ulonglong) -> nvmlReturn_t>(
+            b"nvml_mock_set_dynamic",
+        )?;
+        // SAFETY: plain integer arguments.
+        Self::check(unsafe { f(c_int::from(seed.is_some()), seed.unwrap_or(0)) })
+    }
+
+    /// Stops the machine's clock (`true`: it moves only with [`Staged::advance_clock`]) or lets
+    /// it run in real time again (`nvml_mock_set_virtual_clock`).
+    pub fn set_virtual_clock(&self, on: bool) -> Result<(), nvmlReturn_t> {
+        let f = self
+            .hook::<unsafe extern "C" fn(c_int) -> nvmlReturn_t>(b"nvml_mock_set_virtual_clock")?;
+        // SAFETY: plain integer argument.
+        Self::check(unsafe { f(c_int::from(on)) })
+    }
+
+    /// Moves the virtual clock forward (`nvml_mock_advance_clock`, microsecond resolution).
+    /// `Err(NVML_ERROR_INVALID_STATE)` while the clock is real.
+    pub fn advance_clock(&self, by: std::time::Duration) -> Result<(), nvmlReturn_t> {
+        let f = self.hook::<unsafe extern "C" fn(c_ulonglong) -> nvmlReturn_t>(
+            b"nvml_mock_advance_clock",
+        )?;
+        let us = u64::try_from(by.as_micros()).unwrap_or(u64::MAX);
+        // SAFETY: plain integer argument.
+        Self::check(unsafe { f(us) })
+    }
+
+    /// Starts a compute process on GPU `device_index` (`nvml_mock_start_process`): it uses
+    /// `used_memory_mib` MiB and, in dynamic mode, `load_percent` of the GPU.
+    pub fn start_process(
+        &self,
+        device_index: u32,
+        pid: u32,
+        name: &str,
+        load_percent: u32,
+        used_memory_mib: u64,
+    ) -> Result<(), nvmlReturn_t> {
+        let c = CString::new(name).map_err(|_| nvml_sys::NVML_ERROR_INVALID_ARGUMENT)?;
+        let f = self.hook::<unsafe extern "C" fn(
+            c_uint,
+            c_uint,
+            *const c_char,
+            c_uint,
+            c_ulonglong,
+        ) -> nvmlReturn_t>(b"nvml_mock_start_process")?;
+        // SAFETY: `c` is a NUL-terminated string that outlives the call.
+        Self::check(unsafe { f(device_index, pid, c.as_ptr(), load_percent, used_memory_mib) })
+    }
+
+    /// Stops process `pid` on GPU `device_index` (`nvml_mock_stop_process`).
+    pub fn stop_process(&self, device_index: u32, pid: u32) -> Result<(), nvmlReturn_t> {
+        let f = self.hook::<unsafe extern "C" fn(c_uint, c_uint) -> nvmlReturn_t>(
+            b"nvml_mock_stop_process",
+        )?;
+        // SAFETY: plain integer arguments.
+        Self::check(unsafe { f(device_index, pid) })
+    }
+
+    /// Forces clocks event reasons on GPU `device_index` (`nvml_mock_set_throttle`): a mask of
+    /// `nvmlClocksEventReasonSwPowerCap`, `..SwThermalSlowdown`,
+    /// `nvmlClocksThrottleReasonHwSlowdown`, `..HwThermalSlowdown`, `..HwPowerBrakeSlowdown`;
+    /// 0 clears them.
+    pub fn set_throttle(&self, device_index: u32, reasons: u64) -> Result<(), nvmlReturn_t> {
+        let f = self.hook::<unsafe extern "C" fn(c_uint, c_ulonglong) -> nvmlReturn_t>(
+            b"nvml_mock_set_throttle",
+        )?;
+        // SAFETY: plain integer arguments.
+        Self::check(unsafe { f(device_index, reasons) })
+    }
+
     /// Outstanding `nvmlInit` references of this copy (0: not initialised).
     pub fn init_refcount(&self) -> Result<u32, nvmlReturn_t> {
         let f = self.hook::<unsafe extern "C" fn() -> c_uint>(b"nvml_mock_init_refcount")?;

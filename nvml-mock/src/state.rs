@@ -4,7 +4,6 @@ use std::collections::{BTreeSet, VecDeque};
 use std::ffi::{CStr, c_char, c_uint};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Condvar, Mutex, MutexGuard};
-use std::time::Instant;
 
 use nvml_sys::*;
 
@@ -247,6 +246,12 @@ pub struct Gpu {
     pub nvlink_errors: Vec<[u64; 5]>,
     /// NvLink low-power threshold (`None`: the default, after `..._THRESHOLD_RESET`).
     pub nvlink_low_power_threshold: Option<u32>,
+    /// Clocks event reasons forced by `nvml_mock_set_throttle`.
+    pub forced_reasons: u64,
+    /// Load (utilisation %) of each process started by `nvml_mock_start_process`, by pid.
+    pub process_loads: Vec<(u32, u32)>,
+    /// The dynamic model's state while the dynamic mode is on.
+    pub model: Option<Box<crate::dynamic::GpuModel>>,
 }
 
 impl Gpu {
@@ -308,8 +313,12 @@ pub struct Machine {
     pub profile: Profile,
     /// GPUs.
     pub gpus: Vec<Gpu>,
-    /// When `nvmlInit` created it.
-    pub started: Instant,
+    /// Its time: real time since `nvmlInit` created it, or a virtual clock.
+    pub clock: crate::dynamic::Clock,
+    /// Wall-clock time when it was created, microseconds since the Unix epoch.
+    pub wall_origin_us: u64,
+    /// The dynamic mode, while on.
+    pub dynamic: Option<crate::dynamic::Run>,
     /// Event set slots.
     pub event_sets: Vec<Option<EventSet>>,
     /// The profile selection (name or path) it was built from.
@@ -379,10 +388,14 @@ impl Machine {
                     })
                     .collect(),
                 nvlink_low_power_threshold: None,
+                forced_reasons: 0,
+                process_loads: Vec::new(),
+                model: None,
                 spec: s.clone(),
             })
             .collect();
-        Machine {
+        let dynamic = profile.dynamic.clone();
+        let mut m = Machine {
             vgpus: profile.vgpu_instances.clone(),
             vgpu_version: profile.vgpu_version,
             gpm_samples: Vec::new(),
@@ -396,20 +409,32 @@ impl Machine {
             system_event_sets: Vec::new(),
             profile,
             gpus,
-            started: Instant::now(),
+            clock: crate::dynamic::Clock::real(),
+            wall_origin_us: wall_clock_us(),
+            dynamic: None,
             event_sets: Vec::new(),
             source,
+        };
+        if let Some(spec) = dynamic {
+            crate::dynamic::enable(&mut m, spec);
         }
+        m
     }
 
     /// Nanoseconds since init.
     pub fn now_ns(&self) -> u64 {
-        u64::try_from(self.started.elapsed().as_nanos()).unwrap_or(u64::MAX)
+        self.clock.now_ns()
     }
 
     /// Microseconds since init.
     pub fn now_us(&self) -> u64 {
-        u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX)
+        self.clock.now_ns() / 1000
+    }
+
+    /// Wall-clock time on the machine's clock, microseconds since the Unix epoch (real time
+    /// unless the clock is virtual).
+    pub fn wall_us(&self) -> u64 {
+        self.wall_origin_us.saturating_add(self.now_us())
     }
 
     /// The physical GPU a handle names (MIG devices map to their parent).
@@ -469,13 +494,25 @@ impl Machine {
         out
     }
 
-    /// Total energy (mJ) consumed since the driver loaded: grows with time at the power draw.
+    /// Total energy (mJ) consumed since the driver loaded: grows with time at the power draw
+    /// (in dynamic mode, the integral of the model's power).
     pub fn energy_mj(&self, gpu: &Gpu) -> u64 {
-        let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        if let Some(c) = crate::dynamic::counters(self, gpu) {
+            return c.energy_mj;
+        }
+        let ms = self.clock.now_ns() / 1_000_000;
         gpu.spec
             .energy_base_mj
             .saturating_add(ms.saturating_mul(u64::from(gpu.spec.power_usage_mw)) / 1000)
     }
+}
+
+/// Wall-clock time now, microseconds since the Unix epoch.
+pub fn wall_clock_us() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
 }
 
 /// Hostile-data modes (see README).
@@ -636,6 +673,7 @@ pub fn call(
         let Some(m) = g.machine.as_mut() else {
             return NVML_ERROR_UNINITIALIZED;
         };
+        crate::dynamic::advance(m);
         let mut ctx = Ctx { m, hostile, root };
         match f(&mut ctx) {
             Ok(()) => {

@@ -214,3 +214,68 @@ fn a_lib_path_that_is_not_utf8_is_tried_as_given() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("No such file or directory"), "{stderr}");
 }
+
+#[test]
+fn mock_minute_prints_a_reproducible_minute_that_moves() {
+    let out = run("mock_minute", &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("NVIDIA H100 80GB HBM3 (GPU 4), seed 42\n"),
+        "{text}"
+    );
+    // One line a second, 0 s to 60 s: t, util, power, energy rate, temperature, SM clock,
+    // reasons.
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 61, "{text}");
+    let num = |row: &[&str], col: usize| -> f64 {
+        row[col].trim_end_matches(['s', '%']).parse().unwrap()
+    };
+    for (t, row) in rows.iter().enumerate() {
+        assert_eq!(num(row, 0), t as f64, "{text}");
+        // The energy rate is over the second before the line, the power at its moment: away
+        // from the changes (at 10, 30, 35 and 45 s) they agree within the utilisation noise.
+        if ![0, 10, 30, 35, 45].contains(&t) {
+            assert!((num(row, 3) - num(row, 2)).abs() < 40.0, "{t}: {text}");
+        }
+    }
+    // Idle, then the job (busier, hotter), the power brake (slow, HW slowdown), idle again.
+    assert_eq!(rows[5][6], "GPU_IDLE");
+    assert!(
+        num(&rows[20], 1) > 85.0 && num(&rows[20], 2) > 500.0,
+        "{text}"
+    );
+    assert!(num(&rows[29], 4) > num(&rows[12], 4) + 10.0, "{text}");
+    assert!(rows[32][6..].contains(&"HW_POWER_BRAKE_SLOWDOWN"), "{text}");
+    assert!(num(&rows[32], 5) < num(&rows[29], 5) / 2.0, "{text}");
+    assert_eq!(rows[55][6], "GPU_IDLE");
+    assert!(num(&rows[60], 4) < num(&rows[45], 4), "{text}");
+    // nvml-mock's README shows lines of this output: they are its lines.
+    let readme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../nvml-mock/README.md"
+    ))
+    .unwrap();
+    let shown = readme
+        .split("```text\nNVIDIA H100 80GB HBM3 (GPU 4), seed 42\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README shows the example's output");
+    for line in shown.lines() {
+        assert!(
+            text.lines().any(|l| l == line),
+            "README line {line:?} not in {text}"
+        );
+    }
+    // The virtual clock and the seed make it reproducible; another seed differs.
+    assert_eq!(stdout(&run("mock_minute", &[])), text);
+    assert_ne!(stdout(&run("mock_minute", &["7"])), text);
+}

@@ -7,7 +7,7 @@ use nvml_sys::*;
 
 use crate::state::{Event, GLOBAL, Inner, apply_versions, arg_str, lock};
 
-fn with_inner(f: impl FnOnce(&mut Inner) -> nvmlReturn_t) -> nvmlReturn_t {
+pub(super) fn with_inner(f: impl FnOnce(&mut Inner) -> nvmlReturn_t) -> nvmlReturn_t {
     catch_unwind(AssertUnwindSafe(|| f(&mut lock()))).unwrap_or(NVML_ERROR_UNKNOWN)
 }
 

@@ -124,17 +124,19 @@ fn procs_v2(
     put_array(n, out, &list, c.hostile)
 }
 
-/// The current clocks event reasons: the profile's, with "SW power cap" exactly when the GPU
-/// draws its power limit (nvml.h: the SW power scaling algorithm is reducing the clocks below
-/// requested clocks because the GPU is consuming too much power).
+/// The current clocks event reasons: the profile's (or the dynamic model's), with "SW power
+/// cap" exactly when the GPU draws its power limit (nvml.h: the SW power scaling algorithm is
+/// reducing the clocks below requested clocks because the GPU is consuming too much power),
+/// and the throttles forced through `nvml_mock_set_throttle`.
 pub(crate) fn clocks_event_reasons(g: &Gpu) -> u64 {
     let cap = u64::from(nvmlClocksEventReasonSwPowerCap);
     let reasons = g.spec.clocks_event_reasons & !cap;
-    if g.spec.power_usage_mw >= g.power_limit_mw {
+    let reasons = if g.spec.power_usage_mw >= g.power_limit_mw {
         reasons | cap
     } else {
         reasons
-    }
+    };
+    reasons | crate::dynamic::forced_reasons(g)
 }
 
 fn clock_of(g: &Gpu, t: nvmlClockType_t, max: bool) -> Result<u32, nvmlReturn_t> {
@@ -261,6 +263,9 @@ fn field(
         let v = ecc_total(g, e, k)?;
         ull(v)
     };
+    if let Some(answer) = crate::dynamic::field(c.m, g, id, scope) {
+        return answer;
+    }
     match id {
         NVML_FI_DEV_ECC_CURRENT if g.spec.ecc_supported => ui(u32::from(g.ecc_current)),
         NVML_FI_DEV_ECC_PENDING if g.spec.ecc_supported => ui(u32::from(g.ecc_pending)),
@@ -542,6 +547,9 @@ fn samples(
         }
         _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
     };
+    if let Some(list) = crate::dynamic::samples(c.m, g, t, last) {
+        return Ok((vt, list));
+    }
     // One sample every 100 ms for the last 2 s; the timestamps are wall-clock microseconds.
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -561,7 +569,6 @@ fn samples(
             },
         })
         .collect();
-    let _ = c;
     Ok((vt, list))
 }
 
@@ -1294,7 +1301,8 @@ export! {
         if values.is_null() || valuesCount < 0 {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
-        let now = c.m.now_us() as i64;
+        // CPU time in microseconds since 1970 (nvml.h), on the machine's clock.
+        let now = i64::try_from(c.m.wall_us()).unwrap_or(i64::MAX);
         for i in 0..valuesCount as usize {
             let p = values.wrapping_add(i);
             let mut v: nvmlFieldValue_t = get(p)?;

@@ -4,6 +4,7 @@ mod cc;
 mod control;
 pub(crate) mod device;
 mod device_details;
+mod dynamic_control;
 mod events;
 mod export_table;
 pub(crate) mod gpm;

@@ -13,11 +13,13 @@ fn target<'a>(c: &'a mut Ctx<'_>, device: nvmlDevice_t) -> Result<&'a mut Gpu, n
 }
 
 fn set_limit(c: &mut Ctx<'_>, device: nvmlDevice_t, mw: u32) -> Result<(), nvmlReturn_t> {
+    let now = c.m.now_ns();
     let g = target(c, device)?;
     if mw < g.spec.power_min_limit_mw || mw > g.spec.power_max_limit_mw {
         return Err(NVML_ERROR_INVALID_ARGUMENT);
     }
     g.power_limit_mw = mw;
+    crate::dynamic::refresh(g, now);
     Ok(())
 }
 
@@ -113,6 +115,7 @@ export! {
         set_limit(c, device, v.powerValueMw)
     }
     fn nvmlDeviceSetApplicationsClocks(device: nvmlDevice_t, memClockMHz: c_uint, graphicsClockMHz: c_uint) |c| {
+        let now = c.m.now_ns();
         let g = target(c, device)?;
         let ok = g
             .spec
@@ -122,11 +125,14 @@ export! {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
         g.app_clocks = (memClockMHz, graphicsClockMHz);
+        crate::dynamic::refresh(g, now);
         Ok(())
     }
     fn nvmlDeviceResetApplicationsClocks(device: nvmlDevice_t) |c| {
+        let now = c.m.now_ns();
         let g = target(c, device)?;
         g.app_clocks = (g.spec.default_app_mem, g.spec.default_app_graphics);
+        crate::dynamic::refresh(g, now);
         Ok(())
     }
     fn nvmlDeviceSetEccMode(device: nvmlDevice_t, ecc: nvmlEnableState_t) |c| {

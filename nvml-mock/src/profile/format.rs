@@ -507,6 +507,10 @@ pub struct Profile {
     pub conf_compute: Option<ConfCompute>,
     /// S-class units (empty on current systems).
     pub units: Vec<UnitSpec>,
+    /// Readings that move over time (`None`: every reading is constant). Optional in every
+    /// file, built-in ones included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic: Option<super::DynamicSpec>,
 }
 
 impl GpuSpec {

@@ -151,6 +151,10 @@ pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
     }
     let mut tree = to_map(&base)?;
     for (k, v) in file {
+        if k == "dynamic" && !tree.contains_key(&k) {
+            // An optional key the base leaves out when it has none.
+            tree.insert(k.clone(), Value::Null);
+        }
         let slot = tree
             .get_mut(&k)
             .ok_or_else(|| ProfileError(format!("unknown key {k:?}")))?;

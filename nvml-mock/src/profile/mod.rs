@@ -7,12 +7,14 @@
 //! or from scratch and gives the keys it changes; [`load`] reads either, and the same
 //! checks apply to both.
 
+mod dynamic;
 mod format;
 mod loader;
 mod validate;
 
 use std::fmt;
 
+pub use dynamic::DynamicSpec;
 pub use format::*;
 pub use loader::{BUILTIN_PROFILES, PROFILE_FILE_MAX, builtin, load, parse_json};
 pub use validate::MAX_GPUS;
