@@ -299,15 +299,12 @@ impl GpuModel {
             ((tx, rx), (tx.max(link * 0.0066), rx.max(link * 0.03)))
         };
         let n = s.processes.len() as u32;
+        let (share, rest) = (base.util_gpu / n.max(1), base.util_gpu % n.max(1));
         let profile_loads = s
             .processes
             .iter()
             .enumerate()
-            .map(|(k, p)| {
-                let share = base.util_gpu / n;
-                let extra = u32::from((k as u32) < base.util_gpu % n.max(1));
-                (p.pid, share + extra)
-            })
+            .map(|(k, p)| (p.pid, share + u32::from((k as u32) < rest)))
             .collect();
         let seed = spec.seed ^ (index as u64 + 1).wrapping_mul(0xd1b5_4a32_d192_ed03);
         GpuModel {
