@@ -154,6 +154,8 @@ struct Base {
     clocks_event_reasons: u64,
     pcie_tx_kbps: u32,
     pcie_rx_kbps: u32,
+    /// The module's draw (a Grace Blackwell superchip), when the profile reports it.
+    module_usage_mw: Option<u32>,
 }
 
 impl Base {
@@ -172,6 +174,7 @@ impl Base {
             clocks_event_reasons: s.clocks_event_reasons,
             pcie_tx_kbps: s.pcie_tx_kbps,
             pcie_rx_kbps: s.pcie_rx_kbps,
+            module_usage_mw: s.module_power.as_ref().map(|m| m.usage_mw),
         }
     }
 
@@ -189,6 +192,9 @@ impl Base {
         s.clocks_event_reasons = self.clocks_event_reasons;
         s.pcie_tx_kbps = self.pcie_tx_kbps;
         s.pcie_rx_kbps = self.pcie_rx_kbps;
+        if let (Some(m), Some(v)) = (s.module_power.as_mut(), self.module_usage_mw) {
+            m.usage_mw = v;
+        }
     }
 }
 
@@ -387,12 +393,17 @@ impl GpuModel {
             (demand.floor(), f)
         };
         let (app_mem, app_graphics) = g.app_clocks;
-        let step = s.graphics_step.max(1);
         let graphics = if util == 0 {
             s.min_graphics
         } else {
-            let want = (f64::from(app_graphics) * f_eff) as u32;
-            (want / step * step).clamp(s.min_graphics, app_graphics.max(s.min_graphics))
+            // The highest supported clock at or below the target: the grid runs from the
+            // lowest clock up by `graphics_step` (kHz), each truncated to MHz.
+            let step = u64::from(s.graphics_step_khz.max(1));
+            let low_khz = u64::from(s.min_graphics) * 1000;
+            let want_khz = (f64::from(app_graphics) * f_eff * 1000.0) as u64;
+            let k = want_khz.saturating_sub(low_khz) / step;
+            let on_grid = u32::try_from((low_khz + k * step) / 1000).unwrap_or(u32::MAX);
+            on_grid.clamp(s.min_graphics, app_graphics.max(s.min_graphics))
         };
         let mem_mhz = if util == 0 && self.base.util_gpu == 0 {
             self.base.clock_mem
@@ -453,6 +464,11 @@ impl GpuModel {
         s.clocks_event_reasons = r.reasons;
         s.pcie_tx_kbps = r.pcie_kbps.0;
         s.pcie_rx_kbps = r.pcie_kbps.1;
+        // A superchip module draws the GPU's change in power on top of its profile draw.
+        if let (Some(m), Some(v)) = (s.module_power.as_mut(), self.base.module_usage_mw) {
+            let delta = i64::from(r.power_mw) - i64::from(self.base.power_usage_mw);
+            m.usage_mw = u32::try_from((i64::from(v) + delta).max(0)).unwrap_or(u32::MAX);
+        }
     }
 
     /// Integrates the current tick's readings over `ns` into the accumulators.

@@ -81,8 +81,8 @@ fn read(lib: &NvmlLib, d: nvmlDevice_t) -> Reading {
     }
 }
 
-/// Field values of one GPU: (return code, unsigned value).
-fn fields(lib: &NvmlLib, d: nvmlDevice_t, ids: &[(u32, u32)]) -> Vec<(nvmlReturn_t, u64)> {
+/// Field values of one GPU (field id, scope id).
+fn field_values(lib: &NvmlLib, d: nvmlDevice_t, ids: &[(u32, u32)]) -> Vec<nvmlFieldValue_t> {
     let mut values: Vec<nvmlFieldValue_t> = ids
         .iter()
         .map(|(id, scope)| nvmlFieldValue_t {
@@ -97,8 +97,13 @@ fn fields(lib: &NvmlLib, d: nvmlDevice_t, ids: &[(u32, u32)]) -> Vec<(nvmlReturn
         NVML_SUCCESS
     );
     values
+}
+
+/// Field values of one GPU that are unsigned long longs: (return code, value).
+fn fields(lib: &NvmlLib, d: nvmlDevice_t, ids: &[(u32, u32)]) -> Vec<(nvmlReturn_t, u64)> {
+    field_values(lib, d, ids)
         .iter()
-        // SAFETY: every field this test reads is an unsigned long long.
+        // SAFETY: every field read through this is an unsigned long long.
         .map(|v| (v.nvmlReturn, unsafe { v.value.ullVal }))
         .collect()
 }
@@ -534,4 +539,74 @@ fn format_md_documents_the_dynamic_keys() {
         assert!(doc.contains(&format!("| `{k}` |")), "FORMAT.md lacks {k}");
     }
     assert!(doc.contains("| `dynamic` |"));
+}
+
+#[test]
+fn clocks_stay_on_the_supported_grid() {
+    // The B200 steps its graphics clock by 7.5 MHz, truncated to whole MHz.
+    let (staged, lib) = init("dgx-b200");
+    staged.set_virtual_clock(true).unwrap();
+    staged.set_dynamic(Some(4)).unwrap();
+    let d = dev(&lib, 0);
+    staged.start_process(0, 10, "job", 100, 1000).unwrap();
+    let mut seen = Vec::new();
+    for throttle in [0, HW_SLOWDOWN, HW_POWER_BRAKE] {
+        staged.set_throttle(0, throttle).unwrap();
+        staged.advance_clock(TICK).unwrap();
+        seen.push(read(&lib, d));
+    }
+    for r in &seen {
+        let mut n = 512u32;
+        let mut clocks = vec![0u32; 512];
+        assert_eq!(
+            nv!(lib.nvmlDeviceGetSupportedGraphicsClocks(
+                d,
+                r.mem_mhz,
+                &mut n,
+                clocks.as_mut_ptr()
+            )),
+            NVML_SUCCESS
+        );
+        assert!(
+            clocks[..n as usize].contains(&r.graphics_mhz),
+            "{r:?} not in {:?}",
+            &clocks[..n as usize]
+        );
+    }
+    assert!(
+        seen[2].graphics_mhz < seen[1].graphics_mhz && seen[1].graphics_mhz < seen[0].graphics_mhz
+    );
+}
+
+#[test]
+fn a_superchip_module_draws_the_gpus_change_in_power() {
+    let (staged, lib) = init("gb200-nvl-tray");
+    let d = dev(&lib, 1);
+    let ids = [
+        (NVML_FI_DEV_POWER_INSTANT, NVML_POWER_SCOPE_MODULE),
+        (NVML_FI_DEV_POWER_INSTANT, NVML_POWER_SCOPE_GPU),
+    ];
+    // Power fields are unsigned ints, mW.
+    let watts = || -> Vec<u32> {
+        field_values(&lib, d, &ids)
+            .iter()
+            .map(|v| {
+                assert_eq!(v.nvmlReturn, NVML_SUCCESS);
+                assert_eq!(v.valueType, NVML_VALUE_TYPE_UNSIGNED_INT);
+                // SAFETY: the value type says which member holds the value.
+                unsafe { v.value.uiVal }
+            })
+            .collect()
+    };
+    let constant = watts();
+    staged.set_virtual_clock(true).unwrap();
+    staged.set_dynamic(Some(8)).unwrap();
+    staged.start_process(1, 10, "job", 100, 1000).unwrap();
+    staged.advance_clock(TICK).unwrap();
+    let busy = watts();
+    assert!(busy[1] > constant[1] + 500_000, "{busy:?}");
+    assert_eq!(busy[0] - constant[0], busy[1] - constant[1]);
+    // Off again: the profile's values come back.
+    staged.set_dynamic(None).unwrap();
+    assert_eq!(watts(), constant);
 }
