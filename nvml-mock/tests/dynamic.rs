@@ -610,3 +610,96 @@ fn a_superchip_module_draws_the_gpus_change_in_power() {
     staged.set_dynamic(None).unwrap();
     assert_eq!(watts(), constant);
 }
+
+#[test]
+fn real_time_is_the_default_clock() {
+    // No virtual clock: the model follows real elapsed time in 100 ms ticks.
+    let (staged, lib) = init("dgx-h100");
+    staged.set_dynamic(Some(12)).unwrap();
+    let d = dev(&lib, 0);
+    let before = read(&lib, d);
+    std::thread::sleep(Duration::from_millis(450));
+    let after = read(&lib, d);
+    assert!(after.energy_mj > before.energy_mj);
+    // At least four ticks have passed: the samples hold them, 100 ms apart, stamped with the
+    // wall clock (microseconds since 1970).
+    let (mut vt, mut n) = (0u32, 20u32);
+    // SAFETY: plain data.
+    let mut buf: [nvmlSample_t; 20] = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetSamples(
+            d,
+            NVML_GPU_UTILIZATION_SAMPLES,
+            0,
+            &mut vt,
+            &mut n,
+            buf.as_mut_ptr()
+        )),
+        NVML_SUCCESS
+    );
+    assert!(n >= 5, "{n} samples");
+    let stamps: Vec<u64> = buf[..n as usize].iter().map(|s| s.timeStamp).collect();
+    assert!(
+        stamps.windows(2).all(|w| w[1] - w[0] == 100_000),
+        "{stamps:?}"
+    );
+    let now_us = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as u64;
+    let last = *stamps.last().unwrap();
+    assert!(
+        last <= now_us && now_us - last < 2_000_000,
+        "{last} vs {now_us}"
+    );
+    // A virtual clock cannot be advanced while real time runs it.
+    assert_eq!(staged.advance_clock(TICK), Err(NVML_ERROR_INVALID_STATE));
+}
+
+#[test]
+fn started_processes_use_memory_and_show_in_the_lists() {
+    let (staged, lib) = init("dgx-h100");
+    let d = dev(&lib, 4);
+    let used = || {
+        let mut m = nvmlMemory_t::default();
+        assert_eq!(nv!(lib.nvmlDeviceGetMemoryInfo(d, &mut m)), NVML_SUCCESS);
+        m.used
+    };
+    let pids = || {
+        let mut n = 16u32;
+        let mut infos = vec![nvmlProcessInfo_t::default(); 16];
+        assert_eq!(
+            nv!(lib.nvmlDeviceGetComputeRunningProcesses_v3(d, &mut n, infos.as_mut_ptr())),
+            NVML_SUCCESS
+        );
+        infos[..n as usize]
+            .iter()
+            .map(|p| (p.pid, p.usedGpuMemory >> 20))
+            .collect::<Vec<_>>()
+    };
+    let before = used();
+    assert_eq!(pids(), []);
+    staged
+        .start_process(4, 4242, "train.py", 50, 20_000)
+        .unwrap();
+    assert_eq!(used() - before, 20_000 << 20);
+    assert_eq!(pids(), [(4242, 20_000)]);
+    // The same pid twice, more memory than the GPU has, an unknown pid to stop.
+    assert_eq!(
+        staged.start_process(4, 4242, "again", 10, 1),
+        Err(NVML_ERROR_IN_USE)
+    );
+    assert_eq!(
+        staged.start_process(4, 4243, "huge", 10, 1 << 20),
+        Err(NVML_ERROR_MEMORY)
+    );
+    assert_eq!(
+        staged.start_process(4, 4244, "greedy", 101, 1),
+        Err(NVML_ERROR_INVALID_ARGUMENT)
+    );
+    assert_eq!(staged.stop_process(4, 1), Err(NVML_ERROR_NOT_FOUND));
+    staged.stop_process(4, 4242).unwrap();
+    assert_eq!((used(), pids()), (before, vec![]));
+    // The profile's own processes can be stopped too.
+    staged.stop_process(0, 41_200).unwrap();
+}
