@@ -118,6 +118,13 @@ fn dynamic_h100(seed: u64) -> (Staged, NvmlLib) {
 
 #[test]
 fn constant_when_off() {
+    // The dynamic hooks need a machine: before nvmlInit there is none.
+    let uninit = Staged::with_profile("dgx-h100").unwrap();
+    assert_eq!(uninit.set_dynamic(Some(1)), Err(NVML_ERROR_UNINITIALIZED));
+    assert_eq!(
+        uninit.set_virtual_clock(true),
+        Err(NVML_ERROR_UNINITIALIZED)
+    );
     let (staged, lib) = init("dgx-h100");
     staged.set_virtual_clock(true).unwrap();
     for i in [0, 4] {

@@ -26,6 +26,9 @@ fn power_from_the_energy_counter_agrees_with_the_power_readings() {
         (v[0].timestamp, value)
     };
     let mut prev = energy();
+    // NVML's field timestamps are CPU time in microseconds since 1970 (the mock's clock starts
+    // at the wall-clock time of nvmlInit), not time since init.
+    assert!(prev.0 > 1_600_000_000_000_000, "{}", prev.0);
     let mut rates = Vec::new();
     for second in 0..60 {
         match second {
