@@ -203,6 +203,31 @@ fn getters(b: &mut Bench, ours: &Nvml, theirs: &old::Nvml) {
         || black_box(&old_gpu).process_utilization_stats(black_box(0)),
         || black_box(gpu).process_utilization(black_box(0)),
     );
+
+    // Owned handles (no lifetime; they hold a share of the library) against 0.13's borrowed
+    // device, which is all 0.13 has.
+    let owned = gpu.into_owned();
+    assert_eq!(owned.name().unwrap(), old_gpu.name().unwrap());
+    b.row(
+        "owned: name",
+        || black_box(&old_gpu).name(),
+        || black_box(&owned).name(),
+    );
+    b.row(
+        "owned: temperature",
+        || black_box(&old_gpu).temperature(OldSensor::Gpu),
+        || black_box(&owned).temperature(TemperatureSensor::Gpu),
+    );
+    b.row(
+        "owned: memory_info",
+        || black_box(&old_gpu).memory_info(),
+        || black_box(&owned).memory_info(),
+    );
+    b.row(
+        "owned: running_compute_processes",
+        || black_box(&old_gpu).running_compute_processes(),
+        || black_box(&owned).running_compute_processes(),
+    );
 }
 
 /// Load, resolve, initialise and shut down, each iteration; nothing else holds NVML

@@ -117,6 +117,25 @@ fn the_counter_counts() {
 }
 
 #[test]
+fn empty_lists_allocate_nothing_and_short_ones_allocate_only_their_results() {
+    let m = common::mock();
+    // GPU 4 of the DGX H100 profile runs nothing: one call, answered from the stack buffer.
+    let idle = m.nvml.device_by_index(4).unwrap();
+    idle.running_compute_processes().unwrap();
+    let (procs, count, _) = allocations(|| idle.running_compute_processes().unwrap());
+    assert!(procs.is_empty());
+    assert_eq!(count, 0, "an empty process list allocates nothing");
+    // GPU 0 runs two: one call, converted straight into the result.
+    let busy = m.nvml.device_by_index(0).unwrap();
+    let (procs, count, _) = allocations(|| busy.running_compute_processes().unwrap());
+    assert_eq!(procs.len(), 2);
+    assert_eq!(
+        count, 1,
+        "only the result: entries are converted out of the stack buffer"
+    );
+}
+
+#[test]
 fn scalar_getters_allocate_nothing() {
     let m = common::mock();
     let nvml = &m.nvml;

@@ -8,7 +8,7 @@
 
 /// The rows of `bench-vs-nvml-wrapper-013` (this crate against nvml-wrapper 0.13), in order:
 /// one call each, as a user writes it with either crate.
-pub const VS_013_ROWS: [&str; 14] = [
+pub const VS_013_ROWS: [&str; 18] = [
     "load + init + shutdown",
     "device_count",
     "device_by_index",
@@ -23,6 +23,10 @@ pub const VS_013_ROWS: [&str; 14] = [
     "field values (8 ids)",
     "pci_info",
     "process utilization samples",
+    "owned: name",
+    "owned: temperature",
+    "owned: memory_info",
+    "owned: running_compute_processes",
 ];
 
 /// The columns of its table.
@@ -36,8 +40,11 @@ pub const VS_013_HEADER: [&str; 6] = [
 ];
 
 /// The verdict of a `vs_nvml_wrapper_013` row: "yes" when the median ratio is at or under 1.0,
-/// "within the spread" when 1.0 is at least the 25th percentile, else "NO".
+/// "within the spread" when 1.0 is at least the 25th percentile, else "NO". Both are taken as
+/// the table prints them (3 decimals), so the verdict follows from the printed numbers.
 pub fn verdict(ratio: f64, p25: f64) -> &'static str {
+    let printed = |x: f64| (x * 1000.0).round() / 1000.0;
+    let (ratio, p25) = (printed(ratio), printed(p25));
     if ratio <= 1.0 {
         "yes"
     } else if p25 <= 1.0 {

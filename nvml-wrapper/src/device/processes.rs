@@ -14,7 +14,7 @@ use nvml_sys as sys;
 
 use super::Device;
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, read_list};
+use crate::ffi::{nvml_call, read_list, read_list_as};
 use crate::nvml_ref::NvmlRef;
 
 /// A process using a GPU.
@@ -133,24 +133,23 @@ macro_rules! process_list {
     }) => {{
         let device = $device;
         match device.nvml.versions().$family() {
-            $crate::versions::$family::Version::$v3 => convert(read_list(|count, infos| {
-                nvml_call!(device.nvml, $family::$v3(device.handle, count, infos))
-            })),
-            $crate::versions::$family::Version::$v2 => convert(read_list(|count, infos| {
-                nvml_call!(device.nvml, $family::$v2(device.handle, count, infos))
-            })),
-            $crate::versions::$family::Version::$v1 => convert(read_list(|count, infos| {
-                nvml_call!(device.nvml, $family::$v1(device.handle, count, infos))
-            })),
+            $crate::versions::$family::Version::$v3 => read_list_as(
+                |count, infos| nvml_call!(device.nvml, $family::$v3(device.handle, count, infos)),
+                ProcessInfo::from,
+            ),
+            $crate::versions::$family::Version::$v2 => read_list_as(
+                |count, infos| nvml_call!(device.nvml, $family::$v2(device.handle, count, infos)),
+                ProcessInfo::from,
+            ),
+            $crate::versions::$family::Version::$v1 => read_list_as(
+                |count, infos| nvml_call!(device.nvml, $family::$v1(device.handle, count, infos)),
+                ProcessInfo::from,
+            ),
             $crate::versions::$family::Version::Missing => {
                 Err(NvmlError::MissingSymbol(stringify!($v3)))
             }
         }
     }};
-}
-
-fn convert<T: Into<ProcessInfo>>(list: Result<Vec<T>>) -> Result<Vec<ProcessInfo>> {
-    Ok(list?.into_iter().map(Into::into).collect())
 }
 
 impl<N: NvmlRef> Device<'_, N> {
