@@ -1,7 +1,8 @@
 //! The global state of the simulated library, and the helpers every export goes through.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::ffi::{CStr, c_char, c_uint};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
@@ -549,7 +550,7 @@ pub struct Inner {
     pub versions_override: Versions,
     /// The functions that have answered `NVML_SUCCESS` from the model in this copy of the
     /// library (`nvml_mock_answered`): MODELED.md's proof that a function returns data.
-    pub answered: BTreeSet<&'static str>,
+    pub answered: Answered,
 }
 
 /// The lock and the condition variable event waits sleep on.
@@ -575,7 +576,7 @@ pub static GLOBAL: Global = Global {
         },
         root_override: None,
         versions_override: (None, None, None),
-        answered: BTreeSet::new(),
+        answered: Answered::new(),
     }),
     events: Condvar::new(),
 };
@@ -693,6 +694,51 @@ pub fn answer(name: &'static str, r: nvmlReturn_t) -> nvmlReturn_t {
         lock().answered.insert(name);
     }
     r
+}
+
+/// The functions that answered `NVML_SUCCESS`, recorded on every call: keyed by the address
+/// of the `&'static str` name, so recording costs a multiply and a probe, not the string
+/// comparisons of an ordered set (which made the mock's own bookkeeping most of a call's
+/// time). A name reached through two literals is two entries; [`Answered::names`] merges
+/// them.
+#[derive(Debug, Default)]
+pub struct Answered(HashMap<usize, &'static str, BuildHasherDefault<AddressHasher>>);
+
+impl Answered {
+    /// None yet.
+    pub const fn new() -> Self {
+        Answered(HashMap::with_hasher(BuildHasherDefault::new()))
+    }
+
+    /// Records that `name` answered.
+    pub fn insert(&mut self, name: &'static str) {
+        self.0.entry(name.as_ptr() as usize).or_insert(name);
+    }
+
+    /// The names, sorted, each once.
+    pub fn names(&self) -> BTreeSet<&'static str> {
+        self.0.values().copied().collect()
+    }
+}
+
+/// Hashes an address (a `usize` key) by one multiplication.
+#[derive(Default)]
+pub struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01B3);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Body of every unmodeled function.

@@ -257,7 +257,7 @@ pub extern "C" fn nvml_mock_builtin_profiles() -> *const c_char {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn nvml_mock_answered(buf: *mut c_char, len: c_uint) -> nvmlReturn_t {
     with_inner(|g| {
-        let names: Vec<&str> = g.answered.iter().copied().collect();
+        let names: Vec<&str> = g.answered.names().into_iter().collect();
         match crate::state::put_str(buf, len, &names.join("\n"), Default::default()) {
             Ok(()) => NVML_SUCCESS,
             Err(e) => e,
