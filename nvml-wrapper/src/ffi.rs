@@ -364,10 +364,10 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_short_list_read_as_is_one_call_and_overlarge_counts_are_clamped() {
+    /// [`read_list_as`] on `library(n, 1000)`: the items, and how many calls it took.
+    fn read_as_counting_calls(n: usize) -> (Vec<u64>, usize) {
         let mut calls = 0;
-        let mut lib = library(3, 1000);
+        let mut lib = library(n, 1000);
         let got = read_list_as(
             |count, items| {
                 calls += 1;
@@ -376,6 +376,12 @@ mod tests {
             u64::from,
         )
         .unwrap();
+        (got, calls)
+    }
+
+    #[test]
+    fn a_short_list_read_as_is_one_call_and_overlarge_counts_are_clamped() {
+        let (got, calls) = read_as_counting_calls(3);
         assert_eq!(calls, 1, "3 items fit the first buffer");
         assert_eq!(
             got,
@@ -386,16 +392,7 @@ mod tests {
 
     #[test]
     fn a_long_list_read_as_takes_the_size_the_library_reports_then_the_data() {
-        let mut calls = 0;
-        let mut lib = library(LIST_FIRST + 4, 1000);
-        let got = read_list_as(
-            |count, items| {
-                calls += 1;
-                lib(count, items)
-            },
-            u64::from,
-        )
-        .unwrap();
+        let (got, calls) = read_as_counting_calls(LIST_FIRST + 4);
         assert_eq!(calls, 2);
         let expected: Vec<u64> = (10..10 + LIST_FIRST as u64 + 4).collect();
         assert_eq!(got, expected);
