@@ -53,6 +53,7 @@ pub struct Options {
 
 /// A verified package's header, ready to install.
 struct Fetched {
+    source: provenance::Source,
     bytes: Vec<u8>,
     inner_path: String,
     version: String,
@@ -86,7 +87,7 @@ pub fn run(
                 return Ok(());
             }
             let pkg = choose(&rows, &opts.choice, input, prompt)?;
-            download(&client, pkg)?
+            download(&client, pkg, &opts.api_url)?
         }
     };
     install(&opts.root, &fetched, out)
@@ -153,7 +154,7 @@ pub fn choose<'a>(
     }
 }
 
-fn download(client: &Client, pkg: &Package) -> Result<Fetched> {
+fn download(client: &Client, pkg: &Package, listing_url: &str) -> Result<Fetched> {
     let data = client.get(&pkg.url, Some(pkg.file_name()))?;
     let checksum = match &pkg.checksum {
         Some(c) => {
@@ -171,6 +172,9 @@ fn download(client: &Client, pkg: &Package) -> Result<Fetched> {
     let ex =
         archive::extract_nvml_h(&data, pkg.format).with_context(|| pkg.basename.to_string())?;
     Ok(Fetched {
+        source: provenance::Source::Anaconda {
+            listing_url: listing_url.to_string(),
+        },
         bytes: ex.bytes,
         inner_path: ex.path,
         version: pkg.version.clone(),
@@ -181,8 +185,23 @@ fn download(client: &Client, pkg: &Package) -> Result<Fetched> {
     })
 }
 
-/// The version in a package file name `cuda-nvml-dev-<version>-<build>.<ext>`.
+/// The version in a package file name: conda `cuda-nvml-dev-<version>-<build>.<ext>`, wheel
+/// `nvidia_nvml_dev-<version>-<tags>.whl`, redist `cuda_nvml_dev-<platform>-<version>-archive.tar.xz`.
 pub fn version_from_file_name(name: &str) -> Option<String> {
+    if let Some(rest) = name
+        .strip_prefix("nvidia_nvml_dev-")
+        .filter(|_| name.ends_with(".whl"))
+    {
+        let version = rest.split('-').next()?;
+        return (!version.is_empty()).then(|| version.to_string());
+    }
+    if let Some(rest) = name
+        .strip_prefix("cuda_nvml_dev-")
+        .and_then(|r| r.strip_suffix("-archive.tar.xz"))
+    {
+        let (_platform, version) = rest.rsplit_once('-')?;
+        return (!version.is_empty()).then(|| version.to_string());
+    }
     let stem = name
         .strip_suffix(".conda")
         .or_else(|| name.strip_suffix(".tar.bz2"))?;
@@ -200,10 +219,14 @@ fn from_file(path: &Path) -> Result<Fetched> {
     let format = Format::from_name(&name)
         .or_else(|| archive::sniff_format(&data))
         .with_context(|| {
-            format!("{name}: not a conda package (expected a .conda or .tar.bz2 file)")
+            format!(
+                "{name}: not a package this tool reads (expected a .conda, .tar.bz2, .whl or \
+                 .tar.xz file)"
+            )
         })?;
     let ex = archive::extract_nvml_h(&data, format).with_context(|| name.clone())?;
     Ok(Fetched {
+        source: provenance::Source::LocalFile(format),
         bytes: ex.bytes,
         inner_path: ex.path,
         version: version_from_file_name(&name).unwrap_or_else(|| "unknown".to_string()),
@@ -277,6 +300,7 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
 
     let header_sha256 = archive::sha256_hex(&f.bytes);
     let prov = Provenance {
+        source: f.source.clone(),
         version: f.version.clone(),
         basename: f.basename.clone(),
         subdir: f.subdir.clone(),
@@ -467,6 +491,17 @@ mod tests {
         assert_eq!(
             version_from_file_name("cuda-nvml-dev-12.9.79-h5888daf_1.conda").as_deref(),
             Some("12.9.79")
+        );
+        assert_eq!(
+            version_from_file_name(
+                "nvidia_nvml_dev-13.5.37-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
+            )
+            .as_deref(),
+            Some("13.5.37")
+        );
+        assert_eq!(
+            version_from_file_name("cuda_nvml_dev-linux-x86_64-13.0.87-archive.tar.xz").as_deref(),
+            Some("13.0.87")
         );
         assert_eq!(version_from_file_name("other.zip"), None);
     }
