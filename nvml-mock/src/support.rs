@@ -251,6 +251,37 @@ impl Support {
     }
 }
 
+/// The capability model as FORMAT.md shows it: one row per feature, then the driver rules.
+pub fn markdown() -> String {
+    let arch = |a: u32| match a {
+        NVML_DEVICE_ARCH_PASCAL => "Pascal",
+        NVML_DEVICE_ARCH_VOLTA => "Volta",
+        NVML_DEVICE_ARCH_TURING => "Turing",
+        NVML_DEVICE_ARCH_AMPERE => "Ampere",
+        NVML_DEVICE_ARCH_ADA => "Ada",
+        NVML_DEVICE_ARCH_HOPPER => "Hopper",
+        NVML_DEVICE_ARCH_BLACKWELL => "Blackwell",
+        _ => "?",
+    };
+    let mut s = String::from("| key | what it covers | from | source |\n|---|---|---|---|\n");
+    for &f in Feature::ALL {
+        let (since, source) = f.row();
+        let doc = f.doc().split_whitespace().collect::<Vec<_>>().join(" ");
+        s.push_str(&format!("| `{}` | {doc} | {} | {source} |\n", f.key(), arch(since)));
+    }
+    s.push_str("\n| key | answers | from driver branch | source |\n|---|---|---|---|\n");
+    for (f, branch, answer, source) in DRIVER_RULES {
+        let answer = match answer {
+            Answer::Supported => "data",
+            Answer::NotSupported => "`NOT_SUPPORTED`",
+            Answer::Deprecated => "`DEPRECATED`",
+        };
+        let source = source.split_whitespace().collect::<Vec<_>>().join(" ");
+        s.push_str(&format!("| `{}` | {answer} | {branch} | {source} |\n", f.key()));
+    }
+    s
+}
+
 impl Serialize for Feature {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.key())

@@ -276,3 +276,21 @@ fn the_support_object_flips_each_query_both_ways() {
         "{e}"
     );
 }
+
+#[test]
+fn format_md_shows_the_capability_model() {
+    const START: &str = "<!-- capability model: written by NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format -->\n";
+    const END: &str = "<!-- end of capability model -->";
+    let path = format!("{DIR}/FORMAT.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = doc.split_once(START).expect("FORMAT.md has the capability model's start marker");
+    let (_, tail) = rest.split_once(END).expect("FORMAT.md has the capability model's end marker");
+    let want = format!("{head}{START}{}{END}{tail}", nvml_mock::support::markdown());
+    if std::env::var_os("NVML_MOCK_BLESS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    assert!(
+        doc == want,
+        "FORMAT.md's capability model is stale: run NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format"
+    );
+}

@@ -1170,10 +1170,12 @@ export! {
         put(isPending, NVML_FEATURE_DISABLED)
     }
     fn nvmlDeviceGetRemappedRows(device: nvmlDevice_t, corrRows: *mut c_uint, uncRows: *mut c_uint, isPending: *mut c_uint, failureOccurred: *mut c_uint) |c| {
-        let s = &phys(c, device)?.spec;
-        if !s.ecc_supported {
+        let g = phys(c, device)?;
+        if !g.spec.ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
+        g.support.check(Feature::RemappedRows)?;
+        let s = &g.spec;
         if uncRows.is_null() || isPending.is_null() || failureOccurred.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
