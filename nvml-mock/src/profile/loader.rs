@@ -405,6 +405,10 @@ fn lay_gpu_key(g: &mut Map<String, Value>, k: &str, v: Value) -> Result<(), Prof
             set(g, "clock_sm", json!(mhz));
         }
         _ => {
+            if let Some((_, empty)) = OPTIONAL_GPU_KEYS.iter().find(|(key, _)| *key == k) {
+                // A key the base's file leaves out when it holds its default.
+                g.entry(k).or_insert_with(empty);
+            }
             let slot = g
                 .get_mut(k)
                 .ok_or_else(|| ProfileError(format!("unknown key {k:?}")))?;
@@ -413,6 +417,10 @@ fn lay_gpu_key(g: &mut Map<String, Value>, k: &str, v: Value) -> Result<(), Prof
     }
     Ok(())
 }
+
+/// GPU keys a canonical file leaves out at their default, with that default.
+const OPTIONAL_GPU_KEYS: &[(&str, fn() -> Value)] =
+    &[("support", || json!({})), ("display_mode", || json!(false))];
 
 fn set(g: &mut Map<String, Value>, k: &str, v: Value) {
     g.insert(k.to_string(), v);
