@@ -295,7 +295,13 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", readme_path.display())),
     };
     let wrapper_src = root.join(wrapped::WRAPPER_SRC);
-    let wrapped = wrapped::wrapped_functions(&wrapper_src, &new_info.functions)?;
+    // Coverage's rule: a function is done when nvml-wrapper calls it or excuses it.
+    let mut wrapped = wrapped::wrapped_functions(&wrapper_src, &new_info.functions)?;
+    wrapped.extend(
+        crate::coverage::read_excusals(root)?
+            .into_iter()
+            .map(|e| e.function),
+    );
     let report = diff::diff(&old_info, &new_info, &wrapped);
 
     let header_sha256 = archive::sha256_hex(&f.bytes);
@@ -333,7 +339,7 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     let unchanged = old_bytes.as_deref() == Some(f.bytes.as_slice());
     writeln!(
         out,
-        "headers/nvml.h {} cuda-nvml-dev {} ({}, {})",
+        "headers/nvml.h {} {} ({}, {})",
         if unchanged {
             "unchanged: already"
         } else {
@@ -352,8 +358,9 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     if wrapper_src.is_dir() {
         writeln!(
             out,
-            "  (wrapped = named in {} outside comments)",
-            wrapped::WRAPPER_SRC
+            "  (as `cargo xtask coverage` counts: called through nvml_call! in {}, or excused in {})",
+            wrapped::WRAPPER_SRC,
+            crate::excused::EXCUSALS_FILE
         )?;
     } else {
         writeln!(
@@ -379,7 +386,44 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "  - refresh the checked-in pregenerated bindings:\n      \
-         NVML_SYS_BLESS=1 cargo test -p nvml-sys --test pregenerated\n  \
+         NVML_SYS_BLESS=1 cargo test -p nvml-sys --test pregenerated"
+    )?;
+    if !report.families.is_empty() {
+        let names: Vec<&str> = report.families.iter().map(|f| f.family.as_str()).collect();
+        writeln!(
+            out,
+            "  - add the new versions to their rows of nvml-wrapper/src/versions.rs, newest first, \
+             with the fallback to the older ones: {}",
+            names.join(", ")
+        )?;
+    }
+    if !report.unwrapped_added.is_empty() {
+        writeln!(
+            out,
+            "  - wrap (or excuse) the {} added functions; `cargo xtask coverage` lists them by \
+             group, and `cargo xtask coverage --check` passes when none is left",
+            report.unwrapped_added.len()
+        )?;
+    }
+    if !(report.field_ids_added.is_empty() && report.field_ids_renumbered.is_empty()) {
+        writeln!(
+            out,
+            "  - field ids changed: name the new ones in nvml-wrapper/src/device/field_values.rs \
+             (`field`), and check its renumbering table against the renumbered ones"
+        )?;
+    }
+    if !(report.enum_values_added.is_empty() && report.constants_added.is_empty()) {
+        writeln!(
+            out,
+            "  - new enum values and constants: add the variants to nvml-wrapper's enums \
+             (until then they read as `Other(raw)`)"
+        )?;
+    }
+    writeln!(
+        out,
+        "  - regenerate what records the header: NVML_MOCK_BLESS=1 cargo test -p nvml-mock \
+         --test modeled (MODELED.md), and set the README's coverage sentence to the last line \
+         `cargo xtask coverage` prints\n  \
          - build, test and review: cargo test --workspace && git diff --stat headers nvml-sys"
     )?;
     Ok(())
