@@ -267,7 +267,11 @@ pub fn markdown() -> String {
     for &f in Feature::ALL {
         let (since, source) = f.row();
         let doc = f.doc().split_whitespace().collect::<Vec<_>>().join(" ");
-        s.push_str(&format!("| `{}` | {doc} | {} | {source} |\n", f.key(), arch(since)));
+        s.push_str(&format!(
+            "| `{}` | {doc} | {} | {source} |\n",
+            f.key(),
+            arch(since)
+        ));
     }
     s.push_str("\n| key | answers | from driver branch | source |\n|---|---|---|---|\n");
     for (f, branch, answer, source) in DRIVER_RULES {
@@ -277,7 +281,10 @@ pub fn markdown() -> String {
             Answer::Deprecated => "`DEPRECATED`",
         };
         let source = source.split_whitespace().collect::<Vec<_>>().join(" ");
-        s.push_str(&format!("| `{}` | {answer} | {branch} | {source} |\n", f.key()));
+        s.push_str(&format!(
+            "| `{}` | {answer} | {branch} | {source} |\n",
+            f.key()
+        ));
     }
     s
 }

@@ -283,8 +283,12 @@ fn format_md_shows_the_capability_model() {
     const END: &str = "<!-- end of capability model -->";
     let path = format!("{DIR}/FORMAT.md");
     let doc = std::fs::read_to_string(&path).unwrap();
-    let (head, rest) = doc.split_once(START).expect("FORMAT.md has the capability model's start marker");
-    let (_, tail) = rest.split_once(END).expect("FORMAT.md has the capability model's end marker");
+    let (head, rest) = doc
+        .split_once(START)
+        .expect("FORMAT.md has the capability model's start marker");
+    let (_, tail) = rest
+        .split_once(END)
+        .expect("FORMAT.md has the capability model's end marker");
     let want = format!("{head}{START}{}{END}{tail}", nvml_mock::support::markdown());
     if std::env::var_os("NVML_MOCK_BLESS").is_some() {
         std::fs::write(&path, &want).unwrap();

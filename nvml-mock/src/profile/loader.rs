@@ -418,8 +418,11 @@ fn lay_gpu_key(g: &mut Map<String, Value>, k: &str, v: Value) -> Result<(), Prof
     Ok(())
 }
 
+/// The default of an optional key.
+type KeyDefault = fn() -> Value;
+
 /// GPU keys a canonical file leaves out at their default, with that default.
-const OPTIONAL_GPU_KEYS: &[(&str, fn() -> Value)] =
+const OPTIONAL_GPU_KEYS: &[(&str, KeyDefault)] =
     &[("support", || json!({})), ("display_mode", || json!(false))];
 
 fn set(g: &mut Map<String, Value>, k: &str, v: Value) {
