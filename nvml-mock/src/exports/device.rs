@@ -407,6 +407,35 @@ fn field(
                 _ => Err(NVML_ERROR_NOT_SUPPORTED),
             }
         }
+        // NvLink data counters (KiB since load, per link or summed with scope UINT_MAX): the
+        // constant machine moves no data; the dynamic mode answers above.
+        NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX..=NVML_FI_DEV_NVLINK_THROUGHPUT_RAW_RX => {
+            if scope != u32::MAX {
+                nvlink_active(g, scope)?;
+            } else if g.spec.nvlink_count == 0 {
+                return Err(NVML_ERROR_NOT_SUPPORTED);
+            }
+            ull(0)
+        }
+        // Per-link replay, recovery and CRC counters, agreeing with
+        // nvmlDeviceGetNvLinkErrorCounter (the header: unsupported from Blackwell on).
+        NVML_FI_DEV_NVLINK_ERROR_DL_REPLAY
+        | NVML_FI_DEV_NVLINK_ERROR_DL_RECOVERY
+        | NVML_FI_DEV_NVLINK_ERROR_DL_CRC => {
+            g.support.check(Feature::NvlinkDlErrorFields)?;
+            nvlink_active(g, scope)?;
+            let counters = g
+                .nvlink_errors
+                .get(scope as usize)
+                .copied()
+                .unwrap_or([0; 5]);
+            let at = match id {
+                NVML_FI_DEV_NVLINK_ERROR_DL_REPLAY => NVML_NVLINK_ERROR_DL_REPLAY,
+                NVML_FI_DEV_NVLINK_ERROR_DL_RECOVERY => NVML_NVLINK_ERROR_DL_RECOVERY,
+                _ => NVML_NVLINK_ERROR_DL_CRC_FLIT,
+            };
+            ull(counters.get(at as usize).copied().unwrap_or(0))
+        }
         // Time spent in these clocks events, ns (the profiles' GPUs never slow down for them).
         NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_POWER_CAP
         | NVML_FI_DEV_CLOCKS_EVENT_REASON_SYNC_BOOST => ull(0),
