@@ -106,6 +106,10 @@ fn errors_name_the_file_and_the_key() {
             &["gpus[0].mig_profiles[0]", "slice"],
         ),
         (r#"{"numa_cpus": "all"}"#, &["\"numa_cpus\"", "array"]),
+        (
+            r#"{"gpus": [{"max_graphics": 1590, "max_sm": 1590, "clock_graphics": 300, "clock_sm": 300, "default_app_graphics": 1980}]}"#,
+            &["gpus[0]", "\"default_app_graphics\"", "1590"],
+        ),
     ] {
         std::fs::write(&path, text).unwrap();
         let e = profile::load(path.to_str().unwrap())
