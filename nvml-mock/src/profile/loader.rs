@@ -118,7 +118,7 @@ fn read_profile_file(path: &str) -> std::io::Result<String> {
 }
 
 /// A complete profile (every key given, as the built-in files are).
-fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
+pub(crate) fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
     let mut v = parse_text(text)?;
     strip_comments(&mut v);
     let mut p = deserialize(v)?;
