@@ -50,7 +50,10 @@ fn run() -> Result<(), String> {
                  or build without the feature, from the checked-in pregenerated/nvml.rs"
             )
         })?;
-        (generate(&header, &sha256_hex(header.as_bytes()))?, "bindgen")
+        (
+            generate(&header, &sha256_hex(header.as_bytes()))?,
+            "bindgen",
+        )
     };
     #[cfg(not(feature = "buildtime_bindgen"))]
     let (text, origin) = {

@@ -175,7 +175,10 @@ fn numbers() -> Vec<(&'static str, String, f64)> {
 }
 
 /// Keys that name the element's text: (key, path, [(text, value)]).
-const NAMED: &[(&str, &str, &[(&str, &str)])] = &[
+/// An element's texts and what each stands for.
+type Names<T> = &'static [(&'static str, T)];
+
+const NAMED: &[(&str, &str, Names<&str>)] = &[
     (
         "brand",
         "product_brand",
@@ -260,7 +263,7 @@ const ATOMICS: &[(&str, u64)] = &[
 ];
 
 /// `fabric/health` elements: (key of `fabric_health`, element, [(text, value)]).
-const FABRIC_HEALTH: &[(&str, &str, &[(&str, bool)])] = &[
+const FABRIC_HEALTH: &[(&str, &str, Names<bool>)] = &[
     (
         "degraded_bandwidth",
         "bandwidth",
@@ -388,7 +391,7 @@ fn gpu_from_capture(x: Node<'_, '_>, g: &mut Map<String, Value>) -> Vec<String> 
     if let Some(t) = text(x, "persistence_mode") {
         put(g, "persistence_mode", json!(t == "Enabled"));
     }
-    if let Some(id) = text(x, "board_id").and_then(|t| hex(t)) {
+    if let Some(id) = text(x, "board_id").and_then(hex) {
         put(g, "board_id", json!(id));
     }
     put(
@@ -540,17 +543,15 @@ fn clocks_from(
         return;
     };
     let top = graphics(first);
-    if let (Some(&high), Some(&low)) = (top.first(), top.last()) {
-        if top.len() > 1 {
-            put(g, "min_graphics", json!(low));
-            let step = ((high - low) as f64 / (top.len() - 1) as f64 * 2.0).round() / 2.0;
-            let step = if step.fract() == 0.0 {
-                json!(step as i64)
-            } else {
-                json!(step)
-            };
-            put(g, "graphics_step", step);
-        }
+    if let (Some(&high), Some(&low), true) = (top.first(), top.last(), top.len() > 1) {
+        put(g, "min_graphics", json!(low));
+        let step = ((high - low) as f64 / (top.len() - 1) as f64 * 2.0).round() / 2.0;
+        let step = if step.fract() == 0.0 {
+            json!(step as i64)
+        } else {
+            json!(step)
+        };
+        put(g, "graphics_step", step);
     }
     let low: Vec<Value> = mems
         .iter()
@@ -675,7 +676,7 @@ fn check(
         .get("mig_profiles")
         .and_then(Value::as_array)
         .filter(|a| !a.is_empty());
-    if mig.is_some() && find(x, "mig_mode").is_none() {
+    if mig.is_some() && text(x, "mig_mode/current_mig").is_none() {
         return Err(err(format!(
             "gpus[{i}]: MIG profiles on a board whose capture has no MIG mode"
         )));
