@@ -44,7 +44,8 @@ fn pci_views_agree() {
 
 #[test]
 fn gpus_of_a_cpu_and_p2p_follow_the_topology() {
-    let (_s, lib) = init("dgx-h100");
+    // The profile's own CPU numbering (224 CPUs, 0-55 and 112-167 on socket 0).
+    let (_s, lib) = init(&pinned_affinity("dgx-h100"));
     let mut n = 8u32;
     let mut set = [null_mut(); 8];
     assert_eq!(

@@ -1237,11 +1237,8 @@ export! {
         if scope > NVML_AFFINITY_SCOPE_SOCKET || nodeSet.is_null() || nodeSetSize == 0 {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
-        for i in 0..nodeSetSize as usize {
-            let bit = if i == 0 && g.spec.numa_node >= 0 { 1u64 << (g.spec.numa_node as u32 % 64) } else { 0 };
-            put(nodeSet.wrapping_add(i), bit as c_ulong)?;
-        }
-        Ok(())
+        let node = c.m.cpus.memory_node(g.spec.numa_node);
+        put_bit_set(nodeSet, nodeSetSize, node.as_slice())
     }
     fn nvmlDeviceGetNumaNodeId(device: nvmlDevice_t, node: *mut c_uint) |c| {
         // "Only applies to platforms where the GPUs are NUMA nodes" (nvml.h): the GPU's own
@@ -1358,21 +1355,17 @@ fn cpu_affinity(
     if set.is_null() || size == 0 {
         return Err(NVML_ERROR_INVALID_ARGUMENT);
     }
+    put_bit_set(set, size, c.m.cpus.cpus(g.spec.numa_node))
+}
+
+/// Writes `size` words of a bit set (bit `n % 64` of word `n / 64`) holding `members`.
+fn put_bit_set(set: *mut c_ulong, size: c_uint, members: &[u32]) -> Result<(), nvmlReturn_t> {
     let bits = c_ulong::BITS;
-    let cpus: Vec<u32> = if g.spec.numa_node >= 0 {
-        c.m.profile
-            .numa_cpus
-            .get(g.spec.numa_node as usize)
-            .cloned()
-            .unwrap_or_default()
-    } else {
-        (0..c.m.profile.cpu_count).collect()
-    };
     for w in 0..size as usize {
         let mut word: c_ulong = 0;
-        for cpu in &cpus {
-            if (*cpu / bits) as usize == w {
-                word |= 1 << (cpu % bits);
+        for m in members {
+            if (*m / bits) as usize == w {
+                word |= 1 << (m % bits);
             }
         }
         put(set.wrapping_add(w), word)?;

@@ -475,6 +475,26 @@ impl FabricHealth {
     }
 }
 
+/// Which CPUs and memory nodes the affinity queries (`nvmlDeviceGetCpuAffinity*`,
+/// `nvmlDeviceGetMemoryAffinity`, `nvmlSystemGetTopologyGpuSet`) name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CpuAffinity {
+    /// The CPUs this process may run on, split into the profile's NUMA nodes: a scheduler
+    /// that checks the masks against the machine (SLURM) finds CPUs that exist.
+    #[default]
+    Host,
+    /// The profile's `numa_cpus` and node numbers, exactly.
+    Profile,
+}
+
+impl CpuAffinity {
+    /// Whether this is the default, [`CpuAffinity::Host`].
+    pub fn is_host(&self) -> bool {
+        *self == CpuAffinity::Host
+    }
+}
+
 /// A whole simulated machine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -493,6 +513,10 @@ pub struct Profile {
     pub cpu_count: u32,
     /// CPUs of each NUMA node.
     pub numa_cpus: Vec<Vec<u32>>,
+    /// Whose CPUs the affinity queries name: the host's, split into as many NUMA nodes as
+    /// `numa_cpus` has (the default), or `numa_cpus` as given. Optional in every file.
+    #[serde(default, skip_serializing_if = "CpuAffinity::is_host")]
+    pub cpu_affinity: CpuAffinity,
     /// The GPUs, in NVML index order.
     pub gpus: Vec<GpuSpec>,
     /// vGPU types of the host (empty on bare metal).

@@ -127,6 +127,9 @@ fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
     Ok(p)
 }
 
+/// Top-level keys a complete profile may leave out (written only when not the default).
+const OPTIONAL_KEYS: [&str; 2] = ["dynamic", "cpu_affinity"];
+
 /// Parses a user's JSON profile: keys laid over a built-in machine (see `FORMAT.md`).
 pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
     let mut v = parse_text(text)?;
@@ -151,8 +154,8 @@ pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
     }
     let mut tree = to_map(&base)?;
     for (k, v) in file {
-        if k == "dynamic" && !tree.contains_key(&k) {
-            // An optional key the base leaves out when it has none.
+        if OPTIONAL_KEYS.contains(&k.as_str()) && !tree.contains_key(&k) {
+            // An optional key the base leaves out when it has its default.
             tree.insert(k.clone(), Value::Null);
         }
         let slot = tree
