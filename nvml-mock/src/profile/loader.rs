@@ -130,6 +130,9 @@ fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
 /// Top-level keys a complete profile may leave out (written only when not the default).
 const OPTIONAL_KEYS: [&str; 2] = ["dynamic", "cpu_affinity"];
 
+/// GPU keys a complete profile may leave out (written only when not the default).
+const OPTIONAL_GPU_KEYS: [&str; 2] = ["fabric_clique_id", "fabric_cluster_uuid"];
+
 /// Parses a user's JSON profile: keys laid over a built-in machine (see `FORMAT.md`).
 pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
     let mut v = parse_text(text)?;
@@ -408,6 +411,10 @@ fn lay_gpu_key(g: &mut Map<String, Value>, k: &str, v: Value) -> Result<(), Prof
             set(g, "clock_sm", json!(mhz));
         }
         _ => {
+            if OPTIONAL_GPU_KEYS.contains(&k) && !g.contains_key(k) {
+                // An optional key the base leaves out when it has its default.
+                g.insert(k.to_string(), Value::Null);
+            }
             let slot = g
                 .get_mut(k)
                 .ok_or_else(|| ProfileError(format!("unknown key {k:?}")))?;
