@@ -2,16 +2,23 @@
 """Writes a complete nvml-mock profile (FORMAT.md) from an `nvidia-smi -q -x` capture.
 
     python3 nvml-mock/profiles/from_capture.py CAPTURE.xml --name NAME \
-        [--template profiles/builtin/dgx-h100.json] [--set KEY=JSON ...] > NAME.json
+        [--template FILE | --template BUILTIN] [--set KEY=JSON ...] > NAME.json
 
-Every value the capture shows is taken from it, GPU by GPU; what `nvidia-smi -q` does not
-show (SM and core counts, NvLink count and speed, the MIG table, NUMA nodes, CPUs) comes from
-the template's GPU of the same index (its last GPU past its end), or from `--set`, which sets
-a key on every GPU (`--set sm_count=148`; a capture says C2C is enabled but not its links:
-`--set 'c2c={"links": 10, "link_bandwidth_mbps": 44712}'`). The result is a complete
-profile, the shape of the built-in files. Regenerating a built-in board with its own file as
-the template (`--template nvml-mock/profiles/builtin/dgx-b200.json`) gives that file back,
-with what the capture cannot say kept.
+Every fact the capture shows is carried, GPU by GPU: each value (names, ids, limits, maxima,
+thresholds, modes, the supported graphics clocks of every memory clock), and each query that
+answers N/A or "deprecated", which becomes the GPU's `support` object (FORMAT.md, "What a GPU
+supports"). What `nvidia-smi -q` does not show (SM and core counts, the compute capability,
+NvLinks, the MIG table, NUMA nodes, CPUs) comes from `--set` (`--set sm_count=40` sets a key on
+every GPU), else from the template's GPU of the same index (its last GPU past its end), else from
+neutral defaults (no NvLink, no MIG, no processes, the compute capability of the architecture).
+Every value taken from a template or a default rather than the capture is named on stderr.
+
+It refuses a contradiction: a template or `--set` value the capture disproves (application
+clocks above the board's maxima, MIG profiles or NvLinks on a board whose capture has no MIG
+mode or no fabric, a MIG table sized for another framebuffer).
+
+Regenerating a built-in board with its own file as the template (`--template dgx-b200`) gives
+that file back, with what the capture cannot say kept.
 """
 
 import argparse
@@ -19,6 +26,9 @@ import copy
 import json
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
+
+BUILTIN = Path(__file__).resolve().parent / "builtin"
 
 BRANDS = {"NVIDIA": "nvidia", "Tesla": "tesla", "Quadro": "quadro", "GeForce": "geforce",
           "NVIDIA RTX": "nvidia_rtx", "Quadro RTX": "quadro_rtx", "Titan": "titan"}
@@ -33,13 +43,31 @@ REASONS = {"gpu_idle": 0x1, "applications_clocks_setting": 0x2, "sw_power_cap": 
            "display_clocks_setting": 0x100}
 
 
+DEPRECATED = "Requested functionality has been deprecated"
+NA_TEXTS = ("N/A", "[N/A]", "Not Supported", "[Not Supported]")
+
+
 def text(gpu, path):
     """The element's text, or None when absent or N/A."""
     t = gpu.findtext(path)
     if t is None:
         return None
     t = t.strip()
-    return None if t in ("", "N/A") or t.startswith("Requested functionality") else t
+    return None if t in ("",) + NA_TEXTS or t.startswith("Requested functionality") else t
+
+
+def answer(gpu, path):
+    """How the query behind an element answers: None (element absent), True (a value), False
+    (N/A) or "deprecated"."""
+    t = gpu.findtext(path)
+    if t is None:
+        if gpu.find(path) is None:
+            return None
+        t = ""
+    t = t.strip()
+    if t == DEPRECATED:
+        return "deprecated"
+    return t not in NA_TEXTS
 
 
 def number(gpu, path, scale=1):
@@ -88,7 +116,7 @@ NUMBERS = [
     ("memory_temperature", "temperature/memory_temp", 1),
     ("temp_shutdown", "temperature/gpu_temp_max_threshold", 1),
     ("temp_slowdown", "temperature/gpu_temp_slow_threshold", 1),
-    ("temp_mem_max", "temperature/mem_temp_max_threshold", 1),
+    ("temp_mem_max", "temperature/gpu_temp_max_mem_threshold", 1),
     ("temp_gpu_max", "temperature/gpu_temp_max_gpu_threshold", 1),
     ("power_usage_mw", POWER + "instant_power_draw", 1000),
     ("power_limit_mw", POWER + "current_power_limit", 1000),
@@ -132,25 +160,38 @@ MODULE_POWER = [("usage_mw", "instant_power_draw"), ("limit_mw", "current_power_
                 ("min_limit_mw", "min_power_limit"), ("max_limit_mw", "max_power_limit")]
 
 
+def mhz_list(m):
+    return [round(float(c.text.split()[0])) for c in m.findall("supported_graphics_clock")
+            if c.text and c.text.split()[0].replace(".", "", 1).isdigit()]
+
+
 def clocks_from(x, g):
     """Supported clocks: the lowest graphics clock and the step (7.5 MHz on Blackwell, whose
-    clocks NVML truncates to whole MHz), and the memory clocks besides the first."""
+    clocks NVML truncates to whole MHz), and the memory clocks besides the first, each with its
+    highest graphics clock where that is below the board's."""
     mems = x.findall("supported_clocks/supported_mem_clock")
     if not mems:
         return
-    clocks = [round(float(c.text.split()[0])) for c in mems[0].findall("supported_graphics_clock")]
+    clocks = mhz_list(mems[0])
     if len(clocks) > 1:
         g["min_graphics"] = clocks[-1]
         step = round((clocks[0] - clocks[-1]) / (len(clocks) - 1) * 2) / 2
         g["graphics_step"] = int(step) if step.is_integer() else step
-    g["low_mem_clocks"] = [round(float(m.findtext("value").split()[0])) for m in mems[1:]]
+    low = []
+    for m in mems[1:]:
+        mhz = round(float(m.findtext("value").split()[0]))
+        own = mhz_list(m)
+        top = own[0] if own else None
+        low.append(mhz if top is None or not clocks or top >= clocks[0]
+                   else {"mhz": mhz, "max_graphics": top})
+    g["low_mem_clocks"] = low
 
 
 def blackwell_from(x, g):
     """What Hopper's capture lacks or shows as N/A: module power, C2C, fabric health, power
     smoothing, atomics, the GPU's own PCIe generation, T.Limits, the row remapper."""
     margins = [number(x, "temperature/" + t) for t in TLIMITS]
-    if None not in margins:
+    if any(m is not None for m in margins):
         g["tlimit_margins"] = margins
     link, device = number(x, LINK + "pcie_gen/max_link_gen"), number(x, LINK + "pcie_gen/max_device_link_gen")
     g["pcie_max_device_gen"] = device if device and device != link else 0
@@ -219,21 +260,148 @@ def gpu_from_capture(x, g):
     if mig is None:
         g["mig_capable"] = False
         g["mig_profiles"] = []
+    else:
+        g["mig_capable"] = True
+    if text(x, "temperature/memory_temp") is None:
+        g["memory_temperature"] = 0
+    display = x.findtext("display_mode", "").strip()
+    if display in ("Enabled", "Disabled"):
+        g["display_mode"] = display == "Enabled"
+    g["page_retirement"] = text(x, "retired_pages/pending_retirement") is not None
+    if text(x, "temperature/gpu_temp_max_gpu_threshold") is None:
+        # Newer drivers print the T.Limit reading instead: the maximum operating temperature
+        # is the temperature plus how far below it the GPU is.
+        t, margin = number(x, "temperature/gpu_temp"), number(x, "temperature/gpu_temp_tlimit")
+        if t is not None and margin is not None:
+            g["temp_gpu_max"] = t + margin
+    if text(x, "default_applications_clocks/graphics_clock") is None:
+        # Application clocks not shown (deprecated, N/A): the mock's stay at the maxima.
+        g["default_app_graphics"] = g.get("max_graphics", 0)
+        g["default_app_mem"] = g.get("max_mem", 0)
     g["processes"] = []
     g["nvlink_errors"] = []
+    support_from(x, g)
     return g
 
 
+# What each capability-model feature (nvml-mock/src/support.rs) is seen as in a capture: the
+# elements whose N/A, value or "deprecated" says how the query answers (the first present
+# decides).
+SUPPORT = [
+    ("application_clocks", ["applications_clocks/graphics_clock",
+                            "default_applications_clocks/graphics_clock"]),
+    ("display_mode", ["display_mode"]),
+    ("power_state", ["gpu_power_readings/power_state"]),
+    ("average_power", ["gpu_power_readings/average_power_draw"]),
+    ("tlimit", ["temperature/gpu_temp_tlimit"]),
+    ("c2c_mode", ["c2c_mode"]),
+    ("cc_protected_memory", ["cc_protected_memory_usage/total"]),
+    ("gpu_recovery_action", ["gpu_recovery_action"]),
+    ("sram_ecc", ["ecc_errors/volatile/sram_correctable"]),
+    ("remapped_rows", ["remapped_rows/remapped_row_corr", "remapped_rows"]),
+    ("remapped_rows_inactive", ["remapped_rows/remapped_row_corr_inactive"]),
+]
+
+
+def support_from(x, g):
+    """The GPU's `support` object: each feature the capture shows, as it answers there."""
+    support = dict(g.get("support") or {})
+    for feature, paths in SUPPORT:
+        for path in paths:
+            a = answer(x, path)
+            if a is not None:
+                support[feature] = a
+                break
+    g["support"] = support
+
+
+# Keys `nvidia-smi -q` never shows, at neutral values: what a profile without a template gets
+# (each one named on stderr). The compute capability follows the architecture.
+NEUTRAL = {
+    "nvlink_count": 0, "nvlink_speed_mbps": 0, "nvlink_version": "none", "nvlink_errors": [],
+    "mig_capable": False, "mig_enabled": False, "mig_profiles": [], "processes": [],
+    "c2c": None, "module_power": None, "fabric_health": None, "gpu_numa_node": None,
+    "numa_node": -1, "retired_pages_sbe": [], "retired_pages_dbe": [],
+    "vgpu_heterogeneous_mode": False, "vgpu_placement_slots": 1, "energy_base_mj": 0,
+    "power_smoothing": False, "row_remapper_banks": 0, "memory_power_mw": 0,
+    "pcie_atomics_outbound": 0, "pcie_atomics_inbound": 0, "pcie_max_device_gen": 0,
+    "addressing_mode": "none", "sm_count": 0, "cuda_cores": 0, "nvenc_count": 0,
+    "memory_bus_width": 0,
+}
+CUDA_CC = {"turing": [7, 5], "ampere": [8, 0], "ada": [8, 9], "hopper": [9, 0],
+           "blackwell": [10, 0], "volta": [7, 0]}
+# Keys the capture gives (or neutral values stand for) that a warning need not name.
+QUIET = {"name", "serial", "uuid", "support", "processes", "nvlink_errors"}
+
+
+def template_path(t):
+    """A template: a built-in profile's name or a file."""
+    if t is None:
+        return None
+    path = Path(t)
+    if not path.exists() and (BUILTIN / f"{t}.json").exists():
+        path = BUILTIN / f"{t}.json"
+    if not path.exists():
+        names = ", ".join(sorted(p.stem for p in BUILTIN.glob("*.json")))
+        sys.exit(f"from_capture: no template {t!r} (a file, or a built-in: {names})")
+    return path
+
+
+def check(g, i, capture_gpu, from_template):
+    """Refuses what the capture disproves; returns the complaint or None."""
+    for clock, limit in [("default_app_graphics", "max_graphics"), ("default_app_mem", "max_mem")]:
+        if g.get(clock, 0) > g.get(limit, 0):
+            return (f"gpus[{i}]: {clock} {g[clock]} MHz is above the board's {limit} "
+                    f"{g[limit]} MHz")
+    if g.get("mig_profiles") and capture_gpu.find("mig_mode") is None:
+        return f"gpus[{i}]: MIG profiles on a board whose capture has no MIG mode"
+    if g.get("nvlink_count") and text(capture_gpu, "fabric/state") is None and \
+            g.get("fabric_health") is None and capture_gpu.find("fabric") is not None:
+        return f"gpus[{i}]: {g['nvlink_count']} NvLinks on a board whose capture shows no fabric"
+    if from_template and g.get("mig_profiles"):
+        total = g.get("memory_total_mib", 0)
+        for p in g["mig_profiles"]:
+            if p.get("slices") == 8 and abs(p.get("memory_mb", 0) - total) > total // 8:
+                return (f"gpus[{i}]: the template's MIG table ({p.get('name')}, "
+                        f"{p.get('memory_mb')} MB) is for another framebuffer than the "
+                        f"capture's {total} MiB: --set mig_profiles=[...]")
+    return None
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("capture")
-    ap.add_argument("--name", required=True)
-    ap.add_argument("--template", default="nvml-mock/profiles/builtin/dgx-h100.json")
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=JSON")
+    templates = ", ".join(sorted(p.stem for p in BUILTIN.glob("*.json")))
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"""templates (--template NAME): {templates}, or any profile file.
+
+examples:
+  from_capture.py qx-l40s.xml --name l40s > l40s.json
+  from_capture.py qx-t4.xml --name t4 --set sm_count=40 --set cuda_cores=2560
+  from_capture.py qx-gb200.xml --name tray --template gb200-nvl-tray \\
+      --set 'c2c={{"links": 10, "link_bandwidth_mbps": 44712}}'
+
+Then check it: python3 oracles/compare_capture.py l40s.json qx-l40s.xml --no-accepted""")
+    ap.add_argument("capture", help="an nvidia-smi -q -x output")
+    ap.add_argument("--name", required=True, help="the profile's name")
+    ap.add_argument("--template", help="a built-in profile name or a profile file: what the "
+                    "capture cannot say comes from its GPUs (default: neutral values)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
+                    help="set a GPU key on every GPU, e.g. sm_count=142 (repeatable)")
     args = ap.parse_args()
     root = ET.parse(args.capture).getroot()
-    with open(args.template) as f:
-        profile = json.load(f)
+    template = template_path(args.template)
+    if template:
+        with open(template) as f:
+            profile = json.load(f)
+    else:
+        with open(BUILTIN / "workstation.json") as f:
+            profile = json.load(f)
+        profile.update({"root": False, "cpu_count": 8, "numa_cpus": [list(range(8))],
+                        "vgpu_types": [], "vgpu_instances": [], "confidential_computing": None,
+                        "units": []})
+        print("from_capture: cpu_count 8, numa_cpus [[0..7]]: not in the capture "
+              "(the mock fits them to the host's CPUs)", file=sys.stderr)
     template_gpus = profile["gpus"]
     profile["name"] = args.name
     driver = root.findtext("driver_version").strip()
@@ -242,15 +410,63 @@ def main():
     profile["driver_version"] = driver
     profile["nvml_version"] = f"{major}.{driver}"
     profile["cuda_driver_version"] = major * 1000 + minor * 10
+    sets = []
+    for kv in args.set:
+        k, sep, v = kv.partition("=")
+        if not sep:
+            sys.exit(f"from_capture: --set {kv!r}: expected KEY=JSON")
+        try:
+            sets.append((k, json.loads(v)))
+        except json.JSONDecodeError as e:
+            sys.exit(f"from_capture: --set {k}: not JSON: {e}")
     gpus = []
     for i, x in enumerate(root.findall("gpu")):
-        g = copy.deepcopy(template_gpus[min(i, len(template_gpus) - 1)])
-        gpus.append(gpu_from_capture(x, g))
-        for kv in args.set:
-            k, v = kv.split("=", 1)
-            g[k] = json.loads(v)
+        base = copy.deepcopy(template_gpus[min(i, len(template_gpus) - 1)])
+        if not template:
+            base.update(copy.deepcopy(NEUTRAL))
+            base["support"] = {}
+            base.pop("display_mode", None)
+        g = gpu_from_capture(x, copy.deepcopy(base))
+        if not template:
+            g["cuda_cc"] = CUDA_CC.get(g.get("architecture"), g["cuda_cc"])
+        for k, v in sets:
+            g[k] = v
+        given = {k for k, _ in sets}
+        for k in sorted(g):
+            if k in given or k in QUIET or k.startswith("$"):
+                continue
+            if g[k] == base.get(k) and not confirmed(x, k, g[k]):
+                source = f"template {template.stem} GPU {min(i, len(template_gpus) - 1)}" \
+                    if template else "a neutral default"
+                print(f"from_capture: gpus[{i}].{k} = {json.dumps(g[k])} from {source}, "
+                      f"not the capture (--set {k}=... to give it)", file=sys.stderr)
+        complaint = check(g, i, x, bool(template))
+        if complaint:
+            sys.exit(f"from_capture: refused: {complaint}")
+        gpus.append(g)
     profile["gpus"] = gpus
     sys.stdout.write(layout(profile) + "\n")
+
+
+def confirmed(x, key, value):
+    """Whether the capture states this value of the key (so an equal template value is fine)."""
+    for k, path, *_ in TEXTS + NUMBERS + NAMED:
+        if k == key:
+            return x.find(path) is not None
+    return key in CAPTURED
+
+
+# Keys gpu_from_capture sets from elements other than TEXTS, NUMBERS and NAMED.
+CAPTURED = {"board_id", "gpu_part_number", "inforom_oem", "inforom_ecc", "inforom_power",
+            "pci_domain", "pci_bus", "pci_device", "pci_device_id", "pci_subsystem_id",
+            "fan_speeds", "min_graphics", "graphics_step", "low_mem_clocks", "pstate",
+            "clocks_event_reasons", "ecc_supported", "ecc_enabled", "ecc_corrected_volatile",
+            "ecc_uncorrected_volatile", "ecc_corrected_aggregate", "ecc_uncorrected_aggregate",
+            "tlimit_margins", "pcie_max_device_gen", "pcie_atomics_outbound",
+            "pcie_atomics_inbound", "sparse_operation_mode", "memory_power_mw", "module_power",
+            "c2c", "fabric_health", "power_smoothing", "row_remapper_banks", "mig_enabled",
+            "mig_capable", "memory_temperature", "display_mode", "page_retirement",
+            "mig_profiles", "temp_gpu_max", "default_app_graphics", "default_app_mem"}
 
 
 def layout(v, depth=0):

@@ -30,6 +30,7 @@ mod exports;
 pub mod profile;
 mod staged;
 mod state;
+pub mod support;
 
 pub use staged::{HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};
 

@@ -211,6 +211,8 @@ pub struct GpuInstance {
 pub struct Gpu {
     /// Fixed data from the profile.
     pub spec: GpuSpec,
+    /// What the GPU answers (the capability model, resolved for this driver).
+    pub support: crate::support::Support,
     /// Persistence mode.
     pub persistence: bool,
     /// Compute mode.
@@ -394,6 +396,11 @@ impl Machine {
                 forced_reasons: 0,
                 process_loads: Vec::new(),
                 model: None,
+                support: crate::support::Support::resolve(
+                    s.architecture,
+                    &s.support,
+                    &profile.driver_version,
+                ),
                 spec: s.clone(),
             })
             .collect();

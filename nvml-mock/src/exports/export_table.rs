@@ -146,8 +146,8 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
             put(a[1] as *mut c_uint, mode)
         }
         slot_id::TLIMIT_MARGIN => {
-            let s = &c.m.gpu(a[0] as nvmlDevice_t)?.spec;
-            let margin = (s.temp_gpu_max as i32).wrapping_sub(s.temperature as i32);
+            let margin =
+                crate::exports::device::margin_temperature(c.m.gpu(a[0] as nvmlDevice_t)?)?;
             put(a[1] as *mut i32, margin)
         }
         slot_id::SPARSE_OPERATION_MODE => {

@@ -308,9 +308,10 @@ pub struct GpuSpec {
     pub max_video: u32,
     pub default_app_graphics: u32,
     pub default_app_mem: u32,
-    /// Memory clocks supported besides `max_mem`, with the same graphics clocks, MHz.
+    /// Memory clocks supported besides `max_mem`, each with the graphics clocks of the same
+    /// grid up to its own highest (`max_graphics` when not given).
     #[serde(default)]
-    pub low_mem_clocks: Vec<u32>,
+    pub low_mem_clocks: Vec<LowMemClock>,
     /// Memory power draw (`NVML_POWER_SCOPE_MEMORY` average), mW; 0: not reported.
     #[serde(default)]
     pub memory_power_mw: u32,
@@ -370,8 +371,9 @@ pub struct GpuSpec {
     pub nvlink_errors: Vec<(u32, [u64; 5])>,
     /// T.Limit thresholds, °C relative to T.Limit: shutdown, slowdown, memory maximum, GPU
     /// maximum (`NVML_FI_DEV_TEMPERATURE_*_TLIMIT`, Ada and later).
+    /// `None`: that threshold is not reported (an L40S has no memory T.Limit).
     #[serde(default = "hopper_tlimit_margins")]
-    pub tlimit_margins: [i32; 4],
+    pub tlimit_margins: [Option<i32>; 4],
     /// The GPU's own highest PCIe generation (`nvmlDeviceGetGpuMaxPcieLinkGeneration`), which
     /// may exceed the link's (`pcie_max_gen`, limited by the host); 0: the link's.
     #[serde(default)]
@@ -410,10 +412,70 @@ pub struct GpuSpec {
     /// reserved row available); 0: not supported.
     #[serde(default)]
     pub row_remapper_banks: u32,
+    /// `nvmlDeviceGetDisplayMode`: a display can be attached (an A100 SXM4 says Enabled:
+    /// qx-a100.xml).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub display_mode: bool,
+    /// Per-board answers that override the capability model (`src/support.rs`): feature key
+    /// to `true`, `false` (`NOT_SUPPORTED`) or `"deprecated"`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub support: crate::support::Overrides,
 }
 
-fn hopper_tlimit_margins() -> [i32; 4] {
-    [-8, -2, 0, 0]
+fn hopper_tlimit_margins() -> [Option<i32>; 4] {
+    [Some(-8), Some(-2), Some(0), Some(0)]
+}
+
+/// A supported memory clock besides the highest: `405`, or `{"mhz": 405, "max_graphics":
+/// 645}` where its graphics clocks stop below the board's maximum (a T4 at 405 MHz lists
+/// 645..300 MHz, an L40S 405..210 MHz: qx-t4.xml, qx-l40s.xml).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LowMemClock {
+    /// The memory clock, MHz.
+    pub mhz: u32,
+    /// Its highest graphics clock, MHz (`None`: the board's `max_graphics`).
+    pub max_graphics: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum LowMemClockFile {
+    Plain(u32),
+    Capped { mhz: u32, max_graphics: u32 },
+}
+
+impl Serialize for LowMemClock {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.max_graphics {
+            None => LowMemClockFile::Plain(self.mhz),
+            Some(max_graphics) => LowMemClockFile::Capped {
+                mhz: self.mhz,
+                max_graphics,
+            },
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for LowMemClock {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(
+            match LowMemClockFile::deserialize(d).map_err(|_| {
+                serde::de::Error::custom(
+                    "expected a memory clock in MHz or {\"mhz\": N, \"max_graphics\": N}",
+                )
+            })? {
+                LowMemClockFile::Plain(mhz) => LowMemClock {
+                    mhz,
+                    max_graphics: None,
+                },
+                LowMemClockFile::Capped { mhz, max_graphics } => LowMemClock {
+                    mhz,
+                    max_graphics: Some(max_graphics),
+                },
+            },
+        )
+    }
 }
 
 /// Module power (`NVML_POWER_SCOPE_MODULE`): a Grace Blackwell superchip's GPU, CPU and memory.
@@ -548,11 +610,19 @@ pub struct Profile {
 impl GpuSpec {
     /// Graphics clocks supported with the given memory clock, highest first.
     pub fn supported_graphics_clocks(&self, mem: u32) -> Option<Vec<u32>> {
-        (mem == self.max_mem || self.low_mem_clocks.contains(&mem)).then(|| {
+        let high = if mem == self.max_mem {
+            self.max_graphics
+        } else {
+            let low = self.low_mem_clocks.iter().find(|l| l.mhz == mem)?;
+            low.max_graphics
+                .unwrap_or(self.max_graphics)
+                .min(self.max_graphics)
+        };
+        Some({
             // The clocks lie on a grid from the lowest up, in kHz, each truncated to MHz
             // (B200: 120, 127, 135, 142, ... by 7.5 MHz).
             let step = u64::from(self.graphics_step_khz.max(1));
-            let (low, high) = (u64::from(self.min_graphics), u64::from(self.max_graphics));
+            let (low, high) = (u64::from(self.min_graphics), u64::from(high));
             let mut v: Vec<u32> = (0..512u64)
                 .map(|k| (low * 1000 + k * step) / 1000)
                 .take_while(|&c| c <= high)

@@ -130,9 +130,6 @@ fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
 /// Top-level keys a complete profile may leave out (written only when not the default).
 const OPTIONAL_KEYS: [&str; 2] = ["dynamic", "cpu_affinity"];
 
-/// GPU keys a complete profile may leave out (written only when not the default).
-const OPTIONAL_GPU_KEYS: [&str; 2] = ["fabric_clique_id", "fabric_cluster_uuid"];
-
 /// Parses a user's JSON profile: keys laid over a built-in machine (see `FORMAT.md`).
 pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
     let mut v = parse_text(text)?;
@@ -411,9 +408,9 @@ fn lay_gpu_key(g: &mut Map<String, Value>, k: &str, v: Value) -> Result<(), Prof
             set(g, "clock_sm", json!(mhz));
         }
         _ => {
-            if OPTIONAL_GPU_KEYS.contains(&k) && !g.contains_key(k) {
-                // An optional key the base leaves out when it has its default.
-                g.insert(k.to_string(), Value::Null);
+            if let Some((_, empty)) = OPTIONAL_GPU_KEYS.iter().find(|(key, _)| *key == k) {
+                // A key the base's file leaves out when it holds its default.
+                g.entry(k).or_insert_with(empty);
             }
             let slot = g
                 .get_mut(k)
@@ -423,6 +420,19 @@ fn lay_gpu_key(g: &mut Map<String, Value>, k: &str, v: Value) -> Result<(), Prof
     }
     Ok(())
 }
+
+/// The default of an optional key.
+type KeyDefault = fn() -> Value;
+
+/// GPU keys a canonical file leaves out at their default, with that default.
+const OPTIONAL_GPU_KEYS: &[(&str, KeyDefault)] = &[
+    ("support", || json!({})),
+    ("display_mode", || json!(false)),
+    ("fabric_clique_id", || json!(0)),
+    ("fabric_cluster_uuid", || {
+        json!("00000000-0000-0000-0000-000000000000")
+    }),
+];
 
 fn set(g: &mut Map<String, Value>, k: &str, v: Value) {
     g.insert(k.to_string(), v);
