@@ -316,15 +316,21 @@ fn memory_v1_and_v2_agree_and_match_processes() {
         );
         assert_eq!(bar1.bar1Free + bar1.bar1Used, bar1.bar1Total);
     }
-    // A wrong struct version is refused like the real library.
-    let mut bad = nvmlMemory_v2_t {
-        version: 1 << 24,
-        ..Default::default()
-    };
-    assert_eq!(
-        nv!(lib.nvmlDeviceGetMemoryInfo_v2(dev(&lib, 0), &mut bad)),
-        NVML_ERROR_ARGUMENT_VERSION_MISMATCH
-    );
+    // A wrong struct version is refused like the real library: FUNCTION_NOT_FOUND, as
+    // public reports of real drivers show for a bare 2 (nvidia-settings#78, pynvml#59,
+    // dxvk-nvapi#198), where other versioned structs answer ARGUMENT_VERSION_MISMATCH.
+    for version in [2, 1 << 24, nvmlMemory_v2 + 1] {
+        let mut bad = nvmlMemory_v2_t {
+            version,
+            ..Default::default()
+        };
+        assert_eq!(
+            nv!(lib.nvmlDeviceGetMemoryInfo_v2(dev(&lib, 0), &mut bad)),
+            NVML_ERROR_FUNCTION_NOT_FOUND,
+            "version {version:#x}"
+        );
+        assert_eq!(bad.total, 0, "nothing written");
+    }
 }
 
 #[test]

@@ -849,7 +849,12 @@ export! {
         let (total, reserved, used) = memory(c, device)?;
         let v: nvmlMemory_v2_t = get(memory_)?;
         if v.version != nvmlMemory_v2 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+            // What real drivers answer to a version other than nvmlMemory_v2 (a bare 2, as
+            // the header's "must be 2" suggests): FUNCTION_NOT_FOUND, not the
+            // ARGUMENT_VERSION_MISMATCH of other versioned structs. Reported on 510.39.01
+            // (NVIDIA/nvidia-settings#78), through nvidia-ml-py (gpuopenanalytics/pynvml#59)
+            // and by dxvk-nvapi (jp7677/dxvk-nvapi#198).
+            return Err(NVML_ERROR_FUNCTION_NOT_FOUND);
         }
         put(memory_, nvmlMemory_v2_t {
             version: v.version,
