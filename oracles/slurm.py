@@ -6,8 +6,9 @@ For each profile it writes a minimal slurm.conf (this host's node line from `slu
 Debian's `slurmd -G` (prints the GRES it detects and exits) with the mock as its
 libnvidia-ml.so.1. It fails on a non-zero exit, any "error" line, a GPU count other than the
 profile's, a GPU without cores, a device file or type other than the profile's minor number and
-name, GPUs of one NUMA node with different cores, or GPUs of different nodes sharing cores
-(where the host has a CPU per node). Prints one line per failure and a count summary.
+name, GPUs of one NUMA node with different cores, GPUs of different nodes sharing cores
+(where the host has a CPU per node), or NvLink counts between GPUs ("Links") that are not
+symmetric. Prints one line per failure and a count summary.
 
     python3 oracles/slurm.py [-v] [--profile NAME ...]
 
@@ -39,7 +40,7 @@ from mock_env import REPO
 NOT_CHECKED = {}
 
 GRES_LINE = re.compile(r"Gres Name=gpu Type=(\S+) Count=(\d+) Index=(\d+) .*?File=(\S+) "
-                       r"Cores=(\S*) CoreCnt=(\d+)")
+                       r"Cores=(\S*) CoreCnt=(\d+)(?: Links=(\S+))?")
 
 
 def fail_or_skip(msg):
@@ -155,7 +156,13 @@ def check(profile, rc, out, gpus):
         problems.append(f"{len(found)} GPUs listed, the profile has {len(gpus)}")
     by_minor = {g["minor_number"]: g for g in gpus}
     cores_of_node = {}
-    for typ, count, index, file, cores, _ in found:
+    links = [l.split(",") for *_, l in found if l]
+    if links and any(len(row) != len(links) for row in links):
+        problems.append(f"Links rows are not {len(links)} long: {links}")
+    elif links and any(links[i][j] != links[j][i] for i in range(len(links)) for j in range(i)):
+        problems.append(f"Links are not symmetric (a GPU counts links to another that it "
+                        f"does not count back): {[','.join(r) for r in links]}")
+    for typ, count, index, file, cores, *_ in found:
         g = by_minor.get(int(index))
         if g is None or file != f"/dev/nvidia{index}":
             problems.append(f"GPU Index={index} File={file}: no such minor number in the profile")
@@ -203,7 +210,7 @@ def main():
         else:
             passed += 1
             print(f"ok   {p}: slurmd -G lists {len(found)} GPUs, cores "
-                  + " ".join(f"nvidia{i}:{c}" for _, _, i, _, c, _ in sorted(found, key=lambda f: int(f[2]))))
+                  + " ".join(f"nvidia{f[2]}:{f[4]}" for f in sorted(found, key=lambda f: int(f[2]))))
         if args.verbose:
             print("\n".join(f"     {l}" for l in out.splitlines() if "Gres Name=" in l))
     for p, why in NOT_CHECKED.items():

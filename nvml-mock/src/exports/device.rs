@@ -228,12 +228,17 @@ fn nvlink_active(g: &Gpu, link: c_uint) -> Result<(), nvmlReturn_t> {
     Ok(())
 }
 
-/// NVSwitch PCI info for the far end of a DGX link (4 NVSwitches).
-fn nvswitch_pci(link: c_uint) -> nvmlPciInfo_t {
-    let bus = [0x05u32, 0x06, 0x07, 0x08]
-        .get((link % 4) as usize)
-        .copied()
-        .unwrap_or(5);
+/// NVSwitch PCI info for the far end of a DGX link (4 NVSwitches), on the first four buses
+/// of domain 0 from 0x05 up that no GPU of the machine sits on (a switch never shares a GPU's
+/// address, which clients such as SLURM match links by).
+fn nvswitch_pci(c: &Ctx<'_>, link: c_uint) -> nvmlPciInfo_t {
+    let taken = |bus: u32| {
+        c.m.gpus
+            .iter()
+            .any(|g| g.spec.pci_domain == 0 && g.spec.pci_bus == bus)
+    };
+    let mut buses = (0x05u32..=0xff).filter(|b| !taken(*b));
+    let bus = buses.nth((link % 4) as usize).unwrap_or(0x05);
     let mut p = nvmlPciInfo_t {
         domain: 0,
         bus,
@@ -1332,11 +1337,11 @@ export! {
     }
     fn nvmlDeviceGetNvLinkRemotePciInfo_v2(device: nvmlDevice_t, link: c_uint, pci: *mut nvmlPciInfo_t) |c| {
         nvlink_active(phys(c, device)?, link)?;
-        put(pci, nvswitch_pci(link))
+        put(pci, nvswitch_pci(c, link))
     }
     fn nvmlDeviceGetNvLinkRemotePciInfo(device: nvmlDevice_t, link: c_uint, pci: *mut nvmlPciInfo_t) |c| {
         nvlink_active(phys(c, device)?, link)?;
-        put(pci, nvswitch_pci(link))
+        put(pci, nvswitch_pci(c, link))
     }
     fn nvmlDeviceGetNvLinkRemoteDeviceType(device: nvmlDevice_t, link: c_uint, pNvLinkDeviceType: *mut nvmlIntNvLinkDeviceType_t) |c| {
         nvlink_active(phys(c, device)?, link)?;
