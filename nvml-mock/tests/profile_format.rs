@@ -110,6 +110,10 @@ fn errors_name_the_file_and_the_key() {
             r#"{"cpu_affinity": "pinned"}"#,
             &["\"cpu_affinity\"", "host", "profile"],
         ),
+        (
+            r#"{"gpus": [{"max_graphics": 1590, "max_sm": 1590, "clock_graphics": 300, "clock_sm": 300, "default_app_graphics": 1980}]}"#,
+            &["gpus[0]", "\"default_app_graphics\"", "1590"],
+        ),
     ] {
         std::fs::write(&path, text).unwrap();
         let e = profile::load(path.to_str().unwrap())

@@ -45,6 +45,11 @@ const MODELS: &[(&str, &str)] = &[
     ("h100-pcie-80gb", "vgpu-host"),
 ];
 
+/// The JSON file of a built-in profile, as it is embedded (`None` for an unknown name).
+pub fn builtin_json(name: &str) -> Option<&'static str> {
+    builtin_text(name)
+}
+
 /// A built-in profile by name (`None` for an unknown name).
 pub fn builtin(name: &str) -> Option<Profile> {
     load_builtin(name).ok()
@@ -118,7 +123,7 @@ fn read_profile_file(path: &str) -> std::io::Result<String> {
 }
 
 /// A complete profile (every key given, as the built-in files are).
-fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
+pub(crate) fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
     let mut v = parse_text(text)?;
     strip_comments(&mut v);
     let mut p = deserialize(v)?;
