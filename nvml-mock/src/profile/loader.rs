@@ -132,6 +132,9 @@ pub(crate) fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
     Ok(p)
 }
 
+/// Top-level keys a complete profile may leave out (written only when not the default).
+const OPTIONAL_KEYS: [&str; 2] = ["dynamic", "cpu_affinity"];
+
 /// Parses a user's JSON profile: keys laid over a built-in machine (see `FORMAT.md`).
 pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
     let mut v = parse_text(text)?;
@@ -156,8 +159,8 @@ pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
     }
     let mut tree = to_map(&base)?;
     for (k, v) in file {
-        if k == "dynamic" && !tree.contains_key(&k) {
-            // An optional key the base leaves out when it has none.
+        if OPTIONAL_KEYS.contains(&k.as_str()) && !tree.contains_key(&k) {
+            // An optional key the base leaves out when it has its default.
             tree.insert(k.clone(), Value::Null);
         }
         let slot = tree
@@ -427,8 +430,14 @@ fn lay_gpu_key(g: &mut Map<String, Value>, k: &str, v: Value) -> Result<(), Prof
 type KeyDefault = fn() -> Value;
 
 /// GPU keys a canonical file leaves out at their default, with that default.
-const OPTIONAL_GPU_KEYS: &[(&str, KeyDefault)] =
-    &[("support", || json!({})), ("display_mode", || json!(false))];
+const OPTIONAL_GPU_KEYS: &[(&str, KeyDefault)] = &[
+    ("support", || json!({})),
+    ("display_mode", || json!(false)),
+    ("fabric_clique_id", || json!(0)),
+    ("fabric_cluster_uuid", || {
+        json!("00000000-0000-0000-0000-000000000000")
+    }),
+];
 
 fn set(g: &mut Map<String, Value>, k: &str, v: Value) {
     g.insert(k.to_string(), v);
