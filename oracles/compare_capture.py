@@ -80,14 +80,14 @@ VALUE_FACTS = {
     "deferred_clocks/mem_clock", "max_clocks/graphics_clock", "max_clocks/sm_clock",
     "max_clocks/mem_clock", "max_clocks/video_clock", "max_customer_boost_clocks/graphics_clock",
     "clock_policy/auto_boost", "clock_policy/auto_boost_default", "capabilities/egm",
-    "fabric/state", "fabric/status",
+    "fabric/state", "fabric/status", "fabric/cliqueId", "fabric/clusterUuid",
 }
 # Not compared at all: identifiers of one unit or slot, timestamps, driver versions, and the
 # process lists (what runs is not a fact of the board).
 IGNORED_PREFIXES = (
     "serial", "uuid", "pdi", "minor_number", "board_id", "module_id", "platformInfo/module_id",
     "pci/pci_bus", "pci/pci_device", "pci/pci_domain", "pci/pci_bus_id",
-    "inforom_bbx_flush/", "gsp_firmware_version", "fabric/clusterUuid", "fabric/cliqueId",
+    "inforom_bbx_flush/", "gsp_firmware_version",
     "processes", "accounted_processes", "mig_devices", "supported_clocks",
 )
 # What nvidia-smi 550 prints where it cannot show a fact the NVML calls answer: such a fact is

@@ -354,6 +354,8 @@ pub struct Machine {
     pub nvlink_bw_mode: u32,
     /// System event set slots.
     pub system_event_sets: Vec<Option<SystemEventSet>>,
+    /// The CPUs and memory node of each NUMA node, as the affinity queries report them.
+    pub cpus: crate::affinity::Layout,
 }
 
 impl Machine {
@@ -430,6 +432,7 @@ impl Machine {
                 .collect(),
             nvlink_bw_mode: 0,
             system_event_sets: Vec::new(),
+            cpus: crate::affinity::Layout::new(&profile),
             profile,
             gpus,
             clock: crate::dynamic::Clock::real(),

@@ -386,7 +386,7 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "  - refresh the checked-in pregenerated bindings:\n      \
-         NVML_SYS_BLESS=1 cargo test -p nvml-sys --test pregenerated"
+         NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test pregenerated"
     )?;
     if !report.families.is_empty() {
         let names: Vec<&str> = report.families.iter().map(|f| f.family.as_str()).collect();

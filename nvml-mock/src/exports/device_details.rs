@@ -71,17 +71,13 @@ fn attributes(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<nvmlDeviceAttributes_
 }
 
 /// GPUs with an NVSwitch fabric (with NvLink, where the model has fabric info) report it as
-/// trained.
+/// trained, with the profile's cluster UUID and clique id.
 fn fabric(g: &Gpu) -> Result<([u8; 16], u32), nvmlReturn_t> {
     g.support.check(Feature::FabricInfo)?;
     if g.spec.nvlink_count == 0 {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
-    let mut uuid = [0u8; 16];
-    for (i, b) in uuid.iter_mut().enumerate() {
-        *b = 0x5a ^ (i as u8).wrapping_mul(37);
-    }
-    Ok((uuid, 0x7ffe))
+    Ok((g.spec.fabric_cluster_uuid, g.spec.fabric_clique_id))
 }
 
 /// Fabric health (`healthMask`, `healthSummary`): the profile's; without one (Hopper: every
