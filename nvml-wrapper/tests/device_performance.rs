@@ -10,7 +10,7 @@ mod drivers;
 use nvml_mock::HostileModes;
 use nvml_wrapper::device::ClocksEventReasons;
 use nvml_wrapper::enums::PerformanceState;
-use nvml_wrapper::{Nvml, NvmlError, Result};
+use nvml_wrapper::{Nvml, Result};
 
 #[test]
 fn every_gpu_is_in_p0() -> Result<()> {
