@@ -13,10 +13,12 @@ pub enum Source {
         /// The listing URL the package was chosen from.
         listing_url: String,
     },
-    /// NVIDIA's CUDA redist JSON (`cuda_nvml_dev`); the JSON's URL as used.
+    /// NVIDIA's CUDA redist JSON (`cuda_nvml_dev`), as used.
     Redist {
-        /// The `redistrib_<version>.json` URL the archive was found in.
-        json_url: String,
+        /// The base URL of the JSON and the archives.
+        base_url: String,
+        /// The CUDA release whose `redistrib_<version>.json` listed the archive.
+        cuda_version: String,
     },
     /// A package file on disk (`--from-file`), of the given format.
     LocalFile(crate::anaconda::Format),
@@ -33,9 +35,13 @@ impl Source {
             Source::Anaconda { listing_url } => {
                 format!("`cuda-nvml-dev` (Anaconda-style listing `{listing_url}`)")
             }
-            Source::Redist { json_url } => {
-                format!("`cuda_nvml_dev` (NVIDIA CUDA redist, `{json_url}`)")
-            }
+            Source::Redist {
+                base_url,
+                cuda_version,
+            } => format!(
+                "`cuda_nvml_dev` (NVIDIA CUDA redist, `{}`)",
+                crate::redist::json_url(base_url, cuda_version)
+            ),
             Source::LocalFile(Format::Wheel) => {
                 "`nvidia-nvml-dev` (PyPI wheel, NVIDIA's; installed from a local file)".to_string()
             }
@@ -130,10 +136,18 @@ pub fn render_section(p: &Provenance) -> String {
                 p.subdir, p.version
             );
         }
-        Source::Redist { json_url } => {
+        Source::Redist {
+            base_url,
+            cuda_version,
+        } => {
+            let base = if base_url == crate::redist::DEFAULT_BASE_URL {
+                String::new()
+            } else {
+                format!(" --redist-url {base_url}")
+            };
             let _ = writeln!(
                 s,
-                "cargo xtask update-header --source redist --redist-url {json_url} --yes"
+                "cargo xtask update-header --source redist --cuda-version {cuda_version}{base} --yes"
             );
         }
         Source::LocalFile(crate::anaconda::Format::Wheel) => {

@@ -49,6 +49,9 @@ pub struct Options {
     pub choice: Choice,
     /// Take this package file instead of downloading one.
     pub from_file: Option<PathBuf>,
+    /// Read NVIDIA's CUDA redist JSON of this CUDA release (base URL, CUDA version) instead
+    /// of the Anaconda listing.
+    pub redist: Option<(String, String)>,
 }
 
 /// A verified package's header, ready to install.
@@ -77,9 +80,12 @@ pub fn run(
             headers.display()
         );
     }
-    let fetched = match &opts.from_file {
-        Some(path) => from_file(path)?,
-        None => {
+    let fetched = match (&opts.from_file, &opts.redist) {
+        (Some(path), _) => from_file(path)?,
+        (None, Some((base, cuda))) => {
+            from_redist(&Client::new(opts.timeout), base, cuda, &opts.subdir)?
+        }
+        (None, None) => {
             let client = Client::new(opts.timeout);
             let rows = list(&client, opts)?;
             if opts.list {
@@ -181,6 +187,44 @@ fn download(client: &Client, pkg: &Package, listing_url: &str) -> Result<Fetched
         basename: pkg.basename.clone(),
         subdir: pkg.subdir.clone(),
         url: Some(pkg.url.clone()),
+        checksum,
+    })
+}
+
+fn from_redist(client: &Client, base: &str, cuda: &str, subdir: &str) -> Result<Fetched> {
+    let json_url = crate::redist::json_url(base, cuda);
+    let body = client.get(&json_url, None)?;
+    let archive = crate::redist::parse(&body, base, crate::redist::platform(subdir))
+        .with_context(|| json_url.clone())?;
+    let file = archive
+        .relative_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&archive.relative_path)
+        .to_string();
+    let data = client.get(&archive.url, Some(&file))?;
+    let checksum = match &archive.checksum {
+        Some(c) => {
+            archive::verify(&data, c).with_context(|| file.clone())?;
+            Some((c.algorithm().to_string(), c.hex().to_string()))
+        }
+        None => {
+            eprintln!("warning: the redist JSON gives no checksum for {file}: not verified");
+            None
+        }
+    };
+    let ex = archive::extract_nvml_h(&data, Format::TarXz).with_context(|| file.clone())?;
+    Ok(Fetched {
+        source: provenance::Source::Redist {
+            base_url: base.to_string(),
+            cuda_version: cuda.to_string(),
+        },
+        bytes: ex.bytes,
+        inner_path: ex.path,
+        version: archive.version,
+        basename: archive.relative_path,
+        subdir: crate::redist::platform(subdir).to_string(),
+        url: Some(archive.url),
         checksum,
     })
 }

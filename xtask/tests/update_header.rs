@@ -682,6 +682,154 @@ fn the_real_13_4_92_to_13_5_37_update_reports_every_change() {
     assert!(!readme.contains("channel `nvidia`"), "{readme}");
 }
 
+fn tar_xz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    lzma_rs::xz_compress(&mut std::io::Cursor::new(tar_of(entries)), &mut out).unwrap();
+    out
+}
+
+/// A redist JSON at `/redist/redistrib_<cuda>.json` listing `cuda_nvml_dev` `version` for
+/// linux-x86_64, with the archive served under `/redist/`; returns the archive's path.
+fn publish_redist(server: &Server, cuda: &str, version: &str, archive: &[u8], sha: &str) -> String {
+    let rel =
+        format!("cuda_nvml_dev/linux-x86_64/cuda_nvml_dev-linux-x86_64-{version}-archive.tar.xz");
+    server.route(&format!("/redist/{rel}"), Reply::Body(archive.to_vec()));
+    let json = serde_json::json!({
+        "release_date": "2026-01-01",
+        "release_label": cuda,
+        "cuda_nvml_dev": {
+            "name": "CUDA NVML Headers",
+            "license": "CUDA Toolkit",
+            "version": version,
+            "linux-x86_64": {
+                "relative_path": rel,
+                "sha256": sha,
+                "md5": md5(archive),
+                "size": archive.len().to_string(),
+            },
+        },
+    });
+    server.route(
+        &format!("/redist/redistrib_{cuda}.json"),
+        Reply::Body(serde_json::to_vec(&json).unwrap()),
+    );
+    rel
+}
+
+/// `--source redist`: NVIDIA's CUDA redist JSON, read as go-nvml reads it
+/// (`.cuda_nvml_dev.version`, the linux-x86_64 `relative_path` of a `.tar.xz`), the archive
+/// checked against the JSON's sha256; the provenance names the redist JSON really used.
+#[test]
+fn redist_update_reads_the_cuda_redist_json() {
+    let server = Server::start();
+    let repo = Repo::new();
+    let new = next_header();
+    let archive = tar_xz(&[
+        (
+            "cuda_nvml_dev-linux-x86_64-13.9.1-archive/LICENSE",
+            b"license",
+        ),
+        (
+            "cuda_nvml_dev-linux-x86_64-13.9.1-archive/include/nvml.h",
+            &new,
+        ),
+    ]);
+    let rel = publish_redist(&server, "13.9.0", "13.9.1", &archive, &sha256(&archive));
+    let base = server.url("/redist");
+    let out = xtask(
+        repo.path(),
+        &[
+            "--source",
+            "redist",
+            "--cuda-version",
+            "13.9.0",
+            "--redist-url",
+            &base,
+            "--yes",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stderr: {}\n{stdout}",
+        text(&out.stderr)
+    );
+    assert!(repo.header_now() == new, "header not replaced");
+    assert!(stdout.contains("updated to 13.9.1"), "{stdout}");
+    let readme = repo.readme_now();
+    assert!(
+        readme.contains(&format!(
+            "(NVIDIA CUDA redist, `{base}/redistrib_13.9.0.json`)"
+        )),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(&format!("| package sha256 | `{}` |", sha256(&archive))),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(&format!(
+            "| file in the package | `cuda_nvml_dev-linux-x86_64-13.9.1-archive/include/nvml.h` |"
+        )),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(&format!("curl -LO {base}/{rel}")),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(&format!(
+            "cargo xtask update-header --source redist --cuda-version 13.9.0 --redist-url {base} --yes"
+        )),
+        "{readme}"
+    );
+
+    // A checksum that does not match, and a CUDA release without a JSON: nothing changes.
+    let repo = Repo::new();
+    publish_redist(&server, "13.9.2", "13.9.2", &archive, &"00".repeat(32));
+    let out = xtask(
+        repo.path(),
+        &[
+            "--source",
+            "redist",
+            "--cuda-version",
+            "13.9.2",
+            "--redist-url",
+            &base,
+            "--yes",
+        ],
+    );
+    assert_fails(&repo, &out, "checksum mismatch");
+    let out = xtask(
+        repo.path(),
+        &[
+            "--source",
+            "redist",
+            "--cuda-version",
+            "12.0.0",
+            "--redist-url",
+            &base,
+            "--yes",
+        ],
+    );
+    assert_fails(&repo, &out, "404");
+    // --source redist takes its release from --cuda-version, not --version.
+    let out = xtask(
+        repo.path(),
+        &[
+            "--source",
+            "redist",
+            "--cuda-version",
+            "13.9.0",
+            "--version",
+            "13.9.1",
+            "--redist-url",
+            &base,
+        ],
+    );
+    assert_fails(&repo, &out, "--cuda-version");
+}
+
 #[test]
 fn conda_update_with_latest_finds_the_header_under_targets_and_checks_md5() {
     let server = Server::start();
