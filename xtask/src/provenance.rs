@@ -263,7 +263,10 @@ mod tests {
         assert!(new.contains(
             "| package file | `linux-64/cuda-nvml-dev-12.4.127-0.conda` (subdir `linux-64`) |"
         ));
-        assert!(!new.contains("PyPI"), "{new}");
+        let section = &new[new.find("## Provenance").unwrap()..];
+        let section = &section[..section[3..].find("\n## ").map_or(section.len(), |n| n + 3)];
+        assert!(!section.contains("PyPI"), "{section}");
+        assert!(new.contains("## Previous header"), "other sections kept: {new}");
         assert_eq!(new.matches("## Provenance").count(), 1);
         // idempotent
         assert_eq!(rewrite_readme(Some(&new), &prov()), new);
