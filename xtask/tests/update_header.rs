@@ -678,8 +678,13 @@ fn the_real_13_4_92_to_13_5_37_update_reports_every_change() {
     );
     // The provenance names the listing really used.
     let readme = repo.readme_now();
-    assert!(readme.contains(&server.api_url()), "{readme}");
-    assert!(!readme.contains("channel `nvidia`"), "{readme}");
+    assert!(
+        readme.contains(&format!(
+            "| package | `cuda-nvml-dev` (Anaconda-style listing `{}`) |",
+            server.api_url()
+        )),
+        "{readme}"
+    );
 }
 
 fn tar_xz(entries: &[(&str, &[u8])]) -> Vec<u8> {
