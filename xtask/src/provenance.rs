@@ -266,7 +266,10 @@ mod tests {
         let section = &new[new.find("## Provenance").unwrap()..];
         let section = &section[..section[3..].find("\n## ").map_or(section.len(), |n| n + 3)];
         assert!(!section.contains("PyPI"), "{section}");
-        assert!(new.contains("## Previous header"), "other sections kept: {new}");
+        assert!(
+            new.contains("## Previous header"),
+            "other sections kept: {new}"
+        );
         assert_eq!(new.matches("## Provenance").count(), 1);
         // idempotent
         assert_eq!(rewrite_readme(Some(&new), &prov()), new);

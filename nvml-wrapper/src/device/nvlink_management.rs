@@ -310,7 +310,7 @@ impl<N: NvmlRef> Device<'_, N> {
     ///
     /// # Errors
     /// [`NvmlError::InvalidArgument`] for a link the GPU lacks, [`NvmlError::NotSupported`]
-    /// without NvLink, [`NvmlError::UnexpectedValue`] for a type newer than the header.
+    /// without NvLink; a type newer than the header is `NvLinkDeviceType::Other(raw)`.
     #[doc(alias = "nvmlDeviceGetNvLinkRemoteDeviceType")]
     pub fn nvlink_remote_device_type(&self, link: u32) -> Result<NvLinkDeviceType> {
         let mut raw: sys::nvmlIntNvLinkDeviceType_t = 0;
