@@ -773,9 +773,9 @@ fn redist_update_reads_the_cuda_redist_json() {
         "{readme}"
     );
     assert!(
-        readme.contains(&format!(
+        readme.contains(
             "| file in the package | `cuda_nvml_dev-linux-x86_64-13.9.1-archive/include/nvml.h` |"
-        )),
+        ),
         "{readme}"
     );
     assert!(

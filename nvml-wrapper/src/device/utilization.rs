@@ -292,7 +292,6 @@ impl<N: NvmlRef> Device<'_, N> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::NvmlError;
 
     #[test]
     fn session_structs_convert_field_by_field() {
