@@ -359,6 +359,9 @@ pub struct GpuSpec {
     pub mig_capable: bool,
     pub mig_enabled: bool,
     pub mig_profiles: Vec<GiProfile>,
+    /// MIG GPU instances (with their compute instances) that exist at load.
+    #[serde(default)]
+    pub mig_instances: Vec<super::MigInstanceSpec>,
     pub processes: Vec<ProcessSpec>,
     #[serde(with = "virtualization_mode")]
     pub virtualization_mode: u32,
