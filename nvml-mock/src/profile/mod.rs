@@ -7,6 +7,7 @@
 //! or from scratch and gives the keys it changes; [`load`] reads either, and the same
 //! checks apply to both.
 
+pub mod capture;
 mod dynamic;
 mod format;
 mod loader;
@@ -17,7 +18,7 @@ use std::fmt;
 
 pub use dynamic::DynamicSpec;
 pub use format::*;
-pub use loader::{BUILTIN_PROFILES, PROFILE_FILE_MAX, builtin, load, parse_json};
+pub use loader::{BUILTIN_PROFILES, PROFILE_FILE_MAX, builtin, builtin_json, load, parse_json};
 pub use mig::{
     CI_PROFILE_SLICES, MEMORY_SLICES, MigComputeSpec, MigInstanceSpec, ci_placements,
     ci_profile_of_slices, compute_instances, gpu_instance_id, overlaps,
