@@ -3,6 +3,7 @@
 //! at slices 0 and 1, GPU 1 a 7g.80gb, GPU 2 has MIG on and no instance, GPU 3 MIG off.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
 
 mod common;
 

@@ -47,7 +47,8 @@ pub struct MigComputeSpec {
 /// ids 7..13 (`nvidia-smi mig -lgi` on A100 and H100: NVIDIA/DCGM issue 138, GPU 0).
 /// `None` for a size or start outside that tree.
 pub fn gpu_instance_id(start: u32, size: u32) -> Option<u32> {
-    if !matches!(size, 1 | 2 | 4 | 8) || start % size != 0 || start + size > MEMORY_SLICES {
+    if !matches!(size, 1 | 2 | 4 | 8) || !start.is_multiple_of(size) || start + size > MEMORY_SLICES
+    {
         return None;
     }
     Some(MEMORY_SLICES / size - 1 + start / size)
