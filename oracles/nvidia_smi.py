@@ -5,8 +5,12 @@ For every built-in profile of the mock it runs Debian's nvidia-smi 550.163.01 (e
 below) and 535 (`-L`), with the mock as its libnvidia-ml.so.1, and fails on a non-zero exit,
 "Unknown Error" or "Uninitialized" in the output, XML that does not parse, or a view that lacks
 what it must show (processes, topology, NvLink state, error and throughput counters, the vGPU
-host's vGPUs, addressing mode). Prints one line per
-failure and a count summary.
+host's vGPUs, addressing mode). A `--query-gpu` value of [N/A] fails unless the board really
+lacks it (NA_THE_BOARD_SHOWS, each with its source). Without --profile it also runs every view
+on nvml-mock/profiles/examples/dgx-h100-mig.json, whose profile declares MIG instances: the
+default view must list each MIG device and the processes in it and show N/A utilization for a
+MIG-enabled GPU, `mig -lgi` the GPU instance ids a driver gives the placements. Prints one line
+per failure and a count summary.
 
     python3 oracles/nvidia_smi.py [-v] [--profile NAME ...]
 
