@@ -412,6 +412,19 @@ fn field(
         }
         NVML_FI_DEV_RETIRED_PENDING if g.spec.page_retirement => ull(0),
         NVML_FI_DEV_MEMORY_TEMP if g.spec.memory_temperature > 0 => ui(g.spec.memory_temperature),
+        // The GPU temperature as a double, equal to what nvmlDeviceGetTemperatureV reports.
+        NVML_FI_DEV_GPU_TEMP => Ok((
+            NVML_VALUE_TYPE_DOUBLE,
+            nvmlValue_t {
+                dVal: f64::from(g.spec.temperature),
+            },
+        )),
+        // Time limited by power smoothing, ns: never (smoothing is off), read with privilege
+        // as the other power smoothing fields.
+        NVML_FI_PWR_SMOOTHING_LIMITED_TIME if g.spec.power_smoothing => {
+            c.require_root()?;
+            ull(0)
+        }
         NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION | NVML_FI_DEV_ENERGY => ull(c.m.energy_mj(g)),
         // Power by scope: the GPU's own; the memory's average where the board reports it;
         // the module's on a Grace Blackwell superchip.
