@@ -240,12 +240,15 @@ pub extern "C" fn nvml_mock_init_refcount() -> c_uint {
 /// the library.
 #[unsafe(no_mangle)]
 pub extern "C" fn nvml_mock_builtin_profiles() -> *const c_char {
+    builtin_names().as_ptr()
+}
+
+/// The text `nvml_mock_builtin_profiles` answers, built once.
+pub(super) fn builtin_names() -> &'static CString {
     static NAMES: std::sync::OnceLock<CString> = std::sync::OnceLock::new();
-    NAMES
-        .get_or_init(|| {
-            CString::new(crate::profile::BUILTIN_PROFILES.join(",")).unwrap_or_default()
-        })
-        .as_ptr()
+    NAMES.get_or_init(|| {
+        CString::new(crate::profile::BUILTIN_PROFILES.join(",")).unwrap_or_default()
+    })
 }
 
 /// The names of the functions that have answered `NVML_SUCCESS` from the model in this copy

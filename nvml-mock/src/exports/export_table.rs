@@ -33,7 +33,7 @@ struct Table {
     slots: [[Slot; 16]; SLOTS / 16],
 }
 
-fn trace_enabled() -> bool {
+pub(super) fn trace_enabled() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *ON.get_or_init(|| std::env::var_os(TRACE_ENV).is_some_and(|v| v != "0"))
 }

@@ -22,6 +22,7 @@ pub const KEYS: &[&str] = &[
     "missing-535",
     "missing-550",
     "threads",
+    "fork",
     "valgrind-cycles",
     "valgrind-sweep",
     "valgrind-proptest",
