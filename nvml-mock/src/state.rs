@@ -552,6 +552,9 @@ pub struct Inner {
     /// The functions that have answered `NVML_SUCCESS` from the model in this copy of the
     /// library (`nvml_mock_answered`): MODELED.md's proof that a function returns data.
     pub answered: Answered,
+    /// Panics caught at the C boundary (`nvml_mock_caught_panics`), and the functions whose
+    /// panic was reported on stderr (each once).
+    pub panics: (u32, Vec<&'static str>),
 }
 
 /// The lock and the condition variable event waits sleep on.
@@ -578,6 +581,7 @@ pub static GLOBAL: Global = Global {
         root_override: None,
         versions_override: (None, None, None),
         answered: Answered::new(),
+        panics: (0, Vec::new()),
     }),
     events: Condvar::new(),
 };
@@ -697,17 +701,79 @@ impl Ctx<'_> {
     }
 }
 
+thread_local! {
+    /// The reason (location and message) of the last panic on this thread, kept by the
+    /// library's panic hook for [`guard`] to report.
+    static PANIC_REASON: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs the panic hook of this copy of the library (which links its own `std`, so the
+/// hook sees only the mock's panics): the reason is kept for [`guard`], which reports it,
+/// instead of being printed at every panic.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let reason = info.to_string().replace('\n', " ");
+            let _ = PANIC_REASON.try_with(|r| {
+                if let Ok(mut r) = r.try_borrow_mut() {
+                    *r = Some(reason);
+                }
+            });
+        }));
+    });
+}
+
+/// The result that, given to `nvml_mock_set_fault`, makes the function panic instead
+/// (`"PANC"`): how the tests reach the panic guard.
+pub const PANIC_FAULT: nvmlReturn_t = 0x5041_4E43;
+
+/// Runs the body of an exported function: a panic inside becomes `NVML_ERROR_UNKNOWN` (a
+/// panic must never cross `extern "C"`), is counted (`nvml_mock_caught_panics`) and its reason
+/// is printed to stderr, once per function.
+pub fn guard(name: &'static str, f: impl FnOnce() -> nvmlReturn_t) -> nvmlReturn_t {
+    install_panic_hook();
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let reason = PANIC_REASON
+                .try_with(|r| r.try_borrow_mut().ok().and_then(|mut r| r.take()))
+                .ok()
+                .flatten()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panicked".to_owned());
+            // The payload is dropped here, where a panic in its destructor is caught too.
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
+            let _ = catch_unwind(|| {
+                let mut g = lock();
+                g.panics.0 = g.panics.0.saturating_add(1);
+                if !g.panics.1.contains(&name) {
+                    g.panics.1.push(name);
+                    drop(g);
+                    eprintln!("nvml-mock: {name} {reason}; it answers NVML_ERROR_UNKNOWN");
+                }
+            });
+            NVML_ERROR_UNKNOWN
+        }
+    }
+}
+
 /// Runs a modeled function: fault injection, then the UNINITIALIZED check, then `f` under the
-/// lock. A panic inside becomes `NVML_ERROR_UNKNOWN` (it must never cross `extern "C"`).
+/// lock, inside [`guard`].
 /// A function that answers `NVML_SUCCESS` from the model (not from an injected fault) is
 /// recorded in `Inner::answered` (`nvml_mock_answered`).
 pub fn call(
     name: &'static str,
     f: impl FnOnce(&mut Ctx<'_>) -> Result<(), nvmlReturn_t>,
 ) -> nvmlReturn_t {
-    catch_unwind(AssertUnwindSafe(|| {
+    guard(name, || {
         let mut g = lock();
         if let Some(r) = g.fault(name) {
+            if r == PANIC_FAULT {
+                drop(g);
+                panic!("a panic injected with nvml_mock_set_fault");
+            }
             return r;
         }
         let hostile = g.hostile;
@@ -724,8 +790,7 @@ pub fn call(
             }
             Err(e) => e,
         }
-    }))
-    .unwrap_or(NVML_ERROR_UNKNOWN)
+    })
 }
 
 /// Records that `name` answered `r` (kept in `Inner::answered` when it is `NVML_SUCCESS`), for
