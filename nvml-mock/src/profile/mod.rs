@@ -17,7 +17,7 @@ use std::fmt;
 pub use dynamic::DynamicSpec;
 pub use format::*;
 pub use loader::{BUILTIN_PROFILES, PROFILE_FILE_MAX, builtin, load, parse_json};
-pub use validate::MAX_GPUS;
+pub use validate::{MAX_GPUS, ranges_markdown};
 
 /// Why a profile could not be loaded: names the file (or built-in profile) and the key.
 #[derive(Debug, Clone, PartialEq, Eq)]
