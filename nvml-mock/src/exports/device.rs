@@ -40,9 +40,10 @@ fn pci_info(g: &Gpu) -> nvmlPciInfo_t {
 /// Memory in use: processes, the driver's overhead and, on a vGPU host, the framebuffers of
 /// the running VMs (at most what the GPU has besides its reserved memory).
 fn allocated(g: &Gpu) -> u64 {
-    let used = g.spec.processes.iter().map(|p| p.used_memory).sum::<u64>()
-        + g.spec.memory_overhead
-        + g.vgpu_fb;
+    let used = (g.spec.processes.iter().map(|p| p.used_memory)).fold(
+        g.spec.memory_overhead.saturating_add(g.vgpu_fb),
+        u64::saturating_add,
+    );
     used.min(g.spec.memory_total.saturating_sub(g.spec.memory_reserved))
 }
 
