@@ -17,7 +17,10 @@ use std::fmt;
 pub use dynamic::DynamicSpec;
 pub use format::*;
 pub use loader::{BUILTIN_PROFILES, PROFILE_FILE_MAX, builtin, load, parse_json};
-pub use validate::{MAX_GPUS, ranges_markdown};
+pub use validate::{
+    Bound, GPU_BOUNDS, MAX_GPUS, MIG_PROFILE_BOUNDS, SYSTEM_BOUNDS, UNIT_BOUNDS, VGPU_TYPE_BOUNDS,
+    ranges_markdown,
+};
 
 /// Why a profile could not be loaded: names the file (or built-in profile) and the key.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,6 +23,7 @@ pub const KEYS: &[&str] = &[
     "missing-550",
     "threads",
     "fork",
+    "extreme-profiles",
     "valgrind-cycles",
     "valgrind-sweep",
     "valgrind-proptest",
