@@ -24,6 +24,7 @@ pub const KEYS: &[&str] = &[
     "threads",
     "fork",
     "extreme-profiles",
+    "wait-stop",
     "valgrind-cycles",
     "valgrind-sweep",
     "valgrind-proptest",
