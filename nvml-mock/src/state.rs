@@ -212,6 +212,8 @@ pub struct GpuInstance {
 pub struct Gpu {
     /// Fixed data from the profile.
     pub spec: GpuSpec,
+    /// What the GPU answers (the capability model, resolved for this driver).
+    pub support: crate::support::Support,
     /// Persistence mode.
     pub persistence: bool,
     /// Compute mode.
@@ -339,6 +341,8 @@ pub struct Machine {
     pub nvlink_bw_mode: u32,
     /// System event set slots.
     pub system_event_sets: Vec<Option<SystemEventSet>>,
+    /// The CPUs and memory node of each NUMA node, as the affinity queries report them.
+    pub cpus: crate::affinity::Layout,
 }
 
 impl Machine {
@@ -393,6 +397,11 @@ impl Machine {
                 forced_reasons: 0,
                 process_loads: Vec::new(),
                 model: None,
+                support: crate::support::Support::resolve(
+                    s.architecture,
+                    &s.support,
+                    &profile.driver_version,
+                ),
                 spec: s.clone(),
             })
             .collect();
@@ -409,6 +418,7 @@ impl Machine {
                 .collect(),
             nvlink_bw_mode: 0,
             system_event_sets: Vec::new(),
+            cpus: crate::affinity::Layout::new(&profile),
             profile,
             gpus,
             clock: crate::dynamic::Clock::real(),

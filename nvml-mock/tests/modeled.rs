@@ -34,6 +34,10 @@ const USER_PROFILE_ONLY: &[(&str, &str)] = &[
         "as nvmlDeviceGetRetiredPages",
     ),
     (
+        "nvmlDeviceGetDisplayMode",
+        "every built-in machine runs a 580 driver, which answers NVML_ERROR_DEPRECATED (nvidia-smi 580's \"Requested functionality has been deprecated\" in captures/qx-h100.xml); a profile with an older driver_version answers (570: Enabled on the A100 of k8s-test-infra's qx-a100.xml)",
+    ),
+    (
         "nvmlVgpuTypeGetFrameRateLimit",
         "the built-in vGPU types are NVIDIA's H100 C-series, whose frame rate limiter is off (NOT_SUPPORTED, as nvml.h says); a profile's `frame_rate_limit` turns it on",
     ),

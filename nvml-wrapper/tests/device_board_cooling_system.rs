@@ -428,9 +428,14 @@ fn sram_ecc_status_of_an_h100_is_clean() -> Result<()> {
     fault_maps(&m, "nvmlDeviceGetSramEccErrorStatus", || {
         gpu.sram_ecc_error_status()
     });
+    // The header: Ampere or newer (a real A100 reports its SRAM counters: qx-a100.xml).
     let a100 = common::mock_with_profile("dgx-a100");
+    let s = a100.nvml.device_by_index(0)?.sram_ecc_error_status()?;
+    assert_eq!((s.volatile_corrected, s.threshold_exceeded), (0, false));
+    // A board without ECC has no SRAM ECC status.
+    let ws = common::mock_with_profile("workstation");
     assert!(matches!(
-        a100.nvml.device_by_index(0)?.sram_ecc_error_status(),
+        ws.nvml.device_by_index(0)?.sram_ecc_error_status(),
         Err(NvmlError::NotSupported(_))
     ));
     Ok(())

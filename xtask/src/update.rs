@@ -355,7 +355,7 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "  - refresh the checked-in pregenerated bindings:\n      \
-         NVML_SYS_BLESS=1 cargo test -p nvml-sys --test pregenerated\n  \
+         NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test pregenerated\n  \
          - build, test and review: cargo test --workspace && git diff --stat headers nvml-sys"
     )?;
     Ok(())

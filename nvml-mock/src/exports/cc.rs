@@ -8,9 +8,9 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
-use crate::exports::gpm::gpm_supported;
 use crate::profile::ConfCompute;
 use crate::state::{Ctx, Gpu, get, put};
+use crate::support::Feature;
 
 fn cc<'a>(c: &'a Ctx<'_>) -> Result<&'a ConfCompute, nvmlReturn_t> {
     c.m.cc.as_ref().ok_or(NVML_ERROR_NOT_SUPPORTED)
@@ -20,7 +20,7 @@ fn cc<'a>(c: &'a Ctx<'_>) -> Result<&'a ConfCompute, nvmlReturn_t> {
 fn cc_gpu<'a>(c: &'a Ctx<'_>, d: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
     let g = c.m.gpu(d)?;
     let on = cc(c)?.enabled;
-    if !on || !gpm_supported(g.spec.architecture) {
+    if !on || !g.support.has(Feature::ConfCompute) {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
     Ok(g)
@@ -60,7 +60,7 @@ fn der_cert(seed: u64, len: usize, out: &mut [u8]) -> usize {
 export! {
     fn nvmlSystemGetConfComputeCapabilities(capabilities: *mut nvmlConfComputeSystemCaps_t) |c| {
         let cpu = cc(c)?.cpu_caps;
-        let capable = c.m.gpus.iter().all(|g| gpm_supported(g.spec.architecture));
+        let capable = c.m.gpus.iter().all(|g| g.support.has(Feature::ConfCompute));
         put(capabilities, nvmlConfComputeSystemCaps_t {
             cpuCaps: cpu,
             gpusCaps: if capable { NVML_CC_SYSTEM_GPUS_CC_CAPABLE } else { NVML_CC_SYSTEM_GPUS_CC_NOT_CAPABLE },
@@ -159,14 +159,11 @@ export! {
         Ok(())
     }
     fn nvmlDeviceGetConfComputeProtectedMemoryUsage(device: nvmlDevice_t, memory: *mut nvmlMemory_t) |c| {
-        // A GPU that can do CC (Hopper on) with CC off has no protected memory: 0 of 0 (a real
-        // H100: captures/qx-h100.xml).
+        // With CC off a GPU has no protected memory: 0 of 0 (real H100, A100, L40S and T4:
+        // captures/qx-h100.xml, qx-a100.xml, qx-l40s.xml, qx-t4.xml).
         let cc_on = c.m.cc.as_ref().is_some_and(|x| x.enabled);
         if !cc_on {
-            let g = c.m.gpu(device)?;
-            if !gpm_supported(g.spec.architecture) {
-                return Err(NVML_ERROR_NOT_SUPPORTED);
-            }
+            c.m.gpu(device)?.support.check(Feature::CcProtectedMemory)?;
             return put(memory, nvmlMemory_t { total: 0, free: 0, used: 0 });
         }
         let g = cc_gpu(c, device)?;

@@ -6,6 +6,7 @@ use std::ffi::c_uint;
 use nvml_sys::*;
 
 use crate::state::{Ctx, Gpu, get, put};
+use crate::support::Feature;
 
 /// NvLink firmware of a Hopper-or-newer GPU with NvLink: (ucode type, major, minor, sub-minor).
 const NVLINK_FIRMWARE: [(u32, u32, u32, u32); 2] = [
@@ -26,17 +27,16 @@ fn with_nvlink<'a>(c: &'a mut Ctx<'_>, device: nvmlDevice_t) -> Result<&'a mut G
     Ok(g)
 }
 
-fn hopper_or_newer(g: &Gpu) -> bool {
-    g.spec.architecture >= NVML_DEVICE_ARCH_HOPPER
-        && g.spec.architecture != NVML_DEVICE_ARCH_UNKNOWN
+fn managed(g: &Gpu) -> bool {
+    g.support.has(Feature::NvlinkManagement)
 }
 
-/// The system bandwidth mode exists when some GPU is Hopper or newer with NvLink.
+/// The system bandwidth mode exists when some GPU with NvLink has NvLink management.
 fn system_bw_supported(c: &Ctx<'_>) -> Result<(), nvmlReturn_t> {
     if c.m
         .gpus
         .iter()
-        .any(|g| g.spec.nvlink_count > 0 && hopper_or_newer(g))
+        .any(|g| g.spec.nvlink_count > 0 && managed(g))
     {
         Ok(())
     } else {
@@ -60,7 +60,7 @@ export! {
     }
     fn nvmlDeviceSetNvLinkDeviceLowPowerThreshold(device: nvmlDevice_t, info: *mut nvmlNvLinkPowerThres_t) |c| {
         let g = with_nvlink(c, device)?;
-        if !hopper_or_newer(g) {
+        if !managed(g) {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         let t = get(info)?.lowPwrThreshold;
@@ -90,7 +90,7 @@ export! {
     }
     fn nvmlDeviceGetNvLinkInfo(device: nvmlDevice_t, info: *mut nvmlNvLinkInfo_t) |c| {
         let g = with_nvlink(c, device)?;
-        let hopper = hopper_or_newer(g);
+        let firmware = managed(g);
         let v1: nvmlNvLinkInfo_v1_t = get(info.cast::<nvmlNvLinkInfo_v1_t>().cast_const())?;
         match v1.version {
             v if v == nvmlNvLinkInfo_v1 => put(
@@ -103,7 +103,7 @@ export! {
                     isNvleEnabled: 0,
                     ..Default::default()
                 };
-                if hopper {
+                if firmware {
                     for (slot, &(ty, major, minor, sub)) in out
                         .firmwareInfo
                         .firmwareVersion

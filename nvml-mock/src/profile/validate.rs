@@ -237,7 +237,13 @@ pub const GPU_BOUNDS: &[Bound<super::GpuSpec>] = &[
         min: -MAX_C,
         max: MAX_C,
         why: "°C relative to T.Limit",
-        values: |g| g.tlimit_margins.iter().map(|&v| v.into()).collect(),
+        values: |g| {
+            g.tlimit_margins
+                .iter()
+                .flatten()
+                .map(|&v| v.into())
+                .collect()
+        },
     },
     Bound {
         key: "fan_speeds",
@@ -376,8 +382,14 @@ pub const GPU_BOUNDS: &[Bound<super::GpuSpec>] = &[
         key: "low_mem_clocks",
         min: 0,
         max: MAX_MHZ,
-        why: "MHz, at most 32 clocks",
-        values: |g| g.low_mem_clocks.iter().map(|&v| v.into()).collect(),
+        why: "MHz (each clock and its `max_graphics`), at most 32 clocks",
+        values: |g| {
+            (g.low_mem_clocks.iter())
+                .flat_map(|c| [Some(c.mhz), c.max_graphics])
+                .flatten()
+                .map(i128::from)
+                .collect()
+        },
     },
     Bound {
         key: "graphics_step",
@@ -918,6 +930,14 @@ fn validate_gpus(p: &Profile) -> Result<(), ProfileError> {
         if g.clock_graphics > g.max_graphics || g.clock_mem > g.max_mem {
             return Err(ProfileError(format!(
                 "gpus[{i}]: a current clock is above its maximum"
+            )));
+        }
+        if g.default_app_graphics > g.max_graphics || g.default_app_mem > g.max_mem {
+            return Err(ProfileError(format!(
+                "gpus[{i}]: default application clocks {}/{} MHz (\"default_app_graphics\", \
+                 \"default_app_mem\") are above the maxima {}/{} MHz (\"max_graphics\", \
+                 \"max_mem\")",
+                g.default_app_graphics, g.default_app_mem, g.max_graphics, g.max_mem
             )));
         }
         if g.pcie_gen > g.pcie_max_gen || g.pcie_width > g.pcie_max_width {
