@@ -67,12 +67,12 @@ fn set_gpu_key(gpu: &mut Map<String, Value>, key: &str, v: i128) {
     };
 }
 
-/// A generated profile: every GPU-0 key at its minimum or maximum first (or neither), then
-/// up to 8 settings of single keys, GPU or top level.
+/// A generated profile: every GPU-0 key at its minimum (`base` 1) or maximum (2) first, or
+/// none (0), then up to 8 settings of single keys, GPU or top level.
 fn profile_text(base: u8, settings: &[(usize, u8, u64)]) -> String {
     let mut gpu = Map::new();
     let mut top = Map::new();
-    if base % 3 != 0 {
+    if base != 0 {
         for b in GPU_BOUNDS {
             // Memory the driver holds back stays 0, so that the largest memory still holds
             // the processes.
@@ -81,14 +81,14 @@ fn profile_text(base: u8, settings: &[(usize, u8, u64)]) -> String {
                 "memory_overhead_mib",
                 "bar1_used_mib",
             ];
-            let v = if base % 3 == 1 || held.contains(&b.key) {
+            let v = if base == 1 || held.contains(&b.key) {
                 b.min
             } else {
                 b.max
             };
             set_gpu_key(&mut gpu, b.key, v);
         }
-        if base % 3 == 1 {
+        if base == 1 {
             // The link at the lowest maximum (the loader cuts the current link to 1..=6 and
             // 1..=32 lanes, and checks it against the maximum).
             gpu.insert("pcie_generation".into(), json!(1));
