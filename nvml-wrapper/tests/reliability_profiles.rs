@@ -74,19 +74,29 @@ fn profile_text(base: u8, settings: &[(usize, u8, u64)]) -> String {
     let mut top = Map::new();
     if base != 0 {
         for b in GPU_BOUNDS {
-            // Memory the driver holds back stays 0, so that the largest memory still holds
+            // The reservation and BAR1 in use stay 0, so that the largest memory still holds
             // the processes.
-            let held = [
-                "memory_reserved_mib",
-                "memory_overhead_mib",
-                "bar1_used_mib",
-            ];
+            let held = ["memory_reserved_mib", "bar1_used_mib"];
             let v = if base == 1 || held.contains(&b.key) {
                 b.min
             } else {
                 b.max
             };
             set_gpu_key(&mut gpu, b.key, v);
+        }
+        if base == 2 {
+            // One process holding all the memory, beside the driver's overhead at its maximum:
+            // sums of memory in use reach twice the largest memory.
+            let mib = GPU_BOUNDS
+                .iter()
+                .find(|b| b.key == "memory_total_mib")
+                .unwrap()
+                .max;
+            let mib = u64::try_from(mib).unwrap();
+            gpu.insert(
+                "processes".into(),
+                json!([{"pid": 4_194_304, "name": "p", "used_memory_mib": mib, "type": "compute"}]),
+            );
         }
         if base == 1 {
             // The link at the lowest maximum (the loader cuts the current link to 1..=6 and
