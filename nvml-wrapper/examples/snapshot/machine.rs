@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use nvml_mock::profile::{
     C2cSpec, ConfCompute, FabricHealth, GiProfile, GpuSpec, LowMemClock, ModulePower, ProcessSpec, Profile,
-    UnitSpec,
+    UnitSpec, VgpuInstanceSpec, VgpuType, VmProcess,
 };
 use nvml_mock::support::{Answer, Feature, Overrides};
 use nvml_wrapper::device::Device;
@@ -22,6 +22,7 @@ use nvml_wrapper::enums::{
 };
 use nvml_wrapper::enums::GpuInstanceProfile;
 use nvml_wrapper::unit::UnitTemperatureSensor;
+use nvml_wrapper::vgpu::VgpuPlacementMode;
 use nvml_wrapper::{Nvml, NvmlError, sys};
 
 /// Why a snapshot failed: the NVML function and its answer.
@@ -121,6 +122,11 @@ pub fn snapshot(nvml: &Nvml, options: &Options) -> R<Profile> {
     }
     let (cpu_count, numa_cpus) = cpus(nvml, &devices, &gpus)?;
     let units = units(nvml)?;
+    let (vgpu_types, vgpu_instances) = vgpus(&devices, &mut gpus)?;
+    let vgpu_version = match opt(nvml.vgpu_version())? {
+        Some(v) => (v.supported.min, v.supported.max),
+        None => (0, 0),
+    };
     let conf_compute = conf_compute(nvml, &devices, &mut gpus)?;
     Ok(Profile {
         name: options.name.clone(),
@@ -131,9 +137,9 @@ pub fn snapshot(nvml: &Nvml, options: &Options) -> R<Profile> {
         cpu_count,
         numa_cpus,
         gpus,
-        vgpu_types: Vec::new(),
-        vgpu_instances: Vec::new(),
-        vgpu_version: (0x10_0000, 0x13_0000),
+        vgpu_types,
+        vgpu_instances,
+        vgpu_version,
         conf_compute,
         units,
         dynamic: None,
@@ -242,7 +248,11 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
     }
     let mig = opt(d.mig_mode())?;
     let (processes, process_memory) = processes(nvml, d)?;
-    let vgpu_fb = 0;
+    // A running VM holds its type's whole framebuffer.
+    let mut vgpu_fb = 0u64;
+    for v in opt(d.active_vgpus())?.unwrap_or_default() {
+        vgpu_fb = vgpu_fb.saturating_add(v.vgpu_type()?.framebuffer_size()?);
+    }
     let (total, reserved) = (memory.total, memory.reserved);
     let overhead = memory.used.saturating_sub(process_memory + vgpu_fb);
     let support = support(d, arch)?;
@@ -367,7 +377,7 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         memory_bus_width: opt(d.memory_bus_width())?.unwrap_or(0),
         mig_capable: mig.is_some(),
         mig_enabled: mig.is_some_and(|m| m.current),
-        mig_profiles: mig_profiles(d)?,
+        mig_profiles: mig_profiles(d, mig.is_some_and(|m| m.current), total)?,
         processes,
         virtualization_mode: opt(d.virtualization_mode())?.map_or(sys::NVML_GPU_VIRTUALIZATION_MODE_NONE, |m| m.as_raw()),
         vgpu_heterogeneous: opt(d.vgpu_heterogeneous_mode())?.unwrap_or(false),
@@ -535,8 +545,46 @@ fn module_power(d: &Device<'_>) -> R<Option<ModulePower>> {
     }))
 }
 
-/// The GPU instance profiles, by `NVML_GPU_INSTANCE_PROFILE_*` index.
-fn mig_profiles(d: &Device<'_>) -> R<Vec<GiProfile>> {
+/// The GPU instance profiles, by `NVML_GPU_INSTANCE_PROFILE_*` index. NVML lists them only
+/// while MIG is on; with MIG off, a MIG-capable GPU shows its whole-GPU instance in
+/// `nvmlDeviceGetAttributes`, which becomes the one profile written.
+fn mig_profiles(d: &Device<'_>, mig_on: bool, memory_total: u64) -> R<Vec<GiProfile>> {
+    if !mig_on {
+        let Some(a) = opt(d.attributes())? else {
+            return Ok(Vec::new());
+        };
+        if opt(d.mig_mode())?.is_none() {
+            return Ok(Vec::new());
+        }
+        let slices = a.gpu_instance_slice_count;
+        let index = match slices {
+            1 => GpuInstanceProfile::Slice1,
+            2 => GpuInstanceProfile::Slice2,
+            3 => GpuInstanceProfile::Slice3,
+            4 => GpuInstanceProfile::Slice4,
+            6 => GpuInstanceProfile::Slice6,
+            8 => GpuInstanceProfile::Slice8,
+            _ => GpuInstanceProfile::Slice7,
+        }
+        .as_raw();
+        let memory_mb = memory_total / MIB;
+        return Ok(vec![GiProfile {
+            profile: index,
+            id: index,
+            name: format!("{slices}g.{}gb", memory_mb.div_ceil(1024)),
+            slices: 8,
+            compute_slices: slices,
+            instance_count: 1,
+            sm_count: a.multiprocessor_count,
+            memory_mb,
+            copy_engines: a.shared_copy_engine_count,
+            decoders: a.shared_decoder_count,
+            encoders: a.shared_encoder_count,
+            jpegs: a.shared_jpeg_count,
+            ofas: a.shared_ofa_count,
+            placements: vec![0],
+        }]);
+    }
     let mut out = Vec::new();
     for &p in GpuInstanceProfile::ALL {
         let info = match d.gpu_instance_profile_info(p) {
@@ -565,6 +613,158 @@ fn mig_profiles(d: &Device<'_>) -> R<Vec<GiProfile>> {
         });
     }
     Ok(out)
+}
+
+/// The vGPU types the GPUs list (each once, in the order first listed) and the running vGPU
+/// instances; sets each host GPU's `vgpu_placement_slots` to the fewest slots that give its
+/// placements.
+fn vgpus(
+    devices: &[Device<'_>],
+    gpus: &mut [GpuSpec],
+) -> R<(Vec<VgpuType>, Vec<VgpuInstanceSpec>)> {
+    let mut types: Vec<VgpuType> = Vec::new();
+    let mut instances = Vec::new();
+    for (index, (d, g)) in devices.iter().zip(gpus.iter_mut()).enumerate() {
+        let Some(supported) = opt(d.supported_vgpus())? else {
+            continue;
+        };
+        let mode = if g.vgpu_heterogeneous {
+            VgpuPlacementMode::Heterogeneous
+        } else {
+            VgpuPlacementMode::Homogeneous
+        };
+        let mut slots = 1;
+        let mut used: Vec<(u32, u32)> = Vec::new();
+        let mut free: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        // The types the GPU lists, and those of its running VMs (a time-sliced VM keeps
+        // running while MIG is on, when only MIG-backed types are listed).
+        let mut listed = supported;
+        for v in d.active_vgpus()? {
+            let t = v.vgpu_type()?;
+            if !listed.iter().any(|x| x.id() == t.id()) {
+                listed.push(t);
+            }
+        }
+        // VMs of different types run only in heterogeneous mode (which NVML may not report,
+        // as with MIG on).
+        let running: Vec<u32> = d
+            .active_vgpus()?
+            .iter()
+            .map(|v| v.vgpu_type().map(|t| t.id()))
+            .collect::<nvml_wrapper::Result<_>>()?;
+        if running.iter().any(|&t| Some(&t) != running.first()) {
+            g.vgpu_heterogeneous = true;
+        }
+        for t in &listed {
+            // MIG-backed types have no placements of their own (NOT_SUPPORTED).
+            let placements = opt(d.vgpu_type_supported_placements(t, mode))?.unwrap_or_default();
+            if let Some(last) = placements.ids.last() {
+                slots = slots.max(last + placements.placement_size);
+            }
+            let creatable = opt(d.vgpu_type_creatable_placements(t))?.unwrap_or_default();
+            free.insert(
+                t.id(),
+                placements
+                    .ids
+                    .iter()
+                    .copied()
+                    .filter(|p| !creatable.ids.contains(p))
+                    .collect(),
+            );
+            if !types.iter().any(|x| x.id == t.id()) {
+                types.push(VgpuType {
+                    id: t.id(),
+                    name: t.name()?,
+                    class: t.class()?,
+                    framebuffer: t.framebuffer_size()?,
+                    max_instances: t.max_instances(d)?,
+                    max_per_vm: t.max_instances_per_vm()?,
+                    frame_rate_limit: opt(t.frame_rate_limit())?.unwrap_or(0),
+                    resolution: {
+                        let r = t.resolution(0)?;
+                        (r.width, r.height)
+                    },
+                    display_heads: t.num_display_heads()?,
+                    license: t.license()?,
+                    device_id: t.pci_ids()?.device_id,
+                    subsystem_id: t.pci_ids()?.subsystem_id,
+                    gi_profile_id: t
+                        .gpu_instance_profile_id()?
+                        .unwrap_or(nvml_mock::profile::INVALID_ID),
+                    bar1_mib: t.bar1_size_mib()?,
+                    fb_reservation: t.fb_reservation()? / MIB * MIB,
+                    gsp_heap: t.gsp_heap_size()? / MIB * MIB,
+                    placement_size: placements.placement_size.max(1),
+                });
+            }
+        }
+        g.vgpu_placement_slots = slots;
+        for v in d.active_vgpus()? {
+            let type_id = v.vgpu_type()?.id();
+            let size = types
+                .iter()
+                .find(|t| t.id == type_id)
+                .map_or(1, |t| t.placement_size.max(1));
+            // The placement: the instance's own where NVML reports it (heterogeneous mode),
+            // else the lowest placement of its type that is taken, else (no placements are
+            // reported, as with MIG on) the lowest free one.
+            let taken = free
+                .get_mut(&type_id)
+                .and_then(|t| (!t.is_empty()).then(|| t.remove(0)));
+            let placement_id = match (v.placement_id()?, taken) {
+                (Some(p), _) | (None, Some(p)) => p,
+                (None, None) => (0..)
+                    .map(|k: u32| k.saturating_mul(size))
+                    .find(|p| used.iter().all(|&(s, n)| p + size <= s || s + n <= *p))
+                    .unwrap_or(0),
+            };
+            used.push((placement_id, size));
+            slots = slots.max(placement_id.saturating_add(size));
+            g.vgpu_placement_slots = slots;
+            let util = d
+                .vgpu_instances_utilization(0)
+                .ok()
+                .and_then(|l| l.into_iter().find(|s| s.vgpu_instance == v.id()));
+            let percent = |x: Option<Value>| x.and_then(|x| x.as_u64()).map_or(0, |x| x as u32);
+            let mut processes = Vec::new();
+            for s in opt(d.vgpu_process_utilization(0))?.unwrap_or_default() {
+                if s.vgpu_instance != v.id() {
+                    continue;
+                }
+                let max_memory = match v.accounting_stats(s.pid) {
+                    Ok(a) => a.max_memory_usage,
+                    Err(NvmlError::NotSupported(_) | NvmlError::NotFound(_)) => 0,
+                    Err(e) => return Err(e.into()),
+                };
+                processes.push(VmProcess {
+                    pid: s.pid,
+                    name: s.process_name,
+                    sm_util: s.sm_util,
+                    mem_util: s.mem_util,
+                    max_memory: max_memory / MIB * MIB,
+                });
+            }
+            instances.push(VgpuInstanceSpec {
+                id: v.id(),
+                gpu: index as u32,
+                type_id,
+                vm_id: v.vm_id()?.id,
+                vm_driver_version: v.vm_driver_version()?,
+                uuid: v.uuid()?,
+                mdev_uuid: v.mdev_uuid()?,
+                fb_usage: v.fb_usage()? / MIB * MIB,
+                encoder_capacity: v.encoder_capacity()?,
+                licensed: v.is_licensed()?,
+                accounting: v.accounting_mode()?,
+                processes,
+                placement_id,
+                guest_pci_id: v.gpu_pci_id()?,
+                sm_util: percent(util.as_ref().map(|u| u.sm_util)),
+                mem_util: percent(util.as_ref().map(|u| u.mem_util)),
+            });
+        }
+    }
+    Ok((types, instances))
 }
 
 /// Every feature of the capability model, probed with the query it covers.
