@@ -62,10 +62,16 @@ fn walk(nvml: &Nvml) -> Walk {
     w.put("driver_branch".into(), nvml.driver_branch());
     w.put("excluded_device_count".into(), nvml.excluded_device_count());
     w.put("hic_version".into(), nvml.hic_version());
-    w.put("conf_compute_capabilities".into(), nvml.conf_compute_capabilities());
+    w.put(
+        "conf_compute_capabilities".into(),
+        nvml.conf_compute_capabilities(),
+    );
     w.put("conf_compute_state".into(), nvml.conf_compute_state());
     w.put("conf_compute_settings".into(), nvml.conf_compute_settings());
-    w.put("conf_compute_gpus_ready".into(), nvml.conf_compute_gpus_ready());
+    w.put(
+        "conf_compute_gpus_ready".into(),
+        nvml.conf_compute_gpus_ready(),
+    );
     w.put(
         "conf_compute_key_rotation_threshold".into(),
         nvml.conf_compute_key_rotation_threshold(),
@@ -79,7 +85,10 @@ fn walk(nvml: &Nvml) -> Walk {
     }
     walk_units(nvml, &mut w);
     let count = nvml.device_count().unwrap();
-    w.put("device_count".into(), Ok::<_, nvml_wrapper::NvmlError>(count));
+    w.put(
+        "device_count".into(),
+        Ok::<_, nvml_wrapper::NvmlError>(count),
+    );
     let devices: Vec<Device<'_>> = (0..count)
         .map(|i| nvml.device_by_index(i).unwrap())
         .collect();
@@ -101,7 +110,11 @@ fn walk_units(nvml: &Nvml, w: &mut Walk) {
         w.put(k("psu_info"), u.psu_info());
         w.put(k("fan_speeds"), u.fan_speeds());
         w.put(k("devices"), indices(u.devices()));
-        for s in [UnitTemperatureSensor::Intake, UnitTemperatureSensor::Exhaust, UnitTemperatureSensor::Board] {
+        for s in [
+            UnitTemperatureSensor::Intake,
+            UnitTemperatureSensor::Exhaust,
+            UnitTemperatureSensor::Board,
+        ] {
             w.put(k(&format!("temperature({s:?})")), u.temperature(s));
         }
     }
@@ -110,9 +123,13 @@ fn walk_units(nvml: &Nvml, w: &mut Walk) {
 #[allow(clippy::too_many_lines)]
 fn walk_device(nvml: &Nvml, w: &mut Walk, at: &str, d: &Device<'_>, all: &[Device<'_>]) {
     let k = |q: &str| format!("{at}{q}");
+    // `q!(method(args))`: the key names the method and the arguments' values.
     macro_rules! q {
-        ($($call:tt)*) => {
-            w.put(k(stringify!($($call)*)), d.$($call)*)
+        ($method:ident($($arg:expr),*)) => {
+            w.put(
+                k(&format!("{}{:?}", stringify!($method), ($($arg,)*))),
+                d.$method($($arg),*),
+            )
         };
     }
     q!(name());
@@ -253,12 +270,16 @@ fn walk_device(nvml: &Nvml, w: &mut Walk, at: &str, d: &Device<'_>, all: &[Devic
     ] {
         q!(running_process_detail_list(mode));
     }
-    for p in d.running_compute_processes().unwrap_or_default().iter().chain(
-        d.running_graphics_processes()
-            .unwrap_or_default()
-            .iter(),
-    ) {
-        w.put(k(&format!("process_name({})", p.pid)), nvml.process_name(p.pid));
+    for p in d
+        .running_compute_processes()
+        .unwrap_or_default()
+        .iter()
+        .chain(d.running_graphics_processes().unwrap_or_default().iter())
+    {
+        w.put(
+            k(&format!("process_name({})", p.pid)),
+            nvml.process_name(p.pid),
+        );
     }
     for &s in AffinityScope::ALL {
         q!(cpu_affinity_within_scope(16, s));
@@ -269,9 +290,15 @@ fn walk_device(nvml: &Nvml, w: &mut Walk, at: &str, d: &Device<'_>, all: &[Devic
             k(&format!("topology_common_ancestor(gpu{j})")),
             d.topology_common_ancestor(other),
         );
-        w.put(k(&format!("is_on_same_board(gpu{j})")), d.is_on_same_board(other));
+        w.put(
+            k(&format!("is_on_same_board(gpu{j})")),
+            d.is_on_same_board(other),
+        );
         for &c in P2pCapability::ALL {
-            w.put(k(&format!("p2p_status(gpu{j}, {c:?})")), d.p2p_status(other, c));
+            w.put(
+                k(&format!("p2p_status(gpu{j}, {c:?})")),
+                d.p2p_status(other, c),
+            );
         }
     }
     for &l in TopologyLevel::ALL {
@@ -322,7 +349,10 @@ fn walk_vgpus(w: &mut Walk, at: &str, d: &Device<'_>) {
     for &c in DeviceVgpuCapability::ALL {
         w.put(k(&format!("vgpu_capability({c:?})")), d.vgpu_capability(c));
     }
-    w.put(k("vgpu_scheduler_capabilities()"), d.vgpu_scheduler_capabilities());
+    w.put(
+        k("vgpu_scheduler_capabilities()"),
+        d.vgpu_scheduler_capabilities(),
+    );
     for t in d.supported_vgpus().unwrap_or_default() {
         let kt = |q: &str| format!("{at}vgpu_type({}).{q}", t.id());
         w.put(kt("name()"), t.name());
@@ -338,20 +368,29 @@ fn walk_vgpus(w: &mut Walk, at: &str, d: &Device<'_>) {
         w.put(kt("frame_rate_limit()"), t.frame_rate_limit());
         w.put(kt("max_instances()"), t.max_instances(d));
         w.put(kt("max_instances_per_vm()"), t.max_instances_per_vm());
-        w.put(kt("max_instances_per_gpu_instance()"), t.max_instances_per_gpu_instance());
+        w.put(
+            kt("max_instances_per_gpu_instance()"),
+            t.max_instances_per_gpu_instance(),
+        );
         w.put(kt("bar1_size_mib()"), t.bar1_size_mib());
         w.put(kt("gsp_heap_size()"), t.gsp_heap_size());
         w.put(kt("fb_reservation()"), t.fb_reservation());
         for &c in VgpuCapability::ALL {
             w.put(kt(&format!("capability({c:?})")), t.capability(c));
         }
-        for mode in [VgpuPlacementMode::Heterogeneous, VgpuPlacementMode::Homogeneous] {
+        for mode in [
+            VgpuPlacementMode::Heterogeneous,
+            VgpuPlacementMode::Homogeneous,
+        ] {
             w.put(
                 kt(&format!("supported_placements({mode:?})")),
                 d.vgpu_type_supported_placements(&t, mode),
             );
         }
-        w.put(kt("creatable_placements()"), d.vgpu_type_creatable_placements(&t));
+        w.put(
+            kt("creatable_placements()"),
+            d.vgpu_type_creatable_placements(&t),
+        );
     }
     for v in d.active_vgpus().unwrap_or_default() {
         let kv = |q: &str| format!("{at}vgpu_instance({}).{q}", v.id());
@@ -379,7 +418,13 @@ fn walk_vgpus(w: &mut Walk, at: &str, d: &Device<'_>) {
             w.put(
                 kv(&format!("accounting_stats({pid})")),
                 v.accounting_stats(pid).map(|a| {
-                    (a.pid, a.is_running, a.gpu_utilization, a.memory_utilization, a.max_memory_usage)
+                    (
+                        a.pid,
+                        a.is_running,
+                        a.gpu_utilization,
+                        a.memory_utilization,
+                        a.max_memory_usage,
+                    )
                 }),
             );
         }
@@ -388,7 +433,15 @@ fn walk_vgpus(w: &mut Walk, at: &str, d: &Device<'_>) {
         k("vgpu_instances_utilization(0)"),
         d.vgpu_instances_utilization(0).map(|l| {
             l.iter()
-                .map(|s| (s.vgpu_instance, s.sm_util, s.mem_util, s.enc_util, s.dec_util))
+                .map(|s| {
+                    (
+                        s.vgpu_instance,
+                        s.sm_util,
+                        s.mem_util,
+                        s.enc_util,
+                        s.dec_util,
+                    )
+                })
                 .collect::<Vec<_>>()
         }),
     );
@@ -396,7 +449,15 @@ fn walk_vgpus(w: &mut Walk, at: &str, d: &Device<'_>) {
         k("vgpu_process_utilization(0)"),
         d.vgpu_process_utilization(0).map(|l| {
             l.iter()
-                .map(|s| (s.vgpu_instance, s.pid, s.process_name.clone(), s.sm_util, s.mem_util))
+                .map(|s| {
+                    (
+                        s.vgpu_instance,
+                        s.pid,
+                        s.process_name.clone(),
+                        s.sm_util,
+                        s.mem_util,
+                    )
+                })
                 .collect::<Vec<_>>()
         }),
     );
@@ -454,8 +515,11 @@ const ENERGY_TOLERANCE_MJ: u64 = 120_000_000;
 /// Every difference between two walks, one line each.
 fn differences(source: &Walk, snapshot: &Walk) -> Vec<String> {
     let mut out = Vec::new();
-    let keys: std::collections::BTreeSet<&String> =
-        source.answers.keys().chain(snapshot.answers.keys()).collect();
+    let keys: std::collections::BTreeSet<&String> = source
+        .answers
+        .keys()
+        .chain(snapshot.answers.keys())
+        .collect();
     for key in keys {
         let (a, b) = (source.answers.get(key), snapshot.answers.get(key));
         if a != b {
@@ -494,7 +558,11 @@ fn source(profile: &str, mig: bool) -> common::Mock {
 /// The differences between the mock on `profile` and the mock on its snapshot, each naming
 /// the profile, the query and both answers.
 fn round_trip(profile: &str, mig: bool, dir: &std::path::Path) -> Vec<String> {
-    let label = if mig { format!("{profile} (MIG on)") } else { profile.to_owned() };
+    let label = if mig {
+        format!("{profile} (MIG on)")
+    } else {
+        profile.to_owned()
+    };
     let original = source(profile, mig);
     let options = machine::Options {
         name: format!("{profile}-snapshot"),
@@ -512,7 +580,11 @@ fn round_trip(profile: &str, mig: bool, dir: &std::path::Path) -> Vec<String> {
     std::fs::write(&file, json).unwrap();
     let copy = common::mock_with_profile(file.to_str().unwrap());
     let (a, b) = (walk(&original.nvml), walk(&copy.nvml));
-    assert!(a.answers.len() > 1000, "{label}: the walk read {} answers", a.answers.len());
+    assert!(
+        a.answers.len() > 1000,
+        "{label}: the walk read {} answers",
+        a.answers.len()
+    );
     differences(&a, &b)
         .into_iter()
         .map(|d| format!("{label}: {d}"))
@@ -562,7 +634,10 @@ fn a_real_machine_snapshots_into_a_profile_the_mock_loads() {
     let file = dir.join("machine.json");
     std::fs::write(&file, &json).unwrap();
     let copy = common::mock_with_profile(file.to_str().unwrap());
-    assert_eq!(copy.nvml.device_count().unwrap() as usize, profile.gpus.len());
+    assert_eq!(
+        copy.nvml.device_count().unwrap() as usize,
+        profile.gpus.len()
+    );
     for (i, g) in profile.gpus.iter().enumerate() {
         let real_gpu = real.device_by_index(i as u32).unwrap();
         let mock_gpu = copy.nvml.device_by_index(i as u32).unwrap();

@@ -10,17 +10,17 @@
 use std::collections::BTreeMap;
 
 use nvml_mock::profile::{
-    C2cSpec, ConfCompute, FabricHealth, GiProfile, GpuSpec, LowMemClock, ModulePower, ProcessSpec, Profile,
-    UnitSpec, VgpuInstanceSpec, VgpuType, VmProcess,
+    C2cSpec, ConfCompute, FabricHealth, GiProfile, GpuSpec, LowMemClock, ModulePower, ProcessSpec,
+    Profile, UnitSpec, VgpuInstanceSpec, VgpuType, VmProcess,
 };
 use nvml_mock::support::{Answer, Feature, Overrides};
 use nvml_wrapper::device::Device;
 use nvml_wrapper::device::Value;
+use nvml_wrapper::enums::GpuInstanceProfile;
 use nvml_wrapper::enums::{
     AffinityScope, ClockType, EccCounterType, InforomObject, MemoryErrorType, PcieUtilCounter,
     RetirementCause, TemperatureSensor, TemperatureThreshold,
 };
-use nvml_wrapper::enums::GpuInstanceProfile;
 use nvml_wrapper::unit::UnitTemperatureSensor;
 use nvml_wrapper::vgpu::VgpuPlacementMode;
 use nvml_wrapper::{Nvml, NvmlError, sys};
@@ -99,11 +99,15 @@ fn field(d: &Device<'_>, id: u32, scope: u32) -> R<Option<Value>> {
 }
 
 fn field_u32(d: &Device<'_>, id: u32, scope: u32) -> R<Option<u32>> {
-    Ok(field(d, id, scope)?.and_then(|v| v.as_u64()).and_then(|v| u32::try_from(v).ok()))
+    Ok(field(d, id, scope)?
+        .and_then(|v| v.as_u64())
+        .and_then(|v| u32::try_from(v).ok()))
 }
 
 fn field_i32(d: &Device<'_>, id: u32) -> R<Option<i32>> {
-    Ok(field(d, id, 0)?.and_then(|v| v.as_i64()).and_then(|v| i32::try_from(v).ok()))
+    Ok(field(d, id, 0)?
+        .and_then(|v| v.as_i64())
+        .and_then(|v| i32::try_from(v).ok()))
 }
 
 const MIB: u64 = 1024 * 1024;
@@ -206,7 +210,9 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
     let util = d.utilization_rates()?;
     let threshold = |t| Ok::<_, SnapshotError>(opt(d.temperature_threshold(t))?.unwrap_or(0));
     let fans = match d.num_fans() {
-        Ok(n) => (0..n).map(|f| d.fan_speed(f)).collect::<Result<Vec<_>, _>>()?,
+        Ok(n) => (0..n)
+            .map(|f| d.fan_speed(f))
+            .collect::<Result<Vec<_>, _>>()?,
         Err(NvmlError::NotSupported(_)) => Vec::new(),
         Err(e) => return Err(e.into()),
     };
@@ -227,8 +233,7 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
     let sbe = retired(RetirementCause::MultipleSingleBitEccErrors)?;
     let dbe = retired(RetirementCause::DoubleBitEccError)?;
     let remapped = opt(d.remapped_rows())?;
-    let nvlink_count =
-        field_u32(d, sys::NVML_FI_DEV_NVLINK_LINK_COUNT, 0)?.unwrap_or(0);
+    let nvlink_count = field_u32(d, sys::NVML_FI_DEV_NVLINK_LINK_COUNT, 0)?.unwrap_or(0);
     let nvlink_version = if nvlink_count > 0 {
         u32::from(d.nvlink_version(0)?)
     } else {
@@ -239,7 +244,10 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
     let mut nvlink_errors = Vec::new();
     for link in 0..nvlink_count {
         let mut counters = [0u64; 5];
-        for (slot, counter) in counters.iter_mut().zip(nvml_wrapper::enums::NvLinkErrorCounter::ALL) {
+        for (slot, counter) in counters
+            .iter_mut()
+            .zip(nvml_wrapper::enums::NvLinkErrorCounter::ALL)
+        {
             *slot = d.nvlink_error_counter(link, *counter)?;
         }
         if counters.iter().any(|&c| c != 0) {
@@ -271,7 +279,8 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         }),
         None => None,
     };
-    let power_smoothing = match d.scoped_field_values(&[(sys::NVML_FI_PWR_SMOOTHING_ENABLED, 0)])?
+    let power_smoothing = match d
+        .scoped_field_values(&[(sys::NVML_FI_PWR_SMOOTHING_ENABLED, 0)])?
         .into_iter()
         .next()
         .map(|f| f.value)
@@ -292,7 +301,8 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         board_id: d.board_id()?,
         board_part_number: d.board_part_number()?,
         gpu_part_number: String::new(),
-        addressing_mode: opt(d.addressing_mode())?.map_or(sys::NVML_DEVICE_ADDRESSING_MODE_NONE, |m| m.as_raw()),
+        addressing_mode: opt(d.addressing_mode())?
+            .map_or(sys::NVML_DEVICE_ADDRESSING_MODE_NONE, |m| m.as_raw()),
         minor_number: d.minor_number()?,
         pci_domain: pci.domain,
         pci_bus: pci.bus,
@@ -339,8 +349,12 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         default_app_graphics: app_default.0.unwrap_or(max_graphics),
         default_app_mem: app_default.1.unwrap_or(max_mem),
         low_mem_clocks,
-        memory_power_mw: field_u32(d, sys::NVML_FI_DEV_POWER_AVERAGE, sys::NVML_POWER_SCOPE_MEMORY)?
-            .unwrap_or(0),
+        memory_power_mw: field_u32(
+            d,
+            sys::NVML_FI_DEV_POWER_AVERAGE,
+            sys::NVML_POWER_SCOPE_MEMORY,
+        )?
+        .unwrap_or(0),
         min_graphics,
         graphics_step_khz,
         pstate: d.performance_state()?.as_raw(),
@@ -350,7 +364,10 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         ecc_supported: ecc.is_some(),
         ecc_enabled: ecc.is_some_and(|m| m.current),
         ecc_corrected_volatile: ecc_count(MemoryErrorType::Corrected, EccCounterType::Volatile)?,
-        ecc_uncorrected_volatile: ecc_count(MemoryErrorType::Uncorrected, EccCounterType::Volatile)?,
+        ecc_uncorrected_volatile: ecc_count(
+            MemoryErrorType::Uncorrected,
+            EccCounterType::Volatile,
+        )?,
         ecc_corrected_aggregate: ecc_count(MemoryErrorType::Corrected, EccCounterType::Aggregate)?,
         ecc_uncorrected_aggregate: ecc_count(
             MemoryErrorType::Uncorrected,
@@ -372,19 +389,26 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         nvlink_version,
         nvlink_speed_mbps,
         sm_count: opt(d.attributes())?.map_or(0, |a| a.multiprocessor_count),
-        nvenc_count: u32::from(opt(d.encoder_capacity(nvml_wrapper::enums::EncoderType::H264))?.is_some()),
+        nvenc_count: u32::from(
+            opt(d.encoder_capacity(nvml_wrapper::enums::EncoderType::H264))?.is_some(),
+        ),
         cuda_cores: opt(d.num_gpu_cores())?.unwrap_or(0),
         memory_bus_width: opt(d.memory_bus_width())?.unwrap_or(0),
         mig_capable: mig.is_some(),
         mig_enabled: mig.is_some_and(|m| m.current),
         mig_profiles: mig_profiles(d, mig.is_some_and(|m| m.current), total)?,
         processes,
-        virtualization_mode: opt(d.virtualization_mode())?.map_or(sys::NVML_GPU_VIRTUALIZATION_MODE_NONE, |m| m.as_raw()),
+        virtualization_mode: opt(d.virtualization_mode())?
+            .map_or(sys::NVML_GPU_VIRTUALIZATION_MODE_NONE, |m| m.as_raw()),
         vgpu_heterogeneous: opt(d.vgpu_heterogeneous_mode())?.unwrap_or(false),
         vgpu_placement_slots: 1,
         nvlink_errors,
         tlimit_margins,
-        pcie_max_device_gen: if device_gen == pcie_max_gen { 0 } else { device_gen },
+        pcie_max_device_gen: if device_gen == pcie_max_gen {
+            0
+        } else {
+            device_gen
+        },
         pcie_atomics_outbound: field_u32(d, sys::NVML_FI_DEV_PCIE_OUTBOUND_ATOMICS_MASK, 0)?
             .unwrap_or(0),
         pcie_atomics_inbound: field_u32(d, sys::NVML_FI_DEV_PCIE_INBOUND_ATOMICS_MASK, 0)?
@@ -459,9 +483,11 @@ fn grid_step(clocks: &[u32]) -> u32 {
         return 1000;
     }
     let regenerates = |step: u64| {
-        clocks.iter().rev().enumerate().all(|(k, &c)| {
-            (u64::from(low) * 1000 + k as u64 * step) / 1000 == u64::from(c)
-        })
+        clocks
+            .iter()
+            .rev()
+            .enumerate()
+            .all(|(k, &c)| (u64::from(low) * 1000 + k as u64 * step) / 1000 == u64::from(c))
     };
     let span_khz = u64::from(high - low) * 1000;
     let (from, to) = (span_khz / steps, (span_khz + 999) / steps);
@@ -550,6 +576,10 @@ fn module_power(d: &Device<'_>) -> R<Option<ModulePower>> {
 /// `nvmlDeviceGetAttributes`, which becomes the one profile written.
 fn mig_profiles(d: &Device<'_>, mig_on: bool, memory_total: u64) -> R<Vec<GiProfile>> {
     if !mig_on {
+        let table = mig_profiles_v1(d)?;
+        if !table.is_empty() {
+            return Ok(table);
+        }
         let Some(a) = opt(d.attributes())? else {
             return Ok(Vec::new());
         };
@@ -610,6 +640,54 @@ fn mig_profiles(d: &Device<'_>, mig_on: bool, memory_total: u64) -> R<Vec<GiProf
             jpegs: info.jpeg_count,
             ofas: info.ofa_count,
             placements,
+        });
+    }
+    Ok(out)
+}
+
+/// The GPU instance profiles as `nvmlDeviceGetGpuInstanceProfileInfo` (the unversioned
+/// query, which needs MIG support but not MIG mode) and the placements list them: every key
+/// but the name, which only the versioned query has (written as `<slices>g.<GiB>gb`).
+fn mig_profiles_v1(d: &Device<'_>) -> R<Vec<GiProfile>> {
+    let nvml = d.nvml();
+    let Ok(f) = nvml.lib().nvmlDeviceGetGpuInstanceProfileInfo.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for &p in GpuInstanceProfile::ALL {
+        let mut info = sys::nvmlGpuInstanceProfileInfo_t::default();
+        // SAFETY: the library's own symbol with the header's signature, a live handle and a
+        // valid out-pointer.
+        let rc = unsafe { f(d.handle(), p.as_raw(), &mut info) };
+        match rc {
+            sys::NVML_SUCCESS => {}
+            sys::NVML_ERROR_NOT_SUPPORTED | sys::NVML_ERROR_INVALID_ARGUMENT => continue,
+            other => {
+                return Err(SnapshotError(format!(
+                    "nvmlDeviceGetGpuInstanceProfileInfo: NVML returned {other}"
+                )));
+            }
+        }
+        let possible = d.gpu_instance_possible_placements(info.id)?;
+        out.push(GiProfile {
+            profile: p.as_raw(),
+            id: info.id,
+            name: format!(
+                "{}g.{}gb",
+                info.sliceCount,
+                info.memorySizeMB.div_ceil(1024)
+            ),
+            slices: possible.first().map_or(info.sliceCount, |x| x.size),
+            compute_slices: info.sliceCount,
+            instance_count: info.instanceCount,
+            sm_count: info.multiprocessorCount,
+            memory_mb: info.memorySizeMB,
+            copy_engines: info.copyEngineCount,
+            decoders: info.decoderCount,
+            encoders: info.encoderCount,
+            jpegs: info.jpegCount,
+            ofas: info.ofaCount,
+            placements: possible.iter().map(|x| x.start).collect(),
         });
     }
     Ok(out)
@@ -838,9 +916,7 @@ fn support(d: &Device<'_>, _architecture: u32) -> R<Overrides> {
     );
     put(
         Feature::ProcessDetailList,
-        answer(&d.running_process_detail_list(
-            nvml_wrapper::device::ProcessMode::Compute,
-        ))?,
+        answer(&d.running_process_detail_list(nvml_wrapper::device::ProcessMode::Compute))?,
     );
     put(Feature::FabricInfo, answer(&d.gpu_fabric_info())?);
     match d.nvlink_info() {
@@ -927,7 +1003,15 @@ fn units(nvml: &Nvml) -> R<Vec<UnitSpec>> {
                 t(UnitTemperatureSensor::Exhaust)?,
                 t(UnitTemperatureSensor::Board)?,
             ],
-            fans: fans.iter().map(|f| (f.speed_rpm, f.state == nvml_wrapper::enums::FanState::Failed)).collect(),
+            fans: fans
+                .iter()
+                .map(|f| {
+                    (
+                        f.speed_rpm,
+                        f.state == nvml_wrapper::enums::FanState::Failed,
+                    )
+                })
+                .collect(),
             gpus,
         });
     }
@@ -946,7 +1030,9 @@ fn conf_compute(
     };
     let state = nvml.conf_compute_state()?;
     let multi_gpu = opt(nvml.conf_compute_settings())?
-        .map_or(sys::NVML_CC_SYSTEM_MULTIGPU_NONE, |s| s.multi_gpu_mode.as_raw());
+        .map_or(sys::NVML_CC_SYSTEM_MULTIGPU_NONE, |s| {
+            s.multi_gpu_mode.as_raw()
+        });
     let mut unprotected_kib = None;
     for (d, g) in devices.iter().zip(gpus.iter_mut()) {
         // With CC on, a GPU's own CC queries say whether it takes part; with CC off only the
@@ -981,6 +1067,8 @@ fn conf_compute(
 
 /// The profile as nvml-mock's canonical JSON (keys sorted, two-space indent).
 pub fn to_json(p: &Profile) -> R<String> {
-    let v = serde_json::to_value(p).map_err(|e| SnapshotError(format!("cannot write the profile: {e}")))?;
-    serde_json::to_string_pretty(&v).map_err(|e| SnapshotError(format!("cannot write the profile: {e}")))
+    let v = serde_json::to_value(p)
+        .map_err(|e| SnapshotError(format!("cannot write the profile: {e}")))?;
+    serde_json::to_string_pretty(&v)
+        .map_err(|e| SnapshotError(format!("cannot write the profile: {e}")))
 }
