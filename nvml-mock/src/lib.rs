@@ -24,6 +24,7 @@ macro_rules! export {
     )*};
 }
 
+mod affinity;
 mod dynamic;
 mod exports;
 pub mod profile;

@@ -44,7 +44,7 @@ impl Answer {
 macro_rules! features {
     ($(
         $(#[doc = $doc:literal])*
-        $variant:ident = $key:literal, since $since:ident, $source:literal;
+        $variant:ident = $key:literal, since $since:ident $(until $until:ident)?, $source:literal;
     )*) => {
         /// A query whose answer depends on the board or the driver.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -79,6 +79,13 @@ macro_rules! features {
                 }
             }
 
+            /// The first architecture that no longer answers, if one does not.
+            pub fn until(self) -> Option<u32> {
+                match self {
+                    $(Feature::$variant => None $(.or(Some($until)))?,)*
+                }
+            }
+
             /// What the feature covers (its doc comment).
             pub fn doc(self) -> &'static str {
                 match self {
@@ -94,6 +101,7 @@ const PASCAL: u32 = NVML_DEVICE_ARCH_PASCAL;
 const AMPERE: u32 = NVML_DEVICE_ARCH_AMPERE;
 const ADA: u32 = NVML_DEVICE_ARCH_ADA;
 const HOPPER: u32 = NVML_DEVICE_ARCH_HOPPER;
+const BLACKWELL: u32 = NVML_DEVICE_ARCH_BLACKWELL;
 
 features! {
     /// `nvmlDeviceGetApplicationsClock`, `nvmlDeviceGetDefaultApplicationsClock` and the
@@ -151,6 +159,10 @@ features! {
         "nvml.h: nvmlDeviceGetRunningProcessDetailList, Hopper and later";
     /// The NVSwitch fabric (`nvmlDeviceGetGpuFabricInfoV`), on a GPU with NvLink.
     FabricInfo = "fabric_info", since HOPPER, "nvml.h: nvmlDeviceGetGpuFabricInfoV, Hopper and later";
+    /// The per-link NvLink replay, recovery and CRC field values
+    /// (`NVML_FI_DEV_NVLINK_ERROR_DL_*`), on a GPU with NvLink.
+    NvlinkDlErrorFields = "nvlink_dl_error_fields", since PASCAL until BLACKWELL,
+        "nvml.h: NVML_FI_DEV_NVLINK_ERROR_DL_REPLAY, _RECOVERY and _CRC are unsupported for Blackwell+";
     /// NvLink management on a GPU with NvLink: the low-power threshold, the system bandwidth
     /// mode and the link firmware versions of `nvmlDeviceGetNvLinkInfo` v2.
     NvlinkManagement = "nvlink_management", since HOPPER,
@@ -194,7 +206,8 @@ pub fn driver_branch(version: &str) -> u32 {
 /// The architecture table's answer for a GPU of `architecture`.
 pub fn architecture_answer(feature: Feature, architecture: u32) -> Answer {
     let (since, _) = feature.row();
-    if architecture >= since && architecture != NVML_DEVICE_ARCH_UNKNOWN {
+    let before_end = feature.until().is_none_or(|until| architecture < until);
+    if architecture >= since && before_end && architecture != NVML_DEVICE_ARCH_UNKNOWN {
         Answer::Supported
     } else {
         Answer::NotSupported
@@ -249,6 +262,44 @@ impl Support {
     pub fn has(&self, feature: Feature) -> bool {
         self.answer(feature) == Answer::Supported
     }
+}
+
+/// The capability model as FORMAT.md shows it: one row per feature, then the driver rules.
+pub fn markdown() -> String {
+    let arch = |a: u32| match a {
+        NVML_DEVICE_ARCH_PASCAL => "Pascal",
+        NVML_DEVICE_ARCH_VOLTA => "Volta",
+        NVML_DEVICE_ARCH_TURING => "Turing",
+        NVML_DEVICE_ARCH_AMPERE => "Ampere",
+        NVML_DEVICE_ARCH_ADA => "Ada",
+        NVML_DEVICE_ARCH_HOPPER => "Hopper",
+        NVML_DEVICE_ARCH_BLACKWELL => "Blackwell",
+        _ => "?",
+    };
+    let mut s = String::from("| key | what it covers | from | source |\n|---|---|---|---|\n");
+    for &f in Feature::ALL {
+        let (since, source) = f.row();
+        let doc = f.doc().split_whitespace().collect::<Vec<_>>().join(" ");
+        let range = match f.until() {
+            Some(until) => format!("{} until {}", arch(since), arch(until)),
+            None => arch(since).to_string(),
+        };
+        s.push_str(&format!("| `{}` | {doc} | {range} | {source} |\n", f.key()));
+    }
+    s.push_str("\n| key | answers | from driver branch | source |\n|---|---|---|---|\n");
+    for (f, branch, answer, source) in DRIVER_RULES {
+        let answer = match answer {
+            Answer::Supported => "data",
+            Answer::NotSupported => "`NOT_SUPPORTED`",
+            Answer::Deprecated => "`DEPRECATED`",
+        };
+        let source = source.split_whitespace().collect::<Vec<_>>().join(" ");
+        s.push_str(&format!(
+            "| `{}` | {answer} | {branch} | {source} |\n",
+            f.key()
+        ));
+    }
+    s
 }
 
 impl Serialize for Feature {

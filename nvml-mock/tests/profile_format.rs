@@ -106,6 +106,14 @@ fn errors_name_the_file_and_the_key() {
             &["gpus[0].mig_profiles[0]", "slice"],
         ),
         (r#"{"numa_cpus": "all"}"#, &["\"numa_cpus\"", "array"]),
+        (
+            r#"{"cpu_affinity": "pinned"}"#,
+            &["\"cpu_affinity\"", "host", "profile"],
+        ),
+        (
+            r#"{"gpus": [{"max_graphics": 1590, "max_sm": 1590, "clock_graphics": 300, "clock_sm": 300, "default_app_graphics": 1980}]}"#,
+            &["gpus[0]", "\"default_app_graphics\"", "1590"],
+        ),
     ] {
         std::fs::write(&path, text).unwrap();
         let e = profile::load(path.to_str().unwrap())
@@ -197,6 +205,20 @@ fn a_board_written_from_its_capture_answers_with_the_capture_values() {
     assert_eq!(arch, NVML_DEVICE_ARCH_ADA);
 }
 
+#[test]
+fn cpu_affinity_is_the_hosts_unless_a_file_pins_the_profiles() {
+    use nvml_mock::profile::CpuAffinity;
+    for name in profile::BUILTIN_PROFILES {
+        let p = profile::builtin(name).unwrap();
+        assert_eq!(p.cpu_affinity, CpuAffinity::Host, "{name}");
+    }
+    let p = profile::parse_json(r#"{"base": "dgx-a100", "cpu_affinity": "profile"}"#).unwrap();
+    assert_eq!(p.cpu_affinity, CpuAffinity::Profile);
+    assert_eq!(p.numa_cpus, profile::builtin("dgx-a100").unwrap().numa_cpus);
+    let p = profile::parse_json(r#"{"cpu_affinity": "host"}"#).unwrap();
+    assert_eq!(p.cpu_affinity, CpuAffinity::Host);
+}
+
 /// Return codes of the queries the capability model decides, on GPU 0 of `profile`: average
 /// power (field value), C2C mode, display mode, application clock, power state, SRAM ECC.
 fn model_answers(profile: &str) -> [nvmlReturn_t; 6] {
@@ -274,5 +296,27 @@ fn the_support_object_flips_each_query_both_ways() {
     assert!(
         e.contains("unknown feature `sram`") && e.contains("sram_ecc"),
         "{e}"
+    );
+}
+
+#[test]
+fn format_md_shows_the_capability_model() {
+    const START: &str = "<!-- capability model: written by NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format -->\n";
+    const END: &str = "<!-- end of capability model -->";
+    let path = format!("{DIR}/FORMAT.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = doc
+        .split_once(START)
+        .expect("FORMAT.md has the capability model's start marker");
+    let (_, tail) = rest
+        .split_once(END)
+        .expect("FORMAT.md has the capability model's end marker");
+    let want = format!("{head}{START}{}{END}{tail}", nvml_mock::support::markdown());
+    if std::env::var_os("NVML_MOCK_BLESS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    assert!(
+        doc == want,
+        "FORMAT.md's capability model is stale: run NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format"
     );
 }

@@ -1,10 +1,12 @@
-//! Build script of nvml-sys: `nvml.h` -> patch (see `patch.rs`) -> bindgen -> `$OUT_DIR/nvml.rs`.
+//! Build script of nvml-sys: puts the bindings in `$OUT_DIR/nvml.rs`.
 //!
-//! With libclang available the bindings are generated from the header on every build.
-//! Without it (or with `NVML_SYS_PREGENERATED=1`) the checked-in `pregenerated/nvml.rs` is
-//! used, and a `cargo:warning` says so. The test `tests/pregenerated.rs` fails when the
-//! checked-in copy differs from what this script generates.
+//! By default it copies the checked-in `pregenerated/nvml.rs`: a dependent compiles no header
+//! toolchain and needs no libclang. With the `buildtime_bindgen` feature (maintainers, CI) it
+//! generates them instead: `nvml.h` -> patch (see `patch.rs`) -> bindgen. The test
+//! `tests/pregenerated.rs`, run with that feature, fails when the checked-in copy differs from
+//! what this script generates.
 
+#[cfg(feature = "buildtime_bindgen")]
 #[path = "patch.rs"]
 mod patch;
 
@@ -13,10 +15,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use sha2::{Digest, Sha256};
-
-/// Set to `1` to skip bindgen and use `pregenerated/nvml.rs` even where libclang exists.
-const FORCE_PREGENERATED: &str = "NVML_SYS_PREGENERATED";
+#[cfg(feature = "buildtime_bindgen")]
+/// The command that refreshes the checked-in copy (printed in messages and in its preamble).
+const BLESS: &str =
+    "NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test pregenerated";
 
 fn main() -> ExitCode {
     match run() {
@@ -31,65 +33,43 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let manifest_dir = PathBuf::from(env_var("CARGO_MANIFEST_DIR")?);
     let out_dir = PathBuf::from(env_var("OUT_DIR")?);
-    let header_path = manifest_dir.join("nvml.h");
-    let pregenerated_path = manifest_dir.join("pregenerated").join("nvml.rs");
     let out_path = out_dir.join("nvml.rs");
-
-    println!("cargo:rerun-if-changed={}", header_path.display());
     println!("cargo:rerun-if-changed=build/main.rs");
     println!("cargo:rerun-if-changed=build/patch.rs");
-    println!("cargo:rerun-if-changed={}", pregenerated_path.display());
-    println!("cargo:rerun-if-env-changed={FORCE_PREGENERATED}");
-    println!("cargo:rerun-if-env-changed=LIBCLANG_PATH");
-    println!("cargo::rustc-check-cfg=cfg(nvml_sys_pregenerated)");
 
-    let header = read(&header_path)?;
-    let header_sha = sha256_hex(header.as_bytes());
-    println!("cargo:rustc-env=NVML_SYS_HEADER_SHA256={header_sha}");
-
-    let forced = matches!(
-        env::var(FORCE_PREGENERATED).as_deref(),
-        Ok("1" | "true" | "yes")
-    );
-    let why_not_bindgen = if forced {
-        Some(format!("{FORCE_PREGENERATED} is set"))
-    } else {
-        clang_sys::load()
-            .err()
-            .map(|e| format!("libclang could not be loaded ({e})"))
+    #[cfg(feature = "buildtime_bindgen")]
+    let (text, origin) = {
+        let header_path = manifest_dir.join("nvml.h");
+        println!("cargo:rerun-if-changed={}", header_path.display());
+        println!("cargo:rerun-if-env-changed=LIBCLANG_PATH");
+        let header = read(&header_path)?;
+        clang_sys::load().map_err(|e| {
+            format!(
+                "the buildtime_bindgen feature runs bindgen, which needs libclang, and libclang \
+                 could not be loaded ({e}): install it (e.g. `apt-get install libclang-dev`) \
+                 or build without the feature, from the checked-in pregenerated/nvml.rs"
+            )
+        })?;
+        (
+            generate(&header, &sha256_hex(header.as_bytes()))?,
+            "bindgen",
+        )
+    };
+    #[cfg(not(feature = "buildtime_bindgen"))]
+    let (text, origin) = {
+        let pregenerated_path = manifest_dir.join("pregenerated").join("nvml.rs");
+        println!("cargo:rerun-if-changed={}", pregenerated_path.display());
+        (read(&pregenerated_path)?, "pregenerated")
     };
 
-    match why_not_bindgen {
-        None => {
-            let text = generate(&header, &header_sha)?;
-            write(&out_path, &text)?;
-            println!("cargo:rustc-env=NVML_SYS_BINDINGS_ORIGIN=bindgen");
-        }
-        Some(reason) => {
-            let text = read(&pregenerated_path)?;
-            let recorded = recorded_header_sha(&text);
-            println!(
-                "cargo:warning=nvml-sys: {reason}; using the checked-in pregenerated bindings \
-                 (pregenerated/nvml.rs). Install libclang (e.g. `apt-get install libclang-dev`) \
-                 to generate them from nvml.h."
-            );
-            if recorded != Some(header_sha.as_str()) {
-                println!(
-                    "cargo:warning=nvml-sys: the pregenerated bindings were made from a different \
-                     nvml.h (sha256 {}), not this one ({header_sha}); regenerate them with \
-                     `NVML_SYS_BLESS=1 cargo test -p nvml-sys --test pregenerated` where libclang \
-                     is installed.",
-                    recorded.unwrap_or("unknown")
-                );
-            }
-            write(&out_path, &text)?;
-            println!("cargo:rustc-env=NVML_SYS_BINDINGS_ORIGIN=pregenerated");
-            println!("cargo:rustc-cfg=nvml_sys_pregenerated");
-        }
-    }
-    Ok(())
+    let header_sha = recorded_header_sha(&text)
+        .ok_or("the bindings have no `// header-sha256:` line in their preamble")?;
+    println!("cargo:rustc-env=NVML_SYS_HEADER_SHA256={header_sha}");
+    println!("cargo:rustc-env=NVML_SYS_BINDINGS_ORIGIN={origin}");
+    write(&out_path, &text)
 }
 
+#[cfg(feature = "buildtime_bindgen")]
 /// Runs bindgen on the patched header and returns the whole generated file.
 fn generate(header: &str, header_sha: &str) -> Result<String, String> {
     let patched = patch::patch_header(header).map_err(|e| e.to_string())?;
@@ -120,9 +100,7 @@ fn generate(header: &str, header_sha: &str) -> Result<String, String> {
     let versions = patch::struct_versions(header);
     let mut text = String::new();
     text.push_str("// @generated by nvml-sys/build/main.rs from nvml.h: do not edit by hand.\n");
-    text.push_str(
-        "// Regenerate with `NVML_SYS_BLESS=1 cargo test -p nvml-sys --test pregenerated`.\n",
-    );
+    text.push_str(&format!("// Regenerate with `{BLESS}`.\n"));
     text.push_str(&format!("// header-sha256: {header_sha}\n"));
     text.push_str("// Patches applied to the header before bindgen read it:\n");
     for p in patch::PATCHES {
@@ -136,6 +114,7 @@ fn generate(header: &str, header_sha: &str) -> Result<String, String> {
     Ok(text)
 }
 
+#[cfg(feature = "buildtime_bindgen")]
 /// Rewrites the loader's symbol names from byte-string literals (`get(b"nvmlInit_v2\0")`) to
 /// C-string literals (`get(c"nvmlInit_v2")`).
 ///
@@ -174,6 +153,7 @@ fn symbol_names_as_c_str(bindings: &str) -> Result<String, String> {
     Ok(out)
 }
 
+#[cfg(feature = "buildtime_bindgen")]
 /// The function fields of the generated `NvmlLib`, in declaration order.
 fn loader_fields(bindings: &str) -> Result<Vec<String>, String> {
     let start = bindings
@@ -190,6 +170,7 @@ fn loader_fields(bindings: &str) -> Result<Vec<String>, String> {
         .collect())
 }
 
+#[cfg(feature = "buildtime_bindgen")]
 /// `FUNCTION_NAMES` and `NvmlLib::function_availability`, so that callers can ask which of
 /// the header's functions the loaded library exports without naming each field.
 fn render_function_table(names: &[String]) -> String {
@@ -223,7 +204,9 @@ fn recorded_header_sha(text: &str) -> Option<&str> {
         .map(str::trim)
 }
 
+#[cfg(feature = "buildtime_bindgen")]
 fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

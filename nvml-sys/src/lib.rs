@@ -70,9 +70,10 @@ mod generated {
 
 pub use generated::*;
 
-/// How this build obtained its bindings: `"bindgen"` (generated from `nvml.h` by the build
-/// script) or `"pregenerated"` (the checked-in copy, used when libclang is unavailable).
+/// How this build obtained its bindings: `"pregenerated"` (the checked-in copy, the default)
+/// or `"bindgen"` (generated from `nvml.h` by the build script, with the `buildtime_bindgen`
+/// feature).
 pub const BINDINGS_ORIGIN: &str = env!("NVML_SYS_BINDINGS_ORIGIN");
 
-/// SHA-256 of the `nvml.h` this crate was built from (computed by the build script).
+/// SHA-256 of the `nvml.h` the bindings were generated from (recorded in their preamble).
 pub const HEADER_SHA256: &str = env!("NVML_SYS_HEADER_SHA256");

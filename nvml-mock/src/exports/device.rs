@@ -228,12 +228,17 @@ fn nvlink_active(g: &Gpu, link: c_uint) -> Result<(), nvmlReturn_t> {
     Ok(())
 }
 
-/// NVSwitch PCI info for the far end of a DGX link (4 NVSwitches).
-fn nvswitch_pci(link: c_uint) -> nvmlPciInfo_t {
-    let bus = [0x05u32, 0x06, 0x07, 0x08]
-        .get((link % 4) as usize)
-        .copied()
-        .unwrap_or(5);
+/// NVSwitch PCI info for the far end of a DGX link (4 NVSwitches), on the first four buses
+/// of domain 0 from 0x05 up that no GPU of the machine sits on (a switch never shares a GPU's
+/// address, which clients such as SLURM match links by).
+fn nvswitch_pci(c: &Ctx<'_>, link: c_uint) -> nvmlPciInfo_t {
+    let taken = |bus: u32| {
+        c.m.gpus
+            .iter()
+            .any(|g| g.spec.pci_domain == 0 && g.spec.pci_bus == bus)
+    };
+    let mut buses = (0x05u32..=0xff).filter(|b| !taken(*b));
+    let bus = buses.nth((link % 4) as usize).unwrap_or(0x05);
     let mut p = nvmlPciInfo_t {
         domain: 0,
         bus,
@@ -295,6 +300,19 @@ fn field(
         }
         NVML_FI_DEV_RETIRED_PENDING if g.spec.page_retirement => ull(0),
         NVML_FI_DEV_MEMORY_TEMP if g.spec.memory_temperature > 0 => ui(g.spec.memory_temperature),
+        // The GPU temperature as a double, equal to what nvmlDeviceGetTemperatureV reports.
+        NVML_FI_DEV_GPU_TEMP => Ok((
+            NVML_VALUE_TYPE_DOUBLE,
+            nvmlValue_t {
+                dVal: f64::from(g.spec.temperature),
+            },
+        )),
+        // Time limited by power smoothing, ns: never (smoothing is off), read with privilege
+        // as the other power smoothing fields.
+        NVML_FI_PWR_SMOOTHING_LIMITED_TIME if g.spec.power_smoothing => {
+            c.require_root()?;
+            ull(0)
+        }
         NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION | NVML_FI_DEV_ENERGY => ull(c.m.energy_mj(g)),
         // Power by scope: the GPU's own; the memory's average where the board reports it;
         // the module's on a Grace Blackwell superchip.
@@ -406,6 +424,35 @@ fn field(
                 NVML_FI_PWR_SMOOTHING_HW_CIRCUITRY_PERCENT_LIFETIME_REMAINING => ui(100),
                 _ => Err(NVML_ERROR_NOT_SUPPORTED),
             }
+        }
+        // NvLink data counters (KiB since load, per link or summed with scope UINT_MAX): the
+        // constant machine moves no data; the dynamic mode answers above.
+        NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX..=NVML_FI_DEV_NVLINK_THROUGHPUT_RAW_RX => {
+            if scope != u32::MAX {
+                nvlink_active(g, scope)?;
+            } else if g.spec.nvlink_count == 0 {
+                return Err(NVML_ERROR_NOT_SUPPORTED);
+            }
+            ull(0)
+        }
+        // Per-link replay, recovery and CRC counters, agreeing with
+        // nvmlDeviceGetNvLinkErrorCounter (the header: unsupported from Blackwell on).
+        NVML_FI_DEV_NVLINK_ERROR_DL_REPLAY
+        | NVML_FI_DEV_NVLINK_ERROR_DL_RECOVERY
+        | NVML_FI_DEV_NVLINK_ERROR_DL_CRC => {
+            g.support.check(Feature::NvlinkDlErrorFields)?;
+            nvlink_active(g, scope)?;
+            let counters = g
+                .nvlink_errors
+                .get(scope as usize)
+                .copied()
+                .unwrap_or([0; 5]);
+            let at = match id {
+                NVML_FI_DEV_NVLINK_ERROR_DL_REPLAY => NVML_NVLINK_ERROR_DL_REPLAY,
+                NVML_FI_DEV_NVLINK_ERROR_DL_RECOVERY => NVML_NVLINK_ERROR_DL_RECOVERY,
+                _ => NVML_NVLINK_ERROR_DL_CRC_FLIT,
+            };
+            ull(counters.get(at as usize).copied().unwrap_or(0))
         }
         // Time spent in these clocks events, ns (the profiles' GPUs never slow down for them).
         NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_POWER_CAP
@@ -820,7 +867,12 @@ export! {
         let (total, reserved, used) = memory(c, device)?;
         let v: nvmlMemory_v2_t = get(memory_)?;
         if v.version != nvmlMemory_v2 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+            // What real drivers answer to a version other than nvmlMemory_v2 (a bare 2, as
+            // the header's "must be 2" suggests): FUNCTION_NOT_FOUND, not the
+            // ARGUMENT_VERSION_MISMATCH of other versioned structs. Reported on 510.39.01
+            // (NVIDIA/nvidia-settings#78), through nvidia-ml-py (gpuopenanalytics/pynvml#59)
+            // and by dxvk-nvapi (jp7677/dxvk-nvapi#198).
+            return Err(NVML_ERROR_FUNCTION_NOT_FOUND);
         }
         put(memory_, nvmlMemory_v2_t {
             version: v.version,
@@ -1170,10 +1222,12 @@ export! {
         put(isPending, NVML_FEATURE_DISABLED)
     }
     fn nvmlDeviceGetRemappedRows(device: nvmlDevice_t, corrRows: *mut c_uint, uncRows: *mut c_uint, isPending: *mut c_uint, failureOccurred: *mut c_uint) |c| {
-        let s = &phys(c, device)?.spec;
-        if !s.ecc_supported {
+        let g = phys(c, device)?;
+        if !g.spec.ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
+        g.support.check(Feature::RemappedRows)?;
+        let s = &g.spec;
         if uncRows.is_null() || isPending.is_null() || failureOccurred.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -1260,11 +1314,8 @@ export! {
         if scope > NVML_AFFINITY_SCOPE_SOCKET || nodeSet.is_null() || nodeSetSize == 0 {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
-        for i in 0..nodeSetSize as usize {
-            let bit = if i == 0 && g.spec.numa_node >= 0 { 1u64 << (g.spec.numa_node as u32 % 64) } else { 0 };
-            put(nodeSet.wrapping_add(i), bit as c_ulong)?;
-        }
-        Ok(())
+        let node = c.m.cpus.memory_node(g.spec.numa_node);
+        put_bit_set(nodeSet, nodeSetSize, node.as_slice())
     }
     fn nvmlDeviceGetNumaNodeId(device: nvmlDevice_t, node: *mut c_uint) |c| {
         // "Only applies to platforms where the GPUs are NUMA nodes" (nvml.h): the GPU's own
@@ -1299,11 +1350,11 @@ export! {
     }
     fn nvmlDeviceGetNvLinkRemotePciInfo_v2(device: nvmlDevice_t, link: c_uint, pci: *mut nvmlPciInfo_t) |c| {
         nvlink_active(phys(c, device)?, link)?;
-        put(pci, nvswitch_pci(link))
+        put(pci, nvswitch_pci(c, link))
     }
     fn nvmlDeviceGetNvLinkRemotePciInfo(device: nvmlDevice_t, link: c_uint, pci: *mut nvmlPciInfo_t) |c| {
         nvlink_active(phys(c, device)?, link)?;
-        put(pci, nvswitch_pci(link))
+        put(pci, nvswitch_pci(c, link))
     }
     fn nvmlDeviceGetNvLinkRemoteDeviceType(device: nvmlDevice_t, link: c_uint, pNvLinkDeviceType: *mut nvmlIntNvLinkDeviceType_t) |c| {
         nvlink_active(phys(c, device)?, link)?;
@@ -1381,21 +1432,17 @@ fn cpu_affinity(
     if set.is_null() || size == 0 {
         return Err(NVML_ERROR_INVALID_ARGUMENT);
     }
+    put_bit_set(set, size, c.m.cpus.cpus(g.spec.numa_node))
+}
+
+/// Writes `size` words of a bit set (bit `n % 64` of word `n / 64`) holding `members`.
+fn put_bit_set(set: *mut c_ulong, size: c_uint, members: &[u32]) -> Result<(), nvmlReturn_t> {
     let bits = c_ulong::BITS;
-    let cpus: Vec<u32> = if g.spec.numa_node >= 0 {
-        c.m.profile
-            .numa_cpus
-            .get(g.spec.numa_node as usize)
-            .cloned()
-            .unwrap_or_default()
-    } else {
-        (0..c.m.profile.cpu_count).collect()
-    };
     for w in 0..size as usize {
         let mut word: c_ulong = 0;
-        for cpu in &cpus {
-            if (*cpu / bits) as usize == w {
-                word |= 1 << (cpu % bits);
+        for m in members {
+            if (*m / bits) as usize == w {
+                word |= 1 << (m % bits);
             }
         }
         put(set.wrapping_add(w), word)?;

@@ -1,6 +1,6 @@
 //! More device queries: attributes (whole GPUs and MIG devices), fabric, versioned
 //! temperature, P-states, violation time, per-process utilization, session statistics, fans,
-//! firmware and board details.
+//! firmware and board details, and the GPU's uptime.
 
 use std::ffi::{c_char, c_uint};
 
@@ -15,6 +15,18 @@ use crate::state::{
 
 fn phys<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
     c.m.gpu(h)
+}
+
+/// Seconds since the driver initialised the GPU: the time the energy counter at load took at
+/// the profile's power draw (`energy_base_mj` / `power_usage_mw`; 0 without a draw), plus the
+/// time the machine has been up.
+fn uptime_s(c: &Ctx<'_>, g: &Gpu) -> u64 {
+    let before_load = g
+        .spec
+        .energy_base_mj
+        .checked_div(u64::from(g.spec.power_usage_mw))
+        .unwrap_or(0);
+    before_load.saturating_add(c.m.clock.now_ns() / 1_000_000_000)
 }
 
 /// Attributes of a whole GPU or of a MIG device (its GPU instance's share).
@@ -59,17 +71,13 @@ fn attributes(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<nvmlDeviceAttributes_
 }
 
 /// GPUs with an NVSwitch fabric (with NvLink, where the model has fabric info) report it as
-/// trained.
+/// trained, with the profile's cluster UUID and clique id.
 fn fabric(g: &Gpu) -> Result<([u8; 16], u32), nvmlReturn_t> {
     g.support.check(Feature::FabricInfo)?;
     if g.spec.nvlink_count == 0 {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
-    let mut uuid = [0u8; 16];
-    for (i, b) in uuid.iter_mut().enumerate() {
-        *b = 0x5a ^ (i as u8).wrapping_mul(37);
-    }
-    Ok((uuid, 0x7ffe))
+    Ok((g.spec.fabric_cluster_uuid, g.spec.fabric_clique_id))
 }
 
 /// Fabric health (`healthMask`, `healthSummary`): the profile's; without one (Hopper: every
@@ -259,6 +267,13 @@ export! {
         g.support.check(Feature::Pdi)?;
         p.value = pdi_of(g);
         put(pdi, p)
+    }
+    fn nvmlDeviceGetGpuUptime_v1(device: nvmlDevice_t, uptime: *mut nvmlGpuUptime_v1_t) |c| {
+        // A MIG device answers its parent GPU's uptime.
+        let index = c.m.gpu_index(device)?;
+        let g = c.m.gpus.get(index).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        let seconds = u32::try_from(uptime_s(c, g)).unwrap_or(u32::MAX);
+        put(uptime, nvmlGpuUptime_v1_t { uptime: seconds })
     }
     fn nvmlDeviceGetTemperatureV(device: nvmlDevice_t, temperature: *mut nvmlTemperature_t) |c| {
         let g = phys(c, device)?;

@@ -397,6 +397,14 @@ pub struct GpuSpec {
     /// Fabric health as the v3 fabric info reports it (`None`: not reported).
     #[serde(default)]
     pub fabric_health: Option<FabricHealth>,
+    /// The fabric clique the GPU belongs to (fabric info `cliqueId`). Optional: 0, as on
+    /// HGX H100 and B200 boards.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub fabric_clique_id: u32,
+    /// The fabric cluster's UUID (fabric info `clusterUuid`), its 16 bytes in the order
+    /// `nvidia-smi` prints them. Optional: all zeros, as on HGX H100 and B200 boards.
+    #[serde(default, skip_serializing_if = "is_zero_uuid", with = "uuid_bytes")]
+    pub fabric_cluster_uuid: [u8; 16],
     /// Power smoothing present: its field values answer for root, `NO_PERMISSION` otherwise.
     #[serde(default)]
     pub power_smoothing: bool,
@@ -537,6 +545,26 @@ impl FabricHealth {
     }
 }
 
+/// Which CPUs and memory nodes the affinity queries (`nvmlDeviceGetCpuAffinity*`,
+/// `nvmlDeviceGetMemoryAffinity`, `nvmlSystemGetTopologyGpuSet`) name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CpuAffinity {
+    /// The CPUs this process may run on, split into the profile's NUMA nodes: a scheduler
+    /// that checks the masks against the machine (SLURM) finds CPUs that exist.
+    #[default]
+    Host,
+    /// The profile's `numa_cpus` and node numbers, exactly.
+    Profile,
+}
+
+impl CpuAffinity {
+    /// Whether this is the default, [`CpuAffinity::Host`].
+    pub fn is_host(&self) -> bool {
+        *self == CpuAffinity::Host
+    }
+}
+
 /// A whole simulated machine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -555,6 +583,10 @@ pub struct Profile {
     pub cpu_count: u32,
     /// CPUs of each NUMA node.
     pub numa_cpus: Vec<Vec<u32>>,
+    /// Whose CPUs the affinity queries name: the host's, split into as many NUMA nodes as
+    /// `numa_cpus` has (the default), or `numa_cpus` as given. Optional in every file.
+    #[serde(default, skip_serializing_if = "CpuAffinity::is_host")]
+    pub cpu_affinity: CpuAffinity,
     /// The GPUs, in NVML index order.
     pub gpus: Vec<GpuSpec>,
     /// vGPU types of the host (empty on bare metal).
@@ -1079,6 +1111,53 @@ mod min_max {
 }
 
 /// A PCI id: `"0x233010DE"` in the file (a plain number is accepted too).
+fn is_zero(v: &u32) -> bool {
+    *v == 0
+}
+
+fn is_zero_uuid(v: &[u8; 16]) -> bool {
+    *v == [0; 16]
+}
+
+/// 16 bytes as a UUID, `"00000001-0000-0000-0000-000000000001"` (8-4-4-4-12 hex digits).
+mod uuid_bytes {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u8; 16], s: S) -> Result<S::Ok, S::Error> {
+        let hex: String = v.iter().map(|b| format!("{b:02x}")).collect();
+        let part = |r: std::ops::Range<usize>| hex.get(r).unwrap_or_default().to_owned();
+        s.serialize_str(&format!(
+            "{}-{}-{}-{}-{}",
+            part(0..8),
+            part(8..12),
+            part(12..16),
+            part(16..20),
+            part(20..32)
+        ))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 16], D::Error> {
+        let t = String::deserialize(d)?;
+        let bad = || {
+            D::Error::custom(format!(
+                "{t:?} is not a UUID like \"00000001-0000-0000-0000-000000000001\""
+            ))
+        };
+        let groups: Vec<&str> = t.split('-').collect();
+        if groups.iter().map(|g| g.len()).collect::<Vec<_>>() != [8, 4, 4, 4, 12] {
+            return Err(bad());
+        }
+        let hex: String = groups.concat();
+        let mut out = [0u8; 16];
+        for (i, b) in out.iter_mut().enumerate() {
+            let pair = hex.get(2 * i..2 * i + 2).ok_or_else(bad)?;
+            *b = u8::from_str_radix(pair, 16).map_err(|_| bad())?;
+        }
+        Ok(out)
+    }
+}
+
 mod hex32 {
     use serde::de::Error as _;
     use serde::{Deserialize, Deserializer, Serializer};

@@ -7,6 +7,7 @@
 //! or from scratch and gives the keys it changes; [`load`] reads either, and the same
 //! checks apply to both.
 
+pub mod capture;
 mod dynamic;
 mod format;
 mod loader;
@@ -16,7 +17,7 @@ use std::fmt;
 
 pub use dynamic::DynamicSpec;
 pub use format::*;
-pub use loader::{BUILTIN_PROFILES, PROFILE_FILE_MAX, builtin, load, parse_json};
+pub use loader::{BUILTIN_PROFILES, PROFILE_FILE_MAX, builtin, builtin_json, load, parse_json};
 pub use validate::MAX_GPUS;
 
 /// Why a profile could not be loaded: names the file (or built-in profile) and the key.
