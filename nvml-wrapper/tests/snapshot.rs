@@ -567,6 +567,8 @@ fn round_trip(profile: &str, mig: bool, dir: &std::path::Path) -> Vec<String> {
     let options = machine::Options {
         name: format!("{profile}-snapshot"),
         root: mig,
+        // The source answers with this host's CPUs (the mock's default); so does the copy.
+        cpu_affinity: nvml_mock::profile::CpuAffinity::Host,
     };
     let snapshot = match machine::snapshot(&original.nvml, &options) {
         Ok(p) => p,
@@ -623,6 +625,7 @@ fn a_real_machine_snapshots_into_a_profile_the_mock_loads() {
     let options = machine::Options {
         name: "real-machine".into(),
         root: false,
+        cpu_affinity: nvml_mock::profile::CpuAffinity::Profile,
     };
     let p = machine::snapshot(&real, &options).unwrap_or_else(|e| panic!("snapshot: {e}"));
     assert!(!p.gpus.is_empty(), "the machine has GPUs");

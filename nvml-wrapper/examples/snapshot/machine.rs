@@ -10,10 +10,11 @@
 use std::collections::BTreeMap;
 
 use nvml_mock::profile::{
-    C2cSpec, ConfCompute, FabricHealth, GiProfile, GpuSpec, LowMemClock, ModulePower, ProcessSpec,
-    Profile, UnitSpec, VgpuInstanceSpec, VgpuType, VmProcess,
+    C2cSpec, ConfCompute, CpuAffinity, FabricHealth, GiProfile, GpuSpec, LowMemClock, ModulePower,
+    ProcessSpec, Profile, UnitSpec, VgpuInstanceSpec, VgpuType, VmProcess,
 };
 use nvml_mock::support::{Answer, Feature, Overrides};
+use nvml_wrapper::conf_compute::{CcFeature, CcGpusCapability};
 use nvml_wrapper::device::Device;
 use nvml_wrapper::device::Value;
 use nvml_wrapper::enums::GpuInstanceProfile;
@@ -53,6 +54,9 @@ pub struct Options {
     /// The profile's `root` (whether the mock's caller is privileged: a property of the
     /// process that runs on the mock, not of the machine).
     pub root: bool,
+    /// The profile's `cpu_affinity`: `Profile` keeps the machine's CPU masks exactly, `Host`
+    /// fits them to the CPUs of the machine the mock runs on.
+    pub cpu_affinity: CpuAffinity,
 }
 
 /// `Ok(None)` for `NOT_SUPPORTED`; any other error stays an error.
@@ -124,7 +128,7 @@ pub fn snapshot(nvml: &Nvml, options: &Options) -> R<Profile> {
     for d in &devices {
         gpus.push(gpu(nvml, d)?);
     }
-    let (cpu_count, numa_cpus) = cpus(nvml, &devices, &gpus)?;
+    let (cpu_count, numa_cpus) = cpus(nvml, &devices, &mut gpus)?;
     let units = units(nvml)?;
     let (vgpu_types, vgpu_instances) = vgpus(&devices, &mut gpus)?;
     let vgpu_version = match opt(nvml.vgpu_version())? {
@@ -140,6 +144,7 @@ pub fn snapshot(nvml: &Nvml, options: &Options) -> R<Profile> {
         root: options.root,
         cpu_count,
         numa_cpus,
+        cpu_affinity: options.cpu_affinity,
         gpus,
         vgpu_types,
         vgpu_instances,
@@ -152,11 +157,13 @@ pub fn snapshot(nvml: &Nvml, options: &Options) -> R<Profile> {
 
 /// The host's CPUs as NVML shows them: each NUMA node a GPU sits near has the CPUs of that
 /// GPU's affinity; CPUs that `nvmlSystemGetTopologyGpuSet` knows but no GPU's node holds
-/// form one more node; `cpu_count` is one past the highest CPU seen.
-fn cpus(nvml: &Nvml, devices: &[Device<'_>], gpus: &[GpuSpec]) -> R<(u32, Vec<Vec<u32>>)> {
-    let mut nodes: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
-    let mut highest = None;
-    for (d, g) in devices.iter().zip(gpus) {
+/// form one more node; `cpu_count` is one past the highest CPU seen. A GPU's node is its
+/// memory affinity's where each such node has one CPU mask, else (the masks split what the
+/// memory affinity does not, as on a host with fewer NUMA nodes than the machine) one node
+/// per distinct mask; `gpus[i].numa_node` is set to match.
+fn cpus(nvml: &Nvml, devices: &[Device<'_>], gpus: &mut [GpuSpec]) -> R<(u32, Vec<Vec<u32>>)> {
+    let mut masks = Vec::new();
+    for d in devices {
         let words = d.cpu_affinity_within_scope(CPU_WORDS, AffinityScope::Node)?;
         let cpus: Vec<u32> = words
             .iter()
@@ -167,6 +174,32 @@ fn cpus(nvml: &Nvml, devices: &[Device<'_>], gpus: &[GpuSpec]) -> R<(u32, Vec<Ve
                     .map(move |b| w as u32 * 64 + b)
             })
             .collect();
+        masks.push(cpus);
+    }
+    let memory_nodes_agree = gpus.iter().zip(&masks).all(|(a, ma)| {
+        gpus.iter().zip(&masks).all(|(b, mb)| {
+            a.numa_node < 0 || b.numa_node < 0 || (a.numa_node == b.numa_node) == (ma == mb)
+        })
+    });
+    if !memory_nodes_agree {
+        let mut distinct: Vec<&Vec<u32>> = Vec::new();
+        for (g, m) in gpus.iter_mut().zip(&masks) {
+            if g.numa_node < 0 {
+                continue;
+            }
+            let k = match distinct.iter().position(|x| *x == m) {
+                Some(k) => k,
+                None => {
+                    distinct.push(m);
+                    distinct.len() - 1
+                }
+            };
+            g.numa_node = i32::try_from(k).unwrap_or(0);
+        }
+    }
+    let mut nodes: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+    let mut highest = None;
+    for (g, cpus) in gpus.iter().zip(masks) {
         highest = highest.max(cpus.last().copied());
         if let Ok(node) = usize::try_from(g.numa_node) {
             nodes.insert(node, cpus);
@@ -289,6 +322,7 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         Some(Err(NvmlError::NotSupported(_))) | None => false,
         Some(Err(e)) => return Err(e.into()),
     };
+    let fabric = opt(d.gpu_fabric_info())?;
     let pcie_max_gen = d.max_pcie_link_generation()?;
     let device_gen = d.gpu_max_pcie_link_generation()?;
     Ok(GpuSpec {
@@ -417,6 +451,8 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         module_power,
         c2c,
         fabric_health: fabric_health(d)?,
+        fabric_clique_id: fabric.as_ref().map_or(0, |f| f.clique_id),
+        fabric_cluster_uuid: fabric.as_ref().map_or([0; 16], |f| f.cluster_uuid),
         power_smoothing,
         row_remapper_banks: opt(d.row_remapper_histogram())?.map_or(0, |h| {
             u32::try_from(h.max + h.high + h.partial + h.low + h.none).unwrap_or(0)
@@ -1029,6 +1065,8 @@ fn conf_compute(
         return Ok(None);
     };
     let state = nvml.conf_compute_state()?;
+    let cc_on = state.cc_enabled != CcFeature::Disabled;
+    let gpus_capable = caps.gpus != CcGpusCapability::NotCapable;
     let multi_gpu = opt(nvml.conf_compute_settings())?
         .map_or(sys::NVML_CC_SYSTEM_MULTIGPU_NONE, |s| {
             s.multi_gpu_mode.as_raw()
@@ -1042,7 +1080,7 @@ fn conf_compute(
                 unprotected_kib = unprotected_kib.or(Some(m.unprotected_kib));
                 true
             }
-            None => caps.gpus_capable && !state.cc_enabled,
+            None => gpus_capable && !cc_on,
         };
         g.support.insert(
             Feature::ConfCompute,
@@ -1056,7 +1094,7 @@ fn conf_compute(
     Ok(Some(ConfCompute {
         cpu_caps: caps.cpu.as_raw(),
         environment: state.environment.as_raw(),
-        enabled: state.cc_enabled,
+        enabled: cc_on,
         devtools: state.dev_tools_mode,
         multi_gpu,
         gpus_ready: opt(nvml.conf_compute_gpus_ready())?.unwrap_or(false),

@@ -33,6 +33,7 @@ fn run() -> Result<String, String> {
     let mut options = machine::Options {
         name: "snapshot".into(),
         root: false,
+        cpu_affinity: nvml_mock::profile::CpuAffinity::Profile,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -40,9 +41,10 @@ fn run() -> Result<String, String> {
             "--lib" => lib = Some(args.next().ok_or("--lib needs a path")?),
             "--name" => options.name = args.next().ok_or("--name needs a name")?,
             "--root" => options.root = true,
+            "--host-affinity" => options.cpu_affinity = nvml_mock::profile::CpuAffinity::Host,
             "-h" | "--help" => {
                 return Err(
-                    "usage: snapshot [--lib PATH] [--name NAME] [--root] > machine.json".into(),
+                    "usage: snapshot [--lib PATH] [--name NAME] [--root] [--host-affinity] > machine.json".into(),
                 );
             }
             other => return Err(format!("unknown argument {other:?} (see --help)")),
