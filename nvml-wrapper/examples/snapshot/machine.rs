@@ -262,7 +262,7 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         supported_clocks(d, max_mem, max_graphics)?;
     let ecc = opt(d.ecc_mode())?;
     let ecc_count = |e, k| Ok::<_, SnapshotError>(opt(d.total_ecc_errors(e, k))?.unwrap_or(0));
-    let retired = |cause| Ok::<_, SnapshotError>(opt(d.retired_pages(cause))?);
+    let retired = |cause| opt(d.retired_pages(cause));
     let sbe = retired(RetirementCause::MultipleSingleBitEccErrors)?;
     let dbe = retired(RetirementCause::DoubleBitEccError)?;
     let remapped = opt(d.remapped_rows())?;
@@ -455,7 +455,9 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         fabric_cluster_uuid: fabric.as_ref().map_or([0; 16], |f| f.cluster_uuid),
         power_smoothing,
         row_remapper_banks: opt(d.row_remapper_histogram())?.map_or(0, |h| {
-            u32::try_from(h.max + h.high + h.partial + h.low + h.none).unwrap_or(0)
+            [h.high, h.partial, h.low, h.none]
+                .iter()
+                .fold(h.max, |sum, n| sum.saturating_add(*n))
         }),
         display_mode: value(d.display_mode())?.unwrap_or(false),
         support,
@@ -1017,7 +1019,7 @@ fn units(nvml: &Nvml) -> R<Vec<UnitSpec>> {
         let info = u.info()?;
         let led = u.led_state()?;
         let psu = u.psu_info()?;
-        let t = |s| Ok::<_, SnapshotError>(opt(u.temperature(s))?);
+        let t = |s| opt(u.temperature(s));
         let fans = opt(u.fan_speeds())?.unwrap_or_default();
         let mut gpus = Vec::new();
         for d in u.devices()? {
