@@ -615,6 +615,35 @@ fn every_builtin_profile_round_trips_through_a_snapshot() {
     );
 }
 
+#[test]
+fn a_query_that_fails_is_an_error_naming_its_function() {
+    let options = machine::Options {
+        name: "faulty".into(),
+        root: false,
+        cpu_affinity: nvml_mock::profile::CpuAffinity::Profile,
+    };
+    for function in [
+        "nvmlDeviceGetVbiosVersion",
+        "nvmlDeviceGetTemperatureThreshold",
+        "nvmlDeviceGetSupportedGraphicsClocks",
+        "nvmlDeviceGetFieldValues",
+    ] {
+        let m = common::mock_with_profile("dgx-h100");
+        m.staged
+            .set_fault(function, sys::NVML_ERROR_UNKNOWN)
+            .unwrap();
+        let e = machine::snapshot(&m.nvml, &options).expect_err(function);
+        assert!(e.to_string().starts_with(function), "{function}: {e}");
+    }
+    // NOT_SUPPORTED is an answer, not a failure: no serial is a `null` serial.
+    let m = common::mock_with_profile("dgx-h100");
+    m.staged
+        .set_fault("nvmlDeviceGetSerial", sys::NVML_ERROR_NOT_SUPPORTED)
+        .unwrap();
+    let p = machine::snapshot(&m.nvml, &options).unwrap();
+    assert!(p.gpus.iter().all(|g| g.serial.is_none()));
+}
+
 /// On a machine with an NVIDIA GPU and driver: the snapshot of the real machine reads without
 /// an error, loads as a profile, and the mock on it answers the walk as the real driver does
 /// for what the profile holds (`cargo test -p nvml-wrapper --test snapshot -- --ignored`).
