@@ -10,18 +10,19 @@
 use std::collections::BTreeMap;
 
 use nvml_mock::profile::{
-    C2cSpec, ConfCompute, CpuAffinity, FabricHealth, GiProfile, GpuSpec, LowMemClock, ModulePower,
-    ProcessSpec, Profile, UnitSpec, VgpuInstanceSpec, VgpuType, VmProcess,
+    C2cSpec, ConfCompute, CpuAffinity, FabricHealth, GiProfile, GpuSpec, LowMemClock,
+    MigComputeSpec, MigInstanceSpec, ModulePower, ProcessSpec, Profile, UnitSpec, VgpuInstanceSpec,
+    VgpuType, VmProcess,
 };
 use nvml_mock::support::{Answer, Feature, Overrides};
 use nvml_wrapper::conf_compute::{CcFeature, CcGpusCapability};
 use nvml_wrapper::device::Device;
 use nvml_wrapper::device::Value;
-use nvml_wrapper::enums::GpuInstanceProfile;
 use nvml_wrapper::enums::{
     AffinityScope, ClockType, EccCounterType, InforomObject, MemoryErrorType, PcieUtilCounter,
     RetirementCause, TemperatureSensor, TemperatureThreshold,
 };
+use nvml_wrapper::enums::{ComputeInstanceProfile, GpuInstanceProfile};
 use nvml_wrapper::unit::UnitTemperatureSensor;
 use nvml_wrapper::vgpu::VgpuPlacementMode;
 use nvml_wrapper::{Nvml, NvmlError, sys};
@@ -240,7 +241,8 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
     let cc = d.cuda_compute_capability()?;
     let memory = d.memory_info()?;
     let bar1 = d.bar1_memory_info()?;
-    let util = d.utilization_rates()?;
+    // With MIG on, utilization is per MIG device: the whole GPU's answers NOT_SUPPORTED.
+    let util = opt(d.utilization_rates())?;
     let threshold = |t| Ok::<_, SnapshotError>(opt(d.temperature_threshold(t))?.unwrap_or(0));
     let fans = match d.num_fans() {
         Ok(n) => (0..n)
@@ -289,6 +291,7 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
     }
     let mig = opt(d.mig_mode())?;
     let (processes, process_memory) = processes(nvml, d)?;
+    let mig_table = mig_profiles(d, mig.is_some_and(|m| m.current), memory.total)?;
     // A running VM holds its type's whole framebuffer.
     let mut vgpu_fb = 0u64;
     for v in opt(d.active_vgpus())?.unwrap_or_default() {
@@ -355,10 +358,10 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         memory_overhead: overhead / MIB * MIB,
         bar1_total: bar1.total,
         bar1_used: bar1.used,
-        util_gpu: util.gpu,
-        util_memory: util.memory,
-        util_encoder: d.encoder_utilization()?.value,
-        util_decoder: d.decoder_utilization()?.value,
+        util_gpu: util.map_or(0, |u| u.gpu),
+        util_memory: util.map_or(0, |u| u.memory),
+        util_encoder: opt(d.encoder_utilization())?.map_or(0, |u| u.value),
+        util_decoder: opt(d.decoder_utilization())?.map_or(0, |u| u.value),
         temperature: d.temperature(TemperatureSensor::Gpu)?,
         memory_temperature: field_u32(d, sys::NVML_FI_DEV_MEMORY_TEMP, 0)?.unwrap_or(0),
         temp_shutdown: threshold(TemperatureThreshold::Shutdown)?,
@@ -430,7 +433,12 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         memory_bus_width: opt(d.memory_bus_width())?.unwrap_or(0),
         mig_capable: mig.is_some(),
         mig_enabled: mig.is_some_and(|m| m.current),
-        mig_profiles: mig_profiles(d, mig.is_some_and(|m| m.current), total)?,
+        mig_instances: if mig.is_some_and(|m| m.current) {
+            mig_instances(d, &mig_table)?
+        } else {
+            Vec::new()
+        },
+        mig_profiles: mig_table,
         processes,
         virtualization_mode: opt(d.virtualization_mode())?
             .map_or(sys::NVML_GPU_VIRTUALIZATION_MODE_NONE, |m| m.as_raw()),
@@ -681,6 +689,48 @@ fn mig_profiles(d: &Device<'_>, mig_on: bool, memory_total: u64) -> R<Vec<GiProf
         });
     }
     Ok(out)
+}
+
+/// The GPU instances that exist (MIG on), each with its compute instances.
+fn mig_instances(d: &Device<'_>, table: &[GiProfile]) -> R<Vec<MigInstanceSpec>> {
+    let mut out = Vec::new();
+    for p in table {
+        let Some(gis) = mig_list(d.gpu_instances(p.id))? else {
+            continue;
+        };
+        for gi in gis {
+            let info = gi.info()?;
+            let mut cis = Vec::new();
+            for &cp in ComputeInstanceProfile::ALL {
+                let Some(ci_profile) = mig_list(gi.compute_instance_profile_info(cp))? else {
+                    continue;
+                };
+                for ci in mig_list(gi.compute_instances(ci_profile.id))?.unwrap_or_default() {
+                    let placement = ci.info()?.placement;
+                    cis.push(MigComputeSpec {
+                        slices: placement.size,
+                        placement: placement.start,
+                    });
+                }
+            }
+            out.push(MigInstanceSpec {
+                profile: p.name.clone(),
+                placement: info.placement.start,
+                compute_instances: Some(cis),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A MIG query's answer; `None` where the profile does not apply (`NOT_SUPPORTED`,
+/// `INVALID_ARGUMENT`, as nvml.h documents for an invalid profile).
+fn mig_list<T>(r: nvml_wrapper::Result<T>) -> R<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(NvmlError::NotSupported(_) | NvmlError::InvalidArgument(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The GPU instance profiles as `nvmlDeviceGetGpuInstanceProfileInfo` (the unversioned
