@@ -312,3 +312,29 @@ fn mock_minute_prints_a_reproducible_minute_that_moves() {
     assert_eq!(stdout(&run("mock_minute", &[])), text);
     assert_ne!(stdout(&run("mock_minute", &["7"])), text);
 }
+
+#[test]
+fn snapshot_prints_a_profile_the_mock_loads_and_reports_a_missing_library() {
+    let staged = nvml_mock::Staged::new().unwrap();
+    let lib = staged.path().to_str().unwrap().to_owned();
+    let out = Command::new(example("snapshot"))
+        .args(["--lib", &lib, "--name", "my-box"])
+        .env("NVML_MOCK_PROFILE", "workstation")
+        .output()
+        .expect("the example runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let profile = nvml_mock::profile::parse_json(&stdout(&out)).expect("the snapshot loads");
+    assert_eq!(profile.name, "my-box");
+    assert_eq!(profile.gpus.len(), 1);
+    assert_eq!(profile.gpus[0].name, "NVIDIA GeForce RTX 4090");
+
+    let out = run("snapshot", &["--lib", "/nonexistent/libnvidia-ml.so.1"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("/nonexistent/libnvidia-ml.so.1"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

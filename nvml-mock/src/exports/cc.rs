@@ -213,7 +213,9 @@ export! {
         }
         let g = cc_gpu(c, device)?;
         let total = g.spec.memory_total - (g.cc_unprotected_kib * 1024).min(g.spec.memory_total);
-        let used = (g.spec.processes.iter().map(|p| p.used_memory).sum::<u64>() + g.spec.memory_overhead).min(total);
+        // The memory in use that nvmlDeviceGetMemoryInfo reports (with MIG on, only what runs
+        // in GPU instances), all of it protected.
+        let used = super::device::allocated(c.m, c.m.gpu_index(device)?, g).min(total);
         put(memory, nvmlMemory_t { total, free: total - used, used })
     }
     fn nvmlDeviceGetConfComputeGpuCertificate(device: nvmlDevice_t, gpuCert: *mut nvmlConfComputeGpuCertificate_t) |c| {

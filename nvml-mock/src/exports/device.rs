@@ -41,7 +41,7 @@ fn pci_info(g: &Gpu) -> nvmlPciInfo_t {
 /// Memory in use: the running processes, the driver's overhead and, on a vGPU host, the
 /// framebuffers of the running VMs (at most what the GPU has besides its reserved memory).
 /// MIG on: what the GPU instances use (a process outside every instance does not run).
-fn allocated(m: &Machine, i: usize, g: &Gpu) -> u64 {
+pub(crate) fn allocated(m: &Machine, i: usize, g: &Gpu) -> u64 {
     let running = if g.mig_current {
         g.gpu_instances
             .iter()
