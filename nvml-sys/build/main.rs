@@ -105,6 +105,7 @@ fn generate(header: &str, header_sha: &str) -> Result<String, String> {
     }
     text.push('\n');
     let bindings = symbol_names_as_c_str(&bindings.to_string())?;
+    let bindings = loader_compiled_here(&bindings)?;
     text.push_str(&bindings);
     text.push_str(&patch::render_struct_versions(&versions));
     text.push_str(&render_function_table(&loader_fields(&bindings)?));
@@ -148,6 +149,41 @@ fn symbol_names_as_c_str(bindings: &str) -> Result<String, String> {
         return Err("bindgen's `NvmlLib::from_library` looks up no symbol by name".to_owned());
     }
     Ok(out)
+}
+
+#[cfg(feature = "buildtime_bindgen")]
+/// Moves the body of bindgen's generic `NvmlLib::from_library<L>` (one symbol lookup per
+/// function of the header, about 430) into a non-generic `NvmlLib::from_loaded`, which it
+/// calls. A generic function is compiled again in every crate that calls it; this one is
+/// compiled once, here, so that a dependent's own build does not optimize it again.
+fn loader_compiled_here(bindings: &str) -> Result<String, String> {
+    const GENERIC: &str = "    pub unsafe fn from_library<L>(library: L) -> Result<Self, ::libloading::Error>
+    where
+        L: Into<::libloading::Library>,
+    {
+        let __library = library.into();
+";
+    const SPLIT: &str = "    pub unsafe fn from_library<L>(library: L) -> Result<Self, ::libloading::Error>
+    where
+        L: Into<::libloading::Library>,
+    {
+        unsafe { Self::from_loaded(library.into()) }
+    }
+    /// [`NvmlLib::from_library`] for a [`libloading::Library`]: looks up every function of
+    /// the header in it.
+    ///
+    /// # Safety
+    /// The library must be an NVML library: its symbols are called with `nvml.h`'s signatures.
+    pub unsafe fn from_loaded(
+        __library: ::libloading::Library,
+    ) -> Result<Self, ::libloading::Error> {
+";
+    if bindings.matches(GENERIC).count() != 1 {
+        return Err(
+            "bindgen's `NvmlLib::from_library` no longer reads as build/main.rs expects".to_owned(),
+        );
+    }
+    Ok(bindings.replacen(GENERIC, SPLIT, 1))
 }
 
 #[cfg(feature = "buildtime_bindgen")]

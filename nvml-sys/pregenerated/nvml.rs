@@ -14046,7 +14046,16 @@ impl NvmlLib {
     where
         L: Into<::libloading::Library>,
     {
-        let __library = library.into();
+        unsafe { Self::from_loaded(library.into()) }
+    }
+    /// [`NvmlLib::from_library`] for a [`libloading::Library`]: looks up every function of
+    /// the header in it.
+    ///
+    /// # Safety
+    /// The library must be an NVML library: its symbols are called with `nvml.h`'s signatures.
+    pub unsafe fn from_loaded(
+        __library: ::libloading::Library,
+    ) -> Result<Self, ::libloading::Error> {
         let nvmlInit_v2 = __library.get(c"nvmlInit_v2").map(|sym| *sym);
         let nvmlInitWithFlags = __library.get(c"nvmlInitWithFlags").map(|sym| *sym);
         let nvmlShutdown = __library.get(c"nvmlShutdown").map(|sym| *sym);
