@@ -86,7 +86,7 @@ pub mod versions;
 pub mod vgpu;
 
 pub use device::{Device, OwnedDevice};
-pub use error::{NvmlError, Result};
+pub use error::{NvmlError, OptionalMetric, Result};
 pub use nvml::{InitFlags, Nvml, NvmlBuilder, NvmlLibrary};
 pub use nvml_ref::NvmlRef;
 
