@@ -2,7 +2,8 @@
 """Compares a mock profile, as NVIDIA's nvidia-smi prints it, with a real `nvidia-smi -q -x`
 capture, on the static facts of the board.
 
-    python3 oracles/compare_capture.py PROFILE CAPTURE.xml [--min 95] [--accepted FILE] [-v]
+    python3 oracles/compare_capture.py PROFILE CAPTURE.xml [--min 95] [--accepted FILE |
+        --no-accepted] [-v]
     python3 oracles/compare_capture.py PROFILE CAPTURE.xml --mock-xml MOCK.xml   # no run
 
 It runs `nvidia-smi -q -x` (the 550 build) with the mock as its NVML on PROFILE (a built-in
@@ -12,6 +13,8 @@ have:
   the text must be equal;
 - every other element except identifiers and timestamps (live readings, counters): only
   whether it answers N/A must agree ("which queries answer N/A");
+- an element that is a single value on one side (`<remapped_rows>N/A</remapped_rows>`) and has
+  sub-elements on the other: compared as whether it answers N/A;
 - not compared: serials, UUIDs, PDI, bus ids and slot numbers, timestamps, driver versions,
   process lists; elements only one nvidia-smi version prints are listed with -v.
 Where nvidia-smi 550 cannot show a fact of the capture (elements newer than it, an
@@ -20,7 +23,8 @@ NVML calls instead (oracles/nvml_view.py) and compared the same way; those facts
 [nvml] and counted separately.
 A fact matches when it matches on every GPU pair. It prints matched/total and each difference.
 Accepted differences live in oracles/capture_differences.txt (`PROFILE PATH: reason`, one a
-line). It fails below --min percent or on a difference not listed there (a listed difference
+line; `--accepted FILE` reads another, `--no-accepted` none: a board is done when it passes
+with none). It fails below --min percent or on a difference not listed there (a listed difference
 that no longer occurs is printed, to delete its line).
 
 Environment: see oracles/mock_env.py (NVML_MOCK_LIB, NVML_TEST_DRIVERS_DIR, CI).
@@ -63,7 +67,7 @@ VALUE_FACTS = {
     "temperature/gpu_temp_max_gpu_tlimit_threshold",
     "temperature/gpu_temp_max_mem_tlimit_threshold", "temperature/gpu_temp_max_threshold",
     "temperature/gpu_temp_slow_threshold", "temperature/gpu_temp_max_gpu_threshold",
-    "temperature/memory_temp_max_threshold", "temperature/gpu_target_temperature",
+    "temperature/gpu_temp_max_mem_threshold", "temperature/gpu_target_temperature",
     "supported_gpu_target_temp/gpu_target_temp_min",
     "supported_gpu_target_temp/gpu_target_temp_max",
     "gpu_power_readings/current_power_limit", "gpu_power_readings/requested_power_limit",
@@ -76,14 +80,14 @@ VALUE_FACTS = {
     "deferred_clocks/mem_clock", "max_clocks/graphics_clock", "max_clocks/sm_clock",
     "max_clocks/mem_clock", "max_clocks/video_clock", "max_customer_boost_clocks/graphics_clock",
     "clock_policy/auto_boost", "clock_policy/auto_boost_default", "capabilities/egm",
-    "fabric/state", "fabric/status",
+    "fabric/state", "fabric/status", "fabric/cliqueId", "fabric/clusterUuid",
 }
 # Not compared at all: identifiers of one unit or slot, timestamps, driver versions, and the
 # process lists (what runs is not a fact of the board).
 IGNORED_PREFIXES = (
     "serial", "uuid", "pdi", "minor_number", "board_id", "module_id", "platformInfo/module_id",
     "pci/pci_bus", "pci/pci_device", "pci/pci_domain", "pci/pci_bus_id",
-    "inforom_bbx_flush/", "gsp_firmware_version", "fabric/clusterUuid", "fabric/cliqueId",
+    "inforom_bbx_flush/", "gsp_firmware_version",
     "processes", "accounted_processes", "mig_devices", "supported_clocks",
 )
 # What nvidia-smi 550 prints where it cannot show a fact the NVML calls answer: such a fact is
@@ -164,6 +168,20 @@ def compare(mock_root, cap_root, nvml=None):
                     path not in ml or SMI_550_BLIND.get(path) == ml[path]):
                 ml[path] = text
                 from_nvml.add(path)
+        for path, kids in [(p, [q for q in cl if q.startswith(p + "/")]) for p in ml]:
+            # A single value here, sub-elements there (and the other way below): the query
+            # answers on one side and not on the other, or both say N/A differently.
+            if kids and not ignored(path):
+                c = "N/A" if all(cl[q] in NA_TEXTS for q in kids) else f"{len(kids)} sub-elements"
+                note_na(facts, path, i, ml[path], c)
+                for q in kids:
+                    cl.pop(q)
+        for path, kids in [(p, [q for q in ml if q.startswith(p + "/")]) for p in cl]:
+            if kids and not ignored(path):
+                m = "N/A" if all(ml[q] in NA_TEXTS for q in kids) else f"{len(kids)} sub-elements"
+                note_na(facts, path, i, m, cl[path])
+                for q in kids:
+                    ml.pop(q)
         only_mock |= {p for p in ml if p not in cl and not ignored(p)}
         only_cap |= {p for p in cl if p not in ml and not ignored(p)}
         for path in sorted(set(ml) & set(cl)):
@@ -186,6 +204,13 @@ def compare(mock_root, cap_root, nvml=None):
     return facts, only_mock, only_cap, pairs, from_nvml
 
 
+def note_na(facts, path, gpu, m, c):
+    """Records an N/A-kind fact of one GPU pair (a difference when only one side is N/A)."""
+    entry = facts.setdefault(path, ("N/A", []))
+    if (m in NA_TEXTS) != (c in NA_TEXTS):
+        entry[1].append((gpu, m, c))
+
+
 def summarize_clocks(t):
     if isinstance(t, str):
         return t
@@ -193,17 +218,17 @@ def summarize_clocks(t):
                      for m, g in t.items())
 
 
-def load_accepted(profile):
+def load_accepted(profile, path=ACCEPTED):
     accepted = {}
-    if ACCEPTED.exists():
-        for n, line in enumerate(ACCEPTED.read_text().splitlines(), 1):
+    if path and path.exists():
+        for n, line in enumerate(path.read_text().splitlines(), 1):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
             head, sep, reason = line.partition(":")
             parts = head.split()
             if not sep or len(parts) != 2 or not reason.strip():
-                sys.exit(f"{ACCEPTED}:{n}: expected `PROFILE PATH: reason`")
+                sys.exit(f"{path}:{n}: expected `PROFILE PATH: reason`")
             if parts[0] == profile:
                 accepted[parts[1]] = reason.strip()
     return accepted
@@ -215,6 +240,10 @@ def main():
     ap.add_argument("capture", type=Path, help="real nvidia-smi -q -x output")
     ap.add_argument("--min", type=float, default=95.0, help="least percent of facts equal")
     ap.add_argument("--mock-xml", type=Path, help="compare this file instead of running nvidia-smi")
+    ap.add_argument("--accepted", type=Path, default=ACCEPTED,
+                    help=f"accepted differences (default {ACCEPTED.name})")
+    ap.add_argument("--no-accepted", action="store_true",
+                    help="accept no difference (how a board is checked before it is called done)")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="also list matched facts and elements only one side has")
     args = ap.parse_args()
@@ -232,7 +261,7 @@ def main():
     facts, only_mock, only_cap, pairs, from_nvml = compare(
         ET.fromstring(mock_text), ET.parse(args.capture).getroot(), nvml)
     name = Path(args.profile).stem if args.profile.endswith(".json") else args.profile
-    accepted = load_accepted(name)
+    accepted = {} if args.no_accepted else load_accepted(name, args.accepted)
 
     matched = [f for f, (_, d) in facts.items() if not d]
     differing = {f: v for f, v in facts.items() if v[1]}
@@ -260,7 +289,7 @@ def main():
     if unexplained and not args.verbose:
         print(f"only in the capture, not compared (-v lists them): {len(unexplained)}")
     for f in stale:
-        print(f"note: {name} {f} is listed in {ACCEPTED.name} but matches now; delete the line")
+        print(f"note: {name} {f} is listed in {args.accepted.name} but matches now; delete the line")
     total = len(facts)
     pct = 100.0 * len(matched) / total if total else 0.0
     print(f"capture comparison {name} vs {args.capture.name}: {len(matched)}/{total} static facts "

@@ -4,7 +4,8 @@
 For every built-in profile of the mock it runs Debian's nvidia-smi 550.163.01 (every view
 below) and 535 (`-L`), with the mock as its libnvidia-ml.so.1, and fails on a non-zero exit,
 "Unknown Error" or "Uninitialized" in the output, XML that does not parse, or a view that lacks
-what it must show (processes, topology, NvLink state, addressing mode). Prints one line per
+what it must show (processes, topology, NvLink state, error and throughput counters, the vGPU
+host's vGPUs, addressing mode). Prints one line per
 failure and a count summary.
 
     python3 oracles/nvidia_smi.py [-v] [--profile NAME ...]
@@ -149,6 +150,96 @@ def gpu_numa_checks(profile):
     return check
 
 
+def gpu_blocks(out):
+    """`nvlink` output split per GPU: {index: text of its block}."""
+    blocks, cur = {}, None
+    for line in out.splitlines():
+        m = re.match(r"GPU (\d+): ", line)
+        if m:
+            cur = int(m.group(1))
+            blocks[cur] = []
+        elif cur is not None:
+            blocks[cur].append(line)
+    return {i: "\n".join(b) for i, b in blocks.items()}
+
+
+# nvml.h: NVML_FI_DEV_NVLINK_ERROR_DL_REPLAY, _RECOVERY and _CRC are "unsupported for
+# Blackwell+"; nvidia-smi prints N/A for them there.
+NO_DL_ERROR_COUNTERS = {"blackwell", "rubin"}
+
+
+def nvlink_error_checks(profile):
+    """`nvlink -e`: every NvLink of every GPU shows its replay, recovery and CRC (flit) error
+    counts, and they are the profile's `nvlink_errors` (0 where it lists none); N/A from
+    Blackwell on (or where the profile's `support` says the board lacks them)."""
+    gpus = builtin_file(profile).get("gpus", [])
+
+    def check(out):
+        blocks, problems = gpu_blocks(out), []
+        for i, g in enumerate(gpus):
+            errors = {link: c for link, c in g.get("nvlink_errors", [])}
+            has = g.get("support", {}).get("nvlink_dl_error_fields",
+                                           g.get("architecture") not in NO_DL_ERROR_COUNTERS)
+            for link in range(g.get("nvlink_count", 0)):
+                want = errors.get(link, [0, 0, 0, 0, 0]) if has else ["N/A"] * 3
+                for name, value in (("Replay", want[0]), ("Recovery", want[1]), ("CRC", want[2])):
+                    line = f"Link {link}: {name} Errors: {value}"
+                    if not re.search(rf"^\s*{line}$", blocks.get(i, ""), re.M):
+                        problems.append(f"GPU {i} lacks {line!r}")
+        return problems[:10]
+    return check
+
+
+def nvlink_throughput_checks(profile):
+    """`nvlink -gt d`: every NvLink of every GPU shows a Tx and an Rx data count in KiB."""
+    gpus = builtin_file(profile).get("gpus", [])
+
+    def check(out):
+        blocks, problems = gpu_blocks(out), []
+        for i, g in enumerate(gpus):
+            for link in range(g.get("nvlink_count", 0)):
+                for way in ("Tx", "Rx"):
+                    if not re.search(rf"^\s*Link {link}: Data {way}: \d+ KiB$", blocks.get(i, ""), re.M):
+                        problems.append(f"GPU {i} link {link}: no 'Data {way}: <n> KiB'")
+        return problems[:10]
+    return check
+
+
+HOST_VGPU_MODES = {"host_vgpu", "host_vsga"}
+
+
+def vgpu_checks(profile):
+    """`vgpu -q`: each GPU that runs as a vGPU host is listed by bus id with its active vGPU
+    count and each vGPU id of the profile; a machine without one says "No supported devices
+    in vGPU mode", as on bare metal."""
+    data = builtin_file(profile)
+    gpus = data.get("gpus", [])
+    hosts = [i for i, g in enumerate(gpus) if g.get("virtualization_mode") in HOST_VGPU_MODES]
+
+    def check(out):
+        if not hosts:
+            return [] if out.strip() == "No supported devices in vGPU mode" else \
+                [f"expected 'No supported devices in vGPU mode', got {out.strip()[:200]!r}"]
+        problems = []
+        sections = re.split(r"^GPU ", out, flags=re.M)
+        for i in hosts:
+            g = gpus[i]
+            bus = f"{g['pci_domain']:08X}:{g['pci_bus']:02X}:{g['pci_device']:02X}.0"
+            text = next((t for t in sections if t.startswith(bus)), None)
+            if text is None:
+                problems.append(f"GPU {i} ({bus}) not listed")
+                continue
+            vms = [v for v in data.get("vgpu_instances", []) if v.get("gpu") == i]
+            m = re.search(r"Active vGPUs\s*: (\d+)", text)
+            if not m or int(m.group(1)) != len(vms):
+                problems.append(f"GPU {i}: Active vGPUs {m and m.group(1)}, profile has {len(vms)}")
+            for v in vms:
+                if "id" in v and not re.search(rf"vGPU ID\s*: {v['id']}$", text, re.M):
+                    problems.append(f"GPU {i}: vGPU {v['id']} not listed")
+        return problems
+    return check, bool(hosts)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="print passing commands too")
@@ -203,6 +294,12 @@ def main():
                                and not re.search(r"Link \d+: [\d.]+ GB/s", l)]
                   + (["no NvLink listed"] if needs_links and "GB/s" not in out else []),
                   allow_empty=not needs_links)
+        run.check(smi550, libdir, p, ["nvlink", "-e"], ["nvlink", "-e"],
+                  nvlink_error_checks(p), allow_empty=not needs_links)
+        run.check(smi550, libdir, p, ["nvlink", "-gt", "d"], ["nvlink", "-gt", "d"],
+                  nvlink_throughput_checks(p), allow_empty=not needs_links)
+        check_vgpu, _ = vgpu_checks(p)
+        run.check(smi550, libdir, p, ["vgpu", "-q"], ["vgpu", "-q"], check_vgpu)
         # MIG on: every GPU of this profile with MIG enabled, where MIG-capable.
         mig = tmp / f"{profile_label(p)}-mig-on.json"
         mig.write_text(json.dumps({"base": p, "name": f"{p}-mig-on",

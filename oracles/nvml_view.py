@@ -12,10 +12,25 @@ The numbers (field ids, struct versions, masks) come from the project's nvml.h.
 
 import ctypes
 import os
+import sys
 import re
 from pathlib import Path
 
-HEADER = Path(__file__).resolve().parent.parent / "headers" / "nvml.h"
+def find_header():
+    """The nvml.h to read: $NVML_HEADER, else the repository's headers/nvml.h (found from this
+    file or from the working directory upwards)."""
+    env = os.environ.get("NVML_HEADER")
+    if env:
+        return Path(env)
+    for start in (Path(__file__).resolve().parent, Path.cwd().resolve()):
+        for d in (start, *start.parents):
+            if (d / "headers" / "nvml.h").is_file():
+                return d / "headers" / "nvml.h"
+    sys.exit("nvml_view: no headers/nvml.h above this script or the working directory; "
+             "set NVML_HEADER")
+
+
+HEADER = find_header()
 
 SUCCESS, NO_PERMISSION = 0, 4
 ARCHITECTURES = {2: "Kepler", 3: "Maxwell", 4: "Pascal", 5: "Volta", 6: "Turing", 7: "Ampere",

@@ -84,6 +84,10 @@ EXPLAINED_LIST = [
     ("nvmlDeviceGetDeviceHandleFromMigDeviceHandle", "NVML_ERROR_INVALID_ARGUMENT", "gpu",
      "nvml.h: INVALID_ARGUMENT if migDevice is invalid (a physical GPU's handle is not a MIG "
      "device handle)"),
+    ("nvmlDeviceGetDisplayMode", "NVML_ERROR_DEPRECATED", "*",
+     "real 580 drivers answer DEPRECATED (nvidia-smi 580 prints \"Requested functionality has "
+     "been deprecated\" for the display mode in captures/qx-h100.xml, qx-b200.xml, qx-gb200.xml); "
+     "every built-in machine runs a 580 driver"),
     ("nvmlDeviceGetMigDeviceHandleByIndex", "NVML_ERROR_INVALID_ARGUMENT", "gpu",
      "nvml.h: INVALID_ARGUMENT if index is invalid (index 0 is probed on GPUs whose "
      "nvmlDeviceGetMaxMigDeviceCount is 0: MIG off)"),

@@ -24,11 +24,13 @@ macro_rules! export {
     )*};
 }
 
+mod affinity;
 mod dynamic;
 mod exports;
 pub mod profile;
 mod staged;
 mod state;
+pub mod support;
 
 pub use staged::{HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};
 

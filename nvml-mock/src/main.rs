@@ -5,6 +5,7 @@
 //! nvml-mock list
 //! nvml-mock show NAME
 //! nvml-mock check FILE
+//! nvml-mock from-capture CAPTURE.xml --name NAME [--template BUILTIN] [--set KEY=JSON]...
 //! ```
 //!
 //! `run` stages the built `libnvml_mock.so` under the driver's file names
@@ -31,6 +32,14 @@ usage:
   nvml-mock list          the built-in profiles, one a line
   nvml-mock show NAME     a built-in profile's JSON (a starting point for your own file)
   nvml-mock check FILE    validate a profile file; the error names the key
+  nvml-mock from-capture CAPTURE.xml --name NAME [--template BUILTIN] [--set KEY=JSON]...
+      write a profile (stdout) from an `nvidia-smi -q -x` capture: every value it shows, and
+      each query it shows as N/A or deprecated in the GPU's `support` object; what no
+      capture shows comes from --set (on every GPU), the template's GPUs, or neutral values,
+      each named on stderr. Examples:
+        nvml-mock from-capture qx-l40s.xml --name l40s > l40s.json
+        nvml-mock from-capture qx-t4.xml --name t4 --set sm_count=40 --set cuda_cores=2560
+        nvml-mock from-capture qx-b200.xml --name b200 --template dgx-b200
   nvml-mock help          this text
 
 The library is $NVML_MOCK_LIB, else libnvml_mock.so next to this program (where
@@ -75,6 +84,7 @@ fn dispatch(args: &[OsString]) -> Result<u8, Failure> {
         }
         Some("show") => show(&one_arg(rest, "show", "NAME")?),
         Some("check") => check(&one_arg(rest, "check", "FILE")?),
+        Some("from-capture") => from_capture(rest),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(0)
@@ -185,6 +195,75 @@ fn check(file: &str) -> Result<u8, Failure> {
             status: 1,
         }),
     }
+}
+
+fn from_capture(rest: &[OsString]) -> Result<u8, Failure> {
+    let mut args = rest.iter().map(|a| {
+        a.to_str()
+            .ok_or_else(|| Failure::usage(format!("argument {a:?} is not UTF-8")))
+    });
+    let mut capture: Option<&str> = None;
+    let mut opts = profile::capture::Options::default();
+    let mut name: Option<String> = None;
+    while let Some(arg) = args.next() {
+        let arg = arg?;
+        let mut value = |what: &str| -> Result<&str, Failure> {
+            args.next()
+                .ok_or_else(|| Failure::usage(format!("{arg} needs {what}")))?
+        };
+        match arg {
+            "--name" => name = Some(value("a NAME")?.to_owned()),
+            "--template" => {
+                let t = value("a built-in profile")?;
+                let p = profile::builtin(t).ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--template {t:?}: not a built-in profile ({})",
+                        profile::BUILTIN_PROFILES.join(", ")
+                    ))
+                })?;
+                opts.template = Some(p);
+            }
+            "--set" => {
+                let kv = value("KEY=JSON")?;
+                let (k, v) = kv
+                    .split_once('=')
+                    .ok_or_else(|| Failure::usage(format!("--set {kv:?}: expected KEY=JSON")))?;
+                let v = serde_json::from_str(v)
+                    .map_err(|e| Failure::usage(format!("--set {k}: not JSON: {e}")))?;
+                opts.sets.push((k.to_owned(), v));
+            }
+            a if a.starts_with('-') => {
+                return Err(Failure::usage(format!(
+                    "unknown option {a:?} for `from-capture`"
+                )));
+            }
+            a if capture.is_none() => capture = Some(a),
+            a => {
+                return Err(Failure::usage(format!(
+                    "`from-capture` takes one capture (got also {a:?})"
+                )));
+            }
+        }
+    }
+    let (Some(capture), Some(name)) = (capture, name) else {
+        return Err(Failure::usage(
+            "usage: nvml-mock from-capture CAPTURE.xml --name NAME [--template BUILTIN] [--set KEY=JSON]...",
+        ));
+    };
+    opts.name = name;
+    let xml = std::fs::read_to_string(capture).map_err(|e| Failure {
+        message: format!("cannot read {capture}: {e}"),
+        status: 1,
+    })?;
+    let converted = profile::capture::profile_from_capture(&xml, &opts).map_err(|e| Failure {
+        message: format!("{capture}: {e}"),
+        status: 1,
+    })?;
+    for w in &converted.warnings {
+        eprintln!("nvml-mock from-capture: {w}");
+    }
+    print!("{}", converted.text);
+    Ok(0)
 }
 
 fn run(rest: &[OsString]) -> Result<u8, Failure> {

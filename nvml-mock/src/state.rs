@@ -211,6 +211,8 @@ pub struct GpuInstance {
 pub struct Gpu {
     /// Fixed data from the profile.
     pub spec: GpuSpec,
+    /// What the GPU answers (the capability model, resolved for this driver).
+    pub support: crate::support::Support,
     /// Persistence mode.
     pub persistence: bool,
     /// Compute mode.
@@ -247,12 +249,26 @@ pub struct Gpu {
     pub nvlink_errors: Vec<[u64; 5]>,
     /// NvLink low-power threshold (`None`: the default, after `..._THRESHOLD_RESET`).
     pub nvlink_low_power_threshold: Option<u32>,
+    /// NvLink encryption: ready (`nvmlDeviceSetNvlinkNvleReady_v1`), the remap table locked
+    /// (`nvmlDeviceLockNvlinkRemapTable_v1`), and the ALIDs of the GPUs a key was set up with.
+    pub nvle: Nvle,
     /// Clocks event reasons forced by `nvml_mock_set_throttle`.
     pub forced_reasons: u64,
     /// Load (utilisation %) of each process started by `nvml_mock_start_process`, by pid.
     pub process_loads: Vec<(u32, u32)>,
     /// The dynamic model's state while the dynamic mode is on.
     pub model: Option<Box<crate::dynamic::GpuModel>>,
+}
+
+/// A GPU's NvLink encryption (NVLE) state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Nvle {
+    /// NVLE is ready (`isNvleReady` of `nvmlNvLinkInfo_v3_t`).
+    pub ready: bool,
+    /// The NvLink remap table is locked.
+    pub remap_table_locked: bool,
+    /// Remote GPU ALIDs an encryption key was set up with, in order.
+    pub keys_with: Vec<u32>,
 }
 
 impl Gpu {
@@ -338,6 +354,8 @@ pub struct Machine {
     pub nvlink_bw_mode: u32,
     /// System event set slots.
     pub system_event_sets: Vec<Option<SystemEventSet>>,
+    /// The CPUs and memory node of each NUMA node, as the affinity queries report them.
+    pub cpus: crate::affinity::Layout,
 }
 
 impl Machine {
@@ -389,9 +407,15 @@ impl Machine {
                     })
                     .collect(),
                 nvlink_low_power_threshold: None,
+                nvle: Nvle::default(),
                 forced_reasons: 0,
                 process_loads: Vec::new(),
                 model: None,
+                support: crate::support::Support::resolve(
+                    s.architecture,
+                    &s.support,
+                    &profile.driver_version,
+                ),
                 spec: s.clone(),
             })
             .collect();
@@ -408,6 +432,7 @@ impl Machine {
                 .collect(),
             nvlink_bw_mode: 0,
             system_event_sets: Vec::new(),
+            cpus: crate::affinity::Layout::new(&profile),
             profile,
             gpus,
             clock: crate::dynamic::Clock::real(),

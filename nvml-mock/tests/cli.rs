@@ -301,3 +301,100 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir(&dir).unwrap();
     dir
 }
+
+fn capture(board: &str) -> String {
+    manifest()
+        .join(format!("../oracles/captures/qx-{board}.xml"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn from_capture_carries_what_the_capture_says() {
+    // The worked example is the command's output for the L40S capture, unedited.
+    let l40s = nvml_mock(&["from-capture", &capture("l40s"), "--name", "nvidia-l40s"]);
+    let text = succeeded(&l40s);
+    let example =
+        std::fs::read_to_string(manifest().join("profiles/examples/nvidia-l40s.json")).unwrap();
+    assert_eq!(
+        text, example,
+        "regenerate profiles/examples/nvidia-l40s.json (FORMAT.md)"
+    );
+    // Values the capture cannot give are named on stderr.
+    assert!(
+        stderr(&l40s).contains("gpus[0].sm_count = 0 from a neutral default"),
+        "{}",
+        stderr(&l40s)
+    );
+
+    let support = |board: &str| {
+        let out = nvml_mock(&["from-capture", &capture(board), "--name", board]);
+        let v: serde_json::Value = serde_json::from_str(&succeeded(&out)).unwrap();
+        v["gpus"][0]["support"].clone()
+    };
+    // qx-t4.xml (Turing, driver 595): no average power, T.Limit or remapped rows; deprecated
+    // application clocks and display mode.
+    let t4 = support("t4");
+    assert_eq!(t4["average_power"], false);
+    assert_eq!(t4["tlimit"], false);
+    assert_eq!(t4["remapped_rows"], false);
+    assert_eq!(t4["application_clocks"], "deprecated");
+    assert_eq!(t4["display_mode"], "deprecated");
+    // qx-a100.xml (Ampere, driver 570): the display mode answers, SRAM ECC too, no C2C.
+    let a100 = support("a100");
+    assert_eq!(a100["display_mode"], true);
+    assert_eq!(a100["sram_ecc"], true);
+    assert_eq!(a100["c2c_mode"], false);
+}
+
+#[test]
+fn from_capture_refuses_what_the_capture_disproves() {
+    let too_fast = nvml_mock(&[
+        "from-capture",
+        &capture("t4"),
+        "--name",
+        "t4",
+        "--set",
+        "default_app_graphics=2520",
+    ]);
+    assert!(!too_fast.status.success());
+    assert!(
+        stderr(&too_fast)
+            .contains("default_app_graphics 2520 MHz is above the board's max_graphics 1590 MHz"),
+        "{}",
+        stderr(&too_fast)
+    );
+    // A DGX H100's GPUs have 18 NvLinks; an L40S capture shows no fabric.
+    let nvlink = nvml_mock(&[
+        "from-capture",
+        &capture("l40s"),
+        "--name",
+        "l",
+        "--template",
+        "dgx-h100",
+    ]);
+    assert!(!nvlink.status.success());
+    assert!(
+        stderr(&nvlink).contains("18 NvLinks on a board whose capture shows no fabric"),
+        "{}",
+        stderr(&nvlink)
+    );
+    // A MIG table for a board whose capture has no MIG mode.
+    let mig = nvml_mock(&[
+        "from-capture",
+        &capture("l40s"),
+        "--name",
+        "l",
+        "--set",
+        r#"mig_profiles=[{"name": "1g.6gb"}]"#,
+    ]);
+    assert!(!mig.status.success());
+    assert!(
+        stderr(&mig).contains("MIG profiles on a board whose capture has no MIG mode"),
+        "{}",
+        stderr(&mig)
+    );
+    let usage = nvml_mock(&["from-capture", &capture("t4")]);
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(stderr(&usage).contains("--name NAME"), "{}", stderr(&usage));
+}

@@ -44,7 +44,8 @@ fn pci_views_agree() {
 
 #[test]
 fn gpus_of_a_cpu_and_p2p_follow_the_topology() {
-    let (_s, lib) = init("dgx-h100");
+    // The profile's own CPU numbering (224 CPUs, 0-55 and 112-167 on socket 0).
+    let (_s, lib) = init(&pinned_affinity("dgx-h100"));
     let mut n = 8u32;
     let mut set = [null_mut(); 8];
     assert_eq!(
@@ -73,6 +74,37 @@ fn gpus_of_a_cpu_and_p2p_follow_the_topology() {
         NVML_SUCCESS
     );
     assert_eq!(same, 0);
+}
+
+#[test]
+fn no_nvlink_leads_to_another_gpus_address() {
+    // The far end of a link is an NVSwitch; a client that matches remote bus ids against the
+    // GPUs (SLURM's NVML autodetect) must find no GPU there.
+    for name in nvml_mock::profile::BUILTIN_PROFILES {
+        let (_s, lib) = init(name);
+        let mut n = 0u32;
+        assert_eq!(nv!(lib.nvmlDeviceGetCount_v2(&mut n)), NVML_SUCCESS);
+        let mut gpus = Vec::new();
+        for i in 0..n {
+            let mut pci = nvmlPciInfo_t::default();
+            assert_eq!(
+                nv!(lib.nvmlDeviceGetPciInfo_v3(dev(&lib, i), &mut pci)),
+                NVML_SUCCESS
+            );
+            gpus.push(cstr(&pci.busId));
+        }
+        for i in 0..n {
+            for link in 0..NVML_NVLINK_MAX_LINKS {
+                let mut pci = nvmlPciInfo_t::default();
+                if nv!(lib.nvmlDeviceGetNvLinkRemotePciInfo_v2(dev(&lib, i), link, &mut pci))
+                    == NVML_SUCCESS
+                {
+                    let far = cstr(&pci.busId);
+                    assert!(!gpus.contains(&far), "{name} GPU {i} link {link}: {far}");
+                }
+            }
+        }
+    }
 }
 
 #[test]

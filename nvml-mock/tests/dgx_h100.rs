@@ -316,15 +316,21 @@ fn memory_v1_and_v2_agree_and_match_processes() {
         );
         assert_eq!(bar1.bar1Free + bar1.bar1Used, bar1.bar1Total);
     }
-    // A wrong struct version is refused like the real library.
-    let mut bad = nvmlMemory_v2_t {
-        version: 1 << 24,
-        ..Default::default()
-    };
-    assert_eq!(
-        nv!(lib.nvmlDeviceGetMemoryInfo_v2(dev(&lib, 0), &mut bad)),
-        NVML_ERROR_ARGUMENT_VERSION_MISMATCH
-    );
+    // A wrong struct version is refused like the real library: FUNCTION_NOT_FOUND, as
+    // public reports of real drivers show for a bare 2 (nvidia-settings#78, pynvml#59,
+    // dxvk-nvapi#198), where other versioned structs answer ARGUMENT_VERSION_MISMATCH.
+    for version in [2, 1 << 24, nvmlMemory_v2 + 1] {
+        let mut bad = nvmlMemory_v2_t {
+            version,
+            ..Default::default()
+        };
+        assert_eq!(
+            nv!(lib.nvmlDeviceGetMemoryInfo_v2(dev(&lib, 0), &mut bad)),
+            NVML_ERROR_FUNCTION_NOT_FOUND,
+            "version {version:#x}"
+        );
+        assert_eq!(bad.total, 0, "nothing written");
+    }
 }
 
 #[test]
@@ -650,7 +656,7 @@ fn utilization_pcie_ecc_modes_and_nvlink() {
 
 #[test]
 fn topology_and_affinity_follow_numa_nodes() {
-    let (_s, lib) = init("dgx-h100");
+    let (_s, lib) = init(&pinned_affinity("dgx-h100"));
     let (d0, d1, d7) = (dev(&lib, 0), dev(&lib, 1), dev(&lib, 7));
     let mut level = 0u32;
     assert_eq!(
@@ -708,6 +714,100 @@ fn topology_and_affinity_follow_numa_nodes() {
         NVML_SUCCESS
     );
     assert_eq!(set[0], 0xff << 56, "CPUs 56-63 belong to socket 1");
+}
+
+#[test]
+fn affinity_fits_the_host_cpus_by_default() {
+    // SLURM's autodetect refuses a GPU whose CPU mask names a CPU the machine lacks, so by
+    // default the profile's two NUMA nodes are laid over the CPUs this process may use.
+    let host = host_cpus();
+    let (_s, lib) = init("dgx-h100");
+    let p = nvml_mock::profile::builtin("dgx-h100").unwrap();
+    let mut masks = Vec::new();
+    for (i, g) in p.gpus.iter().enumerate() {
+        let d = dev(&lib, i as u32);
+        let mut set = [0u64; 16];
+        assert_eq!(
+            nv!(lib.nvmlDeviceGetCpuAffinity(d, 16, set.as_mut_ptr())),
+            NVML_SUCCESS
+        );
+        let mut scoped = [0u64; 16];
+        for scope in [NVML_AFFINITY_SCOPE_NODE, NVML_AFFINITY_SCOPE_SOCKET] {
+            assert_eq!(
+                nv!(lib.nvmlDeviceGetCpuAffinityWithinScope(d, 16, scoped.as_mut_ptr(), scope)),
+                NVML_SUCCESS
+            );
+            assert_eq!(scoped, set);
+        }
+        let cpus = bit_set_members(&set);
+        assert!(!cpus.is_empty(), "GPU {i} is near some CPU");
+        assert!(
+            cpus.iter().all(|c| host.contains(c)),
+            "GPU {i}: {cpus:?} not in {host:?}"
+        );
+        masks.push((g.numa_node, cpus));
+    }
+    for (node, cpus) in &masks {
+        for (other, theirs) in &masks {
+            if node == other {
+                assert_eq!(cpus, theirs, "GPUs of one node share its CPUs");
+            } else if host.len() >= p.numa_cpus.len() {
+                assert!(
+                    cpus.iter().all(|c| !theirs.contains(c)),
+                    "{cpus:?} {theirs:?}"
+                );
+            }
+        }
+    }
+    let mut covered: Vec<u32> = masks.iter().flat_map(|(_, c)| c.clone()).collect();
+    covered.sort_unstable();
+    covered.dedup();
+    assert_eq!(covered, host, "the two nodes hold every CPU of the host");
+    // Each CPU of the host names the GPUs of its node.
+    for cpu in &host {
+        let mut n = 8u32;
+        let mut gpus = [null_mut(); 8];
+        assert_eq!(
+            nv!(lib.nvmlSystemGetTopologyGpuSet(*cpu, &mut n, gpus.as_mut_ptr())),
+            NVML_SUCCESS
+        );
+        let want: Vec<_> = masks
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, c))| c.contains(cpu))
+            .map(|(i, _)| dev(&lib, i as u32))
+            .collect();
+        assert_eq!(&gpus[..n as usize], want.as_slice(), "CPU {cpu}");
+    }
+    // The memory node is one the host has, holding the GPU's first CPU.
+    for (i, (_, cpus)) in masks.iter().enumerate() {
+        let mut nodes = [0u64; 4];
+        assert_eq!(
+            nv!(lib.nvmlDeviceGetMemoryAffinity(
+                dev(&lib, i as u32),
+                4,
+                nodes.as_mut_ptr(),
+                NVML_AFFINITY_SCOPE_NODE
+            )),
+            NVML_SUCCESS
+        );
+        let nodes = bit_set_members(&nodes);
+        assert_eq!(nodes.len(), 1, "GPU {i}: {nodes:?}");
+        let sys = format!("/sys/devices/system/node/node{}/cpulist", nodes[0]);
+        if let Ok(list) = std::fs::read_to_string(&sys) {
+            let first = cpus[0].to_string();
+            assert!(
+                list.trim().split(',').any(|r| {
+                    let (lo, hi) = r.split_once('-').unwrap_or((r, r));
+                    (lo.parse::<u32>().unwrap()..=hi.parse().unwrap()).contains(&cpus[0])
+                }),
+                "CPU {first} is not on node {} ({list})",
+                nodes[0]
+            );
+        } else {
+            assert_eq!(nodes, [0], "a host without NUMA information has node 0");
+        }
+    }
 }
 
 #[test]

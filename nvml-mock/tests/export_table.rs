@@ -174,3 +174,27 @@ fn table_serves_devices_processes_topology_and_modes() {
     let r = unsafe { (t.slot(80))(0, &raw mut h as usize, 0x22, 0, 0, 0) };
     assert_eq!(r, NVML_ERROR_UNINITIALIZED);
 }
+
+#[test]
+fn slot_71_says_which_gpus_run_as_vgpu_hosts() {
+    // nvidia-smi 550's `vgpu` views list only GPUs with a non-zero answer here, and say "No
+    // supported devices in vGPU mode" when there is none (as on bare metal).
+    for (profile, want) in [("vgpu-host", 1), ("dgx-h100", 0), ("workstation", 0)] {
+        let (staged, lib) = init(profile);
+        let t = Table::open(&staged);
+        let mut n = 0u32;
+        assert_eq!(nv!(lib.nvmlDeviceGetCount_v2(&mut n)), NVML_SUCCESS);
+        for i in 0..n {
+            let mut active: c_uint = 99;
+            // SAFETY: device and out-pointer.
+            let r = unsafe {
+                (t.slot(71))(dev(&lib, i) as usize, &raw mut active as usize, 0, 0, 0, 0)
+            };
+            assert_eq!((r, active), (NVML_SUCCESS, want), "{profile} GPU {i}");
+        }
+        let mut active: c_uint = 99;
+        // SAFETY: a handle the mock never gave out; the slot must refuse it.
+        let r = unsafe { (t.slot(71))(0x10, &raw mut active as usize, 0, 0, 0, 0) };
+        assert_eq!((r, active), (NVML_ERROR_INVALID_ARGUMENT, 99), "{profile}");
+    }
+}

@@ -34,6 +34,10 @@ const USER_PROFILE_ONLY: &[(&str, &str)] = &[
         "as nvmlDeviceGetRetiredPages",
     ),
     (
+        "nvmlDeviceGetDisplayMode",
+        "every built-in machine runs a 580 driver, which answers NVML_ERROR_DEPRECATED (nvidia-smi 580's \"Requested functionality has been deprecated\" in captures/qx-h100.xml); a profile with an older driver_version answers (570: Enabled on the A100 of k8s-test-infra's qx-a100.xml)",
+    ),
+    (
         "nvmlVgpuTypeGetFrameRateLimit",
         "the built-in vGPU types are NVIDIA's H100 C-series, whose frame rate limiter is off (NOT_SUPPORTED, as nvml.h says); a profile's `frame_rate_limit` turns it on",
     ),
@@ -519,6 +523,35 @@ fn witnesses(staged: &Staged, lib: &NvmlLib, e: &Env) {
         };
         get.metrics[0].metricId = NVML_GPM_METRIC_SM_UTIL;
         nv!(lib.nvmlGpmMetricsGet(&mut get));
+    }
+    // NVLE: an encryption key between the first two GPUs, from their ALIDs and private info.
+    if let [a, b, ..] = e.devices[..] {
+        let alid = |d| {
+            // SAFETY: a struct of plain integers and arrays; all zeroes is a valid value.
+            let mut t: Box<nvmlNvlinkGetRemapTableInfo_v1_t> =
+                Box::new(unsafe { std::mem::zeroed() });
+            (nv!(lib.nvmlDeviceGetNvlinkRemapTableInfo_v1(d, &mut *t)) == NVML_SUCCESS)
+                .then_some(t.alid)
+        };
+        let private = |d| {
+            let mut info = nvmlNvlinkNvlePrivateInfo_v1_t {
+                data: [0; NVML_NVLINK_NVLE_PRIVATE_INFO_SIZE as usize],
+                size: 0,
+            };
+            (nv!(lib.nvmlDeviceGetNvlinkNvlePrivateInfo_v1(d, &mut info)) == NVML_SUCCESS)
+                .then_some(info)
+        };
+        if let (Some(la), Some(lb), Some(pa), Some(pb)) = (alid(a), alid(b), private(a), private(b))
+        {
+            let mut key = nvmlNvlinkSetupNvleEncryptionKey_v1_t {
+                nvleKey: [7; NVML_NVLINK_NVLE_AES_256_GCM_KEY_SIZE_BYTES as usize],
+                localGpuAlid: la,
+                remoteGpuAlid: lb,
+                localGpuNvlePrivateInfo: pa,
+                remoteGpuNvlePrivateInfo: pb,
+            };
+            nv!(lib.nvmlDeviceSetupNvlinkNvleEncryptionKey_v1(a, &mut key));
+        }
     }
     // GPU removal: idle GPUs (persistence mode off, no processes) go away, one through each
     // version. Last, because the machine is smaller afterwards.

@@ -106,6 +106,14 @@ fn errors_name_the_file_and_the_key() {
             &["gpus[0].mig_profiles[0]", "slice"],
         ),
         (r#"{"numa_cpus": "all"}"#, &["\"numa_cpus\"", "array"]),
+        (
+            r#"{"cpu_affinity": "pinned"}"#,
+            &["\"cpu_affinity\"", "host", "profile"],
+        ),
+        (
+            r#"{"gpus": [{"max_graphics": 1590, "max_sm": 1590, "clock_graphics": 300, "clock_sm": 300, "default_app_graphics": 1980}]}"#,
+            &["gpus[0]", "\"default_app_graphics\"", "1590"],
+        ),
     ] {
         std::fs::write(&path, text).unwrap();
         let e = profile::load(path.to_str().unwrap())
@@ -195,4 +203,120 @@ fn a_board_written_from_its_capture_answers_with_the_capture_values() {
         NVML_SUCCESS
     );
     assert_eq!(arch, NVML_DEVICE_ARCH_ADA);
+}
+
+#[test]
+fn cpu_affinity_is_the_hosts_unless_a_file_pins_the_profiles() {
+    use nvml_mock::profile::CpuAffinity;
+    for name in profile::BUILTIN_PROFILES {
+        let p = profile::builtin(name).unwrap();
+        assert_eq!(p.cpu_affinity, CpuAffinity::Host, "{name}");
+    }
+    let p = profile::parse_json(r#"{"base": "dgx-a100", "cpu_affinity": "profile"}"#).unwrap();
+    assert_eq!(p.cpu_affinity, CpuAffinity::Profile);
+    assert_eq!(p.numa_cpus, profile::builtin("dgx-a100").unwrap().numa_cpus);
+    let p = profile::parse_json(r#"{"cpu_affinity": "host"}"#).unwrap();
+    assert_eq!(p.cpu_affinity, CpuAffinity::Host);
+}
+
+/// Return codes of the queries the capability model decides, on GPU 0 of `profile`: average
+/// power (field value), C2C mode, display mode, application clock, power state, SRAM ECC.
+fn model_answers(profile: &str) -> [nvmlReturn_t; 6] {
+    let (_s, lib) = init(profile);
+    let d = dev(&lib, 0);
+    let mut fv: nvmlFieldValue_t =
+        // SAFETY: a C struct of integers and a union of integers: all-zero is a valid value.
+        unsafe { std::mem::zeroed() };
+    fv.fieldId = NVML_FI_DEV_POWER_AVERAGE;
+    assert_eq!(
+        nv!(lib.nvmlDeviceGetFieldValues(d, 1, &mut fv)),
+        NVML_SUCCESS
+    );
+    let mut c2c = nvmlC2cModeInfo_v1_t { isC2cEnabled: 0 };
+    let (mut mode, mut clock, mut pstate) = (0u32, 0u32, 0u32);
+    let mut sram: nvmlEccSramErrorStatus_t =
+        // SAFETY: as above.
+        unsafe { std::mem::zeroed() };
+    sram.version = nvmlEccSramErrorStatus_v1;
+    [
+        fv.nvmlReturn,
+        nv!(lib.nvmlDeviceGetC2cModeInfoV(d, &mut c2c)),
+        nv!(lib.nvmlDeviceGetDisplayMode(d, &mut mode)),
+        nv!(lib.nvmlDeviceGetApplicationsClock(d, NVML_CLOCK_GRAPHICS, &mut clock)),
+        nv!(lib.nvmlDeviceGetPowerState(d, &mut pstate)),
+        nv!(lib.nvmlDeviceGetSramEccErrorStatus(d, &mut sram)),
+    ]
+}
+
+fn user_profile(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("nvml-mock-support-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn the_support_object_flips_each_query_both_ways() {
+    const OK: nvmlReturn_t = NVML_SUCCESS;
+    const NS: nvmlReturn_t = NVML_ERROR_NOT_SUPPORTED;
+    const DEP: nvmlReturn_t = NVML_ERROR_DEPRECATED;
+    // The model alone: an Ada board on driver 570 answers average power, display mode,
+    // application clocks, power state and SRAM ECC, and has no C2C (qx-l40s.xml, qx-a100.xml).
+    let ada = r#"{"base": "workstation", "driver_version": "570.148.08",
+        "gpus": [{"ecc_supported": true}]}"#;
+    assert_eq!(
+        model_answers(&user_profile("ada-570.json", ada)),
+        [OK, NS, OK, OK, OK, OK]
+    );
+    // A 595 driver deprecates display mode, application clocks and the power state
+    // (qx-l40s.xml, qx-t4.xml).
+    let newer = r#"{"base": "workstation", "driver_version": "595.91.07",
+        "gpus": [{"ecc_supported": true}]}"#;
+    assert_eq!(
+        model_answers(&user_profile("ada-595.json", newer)),
+        [OK, NS, DEP, DEP, DEP, OK]
+    );
+    // The board's own answers win over both, in each direction.
+    let off = r#"{"base": "workstation", "driver_version": "570.148.08", "gpus": [{"ecc_supported": true, "support": {
+        "average_power": false, "c2c_mode": true, "display_mode": "deprecated",
+        "application_clocks": false, "power_state": false, "sram_ecc": false}}]}"#;
+    assert_eq!(
+        model_answers(&user_profile("ada-off.json", off)),
+        [NS, OK, DEP, NS, NS, NS]
+    );
+    let on = r#"{"base": "workstation", "driver_version": "595.91.07", "gpus": [{"ecc_supported": true, "support": {
+        "display_mode": true, "application_clocks": true, "power_state": true}}]}"#;
+    assert_eq!(
+        model_answers(&user_profile("ada-on.json", on)),
+        [OK, NS, OK, OK, OK, OK]
+    );
+    let bad = user_profile("bad.json", r#"{"gpus": [{"support": {"sram": true}}]}"#);
+    let e = profile::load(&bad).unwrap_err().to_string();
+    assert!(
+        e.contains("unknown feature `sram`") && e.contains("sram_ecc"),
+        "{e}"
+    );
+}
+
+#[test]
+fn format_md_shows_the_capability_model() {
+    const START: &str = "<!-- capability model: written by NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format -->\n";
+    const END: &str = "<!-- end of capability model -->";
+    let path = format!("{DIR}/FORMAT.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = doc
+        .split_once(START)
+        .expect("FORMAT.md has the capability model's start marker");
+    let (_, tail) = rest
+        .split_once(END)
+        .expect("FORMAT.md has the capability model's end marker");
+    let want = format!("{head}{START}{}{END}{tail}", nvml_mock::support::markdown());
+    if std::env::var_os("NVML_MOCK_BLESS").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    assert!(
+        doc == want,
+        "FORMAT.md's capability model is stale: run NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format"
+    );
 }

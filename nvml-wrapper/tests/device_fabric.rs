@@ -34,7 +34,12 @@ fn an_nvswitch_h100_is_registered_in_its_fabric() {
         assert!(info.is_registered(), "GPU {index}: {info:?}");
         assert_eq!(info.state, FabricState::Completed);
         assert_eq!(info.status, nvml_wrapper::sys::NVML_SUCCESS);
-        assert_ne!(info.cluster_uuid, [0; 16]);
+        // A real HGX H100 (captures/qx-h100.xml): clique 0, cluster UUID all zeros.
+        assert_eq!(info.clique_id, 0);
+        assert_eq!(
+            info.cluster_uuid_string(),
+            "00000000-0000-0000-0000-000000000000"
+        );
         // Hopper reports a unicast and a multicast pointer clique (nvml.h).
         assert_eq!(
             info.cliques,
@@ -57,6 +62,53 @@ fn an_nvswitch_h100_is_registered_in_its_fabric() {
         assert_eq!(*cluster.get_or_insert(info.cluster_uuid), info.cluster_uuid);
         assert_eq!(info.cluster_uuid_string().len(), 36);
     }
+}
+
+#[test]
+fn fabric_ids_are_the_profiles() {
+    // A real GB200 NVL tray (captures/qx-gb200.xml): clique 2 of cluster
+    // 00000001-0000-0000-0000-000000000001 on every GPU.
+    let tray = common::mock_with_profile("gb200-nvl-tray");
+    for gpu in tray.nvml.devices().unwrap() {
+        let info = gpu.gpu_fabric_info().unwrap();
+        assert_eq!(info.clique_id, 2);
+        assert_eq!(
+            info.cluster_uuid_string(),
+            "00000001-0000-0000-0000-000000000001"
+        );
+        assert!(info.cliques.iter().all(|c| c.id == 2), "{:?}", info.cliques);
+    }
+    // A user's file sets them per GPU.
+    let dir = std::env::temp_dir().join(format!("nvml-fabric-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("fabric.json");
+    std::fs::write(
+        &file,
+        r#"{"base": "dgx-h100", "gpus": [{}, {"fabric_clique_id": 32766,
+            "fabric_cluster_uuid": "5a7f1035-cee3-8459-7217-28cde6bb5c71"}]}"#,
+    )
+    .unwrap();
+    let m = common::mock_with_profile(file.to_str().unwrap());
+    let (a, b) = (
+        m.nvml
+            .device_by_index(0)
+            .unwrap()
+            .gpu_fabric_info()
+            .unwrap(),
+        m.nvml
+            .device_by_index(1)
+            .unwrap()
+            .gpu_fabric_info()
+            .unwrap(),
+    );
+    assert_eq!((a.clique_id, a.cluster_uuid), (0, [0; 16]));
+    assert_eq!(b.clique_id, 32766);
+    assert_eq!(
+        b.cluster_uuid_string(),
+        "5a7f1035-cee3-8459-7217-28cde6bb5c71"
+    );
+    assert_eq!(b.cluster_uuid[..4], [0x5a, 0x7f, 0x10, 0x35]);
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

@@ -147,6 +147,10 @@ fn mig_devices_are_devices_of_their_own() {
     assert_ne!(mig, gpu);
     assert!(mig.is_mig_device_handle().unwrap());
     assert_eq!(mig.mig_parent_device().unwrap(), gpu);
+    // A MIG device answers its parent's uptime (nvml.h); the clock stopped to compare.
+    m.staged.set_virtual_clock(true).unwrap();
+    assert_eq!(mig.gpu_uptime().unwrap(), gpu.gpu_uptime().unwrap());
+    m.staged.set_virtual_clock(false).unwrap();
     let gi = mig.gpu_instance_id().unwrap();
     assert_eq!(mig.compute_instance_id().unwrap(), 0);
     assert!(gi < 7, "{gi}");

@@ -1,4 +1,6 @@
 //! Topology and affinity against the simulated DGX H100 (GPUs 0-3 on NUMA node 0, 4-7 on 1).
+//! The exact CPU masks are the profile's under `"cpu_affinity": "profile"`; by default they
+//! are the host's CPUs split into the two nodes.
 
 // A test fails by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -12,6 +14,17 @@ use nvml_wrapper::enums::{AffinityScope, P2pCapability, P2pStatus, TopologyLevel
 
 fn dgx() -> profile::Profile {
     profile::builtin("dgx-h100").expect("the built-in profile")
+}
+
+/// The DGX H100 with its own CPU masks (`"cpu_affinity": "profile"`), from a file of its own.
+fn pinned_dgx() -> common::Mock {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!("nvml-topology-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("pinned-{}.json", N.fetch_add(1, Ordering::Relaxed)));
+    std::fs::write(&file, r#"{"base": "dgx-h100", "cpu_affinity": "profile"}"#).unwrap();
+    common::mock_with_profile(file.to_str().unwrap())
 }
 
 /// The CPU mask of a NUMA node of the profile, in `words` 64-bit words.
@@ -77,8 +90,8 @@ fn nearest_gpus_at_each_level() {
 }
 
 #[test]
-fn cpu_affinity_is_the_numa_nodes_cpus() {
-    let m = common::mock();
+fn pinned_cpu_affinity_is_the_numa_nodes_cpus() {
+    let m = pinned_dgx();
     let p = dgx();
     for (index, spec) in p.gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32).unwrap();
@@ -126,8 +139,8 @@ fn affinity_word_counts_are_bounded() {
 }
 
 #[test]
-fn memory_affinity_is_the_gpus_numa_node() {
-    let m = common::mock();
+fn pinned_memory_affinity_is_the_gpus_numa_node() {
+    let m = pinned_dgx();
     for (index, spec) in dgx().gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32).unwrap();
         for scope in AffinityScope::ALL {
@@ -136,6 +149,46 @@ fn memory_affinity_is_the_gpus_numa_node() {
                 [1u64 << spec.numa_node, 0]
             );
         }
+    }
+}
+
+#[test]
+fn cpu_affinity_is_a_split_of_the_host_cpus_by_default() {
+    let allowed = std::fs::read_to_string("/proc/self/status").unwrap();
+    let list = allowed
+        .lines()
+        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let mut host = vec![0u64; MAX_AFFINITY_WORDS];
+    for part in list.split(',') {
+        let (lo, hi) = part.split_once('-').unwrap_or((part, part));
+        for cpu in lo.parse::<usize>().unwrap()..=hi.parse().unwrap() {
+            host[cpu / 64] |= 1 << (cpu % 64);
+        }
+    }
+    let m = common::mock();
+    let gpus = m.nvml.devices().unwrap();
+    let masks: Vec<Vec<u64>> = gpus
+        .iter()
+        .map(|g| g.cpu_affinity(MAX_AFFINITY_WORDS).unwrap())
+        .collect();
+    let node0 = &masks[0];
+    let node1 = &masks[4];
+    assert!(masks[..4].iter().all(|m| m == node0) && masks[4..].iter().all(|m| m == node1));
+    let union: Vec<u64> = node0.iter().zip(node1).map(|(a, b)| a | b).collect();
+    assert_eq!(
+        union, host,
+        "the two nodes hold the host's CPUs ({list}), no other"
+    );
+    assert!(node0.iter().any(|w| *w != 0) && node1.iter().any(|w| *w != 0));
+    if host.iter().map(|w| w.count_ones()).sum::<u32>() >= 2 {
+        assert!(node0.iter().zip(node1).all(|(a, b)| a & b == 0));
+    }
+    for gpu in &gpus {
+        let nodes = gpu.memory_affinity(16, AffinityScope::Node).unwrap();
+        assert_eq!(nodes.iter().map(|w| w.count_ones()).sum::<u32>(), 1);
     }
 }
 

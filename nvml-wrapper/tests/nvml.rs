@@ -98,17 +98,21 @@ fn memory_v2_reports_reserved_and_adds_up() {
 
 #[test]
 fn memory_falls_back_to_v1_when_the_driver_rejects_the_struct_version() {
-    let m = common::mock();
-    m.staged
-        .set_fault(
-            "nvmlDeviceGetMemoryInfo_v2",
-            nvml_wrapper::sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
-        )
-        .unwrap();
-    let mem = m.nvml.device_by_index(0).unwrap().memory_info().unwrap();
-    assert_eq!(mem.total, dgx().gpus[0].memory_total);
-    assert_eq!(mem.reserved, 0, "the v1 struct has no reserved field");
-    assert_eq!(mem.used + mem.free, mem.total);
+    // Real drivers reject an nvmlMemory_v2_t version with FUNCTION_NOT_FOUND (what the mock
+    // answers too); ARGUMENT_VERSION_MISMATCH, the other structs' answer, falls back as well.
+    for code in [
+        nvml_wrapper::sys::NVML_ERROR_FUNCTION_NOT_FOUND,
+        nvml_wrapper::sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
+    ] {
+        let m = common::mock();
+        m.staged
+            .set_fault("nvmlDeviceGetMemoryInfo_v2", code)
+            .unwrap();
+        let mem = m.nvml.device_by_index(0).unwrap().memory_info().unwrap();
+        assert_eq!(mem.total, dgx().gpus[0].memory_total, "code {code}");
+        assert_eq!(mem.reserved, 0, "the v1 struct has no reserved field");
+        assert_eq!(mem.used + mem.free, mem.total);
+    }
 }
 
 #[test]

@@ -58,6 +58,11 @@ fn works_or_function_not_found(old: &Lab) -> BTreeMap<&'static str, &'static str
             not_found.insert(*method, name);
             continue;
         }
+        if outcome(&now[method]) == Err(Some(sys::NVML_ERROR_DEPRECATED)) && outcome(got).is_ok() {
+            // A query the current branch deprecates (the display mode from 580: the real
+            // captures) still answers on the older driver.
+            continue;
+        }
         assert_eq!(
             outcome(got),
             outcome(&now[method]),

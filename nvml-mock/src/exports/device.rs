@@ -10,6 +10,7 @@ use crate::state::{
     Ctx, DeviceRef, Gpu, arg_str, device_handle, device_ref, fill_array, get, mig_device_handle,
     put, put_array, put_str,
 };
+use crate::support::Feature;
 
 /// The physical GPU behind a handle (MIG device handles name their parent).
 fn gpu<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
@@ -154,7 +155,18 @@ fn clock_of(g: &Gpu, t: nvmlClockType_t, max: bool) -> Result<u32, nvmlReturn_t>
     })
 }
 
+/// The T.Limit reading: the GPU's maximum operating temperature less its temperature, °C
+/// (`nvmlDeviceGetMarginTemperature` and nvidia-smi's export-table entry agree on it).
+pub(crate) fn margin_temperature(g: &Gpu) -> Result<i32, nvmlReturn_t> {
+    g.support.check(Feature::Tlimit)?;
+    if g.spec.temp_gpu_max == 0 {
+        return Err(NVML_ERROR_NOT_SUPPORTED);
+    }
+    Ok((g.spec.temp_gpu_max as i32).wrapping_sub(g.spec.temperature as i32))
+}
+
 fn app_clock(g: &Gpu, t: nvmlClockType_t, default: bool) -> Result<u32, nvmlReturn_t> {
+    g.support.check(Feature::ApplicationClocks)?;
     let (mem, gr) = if default {
         (g.spec.default_app_mem, g.spec.default_app_graphics)
     } else {
@@ -216,12 +228,17 @@ fn nvlink_active(g: &Gpu, link: c_uint) -> Result<(), nvmlReturn_t> {
     Ok(())
 }
 
-/// NVSwitch PCI info for the far end of a DGX link (4 NVSwitches).
-fn nvswitch_pci(link: c_uint) -> nvmlPciInfo_t {
-    let bus = [0x05u32, 0x06, 0x07, 0x08]
-        .get((link % 4) as usize)
-        .copied()
-        .unwrap_or(5);
+/// NVSwitch PCI info for the far end of a DGX link (4 NVSwitches), on the first four buses
+/// of domain 0 from 0x05 up that no GPU of the machine sits on (a switch never shares a GPU's
+/// address, which clients such as SLURM match links by).
+fn nvswitch_pci(c: &Ctx<'_>, link: c_uint) -> nvmlPciInfo_t {
+    let taken = |bus: u32| {
+        c.m.gpus
+            .iter()
+            .any(|g| g.spec.pci_domain == 0 && g.spec.pci_bus == bus)
+    };
+    let mut buses = (0x05u32..=0xff).filter(|b| !taken(*b));
+    let bus = buses.nth((link % 4) as usize).unwrap_or(0x05);
     let mut p = nvmlPciInfo_t {
         domain: 0,
         bus,
@@ -283,6 +300,19 @@ fn field(
         }
         NVML_FI_DEV_RETIRED_PENDING if g.spec.page_retirement => ull(0),
         NVML_FI_DEV_MEMORY_TEMP if g.spec.memory_temperature > 0 => ui(g.spec.memory_temperature),
+        // The GPU temperature as a double, equal to what nvmlDeviceGetTemperatureV reports.
+        NVML_FI_DEV_GPU_TEMP => Ok((
+            NVML_VALUE_TYPE_DOUBLE,
+            nvmlValue_t {
+                dVal: f64::from(g.spec.temperature),
+            },
+        )),
+        // Time limited by power smoothing, ns: never (smoothing is off), read with privilege
+        // as the other power smoothing fields.
+        NVML_FI_PWR_SMOOTHING_LIMITED_TIME if g.spec.power_smoothing => {
+            c.require_root()?;
+            ull(0)
+        }
         NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION | NVML_FI_DEV_ENERGY => ull(c.m.energy_mj(g)),
         // Power by scope: the GPU's own; the memory's average where the board reports it;
         // the module's on a Grace Blackwell superchip.
@@ -291,6 +321,9 @@ fn field(
                 return Err(NVML_ERROR_NOT_SUPPORTED);
             }
             ui(g.spec.memory_power_mw)
+        }
+        NVML_FI_DEV_POWER_AVERAGE if !g.support.has(Feature::AveragePower) => {
+            Err(NVML_ERROR_NOT_SUPPORTED)
         }
         NVML_FI_DEV_POWER_INSTANT
         | NVML_FI_DEV_POWER_AVERAGE
@@ -327,12 +360,13 @@ fn field(
             })
         }
         NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT..=NVML_FI_DEV_TEMPERATURE_GPU_MAX_TLIMIT
-            if g.spec.architecture >= NVML_DEVICE_ARCH_ADA =>
+            if g.support.has(Feature::Tlimit) =>
         {
             // Fixed margins, not readings (a real H100 reports -8, -2, 0, 0 C whatever its
-            // temperature; a B200 -5, -3, 0, 0).
+            // temperature; a B200 -5, -3, 0, 0; an L40S -5, -2, none, 0).
             let at = (id - NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT) as usize;
-            let v = g.spec.tlimit_margins.get(at).copied().unwrap_or(0);
+            let v = g.spec.tlimit_margins.get(at).copied().flatten();
+            let v = v.ok_or(NVML_ERROR_NOT_SUPPORTED)?;
             Ok((NVML_VALUE_TYPE_SIGNED_INT, nvmlValue_t { siVal: v }))
         }
         NVML_FI_DEV_NVLINK_LINK_COUNT if g.spec.nvlink_count > 0 => ui(g.spec.nvlink_count),
@@ -365,7 +399,7 @@ fn field(
         NVML_FI_DEV_PCIE_INBOUND_ATOMICS_MASK if g.spec.pcie_atomics_inbound != 0 => {
             ui(g.spec.pcie_atomics_inbound)
         }
-        NVML_FI_DEV_GET_GPU_RECOVERY_ACTION if g.spec.architecture >= NVML_DEVICE_ARCH_HOPPER => {
+        NVML_FI_DEV_GET_GPU_RECOVERY_ACTION if g.support.has(Feature::GpuRecoveryAction) => {
             ui(NVML_GPU_RECOVERY_ACTION_NONE)
         }
         NVML_FI_DEV_C2C_LINK_COUNT
@@ -391,22 +425,58 @@ fn field(
                 _ => Err(NVML_ERROR_NOT_SUPPORTED),
             }
         }
+        // NvLink data counters (KiB since load, per link or summed with scope UINT_MAX): the
+        // constant machine moves no data; the dynamic mode answers above.
+        NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX..=NVML_FI_DEV_NVLINK_THROUGHPUT_RAW_RX => {
+            if scope != u32::MAX {
+                nvlink_active(g, scope)?;
+            } else if g.spec.nvlink_count == 0 {
+                return Err(NVML_ERROR_NOT_SUPPORTED);
+            }
+            ull(0)
+        }
+        // Per-link replay, recovery and CRC counters, agreeing with
+        // nvmlDeviceGetNvLinkErrorCounter (the header: unsupported from Blackwell on).
+        NVML_FI_DEV_NVLINK_ERROR_DL_REPLAY
+        | NVML_FI_DEV_NVLINK_ERROR_DL_RECOVERY
+        | NVML_FI_DEV_NVLINK_ERROR_DL_CRC => {
+            g.support.check(Feature::NvlinkDlErrorFields)?;
+            nvlink_active(g, scope)?;
+            let counters = g
+                .nvlink_errors
+                .get(scope as usize)
+                .copied()
+                .unwrap_or([0; 5]);
+            let at = match id {
+                NVML_FI_DEV_NVLINK_ERROR_DL_REPLAY => NVML_NVLINK_ERROR_DL_REPLAY,
+                NVML_FI_DEV_NVLINK_ERROR_DL_RECOVERY => NVML_NVLINK_ERROR_DL_RECOVERY,
+                _ => NVML_NVLINK_ERROR_DL_CRC_FLIT,
+            };
+            ull(counters.get(at as usize).copied().unwrap_or(0))
+        }
         // Time spent in these clocks events, ns (the profiles' GPUs never slow down for them).
         NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_POWER_CAP
         | NVML_FI_DEV_CLOCKS_EVENT_REASON_SYNC_BOOST => ull(0),
         NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN
         | NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_THERM_SLOWDOWN
         | NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_POWER_BRAKE_SLOWDOWN => ull(0),
-        // Row remappings made inactive (Blackwell): none.
+        // Row remappings made inactive: none.
         NVML_FI_DEV_REMAPPED_ROWS_COR_INACTIVE | NVML_FI_DEV_REMAPPED_ROWS_UNC_INACTIVE
-            if g.spec.ecc_supported && g.spec.architecture >= NVML_DEVICE_ARCH_BLACKWELL =>
+            if g.spec.ecc_supported && g.support.has(Feature::RemappedRowsInactive) =>
         {
             ui(0)
         }
-        NVML_FI_DEV_REMAPPED_COR if g.spec.ecc_supported => ui(g.spec.remapped_rows_correctable),
-        NVML_FI_DEV_REMAPPED_UNC if g.spec.ecc_supported => ui(g.spec.remapped_rows_uncorrectable),
-        NVML_FI_DEV_REMAPPED_PENDING | NVML_FI_DEV_REMAPPED_FAILURE if g.spec.ecc_supported => {
-            ui(0)
+        NVML_FI_DEV_REMAPPED_COR
+        | NVML_FI_DEV_REMAPPED_UNC
+        | NVML_FI_DEV_REMAPPED_PENDING
+        | NVML_FI_DEV_REMAPPED_FAILURE
+            if g.spec.ecc_supported && g.support.has(Feature::RemappedRows) =>
+        {
+            ui(match id {
+                NVML_FI_DEV_REMAPPED_COR => g.spec.remapped_rows_correctable,
+                NVML_FI_DEV_REMAPPED_UNC => g.spec.remapped_rows_uncorrectable,
+                _ => 0,
+            })
         }
         _ => {
             let _ = scope;
@@ -797,7 +867,12 @@ export! {
         let (total, reserved, used) = memory(c, device)?;
         let v: nvmlMemory_v2_t = get(memory_)?;
         if v.version != nvmlMemory_v2 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+            // What real drivers answer to a version other than nvmlMemory_v2 (a bare 2, as
+            // the header's "must be 2" suggests): FUNCTION_NOT_FOUND, not the
+            // ARGUMENT_VERSION_MISMATCH of other versioned structs. Reported on 510.39.01
+            // (NVIDIA/nvidia-settings#78), through nvidia-ml-py (gpuopenanalytics/pynvml#59)
+            // and by dxvk-nvapi (jp7677/dxvk-nvapi#198).
+            return Err(NVML_ERROR_FUNCTION_NOT_FOUND);
         }
         put(memory_, nvmlMemory_v2_t {
             version: v.version,
@@ -869,10 +944,7 @@ export! {
             NVML_PROCESS_MODE_ALL => &["compute", "graphics", "mps"],
             _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
         };
-        // Hopper or newer (the header's "supported on" list for this query).
-        if phys(c, device)?.spec.architecture < NVML_DEVICE_ARCH_HOPPER {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
+        phys(c, device)?.support.check(Feature::ProcessDetailList)?;
         // In CC mode every byte of a process's memory is protected; the header says protected
         // memory is not reported in MIG mode.
         let cc = c.m.cc.as_ref().is_some_and(|cc| cc.enabled);
@@ -901,9 +973,10 @@ export! {
         if s.version != nvmlEccSramErrorStatus_v1 {
             return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
         }
-        if !g.spec.ecc_supported || g.spec.architecture < NVML_DEVICE_ARCH_HOPPER {
+        if !g.spec.ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
+        g.support.check(Feature::SramEcc)?;
         // No SRAM errors and the field-diagnostic threshold not exceeded, as on the real H100 of
         // captures/qx-h100.xml (sram_* 0, sram_threshold_exceeded No).
         s = nvmlEccSramErrorStatus_t {
@@ -913,10 +986,12 @@ export! {
         put(status, s)
     }
     fn nvmlDeviceGetRemappedRows_v2(device: nvmlDevice_t, info: *mut nvmlRemappedRowsInfo_v2_t) |c| {
-        let s = &phys(c, device)?.spec;
-        if !s.ecc_supported {
+        let g = phys(c, device)?;
+        if !g.spec.ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
+        g.support.check(Feature::RemappedRows)?;
+        let s = &g.spec;
         put(info, nvmlRemappedRowsInfo_v2_t {
             corrActiveRemaps: s.remapped_rows_correctable,
             corrInactiveRemaps: 0,
@@ -949,18 +1024,15 @@ export! {
         put(encoderCapacity, 100 - s.util_encoder.min(100))
     }
     fn nvmlDeviceGetMarginTemperature(device: nvmlDevice_t, marginTempInfo: *mut nvmlMarginTemperature_t) |c| {
-        let s = &phys(c, device)?.spec;
+        let g = phys(c, device)?;
         let mut m = get(marginTempInfo.cast_const())?;
         if m.version != nvmlMarginTemperature_v1 {
             return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
         }
         // The T.Limit reading: how far the GPU is below its maximum operating temperature
         // (captures/qx-h100.xml: `gpu_temp_tlimit` 58 C at `gpu_temp` 29 C on a GPU whose
-        // maximum is 87 C). Ada and later, like the T.Limit fields.
-        if s.architecture < NVML_DEVICE_ARCH_ADA || s.temp_gpu_max == 0 {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        m.marginTemperature = (s.temp_gpu_max as i32).wrapping_sub(s.temperature as i32);
+        // maximum is 87 C).
+        m.marginTemperature = margin_temperature(g)?;
         put(marginTempInfo, m)
     }
     fn nvmlDeviceGetNumFans(device: nvmlDevice_t, numFans: *mut c_uint) |c| {
@@ -1036,7 +1108,7 @@ export! {
     fn nvmlDeviceGetSupportedMemoryClocks(device: nvmlDevice_t, count: *mut c_uint, clocksMHz: *mut c_uint) |c| {
         let s = &phys(c, device)?.spec;
         let mut list = vec![s.max_mem];
-        list.extend(s.low_mem_clocks.iter().copied());
+        list.extend(s.low_mem_clocks.iter().map(|l| l.mhz));
         put_array(count, clocksMHz, &list, c.hostile)
     }
     fn nvmlDeviceGetSupportedGraphicsClocks(device: nvmlDevice_t, memoryClockMHz: c_uint, count: *mut c_uint, clocksMHz: *mut c_uint) |c| {
@@ -1048,7 +1120,9 @@ export! {
         put(pState, c.enum_value(p, 77))
     }
     fn nvmlDeviceGetPowerState(device: nvmlDevice_t, pState: *mut nvmlPstates_t) |c| {
-        let p = phys(c, device)?.spec.pstate;
+        let g = phys(c, device)?;
+        g.support.check(Feature::PowerState)?;
+        let p = g.spec.pstate;
         put(pState, c.enum_value(p, 77))
     }
     fn nvmlDeviceGetCurrentClocksEventReasons(device: nvmlDevice_t, clocksEventReasons: *mut c_ulonglong) |c| {
@@ -1074,8 +1148,9 @@ export! {
         put(mode, c.enum_value(m, NVML_COMPUTEMODE_COUNT + 5))
     }
     fn nvmlDeviceGetDisplayMode(device: nvmlDevice_t, display: *mut nvmlEnableState_t) |c| {
-        phys(c, device)?;
-        put(display, NVML_FEATURE_DISABLED)
+        let g = phys(c, device)?;
+        g.support.check(Feature::DisplayMode)?;
+        put(display, u32::from(g.spec.display_mode))
     }
     fn nvmlDeviceGetDisplayActive(device: nvmlDevice_t, isActive: *mut nvmlEnableState_t) |c| {
         phys(c, device)?;
@@ -1147,10 +1222,12 @@ export! {
         put(isPending, NVML_FEATURE_DISABLED)
     }
     fn nvmlDeviceGetRemappedRows(device: nvmlDevice_t, corrRows: *mut c_uint, uncRows: *mut c_uint, isPending: *mut c_uint, failureOccurred: *mut c_uint) |c| {
-        let s = &phys(c, device)?.spec;
-        if !s.ecc_supported {
+        let g = phys(c, device)?;
+        if !g.spec.ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
+        g.support.check(Feature::RemappedRows)?;
+        let s = &g.spec;
         if uncRows.is_null() || isPending.is_null() || failureOccurred.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -1237,11 +1314,8 @@ export! {
         if scope > NVML_AFFINITY_SCOPE_SOCKET || nodeSet.is_null() || nodeSetSize == 0 {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
-        for i in 0..nodeSetSize as usize {
-            let bit = if i == 0 && g.spec.numa_node >= 0 { 1u64 << (g.spec.numa_node as u32 % 64) } else { 0 };
-            put(nodeSet.wrapping_add(i), bit as c_ulong)?;
-        }
-        Ok(())
+        let node = c.m.cpus.memory_node(g.spec.numa_node);
+        put_bit_set(nodeSet, nodeSetSize, node.as_slice())
     }
     fn nvmlDeviceGetNumaNodeId(device: nvmlDevice_t, node: *mut c_uint) |c| {
         // "Only applies to platforms where the GPUs are NUMA nodes" (nvml.h): the GPU's own
@@ -1276,11 +1350,11 @@ export! {
     }
     fn nvmlDeviceGetNvLinkRemotePciInfo_v2(device: nvmlDevice_t, link: c_uint, pci: *mut nvmlPciInfo_t) |c| {
         nvlink_active(phys(c, device)?, link)?;
-        put(pci, nvswitch_pci(link))
+        put(pci, nvswitch_pci(c, link))
     }
     fn nvmlDeviceGetNvLinkRemotePciInfo(device: nvmlDevice_t, link: c_uint, pci: *mut nvmlPciInfo_t) |c| {
         nvlink_active(phys(c, device)?, link)?;
-        put(pci, nvswitch_pci(link))
+        put(pci, nvswitch_pci(c, link))
     }
     fn nvmlDeviceGetNvLinkRemoteDeviceType(device: nvmlDevice_t, link: c_uint, pNvLinkDeviceType: *mut nvmlIntNvLinkDeviceType_t) |c| {
         nvlink_active(phys(c, device)?, link)?;
@@ -1358,21 +1432,17 @@ fn cpu_affinity(
     if set.is_null() || size == 0 {
         return Err(NVML_ERROR_INVALID_ARGUMENT);
     }
+    put_bit_set(set, size, c.m.cpus.cpus(g.spec.numa_node))
+}
+
+/// Writes `size` words of a bit set (bit `n % 64` of word `n / 64`) holding `members`.
+fn put_bit_set(set: *mut c_ulong, size: c_uint, members: &[u32]) -> Result<(), nvmlReturn_t> {
     let bits = c_ulong::BITS;
-    let cpus: Vec<u32> = if g.spec.numa_node >= 0 {
-        c.m.profile
-            .numa_cpus
-            .get(g.spec.numa_node as usize)
-            .cloned()
-            .unwrap_or_default()
-    } else {
-        (0..c.m.profile.cpu_count).collect()
-    };
     for w in 0..size as usize {
         let mut word: c_ulong = 0;
-        for cpu in &cpus {
-            if (*cpu / bits) as usize == w {
-                word |= 1 << (cpu % bits);
+        for m in members {
+            if (*m / bits) as usize == w {
+                word |= 1 << (m % bits);
             }
         }
         put(set.wrapping_add(w), word)?;

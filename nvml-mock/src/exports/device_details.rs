@@ -1,10 +1,12 @@
 //! More device queries: attributes (whole GPUs and MIG devices), fabric, versioned
 //! temperature, P-states, violation time, per-process utilization, session statistics, fans,
-//! firmware and board details.
+//! firmware and board details, and the GPU's uptime.
 
 use std::ffi::{c_char, c_uint};
 
 use nvml_sys::*;
+
+use crate::support::Feature;
 
 use crate::state::{
     Ctx, DeviceRef, Gpu, arg_str, device_handle, device_ref, fill_array, get, put, put_array,
@@ -13,6 +15,18 @@ use crate::state::{
 
 fn phys<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
     c.m.gpu(h)
+}
+
+/// Seconds since the driver initialised the GPU: the time the energy counter at load took at
+/// the profile's power draw (`energy_base_mj` / `power_usage_mw`; 0 without a draw), plus the
+/// time the machine has been up.
+fn uptime_s(c: &Ctx<'_>, g: &Gpu) -> u64 {
+    let before_load = g
+        .spec
+        .energy_base_mj
+        .checked_div(u64::from(g.spec.power_usage_mw))
+        .unwrap_or(0);
+    before_load.saturating_add(c.m.clock.now_ns() / 1_000_000_000)
 }
 
 /// Attributes of a whole GPU or of a MIG device (its GPU instance's share).
@@ -56,16 +70,14 @@ fn attributes(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<nvmlDeviceAttributes_
     }
 }
 
-/// GPUs with an NVSwitch fabric (Hopper and newer, with NvLink) report it as trained.
+/// GPUs with an NVSwitch fabric (with NvLink, where the model has fabric info) report it as
+/// trained, with the profile's cluster UUID and clique id.
 fn fabric(g: &Gpu) -> Result<([u8; 16], u32), nvmlReturn_t> {
-    if g.spec.architecture < NVML_DEVICE_ARCH_HOPPER || g.spec.nvlink_count == 0 {
+    g.support.check(Feature::FabricInfo)?;
+    if g.spec.nvlink_count == 0 {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
-    let mut uuid = [0u8; 16];
-    for (i, b) in uuid.iter_mut().enumerate() {
-        *b = 0x5a ^ (i as u8).wrapping_mul(37);
-    }
-    Ok((uuid, 0x7ffe))
+    Ok((g.spec.fabric_cluster_uuid, g.spec.fabric_clique_id))
 }
 
 /// Fabric health (`healthMask`, `healthSummary`): the profile's; without one (Hopper: every
@@ -224,24 +236,26 @@ export! {
         }
         put(caps, nvmlDeviceCapabilities_t { version: v.version, capMask: 0 })
     }
-    // Ampere and newer with ECC: no channel or TPC repair pending.
+    // With ECC: no channel or TPC repair pending.
     fn nvmlDeviceGetRepairStatus(device: nvmlDevice_t, repairStatus: *mut nvmlRepairStatus_t) |c| {
-        let s = &phys(c, device)?.spec;
+        let g = phys(c, device)?;
         let v: nvmlRepairStatus_t = get(repairStatus)?;
         if v.version != nvmlRepairStatus_v1 {
             return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
         }
-        if s.architecture < NVML_DEVICE_ARCH_AMPERE || !s.ecc_supported {
+        if !g.spec.ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
+        g.support.check(Feature::RepairStatus)?;
         put(repairStatus, nvmlRepairStatus_t { version: v.version, bChannelRepairPending: 0, bTpcRepairPending: 0 })
     }
     // Hopper and newer: no memory beyond repair.
     fn nvmlDeviceGetUnrepairableMemoryFlag_v1(device: nvmlDevice_t, unrepairableMemoryStatus: *mut nvmlUnrepairableMemoryStatus_v1_t) |c| {
-        let s = &phys(c, device)?.spec;
-        if s.architecture < NVML_DEVICE_ARCH_HOPPER || !s.ecc_supported {
+        let g = phys(c, device)?;
+        if !g.spec.ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
+        g.support.check(Feature::UnrepairableMemoryFlag)?;
         put(unrepairableMemoryStatus, nvmlUnrepairableMemoryStatus_v1_t { bUnrepairableMemory: 0 })
     }
     fn nvmlDeviceGetPdi(device: nvmlDevice_t, pdi: *mut nvmlPdi_t) |c| {
@@ -250,11 +264,16 @@ export! {
         if p.version != nvmlPdi_v1 {
             return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
         }
-        if g.spec.architecture < NVML_DEVICE_ARCH_PASCAL {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
+        g.support.check(Feature::Pdi)?;
         p.value = pdi_of(g);
         put(pdi, p)
+    }
+    fn nvmlDeviceGetGpuUptime_v1(device: nvmlDevice_t, uptime: *mut nvmlGpuUptime_v1_t) |c| {
+        // A MIG device answers its parent GPU's uptime.
+        let index = c.m.gpu_index(device)?;
+        let g = c.m.gpus.get(index).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        let seconds = u32::try_from(uptime_s(c, g)).unwrap_or(u32::MAX);
+        put(uptime, nvmlGpuUptime_v1_t { uptime: seconds })
     }
     fn nvmlDeviceGetTemperatureV(device: nvmlDevice_t, temperature: *mut nvmlTemperature_t) |c| {
         let g = phys(c, device)?;
@@ -387,7 +406,7 @@ export! {
         if defaultMode.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
-        let on = u32::from(g.spec.architecture >= NVML_DEVICE_ARCH_TURING);
+        let on = u32::from(g.support.has(Feature::GspFirmware));
         put(isEnabled, on)?;
         put(defaultMode, on)
     }
@@ -399,7 +418,9 @@ export! {
     }
     // Enabled on a GPU with a C2C link to a Grace CPU (GB200).
     fn nvmlDeviceGetC2cModeInfoV(device: nvmlDevice_t, c2cModeInfo: *mut nvmlC2cModeInfo_v1_t) |c| {
-        let on = phys(c, device)?.spec.c2c.is_some();
+        let g = phys(c, device)?;
+        g.support.check(Feature::C2cMode)?;
+        let on = g.spec.c2c.is_some();
         put(c2cModeInfo, nvmlC2cModeInfo_v1_t { isC2cEnabled: u32::from(on) })
     }
     // All banks with every reserved row available: nothing has been remapped.

@@ -49,6 +49,11 @@ mod slot_id {
     /// `(const char *busIdA, const char *busIdB, unsigned int *path)`: how two PCI devices
     /// connect, for `topo -m`: 0 PIX, 1 PXB, 2 PHB, 3 NODE, 4 SYS, `4 + n` NV`n` (n <= 18).
     pub const TOPOLOGY_BY_BUS_IDS: usize = 22;
+    /// `(nvmlDevice_t, unsigned int *active)`: whether the GPU runs as a vGPU host (non-zero:
+    /// yes). Every `nvidia-smi vgpu` view (550) asks it per GPU and shows only the GPUs with
+    /// a non-zero answer, or "No supported devices in vGPU mode" when none has one; any
+    /// non-zero value reads the same (1, 2, 3 and 7 print identical `vgpu -q` output).
+    pub const VGPU_HOST_ACTIVE: usize = 71;
     /// `(unsigned int index, nvmlDevice_t *device, flags)`: like `nvmlDeviceGetHandleByIndex`.
     pub const DEVICE_HANDLE_BY_INDEX: usize = 80;
     /// `(nvmlDevice_t, unsigned int *count, entry *entries)`: the running compute processes
@@ -133,6 +138,14 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
         slot_id::COMPUTE_PROCESSES => process_list(c, a, "compute"),
         slot_id::GRAPHICS_PROCESSES => process_list(c, a, "graphics"),
         slot_id::MPS_PROCESSES => process_list(c, a, "mps"),
+        slot_id::VGPU_HOST_ACTIVE => {
+            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec.virtualization_mode;
+            let host = matches!(
+                mode,
+                NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU | NVML_GPU_VIRTUALIZATION_MODE_HOST_VSGA
+            );
+            put(a[1] as *mut c_uint, u32::from(host))
+        }
         slot_id::GPU_PART_NUMBER => {
             let g = c.m.gpu(a[0] as nvmlDevice_t)?;
             let part = g.spec.gpu_part_number.clone();
@@ -146,8 +159,8 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
             put(a[1] as *mut c_uint, mode)
         }
         slot_id::TLIMIT_MARGIN => {
-            let s = &c.m.gpu(a[0] as nvmlDevice_t)?.spec;
-            let margin = (s.temp_gpu_max as i32).wrapping_sub(s.temperature as i32);
+            let margin =
+                crate::exports::device::margin_temperature(c.m.gpu(a[0] as nvmlDevice_t)?)?;
             put(a[1] as *mut i32, margin)
         }
         slot_id::SPARSE_OPERATION_MODE => {

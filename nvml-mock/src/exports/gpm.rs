@@ -12,23 +12,18 @@ use std::ffi::{CStr, c_char, c_uint};
 
 use nvml_sys::*;
 
+use crate::support::Feature;
+
 use crate::state::{
     Ctx, DeviceRef, GpmTaken, MAX_GPM_SAMPLES, device_ref, get, gpm_handle, gpm_ref, put,
 };
-
-/// Whether GPM is supported on a GPU of this architecture.
-pub fn gpm_supported(arch: u32) -> bool {
-    (NVML_DEVICE_ARCH_HOPPER..0xffff).contains(&arch)
-}
 
 /// The physical GPU (and GPU instance for MIG device handles) of a device handle, when it
 /// supports GPM.
 fn gpm_device(c: &Ctx<'_>, d: nvmlDevice_t) -> Result<(usize, Option<u32>), nvmlReturn_t> {
     let gpu = c.m.gpu_index(d)?;
     let g = c.m.gpus.get(gpu).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
-    if !gpm_supported(g.spec.architecture) {
-        return Err(NVML_ERROR_NOT_SUPPORTED);
-    }
+    g.support.check(Feature::Gpm)?;
     Ok(match device_ref(d) {
         Some(DeviceRef::Mig(_, gi, _)) => (gpu, Some(gi as u32)),
         _ => (gpu, None),
@@ -217,8 +212,8 @@ export! {
         if s.version != NVML_GPM_SUPPORT_VERSION {
             return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
         }
-        let arch = c.m.gpus.get(gpu).map_or(0, |g| g.spec.architecture);
-        s.isSupportedDevice = u32::from(gpm_supported(arch));
+        let supported = c.m.gpus.get(gpu).is_some_and(|g| g.support.has(Feature::Gpm));
+        s.isSupportedDevice = u32::from(supported);
         put(gpmSupport, s)
     }
     fn nvmlGpmQueryIfStreamingEnabled(device: nvmlDevice_t, state: *mut c_uint) |c| {

@@ -173,7 +173,7 @@ export! {
         }
     }
     fn nvmlSystemGetTopologyGpuSet(cpuNumber: c_uint, count: *mut c_uint, deviceArray: *mut nvmlDevice_t) |c| {
-        let node = c.m.profile.numa_cpus.iter().position(|cpus| cpus.contains(&cpuNumber));
+        let node = c.m.cpus.node_of_cpu(cpuNumber);
         let Some(node) = node else { return Err(NVML_ERROR_INVALID_ARGUMENT) };
         let list: Vec<nvmlDevice_t> = c
             .m

@@ -308,9 +308,10 @@ pub struct GpuSpec {
     pub max_video: u32,
     pub default_app_graphics: u32,
     pub default_app_mem: u32,
-    /// Memory clocks supported besides `max_mem`, with the same graphics clocks, MHz.
+    /// Memory clocks supported besides `max_mem`, each with the graphics clocks of the same
+    /// grid up to its own highest (`max_graphics` when not given).
     #[serde(default)]
-    pub low_mem_clocks: Vec<u32>,
+    pub low_mem_clocks: Vec<LowMemClock>,
     /// Memory power draw (`NVML_POWER_SCOPE_MEMORY` average), mW; 0: not reported.
     #[serde(default)]
     pub memory_power_mw: u32,
@@ -370,8 +371,9 @@ pub struct GpuSpec {
     pub nvlink_errors: Vec<(u32, [u64; 5])>,
     /// T.Limit thresholds, °C relative to T.Limit: shutdown, slowdown, memory maximum, GPU
     /// maximum (`NVML_FI_DEV_TEMPERATURE_*_TLIMIT`, Ada and later).
+    /// `None`: that threshold is not reported (an L40S has no memory T.Limit).
     #[serde(default = "hopper_tlimit_margins")]
-    pub tlimit_margins: [i32; 4],
+    pub tlimit_margins: [Option<i32>; 4],
     /// The GPU's own highest PCIe generation (`nvmlDeviceGetGpuMaxPcieLinkGeneration`), which
     /// may exceed the link's (`pcie_max_gen`, limited by the host); 0: the link's.
     #[serde(default)]
@@ -395,6 +397,14 @@ pub struct GpuSpec {
     /// Fabric health as the v3 fabric info reports it (`None`: not reported).
     #[serde(default)]
     pub fabric_health: Option<FabricHealth>,
+    /// The fabric clique the GPU belongs to (fabric info `cliqueId`). Optional: 0, as on
+    /// HGX H100 and B200 boards.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub fabric_clique_id: u32,
+    /// The fabric cluster's UUID (fabric info `clusterUuid`), its 16 bytes in the order
+    /// `nvidia-smi` prints them. Optional: all zeros, as on HGX H100 and B200 boards.
+    #[serde(default, skip_serializing_if = "is_zero_uuid", with = "uuid_bytes")]
+    pub fabric_cluster_uuid: [u8; 16],
     /// Power smoothing present: its field values answer for root, `NO_PERMISSION` otherwise.
     #[serde(default)]
     pub power_smoothing: bool,
@@ -402,10 +412,70 @@ pub struct GpuSpec {
     /// reserved row available); 0: not supported.
     #[serde(default)]
     pub row_remapper_banks: u32,
+    /// `nvmlDeviceGetDisplayMode`: a display can be attached (an A100 SXM4 says Enabled:
+    /// qx-a100.xml).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub display_mode: bool,
+    /// Per-board answers that override the capability model (`src/support.rs`): feature key
+    /// to `true`, `false` (`NOT_SUPPORTED`) or `"deprecated"`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub support: crate::support::Overrides,
 }
 
-fn hopper_tlimit_margins() -> [i32; 4] {
-    [-8, -2, 0, 0]
+fn hopper_tlimit_margins() -> [Option<i32>; 4] {
+    [Some(-8), Some(-2), Some(0), Some(0)]
+}
+
+/// A supported memory clock besides the highest: `405`, or `{"mhz": 405, "max_graphics":
+/// 645}` where its graphics clocks stop below the board's maximum (a T4 at 405 MHz lists
+/// 645..300 MHz, an L40S 405..210 MHz: qx-t4.xml, qx-l40s.xml).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LowMemClock {
+    /// The memory clock, MHz.
+    pub mhz: u32,
+    /// Its highest graphics clock, MHz (`None`: the board's `max_graphics`).
+    pub max_graphics: Option<u32>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum LowMemClockFile {
+    Plain(u32),
+    Capped { mhz: u32, max_graphics: u32 },
+}
+
+impl Serialize for LowMemClock {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.max_graphics {
+            None => LowMemClockFile::Plain(self.mhz),
+            Some(max_graphics) => LowMemClockFile::Capped {
+                mhz: self.mhz,
+                max_graphics,
+            },
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for LowMemClock {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(
+            match LowMemClockFile::deserialize(d).map_err(|_| {
+                serde::de::Error::custom(
+                    "expected a memory clock in MHz or {\"mhz\": N, \"max_graphics\": N}",
+                )
+            })? {
+                LowMemClockFile::Plain(mhz) => LowMemClock {
+                    mhz,
+                    max_graphics: None,
+                },
+                LowMemClockFile::Capped { mhz, max_graphics } => LowMemClock {
+                    mhz,
+                    max_graphics: Some(max_graphics),
+                },
+            },
+        )
+    }
 }
 
 /// Module power (`NVML_POWER_SCOPE_MODULE`): a Grace Blackwell superchip's GPU, CPU and memory.
@@ -475,6 +545,26 @@ impl FabricHealth {
     }
 }
 
+/// Which CPUs and memory nodes the affinity queries (`nvmlDeviceGetCpuAffinity*`,
+/// `nvmlDeviceGetMemoryAffinity`, `nvmlSystemGetTopologyGpuSet`) name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CpuAffinity {
+    /// The CPUs this process may run on, split into the profile's NUMA nodes: a scheduler
+    /// that checks the masks against the machine (SLURM) finds CPUs that exist.
+    #[default]
+    Host,
+    /// The profile's `numa_cpus` and node numbers, exactly.
+    Profile,
+}
+
+impl CpuAffinity {
+    /// Whether this is the default, [`CpuAffinity::Host`].
+    pub fn is_host(&self) -> bool {
+        *self == CpuAffinity::Host
+    }
+}
+
 /// A whole simulated machine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -493,6 +583,10 @@ pub struct Profile {
     pub cpu_count: u32,
     /// CPUs of each NUMA node.
     pub numa_cpus: Vec<Vec<u32>>,
+    /// Whose CPUs the affinity queries name: the host's, split into as many NUMA nodes as
+    /// `numa_cpus` has (the default), or `numa_cpus` as given. Optional in every file.
+    #[serde(default, skip_serializing_if = "CpuAffinity::is_host")]
+    pub cpu_affinity: CpuAffinity,
     /// The GPUs, in NVML index order.
     pub gpus: Vec<GpuSpec>,
     /// vGPU types of the host (empty on bare metal).
@@ -516,11 +610,19 @@ pub struct Profile {
 impl GpuSpec {
     /// Graphics clocks supported with the given memory clock, highest first.
     pub fn supported_graphics_clocks(&self, mem: u32) -> Option<Vec<u32>> {
-        (mem == self.max_mem || self.low_mem_clocks.contains(&mem)).then(|| {
+        let high = if mem == self.max_mem {
+            self.max_graphics
+        } else {
+            let low = self.low_mem_clocks.iter().find(|l| l.mhz == mem)?;
+            low.max_graphics
+                .unwrap_or(self.max_graphics)
+                .min(self.max_graphics)
+        };
+        Some({
             // The clocks lie on a grid from the lowest up, in kHz, each truncated to MHz
             // (B200: 120, 127, 135, 142, ... by 7.5 MHz).
             let step = u64::from(self.graphics_step_khz.max(1));
-            let (low, high) = (u64::from(self.min_graphics), u64::from(self.max_graphics));
+            let (low, high) = (u64::from(self.min_graphics), u64::from(high));
             let mut v: Vec<u32> = (0..512u64)
                 .map(|k| (low * 1000 + k * step) / 1000)
                 .take_while(|&c| c <= high)
@@ -1009,6 +1111,53 @@ mod min_max {
 }
 
 /// A PCI id: `"0x233010DE"` in the file (a plain number is accepted too).
+fn is_zero(v: &u32) -> bool {
+    *v == 0
+}
+
+fn is_zero_uuid(v: &[u8; 16]) -> bool {
+    *v == [0; 16]
+}
+
+/// 16 bytes as a UUID, `"00000001-0000-0000-0000-000000000001"` (8-4-4-4-12 hex digits).
+mod uuid_bytes {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u8; 16], s: S) -> Result<S::Ok, S::Error> {
+        let hex: String = v.iter().map(|b| format!("{b:02x}")).collect();
+        let part = |r: std::ops::Range<usize>| hex.get(r).unwrap_or_default().to_owned();
+        s.serialize_str(&format!(
+            "{}-{}-{}-{}-{}",
+            part(0..8),
+            part(8..12),
+            part(12..16),
+            part(16..20),
+            part(20..32)
+        ))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 16], D::Error> {
+        let t = String::deserialize(d)?;
+        let bad = || {
+            D::Error::custom(format!(
+                "{t:?} is not a UUID like \"00000001-0000-0000-0000-000000000001\""
+            ))
+        };
+        let groups: Vec<&str> = t.split('-').collect();
+        if groups.iter().map(|g| g.len()).collect::<Vec<_>>() != [8, 4, 4, 4, 12] {
+            return Err(bad());
+        }
+        let hex: String = groups.concat();
+        let mut out = [0u8; 16];
+        for (i, b) in out.iter_mut().enumerate() {
+            let pair = hex.get(2 * i..2 * i + 2).ok_or_else(bad)?;
+            *b = u8::from_str_radix(pair, 16).map_err(|_| bad())?;
+        }
+        Ok(out)
+    }
+}
+
 mod hex32 {
     use serde::de::Error as _;
     use serde::{Deserialize, Deserializer, Serializer};

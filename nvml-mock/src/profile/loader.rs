@@ -123,7 +123,7 @@ fn read_profile_file(path: &str) -> std::io::Result<String> {
 }
 
 /// A complete profile (every key given, as the built-in files are).
-fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
+pub(crate) fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
     let mut v = parse_text(text)?;
     strip_comments(&mut v);
     let mut p = deserialize(v)?;
@@ -131,6 +131,9 @@ fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
     validate(&p)?;
     Ok(p)
 }
+
+/// Top-level keys a complete profile may leave out (written only when not the default).
+const OPTIONAL_KEYS: [&str; 2] = ["dynamic", "cpu_affinity"];
 
 /// Parses a user's JSON profile: keys laid over a built-in machine (see `FORMAT.md`).
 pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
@@ -156,8 +159,8 @@ pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
     }
     let mut tree = to_map(&base)?;
     for (k, v) in file {
-        if k == "dynamic" && !tree.contains_key(&k) {
-            // An optional key the base leaves out when it has none.
+        if OPTIONAL_KEYS.contains(&k.as_str()) && !tree.contains_key(&k) {
+            // An optional key the base leaves out when it has its default.
             tree.insert(k.clone(), Value::Null);
         }
         let slot = tree
@@ -410,6 +413,10 @@ fn lay_gpu_key(g: &mut Map<String, Value>, k: &str, v: Value) -> Result<(), Prof
             set(g, "clock_sm", json!(mhz));
         }
         _ => {
+            if let Some((_, empty)) = OPTIONAL_GPU_KEYS.iter().find(|(key, _)| *key == k) {
+                // A key the base's file leaves out when it holds its default.
+                g.entry(k).or_insert_with(empty);
+            }
             let slot = g
                 .get_mut(k)
                 .ok_or_else(|| ProfileError(format!("unknown key {k:?}")))?;
@@ -418,6 +425,19 @@ fn lay_gpu_key(g: &mut Map<String, Value>, k: &str, v: Value) -> Result<(), Prof
     }
     Ok(())
 }
+
+/// The default of an optional key.
+type KeyDefault = fn() -> Value;
+
+/// GPU keys a canonical file leaves out at their default, with that default.
+const OPTIONAL_GPU_KEYS: &[(&str, KeyDefault)] = &[
+    ("support", || json!({})),
+    ("display_mode", || json!(false)),
+    ("fabric_clique_id", || json!(0)),
+    ("fabric_cluster_uuid", || {
+        json!("00000000-0000-0000-0000-000000000000")
+    }),
+];
 
 fn set(g: &mut Map<String, Value>, k: &str, v: Value) {
     g.insert(k.to_string(), v);

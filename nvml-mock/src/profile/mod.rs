@@ -7,6 +7,7 @@
 //! or from scratch and gives the keys it changes; [`load`] reads either, and the same
 //! checks apply to both.
 
+pub mod capture;
 mod dynamic;
 mod format;
 mod loader;

@@ -142,6 +142,14 @@ fn validate_gpus(p: &Profile) -> Result<(), ProfileError> {
                 "gpus[{i}]: a current clock is above its maximum"
             )));
         }
+        if g.default_app_graphics > g.max_graphics || g.default_app_mem > g.max_mem {
+            return Err(ProfileError(format!(
+                "gpus[{i}]: default application clocks {}/{} MHz (\"default_app_graphics\", \
+                 \"default_app_mem\") are above the maxima {}/{} MHz (\"max_graphics\", \
+                 \"max_mem\")",
+                g.default_app_graphics, g.default_app_mem, g.max_graphics, g.max_mem
+            )));
+        }
         if g.pcie_gen > g.pcie_max_gen || g.pcie_width > g.pcie_max_width {
             return Err(ProfileError(format!(
                 "gpus[{i}]: PCIe link above its maximum"

@@ -73,3 +73,42 @@ pub fn get_string(
     };
     (r, s)
 }
+
+/// A profile file of `base` with the profile's own CPU masks and node numbers
+/// (`"cpu_affinity": "profile"`) instead of the host's; a file of its own for each call.
+pub fn pinned_affinity(base: &str) -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!("nvml-mock-pinned-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{base}-{}.json", N.fetch_add(1, Ordering::Relaxed)));
+    std::fs::write(
+        &file,
+        format!(r#"{{"base": "{base}", "cpu_affinity": "profile"}}"#),
+    )
+    .unwrap();
+    file.to_str().unwrap().to_owned()
+}
+
+/// The CPUs this process may run on (`Cpus_allowed_list` of `/proc/self/status`).
+pub fn host_cpus() -> Vec<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let list = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+        .unwrap()
+        .trim();
+    let mut cpus = Vec::new();
+    for part in list.split(',') {
+        let (lo, hi) = part.split_once('-').unwrap_or((part, part));
+        cpus.extend(lo.parse::<u32>().unwrap()..=hi.parse::<u32>().unwrap());
+    }
+    cpus
+}
+
+/// The members of a bit set of 64-bit words (bit `n % 64` of word `n / 64`).
+pub fn bit_set_members(words: &[u64]) -> Vec<u32> {
+    (0..words.len() as u32 * 64)
+        .filter(|n| words[(*n / 64) as usize] & (1 << (n % 64)) != 0)
+        .collect()
+}

@@ -37,7 +37,9 @@ pub struct Bar1Memory {
 
 impl<N: NvmlRef> Device<'_, N> {
     /// Frame-buffer memory (`nvmlDeviceGetMemoryInfo_v2` with `nvmlMemory_v2`, falling back
-    /// to `nvmlDeviceGetMemoryInfo` on drivers without it or that reject the struct version).
+    /// to `nvmlDeviceGetMemoryInfo` on drivers without it or that reject the struct version:
+    /// real drivers answer `NVML_ERROR_FUNCTION_NOT_FOUND` to a version they do not take
+    /// here, not `NVML_ERROR_ARGUMENT_VERSION_MISMATCH`; either falls back).
     #[inline]
     #[doc(alias = "nvmlDeviceGetMemoryInfo")]
     #[doc(alias = "nvmlDeviceGetMemoryInfo_v2")]
@@ -60,7 +62,7 @@ impl<N: NvmlRef> Device<'_, N> {
                         used: mem.used,
                     });
                 }
-                Err(NvmlError::ArgumentVersionMismatch(_)) => {}
+                Err(NvmlError::ArgumentVersionMismatch(_) | NvmlError::FunctionNotFound(_)) => {}
                 Err(e) => return Err(e),
             }
         }

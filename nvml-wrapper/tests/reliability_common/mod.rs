@@ -634,7 +634,10 @@ const FALLBACK_ROWS: Special = Special::Fallback {
     to: "nvmlDeviceGetRemappedRows",
 };
 const FALLBACK_MEMORY: Special = Special::Fallback {
-    codes: &[sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH],
+    codes: &[
+        sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
+        sys::NVML_ERROR_FUNCTION_NOT_FOUND,
+    ],
     to: "nvmlDeviceGetMemoryInfo",
 };
 /// `NOT_FOUND` is "no new samples".
