@@ -164,7 +164,7 @@ export! {
         put(busWidth, phys(c, device)?.spec.memory_bus_width)
     }
     fn nvmlDeviceGetNumGpuCores(device: nvmlDevice_t, numCores: *mut c_uint) |c| {
-        put(numCores, phys(c, device)?.spec.cuda_cores)
+        put(numCores, c.m.gpu_without_mig(device)?.spec.cuda_cores)
     }
     fn nvmlDeviceGetModuleId(device: nvmlDevice_t, moduleId: *mut c_uint) |c| {
         let i = c.m.gpu_index(device)?;
@@ -330,7 +330,7 @@ export! {
         put(violTime, nvmlViolationTime_t { referenceTime: now_ns, violationTime: violation })
     }
     fn nvmlDeviceGetProcessUtilization(device: nvmlDevice_t, utilization: *mut nvmlProcessUtilizationSample_t, processSamplesCount: *mut c_uint, lastSeenTimeStamp: u64) |c| {
-        let g = phys(c, device)?;
+        let g = c.m.gpu_without_mig(device)?;
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
@@ -381,7 +381,7 @@ export! {
         no_sessions(c, device, sessionCount)
     }
     fn nvmlDeviceGetJpgUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
-        phys(c, device)?;
+        c.m.gpu_without_mig(device)?;
         if samplingPeriodUs.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -389,7 +389,7 @@ export! {
         put(samplingPeriodUs, 167_000)
     }
     fn nvmlDeviceGetOfaUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
-        phys(c, device)?;
+        c.m.gpu_without_mig(device)?;
         if samplingPeriodUs.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
