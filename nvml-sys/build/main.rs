@@ -108,7 +108,10 @@ fn generate(header: &str, header_sha: &str) -> Result<String, String> {
     }
     text.push('\n');
     let bindings = symbol_names_as_c_str(&bindings.to_string())?;
+    let bindings = loader_compiled_here(&bindings)?;
+    let bindings = lookups_through_one_function(&bindings)?;
     text.push_str(&bindings);
+    text.push_str(LOOKUP_SYMBOL);
     text.push_str(&patch::render_struct_versions(&versions));
     text.push_str(&render_function_table(&loader_fields(&bindings)?));
     Ok(text)
@@ -149,6 +152,107 @@ fn symbol_names_as_c_str(bindings: &str) -> Result<String, String> {
     out.push_str(rest);
     if count == 0 {
         return Err("bindgen's `NvmlLib::from_library` looks up no symbol by name".to_owned());
+    }
+    Ok(out)
+}
+
+#[cfg(feature = "buildtime_bindgen")]
+/// Moves the body of bindgen's generic `NvmlLib::from_library<L>` (one symbol lookup per
+/// function of the header, about 430) into a non-generic `NvmlLib::from_loaded`, which it
+/// calls. A generic function is compiled again in every crate that calls it; this one is
+/// compiled once, here, so that a dependent's own build does not optimize it again.
+fn loader_compiled_here(bindings: &str) -> Result<String, String> {
+    const GENERIC: &str =
+        "    pub unsafe fn from_library<L>(library: L) -> Result<Self, ::libloading::Error>
+    where
+        L: Into<::libloading::Library>,
+    {
+        let __library = library.into();
+";
+    const SPLIT: &str =
+        "    pub unsafe fn from_library<L>(library: L) -> Result<Self, ::libloading::Error>
+    where
+        L: Into<::libloading::Library>,
+    {
+        unsafe { Self::from_loaded(library.into()) }
+    }
+    /// [`NvmlLib::from_library`] for a [`libloading::Library`]: looks up every function of
+    /// the header in it.
+    ///
+    /// # Safety
+    /// The library must be an NVML library: its symbols are called with `nvml.h`'s signatures.
+    pub unsafe fn from_loaded(
+        __library: ::libloading::Library,
+    ) -> Result<Self, ::libloading::Error> {
+";
+    if bindings.matches(GENERIC).count() != 1 {
+        return Err(
+            "bindgen's `NvmlLib::from_library` no longer reads as build/main.rs expects".to_owned(),
+        );
+    }
+    Ok(bindings.replacen(GENERIC, SPLIT, 1))
+}
+
+#[cfg(feature = "buildtime_bindgen")]
+/// The one function every symbol lookup of `NvmlLib::from_loaded` calls.
+const LOOKUP_SYMBOL: &str = "
+/// Looks `name` up in `library`, for every field of [`NvmlLib`]: libloading's
+/// `Library::get::<T>` is compiled once per function type (about 430 times, inlined into the
+/// loader); this is one function, whose pointer each field's lookup converts to its type.
+///
+/// `extern \"C\"`: a call of it cannot unwind (a panic inside would abort), so the loader
+/// needs no clean-up path after each of its ~430 calls.
+///
+/// # Safety
+/// As `libloading::Library::get`: the caller gives the pointer the symbol's real type.
+#[inline(never)]
+#[allow(improper_ctypes_definitions)]
+unsafe extern \"C\" fn lookup_symbol(
+    library: &::libloading::Library,
+    name: &::std::ffi::CStr,
+) -> Result<unsafe extern \"C\" fn(), ::libloading::Error> {
+    unsafe { library.get::<unsafe extern \"C\" fn()>(name) }.map(|sym| *sym)
+}
+";
+
+#[cfg(feature = "buildtime_bindgen")]
+/// Rewrites each lookup of the loader, `__library.get(c"NAME").map(|sym| *sym)` (one
+/// instance of libloading's generic `get` per function type), into a call of
+/// [`LOOKUP_SYMBOL`]'s `lookup_symbol` and a conversion of its pointer to the field's type.
+fn lookups_through_one_function(bindings: &str) -> Result<String, String> {
+    const GET: &str = ".get(c\"";
+    const MAP: &str = ".map(|sym| *sym)";
+    let mut out = String::with_capacity(bindings.len());
+    let mut rest = bindings;
+    let mut count = 0;
+    while let Some(at) = rest.find(GET) {
+        let before = rest[..at].trim_end();
+        let Some(head) = before.strip_suffix("__library") else {
+            out.push_str(&rest[..at + GET.len()]);
+            rest = &rest[at + GET.len()..];
+            continue;
+        };
+        let after = &rest[at + GET.len()..];
+        let end = after
+            .find("\")")
+            .ok_or("a symbol lookup without its closing `\")`")?;
+        let name = &after[..end];
+        let tail = after[end + 2..].trim_start();
+        let tail = tail
+            .strip_prefix(MAP)
+            .ok_or_else(|| format!("the lookup of {name} is not followed by `{MAP}`"))?;
+        out.push_str(head);
+        out.push_str(&format!(
+            "lookup_symbol(&__library, c\"{name}\").map(|f| unsafe {{ ::std::mem::transmute(f) }})"
+        ));
+        rest = tail;
+        count += 1;
+    }
+    out.push_str(rest);
+    if count < 100 {
+        return Err(format!(
+            "only {count} symbol lookups of `NvmlLib::from_loaded` read as build/main.rs expects"
+        ));
     }
     Ok(out)
 }

@@ -14394,1267 +14394,452 @@ impl NvmlLib {
     where
         L: Into<::libloading::Library>,
     {
-        let __library = library.into();
-        let nvmlInit_v2 = __library.get(c"nvmlInit_v2").map(|sym| *sym);
-        let nvmlInitWithFlags = __library.get(c"nvmlInitWithFlags").map(|sym| *sym);
-        let nvmlShutdown = __library.get(c"nvmlShutdown").map(|sym| *sym);
-        let nvmlErrorString = __library.get(c"nvmlErrorString").map(|sym| *sym);
-        let nvmlSystemGetDriverVersion = __library
-            .get(c"nvmlSystemGetDriverVersion")
-            .map(|sym| *sym);
-        let nvmlSystemGetNVMLVersion = __library
-            .get(c"nvmlSystemGetNVMLVersion")
-            .map(|sym| *sym);
-        let nvmlSystemGetCudaDriverVersion = __library
-            .get(c"nvmlSystemGetCudaDriverVersion")
-            .map(|sym| *sym);
-        let nvmlSystemGetCudaDriverVersion_v2 = __library
-            .get(c"nvmlSystemGetCudaDriverVersion_v2")
-            .map(|sym| *sym);
-        let nvmlSystemGetProcessName = __library
-            .get(c"nvmlSystemGetProcessName")
-            .map(|sym| *sym);
-        let nvmlSystemGetHicVersion = __library
-            .get(c"nvmlSystemGetHicVersion")
-            .map(|sym| *sym);
-        let nvmlSystemGetTopologyGpuSet = __library
-            .get(c"nvmlSystemGetTopologyGpuSet")
-            .map(|sym| *sym);
-        let nvmlSystemGetDriverBranch = __library
-            .get(c"nvmlSystemGetDriverBranch")
-            .map(|sym| *sym);
-        let nvmlSystemGetCPER_v1 = __library
-            .get(c"nvmlSystemGetCPER_v1")
-            .map(|sym| *sym);
-        let nvmlUnitGetCount = __library.get(c"nvmlUnitGetCount").map(|sym| *sym);
-        let nvmlUnitGetHandleByIndex = __library
-            .get(c"nvmlUnitGetHandleByIndex")
-            .map(|sym| *sym);
-        let nvmlUnitGetUnitInfo = __library
-            .get(c"nvmlUnitGetUnitInfo")
-            .map(|sym| *sym);
-        let nvmlUnitGetLedState = __library
-            .get(c"nvmlUnitGetLedState")
-            .map(|sym| *sym);
-        let nvmlUnitGetPsuInfo = __library.get(c"nvmlUnitGetPsuInfo").map(|sym| *sym);
-        let nvmlUnitGetTemperature = __library
-            .get(c"nvmlUnitGetTemperature")
-            .map(|sym| *sym);
-        let nvmlUnitGetFanSpeedInfo = __library
-            .get(c"nvmlUnitGetFanSpeedInfo")
-            .map(|sym| *sym);
-        let nvmlUnitGetDevices = __library.get(c"nvmlUnitGetDevices").map(|sym| *sym);
-        let nvmlDeviceGetCount_v2 = __library
-            .get(c"nvmlDeviceGetCount_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetAttributes_v2 = __library
-            .get(c"nvmlDeviceGetAttributes_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetHandleByIndex_v2 = __library
-            .get(c"nvmlDeviceGetHandleByIndex_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetHandleBySerial = __library
-            .get(c"nvmlDeviceGetHandleBySerial")
-            .map(|sym| *sym);
-        let nvmlDeviceGetHandleByUUID = __library
-            .get(c"nvmlDeviceGetHandleByUUID")
-            .map(|sym| *sym);
-        let nvmlDeviceGetHandleByUUIDV = __library
-            .get(c"nvmlDeviceGetHandleByUUIDV")
-            .map(|sym| *sym);
-        let nvmlDeviceGetHandleByPciBusId_v2 = __library
-            .get(c"nvmlDeviceGetHandleByPciBusId_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetName = __library.get(c"nvmlDeviceGetName").map(|sym| *sym);
-        let nvmlDeviceGetBrand = __library.get(c"nvmlDeviceGetBrand").map(|sym| *sym);
-        let nvmlDeviceGetIndex = __library.get(c"nvmlDeviceGetIndex").map(|sym| *sym);
-        let nvmlDeviceGetSerial = __library
-            .get(c"nvmlDeviceGetSerial")
-            .map(|sym| *sym);
-        let nvmlDeviceGetModuleId = __library
-            .get(c"nvmlDeviceGetModuleId")
-            .map(|sym| *sym);
-        let nvmlDeviceGetC2cModeInfoV = __library
-            .get(c"nvmlDeviceGetC2cModeInfoV")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMemoryAffinity = __library
-            .get(c"nvmlDeviceGetMemoryAffinity")
-            .map(|sym| *sym);
-        let nvmlDeviceGetCpuAffinityWithinScope = __library
-            .get(c"nvmlDeviceGetCpuAffinityWithinScope")
-            .map(|sym| *sym);
-        let nvmlDeviceGetCpuAffinity = __library
-            .get(c"nvmlDeviceGetCpuAffinity")
-            .map(|sym| *sym);
-        let nvmlDeviceSetCpuAffinity = __library
-            .get(c"nvmlDeviceSetCpuAffinity")
-            .map(|sym| *sym);
-        let nvmlDeviceClearCpuAffinity = __library
-            .get(c"nvmlDeviceClearCpuAffinity")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNumaNodeId = __library
-            .get(c"nvmlDeviceGetNumaNodeId")
-            .map(|sym| *sym);
-        let nvmlDeviceGetAddressingMode = __library
-            .get(c"nvmlDeviceGetAddressingMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetRepairStatus = __library
-            .get(c"nvmlDeviceGetRepairStatus")
-            .map(|sym| *sym);
-        let nvmlDeviceGetUnrepairableMemoryFlag_v1 = __library
-            .get(c"nvmlDeviceGetUnrepairableMemoryFlag_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetTopologyCommonAncestor = __library
-            .get(c"nvmlDeviceGetTopologyCommonAncestor")
-            .map(|sym| *sym);
-        let nvmlDeviceGetTopologyNearestGpus = __library
-            .get(c"nvmlDeviceGetTopologyNearestGpus")
-            .map(|sym| *sym);
-        let nvmlDeviceGetP2PStatus = __library
-            .get(c"nvmlDeviceGetP2PStatus")
-            .map(|sym| *sym);
-        let nvmlDeviceGetUUID = __library.get(c"nvmlDeviceGetUUID").map(|sym| *sym);
-        let nvmlDeviceGetMinorNumber = __library
-            .get(c"nvmlDeviceGetMinorNumber")
-            .map(|sym| *sym);
-        let nvmlDeviceGetBoardPartNumber = __library
-            .get(c"nvmlDeviceGetBoardPartNumber")
-            .map(|sym| *sym);
-        let nvmlDeviceGetInforomVersion = __library
-            .get(c"nvmlDeviceGetInforomVersion")
-            .map(|sym| *sym);
-        let nvmlDeviceGetInforomImageVersion = __library
-            .get(c"nvmlDeviceGetInforomImageVersion")
-            .map(|sym| *sym);
-        let nvmlDeviceGetInforomConfigurationChecksum = __library
-            .get(c"nvmlDeviceGetInforomConfigurationChecksum")
-            .map(|sym| *sym);
-        let nvmlDeviceValidateInforom = __library
-            .get(c"nvmlDeviceValidateInforom")
-            .map(|sym| *sym);
-        let nvmlDeviceGetLastBBXFlushTime = __library
-            .get(c"nvmlDeviceGetLastBBXFlushTime")
-            .map(|sym| *sym);
-        let nvmlDeviceGetBBXTimeData_v1 = __library
-            .get(c"nvmlDeviceGetBBXTimeData_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuUptime_v1 = __library
-            .get(c"nvmlDeviceGetGpuUptime_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetDisplayMode = __library
-            .get(c"nvmlDeviceGetDisplayMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetDisplayActive = __library
-            .get(c"nvmlDeviceGetDisplayActive")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPersistenceMode = __library
-            .get(c"nvmlDeviceGetPersistenceMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPciInfoExt = __library
-            .get(c"nvmlDeviceGetPciInfoExt")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPciInfo_v3 = __library
-            .get(c"nvmlDeviceGetPciInfo_v3")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMaxPcieLinkGeneration = __library
-            .get(c"nvmlDeviceGetMaxPcieLinkGeneration")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuMaxPcieLinkGeneration = __library
-            .get(c"nvmlDeviceGetGpuMaxPcieLinkGeneration")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMaxPcieLinkWidth = __library
-            .get(c"nvmlDeviceGetMaxPcieLinkWidth")
-            .map(|sym| *sym);
-        let nvmlDeviceGetCurrPcieLinkGeneration = __library
-            .get(c"nvmlDeviceGetCurrPcieLinkGeneration")
-            .map(|sym| *sym);
-        let nvmlDeviceGetCurrPcieLinkWidth = __library
-            .get(c"nvmlDeviceGetCurrPcieLinkWidth")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPcieThroughput = __library
-            .get(c"nvmlDeviceGetPcieThroughput")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPcieReplayCounter = __library
-            .get(c"nvmlDeviceGetPcieReplayCounter")
-            .map(|sym| *sym);
-        let nvmlDeviceGetClockInfo = __library
-            .get(c"nvmlDeviceGetClockInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMaxClockInfo = __library
-            .get(c"nvmlDeviceGetMaxClockInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpcClkVfOffset = __library
-            .get(c"nvmlDeviceGetGpcClkVfOffset")
-            .map(|sym| *sym);
-        let nvmlDeviceGetApplicationsClock = __library
-            .get(c"nvmlDeviceGetApplicationsClock")
-            .map(|sym| *sym);
-        let nvmlDeviceGetDefaultApplicationsClock = __library
-            .get(c"nvmlDeviceGetDefaultApplicationsClock")
-            .map(|sym| *sym);
-        let nvmlDeviceGetClock = __library.get(c"nvmlDeviceGetClock").map(|sym| *sym);
-        let nvmlDeviceGetMaxCustomerBoostClock = __library
-            .get(c"nvmlDeviceGetMaxCustomerBoostClock")
-            .map(|sym| *sym);
-        let nvmlDeviceGetSupportedMemoryClocks = __library
-            .get(c"nvmlDeviceGetSupportedMemoryClocks")
-            .map(|sym| *sym);
-        let nvmlDeviceGetSupportedGraphicsClocks = __library
-            .get(c"nvmlDeviceGetSupportedGraphicsClocks")
-            .map(|sym| *sym);
-        let nvmlDeviceGetAutoBoostedClocksEnabled = __library
-            .get(c"nvmlDeviceGetAutoBoostedClocksEnabled")
-            .map(|sym| *sym);
-        let nvmlDeviceGetFanSpeed = __library
-            .get(c"nvmlDeviceGetFanSpeed")
-            .map(|sym| *sym);
-        let nvmlDeviceGetFanSpeed_v2 = __library
-            .get(c"nvmlDeviceGetFanSpeed_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetFanSpeedRPM = __library
-            .get(c"nvmlDeviceGetFanSpeedRPM")
-            .map(|sym| *sym);
-        let nvmlDeviceGetTargetFanSpeed = __library
-            .get(c"nvmlDeviceGetTargetFanSpeed")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMinMaxFanSpeed = __library
-            .get(c"nvmlDeviceGetMinMaxFanSpeed")
-            .map(|sym| *sym);
-        let nvmlDeviceGetFanControlPolicy_v2 = __library
-            .get(c"nvmlDeviceGetFanControlPolicy_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNumFans = __library
-            .get(c"nvmlDeviceGetNumFans")
-            .map(|sym| *sym);
-        let nvmlDeviceGetTemperature = __library
-            .get(c"nvmlDeviceGetTemperature")
-            .map(|sym| *sym);
-        let nvmlDeviceGetCoolerInfo = __library
-            .get(c"nvmlDeviceGetCoolerInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetTemperatureV = __library
-            .get(c"nvmlDeviceGetTemperatureV")
-            .map(|sym| *sym);
-        let nvmlDeviceGetTemperatureThreshold = __library
-            .get(c"nvmlDeviceGetTemperatureThreshold")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMarginTemperature = __library
-            .get(c"nvmlDeviceGetMarginTemperature")
-            .map(|sym| *sym);
-        let nvmlDeviceGetThermalSettings = __library
-            .get(c"nvmlDeviceGetThermalSettings")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPerformanceState = __library
-            .get(c"nvmlDeviceGetPerformanceState")
-            .map(|sym| *sym);
-        let nvmlDeviceGetCurrentClocksEventReasons = __library
-            .get(c"nvmlDeviceGetCurrentClocksEventReasons")
-            .map(|sym| *sym);
-        let nvmlDeviceGetCurrentClocksThrottleReasons = __library
-            .get(c"nvmlDeviceGetCurrentClocksThrottleReasons")
-            .map(|sym| *sym);
-        let nvmlDeviceGetSupportedClocksEventReasons = __library
-            .get(c"nvmlDeviceGetSupportedClocksEventReasons")
-            .map(|sym| *sym);
-        let nvmlDeviceGetSupportedClocksThrottleReasons = __library
-            .get(c"nvmlDeviceGetSupportedClocksThrottleReasons")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPowerState = __library
-            .get(c"nvmlDeviceGetPowerState")
-            .map(|sym| *sym);
-        let nvmlDeviceGetDynamicPstatesInfo = __library
-            .get(c"nvmlDeviceGetDynamicPstatesInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMemClkVfOffset = __library
-            .get(c"nvmlDeviceGetMemClkVfOffset")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMinMaxClockOfPState = __library
-            .get(c"nvmlDeviceGetMinMaxClockOfPState")
-            .map(|sym| *sym);
-        let nvmlDeviceGetSupportedPerformanceStates = __library
-            .get(c"nvmlDeviceGetSupportedPerformanceStates")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpcClkMinMaxVfOffset = __library
-            .get(c"nvmlDeviceGetGpcClkMinMaxVfOffset")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMemClkMinMaxVfOffset = __library
-            .get(c"nvmlDeviceGetMemClkMinMaxVfOffset")
-            .map(|sym| *sym);
-        let nvmlDeviceGetClockOffsets = __library
-            .get(c"nvmlDeviceGetClockOffsets")
-            .map(|sym| *sym);
-        let nvmlDeviceSetClockOffsets = __library
-            .get(c"nvmlDeviceSetClockOffsets")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPerformanceModes = __library
-            .get(c"nvmlDeviceGetPerformanceModes")
-            .map(|sym| *sym);
-        let nvmlDeviceGetCurrentClockFreqs = __library
-            .get(c"nvmlDeviceGetCurrentClockFreqs")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPowerManagementMode = __library
-            .get(c"nvmlDeviceGetPowerManagementMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPowerManagementLimit = __library
-            .get(c"nvmlDeviceGetPowerManagementLimit")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPowerManagementLimitConstraints = __library
-            .get(c"nvmlDeviceGetPowerManagementLimitConstraints")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPowerManagementDefaultLimit = __library
-            .get(c"nvmlDeviceGetPowerManagementDefaultLimit")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPowerUsage = __library
-            .get(c"nvmlDeviceGetPowerUsage")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPowerMizerMode_v1 = __library
-            .get(c"nvmlDeviceGetPowerMizerMode_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceSetPowerMizerMode_v1 = __library
-            .get(c"nvmlDeviceSetPowerMizerMode_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetTotalEnergyConsumption = __library
-            .get(c"nvmlDeviceGetTotalEnergyConsumption")
-            .map(|sym| *sym);
-        let nvmlDeviceGetEnforcedPowerLimit = __library
-            .get(c"nvmlDeviceGetEnforcedPowerLimit")
-            .map(|sym| *sym);
-        let nvmlDeviceSetAdaptiveTgpMode_v1 = __library
-            .get(c"nvmlDeviceSetAdaptiveTgpMode_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetAdaptiveTgpModeInfo_v1 = __library
-            .get(c"nvmlDeviceGetAdaptiveTgpModeInfo_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuOperationMode = __library
-            .get(c"nvmlDeviceGetGpuOperationMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMemoryInfo = __library
-            .get(c"nvmlDeviceGetMemoryInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMemoryInfo_v2 = __library
-            .get(c"nvmlDeviceGetMemoryInfo_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceSetMemoryLimits_v1 = __library
-            .get(c"nvmlDeviceSetMemoryLimits_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMemoryLimits_v1 = __library
-            .get(c"nvmlDeviceGetMemoryLimits_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetComputeMode = __library
-            .get(c"nvmlDeviceGetComputeMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetCudaComputeCapability = __library
-            .get(c"nvmlDeviceGetCudaComputeCapability")
-            .map(|sym| *sym);
-        let nvmlDeviceGetDramEncryptionMode = __library
-            .get(c"nvmlDeviceGetDramEncryptionMode")
-            .map(|sym| *sym);
-        let nvmlDeviceSetDramEncryptionMode = __library
-            .get(c"nvmlDeviceSetDramEncryptionMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetEccMode = __library
-            .get(c"nvmlDeviceGetEccMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetDefaultEccMode = __library
-            .get(c"nvmlDeviceGetDefaultEccMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetBoardId = __library
-            .get(c"nvmlDeviceGetBoardId")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMultiGpuBoard = __library
-            .get(c"nvmlDeviceGetMultiGpuBoard")
-            .map(|sym| *sym);
-        let nvmlDeviceGetTotalEccErrors = __library
-            .get(c"nvmlDeviceGetTotalEccErrors")
-            .map(|sym| *sym);
-        let nvmlDeviceGetDetailedEccErrors = __library
-            .get(c"nvmlDeviceGetDetailedEccErrors")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMemoryErrorCounter = __library
-            .get(c"nvmlDeviceGetMemoryErrorCounter")
-            .map(|sym| *sym);
-        let nvmlDeviceGetUtilizationRates = __library
-            .get(c"nvmlDeviceGetUtilizationRates")
-            .map(|sym| *sym);
-        let nvmlDeviceGetEncoderUtilization = __library
-            .get(c"nvmlDeviceGetEncoderUtilization")
-            .map(|sym| *sym);
-        let nvmlDeviceGetEncoderCapacity = __library
-            .get(c"nvmlDeviceGetEncoderCapacity")
-            .map(|sym| *sym);
-        let nvmlDeviceGetEncoderStats = __library
-            .get(c"nvmlDeviceGetEncoderStats")
-            .map(|sym| *sym);
-        let nvmlDeviceGetEncoderSessions = __library
-            .get(c"nvmlDeviceGetEncoderSessions")
-            .map(|sym| *sym);
-        let nvmlDeviceGetDecoderUtilization = __library
-            .get(c"nvmlDeviceGetDecoderUtilization")
-            .map(|sym| *sym);
-        let nvmlDeviceGetJpgUtilization = __library
-            .get(c"nvmlDeviceGetJpgUtilization")
-            .map(|sym| *sym);
-        let nvmlDeviceGetOfaUtilization = __library
-            .get(c"nvmlDeviceGetOfaUtilization")
-            .map(|sym| *sym);
-        let nvmlDeviceGetFBCStats = __library
-            .get(c"nvmlDeviceGetFBCStats")
-            .map(|sym| *sym);
-        let nvmlDeviceGetFBCSessions = __library
-            .get(c"nvmlDeviceGetFBCSessions")
-            .map(|sym| *sym);
-        let nvmlDeviceGetDriverModel_v2 = __library
-            .get(c"nvmlDeviceGetDriverModel_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVbiosVersion = __library
-            .get(c"nvmlDeviceGetVbiosVersion")
-            .map(|sym| *sym);
-        let nvmlDeviceGetBridgeChipInfo = __library
-            .get(c"nvmlDeviceGetBridgeChipInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetComputeRunningProcesses_v3 = __library
-            .get(c"nvmlDeviceGetComputeRunningProcesses_v3")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGraphicsRunningProcesses_v3 = __library
-            .get(c"nvmlDeviceGetGraphicsRunningProcesses_v3")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMPSComputeRunningProcesses_v3 = __library
-            .get(c"nvmlDeviceGetMPSComputeRunningProcesses_v3")
-            .map(|sym| *sym);
-        let nvmlDeviceGetRunningProcessDetailList = __library
-            .get(c"nvmlDeviceGetRunningProcessDetailList")
-            .map(|sym| *sym);
-        let nvmlDeviceOnSameBoard = __library
-            .get(c"nvmlDeviceOnSameBoard")
-            .map(|sym| *sym);
-        let nvmlDeviceGetAPIRestriction = __library
-            .get(c"nvmlDeviceGetAPIRestriction")
-            .map(|sym| *sym);
-        let nvmlDeviceGetSamples = __library
-            .get(c"nvmlDeviceGetSamples")
-            .map(|sym| *sym);
-        let nvmlDeviceGetBAR1MemoryInfo = __library
-            .get(c"nvmlDeviceGetBAR1MemoryInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetViolationStatus = __library
-            .get(c"nvmlDeviceGetViolationStatus")
-            .map(|sym| *sym);
-        let nvmlDeviceGetIrqNum = __library
-            .get(c"nvmlDeviceGetIrqNum")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNumGpuCores = __library
-            .get(c"nvmlDeviceGetNumGpuCores")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPowerSource = __library
-            .get(c"nvmlDeviceGetPowerSource")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMemoryBusWidth = __library
-            .get(c"nvmlDeviceGetMemoryBusWidth")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPcieLinkMaxSpeed = __library
-            .get(c"nvmlDeviceGetPcieLinkMaxSpeed")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPcieSpeed = __library
-            .get(c"nvmlDeviceGetPcieSpeed")
-            .map(|sym| *sym);
-        let nvmlDeviceGetAdaptiveClockInfoStatus = __library
-            .get(c"nvmlDeviceGetAdaptiveClockInfoStatus")
-            .map(|sym| *sym);
-        let nvmlDeviceGetBusType = __library
-            .get(c"nvmlDeviceGetBusType")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuFabricInfo = __library
-            .get(c"nvmlDeviceGetGpuFabricInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuFabricInfoV = __library
-            .get(c"nvmlDeviceGetGpuFabricInfoV")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuFabricInfo_v4 = __library
-            .get(c"nvmlDeviceGetGpuFabricInfo_v4")
-            .map(|sym| *sym);
-        let nvmlSystemGetConfComputeCapabilities = __library
-            .get(c"nvmlSystemGetConfComputeCapabilities")
-            .map(|sym| *sym);
-        let nvmlSystemGetConfComputeState = __library
-            .get(c"nvmlSystemGetConfComputeState")
-            .map(|sym| *sym);
-        let nvmlDeviceGetConfComputeMemSizeInfo = __library
-            .get(c"nvmlDeviceGetConfComputeMemSizeInfo")
-            .map(|sym| *sym);
-        let nvmlSystemGetConfComputeGpusReadyState = __library
-            .get(c"nvmlSystemGetConfComputeGpusReadyState")
-            .map(|sym| *sym);
-        let nvmlDeviceGetConfComputeProtectedMemoryUsage = __library
-            .get(c"nvmlDeviceGetConfComputeProtectedMemoryUsage")
-            .map(|sym| *sym);
-        let nvmlDeviceGetConfComputeGpuCertificate = __library
-            .get(c"nvmlDeviceGetConfComputeGpuCertificate")
-            .map(|sym| *sym);
-        let nvmlDeviceGetConfComputeGpuAttestationReport = __library
-            .get(c"nvmlDeviceGetConfComputeGpuAttestationReport")
-            .map(|sym| *sym);
-        let nvmlSystemGetConfComputeKeyRotationThresholdInfo = __library
-            .get(c"nvmlSystemGetConfComputeKeyRotationThresholdInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceSetConfComputeUnprotectedMemSize = __library
-            .get(c"nvmlDeviceSetConfComputeUnprotectedMemSize")
-            .map(|sym| *sym);
-        let nvmlSystemSetConfComputeGpusReadyState = __library
-            .get(c"nvmlSystemSetConfComputeGpusReadyState")
-            .map(|sym| *sym);
-        let nvmlSystemSetConfComputeKeyRotationThresholdInfo = __library
-            .get(c"nvmlSystemSetConfComputeKeyRotationThresholdInfo")
-            .map(|sym| *sym);
-        let nvmlSystemGetConfComputeSettings = __library
-            .get(c"nvmlSystemGetConfComputeSettings")
-            .map(|sym| *sym);
-        let nvmlSystemGetConfComputeSettings_v2 = __library
-            .get(c"nvmlSystemGetConfComputeSettings_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGspFirmwareVersion = __library
-            .get(c"nvmlDeviceGetGspFirmwareVersion")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGspFirmwareMode = __library
-            .get(c"nvmlDeviceGetGspFirmwareMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetSramEccErrorStatus = __library
-            .get(c"nvmlDeviceGetSramEccErrorStatus")
-            .map(|sym| *sym);
-        let nvmlDeviceSetPowerManagementLimit_v2 = __library
-            .get(c"nvmlDeviceSetPowerManagementLimit_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetAccountingMode = __library
-            .get(c"nvmlDeviceGetAccountingMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetAccountingStats = __library
-            .get(c"nvmlDeviceGetAccountingStats")
-            .map(|sym| *sym);
-        let nvmlDeviceGetAccountingPids = __library
-            .get(c"nvmlDeviceGetAccountingPids")
-            .map(|sym| *sym);
-        let nvmlDeviceGetAccountingBufferSize = __library
-            .get(c"nvmlDeviceGetAccountingBufferSize")
-            .map(|sym| *sym);
-        let nvmlDeviceGetAccountingStats_v2 = __library
-            .get(c"nvmlDeviceGetAccountingStats_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetRetiredPages = __library
-            .get(c"nvmlDeviceGetRetiredPages")
-            .map(|sym| *sym);
-        let nvmlDeviceGetRetiredPages_v2 = __library
-            .get(c"nvmlDeviceGetRetiredPages_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetRetiredPagesPendingStatus = __library
-            .get(c"nvmlDeviceGetRetiredPagesPendingStatus")
-            .map(|sym| *sym);
-        let nvmlDeviceGetRemappedRows = __library
-            .get(c"nvmlDeviceGetRemappedRows")
-            .map(|sym| *sym);
-        let nvmlDeviceGetRowRemapperHistogram = __library
-            .get(c"nvmlDeviceGetRowRemapperHistogram")
-            .map(|sym| *sym);
-        let nvmlDeviceGetArchitecture = __library
-            .get(c"nvmlDeviceGetArchitecture")
-            .map(|sym| *sym);
-        let nvmlDeviceGetClkMonStatus = __library
-            .get(c"nvmlDeviceGetClkMonStatus")
-            .map(|sym| *sym);
-        let nvmlDeviceGetProcessUtilization = __library
-            .get(c"nvmlDeviceGetProcessUtilization")
-            .map(|sym| *sym);
-        let nvmlDeviceGetProcessesUtilizationInfo = __library
-            .get(c"nvmlDeviceGetProcessesUtilizationInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPlatformInfo = __library
-            .get(c"nvmlDeviceGetPlatformInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPdi = __library.get(c"nvmlDeviceGetPdi").map(|sym| *sym);
-        let nvmlDeviceSetHostname_v1 = __library
-            .get(c"nvmlDeviceSetHostname_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetHostname_v1 = __library
-            .get(c"nvmlDeviceGetHostname_v1")
-            .map(|sym| *sym);
-        let nvmlDevicePerfMetricsGetSamples_v1 = __library
-            .get(c"nvmlDevicePerfMetricsGetSamples_v1")
-            .map(|sym| *sym);
-        let nvmlUnitSetLedState = __library
-            .get(c"nvmlUnitSetLedState")
-            .map(|sym| *sym);
-        let nvmlDeviceSetPersistenceMode = __library
-            .get(c"nvmlDeviceSetPersistenceMode")
-            .map(|sym| *sym);
-        let nvmlDeviceSetComputeMode = __library
-            .get(c"nvmlDeviceSetComputeMode")
-            .map(|sym| *sym);
-        let nvmlDeviceSetEccMode = __library
-            .get(c"nvmlDeviceSetEccMode")
-            .map(|sym| *sym);
-        let nvmlDeviceClearEccErrorCounts = __library
-            .get(c"nvmlDeviceClearEccErrorCounts")
-            .map(|sym| *sym);
-        let nvmlDeviceSetDriverModel = __library
-            .get(c"nvmlDeviceSetDriverModel")
-            .map(|sym| *sym);
-        let nvmlDeviceSetGpuLockedClocks = __library
-            .get(c"nvmlDeviceSetGpuLockedClocks")
-            .map(|sym| *sym);
-        let nvmlDeviceResetGpuLockedClocks = __library
-            .get(c"nvmlDeviceResetGpuLockedClocks")
-            .map(|sym| *sym);
-        let nvmlDeviceSetMemoryLockedClocks = __library
-            .get(c"nvmlDeviceSetMemoryLockedClocks")
-            .map(|sym| *sym);
-        let nvmlDeviceResetMemoryLockedClocks = __library
-            .get(c"nvmlDeviceResetMemoryLockedClocks")
-            .map(|sym| *sym);
-        let nvmlDeviceSetApplicationsClocks = __library
-            .get(c"nvmlDeviceSetApplicationsClocks")
-            .map(|sym| *sym);
-        let nvmlDeviceResetApplicationsClocks = __library
-            .get(c"nvmlDeviceResetApplicationsClocks")
-            .map(|sym| *sym);
-        let nvmlDeviceSetAutoBoostedClocksEnabled = __library
-            .get(c"nvmlDeviceSetAutoBoostedClocksEnabled")
-            .map(|sym| *sym);
-        let nvmlDeviceSetDefaultAutoBoostedClocksEnabled = __library
-            .get(c"nvmlDeviceSetDefaultAutoBoostedClocksEnabled")
-            .map(|sym| *sym);
-        let nvmlDeviceSetDefaultFanSpeed_v2 = __library
-            .get(c"nvmlDeviceSetDefaultFanSpeed_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceSetFanControlPolicy = __library
-            .get(c"nvmlDeviceSetFanControlPolicy")
-            .map(|sym| *sym);
-        let nvmlDeviceSetTemperatureThreshold = __library
-            .get(c"nvmlDeviceSetTemperatureThreshold")
-            .map(|sym| *sym);
-        let nvmlDeviceSetPowerManagementLimit = __library
-            .get(c"nvmlDeviceSetPowerManagementLimit")
-            .map(|sym| *sym);
-        let nvmlDeviceSetGpuOperationMode = __library
-            .get(c"nvmlDeviceSetGpuOperationMode")
-            .map(|sym| *sym);
-        let nvmlDeviceSetAPIRestriction = __library
-            .get(c"nvmlDeviceSetAPIRestriction")
-            .map(|sym| *sym);
-        let nvmlDeviceSetFanSpeed_v2 = __library
-            .get(c"nvmlDeviceSetFanSpeed_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceSetGpcClkVfOffset = __library
-            .get(c"nvmlDeviceSetGpcClkVfOffset")
-            .map(|sym| *sym);
-        let nvmlDeviceSetMemClkVfOffset = __library
-            .get(c"nvmlDeviceSetMemClkVfOffset")
-            .map(|sym| *sym);
-        let nvmlDeviceSetAccountingMode = __library
-            .get(c"nvmlDeviceSetAccountingMode")
-            .map(|sym| *sym);
-        let nvmlDeviceClearAccountingPids = __library
-            .get(c"nvmlDeviceClearAccountingPids")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvLinkState = __library
-            .get(c"nvmlDeviceGetNvLinkState")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvLinkVersion = __library
-            .get(c"nvmlDeviceGetNvLinkVersion")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvLinkCapability = __library
-            .get(c"nvmlDeviceGetNvLinkCapability")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvLinkRemotePciInfo_v2 = __library
-            .get(c"nvmlDeviceGetNvLinkRemotePciInfo_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvLinkErrorCounter = __library
-            .get(c"nvmlDeviceGetNvLinkErrorCounter")
-            .map(|sym| *sym);
-        let nvmlDeviceResetNvLinkErrorCounters = __library
-            .get(c"nvmlDeviceResetNvLinkErrorCounters")
-            .map(|sym| *sym);
-        let nvmlDeviceSetNvLinkUtilizationControl = __library
-            .get(c"nvmlDeviceSetNvLinkUtilizationControl")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvLinkUtilizationControl = __library
-            .get(c"nvmlDeviceGetNvLinkUtilizationControl")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvLinkUtilizationCounter = __library
-            .get(c"nvmlDeviceGetNvLinkUtilizationCounter")
-            .map(|sym| *sym);
-        let nvmlDeviceFreezeNvLinkUtilizationCounter = __library
-            .get(c"nvmlDeviceFreezeNvLinkUtilizationCounter")
-            .map(|sym| *sym);
-        let nvmlDeviceResetNvLinkUtilizationCounter = __library
-            .get(c"nvmlDeviceResetNvLinkUtilizationCounter")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvLinkRemoteDeviceType = __library
-            .get(c"nvmlDeviceGetNvLinkRemoteDeviceType")
-            .map(|sym| *sym);
-        let nvmlDeviceSetNvLinkDeviceLowPowerThreshold = __library
-            .get(c"nvmlDeviceSetNvLinkDeviceLowPowerThreshold")
-            .map(|sym| *sym);
-        let nvmlSystemSetNvlinkBwMode = __library
-            .get(c"nvmlSystemSetNvlinkBwMode")
-            .map(|sym| *sym);
-        let nvmlSystemGetNvlinkBwMode = __library
-            .get(c"nvmlSystemGetNvlinkBwMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvlinkSupportedBwModes = __library
-            .get(c"nvmlDeviceGetNvlinkSupportedBwModes")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvlinkBwMode = __library
-            .get(c"nvmlDeviceGetNvlinkBwMode")
-            .map(|sym| *sym);
-        let nvmlDeviceSetNvlinkBwMode = __library
-            .get(c"nvmlDeviceSetNvlinkBwMode")
-            .map(|sym| *sym);
-        let nvmlDeviceSetNvlinkBwModeAsync_v1 = __library
-            .get(c"nvmlDeviceSetNvlinkBwModeAsync_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvLinkInfo = __library
-            .get(c"nvmlDeviceGetNvLinkInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvLinkInfo_v3 = __library
-            .get(c"nvmlDeviceGetNvLinkInfo_v3")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvLinkTelemetrySamples_v1 = __library
-            .get(c"nvmlDeviceGetNvLinkTelemetrySamples_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvlinkRemapTableInfo_v1 = __library
-            .get(c"nvmlDeviceGetNvlinkRemapTableInfo_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceSetNvlinkNvleReady_v1 = __library
-            .get(c"nvmlDeviceSetNvlinkNvleReady_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceLockNvlinkRemapTable_v1 = __library
-            .get(c"nvmlDeviceLockNvlinkRemapTable_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceSetupNvlinkNvleEncryptionKey_v1 = __library
-            .get(c"nvmlDeviceSetupNvlinkNvleEncryptionKey_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvlinkNvlePrivateInfo_v1 = __library
-            .get(c"nvmlDeviceGetNvlinkNvlePrivateInfo_v1")
-            .map(|sym| *sym);
-        let nvmlEventSetCreate = __library.get(c"nvmlEventSetCreate").map(|sym| *sym);
-        let nvmlDeviceRegisterEvents = __library
-            .get(c"nvmlDeviceRegisterEvents")
-            .map(|sym| *sym);
-        let nvmlDeviceGetSupportedEventTypes = __library
-            .get(c"nvmlDeviceGetSupportedEventTypes")
-            .map(|sym| *sym);
-        let nvmlEventSetWait_v2 = __library
-            .get(c"nvmlEventSetWait_v2")
-            .map(|sym| *sym);
-        let nvmlEventSetRegisterGpuOperationalEvents_v1 = __library
-            .get(c"nvmlEventSetRegisterGpuOperationalEvents_v1")
-            .map(|sym| *sym);
-        let nvmlEventSetWait_v3 = __library
-            .get(c"nvmlEventSetWait_v3")
-            .map(|sym| *sym);
-        let nvmlEventSetGetContextCount_v1 = __library
-            .get(c"nvmlEventSetGetContextCount_v1")
-            .map(|sym| *sym);
-        let nvmlEventSetGetContextInfo_v1 = __library
-            .get(c"nvmlEventSetGetContextInfo_v1")
-            .map(|sym| *sym);
-        let nvmlEventSetGetContextData_v1 = __library
-            .get(c"nvmlEventSetGetContextData_v1")
-            .map(|sym| *sym);
-        let nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1 = __library
-            .get(c"nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1")
-            .map(|sym| *sym);
-        let nvmlEventSetFree = __library.get(c"nvmlEventSetFree").map(|sym| *sym);
-        let nvmlSystemEventSetCreate = __library
-            .get(c"nvmlSystemEventSetCreate")
-            .map(|sym| *sym);
-        let nvmlSystemEventSetFree = __library
-            .get(c"nvmlSystemEventSetFree")
-            .map(|sym| *sym);
-        let nvmlSystemRegisterEvents = __library
-            .get(c"nvmlSystemRegisterEvents")
-            .map(|sym| *sym);
-        let nvmlSystemEventSetWait = __library
-            .get(c"nvmlSystemEventSetWait")
-            .map(|sym| *sym);
-        let nvmlDeviceModifyDrainState = __library
-            .get(c"nvmlDeviceModifyDrainState")
-            .map(|sym| *sym);
-        let nvmlDeviceQueryDrainState = __library
-            .get(c"nvmlDeviceQueryDrainState")
-            .map(|sym| *sym);
-        let nvmlDeviceRemoveGpu_v2 = __library
-            .get(c"nvmlDeviceRemoveGpu_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceDiscoverGpus = __library
-            .get(c"nvmlDeviceDiscoverGpus")
-            .map(|sym| *sym);
-        let nvmlDeviceGetFieldValues = __library
-            .get(c"nvmlDeviceGetFieldValues")
-            .map(|sym| *sym);
-        let nvmlDeviceClearFieldValues = __library
-            .get(c"nvmlDeviceClearFieldValues")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVirtualizationMode = __library
-            .get(c"nvmlDeviceGetVirtualizationMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetHostVgpuMode = __library
-            .get(c"nvmlDeviceGetHostVgpuMode")
-            .map(|sym| *sym);
-        let nvmlDeviceSetVirtualizationMode = __library
-            .get(c"nvmlDeviceSetVirtualizationMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuHeterogeneousMode = __library
-            .get(c"nvmlDeviceGetVgpuHeterogeneousMode")
-            .map(|sym| *sym);
-        let nvmlDeviceSetVgpuHeterogeneousMode = __library
-            .get(c"nvmlDeviceSetVgpuHeterogeneousMode")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetPlacementId = __library
-            .get(c"nvmlVgpuInstanceGetPlacementId")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuTypeSupportedPlacements = __library
-            .get(c"nvmlDeviceGetVgpuTypeSupportedPlacements")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuTypeCreatablePlacements = __library
-            .get(c"nvmlDeviceGetVgpuTypeCreatablePlacements")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetGspHeapSize = __library
-            .get(c"nvmlVgpuTypeGetGspHeapSize")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetFbReservation = __library
-            .get(c"nvmlVgpuTypeGetFbReservation")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetRuntimeStateSize = __library
-            .get(c"nvmlVgpuInstanceGetRuntimeStateSize")
-            .map(|sym| *sym);
-        let nvmlDeviceSetVgpuCapabilities = __library
-            .get(c"nvmlDeviceSetVgpuCapabilities")
-            .map(|sym| *sym);
-        let nvmlDeviceVgpuForceGspUnload = __library
-            .get(c"nvmlDeviceVgpuForceGspUnload")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGridLicensableFeatures_v4 = __library
-            .get(c"nvmlDeviceGetGridLicensableFeatures_v4")
-            .map(|sym| *sym);
-        let nvmlGetVgpuDriverCapabilities = __library
-            .get(c"nvmlGetVgpuDriverCapabilities")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuCapabilities = __library
-            .get(c"nvmlDeviceGetVgpuCapabilities")
-            .map(|sym| *sym);
-        let nvmlDeviceGetSupportedVgpus = __library
-            .get(c"nvmlDeviceGetSupportedVgpus")
-            .map(|sym| *sym);
-        let nvmlDeviceGetCreatableVgpus = __library
-            .get(c"nvmlDeviceGetCreatableVgpus")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetClass = __library
-            .get(c"nvmlVgpuTypeGetClass")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetName = __library
-            .get(c"nvmlVgpuTypeGetName")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetGpuInstanceProfileId = __library
-            .get(c"nvmlVgpuTypeGetGpuInstanceProfileId")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetDeviceID = __library
-            .get(c"nvmlVgpuTypeGetDeviceID")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetFramebufferSize = __library
-            .get(c"nvmlVgpuTypeGetFramebufferSize")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetNumDisplayHeads = __library
-            .get(c"nvmlVgpuTypeGetNumDisplayHeads")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetResolution = __library
-            .get(c"nvmlVgpuTypeGetResolution")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetLicense = __library
-            .get(c"nvmlVgpuTypeGetLicense")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetFrameRateLimit = __library
-            .get(c"nvmlVgpuTypeGetFrameRateLimit")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetMaxInstances = __library
-            .get(c"nvmlVgpuTypeGetMaxInstances")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetMaxInstancesPerVm = __library
-            .get(c"nvmlVgpuTypeGetMaxInstancesPerVm")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetBAR1Info = __library
-            .get(c"nvmlVgpuTypeGetBAR1Info")
-            .map(|sym| *sym);
-        let nvmlDeviceGetActiveVgpus = __library
-            .get(c"nvmlDeviceGetActiveVgpus")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetVmID = __library
-            .get(c"nvmlVgpuInstanceGetVmID")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetUUID = __library
-            .get(c"nvmlVgpuInstanceGetUUID")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetVmDriverVersion = __library
-            .get(c"nvmlVgpuInstanceGetVmDriverVersion")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetFbUsage = __library
-            .get(c"nvmlVgpuInstanceGetFbUsage")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetLicenseStatus = __library
-            .get(c"nvmlVgpuInstanceGetLicenseStatus")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetType = __library
-            .get(c"nvmlVgpuInstanceGetType")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetFrameRateLimit = __library
-            .get(c"nvmlVgpuInstanceGetFrameRateLimit")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetEccMode = __library
-            .get(c"nvmlVgpuInstanceGetEccMode")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetEncoderCapacity = __library
-            .get(c"nvmlVgpuInstanceGetEncoderCapacity")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceSetEncoderCapacity = __library
-            .get(c"nvmlVgpuInstanceSetEncoderCapacity")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetEncoderStats = __library
-            .get(c"nvmlVgpuInstanceGetEncoderStats")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetEncoderSessions = __library
-            .get(c"nvmlVgpuInstanceGetEncoderSessions")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetFBCStats = __library
-            .get(c"nvmlVgpuInstanceGetFBCStats")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetFBCSessions = __library
-            .get(c"nvmlVgpuInstanceGetFBCSessions")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetGpuInstanceId = __library
-            .get(c"nvmlVgpuInstanceGetGpuInstanceId")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetGpuPciId = __library
-            .get(c"nvmlVgpuInstanceGetGpuPciId")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetCapabilities = __library
-            .get(c"nvmlVgpuTypeGetCapabilities")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetMdevUUID = __library
-            .get(c"nvmlVgpuInstanceGetMdevUUID")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetCreatableVgpus = __library
-            .get(c"nvmlGpuInstanceGetCreatableVgpus")
-            .map(|sym| *sym);
-        let nvmlVgpuTypeGetMaxInstancesPerGpuInstance = __library
-            .get(c"nvmlVgpuTypeGetMaxInstancesPerGpuInstance")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetActiveVgpus = __library
-            .get(c"nvmlGpuInstanceGetActiveVgpus")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceSetVgpuSchedulerState = __library
-            .get(c"nvmlGpuInstanceSetVgpuSchedulerState")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetVgpuSchedulerState = __library
-            .get(c"nvmlGpuInstanceGetVgpuSchedulerState")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetVgpuSchedulerLog = __library
-            .get(c"nvmlGpuInstanceGetVgpuSchedulerLog")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetVgpuTypeCreatablePlacements = __library
-            .get(c"nvmlGpuInstanceGetVgpuTypeCreatablePlacements")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetVgpuHeterogeneousMode = __library
-            .get(c"nvmlGpuInstanceGetVgpuHeterogeneousMode")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceSetVgpuHeterogeneousMode = __library
-            .get(c"nvmlGpuInstanceSetVgpuHeterogeneousMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuSchedulerState_v2 = __library
-            .get(c"nvmlDeviceGetVgpuSchedulerState_v2")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetVgpuSchedulerState_v2 = __library
-            .get(c"nvmlGpuInstanceGetVgpuSchedulerState_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuSchedulerLog_v2 = __library
-            .get(c"nvmlDeviceGetVgpuSchedulerLog_v2")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetVgpuSchedulerLog_v2 = __library
-            .get(c"nvmlGpuInstanceGetVgpuSchedulerLog_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceSetVgpuSchedulerState_v2 = __library
-            .get(c"nvmlDeviceSetVgpuSchedulerState_v2")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceSetVgpuSchedulerState_v2 = __library
-            .get(c"nvmlGpuInstanceSetVgpuSchedulerState_v2")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetMetadata = __library
-            .get(c"nvmlVgpuInstanceGetMetadata")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuMetadata = __library
-            .get(c"nvmlDeviceGetVgpuMetadata")
-            .map(|sym| *sym);
-        let nvmlGetVgpuCompatibility = __library
-            .get(c"nvmlGetVgpuCompatibility")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPgpuMetadataString = __library
-            .get(c"nvmlDeviceGetPgpuMetadataString")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuSchedulerLog = __library
-            .get(c"nvmlDeviceGetVgpuSchedulerLog")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuSchedulerState = __library
-            .get(c"nvmlDeviceGetVgpuSchedulerState")
-            .map(|sym| *sym);
-        let nvmlDeviceSetVgpuSchedulerState = __library
-            .get(c"nvmlDeviceSetVgpuSchedulerState")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuSchedulerCapabilities = __library
-            .get(c"nvmlDeviceGetVgpuSchedulerCapabilities")
-            .map(|sym| *sym);
-        let nvmlGetVgpuVersion = __library.get(c"nvmlGetVgpuVersion").map(|sym| *sym);
-        let nvmlSetVgpuVersion = __library.get(c"nvmlSetVgpuVersion").map(|sym| *sym);
-        let nvmlDeviceGetVgpuUtilization = __library
-            .get(c"nvmlDeviceGetVgpuUtilization")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuInstancesUtilizationInfo = __library
-            .get(c"nvmlDeviceGetVgpuInstancesUtilizationInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuProcessUtilization = __library
-            .get(c"nvmlDeviceGetVgpuProcessUtilization")
-            .map(|sym| *sym);
-        let nvmlDeviceGetVgpuProcessesUtilizationInfo = __library
-            .get(c"nvmlDeviceGetVgpuProcessesUtilizationInfo")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetAccountingMode = __library
-            .get(c"nvmlVgpuInstanceGetAccountingMode")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetAccountingPids = __library
-            .get(c"nvmlVgpuInstanceGetAccountingPids")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetAccountingStats = __library
-            .get(c"nvmlVgpuInstanceGetAccountingStats")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceClearAccountingPids = __library
-            .get(c"nvmlVgpuInstanceClearAccountingPids")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetLicenseInfo_v2 = __library
-            .get(c"nvmlVgpuInstanceGetLicenseInfo_v2")
-            .map(|sym| *sym);
-        let nvmlGetExcludedDeviceCount = __library
-            .get(c"nvmlGetExcludedDeviceCount")
-            .map(|sym| *sym);
-        let nvmlGetExcludedDeviceInfoByIndex = __library
-            .get(c"nvmlGetExcludedDeviceInfoByIndex")
-            .map(|sym| *sym);
-        let nvmlDeviceReadWritePRM_v1 = __library
-            .get(c"nvmlDeviceReadWritePRM_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceReadPRMCounters_v1 = __library
-            .get(c"nvmlDeviceReadPRMCounters_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceSetMigMode = __library
-            .get(c"nvmlDeviceSetMigMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMigMode = __library
-            .get(c"nvmlDeviceGetMigMode")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuInstanceProfileInfo = __library
-            .get(c"nvmlDeviceGetGpuInstanceProfileInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuInstanceProfileInfoV = __library
-            .get(c"nvmlDeviceGetGpuInstanceProfileInfoV")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuInstanceProfileInfoByIdV = __library
-            .get(c"nvmlDeviceGetGpuInstanceProfileInfoByIdV")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuInstancePossiblePlacements_v2 = __library
-            .get(c"nvmlDeviceGetGpuInstancePossiblePlacements_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuInstanceRemainingCapacity = __library
-            .get(c"nvmlDeviceGetGpuInstanceRemainingCapacity")
-            .map(|sym| *sym);
-        let nvmlDeviceCreateGpuInstance = __library
-            .get(c"nvmlDeviceCreateGpuInstance")
-            .map(|sym| *sym);
-        let nvmlDeviceCreateGpuInstanceWithPlacement = __library
-            .get(c"nvmlDeviceCreateGpuInstanceWithPlacement")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceDestroy = __library
-            .get(c"nvmlGpuInstanceDestroy")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuInstances = __library
-            .get(c"nvmlDeviceGetGpuInstances")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuInstanceById = __library
-            .get(c"nvmlDeviceGetGpuInstanceById")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetInfo = __library
-            .get(c"nvmlGpuInstanceGetInfo")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetComputeInstanceProfileInfo = __library
-            .get(c"nvmlGpuInstanceGetComputeInstanceProfileInfo")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetComputeInstanceProfileInfoV = __library
-            .get(c"nvmlGpuInstanceGetComputeInstanceProfileInfoV")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetComputeInstanceRemainingCapacity = __library
-            .get(c"nvmlGpuInstanceGetComputeInstanceRemainingCapacity")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetComputeInstancePossiblePlacements = __library
-            .get(c"nvmlGpuInstanceGetComputeInstancePossiblePlacements")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceCreateComputeInstance = __library
-            .get(c"nvmlGpuInstanceCreateComputeInstance")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceCreateComputeInstanceWithPlacement = __library
-            .get(c"nvmlGpuInstanceCreateComputeInstanceWithPlacement")
-            .map(|sym| *sym);
-        let nvmlComputeInstanceDestroy = __library
-            .get(c"nvmlComputeInstanceDestroy")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetComputeInstances = __library
-            .get(c"nvmlGpuInstanceGetComputeInstances")
-            .map(|sym| *sym);
-        let nvmlGpuInstanceGetComputeInstanceById = __library
-            .get(c"nvmlGpuInstanceGetComputeInstanceById")
-            .map(|sym| *sym);
-        let nvmlComputeInstanceGetInfo_v2 = __library
-            .get(c"nvmlComputeInstanceGetInfo_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceIsMigDeviceHandle = __library
-            .get(c"nvmlDeviceIsMigDeviceHandle")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuInstanceId = __library
-            .get(c"nvmlDeviceGetGpuInstanceId")
-            .map(|sym| *sym);
-        let nvmlDeviceGetComputeInstanceId = __library
-            .get(c"nvmlDeviceGetComputeInstanceId")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMaxMigDeviceCount = __library
-            .get(c"nvmlDeviceGetMaxMigDeviceCount")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMigDeviceHandleByIndex = __library
-            .get(c"nvmlDeviceGetMigDeviceHandleByIndex")
-            .map(|sym| *sym);
-        let nvmlDeviceGetDeviceHandleFromMigDeviceHandle = __library
-            .get(c"nvmlDeviceGetDeviceHandleFromMigDeviceHandle")
-            .map(|sym| *sym);
-        let nvmlGpmMetricsGet = __library.get(c"nvmlGpmMetricsGet").map(|sym| *sym);
-        let nvmlGpmSampleFree = __library.get(c"nvmlGpmSampleFree").map(|sym| *sym);
-        let nvmlGpmSampleAlloc = __library.get(c"nvmlGpmSampleAlloc").map(|sym| *sym);
-        let nvmlGpmSampleGet = __library.get(c"nvmlGpmSampleGet").map(|sym| *sym);
-        let nvmlGpmMigSampleGet = __library
-            .get(c"nvmlGpmMigSampleGet")
-            .map(|sym| *sym);
-        let nvmlGpmQueryDeviceSupport = __library
-            .get(c"nvmlGpmQueryDeviceSupport")
-            .map(|sym| *sym);
-        let nvmlGpmQueryIfStreamingEnabled = __library
-            .get(c"nvmlGpmQueryIfStreamingEnabled")
-            .map(|sym| *sym);
-        let nvmlGpmSetStreamingEnabled = __library
-            .get(c"nvmlGpmSetStreamingEnabled")
-            .map(|sym| *sym);
-        let nvmlDeviceGetCapabilities = __library
-            .get(c"nvmlDeviceGetCapabilities")
-            .map(|sym| *sym);
-        let nvmlDeviceWorkloadPowerProfileGetProfilesInfo = __library
-            .get(c"nvmlDeviceWorkloadPowerProfileGetProfilesInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceWorkloadPowerProfileGetCurrentProfiles = __library
-            .get(c"nvmlDeviceWorkloadPowerProfileGetCurrentProfiles")
-            .map(|sym| *sym);
-        let nvmlDeviceWorkloadPowerProfileSetRequestedProfiles = __library
-            .get(c"nvmlDeviceWorkloadPowerProfileSetRequestedProfiles")
-            .map(|sym| *sym);
-        let nvmlDeviceWorkloadPowerProfileClearRequestedProfiles = __library
-            .get(c"nvmlDeviceWorkloadPowerProfileClearRequestedProfiles")
-            .map(|sym| *sym);
-        let nvmlDeviceWorkloadPowerProfileUpdateProfiles_v1 = __library
-            .get(c"nvmlDeviceWorkloadPowerProfileUpdateProfiles_v1")
-            .map(|sym| *sym);
-        let nvmlDevicePowerSmoothingActivatePresetProfile = __library
-            .get(c"nvmlDevicePowerSmoothingActivatePresetProfile")
-            .map(|sym| *sym);
-        let nvmlDevicePowerSmoothingUpdatePresetProfileParam = __library
-            .get(c"nvmlDevicePowerSmoothingUpdatePresetProfileParam")
-            .map(|sym| *sym);
-        let nvmlDevicePowerSmoothingSetState = __library
-            .get(c"nvmlDevicePowerSmoothingSetState")
-            .map(|sym| *sym);
-        let nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts = __library
-            .get(c"nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts")
-            .map(|sym| *sym);
-        let nvmlDeviceGetRemappedRows_v2 = __library
-            .get(c"nvmlDeviceGetRemappedRows_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceSetRusdSettings_v1 = __library
-            .get(c"nvmlDeviceSetRusdSettings_v1")
-            .map(|sym| *sym);
-        let nvmlDeviceGetBankRemapperStatus_v1 = __library
-            .get(c"nvmlDeviceGetBankRemapperStatus_v1")
-            .map(|sym| *sym);
-        let nvmlInit = __library.get(c"nvmlInit").map(|sym| *sym);
-        let nvmlDeviceGetCount = __library.get(c"nvmlDeviceGetCount").map(|sym| *sym);
-        let nvmlDeviceGetHandleByIndex = __library
-            .get(c"nvmlDeviceGetHandleByIndex")
-            .map(|sym| *sym);
-        let nvmlDeviceGetHandleByPciBusId = __library
-            .get(c"nvmlDeviceGetHandleByPciBusId")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPciInfo = __library
-            .get(c"nvmlDeviceGetPciInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetPciInfo_v2 = __library
-            .get(c"nvmlDeviceGetPciInfo_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetNvLinkRemotePciInfo = __library
-            .get(c"nvmlDeviceGetNvLinkRemotePciInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGridLicensableFeatures = __library
-            .get(c"nvmlDeviceGetGridLicensableFeatures")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGridLicensableFeatures_v2 = __library
-            .get(c"nvmlDeviceGetGridLicensableFeatures_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGridLicensableFeatures_v3 = __library
-            .get(c"nvmlDeviceGetGridLicensableFeatures_v3")
-            .map(|sym| *sym);
-        let nvmlDeviceRemoveGpu = __library
-            .get(c"nvmlDeviceRemoveGpu")
-            .map(|sym| *sym);
-        let nvmlEventSetWait = __library.get(c"nvmlEventSetWait").map(|sym| *sym);
-        let nvmlDeviceGetAttributes = __library
-            .get(c"nvmlDeviceGetAttributes")
-            .map(|sym| *sym);
-        let nvmlComputeInstanceGetInfo = __library
-            .get(c"nvmlComputeInstanceGetInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetComputeRunningProcesses = __library
-            .get(c"nvmlDeviceGetComputeRunningProcesses")
-            .map(|sym| *sym);
-        let nvmlDeviceGetComputeRunningProcesses_v2 = __library
-            .get(c"nvmlDeviceGetComputeRunningProcesses_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGraphicsRunningProcesses = __library
-            .get(c"nvmlDeviceGetGraphicsRunningProcesses")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGraphicsRunningProcesses_v2 = __library
-            .get(c"nvmlDeviceGetGraphicsRunningProcesses_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMPSComputeRunningProcesses = __library
-            .get(c"nvmlDeviceGetMPSComputeRunningProcesses")
-            .map(|sym| *sym);
-        let nvmlDeviceGetMPSComputeRunningProcesses_v2 = __library
-            .get(c"nvmlDeviceGetMPSComputeRunningProcesses_v2")
-            .map(|sym| *sym);
-        let nvmlDeviceGetGpuInstancePossiblePlacements = __library
-            .get(c"nvmlDeviceGetGpuInstancePossiblePlacements")
-            .map(|sym| *sym);
-        let nvmlVgpuInstanceGetLicenseInfo = __library
-            .get(c"nvmlVgpuInstanceGetLicenseInfo")
-            .map(|sym| *sym);
-        let nvmlDeviceGetDriverModel = __library
-            .get(c"nvmlDeviceGetDriverModel")
-            .map(|sym| *sym);
+        unsafe { Self::from_loaded(library.into()) }
+    }
+    /// [`NvmlLib::from_library`] for a [`libloading::Library`]: looks up every function of
+    /// the header in it.
+    ///
+    /// # Safety
+    /// The library must be an NVML library: its symbols are called with `nvml.h`'s signatures.
+    pub unsafe fn from_loaded(
+        __library: ::libloading::Library,
+    ) -> Result<Self, ::libloading::Error> {
+        let nvmlInit_v2 = lookup_symbol(&__library, c"nvmlInit_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlInitWithFlags = lookup_symbol(&__library, c"nvmlInitWithFlags").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlShutdown = lookup_symbol(&__library, c"nvmlShutdown").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlErrorString = lookup_symbol(&__library, c"nvmlErrorString").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetDriverVersion = lookup_symbol(&__library, c"nvmlSystemGetDriverVersion").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetNVMLVersion = lookup_symbol(&__library, c"nvmlSystemGetNVMLVersion").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetCudaDriverVersion = lookup_symbol(&__library, c"nvmlSystemGetCudaDriverVersion").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetCudaDriverVersion_v2 = lookup_symbol(&__library, c"nvmlSystemGetCudaDriverVersion_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetProcessName = lookup_symbol(&__library, c"nvmlSystemGetProcessName").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetHicVersion = lookup_symbol(&__library, c"nvmlSystemGetHicVersion").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetTopologyGpuSet = lookup_symbol(&__library, c"nvmlSystemGetTopologyGpuSet").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetDriverBranch = lookup_symbol(&__library, c"nvmlSystemGetDriverBranch").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetCPER_v1 = lookup_symbol(&__library, c"nvmlSystemGetCPER_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlUnitGetCount = lookup_symbol(&__library, c"nvmlUnitGetCount").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlUnitGetHandleByIndex = lookup_symbol(&__library, c"nvmlUnitGetHandleByIndex").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlUnitGetUnitInfo = lookup_symbol(&__library, c"nvmlUnitGetUnitInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlUnitGetLedState = lookup_symbol(&__library, c"nvmlUnitGetLedState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlUnitGetPsuInfo = lookup_symbol(&__library, c"nvmlUnitGetPsuInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlUnitGetTemperature = lookup_symbol(&__library, c"nvmlUnitGetTemperature").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlUnitGetFanSpeedInfo = lookup_symbol(&__library, c"nvmlUnitGetFanSpeedInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlUnitGetDevices = lookup_symbol(&__library, c"nvmlUnitGetDevices").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCount_v2 = lookup_symbol(&__library, c"nvmlDeviceGetCount_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetAttributes_v2 = lookup_symbol(&__library, c"nvmlDeviceGetAttributes_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetHandleByIndex_v2 = lookup_symbol(&__library, c"nvmlDeviceGetHandleByIndex_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetHandleBySerial = lookup_symbol(&__library, c"nvmlDeviceGetHandleBySerial").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetHandleByUUID = lookup_symbol(&__library, c"nvmlDeviceGetHandleByUUID").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetHandleByUUIDV = lookup_symbol(&__library, c"nvmlDeviceGetHandleByUUIDV").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetHandleByPciBusId_v2 = lookup_symbol(&__library, c"nvmlDeviceGetHandleByPciBusId_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetName = lookup_symbol(&__library, c"nvmlDeviceGetName").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetBrand = lookup_symbol(&__library, c"nvmlDeviceGetBrand").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetIndex = lookup_symbol(&__library, c"nvmlDeviceGetIndex").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetSerial = lookup_symbol(&__library, c"nvmlDeviceGetSerial").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetModuleId = lookup_symbol(&__library, c"nvmlDeviceGetModuleId").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetC2cModeInfoV = lookup_symbol(&__library, c"nvmlDeviceGetC2cModeInfoV").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMemoryAffinity = lookup_symbol(&__library, c"nvmlDeviceGetMemoryAffinity").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCpuAffinityWithinScope = lookup_symbol(&__library, c"nvmlDeviceGetCpuAffinityWithinScope").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCpuAffinity = lookup_symbol(&__library, c"nvmlDeviceGetCpuAffinity").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetCpuAffinity = lookup_symbol(&__library, c"nvmlDeviceSetCpuAffinity").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceClearCpuAffinity = lookup_symbol(&__library, c"nvmlDeviceClearCpuAffinity").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNumaNodeId = lookup_symbol(&__library, c"nvmlDeviceGetNumaNodeId").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetAddressingMode = lookup_symbol(&__library, c"nvmlDeviceGetAddressingMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetRepairStatus = lookup_symbol(&__library, c"nvmlDeviceGetRepairStatus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetUnrepairableMemoryFlag_v1 = lookup_symbol(&__library, c"nvmlDeviceGetUnrepairableMemoryFlag_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetTopologyCommonAncestor = lookup_symbol(&__library, c"nvmlDeviceGetTopologyCommonAncestor").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetTopologyNearestGpus = lookup_symbol(&__library, c"nvmlDeviceGetTopologyNearestGpus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetP2PStatus = lookup_symbol(&__library, c"nvmlDeviceGetP2PStatus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetUUID = lookup_symbol(&__library, c"nvmlDeviceGetUUID").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMinorNumber = lookup_symbol(&__library, c"nvmlDeviceGetMinorNumber").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetBoardPartNumber = lookup_symbol(&__library, c"nvmlDeviceGetBoardPartNumber").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetInforomVersion = lookup_symbol(&__library, c"nvmlDeviceGetInforomVersion").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetInforomImageVersion = lookup_symbol(&__library, c"nvmlDeviceGetInforomImageVersion").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetInforomConfigurationChecksum = lookup_symbol(&__library, c"nvmlDeviceGetInforomConfigurationChecksum").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceValidateInforom = lookup_symbol(&__library, c"nvmlDeviceValidateInforom").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetLastBBXFlushTime = lookup_symbol(&__library, c"nvmlDeviceGetLastBBXFlushTime").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetBBXTimeData_v1 = lookup_symbol(&__library, c"nvmlDeviceGetBBXTimeData_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuUptime_v1 = lookup_symbol(&__library, c"nvmlDeviceGetGpuUptime_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetDisplayMode = lookup_symbol(&__library, c"nvmlDeviceGetDisplayMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetDisplayActive = lookup_symbol(&__library, c"nvmlDeviceGetDisplayActive").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPersistenceMode = lookup_symbol(&__library, c"nvmlDeviceGetPersistenceMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPciInfoExt = lookup_symbol(&__library, c"nvmlDeviceGetPciInfoExt").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPciInfo_v3 = lookup_symbol(&__library, c"nvmlDeviceGetPciInfo_v3").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMaxPcieLinkGeneration = lookup_symbol(&__library, c"nvmlDeviceGetMaxPcieLinkGeneration").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuMaxPcieLinkGeneration = lookup_symbol(&__library, c"nvmlDeviceGetGpuMaxPcieLinkGeneration").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMaxPcieLinkWidth = lookup_symbol(&__library, c"nvmlDeviceGetMaxPcieLinkWidth").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCurrPcieLinkGeneration = lookup_symbol(&__library, c"nvmlDeviceGetCurrPcieLinkGeneration").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCurrPcieLinkWidth = lookup_symbol(&__library, c"nvmlDeviceGetCurrPcieLinkWidth").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPcieThroughput = lookup_symbol(&__library, c"nvmlDeviceGetPcieThroughput").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPcieReplayCounter = lookup_symbol(&__library, c"nvmlDeviceGetPcieReplayCounter").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetClockInfo = lookup_symbol(&__library, c"nvmlDeviceGetClockInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMaxClockInfo = lookup_symbol(&__library, c"nvmlDeviceGetMaxClockInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpcClkVfOffset = lookup_symbol(&__library, c"nvmlDeviceGetGpcClkVfOffset").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetApplicationsClock = lookup_symbol(&__library, c"nvmlDeviceGetApplicationsClock").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetDefaultApplicationsClock = lookup_symbol(&__library, c"nvmlDeviceGetDefaultApplicationsClock").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetClock = lookup_symbol(&__library, c"nvmlDeviceGetClock").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMaxCustomerBoostClock = lookup_symbol(&__library, c"nvmlDeviceGetMaxCustomerBoostClock").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetSupportedMemoryClocks = lookup_symbol(&__library, c"nvmlDeviceGetSupportedMemoryClocks").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetSupportedGraphicsClocks = lookup_symbol(&__library, c"nvmlDeviceGetSupportedGraphicsClocks").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetAutoBoostedClocksEnabled = lookup_symbol(&__library, c"nvmlDeviceGetAutoBoostedClocksEnabled").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetFanSpeed = lookup_symbol(&__library, c"nvmlDeviceGetFanSpeed").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetFanSpeed_v2 = lookup_symbol(&__library, c"nvmlDeviceGetFanSpeed_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetFanSpeedRPM = lookup_symbol(&__library, c"nvmlDeviceGetFanSpeedRPM").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetTargetFanSpeed = lookup_symbol(&__library, c"nvmlDeviceGetTargetFanSpeed").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMinMaxFanSpeed = lookup_symbol(&__library, c"nvmlDeviceGetMinMaxFanSpeed").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetFanControlPolicy_v2 = lookup_symbol(&__library, c"nvmlDeviceGetFanControlPolicy_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNumFans = lookup_symbol(&__library, c"nvmlDeviceGetNumFans").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetTemperature = lookup_symbol(&__library, c"nvmlDeviceGetTemperature").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCoolerInfo = lookup_symbol(&__library, c"nvmlDeviceGetCoolerInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetTemperatureV = lookup_symbol(&__library, c"nvmlDeviceGetTemperatureV").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetTemperatureThreshold = lookup_symbol(&__library, c"nvmlDeviceGetTemperatureThreshold").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMarginTemperature = lookup_symbol(&__library, c"nvmlDeviceGetMarginTemperature").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetThermalSettings = lookup_symbol(&__library, c"nvmlDeviceGetThermalSettings").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPerformanceState = lookup_symbol(&__library, c"nvmlDeviceGetPerformanceState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCurrentClocksEventReasons = lookup_symbol(&__library, c"nvmlDeviceGetCurrentClocksEventReasons").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCurrentClocksThrottleReasons = lookup_symbol(&__library, c"nvmlDeviceGetCurrentClocksThrottleReasons").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetSupportedClocksEventReasons = lookup_symbol(&__library, c"nvmlDeviceGetSupportedClocksEventReasons").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetSupportedClocksThrottleReasons = lookup_symbol(&__library, c"nvmlDeviceGetSupportedClocksThrottleReasons").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPowerState = lookup_symbol(&__library, c"nvmlDeviceGetPowerState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetDynamicPstatesInfo = lookup_symbol(&__library, c"nvmlDeviceGetDynamicPstatesInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMemClkVfOffset = lookup_symbol(&__library, c"nvmlDeviceGetMemClkVfOffset").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMinMaxClockOfPState = lookup_symbol(&__library, c"nvmlDeviceGetMinMaxClockOfPState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetSupportedPerformanceStates = lookup_symbol(&__library, c"nvmlDeviceGetSupportedPerformanceStates").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpcClkMinMaxVfOffset = lookup_symbol(&__library, c"nvmlDeviceGetGpcClkMinMaxVfOffset").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMemClkMinMaxVfOffset = lookup_symbol(&__library, c"nvmlDeviceGetMemClkMinMaxVfOffset").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetClockOffsets = lookup_symbol(&__library, c"nvmlDeviceGetClockOffsets").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetClockOffsets = lookup_symbol(&__library, c"nvmlDeviceSetClockOffsets").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPerformanceModes = lookup_symbol(&__library, c"nvmlDeviceGetPerformanceModes").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCurrentClockFreqs = lookup_symbol(&__library, c"nvmlDeviceGetCurrentClockFreqs").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPowerManagementMode = lookup_symbol(&__library, c"nvmlDeviceGetPowerManagementMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPowerManagementLimit = lookup_symbol(&__library, c"nvmlDeviceGetPowerManagementLimit").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPowerManagementLimitConstraints = lookup_symbol(&__library, c"nvmlDeviceGetPowerManagementLimitConstraints").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPowerManagementDefaultLimit = lookup_symbol(&__library, c"nvmlDeviceGetPowerManagementDefaultLimit").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPowerUsage = lookup_symbol(&__library, c"nvmlDeviceGetPowerUsage").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPowerMizerMode_v1 = lookup_symbol(&__library, c"nvmlDeviceGetPowerMizerMode_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetPowerMizerMode_v1 = lookup_symbol(&__library, c"nvmlDeviceSetPowerMizerMode_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetTotalEnergyConsumption = lookup_symbol(&__library, c"nvmlDeviceGetTotalEnergyConsumption").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetEnforcedPowerLimit = lookup_symbol(&__library, c"nvmlDeviceGetEnforcedPowerLimit").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetAdaptiveTgpMode_v1 = lookup_symbol(&__library, c"nvmlDeviceSetAdaptiveTgpMode_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetAdaptiveTgpModeInfo_v1 = lookup_symbol(&__library, c"nvmlDeviceGetAdaptiveTgpModeInfo_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuOperationMode = lookup_symbol(&__library, c"nvmlDeviceGetGpuOperationMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMemoryInfo = lookup_symbol(&__library, c"nvmlDeviceGetMemoryInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMemoryInfo_v2 = lookup_symbol(&__library, c"nvmlDeviceGetMemoryInfo_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetMemoryLimits_v1 = lookup_symbol(&__library, c"nvmlDeviceSetMemoryLimits_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMemoryLimits_v1 = lookup_symbol(&__library, c"nvmlDeviceGetMemoryLimits_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetComputeMode = lookup_symbol(&__library, c"nvmlDeviceGetComputeMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCudaComputeCapability = lookup_symbol(&__library, c"nvmlDeviceGetCudaComputeCapability").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetDramEncryptionMode = lookup_symbol(&__library, c"nvmlDeviceGetDramEncryptionMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetDramEncryptionMode = lookup_symbol(&__library, c"nvmlDeviceSetDramEncryptionMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetEccMode = lookup_symbol(&__library, c"nvmlDeviceGetEccMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetDefaultEccMode = lookup_symbol(&__library, c"nvmlDeviceGetDefaultEccMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetBoardId = lookup_symbol(&__library, c"nvmlDeviceGetBoardId").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMultiGpuBoard = lookup_symbol(&__library, c"nvmlDeviceGetMultiGpuBoard").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetTotalEccErrors = lookup_symbol(&__library, c"nvmlDeviceGetTotalEccErrors").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetDetailedEccErrors = lookup_symbol(&__library, c"nvmlDeviceGetDetailedEccErrors").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMemoryErrorCounter = lookup_symbol(&__library, c"nvmlDeviceGetMemoryErrorCounter").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetUtilizationRates = lookup_symbol(&__library, c"nvmlDeviceGetUtilizationRates").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetEncoderUtilization = lookup_symbol(&__library, c"nvmlDeviceGetEncoderUtilization").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetEncoderCapacity = lookup_symbol(&__library, c"nvmlDeviceGetEncoderCapacity").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetEncoderStats = lookup_symbol(&__library, c"nvmlDeviceGetEncoderStats").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetEncoderSessions = lookup_symbol(&__library, c"nvmlDeviceGetEncoderSessions").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetDecoderUtilization = lookup_symbol(&__library, c"nvmlDeviceGetDecoderUtilization").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetJpgUtilization = lookup_symbol(&__library, c"nvmlDeviceGetJpgUtilization").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetOfaUtilization = lookup_symbol(&__library, c"nvmlDeviceGetOfaUtilization").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetFBCStats = lookup_symbol(&__library, c"nvmlDeviceGetFBCStats").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetFBCSessions = lookup_symbol(&__library, c"nvmlDeviceGetFBCSessions").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetDriverModel_v2 = lookup_symbol(&__library, c"nvmlDeviceGetDriverModel_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVbiosVersion = lookup_symbol(&__library, c"nvmlDeviceGetVbiosVersion").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetBridgeChipInfo = lookup_symbol(&__library, c"nvmlDeviceGetBridgeChipInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetComputeRunningProcesses_v3 = lookup_symbol(&__library, c"nvmlDeviceGetComputeRunningProcesses_v3").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGraphicsRunningProcesses_v3 = lookup_symbol(&__library, c"nvmlDeviceGetGraphicsRunningProcesses_v3").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMPSComputeRunningProcesses_v3 = lookup_symbol(&__library, c"nvmlDeviceGetMPSComputeRunningProcesses_v3").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetRunningProcessDetailList = lookup_symbol(&__library, c"nvmlDeviceGetRunningProcessDetailList").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceOnSameBoard = lookup_symbol(&__library, c"nvmlDeviceOnSameBoard").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetAPIRestriction = lookup_symbol(&__library, c"nvmlDeviceGetAPIRestriction").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetSamples = lookup_symbol(&__library, c"nvmlDeviceGetSamples").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetBAR1MemoryInfo = lookup_symbol(&__library, c"nvmlDeviceGetBAR1MemoryInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetViolationStatus = lookup_symbol(&__library, c"nvmlDeviceGetViolationStatus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetIrqNum = lookup_symbol(&__library, c"nvmlDeviceGetIrqNum").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNumGpuCores = lookup_symbol(&__library, c"nvmlDeviceGetNumGpuCores").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPowerSource = lookup_symbol(&__library, c"nvmlDeviceGetPowerSource").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMemoryBusWidth = lookup_symbol(&__library, c"nvmlDeviceGetMemoryBusWidth").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPcieLinkMaxSpeed = lookup_symbol(&__library, c"nvmlDeviceGetPcieLinkMaxSpeed").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPcieSpeed = lookup_symbol(&__library, c"nvmlDeviceGetPcieSpeed").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetAdaptiveClockInfoStatus = lookup_symbol(&__library, c"nvmlDeviceGetAdaptiveClockInfoStatus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetBusType = lookup_symbol(&__library, c"nvmlDeviceGetBusType").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuFabricInfo = lookup_symbol(&__library, c"nvmlDeviceGetGpuFabricInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuFabricInfoV = lookup_symbol(&__library, c"nvmlDeviceGetGpuFabricInfoV").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuFabricInfo_v4 = lookup_symbol(&__library, c"nvmlDeviceGetGpuFabricInfo_v4").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetConfComputeCapabilities = lookup_symbol(&__library, c"nvmlSystemGetConfComputeCapabilities").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetConfComputeState = lookup_symbol(&__library, c"nvmlSystemGetConfComputeState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetConfComputeMemSizeInfo = lookup_symbol(&__library, c"nvmlDeviceGetConfComputeMemSizeInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetConfComputeGpusReadyState = lookup_symbol(&__library, c"nvmlSystemGetConfComputeGpusReadyState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetConfComputeProtectedMemoryUsage = lookup_symbol(&__library, c"nvmlDeviceGetConfComputeProtectedMemoryUsage").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetConfComputeGpuCertificate = lookup_symbol(&__library, c"nvmlDeviceGetConfComputeGpuCertificate").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetConfComputeGpuAttestationReport = lookup_symbol(&__library, c"nvmlDeviceGetConfComputeGpuAttestationReport").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetConfComputeKeyRotationThresholdInfo = lookup_symbol(&__library, c"nvmlSystemGetConfComputeKeyRotationThresholdInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetConfComputeUnprotectedMemSize = lookup_symbol(&__library, c"nvmlDeviceSetConfComputeUnprotectedMemSize").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemSetConfComputeGpusReadyState = lookup_symbol(&__library, c"nvmlSystemSetConfComputeGpusReadyState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemSetConfComputeKeyRotationThresholdInfo = lookup_symbol(&__library, c"nvmlSystemSetConfComputeKeyRotationThresholdInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetConfComputeSettings = lookup_symbol(&__library, c"nvmlSystemGetConfComputeSettings").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetConfComputeSettings_v2 = lookup_symbol(&__library, c"nvmlSystemGetConfComputeSettings_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGspFirmwareVersion = lookup_symbol(&__library, c"nvmlDeviceGetGspFirmwareVersion").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGspFirmwareMode = lookup_symbol(&__library, c"nvmlDeviceGetGspFirmwareMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetSramEccErrorStatus = lookup_symbol(&__library, c"nvmlDeviceGetSramEccErrorStatus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetPowerManagementLimit_v2 = lookup_symbol(&__library, c"nvmlDeviceSetPowerManagementLimit_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetAccountingMode = lookup_symbol(&__library, c"nvmlDeviceGetAccountingMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetAccountingStats = lookup_symbol(&__library, c"nvmlDeviceGetAccountingStats").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetAccountingPids = lookup_symbol(&__library, c"nvmlDeviceGetAccountingPids").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetAccountingBufferSize = lookup_symbol(&__library, c"nvmlDeviceGetAccountingBufferSize").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetAccountingStats_v2 = lookup_symbol(&__library, c"nvmlDeviceGetAccountingStats_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetRetiredPages = lookup_symbol(&__library, c"nvmlDeviceGetRetiredPages").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetRetiredPages_v2 = lookup_symbol(&__library, c"nvmlDeviceGetRetiredPages_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetRetiredPagesPendingStatus = lookup_symbol(&__library, c"nvmlDeviceGetRetiredPagesPendingStatus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetRemappedRows = lookup_symbol(&__library, c"nvmlDeviceGetRemappedRows").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetRowRemapperHistogram = lookup_symbol(&__library, c"nvmlDeviceGetRowRemapperHistogram").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetArchitecture = lookup_symbol(&__library, c"nvmlDeviceGetArchitecture").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetClkMonStatus = lookup_symbol(&__library, c"nvmlDeviceGetClkMonStatus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetProcessUtilization = lookup_symbol(&__library, c"nvmlDeviceGetProcessUtilization").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetProcessesUtilizationInfo = lookup_symbol(&__library, c"nvmlDeviceGetProcessesUtilizationInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPlatformInfo = lookup_symbol(&__library, c"nvmlDeviceGetPlatformInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPdi = lookup_symbol(&__library, c"nvmlDeviceGetPdi").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetHostname_v1 = lookup_symbol(&__library, c"nvmlDeviceSetHostname_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetHostname_v1 = lookup_symbol(&__library, c"nvmlDeviceGetHostname_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDevicePerfMetricsGetSamples_v1 = lookup_symbol(&__library, c"nvmlDevicePerfMetricsGetSamples_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlUnitSetLedState = lookup_symbol(&__library, c"nvmlUnitSetLedState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetPersistenceMode = lookup_symbol(&__library, c"nvmlDeviceSetPersistenceMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetComputeMode = lookup_symbol(&__library, c"nvmlDeviceSetComputeMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetEccMode = lookup_symbol(&__library, c"nvmlDeviceSetEccMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceClearEccErrorCounts = lookup_symbol(&__library, c"nvmlDeviceClearEccErrorCounts").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetDriverModel = lookup_symbol(&__library, c"nvmlDeviceSetDriverModel").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetGpuLockedClocks = lookup_symbol(&__library, c"nvmlDeviceSetGpuLockedClocks").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceResetGpuLockedClocks = lookup_symbol(&__library, c"nvmlDeviceResetGpuLockedClocks").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetMemoryLockedClocks = lookup_symbol(&__library, c"nvmlDeviceSetMemoryLockedClocks").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceResetMemoryLockedClocks = lookup_symbol(&__library, c"nvmlDeviceResetMemoryLockedClocks").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetApplicationsClocks = lookup_symbol(&__library, c"nvmlDeviceSetApplicationsClocks").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceResetApplicationsClocks = lookup_symbol(&__library, c"nvmlDeviceResetApplicationsClocks").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetAutoBoostedClocksEnabled = lookup_symbol(&__library, c"nvmlDeviceSetAutoBoostedClocksEnabled").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetDefaultAutoBoostedClocksEnabled = lookup_symbol(&__library, c"nvmlDeviceSetDefaultAutoBoostedClocksEnabled").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetDefaultFanSpeed_v2 = lookup_symbol(&__library, c"nvmlDeviceSetDefaultFanSpeed_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetFanControlPolicy = lookup_symbol(&__library, c"nvmlDeviceSetFanControlPolicy").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetTemperatureThreshold = lookup_symbol(&__library, c"nvmlDeviceSetTemperatureThreshold").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetPowerManagementLimit = lookup_symbol(&__library, c"nvmlDeviceSetPowerManagementLimit").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetGpuOperationMode = lookup_symbol(&__library, c"nvmlDeviceSetGpuOperationMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetAPIRestriction = lookup_symbol(&__library, c"nvmlDeviceSetAPIRestriction").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetFanSpeed_v2 = lookup_symbol(&__library, c"nvmlDeviceSetFanSpeed_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetGpcClkVfOffset = lookup_symbol(&__library, c"nvmlDeviceSetGpcClkVfOffset").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetMemClkVfOffset = lookup_symbol(&__library, c"nvmlDeviceSetMemClkVfOffset").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetAccountingMode = lookup_symbol(&__library, c"nvmlDeviceSetAccountingMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceClearAccountingPids = lookup_symbol(&__library, c"nvmlDeviceClearAccountingPids").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvLinkState = lookup_symbol(&__library, c"nvmlDeviceGetNvLinkState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvLinkVersion = lookup_symbol(&__library, c"nvmlDeviceGetNvLinkVersion").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvLinkCapability = lookup_symbol(&__library, c"nvmlDeviceGetNvLinkCapability").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvLinkRemotePciInfo_v2 = lookup_symbol(&__library, c"nvmlDeviceGetNvLinkRemotePciInfo_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvLinkErrorCounter = lookup_symbol(&__library, c"nvmlDeviceGetNvLinkErrorCounter").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceResetNvLinkErrorCounters = lookup_symbol(&__library, c"nvmlDeviceResetNvLinkErrorCounters").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetNvLinkUtilizationControl = lookup_symbol(&__library, c"nvmlDeviceSetNvLinkUtilizationControl").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvLinkUtilizationControl = lookup_symbol(&__library, c"nvmlDeviceGetNvLinkUtilizationControl").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvLinkUtilizationCounter = lookup_symbol(&__library, c"nvmlDeviceGetNvLinkUtilizationCounter").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceFreezeNvLinkUtilizationCounter = lookup_symbol(&__library, c"nvmlDeviceFreezeNvLinkUtilizationCounter").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceResetNvLinkUtilizationCounter = lookup_symbol(&__library, c"nvmlDeviceResetNvLinkUtilizationCounter").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvLinkRemoteDeviceType = lookup_symbol(&__library, c"nvmlDeviceGetNvLinkRemoteDeviceType").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetNvLinkDeviceLowPowerThreshold = lookup_symbol(&__library, c"nvmlDeviceSetNvLinkDeviceLowPowerThreshold").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemSetNvlinkBwMode = lookup_symbol(&__library, c"nvmlSystemSetNvlinkBwMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemGetNvlinkBwMode = lookup_symbol(&__library, c"nvmlSystemGetNvlinkBwMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvlinkSupportedBwModes = lookup_symbol(&__library, c"nvmlDeviceGetNvlinkSupportedBwModes").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvlinkBwMode = lookup_symbol(&__library, c"nvmlDeviceGetNvlinkBwMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetNvlinkBwMode = lookup_symbol(&__library, c"nvmlDeviceSetNvlinkBwMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetNvlinkBwModeAsync_v1 = lookup_symbol(&__library, c"nvmlDeviceSetNvlinkBwModeAsync_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvLinkInfo = lookup_symbol(&__library, c"nvmlDeviceGetNvLinkInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvLinkInfo_v3 = lookup_symbol(&__library, c"nvmlDeviceGetNvLinkInfo_v3").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvLinkTelemetrySamples_v1 = lookup_symbol(&__library, c"nvmlDeviceGetNvLinkTelemetrySamples_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvlinkRemapTableInfo_v1 = lookup_symbol(&__library, c"nvmlDeviceGetNvlinkRemapTableInfo_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetNvlinkNvleReady_v1 = lookup_symbol(&__library, c"nvmlDeviceSetNvlinkNvleReady_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceLockNvlinkRemapTable_v1 = lookup_symbol(&__library, c"nvmlDeviceLockNvlinkRemapTable_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetupNvlinkNvleEncryptionKey_v1 = lookup_symbol(&__library, c"nvmlDeviceSetupNvlinkNvleEncryptionKey_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvlinkNvlePrivateInfo_v1 = lookup_symbol(&__library, c"nvmlDeviceGetNvlinkNvlePrivateInfo_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlEventSetCreate = lookup_symbol(&__library, c"nvmlEventSetCreate").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceRegisterEvents = lookup_symbol(&__library, c"nvmlDeviceRegisterEvents").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetSupportedEventTypes = lookup_symbol(&__library, c"nvmlDeviceGetSupportedEventTypes").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlEventSetWait_v2 = lookup_symbol(&__library, c"nvmlEventSetWait_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlEventSetRegisterGpuOperationalEvents_v1 = lookup_symbol(&__library, c"nvmlEventSetRegisterGpuOperationalEvents_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlEventSetWait_v3 = lookup_symbol(&__library, c"nvmlEventSetWait_v3").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlEventSetGetContextCount_v1 = lookup_symbol(&__library, c"nvmlEventSetGetContextCount_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlEventSetGetContextInfo_v1 = lookup_symbol(&__library, c"nvmlEventSetGetContextInfo_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlEventSetGetContextData_v1 = lookup_symbol(&__library, c"nvmlEventSetGetContextData_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1 = lookup_symbol(&__library, c"nvmlEventSetGetGpuOperationalEventContextLegacyXid_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlEventSetFree = lookup_symbol(&__library, c"nvmlEventSetFree").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemEventSetCreate = lookup_symbol(&__library, c"nvmlSystemEventSetCreate").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemEventSetFree = lookup_symbol(&__library, c"nvmlSystemEventSetFree").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemRegisterEvents = lookup_symbol(&__library, c"nvmlSystemRegisterEvents").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSystemEventSetWait = lookup_symbol(&__library, c"nvmlSystemEventSetWait").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceModifyDrainState = lookup_symbol(&__library, c"nvmlDeviceModifyDrainState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceQueryDrainState = lookup_symbol(&__library, c"nvmlDeviceQueryDrainState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceRemoveGpu_v2 = lookup_symbol(&__library, c"nvmlDeviceRemoveGpu_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceDiscoverGpus = lookup_symbol(&__library, c"nvmlDeviceDiscoverGpus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetFieldValues = lookup_symbol(&__library, c"nvmlDeviceGetFieldValues").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceClearFieldValues = lookup_symbol(&__library, c"nvmlDeviceClearFieldValues").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVirtualizationMode = lookup_symbol(&__library, c"nvmlDeviceGetVirtualizationMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetHostVgpuMode = lookup_symbol(&__library, c"nvmlDeviceGetHostVgpuMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetVirtualizationMode = lookup_symbol(&__library, c"nvmlDeviceSetVirtualizationMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuHeterogeneousMode = lookup_symbol(&__library, c"nvmlDeviceGetVgpuHeterogeneousMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetVgpuHeterogeneousMode = lookup_symbol(&__library, c"nvmlDeviceSetVgpuHeterogeneousMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetPlacementId = lookup_symbol(&__library, c"nvmlVgpuInstanceGetPlacementId").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuTypeSupportedPlacements = lookup_symbol(&__library, c"nvmlDeviceGetVgpuTypeSupportedPlacements").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuTypeCreatablePlacements = lookup_symbol(&__library, c"nvmlDeviceGetVgpuTypeCreatablePlacements").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetGspHeapSize = lookup_symbol(&__library, c"nvmlVgpuTypeGetGspHeapSize").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetFbReservation = lookup_symbol(&__library, c"nvmlVgpuTypeGetFbReservation").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetRuntimeStateSize = lookup_symbol(&__library, c"nvmlVgpuInstanceGetRuntimeStateSize").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetVgpuCapabilities = lookup_symbol(&__library, c"nvmlDeviceSetVgpuCapabilities").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceVgpuForceGspUnload = lookup_symbol(&__library, c"nvmlDeviceVgpuForceGspUnload").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGridLicensableFeatures_v4 = lookup_symbol(&__library, c"nvmlDeviceGetGridLicensableFeatures_v4").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGetVgpuDriverCapabilities = lookup_symbol(&__library, c"nvmlGetVgpuDriverCapabilities").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuCapabilities = lookup_symbol(&__library, c"nvmlDeviceGetVgpuCapabilities").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetSupportedVgpus = lookup_symbol(&__library, c"nvmlDeviceGetSupportedVgpus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCreatableVgpus = lookup_symbol(&__library, c"nvmlDeviceGetCreatableVgpus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetClass = lookup_symbol(&__library, c"nvmlVgpuTypeGetClass").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetName = lookup_symbol(&__library, c"nvmlVgpuTypeGetName").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetGpuInstanceProfileId = lookup_symbol(&__library, c"nvmlVgpuTypeGetGpuInstanceProfileId").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetDeviceID = lookup_symbol(&__library, c"nvmlVgpuTypeGetDeviceID").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetFramebufferSize = lookup_symbol(&__library, c"nvmlVgpuTypeGetFramebufferSize").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetNumDisplayHeads = lookup_symbol(&__library, c"nvmlVgpuTypeGetNumDisplayHeads").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetResolution = lookup_symbol(&__library, c"nvmlVgpuTypeGetResolution").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetLicense = lookup_symbol(&__library, c"nvmlVgpuTypeGetLicense").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetFrameRateLimit = lookup_symbol(&__library, c"nvmlVgpuTypeGetFrameRateLimit").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetMaxInstances = lookup_symbol(&__library, c"nvmlVgpuTypeGetMaxInstances").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetMaxInstancesPerVm = lookup_symbol(&__library, c"nvmlVgpuTypeGetMaxInstancesPerVm").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetBAR1Info = lookup_symbol(&__library, c"nvmlVgpuTypeGetBAR1Info").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetActiveVgpus = lookup_symbol(&__library, c"nvmlDeviceGetActiveVgpus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetVmID = lookup_symbol(&__library, c"nvmlVgpuInstanceGetVmID").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetUUID = lookup_symbol(&__library, c"nvmlVgpuInstanceGetUUID").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetVmDriverVersion = lookup_symbol(&__library, c"nvmlVgpuInstanceGetVmDriverVersion").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetFbUsage = lookup_symbol(&__library, c"nvmlVgpuInstanceGetFbUsage").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetLicenseStatus = lookup_symbol(&__library, c"nvmlVgpuInstanceGetLicenseStatus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetType = lookup_symbol(&__library, c"nvmlVgpuInstanceGetType").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetFrameRateLimit = lookup_symbol(&__library, c"nvmlVgpuInstanceGetFrameRateLimit").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetEccMode = lookup_symbol(&__library, c"nvmlVgpuInstanceGetEccMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetEncoderCapacity = lookup_symbol(&__library, c"nvmlVgpuInstanceGetEncoderCapacity").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceSetEncoderCapacity = lookup_symbol(&__library, c"nvmlVgpuInstanceSetEncoderCapacity").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetEncoderStats = lookup_symbol(&__library, c"nvmlVgpuInstanceGetEncoderStats").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetEncoderSessions = lookup_symbol(&__library, c"nvmlVgpuInstanceGetEncoderSessions").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetFBCStats = lookup_symbol(&__library, c"nvmlVgpuInstanceGetFBCStats").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetFBCSessions = lookup_symbol(&__library, c"nvmlVgpuInstanceGetFBCSessions").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetGpuInstanceId = lookup_symbol(&__library, c"nvmlVgpuInstanceGetGpuInstanceId").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetGpuPciId = lookup_symbol(&__library, c"nvmlVgpuInstanceGetGpuPciId").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetCapabilities = lookup_symbol(&__library, c"nvmlVgpuTypeGetCapabilities").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetMdevUUID = lookup_symbol(&__library, c"nvmlVgpuInstanceGetMdevUUID").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetCreatableVgpus = lookup_symbol(&__library, c"nvmlGpuInstanceGetCreatableVgpus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuTypeGetMaxInstancesPerGpuInstance = lookup_symbol(&__library, c"nvmlVgpuTypeGetMaxInstancesPerGpuInstance").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetActiveVgpus = lookup_symbol(&__library, c"nvmlGpuInstanceGetActiveVgpus").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceSetVgpuSchedulerState = lookup_symbol(&__library, c"nvmlGpuInstanceSetVgpuSchedulerState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetVgpuSchedulerState = lookup_symbol(&__library, c"nvmlGpuInstanceGetVgpuSchedulerState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetVgpuSchedulerLog = lookup_symbol(&__library, c"nvmlGpuInstanceGetVgpuSchedulerLog").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetVgpuTypeCreatablePlacements = lookup_symbol(&__library, c"nvmlGpuInstanceGetVgpuTypeCreatablePlacements").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetVgpuHeterogeneousMode = lookup_symbol(&__library, c"nvmlGpuInstanceGetVgpuHeterogeneousMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceSetVgpuHeterogeneousMode = lookup_symbol(&__library, c"nvmlGpuInstanceSetVgpuHeterogeneousMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuSchedulerState_v2 = lookup_symbol(&__library, c"nvmlDeviceGetVgpuSchedulerState_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetVgpuSchedulerState_v2 = lookup_symbol(&__library, c"nvmlGpuInstanceGetVgpuSchedulerState_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuSchedulerLog_v2 = lookup_symbol(&__library, c"nvmlDeviceGetVgpuSchedulerLog_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetVgpuSchedulerLog_v2 = lookup_symbol(&__library, c"nvmlGpuInstanceGetVgpuSchedulerLog_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetVgpuSchedulerState_v2 = lookup_symbol(&__library, c"nvmlDeviceSetVgpuSchedulerState_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceSetVgpuSchedulerState_v2 = lookup_symbol(&__library, c"nvmlGpuInstanceSetVgpuSchedulerState_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetMetadata = lookup_symbol(&__library, c"nvmlVgpuInstanceGetMetadata").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuMetadata = lookup_symbol(&__library, c"nvmlDeviceGetVgpuMetadata").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGetVgpuCompatibility = lookup_symbol(&__library, c"nvmlGetVgpuCompatibility").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPgpuMetadataString = lookup_symbol(&__library, c"nvmlDeviceGetPgpuMetadataString").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuSchedulerLog = lookup_symbol(&__library, c"nvmlDeviceGetVgpuSchedulerLog").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuSchedulerState = lookup_symbol(&__library, c"nvmlDeviceGetVgpuSchedulerState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetVgpuSchedulerState = lookup_symbol(&__library, c"nvmlDeviceSetVgpuSchedulerState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuSchedulerCapabilities = lookup_symbol(&__library, c"nvmlDeviceGetVgpuSchedulerCapabilities").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGetVgpuVersion = lookup_symbol(&__library, c"nvmlGetVgpuVersion").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlSetVgpuVersion = lookup_symbol(&__library, c"nvmlSetVgpuVersion").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuUtilization = lookup_symbol(&__library, c"nvmlDeviceGetVgpuUtilization").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuInstancesUtilizationInfo = lookup_symbol(&__library, c"nvmlDeviceGetVgpuInstancesUtilizationInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuProcessUtilization = lookup_symbol(&__library, c"nvmlDeviceGetVgpuProcessUtilization").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetVgpuProcessesUtilizationInfo = lookup_symbol(&__library, c"nvmlDeviceGetVgpuProcessesUtilizationInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetAccountingMode = lookup_symbol(&__library, c"nvmlVgpuInstanceGetAccountingMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetAccountingPids = lookup_symbol(&__library, c"nvmlVgpuInstanceGetAccountingPids").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetAccountingStats = lookup_symbol(&__library, c"nvmlVgpuInstanceGetAccountingStats").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceClearAccountingPids = lookup_symbol(&__library, c"nvmlVgpuInstanceClearAccountingPids").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetLicenseInfo_v2 = lookup_symbol(&__library, c"nvmlVgpuInstanceGetLicenseInfo_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGetExcludedDeviceCount = lookup_symbol(&__library, c"nvmlGetExcludedDeviceCount").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGetExcludedDeviceInfoByIndex = lookup_symbol(&__library, c"nvmlGetExcludedDeviceInfoByIndex").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceReadWritePRM_v1 = lookup_symbol(&__library, c"nvmlDeviceReadWritePRM_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceReadPRMCounters_v1 = lookup_symbol(&__library, c"nvmlDeviceReadPRMCounters_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetMigMode = lookup_symbol(&__library, c"nvmlDeviceSetMigMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMigMode = lookup_symbol(&__library, c"nvmlDeviceGetMigMode").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuInstanceProfileInfo = lookup_symbol(&__library, c"nvmlDeviceGetGpuInstanceProfileInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuInstanceProfileInfoV = lookup_symbol(&__library, c"nvmlDeviceGetGpuInstanceProfileInfoV").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuInstanceProfileInfoByIdV = lookup_symbol(&__library, c"nvmlDeviceGetGpuInstanceProfileInfoByIdV").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuInstancePossiblePlacements_v2 = lookup_symbol(&__library, c"nvmlDeviceGetGpuInstancePossiblePlacements_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuInstanceRemainingCapacity = lookup_symbol(&__library, c"nvmlDeviceGetGpuInstanceRemainingCapacity").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceCreateGpuInstance = lookup_symbol(&__library, c"nvmlDeviceCreateGpuInstance").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceCreateGpuInstanceWithPlacement = lookup_symbol(&__library, c"nvmlDeviceCreateGpuInstanceWithPlacement").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceDestroy = lookup_symbol(&__library, c"nvmlGpuInstanceDestroy").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuInstances = lookup_symbol(&__library, c"nvmlDeviceGetGpuInstances").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuInstanceById = lookup_symbol(&__library, c"nvmlDeviceGetGpuInstanceById").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetInfo = lookup_symbol(&__library, c"nvmlGpuInstanceGetInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetComputeInstanceProfileInfo = lookup_symbol(&__library, c"nvmlGpuInstanceGetComputeInstanceProfileInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetComputeInstanceProfileInfoV = lookup_symbol(&__library, c"nvmlGpuInstanceGetComputeInstanceProfileInfoV").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetComputeInstanceRemainingCapacity = lookup_symbol(&__library, c"nvmlGpuInstanceGetComputeInstanceRemainingCapacity").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetComputeInstancePossiblePlacements = lookup_symbol(&__library, c"nvmlGpuInstanceGetComputeInstancePossiblePlacements").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceCreateComputeInstance = lookup_symbol(&__library, c"nvmlGpuInstanceCreateComputeInstance").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceCreateComputeInstanceWithPlacement = lookup_symbol(&__library, c"nvmlGpuInstanceCreateComputeInstanceWithPlacement").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlComputeInstanceDestroy = lookup_symbol(&__library, c"nvmlComputeInstanceDestroy").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetComputeInstances = lookup_symbol(&__library, c"nvmlGpuInstanceGetComputeInstances").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpuInstanceGetComputeInstanceById = lookup_symbol(&__library, c"nvmlGpuInstanceGetComputeInstanceById").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlComputeInstanceGetInfo_v2 = lookup_symbol(&__library, c"nvmlComputeInstanceGetInfo_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceIsMigDeviceHandle = lookup_symbol(&__library, c"nvmlDeviceIsMigDeviceHandle").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuInstanceId = lookup_symbol(&__library, c"nvmlDeviceGetGpuInstanceId").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetComputeInstanceId = lookup_symbol(&__library, c"nvmlDeviceGetComputeInstanceId").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMaxMigDeviceCount = lookup_symbol(&__library, c"nvmlDeviceGetMaxMigDeviceCount").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMigDeviceHandleByIndex = lookup_symbol(&__library, c"nvmlDeviceGetMigDeviceHandleByIndex").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetDeviceHandleFromMigDeviceHandle = lookup_symbol(&__library, c"nvmlDeviceGetDeviceHandleFromMigDeviceHandle").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpmMetricsGet = lookup_symbol(&__library, c"nvmlGpmMetricsGet").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpmSampleFree = lookup_symbol(&__library, c"nvmlGpmSampleFree").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpmSampleAlloc = lookup_symbol(&__library, c"nvmlGpmSampleAlloc").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpmSampleGet = lookup_symbol(&__library, c"nvmlGpmSampleGet").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpmMigSampleGet = lookup_symbol(&__library, c"nvmlGpmMigSampleGet").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpmQueryDeviceSupport = lookup_symbol(&__library, c"nvmlGpmQueryDeviceSupport").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpmQueryIfStreamingEnabled = lookup_symbol(&__library, c"nvmlGpmQueryIfStreamingEnabled").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlGpmSetStreamingEnabled = lookup_symbol(&__library, c"nvmlGpmSetStreamingEnabled").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCapabilities = lookup_symbol(&__library, c"nvmlDeviceGetCapabilities").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceWorkloadPowerProfileGetProfilesInfo = lookup_symbol(&__library, c"nvmlDeviceWorkloadPowerProfileGetProfilesInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceWorkloadPowerProfileGetCurrentProfiles = lookup_symbol(&__library, c"nvmlDeviceWorkloadPowerProfileGetCurrentProfiles").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceWorkloadPowerProfileSetRequestedProfiles = lookup_symbol(&__library, c"nvmlDeviceWorkloadPowerProfileSetRequestedProfiles").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceWorkloadPowerProfileClearRequestedProfiles = lookup_symbol(&__library, c"nvmlDeviceWorkloadPowerProfileClearRequestedProfiles").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceWorkloadPowerProfileUpdateProfiles_v1 = lookup_symbol(&__library, c"nvmlDeviceWorkloadPowerProfileUpdateProfiles_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDevicePowerSmoothingActivatePresetProfile = lookup_symbol(&__library, c"nvmlDevicePowerSmoothingActivatePresetProfile").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDevicePowerSmoothingUpdatePresetProfileParam = lookup_symbol(&__library, c"nvmlDevicePowerSmoothingUpdatePresetProfileParam").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDevicePowerSmoothingSetState = lookup_symbol(&__library, c"nvmlDevicePowerSmoothingSetState").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts = lookup_symbol(&__library, c"nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetRemappedRows_v2 = lookup_symbol(&__library, c"nvmlDeviceGetRemappedRows_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceSetRusdSettings_v1 = lookup_symbol(&__library, c"nvmlDeviceSetRusdSettings_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetBankRemapperStatus_v1 = lookup_symbol(&__library, c"nvmlDeviceGetBankRemapperStatus_v1").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlInit = lookup_symbol(&__library, c"nvmlInit").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetCount = lookup_symbol(&__library, c"nvmlDeviceGetCount").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetHandleByIndex = lookup_symbol(&__library, c"nvmlDeviceGetHandleByIndex").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetHandleByPciBusId = lookup_symbol(&__library, c"nvmlDeviceGetHandleByPciBusId").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPciInfo = lookup_symbol(&__library, c"nvmlDeviceGetPciInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetPciInfo_v2 = lookup_symbol(&__library, c"nvmlDeviceGetPciInfo_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetNvLinkRemotePciInfo = lookup_symbol(&__library, c"nvmlDeviceGetNvLinkRemotePciInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGridLicensableFeatures = lookup_symbol(&__library, c"nvmlDeviceGetGridLicensableFeatures").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGridLicensableFeatures_v2 = lookup_symbol(&__library, c"nvmlDeviceGetGridLicensableFeatures_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGridLicensableFeatures_v3 = lookup_symbol(&__library, c"nvmlDeviceGetGridLicensableFeatures_v3").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceRemoveGpu = lookup_symbol(&__library, c"nvmlDeviceRemoveGpu").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlEventSetWait = lookup_symbol(&__library, c"nvmlEventSetWait").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetAttributes = lookup_symbol(&__library, c"nvmlDeviceGetAttributes").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlComputeInstanceGetInfo = lookup_symbol(&__library, c"nvmlComputeInstanceGetInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetComputeRunningProcesses = lookup_symbol(&__library, c"nvmlDeviceGetComputeRunningProcesses").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetComputeRunningProcesses_v2 = lookup_symbol(&__library, c"nvmlDeviceGetComputeRunningProcesses_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGraphicsRunningProcesses = lookup_symbol(&__library, c"nvmlDeviceGetGraphicsRunningProcesses").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGraphicsRunningProcesses_v2 = lookup_symbol(&__library, c"nvmlDeviceGetGraphicsRunningProcesses_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMPSComputeRunningProcesses = lookup_symbol(&__library, c"nvmlDeviceGetMPSComputeRunningProcesses").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetMPSComputeRunningProcesses_v2 = lookup_symbol(&__library, c"nvmlDeviceGetMPSComputeRunningProcesses_v2").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetGpuInstancePossiblePlacements = lookup_symbol(&__library, c"nvmlDeviceGetGpuInstancePossiblePlacements").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlVgpuInstanceGetLicenseInfo = lookup_symbol(&__library, c"nvmlVgpuInstanceGetLicenseInfo").map(|f| unsafe { ::std::mem::transmute(f) });
+        let nvmlDeviceGetDriverModel = lookup_symbol(&__library, c"nvmlDeviceGetDriverModel").map(|f| unsafe { ::std::mem::transmute(f) });
         Ok(NvmlLib {
             __library,
             nvmlInit_v2,
@@ -28035,6 +27220,24 @@ returned in \a sessionCount
             .as_ref()
             .expect("Expected function, got error."))(device, current, pending)
     }
+}
+
+/// Looks `name` up in `library`, for every field of [`NvmlLib`]: libloading's
+/// `Library::get::<T>` is compiled once per function type (about 430 times, inlined into the
+/// loader); this is one function, whose pointer each field's lookup converts to its type.
+///
+/// `extern "C"`: a call of it cannot unwind (a panic inside would abort), so the loader
+/// needs no clean-up path after each of its ~430 calls.
+///
+/// # Safety
+/// As `libloading::Library::get`: the caller gives the pointer the symbol's real type.
+#[inline(never)]
+#[allow(improper_ctypes_definitions)]
+unsafe extern "C" fn lookup_symbol(
+    library: &::libloading::Library,
+    name: &::std::ffi::CStr,
+) -> Result<unsafe extern "C" fn(), ::libloading::Error> {
+    unsafe { library.get::<unsafe extern "C" fn()>(name) }.map(|sym| *sym)
 }
 
 // ---- NVML_STRUCT_VERSION constants (generated by nvml-sys/build/patch.rs) ----

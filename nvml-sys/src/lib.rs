@@ -70,6 +70,19 @@ mod generated {
 
 pub use generated::*;
 
+impl NvmlLib {
+    /// Drops the loader, closing the library: what letting it go out of scope does, in code
+    /// compiled once, here.
+    ///
+    /// Dropping an `NvmlLib` drops each of its ~430 `Result<fn, libloading::Error>` fields, a
+    /// large function that every crate dropping one by value compiles (and optimizes) again.
+    /// A crate that keeps its `NvmlLib` in a `ManuallyDrop` and ends it with `unload` does not.
+    #[inline(never)]
+    pub fn unload(self) {
+        drop(self);
+    }
+}
+
 /// How this build obtained its bindings: `"pregenerated"` (the checked-in copy, the default)
 /// or `"bindgen"` (generated from `nvml.h` by the build script, with the `buildtime_bindgen`
 /// feature).

@@ -10,10 +10,8 @@
 
 mod common;
 
-use common::optional;
-use nvml_wrapper::device::MAX_NVLINKS;
 use nvml_wrapper::enums::{ClockType, TemperatureSensor};
-use nvml_wrapper::{Device, Nvml, NvmlError};
+use nvml_wrapper::{Device, Nvml, NvmlError, OptionalMetric};
 use serde_json::{Value, json};
 
 fn main() -> std::process::ExitCode {
@@ -37,8 +35,8 @@ fn machine(nvml: &Nvml) -> Result<Value, NvmlError> {
     Ok(json!({
         "library": nvml.library().name(),
         "driver_version": nvml.driver_version()?,
-        "nvml_version": optional(nvml.nvml_version())?,
-        "cuda_driver_version": optional(nvml.cuda_driver_version())?.map(|v| v.to_string()),
+        "nvml_version": nvml.nvml_version().optional()?,
+        "cuda_driver_version": nvml.cuda_driver_version().optional()?.map(|v| v.to_string()),
         "device_count": devices.len(),
         "devices": devices,
         "chosen_symbol_versions": versions,
@@ -48,8 +46,10 @@ fn machine(nvml: &Nvml) -> Result<Value, NvmlError> {
 fn device(nvml: &Nvml, index: u32) -> Result<Value, NvmlError> {
     let gpu = nvml.device_by_index(index)?;
     let mem = gpu.memory_info()?;
-    let util = optional(gpu.utilization_rates())?;
-    let processes: Vec<Value> = optional(gpu.running_compute_processes())?
+    let util = gpu.utilization_rates().optional()?;
+    let processes: Vec<Value> = gpu
+        .running_compute_processes()
+        .optional()?
         .unwrap_or_default()
         .into_iter()
         .map(|p| json!({ "pid": p.pid, "used_memory_bytes": p.used_gpu_memory }))
@@ -58,10 +58,10 @@ fn device(nvml: &Nvml, index: u32) -> Result<Value, NvmlError> {
         "index": index,
         "name": gpu.name()?,
         "uuid": gpu.uuid()?,
-        "serial": optional(gpu.serial())?,
+        "serial": gpu.serial().optional()?,
         "pci_bus_id": gpu.pci_info()?.bus_id,
-        "architecture": optional(gpu.architecture())?.map(|a| format!("{a:?}")),
-        "compute_capability": optional(gpu.cuda_compute_capability())?.map(|c| c.to_string()),
+        "architecture": gpu.architecture().optional()?.map(|a| format!("{a:?}")),
+        "compute_capability": gpu.cuda_compute_capability().optional()?.map(|c| c.to_string()),
         "memory": {
             "total_bytes": mem.total,
             "reserved_bytes": mem.reserved,
@@ -69,44 +69,37 @@ fn device(nvml: &Nvml, index: u32) -> Result<Value, NvmlError> {
             "used_bytes": mem.used,
         },
         "utilization": util.map(|u| json!({ "gpu_percent": u.gpu, "memory_percent": u.memory })),
-        "temperature_c": optional(gpu.temperature(TemperatureSensor::Gpu))?,
+        "temperature_c": gpu.temperature(TemperatureSensor::Gpu).optional()?,
         "power": {
-            "usage_mw": optional(gpu.power_usage())?,
-            "limit_mw": optional(gpu.power_management_limit())?,
-            "enforced_limit_mw": optional(gpu.enforced_power_limit())?,
+            "usage_mw": gpu.power_usage().optional()?,
+            "limit_mw": gpu.power_management_limit().optional()?,
+            "enforced_limit_mw": gpu.enforced_power_limit().optional()?,
         },
         "clocks_mhz": {
-            "graphics": optional(gpu.clock_info(ClockType::Graphics))?,
-            "sm": optional(gpu.clock_info(ClockType::Sm))?,
-            "memory": optional(gpu.clock_info(ClockType::Memory))?,
-            "max_graphics": optional(gpu.max_clock_info(ClockType::Graphics))?,
+            "graphics": gpu.clock_info(ClockType::Graphics).optional()?,
+            "sm": gpu.clock_info(ClockType::Sm).optional()?,
+            "memory": gpu.clock_info(ClockType::Memory).optional()?,
+            "max_graphics": gpu.max_clock_info(ClockType::Graphics).optional()?,
         },
-        "performance_state": optional(gpu.performance_state())?.map(|p| format!("{p:?}")),
+        "performance_state": gpu.performance_state().optional()?.map(|p| format!("{p:?}")),
         "compute_processes": processes,
-        "ecc_mode": optional(gpu.ecc_mode())?.map(|m| json!({ "current": m.current, "pending": m.pending })),
-        "mig_mode": optional(gpu.mig_mode())?.map(|m| json!({ "current": m.current, "pending": m.pending })),
+        "ecc_mode": gpu.ecc_mode().optional()?.map(|m| json!({ "current": m.current, "pending": m.pending })),
+        "mig_mode": gpu.mig_mode().optional()?.map(|m| json!({ "current": m.current, "pending": m.pending })),
         "nvlinks": nvlinks(&gpu)?,
     }))
 }
 
 /// The state of each NvLink the GPU reports; `null` when it has none.
 fn nvlinks(gpu: &Device<'_>) -> Result<Value, NvmlError> {
+    let count = gpu.nvlink_count().optional()?.unwrap_or(0);
+    if count == 0 {
+        return Ok(Value::Null);
+    }
     let mut links = Vec::new();
-    for link in 0..MAX_NVLINKS {
-        match gpu.nvlink_state(link) {
-            Ok(active) => links.push(json!({ "link": link, "active": active })),
-            // Past the last link, or no NvLink at all.
-            Err(
-                NvmlError::InvalidArgument(_)
-                | NvmlError::NotSupported(_)
-                | NvmlError::MissingSymbol(_),
-            ) => {}
-            Err(e) => return Err(e),
+    for link in 0..count {
+        if let Some(active) = gpu.nvlink_state(link).optional()? {
+            links.push(json!({ "link": link, "active": active }));
         }
     }
-    Ok(if links.is_empty() {
-        Value::Null
-    } else {
-        Value::Array(links)
-    })
+    Ok(Value::Array(links))
 }

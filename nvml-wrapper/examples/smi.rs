@@ -9,10 +9,9 @@
 
 mod common;
 
-use common::optional;
 use nvml_wrapper::device::ProcessInfo;
 use nvml_wrapper::enums::{ComputeMode, EccCounterType, MemoryErrorType, TemperatureSensor};
-use nvml_wrapper::{Device, Nvml, NvmlError};
+use nvml_wrapper::{Device, Nvml, NvmlError, OptionalMetric};
 
 /// Widths of the three columns of a GPU block, between the `|` separators.
 const COLUMNS: [usize; 3] = [41, 24, 22];
@@ -38,10 +37,13 @@ fn render(nvml: &Nvml) -> Result<String, NvmlError> {
             format!("+{}+\n", c.to_string().repeat(WIDTH))
         }
     };
-    let cuda = optional(nvml.cuda_driver_version())?.map_or("N/A".to_owned(), |v| v.to_string());
+    let cuda = nvml
+        .cuda_driver_version()
+        .optional()?
+        .map_or("N/A".to_owned(), |v| v.to_string());
     let header = format!(
         " NVML {:<18} Driver Version: {:<18} CUDA Version: {}",
-        optional(nvml.nvml_version())?.unwrap_or_default(),
+        nvml.nvml_version().optional()?.unwrap_or_default(),
         nvml.driver_version()?,
         cuda
     );
@@ -68,10 +70,18 @@ fn render(nvml: &Nvml) -> Result<String, NvmlError> {
             out.push_str(&block_row);
         }
         out.push_str(&rule('-', true));
-        for p in optional(gpu.running_compute_processes())?.unwrap_or_default() {
+        for p in gpu
+            .running_compute_processes()
+            .optional()?
+            .unwrap_or_default()
+        {
             processes.push((index, 'C', p));
         }
-        for p in optional(gpu.running_graphics_processes())?.unwrap_or_default() {
+        for p in gpu
+            .running_graphics_processes()
+            .optional()?
+            .unwrap_or_default()
+        {
             processes.push((index, 'G', p));
         }
     }
@@ -121,40 +131,50 @@ fn gpu_block(index: u32, gpu: &Device<'_>) -> Result<[String; 3], NvmlError> {
     };
     let mut name = gpu.name()?;
     name.truncate(24);
-    let persistence = on_off(optional(gpu.persistence_mode())?);
+    let persistence = on_off(gpu.persistence_mode().optional()?);
     let bus_id = gpu.pci_info()?.bus_id;
-    let display = on_off(optional(gpu.display_active())?);
-    let ecc = match optional(gpu.ecc_mode())? {
-        Some(modes) if modes.current => {
-            optional(gpu.total_ecc_errors(MemoryErrorType::Uncorrected, EccCounterType::Volatile))?
-                .map_or("N/A".to_owned(), |n| n.to_string())
-        }
+    let display = on_off(gpu.display_active().optional()?);
+    let ecc = match gpu.ecc_mode().optional()? {
+        Some(modes) if modes.current => gpu
+            .total_ecc_errors(MemoryErrorType::Uncorrected, EccCounterType::Volatile)
+            .optional()?
+            .map_or("N/A".to_owned(), |n| n.to_string()),
         Some(_) => "Off".to_owned(),
         None => "N/A".to_owned(),
     };
 
-    let fan = optional(gpu.fan_speed(0))?.map_or("N/A".to_owned(), |f| format!("{f}%"));
-    let temp = optional(gpu.temperature(TemperatureSensor::Gpu))?
+    let fan = gpu
+        .fan_speed(0)
+        .optional()?
+        .map_or("N/A".to_owned(), |f| format!("{f}%"));
+    let temp = gpu
+        .temperature(TemperatureSensor::Gpu)
+        .optional()?
         .map_or("N/A".to_owned(), |t| format!("{t}C"));
-    let perf = optional(gpu.performance_state())?.map_or("N/A".to_owned(), |p| format!("{p:?}"));
+    let perf = gpu
+        .performance_state()
+        .optional()?
+        .map_or("N/A".to_owned(), |p| format!("{p:?}"));
     let watts = |mw: Option<u32>| mw.map_or("N/A".to_owned(), |mw| format!("{}W", mw / 1000));
     let power = format!(
         "{:>5} / {:>5}",
-        watts(optional(gpu.power_usage())?),
-        watts(optional(gpu.enforced_power_limit())?)
+        watts(gpu.power_usage().optional()?),
+        watts(gpu.enforced_power_limit().optional()?)
     );
     let mem = gpu.memory_info()?;
     let memory = format!("{}MiB / {}MiB", mem.used >> 20, mem.total >> 20);
-    let util =
-        optional(gpu.utilization_rates())?.map_or("N/A".to_owned(), |u| format!("{}%", u.gpu));
-    let compute = match optional(gpu.compute_mode())? {
+    let util = gpu
+        .utilization_rates()
+        .optional()?
+        .map_or("N/A".to_owned(), |u| format!("{}%", u.gpu));
+    let compute = match gpu.compute_mode().optional()? {
         Some(ComputeMode::Default) => "Default",
         Some(ComputeMode::ExclusiveProcess) => "E. Process",
         Some(ComputeMode::ExclusiveThread) => "E. Thread",
         Some(ComputeMode::Prohibited) => "Prohibited",
         Some(_) | None => "N/A",
     };
-    let mig = match optional(gpu.mig_mode())? {
+    let mig = match gpu.mig_mode().optional()? {
         Some(m) if m.current => "Enabled",
         Some(_) => "Disabled",
         None => "N/A",
@@ -177,7 +197,10 @@ fn gpu_block(index: u32, gpu: &Device<'_>) -> Result<[String; 3], NvmlError> {
 
 fn process_line(nvml: &Nvml, index: u32, kind: char, p: &ProcessInfo) -> Result<String, NvmlError> {
     let id = |v: Option<u32>| v.map_or("N/A".to_owned(), |v| v.to_string());
-    let mut name = optional(nvml.process_name(p.pid))?.unwrap_or_else(|| "-".to_owned());
+    let mut name = nvml
+        .process_name(p.pid)
+        .optional()?
+        .unwrap_or_else(|| "-".to_owned());
     if name.len() > 38 {
         // Keep the end of long paths, as nvidia-smi does; cut on a character boundary.
         let cut = name.len() - 35;

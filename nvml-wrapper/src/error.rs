@@ -258,6 +258,50 @@ fn loader_reason(error: &libloading::Error) -> String {
 /// The crate's result type.
 pub type Result<T, E = NvmlError> = std::result::Result<T, E>;
 
+impl NvmlError {
+    /// Whether the error says the value is not there to read on this GPU or driver, as
+    /// opposed to a failure: [`NotSupported`](NvmlError::NotSupported) (the board or driver
+    /// lacks it), [`MissingSymbol`](NvmlError::MissingSymbol) (the library lacks the
+    /// function) or [`NoData`](NvmlError::NoData) (nothing recorded yet).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            NvmlError::NotSupported(_) | NvmlError::MissingSymbol(_) | NvmlError::NoData(_)
+        )
+    }
+}
+
+/// Optional metrics: `gpu.fan_speed(0).optional()?` is `Some(speed)`, `None` where the GPU or
+/// driver does not offer it ([`NvmlError::is_unavailable`]), and any other error stays an
+/// error.
+///
+/// ```no_run
+/// use nvml_wrapper::{Nvml, OptionalMetric};
+///
+/// let nvml = Nvml::init()?;
+/// let gpu = nvml.device_by_index(0)?;
+/// match gpu.serial().optional()? {
+///     Some(serial) => println!("serial {serial}"),
+///     None => println!("no serial number on this board"),
+/// }
+/// # Ok::<(), nvml_wrapper::NvmlError>(())
+/// ```
+pub trait OptionalMetric<T> {
+    /// `Ok(Some(v))` for a value, `Ok(None)` for an unavailable one, `Err` for a failure.
+    fn optional(self) -> Result<Option<T>>;
+}
+
+impl<T> OptionalMetric<T> for Result<T> {
+    #[inline]
+    fn optional(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_unavailable() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// Turns the return code of the C function `function` into a `Result`.
 #[inline(always)]
 pub(crate) fn check(code: sys::nvmlReturn_t, function: &'static str) -> Result<()> {

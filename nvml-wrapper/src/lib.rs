@@ -62,6 +62,10 @@
 //! `MIGRATING.md` (next to this crate's `Cargo.toml`) maps every public method, type and error
 //! variant of nvml-wrapper 0.13 to this crate's, and shows common tasks before and after.
 
+// docs.rs (`[package.metadata.docs.rs]`) builds with `--cfg docsrs` and the serde feature:
+// each derive then shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod ffi;
 
 /// The examples of `MIGRATING.md`, compiled as doc tests.
@@ -86,7 +90,7 @@ pub mod versions;
 pub mod vgpu;
 
 pub use device::{Device, OwnedDevice};
-pub use error::{NvmlError, Result};
+pub use error::{NvmlError, OptionalMetric, Result};
 pub use nvml::{InitFlags, Nvml, NvmlBuilder, NvmlLibrary};
 pub use nvml_ref::NvmlRef;
 

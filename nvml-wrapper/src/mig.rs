@@ -11,7 +11,7 @@
 //! let nvml = Nvml::init()?;
 //! let gpu = nvml.device_by_index(0)?;
 //! let profile = gpu.gpu_instance_profile_info(GpuInstanceProfile::Slice3)?;
-//! println!("{}: {} MiB, {} SMs", profile.name, profile.memory_size_mb, profile.multiprocessor_count);
+//! println!("{}: {} MiB, {} SMs", profile.name, profile.memory_size_mib, profile.multiprocessor_count);
 //! let gi = gpu.create_gpu_instance(profile.id)?;
 //! let ci_profile = gi.compute_instance_profile_info(ComputeInstanceProfile::Slice3)?;
 //! let ci = gi.create_compute_instance(ci_profile.id)?;
@@ -102,7 +102,7 @@ pub struct GpuInstanceProfileInfo {
     /// Optical flow accelerators.
     pub ofa_count: u32,
     /// Memory, MiB.
-    pub memory_size_mb: u64,
+    pub memory_size_mib: u64,
 }
 
 /// A compute instance profile as a GPU instance implements it
@@ -286,7 +286,7 @@ impl GpuInstanceProfileInfo {
             encoder_count: i.encoderCount,
             jpeg_count: i.jpegCount,
             ofa_count: i.ofaCount,
-            memory_size_mb: i.memorySizeMB,
+            memory_size_mib: i.memorySizeMB,
         })
     }
 
@@ -326,7 +326,7 @@ impl GpuInstanceProfileInfo {
             encoder_count: i.encoderCount,
             jpeg_count: i.jpegCount,
             ofa_count: i.ofaCount,
-            memory_size_mb: i.memorySizeMB,
+            memory_size_mib: i.memorySizeMB,
         }
     }
 }
@@ -993,7 +993,7 @@ mod tests {
         let info = GpuInstanceProfileInfo::from_v1(&v1);
         assert_eq!(info.capabilities, GpuInstanceProfileCapabilities::P2P);
         assert_eq!(
-            (info.id, info.slice_count, info.memory_size_mb),
+            (info.id, info.slice_count, info.memory_size_mib),
             (9, 3, 40192)
         );
         assert!(info.name.is_empty());

@@ -106,7 +106,7 @@ impl std::fmt::Debug for Nvml {
 /// # Ok::<(), nvml_wrapper::NvmlError>(())
 /// ```
 pub struct NvmlLibrary {
-    lib: NvmlLib,
+    lib: Loaded,
     versions: ChosenVersions,
     name: String,
 }
@@ -274,8 +274,26 @@ fn open(path: Option<PathBuf>) -> Result<NvmlLibrary> {
     })
 }
 
+/// A loaded [`NvmlLib`] that ends with [`NvmlLib::unload`], so that this crate compiles no
+/// drop code for its ~430 fields (nvml-sys has it, once).
+struct Loaded(std::mem::ManuallyDrop<NvmlLib>);
+
+impl std::ops::Deref for Loaded {
+    type Target = NvmlLib;
+    fn deref(&self) -> &NvmlLib {
+        &self.0
+    }
+}
+
+impl Drop for Loaded {
+    fn drop(&mut self) {
+        // SAFETY: `self.0` is taken once, here, and never used again.
+        unsafe { std::mem::ManuallyDrop::take(&mut self.0) }.unload();
+    }
+}
+
 /// Loads `path` with every symbol bound now, and checks that it is NVML at all.
-fn load(path: &std::ffi::OsStr) -> Result<NvmlLib> {
+fn load(path: &std::ffi::OsStr) -> Result<Loaded> {
     let load_error = |source| NvmlError::LibraryLoad {
         path: path.to_string_lossy().into_owned(),
         source,
@@ -284,7 +302,9 @@ fn load(path: &std::ffi::OsStr) -> Result<NvmlLib> {
     // function is then only reached through checked fields.
     let library = unsafe { open_binding_now(path) }.map_err(load_error)?;
     // SAFETY: as above; this only looks up the header's symbols in the loaded library.
-    let lib = unsafe { NvmlLib::from_library(library) }.map_err(load_error)?;
+    let lib = Loaded(std::mem::ManuallyDrop::new(
+        unsafe { NvmlLib::from_library(library) }.map_err(load_error)?,
+    ));
     if lib.nvmlInit_v2.is_err() && lib.nvmlInit.is_err() && lib.nvmlInitWithFlags.is_err() {
         return Err(NvmlError::NotNvmlLibrary {
             path: path.to_string_lossy().into_owned(),
@@ -320,7 +340,7 @@ unsafe fn open_binding_now(
     unsafe { libloading::Library::new(path) }
 }
 
-fn load_default() -> Result<(NvmlLib, String)> {
+fn load_default() -> Result<(Loaded, String)> {
     let mut first_error = None;
     for name in DEFAULT_LIBRARY_NAMES {
         match load(std::ffi::OsStr::new(name)) {

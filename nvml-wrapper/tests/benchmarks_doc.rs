@@ -32,6 +32,9 @@ const PUBLISHED: [&str; 4] = [
     "nvml-wrapper/benches/results/wrapper_vs_raw.previous.md",
 ];
 
+/// The build-cost report of `cargo xtask build-cost`, which BENCHMARKS.md embeds as well.
+const BUILD_COST: &str = "bench-build-cost/results/build_cost.md";
+
 fn read(relative: &str) -> String {
     std::fs::read_to_string(root().join(relative))
         .unwrap_or_else(|e| panic!("cannot read {relative}: {e}"))
@@ -74,7 +77,7 @@ fn number(cell: &str) -> f64 {
 /// BENCHMARKS.md with each results file pasted between its markers.
 fn blessed(doc: &str) -> String {
     let mut doc = doc.to_owned();
-    for file in PUBLISHED {
+    for file in PUBLISHED.into_iter().chain([BUILD_COST]) {
         let old = embedded(&doc, file).to_owned();
         let at = doc.find(&format!("<!-- begin {file} -->\n")).unwrap();
         let start = doc[at..].find('\n').unwrap() + at + 1;
@@ -91,7 +94,7 @@ fn benchmarks_md_embeds_the_committed_bench_output_verbatim() {
         std::fs::write(root().join("BENCHMARKS.md"), &doc).unwrap();
         eprintln!("pasted the results files into BENCHMARKS.md");
     }
-    for file in PUBLISHED {
+    for file in PUBLISHED.into_iter().chain([BUILD_COST]) {
         assert_eq!(
             embedded(&doc, file),
             read(file),
@@ -143,4 +146,58 @@ fn the_comparison_with_raw_calls_has_the_bench_pairs_and_consistent_verdicts() {
             assert_eq!(row[7], met, "{file}: {row:?}");
         }
     }
+}
+
+/// The cells of the build-cost table's row that starts with `label`.
+fn build_cost_row(report: &str, label: &str) -> Vec<String> {
+    let line = report
+        .lines()
+        .find(|l| l.starts_with(&format!("| {label} |")))
+        .unwrap_or_else(|| panic!("{BUILD_COST}: no row `{label}`"));
+    line.trim_matches('|')
+        .split('|')
+        .map(|c| c.trim().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_build_cost_ratios_and_verdicts_follow_from_the_numbers() {
+    let report = read(BUILD_COST);
+    assert!(
+        report.contains("no RUSTFLAGS (a plain build)"),
+        "{BUILD_COST}"
+    );
+    // The build time's ratio is the median of per-run ratios: only its verdict is checked.
+    for (label, goal, ratio_of_cells) in [
+        ("cold build (s, median)", Some(0.8), false),
+        ("crates compiled", None, true),
+        ("release binary (bytes)", Some(1.1), true),
+    ] {
+        let row = build_cost_row(&report, label);
+        assert_eq!(row.len(), 6, "{label}: {row:?}");
+        if ratio_of_cells {
+            assert_eq!(
+                row[3],
+                format!("{:.3}", number(&row[1]) / number(&row[2])),
+                "{label}: the ratio is ours / 0.13's"
+            );
+        }
+        match goal {
+            Some(goal) => {
+                assert_eq!(row[4], format!("<= {goal}"), "{label}: goal");
+                let met = if number(&row[3]) <= goal {
+                    "met"
+                } else {
+                    "missed"
+                };
+                assert_eq!(row[5], met, "{label}: verdict");
+            }
+            None => assert_eq!((row[4].as_str(), row[5].as_str()), ("", ""), "{label}"),
+        }
+    }
+    let tree = build_cost_row(&report, "bindgen or clang-sys in the tree");
+    assert_eq!(
+        tree[1], "none",
+        "a dependent of ours compiles no header toolchain"
+    );
 }

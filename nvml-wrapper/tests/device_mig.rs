@@ -50,7 +50,7 @@ fn set_mig_mode_needs_root_then_takes_effect() {
 
     m.staged.set_root(true).unwrap();
     // The simulation needs no GPU reset: the activation succeeds at once.
-    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
     assert_eq!(
         gpu.mig_mode().unwrap(),
         MigMode {
@@ -66,7 +66,7 @@ fn set_mig_mode_needs_root_then_takes_effect() {
             .unwrap()
             .current
     );
-    gpu.set_mig_mode(false).unwrap().unwrap();
+    assert!(gpu.set_mig_mode(false).unwrap().is_applied());
     assert!(!gpu.mig_mode().unwrap().current);
 }
 
@@ -133,14 +133,17 @@ fn mig_devices_are_devices_of_their_own() {
         gpu.mig_device_by_index(0),
         Err(NvmlError::InvalidArgument(_))
     ));
-    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(gpu.mig_devices().unwrap().is_empty());
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
     assert!(matches!(
         gpu.mig_device_by_index(0),
         Err(NvmlError::NotFound(_))
     ));
+    assert!(gpu.mig_devices().unwrap().is_empty());
     create_one_slice_instance(&m, &gpu);
 
     let mig = gpu.mig_device_by_index(0).unwrap();
+    assert_eq!(gpu.mig_devices().unwrap(), [mig]);
     assert_ne!(mig, gpu);
     assert!(mig.is_mig_device_handle().unwrap());
     assert_eq!(mig.mig_parent_device().unwrap(), gpu);
@@ -255,7 +258,7 @@ fn mig_devices_have_their_profiles_attributes() {
     let m = common::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(4).unwrap();
-    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
     let table = profile::builtin("dgx-h100").unwrap().gpus[4]
         .mig_profiles
         .clone();
@@ -265,8 +268,10 @@ fn mig_devices_have_their_profiles_attributes() {
         let gi = gpu.create_gpu_instance(profile_id).unwrap();
         let _ci = gi.create_compute_instance(0).unwrap();
         let gi_id = gi.info().unwrap().id;
-        let mig = (0..gpu.max_mig_device_count().unwrap())
-            .filter_map(|i| gpu.mig_device_by_index(i).ok())
+        let mig = gpu
+            .mig_devices()
+            .unwrap()
+            .into_iter()
             .find(|d| d.gpu_instance_id().unwrap() == gi_id)
             .unwrap();
         let attrs = mig.attributes().unwrap();

@@ -41,6 +41,22 @@ fn every_link_of_the_profile_is_active() {
 }
 
 #[test]
+fn nvlink_count_is_the_profiles_and_zero_without_nvlink() {
+    let m = common::mock();
+    for (index, spec) in dgx().gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32).unwrap();
+        assert_eq!(
+            gpu.nvlink_count().unwrap(),
+            spec.nvlink_count,
+            "GPU {index}"
+        );
+    }
+    let workstation = common::mock_with_profile("workstation");
+    let gpu = workstation.nvml.device_by_index(0).unwrap();
+    assert_eq!(gpu.nvlink_count().unwrap(), 0);
+}
+
+#[test]
 fn link_capabilities() {
     let m = common::mock();
     let gpu = m.nvml.device_by_index(1).unwrap();

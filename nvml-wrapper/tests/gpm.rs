@@ -206,7 +206,7 @@ fn mig_samples_cover_one_gpu_instance() {
         Err(NvmlError::NotSupported(_))
     ));
     m.staged.set_root(true).unwrap();
-    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
     let gi = gpu.create_gpu_instance(9).unwrap();
     let gi_id = gi.info().unwrap().id;
     assert!(matches!(

@@ -21,12 +21,14 @@ const PROFILE_3G: u32 = 9;
 /// Turns MIG mode on for GPU 0 (as root), which the versioned profile queries need.
 fn mig_on(m: &common::Mock) {
     m.staged.set_root(true).unwrap();
-    m.nvml
-        .device_by_index(0)
-        .unwrap()
-        .set_mig_mode(true)
-        .unwrap()
-        .unwrap();
+    assert!(
+        m.nvml
+            .device_by_index(0)
+            .unwrap()
+            .set_mig_mode(true)
+            .unwrap()
+            .is_applied()
+    );
     m.staged.set_root(false).unwrap();
 }
 
@@ -63,7 +65,7 @@ fn check_profile_table(m: &common::Mock, name: &str) {
             encoder_count: p.encoders,
             jpeg_count: p.jpegs,
             ofa_count: p.ofas,
-            memory_size_mb: p.memory_mb,
+            memory_size_mib: p.memory_mb,
         };
         let profile = GpuInstanceProfile::try_from(p.profile).unwrap();
         assert_eq!(gpu.gpu_instance_profile_info(profile).unwrap(), expected);
@@ -96,7 +98,7 @@ fn gpu_instance_profiles_are_the_a100_table() {
             seven.id,
             seven.name.as_str(),
             seven.multiprocessor_count,
-            seven.memory_size_mb
+            seven.memory_size_mib
         ),
         (0, "7g.80gb", 98, 80384)
     );
@@ -115,7 +117,7 @@ fn gpu_instance_profiles_are_the_h100_table() {
         (
             three.id,
             three.name.as_str(),
-            three.memory_size_mb,
+            three.memory_size_mib,
             three.instance_count
         ),
         (PROFILE_3G, "3g.40gb", 40192, 2)
@@ -222,7 +224,7 @@ fn instances_need_mig_on_and_root() {
         gpu.create_gpu_instance(PROFILE_3G),
         Err(NvmlError::NotSupported(_))
     ));
-    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
     m.staged.set_root(false).unwrap();
     assert!(matches!(
         gpu.create_gpu_instance(PROFILE_3G),
@@ -242,7 +244,7 @@ fn gpu_and_compute_instances_end_to_end() {
     let m = common::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(2).unwrap();
-    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
     assert_eq!(gpu.gpu_instance_remaining_capacity(PROFILE_3G).unwrap(), 2);
     assert!(gpu.gpu_instances(PROFILE_3G).unwrap().is_empty());
 
@@ -401,7 +403,7 @@ fn instance_queries_map_driver_errors() {
     let m = common::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(3).unwrap();
-    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
     let gi = gpu.create_gpu_instance(PROFILE_3G).unwrap();
     let ci = gi.create_compute_instance(0).unwrap();
     for (function, code) in [
@@ -485,7 +487,7 @@ fn a_470_driver_gets_the_plain_profile_queries_and_lacks_the_newer_ones() {
             info.id,
             info.name.as_str(),
             info.slice_count,
-            info.memory_size_mb
+            info.memory_size_mib
         ),
         (row.id, "", row.compute_slices, row.memory_mb)
     );
@@ -495,7 +497,7 @@ fn a_470_driver_gets_the_plain_profile_queries_and_lacks_the_newer_ones() {
             "nvmlDeviceGetGpuInstanceProfileInfoByIdV"
         ))
     ));
-    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
     let gi = gpu.create_gpu_instance(PROFILE_3G).unwrap();
     let ci_profile = gi
         .compute_instance_profile_info(ComputeInstanceProfile::Slice1)
@@ -536,7 +538,7 @@ fn real_gpu_mig_profiles_are_consistent() {
                 Err(NvmlError::NotSupported(_) | NvmlError::InvalidArgument(_)) => continue,
                 Err(e) => panic!("{profile:?}: {e}"),
             };
-            assert!(info.memory_size_mb > 0 && info.memory_size_mb << 20 <= total);
+            assert!(info.memory_size_mib > 0 && info.memory_size_mib << 20 <= total);
             assert!(info.instance_count >= 1 && info.multiprocessor_count > 0);
             let placements = gpu.gpu_instance_possible_placements(info.id).unwrap();
             assert!(!placements.is_empty(), "{info:?}");

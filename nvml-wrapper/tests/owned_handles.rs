@@ -187,7 +187,7 @@ fn owned_mig_instances_outlive_their_nvml_and_move_into_a_thread() {
     let common::Mock { nvml, staged } = common::mock();
     staged.set_root(true).unwrap();
     let gpu = nvml.device_by_index(2).unwrap().into_owned();
-    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
     let gi: OwnedGpuInstance = gpu.create_gpu_instance(PROFILE_3G).unwrap();
     let ci_profile = gi
         .compute_instance_profile_info(nvml_wrapper::enums::ComputeInstanceProfile::Slice1)
@@ -257,7 +257,7 @@ fn raw_mig_instance_handles_come_back_to_the_safe_types() {
     m.staged.set_root(true).unwrap();
     let nvml = &m.nvml;
     let gpu = nvml.device_by_index(2).unwrap();
-    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
     let gi = gpu.create_gpu_instance(PROFILE_3G).unwrap();
     let ci_profile = gi
         .compute_instance_profile_info(nvml_wrapper::enums::ComputeInstanceProfile::Slice1)

@@ -40,7 +40,7 @@ fn a_gpu_instance_of_a_vgpu_host() {
     let m = common::mock_with_profile("vgpu-host");
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(0).unwrap();
-    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
     // With MIG on, the GPU supports the MIG-backed types.
     let supported: Vec<u32> = gpu
         .supported_vgpus()
@@ -108,7 +108,7 @@ fn a_gpu_instance_of_a_bare_metal_gpu_hosts_no_vgpus() {
     let m = common::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(0).unwrap();
-    gpu.set_mig_mode(true).unwrap().unwrap();
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
     let gi = gpu.create_gpu_instance(PROFILE_3G_40GB).unwrap();
     assert!(matches!(
         gi.creatable_vgpus(),

@@ -4,6 +4,8 @@
 //!   `nvidia` channel, verify and install it, and report what changed ([`update`]).
 //! - `coverage`: how many of the header's functions nvml-wrapper wraps, per Doxygen group,
 //!   which it excuses ([`excused`]) and which are missing ([`coverage`]).
+//! - `build-cost`: cold build time, crates compiled and binary size of a tiny dependent,
+//!   against nvml-wrapper 0.13 ([`build_cost`]).
 //!
 //! The modules are usable on their own: [`header`] reads what an `nvml.h` declares, and
 //! [`wrapped`] finds which of those functions nvml-wrapper calls, [`groups`] files the
@@ -11,6 +13,7 @@
 
 pub mod anaconda;
 pub mod archive;
+pub mod build_cost;
 pub mod coverage;
 pub mod diff;
 pub mod excused;

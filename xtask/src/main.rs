@@ -26,6 +26,19 @@ enum Task {
     /// Count the header's functions nvml-wrapper wraps, per group of the NVML reference, and
     /// list the missing ones.
     Coverage(Coverage),
+    /// Build a tiny dependent of this nvml-wrapper and the same program on nvml-wrapper 0.13
+    /// cold, alternating, and report the ratios (build time, crates, binary size).
+    BuildCost(BuildCost),
+}
+
+#[derive(Args)]
+struct BuildCost {
+    /// Cold builds of each program.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Repository root holding bench-build-cost/ (default: this workspace).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -108,6 +121,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             &mut std::io::stdout().lock(),
             &mut std::io::stderr(),
         ),
+        Task::BuildCost(a) => xtask::build_cost::run(&xtask::build_cost::Options {
+            root: a.root.unwrap_or_else(default_root),
+            runs: a.runs,
+        }),
         Task::UpdateHeader(a) => {
             if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout < 86_400.0) {
                 anyhow::bail!("--timeout must be a number of seconds between 0 and 86400");

@@ -113,14 +113,3 @@ pub fn run(
         }
     }
 }
-
-/// `Ok(Some(v))`, or `Ok(None)` for what this GPU or driver does not offer.
-pub fn optional<T>(r: Result<T, NvmlError>) -> Result<Option<T>, NvmlError> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(NvmlError::NotSupported(_) | NvmlError::MissingSymbol(_) | NvmlError::NoData(_)) => {
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
-}

@@ -24,6 +24,27 @@ pub struct MigMode {
     pub pending: bool,
 }
 
+/// What [`Device::set_mig_mode`] achieved.
+#[derive(Debug)]
+pub enum MigModeChange {
+    /// The new mode is active.
+    Applied,
+    /// The new mode is set but not active yet, for this reason (e.g. [`NvmlError::InUse`],
+    /// [`NvmlError::ResetRequired`]).
+    Pending(NvmlError),
+}
+
+impl MigModeChange {
+    /// Whether the new mode is active.
+    pub fn is_applied(&self) -> bool {
+        matches!(self, MigModeChange::Applied)
+    }
+}
+
+/// The most MIG devices [`Device::mig_devices`] asks for: a bound on the count the driver
+/// reports (NVML's largest split is 7 GPU instances of up to 8 compute instances).
+const MAX_MIG_DEVICES: u32 = 64;
+
 /// What a MIG device has of its GPU ([`Device::attributes`], `nvmlDeviceAttributes_t`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -116,14 +137,17 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
 
     /// Turns MIG mode on or off (`nvmlDeviceSetMigMode`). Needs root.
     ///
-    /// The outer `Result` is the call's: [`NvmlError::NoPermission`] without root,
-    /// [`NvmlError::NotSupported`] on devices without MIG. The inner one says whether the
-    /// new mode took effect: `Ok(())`, or the reason it is still pending, e.g.
+    /// `Ok(MigModeChange::Applied)` when the new mode took effect,
+    /// `Ok(MigModeChange::Pending(reason))` when it is set but not active yet, e.g.
     /// [`NvmlError::InUse`] (idle the GPU and retry) or [`NvmlError::ResetRequired`] (reset
     /// the GPU or reboot the VM). The device may be reset, so re-read attributes such as the
     /// minor number afterwards.
+    ///
+    /// # Errors
+    /// [`NvmlError::NoPermission`] without root, [`NvmlError::NotSupported`] on devices
+    /// without MIG.
     #[doc(alias = "nvmlDeviceSetMigMode")]
-    pub fn set_mig_mode(&self, on: bool) -> Result<Result<()>> {
+    pub fn set_mig_mode(&self, on: bool) -> Result<MigModeChange> {
         let mode = if on {
             sys::NVML_DEVICE_MIG_ENABLE
         } else {
@@ -134,7 +158,10 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
             self.nvml,
             nvmlDeviceSetMigMode(self.handle, mode, &mut activation)
         )?;
-        Ok(check(activation, "nvmlDeviceSetMigMode"))
+        Ok(match check(activation, "nvmlDeviceSetMigMode") {
+            Ok(()) => MigModeChange::Applied,
+            Err(reason) => MigModeChange::Pending(reason),
+        })
     }
 
     /// Whether this handle is a MIG device handle rather than a whole GPU
@@ -174,6 +201,29 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
             nvmlDeviceGetMigDeviceHandleByIndex(self.handle, index, &mut handle)
         )?;
         Device::from_handle(self.nvml.clone(), handle)
+    }
+
+    /// Every MIG device of this GPU, in index order: each index of
+    /// `0..max_mig_device_count()` that has one (`nvmlDeviceGetMaxMigDeviceCount`, then
+    /// `nvmlDeviceGetMigDeviceHandleByIndex` for each index; the indices without a MIG device
+    /// answer `NVML_ERROR_NOT_FOUND` and are left out). Empty while MIG is off.
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] on GPUs without MIG.
+    #[doc(alias = "nvmlDeviceGetMigDeviceHandleByIndex")]
+    pub fn mig_devices(&self) -> Result<Vec<Device<'nvml, N>>> {
+        let max = self.max_mig_device_count()?.min(MAX_MIG_DEVICES);
+        let mut devices = Vec::new();
+        for index in 0..max {
+            match self.mig_device_by_index(index) {
+                Ok(d) => devices.push(d),
+                Err(NvmlError::NotFound(_)) => {}
+                // MIG off: no MIG device at any index.
+                Err(NvmlError::InvalidArgument(_)) if devices.is_empty() => break,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(devices)
     }
 
     /// The whole GPU a MIG device belongs to (`nvmlDeviceGetDeviceHandleFromMigDeviceHandle`).

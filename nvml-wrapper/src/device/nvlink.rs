@@ -16,6 +16,43 @@ use crate::versions::nvlink_remote_pci_info;
 pub const MAX_NVLINKS: u32 = sys::NVML_NVLINK_MAX_LINKS;
 
 impl<N: NvmlRef> Device<'_, N> {
+    /// How many NvLinks the device has, 0 for none: links are numbered `0..nvlink_count()`.
+    ///
+    /// Reads the field `NVML_FI_DEV_NVLINK_LINK_COUNT` (`nvmlDeviceGetFieldValues`); where the
+    /// driver does not offer that field, counts the links `nvmlDeviceGetNvLinkState` knows
+    /// (it answers `NVML_ERROR_INVALID_ARGUMENT` past the last one).
+    #[doc(alias = "nvmlDeviceGetFieldValues")]
+    #[doc(alias = "NVML_FI_DEV_NVLINK_LINK_COUNT")]
+    pub fn nvlink_count(&self) -> Result<u32> {
+        let values = self.field_values(&[super::field::NVLINK_LINK_COUNT])?;
+        match values.into_iter().next().map(|v| v.value) {
+            Some(Ok(v)) => {
+                let raw = v.as_i64().unwrap_or(-1);
+                match u32::try_from(raw) {
+                    Ok(n) if n <= MAX_NVLINKS => Ok(n),
+                    _ => Err(NvmlError::UnexpectedValue {
+                        what: "NvLink count",
+                        value: raw,
+                    }),
+                }
+            }
+            Some(Err(NvmlError::NotSupported(_))) | None => self.nvlink_count_by_state(),
+            Some(Err(e)) => Err(e),
+        }
+    }
+
+    /// The links `nvmlDeviceGetNvLinkState` answers for, from 0 up to the first it rejects.
+    fn nvlink_count_by_state(&self) -> Result<u32> {
+        for link in 0..MAX_NVLINKS {
+            match self.nvlink_state(link) {
+                Ok(_) => {}
+                Err(NvmlError::InvalidArgument(_) | NvmlError::NotSupported(_)) => return Ok(link),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(MAX_NVLINKS)
+    }
+
     /// Whether NvLink `link` is active (`nvmlDeviceGetNvLinkState`).
     ///
     /// # Errors

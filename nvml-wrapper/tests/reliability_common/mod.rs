@@ -228,7 +228,7 @@ impl Lab {
     pub fn with_mig(mut self) -> Lab {
         self.set_root(true);
         let gpu = self.dev().unwrap();
-        gpu.set_mig_mode(true).unwrap().unwrap();
+        assert!(gpu.set_mig_mode(true).unwrap().is_applied());
         let gi = gpu
             .create_gpu_instance_with_placement(
                 PROFILE_3G,
