@@ -548,7 +548,7 @@ fn source(profile: &str, mig: bool) -> common::Mock {
         m.staged.set_root(true).unwrap();
         for d in m.nvml.devices().unwrap() {
             if d.mig_mode().is_ok() {
-                d.set_mig_mode(true).unwrap().unwrap();
+                assert!(d.set_mig_mode(true).unwrap().is_applied());
             }
         }
     }

@@ -679,7 +679,7 @@ fn mig_profiles(d: &Device<'_>, mig_on: bool, memory_total: u64) -> R<Vec<GiProf
             compute_slices: info.slice_count,
             instance_count: info.instance_count,
             sm_count: info.multiprocessor_count,
-            memory_mb: info.memory_size_mb,
+            memory_mb: info.memory_size_mib,
             copy_engines: info.copy_engine_count,
             decoders: info.decoder_count,
             encoders: info.encoder_count,
