@@ -11,6 +11,7 @@ pub mod capture;
 mod dynamic;
 mod format;
 mod loader;
+mod mig;
 mod validate;
 
 use std::fmt;
@@ -18,6 +19,10 @@ use std::fmt;
 pub use dynamic::DynamicSpec;
 pub use format::*;
 pub use loader::{BUILTIN_PROFILES, PROFILE_FILE_MAX, builtin, builtin_json, load, parse_json};
+pub use mig::{
+    CI_PROFILE_SLICES, MEMORY_SLICES, MigComputeSpec, MigInstanceSpec, ci_placements,
+    ci_profile_of_slices, compute_instances, gpu_instance_id, overlaps,
+};
 pub use validate::{
     Bound, GPU_BOUNDS, MAX_GPUS, MIG_PROFILE_BOUNDS, SYSTEM_BOUNDS, UNIT_BOUNDS, VGPU_TYPE_BOUNDS,
     ranges_markdown,

@@ -843,6 +843,7 @@ pub(super) fn validate(p: &Profile) -> Result<(), ProfileError> {
     validate_bounds(p)?;
     validate_system(p)?;
     validate_gpus(p)?;
+    super::mig::validate(p)?;
     validate_vgpu(p)?;
     validate_units(p)
 }
