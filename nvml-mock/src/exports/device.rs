@@ -46,9 +46,13 @@ fn allocated(m: &Machine, i: usize, g: &Gpu) -> u64 {
         g.gpu_instances
             .iter()
             .map(|x| mig_used(m, i, x.id))
-            .fold(0, u64::saturating_add)
+            .fold(0u64, u64::saturating_add)
     } else {
-        (g.spec.processes.iter().map(|p| p.used_memory)).fold(0, u64::saturating_add)
+        g.spec
+            .processes
+            .iter()
+            .map(|p| p.used_memory)
+            .fold(0u64, u64::saturating_add)
     };
     let used = running
         .saturating_add(g.spec.memory_overhead)
@@ -70,7 +74,7 @@ fn mig_used(m: &Machine, i: usize, gid: u32) -> u64 {
         .flat_map(|kind| placed(m, i, kind))
         .filter(|(_, at)| at.is_some_and(|(g, _)| g == gid))
         .map(|(p, _)| p.used_memory)
-        .sum();
+        .fold(0, u64::saturating_add);
     MIG_IDLE_USED.saturating_add(procs)
 }
 
