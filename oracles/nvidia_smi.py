@@ -22,7 +22,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import mock_env
-from mock_env import REPO
 
 # `nvidia-smi -q -d` sections of the 550 build (its `-h`).
 SECTIONS = [
@@ -112,9 +111,9 @@ def expect_contains(*needles):
 
 
 def builtin_file(profile):
-    """The built-in profile's JSON file as data ({} for a profile that is not one)."""
-    f = REPO / "nvml-mock" / "profiles" / "builtin" / f"{profile}.json"
-    return json.loads(f.read_text()) if f.is_file() else {}
+    """The built-in profile's JSON file as data, every GPU with all its keys ({} for a
+    profile that is not one)."""
+    return mock_env.builtin_profile(profile)
 
 
 def unit_checks(profile):

@@ -23,7 +23,6 @@ Environment: see oracles/mock_env.py (NVML_MOCK_LIB, CI), and
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -34,7 +33,6 @@ import tempfile
 from pathlib import Path
 
 import mock_env
-from mock_env import REPO
 
 # Built-in profiles slurmd -G cannot list as they are, and why.
 NOT_CHECKED = {}
@@ -72,8 +70,7 @@ def plugin_dirs():
 
 
 def profile_data(profile):
-    f = REPO / "nvml-mock" / "profiles" / "builtin" / f"{profile}.json"
-    return json.loads(f.read_text())
+    return mock_env.builtin_profile(profile)
 
 
 def gres_type(name):
