@@ -5,8 +5,12 @@ For every built-in profile of the mock it runs Debian's nvidia-smi 550.163.01 (e
 below) and 535 (`-L`), with the mock as its libnvidia-ml.so.1, and fails on a non-zero exit,
 "Unknown Error" or "Uninitialized" in the output, XML that does not parse, or a view that lacks
 what it must show (processes, topology, NvLink state, error and throughput counters, the vGPU
-host's vGPUs, addressing mode). Prints one line per
-failure and a count summary.
+host's vGPUs, addressing mode). A `--query-gpu` value of [N/A] fails unless the board really
+lacks it (NA_THE_BOARD_SHOWS, each with its source). Without --profile it also runs every view
+on nvml-mock/profiles/examples/dgx-h100-mig.json, whose profile declares MIG instances: the
+default view must list each MIG device and the processes in it and show N/A utilization for a
+MIG-enabled GPU, `mig -lgi` the GPU instance ids a driver gives the placements. Prints one line
+per failure and a count summary.
 
     python3 oracles/nvidia_smi.py [-v] [--profile NAME ...]
 
@@ -239,6 +243,202 @@ def vgpu_checks(profile):
     return check, bool(hosts)
 
 
+def profile_data(profile):
+    """A profile as data: a built-in one's file, or a user file's GPU objects laid over its
+    base's GPUs key by key (what the examples use)."""
+    if not str(profile).endswith(".json"):
+        return builtin_file(profile)
+    data = json.loads(Path(profile).read_text())
+    base = builtin_file(data.get("base", "dgx-h100"))
+    gpus = [dict(g) for g in base.get("gpus", [])]
+    for i, over in enumerate(data.get("gpus", [])):
+        if i < len(gpus):
+            gpus[i].update(over)
+    return dict(base, **{k: v for k, v in data.items() if k != "gpus"}, gpus=gpus)
+
+
+ARCHITECTURES = ["kepler", "maxwell", "pascal", "volta", "turing", "ampere", "ada", "hopper",
+                 "blackwell", "rubin"]
+
+
+def before(arch):
+    """A condition: the GPU's architecture is older than `arch`."""
+    return lambda g: (ARCHITECTURES.index(g.get("architecture", "hopper"))
+                      < ARCHITECTURES.index(arch))
+
+
+def mig_on(g):
+    return bool(g.get("mig_capable") and g.get("mig_enabled"))
+
+
+# `--query-gpu` fields a real board prints as [N/A], by the condition under which it does:
+# (field name or prefix ending in "."), condition on the profile's GPU object, the source.
+# Any other [N/A] is a failure: the mock fails to answer something the board has.
+NA_THE_BOARD_SHOWS = [
+    ("driver_model.", lambda g: True, "Windows-only: qx-h100.xml <driver_model> N/A on Linux"),
+    ("gom.", lambda g: True, "qx-h100.xml <gpu_operation_mode> N/A"),
+    ("inforom.pwr", lambda g: g.get("inforom_power") == "N/A", "qx-h100.xml <pwr_object> N/A"),
+    ("inforom.ecc", lambda g: g.get("inforom_ecc") == "N/A", "a board without ECC has no ECC object"),
+    ("fan.speed", lambda g: not g.get("fan_speeds"), "passively cooled: qx-h100.xml <fan_speed> N/A"),
+    ("retired_pages.", lambda g: not g.get("page_retirement"),
+     "row remapping replaces page retirement from Ampere on: qx-h100.xml <retired_count> N/A"),
+    ("vgpu_driver_capability.", lambda g: g.get("virtualization_mode") not in HOST_VGPU_MODES,
+     "not a vGPU host: qx-h100.xml <vgpu_heterogeneous_mode> N/A"),
+    ("vgpu_device_capability.", lambda g: g.get("virtualization_mode") not in HOST_VGPU_MODES,
+     "not a vGPU host: qx-h100.xml <vgpu_heterogeneous_mode> N/A"),
+    ("serial", lambda g: g.get("serial") is None, "GeForce boards have no serial number"),
+    ("ecc.", lambda g: not g.get("ecc_supported"), "a board without ECC"),
+    ("mig.mode.", lambda g: not g.get("mig_capable"), "a board without MIG"),
+    ("temperature.gpu.tlimit", before("ada"), "qx-t4.xml and qx-a100.xml gpu_temp_tlimit N/A"),
+    ("power.draw.average", before("ada"), "qx-t4.xml and qx-a100.xml average_power_draw N/A"),
+    ("c2c.mode", before("hopper"), "qx-t4.xml, qx-a100.xml and qx-l40s.xml c2c_mode N/A"),
+    ("fabric.", lambda g: before("hopper")(g) or not g.get("nvlink_count"),
+     "no NVSwitch fabric: qx-a100.xml and qx-l40s.xml <fabric> N/A"),
+    # nvml.h: "On MIG-enabled GPUs, querying device utilization rates is not currently
+    # supported" (and encoder, decoder, JPEG, OFA utilization); "Querying volatile errors
+    # using device handles is currently not supported".
+    ("utilization.", mig_on, "nvml.h: utilization is not supported on MIG-enabled GPUs"),
+    ("ecc.errors.corrected.volatile.", mig_on, "nvml.h: no volatile ECC through a MIG GPU's handle"),
+    ("ecc.errors.uncorrected.volatile.", mig_on, "nvml.h: no volatile ECC through a MIG GPU's handle"),
+]
+# Fields no real capture here shows at all (the captures' nvidia-smi 580 has no such element):
+# their [N/A] is reported as a note, unverified either way.
+NA_UNVERIFIED = ["reset_status.", "pcie.link.gen.hostmax"]
+
+
+def field_matches(field, names):
+    return any(field == n or (n.endswith(".") and field.startswith(n)) for n in names)
+
+
+def query_gpu_checks(profile, fields, notes):
+    """`--query-gpu=<all>` (CSV with a header): a value is [N/A] only where the board really
+    lacks it (NA_THE_BOARD_SHOWS); the unverified fields are noted once in `notes`."""
+    gpus = profile_data(profile).get("gpus", [])
+
+    def check(out):
+        rows = [r.split(", ") for r in out.strip().splitlines()[1:]]
+        problems = []
+        for i, row in enumerate(rows):
+            if len(row) != len(fields):
+                problems.append(f"GPU {i}: {len(row)} values for {len(fields)} fields")
+                continue
+            g = gpus[i] if i < len(gpus) else {}
+            for f, v in zip(fields, row):
+                if v.strip() != "[N/A]":
+                    continue
+                if field_matches(f, NA_UNVERIFIED):
+                    notes.add(f)
+                elif not any(field_matches(f, [n]) and cond(g) for n, cond, _ in NA_THE_BOARD_SHOWS):
+                    problems.append(f"GPU {i}: {f} is [N/A]")
+        return problems[:20]
+    return check
+
+
+def gi_id(start, size):
+    """The GPU instance id a driver gives a placement: its node in the tree of 8 memory slices,
+    breadth first (7g: 0; 3g at 4: 2; 1g at 0: 7), as `nvidia-smi mig -lgi` shows on A100 and
+    H100 (NVIDIA/DCGM issue 138)."""
+    return 8 // size - 1 + start // size
+
+
+def declared_mig(profile):
+    """[(gpu, gi id, ci id, profile name, placement, slices)] of a profile's `mig_instances`,
+    in MIG device order (GPU, then GPU instance id, then compute instance)."""
+    out = []
+    for i, g in enumerate(profile_data(profile).get("gpus", [])):
+        if not mig_on(g):
+            continue
+        for x in g.get("mig_instances", []):
+            p = next(q for q in g["mig_profiles"] if q["name"] == x["profile"])
+            for ci, _ in enumerate(x.get("compute_instances") or [None]):
+                out.append((i, gi_id(x["placement"], p["slices"]), ci, p["name"],
+                            x["placement"], p["slices"], p["id"]))
+    return sorted(out)
+
+
+def mig_default_view_checks(profile):
+    """The default view with MIG on: the "MIG devices" table lists each declared MIG device
+    (GPU, GI id, CI id, MIG device index), each process in one shows its GPU instance, and a
+    MIG-enabled GPU's utilization is N/A."""
+    devices = declared_mig(profile)
+    gpus = profile_data(profile).get("gpus", [])
+
+    def check(out):
+        problems = []
+        if "MIG devices:" not in out or "No MIG devices found" in out:
+            problems.append("no MIG devices table")
+        index = {}
+        for gpu, gi, ci, *_ in devices:
+            k = index.get(gpu, 0)
+            index[gpu] = k + 1
+            if not re.search(rf"^\|\s+{gpu}\s+{gi}\s+{ci}\s+{k}\s+\|\s+\d+MiB /", out, re.M):
+                problems.append(f"no MIG device row GPU {gpu} GI {gi} CI {ci} MIG Dev {k}")
+        procs = re.findall(r"^\|\s+(\d+)\s+(\d+|N/A)\s+(\d+|N/A)\s+\d+\s+[CGM]", out, re.M)
+        for gpu, gi, _ in procs:
+            g = gpus[int(gpu)] if int(gpu) < len(gpus) else {}
+            if mig_on(g) and not any(d[0] == int(gpu) and str(d[1]) == gi for d in devices):
+                problems.append(f"a process on MIG GPU {gpu} in no declared instance (GI {gi})")
+        for gpu in {d[0] for d in devices}:
+            if not any(p[0] == str(gpu) and p[1] != "N/A" for p in procs) and gpus[gpu].get("processes"):
+                problems.append(f"GPU {gpu}'s processes are not listed in its MIG devices")
+        util = re.findall(r"\|\s+(\S+)\s+Default \|\s*$", out, re.M)
+        for i, g in enumerate(gpus):
+            if mig_on(g) and i < len(util) and util[i] != "N/A":
+                problems.append(f"GPU {i} has MIG on but shows utilization {util[i]}")
+        return problems
+    return check
+
+
+def mig_lgi_checks(profile):
+    """`mig -lgi`: every declared GPU instance with its profile id, the id its placement gets
+    and its placement."""
+    devices = declared_mig(profile)
+
+    def check(out):
+        problems = []
+        for gpu, gi, ci, name, start, size, pid in devices:
+            if ci:
+                continue
+            if not re.search(rf"^\|\s+{gpu}\s+MIG {re.escape(name)}\s+{pid}\s+{gi}\s+{start}:{size}\s+\|",
+                             out, re.M):
+                problems.append(f"GPU {gpu}: no {name} (profile {pid}) with id {gi} at {start}:{size}")
+        return problems
+    return check
+
+
+MIG_EXAMPLE = REPO / "nvml-mock" / "profiles" / "examples" / "dgx-h100-mig.json"
+
+
+def run_mig_example(run, smi550, smi535, libdir, gpu_fields, app_fields, na_notes):
+    """Every view on a machine whose profile declares MIG instances."""
+    p = MIG_EXAMPLE
+    devices = declared_mig(p)
+    run.check(smi535, libdir, p, ["-L"], ["-L"], expect_contains("MIG 3g.40gb", "Device  2:"))
+    run.check(smi550, libdir, p, ["-L"], ["-L"], expect_contains("MIG 3g.40gb", "Device  2:"))
+    run.check(smi550, libdir, p, ["(default view)"], [], mig_default_view_checks(p))
+    run.check(smi535, libdir, p, ["(default view)"], [], mig_default_view_checks(p))
+    run.check(smi550, libdir, p, ["-q", "-x"], ["-q", "-x"],
+              lambda out: xml_checks(out) + ([] if out.count("<mig_device>") == len(devices)
+                                             else [f"{out.count('<mig_device>')} <mig_device>, "
+                                                   f"{len(devices)} declared"]))
+    run.check(smi550, libdir, p, ["-q"], ["-q"], expect_contains("MIG Device"))
+    for s in SECTIONS:
+        run.check(smi550, libdir, p, ["-q", "-d", s], ["-q", "-d", s])
+    run.check(smi550, libdir, p, ["--query-gpu=<all>"],
+              [f"--query-gpu={','.join(gpu_fields)}", "--format=csv"],
+              query_gpu_checks(p, gpu_fields, na_notes))
+    run.check(smi550, libdir, p, ["--query-compute-apps=<all>"],
+              [f"--query-compute-apps={app_fields}", "--format=csv"],
+              lambda out: [] if len(out.strip().splitlines()) > 1 else ["no process listed"])
+    run.check(smi550, libdir, p, ["mig", "-lgi"], ["mig", "-lgi"], mig_lgi_checks(p))
+    run.check(smi550, libdir, p, ["mig", "-lci"], ["mig", "-lci"],
+              lambda out: [f"GPU {gpu}: no compute instance {ci} in GPU instance {gi} ({name})"
+                           for gpu, gi, ci, name, *_ in devices
+                           if not re.search(rf"^\|\s+{gpu}\s+{gi}\s+{re.escape(name)}\s+\d+\s+{ci}\s",
+                                            out, re.M)])
+    run.check(smi550, libdir, p, ["topo", "-m"], ["topo", "-m"], expect_contains("GPU0"))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="print passing commands too")
@@ -250,7 +450,9 @@ def main():
     lib = mock_env.mock_library()
     libdir = mock_env.stage(lib)
     profiles = args.profile or mock_env.builtin_profiles(lib)
-    gpu_fields = ",".join(query_fields(smi550, libdir, "gpu"))
+    gpu_field_list = query_fields(smi550, libdir, "gpu")
+    gpu_fields = ",".join(gpu_field_list)
+    na_notes = set()
     app_fields = ",".join(query_fields(smi550, libdir, "compute-apps"))
     tmp = Path(tempfile.mkdtemp(prefix="nvml-mock-oracle-profiles-"))
     run = Run(args.verbose)
@@ -269,7 +471,8 @@ def main():
         for s in SECTIONS:
             run.check(smi550, libdir, p, ["-q", "-d", s], ["-q", "-d", s])
         run.check(smi550, libdir, p, ["--query-gpu=<all>"],
-                  [f"--query-gpu={gpu_fields}", "--format=csv"])
+                  [f"--query-gpu={gpu_fields}", "--format=csv"],
+                  query_gpu_checks(p, gpu_field_list, na_notes))
         run.check(smi550, libdir, p, ["--query-compute-apps=<all>"],
                   [f"--query-compute-apps={app_fields}", "--format=csv"],
                   (lambda out: [] if len(out.strip().splitlines()) > 1
@@ -314,13 +517,19 @@ def main():
             print(f"note {p}: GPU 0 is not MIG-capable (mig.mode.current {mode.strip()!r}); "
                   f"no mig -lgip")
 
+    if not args.profile:
+        run_mig_example(run, smi550, smi535, libdir, gpu_field_list, app_fields, na_notes)
     total = run.passed + len(run.failures)
+    if na_notes:
+        print(f"note: [N/A] not checked (no real capture shows these fields): "
+              f"{', '.join(sorted(na_notes))}")
     for name, why in TOO_MANY_CLOCKS_FOR_550.items():
         if name in profiles:
             print(f"note {name}: 550's 'Unknown Error' for supported graphics clocks excused: "
                   f"{why}, more than the 256 it asks for")
-    print(f"nvidia-smi oracle: {run.passed}/{total} commands passed on {len(profiles)} "
-          f"profiles ({', '.join(profile_label(p) for p in profiles)})")
+    labels = [profile_label(p) for p in profiles] + ([] if args.profile else [MIG_EXAMPLE.stem])
+    print(f"nvidia-smi oracle: {run.passed}/{total} commands passed on {len(labels)} "
+          f"profiles ({', '.join(labels)})")
     return 1 if run.failures else 0
 
 

@@ -88,6 +88,9 @@ EXPLAINED_LIST = [
      "real 580 drivers answer DEPRECATED (nvidia-smi 580 prints \"Requested functionality has "
      "been deprecated\" for the display mode in captures/qx-h100.xml, qx-b200.xml, qx-gb200.xml); "
      "every built-in machine runs a 580 driver"),
+    ("nvmlDeviceGetMemoryInfo", "NVML_ERROR_NO_PERMISSION", "gpu",
+     "nvml.h: in MIG mode a device handle gives the aggregate memory only if the caller has "
+     "appropriate privileges (the MIG machines walk a MIG-enabled GPU unprivileged)"),
     ("nvmlDeviceGetMigDeviceHandleByIndex", "NVML_ERROR_INVALID_ARGUMENT", "gpu",
      "nvml.h: INVALID_ARGUMENT if index is invalid (index 0 is probed on GPUs whose "
      "nvmlDeviceGetMaxMigDeviceCount is 0: MIG off)"),

@@ -8,7 +8,10 @@ libnvidia-ml.so.1. It fails on a non-zero exit, any "error" line, a GPU count ot
 profile's, a GPU without cores, a device file or type other than the profile's minor number and
 name, GPUs of one NUMA node with different cores, GPUs of different nodes sharing cores
 (where the host has a CPU per node), or NvLink counts between GPUs ("Links") that are not
-symmetric. Prints one line per failure and a count summary.
+symmetric. With MIG (the example profile dgx-h100-mig.json's GPUs 0 and 1, under a private
+/proc/driver holding the driver's nvidia-caps/mig-minors table) it checks one GRES per MIG
+device, with the capability files of the GPU and compute instance ids a real driver gives
+the placements. Prints one line per failure and a count summary.
 
     python3 oracles/slurm.py [-v] [--profile NAME ...]
 
@@ -116,11 +119,36 @@ mknod -m 666 /dev/null c 1 3; mknod -m 666 /dev/zero c 1 5
 mknod -m 666 /dev/random c 1 8; mknod -m 666 /dev/urandom c 1 9
 mknod -m 666 /dev/nvidiactl c 195 255
 for m in $MINORS; do mknod -m 666 /dev/nvidia$m c 195 $m; done
+if [ -n "$MIG_MINORS" ]; then
+  mount -t tmpfs -o mode=755 nvml-mock-proc-driver /proc/driver
+  mkdir -p /proc/driver/nvidia-caps /dev/nvidia-caps
+  cp "$MIG_MINORS" /proc/driver/nvidia-caps/mig-minors
+  for m in $CAPS; do mknod -m 666 /dev/nvidia-caps/nvidia-cap$m c 511 $m; done
+fi
 exec "$SLURMD" -G
 """
 
+# The driver's MIG capability minors (/proc/driver/nvidia-caps/mig-minors): config 1,
+# monitor 2, then per GPU minor number 15 GPU instances of 9 minors each (the instance's
+# access file, then its 8 compute instances').
+GI_IDS, CI_IDS = 15, 8
 
-def run_slurmd(slurmd, d, libdir, profile, minors):
+
+def mig_minor(gpu, gi, ci=None):
+    base = 3 + gpu * GI_IDS * (CI_IDS + 1) + gi * (CI_IDS + 1)
+    return base if ci is None else base + 1 + ci
+
+
+def mig_minors_text(gpu_minors):
+    lines = ["config 1", "monitor 2"]
+    for g in gpu_minors:
+        for gi in range(GI_IDS):
+            lines.append(f"gpu{g}/gi{gi}/access {mig_minor(g, gi)}")
+            lines += [f"gpu{g}/gi{gi}/ci{ci}/access {mig_minor(g, gi, ci)}" for ci in range(CI_IDS)]
+    return "\n".join(lines) + "\n"
+
+
+def run_slurmd(slurmd, d, libdir, profile, minors, mig=False):
     env = dict(os.environ)
     env["LD_LIBRARY_PATH"] = f"{libdir}:{env['LD_LIBRARY_PATH']}" if env.get("LD_LIBRARY_PATH") else str(libdir)
     env["NVML_MOCK_PROFILE"] = str(profile)
@@ -131,6 +159,11 @@ def run_slurmd(slurmd, d, libdir, profile, minors):
         if os.geteuid() != 0 or not shutil.which("unshare"):
             fail_or_skip("no /dev/nvidia* here, and a private /dev needs root and unshare")
         env["MINORS"] = " ".join(str(m) for m in minors)
+        if mig:
+            (d / "mig-minors").write_text(mig_minors_text(minors))
+            env["MIG_MINORS"] = str(d / "mig-minors")
+            env["CAPS"] = " ".join(str(mig_minor(g, gi, ci)) for g in minors
+                                   for gi in range(GI_IDS) for ci in [None, *range(CI_IDS)])
         env["SLURMD"] = slurmd
         cmd = ["unshare", "-m", "--propagation", "private", "sh", "-c", DEV_SCRIPT]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True, errors="replace", timeout=120)
@@ -181,6 +214,66 @@ def check(profile, rc, out, gpus):
     return problems, found
 
 
+MIG_EXAMPLE = REPO / "nvml-mock" / "profiles" / "examples" / "dgx-h100-mig.json"
+
+
+def gi_id(start, size):
+    """The GPU instance id a driver gives a placement (the slice tree, breadth first: 7g 0,
+    3g at 4 2, 1g at 0 7; `nvidia-smi mig -lgi` in NVIDIA/DCGM issue 138)."""
+    return 8 // size - 1 + start // size
+
+
+def mig_case(slurmd, plugins, libdir, tmp):
+    """`slurmd -G` on the MIG example's GPUs 0 and 1 (every MIG-enabled GPU holds instances;
+    SLURM stops on one without): one GRES per MIG device, with the parent's device file and
+    the capability files of the GPU and compute instance ids a driver gives the placements,
+    typed as the GPU (or the GPU and `_<g>g.<GiB>gb`), and one per remaining GPU. Returns
+    (problems, GRES lines)."""
+    example = json.loads(MIG_EXAMPLE.read_text())
+    profile = Path(tmp) / "slurm-mig.json"
+    profile.write_text(json.dumps({"base": example["base"], "name": "slurm-mig",
+                                   "gpus": example["gpus"][:2]}))
+    gpus = [dict(g) for g in profile_data(example["base"])["gpus"]]
+    for g, over in zip(gpus, example["gpus"][:2]):
+        g.update(over)
+    want = {}
+    for g in gpus:
+        minor, base = g["minor_number"], gres_type(g["name"])
+        if not (g.get("mig_capable") and g.get("mig_enabled")):
+            want[f"/dev/nvidia{minor}"] = {base}
+            continue
+        for x in g.get("mig_instances", []):
+            p = next(q for q in g["mig_profiles"] if q["name"] == x["profile"])
+            gi = gi_id(x["placement"], p["slices"])
+            for ci, _ in enumerate(x.get("compute_instances") or [None]):
+                files = (f"/dev/nvidia{minor},/dev/nvidia-caps/nvidia-cap{mig_minor(minor, gi)},"
+                         f"/dev/nvidia-caps/nvidia-cap{mig_minor(minor, gi, ci)}")
+                gib = round(p["memory_mb"] / 1024)
+                want[files] = {base, f"{base}_{p['compute_slices']}g.{gib}gb"}
+    d = Path(tmp) / "conf"
+    d.mkdir()
+    # The node offers one GRES per MIG device and per other GPU (slurmd lists at most that).
+    write_config(d, slurmd, plugins, [gpus[0]] * len(want))
+    rc, out = run_slurmd(slurmd, d, libdir, profile, sorted(g["minor_number"] for g in gpus),
+                         mig=True)
+    problems = []
+    if rc != 0:
+        problems.append(f"exit {rc}: {out.strip()[-300:]}")
+    errors = [l.strip() for l in out.splitlines() if re.search(r"error", l, re.I)]
+    if errors:
+        problems.append(f"{len(errors)} error lines: {errors[:4]}")
+    found = [m.groups() for m in map(GRES_LINE.search, out.splitlines()) if m]
+    got = {f[3]: f[0] for f in found}
+    if len(found) != len(want):
+        problems.append(f"{len(found)} GRES listed, expected {len(want)} (MIG devices and GPUs)")
+    for files, types in want.items():
+        if files not in got:
+            problems.append(f"no GRES with File={files}")
+        elif got[files] not in types:
+            problems.append(f"File={files}: Type={got[files]}, expected one of {sorted(types)}")
+    return problems, found
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="print what slurmd -G listed")
@@ -210,6 +303,20 @@ def main():
                   + " ".join(f"nvidia{f[2]}:{f[4]}" for f in sorted(found, key=lambda f: int(f[2]))))
         if args.verbose:
             print("\n".join(f"     {l}" for l in out.splitlines() if "Gres Name=" in l))
+    if not args.profile:
+        with tempfile.TemporaryDirectory(prefix="nvml-mock-slurm-mig-") as tmp:
+            problems, found = mig_case(slurmd, plugins, libdir, tmp)
+        if problems:
+            failed += 1
+            for pr in problems:
+                print(f"FAIL {MIG_EXAMPLE.stem} (GPUs 0-1): slurmd -G: {pr}")
+        else:
+            passed += 1
+            print(f"ok   {MIG_EXAMPLE.stem} (GPUs 0-1): slurmd -G lists {len(found)} GRES: "
+                  + " ".join(f"{f[0]}:{f[3].split(',')[-1].rsplit('/', 1)[-1]}" for f in found
+                             if "nvidia-cap" in f[3]))
+        if args.verbose:
+            print("\n".join(f"     {' '.join(f)}" for f in found))
     for p, why in NOT_CHECKED.items():
         if not args.profile:
             print(f"not checked {p}: {why}")

@@ -153,6 +153,15 @@ impl Staged {
         Ok(staged)
     }
 
+    /// Stages a copy that lacks these functions, as a driver older than them: each is hidden
+    /// from the dynamic symbol table (`dlsym` fails for it); everything else is as
+    /// [`Staged::new`].
+    pub fn hiding(functions: &[&str]) -> io::Result<Staged> {
+        let mut bytes = fs::read(find_cdylib()?)?;
+        hide_symbols(&mut bytes, |name| functions.contains(&name))?;
+        Staged::from_bytes(bytes)
+    }
+
     fn from_bytes(bytes: Vec<u8>) -> io::Result<Staged> {
         let dir = fresh_dir()?;
         let path = dir.join("libnvidia-ml.so.1");

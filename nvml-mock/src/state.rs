@@ -12,10 +12,13 @@ use crate::profile::{ConfCompute, GpuSpec, Profile, VgpuInstanceSpec};
 
 /// Most physical GPUs a profile may have (handle storage is sized for this).
 pub const MAX_GPUS: usize = 32;
-/// GPU instance ids per GPU, and compute instance ids per GPU instance (0..8 each).
+/// GPU instance ids per GPU (0..16): a real driver numbers a GPU instance by its place in the
+/// tree of memory slices (the whole GPU 0, halves 1-2, quarters 3-6, eighths 7-14).
+pub const MAX_GI_IDS: usize = 16;
+/// Compute instance ids per GPU instance (0..8), and MIG devices per GPU at most.
 pub const MAX_MIG_PER_GPU: usize = 8;
 /// MIG device handles per GPU: one per (GPU instance id, compute instance id).
-const MIG_HANDLES_PER_GPU: usize = MAX_MIG_PER_GPU * MAX_MIG_PER_GPU;
+const MIG_HANDLES_PER_GPU: usize = MAX_GI_IDS * MAX_MIG_PER_GPU;
 /// Event sets alive at once.
 pub const MAX_EVENT_SETS: usize = 256;
 
@@ -24,9 +27,9 @@ pub const MAX_EVENT_SETS: usize = 256;
 // array is an unknown handle.
 static DEVICE_TOKENS: [u8; MAX_GPUS * (1 + MIG_HANDLES_PER_GPU)] =
     [0; MAX_GPUS * (1 + MIG_HANDLES_PER_GPU)];
-static GI_TOKENS: [u8; MAX_GPUS * MAX_MIG_PER_GPU] = [0; MAX_GPUS * MAX_MIG_PER_GPU];
-static CI_TOKENS: [u8; MAX_GPUS * MAX_MIG_PER_GPU * MAX_MIG_PER_GPU] =
-    [0; MAX_GPUS * MAX_MIG_PER_GPU * MAX_MIG_PER_GPU];
+static GI_TOKENS: [u8; MAX_GPUS * MAX_GI_IDS] = [0; MAX_GPUS * MAX_GI_IDS];
+static CI_TOKENS: [u8; MAX_GPUS * MAX_GI_IDS * MAX_MIG_PER_GPU] =
+    [0; MAX_GPUS * MAX_GI_IDS * MAX_MIG_PER_GPU];
 static EVENT_SET_TOKENS: [u8; MAX_EVENT_SETS] = [0; MAX_EVENT_SETS];
 /// GPM sample buffers alive at once.
 pub const MAX_GPM_SAMPLES: usize = 1024;
@@ -59,8 +62,12 @@ pub fn device_handle(i: usize) -> nvmlDevice_t {
     token(&DEVICE_TOKENS, i).cast()
 }
 
-/// The handle of the MIG device of compute instance `ci` in GPU instance `gi` of GPU `gpu`.
+/// The handle of the MIG device of compute instance `ci` in GPU instance `gi` of GPU `gpu`
+/// (ids out of range give a handle `device_ref` rejects).
 pub fn mig_device_handle(gpu: usize, gi: usize, ci: usize) -> nvmlDevice_t {
+    if gpu >= MAX_GPUS || gi >= MAX_GI_IDS || ci >= MAX_MIG_PER_GPU {
+        return token(&DEVICE_TOKENS, DEVICE_TOKENS.len()).cast();
+    }
     token(
         &DEVICE_TOKENS,
         MAX_GPUS + gpu * MIG_HANDLES_PER_GPU + gi * MAX_MIG_PER_GPU + ci,
@@ -84,24 +91,28 @@ pub fn device_ref(h: nvmlDevice_t) -> Option<DeviceRef> {
     }
 }
 
-/// GPU instance handle: GPU index and GPU instance id.
+/// GPU instance handle: GPU index and GPU instance id (an id out of range gives a handle
+/// `gi_ref` rejects).
 pub fn gi_handle(gpu: usize, id: usize) -> nvmlGpuInstance_t {
-    token(&GI_TOKENS, gpu * MAX_MIG_PER_GPU + id).cast()
+    if gpu >= MAX_GPUS || id >= MAX_GI_IDS {
+        return token(&GI_TOKENS, GI_TOKENS.len()).cast();
+    }
+    token(&GI_TOKENS, gpu * MAX_GI_IDS + id).cast()
 }
 
 /// Decodes a GPU instance handle into (gpu, gi id).
 pub fn gi_ref(h: nvmlGpuInstance_t) -> Option<(usize, usize)> {
     let i = untoken(&GI_TOKENS, h.cast_const().cast())?;
-    Some((i / MAX_MIG_PER_GPU, i % MAX_MIG_PER_GPU))
+    Some((i / MAX_GI_IDS, i % MAX_GI_IDS))
 }
 
-/// Compute instance handle: GPU, GPU instance id, compute instance id.
+/// Compute instance handle: GPU, GPU instance id, compute instance id (ids out of range give
+/// a handle `ci_ref` rejects).
 pub fn ci_handle(gpu: usize, gi: usize, ci: usize) -> nvmlComputeInstance_t {
-    token(
-        &CI_TOKENS,
-        (gpu * MAX_MIG_PER_GPU + gi) * MAX_MIG_PER_GPU + ci,
-    )
-    .cast()
+    if gpu >= MAX_GPUS || gi >= MAX_GI_IDS || ci >= MAX_MIG_PER_GPU {
+        return token(&CI_TOKENS, CI_TOKENS.len()).cast();
+    }
+    token(&CI_TOKENS, (gpu * MAX_GI_IDS + gi) * MAX_MIG_PER_GPU + ci).cast()
 }
 
 /// Decodes a compute instance handle into (gpu, gi id, ci id).
@@ -109,7 +120,7 @@ pub fn ci_ref(h: nvmlComputeInstance_t) -> Option<(usize, usize, usize)> {
     let i = untoken(&CI_TOKENS, h.cast_const().cast())?;
     let ci = i % MAX_MIG_PER_GPU;
     let rest = i / MAX_MIG_PER_GPU;
-    Some((rest / MAX_MIG_PER_GPU, rest % MAX_MIG_PER_GPU, ci))
+    Some((rest / MAX_GI_IDS, rest % MAX_GI_IDS, ci))
 }
 
 /// Event set handle for slot `i`.
@@ -249,12 +260,77 @@ pub struct Gpu {
     pub nvlink_errors: Vec<[u64; 5]>,
     /// NvLink low-power threshold (`None`: the default, after `..._THRESHOLD_RESET`).
     pub nvlink_low_power_threshold: Option<u32>,
+    /// NvLink encryption: ready (`nvmlDeviceSetNvlinkNvleReady_v1`), the remap table locked
+    /// (`nvmlDeviceLockNvlinkRemapTable_v1`), and the ALIDs of the GPUs a key was set up with.
+    pub nvle: Nvle,
     /// Clocks event reasons forced by `nvml_mock_set_throttle`.
     pub forced_reasons: u64,
     /// Load (utilisation %) of each process started by `nvml_mock_start_process`, by pid.
     pub process_loads: Vec<(u32, u32)>,
     /// The dynamic model's state while the dynamic mode is on.
     pub model: Option<Box<crate::dynamic::GpuModel>>,
+}
+
+/// The id a new GPU instance at `start` of `size` memory slices gets: the one a real driver
+/// gives that placement ([`crate::profile::gpu_instance_id`]), or for a placement outside the
+/// slice tree the lowest id no instance holds.
+pub fn new_gi_id(instances: &[GpuInstance], start: u32, size: u32) -> Option<u32> {
+    let free = |id: &u32| !instances.iter().any(|x| x.id == *id);
+    crate::profile::gpu_instance_id(start, size)
+        .filter(free)
+        .or_else(|| (0..MAX_GI_IDS as u32).find(free))
+}
+
+/// The GPU instances a GPU's profile declares (`mig_instances`, checked by the loader), with
+/// the ids a real driver gives them; compute instances are numbered 0, 1, ... in order.
+fn declared_instances(s: &GpuSpec) -> Vec<GpuInstance> {
+    let mut out: Vec<GpuInstance> = Vec::new();
+    if !(s.mig_capable && s.mig_enabled) {
+        return out;
+    }
+    for x in &s.mig_instances {
+        let Some(pi) = s.mig_profiles.iter().position(|p| p.name == x.profile) else {
+            continue;
+        };
+        let Some(p) = s.mig_profiles.get(pi) else {
+            continue;
+        };
+        let Some(id) = new_gi_id(&out, x.placement, p.slices) else {
+            continue;
+        };
+        let cis = crate::profile::compute_instances(x, p)
+            .iter()
+            .take(MAX_MIG_PER_GPU)
+            .enumerate()
+            .filter_map(|(k, c)| {
+                Some(ComputeInstance {
+                    id: k as u32,
+                    profile: crate::profile::ci_profile_of_slices(c.slices)?,
+                    start: c.placement,
+                    size: c.slices,
+                })
+            })
+            .collect();
+        out.push(GpuInstance {
+            id,
+            profile_index: pi,
+            start: x.placement,
+            size: p.slices,
+            cis,
+        });
+    }
+    out
+}
+
+/// A GPU's NvLink encryption (NVLE) state.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Nvle {
+    /// NVLE is ready (`isNvleReady` of `nvmlNvLinkInfo_v3_t`).
+    pub ready: bool,
+    /// The NvLink remap table is locked.
+    pub remap_table_locked: bool,
+    /// Remote GPU ALIDs an encryption key was set up with, in order.
+    pub keys_with: Vec<u32>,
 }
 
 impl Gpu {
@@ -368,7 +444,7 @@ impl Machine {
                 ecc_pending: s.ecc_enabled,
                 mig_current: s.mig_capable && s.mig_enabled,
                 mig_pending: s.mig_capable && s.mig_enabled,
-                gpu_instances: Vec::new(),
+                gpu_instances: declared_instances(s),
                 ecc_corrected_volatile: s.ecc_corrected_volatile,
                 ecc_uncorrected_volatile: s.ecc_uncorrected_volatile,
                 vgpu_heterogeneous: s.vgpu_heterogeneous,
@@ -393,6 +469,7 @@ impl Machine {
                     })
                     .collect(),
                 nvlink_low_power_threshold: None,
+                nvle: Nvle::default(),
                 forced_reasons: 0,
                 process_loads: Vec::new(),
                 model: None,
@@ -465,6 +542,28 @@ impl Machine {
                 Err(NVML_ERROR_NOT_SUPPORTED)
             }
             _ => Err(NVML_ERROR_INVALID_ARGUMENT),
+        }
+    }
+
+    /// A physical GPU whose MIG mode is off: the queries nvml.h calls "not currently
+    /// supported" on MIG-enabled GPUs answer NOT_SUPPORTED there (and on MIG device handles).
+    pub fn gpu_without_mig(&self, h: nvmlDevice_t) -> Result<&Gpu, nvmlReturn_t> {
+        let g = self.gpu(h)?;
+        if g.mig_current {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        Ok(g)
+    }
+
+    /// The index of a MIG device handle among its GPU's MIG devices, as
+    /// `nvmlDeviceGetMigDeviceHandleByIndex` takes it (`None` for a physical GPU's handle).
+    pub fn mig_device_index(&self, h: nvmlDevice_t) -> Option<usize> {
+        match device_ref(h) {
+            Some(DeviceRef::Mig(g, gi, ci)) => self
+                .mig_devices(g)
+                .iter()
+                .position(|d| *d == (gi as u32, ci as u32)),
+            _ => None,
         }
     }
 

@@ -308,3 +308,35 @@ fn board_and_firmware_strings() {
     assert_eq!(nv!(lib.nvmlUnitGetCount(&mut units)), NVML_SUCCESS);
     assert_eq!(units, 0, "no S-class units");
 }
+
+#[test]
+fn a_dgx_a100_has_six_nvswitches_with_two_links_of_each_gpu() {
+    // DGX A100: 6 second-generation NVSwitches (10de:1af1), each A100 with 2 of its 12 links to
+    // each; DGX H100: 4 third-generation ones (10de:22a3) for its 18 links.
+    for (profile, links, switches, device_id) in [
+        ("dgx-a100", 12, 6, 0x1af1_10de),
+        ("dgx-h100", 18, 4, 0x22a3_10de),
+    ] {
+        let (_s, lib) = init(profile);
+        for i in 0..8 {
+            let mut per_switch = std::collections::BTreeMap::<String, u32>::new();
+            for link in 0..links {
+                let mut pci = nvmlPciInfo_t::default();
+                assert_eq!(
+                    nv!(lib.nvmlDeviceGetNvLinkRemotePciInfo_v2(dev(&lib, i), link, &mut pci)),
+                    NVML_SUCCESS
+                );
+                assert_eq!(pci.pciDeviceId, device_id, "{profile} GPU {i} link {link}");
+                *per_switch.entry(cstr(&pci.busId)).or_default() += 1;
+            }
+            assert_eq!(
+                per_switch.len(),
+                switches,
+                "{profile} GPU {i}: {per_switch:?}"
+            );
+            if profile == "dgx-a100" {
+                assert!(per_switch.values().all(|n| *n == 2), "{per_switch:?}");
+            }
+        }
+    }
+}

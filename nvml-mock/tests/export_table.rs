@@ -175,6 +175,89 @@ fn table_serves_devices_processes_topology_and_modes() {
     assert_eq!(r, NVML_ERROR_UNINITIALIZED);
 }
 
+/// (pid, GPU instance id, compute instance id) of each slot-212 entry of `device`.
+fn slot_212_processes(t: &Table, device: nvmlDevice_t) -> Vec<(u32, u32, u32)> {
+    let mut buf = vec![0u8; 4128 * 8];
+    let mut count: c_uint = 8;
+    // SAFETY: device, count (capacity 8), a buffer of 8 entries.
+    let r = unsafe {
+        (t.slot(212))(
+            device as usize,
+            &raw mut count as usize,
+            buf.as_mut_ptr() as usize,
+            0,
+            0,
+            0,
+        )
+    };
+    assert_eq!(r, NVML_SUCCESS);
+    let word = |e: &[u8], at: usize| u32::from_ne_bytes(e[at..at + 4].try_into().unwrap());
+    buf.chunks(4128)
+        .take(count as usize)
+        .map(|e| (word(e, 0), word(e, 16), word(e, 20)))
+        .collect()
+}
+
+#[test]
+fn with_mig_on_slot_212_lists_each_mig_device_s_processes_with_their_instance_ids() {
+    let profile = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/profiles/examples/dgx-h100-mig.json"
+    );
+    let (staged, lib) = init(profile);
+    let t = Table::open(&staged);
+    let mig = |gpu, k| {
+        let mut m: nvmlDevice_t = std::ptr::null_mut();
+        assert_eq!(
+            nv!(lib.nvmlDeviceGetMigDeviceHandleByIndex(dev(&lib, gpu), k, &mut m)),
+            NVML_SUCCESS
+        );
+        m
+    };
+    // GPU 0: python3 in the 3g (GPU instance 2), dcgm-exporter in the first 1g (7).
+    assert_eq!(slot_212_processes(&t, mig(0, 0)), [(41200, 2, 0)]);
+    assert_eq!(slot_212_processes(&t, mig(0, 1)), [(41300, 7, 0)]);
+    assert_eq!(slot_212_processes(&t, mig(0, 2)), []);
+    assert_eq!(
+        slot_212_processes(&t, dev(&lib, 0)),
+        [(41200, 2, 0), (41300, 7, 0)]
+    );
+    // GPU 2: MIG on without instances, so nothing runs.
+    assert_eq!(slot_212_processes(&t, dev(&lib, 2)), []);
+    // GPU 3: MIG off, instance ids N/A.
+    let na = NVML_VALUE_NOT_AVAILABLE as u32;
+    assert!(
+        slot_212_processes(&t, dev(&lib, 3))
+            .iter()
+            .all(|p| (p.1, p.2) == (na, na))
+    );
+}
+
+#[test]
+fn slot_107_is_the_enforced_power_limit_on_every_profile() {
+    for profile in nvml_mock::profile::BUILTIN_PROFILES {
+        let (staged, lib) = init(profile);
+        let t = Table::open(&staged);
+        let mut n = 0;
+        assert_eq!(nv!(lib.nvmlDeviceGetCount_v2(&mut n)), NVML_SUCCESS);
+        for i in 0..n {
+            let mut public = 0;
+            assert_eq!(
+                nv!(lib.nvmlDeviceGetEnforcedPowerLimit(dev(&lib, i), &mut public)),
+                NVML_SUCCESS
+            );
+            let mut limit: c_uint = 0;
+            // SAFETY: device and an out-pointer to an unsigned int.
+            let r = unsafe {
+                (t.slot(107))(dev(&lib, i) as usize, &raw mut limit as usize, 0, 0, 0, 0)
+            };
+            assert_eq!((r, limit), (NVML_SUCCESS, public), "{profile} GPU {i}");
+            assert!(limit > 0);
+        }
+        assert_eq!(nv!(lib.nvmlShutdown()), NVML_SUCCESS);
+    }
+}
+
 #[test]
 fn slot_71_says_which_gpus_run_as_vgpu_hosts() {
     // nvidia-smi 550's `vgpu` views list only GPUs with a non-zero answer here, and say "No

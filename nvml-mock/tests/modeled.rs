@@ -524,6 +524,35 @@ fn witnesses(staged: &Staged, lib: &NvmlLib, e: &Env) {
         get.metrics[0].metricId = NVML_GPM_METRIC_SM_UTIL;
         nv!(lib.nvmlGpmMetricsGet(&mut get));
     }
+    // NVLE: an encryption key between the first two GPUs, from their ALIDs and private info.
+    if let [a, b, ..] = e.devices[..] {
+        let alid = |d| {
+            // SAFETY: a struct of plain integers and arrays; all zeroes is a valid value.
+            let mut t: Box<nvmlNvlinkGetRemapTableInfo_v1_t> =
+                Box::new(unsafe { std::mem::zeroed() });
+            (nv!(lib.nvmlDeviceGetNvlinkRemapTableInfo_v1(d, &mut *t)) == NVML_SUCCESS)
+                .then_some(t.alid)
+        };
+        let private = |d| {
+            let mut info = nvmlNvlinkNvlePrivateInfo_v1_t {
+                data: [0; NVML_NVLINK_NVLE_PRIVATE_INFO_SIZE as usize],
+                size: 0,
+            };
+            (nv!(lib.nvmlDeviceGetNvlinkNvlePrivateInfo_v1(d, &mut info)) == NVML_SUCCESS)
+                .then_some(info)
+        };
+        if let (Some(la), Some(lb), Some(pa), Some(pb)) = (alid(a), alid(b), private(a), private(b))
+        {
+            let mut key = nvmlNvlinkSetupNvleEncryptionKey_v1_t {
+                nvleKey: [7; NVML_NVLINK_NVLE_AES_256_GCM_KEY_SIZE_BYTES as usize],
+                localGpuAlid: la,
+                remoteGpuAlid: lb,
+                localGpuNvlePrivateInfo: pa,
+                remoteGpuNvlePrivateInfo: pb,
+            };
+            nv!(lib.nvmlDeviceSetupNvlinkNvleEncryptionKey_v1(a, &mut key));
+        }
+    }
     // GPU removal: idle GPUs (persistence mode off, no processes) go away, one through each
     // version. Last, because the machine is smaller afterwards.
     let (mut v2_done, mut v1_done) = (false, false);

@@ -12,6 +12,7 @@ use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
+use crate::versions::conf_compute_settings;
 
 nvml_enum! {
     /// The CPU's confidential-computing technology (`NVML_CC_SYSTEM_CPU_CAPS_*`).
@@ -26,6 +27,48 @@ nvml_enum! {
         AmdSevSnp = sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_SNP,
         /// AMD SNP with vTOM.
         AmdSnpVtom = sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SNP_VTOM,
+        /// Arm CCA.
+        ArmCca = sys::NVML_CC_SYSTEM_CPU_CAPS_ARM_CCA,
+        /// Intel TDX Connect.
+        IntelTdxConnect = sys::NVML_CC_SYSTEM_CPU_CAPS_INTEL_TDX_CONNECT,
+        /// AMD SEV-TIO.
+        AmdSevTio = sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_TIO,
+    }
+}
+
+nvml_enum! {
+    /// Whether the GPUs can do confidential computing (`NVML_CC_SYSTEM_GPUS_CC_*`).
+    pub enum CcGpusCapability: c_uint {
+        /// Not CC capable.
+        NotCapable = sys::NVML_CC_SYSTEM_GPUS_CC_NOT_CAPABLE,
+        /// CC capable.
+        Capable = sys::NVML_CC_SYSTEM_GPUS_CC_CAPABLE,
+        /// Baremetal Secure AI (BMSAI) capable.
+        BmsaiCapable = sys::NVML_CC_SYSTEM_GPUS_CC_BMSAI_CAPABLE,
+    }
+}
+
+nvml_enum! {
+    /// Whether the confidential-computing feature is on (`NVML_CC_SYSTEM_FEATURE_*`).
+    pub enum CcFeature: c_uint {
+        /// Disabled.
+        Disabled = sys::NVML_CC_SYSTEM_FEATURE_DISABLED,
+        /// Enabled.
+        Enabled = sys::NVML_CC_SYSTEM_FEATURE_ENABLED,
+        /// Enabled for Baremetal Secure AI (BMSAI).
+        BmsaiEnabled = sys::NVML_CC_SYSTEM_FEATURE_BMSAI_ENABLED,
+    }
+}
+
+nvml_enum! {
+    /// The TDISP state of the GPUs (`NVML_CC_SYSTEM_TDISP_STATE_*`).
+    pub enum CcTdispState: c_uint {
+        /// The GPUs do not run behind a TDI.
+        Disabled = sys::NVML_CC_SYSTEM_TDISP_STATE_DISABLED,
+        /// The TDIs are unlocked (TDISP firmware-only mode).
+        NotReady = sys::NVML_CC_SYSTEM_TDISP_STATE_NOT_READY,
+        /// The TDIs completed the TSM handshake and run (TDISP secure mode).
+        Ready = sys::NVML_CC_SYSTEM_TDISP_STATE_READY,
     }
 }
 
@@ -59,8 +102,8 @@ nvml_enum! {
 pub struct ConfComputeCapabilities {
     /// The CPU's CC technology.
     pub cpu: CpuCcCapability,
-    /// The GPUs are CC capable.
-    pub gpus_capable: bool,
+    /// Whether the GPUs are CC capable, and how.
+    pub gpus: CcGpusCapability,
 }
 
 /// Confidential-computing state (`nvmlConfComputeSystemState_t`).
@@ -69,24 +112,28 @@ pub struct ConfComputeCapabilities {
 pub struct ConfComputeState {
     /// The environment.
     pub environment: CcEnvironment,
-    /// The CC feature is enabled.
-    pub cc_enabled: bool,
-    /// Developer tools mode is on.
+    /// Whether the CC feature is on, and how.
+    pub cc_enabled: CcFeature,
+    /// Developer tools mode is on (any value but `NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF`).
     pub dev_tools_mode: bool,
 }
 
-/// Confidential-computing settings (`nvmlSystemConfComputeSettings_v1_t`).
+/// Confidential-computing settings (`nvmlSystemConfComputeSettings_v2_t`, or `_v1_t` on
+/// older drivers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ConfComputeSettings {
     /// The environment.
     pub environment: CcEnvironment,
-    /// The CC feature is enabled.
-    pub cc_enabled: bool,
-    /// Developer tools mode is on.
+    /// Whether the CC feature is on, and how.
+    pub cc_enabled: CcFeature,
+    /// Developer tools mode is on (any value but `NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF`).
     pub dev_tools_mode: bool,
     /// Multi-GPU mode.
     pub multi_gpu_mode: CcMultiGpuMode,
+    /// The TDISP state of the GPUs; `None` on drivers without
+    /// `nvmlSystemGetConfComputeSettings_v2`.
+    pub tdisp_state: Option<CcTdispState>,
 }
 
 /// Protected (CC) memory of a GPU, in bytes (`nvmlDeviceGetConfComputeProtectedMemoryUsage`).
@@ -134,8 +181,8 @@ impl Nvml {
         let mut caps = sys::nvmlConfComputeSystemCaps_t::default();
         nvml_call!(self, nvmlSystemGetConfComputeCapabilities(&mut caps))?;
         Ok(ConfComputeCapabilities {
-            cpu: CpuCcCapability::try_from(caps.cpuCaps)?,
-            gpus_capable: flag(caps.gpusCaps, "GPU CC capability")?,
+            cpu: CpuCcCapability::from_raw(caps.cpuCaps),
+            gpus: CcGpusCapability::from_raw(caps.gpusCaps),
         })
     }
 
@@ -145,26 +192,58 @@ impl Nvml {
         let mut state = sys::nvmlConfComputeSystemState_t::default();
         nvml_call!(self, nvmlSystemGetConfComputeState(&mut state))?;
         Ok(ConfComputeState {
-            environment: CcEnvironment::try_from(state.environment)?,
-            cc_enabled: flag(state.ccFeature, "CC feature")?,
-            dev_tools_mode: flag(state.devToolsMode, "CC dev tools mode")?,
+            environment: CcEnvironment::from_raw(state.environment),
+            cc_enabled: CcFeature::from_raw(state.ccFeature),
+            dev_tools_mode: state.devToolsMode != sys::NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF,
         })
     }
 
-    /// The confidential-computing settings, with the multi-GPU mode
-    /// (`nvmlSystemGetConfComputeSettings` with `nvmlSystemConfComputeSettings_v1`).
+    /// The confidential-computing settings, with the multi-GPU mode and the TDISP state
+    /// (`nvmlSystemGetConfComputeSettings_v2` with `nvmlSystemConfComputeSettings_v2`; on
+    /// drivers without it, or that reject that struct version, `nvmlSystemGetConfComputeSettings`
+    /// with `nvmlSystemConfComputeSettings_v1`, and no TDISP state).
     #[doc(alias = "nvmlSystemGetConfComputeSettings")]
+    #[doc(alias = "nvmlSystemGetConfComputeSettings_v2")]
     pub fn conf_compute_settings(&self) -> Result<ConfComputeSettings> {
+        if self.versions().conf_compute_settings()
+            == conf_compute_settings::Version::nvmlSystemGetConfComputeSettings_v2
+        {
+            let mut v2 = sys::nvmlSystemConfComputeSettings_v2_t {
+                version: sys::nvmlSystemConfComputeSettings_v2,
+                ..Default::default()
+            };
+            let rc = nvml_call!(
+                self,
+                conf_compute_settings::nvmlSystemGetConfComputeSettings_v2(&mut v2)
+            );
+            match rc {
+                Ok(()) => {
+                    return Ok(ConfComputeSettings {
+                        environment: CcEnvironment::from_raw(v2.environment),
+                        cc_enabled: CcFeature::from_raw(v2.ccFeature),
+                        dev_tools_mode: v2.devToolsMode != sys::NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF,
+                        multi_gpu_mode: CcMultiGpuMode::from_raw(v2.multiGpuMode),
+                        tdisp_state: Some(CcTdispState::from_raw(v2.tdispState)),
+                    });
+                }
+                Err(NvmlError::ArgumentVersionMismatch(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
         let mut settings = sys::nvmlSystemConfComputeSettings_t {
             version: sys::nvmlSystemConfComputeSettings_v1,
             ..Default::default()
         };
-        nvml_call!(self, nvmlSystemGetConfComputeSettings(&mut settings))?;
+        nvml_call!(
+            self,
+            conf_compute_settings::nvmlSystemGetConfComputeSettings(&mut settings)
+        )?;
         Ok(ConfComputeSettings {
-            environment: CcEnvironment::try_from(settings.environment)?,
-            cc_enabled: flag(settings.ccFeature, "CC feature")?,
-            dev_tools_mode: flag(settings.devToolsMode, "CC dev tools mode")?,
-            multi_gpu_mode: CcMultiGpuMode::try_from(settings.multiGpuMode)?,
+            environment: CcEnvironment::from_raw(settings.environment),
+            cc_enabled: CcFeature::from_raw(settings.ccFeature),
+            dev_tools_mode: settings.devToolsMode != sys::NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF,
+            multi_gpu_mode: CcMultiGpuMode::from_raw(settings.multiGpuMode),
+            tdisp_state: None,
         })
     }
 
@@ -174,7 +253,7 @@ impl Nvml {
     pub fn conf_compute_gpus_ready(&self) -> Result<bool> {
         let mut ready: c_uint = 0;
         nvml_call!(self, nvmlSystemGetConfComputeGpusReadyState(&mut ready))?;
-        flag(ready, "CC GPUs ready state")
+        Ok(ready != sys::NVML_CC_ACCEPTING_CLIENT_REQUESTS_FALSE)
     }
 
     /// Lets the GPUs accept client requests in CC mode, or stops them
@@ -325,30 +404,17 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 }
 
-/// A 0/1 field as a `bool`; anything else is unexpected.
-fn flag(raw: c_uint, what: &'static str) -> Result<bool> {
-    match raw {
-        0 => Ok(false),
-        1 => Ok(true),
-        other => Err(NvmlError::UnexpectedValue {
-            what,
-            value: i64::from(other),
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn sizes_are_clamped_to_the_buffer_and_flags_checked() {
+    fn sizes_are_clamped_to_the_buffer_and_values_newer_than_the_header_kept() {
         assert_eq!(prefix(&[1, 2, 3], 2), [1, 2]);
         assert_eq!(prefix(&[1, 2, 3], 9000), [1, 2, 3]);
-        assert!(flag(1, "x").unwrap());
-        assert!(matches!(
-            flag(7, "x"),
-            Err(NvmlError::UnexpectedValue { value: 7, .. })
-        ));
+        assert_eq!(CcFeature::from_raw(2), CcFeature::BmsaiEnabled);
+        assert_eq!(CcFeature::from_raw(3), CcFeature::Other(3));
+        assert_eq!(CpuCcCapability::from_raw(7), CpuCcCapability::AmdSevTio);
+        assert_eq!(CpuCcCapability::from_raw(8).as_raw(), 8);
     }
 }

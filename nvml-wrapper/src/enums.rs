@@ -1,14 +1,18 @@
 //! Rust enums for NVML's C enums.
 //!
-//! Each converts from the raw C value with `TryFrom`; a value the header does not define
-//! (from a driver newer than these bindings) is [`NvmlError::UnexpectedValue`], never
-//! undefined behaviour. `as_raw()` gives the C value back.
+//! Each converts from the raw C value with `from_raw` (or `TryFrom`, which never fails). A
+//! value the header does not define, from a driver newer than these bindings, is kept as the
+//! enum's `Other(raw)`: a newer driver never turns a working call into an error, and never
+//! into undefined behaviour. `as_raw()` gives the C value back, `Other`'s included. Code that
+//! matches on these enums needs a `_` arm: they are `#[non_exhaustive]`, and a later header
+//! names more values (a value that is `Other(raw)` today becomes a named variant then).
 
 use nvml_sys as sys;
 
 use crate::error::{NvmlError, Result};
 
-/// Defines a Rust enum mirroring C constants, with `TryFrom<raw>` and `as_raw`.
+/// Defines a Rust enum mirroring C constants, with `from_raw`, `TryFrom<raw>` (which never
+/// fails), `as_raw`, and an `Other(raw)` variant for values the header does not name.
 macro_rules! nvml_enum {
     (
         $(#[$meta:meta])*
@@ -17,33 +21,43 @@ macro_rules! nvml_enum {
         }
     ) => {
         $(#[$meta])*
+        ///
+        /// A value `nvml.h` does not name (from a driver newer than these bindings) is kept as
+        /// `Other(raw)`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[non_exhaustive]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
+            /// A value this crate's `nvml.h` does not name (newer than the header), as the
+            /// driver gave it.
+            Other($raw),
         }
 
         impl $name {
-            /// Every value, in the header's order.
+            /// Every value the header names, in the header's order.
             pub const ALL: &'static [Self] = &[ $( Self::$variant ),+ ];
 
             /// The C value.
             pub const fn as_raw(self) -> $raw {
-                match self { $( Self::$variant => $c, )+ }
+                match self { $( Self::$variant => $c, )+ Self::Other(raw) => raw }
+            }
+
+            /// The enum for a C value; a value the header does not name is `Other(raw)`.
+            #[allow(unreachable_patterns, reason = "a header may give two names one value")]
+            pub const fn from_raw(raw: $raw) -> Self {
+                match raw {
+                    $( $c => Self::$variant, )+
+                    other => Self::Other(other),
+                }
             }
         }
 
         impl TryFrom<$raw> for $name {
             type Error = NvmlError;
+            /// Never fails: see [`from_raw`](Self::from_raw).
             fn try_from(raw: $raw) -> Result<Self> {
-                match raw {
-                    $( $c => Ok(Self::$variant), )+
-                    other => Err(NvmlError::UnexpectedValue {
-                        what: stringify!($name),
-                        value: i64::from(other),
-                    }),
-                }
+                Ok(Self::from_raw(raw))
             }
         }
 
@@ -382,16 +396,10 @@ nvml_enum! {
     }
 }
 
-/// `nvmlEnableState_t` as a `bool`; any value other than 0 or 1 is unexpected.
-pub(crate) fn enabled(raw: sys::nvmlEnableState_t, what: &'static str) -> Result<bool> {
-    match raw {
-        sys::NVML_FEATURE_DISABLED => Ok(false),
-        sys::NVML_FEATURE_ENABLED => Ok(true),
-        other => Err(NvmlError::UnexpectedValue {
-            what,
-            value: i64::from(other),
-        }),
-    }
+/// `nvmlEnableState_t` as a `bool`: any value but `NVML_FEATURE_DISABLED` is on (the header
+/// names 0 and 1 only; a newer value does not fail the call).
+pub(crate) fn enabled(raw: sys::nvmlEnableState_t, _what: &'static str) -> Result<bool> {
+    Ok(raw != sys::NVML_FEATURE_DISABLED)
 }
 
 /// A `bool` as `nvmlEnableState_t`.
@@ -522,7 +530,7 @@ nvml_enum! {
 
 impl NvLinkVersion {
     /// The version as (major, minor): `(4, 0)` for [`NvLinkVersion::V4_0`]; `None` for
-    /// [`NvLinkVersion::Invalid`].
+    /// [`NvLinkVersion::Invalid`] and for a version newer than the header.
     pub const fn major_minor(self) -> Option<(u32, u32)> {
         match self {
             Self::Invalid => None,
@@ -534,6 +542,7 @@ impl NvLinkVersion {
             Self::V4_0 => Some((4, 0)),
             Self::V5_0 => Some((5, 0)),
             Self::V6_0 => Some((6, 0)),
+            Self::Other(_) => None,
         }
     }
 }
@@ -996,6 +1005,8 @@ nvml_enum! {
         MigTimeslicingSupported = sys::NVML_DEVICE_VGPU_CAP_MIG_TIMESLICING_SUPPORTED,
         /// Time-sliced vGPUs on MIG instances are enabled.
         MigTimeslicingEnabled = sys::NVML_DEVICE_VGPU_CAP_MIG_TIMESLICING_ENABLED,
+        /// Whether the GPU supports UVM stun.
+        UvmStun = sys::NVML_DEVICE_VGPU_CAP_UVM_STUN,
     }
 }
 
@@ -1078,7 +1089,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn enums_round_trip_and_reject_values_newer_than_the_header() {
+    fn enums_round_trip_and_keep_values_newer_than_the_header() {
         for brand in Brand::ALL {
             assert_eq!(Brand::try_from(brand.as_raw()).unwrap(), *brand);
         }
@@ -1087,16 +1098,11 @@ mod tests {
             PerformanceState::try_from(32).unwrap(),
             PerformanceState::Unknown
         );
-        let err = ComputeMode::try_from(77).unwrap_err();
-        assert!(matches!(
-            err,
-            NvmlError::UnexpectedValue {
-                what: "ComputeMode",
-                value: 77
-            }
-        ));
-        assert!(enabled(2, "x").is_err());
+        assert_eq!(ComputeMode::try_from(77).unwrap(), ComputeMode::Other(77));
+        assert_eq!(ComputeMode::from_raw(77).as_raw(), 77);
+        assert!(enabled(2, "x").unwrap());
         assert!(enabled(1, "x").unwrap());
+        assert!(!enabled(0, "x").unwrap());
     }
 }
 

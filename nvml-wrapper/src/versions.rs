@@ -244,6 +244,15 @@ versioned_families! {
     gpu_instance_set_vgpu_scheduler_state = "nvmlGpuInstanceSetVgpuSchedulerState" {
         2 => nvmlGpuInstanceSetVgpuSchedulerState_v2, 1 => nvmlGpuInstanceSetVgpuSchedulerState
     },
+    /// v3 takes `nvmlNvLinkInfo_v3_t` (unversioned, with `isNvleReady`); the plain form takes
+    /// the versioned `nvmlNvLinkInfo_v2_t`/`_v1_t`.
+    nvlink_info = "nvmlDeviceGetNvLinkInfo" {
+        3 => nvmlDeviceGetNvLinkInfo_v3, 1 => nvmlDeviceGetNvLinkInfo
+    },
+    /// v2 takes `nvmlSystemConfComputeSettings_v2_t` (with `tdispState`), the plain form `_v1_t`.
+    conf_compute_settings = "nvmlSystemGetConfComputeSettings" {
+        2 => nvmlSystemGetConfComputeSettings_v2, 1 => nvmlSystemGetConfComputeSettings
+    },
 
     // ---- A newer form of a function under another name (same query, newer shape) ----
     /// `V` takes the versioned `nvmlTemperature_v1_t`; the plain form is deprecated.

@@ -11,7 +11,10 @@
 mod common;
 
 use nvml_mock::profile;
-use nvml_wrapper::conf_compute::{ConfComputeCapabilities, CpuCcCapability};
+use nvml_wrapper::conf_compute::{
+    CcEnvironment, CcFeature, CcGpusCapability, CcMultiGpuMode, CcTdispState,
+    ConfComputeCapabilities, CpuCcCapability,
+};
 use nvml_wrapper::device::{GspFirmwareMode, MinMax, PowerMizerMode};
 use nvml_wrapper::enums::{BusType, ClockType, FanControlPolicy, PerformanceState, RestrictedApi};
 use nvml_wrapper::nvml::DeviceUuid;
@@ -563,7 +566,7 @@ fn confidential_computing_is_not_supported_on_the_mock() -> Result<()> {
     unmodeled(&m, "nvmlSystemGetConfComputeState", || {
         n.conf_compute_state()
     });
-    unmodeled(&m, "nvmlSystemGetConfComputeSettings", || {
+    unmodeled(&m, "nvmlSystemGetConfComputeSettings_v2", || {
         n.conf_compute_settings()
     });
     unmodeled(&m, "nvmlSystemGetConfComputeGpusReadyState", || {
@@ -614,14 +617,17 @@ fn confidential_computing_setters_are_not_supported_on_the_mock() -> Result<()> 
 fn conf_compute_types_compare_by_value() {
     let caps = ConfComputeCapabilities {
         cpu: CpuCcCapability::AmdSevSnp,
-        gpus_capable: true,
+        gpus: CcGpusCapability::Capable,
     };
     assert_eq!(caps, caps.clone());
     assert_eq!(
         CpuCcCapability::try_from(sys::NVML_CC_SYSTEM_CPU_CAPS_INTEL_TDX).unwrap(),
         CpuCcCapability::IntelTdx
     );
-    assert!(CpuCcCapability::try_from(99).is_err());
+    assert_eq!(
+        CpuCcCapability::try_from(99).unwrap(),
+        CpuCcCapability::Other(99)
+    );
 }
 
 // ---- Hostile data ----
@@ -644,11 +650,8 @@ fn hostile_data_never_reads_past_buffers_or_trusts_unknown_values() -> Result<()
         sys::NVML_GSP_FIRMWARE_VERSION_BUF_SIZE as usize
     );
     assert!(version.starts_with("580.65.06"));
-    // A bus type newer than the header is an error, not a guess.
-    assert!(matches!(
-        gpu.bus_type(),
-        Err(NvmlError::UnexpectedValue { value: 0x42, .. })
-    ));
+    // A bus type newer than the header is kept as it is, not guessed and not an error.
+    assert_eq!(gpu.bus_type()?, BusType::Other(0x42));
     // A count past the buffer is clamped to the buffer: at most the entries offered.
     assert!(m.nvml.hic_version()?.len() <= 8);
     Ok(())
@@ -701,4 +704,137 @@ fn confidential_computing_memory_sizes_follow_the_unprotected_size() {
             .conf_compute_mem_size_info(),
         Err(nvml_wrapper::NvmlError::NotSupported(_))
     ));
+}
+
+/// The confidential VM (`h100-cc`: AMD SEV-SNP, production, CC on, no multi-GPU mode) through
+/// `nvmlSystemGetConfComputeSettings_v2`: no TDI (the CPU has no TDISP technology); a driver
+/// without `_v2` answers through the plain function, without the TDISP state.
+#[test]
+fn confidential_computing_settings_v2_report_the_tdisp_state() {
+    let m = common::mock_with_profile("h100-cc");
+    let n = &m.nvml;
+    assert_eq!(
+        n.chosen_symbol("nvmlSystemGetConfComputeSettings"),
+        Some("nvmlSystemGetConfComputeSettings_v2")
+    );
+    let settings = n.conf_compute_settings().unwrap();
+    assert_eq!(settings.environment, CcEnvironment::Production);
+    assert_eq!(settings.cc_enabled, CcFeature::Enabled);
+    assert!(!settings.dev_tools_mode);
+    assert_eq!(settings.multi_gpu_mode, CcMultiGpuMode::None);
+    assert_eq!(settings.tdisp_state, Some(CcTdispState::Disabled));
+    let state = n.conf_compute_state().unwrap();
+    assert_eq!(state.cc_enabled, settings.cc_enabled);
+    assert_eq!(
+        n.conf_compute_capabilities().unwrap(),
+        ConfComputeCapabilities {
+            cpu: CpuCcCapability::AmdSevSnp,
+            gpus: CcGpusCapability::Capable,
+        }
+    );
+
+    let staged = nvml_mock::Staged::hiding(&["nvmlSystemGetConfComputeSettings_v2"]).unwrap();
+    staged.set_profile("h100-cc").unwrap();
+    let old = nvml_wrapper::Nvml::builder()
+        .library_path(staged.path())
+        .init()
+        .unwrap();
+    assert_eq!(
+        old.chosen_symbol("nvmlSystemGetConfComputeSettings"),
+        Some("nvmlSystemGetConfComputeSettings")
+    );
+    let v1 = old.conf_compute_settings().unwrap();
+    assert_eq!(v1.tdisp_state, None);
+    assert_eq!(
+        (v1.environment, v1.cc_enabled, v1.multi_gpu_mode),
+        (
+            settings.environment,
+            settings.cc_enabled,
+            settings.multi_gpu_mode
+        )
+    );
+}
+
+/// Every CC answer one past the header's largest value (the mock's future-enum mode): each
+/// call still succeeds, and keeps the value it cannot name.
+#[test]
+fn confidential_computing_values_newer_than_the_header_are_kept() {
+    let m = common::mock_with_profile("h100-cc");
+    let n = &m.nvml;
+    m.staged
+        .set_hostile(nvml_mock::HostileModes {
+            future_enums: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let caps = n.conf_compute_capabilities().unwrap();
+    assert_eq!(
+        caps.cpu,
+        CpuCcCapability::Other(sys::NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_TIO + 1)
+    );
+    assert_eq!(
+        caps.gpus,
+        CcGpusCapability::Other(sys::NVML_CC_SYSTEM_GPUS_CC_BMSAI_CAPABLE + 1)
+    );
+    let settings = n.conf_compute_settings().unwrap();
+    assert_eq!(
+        settings.environment,
+        CcEnvironment::Other(sys::NVML_CC_SYSTEM_ENVIRONMENT_PROD + 1)
+    );
+    assert_eq!(
+        settings.cc_enabled,
+        CcFeature::Other(sys::NVML_CC_SYSTEM_FEATURE_BMSAI_ENABLED + 1)
+    );
+    // The dev tools mode is a 0/1 flag in the header: any other value is on.
+    assert!(settings.dev_tools_mode);
+    assert_eq!(
+        settings.multi_gpu_mode,
+        CcMultiGpuMode::Other(sys::NVML_CC_SYSTEM_MULTIGPU_NVLE + 1)
+    );
+    assert_eq!(
+        settings.tdisp_state,
+        Some(CcTdispState::Other(
+            sys::NVML_CC_SYSTEM_TDISP_STATE_READY + 1
+        ))
+    );
+    let state = n.conf_compute_state().unwrap();
+    assert_eq!(state.cc_enabled, settings.cc_enabled);
+    assert_eq!(state.environment, settings.environment);
+    // The raw value comes back unchanged.
+    assert_eq!(
+        settings.cc_enabled.as_raw(),
+        sys::NVML_CC_SYSTEM_FEATURE_BMSAI_ENABLED + 1
+    );
+}
+
+/// GPU uptime: the time the profile's energy counter took at its power draw, plus the time
+/// the machine has run (here a virtual clock moved by 90 s); each GPU its own.
+#[test]
+fn gpu_uptime_grows_with_the_machine_clock() {
+    let m = common::mock();
+    let spec = &profile::builtin("dgx-h100").unwrap().gpus[0];
+    let before_load = spec.energy_base_mj / u64::from(spec.power_usage_mw);
+    m.staged.set_virtual_clock(true).unwrap();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    let t0 = gpu.gpu_uptime().unwrap().as_secs();
+    assert!(
+        (before_load..before_load + 600).contains(&t0),
+        "{t0} s, {before_load} s before the mock's load"
+    );
+    m.staged
+        .advance_clock(std::time::Duration::from_secs(90))
+        .unwrap();
+    assert_eq!(gpu.gpu_uptime().unwrap().as_secs(), t0 + 90);
+    let other = &profile::builtin("dgx-h100").unwrap().gpus[1];
+    let other_before = other.energy_base_mj / u64::from(other.power_usage_mw);
+    assert_eq!(
+        m.nvml
+            .device_by_index(1)
+            .unwrap()
+            .gpu_uptime()
+            .unwrap()
+            .as_secs(),
+        other_before + (t0 - before_load) + 90
+    );
+    fault_maps(&m, "nvmlDeviceGetGpuUptime_v1", || gpu.gpu_uptime());
 }

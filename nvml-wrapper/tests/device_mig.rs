@@ -144,9 +144,20 @@ fn mig_devices_are_devices_of_their_own() {
     assert_ne!(mig, gpu);
     assert!(mig.is_mig_device_handle().unwrap());
     assert_eq!(mig.mig_parent_device().unwrap(), gpu);
+    // A MIG device answers its parent's uptime (nvml.h); the clock stopped to compare.
+    m.staged.set_virtual_clock(true).unwrap();
+    assert_eq!(mig.gpu_uptime().unwrap(), gpu.gpu_uptime().unwrap());
+    m.staged.set_virtual_clock(false).unwrap();
     let gi = mig.gpu_instance_id().unwrap();
     assert_eq!(mig.compute_instance_id().unwrap(), 0);
-    assert!(gi < 7, "{gi}");
+    // The first 1-slice instance of an H100 sits at slice 0, which a driver numbers 7.
+    assert_eq!(gi, 7);
+    assert_eq!(
+        mig.index().unwrap(),
+        0,
+        "the index mig_device_by_index takes"
+    );
+    assert_eq!(gpu.index().unwrap(), 3);
     assert!(matches!(
         gpu.mig_device_by_index(1),
         Err(NvmlError::NotFound(_))
@@ -177,6 +188,44 @@ fn mig_devices_are_devices_of_their_own() {
         gpu.compute_instance_id(),
         Err(NvmlError::NotSupported(_))
     ));
+}
+
+#[test]
+fn a_profile_s_declared_mig_devices_are_indexed_within_their_gpu() {
+    let m = common::mock_with_profile(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../nvml-mock/profiles/examples/dgx-h100-mig.json"
+    ));
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    let migs: Vec<_> = (0..3)
+        .map(|k| gpu.mig_device_by_index(k).unwrap())
+        .collect();
+    assert_eq!(
+        migs.iter().map(|d| d.index().unwrap()).collect::<Vec<_>>(),
+        [0, 1, 2]
+    );
+    // GPU instance ids by placement: the 3g at slice 4 is 2, the 1g at slices 0 and 1 are 7, 8.
+    assert_eq!(
+        migs.iter()
+            .map(|d| d.gpu_instance_id().unwrap())
+            .collect::<Vec<_>>(),
+        [2, 7, 8]
+    );
+    for d in &migs {
+        assert_eq!(d.mig_parent_device().unwrap(), gpu);
+        let mem = d.memory_info().unwrap();
+        assert!(mem.used >= 13 * 1024 * 1024 && mem.used <= mem.total);
+        let bar1 = d.bar1_memory_info().unwrap();
+        assert!(bar1.total > 0 && bar1.used <= bar1.total);
+    }
+    let seven = m
+        .nvml
+        .device_by_index(1)
+        .unwrap()
+        .mig_device_by_index(0)
+        .unwrap();
+    assert_eq!(seven.index().unwrap(), 0);
+    assert_eq!(seven.gpu_instance_id().unwrap(), 0);
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod common;
 
 use nvml_mock::{HostileModes, profile};
 use nvml_wrapper::device::nvlink_management::{
-    NvLinkBwModeSetting, NvLinkFirmwareVersion, NvLinkTelemetryRequest,
+    NvLinkBwModeSetting, NvLinkFirmwareVersion, NvLinkTelemetryRequest, NvleEncryptionKey,
 };
 use nvml_wrapper::enums::{NvLinkDeviceType, NvLinkErrorCounter, NvLinkTelemetrySampleType};
 use nvml_wrapper::{NvmlError, sys};
@@ -34,17 +34,17 @@ fn remote_device_type_is_a_switch_on_every_link_of_the_profile() {
         gpu.nvlink_remote_device_type(sys::NVML_NVLINK_MAX_LINKS),
         Err(NvmlError::InvalidArgument(_))
     ));
-    // A type newer than the header is an error, not a transmute.
+    // A type newer than the header is kept, not a transmute and not an error.
     m.staged
         .set_hostile(HostileModes {
             future_enums: true,
             ..Default::default()
         })
         .unwrap();
-    assert!(matches!(
-        gpu.nvlink_remote_device_type(0),
-        Err(NvmlError::UnexpectedValue { value: 0x55, .. })
-    ));
+    assert_eq!(
+        gpu.nvlink_remote_device_type(0).unwrap(),
+        NvLinkDeviceType::Other(0x55)
+    );
 
     let ws = common::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
@@ -54,31 +54,78 @@ fn remote_device_type_is_a_switch_on_every_link_of_the_profile() {
     ));
 }
 
+fn firmware() -> [NvLinkFirmwareVersion; 2] {
+    [
+        NvLinkFirmwareVersion {
+            ucode_type: sys::NVML_NVLINK_FIRMWARE_UCODE_TYPE_MSE as u8,
+            major: 2,
+            minor: 1,
+            sub_minor: 7,
+        },
+        NvLinkFirmwareVersion {
+            ucode_type: sys::NVML_NVLINK_FIRMWARE_UCODE_TYPE_NETIR as u8,
+            major: 1,
+            minor: 3,
+            sub_minor: 2,
+        },
+    ]
+}
+
 #[test]
-fn nvlink_info_has_nvle_off_and_the_firmware_list() {
+fn nvlink_info_has_nvle_off_the_firmware_list_and_nvle_readiness() {
     let m = common::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
+    assert_eq!(
+        m.nvml.chosen_symbol("nvmlDeviceGetNvLinkInfo"),
+        Some("nvmlDeviceGetNvLinkInfo_v3")
+    );
     let info = gpu.nvlink_info().unwrap();
     assert!(!info.nvle_enabled);
+    assert_eq!(info.firmware, firmware());
+    assert_eq!(info.nvle_ready, Some(false));
+
+    // NVLE readiness is a root setting that reads back.
+    assert!(matches!(
+        gpu.set_nvlink_nvle_ready(true),
+        Err(NvmlError::NoPermission(_))
+    ));
+    m.staged.set_root(true).unwrap();
+    gpu.set_nvlink_nvle_ready(true).unwrap();
+    assert_eq!(gpu.nvlink_info().unwrap().nvle_ready, Some(true));
     assert_eq!(
-        info.firmware,
-        [
-            NvLinkFirmwareVersion {
-                ucode_type: sys::NVML_NVLINK_FIRMWARE_UCODE_TYPE_MSE as u8,
-                major: 2,
-                minor: 1,
-                sub_minor: 7
-            },
-            NvLinkFirmwareVersion {
-                ucode_type: sys::NVML_NVLINK_FIRMWARE_UCODE_TYPE_NETIR as u8,
-                major: 1,
-                minor: 3,
-                sub_minor: 2
-            },
-        ]
+        m.nvml
+            .device_by_index(1)
+            .unwrap()
+            .nvlink_info()
+            .unwrap()
+            .nvle_ready,
+        Some(false)
     );
+
+    let ws = common::mock_with_profile("workstation");
+    let rtx = ws.nvml.device_by_index(0).unwrap();
+    assert!(matches!(rtx.nvlink_info(), Err(NvmlError::NotSupported(_))));
+    assert!(matches!(
+        rtx.set_nvlink_nvle_ready(true),
+        Err(NvmlError::NotSupported(_))
+    ));
+}
+
+/// A driver before NVML 13.5 has no `nvmlDeviceGetNvLinkInfo_v3`: the plain function with the
+/// v2 struct, then the v1 struct on a driver that rejects v2; no NVLE readiness.
+#[test]
+fn nvlink_info_falls_back_to_the_plain_function_without_v3() {
+    let staged = nvml_mock::Staged::hiding(&["nvmlDeviceGetNvLinkInfo_v3"]).unwrap();
+    let nvml = nvml_wrapper::Nvml::builder()
+        .library_path(staged.path())
+        .init()
+        .unwrap();
+    let gpu = nvml.device_by_index(0).unwrap();
+    let info = gpu.nvlink_info().unwrap();
+    assert_eq!(info.firmware, firmware());
+    assert_eq!(info.nvle_ready, None);
     // A driver that knows only the v1 struct: the wrapper retries with it.
-    m.staged
+    staged
         .set_fault(
             "nvmlDeviceGetNvLinkInfo",
             sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
@@ -88,11 +135,107 @@ fn nvlink_info_has_nvle_off_and_the_firmware_list() {
         gpu.nvlink_info(),
         Err(NvmlError::ArgumentVersionMismatch(_))
     ));
-    m.staged.clear_fault("nvmlDeviceGetNvLinkInfo").unwrap();
+}
+
+/// The remap tables of a DGX H100 GPU: its ALID (the mock numbers GPUs from 1) and one entry
+/// per GPU of the machine; the lock is a root command; no NvLink, no remap tables.
+#[test]
+fn remap_tables_have_an_entry_per_gpu_and_lock_as_root() {
+    let m = common::mock();
+    let count = m.nvml.device_count().unwrap() as usize;
+    let gpu = m.nvml.device_by_index(2).unwrap();
+    let table = gpu.nvlink_remap_table_info().unwrap();
+    assert_eq!(table.alid, 3);
+    assert_eq!(table.fla.len(), count);
+    assert_eq!(table.gpa.len(), count);
+    assert_eq!(table.fla[1], 0x1010_0000);
+    assert_eq!(table.gpa[1], 0x2010_0000);
+
+    assert!(matches!(
+        gpu.lock_nvlink_remap_table(),
+        Err(NvmlError::NoPermission(_))
+    ));
+    m.staged.set_root(true).unwrap();
+    let lock = gpu.lock_nvlink_remap_table().unwrap();
+    assert!(lock.locked && !lock.lock_disabled);
 
     let ws = common::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
-    assert!(matches!(rtx.nvlink_info(), Err(NvmlError::NotSupported(_))));
+    assert!(matches!(
+        rtx.nvlink_remap_table_info(),
+        Err(NvmlError::NotSupported(_))
+    ));
+    assert!(matches!(
+        rtx.lock_nvlink_remap_table(),
+        Err(NvmlError::NotSupported(_))
+    ));
+}
+
+/// NVLE key setup between two GPUs takes the local GPU's ALID and private info and another
+/// GPU's; it is a root command; private info longer than the header's buffer is refused
+/// before any call.
+#[test]
+fn nvle_keys_are_set_up_between_two_gpus_with_their_private_info() {
+    let m = common::mock();
+    let (a, b) = (
+        m.nvml.device_by_index(0).unwrap(),
+        m.nvml.device_by_index(1).unwrap(),
+    );
+    let (info_a, info_b) = (
+        a.nvlink_nvle_private_info().unwrap(),
+        b.nvlink_nvle_private_info().unwrap(),
+    );
+    assert_eq!(info_a.len(), 64);
+    assert_ne!(info_a, info_b);
+    assert_eq!(a.nvlink_nvle_private_info().unwrap(), info_a);
+    let (alid_a, alid_b) = (
+        a.nvlink_remap_table_info().unwrap().alid,
+        b.nvlink_remap_table_info().unwrap().alid,
+    );
+    let setup = NvleEncryptionKey {
+        key: [0x5a; 32],
+        local_alid: alid_a,
+        remote_alid: alid_b,
+        local_private_info: &info_a,
+        remote_private_info: &info_b,
+    };
+    assert!(matches!(
+        a.setup_nvlink_nvle_encryption_key(&setup),
+        Err(NvmlError::NoPermission(_))
+    ));
+    m.staged.set_root(true).unwrap();
+    a.setup_nvlink_nvle_encryption_key(&setup).unwrap();
+    // Another GPU's private info as the local one, or this GPU as the remote one: refused.
+    for bad in [
+        NvleEncryptionKey {
+            local_private_info: &info_b,
+            ..setup.clone()
+        },
+        NvleEncryptionKey {
+            remote_alid: alid_a,
+            ..setup.clone()
+        },
+    ] {
+        assert!(matches!(
+            a.setup_nvlink_nvle_encryption_key(&bad),
+            Err(NvmlError::InvalidArgument(_))
+        ));
+    }
+    let long = [0u8; 257];
+    assert!(matches!(
+        a.setup_nvlink_nvle_encryption_key(&NvleEncryptionKey {
+            remote_private_info: &long,
+            ..setup.clone()
+        }),
+        Err(NvmlError::InvalidInput(_))
+    ));
+
+    let ws = common::mock_with_profile("workstation");
+    let rtx = ws.nvml.device_by_index(0).unwrap();
+    assert!(matches!(
+        rtx.nvlink_nvle_private_info(),
+        Err(NvmlError::NotSupported(_))
+    ));
 }
 
 #[test]
@@ -157,7 +300,7 @@ fn unmodeled_queries_answer_not_supported_then_faults_map() {
     ));
 
     for (function, code) in [
-        ("nvmlDeviceGetNvLinkInfo", sys::NVML_ERROR_GPU_IS_LOST),
+        ("nvmlDeviceGetNvLinkInfo_v3", sys::NVML_ERROR_GPU_IS_LOST),
         (
             "nvmlDeviceGetNvLinkTelemetrySamples_v1",
             sys::NVML_ERROR_INVALID_ARGUMENT,

@@ -94,13 +94,16 @@ fn profile_masks_hold_ids_by_bit_and_round_trip_through_the_c_mask() {
         ]
     );
 
-    // Ids newer than the header are kept, not named; bit 255 is outside the 255-bit mask.
+    // Ids newer than the header are kept as `Other`; bit 255 is outside the 255-bit mask.
     let mut raw = nvml_wrapper::sys::nvmlMask255_t::default();
     raw.mask[1] = 1 << 8; // id 40
     raw.mask[7] = 1 << 31; // id 255
     let newer = PowerProfileMask::from_raw(raw);
     assert_eq!(newer.ids().collect::<Vec<_>>(), [40]);
-    assert_eq!(newer.profiles().count(), 0);
+    assert_eq!(
+        newer.profiles().collect::<Vec<_>>(),
+        [PowerProfileType::Other(40)]
+    );
     assert!(!newer.contains_id(255));
     assert!(!newer.contains_id(100_000));
 }

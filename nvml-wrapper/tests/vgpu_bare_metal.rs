@@ -469,7 +469,7 @@ fn a_470_driver_lacks_the_newer_vgpu_functions() {
 }
 
 #[test]
-fn a_virtualization_mode_newer_than_the_header_is_an_error() {
+fn a_virtualization_mode_newer_than_the_header_is_kept() {
     let m = common::mock();
     m.staged
         .set_hostile(nvml_mock::HostileModes {
@@ -478,11 +478,8 @@ fn a_virtualization_mode_newer_than_the_header_is_an_error() {
         })
         .unwrap();
     let gpu = m.nvml.device_by_index(0).unwrap();
-    assert!(matches!(
-        gpu.virtualization_mode(),
-        Err(NvmlError::UnexpectedValue {
-            what: "GpuVirtualizationMode",
-            value: 42
-        })
-    ));
+    assert_eq!(
+        gpu.virtualization_mode().unwrap(),
+        GpuVirtualizationMode::Other(42)
+    );
 }

@@ -83,6 +83,11 @@ pub enum Format {
     TarBz2,
     /// `.conda` package: a zip holding `info-*.tar.zst` and `pkg-*.tar.zst`.
     Conda,
+    /// Python wheel (`.whl`, a zip holding the files themselves), as NVIDIA publishes
+    /// `nvidia-nvml-dev` on PyPI; only read from a local file (`--from-file`).
+    Wheel,
+    /// `.tar.xz` archive, as NVIDIA's CUDA redist publishes `cuda_nvml_dev`.
+    TarXz,
 }
 
 impl Format {
@@ -92,6 +97,10 @@ impl Format {
             Some(Format::Conda)
         } else if name.ends_with(".tar.bz2") {
             Some(Format::TarBz2)
+        } else if name.ends_with(".whl") {
+            Some(Format::Wheel)
+        } else if name.ends_with(".tar.xz") {
+            Some(Format::TarXz)
         } else {
             None
         }
@@ -208,7 +217,7 @@ pub fn packages(entries: &[RawEntry], subdir: &str, api_url: &str) -> Vec<Packag
         if entry_subdir != subdir || version.trim().is_empty() {
             continue;
         }
-        let Some(format) = Format::from_name(basename) else {
+        let Some(format @ (Format::Conda | Format::TarBz2)) = Format::from_name(basename) else {
             continue;
         };
         let sha = e

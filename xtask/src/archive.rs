@@ -1,4 +1,5 @@
-//! Checksums and extraction of `nvml.h` from a conda package (`.tar.bz2` or `.conda`).
+//! Checksums and extraction of `nvml.h` from a package: conda (`.tar.bz2` or `.conda`), a
+//! Python wheel (`.whl`) or a CUDA redist archive (`.tar.xz`).
 //!
 //! Nothing is unpacked to disk: the archive is read in memory and only the bytes of the one
 //! header are kept. Every entry's path is checked first, and an archive holding an entry that
@@ -63,6 +64,8 @@ pub fn sniff_format(data: &[u8]) -> Option<Format> {
         Some(Format::Conda)
     } else if data.starts_with(b"BZh") {
         Some(Format::TarBz2)
+    } else if data.starts_with(b"\xfd7zXZ\0") {
+        Some(Format::TarXz)
     } else {
         None
     }
@@ -76,6 +79,8 @@ pub fn extract_nvml_h(data: &[u8], format: Format) -> Result<Extracted> {
             "package",
         ),
         Format::Conda => extract_from_conda(data),
+        Format::Wheel => extract_from_wheel(data),
+        Format::TarXz => extract_from_tar(xz_decoder(data)?, "archive"),
     }
 }
 
@@ -160,6 +165,72 @@ fn extract_from_conda(data: &[u8]) -> Result<Extracted> {
     let decoder = zstd::stream::read::Decoder::new(Cursor::new(inner))
         .with_context(|| format!("corrupt or truncated archive: cannot decompress {name}"))?;
     extract_from_tar(decoder, &name)
+}
+
+/// The whole decompressed stream of an `.xz` file (bounded by [`MAX_INNER_BYTES`]).
+fn xz_decoder(data: &[u8]) -> Result<Cursor<Vec<u8>>> {
+    let mut out = Vec::new();
+    let mut limited = LimitedWriter {
+        inner: &mut out,
+        left: MAX_INNER_BYTES,
+    };
+    lzma_rs::xz_decompress(&mut Cursor::new(data), &mut limited)
+        .map_err(|e| anyhow!("corrupt or truncated archive: cannot decompress the .tar.xz: {e}"))?;
+    Ok(Cursor::new(out))
+}
+
+/// A writer that fails once more than `left` bytes were written to it.
+struct LimitedWriter<'a> {
+    inner: &'a mut Vec<u8>,
+    left: u64,
+}
+
+impl std::io::Write for LimitedWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = buf.len() as u64;
+        if n > self.left {
+            return Err(std::io::Error::other(
+                "the archive decompresses to too many bytes",
+            ));
+        }
+        self.left -= n;
+        self.inner.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn extract_from_wheel(data: &[u8]) -> Result<Extracted> {
+    let corrupt = "corrupt or truncated archive: not a readable wheel (zip) file";
+    let mut zip = zip::ZipArchive::new(Cursor::new(data)).context(corrupt)?;
+    let mut found = None;
+    for i in 0..zip.len() {
+        let file = zip.by_index_raw(i).context(corrupt)?;
+        let name = String::from_utf8_lossy(file.name_raw()).into_owned();
+        let Some(path) = file.enclosed_name() else {
+            bail!("unsafe archive entry {name:?}: it would escape the package; refusing it");
+        };
+        if found.is_none() && file.is_file() && is_nvml_h(&path) {
+            found = Some((i, name));
+        }
+    }
+    let Some((index, name)) = found else {
+        bail!("no include/nvml.h in the wheel: is this an nvidia-nvml-dev wheel?");
+    };
+    let file = zip.by_index(index).context(corrupt)?;
+    if file.size() > MAX_HEADER_BYTES {
+        bail!(
+            "{name} in the wheel is {} bytes: too large for a header",
+            file.size()
+        );
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_HEADER_BYTES)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("corrupt or truncated archive: cannot read {name}"))?;
+    Ok(Extracted { path: name, bytes })
 }
 
 #[cfg(test)]

@@ -33,8 +33,68 @@ pub struct HeaderDiff {
     pub struct_versions_added: Vec<String>,
     /// Struct-version macros only in the old header.
     pub struct_versions_removed: Vec<String>,
-    /// Added functions that nvml-wrapper's sources do not use yet.
+    /// Added functions that nvml-wrapper neither calls nor excuses (coverage's rule).
     pub unwrapped_added: Vec<String>,
+    /// Field ids (`NVML_FI_*`) only in the new header: `NAME = id`.
+    pub field_ids_added: Vec<String>,
+    /// Field ids only in the old header.
+    pub field_ids_removed: Vec<String>,
+    /// Field ids whose number changed: `NAME: old -> new`.
+    pub field_ids_renumbered: Vec<String>,
+    /// Other `#define` constants and macros only in the new header: `NAME = value`.
+    pub constants_added: Vec<String>,
+    /// Other constants only in the old header.
+    pub constants_removed: Vec<String>,
+    /// Other constants whose value changed: `NAME: old -> new`.
+    pub constants_changed: Vec<String>,
+    /// Enumerators only in the new header: `NAME = value`.
+    pub enum_values_added: Vec<String>,
+    /// Enumerators only in the old header.
+    pub enum_values_removed: Vec<String>,
+    /// Enumerators whose value changed (an implicit value moves when one is added before it).
+    pub enum_values_changed: Vec<String>,
+    /// Struct and union types only in the new header.
+    pub structs_added: Vec<String>,
+    /// Struct and union types only in the old header.
+    pub structs_removed: Vec<String>,
+    /// Functions and macros deprecated in the new header and not in the old.
+    pub deprecations_added: Vec<String>,
+    /// Functions and constants in both headers whose documentation changed (units, notes,
+    /// supported views: read the new text).
+    pub docs_changed: Vec<String>,
+    /// Documentation groups (`@defgroup`/`@addtogroup`) only in the new header: `name: title`.
+    pub doc_groups_added: Vec<String>,
+}
+
+/// A value as the report shows it: long macro bodies cut at 72 characters.
+fn short(v: &impl std::fmt::Display) -> String {
+    let s = v.to_string();
+    match s.char_indices().nth(72) {
+        Some((at, _)) => format!("{} ...", s.get(..at).unwrap_or_default()),
+        None => s,
+    }
+}
+
+/// `(added, removed, changed)` between two name -> value maps, rendered.
+fn map_diff<V: PartialEq + std::fmt::Display>(
+    old: &std::collections::BTreeMap<String, V>,
+    new: &std::collections::BTreeMap<String, V>,
+    keep: impl Fn(&str) -> bool,
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let (mut added, mut removed, mut changed) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, v) in new.iter().filter(|(k, _)| keep(k)) {
+        match old.get(k) {
+            None => added.push(format!("{k} = {}", short(v))),
+            Some(o) if o != v => changed.push(format!("{k}: {} -> {}", short(o), short(v))),
+            Some(_) => {}
+        }
+    }
+    for (k, v) in old.iter().filter(|(k, _)| keep(k)) {
+        if !new.contains_key(k) {
+            removed.push(format!("{k} = {}", short(v)));
+        }
+    }
+    (added, removed, changed)
 }
 
 fn minus(a: &BTreeSet<String>, b: &BTreeSet<String>) -> Vec<String> {
@@ -51,7 +111,13 @@ pub fn diff(old: &HeaderInfo, new: &HeaderInfo, wrapped: &BTreeSet<String>) -> H
     names.extend(new.unversioned_defs.keys());
     let mut families = Vec::new();
     for name in names {
-        let (o, n) = (old_fam.get(name).cloned(), new_fam.get(name).cloned());
+        // A plain function is the first version of the family its `_vN` versions join, even
+        // where no `#define` maps it (`nvmlDeviceGetNvLinkInfo` -> `_v3`).
+        let plain = |h: &HeaderInfo| h.functions.contains(name).then(|| name.clone());
+        let (o, n) = (
+            old_fam.get(name).cloned().or_else(|| plain(old)),
+            new_fam.get(name).cloned().or_else(|| plain(new)),
+        );
         let define = (
             old.unversioned_defs.get(name).cloned(),
             new.unversioned_defs.get(name).cloned(),
@@ -68,7 +134,41 @@ pub fn diff(old: &HeaderInfo, new: &HeaderInfo, wrapped: &BTreeSet<String>) -> H
             });
         }
     }
+    let (field_ids_added, field_ids_removed, field_ids_renumbered) =
+        map_diff(&old.field_ids(), &new.field_ids(), |_| true);
+    let old_fields = old.field_ids();
+    let new_fields = new.field_ids();
+    let not_field = |k: &str| !(old_fields.contains_key(k) || new_fields.contains_key(k));
+    let (constants_added, constants_removed, constants_changed) =
+        map_diff(&old.constants, &new.constants, not_field);
+    let (enum_values_added, enum_values_removed, enum_values_changed) =
+        map_diff(&old.enum_values, &new.enum_values, |_| true);
+    let docs_changed = new
+        .docs
+        .iter()
+        .filter(|(k, v)| old.docs.get(*k).is_some_and(|o| o != *v))
+        .map(|(k, _)| k.clone())
+        .collect();
     HeaderDiff {
+        field_ids_added,
+        field_ids_removed,
+        field_ids_renumbered,
+        constants_added,
+        constants_removed,
+        constants_changed,
+        enum_values_added,
+        enum_values_removed,
+        enum_values_changed,
+        structs_added: minus(&new.structs, &old.structs),
+        structs_removed: minus(&old.structs, &new.structs),
+        deprecations_added: minus(&new.deprecated, &old.deprecated),
+        docs_changed,
+        doc_groups_added: new
+            .doc_groups
+            .iter()
+            .filter(|(k, _)| !old.doc_groups.contains_key(*k))
+            .map(|(k, title)| format!("{k}: {title}"))
+            .collect(),
         api_version: (old.api_version.clone(), new.api_version.clone()),
         unwrapped_added: added
             .iter()
@@ -105,6 +205,20 @@ impl HeaderDiff {
             && self.families.is_empty()
             && self.struct_versions_added.is_empty()
             && self.struct_versions_removed.is_empty()
+            && self.field_ids_added.is_empty()
+            && self.field_ids_removed.is_empty()
+            && self.field_ids_renumbered.is_empty()
+            && self.constants_added.is_empty()
+            && self.constants_removed.is_empty()
+            && self.constants_changed.is_empty()
+            && self.enum_values_added.is_empty()
+            && self.enum_values_removed.is_empty()
+            && self.enum_values_changed.is_empty()
+            && self.structs_added.is_empty()
+            && self.structs_removed.is_empty()
+            && self.deprecations_added.is_empty()
+            && self.docs_changed.is_empty()
+            && self.doc_groups_added.is_empty()
             && self.api_version.0 == self.api_version.1
     }
 
@@ -154,9 +268,63 @@ impl HeaderDiff {
             &self.struct_versions_removed,
             "- ",
         );
+        section(&mut out, "Struct types added", &self.structs_added, "+ ");
         section(
             &mut out,
-            "Added functions nvml-wrapper does not wrap yet",
+            "Struct types removed",
+            &self.structs_removed,
+            "- ",
+        );
+        section(
+            &mut out,
+            "Field ids added (NVML_FI_*)",
+            &self.field_ids_added,
+            "+ ",
+        );
+        section(&mut out, "Field ids removed", &self.field_ids_removed, "- ");
+        section(
+            &mut out,
+            "Field ids renumbered",
+            &self.field_ids_renumbered,
+            "",
+        );
+        section(
+            &mut out,
+            "Constants added (#define)",
+            &self.constants_added,
+            "+ ",
+        );
+        section(&mut out, "Constants removed", &self.constants_removed, "- ");
+        section(&mut out, "Constants changed", &self.constants_changed, "");
+        section(&mut out, "Enum values added", &self.enum_values_added, "+ ");
+        section(
+            &mut out,
+            "Enum values removed",
+            &self.enum_values_removed,
+            "- ",
+        );
+        section(
+            &mut out,
+            "Enum values changed",
+            &self.enum_values_changed,
+            "",
+        );
+        section(&mut out, "Deprecations added", &self.deprecations_added, "");
+        section(
+            &mut out,
+            "Documentation groups added",
+            &self.doc_groups_added,
+            "+ ",
+        );
+        section(
+            &mut out,
+            "Documentation changed (functions and constants in both headers)",
+            &self.docs_changed,
+            "",
+        );
+        section(
+            &mut out,
+            "Added functions nvml-wrapper neither calls nor excuses",
             &self.unwrapped_added,
             "",
         );

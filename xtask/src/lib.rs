@@ -18,5 +18,6 @@ pub mod groups;
 pub mod header;
 pub mod http;
 pub mod provenance;
+pub mod redist;
 pub mod update;
 pub mod wrapped;

@@ -42,6 +42,15 @@ struct Coverage {
     root: Option<PathBuf>,
 }
 
+/// Where `update-header` looks for the header.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Source {
+    /// `cuda-nvml-dev` of Anaconda's `nvidia` channel (--api-url).
+    Anaconda,
+    /// `cuda_nvml_dev` of NVIDIA's CUDA redist JSON (--cuda-version, --redist-url).
+    Redist,
+}
+
 #[derive(Args)]
 struct UpdateHeader {
     /// Print the available versions (newest first) and exit.
@@ -62,6 +71,16 @@ struct UpdateHeader {
     /// The package listing URL.
     #[arg(long, value_name = "URL", default_value = DEFAULT_API_URL)]
     api_url: String,
+    /// Where to find the header: Anaconda's `nvidia` channel, or NVIDIA's CUDA redist JSON
+    /// (as NVIDIA's go-nvml reads it; takes --cuda-version).
+    #[arg(long, value_enum, default_value = "anaconda")]
+    source: Source,
+    /// With --source redist: the CUDA release whose redistrib_<version>.json to read.
+    #[arg(long, value_name = "V", required_if_eq("source", "redist"))]
+    cuda_version: Option<String>,
+    /// With --source redist: the base URL of the redist JSON files and archives.
+    #[arg(long, value_name = "URL", default_value = xtask::redist::DEFAULT_BASE_URL)]
+    redist_url: String,
     /// Platform subdirectory of the packages.
     #[arg(long, default_value = "linux-64")]
     subdir: String,
@@ -107,7 +126,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 list: a.list,
                 choice,
                 from_file: a.from_file,
+                redist: (a.source == Source::Redist)
+                    .then(|| (a.redist_url, a.cuda_version.unwrap_or_default())),
             };
+            if opts.redist.is_some()
+                && (opts.list || matches!(opts.choice, Choice::Version(_) | Choice::Latest))
+            {
+                anyhow::bail!(
+                    "--source redist takes one CUDA release (--cuda-version), not --list, \
+                     --version or --latest"
+                );
+            }
             let stdin = std::io::stdin();
             update::run(
                 &opts,

@@ -5,9 +5,61 @@
 
 use std::fmt::Write as _;
 
+/// Which publication of NVIDIA's the package came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// An Anaconda-style listing (`cuda-nvml-dev`); the listing URL as used.
+    Anaconda {
+        /// The listing URL the package was chosen from.
+        listing_url: String,
+    },
+    /// NVIDIA's CUDA redist JSON (`cuda_nvml_dev`), as used.
+    Redist {
+        /// The base URL of the JSON and the archives.
+        base_url: String,
+        /// The CUDA release whose `redistrib_<version>.json` listed the archive.
+        cuda_version: String,
+    },
+    /// A package file on disk (`--from-file`), of the given format.
+    LocalFile(crate::anaconda::Format),
+}
+
+impl Source {
+    /// The "package" row of the provenance table.
+    fn describe(&self) -> String {
+        use crate::anaconda::Format;
+        match self {
+            Source::Anaconda { listing_url } if listing_url == crate::anaconda::DEFAULT_API_URL => {
+                "`cuda-nvml-dev` (Anaconda, channel `nvidia`)".to_string()
+            }
+            Source::Anaconda { listing_url } => {
+                format!("`cuda-nvml-dev` (Anaconda-style listing `{listing_url}`)")
+            }
+            Source::Redist {
+                base_url,
+                cuda_version,
+            } => format!(
+                "`cuda_nvml_dev` (NVIDIA CUDA redist, `{}`)",
+                crate::redist::json_url(base_url, cuda_version)
+            ),
+            Source::LocalFile(Format::Wheel) => {
+                "`nvidia-nvml-dev` (PyPI wheel, NVIDIA's; installed from a local file)".to_string()
+            }
+            Source::LocalFile(Format::TarXz) => {
+                "`cuda_nvml_dev` (CUDA redist archive; installed from a local file)".to_string()
+            }
+            Source::LocalFile(Format::Conda | Format::TarBz2) => {
+                "`cuda-nvml-dev` (conda package; installed from a local file)".to_string()
+            }
+        }
+    }
+}
+
 /// Where a header came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provenance {
+    /// The publication the package came from, as used.
+    pub source: Source,
     /// Package version, e.g. `12.4.127` (`unknown` when it could not be told).
     pub version: String,
     /// `subdir/file name` of the package, e.g. `linux-64/cuda-nvml-dev-12.4.127-0.conda`.
@@ -38,10 +90,7 @@ pub fn render_section(p: &Provenance) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{HEADING}\n");
     let _ = writeln!(s, "| field | value |\n| --- | --- |");
-    let _ = writeln!(
-        s,
-        "| package | `cuda-nvml-dev` (Anaconda, channel `nvidia`) |"
-    );
+    let _ = writeln!(s, "| package | {} |", p.source.describe());
     let _ = writeln!(s, "| version | {} |", p.version);
     if p.subdir.is_empty() {
         let _ = writeln!(s, "| package file | `{}` |", p.basename);
@@ -73,22 +122,54 @@ pub fn render_section(p: &Provenance) -> String {
         p.header_size, p.header_lines
     );
     let _ = writeln!(s, "To reproduce:\n\n```sh");
-    if p.url.is_some() && !p.subdir.is_empty() {
-        let _ = writeln!(
-            s,
-            "cargo xtask update-header --subdir {} --version {} --yes",
-            p.subdir, p.version
-        );
+    let file = p.basename.rsplit('/').next().unwrap_or(&p.basename);
+    match &p.source {
+        Source::Anaconda { listing_url } => {
+            let api = if listing_url == crate::anaconda::DEFAULT_API_URL {
+                String::new()
+            } else {
+                format!(" --api-url {listing_url}")
+            };
+            let _ = writeln!(
+                s,
+                "cargo xtask update-header{api} --subdir {} --version {} --yes",
+                p.subdir, p.version
+            );
+        }
+        Source::Redist {
+            base_url,
+            cuda_version,
+        } => {
+            let base = if base_url == crate::redist::DEFAULT_BASE_URL {
+                String::new()
+            } else {
+                format!(" --redist-url {base_url}")
+            };
+            let _ = writeln!(
+                s,
+                "cargo xtask update-header --source redist --cuda-version {cuda_version}{base} --yes"
+            );
+        }
+        Source::LocalFile(crate::anaconda::Format::Wheel) => {
+            let _ = writeln!(
+                s,
+                "pip download --no-deps nvidia-nvml-dev=={} -d /tmp/nvml",
+                p.version
+            );
+            if let Some((alg, hex)) = &p.package_checksum {
+                let _ = writeln!(s, "{alg}sum /tmp/nvml/{file}   # {hex}");
+            }
+            let _ = writeln!(s, "cargo xtask update-header --from-file /tmp/nvml/{file}");
+        }
+        Source::LocalFile(_) => {
+            let _ = writeln!(s, "cargo xtask update-header --from-file {file}");
+        }
     }
     if let Some(url) = &p.url {
-        let file = p.basename.rsplit('/').next().unwrap_or(&p.basename);
         let _ = writeln!(s, "# or by hand:\ncurl -LO {url}");
         if let Some((alg, _)) = &p.package_checksum {
             let _ = writeln!(s, "{alg}sum {file}");
         }
-        let _ = writeln!(s, "cargo xtask update-header --from-file {file}");
-    } else {
-        let file = p.basename.rsplit('/').next().unwrap_or(&p.basename);
         let _ = writeln!(s, "cargo xtask update-header --from-file {file}");
     }
     let _ = writeln!(s, "sha256sum headers/nvml.h   # {}", p.header_sha256);
@@ -153,6 +234,9 @@ mod tests {
 
     fn prov() -> Provenance {
         Provenance {
+            source: Source::Anaconda {
+                listing_url: crate::anaconda::DEFAULT_API_URL.into(),
+            },
             version: "12.4.127".into(),
             basename: "linux-64/cuda-nvml-dev-12.4.127-0.conda".into(),
             subdir: "linux-64".into(),
@@ -179,7 +263,13 @@ mod tests {
         assert!(new.contains(
             "| package file | `linux-64/cuda-nvml-dev-12.4.127-0.conda` (subdir `linux-64`) |"
         ));
-        assert!(!new.contains("PyPI"), "{new}");
+        let section = &new[new.find("## Provenance").unwrap()..];
+        let section = &section[..section[3..].find("\n## ").map_or(section.len(), |n| n + 3)];
+        assert!(!section.contains("PyPI"), "{section}");
+        assert!(
+            new.contains("## Previous header"),
+            "other sections kept: {new}"
+        );
         assert_eq!(new.matches("## Provenance").count(), 1);
         // idempotent
         assert_eq!(rewrite_readme(Some(&new), &prov()), new);

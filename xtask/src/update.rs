@@ -49,10 +49,14 @@ pub struct Options {
     pub choice: Choice,
     /// Take this package file instead of downloading one.
     pub from_file: Option<PathBuf>,
+    /// Read NVIDIA's CUDA redist JSON of this CUDA release (base URL, CUDA version) instead
+    /// of the Anaconda listing.
+    pub redist: Option<(String, String)>,
 }
 
 /// A verified package's header, ready to install.
 struct Fetched {
+    source: provenance::Source,
     bytes: Vec<u8>,
     inner_path: String,
     version: String,
@@ -76,9 +80,12 @@ pub fn run(
             headers.display()
         );
     }
-    let fetched = match &opts.from_file {
-        Some(path) => from_file(path)?,
-        None => {
+    let fetched = match (&opts.from_file, &opts.redist) {
+        (Some(path), _) => from_file(path)?,
+        (None, Some((base, cuda))) => {
+            from_redist(&Client::new(opts.timeout), base, cuda, &opts.subdir)?
+        }
+        (None, None) => {
             let client = Client::new(opts.timeout);
             let rows = list(&client, opts)?;
             if opts.list {
@@ -86,7 +93,7 @@ pub fn run(
                 return Ok(());
             }
             let pkg = choose(&rows, &opts.choice, input, prompt)?;
-            download(&client, pkg)?
+            download(&client, pkg, &opts.api_url)?
         }
     };
     install(&opts.root, &fetched, out)
@@ -153,7 +160,7 @@ pub fn choose<'a>(
     }
 }
 
-fn download(client: &Client, pkg: &Package) -> Result<Fetched> {
+fn download(client: &Client, pkg: &Package, listing_url: &str) -> Result<Fetched> {
     let data = client.get(&pkg.url, Some(pkg.file_name()))?;
     let checksum = match &pkg.checksum {
         Some(c) => {
@@ -171,6 +178,9 @@ fn download(client: &Client, pkg: &Package) -> Result<Fetched> {
     let ex =
         archive::extract_nvml_h(&data, pkg.format).with_context(|| pkg.basename.to_string())?;
     Ok(Fetched {
+        source: provenance::Source::Anaconda {
+            listing_url: listing_url.to_string(),
+        },
         bytes: ex.bytes,
         inner_path: ex.path,
         version: pkg.version.clone(),
@@ -181,8 +191,61 @@ fn download(client: &Client, pkg: &Package) -> Result<Fetched> {
     })
 }
 
-/// The version in a package file name `cuda-nvml-dev-<version>-<build>.<ext>`.
+fn from_redist(client: &Client, base: &str, cuda: &str, subdir: &str) -> Result<Fetched> {
+    let json_url = crate::redist::json_url(base, cuda);
+    let body = client.get(&json_url, None)?;
+    let archive = crate::redist::parse(&body, base, crate::redist::platform(subdir))
+        .with_context(|| json_url.clone())?;
+    let file = archive
+        .relative_path
+        .rsplit('/')
+        .next()
+        .unwrap_or(&archive.relative_path)
+        .to_string();
+    let data = client.get(&archive.url, Some(&file))?;
+    let checksum = match &archive.checksum {
+        Some(c) => {
+            archive::verify(&data, c).with_context(|| file.clone())?;
+            Some((c.algorithm().to_string(), c.hex().to_string()))
+        }
+        None => {
+            eprintln!("warning: the redist JSON gives no checksum for {file}: not verified");
+            None
+        }
+    };
+    let ex = archive::extract_nvml_h(&data, Format::TarXz).with_context(|| file.clone())?;
+    Ok(Fetched {
+        source: provenance::Source::Redist {
+            base_url: base.to_string(),
+            cuda_version: cuda.to_string(),
+        },
+        bytes: ex.bytes,
+        inner_path: ex.path,
+        version: archive.version,
+        basename: archive.relative_path,
+        subdir: crate::redist::platform(subdir).to_string(),
+        url: Some(archive.url),
+        checksum,
+    })
+}
+
+/// The version in a package file name: conda `cuda-nvml-dev-<version>-<build>.<ext>`, wheel
+/// `nvidia_nvml_dev-<version>-<tags>.whl`, redist `cuda_nvml_dev-<platform>-<version>-archive.tar.xz`.
 pub fn version_from_file_name(name: &str) -> Option<String> {
+    if let Some(rest) = name
+        .strip_prefix("nvidia_nvml_dev-")
+        .filter(|_| name.ends_with(".whl"))
+    {
+        let version = rest.split('-').next()?;
+        return (!version.is_empty()).then(|| version.to_string());
+    }
+    if let Some(rest) = name
+        .strip_prefix("cuda_nvml_dev-")
+        .and_then(|r| r.strip_suffix("-archive.tar.xz"))
+    {
+        let (_platform, version) = rest.rsplit_once('-')?;
+        return (!version.is_empty()).then(|| version.to_string());
+    }
     let stem = name
         .strip_suffix(".conda")
         .or_else(|| name.strip_suffix(".tar.bz2"))?;
@@ -200,10 +263,14 @@ fn from_file(path: &Path) -> Result<Fetched> {
     let format = Format::from_name(&name)
         .or_else(|| archive::sniff_format(&data))
         .with_context(|| {
-            format!("{name}: not a conda package (expected a .conda or .tar.bz2 file)")
+            format!(
+                "{name}: not a package this tool reads (expected a .conda, .tar.bz2, .whl or \
+                 .tar.xz file)"
+            )
         })?;
     let ex = archive::extract_nvml_h(&data, format).with_context(|| name.clone())?;
     Ok(Fetched {
+        source: provenance::Source::LocalFile(format),
         bytes: ex.bytes,
         inner_path: ex.path,
         version: version_from_file_name(&name).unwrap_or_else(|| "unknown".to_string()),
@@ -272,11 +339,18 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", readme_path.display())),
     };
     let wrapper_src = root.join(wrapped::WRAPPER_SRC);
-    let wrapped = wrapped::wrapped_functions(&wrapper_src, &new_info.functions)?;
+    // Coverage's rule: a function is done when nvml-wrapper calls it or excuses it.
+    let mut wrapped = wrapped::wrapped_functions(&wrapper_src, &new_info.functions)?;
+    wrapped.extend(
+        crate::coverage::read_excusals(root)?
+            .into_iter()
+            .map(|e| e.function),
+    );
     let report = diff::diff(&old_info, &new_info, &wrapped);
 
     let header_sha256 = archive::sha256_hex(&f.bytes);
     let prov = Provenance {
+        source: f.source.clone(),
         version: f.version.clone(),
         basename: f.basename.clone(),
         subdir: f.subdir.clone(),
@@ -309,7 +383,7 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     let unchanged = old_bytes.as_deref() == Some(f.bytes.as_slice());
     writeln!(
         out,
-        "headers/nvml.h {} cuda-nvml-dev {} ({}, {})",
+        "headers/nvml.h {} {} ({}, {})",
         if unchanged {
             "unchanged: already"
         } else {
@@ -328,8 +402,9 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     if wrapper_src.is_dir() {
         writeln!(
             out,
-            "  (wrapped = named in {} outside comments)",
-            wrapped::WRAPPER_SRC
+            "  (as `cargo xtask coverage` counts: called through nvml_call! in {}, or excused in {})",
+            wrapped::WRAPPER_SRC,
+            crate::excused::EXCUSALS_FILE
         )?;
     } else {
         writeln!(
@@ -355,7 +430,44 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "  - refresh the checked-in pregenerated bindings:\n      \
-         NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test pregenerated\n  \
+         NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test pregenerated"
+    )?;
+    if !report.families.is_empty() {
+        let names: Vec<&str> = report.families.iter().map(|f| f.family.as_str()).collect();
+        writeln!(
+            out,
+            "  - add the new versions to their rows of nvml-wrapper/src/versions.rs, newest first, \
+             with the fallback to the older ones: {}",
+            names.join(", ")
+        )?;
+    }
+    if !report.unwrapped_added.is_empty() {
+        writeln!(
+            out,
+            "  - wrap (or excuse) the {} added functions; `cargo xtask coverage` lists them by \
+             group, and `cargo xtask coverage --check` passes when none is left",
+            report.unwrapped_added.len()
+        )?;
+    }
+    if !(report.field_ids_added.is_empty() && report.field_ids_renumbered.is_empty()) {
+        writeln!(
+            out,
+            "  - field ids changed: name the new ones in nvml-wrapper/src/device/field_values.rs \
+             (`field`), and check its renumbering table against the renumbered ones"
+        )?;
+    }
+    if !(report.enum_values_added.is_empty() && report.constants_added.is_empty()) {
+        writeln!(
+            out,
+            "  - new enum values and constants: add the variants to nvml-wrapper's enums \
+             (until then they read as `Other(raw)`)"
+        )?;
+    }
+    writeln!(
+        out,
+        "  - regenerate what records the header: NVML_MOCK_BLESS=1 cargo test -p nvml-mock \
+         --test modeled (MODELED.md), and set the README's coverage sentence to the last line \
+         `cargo xtask coverage` prints\n  \
          - build, test and review: cargo test --workspace && git diff --stat headers nvml-sys"
     )?;
     Ok(())
@@ -467,6 +579,17 @@ mod tests {
         assert_eq!(
             version_from_file_name("cuda-nvml-dev-12.9.79-h5888daf_1.conda").as_deref(),
             Some("12.9.79")
+        );
+        assert_eq!(
+            version_from_file_name(
+                "nvidia_nvml_dev-13.5.37-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
+            )
+            .as_deref(),
+            Some("13.5.37")
+        );
+        assert_eq!(
+            version_from_file_name("cuda_nvml_dev-linux-x86_64-13.0.87-archive.tar.xz").as_deref(),
+            Some("13.0.87")
         );
         assert_eq!(version_from_file_name("other.zip"), None);
     }

@@ -19,6 +19,9 @@ use sha2::{Digest, Sha256};
 const REAL_HEADER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../headers/nvml.h");
 const REAL_README: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../headers/README.md");
 const API_PATH: &str = "/package/nvidia/cuda-nvml-dev/files";
+/// NVIDIA's real NVML 13.4.92 header, the one before `headers/nvml.h` (13.5.37): see
+/// `tests/data/README.md` for where it came from.
+const HEADER_13_4_92: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/nvml-13.4.92.h");
 
 /// A small header that passes the NVML check (used where the content does not matter).
 const MINI_HEADER: &str = "#define NVML_API_VERSION 13\n\
@@ -281,8 +284,12 @@ struct Repo {
 
 impl Repo {
     fn new() -> Repo {
+        Repo::with_header(std::fs::read(REAL_HEADER).unwrap())
+    }
+
+    /// As [`Repo::new`], with `header` as `headers/nvml.h`.
+    fn with_header(header: Vec<u8>) -> Repo {
         let dir = tempfile::tempdir().unwrap();
-        let header = std::fs::read(REAL_HEADER).unwrap();
         let readme = std::fs::read(REAL_README).unwrap();
         std::fs::create_dir_all(dir.path().join("headers")).unwrap();
         std::fs::write(dir.path().join("headers/nvml.h"), &header).unwrap();
@@ -511,7 +518,7 @@ fn tar_bz2_update_replaces_the_header_and_reports_the_change() {
         "{stdout}"
     );
     assert!(stdout.contains("+ nvmlFixtureWidget_v1"), "{stdout}");
-    let unwrapped = &stdout[stdout.find("does not wrap yet").unwrap()..];
+    let unwrapped = &stdout[stdout.find("neither calls nor excuses").unwrap()..];
     assert!(unwrapped.contains("nvmlDeviceGetFixtureWidget"), "{stdout}");
     assert!(unwrapped.contains(&next), "{stdout}");
     assert!(
@@ -533,6 +540,299 @@ fn tar_bz2_update_replaces_the_header_and_reports_the_change() {
         .unwrap()
         .count();
     assert_eq!(leftovers, 2, "temporary files left in headers/");
+}
+
+/// The whole update from NVIDIA's real 13.4.92 header to the real 13.5.37 one (this
+/// repository's `headers/nvml.h`), served as a `.conda` by the fixture server: the report
+/// names every kind of change the release made.
+#[test]
+fn the_real_13_4_92_to_13_5_37_update_reports_every_change() {
+    let server = Server::start();
+    let new = std::fs::read(REAL_HEADER).unwrap();
+    let repo = Repo::with_header(std::fs::read(HEADER_13_4_92).unwrap());
+    assert_eq!(
+        sha256(&repo.header),
+        "c9b494b7c8015b6ae7aca62b2ce98e6b13f3277a2bec80de528371e725d54012"
+    );
+    let pkg = conda(&[("targets/x86_64-linux/include/nvml.h", &new)]);
+    let target = Entry::new(&server, "13.5.37", "conda", pkg);
+    let older = Entry::new(
+        &server,
+        "13.4.92",
+        "conda",
+        conda(&[("targets/x86_64-linux/include/nvml.h", &repo.header)]),
+    );
+    publish(&server, &[older, target]);
+    let out = xtask(
+        repo.path(),
+        &[
+            "--api-url",
+            &server.api_url(),
+            "--version",
+            "13.5.37",
+            "--yes",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stderr: {}\n{stdout}",
+        text(&out.stderr)
+    );
+    assert!(repo.header_now() == new);
+    // A section: its title line, then its indented lines.
+    let section = |title: &str| -> String {
+        let mut lines = stdout
+            .lines()
+            .skip_while(|l| !l.starts_with(&format!("{title} (")));
+        let head = lines
+            .next()
+            .unwrap_or_else(|| panic!("no section {title:?}: {stdout}"));
+        let body: Vec<&str> = lines.take_while(|l| l.starts_with("  ")).collect();
+        format!("{head}\n{}", body.join("\n"))
+    };
+    let has = |title: &str, item: &str| {
+        let s = section(title);
+        assert!(s.contains(item), "{title} lacks {item:?}:\n{s}");
+    };
+    // The eight functions, and the two new versions of families outside the #define block.
+    assert!(stdout.contains("Functions added (8):"), "{stdout}");
+    let families = "Versioned functions whose newest version changed";
+    has(
+        families,
+        "nvmlDeviceGetNvLinkInfo: nvmlDeviceGetNvLinkInfo -> nvmlDeviceGetNvLinkInfo_v3",
+    );
+    has(
+        families,
+        "nvmlSystemGetConfComputeSettings: nvmlSystemGetConfComputeSettings -> nvmlSystemGetConfComputeSettings_v2",
+    );
+    assert!(stdout.contains("nvml-wrapper/src/versions.rs"), "{stdout}");
+    has(
+        "Struct versions added (NVML_STRUCT_VERSION)",
+        "+ nvmlSystemConfComputeSettings_v2",
+    );
+    for s in [
+        "nvmlNvLinkInfo_v3_t",
+        "nvmlGpuUptime_v1_t",
+        "nvmlNvlinkGetRemapTableInfo_v1_t",
+        "nvmlNvlinkLockRemapTable_v1_t",
+        "nvmlNvlinkNvlePrivateInfo_v1_t",
+        "nvmlNvlinkSetNvleReady_v1_t",
+        "nvmlNvlinkSetupNvleEncryptionKey_v1_t",
+    ] {
+        has("Struct types added", s);
+    }
+    // Field ids: two new, and the end marker moved.
+    has(
+        "Field ids added (NVML_FI_*)",
+        "+ NVML_FI_DEV_GPU_TEMP = 308",
+    );
+    has(
+        "Field ids added (NVML_FI_*)",
+        "+ NVML_FI_PWR_SMOOTHING_LIMITED_TIME = 309",
+    );
+    has("Field ids renumbered", "NVML_FI_MAX: 308 -> 310");
+    // Constants: the CC CPU capabilities, TDISP states, BMSAI values, NvLink sizes.
+    for c in [
+        "+ NVML_CC_SYSTEM_CPU_CAPS_ARM_CCA = 5",
+        "+ NVML_CC_SYSTEM_CPU_CAPS_INTEL_TDX_CONNECT = 6",
+        "+ NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_TIO = 7",
+        "+ NVML_CC_SYSTEM_TDISP_STATE_READY = 2",
+        "+ NVML_CC_SYSTEM_GPUS_CC_BMSAI_CAPABLE = 2",
+        "+ NVML_CC_SYSTEM_FEATURE_BMSAI_ENABLED = 2",
+        "+ NVML_NVLINK_MAX_REMAP_TABLE_ENTRIES_V2 = 4096",
+        "+ NVML_NVLINK_NVLE_PRIVATE_INFO_SIZE = 256",
+    ] {
+        has("Constants added (#define)", c);
+    }
+    has(
+        "Constants changed",
+        "NVML_POWER_SMOOTHING_IDX_FROM_FIELD_VAL:",
+    );
+    // Enum values: a new one, and the implicit count after it moved.
+    has("Enum values added", "+ NVML_DEVICE_VGPU_CAP_UVM_STUN = 12");
+    has(
+        "Enum values changed",
+        "NVML_DEVICE_VGPU_CAP_COUNT: 12 -> 13",
+    );
+    // The power smoothing index macro became a deprecated alias.
+    has(
+        "Deprecations added",
+        "NVML_POWER_SMOOTHING_IDX_FROM_FIELD_VAL",
+    );
+    // Units in the docs (W -> mW) and the MPS locality-domain view.
+    has(
+        "Documentation changed",
+        "nvmlDevicePowerSmoothingUpdatePresetProfileParam",
+    );
+    has(
+        "Documentation changed",
+        "NVML_POWER_SMOOTHING_PROFILE_PARAM_SECONDARY_POWER_FLOOR",
+    );
+    has("Documentation changed", "nvmlDeviceGetCount_v2");
+    has("Documentation groups added", "nvmlMpsDeviceEnumeration");
+    // The fixture wrapper calls none of the eight.
+    has(
+        "Added functions nvml-wrapper neither calls nor excuses",
+        "nvmlDeviceGetGpuUptime_v1",
+    );
+    // The provenance names the listing really used.
+    let readme = repo.readme_now();
+    assert!(
+        readme.contains(&format!(
+            "| package | `cuda-nvml-dev` (Anaconda-style listing `{}`) |",
+            server.api_url()
+        )),
+        "{readme}"
+    );
+}
+
+fn tar_xz(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    lzma_rs::xz_compress(&mut std::io::Cursor::new(tar_of(entries)), &mut out).unwrap();
+    out
+}
+
+/// A redist JSON at `/redist/redistrib_<cuda>.json` listing `cuda_nvml_dev` `version` for
+/// linux-x86_64, with the archive served under `/redist/`; returns the archive's path.
+fn publish_redist(server: &Server, cuda: &str, version: &str, archive: &[u8], sha: &str) -> String {
+    let rel =
+        format!("cuda_nvml_dev/linux-x86_64/cuda_nvml_dev-linux-x86_64-{version}-archive.tar.xz");
+    server.route(&format!("/redist/{rel}"), Reply::Body(archive.to_vec()));
+    let json = serde_json::json!({
+        "release_date": "2026-01-01",
+        "release_label": cuda,
+        "cuda_nvml_dev": {
+            "name": "CUDA NVML Headers",
+            "license": "CUDA Toolkit",
+            "version": version,
+            "linux-x86_64": {
+                "relative_path": rel,
+                "sha256": sha,
+                "md5": md5(archive),
+                "size": archive.len().to_string(),
+            },
+        },
+    });
+    server.route(
+        &format!("/redist/redistrib_{cuda}.json"),
+        Reply::Body(serde_json::to_vec(&json).unwrap()),
+    );
+    rel
+}
+
+/// `--source redist`: NVIDIA's CUDA redist JSON, read as go-nvml reads it
+/// (`.cuda_nvml_dev.version`, the linux-x86_64 `relative_path` of a `.tar.xz`), the archive
+/// checked against the JSON's sha256; the provenance names the redist JSON really used.
+#[test]
+fn redist_update_reads_the_cuda_redist_json() {
+    let server = Server::start();
+    let repo = Repo::new();
+    let new = next_header();
+    let archive = tar_xz(&[
+        (
+            "cuda_nvml_dev-linux-x86_64-13.9.1-archive/LICENSE",
+            b"license",
+        ),
+        (
+            "cuda_nvml_dev-linux-x86_64-13.9.1-archive/include/nvml.h",
+            &new,
+        ),
+    ]);
+    let rel = publish_redist(&server, "13.9.0", "13.9.1", &archive, &sha256(&archive));
+    let base = server.url("/redist");
+    let out = xtask(
+        repo.path(),
+        &[
+            "--source",
+            "redist",
+            "--cuda-version",
+            "13.9.0",
+            "--redist-url",
+            &base,
+            "--yes",
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stderr: {}\n{stdout}",
+        text(&out.stderr)
+    );
+    assert!(repo.header_now() == new, "header not replaced");
+    assert!(stdout.contains("updated to 13.9.1"), "{stdout}");
+    let readme = repo.readme_now();
+    assert!(
+        readme.contains(&format!(
+            "(NVIDIA CUDA redist, `{base}/redistrib_13.9.0.json`)"
+        )),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(&format!("| package sha256 | `{}` |", sha256(&archive))),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(
+            "| file in the package | `cuda_nvml_dev-linux-x86_64-13.9.1-archive/include/nvml.h` |"
+        ),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(&format!("curl -LO {base}/{rel}")),
+        "{readme}"
+    );
+    assert!(
+        readme.contains(&format!(
+            "cargo xtask update-header --source redist --cuda-version 13.9.0 --redist-url {base} --yes"
+        )),
+        "{readme}"
+    );
+
+    // A checksum that does not match, and a CUDA release without a JSON: nothing changes.
+    let repo = Repo::new();
+    publish_redist(&server, "13.9.2", "13.9.2", &archive, &"00".repeat(32));
+    let out = xtask(
+        repo.path(),
+        &[
+            "--source",
+            "redist",
+            "--cuda-version",
+            "13.9.2",
+            "--redist-url",
+            &base,
+            "--yes",
+        ],
+    );
+    assert_fails(&repo, &out, "checksum mismatch");
+    let out = xtask(
+        repo.path(),
+        &[
+            "--source",
+            "redist",
+            "--cuda-version",
+            "12.0.0",
+            "--redist-url",
+            &base,
+            "--yes",
+        ],
+    );
+    assert_fails(&repo, &out, "404");
+    // --source redist takes its release from --cuda-version, not --version.
+    let out = xtask(
+        repo.path(),
+        &[
+            "--source",
+            "redist",
+            "--cuda-version",
+            "13.9.0",
+            "--version",
+            "13.9.1",
+            "--redist-url",
+            &base,
+        ],
+    );
+    assert_fails(&repo, &out, "--cuda-version");
 }
 
 #[test]
@@ -571,10 +871,7 @@ fn conda_update_with_latest_finds_the_header_under_targets_and_checks_md5() {
         readme.contains("| file in the package | `targets/x86_64-linux/include/nvml.h` |"),
         "{readme}"
     );
-    assert!(
-        stdout.contains("updated to cuda-nvml-dev 13.0.48"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("updated to 13.0.48"), "{stdout}");
     assert!(stdout.contains("+ nvmlFixtureWidget_v1"), "{stdout}");
 }
 
@@ -943,5 +1240,5 @@ fn a_missing_or_unreadable_package_file_is_an_error() {
     let junk = repo.path().join("notes.txt");
     std::fs::write(&junk, "hello").unwrap();
     let out = xtask(repo.path(), &["--from-file", junk.to_str().unwrap()]);
-    assert_fails(&repo, &out, "not a conda package");
+    assert_fails(&repo, &out, "not a package this tool reads");
 }

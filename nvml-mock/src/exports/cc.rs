@@ -12,6 +12,45 @@ use crate::profile::ConfCompute;
 use crate::state::{Ctx, Gpu, get, put};
 use crate::support::Feature;
 
+/// The TDISP state of a CC system: the GPUs run behind a TDI, handshake done, only where the
+/// CPU has a TDISP-capable technology (Intel TDX Connect, AMD SEV-TIO) and CC is on.
+fn tdisp_state(s: &ConfCompute) -> u32 {
+    let tdisp_cpu = matches!(
+        s.cpu_caps,
+        NVML_CC_SYSTEM_CPU_CAPS_INTEL_TDX_CONNECT | NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_TIO
+    );
+    if tdisp_cpu && s.enabled {
+        NVML_CC_SYSTEM_TDISP_STATE_READY
+    } else {
+        NVML_CC_SYSTEM_TDISP_STATE_DISABLED
+    }
+}
+
+/// The CC settings every version reports: (environment, CC feature, dev tools mode,
+/// multi-GPU mode), each one past the header's largest value in future-enum mode.
+fn settings(c: &Ctx<'_>, s: &ConfCompute) -> (u32, u32, u32, u32) {
+    (
+        c.enum_value(s.environment, NVML_CC_SYSTEM_ENVIRONMENT_PROD + 1),
+        c.enum_value(
+            if s.enabled {
+                NVML_CC_SYSTEM_FEATURE_ENABLED
+            } else {
+                NVML_CC_SYSTEM_FEATURE_DISABLED
+            },
+            NVML_CC_SYSTEM_FEATURE_BMSAI_ENABLED + 1,
+        ),
+        c.enum_value(
+            if s.devtools {
+                NVML_CC_SYSTEM_DEVTOOLS_MODE_ON
+            } else {
+                NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF
+            },
+            NVML_CC_SYSTEM_DEVTOOLS_MODE_ON + 1,
+        ),
+        c.enum_value(s.multi_gpu, NVML_CC_SYSTEM_MULTIGPU_NVLE + 1),
+    )
+}
+
 fn cc<'a>(c: &'a Ctx<'_>) -> Result<&'a ConfCompute, nvmlReturn_t> {
     c.m.cc.as_ref().ok_or(NVML_ERROR_NOT_SUPPORTED)
 }
@@ -61,29 +100,35 @@ export! {
     fn nvmlSystemGetConfComputeCapabilities(capabilities: *mut nvmlConfComputeSystemCaps_t) |c| {
         let cpu = cc(c)?.cpu_caps;
         let capable = c.m.gpus.iter().all(|g| g.support.has(Feature::ConfCompute));
+        let gpus = if capable { NVML_CC_SYSTEM_GPUS_CC_CAPABLE } else { NVML_CC_SYSTEM_GPUS_CC_NOT_CAPABLE };
         put(capabilities, nvmlConfComputeSystemCaps_t {
-            cpuCaps: cpu,
-            gpusCaps: if capable { NVML_CC_SYSTEM_GPUS_CC_CAPABLE } else { NVML_CC_SYSTEM_GPUS_CC_NOT_CAPABLE },
+            cpuCaps: c.enum_value(cpu, NVML_CC_SYSTEM_CPU_CAPS_AMD_SEV_TIO + 1),
+            gpusCaps: c.enum_value(gpus, NVML_CC_SYSTEM_GPUS_CC_BMSAI_CAPABLE + 1),
         })
     }
     fn nvmlSystemGetConfComputeState(state: *mut nvmlConfComputeSystemState_t) |c| {
-        let s = cc(c)?;
-        put(state, nvmlConfComputeSystemState_t {
-            environment: s.environment,
-            ccFeature: if s.enabled { NVML_CC_SYSTEM_FEATURE_ENABLED } else { NVML_CC_SYSTEM_FEATURE_DISABLED },
-            devToolsMode: if s.devtools { NVML_CC_SYSTEM_DEVTOOLS_MODE_ON } else { NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF },
-        })
+        let (environment, ccFeature, devToolsMode, _) = settings(c, cc(c)?);
+        put(state, nvmlConfComputeSystemState_t { environment, ccFeature, devToolsMode })
     }
     fn nvmlSystemGetConfComputeSettings(settings: *mut nvmlSystemConfComputeSettings_t) |c| {
-        let s = cc(c)?.clone();
+        let now = self::settings(c, cc(c)?);
         let mut v = get(settings.cast_const())?;
         if v.version != nvmlSystemConfComputeSettings_v1 {
             return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
         }
-        v.environment = s.environment;
-        v.ccFeature = if s.enabled { NVML_CC_SYSTEM_FEATURE_ENABLED } else { NVML_CC_SYSTEM_FEATURE_DISABLED };
-        v.devToolsMode = if s.devtools { NVML_CC_SYSTEM_DEVTOOLS_MODE_ON } else { NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF };
-        v.multiGpuMode = s.multi_gpu;
+        (v.environment, v.ccFeature, v.devToolsMode, v.multiGpuMode) = now;
+        put(settings, v)
+    }
+    fn nvmlSystemGetConfComputeSettings_v2(settings: *mut nvmlSystemConfComputeSettings_v2_t) |c| {
+        let s = cc(c)?;
+        let now = self::settings(c, s);
+        let tdisp = c.enum_value(tdisp_state(s), NVML_CC_SYSTEM_TDISP_STATE_READY + 1);
+        let mut v = get(settings.cast_const())?;
+        if v.version != nvmlSystemConfComputeSettings_v2 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        (v.environment, v.ccFeature, v.devToolsMode, v.multiGpuMode) = now;
+        v.tdispState = tdisp;
         put(settings, v)
     }
     fn nvmlSystemGetConfComputeGpusReadyState(isAcceptingWork: *mut c_uint) |c| {

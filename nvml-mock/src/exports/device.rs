@@ -7,8 +7,8 @@ use nvml_sys::*;
 
 use crate::profile::ProcessSpec;
 use crate::state::{
-    Ctx, DeviceRef, Gpu, arg_str, device_handle, device_ref, fill_array, get, mig_device_handle,
-    put, put_array, put_str,
+    Ctx, DeviceRef, Gpu, Machine, arg_str, device_handle, device_ref, fill_array, get,
+    mig_device_handle, put, put_array, put_str,
 };
 use crate::support::Feature;
 
@@ -38,13 +38,38 @@ fn pci_info(g: &Gpu) -> nvmlPciInfo_t {
     p
 }
 
-/// Memory in use: processes, the driver's overhead and, on a vGPU host, the framebuffers of
-/// the running VMs (at most what the GPU has besides its reserved memory).
-fn allocated(g: &Gpu) -> u64 {
-    let used = g.spec.processes.iter().map(|p| p.used_memory).sum::<u64>()
-        + g.spec.memory_overhead
-        + g.vgpu_fb;
+/// Memory in use: the running processes, the driver's overhead and, on a vGPU host, the
+/// framebuffers of the running VMs (at most what the GPU has besides its reserved memory).
+/// MIG on: what the GPU instances use (a process outside every instance does not run).
+fn allocated(m: &Machine, i: usize, g: &Gpu) -> u64 {
+    let running = if g.mig_current {
+        g.gpu_instances
+            .iter()
+            .map(|x| mig_used(m, i, x.id))
+            .sum::<u64>()
+    } else {
+        g.spec.processes.iter().map(|p| p.used_memory).sum::<u64>()
+    };
+    let used = running + g.spec.memory_overhead + g.vgpu_fb;
     used.min(g.spec.memory_total.saturating_sub(g.spec.memory_reserved))
+}
+
+/// Memory a GPU instance's driver context holds with nothing running: 13 MiB (`nvidia-smi`'s
+/// "MIG devices" table on an A100 80GB, XuehaiPan/nvitop pull request 8).
+const MIG_IDLE_USED: u64 = 13 * 1024 * 1024;
+
+/// BAR1 a GPU instance maps with nothing running: 2 MiB (same table).
+const MIG_IDLE_BAR1_USED: u64 = 2 * 1024 * 1024;
+
+/// Memory GPU instance `gid` of GPU `i` uses: its idle context and the processes in it.
+fn mig_used(m: &Machine, i: usize, gid: u32) -> u64 {
+    let procs: u64 = ["compute", "graphics", "mps"]
+        .iter()
+        .flat_map(|kind| placed(m, i, kind))
+        .filter(|(_, at)| at.is_some_and(|(g, _)| g == gid))
+        .map(|(p, _)| p.used_memory)
+        .sum();
+    MIG_IDLE_USED.saturating_add(procs)
 }
 
 fn processes(g: &Gpu, kind: &str) -> Vec<ProcessSpec> {
@@ -64,28 +89,40 @@ type MigDevice = (u32, u32);
 /// GPU's `k`-th process runs in its `k mod n`-th MIG device (with no MIG device, none runs);
 /// the GPU's handle sees all of them, a MIG device handle those in its instance (nvml.h:
 /// per-instance information comes through MIG device handles).
-fn placed_processes(
+pub(crate) fn placed_processes(
     c: &Ctx<'_>,
     d: nvmlDevice_t,
     kind: &str,
 ) -> Result<Vec<(ProcessSpec, Option<MigDevice>)>, nvmlReturn_t> {
     let i = c.m.gpu_index(d)?;
-    let g = c.m.gpus.get(i).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
-    let all = processes(g, kind);
-    if !g.mig_current {
-        return Ok(all.into_iter().map(|p| (p, None)).collect());
-    }
-    let devices = c.m.mig_devices(i);
-    let placed = all.into_iter().enumerate().filter_map(|(k, p)| {
-        let at = devices.get(k.checked_rem(devices.len())?)?;
-        Some((p, Some(*at)))
-    });
+    let placed = placed(c.m, i, kind);
     Ok(match device_ref(d) {
         Some(DeviceRef::Mig(_, gi, ci)) => placed
+            .into_iter()
             .filter(|(_, at)| *at == Some((gi as u32, ci as u32)))
             .collect(),
-        _ => placed.collect(),
+        _ => placed,
     })
+}
+
+/// The processes of `kind` running on GPU `i`, each with its MIG device (see
+/// [`placed_processes`]).
+fn placed(m: &Machine, i: usize, kind: &str) -> Vec<(ProcessSpec, Option<MigDevice>)> {
+    let Some(g) = m.gpus.get(i) else {
+        return Vec::new();
+    };
+    let all = processes(g, kind);
+    if !g.mig_current {
+        return all.into_iter().map(|p| (p, None)).collect();
+    }
+    let devices = m.mig_devices(i);
+    all.into_iter()
+        .enumerate()
+        .filter_map(|(k, p)| {
+            let at = devices.get(k.checked_rem(devices.len())?)?;
+            Some((p, Some(*at)))
+        })
+        .collect()
 }
 
 fn procs_v1(
@@ -228,22 +265,54 @@ fn nvlink_active(g: &Gpu, link: c_uint) -> Result<(), nvmlReturn_t> {
     Ok(())
 }
 
-/// NVSwitch PCI info for the far end of a DGX link (4 NVSwitches), on the first four buses
-/// of domain 0 from 0x05 up that no GPU of the machine sits on (a switch never shares a GPU's
-/// address, which clients such as SLURM match links by).
-fn nvswitch_pci(c: &Ctx<'_>, link: c_uint) -> nvmlPciInfo_t {
+/// The NVSwitches an HGX board's GPUs link to, by GPU architecture: (architecture, switch
+/// chips, their PCI device id, the public source). A GPU's links are dealt out over the chips
+/// in turn (link `l` goes to chip `l mod n`); other architectures use the Hopper row.
+const NVSWITCHES: [(u32, u32, u32, &str); 2] = [
+    (
+        NVML_DEVICE_ARCH_AMPERE,
+        6,
+        0x1af1_10de,
+        "DGX A100: 6 NVSwitches, each A100 with 2 of its 12 links to each (NCCL topology dump \
+         in NVIDIA/nccl issue 1505); lspci 10de:1af1 \"GA100 [A100 NVSwitch]\"",
+    ),
+    (
+        NVML_DEVICE_ARCH_HOPPER,
+        4,
+        0x22a3_10de,
+        "DGX H100: 4 third-generation NVSwitches for the 18 links of each H100; lspci \
+         10de:22a3 \"GH100 [H100 NVSwitch]\"",
+    ),
+];
+
+/// NVSwitch PCI info for the far end of link `link` of GPU `g`, on the first buses of domain
+/// 0 from 0x05 up that no GPU of the machine sits on (a switch never shares a GPU's address,
+/// which clients such as SLURM match links by).
+fn nvswitch_pci(c: &Ctx<'_>, g: &Gpu, link: c_uint) -> nvmlPciInfo_t {
+    let (_, switches, device_id, _) = NVSWITCHES
+        .iter()
+        .find(|row| row.0 == g.spec.architecture)
+        .or_else(|| {
+            NVSWITCHES
+                .iter()
+                .find(|row| row.0 == NVML_DEVICE_ARCH_HOPPER)
+        })
+        .copied()
+        .unwrap_or((0, 4, 0x22a3_10de, ""));
     let taken = |bus: u32| {
         c.m.gpus
             .iter()
             .any(|g| g.spec.pci_domain == 0 && g.spec.pci_bus == bus)
     };
     let mut buses = (0x05u32..=0xff).filter(|b| !taken(*b));
-    let bus = buses.nth((link % 4) as usize).unwrap_or(0x05);
+    let bus = buses
+        .nth(link.checked_rem(switches).unwrap_or(0) as usize)
+        .unwrap_or(0x05);
     let mut p = nvmlPciInfo_t {
         domain: 0,
         bus,
         device: 0,
-        pciDeviceId: 0x22a3_10de,
+        pciDeviceId: device_id,
         pciSubSystemId: 0x1796_10de,
         ..Default::default()
     };
@@ -252,14 +321,57 @@ fn nvswitch_pci(c: &Ctx<'_>, link: c_uint) -> nvmlPciInfo_t {
     p
 }
 
-/// (total, reserved, allocated) bytes of a GPU, or of a MIG device's GPU instance.
+/// The GPU whose row remapper a handle asks for: nvml.h, "on MIG-enabled GPUs with active
+/// instances, querying the number of remapped rows is not supported".
+fn remapper<'a>(c: &'a Ctx<'_>, device: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
+    let g = phys(c, device)?;
+    if g.mig_current && !g.gpu_instances.is_empty() {
+        return Err(NVML_ERROR_NOT_SUPPORTED);
+    }
+    Ok(g)
+}
+
+/// (total, reserved, allocated) bytes of a GPU, or of a MIG device's GPU instance (its slice,
+/// its idle context and the processes in it). nvml.h: in MIG mode a device handle gives the
+/// aggregate "only if the caller has appropriate privileges" (`NO_PERMISSION` otherwise).
 fn memory(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<(u64, u64, u64), nvmlReturn_t> {
+    let i = c.m.gpu_index(device)?;
     let g = gpu(c, device)?;
     if let Some(DeviceRef::Mig(_, gid, _)) = device_ref(device) {
         let (_, p) = g.mig_instance(gid)?;
-        return Ok((p.memory_mb * 1024 * 1024, 0, 13 * 1024 * 1024));
+        let total = p.memory_mb.saturating_mul(1024 * 1024);
+        return Ok((total, 0, mig_used(c.m, i, gid as u32).min(total)));
     }
-    Ok((g.spec.memory_total, g.spec.memory_reserved, allocated(g)))
+    if g.mig_current {
+        c.require_root()?;
+    }
+    Ok((
+        g.spec.memory_total,
+        g.spec.memory_reserved,
+        allocated(c.m, i, g),
+    ))
+}
+
+/// BAR1 of a GPU, or of a MIG device: its GPU instance's share of the GPU's BAR1 less 1 MiB,
+/// with 2 MiB mapped when idle (an A100 80GB's 2g.20gb instance shows 2MiB / 32767MiB, with
+/// 131072 MiB on the GPU: XuehaiPan/nvitop pull request 8).
+fn bar1(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<nvmlBAR1Memory_t, nvmlReturn_t> {
+    let g = gpu(c, device)?;
+    let (total, used) = match device_ref(device) {
+        Some(DeviceRef::Mig(_, gid, _)) => {
+            let (x, _) = g.mig_instance(gid)?;
+            let share =
+                g.spec.bar1_total / u64::from(crate::profile::MEMORY_SLICES) * u64::from(x.size);
+            let total = share.saturating_sub(1024 * 1024);
+            (total, MIG_IDLE_BAR1_USED.min(total))
+        }
+        _ => (g.spec.bar1_total, g.spec.bar1_used),
+    };
+    Ok(nvmlBAR1Memory_t {
+        bar1Total: total,
+        bar1Used: used,
+        bar1Free: total.saturating_sub(used),
+    })
 }
 
 /// One field value: Ok((type, value)) or the per-field error.
@@ -300,6 +412,19 @@ fn field(
         }
         NVML_FI_DEV_RETIRED_PENDING if g.spec.page_retirement => ull(0),
         NVML_FI_DEV_MEMORY_TEMP if g.spec.memory_temperature > 0 => ui(g.spec.memory_temperature),
+        // The GPU temperature as a double, equal to what nvmlDeviceGetTemperatureV reports.
+        NVML_FI_DEV_GPU_TEMP => Ok((
+            NVML_VALUE_TYPE_DOUBLE,
+            nvmlValue_t {
+                dVal: f64::from(g.spec.temperature),
+            },
+        )),
+        // Time limited by power smoothing, ns: never (smoothing is off), read with privilege
+        // as the other power smoothing fields.
+        NVML_FI_PWR_SMOOTHING_LIMITED_TIME if g.spec.power_smoothing => {
+            c.require_root()?;
+            ull(0)
+        }
         NVML_FI_DEV_TOTAL_ENERGY_CONSUMPTION | NVML_FI_DEV_ENERGY => ull(c.m.energy_mj(g)),
         // Power by scope: the GPU's own; the memory's average where the board reports it;
         // the module's on a Grace Blackwell superchip.
@@ -713,7 +838,11 @@ export! {
         put(minor, mi)
     }
     fn nvmlDeviceGetIndex(device: nvmlDevice_t, index: *mut c_uint) |c| {
-        let i = c.m.gpu_index(device)?;
+        // nvml.h: on a MIG device handle, the index nvmlDeviceGetMigDeviceHandleByIndex takes.
+        let i = match device_ref(device) {
+            Some(DeviceRef::Mig(..)) => c.m.mig_device_index(device).ok_or(NVML_ERROR_INVALID_ARGUMENT)?,
+            _ => c.m.gpu_index(device)?,
+        };
         put(index, i as u32)
     }
     fn nvmlDeviceGetUUID(device: nvmlDevice_t, uuid: *mut c_char, length: c_uint) |c| {
@@ -870,19 +999,14 @@ export! {
         })
     }
     fn nvmlDeviceGetBAR1MemoryInfo(device: nvmlDevice_t, bar1Memory: *mut nvmlBAR1Memory_t) |c| {
-        let s = &phys(c, device)?.spec;
-        put(bar1Memory, nvmlBAR1Memory_t {
-            bar1Total: s.bar1_total,
-            bar1Used: s.bar1_used,
-            bar1Free: s.bar1_total.saturating_sub(s.bar1_used),
-        })
+        put(bar1Memory, bar1(c, device)?)
     }
     fn nvmlDeviceGetUtilizationRates(device: nvmlDevice_t, utilization: *mut nvmlUtilization_t) |c| {
-        let s = &phys(c, device)?.spec;
+        let s = &c.m.gpu_without_mig(device)?.spec;
         put(utilization, nvmlUtilization_t { gpu: s.util_gpu, memory: s.util_memory })
     }
     fn nvmlDeviceGetEncoderUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
-        let s = &phys(c, device)?.spec;
+        let s = &c.m.gpu_without_mig(device)?.spec;
         if samplingPeriodUs.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -890,7 +1014,7 @@ export! {
         put(samplingPeriodUs, 167_000)
     }
     fn nvmlDeviceGetDecoderUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
-        let s = &phys(c, device)?.spec;
+        let s = &c.m.gpu_without_mig(device)?.spec;
         if samplingPeriodUs.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -973,7 +1097,7 @@ export! {
         put(status, s)
     }
     fn nvmlDeviceGetRemappedRows_v2(device: nvmlDevice_t, info: *mut nvmlRemappedRowsInfo_v2_t) |c| {
-        let g = phys(c, device)?;
+        let g = remapper(c, device)?;
         if !g.spec.ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
@@ -1165,6 +1289,24 @@ export! {
         put(eccCounts, ecc_total(phys(c, device)?, errorType, counterType)?)
     }
     fn nvmlDeviceGetMemoryErrorCounter(device: nvmlDevice_t, errorType: nvmlMemoryErrorType_t, counterType: nvmlEccCounterType_t, locationType: nvmlMemoryLocation_t, count: *mut c_ulonglong) |c| {
+        // nvml.h, on MIG-enabled GPUs: a MIG device handle reads its instance's non-DRAM
+        // uncorrectable volatile counts (none are ever injected into an instance: 0); the
+        // GPU's handle reads no volatile counts.
+        let g = gpu(c, device)?;
+        let volatile = counterType == NVML_VOLATILE_ECC;
+        if matches!(device_ref(device), Some(DeviceRef::Mig(..))) {
+            ecc_total(g, errorType, counterType)?;
+            if locationType >= NVML_MEMORY_LOCATION_COUNT {
+                return Err(NVML_ERROR_INVALID_ARGUMENT);
+            }
+            let per_instance = errorType == NVML_MEMORY_ERROR_TYPE_UNCORRECTED
+                && volatile
+                && locationType != NVML_MEMORY_LOCATION_DRAM;
+            return if per_instance { put(count, 0) } else { Err(NVML_ERROR_NOT_SUPPORTED) };
+        }
+        if g.mig_current && volatile {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
         let total = ecc_total(phys(c, device)?, errorType, counterType)?;
         let v = match locationType {
             NVML_MEMORY_LOCATION_DRAM => total,
@@ -1209,7 +1351,7 @@ export! {
         put(isPending, NVML_FEATURE_DISABLED)
     }
     fn nvmlDeviceGetRemappedRows(device: nvmlDevice_t, corrRows: *mut c_uint, uncRows: *mut c_uint, isPending: *mut c_uint, failureOccurred: *mut c_uint) |c| {
-        let g = phys(c, device)?;
+        let g = remapper(c, device)?;
         if !g.spec.ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
@@ -1336,12 +1478,14 @@ export! {
         put(capResult, v)
     }
     fn nvmlDeviceGetNvLinkRemotePciInfo_v2(device: nvmlDevice_t, link: c_uint, pci: *mut nvmlPciInfo_t) |c| {
-        nvlink_active(phys(c, device)?, link)?;
-        put(pci, nvswitch_pci(c, link))
+        let g = phys(c, device)?;
+        nvlink_active(g, link)?;
+        put(pci, nvswitch_pci(c, g, link))
     }
     fn nvmlDeviceGetNvLinkRemotePciInfo(device: nvmlDevice_t, link: c_uint, pci: *mut nvmlPciInfo_t) |c| {
-        nvlink_active(phys(c, device)?, link)?;
-        put(pci, nvswitch_pci(c, link))
+        let g = phys(c, device)?;
+        nvlink_active(g, link)?;
+        put(pci, nvswitch_pci(c, g, link))
     }
     fn nvmlDeviceGetNvLinkRemoteDeviceType(device: nvmlDevice_t, link: c_uint, pNvLinkDeviceType: *mut nvmlIntNvLinkDeviceType_t) |c| {
         nvlink_active(phys(c, device)?, link)?;
@@ -1384,6 +1528,12 @@ export! {
     }
     fn nvmlDeviceGetSamples(device: nvmlDevice_t, type_: nvmlSamplingType_t, lastSeenTimeStamp: c_ulonglong, sampleValType: *mut nvmlValueType_t, sampleCount: *mut c_uint, samples_: *mut nvmlSample_t) |c| {
         let g = phys(c, device)?;
+        // nvml.h: on MIG-enabled GPUs the GPU, memory, encoder and decoder utilization
+        // samples are not supported.
+        let utilization = matches!(type_, NVML_GPU_UTILIZATION_SAMPLES | NVML_MEMORY_UTILIZATION_SAMPLES | NVML_ENC_UTILIZATION_SAMPLES | NVML_DEC_UTILIZATION_SAMPLES);
+        if g.mig_current && utilization {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
         let (vt, list) = samples(c, g, type_, lastSeenTimeStamp)?;
         if sampleCount.is_null() || sampleValType.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);

@@ -1,6 +1,6 @@
 //! More device queries: attributes (whole GPUs and MIG devices), fabric, versioned
 //! temperature, P-states, violation time, per-process utilization, session statistics, fans,
-//! firmware and board details.
+//! firmware and board details, and the GPU's uptime.
 
 use std::ffi::{c_char, c_uint};
 
@@ -15,6 +15,18 @@ use crate::state::{
 
 fn phys<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
     c.m.gpu(h)
+}
+
+/// Seconds since the driver initialised the GPU: the time the energy counter at load took at
+/// the profile's power draw (`energy_base_mj` / `power_usage_mw`; 0 without a draw), plus the
+/// time the machine has been up.
+fn uptime_s(c: &Ctx<'_>, g: &Gpu) -> u64 {
+    let before_load = g
+        .spec
+        .energy_base_mj
+        .checked_div(u64::from(g.spec.power_usage_mw))
+        .unwrap_or(0);
+    before_load.saturating_add(c.m.clock.now_ns() / 1_000_000_000)
 }
 
 /// Attributes of a whole GPU or of a MIG device (its GPU instance's share).
@@ -152,7 +164,7 @@ export! {
         put(busWidth, phys(c, device)?.spec.memory_bus_width)
     }
     fn nvmlDeviceGetNumGpuCores(device: nvmlDevice_t, numCores: *mut c_uint) |c| {
-        put(numCores, phys(c, device)?.spec.cuda_cores)
+        put(numCores, c.m.gpu_without_mig(device)?.spec.cuda_cores)
     }
     fn nvmlDeviceGetModuleId(device: nvmlDevice_t, moduleId: *mut c_uint) |c| {
         let i = c.m.gpu_index(device)?;
@@ -256,6 +268,13 @@ export! {
         p.value = pdi_of(g);
         put(pdi, p)
     }
+    fn nvmlDeviceGetGpuUptime_v1(device: nvmlDevice_t, uptime: *mut nvmlGpuUptime_v1_t) |c| {
+        // A MIG device answers its parent GPU's uptime.
+        let index = c.m.gpu_index(device)?;
+        let g = c.m.gpus.get(index).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        let seconds = u32::try_from(uptime_s(c, g)).unwrap_or(u32::MAX);
+        put(uptime, nvmlGpuUptime_v1_t { uptime: seconds })
+    }
     fn nvmlDeviceGetTemperatureV(device: nvmlDevice_t, temperature: *mut nvmlTemperature_t) |c| {
         let g = phys(c, device)?;
         let mut t: nvmlTemperature_t = get(temperature)?;
@@ -311,7 +330,7 @@ export! {
         put(violTime, nvmlViolationTime_t { referenceTime: now_ns, violationTime: violation })
     }
     fn nvmlDeviceGetProcessUtilization(device: nvmlDevice_t, utilization: *mut nvmlProcessUtilizationSample_t, processSamplesCount: *mut c_uint, lastSeenTimeStamp: u64) |c| {
-        let g = phys(c, device)?;
+        let g = c.m.gpu_without_mig(device)?;
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
@@ -362,7 +381,7 @@ export! {
         no_sessions(c, device, sessionCount)
     }
     fn nvmlDeviceGetJpgUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
-        phys(c, device)?;
+        c.m.gpu_without_mig(device)?;
         if samplingPeriodUs.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -370,7 +389,7 @@ export! {
         put(samplingPeriodUs, 167_000)
     }
     fn nvmlDeviceGetOfaUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
-        phys(c, device)?;
+        c.m.gpu_without_mig(device)?;
         if samplingPeriodUs.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }

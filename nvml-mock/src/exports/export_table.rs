@@ -56,6 +56,9 @@ mod slot_id {
     pub const VGPU_HOST_ACTIVE: usize = 71;
     /// `(unsigned int index, nvmlDevice_t *device, flags)`: like `nvmlDeviceGetHandleByIndex`.
     pub const DEVICE_HANDLE_BY_INDEX: usize = 80;
+    /// `(nvmlDevice_t, unsigned int *limit)`: the enforced power limit, mW, as
+    /// `nvmlDeviceGetEnforcedPowerLimit` gives it (`--query-gpu=enforced.power.limit`).
+    pub const ENFORCED_POWER_LIMIT: usize = 107;
     /// `(nvmlDevice_t, unsigned int *count, entry *entries)`: the running compute processes
     /// (`*count` is the capacity on entry), in the layout of [`super::ProcessEntry`].
     pub const COMPUTE_PROCESSES: usize = 212;
@@ -135,6 +138,10 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
             }
             put(a[1] as *mut nvmlDevice_t, device_handle(i))
         }
+        slot_id::ENFORCED_POWER_LIMIT => {
+            let limit = c.m.gpu(a[0] as nvmlDevice_t)?.power_limit_mw;
+            put(a[1] as *mut c_uint, limit)
+        }
         slot_id::COMPUTE_PROCESSES => process_list(c, a, "compute"),
         slot_id::GRAPHICS_PROCESSES => process_list(c, a, "graphics"),
         slot_id::MPS_PROCESSES => process_list(c, a, "mps"),
@@ -198,20 +205,21 @@ fn gpu_by_bus_id(c: &Ctx<'_>, p: usize) -> Result<usize, nvmlReturn_t> {
         .ok_or(NVML_ERROR_NOT_FOUND)
 }
 
+/// A process list: the GPU's processes of `kind`, or on a MIG device handle those in its
+/// MIG device, each with its GPU and compute instance ids (N/A with MIG off), like the public
+/// running-process queries.
 fn process_list(c: &mut Ctx<'_>, a: [usize; 6], kind: &str) -> Result<(), nvmlReturn_t> {
-    let g = c.m.gpu(a[0] as nvmlDevice_t)?;
+    let device = a[0] as nvmlDevice_t;
+    let placed = super::device::placed_processes(c, device, kind)?;
     let count = a[1] as *mut c_uint;
     let cap = get(count)?;
     if cap > MAX_PROCESS_ENTRIES {
         return Err(NVML_ERROR_INVALID_ARGUMENT);
     }
     let na = NVML_VALUE_NOT_AVAILABLE as u32;
-    let list: Vec<ProcessEntry> = g
-        .spec
-        .processes
+    let list: Vec<ProcessEntry> = placed
         .iter()
-        .filter(|p| p.kind == kind)
-        .map(|p| {
+        .map(|(p, at)| {
             let mut name = [0u8; 4096];
             for (d, s) in name.iter_mut().zip(p.name.bytes().take(4095)) {
                 *d = s;
@@ -219,8 +227,8 @@ fn process_list(c: &mut Ctx<'_>, a: [usize; 6], kind: &str) -> Result<(), nvmlRe
             ProcessEntry {
                 pid: p.pid,
                 used_gpu_memory: p.used_memory,
-                gpu_instance_id: na,
-                compute_instance_id: na,
+                gpu_instance_id: at.map_or(na, |x| x.0),
+                compute_instance_id: at.map_or(na, |x| x.1),
                 used_cc_protected_memory: 0,
                 name,
             }

@@ -5,14 +5,12 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
-use crate::profile::GiProfile;
+use crate::profile::{CI_PROFILE_SLICES, GiProfile, ci_placements, overlaps};
 use crate::state::{
     ComputeInstance, Ctx, DeviceRef, Gpu, GpuInstance, MAX_MIG_PER_GPU, ci_handle, ci_ref,
-    device_handle, device_ref, fill_array, get, gi_handle, gi_ref, mig_device_handle, put,
+    device_handle, device_ref, fill_array, get, gi_handle, gi_ref, mig_device_handle, new_gi_id,
+    put,
 };
-
-/// Slices of each `NVML_COMPUTE_INSTANCE_PROFILE_*` index.
-const CI_SLICES: [u32; 7] = [1, 2, 3, 4, 7, 8, 6];
 
 fn mig_gpu<'a>(c: &'a Ctx<'_>, device: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
     let g = c.m.gpu(device)?;
@@ -117,10 +115,6 @@ fn put_gi_info_v(
     }
 }
 
-fn overlaps(a: (u32, u32), b: (u32, u32)) -> bool {
-    a.0 < b.0 + b.1 && b.0 < a.0 + a.1
-}
-
 /// Placements of profile `p` not overlapping existing GPU instances.
 fn free_gi_placements(g: &Gpu, p: &GiProfile) -> Vec<u32> {
     let used = g.gpu_instances.iter().filter(|x| {
@@ -166,9 +160,7 @@ fn create_gi(
         None => *free.first().ok_or(NVML_ERROR_INSUFFICIENT_RESOURCES)?,
     };
     let size = p.slices;
-    let id = (1..MAX_MIG_PER_GPU as u32)
-        .find(|id| !g.gpu_instances.iter().any(|x| x.id == *id))
-        .ok_or(NVML_ERROR_INSUFFICIENT_RESOURCES)?;
+    let id = new_gi_id(&g.gpu_instances, start, size).ok_or(NVML_ERROR_INSUFFICIENT_RESOURCES)?;
     g.gpu_instances.push(GpuInstance {
         id,
         profile_index: pi,
@@ -218,21 +210,10 @@ fn ci_profile_slices(profile: u32) -> Result<u32, nvmlReturn_t> {
     if profile >= NVML_COMPUTE_INSTANCE_PROFILE_COUNT {
         return Err(NVML_ERROR_INVALID_ARGUMENT);
     }
-    CI_SLICES
+    CI_PROFILE_SLICES
         .get(profile as usize)
         .copied()
         .ok_or(NVML_ERROR_NOT_SUPPORTED)
-}
-
-/// Valid starts for a compute instance of `size` slices in a GPU instance of `total`.
-fn ci_placements(total: u32, size: u32) -> Vec<u32> {
-    if size == 0 || size > total {
-        return Vec::new();
-    }
-    (0..total)
-        .step_by(size as usize)
-        .filter(|s| s + size <= total)
-        .collect()
 }
 
 fn free_ci_placements(x: &GpuInstance, total: u32, size: u32) -> Vec<u32> {

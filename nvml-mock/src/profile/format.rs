@@ -360,6 +360,10 @@ pub struct GpuSpec {
     pub mig_capable: bool,
     pub mig_enabled: bool,
     pub mig_profiles: Vec<GiProfile>,
+    /// MIG GPU instances (with their compute instances) that exist at load; a file without
+    /// any leaves the key out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mig_instances: Vec<super::MigInstanceSpec>,
     pub processes: Vec<ProcessSpec>,
     #[serde(with = "virtualization_mode")]
     pub virtualization_mode: u32,

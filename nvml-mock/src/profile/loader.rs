@@ -469,6 +469,8 @@ fn lay_gpu_key(g: &mut Map<String, Value>, k: &str, v: Value) -> Result<(), Prof
             set(g, "clock_graphics", json!(mhz));
             set(g, "clock_sm", json!(mhz));
         }
+        // An optional key a GPU without it leaves out.
+        "mig_instances" if !g.contains_key(k) => set(g, k, v),
         _ => {
             if let Some((_, empty)) = OPTIONAL_GPU_KEYS.iter().find(|(key, _)| *key == k) {
                 // A key the base's file leaves out when it holds its default.

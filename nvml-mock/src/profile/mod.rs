@@ -14,6 +14,7 @@ mod dynamic;
 mod format;
 mod gpu_defaults;
 mod loader;
+mod mig;
 mod validate;
 
 use std::fmt;
@@ -22,6 +23,10 @@ pub use dynamic::DynamicSpec;
 pub use format::*;
 pub use gpu_defaults::canonical_json;
 pub use loader::{BUILTIN_PROFILES, PROFILE_FILE_MAX, builtin, builtin_json, load, parse_json};
+pub use mig::{
+    CI_PROFILE_SLICES, MEMORY_SLICES, MigComputeSpec, MigInstanceSpec, ci_placements,
+    ci_profile_of_slices, compute_instances, gpu_instance_id, overlaps,
+};
 pub use validate::MAX_GPUS;
 
 /// Why a profile could not be loaded: names the file (or built-in profile) and the key.

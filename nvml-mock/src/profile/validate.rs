@@ -50,6 +50,7 @@ pub(super) fn normalize(p: &mut Profile) {
 pub(super) fn validate(p: &Profile) -> Result<(), ProfileError> {
     validate_system(p)?;
     validate_gpus(p)?;
+    super::mig::validate(p)?;
     validate_vgpu(p)?;
     validate_units(p)
 }

@@ -21,7 +21,9 @@
 //! driver version once, when it initialises ([`Nvml::field_id_numbering`](crate::Nvml::field_id_numbering)),
 //! and on a driver before 580.82 every field call translates these ids to the driver's
 //! numbers and the ids in the results back, so [`FieldValue::field_id`] is the id asked
-//! for. Ids outside 251–273 are never changed (274 and up did not exist before 580.82).
+//! for. Ids outside 251–273 are never changed (274 and up did not exist before 580.82; 308,
+//! `NVML_FI_DEV_GPU_TEMP`, and 309, `NVML_FI_PWR_SMOOTHING_LIMITED_TIME`, came with NVML 13.5
+//! and have one number on every driver that has them).
 //!
 //! ```no_run
 //! use nvml_wrapper::{Nvml, device::field};
@@ -97,6 +99,14 @@ pub mod field {
     pub const REMAPPED_ROWS_CORRECTABLE: u32 = sys::NVML_FI_DEV_REMAPPED_COR;
     /// Rows remapped for uncorrectable errors (`NVML_FI_DEV_REMAPPED_UNC`).
     pub const REMAPPED_ROWS_UNCORRECTABLE: u32 = sys::NVML_FI_DEV_REMAPPED_UNC;
+    /// GPU temperature, °C with sub-degree precision, a double (`NVML_FI_DEV_GPU_TEMP`, 308;
+    /// `nvmlDeviceGetTemperatureV` rounds to whole degrees). Drivers before NVML 13.5 answer
+    /// `NOT_SUPPORTED` for it.
+    pub const GPU_TEMPERATURE_C: u32 = sys::NVML_FI_DEV_GPU_TEMP;
+    /// Running total of the time the GPU has been limited by power smoothing, ns
+    /// (`NVML_FI_PWR_SMOOTHING_LIMITED_TIME`, 309). Drivers before NVML 13.5 answer
+    /// `NOT_SUPPORTED` for it.
+    pub const POWER_SMOOTHING_LIMITED_TIME_NS: u32 = sys::NVML_FI_PWR_SMOOTHING_LIMITED_TIME;
 }
 
 /// How the loaded driver numbers the field ids that NVIDIA renumbered at driver 580.82
@@ -206,6 +216,14 @@ impl Value {
             ValueType::SignedInt => Value::SignedInt(unsafe { raw.siVal }),
             // SAFETY: see above; `usVal` per the `UNSIGNED_SHORT` tag.
             ValueType::UnsignedShort => Value::UnsignedShort(unsafe { raw.usVal }),
+            // A union member the header does not name cannot be read; this one value is the
+            // error, the rest of a batch is not.
+            ValueType::Other(raw) => {
+                return Err(NvmlError::UnexpectedValue {
+                    what: "nvmlValueType_t",
+                    value: i64::from(raw),
+                });
+            }
         })
     }
 
@@ -511,7 +529,15 @@ mod tests {
             273
         );
         // Outside the range nothing changes, on either numbering.
-        for id in [0, 250, 274, sys::NVML_FI_DEV_EDPP_MULTIPLIER, u32::MAX] {
+        for id in [
+            0,
+            250,
+            274,
+            sys::NVML_FI_DEV_EDPP_MULTIPLIER,
+            field::GPU_TEMPERATURE_C,
+            field::POWER_SMOOTHING_LIMITED_TIME_NS,
+            u32::MAX,
+        ] {
             assert_eq!(old.to_driver(id), id);
             assert_eq!(old.from_driver(id), id);
         }

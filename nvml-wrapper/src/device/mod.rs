@@ -316,7 +316,10 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
         Ok(minor)
     }
 
-    /// NVML index of this device (`nvmlDeviceGetIndex`).
+    /// NVML index of this device (`nvmlDeviceGetIndex`): for a whole GPU the index
+    /// [`Nvml::device_by_index`](crate::Nvml::device_by_index) takes; for a MIG device the
+    /// index its parent's [`Device::mig_device_by_index`] takes (0, 1, 2, ... within that
+    /// GPU, not the parent's index: [`Device::mig_parent_device`] gives the parent).
     #[doc(alias = "nvmlDeviceGetIndex")]
     pub fn index(&self) -> Result<u32> {
         let mut index: c_uint = 0;

@@ -13,8 +13,9 @@ use crate::error::{NvmlError, Result, check};
 use crate::ffi::{LIST_MAX, nvml_call};
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
+use crate::versions::nvlink_info;
 
-/// NvLink information of a GPU (`nvmlNvLinkInfo_v2_t`, or `_v1_t` on older drivers).
+/// NvLink information of a GPU (`nvmlNvLinkInfo_v3_t`, or `_v2_t`/`_v1_t` on older drivers).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NvLinkInfo {
@@ -23,6 +24,24 @@ pub struct NvLinkInfo {
     /// NvLink firmware versions, one per microcode type (empty on drivers with only the
     /// `_v1_t` struct).
     pub firmware: Vec<NvLinkFirmwareVersion>,
+    /// Whether NVLE is ready on the GPU (`isNvleReady` of `nvmlNvLinkInfo_v3_t`); `None` on
+    /// drivers without `nvmlDeviceGetNvLinkInfo_v3`.
+    pub nvle_ready: Option<bool>,
+}
+
+/// The valid entries of an NvLink firmware list, clamped to the array.
+fn firmware_versions(fw: &sys::nvmlNvlinkFirmwareInfo_t) -> Vec<NvLinkFirmwareVersion> {
+    let valid = (fw.numValidEntries as usize).min(fw.firmwareVersion.len());
+    fw.firmwareVersion
+        .iter()
+        .take(valid)
+        .map(|v| NvLinkFirmwareVersion {
+            ucode_type: v.ucodeType,
+            major: v.major,
+            minor: v.minor,
+            sub_minor: v.subMinor,
+        })
+        .collect()
 }
 
 /// The version of one NvLink firmware microcode (`nvmlNvlinkFirmwareVersion_t`).
@@ -37,6 +56,65 @@ pub struct NvLinkFirmwareVersion {
     pub minor: u32,
     /// Sub-minor version.
     pub sub_minor: u32,
+}
+
+/// A GPU's NvLink remap tables (`nvmlNvlinkGetRemapTableInfo_v1_t`): the FLA and SPA/GPA
+/// addresses of each entry in use.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NvLinkRemapTable {
+    /// The GPU's ALID.
+    pub alid: u32,
+    /// FLA remap table address of each entry (`remapTabSize` of them, at most
+    /// `NVML_NVLINK_MAX_REMAP_TABLE_ENTRIES_V2`).
+    pub fla: Vec<u32>,
+    /// SPA/GPA remap table address of each entry, as many as `fla`.
+    pub gpa: Vec<u32>,
+}
+
+/// The remap-table lock state [`Device::lock_nvlink_remap_table`] reports
+/// (`nvmlNvlinkLockRemapTable_v1_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct NvLinkRemapTableLock {
+    /// The remap table is locked: MSE makes no further updates.
+    pub locked: bool,
+    /// Locking the remap table is disabled on this GPU.
+    pub lock_disabled: bool,
+}
+
+/// What [`Device::setup_nvlink_nvle_encryption_key`] sets up between two GPUs
+/// (`nvmlNvlinkSetupNvleEncryptionKey_v1_t`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NvleEncryptionKey<'a> {
+    /// The key secret the key manager derives the key from.
+    pub key: [u8; sys::NVML_NVLINK_NVLE_AES_256_GCM_KEY_SIZE_BYTES as usize],
+    /// ALID of the local GPU ([`NvLinkRemapTable::alid`]).
+    pub local_alid: u32,
+    /// ALID of the remote GPU.
+    pub remote_alid: u32,
+    /// The local GPU's NVLE private info ([`Device::nvlink_nvle_private_info`]), at most
+    /// `NVML_NVLINK_NVLE_PRIVATE_INFO_SIZE` (256) bytes.
+    pub local_private_info: &'a [u8],
+    /// The remote GPU's NVLE private info, at most 256 bytes.
+    pub remote_private_info: &'a [u8],
+}
+
+/// `bytes` as an `nvmlNvlinkNvlePrivateInfo_v1_t`; `InvalidInput` when longer than its buffer.
+fn nvle_private_info(bytes: &[u8]) -> Result<sys::nvmlNvlinkNvlePrivateInfo_v1_t> {
+    let mut info = sys::nvmlNvlinkNvlePrivateInfo_v1_t {
+        data: [0; sys::NVML_NVLINK_NVLE_PRIVATE_INFO_SIZE as usize],
+        size: 0,
+    };
+    let slot = info
+        .data
+        .get_mut(..bytes.len())
+        .ok_or(NvmlError::InvalidInput(
+            "NVLE private info is longer than NVML_NVLINK_NVLE_PRIVATE_INFO_SIZE (256) bytes",
+        ))?;
+    slot.copy_from_slice(bytes);
+    info.size = bytes.len() as c_uint;
+    Ok(info)
 }
 
 /// A GPU's NvLink bandwidth mode (`nvmlNvlinkGetBwMode_v1_t`).
@@ -81,35 +159,41 @@ impl NvLinkBwModeSetting {
 }
 
 impl<N: NvmlRef> Device<'_, N> {
-    /// NvLink encryption state and firmware versions (`nvmlDeviceGetNvLinkInfo` with
-    /// `nvmlNvLinkInfo_v2`, then `nvmlNvLinkInfo_v1` on drivers that reject it).
+    /// NvLink encryption state, firmware versions and NVLE readiness
+    /// (`nvmlDeviceGetNvLinkInfo_v3`; on drivers without it `nvmlDeviceGetNvLinkInfo` with
+    /// `nvmlNvLinkInfo_v2`, then `nvmlNvLinkInfo_v1` on drivers that reject that).
     ///
     /// # Errors
     /// [`NvmlError::NotSupported`] on GPUs without the feature.
     #[doc(alias = "nvmlDeviceGetNvLinkInfo")]
+    #[doc(alias = "nvmlDeviceGetNvLinkInfo_v3")]
     pub fn nvlink_info(&self) -> Result<NvLinkInfo> {
+        if self.nvml.versions().nvlink_info() == nvlink_info::Version::nvmlDeviceGetNvLinkInfo_v3 {
+            let mut v3 = sys::nvmlNvLinkInfo_v3_t::default();
+            nvml_call!(
+                self.nvml,
+                nvlink_info::nvmlDeviceGetNvLinkInfo_v3(self.handle, &mut v3)
+            )?;
+            return Ok(NvLinkInfo {
+                nvle_enabled: v3.isNvleEnabled != 0,
+                firmware: firmware_versions(&v3.firmwareInfo),
+                nvle_ready: Some(v3.isNvleReady != 0),
+            });
+        }
         let mut v2 = sys::nvmlNvLinkInfo_v2_t {
             version: sys::nvmlNvLinkInfo_v2,
             ..Default::default()
         };
-        let rc = nvml_call!(self.nvml, nvmlDeviceGetNvLinkInfo(self.handle, &mut v2));
+        let rc = nvml_call!(
+            self.nvml,
+            nvlink_info::nvmlDeviceGetNvLinkInfo(self.handle, &mut v2)
+        );
         match rc {
             Ok(()) => {
-                let fw = &v2.firmwareInfo;
-                let valid = (fw.numValidEntries as usize).min(fw.firmwareVersion.len());
                 return Ok(NvLinkInfo {
                     nvle_enabled: v2.isNvleEnabled != 0,
-                    firmware: fw
-                        .firmwareVersion
-                        .iter()
-                        .take(valid)
-                        .map(|v| NvLinkFirmwareVersion {
-                            ucode_type: v.ucodeType,
-                            major: v.major,
-                            minor: v.minor,
-                            sub_minor: v.subMinor,
-                        })
-                        .collect(),
+                    firmware: firmware_versions(&v2.firmwareInfo),
+                    nvle_ready: None,
                 });
             }
             Err(NvmlError::ArgumentVersionMismatch(_)) => {}
@@ -120,18 +204,113 @@ impl<N: NvmlRef> Device<'_, N> {
             version: sys::nvmlNvLinkInfo_v1,
             ..Default::default()
         };
-        nvml_call!(self.nvml, nvmlDeviceGetNvLinkInfo(self.handle, &mut v1))?;
+        nvml_call!(
+            self.nvml,
+            nvlink_info::nvmlDeviceGetNvLinkInfo(self.handle, &mut v1)
+        )?;
         Ok(NvLinkInfo {
             nvle_enabled: v1.isNvleEnabled != 0,
             firmware: Vec::new(),
+            nvle_ready: None,
         })
+    }
+
+    /// The GPU's NvLink remap tables: its ALID and the FLA and SPA/GPA address of each entry
+    /// (`nvmlDeviceGetNvlinkRemapTableInfo_v1`).
+    ///
+    /// # Errors
+    /// [`NvmlError::NotSupported`] on GPUs without the feature, [`NvmlError::NoPermission`]
+    /// where the caller may not read it.
+    #[doc(alias = "nvmlDeviceGetNvlinkRemapTableInfo_v1")]
+    pub fn nvlink_remap_table_info(&self) -> Result<NvLinkRemapTable> {
+        // 32 KiB: on the heap.
+        let mut info = Box::new(sys::nvmlNvlinkGetRemapTableInfo_v1_t {
+            alid: 0,
+            flaRemapTabAddr: [0; sys::NVML_NVLINK_MAX_REMAP_TABLE_ENTRIES_V2 as usize],
+            gpaRemapTabAddr: [0; sys::NVML_NVLINK_MAX_REMAP_TABLE_ENTRIES_V2 as usize],
+            remapTabSize: 0,
+        });
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetNvlinkRemapTableInfo_v1(self.handle, &mut *info)
+        )?;
+        let n = (info.remapTabSize as usize).min(info.flaRemapTabAddr.len());
+        Ok(NvLinkRemapTable {
+            alid: info.alid,
+            fla: info.flaRemapTabAddr.iter().take(n).copied().collect(),
+            gpa: info.gpaRemapTabAddr.iter().take(n).copied().collect(),
+        })
+    }
+
+    /// Asks the driver to lock the GPU's NvLink remap table, so that MSE makes no further
+    /// updates to it, and returns the lock state (`nvmlDeviceLockNvlinkRemapTable_v1`).
+    /// Requires root.
+    #[doc(alias = "nvmlDeviceLockNvlinkRemapTable_v1")]
+    pub fn lock_nvlink_remap_table(&self) -> Result<NvLinkRemapTableLock> {
+        let mut lock = sys::nvmlNvlinkLockRemapTable_v1_t::default();
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceLockNvlinkRemapTable_v1(self.handle, &mut lock)
+        )?;
+        Ok(NvLinkRemapTableLock {
+            locked: lock.bRemapTableLocked != 0,
+            lock_disabled: lock.bRemapTableLockDisabled != 0,
+        })
+    }
+
+    /// Signals whether NVLE (NvLink encryption) is ready on the GPU
+    /// (`nvmlDeviceSetNvlinkNvleReady_v1`); [`nvlink_info`](Self::nvlink_info) reads it back.
+    /// Requires root.
+    #[doc(alias = "nvmlDeviceSetNvlinkNvleReady_v1")]
+    pub fn set_nvlink_nvle_ready(&self, ready: bool) -> Result<()> {
+        let mut arg = sys::nvmlNvlinkSetNvleReady_v1_t {
+            bNvleReady: c_uchar::from(ready),
+        };
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceSetNvlinkNvleReady_v1(self.handle, &mut arg)
+        )
+    }
+
+    /// The GPU's opaque NVLE private info, as many bytes as the driver wrote (at most 256)
+    /// (`nvmlDeviceGetNvlinkNvlePrivateInfo_v1`); pass it to
+    /// [`setup_nvlink_nvle_encryption_key`](Self::setup_nvlink_nvle_encryption_key).
+    #[doc(alias = "nvmlDeviceGetNvlinkNvlePrivateInfo_v1")]
+    pub fn nvlink_nvle_private_info(&self) -> Result<Vec<u8>> {
+        let mut info = nvle_private_info(&[])?;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetNvlinkNvlePrivateInfo_v1(self.handle, &mut info)
+        )?;
+        Ok(info.data.iter().take(info.size as usize).copied().collect())
+    }
+
+    /// Sets up the NVLE encryption key between the GPUs with the given ALIDs
+    /// (`nvmlDeviceSetupNvlinkNvleEncryptionKey_v1`). Requires root.
+    ///
+    /// # Errors
+    /// [`NvmlError::InvalidInput`] for private info longer than 256 bytes (nothing is
+    /// called); the driver's answer otherwise.
+    #[doc(alias = "nvmlDeviceSetupNvlinkNvleEncryptionKey_v1")]
+    pub fn setup_nvlink_nvle_encryption_key(&self, setup: &NvleEncryptionKey<'_>) -> Result<()> {
+        let mut arg = sys::nvmlNvlinkSetupNvleEncryptionKey_v1_t {
+            nvleKey: setup.key,
+            localGpuAlid: setup.local_alid,
+            remoteGpuAlid: setup.remote_alid,
+            localGpuNvlePrivateInfo: nvle_private_info(setup.local_private_info)?,
+            remoteGpuNvlePrivateInfo: nvle_private_info(setup.remote_private_info)?,
+        };
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceSetupNvlinkNvleEncryptionKey_v1(self.handle, &mut arg)
+        )
     }
 
     /// What is at the other end of `link` (`nvmlDeviceGetNvLinkRemoteDeviceType`).
     ///
     /// # Errors
     /// [`NvmlError::InvalidArgument`] for a link the GPU lacks, [`NvmlError::NotSupported`]
-    /// without NvLink, [`NvmlError::UnexpectedValue`] for a type newer than the header.
+    /// without NvLink; a type newer than the header is `NvLinkDeviceType::Other(raw)`.
     #[doc(alias = "nvmlDeviceGetNvLinkRemoteDeviceType")]
     pub fn nvlink_remote_device_type(&self, link: u32) -> Result<NvLinkDeviceType> {
         let mut raw: sys::nvmlIntNvLinkDeviceType_t = 0;

@@ -66,10 +66,10 @@ impl PowerProfileMask {
         (0..Self::CAPACITY).filter(|id| self.contains_id(*id))
     }
 
-    /// The profiles in the set that the header names (see [`ids`](Self::ids) for all).
+    /// The profiles in the set, ascending; an id the header does not name is
+    /// `PowerProfileType::Other(id)`.
     pub fn profiles(&self) -> impl Iterator<Item = PowerProfileType> + '_ {
-        self.ids()
-            .filter_map(|id| PowerProfileType::try_from(id).ok())
+        self.ids().map(PowerProfileType::from_raw)
     }
 }
 

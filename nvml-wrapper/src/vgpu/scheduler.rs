@@ -265,7 +265,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scheduler_capabilities_skip_unused_slots_and_reject_unknown_policies() {
+    fn scheduler_capabilities_skip_unused_slots_and_keep_unknown_policies() {
         let raw = sys::nvmlVgpuSchedulerCapabilities_t {
             supportedSchedulers: [
                 sys::NVML_VGPU_SCHEDULER_POLICY_BEST_EFFORT,
@@ -305,7 +305,12 @@ mod tests {
             supportedSchedulers: [9, 0, 0],
             ..raw
         };
-        assert!(VgpuSchedulerCapabilities::try_from(&future).is_err());
+        assert_eq!(
+            VgpuSchedulerCapabilities::try_from(&future)
+                .unwrap()
+                .supported_policies,
+            [VgpuSchedulerPolicy::Other(9)]
+        );
     }
 
     #[test]
@@ -339,7 +344,10 @@ mod tests {
         .unwrap();
         assert_eq!(state.arr_mode, Some(VgpuSchedulerArrMode::Disabled));
         assert_eq!((state.avg_factor, state.timeslice_ns), (0, 4_000_000));
-        assert!(legacy_state(7, 0, &without).is_err());
+        assert_eq!(
+            legacy_state(7, 0, &without).unwrap().policy,
+            VgpuSchedulerPolicy::Other(7)
+        );
     }
 
     #[test]

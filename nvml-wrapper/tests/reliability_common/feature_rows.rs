@@ -20,12 +20,19 @@ use nvml_wrapper::system::CperTypes;
 
 use super::{Driver, EMPTY_ON_NOT_FOUND, Entry, N, Special, list, one, text};
 
+/// `nvmlSystemGetConfComputeSettings_v2` rejecting its struct version: the plain function.
+const FALLBACK_CC_SETTINGS: Special = Special::Fallback {
+    codes: &[nvml_wrapper::sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH],
+    to: "nvmlSystemGetConfComputeSettings",
+};
+
 /// The rows.
 pub fn rows() -> Vec<Entry> {
     entries! {
         Current "nvmlSystemGetConfComputeCapabilities" "Nvml::conf_compute_capabilities" N => |l| one(l.nvml.conf_compute_capabilities());
         Current "nvmlSystemGetConfComputeState" "Nvml::conf_compute_state" N => |l| one(l.nvml.conf_compute_state());
-        Current "nvmlSystemGetConfComputeSettings" "Nvml::conf_compute_settings" N => |l| one(l.nvml.conf_compute_settings());
+        Current "nvmlSystemGetConfComputeSettings_v2" "Nvml::conf_compute_settings" FALLBACK_CC_SETTINGS => |l| one(l.nvml.conf_compute_settings());
+        Previous "nvmlSystemGetConfComputeSettings" "Nvml::conf_compute_settings" N => |l| one(l.nvml.conf_compute_settings());
         Current "nvmlSystemGetConfComputeGpusReadyState" "Nvml::conf_compute_gpus_ready" N => |l| one(l.nvml.conf_compute_gpus_ready());
         Current "nvmlSystemSetConfComputeGpusReadyState" "Nvml::set_conf_compute_gpus_ready" N => |l| one(l.nvml.set_conf_compute_gpus_ready(false));
         Current "nvmlSystemGetConfComputeKeyRotationThresholdInfo" "Nvml::conf_compute_key_rotation_threshold" N => |l| one(l.nvml.conf_compute_key_rotation_threshold());
@@ -118,7 +125,21 @@ pub fn rows() -> Vec<Entry> {
         Current "nvmlDeviceGetFanControlPolicy_v2" "Device::fan_control_policy" N => |l| one(l.dev()?.fan_control_policy(0));
         Current "nvmlDeviceGetCoolerInfo" "Device::cooler_info" N => |l| one(l.dev()?.cooler_info(0));
         Current "nvmlDeviceGetThermalSettings" "Device::thermal_settings" N => |l| list(l.dev()?.thermal_settings(0));
-        Current "nvmlDeviceGetNvLinkInfo" "Device::nvlink_info" N => |l| one(l.dev()?.nvlink_info());
+        Current "nvmlDeviceGetNvLinkInfo_v3" "Device::nvlink_info" N => |l| one(l.dev()?.nvlink_info());
+        Previous "nvmlDeviceGetNvLinkInfo" "Device::nvlink_info" N => |l| one(l.dev()?.nvlink_info());
+        Current "nvmlDeviceGetNvlinkRemapTableInfo_v1" "Device::nvlink_remap_table_info" N => |l| one(l.dev()?.nvlink_remap_table_info());
+        Current "nvmlDeviceLockNvlinkRemapTable_v1" "Device::lock_nvlink_remap_table" N => |l| one(l.dev()?.lock_nvlink_remap_table());
+        Current "nvmlDeviceSetNvlinkNvleReady_v1" "Device::set_nvlink_nvle_ready" N => |l| one(l.dev()?.set_nvlink_nvle_ready(false));
+        Current "nvmlDeviceGetNvlinkNvlePrivateInfo_v1" "Device::nvlink_nvle_private_info" N => |l| list(l.dev()?.nvlink_nvle_private_info());
+        Current "nvmlDeviceSetupNvlinkNvleEncryptionKey_v1" "Device::setup_nvlink_nvle_encryption_key" N =>
+            |l| one(l.dev()?.setup_nvlink_nvle_encryption_key(&NvleEncryptionKey {
+                key: [0; 32],
+                local_alid: 1,
+                remote_alid: 2,
+                local_private_info: &[],
+                remote_private_info: &[],
+            }));
+        Current "nvmlDeviceGetGpuUptime_v1" "Device::gpu_uptime" N => |l| one(l.dev()?.gpu_uptime());
         Current "nvmlDeviceGetNvLinkRemoteDeviceType" "Device::nvlink_remote_device_type" N => |l| one(l.dev()?.nvlink_remote_device_type(0));
         Current "nvmlDeviceGetNvlinkBwMode" "Device::nvlink_bw_mode" N => |l| one(l.dev()?.nvlink_bw_mode());
         Current "nvmlDeviceGetNvlinkSupportedBwModes" "Device::nvlink_supported_bw_modes" N => |l| list(l.dev()?.nvlink_supported_bw_modes());
