@@ -159,7 +159,10 @@ fn every_gpu_key_belongs_to_exactly_one_topic() {
         .collect();
     for f in &fields {
         let n = listed.iter().filter(|k| **k == f.as_str()).count();
-        assert_eq!(n, 1, "GPU key {f:?} is in {n} topics of GPU_TOPICS");
+        assert_eq!(
+            n, 1,
+            "GPU key {f:?} is in {n} topics of GPU_TOPICS (src/profile/format.rs): give it one, then {BLESS}"
+        );
     }
     for k in &listed {
         assert!(

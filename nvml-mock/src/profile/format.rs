@@ -622,8 +622,13 @@ pub const GPU_TOPICS: &[GpuTopic] = &[
     },
     GpuTopic {
         name: "mig",
-        about: "MIG capability, mode and GPU instance profiles",
-        keys: &["mig_capable", "mig_enabled", "mig_profiles"],
+        about: "MIG capability, mode, GPU instance profiles and the instances at load",
+        keys: &[
+            "mig_capable",
+            "mig_enabled",
+            "mig_profiles",
+            "mig_instances",
+        ],
     },
     GpuTopic {
         name: "virtualization",
