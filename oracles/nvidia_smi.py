@@ -26,6 +26,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import mock_env
+from mock_env import REPO
 
 # `nvidia-smi -q -d` sections of the 550 build (its `-h`).
 SECTIONS = [

@@ -26,6 +26,7 @@ Environment: see oracles/mock_env.py (NVML_MOCK_LIB, CI), and
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -36,6 +37,7 @@ import tempfile
 from pathlib import Path
 
 import mock_env
+from mock_env import REPO
 
 # Built-in profiles slurmd -G cannot list as they are, and why.
 NOT_CHECKED = {}
