@@ -1,5 +1,6 @@
 //! The global state of the simulated library, and the helpers every export goes through.
 
+use std::cell::UnsafeCell;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::ffi::{CStr, c_char, c_uint};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -660,6 +661,9 @@ pub struct Inner {
     /// The functions that have answered `NVML_SUCCESS` from the model in this copy of the
     /// library (`nvml_mock_answered`): MODELED.md's proof that a function returns data.
     pub answered: Answered,
+    /// Panics caught at the C boundary (`nvml_mock_caught_panics`), and the functions whose
+    /// panic was reported on stderr (each once).
+    pub panics: (u32, Vec<&'static str>),
 }
 
 /// The lock and the condition variable event waits sleep on.
@@ -686,6 +690,7 @@ pub static GLOBAL: Global = Global {
         root_override: None,
         versions_override: (None, None, None),
         answered: Answered::new(),
+        panics: (0, Vec::new()),
     }),
     events: Condvar::new(),
 };
@@ -695,6 +700,46 @@ pub static GLOBAL: Global = Global {
 pub fn lock() -> MutexGuard<'static, Inner> {
     GLOBAL.inner.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+/// The global lock, held by the forking thread from just before `fork` until just after it
+/// in both parent and child (`pthread_atfork`): a child never starts with the lock held by a
+/// thread it does not have, and never with a one-time initialisation half done.
+struct ForkHold(UnsafeCell<Option<MutexGuard<'static, Inner>>>);
+
+// SAFETY: the slot is touched only by the fork handlers, which glibc runs in the forking
+// thread with its fork-handler lock held from the prepare handler through the parent and
+// child handlers: one thread at a time, and the guard is dropped by the thread that took it.
+unsafe impl Sync for ForkHold {}
+
+static FORK_HOLD: ForkHold = ForkHold(UnsafeCell::new(None));
+
+extern "C" fn before_fork() {
+    // The one-time values a call may build under the lock are built before it is taken, so a
+    // fork never copies one half-built.
+    crate::exports::build_once_values();
+    let g = lock();
+    // SAFETY: see `ForkHold`: only the forking thread is here.
+    unsafe { *FORK_HOLD.0.get() = Some(g) };
+}
+
+extern "C" fn after_fork() {
+    // SAFETY: see `ForkHold`: only the forking thread is here.
+    drop(unsafe { (*FORK_HOLD.0.get()).take() });
+}
+
+extern "C" fn register_fork_handlers() {
+    // SAFETY: three `extern "C" fn()` with no arguments, valid for as long as this library is
+    // mapped (glibc drops them when the library is unloaded).
+    let r = unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork)) };
+    if r != 0 {
+        eprintln!("nvml-mock: pthread_atfork failed ({r}): a fork while NVML is busy may hang");
+    }
+}
+
+/// Registers the fork handlers when the library is loaded, before any thread can call it.
+#[used]
+#[unsafe(link_section = ".init_array")]
+static REGISTER_FORK_HANDLERS: extern "C" fn() = register_fork_handlers;
 
 impl Inner {
     /// The forced return code for `name`, if any.
@@ -765,17 +810,79 @@ impl Ctx<'_> {
     }
 }
 
+thread_local! {
+    /// The reason (location and message) of the last panic on this thread, kept by the
+    /// library's panic hook for [`guard`] to report.
+    static PANIC_REASON: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Installs the panic hook of this copy of the library (which links its own `std`, so the
+/// hook sees only the mock's panics): the reason is kept for [`guard`], which reports it,
+/// instead of being printed at every panic.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            let reason = info.to_string().replace('\n', " ");
+            let _ = PANIC_REASON.try_with(|r| {
+                if let Ok(mut r) = r.try_borrow_mut() {
+                    *r = Some(reason);
+                }
+            });
+        }));
+    });
+}
+
+/// The result that, given to `nvml_mock_set_fault`, makes the function panic instead
+/// (`"PANC"`): how the tests reach the panic guard.
+pub const PANIC_FAULT: nvmlReturn_t = 0x5041_4E43;
+
+/// Runs the body of an exported function: a panic inside becomes `NVML_ERROR_UNKNOWN` (a
+/// panic must never cross `extern "C"`), is counted (`nvml_mock_caught_panics`) and its reason
+/// is printed to stderr, once per function.
+pub fn guard(name: &'static str, f: impl FnOnce() -> nvmlReturn_t) -> nvmlReturn_t {
+    install_panic_hook();
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let reason = PANIC_REASON
+                .try_with(|r| r.try_borrow_mut().ok().and_then(|mut r| r.take()))
+                .ok()
+                .flatten()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panicked".to_owned());
+            // The payload is dropped here, where a panic in its destructor is caught too.
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
+            let _ = catch_unwind(|| {
+                let mut g = lock();
+                g.panics.0 = g.panics.0.saturating_add(1);
+                if !g.panics.1.contains(&name) {
+                    g.panics.1.push(name);
+                    drop(g);
+                    eprintln!("nvml-mock: {name} {reason}; it answers NVML_ERROR_UNKNOWN");
+                }
+            });
+            NVML_ERROR_UNKNOWN
+        }
+    }
+}
+
 /// Runs a modeled function: fault injection, then the UNINITIALIZED check, then `f` under the
-/// lock. A panic inside becomes `NVML_ERROR_UNKNOWN` (it must never cross `extern "C"`).
+/// lock, inside [`guard`].
 /// A function that answers `NVML_SUCCESS` from the model (not from an injected fault) is
 /// recorded in `Inner::answered` (`nvml_mock_answered`).
 pub fn call(
     name: &'static str,
     f: impl FnOnce(&mut Ctx<'_>) -> Result<(), nvmlReturn_t>,
 ) -> nvmlReturn_t {
-    catch_unwind(AssertUnwindSafe(|| {
+    guard(name, || {
         let mut g = lock();
         if let Some(r) = g.fault(name) {
+            if r == PANIC_FAULT {
+                drop(g);
+                panic!("a panic injected with nvml_mock_set_fault");
+            }
             return r;
         }
         let hostile = g.hostile;
@@ -792,8 +899,7 @@ pub fn call(
             }
             Err(e) => e,
         }
-    }))
-    .unwrap_or(NVML_ERROR_UNKNOWN)
+    })
 }
 
 /// Records that `name` answered `r` (kept in `Inner::answered` when it is `NVML_SUCCESS`), for

@@ -345,6 +345,52 @@ fn errors_name_the_file_and_the_key() {
         ),
         (r#"{"numa_cpus": "all"}"#, &["\"numa_cpus\"", "array"]),
         (
+            r#"{"gpus": [{}, {"memory_total_mib": 17592186044416}]}"#,
+            &[
+                "gpus[1]",
+                "\"memory_total_mib\"",
+                "17592186044416",
+                "16777216",
+            ],
+        ),
+        (
+            r#"{"gpus": [{"memory_total_mib": 16777217}]}"#,
+            &[
+                "gpus[0]",
+                "\"memory_total_mib\"",
+                "16777217",
+                "1..=16777216",
+            ],
+        ),
+        (
+            r#"{"cuda_driver_version": -1}"#,
+            &["\"cuda_driver_version\"", "is -1", "1000..=99990"],
+        ),
+        (
+            r#"{"cuda_driver_version": -2147483648}"#,
+            &["\"cuda_driver_version\"", "1000..=99990"],
+        ),
+        (
+            r#"{"gpus": [{"temperature": 4000}]}"#,
+            &["gpus[0]", "\"temperature\"", "0..=150"],
+        ),
+        (
+            r#"{"gpus": [{"tlimit_margins": [-8, -2, 0, -1000]}]}"#,
+            &["gpus[0]", "\"tlimit_margins\"", "-1000", "-150..=150"],
+        ),
+        (
+            r#"{"gpus": [{"power_usage_mw": 4000000000}]}"#,
+            &["gpus[0]", "\"power_usage_mw\"", "0..=10000000"],
+        ),
+        (
+            r#"{"gpus": [{"clock_graphics": 60000, "max_graphics": 60000}]}"#,
+            &["gpus[0]", "\"clock_graphics\"", "0..=50000"],
+        ),
+        (
+            r#"{"gpus": [{"mig_profiles": [{"profile": 0, "id": 0, "name": "1g", "slices": 9, "compute_slices": 1, "instance_count": 1, "sm_count": 16, "memory_mb": 1, "copy_engines": 1, "decoders": 0, "encoders": 0, "jpegs": 0, "ofas": 0, "placements": [0]}]}]}"#,
+            &["gpus[0].mig_profiles[0]", "\"slices\"", "1..=8"],
+        ),
+        (
             r#"{"cpu_affinity": "pinned"}"#,
             &["\"cpu_affinity\"", "host", "profile"],
         ),
@@ -441,6 +487,28 @@ fn a_board_written_from_its_capture_answers_with_the_capture_values() {
         NVML_SUCCESS
     );
     assert_eq!(arch, NVML_DEVICE_ARCH_ADA);
+}
+
+/// FORMAT.md's "Ranges" table is the loader's own table of ranges
+/// (`NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format` rewrites it).
+#[test]
+fn format_md_gives_every_range_the_loader_checks() {
+    let path = std::path::Path::new(DIR).join("FORMAT.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (open, close) = ("<!--ranges-->\n", "<!--/ranges-->");
+    let start = doc.find(open).expect("FORMAT.md has a <!--ranges--> table") + open.len();
+    let end = start + doc[start..].find(close).unwrap();
+    let want = profile::ranges_markdown();
+    if std::env::var_os("NVML_MOCK_BLESS").is_some() {
+        let mut new = doc.clone();
+        new.replace_range(start..end, &want);
+        std::fs::write(&path, new).unwrap();
+        return;
+    }
+    assert!(
+        doc[start..end] == want,
+        "FORMAT.md's ranges are stale: run NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format"
+    );
 }
 
 #[test]

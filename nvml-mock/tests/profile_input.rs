@@ -79,8 +79,18 @@ fn versions_nvml_could_not_return_are_refused() {
         e.contains("cuda_driver_version") && e.contains("i32"),
         "{e}"
     );
-    let max = profile::parse_json(&format!(r#"{{"cuda_driver_version": {}}}"#, i32::MAX));
-    assert_eq!(max.unwrap().cuda_driver_version, i32::MAX);
+    // Within `i32`, only what a CUDA driver reports: 1.0 (1000) to 99.99 (99990).
+    for v in [i32::MIN, -1, 0, 999, 99_991, i32::MAX] {
+        let e = profile::parse_json(&format!(r#"{{"cuda_driver_version": {v}}}"#))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!("\"cuda_driver_version\" is {v}")) && e.contains("1000..=99990"),
+            "{e}"
+        );
+    }
+    let max = profile::parse_json(r#"{"cuda_driver_version": 99990}"#);
+    assert_eq!(max.unwrap().cuda_driver_version, 99_990);
 }
 
 /// Run by `a_non_utf8_profile_variable_is_an_error` in a child process with the variable set.

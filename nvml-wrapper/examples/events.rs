@@ -7,13 +7,31 @@
 //!
 //! On the simulated GPUs nothing happens by itself, so the example injects an XID 79 ("GPU
 //! has fallen off the bus") on GPU 3 through the mock's control hook after half a second.
+//!
+//! Ctrl-C (SIGINT) ends a wait at once, however long its timeout: the handler only stops a
+//! [`StopToken`], and `wait_or_stop` returns within `STOP_SLICE_MS` (100 ms).
 
 mod common;
 
 use std::time::Duration;
 
 use nvml_wrapper::NvmlError;
-use nvml_wrapper::event::EventTypes;
+use nvml_wrapper::event::{EventTypes, StopToken};
+
+/// Stopped by the SIGINT handler.
+static STOP: StopToken = StopToken::new();
+
+extern "C" fn on_sigint(_signal: libc::c_int) {
+    // Only an atomic store: async-signal-safe.
+    STOP.stop();
+}
+
+/// Routes Ctrl-C to [`STOP`].
+fn stop_on_ctrl_c() {
+    let handler: extern "C" fn(libc::c_int) = on_sigint;
+    // SAFETY: installs a handler that only stores an atomic flag.
+    unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) };
+}
 
 fn main() -> std::process::ExitCode {
     common::run(|| {
@@ -22,6 +40,7 @@ fn main() -> std::process::ExitCode {
         let session = common::open(&opts)?;
         let nvml = &session.nvml;
 
+        stop_on_ctrl_c();
         let set = nvml.create_event_set()?;
         for gpu in nvml.devices()? {
             let types = match gpu.supported_event_types() {
@@ -43,8 +62,12 @@ fn main() -> std::process::ExitCode {
                 });
             }
             for _ in 0..count {
-                match set.wait(timeout_ms) {
-                    Ok(event) => {
+                match set.wait_or_stop(timeout_ms, &STOP) {
+                    Ok(None) => {
+                        outln!("stopped (Ctrl-C)")?;
+                        break;
+                    }
+                    Ok(Some(event)) => {
                         let what = if event.event_type.contains(EventTypes::XID_CRITICAL_ERROR) {
                             format!("XID {}", event.event_data)
                         } else {

@@ -22,9 +22,49 @@
 //! }
 //! # Ok::<(), nvml_wrapper::NvmlError>(())
 //! ```
+//!
+//! # Ending a wait from another thread
+//!
+//! `nvmlEventSetWait` has no way to be cancelled: a thread blocked in [`EventSet::wait`]
+//! stays there until an event comes or its timeout passes (and keeps NVML initialised, since
+//! it holds a share of the library). [`EventSet::wait_or_stop`] takes a [`StopToken`]
+//! instead: it waits in slices of at most [`STOP_SLICE_MS`] milliseconds and checks the token
+//! between them, so [`StopToken::stop`], from any thread or a signal handler, ends the wait
+//! within one slice with `Ok(None)`, distinct from an event and from a timeout.
+//!
+//! ```no_run
+//! use nvml_wrapper::{Nvml, event::{EventTypes, StopToken}};
+//!
+//! static STOP: StopToken = StopToken::new();
+//!
+//! let nvml = Nvml::init()?;
+//! let events = nvml.create_event_set()?.into_owned();
+//! for gpu in nvml.devices()? {
+//!     events.register(&gpu, EventTypes::XID_CRITICAL_ERROR & gpu.supported_event_types()?)?;
+//! }
+//! let waiter = std::thread::spawn(move || -> nvml_wrapper::Result<()> {
+//!     while let Some(event) = events.wait_or_stop(u32::MAX, &STOP)? {
+//!         println!("{:?} {}", event.event_type, event.event_data);
+//!     }
+//!     Ok(()) // stopped
+//! });
+//! // ... later, on shutdown (or from a SIGINT handler: `stop` only stores an atomic flag):
+//! STOP.stop();
+//! waiter.join().expect("the waiter does not panic")?;
+//! # Ok::<(), nvml_wrapper::NvmlError>(())
+//! ```
+//!
+//! **Async runtimes.** A wait blocks its thread, so it does not belong on an executor thread.
+//! Run the loop above on a thread of its own (`std::thread::spawn`, or
+//! `tokio::task::spawn_blocking`), send each event into a channel the async side reads
+//! (`tokio::sync::mpsc::Sender::blocking_send`), and at shutdown call [`StopToken::stop`] and
+//! await the thread or task: it ends within [`STOP_SLICE_MS`] ms, dropping its share of the
+//! library. The token can live in a `static`, or be shared with `Arc<StopToken>`.
 
 use std::ffi::c_char;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use nvml_sys as sys;
 
@@ -75,6 +115,62 @@ bitflags::bitflags! {
         const GPU_RECOVERY_ACTION = sys::nvmlEventTypeGpuRecoveryAction as u64;
         // Bits a newer driver defines stay in the set.
         const _ = !0;
+    }
+}
+
+/// The longest slice [`EventSet::wait_or_stop`] waits before it looks at its [`StopToken`]
+/// again: how long a stop can take to end a wait.
+pub const STOP_SLICE_MS: u32 = 100;
+
+/// A flag that ends [`EventSet::wait_or_stop`] (and [`EventSet::wait_operational_or_stop`])
+/// from another thread or a signal handler. Shared by reference: put it in a `static` or an
+/// `Arc`. Once stopped it stays stopped, until [`StopToken::reset`].
+#[derive(Debug, Default)]
+pub struct StopToken(AtomicBool);
+
+impl StopToken {
+    /// A token not stopped yet.
+    pub const fn new() -> StopToken {
+        StopToken(AtomicBool::new(false))
+    }
+
+    /// Asks every wait on this token to end (within [`STOP_SLICE_MS`] ms). Only an atomic
+    /// store: safe in a signal handler.
+    pub fn stop(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    /// Whether [`StopToken::stop`] was called (and not [`reset`](StopToken::reset) since).
+    pub fn is_stopped(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Makes the token usable for new waits.
+    pub fn reset(&self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+/// Calls `wait(slice_ms)` in slices until it answers something other than a timeout, the
+/// total `timeout_ms` is over (the last slice's timeout is the answer), or `stop` is stopped
+/// (`Ok(None)`; checked before every slice, so a token already stopped waits not at all).
+fn wait_in_slices<T>(
+    timeout_ms: u32,
+    stop: &StopToken,
+    mut wait: impl FnMut(u32) -> Result<T>,
+) -> Result<Option<T>> {
+    let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
+    loop {
+        if stop.is_stopped() {
+            return Ok(None);
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        // Rounded up: the slices together wait no less than `timeout_ms`.
+        let left_ms = u32::try_from(left.as_micros().div_ceil(1000)).unwrap_or(u32::MAX);
+        match wait(left_ms.min(STOP_SLICE_MS)) {
+            Err(NvmlError::Timeout(_)) if left_ms > STOP_SLICE_MS => continue,
+            other => return other.map(Some),
+        }
     }
 }
 
@@ -233,6 +329,38 @@ impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
             gpu_instance_id: instance_id(data.gpuInstanceId),
             compute_instance_id: instance_id(data.computeInstanceId),
         })
+    }
+
+    /// [`EventSet::wait`] that another thread can end: waits up to `timeout_ms` for the next
+    /// event, in slices of at most [`STOP_SLICE_MS`] ms, and returns `Ok(None)` once `stop` is
+    /// stopped (at once if it already is). See [Ending a wait from another
+    /// thread](self#ending-a-wait-from-another-thread).
+    ///
+    /// # Errors
+    /// As [`EventSet::wait`]: [`NvmlError::Timeout`] when `timeout_ms` passed without an
+    /// event or a stop.
+    #[doc(alias = "nvmlEventSetWait")]
+    #[doc(alias = "nvmlEventSetWait_v2")]
+    pub fn wait_or_stop(
+        &self,
+        timeout_ms: u32,
+        stop: &StopToken,
+    ) -> Result<Option<EventData<'nvml, N>>> {
+        wait_in_slices(timeout_ms, stop, |slice| self.wait(slice))
+    }
+
+    /// [`EventSet::wait_operational`] that another thread can end, as
+    /// [`EventSet::wait_or_stop`]: `Ok(None)` once `stop` is stopped.
+    ///
+    /// # Errors
+    /// As [`EventSet::wait_operational`].
+    #[doc(alias = "nvmlEventSetWait_v3")]
+    pub fn wait_operational_or_stop(
+        &self,
+        timeout_ms: u32,
+        stop: &StopToken,
+    ) -> Result<Option<OperationalEvent>> {
+        wait_in_slices(timeout_ms, stop, |slice| self.wait_operational(slice))
     }
 
     /// Subscribes this set to structured GPU operational events of `device`, at or above the

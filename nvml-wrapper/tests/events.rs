@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
+mod reliability_doc;
 
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::enums::{EventDataType, OperationalEventLogLevel, OperationalEventSeverity};
@@ -101,6 +102,86 @@ fn a_waiting_thread_wakes_up_for_an_event() -> Result<(), NvmlError> {
     })?;
     assert_eq!(delivered.event_data, 94);
     assert_eq!(delivered.device.index()?, 3);
+    Ok(())
+}
+
+/// A wait for as long as NVML allows (`u32::MAX` ms, 49 days) ends within one slice of a
+/// stop from another thread, with `Ok(None)`; the waiter's share of the library goes with it.
+#[test]
+fn a_blocked_wait_ends_when_another_thread_stops_it() -> Result<(), NvmlError> {
+    use nvml_wrapper::event::{STOP_SLICE_MS, StopToken};
+    use std::time::{Duration, Instant};
+
+    let m = common::mock();
+    let events = m.nvml.create_event_set()?.into_owned();
+    events.register(&m.nvml.device_by_index(3)?, EventTypes::XID_CRITICAL_ERROR)?;
+    let stop = std::sync::Arc::new(StopToken::new());
+    let waiter = {
+        let stop = stop.clone();
+        std::thread::spawn(move || events.wait_or_stop(u32::MAX, &stop).map(|e| e.is_none()))
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !waiter.is_finished(),
+        "the wait is still blocked before the stop"
+    );
+    let stopped_at = Instant::now();
+    stop.stop();
+    let stopped = waiter.join().expect("the waiter does not panic")?;
+    let took = stopped_at.elapsed();
+    assert!(stopped, "a stop answers Ok(None), not an event");
+    assert!(
+        took < Duration::from_millis(u64::from(STOP_SLICE_MS) + 400),
+        "the wait ended {took:?} after the stop"
+    );
+    eprintln!("reliability: a u32::MAX ms wait ended {took:?} after its stop");
+    reliability_doc::keep(
+        "wait-stop",
+        &format!(
+            "a `u32::MAX` ms wait, stopped from another thread, ends within one {STOP_SLICE_MS} ms slice (the test allows {} ms)",
+            STOP_SLICE_MS + 400
+        ),
+    );
+    // A stopped token ends the next wait at once; reset, waits wait again.
+    let events = m.nvml.create_event_set()?;
+    assert!(events.wait_or_stop(u32::MAX, &stop)?.is_none());
+    stop.reset();
+    assert!(matches!(
+        events.wait_or_stop(10, &stop),
+        Err(NvmlError::Timeout(_))
+    ));
+    Ok(())
+}
+
+/// Waiting in slices changes nothing else: an event during the wait is delivered, and the
+/// whole timeout (longer than a slice) is kept before `Timeout`.
+#[test]
+fn a_stoppable_wait_delivers_events_and_keeps_its_timeout() -> Result<(), NvmlError> {
+    use nvml_wrapper::event::StopToken;
+    use std::time::{Duration, Instant};
+
+    let m = common::mock();
+    let events = m.nvml.create_event_set()?;
+    events.register(&m.nvml.device_by_index(3)?, EventTypes::XID_CRITICAL_ERROR)?;
+    let stop = StopToken::new();
+    let delivered = std::thread::scope(|s| {
+        let waiter = s.spawn(|| events.wait_or_stop(5000, &stop));
+        std::thread::sleep(Duration::from_millis(350));
+        m.staged.inject_xid(3, 48).expect("inject an XID");
+        waiter.join().expect("the waiter does not panic")
+    })?;
+    assert_eq!(delivered.map(|e| e.event_data), Some(48));
+
+    let started = Instant::now();
+    assert!(matches!(
+        events.wait_or_stop(450, &stop),
+        Err(NvmlError::Timeout(_))
+    ));
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(450) && took < Duration::from_millis(1500),
+        "{took:?}"
+    );
     Ok(())
 }
 

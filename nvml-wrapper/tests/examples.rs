@@ -156,6 +156,39 @@ fn nvml_info_reports_a_bad_library_as_one_error_line() {
     );
 }
 
+/// Ctrl-C ends the example while it waits (timeout one minute): within the stop slice, with
+/// a line saying so and a success status.
+#[test]
+fn events_stops_on_ctrl_c_within_its_timeout() {
+    use std::io::{BufRead, BufReader};
+    use std::time::{Duration, Instant};
+
+    let mut child = Command::new(example("events"))
+        .args(["--mock", "--count", "100", "--timeout-ms", "60000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    // The injected XID arrives after half a second; then the example waits for the next.
+    let first_event = lines
+        .by_ref()
+        .map(Result::unwrap)
+        .find(|l| l.starts_with("event on GPU 3"));
+    assert!(first_event.is_some(), "the injected event is printed");
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    let sent = Instant::now();
+    // SAFETY: a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    let status = child.wait().unwrap();
+    let took = sent.elapsed();
+    assert!(status.success(), "{status:?} {rest:?}");
+    assert_eq!(rest, ["stopped (Ctrl-C)"]);
+    assert!(took < Duration::from_secs(2), "Ctrl-C took {took:?}");
+}
+
 #[test]
 fn events_prints_the_injected_xid() {
     let out = run("events", &["--mock", "--timeout-ms", "5000"]);

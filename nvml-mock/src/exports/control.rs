@@ -1,14 +1,14 @@
 //! The mock's own control hooks (`nvml_mock_*`), for tests. Documented in the README.
 
 use std::ffi::{CString, c_char, c_int, c_uint, c_ulonglong};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use nvml_sys::*;
 
-use crate::state::{Event, GLOBAL, Inner, apply_versions, arg_str, lock};
+use crate::state::{Event, GLOBAL, Inner, apply_versions, arg_str, guard, lock};
 
+/// Runs a control hook's body on the state, inside [`guard`].
 pub(super) fn with_inner(f: impl FnOnce(&mut Inner) -> nvmlReturn_t) -> nvmlReturn_t {
-    catch_unwind(AssertUnwindSafe(|| f(&mut lock()))).unwrap_or(NVML_ERROR_UNKNOWN)
+    guard("a control hook (nvml_mock_*)", || f(&mut lock()))
 }
 
 /// Chooses the profile (built-in name or file path) the next `nvmlInit` loads, overriding
@@ -232,7 +232,24 @@ pub unsafe extern "C" fn nvml_mock_set_system_versions(
 /// The number of outstanding `nvmlInit` references (0: not initialised). For tests.
 #[unsafe(no_mangle)]
 pub extern "C" fn nvml_mock_init_refcount() -> c_uint {
-    catch_unwind(|| lock().refcount).unwrap_or(0)
+    let mut refcount = 0;
+    guard("nvml_mock_init_refcount", || {
+        refcount = lock().refcount;
+        NVML_SUCCESS
+    });
+    refcount
+}
+
+/// The number of panics caught at the C boundary in this copy of the library (each answered
+/// `NVML_ERROR_UNKNOWN`). For tests: a correct mock keeps it at 0 whatever the profile.
+#[unsafe(no_mangle)]
+pub extern "C" fn nvml_mock_caught_panics() -> c_uint {
+    let mut caught = 0;
+    guard("nvml_mock_caught_panics", || {
+        caught = lock().panics.0;
+        NVML_SUCCESS
+    });
+    caught
 }
 
 /// The built-in profile names, comma-separated, as a static NUL-terminated string (for
@@ -240,12 +257,15 @@ pub extern "C" fn nvml_mock_init_refcount() -> c_uint {
 /// the library.
 #[unsafe(no_mangle)]
 pub extern "C" fn nvml_mock_builtin_profiles() -> *const c_char {
+    builtin_names().as_ptr()
+}
+
+/// The text `nvml_mock_builtin_profiles` answers, built once.
+pub(super) fn builtin_names() -> &'static CString {
     static NAMES: std::sync::OnceLock<CString> = std::sync::OnceLock::new();
-    NAMES
-        .get_or_init(|| {
-            CString::new(crate::profile::BUILTIN_PROFILES.join(",")).unwrap_or_default()
-        })
-        .as_ptr()
+    NAMES.get_or_init(|| {
+        CString::new(crate::profile::BUILTIN_PROFILES.join(",")).unwrap_or_default()
+    })
 }
 
 /// The names of the functions that have answered `NVML_SUCCESS` from the model in this copy

@@ -46,11 +46,17 @@ fn allocated(m: &Machine, i: usize, g: &Gpu) -> u64 {
         g.gpu_instances
             .iter()
             .map(|x| mig_used(m, i, x.id))
-            .sum::<u64>()
+            .fold(0u64, u64::saturating_add)
     } else {
-        g.spec.processes.iter().map(|p| p.used_memory).sum::<u64>()
+        g.spec
+            .processes
+            .iter()
+            .map(|p| p.used_memory)
+            .fold(0u64, u64::saturating_add)
     };
-    let used = running + g.spec.memory_overhead + g.vgpu_fb;
+    let used = running
+        .saturating_add(g.spec.memory_overhead)
+        .saturating_add(g.vgpu_fb);
     used.min(g.spec.memory_total.saturating_sub(g.spec.memory_reserved))
 }
 
@@ -68,7 +74,7 @@ fn mig_used(m: &Machine, i: usize, gid: u32) -> u64 {
         .flat_map(|kind| placed(m, i, kind))
         .filter(|(_, at)| at.is_some_and(|(g, _)| g == gid))
         .map(|(p, _)| p.used_memory)
-        .sum();
+        .fold(0, u64::saturating_add);
     MIG_IDLE_USED.saturating_add(procs)
 }
 

@@ -101,9 +101,10 @@ pub unsafe extern "C" fn nvml_mock_start_process(
         let bytes = used_memory_mib
             .checked_mul(1024 * 1024)
             .ok_or(NVML_ERROR_MEMORY)?;
-        let used: u64 = g.spec.processes.iter().map(|p| p.used_memory).sum::<u64>()
-            + g.spec.memory_overhead
-            + g.vgpu_fb;
+        let used = (g.spec.processes.iter().map(|p| p.used_memory)).fold(
+            g.spec.memory_overhead.saturating_add(g.vgpu_fb),
+            u64::saturating_add,
+        );
         let room = g.spec.memory_total.saturating_sub(g.spec.memory_reserved);
         if used.saturating_add(bytes) > room {
             return Err(NVML_ERROR_MEMORY);

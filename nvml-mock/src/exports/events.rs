@@ -2,7 +2,6 @@
 //! `nvml_mock_inject_event`.
 
 use std::ffi::{c_uint, c_ulonglong};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use nvml_sys::*;
@@ -84,7 +83,7 @@ fn wait(
     timeout_ms: c_uint,
     deliver: impl FnOnce(Event, &str) -> Result<(), nvmlReturn_t>,
 ) -> nvmlReturn_t {
-    let r = catch_unwind(AssertUnwindSafe(|| {
+    let r = crate::state::guard(name, || {
         let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
         let mut g = lock();
         if let Some(r) = g.fault(name) {
@@ -127,8 +126,7 @@ fn wait(
                 Err(poisoned) => poisoned.into_inner().0,
             };
         }
-    }))
-    .unwrap_or(NVML_ERROR_UNKNOWN);
+    });
     crate::state::answer(name, r)
 }
 

@@ -33,7 +33,7 @@ struct Table {
     slots: [[Slot; 16]; SLOTS / 16],
 }
 
-fn trace_enabled() -> bool {
+pub(super) fn trace_enabled() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *ON.get_or_init(|| std::env::var_os(TRACE_ENV).is_some_and(|v| v != "0"))
 }
@@ -246,7 +246,9 @@ unsafe extern "C" fn slot<const N: usize>(
     a4: usize,
     a5: usize,
 ) -> nvmlReturn_t {
-    std::panic::catch_unwind(|| dispatch(N, [a0, a1, a2, a3, a4, a5])).unwrap_or(NVML_ERROR_UNKNOWN)
+    crate::state::guard("nvmlInternalGetExportTable (a slot)", || {
+        dispatch(N, [a0, a1, a2, a3, a4, a5])
+    })
 }
 
 macro_rules! row {
@@ -305,6 +307,17 @@ pub unsafe extern "C" fn internal_get_export_table(
     table: *mut *const c_void,
     guid: *const [u8; 16],
 ) -> nvmlReturn_t {
+    crate::state::guard("nvmlInternalGetExportTable", || {
+        // SAFETY: the caller's contract, passed on.
+        unsafe { export_table_for(table, guid) }
+    })
+}
+
+/// The body of `nvmlInternalGetExportTable`.
+///
+/// # Safety
+/// As `nvmlInternalGetExportTable`.
+unsafe fn export_table_for(table: *mut *const c_void, guid: *const [u8; 16]) -> nvmlReturn_t {
     if table.is_null() || guid.is_null() {
         return NVML_ERROR_INVALID_ARGUMENT;
     }

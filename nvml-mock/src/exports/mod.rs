@@ -28,3 +28,10 @@ pub use system::*;
 pub use system_events::*;
 pub use units::*;
 pub use vgpu::*;
+
+/// Builds the values the exports compute once (the export table's trace switch, the
+/// built-in profile names), so that a fork never copies one half-built.
+pub(crate) fn build_once_values() {
+    export_table::trace_enabled();
+    control::builtin_names();
+}

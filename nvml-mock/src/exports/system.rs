@@ -1,7 +1,6 @@
 //! Initialisation, error strings and system queries.
 
 use std::ffi::{c_char, c_int, c_uint};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use nvml_sys::*;
 
@@ -12,7 +11,7 @@ use crate::state::{GLOBAL, Machine, device_handle, lock, put, put_array, put_str
 pub const PROFILE_ENV: &str = "NVML_MOCK_PROFILE";
 
 fn init(name: &'static str) -> nvmlReturn_t {
-    let r = catch_unwind(AssertUnwindSafe(|| {
+    let r = crate::state::guard(name, || {
         let mut g = lock();
         if let Some(r) = g.fault(name) {
             return r;
@@ -53,8 +52,7 @@ fn init(name: &'static str) -> nvmlReturn_t {
                 NVML_ERROR_UNKNOWN
             }
         }
-    }))
-    .unwrap_or(NVML_ERROR_UNKNOWN);
+    });
     crate::state::answer(name, r)
 }
 
@@ -81,7 +79,7 @@ pub extern "C" fn nvmlInitWithFlags(_flags: c_uint) -> nvmlReturn_t {
 /// on real hardware, for the next `nvmlInit` with the same profile.
 #[unsafe(no_mangle)]
 pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
-    let r = catch_unwind(AssertUnwindSafe(|| {
+    let r = crate::state::guard("nvmlShutdown", || {
         let mut g = lock();
         if let Some(r) = g.fault("nvmlShutdown") {
             return r;
@@ -99,8 +97,7 @@ pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
             GLOBAL.events.notify_all();
         }
         NVML_SUCCESS
-    }))
-    .unwrap_or(NVML_ERROR_UNKNOWN);
+    });
     crate::state::answer("nvmlShutdown", r)
 }
 

@@ -1,7 +1,6 @@
 //! System event sets: the driver binding to or unbinding from a GPU. Events come from
 //! `nvml_mock_inject_system_event`.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use nvml_sys::*;
@@ -87,7 +86,7 @@ export! {
 pub unsafe extern "C" fn nvmlSystemEventSetWait(
     request: *mut nvmlSystemEventSetWaitRequest_t,
 ) -> nvmlReturn_t {
-    let r = catch_unwind(AssertUnwindSafe(|| {
+    let r = crate::state::guard("nvmlSystemEventSetWait", || {
         let mut g = lock();
         if let Some(r) = g.fault("nvmlSystemEventSetWait") {
             return r;
@@ -151,7 +150,6 @@ pub unsafe extern "C" fn nvmlSystemEventSetWait(
                 Err(poisoned) => poisoned.into_inner().0,
             };
         }
-    }))
-    .unwrap_or(NVML_ERROR_UNKNOWN);
+    });
     crate::state::answer("nvmlSystemEventSetWait", r)
 }

@@ -1232,7 +1232,13 @@ mod mib {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-        Ok(u64::deserialize(d)?.saturating_mul(super::MIB))
+        let v = u64::deserialize(d)?;
+        v.checked_mul(super::MIB).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "is {v} MiB, more bytes than 64 bits hold; it must be at most {} (16 TiB)",
+                super::super::validate::MAX_MIB
+            ))
+        })
     }
 }
 

@@ -27,7 +27,10 @@ pub use mig::{
     CI_PROFILE_SLICES, MEMORY_SLICES, MigComputeSpec, MigInstanceSpec, ci_placements,
     ci_profile_of_slices, compute_instances, gpu_instance_id, overlaps,
 };
-pub use validate::MAX_GPUS;
+pub use validate::{
+    Bound, GPU_BOUNDS, MAX_GPUS, MIG_PROFILE_BOUNDS, SYSTEM_BOUNDS, UNIT_BOUNDS, VGPU_TYPE_BOUNDS,
+    ranges_markdown,
+};
 
 /// Why a profile could not be loaded: names the file (or built-in profile) and the key.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -46,8 +46,801 @@ pub(super) fn normalize(p: &mut Profile) {
     }
 }
 
+/// The range a key's value must lie in: what a real driver can report (FORMAT.md's "Ranges"
+/// table is written from these tables). Values are in the file's units.
+pub struct Bound<T: 'static> {
+    /// The key, as the file names it.
+    pub key: &'static str,
+    /// Smallest allowed value.
+    pub min: i128,
+    /// Largest allowed value.
+    pub max: i128,
+    /// What the range stands for.
+    pub why: &'static str,
+    /// The key's values in an object (one for a number, each item for an array).
+    pub values: fn(&T) -> Vec<i128>,
+}
+
+const MIB: u64 = 1024 * 1024;
+/// Most memory of one kind a GPU may have, MiB (16 TiB; the largest GPU has 288 GB).
+pub(super) const MAX_MIB: i128 = 1 << 24;
+/// Highest clock, MHz (the fastest memory clocks are about 16,000 MHz).
+const MAX_MHZ: i128 = 50_000;
+/// Highest power, mW (10 kW; a whole Grace Blackwell module draws under 3 kW).
+const MAX_MW: i128 = 10_000_000;
+/// Highest temperature a sensor or threshold reports, °C.
+const MAX_C: i128 = 150;
+
+fn n(v: impl Into<i128>) -> Vec<i128> {
+    vec![v.into()]
+}
+
+fn mib(bytes: u64) -> Vec<i128> {
+    n(bytes / MIB)
+}
+
+/// Top-level keys.
+pub const SYSTEM_BOUNDS: &[Bound<Profile>] = &[
+    Bound {
+        key: "cuda_driver_version",
+        min: 1000,
+        max: 99_990,
+        why: "CUDA 1.0 to 99.99 (major * 1000 + minor * 10)",
+        values: |p| n(p.cuda_driver_version),
+    },
+    Bound {
+        key: "cpu_count",
+        min: 1,
+        max: 65_536,
+        why: "logical CPUs",
+        values: |p| n(p.cpu_count),
+    },
+];
+
+/// Keys of a GPU object.
+pub const GPU_BOUNDS: &[Bound<super::GpuSpec>] = &[
+    Bound {
+        key: "cuda_cc[0]",
+        min: 1,
+        max: 99,
+        why: "compute capability, major",
+        values: |g| n(g.cuda_cc.0),
+    },
+    Bound {
+        key: "cuda_cc[1]",
+        min: 0,
+        max: 9,
+        why: "compute capability, minor",
+        values: |g| n(g.cuda_cc.1),
+    },
+    Bound {
+        key: "minor_number",
+        min: 0,
+        max: 254,
+        why: "`/dev/nvidia0` .. `/dev/nvidia254`",
+        values: |g| n(g.minor_number),
+    },
+    Bound {
+        key: "pci_bus",
+        min: 0,
+        max: 255,
+        why: "a PCI bus number",
+        values: |g| n(g.pci_bus),
+    },
+    Bound {
+        key: "pci_device",
+        min: 0,
+        max: 31,
+        why: "a PCI device number",
+        values: |g| n(g.pci_device),
+    },
+    Bound {
+        key: "numa_node",
+        min: -1,
+        max: 1023,
+        why: "a NUMA node, -1 for none",
+        values: |g| n(g.numa_node),
+    },
+    Bound {
+        key: "memory_total_mib",
+        min: 1,
+        max: MAX_MIB,
+        why: "framebuffer, up to 16 TiB",
+        values: |g| mib(g.memory_total),
+    },
+    Bound {
+        key: "memory_reserved_mib",
+        min: 0,
+        max: MAX_MIB,
+        why: "up to 16 TiB",
+        values: |g| mib(g.memory_reserved),
+    },
+    Bound {
+        key: "memory_overhead_mib",
+        min: 0,
+        max: MAX_MIB,
+        why: "up to 16 TiB",
+        values: |g| mib(g.memory_overhead),
+    },
+    Bound {
+        key: "bar1_total_mib",
+        min: 0,
+        max: MAX_MIB,
+        why: "up to 16 TiB",
+        values: |g| mib(g.bar1_total),
+    },
+    Bound {
+        key: "bar1_used_mib",
+        min: 0,
+        max: MAX_MIB,
+        why: "up to 16 TiB",
+        values: |g| mib(g.bar1_used),
+    },
+    Bound {
+        key: "utilization_encoder",
+        min: 0,
+        max: 100,
+        why: "percent",
+        values: |g| n(g.util_encoder),
+    },
+    Bound {
+        key: "utilization_decoder",
+        min: 0,
+        max: 100,
+        why: "percent",
+        values: |g| n(g.util_decoder),
+    },
+    Bound {
+        key: "temperature",
+        min: 0,
+        max: MAX_C,
+        why: "°C",
+        values: |g| n(g.temperature),
+    },
+    Bound {
+        key: "memory_temperature",
+        min: 0,
+        max: MAX_C,
+        why: "°C",
+        values: |g| n(g.memory_temperature),
+    },
+    Bound {
+        key: "temp_shutdown",
+        min: 0,
+        max: MAX_C,
+        why: "°C, 0 for none",
+        values: |g| n(g.temp_shutdown),
+    },
+    Bound {
+        key: "temp_slowdown",
+        min: 0,
+        max: MAX_C,
+        why: "°C, 0 for none",
+        values: |g| n(g.temp_slowdown),
+    },
+    Bound {
+        key: "temp_mem_max",
+        min: 0,
+        max: MAX_C,
+        why: "°C, 0 for none",
+        values: |g| n(g.temp_mem_max),
+    },
+    Bound {
+        key: "temp_gpu_max",
+        min: 0,
+        max: MAX_C,
+        why: "°C, 0 for none",
+        values: |g| n(g.temp_gpu_max),
+    },
+    Bound {
+        key: "tlimit_margins",
+        min: -MAX_C,
+        max: MAX_C,
+        why: "°C relative to T.Limit",
+        values: |g| {
+            g.tlimit_margins
+                .iter()
+                .flatten()
+                .map(|&v| v.into())
+                .collect()
+        },
+    },
+    Bound {
+        key: "fan_speeds",
+        min: 0,
+        max: 100,
+        why: "percent, at most 32 fans",
+        values: |g| g.fans.iter().map(|&v| v.into()).collect(),
+    },
+    Bound {
+        key: "power_usage_mw",
+        min: 0,
+        max: MAX_MW,
+        why: "up to 10 kW",
+        values: |g| n(g.power_usage_mw),
+    },
+    Bound {
+        key: "power_limit_mw",
+        min: 0,
+        max: MAX_MW,
+        why: "up to 10 kW",
+        values: |g| n(g.power_limit_mw),
+    },
+    Bound {
+        key: "power_default_limit_mw",
+        min: 0,
+        max: MAX_MW,
+        why: "up to 10 kW",
+        values: |g| n(g.power_default_limit_mw),
+    },
+    Bound {
+        key: "power_min_limit_mw",
+        min: 0,
+        max: MAX_MW,
+        why: "up to 10 kW",
+        values: |g| n(g.power_min_limit_mw),
+    },
+    Bound {
+        key: "power_max_limit_mw",
+        min: 0,
+        max: MAX_MW,
+        why: "up to 10 kW",
+        values: |g| n(g.power_max_limit_mw),
+    },
+    Bound {
+        key: "memory_power_mw",
+        min: 0,
+        max: MAX_MW,
+        why: "up to 10 kW",
+        values: |g| n(g.memory_power_mw),
+    },
+    Bound {
+        key: "energy_base_mj",
+        min: 0,
+        max: 1_000_000_000_000_000,
+        why: "mJ: over 30 years at 1 kW",
+        values: |g| n(g.energy_base_mj),
+    },
+    Bound {
+        key: "clock_graphics",
+        min: 0,
+        max: MAX_MHZ,
+        why: "MHz",
+        values: |g| n(g.clock_graphics),
+    },
+    Bound {
+        key: "clock_sm",
+        min: 0,
+        max: MAX_MHZ,
+        why: "MHz",
+        values: |g| n(g.clock_sm),
+    },
+    Bound {
+        key: "clock_memory_mhz",
+        min: 0,
+        max: MAX_MHZ,
+        why: "MHz",
+        values: |g| n(g.clock_mem),
+    },
+    Bound {
+        key: "clock_video",
+        min: 0,
+        max: MAX_MHZ,
+        why: "MHz",
+        values: |g| n(g.clock_video),
+    },
+    Bound {
+        key: "max_graphics",
+        min: 0,
+        max: MAX_MHZ,
+        why: "MHz",
+        values: |g| n(g.max_graphics),
+    },
+    Bound {
+        key: "max_sm",
+        min: 0,
+        max: MAX_MHZ,
+        why: "MHz",
+        values: |g| n(g.max_sm),
+    },
+    Bound {
+        key: "max_mem",
+        min: 0,
+        max: MAX_MHZ,
+        why: "MHz",
+        values: |g| n(g.max_mem),
+    },
+    Bound {
+        key: "max_video",
+        min: 0,
+        max: MAX_MHZ,
+        why: "MHz",
+        values: |g| n(g.max_video),
+    },
+    Bound {
+        key: "default_app_graphics",
+        min: 0,
+        max: MAX_MHZ,
+        why: "MHz",
+        values: |g| n(g.default_app_graphics),
+    },
+    Bound {
+        key: "default_app_mem",
+        min: 0,
+        max: MAX_MHZ,
+        why: "MHz",
+        values: |g| n(g.default_app_mem),
+    },
+    Bound {
+        key: "min_graphics",
+        min: 0,
+        max: MAX_MHZ,
+        why: "MHz",
+        values: |g| n(g.min_graphics),
+    },
+    Bound {
+        key: "low_mem_clocks",
+        min: 0,
+        max: MAX_MHZ,
+        why: "MHz (each clock and its `max_graphics`), at most 32 clocks",
+        values: |g| {
+            (g.low_mem_clocks.iter())
+                .flat_map(|c| [Some(c.mhz), c.max_graphics])
+                .flatten()
+                .map(i128::from)
+                .collect()
+        },
+    },
+    Bound {
+        key: "graphics_step",
+        min: 0,
+        max: 1000,
+        why: "MHz",
+        values: |g| n(g.graphics_step_khz / 1000),
+    },
+    Bound {
+        key: "pstate",
+        min: 0,
+        max: 15,
+        why: "P0 .. P15",
+        values: |g| n(g.pstate),
+    },
+    Bound {
+        key: "ecc_corrected_volatile",
+        min: 0,
+        max: u32::MAX as i128,
+        why: "errors",
+        values: |g| n(g.ecc_corrected_volatile),
+    },
+    Bound {
+        key: "ecc_uncorrected_volatile",
+        min: 0,
+        max: u32::MAX as i128,
+        why: "errors",
+        values: |g| n(g.ecc_uncorrected_volatile),
+    },
+    Bound {
+        key: "ecc_corrected_aggregate",
+        min: 0,
+        max: u32::MAX as i128,
+        why: "errors",
+        values: |g| n(g.ecc_corrected_aggregate),
+    },
+    Bound {
+        key: "ecc_uncorrected_aggregate",
+        min: 0,
+        max: u32::MAX as i128,
+        why: "errors",
+        values: |g| n(g.ecc_uncorrected_aggregate),
+    },
+    Bound {
+        key: "remapped_rows_correctable",
+        min: 0,
+        max: 65_535,
+        why: "rows",
+        values: |g| n(g.remapped_rows_correctable),
+    },
+    Bound {
+        key: "remapped_rows_uncorrectable",
+        min: 0,
+        max: 65_535,
+        why: "rows",
+        values: |g| n(g.remapped_rows_uncorrectable),
+    },
+    Bound {
+        key: "pcie_max_gen",
+        min: 1,
+        max: 6,
+        why: "PCIe generation",
+        values: |g| n(g.pcie_max_gen),
+    },
+    Bound {
+        key: "pcie_max_width",
+        min: 1,
+        max: 32,
+        why: "lanes",
+        values: |g| n(g.pcie_max_width),
+    },
+    Bound {
+        key: "pcie_max_device_gen",
+        min: 0,
+        max: 6,
+        why: "PCIe generation, 0 for the link's",
+        values: |g| n(g.pcie_max_device_gen),
+    },
+    Bound {
+        key: "pcie_tx_kbps",
+        min: 0,
+        max: 256_000_000,
+        why: "KB/s (a gen-6 x32 link)",
+        values: |g| n(g.pcie_tx_kbps),
+    },
+    Bound {
+        key: "pcie_rx_kbps",
+        min: 0,
+        max: 256_000_000,
+        why: "KB/s (a gen-6 x32 link)",
+        values: |g| n(g.pcie_rx_kbps),
+    },
+    Bound {
+        key: "nvlink_speed_mbps",
+        min: 0,
+        max: 10_000_000,
+        why: "per link",
+        values: |g| n(g.nvlink_speed_mbps),
+    },
+    Bound {
+        key: "sm_count",
+        min: 0,
+        max: 4096,
+        why: "multiprocessors",
+        values: |g| n(g.sm_count),
+    },
+    Bound {
+        key: "nvenc_count",
+        min: 0,
+        max: 64,
+        why: "encoders",
+        values: |g| n(g.nvenc_count),
+    },
+    Bound {
+        key: "cuda_cores",
+        min: 0,
+        max: 1_000_000,
+        why: "cores",
+        values: |g| n(g.cuda_cores),
+    },
+    Bound {
+        key: "memory_bus_width",
+        min: 0,
+        max: 65_536,
+        why: "bits",
+        values: |g| n(g.memory_bus_width),
+    },
+    Bound {
+        key: "row_remapper_banks",
+        min: 0,
+        max: 65_536,
+        why: "banks",
+        values: |g| n(g.row_remapper_banks),
+    },
+    Bound {
+        key: "retired_pages_sbe",
+        min: 0,
+        max: 4096,
+        why: "how many pages (the InfoROM holds a few hundred)",
+        values: |g| n(g.retired_pages_sbe.len() as u64),
+    },
+    Bound {
+        key: "retired_pages_dbe",
+        min: 0,
+        max: 4096,
+        why: "how many pages (the InfoROM holds a few hundred)",
+        values: |g| n(g.retired_pages_dbe.len() as u64),
+    },
+    Bound {
+        key: "processes",
+        min: 0,
+        max: 4096,
+        why: "how many processes",
+        values: |g| n(g.processes.len() as u64),
+    },
+    Bound {
+        key: "processes[].pid",
+        min: 1,
+        max: 4_194_304,
+        why: "Linux's largest pid_max",
+        values: |g| g.processes.iter().map(|x| x.pid.into()).collect(),
+    },
+];
+
+/// Keys of a MIG profile object (`mig_profiles`).
+pub const MIG_PROFILE_BOUNDS: &[Bound<super::GiProfile>] = &[
+    Bound {
+        key: "slices",
+        min: 1,
+        max: 8,
+        why: "memory slices of 8",
+        values: |m| n(m.slices),
+    },
+    Bound {
+        key: "compute_slices",
+        min: 1,
+        max: 8,
+        why: "compute slices",
+        values: |m| n(m.compute_slices),
+    },
+    Bound {
+        key: "instance_count",
+        min: 1,
+        max: 8,
+        why: "instances",
+        values: |m| n(m.instance_count),
+    },
+    Bound {
+        key: "sm_count",
+        min: 0,
+        max: 4096,
+        why: "multiprocessors",
+        values: |m| n(m.sm_count),
+    },
+    Bound {
+        key: "memory_mb",
+        min: 0,
+        max: MAX_MIB,
+        why: "MiB, up to 16 TiB",
+        values: |m| n(m.memory_mb),
+    },
+    Bound {
+        key: "copy_engines",
+        min: 0,
+        max: 64,
+        why: "engines",
+        values: |m| n(m.copy_engines),
+    },
+    Bound {
+        key: "decoders",
+        min: 0,
+        max: 64,
+        why: "engines",
+        values: |m| n(m.decoders),
+    },
+    Bound {
+        key: "encoders",
+        min: 0,
+        max: 64,
+        why: "engines",
+        values: |m| n(m.encoders),
+    },
+    Bound {
+        key: "jpegs",
+        min: 0,
+        max: 64,
+        why: "engines",
+        values: |m| n(m.jpegs),
+    },
+    Bound {
+        key: "ofas",
+        min: 0,
+        max: 64,
+        why: "engines",
+        values: |m| n(m.ofas),
+    },
+    Bound {
+        key: "placements",
+        min: 0,
+        max: 7,
+        why: "start slices, at most 8",
+        values: |m| m.placements.iter().map(|&v| v.into()).collect(),
+    },
+];
+
+/// Keys of a vGPU type object (`vgpu_types`).
+pub const VGPU_TYPE_BOUNDS: &[Bound<super::VgpuType>] = &[
+    Bound {
+        key: "framebuffer_mib",
+        min: 0,
+        max: MAX_MIB,
+        why: "up to 16 TiB",
+        values: |t| mib(t.framebuffer),
+    },
+    Bound {
+        key: "max_instances",
+        min: 1,
+        max: 1024,
+        why: "instances",
+        values: |t| n(t.max_instances),
+    },
+    Bound {
+        key: "max_instances_per_vm",
+        min: 0,
+        max: 1024,
+        why: "instances",
+        values: |t| n(t.max_per_vm),
+    },
+    Bound {
+        key: "frame_rate_limit",
+        min: 0,
+        max: 1000,
+        why: "frames per second, 0 for off",
+        values: |t| n(t.frame_rate_limit),
+    },
+    Bound {
+        key: "display_heads",
+        min: 0,
+        max: 16,
+        why: "heads",
+        values: |t| n(t.display_heads),
+    },
+    Bound {
+        key: "bar1_mib",
+        min: 0,
+        max: MAX_MIB,
+        why: "up to 16 TiB",
+        values: |t| n(t.bar1_mib),
+    },
+    Bound {
+        key: "fb_reservation_mib",
+        min: 0,
+        max: MAX_MIB,
+        why: "up to 16 TiB",
+        values: |t| mib(t.fb_reservation),
+    },
+    Bound {
+        key: "gsp_heap_mib",
+        min: 0,
+        max: MAX_MIB,
+        why: "up to 16 TiB",
+        values: |t| mib(t.gsp_heap),
+    },
+    Bound {
+        key: "placement_size",
+        min: 1,
+        max: 1024,
+        why: "slots",
+        values: |t| n(t.placement_size),
+    },
+];
+
+/// Keys of an S-class unit object (`units`).
+pub const UNIT_BOUNDS: &[Bound<super::UnitSpec>] = &[
+    Bound {
+        key: "psu.current_a",
+        min: 0,
+        max: 10_000,
+        why: "amperes",
+        values: |u| n(u.psu_current_ca / 100),
+    },
+    Bound {
+        key: "psu.voltage_v",
+        min: 0,
+        max: 1000,
+        why: "volts",
+        values: |u| n(u.psu_voltage_cv / 100),
+    },
+    Bound {
+        key: "psu.power_w",
+        min: 0,
+        max: 100_000,
+        why: "watts",
+        values: |u| n(u.psu_power_w),
+    },
+    Bound {
+        key: "temperatures",
+        min: 0,
+        max: MAX_C,
+        why: "°C",
+        values: |u| u.temperatures.iter().flatten().map(|&v| v.into()).collect(),
+    },
+    Bound {
+        key: "fans[].rpm",
+        min: 0,
+        max: 100_000,
+        why: "RPM",
+        values: |u| u.fans.iter().map(|&(rpm, _)| rpm.into()).collect(),
+    },
+];
+
+/// FORMAT.md's "Ranges" table: every key with a range, by the object it sits in.
+pub fn ranges_markdown() -> String {
+    fn rows<T>(out: &mut String, object: &str, bounds: &[Bound<T>]) {
+        for b in bounds {
+            out.push_str(&format!(
+                "| {object} | `{}` | {}..={} | {} |\n",
+                b.key,
+                thousands(b.min),
+                thousands(b.max),
+                b.why
+            ));
+        }
+    }
+    let mut out = String::from("| object | key | range | what |\n|---|---|---|---|\n");
+    rows(&mut out, "top level", SYSTEM_BOUNDS);
+    rows(&mut out, "GPU", GPU_BOUNDS);
+    rows(&mut out, "MIG profile", MIG_PROFILE_BOUNDS);
+    rows(&mut out, "vGPU type", VGPU_TYPE_BOUNDS);
+    rows(&mut out, "S-class unit", UNIT_BOUNDS);
+    out
+}
+
+/// `n` with thousands separators (`-1`, `16,777,216`).
+fn thousands(n: i128) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `Ok` when every value of `object` lies in its range; else the error names the object's
+/// place, the key, the value and the range.
+fn check_bounds<T>(place: &str, object: &T, bounds: &[Bound<T>]) -> Result<(), ProfileError> {
+    for b in bounds {
+        if let Some(v) = (b.values)(object)
+            .into_iter()
+            .find(|v| !(b.min..=b.max).contains(v))
+        {
+            let place = if place.is_empty() {
+                String::new()
+            } else {
+                format!("{place}: ")
+            };
+            return Err(ProfileError(format!(
+                "{place}{:?} is {v}; it must be {}..={} ({})",
+                b.key, b.min, b.max, b.why
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Every key's range.
+fn validate_bounds(p: &Profile) -> Result<(), ProfileError> {
+    check_bounds("", p, SYSTEM_BOUNDS)?;
+    for (i, g) in p.gpus.iter().enumerate() {
+        check_bounds(&format!("gpus[{i}]"), g, GPU_BOUNDS)?;
+        if g.fans.len() > 32 || g.low_mem_clocks.len() > 32 {
+            return Err(ProfileError(format!(
+                "gpus[{i}]: at most 32 \"fan_speeds\" and 32 \"low_mem_clocks\""
+            )));
+        }
+        if g.mig_profiles.len() > 32 {
+            return Err(ProfileError(format!(
+                "gpus[{i}]: at most 32 \"mig_profiles\""
+            )));
+        }
+        for (j, m) in g.mig_profiles.iter().enumerate() {
+            check_bounds(
+                &format!("gpus[{i}].mig_profiles[{j}]"),
+                m,
+                MIG_PROFILE_BOUNDS,
+            )?;
+            if m.placements.len() > 8 {
+                return Err(ProfileError(format!(
+                    "gpus[{i}].mig_profiles[{j}]: at most 8 \"placements\""
+                )));
+            }
+        }
+    }
+    for (i, t) in p.vgpu_types.iter().enumerate() {
+        check_bounds(&format!("vgpu_types[{i}]"), t, VGPU_TYPE_BOUNDS)?;
+    }
+    for (i, u) in p.units.iter().enumerate() {
+        check_bounds(&format!("units[{i}]"), u, UNIT_BOUNDS)?;
+    }
+    Ok(())
+}
+
 /// Every check; the first failure is the error (naming the key).
 pub(super) fn validate(p: &Profile) -> Result<(), ProfileError> {
+    validate_bounds(p)?;
     validate_system(p)?;
     validate_gpus(p)?;
     super::mig::validate(p)?;
@@ -102,9 +895,6 @@ fn fits_nvml(key: &str, text: &str, buffer_size: u32) -> Result<(), ProfileError
 
 fn validate_gpus(p: &Profile) -> Result<(), ProfileError> {
     for (i, g) in p.gpus.iter().enumerate() {
-        if g.pstate > 15 {
-            return Err(ProfileError(format!("gpus[{i}].pstate: must be 0..=15")));
-        }
         if g.processes.iter().any(|x| x.pid == 0) {
             return Err(ProfileError(format!(
                 "gpus[{i}].processes: a process needs a non-zero \"pid\""

@@ -259,6 +259,20 @@ impl Lab {
         self.gi()?.compute_instance_by_id(ci)
     }
 
+    /// A `Current` lab on a profile (a built-in name or a file).
+    pub fn with_profile(name_or_path: &str) -> Lab {
+        Lab::from_staged(
+            Driver::Current,
+            nvml_mock::Staged::with_profile(name_or_path).unwrap(),
+        )
+    }
+
+    /// Panics the mock caught at its C boundary so far (`nvml_mock_caught_panics`).
+    pub fn caught_panics(&self) -> u32 {
+        // SAFETY: the mock's hook has this signature.
+        unsafe { self.symbol::<unsafe extern "C" fn() -> c_uint>(b"nvml_mock_caught_panics")() }
+    }
+
     fn from_staged(driver: Driver, staged: nvml_mock::Staged) -> Lab {
         let path = staged.path().to_owned();
         // SAFETY: the staged mock library; loading it again only bumps its reference count.
