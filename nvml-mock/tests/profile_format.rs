@@ -493,22 +493,12 @@ fn a_board_written_from_its_capture_answers_with_the_capture_values() {
 /// (`NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format` rewrites it).
 #[test]
 fn format_md_gives_every_range_the_loader_checks() {
-    let path = std::path::Path::new(DIR).join("FORMAT.md");
-    let doc = std::fs::read_to_string(&path).unwrap();
-    let (open, close) = ("<!--ranges-->\n", "<!--/ranges-->");
-    let start = doc.find(open).expect("FORMAT.md has a <!--ranges--> table") + open.len();
-    let end = start + doc[start..].find(close).unwrap();
-    let want = profile::ranges_markdown();
-    if std::env::var_os("NVML_MOCK_BLESS").is_some() {
-        let mut new = doc.clone();
-        new.replace_range(start..end, &want);
-        std::fs::write(&path, new).unwrap();
-        return;
-    }
-    assert!(
-        doc[start..end] == want,
-        "FORMAT.md's ranges are stale: run NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format"
+    let (doc, want) = format_md_span(
+        "<!--ranges-->\n",
+        "<!--/ranges-->",
+        &profile::ranges_markdown(),
     );
+    assert!(doc == want, "FORMAT.md's ranges are stale: {BLESS}");
 }
 
 #[test]
