@@ -55,6 +55,18 @@ def builtin_profiles(lib):
     return so.nvml_mock_builtin_profiles().decode().split(",")
 
 
+def builtin_profile(name):
+    """A built-in profile's file as data, each GPU with the file's `gpu_defaults` (topic
+    objects of GPU keys) laid under its own keys; {} for a name that is not one."""
+    f = REPO / "nvml-mock" / "profiles" / "builtin" / f"{name}.json"
+    if not f.is_file():
+        return {}
+    p = json.loads(f.read_text())
+    defaults = {k: v for topic in p.pop("gpu_defaults", {}).values() for k, v in topic.items()}
+    p["gpus"] = [{**defaults, **g} for g in p.get("gpus", [])]
+    return p
+
+
 def drivers_dir():
     d = os.environ.get("NVML_TEST_DRIVERS_DIR")
     if d:

@@ -116,9 +116,9 @@ def expect_contains(*needles):
 
 
 def builtin_file(profile):
-    """The built-in profile's JSON file as data ({} for a profile that is not one)."""
-    f = REPO / "nvml-mock" / "profiles" / "builtin" / f"{profile}.json"
-    return json.loads(f.read_text()) if f.is_file() else {}
+    """The built-in profile's JSON file as data, every GPU with all its keys ({} for a
+    profile that is not one)."""
+    return mock_env.builtin_profile(profile)
 
 
 def unit_checks(profile):

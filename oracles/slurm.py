@@ -75,8 +75,7 @@ def plugin_dirs():
 
 
 def profile_data(profile):
-    f = REPO / "nvml-mock" / "profiles" / "builtin" / f"{profile}.json"
-    return json.loads(f.read_text())
+    return mock_env.builtin_profile(profile)
 
 
 def gres_type(name):

@@ -9,7 +9,7 @@ mod common;
 
 use common::*;
 use nvml_mock::profile;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 const DIR: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -26,6 +26,31 @@ fn without_comments(v: Value) -> Value {
     }
 }
 
+/// The flat form of a file: each GPU entry with the file's `gpu_defaults` laid under it.
+fn flat(file: Value) -> Value {
+    let Value::Object(mut top) = file else {
+        return file;
+    };
+    if let Some(Value::Object(topics)) = top.remove("gpu_defaults") {
+        let defaults: Map<String, Value> = topics
+            .into_iter()
+            .flat_map(|(_, keys)| keys.as_object().unwrap().clone())
+            .collect();
+        for g in top["gpus"].as_array_mut().unwrap() {
+            let mut full = defaults.clone();
+            full.extend(g.as_object().unwrap().clone());
+            *g = Value::Object(full);
+        }
+    }
+    Value::Object(top)
+}
+
+const BLESS: &str = "run NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format";
+
+fn blessing() -> bool {
+    std::env::var_os("NVML_MOCK_BLESS").is_some()
+}
+
 #[test]
 fn every_builtin_machine_is_a_complete_canonical_file() {
     let files: Vec<String> = std::fs::read_dir(format!("{DIR}/profiles/builtin"))
@@ -33,16 +58,229 @@ fn every_builtin_machine_is_a_complete_canonical_file() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(files.len(), profile::BUILTIN_PROFILES.len(), "{files:?}");
+    let mut stale = Vec::new();
     for name in profile::BUILTIN_PROFILES {
-        let text = std::fs::read_to_string(format!("{DIR}/profiles/builtin/{name}.json")).unwrap();
+        let path = format!("{DIR}/profiles/builtin/{name}.json");
+        let text = std::fs::read_to_string(&path).unwrap();
         let file = without_comments(serde_json::from_str(&text).unwrap());
         let loaded = profile::load(name).unwrap();
         assert_eq!(loaded.name, *name);
-        // Loading and writing back gives the file: every key is there, nothing is normalized.
-        assert_eq!(serde_json::to_value(&loaded).unwrap(), file, "{name}");
-        // A user file holding the same text is the same machine.
+        // Loading and writing back gives the file's keys, each GPU's own over the defaults:
+        // every key is there, nothing is normalized.
+        assert_eq!(serde_json::to_value(&loaded).unwrap(), flat(file), "{name}");
+        // The file is what the canonical writer makes of the machine.
+        let canonical = profile::canonical_json(&loaded).unwrap();
+        if text != canonical {
+            if blessing() {
+                std::fs::write(&path, &canonical).unwrap();
+            }
+            stale.push(*name);
+        }
+        // A user file holding the same text, the canonical text or the flat form (every GPU
+        // key in its own entry) is the same machine.
         assert_eq!(profile::parse_json(&text).unwrap(), loaded, "{name}");
+        assert_eq!(profile::parse_json(&canonical).unwrap(), loaded, "{name}");
+        let flat_text = serde_json::to_string_pretty(&loaded).unwrap();
+        assert_eq!(profile::parse_json(&flat_text).unwrap(), loaded, "{name}");
     }
+    assert!(
+        stale.is_empty(),
+        "not in the canonical form: {stale:?}: {BLESS}"
+    );
+}
+
+#[test]
+fn gpu_defaults_hold_each_key_equal_on_all_gpus_and_entries_the_rest() {
+    for name in profile::BUILTIN_PROFILES {
+        let p = profile::builtin(name).unwrap();
+        let file: Value = serde_json::from_str(&profile::canonical_json(&p).unwrap()).unwrap();
+        let gpus: Vec<Value> = p
+            .gpus
+            .iter()
+            .map(|g| serde_json::to_value(g).unwrap())
+            .collect();
+        let defaults = file.get("gpu_defaults").cloned().unwrap_or(Value::Null);
+        let topics = defaults.as_object().cloned().unwrap_or_default();
+        for (topic, keys) in &topics {
+            for (k, v) in keys.as_object().unwrap() {
+                assert_eq!(
+                    profile::gpu_topic_of(k).map(|t| t.name),
+                    Some(topic.as_str()),
+                    "{name}: {k}"
+                );
+                assert!(gpus.iter().all(|g| &g[k] == v), "{name}: {k}");
+            }
+        }
+        for (i, entry) in file["gpus"].as_array().unwrap().iter().enumerate() {
+            for k in entry.as_object().unwrap().keys() {
+                let first = gpus[0].get(k);
+                assert!(
+                    gpus.iter().any(|g| g.get(k) != first),
+                    "{name}: gpus[{i}].{k} is equal on all GPUs but not a default"
+                );
+            }
+        }
+    }
+    // What sets GPU 5 of dgx-h100 apart is its own entry.
+    let p = profile::builtin("dgx-h100").unwrap();
+    let file: Value = serde_json::from_str(&profile::canonical_json(&p).unwrap()).unwrap();
+    let own = file["gpus"][5].as_object().unwrap();
+    assert_eq!(own["uuid"], p.gpus[5].uuid.as_str());
+    assert_eq!(own["pci_bus"], p.gpus[5].pci_bus);
+    assert!(!own.contains_key("name") && !own.contains_key("mig_profiles"));
+    assert_eq!(
+        file["gpu_defaults"]["identity"]["name"],
+        "NVIDIA H100 80GB HBM3"
+    );
+}
+
+/// Every field of the GPU object, as serde lists them for an unknown field.
+fn gpu_fields() -> Vec<String> {
+    let e = serde_json::from_str::<profile::GpuSpec>(r#"{"\u0000": 0}"#)
+        .unwrap_err()
+        .to_string();
+    let (_, list) = e.split_once("expected one of ").unwrap();
+    list.split(", ")
+        .map(|f| {
+            f.trim_matches(|c: char| c == '`' || c.is_whitespace() || c == ',')
+                .to_string()
+        })
+        .map(|f| f.split('`').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_gpu_key_belongs_to_exactly_one_topic() {
+    let fields = gpu_fields();
+    assert!(fields.len() > 100, "{fields:?}");
+    let listed: Vec<&str> = profile::GPU_TOPICS
+        .iter()
+        .flat_map(|t| t.keys.iter().copied())
+        .collect();
+    for f in &fields {
+        let n = listed.iter().filter(|k| **k == f.as_str()).count();
+        assert_eq!(
+            n, 1,
+            "GPU key {f:?} is in {n} topics of GPU_TOPICS (src/profile/format.rs): give it one, then {BLESS}"
+        );
+    }
+    for k in &listed {
+        assert!(
+            fields.iter().any(|f| f == k),
+            "topic key {k:?} is no GPU key"
+        );
+    }
+    let mut names: Vec<&str> = profile::GPU_TOPICS.iter().map(|t| t.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), profile::GPU_TOPICS.len());
+}
+
+#[test]
+fn a_user_files_gpu_defaults_go_under_every_gpu_then_its_entry() {
+    // Over a base: every GPU of dgx-h100 gets the defaults, GPU 1 its own keys over them.
+    let p = profile::parse_json(
+        r#"{"base": "dgx-h100", "gpu_defaults": {"thermal": {"temperature": 40},
+            "clocks": {"pstate": 8}}, "gpus": [{}, {"temperature": 71, "pstate": 0}]}"#,
+    )
+    .unwrap();
+    let h100 = profile::builtin("dgx-h100").unwrap();
+    assert_eq!(p.gpus.len(), 8);
+    let temps: Vec<u32> = p.gpus.iter().map(|g| g.temperature).collect();
+    assert_eq!(temps, [40, 71, 40, 40, 40, 40, 40, 40]);
+    let pstates: Vec<u32> = p.gpus.iter().map(|g| g.pstate).collect();
+    assert_eq!(pstates, [8, 0, 8, 8, 8, 8, 8, 8]);
+    assert_eq!(p.gpus[7].uuid, h100.gpus[7].uuid);
+    // Without a base: each GPU an entry makes gets them, and gpu_count's copies too.
+    let p = profile::parse_json(
+        r#"{"gpu_defaults": {"identity": {"name": "Lab GPU"}, "memory": {"memory_total_mib": 40960}},
+            "gpus": [{}, {"model": "a100-sxm4-80gb"}, {"memory_total_mib": 81920}]}"#,
+    )
+    .unwrap();
+    let names: Vec<&str> = p.gpus.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["Lab GPU"; 3]);
+    let mib: Vec<u64> = p.gpus.iter().map(|g| g.memory_total >> 20).collect();
+    assert_eq!(mib, [40960, 40960, 81920]);
+    assert_eq!(
+        p.gpus[1].architecture,
+        profile::builtin("dgx-a100").unwrap().gpus[1].architecture
+    );
+    let p = profile::parse_json(
+        r#"{"base": "workstation", "gpu_count": 3, "gpu_defaults": {"power": {"power_usage_mw": 123000}}}"#,
+    )
+    .unwrap();
+    assert!(p.gpus.iter().all(|g| g.power_usage_mw == 123_000));
+    assert_eq!(p.gpus.len(), 3);
+    // An object key merges with the default's, as over a base's GPU.
+    let p = profile::parse_json(
+        r#"{"base": "workstation", "gpu_defaults": {"support": {"support": {"sram_ecc": false}}},
+            "gpus": [{"support": {"display_mode": "deprecated"}}]}"#,
+    )
+    .unwrap();
+    let support = serde_json::to_value(&p.gpus[0].support).unwrap();
+    assert_eq!(
+        support,
+        serde_json::json!({"sram_ecc": false, "display_mode": "deprecated"})
+    );
+}
+
+#[test]
+fn gpu_defaults_errors_name_the_file_and_the_place() {
+    let dir = std::env::temp_dir().join(format!("nvml-mock-defaults-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("lab.json");
+    for (text, needles) in [
+        (
+            r#"{"gpu_defaults": {"pci": {"temperature": 40}}}"#,
+            &[
+                "gpu_defaults.pci",
+                "\"temperature\"",
+                "belongs under \"thermal\"",
+            ][..],
+        ),
+        (
+            r#"{"gpu_defaults": {"heat": {"temperature": 40}}}"#,
+            &["gpu_defaults", "unknown topic \"heat\"", "thermal"],
+        ),
+        (
+            r#"{"gpu_defaults": {"thermal": {"tempreature": 40}}}"#,
+            &[
+                "gpu_defaults.thermal",
+                "unknown key \"tempreature\"",
+                "temperature",
+            ],
+        ),
+        (
+            r#"{"gpu_defaults": {"thermal": 40}}"#,
+            &["gpu_defaults", "\"thermal\"", "object"],
+        ),
+        (r#"{"gpu_defaults": [1]}"#, &["\"gpu_defaults\"", "topics"]),
+        (
+            r#"{"gpu_defaults": {"thermal": {"temperature": "hot"}}, "gpus": [{}, {"temperature": 40}]}"#,
+            &[
+                "gpu_defaults.thermal: \"temperature\"",
+                "invalid type: string \"hot\", expected u32",
+            ],
+        ),
+        (
+            r#"{"gpu_defaults": {"thermal": {"temperature": 40}}, "gpus": [{}, {"temperature": "hot"}]}"#,
+            &["gpus[1]: \"temperature\"", "hot"],
+        ),
+        (
+            r#"{"gpu_defaults": {"power": {"power_limit_w": 300}}}"#,
+            &["gpu_defaults.power", "unknown key \"power_limit_w\""],
+        ),
+    ] {
+        std::fs::write(&path, text).unwrap();
+        let e = profile::load(path.to_str().unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("lab.json"), "{text}: {e}");
+        for n in needles {
+            assert!(e.contains(n), "{text}: {e} lacks {n}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Every key name in an object (and the objects inside it), collected into `out`.
@@ -255,22 +493,12 @@ fn a_board_written_from_its_capture_answers_with_the_capture_values() {
 /// (`NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format` rewrites it).
 #[test]
 fn format_md_gives_every_range_the_loader_checks() {
-    let path = std::path::Path::new(DIR).join("FORMAT.md");
-    let doc = std::fs::read_to_string(&path).unwrap();
-    let (open, close) = ("<!--ranges-->\n", "<!--/ranges-->");
-    let start = doc.find(open).expect("FORMAT.md has a <!--ranges--> table") + open.len();
-    let end = start + doc[start..].find(close).unwrap();
-    let want = profile::ranges_markdown();
-    if std::env::var_os("NVML_MOCK_BLESS").is_some() {
-        let mut new = doc.clone();
-        new.replace_range(start..end, &want);
-        std::fs::write(&path, new).unwrap();
-        return;
-    }
-    assert!(
-        doc[start..end] == want,
-        "FORMAT.md's ranges are stale: run NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format"
+    let (doc, want) = format_md_span(
+        "<!--ranges-->\n",
+        "<!--/ranges-->",
+        &profile::ranges_markdown(),
     );
+    assert!(doc == want, "FORMAT.md's ranges are stale: {BLESS}");
 }
 
 #[test]
@@ -367,24 +595,56 @@ fn the_support_object_flips_each_query_both_ways() {
     );
 }
 
+/// FORMAT.md with the span between `start` and `end` holding `body`; under
+/// `NVML_MOCK_BLESS` the file is rewritten so. One lock: two spans are written by two tests.
+fn format_md_span(start: &str, end: &str, body: &str) -> (String, String) {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _held = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let path = format!("{DIR}/FORMAT.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (head, rest) = doc
+        .split_once(start)
+        .unwrap_or_else(|| panic!("FORMAT.md lacks {start:?}"));
+    let (_, tail) = rest
+        .split_once(end)
+        .unwrap_or_else(|| panic!("FORMAT.md lacks {end:?}"));
+    let want = format!("{head}{start}{body}{end}{tail}");
+    if blessing() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    (doc, want)
+}
+
 #[test]
 fn format_md_shows_the_capability_model() {
     const START: &str = "<!-- capability model: written by NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format -->\n";
     const END: &str = "<!-- end of capability model -->";
-    let path = format!("{DIR}/FORMAT.md");
-    let doc = std::fs::read_to_string(&path).unwrap();
-    let (head, rest) = doc
-        .split_once(START)
-        .expect("FORMAT.md has the capability model's start marker");
-    let (_, tail) = rest
-        .split_once(END)
-        .expect("FORMAT.md has the capability model's end marker");
-    let want = format!("{head}{START}{}{END}{tail}", nvml_mock::support::markdown());
-    if std::env::var_os("NVML_MOCK_BLESS").is_some() {
-        std::fs::write(&path, &want).unwrap();
-    }
+    let (doc, want) = format_md_span(START, END, &nvml_mock::support::markdown());
     assert!(
         doc == want,
-        "FORMAT.md's capability model is stale: run NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format"
+        "FORMAT.md's capability model is stale: {BLESS}"
     );
+}
+
+/// The table of `gpu_defaults` topics, as FORMAT.md shows it.
+fn topics_markdown() -> String {
+    let mut s = String::from("| topic | what it holds | GPU keys |\n|---|---|---|\n");
+    for t in profile::GPU_TOPICS {
+        let keys: Vec<String> = t.keys.iter().map(|k| format!("`{k}`")).collect();
+        s.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            t.name,
+            t.about,
+            keys.join(", ")
+        ));
+    }
+    s
+}
+
+#[test]
+fn format_md_lists_the_gpu_topics_and_their_keys() {
+    const START: &str = "<!-- GPU topics: written by NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format -->\n";
+    const END: &str = "<!-- end of GPU topics -->";
+    let (doc, want) = format_md_span(START, END, &topics_markdown());
+    assert!(doc == want, "FORMAT.md's GPU topics are stale: {BLESS}");
 }

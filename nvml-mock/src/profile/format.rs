@@ -426,6 +426,231 @@ pub struct GpuSpec {
     pub support: crate::support::Overrides,
 }
 
+/// A topic of `gpu_defaults`: the GPU keys a profile groups under one name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GpuTopic {
+    /// The topic's key in `gpu_defaults` (`"thermal"`).
+    pub name: &'static str,
+    /// What its keys describe, in a few words.
+    pub about: &'static str,
+    /// The GPU keys it holds, as a file names them, in the order files write them.
+    pub keys: &'static [&'static str],
+}
+
+/// The topics of `gpu_defaults`, in the order files write them: every GPU key belongs to
+/// exactly one (`cargo test -p nvml-mock --test profile_format` checks it against
+/// [`GpuSpec`] and `FORMAT.md`). Each GPU's own keys are written in this order too.
+pub const GPU_TOPICS: &[GpuTopic] = &[
+    GpuTopic {
+        name: "identity",
+        about: "what the GPU is and which one it is",
+        keys: &[
+            "name",
+            "brand",
+            "architecture",
+            "uuid",
+            "serial",
+            "minor_number",
+            "board_id",
+            "board_part_number",
+            "gpu_part_number",
+        ],
+    },
+    GpuTopic {
+        name: "firmware",
+        about: "VBIOS and InfoROM versions",
+        keys: &[
+            "vbios_version",
+            "inforom_image_version",
+            "inforom_oem",
+            "inforom_ecc",
+            "inforom_power",
+        ],
+    },
+    GpuTopic {
+        name: "compute",
+        about: "compute capability and engines",
+        keys: &["cuda_cc", "sm_count", "cuda_cores", "nvenc_count"],
+    },
+    GpuTopic {
+        name: "pci",
+        about: "PCI address and ids, the PCIe link and its counters",
+        keys: &[
+            "pci_domain",
+            "pci_bus",
+            "pci_device",
+            "pci_device_id",
+            "pci_subsystem_id",
+            "pcie_max_gen",
+            "pcie_max_width",
+            "pcie_max_device_gen",
+            "pcie_generation",
+            "pcie_width",
+            "pcie_tx_kbps",
+            "pcie_rx_kbps",
+            "pcie_replay_counter",
+            "pcie_atomics_outbound",
+            "pcie_atomics_inbound",
+        ],
+    },
+    GpuTopic {
+        name: "numa",
+        about: "the host NUMA node near the GPU, and the GPU's own memory node",
+        keys: &["numa_node", "gpu_numa_node"],
+    },
+    GpuTopic {
+        name: "memory",
+        about: "framebuffer, BAR1, bus width and addressing mode",
+        keys: &[
+            "memory_total_mib",
+            "memory_reserved_mib",
+            "memory_overhead_mib",
+            "bar1_total_mib",
+            "bar1_used_mib",
+            "memory_bus_width",
+            "addressing_mode",
+        ],
+    },
+    GpuTopic {
+        name: "utilization",
+        about: "utilization readings",
+        keys: &[
+            "utilization_gpu",
+            "utilization_memory",
+            "utilization_encoder",
+            "utilization_decoder",
+        ],
+    },
+    GpuTopic {
+        name: "processes",
+        about: "processes running on the GPU",
+        keys: &["processes"],
+    },
+    GpuTopic {
+        name: "clocks",
+        about: "current, maximum, application and supported clocks, performance state",
+        keys: &[
+            "clock_graphics",
+            "clock_sm",
+            "clock_memory_mhz",
+            "clock_video",
+            "max_graphics",
+            "max_sm",
+            "max_mem",
+            "max_video",
+            "default_app_graphics",
+            "default_app_mem",
+            "min_graphics",
+            "graphics_step",
+            "low_mem_clocks",
+            "pstate",
+            "clocks_event_reasons",
+        ],
+    },
+    GpuTopic {
+        name: "power",
+        about: "power draw, limits, energy, module power and smoothing",
+        keys: &[
+            "power_usage_mw",
+            "power_limit_mw",
+            "power_default_limit_mw",
+            "power_min_limit_mw",
+            "power_max_limit_mw",
+            "energy_base_mj",
+            "memory_power_mw",
+            "module_power",
+            "power_smoothing",
+        ],
+    },
+    GpuTopic {
+        name: "thermal",
+        about: "temperatures, thresholds and fans",
+        keys: &[
+            "temperature",
+            "memory_temperature",
+            "temp_shutdown",
+            "temp_slowdown",
+            "temp_mem_max",
+            "temp_gpu_max",
+            "tlimit_margins",
+            "fan_speeds",
+        ],
+    },
+    GpuTopic {
+        name: "modes",
+        about: "persistence, compute, display and sparse operation modes",
+        keys: &[
+            "persistence_mode",
+            "compute_mode",
+            "display_mode",
+            "sparse_operation_mode",
+        ],
+    },
+    GpuTopic {
+        name: "ecc",
+        about: "ECC mode and counters, retired pages, remapped rows",
+        keys: &[
+            "ecc_supported",
+            "ecc_enabled",
+            "ecc_corrected_volatile",
+            "ecc_uncorrected_volatile",
+            "ecc_corrected_aggregate",
+            "ecc_uncorrected_aggregate",
+            "page_retirement",
+            "retired_pages_sbe",
+            "retired_pages_dbe",
+            "remapped_rows_correctable",
+            "remapped_rows_uncorrectable",
+            "row_remapper_banks",
+        ],
+    },
+    GpuTopic {
+        name: "nvlink",
+        about: "NvLink links and their error counters, the C2C link",
+        keys: &[
+            "nvlink_count",
+            "nvlink_version",
+            "nvlink_speed_mbps",
+            "nvlink_errors",
+            "c2c",
+        ],
+    },
+    GpuTopic {
+        name: "fabric",
+        about: "the NvLink fabric: health, clique and cluster",
+        keys: &["fabric_health", "fabric_clique_id", "fabric_cluster_uuid"],
+    },
+    GpuTopic {
+        name: "mig",
+        about: "MIG capability, mode, GPU instance profiles and the instances at load",
+        keys: &[
+            "mig_capable",
+            "mig_enabled",
+            "mig_profiles",
+            "mig_instances",
+        ],
+    },
+    GpuTopic {
+        name: "virtualization",
+        about: "virtualization mode and vGPU placement",
+        keys: &[
+            "virtualization_mode",
+            "vgpu_heterogeneous_mode",
+            "vgpu_placement_slots",
+        ],
+    },
+    GpuTopic {
+        name: "support",
+        about: "the board's answers where they differ from the capability model",
+        keys: &["support"],
+    },
+];
+
+/// The `gpu_defaults` topic a GPU key belongs to (`None`: not a GPU key).
+pub fn gpu_topic_of(key: &str) -> Option<&'static GpuTopic> {
+    GPU_TOPICS.iter().find(|t| t.keys.contains(&key))
+}
+
 fn hopper_tlimit_margins() -> [Option<i32>; 4] {
     [Some(-8), Some(-2), Some(0), Some(0)]
 }

@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::gpu_defaults::{self, Origins};
 use super::validate::{MAX_GPUS, normalize, validate};
 use super::{GpuSpec, Profile, ProfileError};
 
@@ -122,11 +123,13 @@ fn read_profile_file(path: &str) -> std::io::Result<String> {
     String::from_utf8(bytes).map_err(|_| std::io::Error::other("not UTF-8"))
 }
 
-/// A complete profile (every key given, as the built-in files are).
+/// A complete profile (every key given, as the built-in files are: in `gpu_defaults` or in
+/// each GPU's entry).
 pub(crate) fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
     let mut v = parse_text(text)?;
     strip_comments(&mut v);
-    let mut p = deserialize(v)?;
+    let origins = gpu_defaults::expand(&mut v)?;
+    let mut p = deserialize(v, &origins)?;
     normalize(&mut p);
     validate(&p)?;
     Ok(p)
@@ -150,6 +153,10 @@ pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
         Some(_) => return Err(ProfileError("\"base\" must be a string".into())),
     };
     let gpus = file.remove("gpus");
+    let defaults = match file.remove("gpu_defaults") {
+        Some(d) => gpu_defaults::flatten(d)?,
+        None => Map::new(),
+    };
     if !based && gpus.is_some() {
         // From scratch: the GPU list is given in full.
         base.gpus.clear();
@@ -168,10 +175,23 @@ pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {
             .ok_or_else(|| ProfileError(format!("unknown key {k:?}")))?;
         merge(slot, v);
     }
-    if let Some(gpus) = gpus {
-        lay_gpus(&mut tree, gpus, based)?;
+    // The file's defaults go under every GPU of the base, then under its own entries.
+    if let Some(Value::Array(slots)) = tree.get_mut("gpus") {
+        for slot in slots.iter_mut() {
+            if let Value::Object(g) = slot {
+                lay_defaults(g, &defaults)?;
+            }
+        }
     }
-    let mut p = deserialize(Value::Object(tree))?;
+    let entries = gpus
+        .as_ref()
+        .map(gpu_defaults::entry_keys)
+        .unwrap_or_default();
+    if let Some(gpus) = gpus {
+        lay_gpus(&mut tree, gpus, based, &defaults)?;
+    }
+    let origins = Origins::new(&defaults, entries);
+    let mut p = deserialize(Value::Object(tree), &origins)?;
     normalize(&mut p);
     validate(&p)?;
     Ok(p)
@@ -181,11 +201,12 @@ fn parse_text(text: &str) -> Result<Value, ProfileError> {
     serde_json::from_str(text).map_err(|e| ProfileError(format!("invalid JSON: {e}")))
 }
 
-/// Deserializes a profile; an error names the key's path (`gpus[3].pstate: ...`) and says
+/// Deserializes a profile; an error names the key's path (`gpus[3].pstate: ...`, or
+/// `gpu_defaults.clocks: "pstate"` for a GPU's key that the file's defaults gave) and says
 /// "array" and "object" as JSON does.
-fn deserialize(v: Value) -> Result<Profile, ProfileError> {
+fn deserialize(v: Value, origins: &Origins) -> Result<Profile, ProfileError> {
     serde_path_to_error::deserialize(v).map_err(|e| {
-        let path = key_path(e.path());
+        let path = key_path(e.path(), origins);
         let msg = e
             .into_inner()
             .to_string()
@@ -197,10 +218,22 @@ fn deserialize(v: Value) -> Result<Profile, ProfileError> {
 }
 
 /// `gpus[0]: "name"`: where the key sits, then the key itself, quoted.
-fn key_path(path: &serde_path_to_error::Path) -> String {
+fn key_path(path: &serde_path_to_error::Path, origins: &Origins) -> String {
     use serde_path_to_error::Segment;
-    let segments: Vec<&Segment> = path.iter().collect();
-    let mut out = String::new();
+    let all: Vec<&Segment> = path.iter().collect();
+    let from_defaults = match all.as_slice() {
+        [
+            Segment::Map { key: list },
+            Segment::Seq { index },
+            Segment::Map { key },
+            ..,
+        ] if list == "gpus" => origins.place(*index, key),
+        _ => None,
+    };
+    let (mut out, segments) = match from_defaults {
+        Some(place) => (place, all.get(2..).unwrap_or_default()),
+        None => (String::new(), all.as_slice()),
+    };
     for (i, s) in segments.iter().enumerate() {
         match s {
             Segment::Seq { index } => out.push_str(&format!("[{index}]")),
@@ -248,7 +281,7 @@ fn strip_comments(v: &mut Value) {
 
 /// Objects merge key by key (a partial object keeps the base's other keys); anything else
 /// replaces.
-fn merge(base: &mut Value, over: Value) {
+pub(super) fn merge(base: &mut Value, over: Value) {
     match (base, over) {
         (Value::Object(b), Value::Object(o)) => {
             for (k, v) in o {
@@ -354,8 +387,14 @@ fn model_gpu(model: Option<Value>, index: u32) -> Result<GpuSpec, ProfileError> 
 }
 
 /// The file's `gpus` over the base's: with a base, entry *i* changes the base's GPU *i* (or
-/// replaces it when it names a `model`); without, each entry is a GPU of its own.
-fn lay_gpus(tree: &mut Map<String, Value>, gpus: Value, based: bool) -> Result<(), ProfileError> {
+/// replaces it when it names a `model`); without, each entry is a GPU of its own. A GPU an
+/// entry makes from a model gets the file's `defaults` first.
+fn lay_gpus(
+    tree: &mut Map<String, Value>,
+    gpus: Value,
+    based: bool,
+    defaults: &Map<String, Value>,
+) -> Result<(), ProfileError> {
     let Value::Array(list) = gpus else {
         return Err(ProfileError("\"gpus\" must be an array".into()));
     };
@@ -373,7 +412,11 @@ fn lay_gpus(tree: &mut Map<String, Value>, gpus: Value, based: bool) -> Result<(
         let model = keys.remove("model");
         let mut gpu = match slots.get_mut(i) {
             Some(Value::Object(slot)) if based && model.is_none() => std::mem::take(slot),
-            _ => to_map(&model_gpu(model, i as u32)?)?,
+            _ => {
+                let mut g = to_map(&model_gpu(model, i as u32)?)?;
+                lay_defaults(&mut g, defaults)?;
+                g
+            }
         };
         for (k, v) in keys {
             lay_gpu_key(&mut gpu, &k, v).map_err(|e| ProfileError(format!("gpus[{i}]: {e}")))?;
@@ -385,6 +428,20 @@ fn lay_gpus(tree: &mut Map<String, Value>, gpus: Value, based: bool) -> Result<(
     }
     if !based {
         slots.truncate(count);
+    }
+    Ok(())
+}
+
+/// A file's `gpu_defaults` (flattened) laid over one GPU, as its entry's keys would be.
+fn lay_defaults(
+    g: &mut Map<String, Value>,
+    defaults: &Map<String, Value>,
+) -> Result<(), ProfileError> {
+    for (k, v) in defaults {
+        lay_gpu_key(g, k, v.clone()).map_err(|e| {
+            let topic = super::gpu_topic_of(k).map_or("?", |t| t.name);
+            ProfileError(format!("gpu_defaults.{topic}: {e}"))
+        })?;
     }
     Ok(())
 }

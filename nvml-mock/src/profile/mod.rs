@@ -5,11 +5,14 @@
 //! (`profiles/builtin/<name>.json`): `dgx-h100` (the default), `dgx-a100`, `workstation`,
 //! `vgpu-host`, `h100-cc`, `s-class`, `dgx-b200`, `gb200-nvl-tray`. A user's file starts from a built-in machine (`"base"`)
 //! or from scratch and gives the keys it changes; [`load`] reads either, and the same
-//! checks apply to both.
+//! checks apply to both. Either may give GPU keys once for every GPU in `gpu_defaults`,
+//! grouped by topic ([`GPU_TOPICS`]); the built-in files are written so by
+//! [`canonical_json`].
 
 pub mod capture;
 mod dynamic;
 mod format;
+mod gpu_defaults;
 mod loader;
 mod mig;
 mod validate;
@@ -18,6 +21,7 @@ use std::fmt;
 
 pub use dynamic::DynamicSpec;
 pub use format::*;
+pub use gpu_defaults::canonical_json;
 pub use loader::{BUILTIN_PROFILES, PROFILE_FILE_MAX, builtin, builtin_json, load, parse_json};
 pub use mig::{
     CI_PROFILE_SLICES, MEMORY_SLICES, MigComputeSpec, MigInstanceSpec, ci_placements,
