@@ -76,6 +76,23 @@ fn with_nvlink<'a>(c: &'a mut Ctx<'_>, device: nvmlDevice_t) -> Result<&'a mut G
     Ok(g)
 }
 
+/// The link firmware versions `nvmlDeviceGetNvLinkInfo` v2 and v3 report.
+fn firmware_info() -> nvmlNvlinkFirmwareInfo_t {
+    let mut info = nvmlNvlinkFirmwareInfo_t::default();
+    for (slot, &(ty, major, minor, sub)) in
+        info.firmwareVersion.iter_mut().zip(NVLINK_FIRMWARE.iter())
+    {
+        *slot = nvmlNvlinkFirmwareVersion_t {
+            ucodeType: u8::try_from(ty).unwrap_or(0),
+            major,
+            minor,
+            subMinor: sub,
+        };
+        info.numValidEntries += 1;
+    }
+    info
+}
+
 fn managed(g: &Gpu) -> bool {
     g.support.has(Feature::NvlinkManagement)
 }
@@ -153,20 +170,7 @@ export! {
                     ..Default::default()
                 };
                 if firmware {
-                    for (slot, &(ty, major, minor, sub)) in out
-                        .firmwareInfo
-                        .firmwareVersion
-                        .iter_mut()
-                        .zip(NVLINK_FIRMWARE.iter())
-                    {
-                        *slot = nvmlNvlinkFirmwareVersion_t {
-                            ucodeType: u8::try_from(ty).unwrap_or(0),
-                            major,
-                            minor,
-                            subMinor: sub,
-                        };
-                        out.firmwareInfo.numValidEntries += 1;
-                    }
+                    out.firmwareInfo = firmware_info();
                 }
                 put(info, out)
             }
@@ -181,20 +185,7 @@ export! {
             ..Default::default()
         };
         if managed(g) {
-            for (slot, &(ty, major, minor, sub)) in out
-                .firmwareInfo
-                .firmwareVersion
-                .iter_mut()
-                .zip(NVLINK_FIRMWARE.iter())
-            {
-                *slot = nvmlNvlinkFirmwareVersion_t {
-                    ucodeType: u8::try_from(ty).unwrap_or(0),
-                    major,
-                    minor,
-                    subMinor: sub,
-                };
-                out.firmwareInfo.numValidEntries += 1;
-            }
+            out.firmwareInfo = firmware_info();
         }
         put(info, out)
     }
