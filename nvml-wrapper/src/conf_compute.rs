@@ -12,7 +12,6 @@ use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
-use crate::versions::conf_compute_settings;
 
 nvml_enum! {
     /// The CPU's confidential-computing technology (`NVML_CC_SYSTEM_CPU_CAPS_*`).
@@ -136,6 +135,30 @@ pub struct ConfComputeSettings {
     pub tdisp_state: Option<CcTdispState>,
 }
 
+impl ConfComputeSettings {
+    /// From `nvmlSystemConfComputeSettings_v2_t`.
+    pub(crate) fn from_v2(v2: &sys::nvmlSystemConfComputeSettings_v2_t) -> Self {
+        Self {
+            environment: CcEnvironment::from_raw(v2.environment),
+            cc_enabled: CcFeature::from_raw(v2.ccFeature),
+            dev_tools_mode: v2.devToolsMode != sys::NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF,
+            multi_gpu_mode: CcMultiGpuMode::from_raw(v2.multiGpuMode),
+            tdisp_state: Some(CcTdispState::from_raw(v2.tdispState)),
+        }
+    }
+
+    /// From `nvmlSystemConfComputeSettings_v1_t`, which has no TDISP state.
+    pub(crate) fn from_v1(v1: &sys::nvmlSystemConfComputeSettings_t) -> Self {
+        Self {
+            environment: CcEnvironment::from_raw(v1.environment),
+            cc_enabled: CcFeature::from_raw(v1.ccFeature),
+            dev_tools_mode: v1.devToolsMode != sys::NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF,
+            multi_gpu_mode: CcMultiGpuMode::from_raw(v1.multiGpuMode),
+            tdisp_state: None,
+        }
+    }
+}
+
 /// Protected (CC) memory of a GPU, in bytes (`nvmlDeviceGetConfComputeProtectedMemoryUsage`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -205,46 +228,7 @@ impl Nvml {
     #[doc(alias = "nvmlSystemGetConfComputeSettings")]
     #[doc(alias = "nvmlSystemGetConfComputeSettings_v2")]
     pub fn conf_compute_settings(&self) -> Result<ConfComputeSettings> {
-        if self.versions().conf_compute_settings()
-            == conf_compute_settings::Version::nvmlSystemGetConfComputeSettings_v2
-        {
-            let mut v2 = sys::nvmlSystemConfComputeSettings_v2_t {
-                version: sys::nvmlSystemConfComputeSettings_v2,
-                ..Default::default()
-            };
-            let rc = nvml_call!(
-                self,
-                conf_compute_settings::nvmlSystemGetConfComputeSettings_v2(&mut v2)
-            );
-            match rc {
-                Ok(()) => {
-                    return Ok(ConfComputeSettings {
-                        environment: CcEnvironment::from_raw(v2.environment),
-                        cc_enabled: CcFeature::from_raw(v2.ccFeature),
-                        dev_tools_mode: v2.devToolsMode != sys::NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF,
-                        multi_gpu_mode: CcMultiGpuMode::from_raw(v2.multiGpuMode),
-                        tdisp_state: Some(CcTdispState::from_raw(v2.tdispState)),
-                    });
-                }
-                Err(NvmlError::ArgumentVersionMismatch(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let mut settings = sys::nvmlSystemConfComputeSettings_t {
-            version: sys::nvmlSystemConfComputeSettings_v1,
-            ..Default::default()
-        };
-        nvml_call!(
-            self,
-            conf_compute_settings::nvmlSystemGetConfComputeSettings(&mut settings)
-        )?;
-        Ok(ConfComputeSettings {
-            environment: CcEnvironment::from_raw(settings.environment),
-            cc_enabled: CcFeature::from_raw(settings.ccFeature),
-            dev_tools_mode: settings.devToolsMode != sys::NVML_CC_SYSTEM_DEVTOOLS_MODE_OFF,
-            multi_gpu_mode: CcMultiGpuMode::from_raw(settings.multiGpuMode),
-            tdisp_state: None,
-        })
+        self.versions().conf_compute_settings()
     }
 
     /// Whether the GPUs accept client requests in CC mode

@@ -23,7 +23,6 @@ use crate::enums::{enable_state, enabled};
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml::Nvml;
-use crate::versions::remove_gpu;
 
 /// A PCI address, `domain:bus:device` (function 0): what the drain-state calls take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -63,7 +62,7 @@ impl PciAddress {
 
     /// The `nvmlPciInfo_t` the drain-state calls read: domain, bus, device and both bus id
     /// strings filled, the rest zero.
-    fn to_raw(self) -> sys::nvmlPciInfo_t {
+    pub(crate) fn to_raw(self) -> sys::nvmlPciInfo_t {
         let mut pci = sys::nvmlPciInfo_t {
             domain: self.domain,
             bus: self.bus,
@@ -123,6 +122,23 @@ pub struct GpuRemoval {
     pub shut_down_link: bool,
 }
 
+impl GpuRemoval {
+    /// The `(gpuState, linkState)` arguments of `nvmlDeviceRemoveGpu_v2`.
+    pub(crate) fn to_raw(self) -> (sys::nvmlDetachGpuState_t, sys::nvmlPcieLinkState_t) {
+        let gpu_state = if self.remove_from_os {
+            sys::NVML_DETACH_GPU_REMOVE
+        } else {
+            sys::NVML_DETACH_GPU_KEEP
+        };
+        let link_state = if self.shut_down_link {
+            sys::NVML_PCIE_LINK_SHUT_DOWN
+        } else {
+            sys::NVML_PCIE_LINK_KEEP
+        };
+        (gpu_state, link_state)
+    }
+}
+
 impl Nvml {
     /// Removes the GPU at `address` from the view of NVML and the NVIDIA kernel driver
     /// (`nvmlDeviceRemoveGpu_v2`; `nvmlDeviceRemoveGpu` on drivers without it, which can only
@@ -142,29 +158,7 @@ impl Nvml {
     #[doc(alias = "nvmlDeviceRemoveGpu_v2")]
     #[doc(alias = "nvmlDeviceRemoveGpu")]
     pub fn remove_gpu(&self, address: &PciAddress, removal: GpuRemoval) -> Result<()> {
-        let mut pci = address.to_raw();
-        match self.versions().remove_gpu() {
-            remove_gpu::Version::nvmlDeviceRemoveGpu_v2 => {
-                let gpu_state = if removal.remove_from_os {
-                    sys::NVML_DETACH_GPU_REMOVE
-                } else {
-                    sys::NVML_DETACH_GPU_KEEP
-                };
-                let link_state = if removal.shut_down_link {
-                    sys::NVML_PCIE_LINK_SHUT_DOWN
-                } else {
-                    sys::NVML_PCIE_LINK_KEEP
-                };
-                nvml_call!(
-                    self,
-                    remove_gpu::nvmlDeviceRemoveGpu_v2(&mut pci, gpu_state, link_state)
-                )
-            }
-            remove_gpu::Version::nvmlDeviceRemoveGpu if removal == GpuRemoval::default() => {
-                nvml_call!(self, remove_gpu::nvmlDeviceRemoveGpu(&mut pci))
-            }
-            _ => Err(NvmlError::MissingSymbol("nvmlDeviceRemoveGpu_v2")),
-        }
+        self.versions().remove_gpu(address, removal)
     }
 
     /// Whether the GPU at `address` is draining: accepting no new work

@@ -74,7 +74,6 @@ use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list, string_from_c_buf};
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
-use crate::versions::{event_wait, event_wait_structured};
 
 bitflags::bitflags! {
     /// A set of event types (`nvmlEventType*`), for [`EventSet::register`] and in
@@ -311,17 +310,7 @@ impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
     #[doc(alias = "nvmlEventSetWait")]
     #[doc(alias = "nvmlEventSetWait_v2")]
     pub fn wait(&self, timeout_ms: u32) -> Result<EventData<'nvml, N>> {
-        let mut data = sys::nvmlEventData_t::default();
-        match self.nvml.versions().event_wait() {
-            event_wait::Version::nvmlEventSetWait_v2 => nvml_call!(
-                self.nvml,
-                event_wait::nvmlEventSetWait_v2(self.handle, &mut data, timeout_ms)
-            )?,
-            _ => nvml_call!(
-                self.nvml,
-                event_wait::nvmlEventSetWait(self.handle, &mut data, timeout_ms)
-            )?,
-        }
+        let data = self.nvml.versions().event_wait(self.handle, timeout_ms)?;
         Ok(EventData {
             device: Device::from_handle(self.nvml.clone(), data.device)?,
             event_type: EventTypes::from_bits_retain(data.eventType),
@@ -412,19 +401,10 @@ impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
     /// does not define; NVML's other errors.
     #[doc(alias = "nvmlEventSetWait_v3")]
     pub fn wait_operational(&self, timeout_ms: u32) -> Result<OperationalEvent> {
-        if self.nvml.versions().event_wait_structured()
-            != event_wait_structured::Version::nvmlEventSetWait_v3
-        {
-            return Err(NvmlError::MissingSymbol("nvmlEventSetWait_v3"));
-        }
-        let mut p = sys::nvmlEventSetWait_v3_t {
-            timeoutMs: timeout_ms,
-            ..Default::default()
-        };
-        nvml_call!(
-            self.nvml,
-            event_wait_structured::nvmlEventSetWait_v3(self.handle, &mut p)
-        )?;
+        let p = self
+            .nvml
+            .versions()
+            .event_wait_structured(self.handle, timeout_ms)?;
         Ok(OperationalEvent {
             data_type: EventDataType::try_from(p.dataType)?,
             uuid: string_from_c_buf(&p.uuid)?,

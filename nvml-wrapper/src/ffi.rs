@@ -23,15 +23,10 @@ use crate::error::{NvmlError, Result};
 /// and friends), a plain value, a `&mut` to a live local, or a pointer to a buffer passed
 /// together with its true length in elements.
 ///
-/// A symbol of a versioned family is called as `nvml_call!(nvml, family::symbol(...))`
-/// (`family` is its row in [`versions`](crate::versions)): that form does not compile for a
-/// symbol the row does not list, and `cargo xtask coverage --check` rejects the plain form
-/// for versioned symbols.
+/// A symbol of a versioned family is called only by its row of the
+/// [`versions`](crate::versions) table, which generates the call; `cargo xtask coverage
+/// --check` rejects a versioned symbol called anywhere else.
 macro_rules! nvml_call {
-    ($nvml:expr, $family:ident :: $func:ident ( $($arg:expr),* $(,)? )) => {{
-        const _: $crate::versions::$family::Version = $crate::versions::$family::Version::$func;
-        $crate::ffi::nvml_call!($nvml, $func($($arg),*))
-    }};
     ($nvml:expr, $func:ident ( $($arg:expr),* $(,)? )) => {{
         let f = $crate::ffi::symbol($nvml.lib().$func.as_ref(), stringify!($func))?;
         // SAFETY: `f` was resolved from the loaded NVML library under the name the header

@@ -32,10 +32,6 @@ use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_fixed_list, read_list, string_from_c_buf};
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
-use crate::versions::{
-    compute_instance_info, compute_instance_profile_info, gpu_instance_possible_placements,
-    gpu_instance_profile_info,
-};
 
 /// The most GPU instances of one profile, or compute instances of one profile in a GPU
 /// instance, that a list query makes room for. A GPU has 8 memory slices and at most 8 compute
@@ -273,7 +269,7 @@ fn non_null<T>(handle: *mut T, what: &'static str) -> Result<*mut T> {
 }
 
 impl GpuInstanceProfileInfo {
-    fn from_v3(i: &sys::nvmlGpuInstanceProfileInfo_v3_t) -> Result<Self> {
+    pub(crate) fn from_v3(i: &sys::nvmlGpuInstanceProfileInfo_v3_t) -> Result<Self> {
         Ok(Self {
             id: i.id,
             name: string_from_c_buf(&i.name)?,
@@ -290,7 +286,7 @@ impl GpuInstanceProfileInfo {
         })
     }
 
-    fn from_v2(i: &sys::nvmlGpuInstanceProfileInfo_v2_t) -> Result<Self> {
+    pub(crate) fn from_v2(i: &sys::nvmlGpuInstanceProfileInfo_v2_t) -> Result<Self> {
         let mut info = Self::from_v1(&sys::nvmlGpuInstanceProfileInfo_t {
             id: i.id,
             isP2pSupported: i.isP2pSupported,
@@ -308,7 +304,7 @@ impl GpuInstanceProfileInfo {
         Ok(info)
     }
 
-    fn from_v1(i: &sys::nvmlGpuInstanceProfileInfo_t) -> Self {
+    pub(crate) fn from_v1(i: &sys::nvmlGpuInstanceProfileInfo_t) -> Self {
         let capabilities = if i.isP2pSupported != 0 {
             GpuInstanceProfileCapabilities::P2P
         } else {
@@ -350,20 +346,20 @@ macro_rules! compute_profile_v1_fields {
 }
 
 impl ComputeInstanceProfileInfo {
-    fn from_v3(i: &sys::nvmlComputeInstanceProfileInfo_v3_t) -> Result<Self> {
+    pub(crate) fn from_v3(i: &sys::nvmlComputeInstanceProfileInfo_v3_t) -> Result<Self> {
         let mut info = Self::from_v1(&compute_profile_v1_fields!(i));
         info.name = string_from_c_buf(&i.name)?;
         info.capabilities = ComputeInstanceProfileCapabilities::from_bits_retain(i.capabilities);
         Ok(info)
     }
 
-    fn from_v2(i: &sys::nvmlComputeInstanceProfileInfo_v2_t) -> Result<Self> {
+    pub(crate) fn from_v2(i: &sys::nvmlComputeInstanceProfileInfo_v2_t) -> Result<Self> {
         let mut info = Self::from_v1(&compute_profile_v1_fields!(i));
         info.name = string_from_c_buf(&i.name)?;
         Ok(info)
     }
 
-    fn from_v1(i: &sys::nvmlComputeInstanceProfileInfo_t) -> Self {
+    pub(crate) fn from_v1(i: &sys::nvmlComputeInstanceProfileInfo_t) -> Self {
         Self {
             id: i.id,
             name: String::new(),
@@ -396,56 +392,9 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
         &self,
         profile: GpuInstanceProfile,
     ) -> Result<GpuInstanceProfileInfo> {
-        let (nvml, handle) = (self.holder(), self.handle());
-        if nvml.versions().gpu_instance_profile_info()
-            == gpu_instance_profile_info::Version::nvmlDeviceGetGpuInstanceProfileInfoV
-        {
-            let mut v3 = sys::nvmlGpuInstanceProfileInfo_v3_t {
-                version: sys::nvmlGpuInstanceProfileInfo_v3,
-                ..Default::default()
-            };
-            // The `_v3_t` struct has the `_v2_t` layout's size; `version` tells them apart.
-            let rc = nvml_call!(
-                nvml,
-                gpu_instance_profile_info::nvmlDeviceGetGpuInstanceProfileInfoV(
-                    handle,
-                    profile.as_raw(),
-                    std::ptr::from_mut(&mut v3).cast()
-                )
-            );
-            if let Some(info) =
-                unless_version_mismatch(rc, || GpuInstanceProfileInfo::from_v3(&v3))?
-            {
-                return info;
-            }
-            let mut v2 = sys::nvmlGpuInstanceProfileInfo_v2_t {
-                version: sys::nvmlGpuInstanceProfileInfo_v2,
-                ..Default::default()
-            };
-            let rc = nvml_call!(
-                nvml,
-                gpu_instance_profile_info::nvmlDeviceGetGpuInstanceProfileInfoV(
-                    handle,
-                    profile.as_raw(),
-                    &mut v2
-                )
-            );
-            if let Some(info) =
-                unless_version_mismatch(rc, || GpuInstanceProfileInfo::from_v2(&v2))?
-            {
-                return info;
-            }
-        }
-        let mut v1 = sys::nvmlGpuInstanceProfileInfo_t::default();
-        nvml_call!(
-            nvml,
-            gpu_instance_profile_info::nvmlDeviceGetGpuInstanceProfileInfo(
-                handle,
-                profile.as_raw(),
-                &mut v1
-            )
-        )?;
-        Ok(GpuInstanceProfileInfo::from_v1(&v1))
+        self.holder()
+            .versions()
+            .gpu_instance_profile_info(self.handle(), profile.as_raw())
     }
 
     /// The GPU instance profile with this GPU's profile id `profile_id`
@@ -497,20 +446,9 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
         profile_id: u32,
     ) -> Result<Vec<GpuInstancePlacement>> {
         let (nvml, handle) = (self.holder(), self.handle());
-        let raw = match nvml.versions().gpu_instance_possible_placements() {
-            gpu_instance_possible_placements::Version::nvmlDeviceGetGpuInstancePossiblePlacements_v2 => read_list(|count, items| {
-                nvml_call!(
-                    nvml,
-                    gpu_instance_possible_placements::nvmlDeviceGetGpuInstancePossiblePlacements_v2(handle, profile_id, items, count)
-                )
-            })?,
-            _ => read_list(|count, items| {
-                nvml_call!(
-                    nvml,
-                    gpu_instance_possible_placements::nvmlDeviceGetGpuInstancePossiblePlacements(handle, profile_id, items, count)
-                )
-            })?,
-        };
+        let raw = nvml
+            .versions()
+            .gpu_instance_possible_placements(handle, profile_id)?;
         Ok(raw
             .iter()
             .map(|p| GpuInstancePlacement {
@@ -674,60 +612,9 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
         &self,
         profile: ComputeInstanceProfile,
     ) -> Result<ComputeInstanceProfileInfo> {
-        let engines = sys::NVML_COMPUTE_INSTANCE_ENGINE_PROFILE_SHARED;
-        let p = profile.as_raw();
-        if self.nvml.versions().compute_instance_profile_info()
-            == compute_instance_profile_info::Version::nvmlGpuInstanceGetComputeInstanceProfileInfoV
-        {
-            let mut v3 = sys::nvmlComputeInstanceProfileInfo_v3_t {
-                version: sys::nvmlComputeInstanceProfileInfo_v3,
-                ..Default::default()
-            };
-            // The `_v3_t` struct starts with the `_v2_t` layout; `version` tells them apart.
-            let rc = nvml_call!(
-                self.nvml,
-                compute_instance_profile_info::nvmlGpuInstanceGetComputeInstanceProfileInfoV(
-                    self.handle,
-                    p,
-                    engines,
-                    std::ptr::from_mut(&mut v3).cast()
-                )
-            );
-            if let Some(info) =
-                unless_version_mismatch(rc, || ComputeInstanceProfileInfo::from_v3(&v3))?
-            {
-                return info;
-            }
-            let mut v2 = sys::nvmlComputeInstanceProfileInfo_v2_t {
-                version: sys::nvmlComputeInstanceProfileInfo_v2,
-                ..Default::default()
-            };
-            let rc = nvml_call!(
-                self.nvml,
-                compute_instance_profile_info::nvmlGpuInstanceGetComputeInstanceProfileInfoV(
-                    self.handle,
-                    p,
-                    engines,
-                    &mut v2
-                )
-            );
-            if let Some(info) =
-                unless_version_mismatch(rc, || ComputeInstanceProfileInfo::from_v2(&v2))?
-            {
-                return info;
-            }
-        }
-        let mut v1 = sys::nvmlComputeInstanceProfileInfo_t::default();
-        nvml_call!(
-            self.nvml,
-            compute_instance_profile_info::nvmlGpuInstanceGetComputeInstanceProfileInfo(
-                self.handle,
-                p,
-                engines,
-                &mut v1
-            )
-        )?;
-        Ok(ComputeInstanceProfileInfo::from_v1(&v1))
+        self.nvml
+            .versions()
+            .compute_instance_profile_info(self.handle, profile.as_raw())
     }
 
     /// How many more compute instances of profile `profile_id` fit now
@@ -899,23 +786,7 @@ impl<'nvml, N: NvmlRef> ComputeInstance<'nvml, N> {
     #[doc(alias = "nvmlComputeInstanceGetInfo")]
     #[doc(alias = "nvmlComputeInstanceGetInfo_v2")]
     pub fn info(&self) -> Result<ComputeInstanceInfo<'nvml, N>> {
-        let mut raw = sys::nvmlComputeInstanceInfo_t {
-            device: std::ptr::null_mut(),
-            gpuInstance: std::ptr::null_mut(),
-            id: 0,
-            profileId: 0,
-            placement: sys::nvmlComputeInstancePlacement_t { start: 0, size: 0 },
-        };
-        match self.nvml.versions().compute_instance_info() {
-            compute_instance_info::Version::nvmlComputeInstanceGetInfo_v2 => nvml_call!(
-                self.nvml,
-                compute_instance_info::nvmlComputeInstanceGetInfo_v2(self.handle, &mut raw)
-            )?,
-            _ => nvml_call!(
-                self.nvml,
-                compute_instance_info::nvmlComputeInstanceGetInfo(self.handle, &mut raw)
-            )?,
-        }
+        let raw = self.nvml.versions().compute_instance_info(self.handle)?;
         Ok(ComputeInstanceInfo {
             device: Device::from_handle(self.nvml.clone(), raw.device)?,
             gpu_instance: GpuInstance::from_handle(self.nvml.clone(), raw.gpuInstance)?,

@@ -10,8 +10,7 @@ use nvml_sys::NvmlLib;
 use crate::device::{Device, FieldIdNumbering};
 use crate::error::{NvmlError, Result};
 use crate::ffi::{HasLib as _, nvml_call};
-use crate::versions::{ChosenVersions, VersionChoice};
-use crate::versions::{device_count, handle_by_index, handle_by_pci_bus_id, init};
+use crate::versions::{ChosenVersions, VersionChoice, Versioned};
 
 bitflags::bitflags! {
     /// Flags for [`Nvml::init_with_flags`] (`NVML_INIT_FLAG_*`).
@@ -183,11 +182,7 @@ impl NvmlLibrary {
         // Initialise before building `Nvml`, whose `Drop` calls nvmlShutdown: on failure the
         // library is simply unloaded.
         if flags.is_empty() {
-            match self.versions.init() {
-                init::Version::nvmlInit_v2 => nvml_call!(self.lib, init::nvmlInit_v2())?,
-                init::Version::nvmlInit => nvml_call!(self.lib, init::nvmlInit())?,
-                init::Version::Missing => return Err(NvmlError::MissingSymbol("nvmlInit_v2")),
-            }
+            Versioned::new(&self.lib, &self.versions).init()?;
         } else {
             nvml_call!(self.lib, nvmlInitWithFlags(flags.bits()))?;
         }
@@ -386,8 +381,8 @@ impl Nvml {
     }
 
     #[inline(always)]
-    pub(crate) fn versions(&self) -> &ChosenVersions {
-        &self.shared.library.versions
+    pub(crate) fn versions(&self) -> Versioned<'_> {
+        Versioned::new(&self.shared.library.lib, &self.shared.library.versions)
     }
 
     /// How the loaded driver numbers the field ids NVIDIA renumbered at driver 580.82, as
@@ -423,14 +418,7 @@ impl Nvml {
     #[doc(alias = "nvmlDeviceGetCount")]
     #[doc(alias = "nvmlDeviceGetCount_v2")]
     pub fn device_count(&self) -> Result<u32> {
-        let mut count: c_uint = 0;
-        match self.versions().device_count() {
-            device_count::Version::nvmlDeviceGetCount_v2 => {
-                nvml_call!(self, device_count::nvmlDeviceGetCount_v2(&mut count))?
-            }
-            _ => nvml_call!(self, device_count::nvmlDeviceGetCount(&mut count))?,
-        }
-        Ok(count)
+        self.versions().device_count()
     }
 
     /// The GPU at `index` (`nvmlDeviceGetHandleByIndex_v2`). Indices follow NVML's order (PCI
@@ -439,17 +427,7 @@ impl Nvml {
     #[doc(alias = "nvmlDeviceGetHandleByIndex")]
     #[doc(alias = "nvmlDeviceGetHandleByIndex_v2")]
     pub fn device_by_index(&self, index: u32) -> Result<Device<'_>> {
-        let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
-        match self.versions().handle_by_index() {
-            handle_by_index::Version::nvmlDeviceGetHandleByIndex_v2 => nvml_call!(
-                self,
-                handle_by_index::nvmlDeviceGetHandleByIndex_v2(index, &mut handle)
-            )?,
-            _ => nvml_call!(
-                self,
-                handle_by_index::nvmlDeviceGetHandleByIndex(index, &mut handle)
-            )?,
-        }
+        let handle = self.versions().handle_by_index(index)?;
         Device::from_handle(self, handle)
     }
 
@@ -526,20 +504,7 @@ impl Nvml {
     #[doc(alias = "nvmlDeviceGetHandleByPciBusId_v2")]
     pub fn device_by_pci_bus_id(&self, bus_id: &str) -> Result<Device<'_>> {
         let bus_id = c_string(bus_id)?;
-        let mut handle: sys::nvmlDevice_t = std::ptr::null_mut();
-        match self.versions().handle_by_pci_bus_id() {
-            handle_by_pci_bus_id::Version::nvmlDeviceGetHandleByPciBusId_v2 => nvml_call!(
-                self,
-                handle_by_pci_bus_id::nvmlDeviceGetHandleByPciBusId_v2(
-                    bus_id.as_ptr(),
-                    &mut handle
-                )
-            )?,
-            _ => nvml_call!(
-                self,
-                handle_by_pci_bus_id::nvmlDeviceGetHandleByPciBusId(bus_id.as_ptr(), &mut handle)
-            )?,
-        }
+        let handle = self.versions().handle_by_pci_bus_id(&bus_id)?;
         Device::from_handle(self, handle)
     }
 

@@ -3,7 +3,7 @@
 use nvml_sys::NvmlLib;
 
 use crate::nvml::Nvml;
-use crate::versions::ChosenVersions;
+use crate::versions::Versioned;
 
 /// How a handle holds its [`Nvml`]: `&'nvml Nvml` (borrowed) or `Nvml` (an owned share).
 ///
@@ -123,7 +123,7 @@ pub(crate) mod sealed {
         // implemented, so the crate-private type leaks nothing nameable.
         #[allow(private_interfaces)]
         #[inline(always)]
-        fn versions(&self) -> &ChosenVersions {
+        fn versions(&self) -> Versioned<'_> {
             self.as_nvml().versions()
         }
     }

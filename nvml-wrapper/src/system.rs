@@ -1,6 +1,6 @@
 //! System queries: versions, process names, topology, excluded devices.
 
-use std::ffi::{c_int, c_uint};
+use std::ffi::c_uint;
 
 use nvml_sys as sys;
 
@@ -8,7 +8,6 @@ use crate::device::Device;
 use crate::error::Result;
 use crate::ffi::{LIST_MAX, nvml_call, read_list, read_string, string_from_c_buf};
 use crate::nvml::Nvml;
-use crate::versions::cuda_driver_version;
 
 /// A CUDA driver version, e.g. 13.0 (`nvmlSystemGetCudaDriverVersion_v2` reports `13000`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,17 +103,7 @@ impl Nvml {
     #[doc(alias = "nvmlSystemGetCudaDriverVersion")]
     #[doc(alias = "nvmlSystemGetCudaDriverVersion_v2")]
     pub fn cuda_driver_version(&self) -> Result<CudaVersion> {
-        let mut raw: c_int = 0;
-        match self.versions().cuda_driver_version() {
-            cuda_driver_version::Version::nvmlSystemGetCudaDriverVersion_v2 => nvml_call!(
-                self,
-                cuda_driver_version::nvmlSystemGetCudaDriverVersion_v2(&mut raw)
-            )?,
-            _ => nvml_call!(
-                self,
-                cuda_driver_version::nvmlSystemGetCudaDriverVersion(&mut raw)
-            )?,
-        }
+        let raw = self.versions().cuda_driver_version()?;
         let raw = u32::try_from(raw).map_err(|_| crate::NvmlError::UnexpectedValue {
             what: "CUDA driver version",
             value: i64::from(raw),

@@ -2,14 +2,14 @@
 //! functions not wrapped yet) and `coverage`.
 //!
 //! A function counts as called only where wrapper code calls it through the call layer: the
-//! function position of `nvml_call!(nvml, nvmlX(...))` (plain, or in the
-//! versioned form `nvml_call!(nvml, family::nvmlX(...))`), a symbol resolved with
-//! `ffi::symbol(lib.nvmlX.as_ref(), ...)`, or the arguments of a wrapper macro whose body
-//! makes such a call with a macro variable (`process_list!`). A row of the version table, a
-//! string, a comment or a doc names a function without calling it, and does not count.
+//! function position of `nvml_call!(nvml, nvmlX(...))`, a symbol resolved with
+//! `ffi::symbol(lib.nvmlX.as_ref(), ...)`, the arguments of a wrapper macro whose body
+//! makes such a call with a macro variable, or a symbol of a row of the version table
+//! (`versions.rs`), which generates the call of each of its symbols. A string, a comment or a
+//! doc names a function without calling it, and does not count.
 //!
 //! The same scan finds the `#[doc(alias = "nvmlX")]` attributes, and calls of a versioned
-//! symbol written in the plain form, outside its row's generated dispatch.
+//! symbol outside `versions.rs`, where the table's generated call is the only dispatch.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -392,12 +392,12 @@ pub fn version_rows(versions_rs: &str) -> BTreeMap<String, String> {
             break;
         };
         let body = group_at(rest, open).unwrap_or_default();
-        for arm in body.split(',') {
-            if let Some((_, sym)) = arm.split_once("=>") {
-                let sym = sym.trim().trim_end_matches('}').trim();
-                if sym.starts_with("nvml") {
-                    rows.insert(sym.to_string(), row.clone());
-                }
+        // Each entry is `version => symbol ...`: the identifier after each `=>`.
+        for (arrow, _) in body.match_indices("=>") {
+            if let Some((sym, _)) = ident_at(body, arrow + 2)
+                && sym.starts_with("nvml")
+            {
+                rows.insert(sym.to_string(), row.clone());
             }
         }
         rest = rest.get(open + body.len()..).unwrap_or_default();
@@ -433,6 +433,12 @@ pub fn scan(src_dir: &Path, header_functions: &BTreeSet<String>) -> Result<Scan>
         Ok(text) => version_rows(&text),
         Err(_) => BTreeMap::new(),
     };
+    // The table generates a call of every symbol in its rows.
+    out.called.extend(
+        rows.keys()
+            .filter(|name| header_functions.contains(*name))
+            .cloned(),
+    );
     for file in rust_files(src_dir)? {
         let src = std::fs::read_to_string(&file)
             .with_context(|| format!("cannot read {}", file.display()))?;
@@ -441,16 +447,17 @@ pub fn scan(src_dir: &Path, header_functions: &BTreeSet<String>) -> Result<Scan>
             .unwrap_or(&file)
             .display()
             .to_string();
+        let is_table = file == src_dir.join("versions.rs");
         for call in calls_in(&src) {
             if !header_functions.contains(&call.function) {
                 continue;
             }
             if let Some(row) = rows.get(&call.function)
-                && call.family.as_deref() != Some(row.as_str())
+                && !is_table
             {
                 out.outside_dispatch.push(format!(
-                    "{shown}:{}: {} (write nvml_call!(nvml, {row}::{}(...)))",
-                    call.line, call.function, call.function
+                    "{shown}:{}: {} (call it through its row: nvml.versions().{row}(...))",
+                    call.line, call.function
                 ));
             }
             out.called.insert(call.function);

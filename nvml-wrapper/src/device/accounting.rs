@@ -9,7 +9,6 @@ use crate::enums::{enable_state, enabled};
 use crate::error::Result;
 use crate::ffi::{nvml_call, read_list};
 use crate::nvml_ref::NvmlRef;
-use crate::versions::accounting_stats;
 
 /// What the driver recorded about one process (`nvmlAccountingStats_t` /
 /// `nvmlAccountingStats_v2_t`).
@@ -39,6 +38,22 @@ pub struct AccountingStats {
 }
 
 impl AccountingStats {
+    /// The statistics of `pid` from the version-2 struct (`nvmlAccountingStats_v2_t`).
+    pub(crate) fn from_v2(pid: u32, s: &sys::nvmlAccountingStats_v2_t) -> Self {
+        Self {
+            pid,
+            is_running: s.isRunning != 0,
+            gpu_utilization: s.gpuUtilization,
+            memory_utilization: s.memoryUtilization,
+            max_memory_usage: s.maxMemoryUsage,
+            time_ms: s.time,
+            start_time_us: s.startTime,
+            sample_count: Some(s.sampleCount),
+            sum_gpu_utilization: Some(s.sumGpuUtil),
+            sum_fb_utilization: Some(s.sumFbUtil),
+        }
+    }
+
     /// The statistics of `pid` from the version-1 struct (`nvmlAccountingStats_t`), which
     /// lacks the `_v2`-only sample fields.
     pub(crate) fn from_v1(pid: u32, s: &sys::nvmlAccountingStats_t) -> Self {
@@ -119,36 +134,7 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetAccountingStats")]
     #[doc(alias = "nvmlDeviceGetAccountingStats_v2")]
     pub fn accounting_stats(&self, pid: u32) -> Result<AccountingStats> {
-        if self.nvml.versions().accounting_stats()
-            == accounting_stats::Version::nvmlDeviceGetAccountingStats_v2
-        {
-            let mut s = sys::nvmlAccountingStats_v2_t {
-                pid,
-                ..Default::default()
-            };
-            nvml_call!(
-                self.nvml,
-                accounting_stats::nvmlDeviceGetAccountingStats_v2(self.handle, &mut s)
-            )?;
-            return Ok(AccountingStats {
-                pid,
-                is_running: s.isRunning != 0,
-                gpu_utilization: s.gpuUtilization,
-                memory_utilization: s.memoryUtilization,
-                max_memory_usage: s.maxMemoryUsage,
-                time_ms: s.time,
-                start_time_us: s.startTime,
-                sample_count: Some(s.sampleCount),
-                sum_gpu_utilization: Some(s.sumGpuUtil),
-                sum_fb_utilization: Some(s.sumFbUtil),
-            });
-        }
-        let mut s = sys::nvmlAccountingStats_t::default();
-        nvml_call!(
-            self.nvml,
-            accounting_stats::nvmlDeviceGetAccountingStats(self.handle, pid, &mut s)
-        )?;
-        Ok(AccountingStats::from_v1(pid, &s))
+        self.nvml.versions().accounting_stats(self.handle, pid)
     }
 
     /// Forgets the statistics of every finished process (`nvmlDeviceClearAccountingPids`).

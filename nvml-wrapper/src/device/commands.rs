@@ -13,10 +13,9 @@ use crate::enums::{
     DriverModel, EccCounterType, FanControlPolicy, GpuOperationMode, RestrictedApi,
     TemperatureThreshold, enable_state,
 };
-use crate::error::{NvmlError, Result};
+use crate::error::Result;
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
-use crate::versions::set_power_limit;
 
 bitflags::bitflags! {
     /// What the driver keeps polling into read-only user shared data (RUSD)
@@ -228,26 +227,9 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceSetPowerManagementLimit_v2")]
     #[doc(alias = "nvmlDeviceSetPowerManagementLimit")]
     pub fn set_power_management_limit(&self, milliwatts: u32) -> Result<()> {
-        if self.nvml.versions().set_power_limit()
-            == set_power_limit::Version::nvmlDeviceSetPowerManagementLimit_v2
-        {
-            let mut value = sys::nvmlPowerValue_v2_t {
-                version: sys::nvmlPowerValue_v2,
-                powerScope: sys::NVML_POWER_SCOPE_GPU as sys::nvmlPowerScopeType_t,
-                powerValueMw: milliwatts,
-            };
-            match nvml_call!(
-                self.nvml,
-                set_power_limit::nvmlDeviceSetPowerManagementLimit_v2(self.handle, &mut value)
-            ) {
-                Err(NvmlError::ArgumentVersionMismatch(_)) => {}
-                done => return done,
-            }
-        }
-        nvml_call!(
-            self.nvml,
-            set_power_limit::nvmlDeviceSetPowerManagementLimit(self.handle, milliwatts)
-        )
+        self.nvml
+            .versions()
+            .set_power_limit(self.handle, milliwatts)
     }
 
     /// Sets the GPU operation mode (`nvmlDeviceSetGpuOperationMode`); it takes effect after

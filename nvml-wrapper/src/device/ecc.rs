@@ -9,7 +9,6 @@ use crate::enums::{EccCounterType, MemoryErrorType, MemoryLocation, RetirementCa
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list};
 use crate::nvml_ref::NvmlRef;
-use crate::versions::{remapped_rows, retired_pages};
 
 /// ECC mode now and after the next reboot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,6 +77,74 @@ pub struct RowRemapperHistogram {
     pub low: u32,
     /// Banks with no resources available.
     pub none: u32,
+}
+
+impl RetiredPage {
+    /// Reads the pages through `call(count, addresses, times)` (`nvmlDeviceGetRetiredPages_v2`):
+    /// `read_list` sizes the address buffer, and the timestamp buffer follows it, resized to
+    /// the count passed in before every call, so both hold `count`.
+    pub(crate) fn read_with_times(
+        mut call: impl FnMut(&mut c_uint, *mut c_ulonglong, *mut c_ulonglong) -> Result<()>,
+    ) -> Result<Vec<Self>> {
+        let mut timestamps: Vec<c_ulonglong> = Vec::new();
+        let addresses = read_list(|count, addresses: *mut c_ulonglong| {
+            let times = if addresses.is_null() {
+                std::ptr::null_mut()
+            } else {
+                timestamps.clear();
+                timestamps.resize(*count as usize, 0);
+                timestamps.as_mut_ptr()
+            };
+            call(count, addresses, times)
+        })?;
+        Ok(addresses
+            .iter()
+            .zip(&timestamps)
+            .map(|(&address, &time)| Self {
+                address,
+                timestamp: Some(time),
+            })
+            .collect())
+    }
+}
+
+impl RemappedRows {
+    /// From `nvmlRemappedRowsInfo_v2_t`, with the per-state detail.
+    pub(crate) fn from_v2(info: &sys::nvmlRemappedRowsInfo_v2_t) -> Result<Self> {
+        let detail = RemappedRowsDetail {
+            corrected_active: info.corrActiveRemaps,
+            corrected_inactive: info.corrInactiveRemaps,
+            uncorrected_active: info.uncActiveRemaps,
+            uncorrected_inactive: info.uncInactiveRemaps,
+        };
+        Ok(Self {
+            corrected: detail
+                .corrected_active
+                .saturating_add(detail.corrected_inactive),
+            uncorrected: detail
+                .uncorrected_active
+                .saturating_add(detail.uncorrected_inactive),
+            pending: flag(info.bPending, "remapped rows pending")?,
+            failure: flag(info.bFailureOccurred, "remapped rows failure")?,
+            detail: Some(detail),
+        })
+    }
+
+    /// From the four counts of the unversioned `nvmlDeviceGetRemappedRows`.
+    pub(crate) fn from_v1(
+        corrected: c_uint,
+        uncorrected: c_uint,
+        pending: c_uint,
+        failure: c_uint,
+    ) -> Result<Self> {
+        Ok(Self {
+            corrected,
+            uncorrected,
+            pending: flag(pending, "remapped rows pending")?,
+            failure: flag(failure, "remapped rows failure")?,
+            detail: None,
+        })
+    }
 }
 
 /// A C `unsigned int` flag (0 or 1) as a `bool`; any other value is unexpected.
@@ -174,61 +241,9 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetRetiredPages")]
     #[doc(alias = "nvmlDeviceGetRetiredPages_v2")]
     pub fn retired_pages(&self, cause: RetirementCause) -> Result<Vec<RetiredPage>> {
-        match self.nvml.versions().retired_pages() {
-            retired_pages::Version::nvmlDeviceGetRetiredPages_v2 => {
-                // `read_list` sizes the address buffer; the timestamp buffer follows it: it
-                // is resized to the count passed in before every call, so both hold `count`.
-                let mut timestamps: Vec<c_ulonglong> = Vec::new();
-                let addresses = read_list(|count, addresses: *mut c_ulonglong| {
-                    let times = if addresses.is_null() {
-                        std::ptr::null_mut()
-                    } else {
-                        timestamps.clear();
-                        timestamps.resize(*count as usize, 0);
-                        timestamps.as_mut_ptr()
-                    };
-                    nvml_call!(
-                        self.nvml,
-                        retired_pages::nvmlDeviceGetRetiredPages_v2(
-                            self.handle,
-                            cause.as_raw(),
-                            count,
-                            addresses,
-                            times
-                        )
-                    )
-                })?;
-                Ok(addresses
-                    .iter()
-                    .zip(&timestamps)
-                    .map(|(&address, &time)| RetiredPage {
-                        address,
-                        timestamp: Some(time),
-                    })
-                    .collect())
-            }
-            retired_pages::Version::nvmlDeviceGetRetiredPages => {
-                let addresses = read_list(|count, addresses: *mut c_ulonglong| {
-                    nvml_call!(
-                        self.nvml,
-                        retired_pages::nvmlDeviceGetRetiredPages(
-                            self.handle,
-                            cause.as_raw(),
-                            count,
-                            addresses
-                        )
-                    )
-                })?;
-                Ok(addresses
-                    .into_iter()
-                    .map(|address| RetiredPage {
-                        address,
-                        timestamp: None,
-                    })
-                    .collect())
-            }
-            _ => Err(NvmlError::MissingSymbol("nvmlDeviceGetRetiredPages_v2")),
-        }
+        self.nvml
+            .versions()
+            .retired_pages(self.handle, cause.as_raw())
     }
 
     /// Whether pages are waiting to be retired at the next reboot
@@ -251,66 +266,7 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetRemappedRows")]
     #[doc(alias = "nvmlDeviceGetRemappedRows_v2")]
     pub fn remapped_rows(&self) -> Result<RemappedRows> {
-        if self.nvml.versions().remapped_rows()
-            == remapped_rows::Version::nvmlDeviceGetRemappedRows_v2
-        {
-            let mut info = sys::nvmlRemappedRowsInfo_v2_t::default();
-            let rc = nvml_call!(
-                self.nvml,
-                remapped_rows::nvmlDeviceGetRemappedRows_v2(self.handle, &mut info)
-            );
-            match rc {
-                Ok(()) => {
-                    let detail = RemappedRowsDetail {
-                        corrected_active: info.corrActiveRemaps,
-                        corrected_inactive: info.corrInactiveRemaps,
-                        uncorrected_active: info.uncActiveRemaps,
-                        uncorrected_inactive: info.uncInactiveRemaps,
-                    };
-                    return Ok(RemappedRows {
-                        corrected: detail
-                            .corrected_active
-                            .saturating_add(detail.corrected_inactive),
-                        uncorrected: detail
-                            .uncorrected_active
-                            .saturating_add(detail.uncorrected_inactive),
-                        pending: flag(info.bPending, "remapped rows pending")?,
-                        failure: flag(info.bFailureOccurred, "remapped rows failure")?,
-                        detail: Some(detail),
-                    });
-                }
-                // The older form may still answer (a driver with a partial `_v2`).
-                Err(
-                    NvmlError::ArgumentVersionMismatch(_)
-                    | NvmlError::NotSupported(_)
-                    | NvmlError::FunctionNotFound(_),
-                ) if self.nvml.lib().nvmlDeviceGetRemappedRows.is_ok() => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let (mut corrected, mut uncorrected, mut pending, mut failure): (
-            c_uint,
-            c_uint,
-            c_uint,
-            c_uint,
-        ) = (0, 0, 0, 0);
-        nvml_call!(
-            self.nvml,
-            remapped_rows::nvmlDeviceGetRemappedRows(
-                self.handle,
-                &mut corrected,
-                &mut uncorrected,
-                &mut pending,
-                &mut failure
-            )
-        )?;
-        Ok(RemappedRows {
-            corrected,
-            uncorrected,
-            pending: flag(pending, "remapped rows pending")?,
-            failure: flag(failure, "remapped rows failure")?,
-            detail: None,
-        })
+        self.nvml.versions().remapped_rows(self.handle)
     }
 
     /// How much row-remapping capacity the memory banks have left

@@ -6,10 +6,8 @@
 use nvml_sys as sys;
 
 use super::Device;
-use crate::error::{NvmlError, Result};
-use crate::ffi::nvml_call;
+use crate::error::Result;
 use crate::nvml_ref::NvmlRef;
-use crate::versions::gpu_fabric_info;
 
 /// How far the GPU's registration with the fabric got (`NVML_GPU_FABRIC_STATE_*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -220,7 +218,28 @@ impl FabricInfo {
     }
 
     /// From the `_v4` struct; a clique count past the array is clamped to it.
-    fn from_v4(raw: &sys::nvmlGpuFabricInfo_v4_t) -> Self {
+    /// From `nvmlGpuFabricInfoV_t`, filled as `nvmlGpuFabricInfo_v3` (`has_summary`) or as
+    /// `_v2`, which ends before the health summary.
+    pub(crate) fn from_versioned(raw: &sys::nvmlGpuFabricInfoV_t, has_summary: bool) -> Self {
+        let health = FabricHealth {
+            mask: raw.healthMask,
+            summary: has_summary.then_some(raw.healthSummary),
+        };
+        Self::from_legacy(
+            raw.state,
+            raw.status,
+            raw.clusterUuid,
+            raw.cliqueId,
+            Some(health),
+        )
+    }
+
+    /// From the unversioned `nvmlGpuFabricInfo_t`, which has no health.
+    pub(crate) fn from_v1(raw: &sys::nvmlGpuFabricInfo_t) -> Self {
+        Self::from_legacy(raw.state, raw.status, raw.clusterUuid, raw.cliqueId, None)
+    }
+
+    pub(crate) fn from_v4(raw: &sys::nvmlGpuFabricInfo_v4_t) -> Self {
         let count = (raw.numCliques as usize).min(raw.cliques.len());
         let cliques: Vec<FabricClique> = raw
             .cliques
@@ -277,73 +296,12 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Hopper or newer.
     ///
     /// # Errors
-    /// [`NvmlError::NotSupported`] on GPUs without a fabric (PCIe boards, pre-Hopper GPUs).
+    /// [`NvmlError::NotSupported`](crate::NvmlError::NotSupported) on GPUs without a fabric (PCIe boards, pre-Hopper GPUs).
     #[doc(alias = "nvmlDeviceGetGpuFabricInfo_v4")]
     #[doc(alias = "nvmlDeviceGetGpuFabricInfoV")]
     #[doc(alias = "nvmlDeviceGetGpuFabricInfo")]
     pub fn gpu_fabric_info(&self) -> Result<FabricInfo> {
-        match self.nvml.versions().gpu_fabric_info() {
-            gpu_fabric_info::Version::nvmlDeviceGetGpuFabricInfo_v4 => {
-                let mut raw = sys::nvmlGpuFabricInfo_v4_t::default();
-                nvml_call!(
-                    self.nvml,
-                    gpu_fabric_info::nvmlDeviceGetGpuFabricInfo_v4(self.handle, &mut raw)
-                )?;
-                Ok(FabricInfo::from_v4(&raw))
-            }
-            gpu_fabric_info::Version::nvmlDeviceGetGpuFabricInfoV => {
-                self.gpu_fabric_info_versioned()
-            }
-            gpu_fabric_info::Version::nvmlDeviceGetGpuFabricInfo => {
-                let mut raw = sys::nvmlGpuFabricInfo_t::default();
-                nvml_call!(
-                    self.nvml,
-                    gpu_fabric_info::nvmlDeviceGetGpuFabricInfo(self.handle, &mut raw)
-                )?;
-                Ok(FabricInfo::from_legacy(
-                    raw.state,
-                    raw.status,
-                    raw.clusterUuid,
-                    raw.cliqueId,
-                    None,
-                ))
-            }
-            gpu_fabric_info::Version::Missing => {
-                Err(NvmlError::MissingSymbol("nvmlDeviceGetGpuFabricInfo_v4"))
-            }
-        }
-    }
-
-    /// `nvmlDeviceGetGpuFabricInfoV`: `nvmlGpuFabricInfo_v3`, then `_v2` for drivers that
-    /// reject it. A v2 struct is the v3 struct without its last field, so both are read
-    /// through a v3-sized buffer.
-    fn gpu_fabric_info_versioned(&self) -> Result<FabricInfo> {
-        let call = |version| {
-            let mut raw = sys::nvmlGpuFabricInfoV_t {
-                version,
-                ..Default::default()
-            };
-            nvml_call!(
-                self.nvml,
-                gpu_fabric_info::nvmlDeviceGetGpuFabricInfoV(self.handle, &mut raw)
-            )
-            .map(|()| raw)
-        };
-        let (raw, has_summary) = match call(sys::nvmlGpuFabricInfo_v3) {
-            Err(NvmlError::ArgumentVersionMismatch(_)) => (call(sys::nvmlGpuFabricInfo_v2)?, false),
-            other => (other?, true),
-        };
-        let health = FabricHealth {
-            mask: raw.healthMask,
-            summary: has_summary.then_some(raw.healthSummary),
-        };
-        Ok(FabricInfo::from_legacy(
-            raw.state,
-            raw.status,
-            raw.clusterUuid,
-            raw.cliqueId,
-            Some(health),
-        ))
+        self.nvml.versions().gpu_fabric_info(self.handle)
     }
 }
 

@@ -3,10 +3,9 @@
 use nvml_sys as sys;
 
 use super::Device;
-use crate::error::{NvmlError, Result};
+use crate::error::Result;
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
-use crate::versions::memory_info;
 
 /// Frame-buffer memory, in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -21,6 +20,30 @@ pub struct MemoryInfo {
     pub free: u64,
     /// Allocated memory.
     pub used: u64,
+}
+
+impl MemoryInfo {
+    /// From `nvmlMemory_v2_t`.
+    #[inline]
+    pub(crate) fn from_v2(mem: &sys::nvmlMemory_v2_t) -> Self {
+        Self {
+            total: mem.total,
+            reserved: mem.reserved,
+            free: mem.free,
+            used: mem.used,
+        }
+    }
+
+    /// From `nvmlMemory_t`, which counts the reserved memory inside `used`.
+    #[inline]
+    pub(crate) fn from_v1(mem: &sys::nvmlMemory_t) -> Self {
+        Self {
+            total: mem.total,
+            reserved: 0,
+            free: mem.free,
+            used: mem.used,
+        }
+    }
 }
 
 /// BAR1 memory (the PCIe window onto the frame buffer), in bytes.
@@ -44,46 +67,7 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetMemoryInfo")]
     #[doc(alias = "nvmlDeviceGetMemoryInfo_v2")]
     pub fn memory_info(&self) -> Result<MemoryInfo> {
-        if self.nvml.versions().memory_info() == memory_info::Version::nvmlDeviceGetMemoryInfo_v2 {
-            let mut mem = sys::nvmlMemory_v2_t {
-                version: sys::nvmlMemory_v2,
-                ..Default::default()
-            };
-            let rc = nvml_call!(
-                self.nvml,
-                memory_info::nvmlDeviceGetMemoryInfo_v2(self.handle, &mut mem)
-            );
-            match rc {
-                Ok(()) => {
-                    return Ok(MemoryInfo {
-                        total: mem.total,
-                        reserved: mem.reserved,
-                        free: mem.free,
-                        used: mem.used,
-                    });
-                }
-                Err(NvmlError::ArgumentVersionMismatch(_) | NvmlError::FunctionNotFound(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        self.memory_info_v1()
-    }
-
-    /// `nvmlDeviceGetMemoryInfo`: the fallback of [`memory_info`](Self::memory_info), kept
-    /// out of line so that the common path is small enough to inline into callers.
-    #[inline(never)]
-    fn memory_info_v1(&self) -> Result<MemoryInfo> {
-        let mut mem = sys::nvmlMemory_t::default();
-        nvml_call!(
-            self.nvml,
-            memory_info::nvmlDeviceGetMemoryInfo(self.handle, &mut mem)
-        )?;
-        Ok(MemoryInfo {
-            total: mem.total,
-            reserved: 0,
-            free: mem.free,
-            used: mem.used,
-        })
+        self.nvml.versions().memory_info(self.handle)
     }
 
     /// BAR1 memory (`nvmlDeviceGetBAR1MemoryInfo`).

@@ -12,7 +12,6 @@ use super::Device;
 use crate::error::{NvmlError, Result, check};
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
-use crate::versions::device_attributes;
 
 /// MIG mode now and after the next GPU reset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -91,20 +90,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     #[doc(alias = "nvmlDeviceGetAttributes_v2")]
     #[doc(alias = "nvmlDeviceGetAttributes")]
     pub fn attributes(&self) -> Result<DeviceAttributes> {
-        let mut raw = sys::nvmlDeviceAttributes_t::default();
-        match self.nvml.versions().device_attributes() {
-            device_attributes::Version::nvmlDeviceGetAttributes_v2 => nvml_call!(
-                self.nvml,
-                device_attributes::nvmlDeviceGetAttributes_v2(self.handle, &mut raw)
-            )?,
-            device_attributes::Version::nvmlDeviceGetAttributes => nvml_call!(
-                self.nvml,
-                device_attributes::nvmlDeviceGetAttributes(self.handle, &mut raw)
-            )?,
-            device_attributes::Version::Missing => {
-                return Err(NvmlError::MissingSymbol("nvmlDeviceGetAttributes_v2"));
-            }
-        }
+        let raw = self.nvml.versions().device_attributes(self.handle)?;
         Ok(DeviceAttributes {
             multiprocessor_count: raw.multiprocessorCount,
             shared_copy_engine_count: raw.sharedCopyEngineCount,

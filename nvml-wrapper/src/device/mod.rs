@@ -58,6 +58,7 @@ pub use performance::*;
 pub use power::*;
 pub use processes::*;
 pub use samples::*;
+pub(crate) use thermal::celsius;
 pub use topology::*;
 pub use utilization::*;
 

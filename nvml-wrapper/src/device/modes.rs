@@ -6,10 +6,9 @@ use nvml_sys as sys;
 
 use super::Device;
 use crate::enums::{ComputeMode, DriverModel, enable_state, enabled};
-use crate::error::{NvmlError, Result};
+use crate::error::Result;
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
-use crate::versions::driver_model;
 
 /// The Windows driver model now and after the next reboot
 /// ([`Device::driver_model`](crate::Device::driver_model)).
@@ -39,7 +38,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Turns persistence mode on or off (`nvmlDeviceSetPersistenceMode`). Linux only.
     ///
     /// # Errors
-    /// [`NvmlError::NoPermission`] without root.
+    /// [`NvmlError::NoPermission`](crate::NvmlError::NoPermission) without root.
     #[doc(alias = "nvmlDeviceSetPersistenceMode")]
     pub fn set_persistence_mode(&self, on: bool) -> Result<()> {
         nvml_call!(
@@ -62,7 +61,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// driver reload.
     ///
     /// # Errors
-    /// [`NvmlError::NoPermission`] without root.
+    /// [`NvmlError::NoPermission`](crate::NvmlError::NoPermission) without root.
     #[doc(alias = "nvmlDeviceSetComputeMode")]
     pub fn set_compute_mode(&self, mode: ComputeMode) -> Result<()> {
         nvml_call!(
@@ -111,24 +110,11 @@ impl<N: NvmlRef> Device<'_, N> {
     /// Windows only.
     ///
     /// # Errors
-    /// [`NvmlError::NotSupported`] on Linux and every other platform but Windows.
+    /// [`NvmlError::NotSupported`](crate::NvmlError::NotSupported) on Linux and every other platform but Windows.
     #[doc(alias = "nvmlDeviceGetDriverModel_v2")]
     #[doc(alias = "nvmlDeviceGetDriverModel")]
     pub fn driver_model(&self) -> Result<DriverModelState> {
-        let (mut current, mut pending): (sys::nvmlDriverModel_t, sys::nvmlDriverModel_t) = (0, 0);
-        match self.nvml.versions().driver_model() {
-            driver_model::Version::nvmlDeviceGetDriverModel_v2 => nvml_call!(
-                self.nvml,
-                driver_model::nvmlDeviceGetDriverModel_v2(self.handle, &mut current, &mut pending)
-            )?,
-            driver_model::Version::nvmlDeviceGetDriverModel => nvml_call!(
-                self.nvml,
-                driver_model::nvmlDeviceGetDriverModel(self.handle, &mut current, &mut pending)
-            )?,
-            driver_model::Version::Missing => {
-                return Err(NvmlError::MissingSymbol("nvmlDeviceGetDriverModel_v2"));
-            }
-        }
+        let (current, pending) = self.nvml.versions().driver_model(self.handle)?;
         Ok(DriverModelState {
             current: DriverModel::try_from(current)?,
             pending: DriverModel::try_from(pending)?,

@@ -7,9 +7,8 @@ use nvml_sys as sys;
 use super::{Device, PciInfo};
 use crate::enums::{NvLinkCapability, NvLinkErrorCounter, NvLinkVersion, enabled};
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, string_from_c_buf};
+use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
-use crate::versions::nvlink_remote_pci_info;
 
 /// The most NvLinks a device can have (`NVML_NVLINK_MAX_LINKS`): links are numbered
 /// `0..MAX_NVLINKS`.
@@ -102,46 +101,9 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetNvLinkRemotePciInfo")]
     #[doc(alias = "nvmlDeviceGetNvLinkRemotePciInfo_v2")]
     pub fn nvlink_remote_pci_info(&self, link: u32) -> Result<PciInfo> {
-        let mut pci = sys::nvmlPciInfo_t::default();
-        let version = self.nvml.versions().nvlink_remote_pci_info();
-        match version {
-            nvlink_remote_pci_info::Version::nvmlDeviceGetNvLinkRemotePciInfo_v2 => nvml_call!(
-                self.nvml,
-                nvlink_remote_pci_info::nvmlDeviceGetNvLinkRemotePciInfo_v2(
-                    self.handle,
-                    link,
-                    &mut pci
-                )
-            )?,
-            nvlink_remote_pci_info::Version::nvmlDeviceGetNvLinkRemotePciInfo => nvml_call!(
-                self.nvml,
-                nvlink_remote_pci_info::nvmlDeviceGetNvLinkRemotePciInfo(
-                    self.handle,
-                    link,
-                    &mut pci
-                )
-            )?,
-            _ => {
-                return Err(NvmlError::MissingSymbol(
-                    "nvmlDeviceGetNvLinkRemotePciInfo_v2",
-                ));
-            }
-        }
-        // The unversioned function fills the old, shorter struct, whose 16-byte bus id sits
-        // where the current one has `busIdLegacy`.
-        let bus_id = if version.number() >= 2 {
-            string_from_c_buf(&pci.busId)?
-        } else {
-            string_from_c_buf(&pci.busIdLegacy)?
-        };
-        Ok(PciInfo {
-            domain: pci.domain,
-            bus: pci.bus,
-            device: pci.device,
-            pci_device_id: pci.pciDeviceId,
-            pci_subsystem_id: pci.pciSubSystemId,
-            bus_id,
-        })
+        self.nvml
+            .versions()
+            .nvlink_remote_pci_info(self.handle, link)
     }
 
     /// The value of one data-link error counter of `link` (`nvmlDeviceGetNvLinkErrorCounter`).

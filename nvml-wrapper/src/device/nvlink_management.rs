@@ -13,7 +13,6 @@ use crate::error::{NvmlError, Result, check};
 use crate::ffi::{LIST_MAX, nvml_call};
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
-use crate::versions::nvlink_info;
 
 /// NvLink information of a GPU (`nvmlNvLinkInfo_v3_t`, or `_v2_t`/`_v1_t` on older drivers).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -27,6 +26,31 @@ pub struct NvLinkInfo {
     /// Whether NVLE is ready on the GPU (`isNvleReady` of `nvmlNvLinkInfo_v3_t`); `None` on
     /// drivers without `nvmlDeviceGetNvLinkInfo_v3`.
     pub nvle_ready: Option<bool>,
+}
+
+impl NvLinkInfo {
+    /// From `nvmlNvLinkInfo_v3_t`.
+    pub(crate) fn from_v3(v3: &sys::nvmlNvLinkInfo_v3_t) -> Self {
+        Self {
+            nvle_enabled: v3.isNvleEnabled != 0,
+            firmware: firmware_versions(&v3.firmwareInfo),
+            nvle_ready: Some(v3.isNvleReady != 0),
+        }
+    }
+
+    /// From `nvmlNvLinkInfo_v2_t` filled as `nvmlNvLinkInfo_v2` (`with_firmware`) or as
+    /// `_v1`, the head of the struct, without the firmware versions.
+    pub(crate) fn from_v2(v2: &sys::nvmlNvLinkInfo_v2_t, with_firmware: bool) -> Self {
+        Self {
+            nvle_enabled: v2.isNvleEnabled != 0,
+            firmware: if with_firmware {
+                firmware_versions(&v2.firmwareInfo)
+            } else {
+                Vec::new()
+            },
+            nvle_ready: None,
+        }
+    }
 }
 
 /// The valid entries of an NvLink firmware list, clamped to the array.
@@ -168,51 +192,7 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetNvLinkInfo")]
     #[doc(alias = "nvmlDeviceGetNvLinkInfo_v3")]
     pub fn nvlink_info(&self) -> Result<NvLinkInfo> {
-        if self.nvml.versions().nvlink_info() == nvlink_info::Version::nvmlDeviceGetNvLinkInfo_v3 {
-            let mut v3 = sys::nvmlNvLinkInfo_v3_t::default();
-            nvml_call!(
-                self.nvml,
-                nvlink_info::nvmlDeviceGetNvLinkInfo_v3(self.handle, &mut v3)
-            )?;
-            return Ok(NvLinkInfo {
-                nvle_enabled: v3.isNvleEnabled != 0,
-                firmware: firmware_versions(&v3.firmwareInfo),
-                nvle_ready: Some(v3.isNvleReady != 0),
-            });
-        }
-        let mut v2 = sys::nvmlNvLinkInfo_v2_t {
-            version: sys::nvmlNvLinkInfo_v2,
-            ..Default::default()
-        };
-        let rc = nvml_call!(
-            self.nvml,
-            nvlink_info::nvmlDeviceGetNvLinkInfo(self.handle, &mut v2)
-        );
-        match rc {
-            Ok(()) => {
-                return Ok(NvLinkInfo {
-                    nvle_enabled: v2.isNvleEnabled != 0,
-                    firmware: firmware_versions(&v2.firmwareInfo),
-                    nvle_ready: None,
-                });
-            }
-            Err(NvmlError::ArgumentVersionMismatch(_)) => {}
-            Err(e) => return Err(e),
-        }
-        // The `_v1_t` struct is the head of `_v2_t`; `version` tells them apart.
-        let mut v1 = sys::nvmlNvLinkInfo_v2_t {
-            version: sys::nvmlNvLinkInfo_v1,
-            ..Default::default()
-        };
-        nvml_call!(
-            self.nvml,
-            nvlink_info::nvmlDeviceGetNvLinkInfo(self.handle, &mut v1)
-        )?;
-        Ok(NvLinkInfo {
-            nvle_enabled: v1.isNvleEnabled != 0,
-            firmware: Vec::new(),
-            nvle_ready: None,
-        })
+        self.nvml.versions().nvlink_info(self.handle)
     }
 
     /// The GPU's NvLink remap tables: its ALID and the FLA and SPA/GPA address of each entry

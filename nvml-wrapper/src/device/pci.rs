@@ -1,6 +1,6 @@
 //! PCI and PCIe: where the device sits on the bus, its link, and the traffic over it.
 
-use std::ffi::c_uint;
+use std::ffi::{c_char, c_uint};
 
 use nvml_sys as sys;
 
@@ -9,7 +9,6 @@ use crate::enums::PcieUtilCounter;
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, string_from_c_buf};
 use crate::nvml_ref::NvmlRef;
-use crate::versions::pci_info;
 
 /// Where a device sits on the PCI bus (`nvmlPciInfo_t`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -43,37 +42,11 @@ impl PciInfo {
     }
 }
 
-impl<N: NvmlRef> Device<'_, N> {
-    /// PCI attributes (`nvmlDeviceGetPciInfo_v3`, or `nvmlDeviceGetPciInfo_v2` /
-    /// `nvmlDeviceGetPciInfo` on older drivers, as chosen in the version table).
-    #[doc(alias = "nvmlDeviceGetPciInfo")]
-    #[doc(alias = "nvmlDeviceGetPciInfo_v2")]
-    #[doc(alias = "nvmlDeviceGetPciInfo_v3")]
-    pub fn pci_info(&self) -> Result<PciInfo> {
-        let mut pci = sys::nvmlPciInfo_t::default();
-        let version = self.nvml.versions().pci_info();
-        match version {
-            pci_info::Version::nvmlDeviceGetPciInfo_v3 => nvml_call!(
-                self.nvml,
-                pci_info::nvmlDeviceGetPciInfo_v3(self.handle, &mut pci)
-            )?,
-            pci_info::Version::nvmlDeviceGetPciInfo_v2 => nvml_call!(
-                self.nvml,
-                pci_info::nvmlDeviceGetPciInfo_v2(self.handle, &mut pci)
-            )?,
-            _ => nvml_call!(
-                self.nvml,
-                pci_info::nvmlDeviceGetPciInfo(self.handle, &mut pci)
-            )?,
-        }
-        // The unversioned function fills the old, shorter layout, whose 16-byte bus id sits
-        // where the current struct has `busIdLegacy`.
-        let bus_id = if version.number() >= 2 {
-            &pci.busId[..]
-        } else {
-            &pci.busIdLegacy[..]
-        };
-        Ok(PciInfo {
+impl PciInfo {
+    /// From an `nvmlPciInfo_t`, with the bus id read from `bus_id`: `busId` where the driver
+    /// filled the current layout, `busIdLegacy` where it filled the old, shorter one.
+    pub(crate) fn from_raw(pci: &sys::nvmlPciInfo_t, bus_id: &[c_char]) -> Result<Self> {
+        Ok(Self {
             domain: pci.domain,
             bus: pci.bus,
             device: pci.device,
@@ -81,6 +54,17 @@ impl<N: NvmlRef> Device<'_, N> {
             pci_subsystem_id: pci.pciSubSystemId,
             bus_id: string_from_c_buf(bus_id)?,
         })
+    }
+}
+
+impl<N: NvmlRef> Device<'_, N> {
+    /// PCI attributes (`nvmlDeviceGetPciInfo_v3`, or `nvmlDeviceGetPciInfo_v2` /
+    /// `nvmlDeviceGetPciInfo` on older drivers, as chosen in the version table).
+    #[doc(alias = "nvmlDeviceGetPciInfo")]
+    #[doc(alias = "nvmlDeviceGetPciInfo_v2")]
+    #[doc(alias = "nvmlDeviceGetPciInfo_v3")]
+    pub fn pci_info(&self) -> Result<PciInfo> {
+        self.nvml.versions().pci_info(self.handle)
     }
 
     /// Current PCIe link generation (`nvmlDeviceGetCurrPcieLinkGeneration`).

@@ -1,7 +1,5 @@
 //! Performance: the P-state and why clocks are held where they are (clock event reasons).
 
-use std::ffi::c_ulonglong;
-
 use nvml_sys as sys;
 
 use super::Device;
@@ -9,7 +7,6 @@ use crate::enums::PerformanceState;
 use crate::error::Result;
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
-use crate::versions::{current_clocks_event_reasons, supported_clocks_event_reasons};
 
 bitflags::bitflags! {
     /// Why the clocks are where they are (`nvmlClocksEventReason*`, formerly
@@ -76,25 +73,10 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetCurrentClocksEventReasons")]
     #[doc(alias = "nvmlDeviceGetCurrentClocksThrottleReasons")]
     pub fn current_clocks_event_reasons(&self) -> Result<ClocksEventReasons> {
-        let mut bits: c_ulonglong = 0;
-        match self.nvml.versions().current_clocks_event_reasons() {
-            current_clocks_event_reasons::Version::nvmlDeviceGetCurrentClocksThrottleReasons => {
-                nvml_call!(
-                    self.nvml,
-                    current_clocks_event_reasons::nvmlDeviceGetCurrentClocksThrottleReasons(
-                        self.handle,
-                        &mut bits
-                    )
-                )?
-            }
-            _ => nvml_call!(
-                self.nvml,
-                current_clocks_event_reasons::nvmlDeviceGetCurrentClocksEventReasons(
-                    self.handle,
-                    &mut bits
-                )
-            )?,
-        }
+        let bits = self
+            .nvml
+            .versions()
+            .current_clocks_event_reasons(self.handle)?;
         Ok(ClocksEventReasons::from_bits_retain(bits))
     }
 
@@ -105,17 +87,10 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetSupportedClocksEventReasons")]
     #[doc(alias = "nvmlDeviceGetSupportedClocksThrottleReasons")]
     pub fn supported_clocks_event_reasons(&self) -> Result<ClocksEventReasons> {
-        let mut bits: c_ulonglong = 0;
-        match self.nvml.versions().supported_clocks_event_reasons() {
-            supported_clocks_event_reasons::Version::nvmlDeviceGetSupportedClocksThrottleReasons => nvml_call!(
-                self.nvml,
-                supported_clocks_event_reasons::nvmlDeviceGetSupportedClocksThrottleReasons(self.handle, &mut bits)
-            )?,
-            _ => nvml_call!(
-                self.nvml,
-                supported_clocks_event_reasons::nvmlDeviceGetSupportedClocksEventReasons(self.handle, &mut bits)
-            )?,
-        }
+        let bits = self
+            .nvml
+            .versions()
+            .supported_clocks_event_reasons(self.handle)?;
         Ok(ClocksEventReasons::from_bits_retain(bits))
     }
 }

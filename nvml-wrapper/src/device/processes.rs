@@ -13,8 +13,8 @@ use std::ffi::c_uint;
 use nvml_sys as sys;
 
 use super::Device;
-use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, read_list, read_list_as};
+use crate::error::Result;
+use crate::ffi::{nvml_call, read_list};
 use crate::nvml_ref::NvmlRef;
 
 /// A process using a GPU.
@@ -125,33 +125,6 @@ impl From<sys::nvmlProcessDetail_v1_t> for ProcessDetail {
     }
 }
 
-/// Reads a process list through the version of `$family` the library offers: each arm names
-/// the symbol and the struct it fills, and every struct becomes a [`ProcessInfo`].
-macro_rules! process_list {
-    ($device:expr, $family:ident {
-        3 => $v3:ident, 2 => $v2:ident, 1 => $v1:ident $(,)?
-    }) => {{
-        let device = $device;
-        match device.nvml.versions().$family() {
-            $crate::versions::$family::Version::$v3 => read_list_as(
-                |count, infos| nvml_call!(device.nvml, $family::$v3(device.handle, count, infos)),
-                ProcessInfo::from,
-            ),
-            $crate::versions::$family::Version::$v2 => read_list_as(
-                |count, infos| nvml_call!(device.nvml, $family::$v2(device.handle, count, infos)),
-                ProcessInfo::from,
-            ),
-            $crate::versions::$family::Version::$v1 => read_list_as(
-                |count, infos| nvml_call!(device.nvml, $family::$v1(device.handle, count, infos)),
-                ProcessInfo::from,
-            ),
-            $crate::versions::$family::Version::Missing => {
-                Err(NvmlError::MissingSymbol(stringify!($v3)))
-            }
-        }
-    }};
-}
-
 impl<N: NvmlRef> Device<'_, N> {
     /// Processes with a compute (e.g. CUDA) context on the device
     /// (`nvmlDeviceGetComputeRunningProcesses_v3`, `_v2` or `nvmlDeviceGetComputeRunningProcesses`,
@@ -163,11 +136,7 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetComputeRunningProcesses_v2")]
     #[doc(alias = "nvmlDeviceGetComputeRunningProcesses_v3")]
     pub fn running_compute_processes(&self) -> Result<Vec<ProcessInfo>> {
-        process_list!(self, compute_processes {
-            3 => nvmlDeviceGetComputeRunningProcesses_v3,
-            2 => nvmlDeviceGetComputeRunningProcesses_v2,
-            1 => nvmlDeviceGetComputeRunningProcesses,
-        })
+        self.nvml.versions().compute_processes(self.handle)
     }
 
     /// Processes with a graphics (e.g. OpenGL, Vulkan) context on the device
@@ -177,11 +146,7 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetGraphicsRunningProcesses_v2")]
     #[doc(alias = "nvmlDeviceGetGraphicsRunningProcesses_v3")]
     pub fn running_graphics_processes(&self) -> Result<Vec<ProcessInfo>> {
-        process_list!(self, graphics_processes {
-            3 => nvmlDeviceGetGraphicsRunningProcesses_v3,
-            2 => nvmlDeviceGetGraphicsRunningProcesses_v2,
-            1 => nvmlDeviceGetGraphicsRunningProcesses,
-        })
+        self.nvml.versions().graphics_processes(self.handle)
     }
 
     /// The processes of one kind (or all) on the device, with the confidential-computing
@@ -189,7 +154,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// `nvmlProcessDetailList_v1`). Hopper or newer.
     ///
     /// # Errors
-    /// [`NvmlError::NotSupported`] on older GPUs; [`NvmlError::NoPermission`] for the
+    /// [`NvmlError::NotSupported`](crate::NvmlError::NotSupported) on older GPUs; [`NvmlError::NoPermission`](crate::NvmlError::NoPermission) for the
     /// aggregate of a MIG-enabled GPU without privileges.
     #[doc(alias = "nvmlDeviceGetRunningProcessDetailList")]
     pub fn running_process_detail_list(&self, mode: ProcessMode) -> Result<Vec<ProcessDetail>> {
@@ -217,11 +182,7 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetMPSComputeRunningProcesses_v2")]
     #[doc(alias = "nvmlDeviceGetMPSComputeRunningProcesses_v3")]
     pub fn mps_compute_running_processes(&self) -> Result<Vec<ProcessInfo>> {
-        process_list!(self, mps_processes {
-            3 => nvmlDeviceGetMPSComputeRunningProcesses_v3,
-            2 => nvmlDeviceGetMPSComputeRunningProcesses_v2,
-            1 => nvmlDeviceGetMPSComputeRunningProcesses,
-        })
+        self.nvml.versions().mps_processes(self.handle)
     }
 }
 

@@ -9,7 +9,6 @@ use crate::enums::{TemperatureSensor, TemperatureThreshold};
 use crate::error::{NvmlError, Result};
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
-use crate::versions::{fan_speed, temperature};
 
 impl<N: NvmlRef> Device<'_, N> {
     /// Current temperature of a sensor, in °C (`nvmlDeviceGetTemperatureV` with
@@ -22,40 +21,9 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetTemperature")]
     #[doc(alias = "nvmlDeviceGetTemperatureV")]
     pub fn temperature(&self, sensor: TemperatureSensor) -> Result<u32> {
-        if self.nvml.versions().temperature() == temperature::Version::nvmlDeviceGetTemperatureV {
-            let mut temp = sys::nvmlTemperature_t {
-                version: sys::nvmlTemperature_v1,
-                sensorType: sensor.as_raw(),
-                temperature: 0,
-            };
-            let rc = nvml_call!(
-                self.nvml,
-                temperature::nvmlDeviceGetTemperatureV(self.handle, &mut temp)
-            );
-            match rc {
-                Ok(()) => return celsius(temp.temperature, "temperature"),
-                // The older form may still answer; if it cannot either, its error is returned.
-                Err(
-                    NvmlError::ArgumentVersionMismatch(_)
-                    | NvmlError::NotSupported(_)
-                    | NvmlError::FunctionNotFound(_),
-                ) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        self.temperature_v1(sensor)
-    }
-
-    /// `nvmlDeviceGetTemperature`: the fallback of [`temperature`](Self::temperature), kept
-    /// out of line so that the common path is small enough to inline into callers.
-    #[inline(never)]
-    fn temperature_v1(&self, sensor: TemperatureSensor) -> Result<u32> {
-        let mut temp: c_uint = 0;
-        nvml_call!(
-            self.nvml,
-            temperature::nvmlDeviceGetTemperature(self.handle, sensor.as_raw(), &mut temp)
-        )?;
-        Ok(temp)
+        self.nvml
+            .versions()
+            .temperature(self.handle, sensor.as_raw())
     }
 
     /// A temperature threshold, in °C (`nvmlDeviceGetTemperatureThreshold`).
@@ -106,20 +74,7 @@ impl<N: NvmlRef> Device<'_, N> {
     #[doc(alias = "nvmlDeviceGetFanSpeed")]
     #[doc(alias = "nvmlDeviceGetFanSpeed_v2")]
     pub fn fan_speed(&self, fan: u32) -> Result<u32> {
-        let mut speed: c_uint = 0;
-        match self.nvml.versions().fan_speed() {
-            fan_speed::Version::nvmlDeviceGetFanSpeed if fan == 0 => {
-                nvml_call!(
-                    self.nvml,
-                    fan_speed::nvmlDeviceGetFanSpeed(self.handle, &mut speed)
-                )?;
-            }
-            _ => nvml_call!(
-                self.nvml,
-                fan_speed::nvmlDeviceGetFanSpeed_v2(self.handle, fan, &mut speed)
-            )?,
-        }
-        Ok(speed)
+        self.nvml.versions().fan_speed(self.handle, fan)
     }
 
     /// Intended fan speed, percent, for boards with one fan or as the driver sums them up
@@ -127,18 +82,13 @@ impl<N: NvmlRef> Device<'_, N> {
     #[inline]
     #[doc(alias = "nvmlDeviceGetFanSpeed")]
     pub fn fan_speed_avg(&self) -> Result<u32> {
-        let mut speed: c_uint = 0;
-        nvml_call!(
-            self.nvml,
-            fan_speed::nvmlDeviceGetFanSpeed(self.handle, &mut speed)
-        )?;
-        Ok(speed)
+        self.nvml.versions().fan_speed_summary(self.handle)
     }
 }
 
 /// A signed reading as unsigned °C; below zero is not something the `u32` API can say.
 #[inline]
-fn celsius(raw: c_int, what: &'static str) -> Result<u32> {
+pub(crate) fn celsius(raw: c_int, what: &'static str) -> Result<u32> {
     u32::try_from(raw).map_err(|_| NvmlError::UnexpectedValue {
         what,
         value: i64::from(raw),

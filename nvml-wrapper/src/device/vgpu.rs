@@ -15,14 +15,11 @@ use crate::enums::{
 };
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list, string_from_c_buf};
-use crate::versions::{
-    grid_licensable_features, set_vgpu_scheduler_state, vgpu_scheduler_log, vgpu_scheduler_state,
-};
 use crate::vgpu::{
     GridLicensableFeatures, PgpuMetadata, VgpuInstance, VgpuPlacementMode, VgpuPlacements,
     VgpuProcessUtilizationSample, VgpuSchedulerCapabilities, VgpuSchedulerLog,
-    VgpuSchedulerSettings, VgpuSchedulerState, VgpuType, VgpuUtilizationSample, legacy_state,
-    log_from_v2, read_blob, read_placements, state_from_v2,
+    VgpuSchedulerSettings, VgpuSchedulerState, VgpuType, VgpuUtilizationSample, read_blob,
+    read_placements,
 };
 
 /// `NOT_FOUND` from the utilisation queries means "no samples newer than the timestamp".
@@ -224,48 +221,7 @@ impl<'nvml> Device<'nvml> {
     #[doc(alias = "nvmlDeviceGetGridLicensableFeatures_v3")]
     #[doc(alias = "nvmlDeviceGetGridLicensableFeatures_v4")]
     pub fn grid_licensable_features(&self) -> Result<GridLicensableFeatures> {
-        let version = self.nvml.versions().grid_licensable_features();
-        // 8-byte aligned (the struct needs 4) and as large as the newest layout, which is the
-        // largest: every version writes within it.
-        let mut words = vec![0u64; size_of::<sys::nvmlGridLicensableFeatures_t>().div_ceil(8)];
-        let buf = words
-            .as_mut_ptr()
-            .cast::<sys::nvmlGridLicensableFeatures_t>();
-        match version {
-            grid_licensable_features::Version::nvmlDeviceGetGridLicensableFeatures_v4 => {
-                nvml_call!(
-                    self.nvml,
-                    grid_licensable_features::nvmlDeviceGetGridLicensableFeatures_v4(
-                        self.handle,
-                        buf
-                    )
-                )?
-            }
-            grid_licensable_features::Version::nvmlDeviceGetGridLicensableFeatures_v3 => {
-                nvml_call!(
-                    self.nvml,
-                    grid_licensable_features::nvmlDeviceGetGridLicensableFeatures_v3(
-                        self.handle,
-                        buf
-                    )
-                )?
-            }
-            grid_licensable_features::Version::nvmlDeviceGetGridLicensableFeatures_v2 => {
-                nvml_call!(
-                    self.nvml,
-                    grid_licensable_features::nvmlDeviceGetGridLicensableFeatures_v2(
-                        self.handle,
-                        buf
-                    )
-                )?
-            }
-            _ => nvml_call!(
-                self.nvml,
-                grid_licensable_features::nvmlDeviceGetGridLicensableFeatures(self.handle, buf)
-            )?,
-        }
-        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_ne_bytes()).collect();
-        GridLicensableFeatures::from_bytes(&bytes, version.number().max(1))
+        self.nvml.versions().grid_licensable_features(self.handle)
     }
 
     /// vGPU metadata of this GPU, for migration checks (`nvmlDeviceGetVgpuMetadata`: the
@@ -315,30 +271,9 @@ impl<'nvml> Device<'nvml> {
     #[doc(alias = "nvmlDeviceGetVgpuSchedulerState")]
     #[doc(alias = "nvmlDeviceGetVgpuSchedulerState_v2")]
     pub fn vgpu_scheduler_state(&self, engine: VgpuSchedulerEngine) -> Result<VgpuSchedulerState> {
-        if self.nvml.versions().vgpu_scheduler_state()
-            == vgpu_scheduler_state::Version::nvmlDeviceGetVgpuSchedulerState_v2
-        {
-            let mut raw = sys::nvmlVgpuSchedulerStateInfo_v2_t {
-                engineId: engine.as_raw(),
-                ..Default::default()
-            };
-            nvml_call!(
-                self.nvml,
-                vgpu_scheduler_state::nvmlDeviceGetVgpuSchedulerState_v2(self.handle, &mut raw)
-            )?;
-            return state_from_v2(&raw);
-        }
-        if engine != VgpuSchedulerEngine::Graphics {
-            return Err(NvmlError::MissingSymbol(
-                "nvmlDeviceGetVgpuSchedulerState_v2",
-            ));
-        }
-        let mut raw = sys::nvmlVgpuSchedulerGetState_t::default();
-        nvml_call!(
-            self.nvml,
-            vgpu_scheduler_state::nvmlDeviceGetVgpuSchedulerState(self.handle, &mut raw)
-        )?;
-        legacy_state(raw.schedulerPolicy, raw.arrMode, &raw.schedulerParams)
+        self.nvml
+            .versions()
+            .vgpu_scheduler_state(self.handle, engine)
     }
 
     /// State and recent runlist log of the vGPU scheduler of one engine
@@ -347,28 +282,7 @@ impl<'nvml> Device<'nvml> {
     #[doc(alias = "nvmlDeviceGetVgpuSchedulerLog")]
     #[doc(alias = "nvmlDeviceGetVgpuSchedulerLog_v2")]
     pub fn vgpu_scheduler_log(&self, engine: VgpuSchedulerEngine) -> Result<VgpuSchedulerLog> {
-        if self.nvml.versions().vgpu_scheduler_log()
-            == vgpu_scheduler_log::Version::nvmlDeviceGetVgpuSchedulerLog_v2
-        {
-            let mut raw = Box::new(sys::nvmlVgpuSchedulerLogInfo_v2_t {
-                engineId: engine.as_raw(),
-                ..Default::default()
-            });
-            nvml_call!(
-                self.nvml,
-                vgpu_scheduler_log::nvmlDeviceGetVgpuSchedulerLog_v2(self.handle, &mut *raw)
-            )?;
-            return log_from_v2(&raw);
-        }
-        if engine != VgpuSchedulerEngine::Graphics {
-            return Err(NvmlError::MissingSymbol("nvmlDeviceGetVgpuSchedulerLog_v2"));
-        }
-        let mut raw = Box::new(sys::nvmlVgpuSchedulerLog_t::default());
-        nvml_call!(
-            self.nvml,
-            vgpu_scheduler_log::nvmlDeviceGetVgpuSchedulerLog(self.handle, &mut *raw)
-        )?;
-        VgpuSchedulerLog::from_legacy(&raw)
+        self.nvml.versions().vgpu_scheduler_log(self.handle, engine)
     }
 
     /// Sets the vGPU scheduler of one engine (`nvmlDeviceSetVgpuSchedulerState_v2`, or on
@@ -381,25 +295,9 @@ impl<'nvml> Device<'nvml> {
     #[doc(alias = "nvmlDeviceSetVgpuSchedulerState")]
     #[doc(alias = "nvmlDeviceSetVgpuSchedulerState_v2")]
     pub fn set_vgpu_scheduler_state(&self, settings: &VgpuSchedulerSettings) -> Result<()> {
-        if self.nvml.versions().set_vgpu_scheduler_state()
-            == set_vgpu_scheduler_state::Version::nvmlDeviceSetVgpuSchedulerState_v2
-        {
-            let mut raw = settings.to_v2();
-            return nvml_call!(
-                self.nvml,
-                set_vgpu_scheduler_state::nvmlDeviceSetVgpuSchedulerState_v2(self.handle, &mut raw)
-            );
-        }
-        if settings.engine != VgpuSchedulerEngine::Graphics {
-            return Err(NvmlError::MissingSymbol(
-                "nvmlDeviceSetVgpuSchedulerState_v2",
-            ));
-        }
-        let mut raw = settings.to_legacy_device();
-        nvml_call!(
-            self.nvml,
-            set_vgpu_scheduler_state::nvmlDeviceSetVgpuSchedulerState(self.handle, &mut raw)
-        )
+        self.nvml
+            .versions()
+            .set_vgpu_scheduler_state(self.handle, settings)
     }
 
     /// Utilisation of each vGPU since `last_seen_timestamp` (µs since 1970; 0 for all the

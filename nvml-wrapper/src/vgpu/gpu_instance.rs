@@ -4,15 +4,11 @@ use nvml_sys as sys;
 
 use super::{
     VgpuInstance, VgpuPlacements, VgpuSchedulerLog, VgpuSchedulerSettings, VgpuSchedulerState,
-    VgpuType, legacy_state, log_from_v2, read_placements, state_from_v2,
+    VgpuType, read_placements,
 };
 use crate::enums::enabled;
 use crate::error::Result;
 use crate::ffi::{nvml_call, read_list};
-use crate::versions::{
-    gpu_instance_set_vgpu_scheduler_state, gpu_instance_vgpu_scheduler_log,
-    gpu_instance_vgpu_scheduler_state,
-};
 
 impl<'nvml> crate::mig::GpuInstance<'nvml> {
     /// The vGPUs running on this GPU instance (`nvmlGpuInstanceGetActiveVgpus` with
@@ -121,36 +117,9 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
         &self,
         engine: crate::enums::VgpuSchedulerEngine,
     ) -> Result<VgpuSchedulerState> {
-        let nvml = self.nvml();
-        if nvml.versions().gpu_instance_vgpu_scheduler_state()
-            == gpu_instance_vgpu_scheduler_state::Version::nvmlGpuInstanceGetVgpuSchedulerState_v2
-        {
-            let mut raw = sys::nvmlVgpuSchedulerStateInfo_v2_t {
-                engineId: engine.as_raw(),
-                ..Default::default()
-            };
-            nvml_call!(
-                nvml,
-                gpu_instance_vgpu_scheduler_state::nvmlGpuInstanceGetVgpuSchedulerState_v2(
-                    self.handle(),
-                    &mut raw
-                )
-            )?;
-            return state_from_v2(&raw);
-        }
-        let mut raw = sys::nvmlVgpuSchedulerStateInfo_t {
-            version: sys::nvmlVgpuSchedulerStateInfo_v1,
-            engineId: engine.as_raw(),
-            ..Default::default()
-        };
-        nvml_call!(
-            nvml,
-            gpu_instance_vgpu_scheduler_state::nvmlGpuInstanceGetVgpuSchedulerState(
-                self.handle(),
-                &mut raw
-            )
-        )?;
-        legacy_state(raw.schedulerPolicy, raw.arrMode, &raw.schedulerParams)
+        self.nvml()
+            .versions()
+            .gpu_instance_vgpu_scheduler_state(self.handle(), engine)
     }
 
     /// State and recent runlist log of the vGPU scheduler of one engine of this GPU instance
@@ -162,44 +131,9 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
         &self,
         engine: crate::enums::VgpuSchedulerEngine,
     ) -> Result<VgpuSchedulerLog> {
-        let nvml = self.nvml();
-        if nvml.versions().gpu_instance_vgpu_scheduler_log()
-            == gpu_instance_vgpu_scheduler_log::Version::nvmlGpuInstanceGetVgpuSchedulerLog_v2
-        {
-            let mut raw = Box::new(sys::nvmlVgpuSchedulerLogInfo_v2_t {
-                engineId: engine.as_raw(),
-                ..Default::default()
-            });
-            nvml_call!(
-                nvml,
-                gpu_instance_vgpu_scheduler_log::nvmlGpuInstanceGetVgpuSchedulerLog_v2(
-                    self.handle(),
-                    &mut *raw
-                )
-            )?;
-            return log_from_v2(&raw);
-        }
-        let mut raw = Box::new(sys::nvmlVgpuSchedulerLogInfo_t {
-            version: sys::nvmlVgpuSchedulerLogInfo_v1,
-            engineId: engine.as_raw(),
-            ..Default::default()
-        });
-        nvml_call!(
-            nvml,
-            gpu_instance_vgpu_scheduler_log::nvmlGpuInstanceGetVgpuSchedulerLog(
-                self.handle(),
-                &mut *raw
-            )
-        )?;
-        Ok(VgpuSchedulerLog {
-            state: legacy_state(raw.schedulerPolicy, raw.arrMode, &raw.schedulerParams)?,
-            entries: raw
-                .logEntries
-                .iter()
-                .take(raw.entriesCount as usize)
-                .map(Into::into)
-                .collect(),
-        })
+        self.nvml()
+            .versions()
+            .gpu_instance_vgpu_scheduler_log(self.handle(), engine)
     }
 
     /// Sets the vGPU scheduler of one engine of this GPU instance
@@ -209,21 +143,8 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
     #[doc(alias = "nvmlGpuInstanceSetVgpuSchedulerState")]
     #[doc(alias = "nvmlGpuInstanceSetVgpuSchedulerState_v2")]
     pub fn set_vgpu_scheduler_state(&self, settings: &VgpuSchedulerSettings) -> Result<()> {
-        let nvml = self.nvml();
-        if nvml.versions().gpu_instance_set_vgpu_scheduler_state() == gpu_instance_set_vgpu_scheduler_state::Version::nvmlGpuInstanceSetVgpuSchedulerState_v2 {
-            let mut raw = settings.to_v2();
-            return nvml_call!(
-                nvml,
-                gpu_instance_set_vgpu_scheduler_state::nvmlGpuInstanceSetVgpuSchedulerState_v2(self.handle(), &mut raw)
-            );
-        }
-        let mut raw = settings.to_v1();
-        nvml_call!(
-            nvml,
-            gpu_instance_set_vgpu_scheduler_state::nvmlGpuInstanceSetVgpuSchedulerState(
-                self.handle(),
-                &mut raw
-            )
-        )
+        self.nvml()
+            .versions()
+            .gpu_instance_set_vgpu_scheduler_state(self.handle(), settings)
     }
 }

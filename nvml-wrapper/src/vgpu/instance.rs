@@ -12,7 +12,6 @@ use crate::enums::{VgpuVmIdType, enabled};
 use crate::error::Result;
 use crate::ffi::{nvml_call, read_list, read_string};
 use crate::nvml::Nvml;
-use crate::versions::vgpu_license_info;
 
 /// The VM a vGPU instance belongs to (`nvmlVgpuInstanceGetVmID`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -269,18 +268,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     #[doc(alias = "nvmlVgpuInstanceGetLicenseInfo")]
     #[doc(alias = "nvmlVgpuInstanceGetLicenseInfo_v2")]
     pub fn license_info(&self) -> Result<VgpuLicenseInfo> {
-        let mut info = sys::nvmlVgpuLicenseInfo_t::default();
-        match self.nvml.versions().vgpu_license_info() {
-            vgpu_license_info::Version::nvmlVgpuInstanceGetLicenseInfo_v2 => nvml_call!(
-                self.nvml,
-                vgpu_license_info::nvmlVgpuInstanceGetLicenseInfo_v2(self.id, &mut info)
-            )?,
-            _ => nvml_call!(
-                self.nvml,
-                vgpu_license_info::nvmlVgpuInstanceGetLicenseInfo(self.id, &mut info)
-            )?,
-        }
-        VgpuLicenseInfo::try_from(info)
+        self.nvml.versions().vgpu_license_info(self.id)
     }
 
     /// Whether the vGPU is licensed: from [`license_info`](Self::license_info) where the
@@ -288,8 +276,9 @@ impl<'nvml> VgpuInstance<'nvml> {
     /// before R510, e.g. R470, have only that one).
     #[doc(alias = "nvmlVgpuInstanceGetLicenseStatus")]
     pub fn is_licensed(&self) -> Result<bool> {
-        if self.nvml.versions().vgpu_license_info() != vgpu_license_info::Version::Missing {
-            return Ok(self.license_info()?.licensed);
+        match self.license_info() {
+            Err(crate::NvmlError::MissingSymbol(_)) => {}
+            info => return Ok(info?.licensed),
         }
         let mut licensed: c_uint = 0;
         nvml_call!(

@@ -118,6 +118,19 @@ pub struct GridLicensableFeatures {
 }
 
 impl GridLicensableFeatures {
+    /// Version `version` (1 to 4) of `nvmlDeviceGetGridLicensableFeatures` through `fill`,
+    /// into a buffer 8-byte aligned (the struct needs 4) and as large as the newest layout,
+    /// which is the largest: every version writes within it.
+    pub(crate) fn read(
+        version: u8,
+        fill: impl FnOnce(*mut sys::nvmlGridLicensableFeatures_t) -> Result<()>,
+    ) -> Result<Self> {
+        let mut words = vec![0u64; size_of::<sys::nvmlGridLicensableFeatures_t>().div_ceil(8)];
+        fill(words.as_mut_ptr().cast())?;
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_ne_bytes()).collect();
+        Self::from_bytes(&bytes, version)
+    }
+
     /// Decodes the `nvmlGridLicensableFeatures_t` that version `version` (1 to 4) of
     /// `nvmlDeviceGetGridLicensableFeatures` wrote into `bytes`. Each version appended fields
     /// to the per-feature struct, so the array's stride depends on it: v1 ends each feature

@@ -167,6 +167,20 @@ impl VgpuSchedulerLog {
                 .collect(),
         })
     }
+
+    /// The log from the GPU-instance query's version-1 struct (`nvmlVgpuSchedulerLogInfo_v1`);
+    /// the entry count is clamped to the array.
+    pub(crate) fn from_v1(raw: &sys::nvmlVgpuSchedulerLogInfo_t) -> Result<Self> {
+        Ok(Self {
+            state: legacy_state(raw.schedulerPolicy, raw.arrMode, &raw.schedulerParams)?,
+            entries: raw
+                .logEntries
+                .iter()
+                .take(raw.entriesCount as usize)
+                .map(Into::into)
+                .collect(),
+        })
+    }
 }
 
 pub(crate) fn legacy_state(

@@ -510,9 +510,12 @@ pub fn hide_symbols(elf: &mut [u8], hide: impl Fn(&str) -> bool) -> usize {
 }
 
 /// The C function names the wrapper calls through `nvml_call!`/`nvml_call_raw!`, scanned from
-/// its sources.
+/// its sources, and every symbol of the versions table, whose rows generate their calls.
 pub fn wrapped_functions() -> std::collections::BTreeSet<String> {
-    let mut names = std::collections::BTreeSet::new();
+    let mut names: std::collections::BTreeSet<String> = nvml_wrapper::versions::VERSIONED_FAMILIES
+        .iter()
+        .flat_map(|row| row.symbols.iter().map(|s| s.to_string()))
+        .collect();
     for file in source_files() {
         let src = std::fs::read_to_string(&file).unwrap();
         let mut forwarded = false;
@@ -572,7 +575,8 @@ fn first_nvml_call(s: &str) -> Option<String> {
     None
 }
 
-/// The public methods whose bodies call NVML directly (`nvml_call!`), scanned from the sources.
+/// The public methods whose bodies call NVML directly (`nvml_call!`) or through a row of the
+/// versions table (`.versions()`), scanned from the sources.
 pub fn public_methods_calling_nvml() -> std::collections::BTreeSet<String> {
     let mut out = std::collections::BTreeSet::new();
     for file in source_files() {
@@ -593,7 +597,10 @@ pub fn public_methods_calling_nvml() -> std::collections::BTreeSet<String> {
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                     .collect();
-                if body.contains("nvml_call!(") || body.contains("nvml_call_raw!(") {
+                if body.contains("nvml_call!(")
+                    || body.contains("nvml_call_raw!(")
+                    || body.contains(".versions()")
+                {
                     out.insert(name);
                 }
             }
