@@ -67,6 +67,9 @@ pub struct VersionedFamily {
     pub family: &'static str,
     /// Every version the header declares, newest first.
     pub symbols: &'static [&'static str],
+    /// The return codes on which a symbol's call goes on to the next older symbol (besides
+    /// a missing symbol, which always does).
+    pub falls_back_on: &'static [u32],
     /// The versioned structs the calls fill: `(symbol, NVML_STRUCT_VERSION value)`, newest
     /// first; a symbol with several is retried with the next on
     /// `NVML_ERROR_ARGUMENT_VERSION_MISMATCH`. Empty where no version takes a versioned struct.
@@ -131,16 +134,15 @@ macro_rules! versioned_call {
 /// One row of the versions table: a module `field` with the row's `Version` enum and the call
 /// it generates, `field::call(lib, chosen, params) -> Result<Output>`.
 ///
-/// A row is `field = "family" fn(params) -> Output [, retry (pattern)] { entries }`. Each
+/// A row is `field = "family" fn(params) -> Output [, retry (CODE | ...)] { entries }`. Each
 /// entry, newest first, is `version => symbol [if (guard)] |f[, version = STRUCT_VERSION]|
 /// body, ...;`: one body per struct version the symbol takes, newest first, each calling the
 /// resolved symbol as `call!(f(...))` (the crate's name for
 /// [`versioned_call!`](crate::versioned_call)) and converting what it filled into `Output`.
 ///
 /// The call starts at the version chosen at load. A body answered
-/// `ARGUMENT_VERSION_MISMATCH` goes on to the symbol's next body; a symbol whose bodies all
-/// answered so (or `pattern`) goes on to the next older symbol only where the row's `pattern`
-/// matches that answer; a missing symbol, or one whose guard is false (it cannot take these
+/// `ARGUMENT_VERSION_MISMATCH` goes on to the symbol's next body; a symbol goes on to the next
+/// older symbol where it answered one of the row's `retry` codes (`NVML_ERROR_*`); a missing symbol, or one whose guard is false (it cannot take these
 /// arguments), goes on to the next older one, and if none is left the error names it (the
 /// newest for a guard). Nothing is allocated on the way, and the choice costs one comparison.
 ///
@@ -192,7 +194,7 @@ macro_rules! versioned_call {
 macro_rules! versioned_row {
     (
         $field:ident = $family:literal
-        fn($($p:ident: $pty:ty),* $(,)?) -> $ret:ty $(, retry ($retry:pat))?
+        fn($($p:ident: $pty:ty),* $(,)?) -> $ret:ty $(, retry ($($code:ident)|+))?
         {
             $(
                 $ver:literal => $sym:ident $(if ($guard:expr))?
@@ -242,13 +244,14 @@ macro_rules! versioned_row {
                 [] => "",
             };
 
+            /// The return codes of a symbol that send the call on to the next older symbol.
+            pub(crate) const FALLS_BACK_ON: &[$crate::sys::nvmlReturn_t] =
+                &[ $( $( $crate::sys::$code ),+ )? ];
+
             /// Whether an answer of a symbol sends the call on to the next older symbol.
             #[inline(always)]
-            #[allow(unused_variables)]
             fn retries(e: &$crate::NvmlError) -> bool {
-                #[allow(unused_imports)]
-                use $crate::NvmlError;
-                false $( || matches!(e, $retry) )?
+                e.code().is_some_and(|code| FALLS_BACK_ON.contains(&code))
             }
 
             /// The call, from the version `chosen` for `lib` down (see
@@ -316,7 +319,7 @@ macro_rules! versioned_families {
     ($(
         $(#[$meta:meta])*
         $field:ident = $family:literal
-        fn($($p:ident: $pty:ty),* $(,)?) -> $ret:ty $(, retry ($retry:pat))?
+        fn($($p:ident: $pty:ty),* $(,)?) -> $ret:ty $(, retry ($($code:ident)|+))?
         {
             $(
                 $ver:literal => $sym:ident $(if ($guard:expr))?
@@ -326,7 +329,7 @@ macro_rules! versioned_families {
     ),* $(,)?) => {
         $(
             $crate::versioned_row! {
-                $field = $family fn($($p: $pty),*) -> $ret $(, retry ($retry))? {
+                $field = $family fn($($p: $pty),*) -> $ret $(, retry ($($code)|+))? {
                     $( $ver => $sym $(if ($guard))? $( |$f $(, $svname = $sv)?| $body ),+ ; )+
                 }
             }
@@ -337,6 +340,7 @@ macro_rules! versioned_families {
             VersionedFamily {
                 family: $family,
                 symbols: $field::SYMBOLS,
+                falls_back_on: $field::FALLS_BACK_ON,
                 struct_versions: &[ $( $( $( (stringify!($sym), $sv as u32), )? )+ )+ ],
             },
         )* ];
@@ -642,7 +646,7 @@ versioned_families! {
     /// `ARGUMENT_VERSION_MISMATCH`; either goes on to v1.
     memory_info = "nvmlDeviceGetMemoryInfo"
         fn(device: sys::nvmlDevice_t) -> MemoryInfo,
-        retry (NvmlError::ArgumentVersionMismatch(_) | NvmlError::FunctionNotFound(_))
+        retry (NVML_ERROR_ARGUMENT_VERSION_MISMATCH | NVML_ERROR_FUNCTION_NOT_FOUND)
     {
         2 => nvmlDeviceGetMemoryInfo_v2 |f, version = sys::nvmlMemory_v2| {
             let mut mem = sys::nvmlMemory_v2_t { version, ..Default::default() };
@@ -702,9 +706,9 @@ versioned_families! {
     remapped_rows = "nvmlDeviceGetRemappedRows"
         fn(device: sys::nvmlDevice_t) -> RemappedRows,
         retry (
-            NvmlError::ArgumentVersionMismatch(_)
-                | NvmlError::NotSupported(_)
-                | NvmlError::FunctionNotFound(_)
+            NVML_ERROR_ARGUMENT_VERSION_MISMATCH
+                | NVML_ERROR_NOT_SUPPORTED
+                | NVML_ERROR_FUNCTION_NOT_FOUND
         )
     {
         2 => nvmlDeviceGetRemappedRows_v2 |f| {
@@ -748,7 +752,7 @@ versioned_families! {
     /// v2 takes `nvmlPowerValue_v2_t` (GPU scope).
     set_power_limit = "nvmlDeviceSetPowerManagementLimit"
         fn(device: sys::nvmlDevice_t, milliwatts: c_uint) -> (),
-        retry (NvmlError::ArgumentVersionMismatch(_))
+        retry (NVML_ERROR_ARGUMENT_VERSION_MISMATCH)
     {
         2 => nvmlDeviceSetPowerManagementLimit_v2 |f, version = sys::nvmlPowerValue_v2| {
             let mut value = sys::nvmlPowerValue_v2_t {
@@ -884,7 +888,7 @@ versioned_families! {
     },
     /// v2 takes `nvmlSystemConfComputeSettings_v2_t` (with `tdispState`), the plain form `_v1_t`.
     conf_compute_settings = "nvmlSystemGetConfComputeSettings"
-        fn() -> ConfComputeSettings, retry (NvmlError::ArgumentVersionMismatch(_))
+        fn() -> ConfComputeSettings, retry (NVML_ERROR_ARGUMENT_VERSION_MISMATCH)
     {
         2 => nvmlSystemGetConfComputeSettings_v2
             |f, version = sys::nvmlSystemConfComputeSettings_v2| {
@@ -904,9 +908,9 @@ versioned_families! {
     temperature = "nvmlDeviceGetTemperature"
         fn(device: sys::nvmlDevice_t, sensor: sys::nvmlTemperatureSensors_t) -> u32,
         retry (
-            NvmlError::ArgumentVersionMismatch(_)
-                | NvmlError::NotSupported(_)
-                | NvmlError::FunctionNotFound(_)
+            NVML_ERROR_ARGUMENT_VERSION_MISMATCH
+                | NVML_ERROR_NOT_SUPPORTED
+                | NVML_ERROR_FUNCTION_NOT_FOUND
         )
     {
         2 => nvmlDeviceGetTemperatureV |f, version = sys::nvmlTemperature_v1| {
@@ -949,7 +953,7 @@ versioned_families! {
     /// (same size; `version` tells them apart).
     gpu_instance_profile_info = "nvmlDeviceGetGpuInstanceProfileInfo"
         fn(device: sys::nvmlDevice_t, profile: c_uint) -> GpuInstanceProfileInfo,
-        retry (NvmlError::ArgumentVersionMismatch(_))
+        retry (NVML_ERROR_ARGUMENT_VERSION_MISMATCH)
     {
         2 => nvmlDeviceGetGpuInstanceProfileInfoV
             |f, version = sys::nvmlGpuInstanceProfileInfo_v3| {
@@ -971,7 +975,7 @@ versioned_families! {
     /// `_v2_t` (its head; `version` tells them apart). Engines: shared.
     compute_instance_profile_info = "nvmlGpuInstanceGetComputeInstanceProfileInfo"
         fn(instance: sys::nvmlGpuInstance_t, profile: c_uint) -> ComputeInstanceProfileInfo,
-        retry (NvmlError::ArgumentVersionMismatch(_))
+        retry (NVML_ERROR_ARGUMENT_VERSION_MISMATCH)
     {
         2 => nvmlGpuInstanceGetComputeInstanceProfileInfoV
             |f, version = sys::nvmlComputeInstanceProfileInfo_v3| {
@@ -1116,6 +1120,52 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_table_as_data_lists_each_row_with_its_struct_versions_in_call_order() {
+        let table = ChosenVersions::NONE.table();
+        assert_eq!(VERSIONED_FAMILIES.len(), table.len());
+        for (row, choice) in VERSIONED_FAMILIES.iter().zip(&table) {
+            assert_eq!(
+                (row.family, row.symbols),
+                (choice.family, choice.candidates)
+            );
+            for (symbol, _) in row.struct_versions {
+                assert!(
+                    row.symbols.contains(symbol),
+                    "{symbol} not in {}",
+                    row.family
+                );
+            }
+        }
+        let row = |family: &str| {
+            VERSIONED_FAMILIES
+                .iter()
+                .find(|r| r.family == family)
+                .expect("a row")
+        };
+        let memory = row("nvmlDeviceGetMemoryInfo");
+        assert_eq!(
+            memory.struct_versions,
+            [("nvmlDeviceGetMemoryInfo_v2", sys::nvmlMemory_v2)]
+        );
+        assert_eq!(
+            memory.falls_back_on,
+            [
+                sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
+                sys::NVML_ERROR_FUNCTION_NOT_FOUND
+            ]
+        );
+        assert_eq!(
+            row("nvmlDeviceGetNvLinkInfo").struct_versions,
+            [
+                ("nvmlDeviceGetNvLinkInfo", sys::nvmlNvLinkInfo_v2),
+                ("nvmlDeviceGetNvLinkInfo", sys::nvmlNvLinkInfo_v1)
+            ]
+        );
+        let pci = row("nvmlDeviceGetPciInfo");
+        assert!(pci.struct_versions.is_empty() && pci.falls_back_on.is_empty());
     }
 
     #[test]

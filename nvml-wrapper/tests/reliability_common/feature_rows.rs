@@ -18,20 +18,14 @@ use nvml_wrapper::vgpu::*;
 use nvml_wrapper::nvml::DeviceUuid;
 use nvml_wrapper::system::CperTypes;
 
-use super::{Driver, EMPTY_ON_NOT_FOUND, Entry, N, Special, list, one, text};
-
-/// `nvmlSystemGetConfComputeSettings_v2` rejecting its struct version: the plain function.
-const FALLBACK_CC_SETTINGS: Special = Special::Fallback {
-    codes: &[nvml_wrapper::sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH],
-    to: "nvmlSystemGetConfComputeSettings",
-};
+use super::{Driver, EMPTY_ON_NOT_FOUND, Entry, N, Special, fallback, list, one, text};
 
 /// The rows.
 pub fn rows() -> Vec<Entry> {
     entries! {
         Current "nvmlSystemGetConfComputeCapabilities" "Nvml::conf_compute_capabilities" N => |l| one(l.nvml.conf_compute_capabilities());
         Current "nvmlSystemGetConfComputeState" "Nvml::conf_compute_state" N => |l| one(l.nvml.conf_compute_state());
-        Current "nvmlSystemGetConfComputeSettings_v2" "Nvml::conf_compute_settings" FALLBACK_CC_SETTINGS => |l| one(l.nvml.conf_compute_settings());
+        Current "nvmlSystemGetConfComputeSettings_v2" "Nvml::conf_compute_settings" fallback("nvmlSystemGetConfComputeSettings_v2") => |l| one(l.nvml.conf_compute_settings());
         Previous "nvmlSystemGetConfComputeSettings" "Nvml::conf_compute_settings" N => |l| one(l.nvml.conf_compute_settings());
         Current "nvmlSystemGetConfComputeGpusReadyState" "Nvml::conf_compute_gpus_ready" N => |l| one(l.nvml.conf_compute_gpus_ready());
         Current "nvmlSystemSetConfComputeGpusReadyState" "Nvml::set_conf_compute_gpus_ready" N => |l| one(l.nvml.set_conf_compute_gpus_ready(false));
@@ -320,7 +314,7 @@ pub fn rows() -> Vec<Entry> {
         Previous "nvmlDeviceRemoveGpu" "Nvml::remove_gpu" N =>
             |l| one(l.nvml.remove_gpu(&no_gpu_address(), nvml_wrapper::drain::GpuRemoval::default()));
         // ---- power limit, fabric, MIG attributes, driver model, PDI, CC memory, process details ----
-        Current "nvmlDeviceSetPowerManagementLimit_v2" "Device::set_power_management_limit" FALLBACK_POWER_LIMIT =>
+        Current "nvmlDeviceSetPowerManagementLimit_v2" "Device::set_power_management_limit" fallback("nvmlDeviceSetPowerManagementLimit_v2") =>
             |l| one(l.dev()?.set_power_management_limit(500_000));
         Previous "nvmlDeviceSetPowerManagementLimit" "Device::set_power_management_limit" N =>
             |l| one(l.dev()?.set_power_management_limit(500_000));
@@ -343,7 +337,7 @@ pub fn rows() -> Vec<Entry> {
         Current "nvmlGpmMetricsGet" "gpm::gpm_metrics" N => |l| list(nvml_wrapper::gpm::gpm_metrics(
             &stub_gpm_sample(l), &stub_gpm_sample(l), &[nvml_wrapper::sys::NVML_GPM_METRIC_SM_UTIL]));
         Current "nvmlGpmSampleFree" "GpmSample::free" N => |l| one(stub_gpm_sample(l).free());
-        Current "nvmlDeviceGetGpuInstanceProfileInfoV" "Device::gpu_instance_profile_info" FALLBACK_GI_PROFILE =>
+        Current "nvmlDeviceGetGpuInstanceProfileInfoV" "Device::gpu_instance_profile_info" fallback("nvmlDeviceGetGpuInstanceProfileInfoV") =>
             |l| one(l.dev()?.gpu_instance_profile_info(GpuInstanceProfile::Slice3));
         Previous "nvmlDeviceGetGpuInstanceProfileInfo" "Device::gpu_instance_profile_info" N =>
             |l| one(l.dev()?.gpu_instance_profile_info(GpuInstanceProfile::Slice3));
@@ -353,7 +347,7 @@ pub fn rows() -> Vec<Entry> {
             |l| list(l.dev()?.gpu_instance_possible_placements(super::PROFILE_3G));
         Mig "nvmlDeviceCreateGpuInstanceWithPlacement" "Device::create_gpu_instance_with_placement" N =>
             |l| one(l.dev()?.create_gpu_instance_with_placement(super::PROFILE_3G, GpuInstancePlacement { start: 4, size: 4 })?.destroy());
-        Mig "nvmlGpuInstanceGetComputeInstanceProfileInfoV" "GpuInstance::compute_instance_profile_info" FALLBACK_CI_PROFILE =>
+        Mig "nvmlGpuInstanceGetComputeInstanceProfileInfoV" "GpuInstance::compute_instance_profile_info" fallback("nvmlGpuInstanceGetComputeInstanceProfileInfoV") =>
             |l| one(l.gi()?.compute_instance_profile_info(ComputeInstanceProfile::Slice1));
         MigPrevious "nvmlGpuInstanceGetComputeInstanceProfileInfo" "GpuInstance::compute_instance_profile_info" N =>
             |l| one(l.gi()?.compute_instance_profile_info(ComputeInstanceProfile::Slice1));
@@ -392,15 +386,6 @@ pub fn rows() -> Vec<Entry> {
 
 const CPER_NO_SIZE_IS_EMPTY: Special =
     Special::EmptyOn(nvml_wrapper::sys::NVML_ERROR_INSUFFICIENT_SIZE);
-const FALLBACK_GI_PROFILE: Special = Special::Fallback {
-    codes: &[nvml_wrapper::sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH],
-    to: "nvmlDeviceGetGpuInstanceProfileInfo",
-};
-const FALLBACK_CI_PROFILE: Special = Special::Fallback {
-    codes: &[nvml_wrapper::sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH],
-    to: "nvmlGpuInstanceGetComputeInstanceProfileInfo",
-};
-
 fn scheduler_settings() -> VgpuSchedulerSettings {
     VgpuSchedulerSettings {
         engine: VgpuSchedulerEngine::ALL[0],
@@ -409,12 +394,6 @@ fn scheduler_settings() -> VgpuSchedulerSettings {
         frequency: 0,
     }
 }
-
-/// `nvmlDeviceSetPowerManagementLimit_v2` rejecting its struct: the plain call.
-const FALLBACK_POWER_LIMIT: Special = Special::Fallback {
-    codes: &[nvml_wrapper::sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH],
-    to: "nvmlDeviceSetPowerManagementLimit",
-};
 
 /// An address no profile's GPU has: a removal there can never take a GPU from a lab.
 fn no_gpu_address() -> nvml_wrapper::drain::PciAddress {

@@ -638,29 +638,26 @@ pub const UNREACHABLE: &[(&str, &str)] = &[(
 /// the `Unit` queries a unit; see [`UNREACHABLE`]).
 pub const UNREACHABLE_METHODS: &[&str] = &[];
 
-const FALLBACK_TEMP: Special = Special::Fallback {
-    codes: &[
-        sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
-        sys::NVML_ERROR_NOT_SUPPORTED,
-        sys::NVML_ERROR_FUNCTION_NOT_FOUND,
-    ],
-    to: "nvmlDeviceGetTemperature",
-};
-const FALLBACK_ROWS: Special = Special::Fallback {
-    codes: &[
-        sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
-        sys::NVML_ERROR_NOT_SUPPORTED,
-        sys::NVML_ERROR_FUNCTION_NOT_FOUND,
-    ],
-    to: "nvmlDeviceGetRemappedRows",
-};
-const FALLBACK_MEMORY: Special = Special::Fallback {
-    codes: &[
-        sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
-        sys::NVML_ERROR_FUNCTION_NOT_FOUND,
-    ],
-    to: "nvmlDeviceGetMemoryInfo",
-};
+/// The fallback of `symbol` that the versions table documents: on the codes of its row's
+/// `falls_back_on`, the call goes on to the row's next older symbol.
+pub fn fallback(symbol: &str) -> Special {
+    let row = nvml_wrapper::versions::VERSIONED_FAMILIES
+        .iter()
+        .find(|row| row.symbols.contains(&symbol))
+        .unwrap_or_else(|| panic!("{symbol} is in no row of the versions table"));
+    let next = row.symbols.iter().position(|s| *s == symbol).map(|i| i + 1);
+    let to = next
+        .and_then(|i| row.symbols.get(i))
+        .unwrap_or_else(|| panic!("{symbol} is the oldest of its row"));
+    assert!(
+        !row.falls_back_on.is_empty(),
+        "{symbol}'s row has no fallback"
+    );
+    Special::Fallback {
+        codes: row.falls_back_on,
+        to,
+    }
+}
 /// `NOT_FOUND` is "no new samples".
 pub const EMPTY_ON_NOT_FOUND: Special = Special::EmptyOn(sys::NVML_ERROR_NOT_FOUND);
 
@@ -765,7 +762,7 @@ fn first_rows() -> Vec<Entry> {
         Current "nvmlDeviceGetMinorNumber" "Device::minor_number" N => |l| one(l.dev()?.minor_number());
         Current "nvmlDeviceGetIndex" "Device::index" N => |l| one(l.dev()?.index());
         // ---- memory ----
-        Current "nvmlDeviceGetMemoryInfo_v2" "Device::memory_info" FALLBACK_MEMORY => |l| one(l.dev()?.memory_info());
+        Current "nvmlDeviceGetMemoryInfo_v2" "Device::memory_info" fallback("nvmlDeviceGetMemoryInfo_v2") => |l| one(l.dev()?.memory_info());
         Previous "nvmlDeviceGetMemoryInfo" "Device::memory_info" N => |l| one(l.dev()?.memory_info());
         Current "nvmlDeviceGetBAR1MemoryInfo" "Device::bar1_memory_info" N => |l| one(l.dev()?.bar1_memory_info());
         // ---- clocks ----
@@ -796,7 +793,7 @@ fn first_rows() -> Vec<Entry> {
             |l| list(l.dev()?.retired_pages(RetirementCause::DoubleBitEccError));
         Current "nvmlDeviceGetRetiredPagesPendingStatus" "Device::retired_pages_pending_status" N =>
             |l| one(l.dev()?.retired_pages_pending_status());
-        Current "nvmlDeviceGetRemappedRows_v2" "Device::remapped_rows" FALLBACK_ROWS => |l| one(l.dev()?.remapped_rows());
+        Current "nvmlDeviceGetRemappedRows_v2" "Device::remapped_rows" fallback("nvmlDeviceGetRemappedRows_v2") => |l| one(l.dev()?.remapped_rows());
         Previous "nvmlDeviceGetRemappedRows" "Device::remapped_rows" N => |l| one(l.dev()?.remapped_rows());
         Current "nvmlDeviceGetRowRemapperHistogram" "Device::row_remapper_histogram" N => |l| one(l.dev()?.row_remapper_histogram());
         // ---- field values ----
@@ -893,7 +890,7 @@ fn first_rows() -> Vec<Entry> {
         Current "nvmlDeviceGetProcessUtilization" "Device::process_utilization" EMPTY_ON_NOT_FOUND =>
             |l| list(l.dev()?.process_utilization(0));
         // ---- thermal ----
-        Current "nvmlDeviceGetTemperatureV" "Device::temperature" FALLBACK_TEMP => |l| one(l.dev()?.temperature(TemperatureSensor::Gpu));
+        Current "nvmlDeviceGetTemperatureV" "Device::temperature" fallback("nvmlDeviceGetTemperatureV") => |l| one(l.dev()?.temperature(TemperatureSensor::Gpu));
         Previous "nvmlDeviceGetTemperature" "Device::temperature" N => |l| one(l.dev()?.temperature(TemperatureSensor::Gpu));
         Current "nvmlDeviceGetTemperatureThreshold" "Device::temperature_threshold" N =>
             |l| one(l.dev()?.temperature_threshold(TemperatureThreshold::Slowdown));
