@@ -25,6 +25,7 @@ macro_rules! export {
 }
 
 mod affinity;
+pub mod drivers;
 mod dynamic;
 mod exports;
 pub mod profile;

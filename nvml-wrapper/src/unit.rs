@@ -305,7 +305,7 @@ impl<'nvml> Unit<'nvml> {
 mod tests {
     //! Error paths of the unit queries on a machine without S-class units (the default
     //! profile): a made-up handle, which the mock never dereferences, is an unknown unit.
-    //! The values of a real unit are tested in `tests/units.rs` (profile `s-class`).
+    //! The values of a real unit are tested in `tests/it/units.rs` (profile `s-class`).
 
     use super::*;
 

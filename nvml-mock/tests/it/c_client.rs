@@ -1,8 +1,6 @@
 //! An independent client: a C program compiled against NVIDIA's `nvml.h` and linked against
 //! the staged mock as `libnvidia-ml.so.1`, the way any NVML tool is built and run.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -2,12 +2,6 @@
 //! nvidia-ml-py, a C program), `list`, `show` and `check` help write profiles, and mistakes
 //! get a clear message and a non-zero status.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-#[path = "../../nvml-sys/tests/support/drivers.rs"]
-#[allow(dead_code)]
-mod drivers;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -63,7 +57,9 @@ fn external(path: PathBuf, how: &str) -> Option<PathBuf> {
 #[test]
 fn nvidia_smi_lists_the_eight_b200s_of_dgx_b200() {
     let Some(smi) = external(
-        drivers::drivers_dir().join("550").join("nvidia-smi"),
+        nvml_mock::drivers::drivers_dir()
+            .join("550")
+            .join("nvidia-smi"),
         "run `bash .ci/fetch-drivers`",
     ) else {
         return;

@@ -1,15 +1,10 @@
 //! What NVIDIA's own clients (nvidia-ml-py, `oracles/pynvml_walk.py`) and the real H100
 //! capture (`captures/qx-h100.xml`) found wrong in the mock, each pinned to its source of truth.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ffi::c_char;
 use std::ptr::null_mut;
 
-use common::*;
+use crate::support::*;
 
 /// The MIG GPU instance profiles of GPU 0 of `profile` with MIG on: (name, id, SMs, copy
 /// engines), by id; and the remaining capacity of an empty GPU is never above the profile's

@@ -1,13 +1,8 @@
 //! Confidential computing on the `h100-cc` profile, and its absence elsewhere.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ptr::null_mut;
 
-use common::*;
+use crate::support::*;
 use nvml_mock::profile;
 
 #[test]

@@ -1,14 +1,9 @@
 //! Answers that must agree with each other, as a client cross-checking NVML would expect.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ffi::c_char;
 use std::ptr::null_mut;
 
-use common::*;
+use crate::support::*;
 
 #[test]
 fn pci_views_agree() {

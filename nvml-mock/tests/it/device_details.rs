@@ -1,14 +1,9 @@
 //! The less common queries: attributes, MIG device memory, fabric, versioned structs,
 //! P-states, per-process utilization.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ptr::null_mut;
 
-use common::*;
+use crate::support::*;
 
 #[test]
 fn mig_devices_report_their_instances_share() {

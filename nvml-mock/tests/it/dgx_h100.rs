@@ -1,15 +1,10 @@
 //! The default profile, read through nvml-sys's loader like any client: an 8-GPU DGX H100.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::collections::HashSet;
 use std::ffi::c_char;
 use std::ptr::null_mut;
 
-use common::*;
+use crate::support::*;
 
 #[test]
 fn calls_before_init_are_uninitialized_and_init_is_reference_counted() {

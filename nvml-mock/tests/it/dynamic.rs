@@ -2,14 +2,9 @@
 //! the integral of power, temperature lags power, clocks event reasons match the state),
 //! reproducibly for a seed; with the mode off every reading stays constant.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::support::*;
 
 const TICK: Duration = Duration::from_millis(100);
 const IDLE: u64 = nvmlClocksEventReasonGpuIdle as u64;

@@ -2,14 +2,9 @@
 //! for nvidia-smi's GUID, its known slots, and harmless answers everywhere else.
 //! (`oracles/nvidia_smi.py` runs nvidia-smi itself on every profile.)
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ffi::{CString, c_uint, c_void};
 
-use common::*;
+use crate::support::*;
 
 type GetTable = unsafe extern "C" fn(*mut *const c_void, *const [u8; 16]) -> nvmlReturn_t;
 type Slot = unsafe extern "C" fn(usize, usize, usize, usize, usize, usize) -> nvmlReturn_t;

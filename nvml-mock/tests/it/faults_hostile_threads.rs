@@ -1,15 +1,10 @@
 //! Fault injection, hostile-data modes, and many threads at once.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ffi::c_char;
 use std::ptr::null_mut;
 use std::sync::Arc;
 
-use common::*;
+use crate::support::*;
 use nvml_mock::HostileModes;
 
 #[test]

@@ -1,16 +1,11 @@
 //! GPM: support by architecture, sample buffers, metrics between two samples, MIG samples and
 //! streaming.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ffi::CStr;
 use std::ptr::null_mut;
 use std::time::Duration;
 
-use common::*;
+use crate::support::*;
 
 fn supported(lib: &NvmlLib, d: nvmlDevice_t) -> u32 {
     let mut s = nvmlGpmSupport_t {

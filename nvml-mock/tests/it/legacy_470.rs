@@ -1,14 +1,9 @@
 //! The 470-driver mode: a staged copy whose symbol table matches Debian's 470 library.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::*;
+use crate::support::*;
 
 fn exports(path: &std::path::Path) -> Vec<String> {
     let out = Command::new("nm")

@@ -2,12 +2,7 @@
 //! (`profiles/examples/dgx-h100-mig.json`): GPU 0 holds a 3g.40gb at slice 4 and two 1g.10gb
 //! at slices 0 and 1, GPU 1 a 7g.80gb, GPU 2 has MIG on and no instance, GPU 3 MIG off.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
-use common::*;
+use crate::support::*;
 
 const PROFILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -1,13 +1,8 @@
 //! NvLink commands and system NvLink settings on the DGX H100 profile.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ptr::null_mut;
 
-use common::*;
+use crate::support::*;
 
 #[test]
 fn nvlink_info_answers_both_struct_versions() {

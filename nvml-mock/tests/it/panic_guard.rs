@@ -2,14 +2,9 @@
 //! counted by `nvml_mock_caught_panics`, and its reason is printed to stderr once per
 //! function, however often it happens; the library goes on answering.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ffi::c_uint;
 
-use common::*;
+use crate::support::*;
 
 /// The result `nvml_mock_set_fault` takes to make a function panic (`"PANC"`).
 const PANIC_FAULT: nvmlReturn_t = 0x5041_4E43;
@@ -62,7 +57,12 @@ fn probe_panics() {
 #[test]
 fn a_panic_answers_unknown_and_is_reported_once() {
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--ignored", "--exact", "probe_panics", "--nocapture"])
+        .args([
+            "--ignored",
+            "--exact",
+            "panic_guard::probe_panics",
+            "--nocapture",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

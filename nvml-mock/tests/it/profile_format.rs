@@ -2,12 +2,7 @@
 //! documents every key; errors name the file and the key; a board written from its
 //! `nvidia-smi -q -x` alone loads and answers with the capture's values.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
-use common::*;
+use crate::support::*;
 use nvml_mock::profile;
 use serde_json::{Map, Value};
 
@@ -45,7 +40,7 @@ fn flat(file: Value) -> Value {
     Value::Object(top)
 }
 
-const BLESS: &str = "run NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format";
+const BLESS: &str = "run NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test it profile_format::";
 
 fn blessing() -> bool {
     std::env::var_os("NVML_MOCK_BLESS").is_some()
@@ -490,7 +485,7 @@ fn a_board_written_from_its_capture_answers_with_the_capture_values() {
 }
 
 /// FORMAT.md's "Ranges" table is the loader's own table of ranges
-/// (`NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format` rewrites it).
+/// (`NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test it profile_format::` rewrites it).
 #[test]
 fn format_md_gives_every_range_the_loader_checks() {
     let (doc, want) = format_md_span(
@@ -617,7 +612,7 @@ fn format_md_span(start: &str, end: &str, body: &str) -> (String, String) {
 
 #[test]
 fn format_md_shows_the_capability_model() {
-    const START: &str = "<!-- capability model: written by NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format -->\n";
+    const START: &str = "<!-- capability model: written by NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test it profile_format:: -->\n";
     const END: &str = "<!-- end of capability model -->";
     let (doc, want) = format_md_span(START, END, &nvml_mock::support::markdown());
     assert!(
@@ -643,7 +638,7 @@ fn topics_markdown() -> String {
 
 #[test]
 fn format_md_lists_the_gpu_topics_and_their_keys() {
-    const START: &str = "<!-- GPU topics: written by NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test profile_format -->\n";
+    const START: &str = "<!-- GPU topics: written by NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test it profile_format:: -->\n";
     const END: &str = "<!-- end of GPU topics -->";
     let (doc, want) = format_md_span(START, END, &topics_markdown());
     assert!(doc == want, "FORMAT.md's GPU topics are stale: {BLESS}");

@@ -1,8 +1,6 @@
 //! Profile input is checked before it is believed: the file's type and size, the encoding of
 //! `NVML_MOCK_PROFILE`, and values NVML could never hand back.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::mpsc;
@@ -111,7 +109,7 @@ fn a_non_utf8_profile_variable_is_an_error() {
     let out = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "probe_init",
+            "profile_input::probe_init",
             "--ignored",
             "--nocapture",
             "--test-threads=1",

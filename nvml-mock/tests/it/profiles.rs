@@ -1,13 +1,8 @@
 //! Profiles: the built-in ones, profile files, and what a bad profile does.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ptr::null_mut;
 
-use common::*;
+use crate::support::*;
 use nvml_mock::profile;
 
 #[test]
@@ -107,7 +102,7 @@ fn the_example_file_is_documented_and_loads() {
     assert_eq!(p.gpus[0].serial.as_deref(), Some("1324721002203"));
     assert_eq!(p.gpus[1].temperature, 71);
     assert!(p.gpus[2].mig_enabled);
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     assert!(
         readme.contains("profiles/example.json"),
         "the README points at the example"

@@ -1,15 +1,10 @@
 //! Setters change what later getters return; privileged ones need root; MIG instances and
 //! events behave like the real library's.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ptr::null_mut;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::support::*;
 
 #[test]
 fn privileged_setters_need_root() {

@@ -1,8 +1,6 @@
 //! `NVML_MOCK_LIB` chooses the library `Staged` copies. The environment is process-wide, so
 //! the checks run in child processes (this test binary, filtered to an ignored probe).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 use std::process::Command;
 
 use nvml_mock::Staged;
@@ -11,7 +9,7 @@ fn run_probe(lib: &std::path::Path) -> String {
     let out = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "probe",
+            "staged_env::probe",
             "--ignored",
             "--nocapture",
             "--test-threads=1",

@@ -1,13 +1,8 @@
 //! System event sets and `nvml_mock_inject_system_event`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ptr::null_mut;
 
-use common::*;
+use crate::support::*;
 
 fn create(lib: &NvmlLib) -> nvmlSystemEventSet_t {
     let mut r = nvmlSystemEventSetCreateRequest_v1_t {

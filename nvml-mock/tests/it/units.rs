@@ -1,13 +1,8 @@
 //! S-class units: the `s-class` profile and the `units` key of profile files.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ptr::null_mut;
 
-use common::*;
+use crate::support::*;
 use nvml_mock::profile;
 
 fn unit(lib: &NvmlLib, i: u32) -> nvmlUnit_t {

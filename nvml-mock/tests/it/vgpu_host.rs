@@ -1,15 +1,10 @@
 //! The `vgpu-host` profile: vGPU types, supported and creatable types and placements, active
 //! VMs, scheduler, versions and utilization; and bare-metal answers on `dgx-h100`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-#![allow(clippy::macro_metavars_in_unsafe)] // `nv!` forwards arguments to a C call
-
-mod common;
-
 use std::ffi::c_char;
 use std::ptr::null_mut;
 
-use common::*;
+use crate::support::*;
 use nvml_mock::profile;
 
 const INVALID: u32 = 0xFFFF_FFFF;

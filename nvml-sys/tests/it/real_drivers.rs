@@ -2,20 +2,14 @@
 //! `libnvidia-tesla-470-ml1` 470.x). No GPU is needed to load them: this shows which symbols a
 //! real driver exports, and that initialising without a kernel driver fails cleanly.
 //!
-//! The libraries are found as `tests/support/drivers.rs` says. Where they are absent the tests
+//! The libraries are found as `tests/it/support/drivers.rs` says. Where they are absent the tests
 //! say so loudly and pass, except under `CI=true`, where absence is a failure.
-
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use nvml_sys::{NVML_ERROR_DRIVER_NOT_LOADED, NVML_SUCCESS, NvmlLib};
 
-#[path = "support/drivers.rs"]
-mod drivers;
-
 /// The driver library of one branch, loaded, or `None` where it is absent.
 fn driver(branch: &str) -> Option<NvmlLib> {
-    let path = drivers::driver_library(branch)?;
+    let path = crate::support::drivers::driver_library(branch)?;
     // SAFETY: this is NVIDIA's own NVML library; loading it only runs its initialisers.
     let lib = unsafe { NvmlLib::new(&path) };
     Some(lib.unwrap_or_else(|e| panic!("NvmlLib::new({}) failed: {e}", path.display())))

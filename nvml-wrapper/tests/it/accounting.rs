@@ -1,18 +1,12 @@
 //! Accounting against the simulated machines: the mode is modeled (off, as after boot);
 //! statistics and pids answer as a device with accounting off does.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-mod unmodeled;
-
+use crate::support::unmodeled::{fault_maps_to_its_variant, not_supported_then_fault};
 use nvml_wrapper::NvmlError;
-use unmodeled::{fault_maps_to_its_variant, not_supported_then_fault};
 
 #[test]
 fn accounting_mode_is_off_on_every_gpu() {
-    let m = common::mock();
+    let m = crate::support::mock();
     for gpu in m.nvml.devices().unwrap() {
         assert!(!gpu.accounting_mode().unwrap());
     }
@@ -24,7 +18,7 @@ fn accounting_mode_is_off_on_every_gpu() {
 
 #[test]
 fn unmodeled_accounting_queries_and_commands_answer_not_supported() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(1).unwrap();
     let s = &m.staged;
@@ -52,7 +46,7 @@ fn unmodeled_accounting_queries_and_commands_answer_not_supported() {
 
 #[test]
 fn accounting_stats_use_the_unversioned_function_on_a_470_driver() {
-    let m = common::mock_legacy_470();
+    let m = crate::support::mock_legacy_470();
     assert_eq!(
         m.nvml.chosen_symbol("nvmlDeviceGetAccountingStats"),
         Some("nvmlDeviceGetAccountingStats")
@@ -76,7 +70,7 @@ fn accounting_stats_use_the_unversioned_function_on_a_470_driver() {
 
 #[test]
 fn accounting_errors_map_to_their_documented_variants() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     // Without root, the driver refuses the mode change.
     m.staged
@@ -106,13 +100,13 @@ fn accounting_errors_map_to_their_documented_variants() {
 #[ignore = "needs an NVIDIA GPU and nvidia-smi"]
 fn accounting_mode_and_buffer_size_match_nvidia_smi() {
     let nvml = nvml_wrapper::Nvml::init().unwrap();
-    let rows = common::nvidia_smi(&[
+    let rows = crate::support::nvidia_smi(&[
         "--query-gpu=accounting.mode,accounting.buffer_size",
         "--format=csv,noheader,nounits",
     ]);
     for (index, row) in rows.iter().enumerate() {
         let gpu = nvml.device_by_index(index as u32).unwrap();
-        if let Some(on) = common::smi_flag(&row[0]) {
+        if let Some(on) = crate::support::smi_flag(&row[0]) {
             assert_eq!(gpu.accounting_mode().unwrap(), on, "GPU {index}");
         }
         if let Ok(size) = row[1].parse::<u32>() {

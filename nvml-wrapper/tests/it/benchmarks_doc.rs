@@ -7,15 +7,12 @@
 //! columns and rows in the bench's order and format, and that each verdict follows from the
 //! numbers beside it.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-#[path = "../benches/support/mod.rs"]
-mod support;
+#[path = "../../benches/support/mod.rs"]
+mod bench_support;
 
 use std::path::{Path, PathBuf};
 
-use support::{RAW_HEADER, RAW_PAIRS, Table, VS_013_HEADER, VS_013_ROWS};
+use bench_support::{RAW_HEADER, RAW_PAIRS, Table, VS_013_HEADER, VS_013_ROWS};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -99,7 +96,7 @@ fn benchmarks_md_embeds_the_committed_bench_output_verbatim() {
             embedded(&doc, file),
             read(file),
             "BENCHMARKS.md differs from {file}: paste it between the markers \
-             (NVML_BENCH_BLESS=1 cargo test -p nvml-wrapper --test benchmarks_doc)"
+             (NVML_BENCH_BLESS=1 cargo test -p nvml-wrapper --test it benchmarks_doc::)"
         );
     }
 }
@@ -127,7 +124,11 @@ fn the_comparison_with_0_13_has_the_bench_rows_and_consistent_verdicts() {
             let (p25, p75) = row[4].split_once(" - ").unwrap();
             let (p25, p75) = (number(p25), number(p75));
             assert!(p25 <= ratio && ratio <= p75, "{file}: {row:?}");
-            assert_eq!(row[5], support::verdict(ratio, p25), "{file}: {row:?}");
+            assert_eq!(
+                row[5],
+                bench_support::verdict(ratio, p25),
+                "{file}: {row:?}"
+            );
         }
     }
 }

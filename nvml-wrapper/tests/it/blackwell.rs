@@ -3,11 +3,6 @@
 //! the wrapper reads each answer as the header lays it out (struct versions, mask encodings,
 //! units).
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_sys as sys;
 use nvml_wrapper::device::Value;
 use nvml_wrapper::{NvmlError, Result};
@@ -18,7 +13,7 @@ fn value(d: &nvml_wrapper::Device<'_>, field: u32, scope: u32) -> Result<Value> 
 
 #[test]
 fn gb200_gpus_sit_on_c2c_links_b200_gpus_do_not() -> Result<()> {
-    let gb = common::mock_with_profile("gb200-nvl-tray");
+    let gb = crate::support::mock_with_profile("gb200-nvl-tray");
     let gpu = gb.nvml.device_by_index(3)?;
     assert!(gpu.c2c_mode_enabled()?);
     assert_eq!(
@@ -39,7 +34,7 @@ fn gb200_gpus_sit_on_c2c_links_b200_gpus_do_not() -> Result<()> {
         Err(NvmlError::InvalidArgument(_))
     ));
 
-    let b = common::mock_with_profile("dgx-b200");
+    let b = crate::support::mock_with_profile("dgx-b200");
     let gpu = b.nvml.device_by_index(0)?;
     assert!(!gpu.c2c_mode_enabled()?);
     assert!(matches!(
@@ -53,7 +48,7 @@ fn gb200_gpus_sit_on_c2c_links_b200_gpus_do_not() -> Result<()> {
 fn fabric_health_as_the_captures_show_it() -> Result<()> {
     // GB200: summary Healthy, bandwidth Full, no route recovery, routes healthy, no access
     // timeout recovery, configuration and partition N/A.
-    let gb = common::mock_with_profile("gb200-nvl-tray");
+    let gb = crate::support::mock_with_profile("gb200-nvl-tray");
     let h = gb
         .nvml
         .device_by_index(0)?
@@ -69,7 +64,7 @@ fn fabric_health_as_the_captures_show_it() -> Result<()> {
     assert_eq!(h.partition_assigned(), None);
 
     // B200: only the summary and access timeout recovery are reported.
-    let b = common::mock_with_profile("dgx-b200");
+    let b = crate::support::mock_with_profile("dgx-b200");
     let h = b
         .nvml
         .device_by_index(7)?
@@ -82,7 +77,7 @@ fn fabric_health_as_the_captures_show_it() -> Result<()> {
     assert_eq!(h.access_timeout_recovery(), Some(false));
 
     // H100: nothing reported.
-    let h100 = common::mock();
+    let h100 = crate::support::mock();
     let h = h100
         .nvml
         .device_by_index(0)?
@@ -95,7 +90,7 @@ fn fabric_health_as_the_captures_show_it() -> Result<()> {
 
 #[test]
 fn blackwell_clocks_step_by_7_5_mhz_and_the_b200_has_a_second_memory_clock() -> Result<()> {
-    let b = common::mock_with_profile("dgx-b200");
+    let b = crate::support::mock_with_profile("dgx-b200");
     let gpu = b.nvml.device_by_index(0)?;
     assert_eq!(gpu.supported_memory_clocks()?, [3996, 3402]);
     for mem in [3996, 3402] {
@@ -104,7 +99,7 @@ fn blackwell_clocks_step_by_7_5_mhz_and_the_b200_has_a_second_memory_clock() -> 
         assert_eq!(&g[..4], [1965, 1957, 1950, 1942]);
         assert_eq!(g.last(), Some(&120));
     }
-    let gb = common::mock_with_profile("gb200-nvl-tray");
+    let gb = crate::support::mock_with_profile("gb200-nvl-tray");
     let g = gb
         .nvml
         .device_by_index(1)?
@@ -116,7 +111,7 @@ fn blackwell_clocks_step_by_7_5_mhz_and_the_b200_has_a_second_memory_clock() -> 
 
 #[test]
 fn module_power_memory_power_and_pcie_of_the_gb200() -> Result<()> {
-    let gb = common::mock_with_profile("gb200-nvl-tray");
+    let gb = crate::support::mock_with_profile("gb200-nvl-tray");
     let gpu = gb.nvml.device_by_index(2)?;
     let module = sys::NVML_POWER_SCOPE_MODULE;
     assert_eq!(
@@ -149,7 +144,7 @@ fn module_power_memory_power_and_pcie_of_the_gb200() -> Result<()> {
         Err(NvmlError::NotSupported(_))
     ));
 
-    let b = common::mock_with_profile("dgx-b200");
+    let b = crate::support::mock_with_profile("dgx-b200");
     let gpu = b.nvml.device_by_index(0)?;
     assert!(matches!(
         value(&gpu, sys::NVML_FI_DEV_POWER_CURRENT_LIMIT, module),
@@ -161,7 +156,7 @@ fn module_power_memory_power_and_pcie_of_the_gb200() -> Result<()> {
 
 #[test]
 fn power_smoothing_answers_root_only_and_t_limits_are_the_b200s() -> Result<()> {
-    let b = common::mock_with_profile("dgx-b200");
+    let b = crate::support::mock_with_profile("dgx-b200");
     let gpu = b.nvml.device_by_index(0)?;
     // The wrapper numbers fields as the header does and translates for the driver.
     assert!(matches!(
@@ -183,7 +178,7 @@ fn power_smoothing_answers_root_only_and_t_limits_are_the_b200s() -> Result<()> 
         Value::SignedInt(-3)
     );
 
-    let h100 = common::mock();
+    let h100 = crate::support::mock();
     let gpu = h100.nvml.device_by_index(0)?;
     assert!(matches!(
         value(&gpu, sys::NVML_FI_PWR_SMOOTHING_ENABLED, 0),
@@ -199,7 +194,7 @@ fn row_remapper_repair_and_capabilities() -> Result<()> {
         ("gb200-nvl-tray", 3968),
         ("dgx-h100", 2560),
     ] {
-        let m = common::mock_with_profile(profile);
+        let m = crate::support::mock_with_profile(profile);
         let gpu = m.nvml.device_by_index(0)?;
         let h = gpu.row_remapper_histogram()?;
         assert_eq!(

@@ -1,22 +1,16 @@
 //! CPU affinity commands, NUMA node, addressing mode and repair status against the
 //! simulated machines.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-mod unmodeled;
-
+use crate::support::unmodeled::{fault_maps_to_its_variant, not_supported_then_fault};
 use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
-use unmodeled::{fault_maps_to_its_variant, not_supported_then_fault};
 
 #[test]
 fn numa_node_ids_exist_only_where_gpus_are_numa_nodes() {
     // x86 (DGX H100): the GPU is not a NUMA node; nvidia-smi topo -m prints "GPU NUMA ID
     // N/A" on such machines, and nvml.h: "only applies to platforms where the GPUs are NUMA
     // nodes". The host node it sits near is its affinity, not this.
-    let m = common::mock();
+    let m = crate::support::mock();
     for gpu in m.nvml.devices().unwrap() {
         assert!(matches!(
             gpu.numa_node_id(),
@@ -24,7 +18,7 @@ fn numa_node_ids_exist_only_where_gpus_are_numa_nodes() {
         ));
     }
     // Grace-Blackwell: each GPU's memory is a node of its own, after the two Grace nodes.
-    let tray = common::mock_with_profile("gb200-nvl-tray");
+    let tray = crate::support::mock_with_profile("gb200-nvl-tray");
     let ids: Vec<u32> = tray
         .nvml
         .devices()
@@ -48,7 +42,7 @@ fn numa_node_ids_exist_only_where_gpus_are_numa_nodes() {
 
 #[test]
 fn numa_node_id_is_function_not_found_on_a_470_driver() {
-    let m = common::mock_legacy_470();
+    let m = crate::support::mock_legacy_470();
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         gpu.numa_node_id(),
@@ -58,7 +52,7 @@ fn numa_node_id_is_function_not_found_on_a_470_driver() {
 
 #[test]
 fn unmodeled_affinity_functions_answer_not_supported_repair_state_is_read() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(2).unwrap();
     let s = &m.staged;
     not_supported_then_fault(s, "nvmlDeviceSetCpuAffinity", || gpu.set_cpu_affinity());
@@ -81,7 +75,7 @@ fn unmodeled_affinity_functions_answer_not_supported_repair_state_is_read() {
 
 #[test]
 fn versioned_struct_mismatch_is_reported() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     m.staged
         .set_fault(

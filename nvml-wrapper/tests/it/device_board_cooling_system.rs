@@ -5,11 +5,6 @@
 //! `NVML_ERROR_NOT_SUPPORTED` (as hardware without the feature does), that is asserted, and a
 //! fault injected into the same C function shows its code reaches the caller as its variant.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::profile;
 use nvml_wrapper::conf_compute::{
     CcEnvironment, CcFeature, CcGpusCapability, CcMultiGpuMode, CcTdispState,
@@ -23,7 +18,11 @@ use nvml_wrapper::{NvmlError, Result, sys};
 
 /// A query the mock does not model: `NOT_SUPPORTED`, and a fault injected into `function`
 /// comes back as its variant (`GPU_IS_LOST` -> `GpuLost`), then the fault is cleared.
-fn unmodeled<T: std::fmt::Debug>(m: &common::Mock, function: &str, call: impl Fn() -> Result<T>) {
+fn unmodeled<T: std::fmt::Debug>(
+    m: &crate::support::Mock,
+    function: &str,
+    call: impl Fn() -> Result<T>,
+) {
     let got = call();
     assert!(
         matches!(got, Err(NvmlError::NotSupported(_))),
@@ -41,7 +40,11 @@ fn unmodeled<T: std::fmt::Debug>(m: &common::Mock, function: &str, call: impl Fn
 }
 
 /// A query the mock models: a fault injected into `function` still reaches the caller.
-fn fault_maps<T: std::fmt::Debug>(m: &common::Mock, function: &str, call: impl Fn() -> Result<T>) {
+fn fault_maps<T: std::fmt::Debug>(
+    m: &crate::support::Mock,
+    function: &str,
+    call: impl Fn() -> Result<T>,
+) {
     m.staged
         .set_fault(function, sys::NVML_ERROR_UNKNOWN)
         .unwrap();
@@ -57,7 +60,7 @@ fn fault_maps<T: std::fmt::Debug>(m: &common::Mock, function: &str, call: impl F
 
 #[test]
 fn driver_branch_is_the_drivers_major_version() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert_eq!(m.nvml.driver_branch()?, "r580_00");
     fault_maps(&m, "nvmlSystemGetDriverBranch", || m.nvml.driver_branch());
     Ok(())
@@ -65,7 +68,7 @@ fn driver_branch_is_the_drivers_major_version() -> Result<()> {
 
 #[test]
 fn a_dgx_has_no_host_interface_cards() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert!(m.nvml.hic_version()?.is_empty());
     fault_maps(&m, "nvmlSystemGetHicVersion", || m.nvml.hic_version());
     Ok(())
@@ -73,7 +76,7 @@ fn a_dgx_has_no_host_interface_cards() -> Result<()> {
 
 #[test]
 fn cper_records_are_not_supported_on_the_mock() {
-    let m = common::mock();
+    let m = crate::support::mock();
     unmodeled(&m, "nvmlSystemGetCPER_v1", || {
         m.nvml.cper_records(CperTypes::GPU, None)
     });
@@ -86,7 +89,7 @@ fn cper_records_are_not_supported_on_the_mock() {
 
 #[test]
 fn devices_are_found_by_versioned_uuid() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").unwrap();
     for (index, spec) in p.gpus.iter().enumerate() {
         let gpu = m
@@ -120,7 +123,7 @@ fn devices_are_found_by_versioned_uuid() -> Result<()> {
 
 #[test]
 fn board_values_are_the_profiles() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").unwrap();
     for (index, spec) in p.gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32)?;
@@ -178,14 +181,14 @@ fn board_values_are_the_profiles() -> Result<()> {
 
 #[test]
 fn a_pcie_card_is_module_zero() -> Result<()> {
-    let m = common::mock_with_profile("workstation");
+    let m = crate::support::mock_with_profile("workstation");
     assert_eq!(m.nvml.device_by_index(0)?.module_id()?, 0);
     Ok(())
 }
 
 #[test]
 fn extended_pci_info_matches_the_plain_one() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").unwrap();
     for (index, spec) in p.gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32)?;
@@ -207,7 +210,7 @@ fn extended_pci_info_matches_the_plain_one() -> Result<()> {
 
 #[test]
 fn gpus_are_on_their_own_boards() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let (a, b) = (m.nvml.device_by_index(0)?, m.nvml.device_by_index(1)?);
     assert!(a.is_on_same_board(&a)?);
     assert!(!a.is_on_same_board(&b)?);
@@ -217,7 +220,7 @@ fn gpus_are_on_their_own_boards() -> Result<()> {
 
 #[test]
 fn unmodeled_board_queries_are_not_supported() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     unmodeled(&m, "nvmlDeviceGetBridgeChipInfo", || gpu.bridge_chip_info());
     unmodeled(&m, "nvmlDeviceGetPlatformInfo", || gpu.platform_info());
@@ -258,7 +261,7 @@ fn unmodeled_board_queries_are_not_supported() -> Result<()> {
 
 #[test]
 fn unmodeled_board_setters_are_not_supported() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(0)?;
     unmodeled(&m, "nvmlDeviceSetHostname_v1", || {
@@ -290,7 +293,7 @@ fn unmodeled_board_setters_are_not_supported() -> Result<()> {
 
 #[test]
 fn pstates_and_their_clock_ranges_are_the_profiles() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").unwrap();
     for (index, spec) in p.gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32)?;
@@ -331,7 +334,7 @@ fn pstates_and_their_clock_ranges_are_the_profiles() -> Result<()> {
 
 #[test]
 fn power_management_is_on() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     assert!(gpu.power_management_mode()?);
     fault_maps(&m, "nvmlDeviceGetPowerManagementMode", || {
@@ -342,7 +345,7 @@ fn power_management_is_on() -> Result<()> {
 
 #[test]
 fn unmodeled_clock_queries_are_not_supported() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     unmodeled(&m, "nvmlDeviceGetClockOffsets", || {
         gpu.clock_offsets(ClockType::Graphics, PerformanceState::P0)
@@ -394,7 +397,7 @@ fn unmodeled_clock_queries_are_not_supported() -> Result<()> {
 
 #[test]
 fn unmodeled_clock_setters_are_not_supported() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(0)?;
     unmodeled(&m, "nvmlDeviceSetClockOffsets", || {
@@ -414,7 +417,7 @@ fn unmodeled_clock_setters_are_not_supported() -> Result<()> {
 /// answer.
 #[test]
 fn sram_ecc_status_of_an_h100_is_clean() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     let s = gpu.sram_ecc_error_status()?;
     assert_eq!(
@@ -432,11 +435,11 @@ fn sram_ecc_status_of_an_h100_is_clean() -> Result<()> {
         gpu.sram_ecc_error_status()
     });
     // The header: Ampere or newer (a real A100 reports its SRAM counters: qx-a100.xml).
-    let a100 = common::mock_with_profile("dgx-a100");
+    let a100 = crate::support::mock_with_profile("dgx-a100");
     let s = a100.nvml.device_by_index(0)?.sram_ecc_error_status()?;
     assert_eq!((s.volatile_corrected, s.threshold_exceeded), (0, false));
     // A board without ECC has no SRAM ECC status.
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     assert!(matches!(
         ws.nvml.device_by_index(0)?.sram_ecc_error_status(),
         Err(NvmlError::NotSupported(_))
@@ -448,7 +451,7 @@ fn sram_ecc_status_of_an_h100_is_clean() -> Result<()> {
 
 #[test]
 fn fans_of_a_workstation_card_are_the_profiles() -> Result<()> {
-    let m = common::mock_with_profile("workstation");
+    let m = crate::support::mock_with_profile("workstation");
     let p = profile::builtin("workstation").unwrap();
     let gpu = m.nvml.device_by_index(0)?;
     for (fan, speed) in p.gpus[0].fans.iter().enumerate() {
@@ -486,7 +489,7 @@ fn fans_of_a_workstation_card_are_the_profiles() -> Result<()> {
 
 #[test]
 fn passively_cooled_gpus_have_no_fan_speeds() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     assert!(matches!(
         gpu.target_fan_speed(0),
@@ -501,7 +504,7 @@ fn passively_cooled_gpus_have_no_fan_speeds() -> Result<()> {
 
 #[test]
 fn unmodeled_cooling_queries_are_not_supported() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     unmodeled(&m, "nvmlDeviceGetFanSpeedRPM", || gpu.fan_speed_rpm(0));
     assert!(matches!(
@@ -519,7 +522,7 @@ fn unmodeled_cooling_queries_are_not_supported() -> Result<()> {
 
 #[test]
 fn jpeg_and_ofa_engines_are_idle() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     for sample in [gpu.jpg_utilization()?, gpu.ofa_utilization()?] {
         assert_eq!(sample.value, 0);
@@ -532,7 +535,7 @@ fn jpeg_and_ofa_engines_are_idle() -> Result<()> {
 
 #[test]
 fn unmodeled_utilization_queries_are_not_supported() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     unmodeled(&m, "nvmlDeviceGetProcessesUtilizationInfo", || {
         gpu.processes_utilization_info(0)
@@ -558,7 +561,7 @@ fn unmodeled_utilization_queries_are_not_supported() -> Result<()> {
 
 #[test]
 fn confidential_computing_is_not_supported_on_the_mock() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let n = &m.nvml;
     unmodeled(&m, "nvmlSystemGetConfComputeCapabilities", || {
         n.conf_compute_capabilities()
@@ -595,7 +598,7 @@ fn confidential_computing_is_not_supported_on_the_mock() -> Result<()> {
 
 #[test]
 fn confidential_computing_setters_are_not_supported_on_the_mock() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let n = &m.nvml;
     unmodeled(&m, "nvmlSystemSetConfComputeGpusReadyState", || {
@@ -634,7 +637,7 @@ fn conf_compute_types_compare_by_value() {
 
 #[test]
 fn hostile_data_never_reads_past_buffers_or_trusts_unknown_values() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     m.staged
         .set_hostile(nvml_mock::HostileModes {
@@ -661,7 +664,7 @@ fn hostile_data_never_reads_past_buffers_or_trusts_unknown_values() -> Result<()
 /// "PDI" on the real captures: one per GPU).
 #[test]
 fn every_gpu_has_its_own_pdi() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let n = &m.nvml;
     let mut seen = std::collections::BTreeSet::new();
     for index in 0..n.device_count().unwrap() {
@@ -677,7 +680,7 @@ fn every_gpu_has_its_own_pdi() {
 /// protected; setting the unprotected size (root) moves the split. Without CC: not supported.
 #[test]
 fn confidential_computing_memory_sizes_follow_the_unprotected_size() {
-    let m = common::mock_with_profile("h100-cc");
+    let m = crate::support::mock_with_profile("h100-cc");
     let gpu = m.nvml.device_by_index(0).unwrap();
     let total_kib = gpu.memory_info().unwrap().total / 1024;
     let sizes = gpu.conf_compute_mem_size_info().unwrap();
@@ -696,7 +699,7 @@ fn confidential_computing_memory_sizes_follow_the_unprotected_size() {
         (total_kib - 1024 * 1024, 1024 * 1024)
     );
 
-    let bare = common::mock();
+    let bare = crate::support::mock();
     assert!(matches!(
         bare.nvml
             .device_by_index(0)
@@ -711,7 +714,7 @@ fn confidential_computing_memory_sizes_follow_the_unprotected_size() {
 /// without `_v2` answers through the plain function, without the TDISP state.
 #[test]
 fn confidential_computing_settings_v2_report_the_tdisp_state() {
-    let m = common::mock_with_profile("h100-cc");
+    let m = crate::support::mock_with_profile("h100-cc");
     let n = &m.nvml;
     assert_eq!(
         n.chosen_symbol("nvmlSystemGetConfComputeSettings"),
@@ -759,7 +762,7 @@ fn confidential_computing_settings_v2_report_the_tdisp_state() {
 /// call still succeeds, and keeps the value it cannot name.
 #[test]
 fn confidential_computing_values_newer_than_the_header_are_kept() {
-    let m = common::mock_with_profile("h100-cc");
+    let m = crate::support::mock_with_profile("h100-cc");
     let n = &m.nvml;
     m.staged
         .set_hostile(nvml_mock::HostileModes {
@@ -811,7 +814,7 @@ fn confidential_computing_values_newer_than_the_header_are_kept() {
 /// the machine has run (here a virtual clock moved by 90 s); each GPU its own.
 #[test]
 fn gpu_uptime_grows_with_the_machine_clock() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let spec = &profile::builtin("dgx-h100").unwrap().gpus[0];
     let before_load = spec.energy_base_mj / u64::from(spec.power_usage_mw);
     m.staged.set_virtual_clock(true).unwrap();

@@ -1,17 +1,12 @@
 //! Clock queries against the simulated DGX H100: values equal the mock's profile.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::HostileModes;
 use nvml_wrapper::enums::{ClockId, ClockType};
 use nvml_wrapper::{NvmlError, Result};
 
 #[test]
 fn current_clocks_of_a_busy_and_an_idle_gpu() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let busy = m.nvml.device_by_index(0)?;
     assert_eq!(busy.clock_info(ClockType::Graphics)?, 1980);
     assert_eq!(busy.clock_info(ClockType::Sm)?, 1980);
@@ -27,7 +22,7 @@ fn current_clocks_of_a_busy_and_an_idle_gpu() -> Result<()> {
 
 #[test]
 fn maximum_and_boost_clocks() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(5)?;
     assert_eq!(gpu.max_clock_info(ClockType::Graphics)?, 1980);
     assert_eq!(gpu.max_clock_info(ClockType::Sm)?, 1980);
@@ -40,7 +35,7 @@ fn maximum_and_boost_clocks() -> Result<()> {
 
 #[test]
 fn application_clocks_start_at_their_defaults() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(1)?;
     // An H100 SXM's defaults: 1980 MHz graphics, 2619 MHz memory
     // (captures/qx-h100.xml, default_applications_clocks).
@@ -53,7 +48,7 @@ fn application_clocks_start_at_their_defaults() -> Result<()> {
 
 #[test]
 fn clock_by_id_matches_the_dedicated_getters() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     for clock in ClockType::ALL.iter().copied() {
         assert_eq!(gpu.clock(clock, ClockId::Current)?, gpu.clock_info(clock)?);
@@ -76,7 +71,7 @@ fn clock_by_id_matches_the_dedicated_getters() -> Result<()> {
 
 #[test]
 fn supported_clocks_list_every_15_mhz_step() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     // A real H100 80GB HBM3: two memory clocks, each with the same 110 graphics clocks.
     assert_eq!(gpu.supported_memory_clocks()?, vec![2619, 1593]);
@@ -97,7 +92,7 @@ fn supported_clocks_list_every_15_mhz_step() -> Result<()> {
 
 #[test]
 fn an_overstated_count_never_reads_past_the_buffer() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged
         .set_hostile(HostileModes {
             oversized_counts: true,

@@ -2,12 +2,7 @@
 //! clocks, ECC) need root and change what getters return; the others answer as hardware
 //! without the feature does.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-mod unmodeled;
-
+use crate::support::unmodeled::not_supported_then_fault;
 use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::commands::RusdPollMask;
@@ -15,11 +10,10 @@ use nvml_wrapper::enums::{
     ClockType, DriverModel, EccCounterType, FanControlPolicy, GpuOperationMode, MemoryErrorType,
     RestrictedApi, TemperatureThreshold,
 };
-use unmodeled::not_supported_then_fault;
 
 #[test]
 fn application_clocks_need_root_then_show_in_the_getters_and_reset_to_the_defaults() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").unwrap();
     let spec = &p.gpus[1];
     let gpu = m.nvml.device_by_index(1).unwrap();
@@ -80,7 +74,7 @@ fn application_clocks_need_root_then_show_in_the_getters_and_reset_to_the_defaul
 
 #[test]
 fn ecc_mode_change_is_pending_and_needs_root() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let before = gpu.ecc_mode().unwrap();
     assert!(before.current && before.pending);
@@ -103,7 +97,7 @@ fn ecc_mode_change_is_pending_and_needs_root() {
     assert!(gpu.ecc_mode().unwrap().pending);
 
     // The workstation's GeForce has no ECC.
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     ws.staged.set_root(true).unwrap();
     assert!(matches!(
         ws.nvml.device_by_index(0).unwrap().set_ecc_mode(true),
@@ -113,7 +107,7 @@ fn ecc_mode_change_is_pending_and_needs_root() {
 
 #[test]
 fn clearing_volatile_ecc_counts_zeroes_them_and_needs_root() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").unwrap();
     // GPU 5 of the profile has a few corrected errors.
     let gpu = m.nvml.device_by_index(5).unwrap();
@@ -146,7 +140,7 @@ fn clearing_volatile_ecc_counts_zeroes_them_and_needs_root() {
 
 #[test]
 fn unmodeled_setters_answer_not_supported_and_reach_their_c_function() {
-    let m = common::mock();
+    let m = crate::support::mock();
     // Root, so that NOT_SUPPORTED is about the feature, not the permission.
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(0).unwrap();
@@ -196,7 +190,7 @@ fn unmodeled_setters_answer_not_supported_and_reach_their_c_function() {
 #[test]
 fn fan_setters_answer_not_supported_and_reach_their_c_function() {
     // The workstation's RTX 4090 has fans.
-    let m = common::mock_with_profile("workstation");
+    let m = crate::support::mock_with_profile("workstation");
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let s = &m.staged;
@@ -222,7 +216,7 @@ fn rusd_poll_mask_keeps_the_header_bits_and_unknown_ones() {
 
 #[test]
 fn power_limit_needs_root_then_is_what_the_getters_report() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(2).unwrap();
     let range = gpu.power_management_limit_constraints().unwrap();
     let before = gpu.power_management_limit().unwrap();
@@ -260,7 +254,7 @@ fn power_limit_needs_root_then_is_what_the_getters_report() {
 
 #[test]
 fn a_driver_rejecting_the_v2_power_value_gets_the_plain_call() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     m.staged
         .set_fault(

@@ -1,10 +1,5 @@
 //! ECC mode, counters, retired pages and remapped rows against the simulated machines.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::{EccModes, RemappedRows, RemappedRowsDetail};
@@ -17,7 +12,7 @@ fn dgx() -> profile::Profile {
 
 #[test]
 fn ecc_mode_is_on_for_the_dgx_and_unsupported_on_a_geforce() {
-    let m = common::mock();
+    let m = crate::support::mock();
     for (index, spec) in dgx().gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32).unwrap();
         assert_eq!(
@@ -30,7 +25,7 @@ fn ecc_mode_is_on_for_the_dgx_and_unsupported_on_a_geforce() {
         assert!(gpu.default_ecc_mode().unwrap());
     }
 
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert!(matches!(rtx.ecc_mode(), Err(NvmlError::NotSupported(_))));
     assert!(matches!(
@@ -45,7 +40,7 @@ fn ecc_mode_is_on_for_the_dgx_and_unsupported_on_a_geforce() {
 
 #[test]
 fn error_counters_are_the_profiles() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = dgx();
     // GPU 5 is the one with a history of corrected errors.
     let spec = &p.gpus[5];
@@ -81,7 +76,7 @@ fn error_counters_are_the_profiles() {
 fn retired_pages_are_empty_on_the_healthy_dgx() {
     // An H100 remaps rows instead of retiring pages: the page retirement queries are not
     // supported (a real H100's nvidia-smi prints N/A for them).
-    let m = common::mock();
+    let m = crate::support::mock();
     assert_eq!(
         m.nvml.chosen_symbol("nvmlDeviceGetRetiredPages"),
         Some("nvmlDeviceGetRetiredPages_v2")
@@ -101,7 +96,7 @@ fn retired_pages_are_empty_on_the_healthy_dgx() {
         r#"{"base": "dgx-h100", "gpus": [{"page_retirement": true}]}"#,
     )
     .unwrap();
-    let r = common::mock_with_profile(file.to_str().unwrap());
+    let r = crate::support::mock_with_profile(file.to_str().unwrap());
     let gpu = r.nvml.device_by_index(0).unwrap();
     for cause in RetirementCause::ALL {
         assert_eq!(gpu.retired_pages(*cause).unwrap(), vec![]);
@@ -109,7 +104,7 @@ fn retired_pages_are_empty_on_the_healthy_dgx() {
     assert!(!gpu.retired_pages_pending_status().unwrap());
     let _ = std::fs::remove_file(&file);
 
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         rtx.retired_pages(RetirementCause::DoubleBitEccError),
@@ -123,7 +118,7 @@ fn retired_pages_are_empty_on_the_healthy_dgx() {
 
 #[test]
 fn retired_pages_errors_come_back_as_errors() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     m.staged
         .set_fault("nvmlDeviceGetRetiredPages_v2", sys::NVML_ERROR_GPU_IS_LOST)
@@ -136,7 +131,7 @@ fn retired_pages_errors_come_back_as_errors() {
 
 #[test]
 fn remapped_rows_are_the_profiles() {
-    let m = common::mock();
+    let m = crate::support::mock();
     for (index, spec) in dgx().gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32).unwrap();
         let rows = gpu.remapped_rows().unwrap();
@@ -185,7 +180,7 @@ fn remapped_rows_are_the_profiles() {
 
 #[test]
 fn remapped_rows_through_the_470_library() {
-    let m = common::mock_legacy_470();
+    let m = crate::support::mock_legacy_470();
     assert_eq!(
         m.nvml.chosen_symbol("nvmlDeviceGetRemappedRows"),
         Some("nvmlDeviceGetRemappedRows")
@@ -197,7 +192,7 @@ fn remapped_rows_through_the_470_library() {
 
 #[test]
 fn remapped_rows_errors_other_than_unsupported_are_not_retried() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(5).unwrap();
     m.staged
         .set_fault("nvmlDeviceGetRemappedRows_v2", sys::NVML_ERROR_GPU_IS_LOST)
@@ -208,7 +203,7 @@ fn remapped_rows_errors_other_than_unsupported_are_not_retried() {
 #[test]
 fn row_remapper_histogram_of_an_h100_with_nothing_remapped() {
     // A real H100 80GB: 2560 banks, all with every reserved row left (captures/qx-h100.xml).
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let h = gpu.row_remapper_histogram().unwrap();
     assert_eq!(
@@ -226,7 +221,7 @@ fn row_remapper_histogram_of_an_h100_with_nothing_remapped() {
         Err(NvmlError::GpuLost(_))
     ));
     // The A100 profile does not give its bank count: NOT_SUPPORTED.
-    let a100 = common::mock_with_profile("dgx-a100");
+    let a100 = crate::support::mock_with_profile("dgx-a100");
     assert!(matches!(
         a100.nvml
             .device_by_index(0)
@@ -240,13 +235,16 @@ fn row_remapper_histogram_of_an_h100_with_nothing_remapped() {
 #[ignore = "needs an NVIDIA GPU and driver"]
 fn real_gpu_ecc_agrees_with_nvidia_smi() {
     let nvml = nvml_wrapper::Nvml::init().expect("NVML initialises on a GPU machine");
-    let rows = common::nvidia_smi(&[
+    let rows = crate::support::nvidia_smi(&[
         "--query-gpu=index,ecc.mode.current,ecc.mode.pending",
         "--format=csv,noheader,nounits",
     ]);
     for row in &rows {
         let gpu = nvml.device_by_index(row[0].parse().unwrap()).unwrap();
-        match (common::smi_flag(&row[1]), common::smi_flag(&row[2])) {
+        match (
+            crate::support::smi_flag(&row[1]),
+            crate::support::smi_flag(&row[2]),
+        ) {
             (Some(current), Some(pending)) => {
                 assert_eq!(gpu.ecc_mode().unwrap(), EccModes { current, pending });
             }

@@ -2,15 +2,9 @@
 //! registered ("Completed" / "Success", as on a real HGX H100), PCIe boards and pre-Hopper
 //! GPUs have no fabric. Every version of the query reads the same registration.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-mod reliability_common;
-
+use crate::support::reliability::{Driver, Lab};
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::{CliqueType, FabricClique, FabricInfo, FabricState};
-use reliability_common::{Driver, Lab};
 
 fn fabric_of_gpu0(lab: &Lab) -> FabricInfo {
     lab.dev().unwrap().gpu_fabric_info().unwrap()
@@ -18,7 +12,7 @@ fn fabric_of_gpu0(lab: &Lab) -> FabricInfo {
 
 #[test]
 fn an_nvswitch_h100_is_registered_in_its_fabric() {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert_eq!(
         m.nvml.chosen_symbol("nvmlDeviceGetGpuFabricInfo"),
         Some("nvmlDeviceGetGpuFabricInfo_v4")
@@ -68,7 +62,7 @@ fn an_nvswitch_h100_is_registered_in_its_fabric() {
 fn fabric_ids_are_the_profiles() {
     // A real GB200 NVL tray (captures/qx-gb200.xml): clique 2 of cluster
     // 00000001-0000-0000-0000-000000000001 on every GPU.
-    let tray = common::mock_with_profile("gb200-nvl-tray");
+    let tray = crate::support::mock_with_profile("gb200-nvl-tray");
     for gpu in tray.nvml.devices().unwrap() {
         let info = gpu.gpu_fabric_info().unwrap();
         assert_eq!(info.clique_id, 2);
@@ -88,7 +82,7 @@ fn fabric_ids_are_the_profiles() {
             "fabric_cluster_uuid": "5a7f1035-cee3-8459-7217-28cde6bb5c71"}]}"#,
     )
     .unwrap();
-    let m = common::mock_with_profile(file.to_str().unwrap());
+    let m = crate::support::mock_with_profile(file.to_str().unwrap());
     let (a, b) = (
         m.nvml
             .device_by_index(0)
@@ -155,7 +149,7 @@ fn older_drivers_read_the_same_registration_through_their_versions() {
 #[test]
 fn pcie_boards_and_ampere_have_no_fabric() {
     for profile in ["vgpu-host", "dgx-a100", "workstation"] {
-        let m = common::mock_with_profile(profile);
+        let m = crate::support::mock_with_profile(profile);
         let gpu = m.nvml.device_by_index(0).unwrap();
         assert!(
             matches!(gpu.gpu_fabric_info(), Err(NvmlError::NotSupported(_))),

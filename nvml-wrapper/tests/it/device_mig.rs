@@ -1,17 +1,12 @@
 //! MIG mode against the simulated machines.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::MigMode;
 
 #[test]
 fn mig_mode_is_the_profiles() {
-    let m = common::mock();
+    let m = crate::support::mock();
     for (index, spec) in profile::builtin("dgx-h100")
         .unwrap()
         .gpus
@@ -34,7 +29,7 @@ fn mig_mode_is_the_profiles() {
 
 #[test]
 fn set_mig_mode_needs_root_then_takes_effect() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(1).unwrap();
     assert!(matches!(
         gpu.set_mig_mode(true),
@@ -72,7 +67,7 @@ fn set_mig_mode_needs_root_then_takes_effect() {
 
 #[test]
 fn a_gpu_without_mig() {
-    let m = common::mock_with_profile("workstation");
+    let m = crate::support::mock_with_profile("workstation");
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(matches!(gpu.mig_mode(), Err(NvmlError::NotSupported(_))));
     assert_eq!(gpu.max_mig_device_count().unwrap(), 0);
@@ -86,7 +81,7 @@ fn a_gpu_without_mig() {
 
 /// Creates a 1-slice GPU instance with one 1-slice compute instance on `gpu` through the raw
 /// bindings (instance management is not wrapped yet). Needs root and MIG on.
-fn create_one_slice_instance(m: &common::Mock, gpu: &nvml_wrapper::Device<'_>) {
+fn create_one_slice_instance(m: &crate::support::Mock, gpu: &nvml_wrapper::Device<'_>) {
     use nvml_wrapper::sys;
     let lib = m.nvml.lib();
     let mut gi_info = sys::nvmlGpuInstanceProfileInfo_t::default();
@@ -125,7 +120,7 @@ fn create_one_slice_instance(m: &common::Mock, gpu: &nvml_wrapper::Device<'_>) {
 
 #[test]
 fn mig_devices_are_devices_of_their_own() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(3).unwrap();
     // MIG off: no MIG devices to ask for.
@@ -195,7 +190,7 @@ fn mig_devices_are_devices_of_their_own() {
 
 #[test]
 fn a_profile_s_declared_mig_devices_are_indexed_within_their_gpu() {
-    let m = common::mock_with_profile(concat!(
+    let m = crate::support::mock_with_profile(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../nvml-mock/profiles/examples/dgx-h100-mig.json"
     ));
@@ -235,14 +230,17 @@ fn a_profile_s_declared_mig_devices_are_indexed_within_their_gpu() {
 #[ignore = "needs an NVIDIA GPU and driver"]
 fn real_gpu_mig_mode_agrees_with_nvidia_smi() {
     let nvml = nvml_wrapper::Nvml::init().expect("NVML initialises on a GPU machine");
-    let rows = common::nvidia_smi(&[
+    let rows = crate::support::nvidia_smi(&[
         "--query-gpu=index,mig.mode.current,mig.mode.pending",
         "--format=csv,noheader,nounits",
     ]);
     for row in &rows {
         let gpu = nvml.device_by_index(row[0].parse().unwrap()).unwrap();
         assert!(!gpu.is_mig_device_handle().unwrap());
-        match (common::smi_flag(&row[1]), common::smi_flag(&row[2])) {
+        match (
+            crate::support::smi_flag(&row[1]),
+            crate::support::smi_flag(&row[2]),
+        ) {
             (Some(current), Some(pending)) => {
                 assert_eq!(gpu.mig_mode().unwrap(), MigMode { current, pending });
             }
@@ -255,7 +253,7 @@ fn real_gpu_mig_mode_agrees_with_nvidia_smi() {
 /// profile 1g.10gb has 16 SMs and 9856 MiB, 3g.40gb 60 SMs and 40192 MiB.
 #[test]
 fn mig_devices_have_their_profiles_attributes() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(4).unwrap();
     assert!(gpu.set_mig_mode(true).unwrap().is_applied());

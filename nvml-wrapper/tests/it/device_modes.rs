@@ -1,10 +1,5 @@
 //! Persistence, compute and display modes against the simulated machines.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::{HostileModes, profile};
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::enums::ComputeMode;
@@ -12,7 +7,7 @@ use nvml_wrapper::sys;
 
 #[test]
 fn modes_are_the_profiles() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").unwrap();
     for (index, spec) in p.gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32).unwrap();
@@ -32,7 +27,7 @@ fn modes_are_the_profiles() {
         ComputeMode::Default
     );
 
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     assert!(
         !ws.nvml
             .device_by_index(0)
@@ -44,7 +39,7 @@ fn modes_are_the_profiles() {
 
 #[test]
 fn setters_need_root_then_change_what_getters_return() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(2).unwrap();
 
     assert!(matches!(
@@ -81,7 +76,7 @@ fn setters_need_root_then_change_what_getters_return() {
 
 #[test]
 fn a_compute_mode_newer_than_the_header_is_kept_not_an_error() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged
         .set_hostile(HostileModes {
             future_enums: true,
@@ -98,7 +93,7 @@ fn a_compute_mode_newer_than_the_header_is_kept_not_an_error() {
 
 #[test]
 fn driver_errors_come_back_as_errors() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     m.staged
         .set_fault("nvmlDeviceGetDisplayMode", sys::NVML_ERROR_NOT_SUPPORTED)
@@ -124,13 +119,13 @@ fn driver_errors_come_back_as_errors() {
 #[ignore = "needs an NVIDIA GPU and driver"]
 fn real_gpu_modes_agree_with_nvidia_smi() {
     let nvml = nvml_wrapper::Nvml::init().expect("NVML initialises on a GPU machine");
-    let rows = common::nvidia_smi(&[
+    let rows = crate::support::nvidia_smi(&[
         "--query-gpu=index,persistence_mode,compute_mode,display_mode,display_active",
         "--format=csv,noheader,nounits",
     ]);
     for row in &rows {
         let gpu = nvml.device_by_index(row[0].parse().unwrap()).unwrap();
-        if let Some(on) = common::smi_flag(&row[1]) {
+        if let Some(on) = crate::support::smi_flag(&row[1]) {
             assert_eq!(gpu.persistence_mode().unwrap(), on);
         }
         let mode = match row[2].as_str() {
@@ -141,10 +136,10 @@ fn real_gpu_modes_agree_with_nvidia_smi() {
             other => panic!("nvidia-smi compute mode {other}"),
         };
         assert_eq!(gpu.compute_mode().unwrap(), mode);
-        if let Some(on) = common::smi_flag(&row[3]) {
+        if let Some(on) = crate::support::smi_flag(&row[3]) {
             assert_eq!(gpu.display_mode().unwrap(), on);
         }
-        if let Some(on) = common::smi_flag(&row[4]) {
+        if let Some(on) = crate::support::smi_flag(&row[4]) {
             assert_eq!(gpu.display_active().unwrap(), on);
         }
         println!(
@@ -159,7 +154,7 @@ fn real_gpu_modes_agree_with_nvidia_smi() {
 /// windows"); the mock is a Linux library, as `nvidia-smi -q` shows "N/A" on Linux.
 #[test]
 fn the_driver_model_is_not_supported_on_linux() {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert_eq!(
         m.nvml.chosen_symbol("nvmlDeviceGetDriverModel"),
         Some("nvmlDeviceGetDriverModel_v2")

@@ -1,10 +1,5 @@
 //! NvLink against the simulated DGX H100 (18 links per GPU, each to one of 4 NVSwitches).
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::MAX_NVLINKS;
@@ -16,7 +11,7 @@ fn dgx() -> profile::Profile {
 
 #[test]
 fn every_link_of_the_profile_is_active() {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert_eq!(MAX_NVLINKS, nvml_wrapper::sys::NVML_NVLINK_MAX_LINKS);
     for (index, spec) in dgx().gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32).unwrap();
@@ -42,7 +37,7 @@ fn every_link_of_the_profile_is_active() {
 
 #[test]
 fn nvlink_count_is_the_profiles_and_zero_without_nvlink() {
-    let m = common::mock();
+    let m = crate::support::mock();
     for (index, spec) in dgx().gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32).unwrap();
         assert_eq!(
@@ -51,14 +46,14 @@ fn nvlink_count_is_the_profiles_and_zero_without_nvlink() {
             "GPU {index}"
         );
     }
-    let workstation = common::mock_with_profile("workstation");
+    let workstation = crate::support::mock_with_profile("workstation");
     let gpu = workstation.nvml.device_by_index(0).unwrap();
     assert_eq!(gpu.nvlink_count().unwrap(), 0);
 }
 
 #[test]
 fn link_capabilities() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(1).unwrap();
     use NvLinkCapability::*;
     for link in [0, 17] {
@@ -73,7 +68,7 @@ fn link_capabilities() {
 
 #[test]
 fn remote_ends_are_the_nvswitches() {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert_eq!(
         m.nvml.chosen_symbol("nvmlDeviceGetNvLinkRemotePciInfo"),
         Some("nvmlDeviceGetNvLinkRemotePciInfo_v2")
@@ -93,7 +88,7 @@ fn remote_ends_are_the_nvswitches() {
 
 #[test]
 fn error_counters_are_zero_on_healthy_links() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(6).unwrap();
     for counter in NvLinkErrorCounter::ALL {
         assert_eq!(gpu.nvlink_error_counter(3, *counter).unwrap(), 0);
@@ -106,7 +101,7 @@ fn error_counters_are_zero_on_healthy_links() {
 
 #[test]
 fn a_gpu_without_nvlink_says_not_supported() {
-    let m = common::mock_with_profile("workstation");
+    let m = crate::support::mock_with_profile("workstation");
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         gpu.nvlink_state(0),
@@ -137,7 +132,7 @@ fn nvlink_versions_are_the_headers_enum_for_each_generation() {
         ("dgx-a100", NvLinkVersion::V3_1),
         ("dgx-b200", NvLinkVersion::V5_0),
     ] {
-        let m = common::mock_with_profile(profile);
+        let m = crate::support::mock_with_profile(profile);
         let gpu = m.nvml.device_by_index(0).unwrap();
         assert_eq!(gpu.nvlink_version(0).unwrap(), expected, "{profile}");
     }

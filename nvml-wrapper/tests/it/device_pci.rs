@@ -1,17 +1,12 @@
 //! PCI and PCIe queries against the simulated DGX H100: values equal the mock's profile.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::profile;
 use nvml_wrapper::enums::PcieUtilCounter;
 use nvml_wrapper::{Nvml, NvmlError, Result};
 
 #[test]
 fn pci_info_is_where_the_profile_puts_each_gpu() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").expect("the built-in profile");
     for (index, spec) in p.gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32)?;
@@ -30,7 +25,7 @@ fn pci_info_is_where_the_profile_puts_each_gpu() -> Result<()> {
 
 #[test]
 fn an_h100_is_nvidia_device_0x2330_on_bus_0x5d() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(3)?;
     let pci = gpu.pci_info()?;
     assert_eq!(pci.bus_id, "00000000:5D:00.0");
@@ -46,7 +41,7 @@ fn an_h100_is_nvidia_device_0x2330_on_bus_0x5d() -> Result<()> {
 
 #[test]
 fn the_pcie_link_is_gen5_x16() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     assert_eq!(gpu.current_pcie_link_generation()?, 5);
     assert_eq!(gpu.max_pcie_link_generation()?, 5);
@@ -61,7 +56,7 @@ fn the_pcie_link_is_gen5_x16() -> Result<()> {
 
 #[test]
 fn pcie_throughput_of_a_busy_and_an_idle_gpu() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let busy = m.nvml.device_by_index(0)?;
     assert_eq!(busy.pcie_throughput(PcieUtilCounter::Tx)?, 412_000);
     assert_eq!(busy.pcie_throughput(PcieUtilCounter::Rx)?, 1_850_000);
@@ -73,7 +68,7 @@ fn pcie_throughput_of_a_busy_and_an_idle_gpu() -> Result<()> {
 
 #[test]
 fn a_driver_error_comes_back_as_its_variant() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged
         .set_fault(
             "nvmlDeviceGetPcieReplayCounter",

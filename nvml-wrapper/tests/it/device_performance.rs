@@ -1,12 +1,5 @@
 //! P-state and clock event reasons against the simulated machines.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-#[path = "../../nvml-sys/tests/support/drivers.rs"]
-mod drivers;
-
 use nvml_mock::HostileModes;
 use nvml_wrapper::device::ClocksEventReasons;
 use nvml_wrapper::enums::PerformanceState;
@@ -14,7 +7,7 @@ use nvml_wrapper::{Nvml, Result};
 
 #[test]
 fn every_gpu_is_in_p0() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     for gpu in m.nvml.devices()? {
         assert_eq!(gpu.performance_state()?, PerformanceState::P0);
     }
@@ -23,7 +16,7 @@ fn every_gpu_is_in_p0() -> Result<()> {
 
 #[test]
 fn a_pstate_newer_than_the_header_is_kept_not_an_error() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged
         .set_hostile(HostileModes {
             future_enums: true,
@@ -40,7 +33,7 @@ fn a_pstate_newer_than_the_header_is_kept_not_an_error() -> Result<()> {
 /// idle GPU reports "GPU idle", as the real H100 of captures/qx-h100.xml does.
 #[test]
 fn busy_gpus_under_their_limit_run_free_and_idle_ones_idle() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let busy = m.nvml.device_by_index(0)?;
     assert!(busy.power_usage()? < busy.power_management_limit()?);
     assert_eq!(
@@ -57,7 +50,7 @@ fn busy_gpus_under_their_limit_run_free_and_idle_ones_idle() -> Result<()> {
 
 #[test]
 fn supported_reasons_are_the_first_nine() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     let supported = gpu.supported_clocks_event_reasons()?;
     assert_eq!(supported.bits(), 0x1ff);
@@ -107,7 +100,7 @@ fn real_drivers_choose_event_reasons_from_535_and_throttle_reasons_before() {
             "nvmlDeviceGetSupportedClocksThrottleReasons",
         ),
     ] {
-        let Some(path) = drivers::driver_library(branch) else {
+        let Some(path) = nvml_mock::drivers::driver_library(branch) else {
             continue;
         };
         let lib = Nvml::builder().library_path(path).load().unwrap();

@@ -1,17 +1,12 @@
 //! Power draw, limits and energy against the simulated machines.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::profile;
 use nvml_wrapper::device::PowerLimitConstraints;
 use nvml_wrapper::{NvmlError, Result};
 
 #[test]
 fn power_usage_is_the_profiles() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").expect("the built-in profile");
     for (index, spec) in p.gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32)?;
@@ -24,7 +19,7 @@ fn power_usage_is_the_profiles() -> Result<()> {
 
 #[test]
 fn an_h100_sxm_is_limited_to_700_watts() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(3)?;
     assert_eq!(gpu.power_management_limit()?, 700_000);
     assert_eq!(gpu.power_management_default_limit()?, 700_000);
@@ -41,7 +36,7 @@ fn an_h100_sxm_is_limited_to_700_watts() -> Result<()> {
 
 #[test]
 fn an_a100_sxm_is_limited_to_400_watts() -> Result<()> {
-    let m = common::mock_with_profile("dgx-a100");
+    let m = crate::support::mock_with_profile("dgx-a100");
     let gpu = m.nvml.device_by_index(0)?;
     assert_eq!(gpu.power_management_limit()?, 400_000);
     let limits = gpu.power_management_limit_constraints()?;
@@ -52,7 +47,7 @@ fn an_a100_sxm_is_limited_to_400_watts() -> Result<()> {
 
 #[test]
 fn energy_counts_up_from_the_profiles_base() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").expect("the built-in profile");
     let gpu = m.nvml.device_by_index(2)?;
     let first = gpu.total_energy_consumption()?;
@@ -66,7 +61,7 @@ fn energy_counts_up_from_the_profiles_base() -> Result<()> {
 /// The mock does not model the power source: NOT_SUPPORTED comes back as such.
 #[test]
 fn power_source_is_not_modeled_by_the_mock() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     assert!(matches!(
         gpu.power_source(),

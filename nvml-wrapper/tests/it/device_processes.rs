@@ -1,10 +1,5 @@
 //! Running processes against the simulated machines, through each version of the queries.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::{HostileModes, profile};
 use nvml_wrapper::device::ProcessInfo;
 use nvml_wrapper::{NvmlError, sys};
@@ -26,7 +21,7 @@ fn expected(spec: &profile::GpuSpec, kind: &str) -> Vec<ProcessInfo> {
 
 #[test]
 fn compute_processes_are_the_profiles() {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert_eq!(
         m.nvml.chosen_symbol("nvmlDeviceGetComputeRunningProcesses"),
         Some("nvmlDeviceGetComputeRunningProcesses_v3")
@@ -61,7 +56,7 @@ fn compute_processes_are_the_profiles() {
 
 #[test]
 fn graphics_processes_are_the_workstations() {
-    let m = common::mock_with_profile("workstation");
+    let m = crate::support::mock_with_profile("workstation");
     let spec = &profile::builtin("workstation").unwrap().gpus[0];
     let gpu = m.nvml.device_by_index(0).unwrap();
     let graphics = gpu.running_graphics_processes().unwrap();
@@ -95,7 +90,7 @@ fn mps_processes_come_from_a_profile_file() {
         }"#,
     )
     .unwrap();
-    let m = common::mock_with_profile(file.to_str().unwrap());
+    let m = crate::support::mock_with_profile(file.to_str().unwrap());
     let gpu = m.nvml.device_by_index(0).unwrap();
     let mps = gpu.mps_compute_running_processes().unwrap();
     assert_eq!(
@@ -111,8 +106,8 @@ fn mps_processes_come_from_a_profile_file() {
 
 #[test]
 fn the_470_library_gives_the_same_processes_through_v2() {
-    let new = common::mock();
-    let old = common::mock_legacy_470();
+    let new = crate::support::mock();
+    let old = crate::support::mock_legacy_470();
     assert_eq!(
         old.nvml
             .chosen_symbol("nvmlDeviceGetComputeRunningProcesses"),
@@ -163,7 +158,7 @@ fn the_470_library_gives_the_same_processes_through_v2() {
 
 #[test]
 fn a_count_larger_than_the_buffer_is_clamped() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let spec = &profile::builtin("dgx-h100").unwrap().gpus[0];
     m.staged
         .set_hostile(HostileModes {
@@ -180,7 +175,7 @@ fn a_count_larger_than_the_buffer_is_clamped() {
 
 #[test]
 fn driver_errors_come_back_as_errors() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     m.staged
         .set_fault(
@@ -217,7 +212,7 @@ fn real_gpu_compute_processes_agree_with_nvidia_smi() {
             Err(e) => panic!("MPS processes: {e}"),
         }
     }
-    let mut smi: Vec<(String, u32)> = common::nvidia_smi(&[
+    let mut smi: Vec<(String, u32)> = crate::support::nvidia_smi(&[
         "--query-compute-apps=gpu_uuid,pid",
         "--format=csv,noheader,nounits",
     ])
@@ -251,7 +246,7 @@ fn process_detail_lists_match_the_profile_by_mode() {
             .collect()
     };
     for (profile_name, cc) in [("dgx-h100", false), ("h100-cc", true)] {
-        let m = common::mock_with_profile(profile_name);
+        let m = crate::support::mock_with_profile(profile_name);
         let p = profile::builtin(profile_name).unwrap();
         for (index, spec) in p.gpus.iter().enumerate() {
             let gpu = m.nvml.device_by_index(index as u32).unwrap();
@@ -270,7 +265,7 @@ fn process_detail_lists_match_the_profile_by_mode() {
         }
     }
     // GPU 0 of the DGX: the training job and the exporter.
-    let m = common::mock();
+    let m = crate::support::mock();
     let all = m
         .nvml
         .device_by_index(0)
@@ -288,7 +283,7 @@ fn process_detail_lists_match_the_profile_by_mode() {
 fn process_detail_lists_need_hopper() {
     use nvml_wrapper::device::ProcessMode;
     for profile_name in ["dgx-a100", "workstation"] {
-        let m = common::mock_with_profile(profile_name);
+        let m = crate::support::mock_with_profile(profile_name);
         let gpu = m.nvml.device_by_index(0).unwrap();
         assert!(
             matches!(

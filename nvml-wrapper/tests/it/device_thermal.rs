@@ -1,19 +1,12 @@
 //! Temperatures, thresholds and fans against the simulated machines.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-#[path = "../../nvml-sys/tests/support/drivers.rs"]
-mod drivers;
-
 use nvml_mock::profile;
 use nvml_wrapper::enums::{TemperatureSensor, TemperatureThreshold};
 use nvml_wrapper::{Nvml, NvmlError, Result};
 
 #[test]
 fn gpu_temperatures_are_the_profiles() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").expect("the built-in profile");
     for (index, spec) in p.gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32)?;
@@ -37,7 +30,7 @@ fn gpu_temperatures_are_the_profiles() -> Result<()> {
 
 #[test]
 fn temperature_prefers_the_versioned_query_and_falls_back() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert_eq!(
         m.nvml.chosen_symbol("nvmlDeviceGetTemperature"),
         Some("nvmlDeviceGetTemperatureV")
@@ -51,7 +44,7 @@ fn temperature_prefers_the_versioned_query_and_falls_back() -> Result<()> {
 
 #[test]
 fn a_sensor_the_driver_rejects_is_an_error() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     assert!(matches!(
         gpu.temperature(TemperatureSensor::GpuMax),
@@ -62,7 +55,7 @@ fn a_sensor_the_driver_rejects_is_an_error() -> Result<()> {
 
 #[test]
 fn h100_thresholds() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(4)?;
     assert_eq!(
         gpu.temperature_threshold(TemperatureThreshold::Shutdown)?,
@@ -87,7 +80,7 @@ fn h100_thresholds() -> Result<()> {
 
 #[test]
 fn the_passively_cooled_h100_has_no_fans() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     assert_eq!(gpu.num_fans()?, 0);
     assert!(matches!(gpu.fan_speed(0), Err(NvmlError::NotSupported(_))));
@@ -100,7 +93,7 @@ fn the_passively_cooled_h100_has_no_fans() -> Result<()> {
 
 #[test]
 fn a_workstation_card_reports_each_fan() -> Result<()> {
-    let m = common::mock_with_profile("workstation");
+    let m = crate::support::mock_with_profile("workstation");
     let gpu = m.nvml.device_by_index(0)?;
     assert_eq!(gpu.temperature(TemperatureSensor::Gpu)?, 41);
     assert_eq!(gpu.num_fans()?, 2);
@@ -122,7 +115,7 @@ fn a_workstation_card_reports_each_fan() -> Result<()> {
 /// real H100 at 29 C reads 58 C (captures/qx-h100.xml, `gpu_temp_tlimit`), 87 C its maximum.
 #[test]
 fn margin_temperature_is_the_distance_to_the_maximum() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     let max = gpu.temperature_threshold(TemperatureThreshold::GpuMax)?;
     assert_eq!(max, 87);
@@ -153,7 +146,7 @@ fn the_470_driver_reads_temperature_with_the_plain_function() -> Result<()> {
 #[test]
 fn real_drivers_read_temperature_with_the_plain_function() {
     for branch in ["535", "470"] {
-        let Some(path) = drivers::driver_library(branch) else {
+        let Some(path) = nvml_mock::drivers::driver_library(branch) else {
             continue;
         };
         let lib = Nvml::builder().library_path(path).load().unwrap();

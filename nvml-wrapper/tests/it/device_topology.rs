@@ -2,11 +2,6 @@
 //! The exact CPU masks are the profile's under `"cpu_affinity": "profile"`; by default they
 //! are the host's CPUs split into the two nodes.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::MAX_AFFINITY_WORDS;
@@ -17,14 +12,14 @@ fn dgx() -> profile::Profile {
 }
 
 /// The DGX H100 with its own CPU masks (`"cpu_affinity": "profile"`), from a file of its own.
-fn pinned_dgx() -> common::Mock {
+fn pinned_dgx() -> crate::support::Mock {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!("nvml-topology-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(format!("pinned-{}.json", N.fetch_add(1, Ordering::Relaxed)));
     std::fs::write(&file, r#"{"base": "dgx-h100", "cpu_affinity": "profile"}"#).unwrap();
-    common::mock_with_profile(file.to_str().unwrap())
+    crate::support::mock_with_profile(file.to_str().unwrap())
 }
 
 /// The CPU mask of a NUMA node of the profile, in `words` 64-bit words.
@@ -40,7 +35,7 @@ fn cpu_mask(p: &profile::Profile, node: usize, words: usize) -> Vec<u64> {
 
 #[test]
 fn common_ancestor_follows_the_numa_nodes() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = dgx();
     let gpus = m.nvml.devices().unwrap();
     for (i, a) in gpus.iter().enumerate() {
@@ -67,7 +62,7 @@ fn common_ancestor_follows_the_numa_nodes() {
 
 #[test]
 fn nearest_gpus_at_each_level() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpus = m.nvml.devices().unwrap();
     let gpu0 = gpus[0];
     assert_eq!(
@@ -120,7 +115,7 @@ fn pinned_cpu_affinity_is_the_numa_nodes_cpus() {
 
 #[test]
 fn affinity_word_counts_are_bounded() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     for words in [0, MAX_AFFINITY_WORDS + 1, usize::MAX] {
         assert!(matches!(
@@ -168,7 +163,7 @@ fn cpu_affinity_is_a_split_of_the_host_cpus_by_default() {
             host[cpu / 64] |= 1 << (cpu % 64);
         }
     }
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpus = m.nvml.devices().unwrap();
     let masks: Vec<Vec<u64>> = gpus
         .iter()
@@ -194,7 +189,7 @@ fn cpu_affinity_is_a_split_of_the_host_cpus_by_default() {
 
 #[test]
 fn p2p_over_nvlink_works_between_dgx_gpus_and_not_on_a_workstation() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let (a, b) = (
         m.nvml.device_by_index(0).unwrap(),
         m.nvml.device_by_index(7).unwrap(),
@@ -203,7 +198,7 @@ fn p2p_over_nvlink_works_between_dgx_gpus_and_not_on_a_workstation() {
         assert_eq!(a.p2p_status(&b, *cap).unwrap(), P2pStatus::Ok);
     }
 
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert_eq!(
         rtx.p2p_status(&rtx, P2pCapability::NvLink).unwrap(),
@@ -213,8 +208,8 @@ fn p2p_over_nvlink_works_between_dgx_gpus_and_not_on_a_workstation() {
 
 #[test]
 fn devices_of_another_nvml_are_refused() {
-    let m = common::mock();
-    let other = common::mock();
+    let m = crate::support::mock();
+    let other = crate::support::mock();
     let a = m.nvml.device_by_index(0).unwrap();
     let b = other.nvml.device_by_index(1).unwrap();
     assert!(matches!(

@@ -1,17 +1,12 @@
 //! Utilisation, encoder/decoder and frame-capture queries against the simulated DGX H100.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::profile;
 use nvml_wrapper::enums::EncoderType;
 use nvml_wrapper::{NvmlError, Result};
 
 #[test]
 fn utilization_rates_are_the_profiles() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").expect("the built-in profile");
     for (index, spec) in p.gpus.iter().enumerate() {
         let util = m.nvml.device_by_index(index as u32)?.utilization_rates()?;
@@ -28,7 +23,7 @@ fn utilization_rates_are_the_profiles() -> Result<()> {
 
 #[test]
 fn video_engines_are_idle_over_a_167_ms_window() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     let enc = gpu.encoder_utilization()?;
     assert_eq!(enc.value, 0);
@@ -43,7 +38,7 @@ fn video_engines_are_idle_over_a_167_ms_window() -> Result<()> {
 /// H100 has no NVENC, so the query is not supported there.
 #[test]
 fn encoder_capacity_is_free_on_an_idle_encoder() -> Result<()> {
-    let m = common::mock_with_profile("workstation");
+    let m = crate::support::mock_with_profile("workstation");
     let gpu = m.nvml.device_by_index(0)?;
     for codec in [EncoderType::H264, EncoderType::Hevc, EncoderType::Av1] {
         assert_eq!(gpu.encoder_capacity(codec)?, 100);
@@ -56,7 +51,7 @@ fn encoder_capacity_is_free_on_an_idle_encoder() -> Result<()> {
 /// variant.
 #[test]
 fn encoder_and_capture_sessions_on_an_h100_without_nvenc() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     assert!(matches!(
         gpu.encoder_capacity(EncoderType::H264),
@@ -86,7 +81,7 @@ fn encoder_and_capture_sessions_on_an_h100_without_nvenc() -> Result<()> {
 
 #[test]
 fn a_failing_driver_call_is_reported_not_papered_over() -> Result<()> {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged
         .set_fault(
             "nvmlDeviceGetUtilizationRates",

@@ -1,19 +1,13 @@
 //! Drain states and GPU rediscovery against the simulated machines, which answer as a
 //! system without the feature (no ZPI-capable bus).
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-mod unmodeled;
-
+use crate::support::unmodeled::not_supported_then_fault;
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::drain::PciAddress;
-use unmodeled::not_supported_then_fault;
 
 #[test]
 fn drain_state_calls_answer_not_supported_and_reach_their_c_function() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(3).unwrap();
     let pci = gpu.pci_info().unwrap();
@@ -36,7 +30,7 @@ fn drain_state_calls_answer_not_supported_and_reach_their_c_function() {
 
 #[test]
 fn drain_errors_map_to_their_documented_variants() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let address = PciAddress::from_bus_id("00000000:18:00.0").unwrap();
     // Persistence mode on: the driver refuses to drain.
     m.staged
@@ -64,7 +58,7 @@ fn drain_errors_map_to_their_documented_variants() {
 #[test]
 fn removing_a_gpu_needs_root_and_an_idle_gpu_then_renumbers_the_rest() {
     use nvml_wrapper::drain::GpuRemoval;
-    let m = common::mock();
+    let m = crate::support::mock();
     let n = &m.nvml;
     let count = n.device_count().unwrap();
     let gpu5 = n.device_by_index(5).unwrap();

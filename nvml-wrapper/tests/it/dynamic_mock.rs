@@ -2,18 +2,13 @@
 //! virtual clock: power computed from the energy counter (energy delta / timestamp delta)
 //! agrees with the power readings, while a job starts and the power limit changes.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use std::time::Duration;
 
 use nvml_wrapper::device::field;
 
 #[test]
 fn power_from_the_energy_counter_agrees_with_the_power_readings() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_virtual_clock(true).unwrap();
     m.staged.set_dynamic(Some(2024)).unwrap();
     m.staged.set_root(true).unwrap();

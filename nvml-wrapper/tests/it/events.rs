@@ -1,18 +1,12 @@
 //! Events against the simulated DGX H100: register, inject through the mock's hook, wait.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-mod reliability_doc;
-
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::enums::{EventDataType, OperationalEventLogLevel, OperationalEventSeverity};
 use nvml_wrapper::event::EventTypes;
 
 #[test]
 fn an_injected_xid_is_delivered_with_its_gpu_and_code() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(3)?;
     assert!(
         gpu.supported_event_types()?
@@ -38,7 +32,7 @@ fn an_injected_xid_is_delivered_with_its_gpu_and_code() -> Result<(), NvmlError>
 
 #[test]
 fn waiting_with_nothing_pending_times_out() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let events = m.nvml.create_event_set()?;
     events.register(&m.nvml.device_by_index(0)?, EventTypes::XID_CRITICAL_ERROR)?;
     assert!(matches!(events.wait(10), Err(NvmlError::Timeout(_))));
@@ -50,7 +44,7 @@ fn waiting_with_nothing_pending_times_out() -> Result<(), NvmlError> {
 
 #[test]
 fn only_registered_gpus_and_types_are_delivered() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let events = m.nvml.create_event_set()?;
     events.register(&m.nvml.device_by_index(3)?, EventTypes::XID_CRITICAL_ERROR)?;
 
@@ -66,7 +60,7 @@ fn only_registered_gpus_and_types_are_delivered() -> Result<(), NvmlError> {
 
 #[test]
 fn several_types_and_gpus_share_one_set() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let events = m.nvml.create_event_set()?;
     let wanted = EventTypes::XID_CRITICAL_ERROR | EventTypes::CLOCK | EventTypes::PSTATE;
     for gpu in m.nvml.devices()? {
@@ -89,7 +83,7 @@ fn several_types_and_gpus_share_one_set() -> Result<(), NvmlError> {
 
 #[test]
 fn a_waiting_thread_wakes_up_for_an_event() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let events = m.nvml.create_event_set()?;
     events.register(&m.nvml.device_by_index(3)?, EventTypes::XID_CRITICAL_ERROR)?;
 
@@ -112,7 +106,7 @@ fn a_blocked_wait_ends_when_another_thread_stops_it() -> Result<(), NvmlError> {
     use nvml_wrapper::event::{STOP_SLICE_MS, StopToken};
     use std::time::{Duration, Instant};
 
-    let m = common::mock();
+    let m = crate::support::mock();
     let events = m.nvml.create_event_set()?.into_owned();
     events.register(&m.nvml.device_by_index(3)?, EventTypes::XID_CRITICAL_ERROR)?;
     let stop = std::sync::Arc::new(StopToken::new());
@@ -135,7 +129,7 @@ fn a_blocked_wait_ends_when_another_thread_stops_it() -> Result<(), NvmlError> {
         "the wait ended {took:?} after the stop"
     );
     eprintln!("reliability: a u32::MAX ms wait ended {took:?} after its stop");
-    reliability_doc::keep(
+    crate::support::reliability_doc::keep(
         "wait-stop",
         &format!(
             "a `u32::MAX` ms wait, stopped from another thread, ends within one {STOP_SLICE_MS} ms slice (the test allows {} ms)",
@@ -160,7 +154,7 @@ fn a_stoppable_wait_delivers_events_and_keeps_its_timeout() -> Result<(), NvmlEr
     use nvml_wrapper::event::StopToken;
     use std::time::{Duration, Instant};
 
-    let m = common::mock();
+    let m = crate::support::mock();
     let events = m.nvml.create_event_set()?;
     events.register(&m.nvml.device_by_index(3)?, EventTypes::XID_CRITICAL_ERROR)?;
     let stop = StopToken::new();
@@ -187,7 +181,7 @@ fn a_stoppable_wait_delivers_events_and_keeps_its_timeout() -> Result<(), NvmlEr
 
 #[test]
 fn unsupported_types_are_refused_and_the_set_stays_usable() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     // The mock's GPUs have no battery.
     assert!(
@@ -208,7 +202,7 @@ fn unsupported_types_are_refused_and_the_set_stays_usable() -> Result<(), NvmlEr
 
 #[test]
 fn dropped_sets_are_freed() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     // The mock holds at most 256 sets at a time: creating many more one after another works
     // only if each is freed when dropped.
@@ -234,7 +228,7 @@ fn dropped_sets_are_freed() -> Result<(), NvmlError> {
 
 #[test]
 fn a_failing_wait_reports_the_drivers_error() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let events = m.nvml.create_event_set()?;
     m.staged
         .set_fault(
@@ -248,13 +242,13 @@ fn a_failing_wait_reports_the_drivers_error() -> Result<(), NvmlError> {
 
 #[test]
 fn the_newest_wait_is_chosen_and_older_drivers_work_the_same() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert_eq!(
         m.nvml.chosen_symbol("nvmlEventSetWait"),
         Some("nvmlEventSetWait_v2")
     );
 
-    let old = common::mock_legacy_470();
+    let old = crate::support::mock_legacy_470();
     assert_eq!(
         old.nvml.chosen_symbol("nvmlEventSetWait"),
         Some("nvmlEventSetWait_v2")
@@ -278,7 +272,7 @@ fn the_newest_wait_is_chosen_and_older_drivers_work_the_same() -> Result<(), Nvm
 fn structured_waits_report_what_the_library_answers() -> Result<(), NvmlError> {
     // The mock exports the NVML 13 structured event API but does not model it yet: it answers
     // NOT_SUPPORTED, which must come through as an error, not a bogus event.
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(3)?;
     let events = m.nvml.create_event_set()?;
     events.register(&gpu, EventTypes::XID_CRITICAL_ERROR)?;

@@ -2,9 +2,6 @@
 //!
 //! `cargo test` builds the examples next to the test binaries (`target/<profile>/examples`).
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 

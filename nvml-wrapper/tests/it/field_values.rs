@@ -1,10 +1,5 @@
 //! Field values against the simulated machines: every value must equal the mock's profile.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::{FieldValue, MAX_FIELDS_PER_CALL, Value, field};
@@ -19,7 +14,7 @@ fn value(fv: &FieldValue) -> Value {
 
 #[test]
 fn a_batch_reads_every_field_of_the_profile() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").expect("the built-in profile");
     for (index, spec) in p.gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32)?;
@@ -63,7 +58,7 @@ fn a_batch_reads_every_field_of_the_profile() -> Result<(), NvmlError> {
 #[test]
 fn one_unsupported_field_does_not_spoil_the_batch() -> Result<(), NvmlError> {
     // The workstation's GPU has no ECC, no NvLink and no memory temperature sensor.
-    let m = common::mock_with_profile("workstation");
+    let m = crate::support::mock_with_profile("workstation");
     let p = profile::builtin("workstation").expect("the built-in profile");
     let gpu = m.nvml.device_by_index(0)?;
     let values = gpu.field_values(&[
@@ -84,7 +79,7 @@ fn one_unsupported_field_does_not_spoil_the_batch() -> Result<(), NvmlError> {
 
 #[test]
 fn signed_values_and_scopes_come_through() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").expect("the built-in profile");
     let spec = &p.gpus[2];
     let gpu = m.nvml.device_by_index(2)?;
@@ -118,7 +113,7 @@ fn signed_values_and_scopes_come_through() -> Result<(), NvmlError> {
 
 #[test]
 fn empty_and_oversized_batches() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     assert!(gpu.field_values(&[])?.is_empty());
     let too_many = vec![field::POWER_INSTANT_MW; MAX_FIELDS_PER_CALL + 1];
@@ -135,7 +130,7 @@ fn empty_and_oversized_batches() -> Result<(), NvmlError> {
 
 #[test]
 fn a_failing_call_is_an_error_for_the_whole_batch() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     m.staged
         .set_fault("nvmlDeviceGetFieldValues", sys::NVML_ERROR_GPU_IS_LOST)
@@ -150,7 +145,7 @@ fn a_failing_call_is_an_error_for_the_whole_batch() -> Result<(), NvmlError> {
 #[test]
 fn clearing_reports_what_the_library_answers() -> Result<(), NvmlError> {
     // The mock does not model clearing (NOT_SUPPORTED); a real driver clears counters.
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     gpu.clear_field_values(&[])?;
     match gpu.clear_field_values(&[field::ECC_SBE_VOLATILE_TOTAL]) {
@@ -163,7 +158,7 @@ fn clearing_reports_what_the_library_answers() -> Result<(), NvmlError> {
 #[cfg(feature = "serde")]
 #[test]
 fn field_values_serialize_with_errors_as_messages() -> Result<(), NvmlError> {
-    let m = common::mock_with_profile("workstation");
+    let m = crate::support::mock_with_profile("workstation");
     let gpu = m.nvml.device_by_index(0)?;
     let values = gpu.field_values(&[field::POWER_INSTANT_MW, field::ECC_CURRENT])?;
     let json = serde_json::to_value(&values).expect("serialize");
@@ -193,7 +188,7 @@ fn real_gpu_reports_power_and_energy_fields() -> Result<(), NvmlError> {
 }
 
 /// The default machine presenting another driver version, from a profile file.
-fn mock_with_driver(driver_version: &str) -> common::Mock {
+fn mock_with_driver(driver_version: &str) -> crate::support::Mock {
     let staged = nvml_mock::Staged::new().unwrap();
     let path = staged.dir().join("profile.json");
     std::fs::write(
@@ -206,7 +201,7 @@ fn mock_with_driver(driver_version: &str) -> common::Mock {
         .library_path(staged.path())
         .init()
         .unwrap();
-    common::Mock { nvml, staged }
+    crate::support::Mock { nvml, staged }
 }
 
 /// NVIDIA renumbered field ids 251..=273 at driver 580.82; the mock numbers them as the

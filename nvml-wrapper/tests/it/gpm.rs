@@ -1,11 +1,6 @@
 //! GPM (`gpm` module) against the mock's GPM model: Hopper GPUs support it, metrics are
 //! rates of the profile's activity between two samples (with a small wobble).
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use std::time::Duration;
 
 use nvml_mock::profile;
@@ -27,11 +22,11 @@ fn metric(metrics: &[GpmMetric], id: u32) -> &GpmMetric {
 
 #[test]
 fn hopper_supports_gpm_and_ada_does_not() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(gpu.gpm_supported().unwrap());
 
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert!(!rtx.gpm_supported().unwrap());
     assert!(matches!(rtx.gpm_sample(), Err(NvmlError::NotSupported(_))));
@@ -48,7 +43,7 @@ fn hopper_supports_gpm_and_ada_does_not() {
 
 #[test]
 fn streaming_can_be_turned_on_and_off() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(1).unwrap();
     assert!(!gpu.gpm_streaming_enabled().unwrap());
     gpu.set_gpm_streaming_enabled(true).unwrap();
@@ -74,7 +69,7 @@ fn streaming_can_be_turned_on_and_off() {
 
 #[test]
 fn metrics_between_two_samples_are_the_profiles_activity() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let spec = &profile::builtin("dgx-h100").unwrap().gpus[0];
     assert!(spec.util_gpu > 0, "GPU 0 of the DGX H100 profile is busy");
     let gpu = m.nvml.device_by_index(0).unwrap();
@@ -124,7 +119,7 @@ fn metrics_between_two_samples_are_the_profiles_activity() {
 
 #[test]
 fn more_metrics_than_one_call_takes_are_split() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let first = gpu.gpm_sample().unwrap();
     std::thread::sleep(INTERVAL);
@@ -138,7 +133,7 @@ fn more_metrics_than_one_call_takes_are_split() {
 
 #[test]
 fn samples_are_filled_again_and_freed() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let other = m.nvml.device_by_index(1).unwrap();
     let mut first = m.nvml.gpm_sample_alloc().unwrap();
@@ -198,7 +193,7 @@ fn samples_are_filled_again_and_freed() {
 
 #[test]
 fn mig_samples_cover_one_gpu_instance() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(2).unwrap();
     // MIG off: no GPU instances to sample.
     assert!(matches!(
@@ -234,7 +229,7 @@ fn mig_samples_cover_one_gpu_instance() {
 
 #[test]
 fn a_470_driver_lacks_gpm() {
-    let m = common::mock_legacy_470();
+    let m = crate::support::mock_legacy_470();
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         gpu.gpm_supported(),

@@ -2,11 +2,7 @@
 //! as NVML: each lies in one way, and the wrapper must answer with a clean error or the truth,
 //! never a crash, a hang, unbounded memory or entries the library did not write.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod hostile_common;
-
-use hostile_common::{build, in_child};
+use crate::support::hostile::{build, in_child};
 use nvml_wrapper::{Nvml, NvmlError};
 
 /// What `dlopen` says, kept in the error: each broken file names its own reason.
@@ -71,7 +67,7 @@ fn a_library_with_an_unresolved_symbol_fails_to_load() {
 /// is refused with an error, within a 1 GiB address space and a few seconds.
 #[test]
 fn device_and_unit_counts_are_bounded() {
-    if !in_child("device_and_unit_counts_are_bounded") {
+    if !in_child("hostile_libraries::device_and_unit_counts_are_bounded") {
         return;
     }
     let nvml = Nvml::builder()
@@ -98,7 +94,7 @@ fn device_and_unit_counts_are_bounded() {
 /// then refused, within a 1 GiB address space: not followed until memory runs out.
 #[test]
 fn endless_cper_records_are_bounded() {
-    if !in_child("endless_cper_records_are_bounded") {
+    if !in_child("hostile_libraries::endless_cper_records_are_bounded") {
         return;
     }
     let nvml = Nvml::builder()

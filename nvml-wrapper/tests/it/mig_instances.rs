@@ -1,11 +1,6 @@
 //! MIG instance management (`mig` module) against the simulated DGX H100, whose GPUs carry
 //! the real H100 80GB MIG table.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::enums::{ComputeInstanceProfile, GpuInstanceProfile};
@@ -19,7 +14,7 @@ use nvml_wrapper::sys;
 const PROFILE_3G: u32 = 9;
 
 /// Turns MIG mode on for GPU 0 (as root), which the versioned profile queries need.
-fn mig_on(m: &common::Mock) {
+fn mig_on(m: &crate::support::Mock) {
     m.staged.set_root(true).unwrap();
     assert!(
         m.nvml
@@ -34,7 +29,7 @@ fn mig_on(m: &common::Mock) {
 
 /// Every GPU instance profile of the profile's GPU 0 reads back as its table row, once MIG
 /// mode is on; with it off the driver's versioned queries answer NOT_SUPPORTED (nvml.h).
-fn check_profile_table(m: &common::Mock, name: &str) {
+fn check_profile_table(m: &crate::support::Mock, name: &str) {
     let spec = &profile::builtin(name).unwrap().gpus[0];
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(!spec.mig_profiles.is_empty());
@@ -87,7 +82,7 @@ fn check_profile_table(m: &common::Mock, name: &str) {
 
 #[test]
 fn gpu_instance_profiles_are_the_a100_table() {
-    let m = common::mock_with_profile("dgx-a100");
+    let m = crate::support::mock_with_profile("dgx-a100");
     check_profile_table(&m, "dgx-a100");
     let gpu = m.nvml.device_by_index(0).unwrap();
     let seven = gpu
@@ -106,7 +101,7 @@ fn gpu_instance_profiles_are_the_a100_table() {
 
 #[test]
 fn gpu_instance_profiles_are_the_h100_table() {
-    let m = common::mock();
+    let m = crate::support::mock();
     check_profile_table(&m, "dgx-h100");
     let gpu = m.nvml.device_by_index(0).unwrap();
     // Spot-check against NVIDIA's table itself.
@@ -146,7 +141,7 @@ fn gpu_instance_profiles_are_the_h100_table() {
 
 #[test]
 fn profile_info_falls_back_to_the_plain_query_when_the_v_form_rejects_the_version() {
-    let m = common::mock();
+    let m = crate::support::mock();
     mig_on(&m);
     let gpu = m.nvml.device_by_index(0).unwrap();
     let v3 = gpu
@@ -204,7 +199,7 @@ fn profile_info_falls_back_to_the_plain_query_when_the_v_form_rejects_the_versio
 
 #[test]
 fn instances_need_mig_on_and_root() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(1).unwrap();
     // MIG off: nothing to create or count.
     assert!(matches!(
@@ -231,7 +226,7 @@ fn instances_need_mig_on_and_root() {
         Err(NvmlError::NoPermission(_))
     ));
     // A GPU without MIG.
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         rtx.gpu_instance_profile_info(GpuInstanceProfile::Slice1),
@@ -241,7 +236,7 @@ fn instances_need_mig_on_and_root() {
 
 #[test]
 fn gpu_and_compute_instances_end_to_end() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(2).unwrap();
     assert!(gpu.set_mig_mode(true).unwrap().is_applied());
@@ -400,7 +395,7 @@ fn gpu_and_compute_instances_end_to_end() {
 
 #[test]
 fn instance_queries_map_driver_errors() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(3).unwrap();
     assert!(gpu.set_mig_mode(true).unwrap().is_applied());
@@ -469,7 +464,7 @@ fn instance_queries_map_driver_errors() {
 
 #[test]
 fn a_470_driver_gets_the_plain_profile_queries_and_lacks_the_newer_ones() {
-    let m = common::mock_legacy_470();
+    let m = crate::support::mock_legacy_470();
     m.staged.set_root(true).unwrap();
     let spec = &profile::builtin("dgx-h100").unwrap().gpus[0];
     let gpu = m.nvml.device_by_index(0).unwrap();

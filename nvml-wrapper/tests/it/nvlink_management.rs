@@ -1,11 +1,6 @@
 //! NvLink management (`device::nvlink_management`) against the simulated DGX H100 (18
 //! NvLinks per GPU, all to NvSwitches) and the workstation (no NvLink).
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::{HostileModes, profile};
 use nvml_wrapper::device::nvlink_management::{
     NvLinkBwModeSetting, NvLinkFirmwareVersion, NvLinkTelemetryRequest, NvleEncryptionKey,
@@ -15,7 +10,7 @@ use nvml_wrapper::{NvmlError, sys};
 
 #[test]
 fn remote_device_type_is_a_switch_on_every_link_of_the_profile() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let spec = &profile::builtin("dgx-h100").unwrap().gpus[0];
     assert_eq!(spec.nvlink_count, 18);
     let gpu = m.nvml.device_by_index(0).unwrap();
@@ -46,7 +41,7 @@ fn remote_device_type_is_a_switch_on_every_link_of_the_profile() {
         NvLinkDeviceType::Other(0x55)
     );
 
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         rtx.nvlink_remote_device_type(0),
@@ -73,7 +68,7 @@ fn firmware() -> [NvLinkFirmwareVersion; 2] {
 
 #[test]
 fn nvlink_info_has_nvle_off_the_firmware_list_and_nvle_readiness() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert_eq!(
         m.nvml.chosen_symbol("nvmlDeviceGetNvLinkInfo"),
@@ -102,7 +97,7 @@ fn nvlink_info_has_nvle_off_the_firmware_list_and_nvle_readiness() {
         Some(false)
     );
 
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert!(matches!(rtx.nvlink_info(), Err(NvmlError::NotSupported(_))));
     assert!(matches!(
@@ -141,7 +136,7 @@ fn nvlink_info_falls_back_to_the_plain_function_without_v3() {
 /// per GPU of the machine; the lock is a root command; no NvLink, no remap tables.
 #[test]
 fn remap_tables_have_an_entry_per_gpu_and_lock_as_root() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let count = m.nvml.device_count().unwrap() as usize;
     let gpu = m.nvml.device_by_index(2).unwrap();
     let table = gpu.nvlink_remap_table_info().unwrap();
@@ -159,7 +154,7 @@ fn remap_tables_have_an_entry_per_gpu_and_lock_as_root() {
     let lock = gpu.lock_nvlink_remap_table().unwrap();
     assert!(lock.locked && !lock.lock_disabled);
 
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         rtx.nvlink_remap_table_info(),
@@ -176,7 +171,7 @@ fn remap_tables_have_an_entry_per_gpu_and_lock_as_root() {
 /// before any call.
 #[test]
 fn nvle_keys_are_set_up_between_two_gpus_with_their_private_info() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let (a, b) = (
         m.nvml.device_by_index(0).unwrap(),
         m.nvml.device_by_index(1).unwrap(),
@@ -230,7 +225,7 @@ fn nvle_keys_are_set_up_between_two_gpus_with_their_private_info() {
         Err(NvmlError::InvalidInput(_))
     ));
 
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     let rtx = ws.nvml.device_by_index(0).unwrap();
     assert!(matches!(
         rtx.nvlink_nvle_private_info(),
@@ -240,7 +235,7 @@ fn nvle_keys_are_set_up_between_two_gpus_with_their_private_info() {
 
 #[test]
 fn system_bw_mode_is_a_root_setting_that_reads_back() {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert!(matches!(
         m.nvml.nvlink_bw_mode(),
         Err(NvmlError::NoPermission(_))
@@ -261,7 +256,7 @@ fn system_bw_mode_is_a_root_setting_that_reads_back() {
 
     // Only Hopper and newer have it; the workstation has no NvLink at all.
     for profile in ["dgx-a100", "workstation"] {
-        let other = common::mock_with_profile(profile);
+        let other = crate::support::mock_with_profile(profile);
         other.staged.set_root(true).unwrap();
         assert!(
             matches!(other.nvml.nvlink_bw_mode(), Err(NvmlError::NotSupported(_))),
@@ -279,7 +274,7 @@ fn system_bw_mode_is_a_root_setting_that_reads_back() {
 
 #[test]
 fn unmodeled_queries_answer_not_supported_then_faults_map() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let request = [NvLinkTelemetryRequest {
         link: 0,
@@ -335,7 +330,7 @@ fn unmodeled_queries_answer_not_supported_then_faults_map() {
 
 #[test]
 fn reset_zeroes_the_error_counters_of_one_link() {
-    let m = common::mock();
+    let m = crate::support::mock();
     // GPU 5 of the DGX H100 profile has a marginal link 2.
     let gpu = m.nvml.device_by_index(5).unwrap();
     let read = |link: u32| -> Vec<u64> {
@@ -363,7 +358,7 @@ fn reset_zeroes_the_error_counters_of_one_link() {
         gpu.reset_nvlink_error_counters(sys::NVML_NVLINK_MAX_LINKS),
         Err(NvmlError::InvalidArgument(_))
     ));
-    let ws = common::mock_with_profile("workstation");
+    let ws = crate::support::mock_with_profile("workstation");
     assert!(matches!(
         ws.nvml
             .device_by_index(0)
@@ -375,7 +370,7 @@ fn reset_zeroes_the_error_counters_of_one_link() {
 
 #[test]
 fn low_power_threshold_takes_the_headers_range_or_reset() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     gpu.set_nvlink_low_power_threshold(Some(sys::NVML_NVLINK_LOW_POWER_THRESHOLD_MIN))
         .unwrap();
@@ -393,7 +388,7 @@ fn low_power_threshold_takes_the_headers_range_or_reset() {
         );
     }
     // Hopper and newer only.
-    let a100 = common::mock_with_profile("dgx-a100");
+    let a100 = crate::support::mock_with_profile("dgx-a100");
     assert!(matches!(
         a100.nvml
             .device_by_index(0)
@@ -405,7 +400,7 @@ fn low_power_threshold_takes_the_headers_range_or_reset() {
 
 #[test]
 fn unmodeled_commands_answer_not_supported_then_faults_map() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(matches!(
@@ -459,7 +454,7 @@ fn unmodeled_commands_answer_not_supported_then_faults_map() {
 
 #[test]
 fn a_470_driver_has_the_older_nvlink_functions_only() {
-    let m = common::mock_legacy_470();
+    let m = crate::support::mock_legacy_470();
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert_eq!(
         gpu.nvlink_remote_device_type(0).unwrap(),

@@ -1,11 +1,6 @@
 //! `Nvml`, system queries, device lookup, identity and memory, against the simulated DGX H100:
 //! every value must equal the mock's profile.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::profile;
 use nvml_wrapper::enums::{Architecture, Brand, InforomObject};
 use nvml_wrapper::{Nvml, NvmlError};
@@ -16,7 +11,7 @@ fn dgx() -> profile::Profile {
 
 #[test]
 fn system_versions_are_the_profiles() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = dgx();
     assert_eq!(m.nvml.driver_version().unwrap(), p.driver_version);
     assert_eq!(m.nvml.nvml_version().unwrap(), p.nvml_version);
@@ -30,7 +25,7 @@ fn system_versions_are_the_profiles() {
 
 #[test]
 fn every_gpu_is_found_by_index_uuid_serial_and_bus_id() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = dgx();
     assert_eq!(m.nvml.device_count().unwrap() as usize, p.gpus.len());
     for (index, spec) in p.gpus.iter().enumerate() {
@@ -48,7 +43,7 @@ fn every_gpu_is_found_by_index_uuid_serial_and_bus_id() {
 
 #[test]
 fn identity_getters_return_the_profiles_values() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let spec = &dgx().gpus[5];
     let gpu = m.nvml.device_by_index(5).unwrap();
     assert_eq!(gpu.name().unwrap(), "NVIDIA H100 80GB HBM3");
@@ -76,7 +71,7 @@ fn identity_getters_return_the_profiles_values() {
 
 #[test]
 fn memory_v2_reports_reserved_and_adds_up() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let spec = &dgx().gpus[0];
     let mem = m.nvml.device_by_index(0).unwrap().memory_info().unwrap();
     assert_eq!(mem.total, spec.memory_total);
@@ -104,7 +99,7 @@ fn memory_falls_back_to_v1_when_the_driver_rejects_the_struct_version() {
         nvml_wrapper::sys::NVML_ERROR_FUNCTION_NOT_FOUND,
         nvml_wrapper::sys::NVML_ERROR_ARGUMENT_VERSION_MISMATCH,
     ] {
-        let m = common::mock();
+        let m = crate::support::mock();
         m.staged
             .set_fault("nvmlDeviceGetMemoryInfo_v2", code)
             .unwrap();
@@ -117,7 +112,7 @@ fn memory_falls_back_to_v1_when_the_driver_rejects_the_struct_version() {
 
 #[test]
 fn a_current_driver_gets_the_newest_versions() {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert_eq!(
         m.nvml.chosen_symbol("nvmlDeviceGetComputeRunningProcesses"),
         Some("nvmlDeviceGetComputeRunningProcesses_v3")
@@ -162,7 +157,7 @@ fn an_old_driver_gets_older_versions_and_the_same_answers() {
 
 #[test]
 fn lookups_of_what_does_not_exist_are_errors_not_panics() {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert!(matches!(
         m.nvml.device_by_index(8),
         Err(NvmlError::InvalidArgument(_))
@@ -184,7 +179,7 @@ fn lookups_of_what_does_not_exist_are_errors_not_panics() {
 
 #[test]
 fn a_fault_injected_into_any_call_comes_back_as_its_error() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged
         .set_fault(
             "nvmlDeviceGetName",
@@ -227,7 +222,7 @@ fn init_and_shutdown_are_balanced() {
 
 #[test]
 fn devices_can_be_queried_from_many_threads() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let names: Vec<String> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..8)
             .map(|i| {

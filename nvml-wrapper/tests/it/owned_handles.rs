@@ -3,11 +3,6 @@
 //! `Nvml::shutdown` reports the driver's answer and refuses while other shares live; raw
 //! handles from `nvml.lib()` come back to the safe types.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_wrapper::enums::TemperatureSensor;
 use nvml_wrapper::event::{EventData, EventSet, EventTypes, OwnedEventSet};
 use nvml_wrapper::gpm::GpmSample;
@@ -62,7 +57,7 @@ fn initialised(probe: &NvmlLibrary) -> bool {
 
 #[test]
 fn an_owned_device_keeps_nvml_initialised_until_it_drops() {
-    let common::Mock { nvml, staged } = common::mock();
+    let crate::support::Mock { nvml, staged } = crate::support::mock();
     let probe = probe(&staged);
     let gpu = nvml.device_by_index(3).unwrap().into_owned();
     assert_eq!(nvml.share_count(), 2);
@@ -79,7 +74,7 @@ fn an_owned_device_keeps_nvml_initialised_until_it_drops() {
 
 #[test]
 fn shutdown_refuses_while_other_shares_live_and_the_last_share_shuts_down() {
-    let common::Mock { nvml, staged } = common::mock();
+    let crate::support::Mock { nvml, staged } = crate::support::mock();
     let probe = probe(&staged);
     let gpu = nvml.device_by_index(0).unwrap().into_owned();
     let clone = nvml.clone();
@@ -100,7 +95,7 @@ fn shutdown_refuses_while_other_shares_live_and_the_last_share_shuts_down() {
 
 #[test]
 fn shutdown_reports_the_drivers_answer() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let probe = probe(&m.staged);
     let nvml = m.nvml.clone();
     drop(m.nvml);
@@ -122,7 +117,7 @@ fn nvml_and_owned_devices_in_one_struct_move_into_a_thread() {
         nvml: Nvml,
         gpus: Vec<OwnedDevice>,
     }
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpus = m.nvml.devices().unwrap();
     let expected: Vec<String> = gpus.iter().map(|g| g.uuid().unwrap()).collect();
     let monitor = Monitor {
@@ -148,7 +143,7 @@ fn nvml_and_owned_devices_in_one_struct_move_into_a_thread() {
 
 #[test]
 fn an_owned_event_set_waits_in_a_thread_and_delivers_owned_devices() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(3).unwrap();
     let events: OwnedEventSet = m.nvml.create_event_set().unwrap().into_owned();
     events
@@ -168,8 +163,8 @@ fn an_owned_event_set_waits_in_a_thread_and_delivers_owned_devices() {
 
 #[test]
 fn a_device_of_another_library_is_refused_by_an_event_set() {
-    let a = common::mock();
-    let b = common::mock();
+    let a = crate::support::mock();
+    let b = crate::support::mock();
     let events = a.nvml.create_event_set().unwrap();
     let foreign = b.nvml.device_by_index(0).unwrap();
     assert!(matches!(
@@ -184,7 +179,7 @@ fn a_device_of_another_library_is_refused_by_an_event_set() {
 
 #[test]
 fn owned_mig_instances_outlive_their_nvml_and_move_into_a_thread() {
-    let common::Mock { nvml, staged } = common::mock();
+    let crate::support::Mock { nvml, staged } = crate::support::mock();
     staged.set_root(true).unwrap();
     let gpu = nvml.device_by_index(2).unwrap().into_owned();
     assert!(gpu.set_mig_mode(true).unwrap().is_applied());
@@ -210,7 +205,7 @@ fn owned_mig_instances_outlive_their_nvml_and_move_into_a_thread() {
 
 #[test]
 fn raw_device_and_event_set_handles_come_back_to_the_safe_types() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let nvml = &m.nvml;
     let lib = nvml.lib();
 
@@ -253,7 +248,7 @@ fn raw_device_and_event_set_handles_come_back_to_the_safe_types() {
 
 #[test]
 fn raw_mig_instance_handles_come_back_to_the_safe_types() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let nvml = &m.nvml;
     let gpu = nvml.device_by_index(2).unwrap();
@@ -291,7 +286,7 @@ fn raw_mig_instance_handles_come_back_to_the_safe_types() {
 
 #[test]
 fn raw_unit_and_gpm_sample_handles_come_back_to_the_safe_types() {
-    let m = common::mock_with_profile("s-class");
+    let m = crate::support::mock_with_profile("s-class");
     let nvml = &m.nvml;
     let lib = nvml.lib();
 
@@ -308,7 +303,7 @@ fn raw_unit_and_gpm_sample_handles_come_back_to_the_safe_types() {
         "NVIDIA Tesla S-Class 4-GPU Computing System"
     );
 
-    let h100 = common::mock();
+    let h100 = crate::support::mock();
     let alloc = *h100.nvml.lib().nvmlGpmSampleAlloc.as_ref().unwrap();
     let mut raw_sample: sys::nvmlGpmSample_t = std::ptr::null_mut();
     // SAFETY: a live out-pointer.

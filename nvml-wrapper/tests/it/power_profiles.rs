@@ -1,20 +1,14 @@
 //! Workload power profiles and power smoothing against the simulated machines (Hopper and
 //! older GPUs: the features are Blackwell-only, so the driver answers NOT_SUPPORTED).
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-mod unmodeled;
-
+use crate::support::unmodeled::not_supported_then_fault;
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::power_profiles::PowerProfileMask;
 use nvml_wrapper::enums::{PowerProfileOperation, PowerProfileType, PowerSmoothingParam};
-use unmodeled::not_supported_then_fault;
 
 #[test]
 fn power_profile_queries_and_commands_answer_not_supported_before_blackwell() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let s = &m.staged;
@@ -47,7 +41,7 @@ fn power_profile_queries_and_commands_answer_not_supported_before_blackwell() {
 
 #[test]
 fn power_smoothing_commands_answer_not_supported_before_blackwell() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(4).unwrap();
     let s = &m.staged;

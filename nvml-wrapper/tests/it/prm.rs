@@ -1,20 +1,14 @@
 //! PRM register access against the simulated machines (Hopper GPUs: PRM access is
 //! Blackwell-only, so the driver answers NOT_SUPPORTED).
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-mod unmodeled;
-
+use crate::support::unmodeled::not_supported_then_fault;
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::prm::{PRM_DATA_MAX_SIZE, PrmCounterRequest};
 use nvml_wrapper::enums::PrmCounterId;
-use unmodeled::not_supported_then_fault;
 
 #[test]
 fn prm_calls_answer_not_supported_before_blackwell() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let s = &m.staged;
@@ -49,7 +43,7 @@ fn prm_calls_answer_not_supported_before_blackwell() {
 
 #[test]
 fn prm_inputs_are_checked_before_any_call() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     // Too long for the TLV buffer: refused on the Rust side, whatever the driver says.
     m.staged

@@ -2,16 +2,10 @@
 //! without a GPU: initialisation fails cleanly with "driver not loaded", and the versioned
 //! symbols chosen at load are the right ones for each driver.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-#[path = "../../nvml-sys/tests/support/drivers.rs"]
-mod drivers;
-
 use nvml_wrapper::{Nvml, NvmlError, NvmlLibrary};
 
 fn load(branch: &str) -> Option<NvmlLibrary> {
-    let path = drivers::driver_library(branch)?;
+    let path = nvml_mock::drivers::driver_library(branch)?;
     Some(
         Nvml::builder()
             .library_path(path)
@@ -23,7 +17,7 @@ fn load(branch: &str) -> Option<NvmlLibrary> {
 #[test]
 fn init_without_a_kernel_driver_is_a_clean_error() {
     for branch in ["550", "535", "470"] {
-        let Some(path) = drivers::driver_library(branch) else {
+        let Some(path) = nvml_mock::drivers::driver_library(branch) else {
             continue;
         };
         match Nvml::builder().library_path(&path).init() {
@@ -163,7 +157,7 @@ fn nvml_and_devices_are_send_and_sync() {
 /// The version a real driver library carries inside it (`"535.261.03"`): the NUL-terminated
 /// string `<branch>.<minor>.<patch>`.
 fn embedded_version(branch: &str) -> Option<String> {
-    let bytes = std::fs::read(drivers::driver_library(branch)?).unwrap();
+    let bytes = std::fs::read(nvml_mock::drivers::driver_library(branch)?).unwrap();
     let found = bytes
         .split(|b| *b == 0)
         .filter_map(|s| std::str::from_utf8(s).ok())

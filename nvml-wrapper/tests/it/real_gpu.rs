@@ -1,10 +1,7 @@
 //! On a machine with an NVIDIA GPU and driver: the wrapper agrees with `nvidia-smi`.
 //!
 //! Ignored by default (no GPU on CI machines). Run with
-//! `cargo test -p nvml-wrapper --test real_gpu -- --ignored --nocapture`.
-
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+//! `cargo test -p nvml-wrapper --test it real_gpu:: -- --ignored --nocapture`.
 
 use std::process::Command;
 

@@ -2,12 +2,7 @@
 //! with `nvidia-smi` and with the core queries.
 //!
 //! Ignored by default (no GPU on CI machines). Run with
-//! `cargo test -p nvml-wrapper --test real_gpu_board_clocks -- --ignored --nocapture`.
-
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
+//! `cargo test -p nvml-wrapper --test it real_gpu_board_clocks:: -- --ignored --nocapture`.
 
 use nvml_wrapper::nvml::DeviceUuid;
 use nvml_wrapper::{Nvml, NvmlError};
@@ -16,7 +11,7 @@ use nvml_wrapper::{Nvml, NvmlError};
 #[ignore = "needs an NVIDIA GPU and driver"]
 fn board_queries_agree_with_nvidia_smi() {
     let nvml = Nvml::init().expect("NVML initialises on a GPU machine");
-    let rows = common::nvidia_smi(&[
+    let rows = crate::support::nvidia_smi(&[
         "--query-gpu=index,pci.bus_id,driver_version,pstate",
         "--format=csv,noheader,nounits",
     ]);

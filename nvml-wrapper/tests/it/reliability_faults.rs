@@ -3,20 +3,15 @@
 //! that calls it returns `Err` with exactly that code (or the documented fallback or empty
 //! result), and never panics.
 //!
-//! `cargo test -p nvml-wrapper --test reliability_faults -- --nocapture` prints the counts.
-
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod reliability_common;
-mod reliability_doc;
+//! `cargo test -p nvml-wrapper --test it reliability_faults:: -- --nocapture` prints the counts.
 
 use std::collections::BTreeSet;
 
-use nvml_wrapper::{Nvml, sys};
-use reliability_common::{
+use crate::support::reliability::{
     CODES, Driver, Lab, Special, UNREACHABLE, no_panic, table, wrapped_functions,
 };
-use reliability_doc::{keep, thousands};
+use crate::support::reliability_doc::{keep, thousands};
+use nvml_wrapper::{Nvml, sys};
 
 #[test]
 fn every_wrapped_function_is_in_the_table() {
@@ -31,7 +26,7 @@ fn every_wrapped_function_is_in_the_table() {
     assert!(
         missing.is_empty(),
         "wrapped C functions missing from the reliability table \
-         (tests/reliability_common/mod.rs): {missing:?}"
+         (tests/it/support/reliability/mod.rs): {missing:?}"
     );
     let stale: Vec<_> = listed
         .union(&excused)
@@ -63,7 +58,7 @@ fn every_wrapped_function_is_in_the_table() {
 
 #[test]
 fn every_public_method_calling_nvml_is_in_the_table() {
-    let methods = reliability_common::public_methods_calling_nvml();
+    let methods = crate::support::reliability::public_methods_calling_nvml();
     assert!(methods.len() > 80, "the scan found the wrapper's methods");
     let listed: BTreeSet<String> = table()
         .iter()
@@ -73,7 +68,7 @@ fn every_public_method_calling_nvml_is_in_the_table() {
         })
         .collect();
     // `NvmlLibrary::init` = `init_with_flags(empty)`; `excluded_devices` is listed.
-    let excused: BTreeSet<String> = reliability_common::UNREACHABLE_METHODS
+    let excused: BTreeSet<String> = crate::support::reliability::UNREACHABLE_METHODS
         .iter()
         .map(|m| m.rsplit("::").next().unwrap().to_owned())
         .collect();
@@ -89,7 +84,7 @@ fn every_public_method_calling_nvml_is_in_the_table() {
 
 #[test]
 fn every_code_from_every_function_comes_back_as_its_error() {
-    let r = reliability_common::fault_sweep(CODES);
+    let r = crate::support::reliability::fault_sweep(CODES);
     let measured = format!(
         "{} functions ({} method x driver rows) x {} codes = {} calls, {} panics",
         thousands(r.functions as u64),

@@ -3,18 +3,13 @@
 //! pytest-xdist or a pre-forking server do). Each child must be able to use the `Nvml` it
 //! inherited and to initialise NVML anew, within a deadline; a child that misses it is a hang.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod reliability_common;
-mod reliability_doc;
-
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::support::reliability::{Driver, Lab};
 use nvml_wrapper::Nvml;
 use nvml_wrapper::enums::TemperatureSensor;
 use nvml_wrapper::event::EventTypes;
-use reliability_common::{Driver, Lab};
 
 const FORKS: usize = 200;
 const THREADS: usize = 8;
@@ -96,8 +91,23 @@ fn wait_for(pid: libc::pid_t) -> Ending {
     }
 }
 
+/// How long the whole run (200 forks and waits) may take in its child process.
+const RUN_DEADLINE: Duration = Duration::from_secs(300);
+
+/// Runs alone in a child process (this test binary, filtered to this test): `fork` copies only
+/// the calling thread, and other tests' threads, in the middle of loading and unloading their
+/// own mock copies, must not be what a child inherits.
 #[test]
 fn children_forked_while_threads_call_nvml_never_hang() {
+    const NAME: &str = "reliability_fork::children_forked_while_threads_call_nvml_never_hang";
+    if let Some(child) = crate::support::child_process::run_alone(NAME, None, RUN_DEADLINE) {
+        let line = child
+            .lines()
+            .find(|l| l.starts_with("reliability: "))
+            .expect("the child printed its count");
+        eprintln!("{line}");
+        return;
+    }
     let lab = Lab::new(Driver::Current);
     let nvml = &lab.nvml;
     let expected_count = nvml.device_count().unwrap();
@@ -144,12 +154,12 @@ fn children_forked_while_threads_call_nvml_never_hang() {
         .count();
     eprintln!(
         "reliability: {FORKS} forks while {THREADS} threads made {} calls: {hung} hung, {failed} failed",
-        reliability_doc::thousands(calls.load(Ordering::Relaxed) as u64)
+        crate::support::reliability_doc::thousands(calls.load(Ordering::Relaxed) as u64)
     );
     assert_eq!(endings.len(), FORKS);
     assert_eq!(hung, 0, "children hung: {endings:?}");
     assert_eq!(failed, 0, "children failed: {endings:?}");
-    reliability_doc::keep(
+    crate::support::reliability_doc::keep(
         "fork",
         &format!("{FORKS} forks while {THREADS} threads call NVML: {hung} hung, {failed} failed"),
     );

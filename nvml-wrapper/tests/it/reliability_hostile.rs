@@ -2,16 +2,11 @@
 //! newer than the header, `INSUFFICIENT_SIZE` forever); every method of the reliability table
 //! returns bounded data or a clean error, never a panic or an over-read.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod reliability_common;
-mod reliability_doc;
-
 use std::time::{Duration, Instant};
 
+use crate::support::reliability::{Driver, Entry, Lab, Out, Shape, describe, no_panic, table};
+use crate::support::reliability_doc::keep;
 use nvml_wrapper::{NvmlError, sys};
-use reliability_common::{Driver, Entry, Lab, Out, Shape, describe, no_panic, table};
-use reliability_doc::keep;
 
 const OVERSIZED_COUNTS: u32 = 1;
 const UNTERMINATED_STRINGS: u32 = 2;

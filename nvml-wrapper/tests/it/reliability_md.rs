@@ -1,10 +1,7 @@
 //! RELIABILITY.md's shape: every guarantee names tests that exist, every measured span is
 //! present exactly once (its text is kept by the test that measures it, see
-//! `tests/reliability_doc/`), and the measured column holds no number outside a span.
-
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod reliability_doc;
+//! `tests/it/support/reliability_doc.rs`), and the measured column holds no number outside a
+//! span.
 
 use std::path::Path;
 
@@ -50,7 +47,10 @@ fn every_guarantee_names_tests_that_exist() {
         for (file, test) in refs {
             let found = ["nvml-wrapper", "nvml-mock", "nvml-sys", "xtask"]
                 .iter()
-                .map(|krate| root.join(krate).join("tests").join(format!("{file}.rs")))
+                .flat_map(|krate| {
+                    let tests = root.join(krate).join("tests");
+                    [tests.join("it"), tests].map(|dir| dir.join(format!("{file}.rs")))
+                })
                 .filter_map(|path| std::fs::read_to_string(path).ok())
                 .any(|src| src.contains(&format!("fn {test}()")));
             assert!(
@@ -64,13 +64,13 @@ fn every_guarantee_names_tests_that_exist() {
 #[test]
 fn every_measured_span_is_present_once_and_no_number_is_typed_by_hand() {
     let doc = doc();
-    for key in reliability_doc::KEYS {
+    for key in crate::support::reliability_doc::KEYS {
         let marker = format!("<!--measured:{key}-->");
         assert_eq!(doc.matches(&marker).count(), 1, "span {key}");
     }
     assert_eq!(
         doc.matches("<!--measured:").count(),
-        reliability_doc::KEYS.len(),
+        crate::support::reliability_doc::KEYS.len(),
         "a span no test keeps"
     );
     for row in rows(&doc) {
@@ -93,7 +93,13 @@ fn every_measured_span_is_present_once_and_no_number_is_typed_by_hand() {
 
 #[test]
 fn thousands_separators() {
-    assert_eq!(reliability_doc::thousands(7u64), "7");
-    assert_eq!(reliability_doc::thousands(13_600u64), "13,600");
-    assert_eq!(reliability_doc::thousands(1_000_000u64), "1,000,000");
+    assert_eq!(crate::support::reliability_doc::thousands(7u64), "7");
+    assert_eq!(
+        crate::support::reliability_doc::thousands(13_600u64),
+        "13,600"
+    );
+    assert_eq!(
+        crate::support::reliability_doc::thousands(1_000_000u64),
+        "1,000,000"
+    );
 }

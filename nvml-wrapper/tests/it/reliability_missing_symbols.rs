@@ -3,18 +3,10 @@
 //! reliability table either works as on a current driver or returns
 //! `MissingSymbol(name)` for a function that library lacks; none panics.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod reliability_common;
-mod reliability_doc;
-
-#[path = "../../nvml-sys/tests/support/drivers.rs"]
-mod drivers;
-
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::support::reliability::{Driver, Lab, Out, describe, no_panic, not_found_name, table};
 use nvml_wrapper::{Nvml, NvmlError, NvmlLibrary, sys};
-use reliability_common::{Driver, Lab, Out, describe, no_panic, not_found_name, table};
 
 type Called = Result<Out, NvmlError>;
 
@@ -82,7 +74,7 @@ fn legacy_470_mock_every_method_works_or_is_function_not_found() {
         "reliability: 470 (mock): {} methods MissingSymbol\n  {missing:?}",
         missing.len()
     );
-    reliability_doc::keep("missing-470", &missing.len().to_string());
+    crate::support::reliability_doc::keep("missing-470", &missing.len().to_string());
     // Functions newer than 470 are reported by name...
     assert_eq!(
         missing.get("Device::margin_temperature"),
@@ -108,10 +100,10 @@ fn legacy_470_mock_every_method_works_or_is_function_not_found() {
 /// hidden): the wrapper picks what that driver offers, and every method works or names the
 /// missing function.
 fn shaped_like_real(branch: &str) -> Option<(Lab, NvmlLibrary)> {
-    let path = drivers::driver_library(branch)?;
+    let path = nvml_mock::drivers::driver_library(branch)?;
     let real = Nvml::builder().library_path(path).load().unwrap();
     let lacks = real.missing_functions();
-    let lab = Lab::hiding(Driver::Shaped, &lacks).with_mig();
+    let lab = Lab::hiding(&lacks).with_mig();
     Some((lab, real))
 }
 
@@ -146,7 +138,7 @@ fn mock_with_the_real_535_exports() {
         "reliability: 535 (real exports): {} methods MissingSymbol\n  {missing:?}",
         missing.len()
     );
-    reliability_doc::keep("missing-535", &missing.len().to_string());
+    crate::support::reliability_doc::keep("missing-535", &missing.len().to_string());
     // 535 has the `_v3` process queries and the event-reason names; not NVML 13's waits.
     assert!(!missing.contains_key("Device::running_compute_processes"));
     assert!(!missing.contains_key("Device::current_clocks_event_reasons"));
@@ -167,7 +159,7 @@ fn mock_with_the_real_550_exports() {
         "reliability: 550 (real exports): {} methods MissingSymbol\n  {missing:?}",
         missing.len()
     );
-    reliability_doc::keep("missing-550", &missing.len().to_string());
+    crate::support::reliability_doc::keep("missing-550", &missing.len().to_string());
     // 550 has the per-process utilisation info query that 535 lacks; not NVML 13's waits.
     assert!(!missing.contains_key("Device::running_compute_processes"));
     assert!(!missing.contains_key("Device::processes_utilization_info"));
@@ -183,7 +175,7 @@ fn mock_with_the_real_550_exports() {
 #[test]
 fn real_libraries_version_tables_pick_exported_symbols() {
     for branch in ["470", "535", "550"] {
-        let Some(path) = drivers::driver_library(branch) else {
+        let Some(path) = nvml_mock::drivers::driver_library(branch) else {
             continue;
         };
         let lib = Nvml::builder().library_path(&path).load().unwrap();

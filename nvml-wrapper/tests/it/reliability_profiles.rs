@@ -5,17 +5,12 @@
 //! build, overflow checks on) and every method of the wrapper's table is called on it: no
 //! panic in the wrapper, none caught at the mock's C boundary.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod reliability_common;
-mod reliability_doc;
-
 use std::cell::Cell;
 
+use crate::support::reliability::{Driver, Lab, no_panic, table};
 use nvml_mock::profile::{self, Bound, GPU_BOUNDS, SYSTEM_BOUNDS};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
-use reliability_common::{Driver, Lab, no_panic, table};
 use serde_json::{Map, Value, json};
 
 const CASES: u32 = 512;
@@ -195,11 +190,11 @@ fn extreme_profiles_are_refused_or_answered_without_a_panic() {
         accepted >= 8 && refused >= 8,
         "{accepted} accepted, {refused} refused"
     );
-    reliability_doc::keep(
+    crate::support::reliability_doc::keep(
         "extreme-profiles",
         &format!(
             "{CASES} generated profiles: {refused} refused, {accepted} accepted; {} calls ({} methods each) on those, 0 panics in the wrapper or the mock",
-            reliability_doc::thousands(calls as u64),
+            crate::support::reliability_doc::thousands(calls as u64),
             rows.len()
         ),
     );

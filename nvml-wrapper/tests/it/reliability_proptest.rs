@@ -5,7 +5,7 @@
 //! bytes (so enum fields hold values no header defines), strings of arbitrary bytes with and
 //! without a NUL (invalid UTF-8 included), and handles that are NULL, plausible or arbitrary.
 //!
-//! Every method of the reliability table (`tests/reliability_common/`, which the fault sweep
+//! Every method of the reliability table (`tests/it/support/reliability/`, which the fault sweep
 //! keeps complete: every public method that calls NVML has a row) is driven through the
 //! case's library, a number of cases each. For every case:
 //! - no panic (proptest catches one and shrinks the case),
@@ -18,21 +18,15 @@
 //! `NVML_PROPTEST_CASES` sets the cases per method (default [`CASES_PER_METHOD`]),
 //! `NVML_PROPTEST_SEED` the seed (default a fixed one, so CI runs are repeatable).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod hostile_common;
-mod reliability_common;
-mod reliability_doc;
-
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::support::reliability::{Entry, Lab, Shape, table};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
-use reliability_common::{Entry, Lab, Shape, table};
 
 /// Cases per method in a plain `cargo test`.
 const CASES_PER_METHOD: u32 = 40;
@@ -345,7 +339,7 @@ fn build_chaos() -> (PathBuf, BTreeMap<String, Kind>) {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(format!("chaos-{}.c", std::process::id()));
     std::fs::write(&file, src).unwrap();
-    let lib = hostile_common::compile("chaos", &file, &[]);
+    let lib = crate::support::hostile::compile("chaos", &file, &[]);
     (lib, kinds)
 }
 
@@ -639,7 +633,7 @@ fn measured(t: &Tally, cases: u32) -> String {
          0 panics, 0 hangs, 0 phantom entries; the phantom checks reached {} list and {} string \
          methods; {} methods answered `UnexpectedValue` (an out-of-range enum or count, or a NULL \
          handle) in some case",
-        reliability_doc::thousands(t.cases),
+        crate::support::reliability_doc::thousands(t.cases),
         t.methods,
         t.by_kind.get("list").unwrap_or(&0),
         t.by_kind.get("string").unwrap_or(&0),
@@ -668,8 +662,9 @@ fn default_seed() -> bool {
 /// The whole property run, in a child process under a 1 GiB address-space limit.
 #[test]
 fn hostile_driver_cases_never_panic_hang_or_invent_entries() {
-    const NAME: &str = "hostile_driver_cases_never_panic_hang_or_invent_entries";
-    if let Some(child) = hostile_common::run_in_child(NAME, RUN_DEADLINE) {
+    const NAME: &str =
+        "reliability_proptest::hostile_driver_cases_never_panic_hang_or_invent_entries";
+    if let Some(child) = crate::support::hostile::run_in_child(NAME, RUN_DEADLINE) {
         let line = child
             .lines()
             .find(|l| l.starts_with("reliability: proptest"))
@@ -695,7 +690,7 @@ fn hostile_driver_cases_never_panic_hang_or_invent_entries() {
     assert!(t.ok > 0 && t.err > 0);
     eprintln!("{}", report(&t, cases, started.elapsed()));
     if cases == CASES_PER_METHOD && default_seed() {
-        reliability_doc::keep("proptest", &measured(&t, cases));
+        crate::support::reliability_doc::keep("proptest", &measured(&t, cases));
     }
 }
 
@@ -731,6 +726,6 @@ fn valgrind_hostile_driver_cases() {
     let t = run(&path, &kinds, cases, CALL_DEADLINE * 100);
     eprintln!("{}", report(&t, cases, started.elapsed()));
     if cases == 1 && default_seed() {
-        reliability_doc::keep("valgrind-proptest", &measured(&t, cases));
+        crate::support::reliability_doc::keep("valgrind-proptest", &measured(&t, cases));
     }
 }

@@ -2,19 +2,14 @@
 //! total, a mix of getters, lists, lookups and event-set lifecycles, against the mock; every
 //! call succeeds and returns what a single thread sees.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod reliability_common;
-mod reliability_doc;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
+use crate::support::reliability::{Driver, Lab};
 use nvml_wrapper::device::field;
 use nvml_wrapper::enums::{ClockType, SamplingType, TemperatureSensor};
 use nvml_wrapper::event::EventTypes;
 use nvml_wrapper::{Device, Nvml};
-use reliability_common::{Driver, Lab};
 
 const THREADS: usize = 16;
 
@@ -113,17 +108,17 @@ fn sixteen_threads_one_nvml_a_hundred_thousand_calls() {
     let elapsed = started.elapsed();
     eprintln!(
         "reliability: {THREADS} threads, {} calls on one Nvml in {elapsed:.2?}, {} failures",
-        reliability_doc::thousands(calls.load(Ordering::Relaxed) as u64),
+        crate::support::reliability_doc::thousands(calls.load(Ordering::Relaxed) as u64),
         failures.load(Ordering::Relaxed)
     );
     assert_eq!(calls.load(Ordering::Relaxed), total);
     assert_eq!(failures.load(Ordering::Relaxed), 0);
     if total == DEFAULT_CALLS {
-        reliability_doc::keep(
+        crate::support::reliability_doc::keep(
             "threads",
             &format!(
                 "{THREADS} threads, {} calls, {} failures",
-                reliability_doc::thousands(total as u64),
+                crate::support::reliability_doc::thousands(total as u64),
                 failures.load(Ordering::Relaxed)
             ),
         );

@@ -5,16 +5,11 @@
 //!
 //! `NVML_RELIABILITY_CYCLES` sets the number of init/drop cycles (default 10,000).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod reliability_common;
-mod reliability_doc;
-
 use nvml_wrapper::Nvml;
 use nvml_wrapper::event::EventTypes;
 use std::sync::atomic::Ordering;
 
-use reliability_common::{CODES, Driver, KEEP_MOCKS_LOADED, Lab};
+use crate::support::reliability::{CODES, Driver, KEEP_MOCKS_LOADED, Lab};
 
 fn cycles() -> usize {
     std::env::var("NVML_RELIABILITY_CYCLES")
@@ -51,9 +46,12 @@ fn valgrind_init_drop_cycles() {
         started.elapsed()
     );
     if n == DEFAULT_CYCLES {
-        reliability_doc::keep(
+        crate::support::reliability_doc::keep(
             "valgrind-cycles",
-            &format!("{} init/drop cycles", reliability_doc::thousands(n as u64)),
+            &format!(
+                "{} init/drop cycles",
+                crate::support::reliability_doc::thousands(n as u64)
+            ),
         );
     }
 }
@@ -62,19 +60,19 @@ fn valgrind_init_drop_cycles() {
 #[ignore = "run under valgrind by .ci/valgrind"]
 fn valgrind_full_api_sweep() {
     KEEP_MOCKS_LOADED.store(true, Ordering::Relaxed);
-    let r = reliability_common::fault_sweep(CODES);
+    let r = crate::support::reliability::fault_sweep(CODES);
     assert!(r.failures.is_empty(), "{}", r.failures.join("\n"));
     assert_eq!(r.panics, 0);
-    let hostile = reliability_common::hostile_pass();
+    let hostile = crate::support::reliability::hostile_pass();
     let measured = format!(
         "sweep of {} functions ({} rows) x {} codes = {} calls, {} panics; \
          {hostile} calls with every hostile mode on",
-        reliability_doc::thousands(r.functions as u64),
-        reliability_doc::thousands(r.entries as u64),
+        crate::support::reliability_doc::thousands(r.functions as u64),
+        crate::support::reliability_doc::thousands(r.entries as u64),
         r.codes,
-        reliability_doc::thousands(r.calls as u64),
+        crate::support::reliability_doc::thousands(r.calls as u64),
         r.panics
     );
     eprintln!("reliability: {measured}");
-    reliability_doc::keep("valgrind-sweep", &measured);
+    crate::support::reliability_doc::keep("valgrind-sweep", &measured);
 }

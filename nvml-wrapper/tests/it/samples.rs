@@ -1,10 +1,5 @@
 //! Samples against the simulated DGX H100: values must match the mock's profile.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_mock::{HostileModes, profile};
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::Value;
@@ -12,7 +7,7 @@ use nvml_wrapper::enums::SamplingType;
 
 #[test]
 fn utilization_samples_follow_the_profile_oldest_first() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").expect("the built-in profile");
     for (index, spec) in p.gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32)?;
@@ -36,7 +31,7 @@ fn utilization_samples_follow_the_profile_oldest_first() -> Result<(), NvmlError
 
 #[test]
 fn each_kind_reports_its_own_quantity() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let p = profile::builtin("dgx-h100").expect("the built-in profile");
     let spec = &p.gpus[0];
     let gpu = m.nvml.device_by_index(0)?;
@@ -66,7 +61,7 @@ fn each_kind_reports_its_own_quantity() -> Result<(), NvmlError> {
 
 #[test]
 fn last_seen_timestamp_returns_only_newer_samples() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(1)?;
     let all = gpu.samples(SamplingType::TotalPower, 0)?;
     assert!(all.len() >= 2);
@@ -84,7 +79,7 @@ fn last_seen_timestamp_returns_only_newer_samples() -> Result<(), NvmlError> {
 
 #[test]
 fn an_oversized_count_from_the_library_is_clamped() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     let honest = gpu.samples(SamplingType::GpuUtilization, 0)?.len();
     m.staged
@@ -102,7 +97,7 @@ fn an_oversized_count_from_the_library_is_clamped() -> Result<(), NvmlError> {
 
 #[test]
 fn a_failing_call_is_the_drivers_error() -> Result<(), NvmlError> {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     m.staged
         .set_fault(
@@ -121,7 +116,7 @@ fn a_failing_call_is_the_drivers_error() -> Result<(), NvmlError> {
 fn process_utilization_reports_what_the_library_answers() -> Result<(), NvmlError> {
     // The mock does not model per-process utilisation yet (NOT_SUPPORTED); where it does, the
     // samples name running processes.
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0)?;
     match gpu.process_utilization(0) {
         Ok(samples) => {

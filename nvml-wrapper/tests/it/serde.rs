@@ -1,18 +1,12 @@
 //! With the `serde` feature, the plain data types serialize to the JSON a user expects and
-//! read back equal. Run with `cargo test -p nvml-wrapper --features serde --test serde`.
-
-#![cfg(feature = "serde")]
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
+//! read back equal. Run with `cargo test -p nvml-wrapper --features serde --test it serde::`.
 
 use nvml_wrapper::device::{MemoryInfo, PciInfo, ProcessInfo};
 use nvml_wrapper::enums::{Architecture, PerformanceState};
 
 #[test]
 fn device_data_round_trips_through_json() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
 
     let mem = gpu.memory_info().unwrap();
@@ -40,7 +34,7 @@ fn device_data_round_trips_through_json() {
 
 #[test]
 fn enums_and_bit_masks_serialize_by_name() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert_eq!(
         serde_json::to_string(&gpu.architecture().unwrap()).unwrap(),

@@ -2,13 +2,9 @@
 //! mock, mock -> snapshot -> profile -> mock answers every walked query the same (return
 //! code and value), and the snapshot of a real GPU loads as a profile (`#[ignore]`d).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-#[path = "../examples/snapshot/machine.rs"]
+#[path = "../../examples/snapshot/machine.rs"]
 #[allow(dead_code)]
 mod machine;
-
-mod common;
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -542,8 +538,8 @@ fn differences(source: &Walk, snapshot: &Walk) -> Vec<String> {
 
 /// A mock on `profile`; with `mig`, as root and with MIG on on every GPU that has it (the
 /// profile tables NVML lists only with MIG on).
-fn source(profile: &str, mig: bool) -> common::Mock {
-    let m = common::mock_with_profile(profile);
+fn source(profile: &str, mig: bool) -> crate::support::Mock {
+    let m = crate::support::mock_with_profile(profile);
     if mig {
         m.staged.set_root(true).unwrap();
         for d in m.nvml.devices().unwrap() {
@@ -580,7 +576,7 @@ fn round_trip(profile: &str, mig: bool, dir: &std::path::Path) -> Vec<String> {
     }
     let file = dir.join(format!("{profile}-{mig}.json"));
     std::fs::write(&file, json).unwrap();
-    let copy = common::mock_with_profile(file.to_str().unwrap());
+    let copy = crate::support::mock_with_profile(file.to_str().unwrap());
     let (a, b) = (walk(&original.nvml), walk(&copy.nvml));
     assert!(
         a.answers.len() > 1000,
@@ -628,7 +624,7 @@ fn a_query_that_fails_is_an_error_naming_its_function() {
         "nvmlDeviceGetSupportedGraphicsClocks",
         "nvmlDeviceGetFieldValues",
     ] {
-        let m = common::mock_with_profile("dgx-h100");
+        let m = crate::support::mock_with_profile("dgx-h100");
         m.staged
             .set_fault(function, sys::NVML_ERROR_UNKNOWN)
             .unwrap();
@@ -636,7 +632,7 @@ fn a_query_that_fails_is_an_error_naming_its_function() {
         assert!(e.to_string().starts_with(function), "{function}: {e}");
     }
     // NOT_SUPPORTED is an answer, not a failure: no serial is a `null` serial.
-    let m = common::mock_with_profile("dgx-h100");
+    let m = crate::support::mock_with_profile("dgx-h100");
     m.staged
         .set_fault("nvmlDeviceGetSerial", sys::NVML_ERROR_NOT_SUPPORTED)
         .unwrap();
@@ -646,7 +642,7 @@ fn a_query_that_fails_is_an_error_naming_its_function() {
 
 /// On a machine with an NVIDIA GPU and driver: the snapshot of the real machine reads without
 /// an error, loads as a profile, and the mock on it answers the walk as the real driver does
-/// for what the profile holds (`cargo test -p nvml-wrapper --test snapshot -- --ignored`).
+/// for what the profile holds (`cargo test -p nvml-wrapper --test it snapshot:: -- --ignored`).
 #[test]
 #[ignore = "needs an NVIDIA GPU and driver"]
 fn a_real_machine_snapshots_into_a_profile_the_mock_loads() {
@@ -665,7 +661,7 @@ fn a_real_machine_snapshots_into_a_profile_the_mock_loads() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("machine.json");
     std::fs::write(&file, &json).unwrap();
-    let copy = common::mock_with_profile(file.to_str().unwrap());
+    let copy = crate::support::mock_with_profile(file.to_str().unwrap());
     assert_eq!(
         copy.nvml.device_count().unwrap() as usize,
         profile.gpus.len()

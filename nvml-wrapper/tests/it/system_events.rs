@@ -3,17 +3,12 @@
 //! events injected with `Staged::inject_system_event`); the event context records are not
 //! (`NVML_ERROR_NOT_SUPPORTED`, as a driver without them); faults drive the other codes.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_wrapper::system_event::{SystemEvent, SystemEventSet, SystemEventTypes};
 use nvml_wrapper::{NvmlError, sys};
 
 #[test]
 fn a_registered_set_receives_injected_bind_and_unbind_events() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let set = m.nvml.create_system_event_set().unwrap();
     set.register(SystemEventTypes::GPU_DRIVER_BIND | SystemEventTypes::GPU_DRIVER_UNBIND)
         .unwrap();
@@ -60,7 +55,7 @@ fn a_registered_set_receives_injected_bind_and_unbind_events() {
 
 #[test]
 fn a_waiting_thread_wakes_up_on_an_event() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let set = m.nvml.create_system_event_set().unwrap();
     set.register(SystemEventTypes::GPU_DRIVER_BIND).unwrap();
     std::thread::scope(|s| {
@@ -77,7 +72,7 @@ fn a_waiting_thread_wakes_up_on_an_event() {
 
 #[test]
 fn sets_get_only_the_types_they_registered() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let binds = m.nvml.create_system_event_set().unwrap();
     binds.register(SystemEventTypes::GPU_DRIVER_BIND).unwrap();
     let none = m.nvml.create_system_event_set().unwrap();
@@ -100,7 +95,7 @@ fn sets_get_only_the_types_they_registered() {
 
 #[test]
 fn sets_are_freed_on_drop_and_by_free() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let set = m.nvml.create_system_event_set().unwrap();
     let handle = set.handle();
     drop(set);
@@ -120,7 +115,7 @@ fn sets_are_freed_on_drop_and_by_free() {
 
 #[test]
 fn system_event_faults_map_to_their_variants() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged
         .set_fault(
             "nvmlSystemEventSetCreate",
@@ -151,7 +146,7 @@ fn system_event_faults_map_to_their_variants() {
 
 #[test]
 fn event_context_queries_answer_not_supported_then_faults_map() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let events = m.nvml.create_event_set().unwrap();
     assert!(matches!(
         events.context_count(),
@@ -204,7 +199,7 @@ fn event_context_queries_answer_not_supported_then_faults_map() {
 
 #[test]
 fn a_470_driver_lacks_system_events_and_event_contexts() {
-    let m = common::mock_legacy_470();
+    let m = crate::support::mock_legacy_470();
     assert!(matches!(
         m.nvml.create_system_event_set(),
         Err(NvmlError::MissingSymbol("nvmlSystemEventSetCreate"))

@@ -2,37 +2,31 @@
 //! four GPUs, whose queries return the profile's values; the other profiles have none (like
 //! every current data-center system).
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-mod unmodeled;
-
+use crate::support::unmodeled::fault_maps_to_its_variant;
 use nvml_wrapper::NvmlError;
 use nvml_wrapper::enums::{FanState, LedColor};
 use nvml_wrapper::unit::UnitTemperatureSensor;
-use unmodeled::fault_maps_to_its_variant;
 
 #[test]
 fn machines_without_s_class_units_have_none() {
     for profile in ["dgx-h100", "dgx-a100", "workstation"] {
-        let m = common::mock_with_profile(profile);
+        let m = crate::support::mock_with_profile(profile);
         assert_eq!(m.nvml.unit_count().unwrap(), 0, "{profile}");
         assert!(m.nvml.units().unwrap().is_empty(), "{profile}");
     }
-    let m = common::mock();
+    let m = crate::support::mock();
     fault_maps_to_its_variant(&m.staged, "nvmlUnitGetCount", || m.nvml.unit_count());
     fault_maps_to_its_variant(&m.staged, "nvmlUnitGetCount", || m.nvml.units());
 }
 
 #[test]
 fn unit_by_index_past_the_count_is_an_invalid_argument() {
-    let m = common::mock();
+    let m = crate::support::mock();
     assert!(matches!(
         m.nvml.unit_by_index(0),
         Err(NvmlError::InvalidArgument(_))
     ));
-    let m = common::mock_with_profile("s-class");
+    let m = crate::support::mock_with_profile("s-class");
     m.nvml.unit_by_index(0).unwrap();
     assert!(matches!(
         m.nvml.unit_by_index(1),
@@ -45,7 +39,7 @@ fn unit_by_index_past_the_count_is_an_invalid_argument() {
 
 #[test]
 fn s_class_unit_reports_the_profile() {
-    let m = common::mock_with_profile("s-class");
+    let m = crate::support::mock_with_profile("s-class");
     assert_eq!(m.nvml.unit_count().unwrap(), 1);
     let units = m.nvml.units().unwrap();
     assert_eq!(units.len(), 1);
@@ -94,7 +88,7 @@ fn s_class_unit_reports_the_profile() {
 
 #[test]
 fn s_class_unit_holds_the_four_gpus() {
-    let m = common::mock_with_profile("s-class");
+    let m = crate::support::mock_with_profile("s-class");
     let unit = m.nvml.unit_by_index(0).unwrap();
     let inside: Vec<String> = unit
         .devices()
@@ -112,7 +106,7 @@ fn s_class_unit_holds_the_four_gpus() {
 
 #[test]
 fn led_needs_root_and_reads_back() {
-    let m = common::mock_with_profile("s-class");
+    let m = crate::support::mock_with_profile("s-class");
     let unit = m.nvml.unit_by_index(0).unwrap();
     assert!(matches!(
         unit.set_led_color(LedColor::Amber),

@@ -5,11 +5,6 @@
 //! the call really reaches the function its docs name). Values of a vGPU host:
 //! `vgpu_host.rs`; conversions: unit tests in `src/vgpu/`.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_wrapper::enums::{
     DeviceVgpuCapability, GpuVirtualizationMode, VgpuCapability, VgpuDriverCapability,
     VgpuSchedulerEngine, VgpuSchedulerPolicy,
@@ -66,7 +61,7 @@ fn handles_wrap_ids_compare_by_id_and_cross_threads() {
     send_sync::<VgpuType<'static>>();
     send_sync::<VgpuInstance<'static>>();
 
-    let m = common::mock();
+    let m = crate::support::mock();
     let t = m.nvml.vgpu_type(7);
     assert_eq!(t.id(), 7);
     assert_eq!(t, m.nvml.vgpu_type(7));
@@ -80,7 +75,7 @@ fn handles_wrap_ids_compare_by_id_and_cross_threads() {
 
 #[test]
 fn device_vgpu_lists_answer_as_bare_metal() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let s = &m.staged;
     unmodeled!(s, "nvmlDeviceGetSupportedVgpus", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
@@ -93,7 +88,7 @@ fn device_vgpu_lists_answer_as_bare_metal() {
 
 #[test]
 fn device_virtualization_and_heterogeneous_modes() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(2).unwrap();
     let s = &m.staged;
@@ -126,7 +121,7 @@ fn device_virtualization_and_heterogeneous_modes() {
 
 #[test]
 fn device_placements_capabilities_and_gsp() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let t = some_type(&m.nvml);
     let s = &m.staged;
@@ -145,7 +140,7 @@ fn device_placements_capabilities_and_gsp() {
 #[test]
 fn placements_grown_on_insufficient_size_stay_bounded() {
     // A driver that keeps answering INSUFFICIENT_SIZE: bounded retries, then the error.
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let t = some_type(&m.nvml);
     m.staged
@@ -162,7 +157,7 @@ fn placements_grown_on_insufficient_size_stay_bounded() {
 
 #[test]
 fn device_licensing_and_metadata() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(1).unwrap();
     let s = &m.staged;
     assert_eq!(
@@ -179,7 +174,7 @@ fn device_licensing_and_metadata() {
 
 #[test]
 fn metadata_growing_without_end_is_bounded() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(1).unwrap();
     m.staged
         .set_fault(
@@ -195,7 +190,7 @@ fn metadata_growing_without_end_is_bounded() {
 
 #[test]
 fn device_vgpu_scheduler_uses_the_v2_functions() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(3).unwrap();
     let s = &m.staged;
@@ -227,7 +222,7 @@ fn device_vgpu_scheduler_uses_the_v2_functions() {
 
 #[test]
 fn device_vgpu_utilization() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let s = &m.staged;
     unmodeled!(s, "nvmlDeviceGetVgpuUtilization", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
@@ -243,7 +238,7 @@ fn device_vgpu_utilization() {
 #[test]
 fn no_samples_since_the_timestamp_is_an_empty_list() {
     // NOT_FOUND from the utilisation queries means "nothing newer than last_seen".
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     for func in [
         "nvmlDeviceGetVgpuUtilization",
@@ -261,7 +256,7 @@ fn no_samples_since_the_timestamp_is_an_empty_list() {
 
 #[test]
 fn vgpu_type_queries() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let t = some_type(&m.nvml);
     let s = &m.staged;
@@ -301,7 +296,7 @@ fn vgpu_type_queries() {
 
 #[test]
 fn vgpu_instance_identity_queries() {
-    let m = common::mock();
+    let m = crate::support::mock();
     let v = m.nvml.vgpu_instance(1);
     let s = &m.staged;
     answers!(s, NvmlError::NotFound(_), "nvmlVgpuInstanceGetVmID", NVML_ERROR_GPU_IS_LOST => NvmlError::GpuLost(_),
@@ -340,7 +335,7 @@ fn vgpu_instance_identity_queries() {
 
 #[test]
 fn vgpu_instance_encoder_and_capture() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let v = m.nvml.vgpu_instance(2);
     let s = &m.staged;
@@ -360,7 +355,7 @@ fn vgpu_instance_encoder_and_capture() {
 
 #[test]
 fn vgpu_instance_accounting() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let v = m.nvml.vgpu_instance(2);
     let s = &m.staged;
@@ -376,7 +371,7 @@ fn vgpu_instance_accounting() {
 
 #[test]
 fn driver_wide_vgpu_queries() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let s = &m.staged;
     let nvml = &m.nvml;
@@ -404,7 +399,7 @@ fn driver_wide_vgpu_queries() {
 
 #[test]
 fn a_470_driver_lacks_the_newer_vgpu_functions() {
-    let m = common::mock_legacy_470();
+    let m = crate::support::mock_legacy_470();
     let gpu = m.nvml.device_by_index(0).unwrap();
     let t = some_type(&m.nvml);
     let v = m.nvml.vgpu_instance(1);
@@ -470,7 +465,7 @@ fn a_470_driver_lacks_the_newer_vgpu_functions() {
 
 #[test]
 fn a_virtualization_mode_newer_than_the_header_is_kept() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged
         .set_hostile(nvml_mock::HostileModes {
             future_enums: true,

@@ -4,11 +4,6 @@
 //! H100-40C VM at placement 0 and an H100-10C VM at placement 40. Values are the profile's
 //! (`nvml-mock/profiles/builtin/vgpu-host.json`).
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_wrapper::device::SampleValue;
 use nvml_wrapper::enums::{
     DeviceVgpuCapability, GpuVirtualizationMode, GridLicenseExpiryStatus, GridLicenseState,
@@ -27,8 +22,8 @@ const MIB: u64 = 1 << 20;
 const VMS: [u32; 4] = [3_251_634_189, 3_251_634_190, 3_251_634_191, 3_251_634_192];
 const LICENSE: &str = "NVIDIA-vComputeServer,9.0;Quadro-Virtual-DWS,5.0";
 
-fn host() -> common::Mock {
-    common::mock_with_profile("vgpu-host")
+fn host() -> crate::support::Mock {
+    crate::support::mock_with_profile("vgpu-host")
 }
 
 /// After `set_fault(func, GPU_IS_LOST)`, `call` reports `GpuLost`; the fault is cleared.

@@ -4,11 +4,6 @@
 //! other GPU-instance vGPU functions answer `NOT_SUPPORTED`, and a fault on each maps to its
 //! variant.
 
-// A test fails by panicking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
-mod common;
-
 use nvml_wrapper::enums::{VgpuSchedulerEngine, VgpuSchedulerPolicy};
 use nvml_wrapper::vgpu::VgpuSchedulerSettings;
 use nvml_wrapper::{NvmlError, sys};
@@ -37,7 +32,7 @@ fn not_supported_then_fault<T: std::fmt::Debug>(
 
 #[test]
 fn a_gpu_instance_of_a_vgpu_host() {
-    let m = common::mock_with_profile("vgpu-host");
+    let m = crate::support::mock_with_profile("vgpu-host");
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(gpu.set_mig_mode(true).unwrap().is_applied());
@@ -105,7 +100,7 @@ fn a_gpu_instance_of_a_vgpu_host() {
 
 #[test]
 fn a_gpu_instance_of_a_bare_metal_gpu_hosts_no_vgpus() {
-    let m = common::mock();
+    let m = crate::support::mock();
     m.staged.set_root(true).unwrap();
     let gpu = m.nvml.device_by_index(0).unwrap();
     assert!(gpu.set_mig_mode(true).unwrap().is_applied());

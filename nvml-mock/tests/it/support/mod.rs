@@ -1,19 +1,11 @@
 //! Shared helpers of the mock's tests: load a staged copy through nvml-sys, like a client.
 
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::ffi::{CStr, c_char};
 
 pub use nvml_mock::Staged;
 pub use nvml_sys::*;
 
 /// Calls an `NvmlLib` function field: `nv!(lib.nvmlDeviceGetCount_v2(&mut n))`.
-#[macro_export]
 macro_rules! nv {
     ($lib:ident . $f:ident ( $($arg:expr),* $(,)? )) => {{
         let f = $lib.$f.as_ref().expect(concat!(stringify!($f), " is exported"));
@@ -22,6 +14,7 @@ macro_rules! nv {
         unsafe { f($($arg),*) }
     }};
 }
+pub(crate) use nv;
 
 /// Loads the staged copy through nvml-sys's loader, as a client would.
 pub fn load(staged: &Staged) -> NvmlLib {

@@ -1,5 +1,6 @@
-//! Where the tests find NVIDIA's real driver libraries (shared by nvml-sys and nvml-wrapper
-//! tests through `#[path]`).
+//! Where nvml-sys's tests find NVIDIA's real driver libraries. (The other packages' tests use
+//! `nvml_mock::drivers`, the same lookup; nvml-sys is published and its tests build from its
+//! own files, without nvml-mock, which depends on it.)
 //!
 //! `$NVML_TEST_DRIVERS_DIR/{550,535,470}/libnvidia-ml.so.1`, by default
 //! `~/.cache/nvml-rs/drivers`; `.ci/fetch-drivers` puts them there.

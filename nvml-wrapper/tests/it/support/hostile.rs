@@ -1,11 +1,10 @@
-#![allow(dead_code)] // each test binary uses a part
 //! Shared by the hostile-library tests: builds a C library from `tests/hostile/`, and runs a
 //! test body in a child process under a memory limit and a deadline.
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Compiles `tests/hostile/<name>.c` against the project's `nvml.h` into a shared library
 /// (a fresh file per call, so parallel tests never share a half-written one) and returns its
@@ -56,12 +55,10 @@ pub const CHILD_MEMORY_KIB: u64 = 1 << 20;
 /// How long a child test may run before it counts as hung.
 pub const CHILD_DEADLINE: Duration = Duration::from_secs(60);
 
-const CHILD_ENV: &str = "NVML_HOSTILE_CHILD";
-
 /// Runs the calling test again in a child process, limited to [`CHILD_MEMORY_KIB`] of address
 /// space (`ulimit -v`) and [`CHILD_DEADLINE`]: `true` in the child (run the body), `false` in
 /// the parent once the child passed. A child that fails, aborts, runs out of memory or hangs
-/// fails the test.
+/// fails the test. `test` is the test's path in this crate (`module::name`).
 pub fn in_child(test: &str) -> bool {
     run_in_child(test, CHILD_DEADLINE).is_none()
 }
@@ -69,58 +66,5 @@ pub fn in_child(test: &str) -> bool {
 /// As [`in_child`], with its own deadline: `None` in the child (run the body), the child's
 /// output in the parent once the child passed.
 pub fn run_in_child(test: &str, deadline: Duration) -> Option<String> {
-    if std::env::var(CHILD_ENV).as_deref() == Ok(test) {
-        return None;
-    }
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -v \"$1\" && shift && exec \"$@\"")
-        .arg("sh")
-        .arg(CHILD_MEMORY_KIB.to_string())
-        .arg(exe)
-        .args(["--exact", test, "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, test)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the child test");
-    // Drain the pipes while the child runs, so a talkative child never blocks on a full pipe.
-    let mut stdout = child.stdout.take().expect("the child's stdout");
-    let mut stderr = child.stderr.take().expect("the child's stderr");
-    let out_reader = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut stdout, &mut text);
-        text
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut stderr, &mut text);
-        text
-    });
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait for the child test") {
-            let text = format!(
-                "{}{}",
-                String::from_utf8_lossy(&out_reader.join().unwrap_or_default()),
-                String::from_utf8_lossy(&err_reader.join().unwrap_or_default())
-            );
-            assert!(
-                status.success(),
-                "{test} failed in the child: {status}\n{text}"
-            );
-            assert!(
-                text.contains("1 passed"),
-                "{test} did not run in the child:\n{text}"
-            );
-            return Some(text);
-        }
-        if start.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{test} hung: still running after {deadline:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    super::child_process::run_alone(test, Some(CHILD_MEMORY_KIB), deadline)
 }

@@ -1,13 +1,12 @@
 //! Shared by the wrapper's tests: an `Nvml` on a private copy of the mock library.
 
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use nvml_wrapper::Nvml;
+
+pub mod child_process;
+pub mod hostile;
+pub mod reliability;
+pub mod reliability_doc;
+pub mod unmodeled;
 
 /// An initialised `Nvml` on its own staged copy of `nvml-mock` (so tests running in parallel
 /// do not share state). Field order matters: `nvml` shuts down before the copy goes.

@@ -3,8 +3,6 @@
 //! `NVML_RELIABILITY_BLESS=1` rewrites the span instead (run the tests named in the document,
 //! and `.ci/valgrind` for the valgrind spans).
 
-#![allow(dead_code)] // each test binary keeps some of the spans
-
 use std::path::PathBuf;
 use std::sync::Mutex;
 

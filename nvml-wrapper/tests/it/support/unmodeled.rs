@@ -1,8 +1,6 @@
 //! Shared by the tests of device commands, accounting, affinity, power
 //! profiles, PRM, drain states and units: checks for functions the mock does not model.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
-
 use std::fmt::Debug;
 
 use nvml_wrapper::{NvmlError, Result, sys};

@@ -4,13 +4,6 @@
 //! but the oldest) version of every versioned family hidden, so every version the wrapper can
 //! call is reached.
 
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::ffi::{CString, c_char, c_int, c_uint};
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
@@ -54,8 +47,6 @@ pub enum Driver {
     Oldest,
     /// `nvml_mock::Staged::legacy_470()`: the export table of NVIDIA's 470 driver.
     Legacy470,
-    /// [`Lab::hiding`] a given list (e.g. what a real driver library lacks).
-    Shaped,
     /// `Current`, as root, with MIG on GPU 0, a 3g GPU instance at placement 0 and a
     /// 1-slice compute instance in it ([`Lab::gi`], [`Lab::ci`]).
     Mig,
@@ -163,8 +154,6 @@ pub struct Lab {
     pub nvml: Nvml,
     /// The library file.
     pub path: PathBuf,
-    /// How it presents itself.
-    pub driver: Driver,
     hooks: libloading::Library,
     mig: Option<(u32, u32)>,
     _staged: Option<nvml_mock::Staged>,
@@ -200,24 +189,17 @@ impl Lab {
     /// A lab of this kind (profile: the default DGX H100).
     pub fn new(driver: Driver) -> Lab {
         match driver {
-            Driver::Current => Lab::from_staged(driver, nvml_mock::Staged::new().unwrap()),
-            Driver::Legacy470 => Lab::from_staged(driver, nvml_mock::Staged::legacy_470().unwrap()),
-            Driver::Previous | Driver::PreviousButOne | Driver::Oldest | Driver::Shaped => {
+            Driver::Current => Lab::from_staged(nvml_mock::Staged::new().unwrap()),
+            Driver::Legacy470 => Lab::from_staged(nvml_mock::Staged::legacy_470().unwrap()),
+            Driver::Previous | Driver::PreviousButOne | Driver::Oldest => {
                 let hide = versioned_to_hide(driver);
                 let refs: Vec<&str> = hide.iter().map(String::as_str).collect();
-                Lab::hiding(driver, &refs)
+                Lab::hiding(&refs)
             }
-            Driver::Mig => Lab {
-                driver,
-                ..Lab::new(Driver::Current).with_mig()
-            },
-            Driver::MigPrevious => Lab {
-                driver,
-                ..Lab::new(Driver::Previous).with_mig()
-            },
+            Driver::Mig => Lab::new(Driver::Current).with_mig(),
+            Driver::MigPrevious => Lab::new(Driver::Previous).with_mig(),
             Driver::SClass => {
-                let lab =
-                    Lab::from_staged(driver, nvml_mock::Staged::with_profile("s-class").unwrap());
+                let lab = Lab::from_staged(nvml_mock::Staged::with_profile("s-class").unwrap());
                 lab.set_root(true);
                 lab
             }
@@ -261,10 +243,7 @@ impl Lab {
 
     /// A `Current` lab on a profile (a built-in name or a file).
     pub fn with_profile(name_or_path: &str) -> Lab {
-        Lab::from_staged(
-            Driver::Current,
-            nvml_mock::Staged::with_profile(name_or_path).unwrap(),
-        )
+        Lab::from_staged(nvml_mock::Staged::with_profile(name_or_path).unwrap())
     }
 
     /// Panics the mock caught at its C boundary so far (`nvml_mock_caught_panics`).
@@ -273,7 +252,7 @@ impl Lab {
         unsafe { self.symbol::<unsafe extern "C" fn() -> c_uint>(b"nvml_mock_caught_panics")() }
     }
 
-    fn from_staged(driver: Driver, staged: nvml_mock::Staged) -> Lab {
+    fn from_staged(staged: nvml_mock::Staged) -> Lab {
         let path = staged.path().to_owned();
         // SAFETY: the staged mock library; loading it again only bumps its reference count.
         let hooks = unsafe { libloading::Library::new(&path) }.unwrap();
@@ -282,7 +261,6 @@ impl Lab {
         Lab {
             nvml,
             path,
-            driver,
             hooks,
             mig: None,
             _staged: Some(staged),
@@ -292,7 +270,7 @@ impl Lab {
 
     /// A lab on a copy of the mock whose dynamic symbol table lacks `hide` (as an older or
     /// different driver would).
-    pub fn hiding(driver: Driver, hide: &[&str]) -> Lab {
+    pub fn hiding(hide: &[&str]) -> Lab {
         let mut bytes = std::fs::read(nvml_mock::find_cdylib().unwrap()).unwrap();
         let hidden = hide_symbols(&mut bytes, |name| hide.contains(&name));
         assert_eq!(hidden, hide.len(), "every symbol to hide was found once");
@@ -306,7 +284,6 @@ impl Lab {
         Lab {
             nvml,
             path,
-            driver,
             hooks,
             mig: None,
             _staged: None,
@@ -324,7 +301,6 @@ impl Lab {
         Lab {
             nvml,
             path: path.to_owned(),
-            driver: Driver::Current,
             hooks,
             mig: Some((1, 1)),
             _staged: None,
@@ -455,8 +431,7 @@ pub fn versioned_to_hide(driver: Driver) -> Vec<String> {
             Driver::Previous => hide.extend(newer.first().map(|s| (*s).to_owned())),
             Driver::PreviousButOne => hide.extend(newer.iter().take(2).map(|s| (*s).to_owned())),
             Driver::Oldest => hide.extend(newer.iter().map(|s| (*s).to_owned())),
-            Driver::Current | Driver::Legacy470 | Driver::Shaped | Driver::Mig | Driver::SClass => {
-            }
+            Driver::Current | Driver::Legacy470 | Driver::Mig | Driver::SClass => {}
             Driver::MigPrevious => hide.extend(newer.first().map(|s| (*s).to_owned())),
         }
     }
