@@ -28,12 +28,13 @@ mod affinity;
 pub mod drivers;
 mod dynamic;
 mod exports;
+pub mod hooks;
 pub mod profile;
 mod staged;
 mod state;
 pub mod support;
 
-pub use staged::{HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};
+pub use staged::{HookError, HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};
 
 #[allow(missing_docs, non_snake_case, clippy::missing_safety_doc)]
 mod generated {

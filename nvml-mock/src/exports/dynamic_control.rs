@@ -165,3 +165,14 @@ pub extern "C" fn nvml_mock_set_throttle(gpu_index: c_uint, reasons: c_ulonglong
         Ok(())
     })
 }
+
+// The exports above have the signatures `crate::hooks` declares.
+const _: () = {
+    use crate::hooks;
+    hooks::SET_DYNAMIC.check(nvml_mock_set_dynamic);
+    hooks::SET_VIRTUAL_CLOCK.check(nvml_mock_set_virtual_clock);
+    hooks::ADVANCE_CLOCK.check(nvml_mock_advance_clock);
+    hooks::START_PROCESS.check(nvml_mock_start_process);
+    hooks::STOP_PROCESS.check(nvml_mock_stop_process);
+    hooks::SET_THROTTLE.check(nvml_mock_set_throttle);
+};

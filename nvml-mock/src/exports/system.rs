@@ -104,7 +104,12 @@ pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
 /// `nvmlErrorString`: a static description of a return code (works without init).
 #[unsafe(no_mangle)]
 pub extern "C" fn nvmlErrorString(result: nvmlReturn_t) -> *const c_char {
-    let s: &'static std::ffi::CStr = match result {
+    error_text(result).as_ptr()
+}
+
+/// The description `nvmlErrorString` gives a return code (NVIDIA's wording).
+pub(crate) fn error_text(result: nvmlReturn_t) -> &'static std::ffi::CStr {
+    match result {
         NVML_SUCCESS => c"Success",
         NVML_ERROR_UNINITIALIZED => c"Uninitialized",
         NVML_ERROR_INVALID_ARGUMENT => c"Invalid Argument",
@@ -139,8 +144,7 @@ pub extern "C" fn nvmlErrorString(result: nvmlReturn_t) -> *const c_char {
         NVML_ERROR_INVALID_STATE => c"Invalid state",
         NVML_ERROR_RESET_TYPE_NOT_SUPPORTED => c"Reset type not supported",
         _ => c"Unknown Error",
-    };
-    s.as_ptr()
+    }
 }
 
 export! {

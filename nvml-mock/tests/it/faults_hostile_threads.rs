@@ -40,8 +40,34 @@ fn a_fault_makes_one_function_fail_until_cleared() {
         NVML_ERROR_NOT_SUPPORTED
     );
     assert_eq!(
-        staged.set_fault("nvmlNoSuchFunction", 1),
+        staged
+            .set_fault("nvmlNoSuchFunction", 1)
+            .map_err(|e| e.code()),
         Err(NVML_ERROR_NOT_FOUND)
+    );
+}
+
+#[test]
+fn a_hook_the_library_lacks_is_an_error_naming_it() {
+    let staged = Staged::hiding(&["nvml_mock_set_root"]).unwrap();
+    let err = staged.set_root(true).unwrap_err();
+    assert_eq!(
+        (err.hook(), err.code()),
+        ("nvml_mock_set_root", NVML_ERROR_FUNCTION_NOT_FOUND)
+    );
+    assert_eq!(
+        err.to_string(),
+        "nvml_mock_set_root: the library does not export it (Function Not Found)"
+    );
+    // The other hooks still answer.
+    staged
+        .set_fault("nvmlDeviceGetCount_v2", NVML_ERROR_GPU_IS_LOST)
+        .unwrap();
+    // A function the mock does not export cannot be hidden.
+    let err = Staged::hiding(&["nvmlNoSuchFunction"]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the mock does not export nvmlNoSuchFunction"
     );
 }
 

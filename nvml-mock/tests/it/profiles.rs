@@ -268,8 +268,22 @@ fn a_bad_profile_makes_init_fail_cleanly_and_can_be_replaced() {
     assert_eq!(nv!(lib.nvmlInit_v2()), NVML_SUCCESS);
     assert_eq!(nv!(lib.nvmlDeviceGetCount_v2(&mut n)), NVML_SUCCESS);
     assert_eq!(n, 1);
-    // The profile cannot change under a running client.
-    assert_eq!(staged.set_profile("dgx-h100"), Err(NVML_ERROR_IN_USE));
+    // The profile cannot change under a running client; the error names the hook and the code.
+    let err = staged.set_profile("dgx-h100").unwrap_err();
+    assert_eq!(
+        (err.hook(), err.code()),
+        ("nvml_mock_set_profile", NVML_ERROR_IN_USE)
+    );
+    assert_eq!(
+        err.to_string(),
+        "nvml_mock_set_profile answered 19 (In use by another client)"
+    );
+    // `?` lifts it into `Box<dyn Error>`, as a user's test returns it.
+    let boxed = || -> Result<(), Box<dyn std::error::Error>> {
+        staged.set_profile("dgx-a100")?;
+        Ok(())
+    };
+    assert_eq!(boxed().unwrap_err().to_string(), err.to_string());
     assert_eq!(nv!(lib.nvmlShutdown()), NVML_SUCCESS);
 }
 

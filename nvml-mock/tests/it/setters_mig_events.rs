@@ -566,11 +566,8 @@ fn events_are_delivered_to_registered_sets_and_waits_time_out() {
             // The same path in the same process: the same loaded copy of the mock.
             // SAFETY: loading the staged mock.
             let same = unsafe { libloading::Library::new(&path) }.unwrap();
-            // SAFETY: the hook's signature is documented in the README.
-            let hook = unsafe {
-                same.get::<unsafe extern "C" fn(u32, u64, u64) -> u32>(b"nvml_mock_inject_event")
-            }
-            .unwrap();
+            // SAFETY: `same` is the staged mock.
+            let hook = unsafe { nvml_mock::hooks::INJECT_EVENT.get(&same) }.unwrap();
             // SAFETY: plain integers.
             let r = unsafe { hook(3, u64::from(nvmlEventTypeXidCriticalError), 48) };
             assert_eq!(r, NVML_SUCCESS);
@@ -590,7 +587,10 @@ fn events_are_delivered_to_registered_sets_and_waits_time_out() {
         nv!(lib.nvmlEventSetWait_v2(set, &mut data, 0)),
         NVML_ERROR_INVALID_ARGUMENT
     );
-    assert_eq!(staged.inject_xid(8, 1), Err(NVML_ERROR_INVALID_ARGUMENT));
+    assert_eq!(
+        staged.inject_xid(8, 1).map_err(|e| e.code()),
+        Err(NVML_ERROR_INVALID_ARGUMENT)
+    );
 }
 
 #[test]

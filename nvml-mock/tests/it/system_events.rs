@@ -39,11 +39,12 @@ fn requests_are_checked() {
     s.inject_system_event(4, nvmlSystemEventTypeGpuDriverBind.into())
         .unwrap();
     assert_eq!(
-        s.inject_system_event(99, nvmlSystemEventTypeGpuDriverBind.into()),
+        s.inject_system_event(99, nvmlSystemEventTypeGpuDriverBind.into())
+            .map_err(|e| e.code()),
         Err(NVML_ERROR_INVALID_ARGUMENT)
     );
     assert_eq!(
-        s.inject_system_event(0, 8),
+        s.inject_system_event(0, 8).map_err(|e| e.code()),
         Err(NVML_ERROR_INVALID_ARGUMENT)
     );
     let mut data = [nvmlSystemEventData_v1_t {
@@ -98,7 +99,8 @@ fn requests_are_checked() {
     );
     assert_eq!(nv!(lib.nvmlShutdown()), NVML_SUCCESS);
     assert_eq!(
-        s.inject_system_event(0, nvmlSystemEventTypeGpuDriverBind.into()),
+        s.inject_system_event(0, nvmlSystemEventTypeGpuDriverBind.into())
+            .map_err(|e| e.code()),
         Err(NVML_ERROR_UNINITIALIZED)
     );
     assert_eq!(

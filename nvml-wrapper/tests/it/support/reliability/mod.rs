@@ -4,7 +4,6 @@
 //! but the oldest) version of every versioned family hidden, so every version the wrapper can
 //! call is reached.
 
-use std::ffi::{CString, c_char, c_int, c_uint};
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
@@ -147,17 +146,18 @@ impl Debug for Entry {
     }
 }
 
-/// An initialised `Nvml` on a private mock copy, with the mock's control hooks.
-/// Field order: `nvml` shuts down first, then the hooks' handle, then the copy goes.
+/// An initialised `Nvml` on a private mock copy, with the mock's control hooks (through
+/// [`nvml_mock::Staged`]). Field order: `nvml` shuts down first, then the copy goes.
 pub struct Lab {
     /// The wrapper under test.
     pub nvml: Nvml,
     /// The library file.
     pub path: PathBuf,
-    hooks: libloading::Library,
     mig: Option<(u32, u32)>,
-    _staged: Option<nvml_mock::Staged>,
-    _dir: Option<TempDir>,
+    /// The mock copy; `None` for a lab on another library ([`Lab::on_library`]).
+    staged: Option<nvml_mock::Staged>,
+    /// A handle of another library, for its own controls ([`Lab::symbol`]).
+    library: Option<libloading::Library>,
 }
 
 /// When set, every lab's mock copy stays mapped until the process exits (one extra `dlopen`
@@ -173,15 +173,6 @@ fn maybe_keep_loaded(path: &Path) {
         let handle = unsafe { libloading::Library::new(path) }.unwrap();
         // A handle, not heap memory: forgetting it leaks no allocation, only the mapping.
         std::mem::forget(handle);
-    }
-}
-
-/// A directory removed on drop.
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -246,49 +237,23 @@ impl Lab {
         Lab::from_staged(nvml_mock::Staged::with_profile(name_or_path).unwrap())
     }
 
-    /// Panics the mock caught at its C boundary so far (`nvml_mock_caught_panics`).
-    pub fn caught_panics(&self) -> u32 {
-        // SAFETY: the mock's hook has this signature.
-        unsafe { self.symbol::<unsafe extern "C" fn() -> c_uint>(b"nvml_mock_caught_panics")() }
-    }
-
     fn from_staged(staged: nvml_mock::Staged) -> Lab {
         let path = staged.path().to_owned();
-        // SAFETY: the staged mock library; loading it again only bumps its reference count.
-        let hooks = unsafe { libloading::Library::new(&path) }.unwrap();
         maybe_keep_loaded(&path);
         let nvml = Nvml::builder().library_path(&path).init().unwrap();
         Lab {
             nvml,
             path,
-            hooks,
             mig: None,
-            _staged: Some(staged),
-            _dir: None,
+            staged: Some(staged),
+            library: None,
         }
     }
 
     /// A lab on a copy of the mock whose dynamic symbol table lacks `hide` (as an older or
-    /// different driver would).
+    /// different driver would); every name must be one the mock exports.
     pub fn hiding(hide: &[&str]) -> Lab {
-        let mut bytes = std::fs::read(nvml_mock::find_cdylib().unwrap()).unwrap();
-        let hidden = hide_symbols(&mut bytes, |name| hide.contains(&name));
-        assert_eq!(hidden, hide.len(), "every symbol to hide was found once");
-        let dir = fresh_dir();
-        let path = dir.0.join("libnvidia-ml.so.1");
-        std::fs::write(&path, bytes).unwrap();
-        // SAFETY: a copy of the mock library with renamed dynamic symbols.
-        let hooks = unsafe { libloading::Library::new(&path) }.unwrap();
-        maybe_keep_loaded(&path);
-        let nvml = Nvml::builder().library_path(&path).init().unwrap();
-        Lab {
-            nvml,
-            path,
-            hooks,
-            mig: None,
-            _staged: None,
-            _dir: Some(dir),
-        }
+        Lab::from_staged(nvml_mock::Staged::hiding(hide).unwrap())
     }
 
     /// A lab on any NVML library at `path` (a hostile one, say): `Current`, with GPU instance 1
@@ -296,25 +261,34 @@ impl Lab {
     /// hooks are absent: only the table's calls are made on it.
     pub fn on_library(path: &Path) -> Lab {
         // SAFETY: the caller's library; loading it again only bumps its reference count.
-        let hooks = unsafe { libloading::Library::new(path) }.unwrap();
+        let library = unsafe { libloading::Library::new(path) }.unwrap();
         let nvml = Nvml::builder().library_path(path).init().unwrap();
         Lab {
             nvml,
             path: path.to_owned(),
-            hooks,
             mig: Some((1, 1)),
-            _staged: None,
-            _dir: None,
+            staged: None,
+            library: Some(library),
         }
     }
 
-    /// The library's own symbol `name` (for a hostile library's controls).
+    /// The symbol `name` of the library of [`Lab::on_library`] (for a hostile library's
+    /// controls).
     ///
     /// # Safety
     /// `T` must be the symbol's true type.
     pub unsafe fn symbol<T: Copy>(&self, name: &[u8]) -> T {
+        let library = self
+            .library
+            .as_ref()
+            .expect("a lab on a library of its own");
         // SAFETY: the caller's contract.
-        *unsafe { self.hooks.get::<T>(name) }.unwrap()
+        *unsafe { library.get::<T>(name) }.unwrap()
+    }
+
+    /// The mock copy's control hooks.
+    fn staged(&self) -> &nvml_mock::Staged {
+        self.staged.as_ref().expect("a lab on the mock")
     }
 
     /// GPU 0.
@@ -322,97 +296,65 @@ impl Lab {
         self.nvml.device_by_index(0)
     }
 
+    /// Panics the mock caught at its C boundary so far (`nvml_mock_caught_panics`).
+    pub fn caught_panics(&self) -> u32 {
+        self.staged().caught_panics().unwrap()
+    }
+
     /// Makes `function` return `code` from now on (`nvml_mock_set_fault`).
     pub fn set_fault(&self, function: &str, code: u32) {
-        let name = CString::new(function).unwrap();
-        // SAFETY: the mock's hook has this signature.
-        let f = unsafe {
-            self.hooks
-                .get::<unsafe extern "C" fn(*const c_char, c_uint) -> c_uint>(
-                    b"nvml_mock_set_fault",
-                )
-                .unwrap()
-        };
-        // SAFETY: a NUL-terminated string that outlives the call.
-        let rc = unsafe { f(name.as_ptr(), code) };
-        assert_eq!(rc, 0, "nvml_mock_set_fault({function}, {code})");
+        self.staged().set_fault(function, code).unwrap();
     }
 
     /// Removes every fault.
     pub fn clear_faults(&self) {
-        // SAFETY: the mock's hook has this signature.
-        let f = unsafe {
-            self.hooks
-                .get::<unsafe extern "C" fn() -> c_uint>(b"nvml_mock_clear_faults")
-                .unwrap()
-        };
-        // SAFETY: no arguments.
-        assert_eq!(unsafe { f() }, 0);
+        self.staged().clear_faults().unwrap();
     }
 
     /// Hostile-data modes, as the mask `nvml_mock_set_hostile` takes (1: oversized counts,
     /// 2: unterminated strings, 4: future enums).
     pub fn set_hostile(&self, mask: u32) {
-        // SAFETY: the mock's hook has this signature.
-        let f = unsafe {
-            self.hooks
-                .get::<unsafe extern "C" fn(c_uint) -> c_uint>(b"nvml_mock_set_hostile")
-                .unwrap()
+        use nvml_mock::hooks::{
+            HOSTILE_FUTURE_ENUMS, HOSTILE_OVERSIZED_COUNTS, HOSTILE_UNTERMINATED_STRINGS,
         };
-        // SAFETY: plain integer.
-        assert_eq!(unsafe { f(mask) }, 0);
+        let known = HOSTILE_OVERSIZED_COUNTS | HOSTILE_UNTERMINATED_STRINGS | HOSTILE_FUTURE_ENUMS;
+        assert_eq!(
+            mask & !known,
+            0,
+            "hostile mode bits the mock lacks: {mask:#x}"
+        );
+        let modes = nvml_mock::HostileModes {
+            oversized_counts: mask & HOSTILE_OVERSIZED_COUNTS != 0,
+            unterminated_strings: mask & HOSTILE_UNTERMINATED_STRINGS != 0,
+            future_enums: mask & HOSTILE_FUTURE_ENUMS != 0,
+        };
+        self.staged().set_hostile(modes).unwrap();
     }
 
     /// Root or not.
     pub fn set_root(&self, root: bool) {
-        // SAFETY: the mock's hook has this signature.
-        let f = unsafe {
-            self.hooks
-                .get::<unsafe extern "C" fn(c_int) -> c_uint>(b"nvml_mock_set_root")
-                .unwrap()
-        };
-        // SAFETY: plain integer.
-        assert_eq!(unsafe { f(c_int::from(root)) }, 0);
+        self.staged().set_root(root).unwrap();
     }
 
-    /// Queues a system event on GPU `gpu` (`nvml_mock_inject_system_event`).
+    /// Queues a system event on GPU `gpu` (`nvml_mock_inject_system_event`, which the chaos
+    /// library of [`Lab::on_library`] exports too).
     pub fn inject_system_event(&self, gpu: u32, event_type: u64) {
-        // SAFETY: the mock's hook has this signature.
-        let f = unsafe {
-            self.hooks
-                .get::<unsafe extern "C" fn(c_uint, u64) -> c_uint>(
-                    b"nvml_mock_inject_system_event",
-                )
-                .unwrap()
-        };
+        if let Some(staged) = &self.staged {
+            staged.inject_system_event(gpu, event_type).unwrap();
+            return;
+        }
+        let library = self.library.as_ref().expect("a lab on a library");
+        // SAFETY: a library that exports this hook gives it the mock's signature (the chaos
+        // library declares it so in `tests/hostile/chaos.h`).
+        let f = unsafe { nvml_mock::hooks::INJECT_SYSTEM_EVENT.get(library) }.unwrap();
         // SAFETY: plain integers.
         assert_eq!(unsafe { f(gpu, event_type) }, 0);
     }
 
     /// Outstanding `nvmlInit` references.
     pub fn init_refcount(&self) -> u32 {
-        // SAFETY: the mock's hook has this signature.
-        let f = unsafe {
-            self.hooks
-                .get::<unsafe extern "C" fn() -> c_uint>(b"nvml_mock_init_refcount")
-                .unwrap()
-        };
-        // SAFETY: no arguments.
-        unsafe { f() }
+        self.staged().init_refcount().unwrap()
     }
-}
-
-fn fresh_dir() -> TempDir {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "nvml-reliability-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    TempDir(dir)
 }
 
 /// The versioned symbols to hide for `driver`, from the wrapper's own version table.
@@ -438,50 +380,6 @@ pub fn versioned_to_hide(driver: Driver) -> Vec<String> {
     hide.sort();
     hide.dedup();
     hide
-}
-
-/// Renames, in a 64-bit little-endian ELF image, every defined dynamic symbol for which `hide`
-/// is true (first byte `n` -> `X`, same length), so `dlsym` no longer finds it. Returns how
-/// many were renamed.
-pub fn hide_symbols(elf: &mut [u8], hide: impl Fn(&str) -> bool) -> usize {
-    fn num(b: &[u8], at: usize, n: usize) -> usize {
-        let mut v = 0usize;
-        for (i, byte) in b[at..at + n].iter().enumerate() {
-            v |= usize::from(*byte) << (8 * i);
-        }
-        v
-    }
-    assert_eq!(&elf[..4], b"\x7fELF");
-    assert_eq!((elf[4], elf[5]), (2, 1), "64-bit little-endian");
-    let (shoff, shentsize, shnum) = (num(elf, 0x28, 8), num(elf, 0x3a, 2), num(elf, 0x3c, 2));
-    let section = |i: usize| shoff + i * shentsize;
-    let dynsym = (0..shnum)
-        .find(|i| num(elf, section(*i) + 4, 4) == 11)
-        .expect(".dynsym");
-    let (sym_off, sym_size) = (
-        num(elf, section(dynsym) + 0x18, 8),
-        num(elf, section(dynsym) + 0x20, 8),
-    );
-    let strtab = num(elf, section(dynsym) + 0x28, 4);
-    let str_off = num(elf, section(strtab) + 0x18, 8);
-    let mut to_rename = Vec::new();
-    for k in 0..sym_size / 24 {
-        let sym = sym_off + k * 24;
-        let (name_off, shndx) = (num(elf, sym, 4), num(elf, sym + 6, 2));
-        if shndx == 0 {
-            continue; // undefined (imported)
-        }
-        let start = str_off + name_off;
-        let len = elf[start..].iter().position(|b| *b == 0).unwrap();
-        let name = std::str::from_utf8(&elf[start..start + len]).unwrap_or("");
-        if hide(name) {
-            to_rename.push(start);
-        }
-    }
-    for at in &to_rename {
-        elf[*at] = b'X';
-    }
-    to_rename.len()
 }
 
 /// The C function names the wrapper calls through `nvml_call!`/`nvml_call_raw!`, scanned from
