@@ -48,6 +48,18 @@ fn a_fault_makes_one_function_fail_until_cleared() {
 }
 
 #[test]
+fn every_control_hook_the_library_exports_is_declared_in_hooks() {
+    let staged = Staged::new().unwrap();
+    let exported: Vec<String> = exports(staged.path())
+        .into_iter()
+        .filter(|name| name.starts_with("nvml_mock_"))
+        .collect();
+    let mut declared: Vec<&str> = nvml_mock::hooks::NAMES.to_vec();
+    declared.sort_unstable();
+    assert_eq!(exported, declared);
+}
+
+#[test]
 fn a_hook_the_library_lacks_is_an_error_naming_it() {
     let staged = Staged::hiding(&["nvml_mock_set_root"]).unwrap();
     let err = staged.set_root(true).unwrap_err();

@@ -1,26 +1,8 @@
 //! The 470-driver mode: a staged copy whose symbol table matches Debian's 470 library.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use crate::support::*;
-
-fn exports(path: &std::path::Path) -> Vec<String> {
-    let out = Command::new("nm")
-        .arg("-D")
-        .arg("--defined-only")
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let mut names: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_string))
-        .collect();
-    names.sort();
-    names
-}
 
 #[test]
 fn legacy_copy_exports_only_what_470_exports() {

@@ -105,3 +105,21 @@ pub fn bit_set_members(words: &[u64]) -> Vec<u32> {
         .filter(|n| words[(*n / 64) as usize] & (1 << (n % 64)) != 0)
         .collect()
 }
+
+/// The dynamic symbols a library defines (`nm -D --defined-only`), sorted.
+pub fn exports(path: &std::path::Path) -> Vec<String> {
+    let out = std::process::Command::new("nm")
+        .arg("-D")
+        .arg("--defined-only")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut names: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_string))
+        .collect();
+    names.sort();
+    names
+}
