@@ -25,8 +25,8 @@ use std::time::Instant;
 
 use nvml_sys::*;
 
+use crate::machine::{Gpu, Machine};
 use crate::profile::{DynamicSpec, GpuSpec};
-use crate::state::{Gpu, Machine};
 
 /// The model's step, ns of clock time.
 pub const TICK_NS: u64 = 100_000_000;

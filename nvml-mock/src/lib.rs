@@ -19,17 +19,20 @@ macro_rules! export {
         #[unsafe(no_mangle)]
         #[allow(non_snake_case)]
         pub unsafe extern "C" fn $name($($a: $t),*) -> nvml_sys::nvmlReturn_t {
-            $crate::state::call(stringify!($name), |$c| $body)
+            $crate::dispatch::call(stringify!($name), |$c| $body)
         }
     )*};
 }
 
 mod affinity;
+mod dispatch;
 mod dynamic;
 mod exports;
+mod handles;
+mod machine;
+mod marshal;
 pub mod profile;
 mod staged;
-mod state;
 pub mod support;
 
 pub use staged::{HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};

@@ -8,8 +8,10 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
+use crate::dispatch::Ctx;
+use crate::machine::Gpu;
+use crate::marshal::{get, put};
 use crate::profile::ConfCompute;
-use crate::state::{Ctx, Gpu, get, put};
 use crate::support::Feature;
 
 /// The TDISP state of a CC system: the GPUs run behind a TDI, handshake done, only where the

@@ -4,7 +4,9 @@ use std::ffi::{CString, c_char, c_int, c_uint, c_ulonglong};
 
 use nvml_sys::*;
 
-use crate::state::{Event, GLOBAL, Inner, apply_versions, arg_str, guard, lock};
+use crate::dispatch::{GLOBAL, Inner, apply_versions, guard, lock};
+use crate::machine::Event;
+use crate::marshal::arg_str;
 
 /// Runs a control hook's body on the state, inside [`guard`].
 pub(super) fn with_inner(f: impl FnOnce(&mut Inner) -> nvmlReturn_t) -> nvmlReturn_t {
@@ -278,7 +280,7 @@ pub(super) fn builtin_names() -> &'static CString {
 pub unsafe extern "C" fn nvml_mock_answered(buf: *mut c_char, len: c_uint) -> nvmlReturn_t {
     with_inner(|g| {
         let names: Vec<&str> = g.answered.names().into_iter().collect();
-        match crate::state::put_str(buf, len, &names.join("\n"), Default::default()) {
+        match crate::marshal::put_str(buf, len, &names.join("\n"), Default::default()) {
             Ok(()) => NVML_SUCCESS,
             Err(e) => e,
         }

@@ -5,11 +5,11 @@ use std::ffi::{c_char, c_int, c_uint, c_ulong, c_ulonglong};
 
 use nvml_sys::*;
 
+use crate::dispatch::Ctx;
+use crate::handles::{DeviceRef, device_handle, device_ref, mig_device_handle};
+use crate::machine::{Gpu, Machine};
+use crate::marshal::{arg_str, fill_array, get, put, put_array, put_str};
 use crate::profile::ProcessSpec;
-use crate::state::{
-    Ctx, DeviceRef, Gpu, Machine, arg_str, device_handle, device_ref, fill_array, get,
-    mig_device_handle, put, put_array, put_str,
-};
 use crate::support::Feature;
 
 /// The physical GPU behind a handle (MIG device handles name their parent).

@@ -8,10 +8,10 @@ use nvml_sys::*;
 
 use crate::support::Feature;
 
-use crate::state::{
-    Ctx, DeviceRef, Gpu, arg_str, device_handle, device_ref, fill_array, get, put, put_array,
-    put_str,
-};
+use crate::dispatch::Ctx;
+use crate::handles::{DeviceRef, device_handle, device_ref};
+use crate::machine::Gpu;
+use crate::marshal::{arg_str, fill_array, get, put, put_array, put_str};
 
 fn phys<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
     c.m.gpu(h)

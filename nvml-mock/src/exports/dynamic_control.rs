@@ -7,8 +7,9 @@ use nvml_sys::*;
 
 use super::control::with_inner;
 use crate::dynamic;
+use crate::machine::Machine;
+use crate::marshal::arg_str;
 use crate::profile::ProcessSpec;
-use crate::state::{Machine, arg_str};
 
 /// Runs `f` on the initialised machine, brought up to the clock's time first (so a change
 /// takes effect from now, not from the last query). `UNINITIALIZED` before init.

@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use nvml_sys::*;
 
-use crate::state::{
-    Event, EventSet, GLOBAL, MAX_EVENT_SETS, device_handle, event_set_handle, event_set_ref,
-    fill_array, get, lock, put,
-};
+use crate::dispatch::{GLOBAL, lock};
+use crate::handles::{MAX_EVENT_SETS, device_handle, event_set_handle, event_set_ref};
+use crate::machine::{Event, EventSet};
+use crate::marshal::{fill_array, get, put};
 
 /// Event types a GPU supports: everything but power-source changes, and ECC events only with
 /// ECC.
@@ -83,7 +83,7 @@ fn wait(
     timeout_ms: c_uint,
     deliver: impl FnOnce(Event, &str) -> Result<(), nvmlReturn_t>,
 ) -> nvmlReturn_t {
-    let r = crate::state::guard(name, || {
+    let r = crate::dispatch::guard(name, || {
         let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
         let mut g = lock();
         if let Some(r) = g.fault(name) {
@@ -127,7 +127,7 @@ fn wait(
             };
         }
     });
-    crate::state::answer(name, r)
+    crate::dispatch::answer(name, r)
 }
 
 fn wait_v2(

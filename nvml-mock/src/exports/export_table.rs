@@ -14,7 +14,10 @@ use std::ffi::{c_char, c_uint, c_void};
 
 use nvml_sys::*;
 
-use crate::state::{Ctx, Gpu, arg_str, device_handle, get, put, put_array, put_str};
+use crate::dispatch::Ctx;
+use crate::handles::device_handle;
+use crate::machine::Gpu;
+use crate::marshal::{arg_str, get, put, put_array, put_str};
 
 /// Slots in the table (the real one is smaller; extra slots are never reached).
 const SLOTS: usize = 256;
@@ -96,7 +99,7 @@ struct ProcessEntry {
 const MAX_PROCESS_ENTRIES: u32 = 4096;
 
 fn dispatch(slot: usize, a: [usize; 6]) -> nvmlReturn_t {
-    let r = crate::state::call("nvmlInternalGetExportTable", |c| serve(c, slot, a));
+    let r = crate::dispatch::call("nvmlInternalGetExportTable", |c| serve(c, slot, a));
     if trace_enabled() {
         eprintln!(
             "nvml-mock export table: slot {slot} ({:#x}) args {:#x} {:#x} {:#x} {:#x} {:#x} {:#x} -> {r}",
@@ -246,7 +249,7 @@ unsafe extern "C" fn slot<const N: usize>(
     a4: usize,
     a5: usize,
 ) -> nvmlReturn_t {
-    crate::state::guard("nvmlInternalGetExportTable (a slot)", || {
+    crate::dispatch::guard("nvmlInternalGetExportTable (a slot)", || {
         dispatch(N, [a0, a1, a2, a3, a4, a5])
     })
 }
@@ -307,7 +310,7 @@ pub unsafe extern "C" fn internal_get_export_table(
     table: *mut *const c_void,
     guid: *const [u8; 16],
 ) -> nvmlReturn_t {
-    crate::state::guard("nvmlInternalGetExportTable", || {
+    crate::dispatch::guard("nvmlInternalGetExportTable", || {
         // SAFETY: the caller's contract, passed on.
         unsafe { export_table_for(table, guid) }
     })

@@ -14,9 +14,10 @@ use nvml_sys::*;
 
 use crate::support::Feature;
 
-use crate::state::{
-    Ctx, DeviceRef, GpmTaken, MAX_GPM_SAMPLES, device_ref, get, gpm_handle, gpm_ref, put,
-};
+use crate::dispatch::Ctx;
+use crate::handles::{DeviceRef, MAX_GPM_SAMPLES, device_ref, gpm_handle, gpm_ref};
+use crate::machine::GpmTaken;
+use crate::marshal::{get, put};
 
 /// The physical GPU (and GPU instance for MIG device handles) of a device handle, when it
 /// supports GPM.

@@ -5,12 +5,14 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
-use crate::profile::{CI_PROFILE_SLICES, GiProfile, ci_placements, overlaps};
-use crate::state::{
-    ComputeInstance, Ctx, DeviceRef, Gpu, GpuInstance, MAX_MIG_PER_GPU, ci_handle, ci_ref,
-    device_handle, device_ref, fill_array, get, gi_handle, gi_ref, mig_device_handle, new_gi_id,
-    put,
+use crate::dispatch::Ctx;
+use crate::handles::{
+    DeviceRef, MAX_MIG_PER_GPU, ci_handle, ci_ref, device_handle, device_ref, gi_handle, gi_ref,
+    mig_device_handle,
 };
+use crate::machine::{ComputeInstance, Gpu, GpuInstance, new_gi_id};
+use crate::marshal::{fill_array, get, put};
+use crate::profile::{CI_PROFILE_SLICES, GiProfile, ci_placements, overlaps};
 
 fn mig_gpu<'a>(c: &'a Ctx<'_>, device: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
     let g = c.m.gpu(device)?;

@@ -9,7 +9,9 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
-use crate::state::{Ctx, Gpu, get, put};
+use crate::dispatch::Ctx;
+use crate::machine::Gpu;
+use crate::marshal::{get, put};
 use crate::support::Feature;
 
 /// NvLink firmware of a Hopper-or-newer GPU with NvLink: (ucode type, major, minor, sub-minor).

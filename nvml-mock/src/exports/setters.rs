@@ -5,7 +5,9 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
-use crate::state::{Ctx, Gpu, get};
+use crate::dispatch::Ctx;
+use crate::machine::Gpu;
+use crate::marshal::get;
 
 fn target<'a>(c: &'a mut Ctx<'_>, device: nvmlDevice_t) -> Result<&'a mut Gpu, nvmlReturn_t> {
     c.require_root_or_check(device)?;

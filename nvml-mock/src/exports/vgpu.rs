@@ -7,8 +7,11 @@ use std::ffi::{c_char, c_uint, c_ulonglong};
 
 use nvml_sys::*;
 
+use crate::dispatch::Ctx;
+use crate::handles::gi_ref;
+use crate::machine::Gpu;
+use crate::marshal::{fill_array, get, put, put_array, put_str};
 use crate::profile::{INVALID_ID, VgpuInstanceSpec, VgpuType};
-use crate::state::{Ctx, Gpu, fill_array, get, gi_ref, put, put_array, put_str};
 
 /// Wall-clock microseconds (timestamps of utilization samples and scheduler logs).
 fn wall_us() -> u64 {
@@ -166,7 +169,7 @@ fn uint_value(v: u32) -> nvmlValue_t {
     nvmlValue_t { uiVal: v }
 }
 
-fn sched_params(s: &crate::state::VgpuSched) -> nvmlVgpuSchedulerParams_t {
+fn sched_params(s: &crate::machine::VgpuSched) -> nvmlVgpuSchedulerParams_t {
     if s.arr == NVML_VGPU_SCHEDULER_ARR_ENABLE {
         nvmlVgpuSchedulerParams_t {
             vgpuSchedDataWithARR: nvmlVgpuSchedulerParams_t__bindgen_ty_1 {
