@@ -267,7 +267,7 @@ pub fn call(
         let Some(m) = g.machine.as_mut() else {
             return NVML_ERROR_UNINITIALIZED;
         };
-        crate::dynamic::advance(m);
+        m.advance_dynamic();
         let mut ctx = Ctx { m, hostile, root };
         match f(&mut ctx) {
             Ok(()) => {

@@ -32,6 +32,7 @@ mod handles;
 mod machine;
 mod marshal;
 pub mod profile;
+mod readings;
 mod staged;
 pub mod support;
 

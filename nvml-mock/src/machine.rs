@@ -6,8 +6,10 @@ use std::collections::VecDeque;
 
 use nvml_sys::*;
 
+use crate::dynamic::{Clock, GpuModel, Inputs, Run};
 use crate::handles::{DeviceRef, MAX_GI_IDS, MAX_GPUS, MAX_MIG_PER_GPU, device_ref};
-use crate::profile::{ConfCompute, GpuSpec, Profile, VgpuInstanceSpec};
+use crate::profile::{ConfCompute, DynamicSpec, GpuSpec, ProcessSpec, Profile, VgpuInstanceSpec};
+use crate::readings::Readings;
 
 /// What a GPM sample buffer holds once `nvmlGpmSampleGet` filled it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -66,8 +68,13 @@ pub struct GpuInstance {
 /// The mutable state of one GPU.
 #[derive(Clone, Debug)]
 pub struct Gpu {
-    /// Fixed data from the profile.
-    pub spec: GpuSpec,
+    /// Fixed data from the profile, never written after the machine is built ([`Gpu::spec`]).
+    spec: GpuSpec,
+    /// The readings that move (the profile's constant ones unless the dynamic mode is on).
+    pub readings: Readings,
+    /// The processes running on it: the profile's, and those started and stopped through
+    /// the control hooks.
+    pub processes: Vec<ProcessSpec>,
     /// What the GPU answers (the capability model, resolved for this driver).
     pub support: crate::support::Support,
     /// Persistence mode.
@@ -114,7 +121,7 @@ pub struct Gpu {
     /// Load (utilisation %) of each process started by `nvml_mock_start_process`, by pid.
     pub process_loads: Vec<(u32, u32)>,
     /// The dynamic model's state while the dynamic mode is on.
-    pub model: Option<Box<crate::dynamic::GpuModel>>,
+    pub model: Option<Box<GpuModel>>,
 }
 
 /// The id a new GPU instance at `start` of `size` memory slices gets: the one a real driver
@@ -180,6 +187,41 @@ pub struct Nvle {
 }
 
 impl Gpu {
+    /// The GPU's fixed data from the profile.
+    pub fn spec(&self) -> &GpuSpec {
+        &self.spec
+    }
+
+    /// What the dynamic model reads of this GPU.
+    fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            spec: &self.spec,
+            processes: &self.processes,
+            process_loads: &self.process_loads,
+            forced_reasons: self.forced_reasons,
+            power_limit_mw: self.power_limit_mw,
+            app_clocks: self.app_clocks,
+        }
+    }
+
+    /// Moves the dynamic model with `f`, then writes its readings (nothing with the mode off).
+    fn move_model(&mut self, f: impl FnOnce(&mut GpuModel, &Inputs<'_>)) {
+        let Some(mut model) = self.model.take() else {
+            return;
+        };
+        f(&mut model, &self.inputs());
+        model.publish(&self.spec, &mut self.readings);
+        self.model = Some(model);
+    }
+
+    /// Re-evaluates the readings at clock time `now` after one of the dynamic model's inputs
+    /// changed (a process, a throttle, the power limit, the application clocks), so they agree
+    /// with the change at once. Call after [`Machine::advance_dynamic`]; nothing happens with
+    /// the mode off.
+    pub fn refresh(&mut self, now: u64) {
+        self.move_model(|model, inputs| model.step(inputs, now));
+    }
+
     /// A GPU instance of this GPU by id, with its MIG profile; `INVALID_ARGUMENT` for an id or
     /// profile that does not exist (a stale MIG handle).
     pub(crate) fn mig_instance(
@@ -239,11 +281,11 @@ pub struct Machine {
     /// GPUs.
     pub gpus: Vec<Gpu>,
     /// Its time: real time since `nvmlInit` created it, or a virtual clock.
-    pub clock: crate::dynamic::Clock,
+    pub clock: Clock,
     /// Wall-clock time when it was created, microseconds since the Unix epoch.
     pub wall_origin_us: u64,
     /// The dynamic mode, while on.
-    pub dynamic: Option<crate::dynamic::Run>,
+    pub dynamic: Option<Run>,
     /// Event set slots.
     pub event_sets: Vec<Option<EventSet>>,
     /// The profile selection (name or path) it was built from.
@@ -319,6 +361,8 @@ impl Machine {
                 forced_reasons: 0,
                 process_loads: Vec::new(),
                 model: None,
+                readings: Readings::of(s),
+                processes: s.processes.clone(),
                 support: crate::support::Support::resolve(
                     s.architecture,
                     &s.support,
@@ -343,14 +387,14 @@ impl Machine {
             cpus: crate::affinity::Layout::new(&profile),
             profile,
             gpus,
-            clock: crate::dynamic::Clock::real(),
+            clock: Clock::real(),
             wall_origin_us: wall_clock_us(),
             dynamic: None,
             event_sets: Vec::new(),
             source,
         };
         if let Some(spec) = dynamic {
-            crate::dynamic::enable(&mut m, spec);
+            m.enable_dynamic(spec);
         }
         m
     }
@@ -453,13 +497,64 @@ impl Machine {
     /// Total energy (mJ) consumed since the driver loaded: grows with time at the power draw
     /// (in dynamic mode, the integral of the model's power).
     pub fn energy_mj(&self, gpu: &Gpu) -> u64 {
-        if let Some(c) = crate::dynamic::counters(self, gpu) {
-            return c.energy_mj;
+        match gpu.model.as_deref() {
+            Some(model) => model.counters(self.clock.now_ns()).energy_mj,
+            None => gpu
+                .readings
+                .constant_energy_mj(self.clock.now_ns() / 1_000_000),
         }
-        let ms = self.clock.now_ns() / 1_000_000;
-        gpu.spec
-            .energy_base_mj
-            .saturating_add(ms.saturating_mul(u64::from(gpu.spec.power_usage_mw)) / 1000)
+    }
+
+    /// Turns the dynamic mode on (or restarts it with new settings) at the current clock time.
+    pub fn enable_dynamic(&mut self, spec: DynamicSpec) {
+        self.disable_dynamic();
+        if spec.virtual_clock {
+            self.clock.set_virtual(true);
+        }
+        let t0 = self.clock.now_ns();
+        for i in 0..self.gpus.len() {
+            let Some(g) = self.gpus.get(i) else { continue };
+            let energy = self.energy_mj(g);
+            let Some(g) = self.gpus.get_mut(i) else {
+                continue;
+            };
+            let model = GpuModel::start(&g.inputs(), i, &spec, energy, t0);
+            model.publish(&g.spec, &mut g.readings);
+            g.model = Some(Box::new(model));
+        }
+        self.dynamic = Some(Run::new(t0));
+    }
+
+    /// Turns the dynamic mode off: the profile's constant readings come back; energy goes on
+    /// from where it is (never backwards).
+    pub fn disable_dynamic(&mut self) {
+        if self.dynamic.take().is_none() {
+            return;
+        }
+        let now_ns = self.clock.now_ns();
+        for g in &mut self.gpus {
+            let Some(model) = g.model.take() else {
+                continue;
+            };
+            let energy = model.counters(now_ns).energy_mj;
+            g.readings = Readings::of(&g.spec);
+            // The constant mode's energy is base + elapsed x power: pick the base that reads
+            // `energy` now.
+            let constant_part =
+                (now_ns / 1_000_000).saturating_mul(u64::from(g.readings.power_usage_mw)) / 1000;
+            g.readings.energy_base_mj = energy.saturating_sub(constant_part);
+        }
+    }
+
+    /// Brings the dynamic model up to the clock's current time.
+    pub fn advance_dynamic(&mut self) {
+        let now = self.clock.now_ns();
+        let Some(due) = self.dynamic.as_mut().and_then(|run| run.due(now)) else {
+            return;
+        };
+        for g in &mut self.gpus {
+            g.move_model(|model, inputs| model.run(inputs, &due));
+        }
     }
 }
 

@@ -175,7 +175,7 @@ pub extern "C" fn nvml_mock_inject_system_event(
         if event_type == 0 || event_type & !super::system_events::SYSTEM_EVENT_TYPES != 0 {
             return NVML_ERROR_INVALID_ARGUMENT;
         }
-        let id = super::system_events::pci_gpu_id(&gpu.spec);
+        let id = super::system_events::pci_gpu_id(gpu.spec());
         for set in m.system_event_sets.iter_mut().flatten() {
             for bit in [1u64, 2] {
                 if event_type & bit != 0 && set.mask & bit != 0 {

@@ -22,9 +22,9 @@ fn phys<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
 /// time the machine has been up.
 fn uptime_s(c: &Ctx<'_>, g: &Gpu) -> u64 {
     let before_load = g
-        .spec
+        .readings
         .energy_base_mj
-        .checked_div(u64::from(g.spec.power_usage_mw))
+        .checked_div(u64::from(g.readings.power_usage_mw))
         .unwrap_or(0);
     before_load.saturating_add(c.m.clock.now_ns() / 1_000_000_000)
 }
@@ -54,9 +54,9 @@ fn attributes(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<nvmlDeviceAttributes_
             })
         }
         _ => {
-            let full = g.spec.mig_profiles.iter().max_by_key(|p| p.slices);
+            let full = g.spec().mig_profiles.iter().max_by_key(|p| p.slices);
             Ok(nvmlDeviceAttributes_t {
-                multiprocessorCount: g.spec.sm_count,
+                multiprocessorCount: g.spec().sm_count,
                 sharedCopyEngineCount: full.map_or(2, |p| p.copy_engines),
                 sharedDecoderCount: full.map_or(2, |p| p.decoders),
                 sharedEncoderCount: full.map_or(2, |p| p.encoders),
@@ -64,7 +64,7 @@ fn attributes(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<nvmlDeviceAttributes_
                 sharedOfaCount: full.map_or(1, |p| p.ofas),
                 gpuInstanceSliceCount: full.map_or(1, |p| p.compute_slices),
                 computeInstanceSliceCount: full.map_or(1, |p| p.compute_slices),
-                memorySizeMB: g.spec.memory_total / (1024 * 1024),
+                memorySizeMB: g.spec().memory_total / (1024 * 1024),
             })
         }
     }
@@ -74,16 +74,16 @@ fn attributes(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<nvmlDeviceAttributes_
 /// trained, with the profile's cluster UUID and clique id.
 fn fabric(g: &Gpu) -> Result<([u8; 16], u32), nvmlReturn_t> {
     g.support.check(Feature::FabricInfo)?;
-    if g.spec.nvlink_count == 0 {
+    if g.spec().nvlink_count == 0 {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
-    Ok((g.spec.fabric_cluster_uuid, g.spec.fabric_clique_id))
+    Ok((g.spec().fabric_cluster_uuid, g.spec().fabric_clique_id))
 }
 
 /// Fabric health (`healthMask`, `healthSummary`): the profile's; without one (Hopper: every
 /// field and the summary "N/A" in `nvidia-smi -q` on a real HGX H100) none reported.
 fn fabric_health(g: &Gpu) -> (u32, u8) {
-    g.spec.fabric_health.as_ref().map_or(
+    g.spec().fabric_health.as_ref().map_or(
         (0, NVML_GPU_FABRIC_HEALTH_SUMMARY_NOT_SUPPORTED as u8),
         |h| (h.mask(), h.summary as u8),
     )
@@ -91,23 +91,26 @@ fn fabric_health(g: &Gpu) -> (u32, u8) {
 
 /// A GPU's Per Device Identifier: a fixed 64-bit number derived from its UUID.
 fn pdi_of(g: &Gpu) -> u64 {
-    g.spec.uuid.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    g.spec()
+        .uuid
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
 }
 
 /// The P-states a GPU goes through: P0 when busy; a desktop card idles in P8.
 fn pstates(g: &Gpu) -> Vec<u32> {
-    if g.spec.pstate == 0 {
+    if g.readings.pstate == 0 {
         vec![NVML_PSTATE_0]
     } else {
-        vec![NVML_PSTATE_0, g.spec.pstate]
+        vec![NVML_PSTATE_0, g.readings.pstate]
     }
 }
 
 /// GPUs with NVENC (not H100 or A100) answer encoder and capture statistics: no sessions.
 fn nvenc(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<(), nvmlReturn_t> {
-    if phys(c, device)?.spec.nvenc_count == 0 {
+    if phys(c, device)?.spec().nvenc_count == 0 {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
     Ok(())
@@ -149,7 +152,7 @@ export! {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
         let want = arg_str(text.as_ptr())?.to_string();
-        match c.m.gpus.iter().position(|g| g.spec.uuid.eq_ignore_ascii_case(&want)) {
+        match c.m.gpus.iter().position(|g| g.spec().uuid.eq_ignore_ascii_case(&want)) {
             Some(i) => put(device, device_handle(i)),
             None => Err(NVML_ERROR_NOT_FOUND),
         }
@@ -161,16 +164,16 @@ export! {
         put(attributes_, attributes(c, device)?)
     }
     fn nvmlDeviceGetMemoryBusWidth(device: nvmlDevice_t, busWidth: *mut c_uint) |c| {
-        put(busWidth, phys(c, device)?.spec.memory_bus_width)
+        put(busWidth, phys(c, device)?.spec().memory_bus_width)
     }
     fn nvmlDeviceGetNumGpuCores(device: nvmlDevice_t, numCores: *mut c_uint) |c| {
-        put(numCores, c.m.gpu_without_mig(device)?.spec.cuda_cores)
+        put(numCores, c.m.gpu_without_mig(device)?.spec().cuda_cores)
     }
     fn nvmlDeviceGetModuleId(device: nvmlDevice_t, moduleId: *mut c_uint) |c| {
         let i = c.m.gpu_index(device)?;
         let g = phys(c, device)?;
         // SXM modules are numbered 1..8 on an HGX board; a PCIe card is module 0.
-        put(moduleId, if g.spec.nvlink_count > 0 { i as u32 + 1 } else { 0 })
+        put(moduleId, if g.spec().nvlink_count > 0 { i as u32 + 1 } else { 0 })
     }
     fn nvmlDeviceGetGpuFabricInfo(device: nvmlDevice_t, gpuFabricInfo: *mut nvmlGpuFabricInfo_t) |c| {
         let (uuid, clique) = fabric(phys(c, device)?)?;
@@ -243,7 +246,7 @@ export! {
         if v.version != nvmlRepairStatus_v1 {
             return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
         }
-        if !g.spec.ecc_supported {
+        if !g.spec().ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         g.support.check(Feature::RepairStatus)?;
@@ -252,7 +255,7 @@ export! {
     // Hopper and newer: no memory beyond repair.
     fn nvmlDeviceGetUnrepairableMemoryFlag_v1(device: nvmlDevice_t, unrepairableMemoryStatus: *mut nvmlUnrepairableMemoryStatus_v1_t) |c| {
         let g = phys(c, device)?;
-        if !g.spec.ecc_supported {
+        if !g.spec().ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         g.support.check(Feature::UnrepairableMemoryFlag)?;
@@ -284,7 +287,7 @@ export! {
         if t.sensorType != NVML_TEMPERATURE_GPU {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
-        t.temperature = g.spec.temperature as i32;
+        t.temperature = g.readings.temperature as i32;
         put(temperature, t)
     }
     fn nvmlDeviceGetSupportedPerformanceStates(device: nvmlDevice_t, pstates_: *mut nvmlPstates_t, size: c_uint) |c| {
@@ -305,11 +308,11 @@ export! {
         if !pstates(g).contains(&pstate) {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
-        let s = &g.spec;
+        let (s, now) = (g.spec(), &g.readings);
         let (min, max) = match type_ {
-            NVML_CLOCK_GRAPHICS | NVML_CLOCK_SM => (s.min_graphics, if pstate == 0 { s.max_graphics } else { s.clock_graphics }),
-            NVML_CLOCK_MEM => (if pstate == 0 { s.max_mem } else { s.clock_mem }, if pstate == 0 { s.max_mem } else { s.clock_mem }),
-            NVML_CLOCK_VIDEO => (s.clock_video.min(s.max_video), s.max_video),
+            NVML_CLOCK_GRAPHICS | NVML_CLOCK_SM => (s.min_graphics, if pstate == 0 { s.max_graphics } else { now.clock_graphics }),
+            NVML_CLOCK_MEM => (if pstate == 0 { s.max_mem } else { now.clock_mem }, if pstate == 0 { s.max_mem } else { now.clock_mem }),
+            NVML_CLOCK_VIDEO => (now.clock_video.min(s.max_video), s.max_video),
             _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
         };
         if maxClockMHz.is_null() {
@@ -335,15 +338,15 @@ export! {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
             .unwrap_or(0);
-        let procs: Vec<_> = g.spec.processes.iter().filter(|p| p.kind != "graphics" || g.spec.util_gpu > 0).collect();
+        let procs: Vec<_> = g.processes.iter().filter(|p| p.kind != "graphics" || g.readings.util_gpu > 0).collect();
         let n = procs.len().max(1) as u32;
         let list: Vec<nvmlProcessUtilizationSample_t> = procs
             .iter()
             .map(|p| nvmlProcessUtilizationSample_t {
                 pid: p.pid,
                 timeStamp: now,
-                smUtil: g.spec.util_gpu / n,
-                memUtil: g.spec.util_memory / n,
+                smUtil: g.readings.util_gpu / n,
+                memUtil: g.readings.util_memory / n,
                 encUtil: 0,
                 decUtil: 0,
             })
@@ -420,19 +423,19 @@ export! {
     fn nvmlDeviceGetC2cModeInfoV(device: nvmlDevice_t, c2cModeInfo: *mut nvmlC2cModeInfo_v1_t) |c| {
         let g = phys(c, device)?;
         g.support.check(Feature::C2cMode)?;
-        let on = g.spec.c2c.is_some();
+        let on = g.spec().c2c.is_some();
         put(c2cModeInfo, nvmlC2cModeInfo_v1_t { isC2cEnabled: u32::from(on) })
     }
     // All banks with every reserved row available: nothing has been remapped.
     fn nvmlDeviceGetRowRemapperHistogram(device: nvmlDevice_t, values: *mut nvmlRowRemapperHistogramValues_t) |c| {
-        let banks = phys(c, device)?.spec.row_remapper_banks;
+        let banks = phys(c, device)?.spec().row_remapper_banks;
         if banks == 0 {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         put(values, nvmlRowRemapperHistogramValues_t { max: banks, high: 0, partial: 0, low: 0, none: 0 })
     }
     fn nvmlDeviceGetAddressingMode(device: nvmlDevice_t, mode: *mut nvmlDeviceAddressingMode_t) |c| {
-        let value = phys(c, device)?.spec.addressing_mode;
+        let value = phys(c, device)?.spec().addressing_mode;
         let v: nvmlDeviceAddressingMode_t = get(mode)?;
         if v.version != nvmlDeviceAddressingMode_v1 {
             return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
@@ -445,14 +448,14 @@ export! {
         put(mode, NVML_FEATURE_DISABLED)
     }
     fn nvmlDeviceGetTargetFanSpeed(device: nvmlDevice_t, fan: c_uint, targetSpeed: *mut c_uint) |c| {
-        let fans = &phys(c, device)?.spec.fans;
+        let fans = &phys(c, device)?.spec().fans;
         if fans.is_empty() {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         put(targetSpeed, *fans.get(fan as usize).ok_or(NVML_ERROR_INVALID_ARGUMENT)?)
     }
     fn nvmlDeviceGetMinMaxFanSpeed(device: nvmlDevice_t, minSpeed: *mut c_uint, maxSpeed: *mut c_uint) |c| {
-        if phys(c, device)?.spec.fans.is_empty() {
+        if phys(c, device)?.spec().fans.is_empty() {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         if maxSpeed.is_null() {
@@ -463,7 +466,7 @@ export! {
     }
     fn nvmlDeviceGetInforomConfigurationChecksum(device: nvmlDevice_t, checksum: *mut c_uint) |c| {
         let g = phys(c, device)?;
-        let sum = g.spec.inforom_image.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+        let sum = g.spec().inforom_image.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
         put(checksum, sum)
     }
     fn nvmlDeviceValidateInforom(device: nvmlDevice_t) |c| {

@@ -57,11 +57,11 @@ export! {
     }
     fn nvmlDeviceGetSupportedEventTypes(device: nvmlDevice_t, eventTypes: *mut c_ulonglong) |c| {
         let g = c.m.gpu(device)?;
-        put(eventTypes, supported_types(g.spec.ecc_supported))
+        put(eventTypes, supported_types(g.spec().ecc_supported))
     }
     fn nvmlDeviceRegisterEvents(device: nvmlDevice_t, eventTypes: c_ulonglong, set: nvmlEventSet_t) |c| {
         let gpu = c.m.gpu_index(device)?;
-        let supported = supported_types(c.m.gpu(device)?.spec.ecc_supported);
+        let supported = supported_types(c.m.gpu(device)?.spec().ecc_supported);
         let slot = event_set_ref(set).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
         let Some(Some(s)) = c.m.event_sets.get_mut(slot) else {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
@@ -110,7 +110,7 @@ fn wait(
                 let uuid = m
                     .gpus
                     .get(ev.gpu)
-                    .map(|g| g.spec.uuid.clone())
+                    .map(|g| g.spec().uuid.clone())
                     .unwrap_or_default();
                 return match deliver(ev, &uuid) {
                     Ok(()) => NVML_SUCCESS,

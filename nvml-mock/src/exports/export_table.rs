@@ -120,7 +120,7 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
         slot_id::TOPOLOGY_BY_BUS_IDS => {
             let (x, y) = (gpu_by_bus_id(c, a[0])?, gpu_by_bus_id(c, a[1])?);
             let (gx, gy) = (gpu_at(c, x)?, gpu_at(c, y)?);
-            let links = gx.spec.nvlink_count.min(gy.spec.nvlink_count);
+            let links = gx.spec().nvlink_count.min(gy.spec().nvlink_count);
             let path = if x != y && links > 0 {
                 4 + links.min(18)
             } else {
@@ -149,7 +149,7 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
         slot_id::GRAPHICS_PROCESSES => process_list(c, a, "graphics"),
         slot_id::MPS_PROCESSES => process_list(c, a, "mps"),
         slot_id::VGPU_HOST_ACTIVE => {
-            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec.virtualization_mode;
+            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec().virtualization_mode;
             let host = matches!(
                 mode,
                 NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU | NVML_GPU_VIRTUALIZATION_MODE_HOST_VSGA
@@ -158,14 +158,14 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
         }
         slot_id::GPU_PART_NUMBER => {
             let g = c.m.gpu(a[0] as nvmlDevice_t)?;
-            let part = g.spec.gpu_part_number.clone();
+            let part = g.spec().gpu_part_number.clone();
             if part.is_empty() {
                 return Err(NVML_ERROR_NOT_SUPPORTED);
             }
             put_str(a[1] as *mut c_char, a[2] as c_uint, &part, c.hostile)
         }
         slot_id::ADDRESSING_MODE => {
-            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec.addressing_mode;
+            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec().addressing_mode;
             put(a[1] as *mut c_uint, mode)
         }
         slot_id::TLIMIT_MARGIN => {
@@ -174,14 +174,14 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
             put(a[1] as *mut i32, margin)
         }
         slot_id::SPARSE_OPERATION_MODE => {
-            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec.sparse_operation_mode;
+            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec().sparse_operation_mode;
             put(
                 a[1] as *mut c_uint,
                 u32::from(mode.ok_or(NVML_ERROR_NOT_SUPPORTED)?),
             )
         }
         slot_id::PCIE_ATOMICS => {
-            let s = &c.m.gpu(a[0] as nvmlDevice_t)?.spec;
+            let s = c.m.gpu(a[0] as nvmlDevice_t)?.spec();
             if s.pcie_atomics_outbound == 0 && s.pcie_atomics_inbound == 0 {
                 return Err(NVML_ERROR_NOT_SUPPORTED);
             }
@@ -204,7 +204,7 @@ fn gpu_by_bus_id(c: &Ctx<'_>, p: usize) -> Result<usize, nvmlReturn_t> {
         .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
     c.m.gpus
         .iter()
-        .position(|g| super::device::norm_bus_id(&g.spec.bus_id()) == Some(want))
+        .position(|g| super::device::norm_bus_id(&g.spec().bus_id()) == Some(want))
         .ok_or(NVML_ERROR_NOT_FOUND)
 }
 

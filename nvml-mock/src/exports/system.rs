@@ -164,7 +164,7 @@ export! {
             .m
             .gpus
             .iter()
-            .flat_map(|g| g.spec.processes.iter())
+            .flat_map(|g| g.processes.iter())
             .find(|p| p.pid == pid)
             .map(|p| p.name.clone());
         match found {
@@ -180,7 +180,7 @@ export! {
             .gpus
             .iter()
             .enumerate()
-            .filter(|(_, g)| g.spec.numa_node < 0 || g.spec.numa_node as usize == node)
+            .filter(|(_, g)| g.spec().numa_node < 0 || g.spec().numa_node as usize == node)
             .map(|(i, _)| device_handle(i))
             .collect();
         put_array(count, deviceArray, &list, c.hostile)
