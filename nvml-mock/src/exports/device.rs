@@ -273,40 +273,12 @@ fn nvlink_active(g: &Gpu, link: c_uint) -> Result<(), nvmlReturn_t> {
     Ok(())
 }
 
-/// The NVSwitches an HGX board's GPUs link to, by GPU architecture: (architecture, switch
-/// chips, their PCI device id, the public source). A GPU's links are dealt out over the chips
-/// in turn (link `l` goes to chip `l mod n`); other architectures use the Hopper row.
-const NVSWITCHES: [(u32, u32, u32, &str); 2] = [
-    (
-        NVML_DEVICE_ARCH_AMPERE,
-        6,
-        0x1af1_10de,
-        "DGX A100: 6 NVSwitches, each A100 with 2 of its 12 links to each (NCCL topology dump \
-         in NVIDIA/nccl issue 1505); lspci 10de:1af1 \"GA100 [A100 NVSwitch]\"",
-    ),
-    (
-        NVML_DEVICE_ARCH_HOPPER,
-        4,
-        0x22a3_10de,
-        "DGX H100: 4 third-generation NVSwitches for the 18 links of each H100; lspci \
-         10de:22a3 \"GH100 [H100 NVSwitch]\"",
-    ),
-];
-
-/// NVSwitch PCI info for the far end of link `link` of GPU `g`, on the first buses of domain
-/// 0 from 0x05 up that no GPU of the machine sits on (a switch never shares a GPU's address,
-/// which clients such as SLURM match links by).
+/// NVSwitch PCI info for the far end of link `link` of GPU `g` (its architecture's row of
+/// [`crate::support::NVSWITCHES`]), on the first buses of domain 0 from 0x05 up that no GPU of
+/// the machine sits on (a switch never shares a GPU's address, which clients such as SLURM
+/// match links by).
 fn nvswitch_pci(c: &Ctx<'_>, g: &Gpu, link: c_uint) -> nvmlPciInfo_t {
-    let (_, switches, device_id, _) = NVSWITCHES
-        .iter()
-        .find(|row| row.0 == g.spec().architecture)
-        .or_else(|| {
-            NVSWITCHES
-                .iter()
-                .find(|row| row.0 == NVML_DEVICE_ARCH_HOPPER)
-        })
-        .copied()
-        .unwrap_or((0, 4, 0x22a3_10de, ""));
+    let switches = crate::support::nvswitches(g.spec().architecture);
     let taken = |bus: u32| {
         c.m.gpus
             .iter()
@@ -314,13 +286,13 @@ fn nvswitch_pci(c: &Ctx<'_>, g: &Gpu, link: c_uint) -> nvmlPciInfo_t {
     };
     let mut buses = (0x05u32..=0xff).filter(|b| !taken(*b));
     let bus = buses
-        .nth(link.checked_rem(switches).unwrap_or(0) as usize)
+        .nth(link.checked_rem(switches.chips).unwrap_or(0) as usize)
         .unwrap_or(0x05);
     let mut p = nvmlPciInfo_t {
         domain: 0,
         bus,
         device: 0,
-        pciDeviceId: device_id,
+        pciDeviceId: switches.pci_device_id,
         pciSubSystemId: 0x1796_10de,
         ..Default::default()
     };
