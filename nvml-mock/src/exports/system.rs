@@ -7,7 +7,7 @@ use nvml_sys::*;
 use crate::dispatch::{GLOBAL, lock};
 use crate::handles::device_handle;
 use crate::machine::Machine;
-use crate::marshal::{put, put_array, put_str};
+use crate::marshal::{fill_array, get, put, put_array, put_str};
 use crate::profile;
 
 /// Environment variable naming the profile: a built-in name or a path to a profile file.
@@ -190,5 +190,18 @@ export! {
     }
     fn nvmlSystemGetHicVersion(hwbcCount: *mut c_uint, hwbcEntries: *mut nvmlHwbcEntry_t) |c| {
         put_array(hwbcCount, hwbcEntries, &[], c.hostile)
+    }
+    fn nvmlSystemGetDriverBranch(branchInfo: *mut nvmlSystemDriverBranchInfo_t, length: c_uint) |c| {
+        let mut b: nvmlSystemDriverBranchInfo_t = get(branchInfo)?;
+        if b.version != nvmlSystemDriverBranchInfo_v1 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        let major = c.m.profile.driver_version.split('.').next().unwrap_or("0").to_string();
+        let branch = format!("r{major}_00");
+        if (length as usize) <= branch.len() {
+            return Err(NVML_ERROR_INSUFFICIENT_SIZE);
+        }
+        fill_array(&mut b.branch, &branch);
+        put(branchInfo, b)
     }
 }

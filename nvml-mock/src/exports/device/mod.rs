@@ -1,5 +1,34 @@
 //! Device queries: identity, PCI, memory, utilization, thermals, power, clocks, ECC,
-//! processes, topology, NvLink, field values and samples.
+//! processes, topology, NvLink, field values and samples. The submodules hold groups of their
+//! own, each named as the wrapper's module for those functions (`nvml-wrapper/src/device/`).
+
+mod accounting;
+mod affinity;
+mod board;
+mod clock_control;
+mod cooling;
+mod ecc;
+mod engine_utilization;
+mod fabric;
+mod mig;
+mod performance;
+mod samples;
+mod thermal;
+mod utilization;
+
+pub use accounting::*;
+pub use affinity::*;
+pub use board::*;
+pub use clock_control::*;
+pub use cooling::*;
+pub use ecc::*;
+pub use engine_utilization::*;
+pub use fabric::*;
+pub use mig::*;
+pub use performance::*;
+pub use samples::*;
+pub use thermal::*;
+pub use utilization::*;
 
 use std::ffi::{c_char, c_int, c_uint, c_ulong, c_ulonglong};
 
@@ -756,6 +785,25 @@ export! {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
         put(device, device_handle(index as usize))
+    }
+    fn nvmlDeviceGetHandleByUUIDV(uuid: *const nvmlUUID_t, device: *mut nvmlDevice_t) |c| {
+        let u: nvmlUUID_t = get(uuid)?;
+        if u.version != nvmlUUID_v1 || device.is_null() {
+            return Err(if device.is_null() { NVML_ERROR_INVALID_ARGUMENT } else { NVML_ERROR_ARGUMENT_VERSION_MISMATCH });
+        }
+        if u.type_ != NVML_UUID_TYPE_ASCII {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        // SAFETY: the type says the union holds the ASCII form.
+        let text = unsafe { u.value.str_ };
+        if !text.contains(&0) {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        let want = arg_str(text.as_ptr())?.to_string();
+        match c.m.gpus.iter().position(|g| g.spec().uuid.eq_ignore_ascii_case(&want)) {
+            Some(i) => put(device, device_handle(i)),
+            None => Err(NVML_ERROR_NOT_FOUND),
+        }
     }
     fn nvmlDeviceGetHandleByUUID(uuid: *const c_char, device: *mut nvmlDevice_t) |c| {
         let u = arg_str(uuid)?;
