@@ -4,8 +4,10 @@ use std::ffi::{CString, c_char, c_int, c_uint, c_ulonglong};
 
 use nvml_sys::*;
 
+use crate::dispatch::{GLOBAL, Inner, apply_versions, guard, lock};
 use crate::hooks;
-use crate::state::{Event, GLOBAL, Inner, apply_versions, arg_str, guard, lock};
+use crate::machine::Event;
+use crate::marshal::arg_str;
 
 /// Runs a control hook's body on the state, inside [`guard`].
 pub(super) fn with_inner(f: impl FnOnce(&mut Inner) -> nvmlReturn_t) -> nvmlReturn_t {
@@ -170,7 +172,7 @@ pub extern "C" fn nvml_mock_inject_system_event(
         if event_type == 0 || event_type & !super::system_events::SYSTEM_EVENT_TYPES != 0 {
             return NVML_ERROR_INVALID_ARGUMENT;
         }
-        let id = super::system_events::pci_gpu_id(&gpu.spec);
+        let id = super::system_events::pci_gpu_id(gpu.spec());
         for set in m.system_event_sets.iter_mut().flatten() {
             for bit in [1u64, 2] {
                 if event_type & bit != 0 && set.mask & bit != 0 {
@@ -275,7 +277,7 @@ pub(super) fn builtin_names() -> &'static CString {
 pub unsafe extern "C" fn nvml_mock_answered(buf: *mut c_char, len: c_uint) -> nvmlReturn_t {
     with_inner(|g| {
         let names: Vec<&str> = g.answered.names().into_iter().collect();
-        match crate::state::put_str(buf, len, &names.join("\n"), Default::default()) {
+        match crate::marshal::put_str(buf, len, &names.join("\n"), Default::default()) {
             Ok(()) => NVML_SUCCESS,
             Err(e) => e,
         }
