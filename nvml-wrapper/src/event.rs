@@ -71,7 +71,7 @@ use nvml_sys as sys;
 use crate::device::Device;
 use crate::enums::{EventDataType, OperationalEventLogLevel, OperationalEventSeverity};
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, read_list, string_from_c_buf};
+use crate::ffi::{lossy_string, nvml_call, read_list, string_from_c_buf};
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
 use crate::versions::{event_wait, event_wait_structured};
@@ -472,15 +472,6 @@ impl<N: NvmlRef> Drop for EventSet<'_, N> {
         }
         let free = || -> Result<()> { nvml_call!(self.nvml, nvmlEventSetFree(self.handle)) };
         let _ = free();
-    }
-}
-
-/// A fixed, possibly unterminated byte field as text, replacing bytes that are not UTF-8.
-fn lossy_string(buf: &[c_char]) -> String {
-    match string_from_c_buf(buf) {
-        Ok(s) => s,
-        Err(NvmlError::InvalidUtf8(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(_) => String::new(),
     }
 }
 

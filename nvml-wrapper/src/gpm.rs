@@ -20,13 +20,13 @@
 //! # Ok::<(), nvml_wrapper::NvmlError>(())
 //! ```
 
-use std::ffi::{c_char, c_uint};
+use std::ffi::c_uint;
 
 use nvml_sys as sys;
 
 use crate::device::Device;
 use crate::error::{NvmlError, Result, check};
-use crate::ffi::nvml_call;
+use crate::ffi::{nvml_call, string_at};
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
 
@@ -237,38 +237,15 @@ pub fn gpm_metrics(
                 value: check(m.nvmlReturn, "nvmlGpmMetricsGet").map(|()| m.value),
                 // SAFETY: NVML documents these as NUL-terminated strings it owns (or NULL),
                 // valid while the library is loaded; `sample1.nvml` keeps it loaded here.
-                short_name: unsafe { string_at(m.metricInfo.shortName) },
+                short_name: unsafe { string_at(m.metricInfo.shortName, MAX_NAME_LEN) },
                 // SAFETY: as above.
-                long_name: unsafe { string_at(m.metricInfo.longName) },
+                long_name: unsafe { string_at(m.metricInfo.longName, MAX_NAME_LEN) },
                 // SAFETY: as above.
-                unit: unsafe { string_at(m.metricInfo.unit) },
+                unit: unsafe { string_at(m.metricInfo.unit, MAX_NAME_LEN) },
             });
         }
     }
     Ok(out)
-}
-
-/// The text a library-owned C string points to: `None` for NULL; at most [`MAX_NAME_LEN`]
-/// bytes, up to the first NUL; bytes that are not UTF-8 replaced.
-///
-/// # Safety
-/// `ptr` is NULL or points to a NUL-terminated string (or at least `MAX_NAME_LEN` readable
-/// bytes) that stays valid during the call.
-unsafe fn string_at(ptr: *const c_char) -> Option<String> {
-    if ptr.is_null() {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    for i in 0..MAX_NAME_LEN {
-        // SAFETY: the caller guarantees the bytes up to the NUL (or `MAX_NAME_LEN`) are
-        // readable; the loop stops at the first NUL.
-        let b = unsafe { *ptr.add(i) } as u8;
-        if b == 0 {
-            break;
-        }
-        bytes.push(b);
-    }
-    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]
@@ -279,19 +256,5 @@ mod tests {
     fn samples_are_send_and_sync() {
         fn check<T: Send + Sync>() {}
         check::<GpmSample<'_>>();
-    }
-
-    #[test]
-    fn library_strings_stop_at_nul_and_at_the_bound() {
-        let name = b"sm_util\0junk";
-        // SAFETY: a NUL-terminated local buffer.
-        let read = unsafe { string_at(name.as_ptr().cast()) };
-        assert_eq!(read.as_deref(), Some("sm_util"));
-        // SAFETY: NULL is allowed.
-        assert_eq!(unsafe { string_at(std::ptr::null()) }, None);
-        let long = [b'x'; MAX_NAME_LEN + 10];
-        // SAFETY: more than `MAX_NAME_LEN` readable bytes.
-        let read = unsafe { string_at(long.as_ptr().cast()) };
-        assert_eq!(read.map(|s| s.len()), Some(MAX_NAME_LEN));
     }
 }

@@ -1,7 +1,6 @@
 //! How a handle holds its library: [`NvmlRef`], borrowed (`&'nvml Nvml`) or owned ([`Nvml`]).
 
-use nvml_sys::NvmlLib;
-
+use crate::ffi::HasLib;
 use crate::nvml::Nvml;
 use crate::versions::ChosenVersions;
 
@@ -107,16 +106,11 @@ impl NvmlRef for Nvml {}
 pub(crate) mod sealed {
     use super::*;
 
-    /// What the methods of a handle need from its library.
-    pub trait Sealed {
+    /// What the methods of a handle need from its library: the loader (through
+    /// [`HasLib`], the one path every call takes) and the `Nvml` itself.
+    pub trait Sealed: HasLib {
         /// The `Nvml` held or borrowed.
         fn as_nvml(&self) -> &Nvml;
-
-        /// The raw loader.
-        #[inline(always)]
-        fn lib(&self) -> &NvmlLib {
-            self.as_nvml().lib()
-        }
 
         /// The versions chosen at load.
         // `Sealed` lives in a private module: outside the crate it can be neither named nor

@@ -160,7 +160,7 @@ impl Nvml {
 
     /// Every unit (`nvmlUnitGetCount`, then `nvmlUnitGetHandleByIndex` for each).
     pub fn units(&self) -> Result<Vec<Unit<'_>>> {
-        (0..crate::nvml::believable_count(self.unit_count()?, "unit count")?)
+        (0..crate::ffi::believable_count(self.unit_count()?, "unit count")?)
             .map(|index| self.unit_by_index(index))
             .collect()
     }

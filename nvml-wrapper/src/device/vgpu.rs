@@ -14,7 +14,7 @@ use crate::enums::{
     enabled,
 };
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, read_list, string_from_c_buf};
+use crate::ffi::{nvml_call, read_blob, read_list, string_from_c_buf};
 use crate::versions::{
     grid_licensable_features, set_vgpu_scheduler_state, vgpu_scheduler_log, vgpu_scheduler_state,
 };
@@ -22,7 +22,7 @@ use crate::vgpu::{
     GridLicensableFeatures, PgpuMetadata, VgpuInstance, VgpuPlacementMode, VgpuPlacements,
     VgpuProcessUtilizationSample, VgpuSchedulerCapabilities, VgpuSchedulerLog,
     VgpuSchedulerSettings, VgpuSchedulerState, VgpuType, VgpuUtilizationSample, legacy_state,
-    log_from_v2, read_blob, read_placements, state_from_v2,
+    log_from_v2, read_placements, state_from_v2,
 };
 
 /// `NOT_FOUND` from the utilisation queries means "no samples newer than the timestamp".

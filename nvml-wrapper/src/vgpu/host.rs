@@ -6,13 +6,13 @@ use std::mem::size_of;
 
 use nvml_sys as sys;
 
-use super::blob::blob_words;
 use super::{
     PgpuMetadata, VgpuCompatibility, VgpuInstance, VgpuMetadata, VgpuType, VgpuVersionRange,
     VgpuVersions,
 };
 use crate::enums::VgpuDriverCapability;
 use crate::error::Result;
+use crate::ffi::blob::blob_words;
 use crate::ffi::nvml_call;
 use crate::nvml::Nvml;
 

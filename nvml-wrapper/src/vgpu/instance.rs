@@ -5,12 +5,12 @@ use std::mem::size_of;
 
 use nvml_sys as sys;
 
-use super::{INVALID_ID, VgpuInstance, VgpuLicenseInfo, VgpuMetadata, VgpuType, read_blob};
+use super::{INVALID_ID, VgpuInstance, VgpuLicenseInfo, VgpuMetadata, VgpuType};
 use crate::device::accounting::AccountingStats;
 use crate::device::{EncoderSession, EncoderStats, FbcSession, FbcStats};
 use crate::enums::{VgpuVmIdType, enabled};
 use crate::error::Result;
-use crate::ffi::{nvml_call, read_list, read_string};
+use crate::ffi::{nvml_call, read_blob, read_list, read_string};
 use crate::nvml::Nvml;
 use crate::versions::vgpu_license_info;
 

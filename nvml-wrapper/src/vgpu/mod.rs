@@ -22,7 +22,6 @@
 //! # Ok::<(), nvml_wrapper::NvmlError>(())
 //! ```
 
-mod blob;
 mod gpu_instance;
 mod host;
 mod instance;
@@ -49,7 +48,6 @@ pub use scheduler::{
 pub use utilization::{VgpuProcessUtilizationSample, VgpuUtilizationSample};
 pub use vgpu_type::{Resolution, VgpuPciIds, VgpuPlacementMode, VgpuPlacements};
 
-pub(crate) use blob::read_blob;
 pub(crate) use scheduler::{legacy_state, log_from_v2, state_from_v2};
 pub(crate) use vgpu_type::read_placements;
 
