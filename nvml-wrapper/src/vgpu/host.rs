@@ -19,12 +19,12 @@ use crate::nvml::Nvml;
 impl Nvml {
     /// Wraps a vGPU type id (from [`Device::supported_vgpus`](crate::Device::supported_vgpus), a saved configuration, ...).
     pub fn vgpu_type(&self, id: u32) -> VgpuType<'_> {
-        VgpuType { nvml: self, id }
+        VgpuType::from_handle(self, id)
     }
 
     /// Wraps a vGPU instance id (from [`Device::active_vgpus`](crate::Device::active_vgpus), an [`EncoderSession`](crate::device::EncoderSession), ...).
     pub fn vgpu_instance(&self, id: u32) -> VgpuInstance<'_> {
-        VgpuInstance { nvml: self, id }
+        VgpuInstance::from_handle(self, id)
     }
 
     /// Whether the vGPU host driver has a capability (`nvmlGetVgpuDriverCapabilities`).
