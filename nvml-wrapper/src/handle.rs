@@ -9,8 +9,9 @@
 //! - `Send` and `Sync`, with their SAFETY argument;
 //! - `from_handle` (a handle NVML just returned; null is an error) and the public `unsafe
 //!   from_raw` (pointer handles), `handle()` or `id()`, `nvml()`, and the crate's `holder()`;
-//! - `into_owned()`, and, where the value does not own the NVML object (so a copy frees
-//!   nothing twice), `borrowed()`, `Debug` and `PartialEq`.
+//! - `Debug` and `into_owned()`;
+//! - `PartialEq`, where the value does not own the NVML object, and `borrowed()`, where a copy
+//!   of it can neither free nor destroy anything.
 //!
 //! Four kinds:
 //!
@@ -206,7 +207,6 @@ macro_rules! handle {
         impl<'nvml, N: $crate::NvmlRef> $name<'nvml, N> {
             /// Wraps a handle NVML returned; a null handle is an error.
             #[inline]
-            #[allow(dead_code, reason = "not every handle type is looked up")]
             pub(crate) fn from_handle(nvml: N, handle: $raw) -> $crate::Result<Self> {
                 if handle.is_null() {
                     return Err($crate::NvmlError::UnexpectedValue {
