@@ -434,6 +434,20 @@ mod tests {
     }
 
     #[test]
+    fn the_error_is_a_std_error_that_question_mark_lifts_into_a_box() {
+        fn lift() -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
+            Err(NvmlError::NotSupported("nvmlDeviceGetPowerUsage"))?
+        }
+        let boxed = lift().expect_err("an error");
+        assert_eq!(
+            boxed.to_string(),
+            "nvmlDeviceGetPowerUsage: the operation is not supported by this device or driver; \
+             check the device's capabilities, or use a newer driver"
+        );
+        assert!(boxed.downcast_ref::<NvmlError>().is_some());
+    }
+
+    #[test]
     fn rust_side_errors_say_what_happened() {
         let cases = [
             (
