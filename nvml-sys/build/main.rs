@@ -3,7 +3,7 @@
 //! By default it copies the checked-in `pregenerated/nvml.rs`: a dependent compiles no header
 //! toolchain and needs no libclang. With the `buildtime_bindgen` feature (maintainers, CI) it
 //! generates them instead: `nvml.h` -> patch (see `patch.rs`) -> bindgen. The test
-//! `tests/pregenerated.rs`, run with that feature, fails when the checked-in copy differs from
+//! `tests/it/pregenerated.rs`, run with that feature, fails when the checked-in copy differs from
 //! what this script generates.
 
 #[cfg(feature = "buildtime_bindgen")]
@@ -18,7 +18,7 @@ use std::process::ExitCode;
 #[cfg(feature = "buildtime_bindgen")]
 /// The command that refreshes the checked-in copy (printed in messages and in its preamble).
 const BLESS: &str =
-    "NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test pregenerated";
+    "NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test it pregenerated::";
 
 fn main() -> ExitCode {
     match run() {

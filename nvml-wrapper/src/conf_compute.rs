@@ -8,8 +8,8 @@ use nvml_sys as sys;
 
 use crate::device::Device;
 use crate::enums::nvml_enum;
-use crate::error::{NvmlError, Result};
-use crate::ffi::nvml_call;
+use crate::error::Result;
+use crate::ffi::{blob::prefix, nvml_call};
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
 
@@ -191,11 +191,6 @@ pub struct GpuAttestationReport {
     pub cec_attestation_report: Option<Vec<u8>>,
 }
 
-/// The first `len` bytes of `buf`, clamped to the buffer.
-fn prefix(buf: &[u8], len: c_uint) -> Vec<u8> {
-    buf.iter().take(len as usize).copied().collect()
-}
-
 impl Nvml {
     /// The system's confidential-computing capabilities
     /// (`nvmlSystemGetConfComputeCapabilities`).
@@ -305,7 +300,7 @@ impl<N: NvmlRef> Device<'_, N> {
     /// (`nvmlDeviceGetConfComputeMemSizeInfo`). Ampere or newer; Linux and Windows TCC.
     ///
     /// # Errors
-    /// [`NvmlError::NotSupported`] where confidential computing is not available.
+    /// [`NvmlError::NotSupported`](crate::NvmlError::NotSupported) where confidential computing is not available.
     #[doc(alias = "nvmlDeviceGetConfComputeMemSizeInfo")]
     pub fn conf_compute_mem_size_info(&self) -> Result<ConfComputeMemSize> {
         let mut info = sys::nvmlConfComputeMemSizeInfo_t::default();

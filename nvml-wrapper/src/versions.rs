@@ -35,7 +35,7 @@ use crate::device::{
 use crate::drain::{GpuRemoval, PciAddress};
 use crate::enums::VgpuSchedulerEngine;
 use crate::error::Result;
-use crate::ffi::{HasLib as _, nvml_call, read_list, read_list_as};
+use crate::ffi::{nvml_call, read_list, read_list_as};
 use crate::mig::{ComputeInstanceProfileInfo, GpuInstanceProfileInfo};
 use crate::versioned_call as call;
 use crate::vgpu::{

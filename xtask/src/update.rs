@@ -430,7 +430,7 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "  - refresh the checked-in pregenerated bindings:\n      \
-         NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test pregenerated"
+         NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test it pregenerated::"
     )?;
     if !report.families.is_empty() {
         let names: Vec<&str> = report.families.iter().map(|f| f.family.as_str()).collect();
@@ -466,7 +466,7 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
         "  - regenerate what records the header: NVML_MOCK_BLESS=1 cargo test -p nvml-mock \
-         --test modeled (MODELED.md), and set the README's coverage sentence to the last line \
+         --test it modeled:: (MODELED.md), and set the README's coverage sentence to the last line \
          `cargo xtask coverage` prints\n  \
          - build, test and review: cargo test --workspace && git diff --stat headers nvml-sys"
     )?;

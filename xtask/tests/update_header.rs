@@ -526,7 +526,7 @@ fn tar_bz2_update_replaces_the_header_and_reports_the_change() {
         "wrapped one listed: {stdout}"
     );
     assert!(
-        stdout.contains("NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test pregenerated"),
+        stdout.contains("NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test it pregenerated::"),
         "{stdout}"
     );
     let pinned = format!(

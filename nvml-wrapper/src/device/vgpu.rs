@@ -14,12 +14,12 @@ use crate::enums::{
     enabled,
 };
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, read_list, string_from_c_buf};
+use crate::ffi::{nvml_call, read_blob, read_list, string_from_c_buf};
+use crate::nvml_ref::NvmlRef;
 use crate::vgpu::{
     GridLicensableFeatures, PgpuMetadata, VgpuInstance, VgpuPlacementMode, VgpuPlacements,
     VgpuProcessUtilizationSample, VgpuSchedulerCapabilities, VgpuSchedulerLog,
-    VgpuSchedulerSettings, VgpuSchedulerState, VgpuType, VgpuUtilizationSample, read_blob,
-    read_placements,
+    VgpuSchedulerSettings, VgpuSchedulerState, VgpuType, VgpuUtilizationSample, read_placements,
 };
 
 /// `NOT_FOUND` from the utilisation queries means "no samples newer than the timestamp".
@@ -30,36 +30,42 @@ fn none_found_is_empty<T>(result: Result<Vec<T>>) -> Result<Vec<T>> {
     }
 }
 
-impl<'nvml> Device<'nvml> {
+impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// The vGPU types this GPU supports (`nvmlDeviceGetSupportedVgpus`: a count query, then
     /// the data; bounded and clamped).
     #[doc(alias = "nvmlDeviceGetSupportedVgpus")]
-    pub fn supported_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
+    pub fn supported_vgpus(&self) -> Result<Vec<VgpuType<'nvml, N>>> {
         let ids = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetSupportedVgpus(self.handle, count, items)
             )
         })?;
-        Ok(ids.into_iter().map(|id| self.nvml.vgpu_type(id)).collect())
+        Ok(ids
+            .into_iter()
+            .map(|id| VgpuType::from_handle(self.nvml.clone(), id))
+            .collect())
     }
 
     /// The vGPU types that can be created on this GPU now, given the vGPUs already running
     /// (`nvmlDeviceGetCreatableVgpus`).
     #[doc(alias = "nvmlDeviceGetCreatableVgpus")]
-    pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
+    pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml, N>>> {
         let ids = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetCreatableVgpus(self.handle, count, items)
             )
         })?;
-        Ok(ids.into_iter().map(|id| self.nvml.vgpu_type(id)).collect())
+        Ok(ids
+            .into_iter()
+            .map(|id| VgpuType::from_handle(self.nvml.clone(), id))
+            .collect())
     }
 
     /// The vGPUs running on this GPU (`nvmlDeviceGetActiveVgpus`).
     #[doc(alias = "nvmlDeviceGetActiveVgpus")]
-    pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml>>> {
+    pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml, N>>> {
         let ids = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
@@ -68,7 +74,7 @@ impl<'nvml> Device<'nvml> {
         })?;
         Ok(ids
             .into_iter()
-            .map(|id| self.nvml.vgpu_instance(id))
+            .map(|id| VgpuInstance::from_handle(self.nvml.clone(), id))
             .collect())
     }
 

@@ -9,13 +9,14 @@ use super::{
 use crate::enums::enabled;
 use crate::error::Result;
 use crate::ffi::{nvml_call, read_list};
+use crate::nvml_ref::NvmlRef;
 
-impl<'nvml> crate::mig::GpuInstance<'nvml> {
+impl<'nvml, N: NvmlRef> crate::mig::GpuInstance<'nvml, N> {
     /// The vGPUs running on this GPU instance (`nvmlGpuInstanceGetActiveVgpus` with
     /// `nvmlActiveVgpuInstanceInfo_v1`; count, then data, bounded).
     #[doc(alias = "nvmlGpuInstanceGetActiveVgpus")]
-    pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml>>> {
-        let nvml = self.nvml();
+    pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml, N>>> {
+        let nvml = self.holder();
         let ids = read_list(|count, items| {
             let mut info = sys::nvmlActiveVgpuInstanceInfo_t {
                 version: sys::nvmlActiveVgpuInstanceInfo_v1,
@@ -29,14 +30,17 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
             *count = info.vgpuCount;
             result
         })?;
-        Ok(ids.into_iter().map(|id| nvml.vgpu_instance(id)).collect())
+        Ok(ids
+            .into_iter()
+            .map(|id| VgpuInstance::from_handle(nvml.clone(), id))
+            .collect())
     }
 
     /// The vGPU types that can be created on this GPU instance now
     /// (`nvmlGpuInstanceGetCreatableVgpus` with `nvmlVgpuTypeIdInfo_v1`).
     #[doc(alias = "nvmlGpuInstanceGetCreatableVgpus")]
-    pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
-        let nvml = self.nvml();
+    pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml, N>>> {
+        let nvml = self.holder();
         let ids = read_list(|count, items| {
             let mut info = sys::nvmlVgpuTypeIdInfo_t {
                 version: sys::nvmlVgpuTypeIdInfo_v1,
@@ -50,7 +54,10 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
             *count = info.vgpuCount;
             result
         })?;
-        Ok(ids.into_iter().map(|id| nvml.vgpu_type(id)).collect())
+        Ok(ids
+            .into_iter()
+            .map(|id| VgpuType::from_handle(nvml.clone(), id))
+            .collect())
     }
 
     /// Whether this GPU instance is in vGPU heterogeneous mode
@@ -62,7 +69,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
             mode: 0,
         };
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlGpuInstanceGetVgpuHeterogeneousMode(self.handle(), &mut info)
         )?;
         enabled(info.mode, "vGPU heterogeneous mode")
@@ -77,7 +84,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
             mode: crate::enums::enable_state(on),
         };
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlGpuInstanceSetVgpuHeterogeneousMode(self.handle(), &info)
         )
     }
@@ -99,7 +106,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
                 placementSize: 0,
             };
             let result = nvml_call!(
-                self.nvml(),
+                self.holder(),
                 nvmlGpuInstanceGetVgpuTypeCreatablePlacements(self.handle(), &mut info)
             );
             *count = info.count;
@@ -117,7 +124,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
         &self,
         engine: crate::enums::VgpuSchedulerEngine,
     ) -> Result<VgpuSchedulerState> {
-        self.nvml()
+        self.holder()
             .versions()
             .gpu_instance_vgpu_scheduler_state(self.handle(), engine)
     }
@@ -131,7 +138,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
         &self,
         engine: crate::enums::VgpuSchedulerEngine,
     ) -> Result<VgpuSchedulerLog> {
-        self.nvml()
+        self.holder()
             .versions()
             .gpu_instance_vgpu_scheduler_log(self.handle(), engine)
     }
@@ -143,7 +150,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
     #[doc(alias = "nvmlGpuInstanceSetVgpuSchedulerState")]
     #[doc(alias = "nvmlGpuInstanceSetVgpuSchedulerState_v2")]
     pub fn set_vgpu_scheduler_state(&self, settings: &VgpuSchedulerSettings) -> Result<()> {
-        self.nvml()
+        self.holder()
             .versions()
             .gpu_instance_set_vgpu_scheduler_state(self.handle(), settings)
     }

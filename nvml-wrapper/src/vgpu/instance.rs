@@ -5,13 +5,13 @@ use std::mem::size_of;
 
 use nvml_sys as sys;
 
-use super::{INVALID_ID, VgpuInstance, VgpuLicenseInfo, VgpuMetadata, VgpuType, read_blob};
+use super::{INVALID_ID, VgpuInstance, VgpuLicenseInfo, VgpuMetadata, VgpuType};
 use crate::device::accounting::AccountingStats;
 use crate::device::{EncoderSession, EncoderStats, FbcSession, FbcStats};
 use crate::enums::{VgpuVmIdType, enabled};
 use crate::error::Result;
-use crate::ffi::{nvml_call, read_list, read_string};
-use crate::nvml::Nvml;
+use crate::ffi::{nvml_call, read_blob, read_list, read_string};
+use crate::nvml_ref::NvmlRef;
 
 /// The VM a vGPU instance belongs to (`nvmlVgpuInstanceGetVmID`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -23,17 +23,7 @@ pub struct VmId {
     pub kind: VgpuVmIdType,
 }
 
-impl<'nvml> VgpuInstance<'nvml> {
-    /// The raw `nvmlVgpuInstance_t`.
-    pub fn id(&self) -> u32 {
-        self.id
-    }
-
-    /// The [`Nvml`] this instance belongs to.
-    pub fn nvml(&self) -> &'nvml Nvml {
-        self.nvml
-    }
-
+impl<'nvml, N: NvmlRef> VgpuInstance<'nvml, N> {
     /// The VM this vGPU belongs to (`nvmlVgpuInstanceGetVmID`).
     #[doc(alias = "nvmlVgpuInstanceGetVmID")]
     pub fn vm_id(&self) -> Result<VmId> {
@@ -80,10 +70,10 @@ impl<'nvml> VgpuInstance<'nvml> {
 
     /// The type of this vGPU (`nvmlVgpuInstanceGetType`).
     #[doc(alias = "nvmlVgpuInstanceGetType")]
-    pub fn vgpu_type(&self) -> Result<VgpuType<'nvml>> {
+    pub fn vgpu_type(&self) -> Result<VgpuType<'nvml, N>> {
         let mut id: sys::nvmlVgpuTypeId_t = 0;
         nvml_call!(self.nvml, nvmlVgpuInstanceGetType(self.id, &mut id))?;
-        Ok(self.nvml.vgpu_type(id))
+        Ok(VgpuType::from_handle(self.nvml.clone(), id))
     }
 
     /// Frame-rate limit, frames per second (`nvmlVgpuInstanceGetFrameRateLimit`).
