@@ -25,6 +25,7 @@ macro_rules! export {
 }
 
 mod affinity;
+pub mod documents;
 mod dynamic;
 mod exports;
 pub mod profile;
