@@ -16,19 +16,6 @@ mod system_events;
 mod units;
 mod vgpu;
 
-pub use cc::*;
-pub use device::*;
-pub use device_details::*;
-pub use events::*;
-pub use gpm::*;
-pub use mig::*;
-pub use nvlink::*;
-pub use setters::*;
-pub use system::*;
-pub use system_events::*;
-pub use units::*;
-pub use vgpu::*;
-
 /// Builds the values the exports compute once (the export table's trace switch, the
 /// built-in profile names), so that a fork never copies one half-built.
 pub(crate) fn build_once_values() {
