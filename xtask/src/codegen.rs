@@ -112,6 +112,7 @@ fn cargo() -> String {
 /// nvml-sys's `pregenerated/nvml.rs` and `pregenerated/functions.tsv`: what its build script
 /// generates from `nvml.h` with the `buildtime_bindgen` feature (bindgen; needs libclang).
 pub fn nvml_sys_bindings(root: &Path) -> Result<Vec<Generated>> {
+    eprintln!("codegen: building nvml-sys with its buildtime_bindgen feature (bindgen on nvml.h)");
     let mut child = Command::new(cargo())
         .current_dir(root)
         .args([
