@@ -75,7 +75,7 @@ fn exports(funcs: &[Func]) -> String {
             .collect();
         let stub = if f.ret == "nvmlReturn_t" {
             format!(
-                "        const CALL: Signature = stub;\n    }}\n    \
+                "        /// What the export calls: the stub.\n        const CALL: Signature = stub;\n    }}\n    \
                  /// Not modeled by the mock: `NVML_ERROR_NOT_SUPPORTED` once initialised.\n    \
                  unsafe extern \"C\" fn stub({}) -> nvmlReturn_t {{\n        \
                  crate::state::stub(\"{name}\")\n    }}\n",
@@ -93,8 +93,7 @@ fn exports(funcs: &[Func]) -> String {
              /// What `{name}` calls: `Tag::CALL`.\n    pub struct Tag;\n    \
              /// The stub, for a function `src/` does not implement.\n    \
              pub trait Stub {{\n        /// Whether `src/` implements the function.\n        \
-             const MODELED: bool = false;\n{stub_items}\
-             impl Stub for Tag {{}}\n}}\n\n\
+             const MODELED: bool = false;\n{stub_items}    impl Stub for Tag {{}}\n}}\n\n\
              /// `{name}`, as the header declares it.\n///\n/// # Safety\n\
              /// NVML's C contract: every pointer argument is null or valid for the call.\n\
              #[unsafe(no_mangle)]\npub unsafe extern \"C\" fn {name}({params}) -> {ret} {{\n    \
