@@ -11,7 +11,7 @@
 //! typed helpers for the control hooks.
 
 /// Implements header functions whose body runs under the mock's call guard
-/// (`state::call`): each `fn nvmlX(args) |c| body` becomes what the export `nvmlX` calls
+/// (`dispatch::call`): each `fn nvmlX(args) |c| body` becomes what the export `nvmlX` calls
 /// (see `build.rs`), and must have the header's signature.
 macro_rules! export {
     ($(fn $name:ident($($a:ident : $t:ty),* $(,)?) |$c:ident| $body:block)*) => {$(
@@ -21,7 +21,7 @@ macro_rules! export {
         /// NVML's C contract: every pointer argument is null or valid for the call.
         #[allow(non_snake_case)]
         unsafe extern "C" fn $name($($a: $t),*) -> nvml_sys::nvmlReturn_t {
-            $crate::state::call(stringify!($name), |$c| $body)
+            $crate::dispatch::call(stringify!($name), |$c| $body)
         }
         implemented!($name);
     )*};
@@ -41,22 +41,27 @@ macro_rules! implemented {
 }
 
 mod affinity;
+mod dispatch;
 pub mod documents;
+pub mod drivers;
 mod dynamic;
 mod exports;
+mod handles;
+pub mod hooks;
+mod machine;
+mod marshal;
 pub mod profile;
+mod readings;
 mod staged;
-mod state;
 pub mod support;
 
-pub use staged::{HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};
+pub use staged::{HookError, HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};
 
 #[allow(
     dead_code, // the stubs of implemented functions
     missing_docs,
     non_snake_case,
     unused_imports, // the `Stub` traits of implemented functions
-
     clippy::missing_safety_doc,
     clippy::indexing_slicing
 )]

@@ -1,12 +1,14 @@
 //! [`Staged`]: a private copy of the mock library for one test.
 
-use std::ffi::{CString, c_char, c_int, c_uint, c_ulonglong};
+use std::ffi::{CString, c_char, c_int, c_uint};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use nvml_sys::nvmlReturn_t;
+
+use crate::hooks::{self, Hook};
 
 /// Environment variable that points at the built `libnvml_mock.so` explicitly.
 pub const LIB_ENV: &str = "NVML_MOCK_LIB";
@@ -83,6 +85,55 @@ pub struct HostileModes {
     pub future_enums: bool,
 }
 
+/// A control hook of a [`Staged`] copy failed: which hook (`nvml_mock_set_fault`, ...) and the
+/// `nvmlReturn_t` code it answered.
+///
+/// Two codes come from the helper, not the hook: `NVML_ERROR_FUNCTION_NOT_FOUND` where the
+/// library does not export the hook, and `NVML_ERROR_INVALID_ARGUMENT` where an argument
+/// cannot be passed to C (a string holding a NUL, a negative version). It implements
+/// [`std::error::Error`], so `?` lifts it into `Box<dyn Error>`, and converts into
+/// [`io::Error`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HookError {
+    hook: &'static str,
+    code: nvmlReturn_t,
+}
+
+impl HookError {
+    pub(crate) fn new(hook: &'static str, code: nvmlReturn_t) -> HookError {
+        HookError { hook, code }
+    }
+
+    /// The hook's symbol, e.g. `"nvml_mock_set_fault"`.
+    pub fn hook(&self) -> &'static str {
+        self.hook
+    }
+
+    /// The `nvmlReturn_t` it answered (e.g. `NVML_ERROR_IN_USE`).
+    pub fn code(&self) -> nvmlReturn_t {
+        self.code
+    }
+}
+
+impl std::fmt::Display for HookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = crate::exports::error_text(self.code).to_string_lossy();
+        if self.code == nvml_sys::NVML_ERROR_FUNCTION_NOT_FOUND {
+            write!(f, "{}: the library does not export it ({text})", self.hook)
+        } else {
+            write!(f, "{} answered {} ({text})", self.hook, self.code)
+        }
+    }
+}
+
+impl std::error::Error for HookError {}
+
+impl From<HookError> for io::Error {
+    fn from(e: HookError) -> io::Error {
+        io::Error::other(e)
+    }
+}
+
 /// A private copy of the mock, staged as `libnvidia-ml.so.1` in a fresh temporary directory.
 ///
 /// Each copy is a different file, so `dlopen` gives it its own global state: tests may run in
@@ -125,11 +176,7 @@ impl Staged {
     /// path to a profile file) for its next `nvmlInit`, whatever the environment says.
     pub fn with_profile(name_or_path: &str) -> io::Result<Staged> {
         let s = Staged::new()?;
-        s.set_profile(name_or_path).map_err(|code| {
-            io::Error::other(format!(
-                "nvml_mock_set_profile({name_or_path:?}) returned {code}"
-            ))
-        })?;
+        s.set_profile(name_or_path)?;
         Ok(s)
     }
 
@@ -145,20 +192,27 @@ impl Staged {
             name.starts_with("nvml") && !name.starts_with("nvml_mock_") && !keep.contains(&name)
         })?;
         let staged = Staged::from_bytes(bytes)?;
-        staged
-            .set_system_versions(Some("470.256.02"), Some("11.470.256.02"), Some(11040))
-            .map_err(|code| {
-                io::Error::other(format!("nvml_mock_set_system_versions returned {code}"))
-            })?;
+        staged.set_system_versions(Some("470.256.02"), Some("11.470.256.02"), Some(11040))?;
         Ok(staged)
     }
 
     /// Stages a copy that lacks these functions, as a driver older than them: each is hidden
     /// from the dynamic symbol table (`dlsym` fails for it); everything else is as
-    /// [`Staged::new`].
+    /// [`Staged::new`]. An error (`InvalidInput`) names any function the mock does not export.
     pub fn hiding(functions: &[&str]) -> io::Result<Staged> {
         let mut bytes = fs::read(find_cdylib()?)?;
-        hide_symbols(&mut bytes, |name| functions.contains(&name))?;
+        let hidden = hide_symbols(&mut bytes, |name| functions.contains(&name))?;
+        let missing: Vec<&str> = functions
+            .iter()
+            .copied()
+            .filter(|f| !hidden.iter().any(|h| h == f))
+            .collect();
+        if !missing.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("the mock does not export {}", missing.join(", ")),
+            ));
+        }
         Staged::from_bytes(bytes)
     }
 
@@ -189,28 +243,34 @@ impl Staged {
         &self.dir
     }
 
-    fn hook<T: Copy>(&self, name: &[u8]) -> Result<libloading::Symbol<'_, T>, nvmlReturn_t> {
-        // SAFETY: every caller names an `nvml_mock_*` hook with the matching signature `T`.
-        unsafe { self.lib.get::<T>(name) }.map_err(|_| nvml_sys::NVML_ERROR_FUNCTION_NOT_FOUND)
+    /// The hook's function in this copy.
+    fn hook<F: Copy>(&self, hook: Hook<F>) -> Result<libloading::Symbol<'_, F>, HookError> {
+        // SAFETY: `self.lib` is a copy of the mock.
+        unsafe { hook.get(&self.lib) }
     }
 
-    fn check(code: nvmlReturn_t) -> Result<(), nvmlReturn_t> {
+    /// `Ok` for `NVML_SUCCESS`, else the hook's error.
+    fn check<F>(hook: Hook<F>, code: nvmlReturn_t) -> Result<(), HookError> {
         if code == nvml_sys::NVML_SUCCESS {
             Ok(())
         } else {
-            Err(code)
+            Err(HookError::new(hook.name(), code))
         }
     }
 
+    /// A C string argument of `hook`; `NVML_ERROR_INVALID_ARGUMENT` where `s` holds a NUL.
+    fn c_string<F>(hook: Hook<F>, s: &str) -> Result<CString, HookError> {
+        CString::new(s)
+            .map_err(|_| HookError::new(hook.name(), nvml_sys::NVML_ERROR_INVALID_ARGUMENT))
+    }
+
     /// Selects the profile for the next `nvmlInit` (`nvml_mock_set_profile`).
-    /// `Err(NVML_ERROR_IN_USE)` while the library is initialised.
-    pub fn set_profile(&self, name_or_path: &str) -> Result<(), nvmlReturn_t> {
-        let c = CString::new(name_or_path).map_err(|_| nvml_sys::NVML_ERROR_INVALID_ARGUMENT)?;
-        let f = self.hook::<unsafe extern "C" fn(*const c_char) -> nvmlReturn_t>(
-            b"nvml_mock_set_profile",
-        )?;
+    /// Fails with `NVML_ERROR_IN_USE` while the library is initialised.
+    pub fn set_profile(&self, name_or_path: &str) -> Result<(), HookError> {
+        let c = Self::c_string(hooks::SET_PROFILE, name_or_path)?;
+        let f = self.hook(hooks::SET_PROFILE)?;
         // SAFETY: `c` is a NUL-terminated string that outlives the call.
-        Self::check(unsafe { f(c.as_ptr()) })
+        Self::check(hooks::SET_PROFILE, unsafe { f(c.as_ptr()) })
     }
 
     /// Injects an event on GPU `device_index` (`nvml_mock_inject_event`): `event_type` is an
@@ -220,17 +280,16 @@ impl Staged {
         device_index: u32,
         event_type: u64,
         data: u64,
-    ) -> Result<(), nvmlReturn_t> {
-        let f = self
-            .hook::<unsafe extern "C" fn(c_uint, c_ulonglong, c_ulonglong) -> nvmlReturn_t>(
-                b"nvml_mock_inject_event",
-            )?;
+    ) -> Result<(), HookError> {
+        let f = self.hook(hooks::INJECT_EVENT)?;
         // SAFETY: plain integer arguments.
-        Self::check(unsafe { f(device_index, event_type, data) })
+        Self::check(hooks::INJECT_EVENT, unsafe {
+            f(device_index, event_type, data)
+        })
     }
 
     /// Injects an XID critical error with the given XID on GPU `device_index`.
-    pub fn inject_xid(&self, device_index: u32, xid: u64) -> Result<(), nvmlReturn_t> {
+    pub fn inject_xid(&self, device_index: u32, xid: u64) -> Result<(), HookError> {
         self.inject_event(
             device_index,
             u64::from(nvml_sys::nvmlEventTypeXidCriticalError),
@@ -241,61 +300,57 @@ impl Staged {
     /// Injects a system event (`nvml_mock_inject_system_event`): `event_type` is
     /// `nvmlSystemEventTypeGpuDriverUnbind` (1) or `nvmlSystemEventTypeGpuDriverBind` (2),
     /// on GPU `device_index`; every system event set registered for it receives it.
-    pub fn inject_system_event(
-        &self,
-        device_index: u32,
-        event_type: u64,
-    ) -> Result<(), nvmlReturn_t> {
-        let f = self.hook::<unsafe extern "C" fn(c_uint, c_ulonglong) -> nvmlReturn_t>(
-            b"nvml_mock_inject_system_event",
-        )?;
+    pub fn inject_system_event(&self, device_index: u32, event_type: u64) -> Result<(), HookError> {
+        let f = self.hook(hooks::INJECT_SYSTEM_EVENT)?;
         // SAFETY: plain integer arguments.
-        Self::check(unsafe { f(device_index, event_type) })
+        Self::check(hooks::INJECT_SYSTEM_EVENT, unsafe {
+            f(device_index, event_type)
+        })
     }
 
     /// Makes the C function `function` return `result` from now on (`nvml_mock_set_fault`).
-    /// `Err(NVML_ERROR_NOT_FOUND)` when the header has no such function.
-    pub fn set_fault(&self, function: &str, result: nvmlReturn_t) -> Result<(), nvmlReturn_t> {
-        let c = CString::new(function).map_err(|_| nvml_sys::NVML_ERROR_INVALID_ARGUMENT)?;
-        let f = self.hook::<unsafe extern "C" fn(*const c_char, nvmlReturn_t) -> nvmlReturn_t>(
-            b"nvml_mock_set_fault",
-        )?;
+    /// Fails with `NVML_ERROR_NOT_FOUND` when the header has no such function.
+    pub fn set_fault(&self, function: &str, result: nvmlReturn_t) -> Result<(), HookError> {
+        let c = Self::c_string(hooks::SET_FAULT, function)?;
+        let f = self.hook(hooks::SET_FAULT)?;
         // SAFETY: `c` is a NUL-terminated string that outlives the call.
-        Self::check(unsafe { f(c.as_ptr(), result) })
+        Self::check(hooks::SET_FAULT, unsafe { f(c.as_ptr(), result) })
     }
 
     /// Removes the fault of one function.
-    pub fn clear_fault(&self, function: &str) -> Result<(), nvmlReturn_t> {
+    pub fn clear_fault(&self, function: &str) -> Result<(), HookError> {
         self.set_fault(function, nvml_sys::NVML_SUCCESS)
     }
 
     /// Removes every fault (`nvml_mock_clear_faults`).
-    pub fn clear_faults(&self) -> Result<(), nvmlReturn_t> {
-        let f = self.hook::<unsafe extern "C" fn() -> nvmlReturn_t>(b"nvml_mock_clear_faults")?;
+    pub fn clear_faults(&self) -> Result<(), HookError> {
+        let f = self.hook(hooks::CLEAR_FAULTS)?;
         // SAFETY: no arguments.
-        Self::check(unsafe { f() })
+        Self::check(hooks::CLEAR_FAULTS, unsafe { f() })
     }
 
     /// Sets the hostile-data modes (`nvml_mock_set_hostile`).
-    pub fn set_hostile(&self, modes: HostileModes) -> Result<(), nvmlReturn_t> {
-        let mask = u32::from(modes.oversized_counts)
-            | u32::from(modes.unterminated_strings) << 1
-            | u32::from(modes.future_enums) << 2;
-        let f =
-            self.hook::<unsafe extern "C" fn(c_uint) -> nvmlReturn_t>(b"nvml_mock_set_hostile")?;
+    pub fn set_hostile(&self, modes: HostileModes) -> Result<(), HookError> {
+        let bit = |on: bool, bit: c_uint| if on { bit } else { 0 };
+        let mask = bit(modes.oversized_counts, hooks::HOSTILE_OVERSIZED_COUNTS)
+            | bit(
+                modes.unterminated_strings,
+                hooks::HOSTILE_UNTERMINATED_STRINGS,
+            )
+            | bit(modes.future_enums, hooks::HOSTILE_FUTURE_ENUMS);
+        let f = self.hook(hooks::SET_HOSTILE)?;
         // SAFETY: plain integer argument.
-        Self::check(unsafe { f(mask) })
+        Self::check(hooks::SET_HOSTILE, unsafe { f(mask) })
     }
 
     /// The functions that have answered `NVML_SUCCESS` from the model in this copy
     /// (`nvml_mock_answered`), sorted.
-    pub fn answered(&self) -> Result<Vec<String>, nvmlReturn_t> {
-        let f = self.hook::<unsafe extern "C" fn(*mut c_char, c_uint) -> nvmlReturn_t>(
-            b"nvml_mock_answered",
-        )?;
+    pub fn answered(&self) -> Result<Vec<String>, HookError> {
+        let f = self.hook(hooks::ANSWERED)?;
         let mut buf = vec![0 as c_char; 64 * 1024];
-        // SAFETY: `buf` holds the length passed.
-        Self::check(unsafe { f(buf.as_mut_ptr(), buf.len() as c_uint) })?;
+        let len = c_uint::try_from(buf.len()).unwrap_or(c_uint::MAX);
+        // SAFETY: `buf` holds at least the length passed.
+        Self::check(hooks::ANSWERED, unsafe { f(buf.as_mut_ptr(), len) })?;
         let bytes: Vec<u8> = buf
             .iter()
             .take_while(|c| **c != 0)
@@ -308,70 +363,68 @@ impl Staged {
     }
 
     /// Treats the caller as root or not, whatever the profile says (`nvml_mock_set_root`).
-    pub fn set_root(&self, root: bool) -> Result<(), nvmlReturn_t> {
-        let f = self.hook::<unsafe extern "C" fn(c_int) -> nvmlReturn_t>(b"nvml_mock_set_root")?;
+    pub fn set_root(&self, root: bool) -> Result<(), HookError> {
+        let f = self.hook(hooks::SET_ROOT)?;
         // SAFETY: plain integer argument.
-        Self::check(unsafe { f(c_int::from(root)) })
+        Self::check(hooks::SET_ROOT, unsafe { f(c_int::from(root)) })
     }
 
     /// Overrides the system versions the profile reports (`nvml_mock_set_system_versions`):
     /// driver version, NVML version, CUDA driver version (e.g. 11040); `None` leaves that
-    /// value unchanged.
+    /// value unchanged. A negative CUDA version or a string holding a NUL fails with
+    /// `NVML_ERROR_INVALID_ARGUMENT`.
     pub fn set_system_versions(
         &self,
         driver_version: Option<&str>,
         nvml_version: Option<&str>,
         cuda_driver_version: Option<i32>,
-    ) -> Result<(), nvmlReturn_t> {
-        let cstring = |s: Option<&str>| -> Result<Option<CString>, nvmlReturn_t> {
-            s.map(|s| CString::new(s).map_err(|_| nvml_sys::NVML_ERROR_INVALID_ARGUMENT))
-                .transpose()
-        };
+    ) -> Result<(), HookError> {
+        let hook = hooks::SET_SYSTEM_VERSIONS;
+        let cstring = |s: Option<&str>| s.map(|s| Self::c_string(hook, s)).transpose();
         let d = cstring(driver_version)?;
         let n = cstring(nvml_version)?;
         let ptr = |c: &Option<CString>| c.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
         let cuda = match cuda_driver_version {
-            Some(v) if v < 0 => return Err(nvml_sys::NVML_ERROR_INVALID_ARGUMENT),
+            Some(v) if v < 0 => {
+                return Err(HookError::new(
+                    hook.name(),
+                    nvml_sys::NVML_ERROR_INVALID_ARGUMENT,
+                ));
+            }
             Some(v) => v,
             None => -1,
         };
-        let f = self
-            .hook::<unsafe extern "C" fn(*const c_char, *const c_char, c_int) -> nvmlReturn_t>(
-                b"nvml_mock_set_system_versions",
-            )?;
+        let f = self.hook(hook)?;
         // SAFETY: the strings are NUL-terminated or null and outlive the call.
-        Self::check(unsafe { f(ptr(&d), ptr(&n), cuda) })
+        Self::check(hook, unsafe { f(ptr(&d), ptr(&n), cuda) })
     }
 
     /// Turns the dynamic mode on with a noise seed (`Some(seed)`) or off (`None`): readings
     /// move over time and agree with each other (`nvml_mock_set_dynamic`; see the README).
-    /// `Err(NVML_ERROR_UNINITIALIZED)` before `nvmlInit`.
-    pub fn set_dynamic(&self, seed: Option<u64>) -> Result<(), nvmlReturn_t> {
-        let f = self.hook::<unsafe extern "C" fn(c_int, c_ulonglong) -> nvmlReturn_t>(
-            b"nvml_mock_set_dynamic",
-        )?;
+    /// Fails with `NVML_ERROR_UNINITIALIZED` before `nvmlInit`.
+    pub fn set_dynamic(&self, seed: Option<u64>) -> Result<(), HookError> {
+        let f = self.hook(hooks::SET_DYNAMIC)?;
         // SAFETY: plain integer arguments.
-        Self::check(unsafe { f(c_int::from(seed.is_some()), seed.unwrap_or(0)) })
+        Self::check(hooks::SET_DYNAMIC, unsafe {
+            f(c_int::from(seed.is_some()), seed.unwrap_or(0))
+        })
     }
 
     /// Stops the machine's clock (`true`: it moves only with [`Staged::advance_clock`]) or lets
     /// it run in real time again (`nvml_mock_set_virtual_clock`).
-    pub fn set_virtual_clock(&self, on: bool) -> Result<(), nvmlReturn_t> {
-        let f = self
-            .hook::<unsafe extern "C" fn(c_int) -> nvmlReturn_t>(b"nvml_mock_set_virtual_clock")?;
+    pub fn set_virtual_clock(&self, on: bool) -> Result<(), HookError> {
+        let f = self.hook(hooks::SET_VIRTUAL_CLOCK)?;
         // SAFETY: plain integer argument.
-        Self::check(unsafe { f(c_int::from(on)) })
+        Self::check(hooks::SET_VIRTUAL_CLOCK, unsafe { f(c_int::from(on)) })
     }
 
     /// Moves the virtual clock forward (`nvml_mock_advance_clock`, microsecond resolution).
-    /// `Err(NVML_ERROR_INVALID_STATE)` while the clock is real.
-    pub fn advance_clock(&self, by: std::time::Duration) -> Result<(), nvmlReturn_t> {
-        let f = self.hook::<unsafe extern "C" fn(c_ulonglong) -> nvmlReturn_t>(
-            b"nvml_mock_advance_clock",
-        )?;
+    /// Fails with `NVML_ERROR_INVALID_STATE` while the clock is real.
+    pub fn advance_clock(&self, by: std::time::Duration) -> Result<(), HookError> {
+        let f = self.hook(hooks::ADVANCE_CLOCK)?;
         let us = u64::try_from(by.as_micros()).unwrap_or(u64::MAX);
         // SAFETY: plain integer argument.
-        Self::check(unsafe { f(us) })
+        Self::check(hooks::ADVANCE_CLOCK, unsafe { f(us) })
     }
 
     /// Starts a compute process on GPU `device_index` (`nvml_mock_start_process`): it uses
@@ -383,43 +436,45 @@ impl Staged {
         name: &str,
         load_percent: u32,
         used_memory_mib: u64,
-    ) -> Result<(), nvmlReturn_t> {
-        let c = CString::new(name).map_err(|_| nvml_sys::NVML_ERROR_INVALID_ARGUMENT)?;
-        let f = self.hook::<unsafe extern "C" fn(
-            c_uint,
-            c_uint,
-            *const c_char,
-            c_uint,
-            c_ulonglong,
-        ) -> nvmlReturn_t>(b"nvml_mock_start_process")?;
+    ) -> Result<(), HookError> {
+        let c = Self::c_string(hooks::START_PROCESS, name)?;
+        let f = self.hook(hooks::START_PROCESS)?;
         // SAFETY: `c` is a NUL-terminated string that outlives the call.
-        Self::check(unsafe { f(device_index, pid, c.as_ptr(), load_percent, used_memory_mib) })
+        Self::check(hooks::START_PROCESS, unsafe {
+            f(device_index, pid, c.as_ptr(), load_percent, used_memory_mib)
+        })
     }
 
     /// Stops process `pid` on GPU `device_index` (`nvml_mock_stop_process`).
-    pub fn stop_process(&self, device_index: u32, pid: u32) -> Result<(), nvmlReturn_t> {
-        let f = self.hook::<unsafe extern "C" fn(c_uint, c_uint) -> nvmlReturn_t>(
-            b"nvml_mock_stop_process",
-        )?;
+    pub fn stop_process(&self, device_index: u32, pid: u32) -> Result<(), HookError> {
+        let f = self.hook(hooks::STOP_PROCESS)?;
         // SAFETY: plain integer arguments.
-        Self::check(unsafe { f(device_index, pid) })
+        Self::check(hooks::STOP_PROCESS, unsafe { f(device_index, pid) })
     }
 
     /// Forces clocks event reasons on GPU `device_index` (`nvml_mock_set_throttle`): a mask of
     /// `nvmlClocksEventReasonSwPowerCap`, `..SwThermalSlowdown`,
     /// `nvmlClocksThrottleReasonHwSlowdown`, `..HwThermalSlowdown`, `..HwPowerBrakeSlowdown`;
     /// 0 clears them.
-    pub fn set_throttle(&self, device_index: u32, reasons: u64) -> Result<(), nvmlReturn_t> {
-        let f = self.hook::<unsafe extern "C" fn(c_uint, c_ulonglong) -> nvmlReturn_t>(
-            b"nvml_mock_set_throttle",
-        )?;
+    pub fn set_throttle(&self, device_index: u32, reasons: u64) -> Result<(), HookError> {
+        let f = self.hook(hooks::SET_THROTTLE)?;
         // SAFETY: plain integer arguments.
-        Self::check(unsafe { f(device_index, reasons) })
+        Self::check(hooks::SET_THROTTLE, unsafe { f(device_index, reasons) })
     }
 
-    /// Outstanding `nvmlInit` references of this copy (0: not initialised).
-    pub fn init_refcount(&self) -> Result<u32, nvmlReturn_t> {
-        let f = self.hook::<unsafe extern "C" fn() -> c_uint>(b"nvml_mock_init_refcount")?;
+    /// Outstanding `nvmlInit` references of this copy (0: not initialised;
+    /// `nvml_mock_init_refcount`).
+    pub fn init_refcount(&self) -> Result<u32, HookError> {
+        let f = self.hook(hooks::INIT_REFCOUNT)?;
+        // SAFETY: no arguments.
+        Ok(unsafe { f() })
+    }
+
+    /// The panics this copy caught at its C boundary so far, each answered
+    /// `NVML_ERROR_UNKNOWN` (`nvml_mock_caught_panics`): 0 for a correct mock, whatever the
+    /// profile.
+    pub fn caught_panics(&self) -> Result<u32, HookError> {
+        let f = self.hook(hooks::CAUGHT_PANICS)?;
         // SAFETY: no arguments.
         Ok(unsafe { f() })
     }
@@ -461,8 +516,9 @@ fn u64at(b: &[u8], at: usize) -> io::Result<usize> {
 }
 
 /// Renames (in place, same length: first letter `n` -> `X`) every defined dynamic symbol for
-/// which `hide` is true, so `dlsym` no longer finds it. 64-bit little-endian ELF only.
-fn hide_symbols(elf: &mut [u8], hide: impl Fn(&str) -> bool) -> io::Result<usize> {
+/// which `hide` is true, so `dlsym` no longer finds it; returns their names. 64-bit
+/// little-endian ELF only.
+fn hide_symbols(elf: &mut [u8], hide: impl Fn(&str) -> bool) -> io::Result<Vec<String>> {
     let bad = |m: &str| io::Error::new(io::ErrorKind::InvalidData, m.to_string());
     if elf.get(..4) != Some(b"\x7fELF".as_slice())
         || elf.get(4) != Some(&2)
@@ -504,13 +560,13 @@ fn hide_symbols(elf: &mut [u8], hide: impl Fn(&str) -> bool) -> io::Result<usize
             .ok_or_else(|| bad("unterminated name"))?;
         let name = std::str::from_utf8(table.get(..len).unwrap_or_default()).unwrap_or("");
         if hide(name) {
-            renames.push(start);
+            renames.push((start, name.to_owned()));
         }
     }
-    for at in &renames {
+    for (at, _) in &renames {
         if let Some(b) = elf.get_mut(*at) {
             *b = b'X';
         }
     }
-    Ok(renames.len())
+    Ok(renames.into_iter().map(|(_, name)| name).collect())
 }

@@ -5,7 +5,7 @@
 //! feature (maintainers, CI) it generates them instead: `nvml.h` -> patch (see `patch.rs`) ->
 //! bindgen, and the function list from the generated `NvmlLib` (see `functions.rs`).
 //! `cargo xtask codegen` copies what this script generated over the checked-in files; the test
-//! `tests/pregenerated.rs`, run with that feature, fails when they differ.
+//! `tests/it/pregenerated.rs`, run with that feature, fails when they differ.
 //!
 //! The function list's path is published to the build scripts of dependents as
 //! `DEP_NVIDIA_ML_FUNCTIONS` (the package's `links` key).

@@ -9,12 +9,32 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod common;
-
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
+use nvml_mock::Staged;
+use nvml_wrapper::Nvml;
 use nvml_wrapper::enums::{ClockType, PcieUtilCounter, TemperatureSensor, TemperatureThreshold};
+
+/// An initialised `Nvml` on its own staged copy of the mock. Field order: `nvml` shuts down
+/// before the copy goes.
+struct Mock {
+    nvml: Nvml,
+    _staged: Staged,
+}
+
+/// `Nvml` on `staged` (a copy from `Staged::new` or `Staged::legacy_470`).
+fn mock(staged: std::io::Result<Staged>) -> Mock {
+    let staged = staged.expect("stage the mock library");
+    let nvml = Nvml::builder()
+        .library_path(staged.path())
+        .init()
+        .expect("init on the mock");
+    Mock {
+        nvml,
+        _staged: staged,
+    }
+}
 
 /// The system allocator, counting the allocations (and bytes) each thread asks for.
 struct Counting;
@@ -103,7 +123,7 @@ fn the_counter_counts() {
     assert_eq!(count, 1);
     assert!(bytes >= 64);
 
-    let m = common::mock();
+    let m = mock(Staged::new());
     let gpu = m.nvml.device_by_index(0).unwrap();
     gpu.name().unwrap();
     let (name, count, bytes) = allocations(|| gpu.name().unwrap());
@@ -118,7 +138,7 @@ fn the_counter_counts() {
 
 #[test]
 fn empty_lists_allocate_nothing_and_short_ones_allocate_only_their_results() {
-    let m = common::mock();
+    let m = mock(Staged::new());
     // GPU 4 of the DGX H100 profile runs nothing: one call, answered from the stack buffer.
     let idle = m.nvml.device_by_index(4).unwrap();
     idle.running_compute_processes().unwrap();
@@ -137,7 +157,7 @@ fn empty_lists_allocate_nothing_and_short_ones_allocate_only_their_results() {
 
 #[test]
 fn scalar_getters_allocate_nothing() {
-    let m = common::mock();
+    let m = mock(Staged::new());
     let nvml = &m.nvml;
     let gpu = nvml.device_by_index(0).unwrap();
 
@@ -176,7 +196,7 @@ fn scalar_getters_allocate_nothing() {
 /// allocates nothing (a reference count goes up).
 #[test]
 fn owned_device_getters_allocate_nothing() {
-    let m = common::mock();
+    let m = mock(Staged::new());
     let borrowed = m.nvml.device_by_index(0).unwrap();
     let (gpu, count, _) = allocations(|| borrowed.into_owned());
     assert_eq!(count, 0, "into_owned allocates nothing");
@@ -204,7 +224,7 @@ fn owned_device_getters_allocate_nothing() {
 /// `nvmlDeviceGetCurrentClocksThrottleReasons`, `nvmlDeviceGetCount`...): still no allocation.
 #[test]
 fn fallback_paths_of_versioned_getters_allocate_nothing() {
-    let m = common::mock_legacy_470();
+    let m = mock(Staged::legacy_470());
     let nvml = &m.nvml;
     assert_eq!(
         nvml.chosen_symbol("nvmlDeviceGetMemoryInfo"),
@@ -227,7 +247,7 @@ fn fallback_paths_of_versioned_getters_allocate_nothing() {
 /// `NvmlError` variant without a heap payload.
 #[test]
 fn errors_of_scalar_getters_allocate_nothing() {
-    let m = common::mock();
+    let m = mock(Staged::new());
     let gpu = m.nvml.device_by_index(0).unwrap();
     // The H100 SXM5 is passively cooled: the mock answers NOT_SUPPORTED for its fan speed.
     assert!(gpu.fan_speed(0).is_err());

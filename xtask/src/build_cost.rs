@@ -9,7 +9,7 @@
 //! cold build time and the median of the per-run ratios, the crates compiled, the release
 //! binary's size, and whether `bindgen` or `clang-sys` is in each program's dependency tree.
 //! It is printed and written to `bench-build-cost/results/build_cost.md`, which BENCHMARKS.md
-//! embeds verbatim (`nvml-wrapper/tests/benchmarks_doc.rs` checks it).
+//! embeds verbatim (`nvml-wrapper/tests/it/benchmarks_doc.rs` checks it).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

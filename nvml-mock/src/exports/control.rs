@@ -4,7 +4,10 @@ use std::ffi::{CString, c_char, c_int, c_uint, c_ulonglong};
 
 use nvml_sys::*;
 
-use crate::state::{Event, GLOBAL, Inner, apply_versions, arg_str, guard, lock};
+use crate::dispatch::{GLOBAL, Inner, apply_versions, guard, lock};
+use crate::hooks;
+use crate::machine::Event;
+use crate::marshal::arg_str;
 
 /// Runs a control hook's body on the state, inside [`guard`].
 pub(super) fn with_inner(f: impl FnOnce(&mut Inner) -> nvmlReturn_t) -> nvmlReturn_t {
@@ -72,24 +75,20 @@ pub extern "C" fn nvml_mock_clear_faults() -> nvmlReturn_t {
     })
 }
 
-/// Hostile-data mode bit: array getters report a count larger than the caller's buffer.
-pub const NVML_MOCK_HOSTILE_OVERSIZED_COUNTS: c_uint = 1;
-/// Hostile-data mode bit: string getters fill the whole buffer without a NUL.
-pub const NVML_MOCK_HOSTILE_UNTERMINATED_STRINGS: c_uint = 2;
-/// Hostile-data mode bit: enum getters return values newer than the header.
-pub const NVML_MOCK_HOSTILE_FUTURE_ENUMS: c_uint = 4;
-
-/// Sets the hostile-data modes (a bit mask of `NVML_MOCK_HOSTILE_*`; 0 turns them off).
+/// Sets the hostile-data modes (a bit mask of `hooks::HOSTILE_*`; 0 turns them off).
 /// Unknown bits: `NVML_ERROR_INVALID_ARGUMENT`.
 #[unsafe(no_mangle)]
 pub extern "C" fn nvml_mock_set_hostile(mask: c_uint) -> nvmlReturn_t {
     with_inner(|g| {
-        if mask & !7 != 0 {
+        let known = hooks::HOSTILE_OVERSIZED_COUNTS
+            | hooks::HOSTILE_UNTERMINATED_STRINGS
+            | hooks::HOSTILE_FUTURE_ENUMS;
+        if mask & !known != 0 {
             return NVML_ERROR_INVALID_ARGUMENT;
         }
-        g.hostile.oversized_counts = mask & NVML_MOCK_HOSTILE_OVERSIZED_COUNTS != 0;
-        g.hostile.unterminated_strings = mask & NVML_MOCK_HOSTILE_UNTERMINATED_STRINGS != 0;
-        g.hostile.future_enums = mask & NVML_MOCK_HOSTILE_FUTURE_ENUMS != 0;
+        g.hostile.oversized_counts = mask & hooks::HOSTILE_OVERSIZED_COUNTS != 0;
+        g.hostile.unterminated_strings = mask & hooks::HOSTILE_UNTERMINATED_STRINGS != 0;
+        g.hostile.future_enums = mask & hooks::HOSTILE_FUTURE_ENUMS != 0;
         NVML_SUCCESS
     })
 }
@@ -173,7 +172,7 @@ pub extern "C" fn nvml_mock_inject_system_event(
         if event_type == 0 || event_type & !super::system_events::SYSTEM_EVENT_TYPES != 0 {
             return NVML_ERROR_INVALID_ARGUMENT;
         }
-        let id = super::system_events::pci_gpu_id(&gpu.spec);
+        let id = super::system_events::pci_gpu_id(gpu.spec());
         for set in m.system_event_sets.iter_mut().flatten() {
             for bit in [1u64, 2] {
                 if event_type & bit != 0 && set.mask & bit != 0 {
@@ -278,9 +277,25 @@ pub(super) fn builtin_names() -> &'static CString {
 pub unsafe extern "C" fn nvml_mock_answered(buf: *mut c_char, len: c_uint) -> nvmlReturn_t {
     with_inner(|g| {
         let names: Vec<&str> = g.answered.names().into_iter().collect();
-        match crate::state::put_str(buf, len, &names.join("\n"), Default::default()) {
+        match crate::marshal::put_str(buf, len, &names.join("\n"), Default::default()) {
             Ok(()) => NVML_SUCCESS,
             Err(e) => e,
         }
     })
 }
+
+// The exports above have the signatures `crate::hooks` declares.
+const _: () = {
+    hooks::SET_PROFILE.check(nvml_mock_set_profile);
+    hooks::SET_FAULT.check(nvml_mock_set_fault);
+    hooks::CLEAR_FAULTS.check(nvml_mock_clear_faults);
+    hooks::SET_HOSTILE.check(nvml_mock_set_hostile);
+    hooks::SET_ROOT.check(nvml_mock_set_root);
+    hooks::INJECT_EVENT.check(nvml_mock_inject_event);
+    hooks::INJECT_SYSTEM_EVENT.check(nvml_mock_inject_system_event);
+    hooks::SET_SYSTEM_VERSIONS.check(nvml_mock_set_system_versions);
+    hooks::INIT_REFCOUNT.check(nvml_mock_init_refcount);
+    hooks::CAUGHT_PANICS.check(nvml_mock_caught_panics);
+    hooks::BUILTIN_PROFILES.check(nvml_mock_builtin_profiles);
+    hooks::ANSWERED.check(nvml_mock_answered);
+};

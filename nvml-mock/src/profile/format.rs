@@ -438,7 +438,7 @@ pub struct GpuTopic {
 }
 
 /// The topics of `gpu_defaults`, in the order files write them: every GPU key belongs to
-/// exactly one (`cargo test -p nvml-mock --test profile_format` checks it against
+/// exactly one (`cargo test -p nvml-mock --test it profile_format::` checks it against
 /// [`GpuSpec`] and `FORMAT.md`). Each GPU's own keys are written in this order too.
 pub const GPU_TOPICS: &[GpuTopic] = &[
     GpuTopic {

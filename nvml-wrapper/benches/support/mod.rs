@@ -1,7 +1,7 @@
 //! What the benches share: the interleaved measurement, the machine description, and the
-//! results files that BENCHMARKS.md embeds (and `tests/benchmarks_doc.rs` checks).
+//! results files that BENCHMARKS.md embeds (and `tests/it/benchmarks_doc.rs` checks).
 //!
-//! Also compiled into `tests/benchmarks_doc.rs` (for [`Table`] and [`results_path`]), where
+//! Also compiled into `tests/it/benchmarks_doc.rs` (for [`Table`] and [`results_path`]), where
 //! the timing half is unused.
 
 #![allow(dead_code)]

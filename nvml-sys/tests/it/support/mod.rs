@@ -1,0 +1,3 @@
+//! What nvml-sys's tests share.
+
+pub mod drivers;
