@@ -29,6 +29,7 @@ mod dispatch;
 pub mod drivers;
 mod dynamic;
 mod exports;
+mod fork;
 mod handles;
 pub mod hooks;
 mod machine;
