@@ -4,8 +4,40 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
-use super::{app_clock, clock_of, phys};
+use super::phys;
+use crate::machine::Gpu;
 use crate::marshal::{put, put_array};
+use crate::support::Feature;
+
+fn clock_of(g: &Gpu, t: nvmlClockType_t, max: bool) -> Result<u32, nvmlReturn_t> {
+    let (s, now) = (g.spec(), &g.readings);
+    Ok(match (t, max) {
+        (NVML_CLOCK_GRAPHICS, false) => now.clock_graphics,
+        (NVML_CLOCK_SM, false) => now.clock_sm,
+        (NVML_CLOCK_MEM, false) => now.clock_mem,
+        (NVML_CLOCK_VIDEO, false) => now.clock_video,
+        (NVML_CLOCK_GRAPHICS, true) => s.max_graphics,
+        (NVML_CLOCK_SM, true) => s.max_sm,
+        (NVML_CLOCK_MEM, true) => s.max_mem,
+        (NVML_CLOCK_VIDEO, true) => s.max_video,
+        _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+    })
+}
+
+fn app_clock(g: &Gpu, t: nvmlClockType_t, default: bool) -> Result<u32, nvmlReturn_t> {
+    g.support.check(Feature::ApplicationClocks)?;
+    let (mem, gr) = if default {
+        (g.spec().default_app_mem, g.spec().default_app_graphics)
+    } else {
+        g.app_clocks
+    };
+    match t {
+        NVML_CLOCK_GRAPHICS | NVML_CLOCK_SM => Ok(gr),
+        NVML_CLOCK_MEM => Ok(mem),
+        NVML_CLOCK_VIDEO => Ok(g.spec().max_video),
+        _ => Err(NVML_ERROR_INVALID_ARGUMENT),
+    }
+}
 
 export! {
     fn nvmlDeviceGetClockInfo(device: nvmlDevice_t, type_: nvmlClockType_t, clock: *mut c_uint) |c| {

@@ -61,7 +61,7 @@ use nvml_sys::*;
 use crate::dispatch::Ctx;
 use crate::handles::{DeviceRef, device_handle, device_ref, mig_device_handle};
 use crate::machine::{Gpu, Machine};
-use crate::marshal::{arg_str, fill_array, get, put, put_array, put_str};
+use crate::marshal::{arg_str, get, put, put_str};
 use crate::profile::ProcessSpec;
 use crate::support::Feature;
 
@@ -75,20 +75,6 @@ fn gpu<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
 /// whole-GPU queries.
 fn phys<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
     c.m.gpu(h)
-}
-
-fn pci_info(g: &Gpu) -> nvmlPciInfo_t {
-    let mut p = nvmlPciInfo_t {
-        domain: g.spec().pci_domain,
-        bus: g.spec().pci_bus,
-        device: g.spec().pci_device,
-        pciDeviceId: g.spec().pci_device_id,
-        pciSubSystemId: g.spec().pci_subsystem_id,
-        ..Default::default()
-    };
-    fill_array(&mut p.busIdLegacy, &g.spec().bus_id_legacy());
-    fill_array(&mut p.busId, &g.spec().bus_id());
-    p
 }
 
 /// Memory in use: the running processes, the driver's overhead and, on a vGPU host, the
@@ -119,9 +105,6 @@ pub(crate) fn allocated(m: &Machine, i: usize, g: &Gpu) -> u64 {
 /// Memory a GPU instance's driver context holds with nothing running: 13 MiB (`nvidia-smi`'s
 /// "MIG devices" table on an A100 80GB, XuehaiPan/nvitop pull request 8).
 const MIG_IDLE_USED: u64 = 13 * 1024 * 1024;
-
-/// BAR1 a GPU instance maps with nothing running: 2 MiB (same table).
-const MIG_IDLE_BAR1_USED: u64 = 2 * 1024 * 1024;
 
 /// Memory GPU instance `gid` of GPU `i` uses: its idle context and the processes in it.
 fn mig_used(m: &Machine, i: usize, gid: u32) -> u64 {
@@ -186,43 +169,6 @@ fn placed(m: &Machine, i: usize, kind: &str) -> Vec<(ProcessSpec, Option<MigDevi
         .collect()
 }
 
-fn procs_v1(
-    c: &Ctx<'_>,
-    d: nvmlDevice_t,
-    kind: &str,
-    n: *mut c_uint,
-    out: *mut nvmlProcessInfo_v1_t,
-) -> Result<(), nvmlReturn_t> {
-    let list: Vec<nvmlProcessInfo_v1_t> = placed_processes(c, d, kind)?
-        .iter()
-        .map(|(p, _)| nvmlProcessInfo_v1_t {
-            pid: p.pid,
-            usedGpuMemory: p.used_memory,
-        })
-        .collect();
-    put_array(n, out, &list, c.hostile)
-}
-
-fn procs_v2(
-    c: &Ctx<'_>,
-    d: nvmlDevice_t,
-    kind: &str,
-    n: *mut c_uint,
-    out: *mut nvmlProcessInfo_v2_t,
-) -> Result<(), nvmlReturn_t> {
-    let na = NVML_VALUE_NOT_AVAILABLE as u32;
-    let list: Vec<nvmlProcessInfo_v2_t> = placed_processes(c, d, kind)?
-        .iter()
-        .map(|(p, at)| nvmlProcessInfo_v2_t {
-            pid: p.pid,
-            usedGpuMemory: p.used_memory,
-            gpuInstanceId: at.map_or(na, |a| a.0),
-            computeInstanceId: at.map_or(na, |a| a.1),
-        })
-        .collect();
-    put_array(n, out, &list, c.hostile)
-}
-
 /// The current clocks event reasons: the profile's (or the dynamic model's), with "SW power
 /// cap" exactly when the GPU draws its power limit (nvml.h: the SW power scaling algorithm is
 /// reducing the clocks below requested clocks because the GPU is consuming too much power),
@@ -238,21 +184,6 @@ pub(crate) fn clocks_event_reasons(g: &Gpu) -> u64 {
     reasons | crate::dynamic::forced_reasons(g.forced_reasons)
 }
 
-fn clock_of(g: &Gpu, t: nvmlClockType_t, max: bool) -> Result<u32, nvmlReturn_t> {
-    let (s, now) = (g.spec(), &g.readings);
-    Ok(match (t, max) {
-        (NVML_CLOCK_GRAPHICS, false) => now.clock_graphics,
-        (NVML_CLOCK_SM, false) => now.clock_sm,
-        (NVML_CLOCK_MEM, false) => now.clock_mem,
-        (NVML_CLOCK_VIDEO, false) => now.clock_video,
-        (NVML_CLOCK_GRAPHICS, true) => s.max_graphics,
-        (NVML_CLOCK_SM, true) => s.max_sm,
-        (NVML_CLOCK_MEM, true) => s.max_mem,
-        (NVML_CLOCK_VIDEO, true) => s.max_video,
-        _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
-    })
-}
-
 /// The T.Limit reading: the GPU's maximum operating temperature less its temperature, °C
 /// (`nvmlDeviceGetMarginTemperature` and nvidia-smi's export-table entry agree on it).
 pub(crate) fn margin_temperature(g: &Gpu) -> Result<i32, nvmlReturn_t> {
@@ -261,21 +192,6 @@ pub(crate) fn margin_temperature(g: &Gpu) -> Result<i32, nvmlReturn_t> {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
     Ok((g.spec().temp_gpu_max as i32).wrapping_sub(g.readings.temperature as i32))
-}
-
-fn app_clock(g: &Gpu, t: nvmlClockType_t, default: bool) -> Result<u32, nvmlReturn_t> {
-    g.support.check(Feature::ApplicationClocks)?;
-    let (mem, gr) = if default {
-        (g.spec().default_app_mem, g.spec().default_app_graphics)
-    } else {
-        g.app_clocks
-    };
-    match t {
-        NVML_CLOCK_GRAPHICS | NVML_CLOCK_SM => Ok(gr),
-        NVML_CLOCK_MEM => Ok(mem),
-        NVML_CLOCK_VIDEO => Ok(g.spec().max_video),
-        _ => Err(NVML_ERROR_INVALID_ARGUMENT),
-    }
 }
 
 fn ecc_total(
@@ -326,34 +242,6 @@ fn nvlink_active(g: &Gpu, link: c_uint) -> Result<(), nvmlReturn_t> {
     Ok(())
 }
 
-/// NVSwitch PCI info for the far end of link `link` of GPU `g` (its architecture's row of
-/// [`crate::support::NVSWITCHES`]), on the first buses of domain 0 from 0x05 up that no GPU of
-/// the machine sits on (a switch never shares a GPU's address, which clients such as SLURM
-/// match links by).
-fn nvswitch_pci(c: &Ctx<'_>, g: &Gpu, link: c_uint) -> nvmlPciInfo_t {
-    let switches = crate::support::nvswitches(g.spec().architecture);
-    let taken = |bus: u32| {
-        c.m.gpus
-            .iter()
-            .any(|g| g.spec().pci_domain == 0 && g.spec().pci_bus == bus)
-    };
-    let mut buses = (0x05u32..=0xff).filter(|b| !taken(*b));
-    let bus = buses
-        .nth(link.checked_rem(switches.chips).unwrap_or(0) as usize)
-        .unwrap_or(0x05);
-    let mut p = nvmlPciInfo_t {
-        domain: 0,
-        bus,
-        device: 0,
-        pciDeviceId: switches.pci_device_id,
-        pciSubSystemId: 0x1796_10de,
-        ..Default::default()
-    };
-    fill_array(&mut p.busIdLegacy, &format!("0000:{bus:02X}:00.0"));
-    fill_array(&mut p.busId, &format!("00000000:{bus:02X}:00.0"));
-    p
-}
-
 /// The GPU whose row remapper a handle asks for: nvml.h, "on MIG-enabled GPUs with active
 /// instances, querying the number of remapped rows is not supported".
 fn remapper<'a>(c: &'a Ctx<'_>, device: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
@@ -383,28 +271,6 @@ fn memory(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<(u64, u64, u64), nvmlRetu
         g.spec().memory_reserved,
         allocated(c.m, i, g),
     ))
-}
-
-/// BAR1 of a GPU, or of a MIG device: its GPU instance's share of the GPU's BAR1 less 1 MiB,
-/// with 2 MiB mapped when idle (an A100 80GB's 2g.20gb instance shows 2MiB / 32767MiB, with
-/// 131072 MiB on the GPU: XuehaiPan/nvitop pull request 8).
-fn bar1(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<nvmlBAR1Memory_t, nvmlReturn_t> {
-    let g = gpu(c, device)?;
-    let (total, used) = match device_ref(device) {
-        Some(DeviceRef::Mig(_, gid, _)) => {
-            let (x, _) = g.mig_instance(gid)?;
-            let share =
-                g.spec().bar1_total / u64::from(crate::profile::MEMORY_SLICES) * u64::from(x.size);
-            let total = share.saturating_sub(1024 * 1024);
-            (total, MIG_IDLE_BAR1_USED.min(total))
-        }
-        _ => (g.spec().bar1_total, g.spec().bar1_used),
-    };
-    Ok(nvmlBAR1Memory_t {
-        bar1Total: total,
-        bar1Used: used,
-        bar1Free: total.saturating_sub(used),
-    })
 }
 
 /// One field value: Ok((type, value)) or the per-field error.
@@ -654,55 +520,6 @@ fn c2c_field(g: &Gpu, id: u32, link: u32) -> Result<(nvmlValueType_t, nvmlValue_
             nvmlValue_t { ullVal: 0 },
         )),
     }
-}
-
-/// Field ids as drivers before 580.82 (CUDA 13.0 Update 1) number them, with the header's
-/// constant for the same field: NVIDIA renumbered 251..=273 at that driver (a known issue in
-/// NVML's documentation; the old numbers are those of `nvml.h` in CUDA 12.x and 13.0).
-const FIELD_IDS_BEFORE_580_82: [(u32, u32); 23] = [
-    (251, NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN),
-    (252, NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_THERM_SLOWDOWN),
-    (253, NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_POWER_BRAKE_SLOWDOWN),
-    (254, NVML_FI_DEV_POWER_SYNC_BALANCING_FREQ),
-    (255, NVML_FI_DEV_POWER_SYNC_BALANCING_AF),
-    (256, NVML_FI_PWR_SMOOTHING_ENABLED),
-    (257, NVML_FI_PWR_SMOOTHING_PRIV_LVL),
-    (258, NVML_FI_PWR_SMOOTHING_IMM_RAMP_DOWN_ENABLED),
-    (259, NVML_FI_PWR_SMOOTHING_APPLIED_TMP_CEIL),
-    (260, NVML_FI_PWR_SMOOTHING_APPLIED_TMP_FLOOR),
-    (261, NVML_FI_PWR_SMOOTHING_MAX_PERCENT_TMP_FLOOR_SETTING),
-    (262, NVML_FI_PWR_SMOOTHING_MIN_PERCENT_TMP_FLOOR_SETTING),
-    (
-        263,
-        NVML_FI_PWR_SMOOTHING_HW_CIRCUITRY_PERCENT_LIFETIME_REMAINING,
-    ),
-    (264, NVML_FI_PWR_SMOOTHING_MAX_NUM_PRESET_PROFILES),
-    (265, NVML_FI_PWR_SMOOTHING_PROFILE_PERCENT_TMP_FLOOR),
-    (266, NVML_FI_PWR_SMOOTHING_PROFILE_RAMP_UP_RATE),
-    (267, NVML_FI_PWR_SMOOTHING_PROFILE_RAMP_DOWN_RATE),
-    (268, NVML_FI_PWR_SMOOTHING_PROFILE_RAMP_DOWN_HYST_VAL),
-    (269, NVML_FI_PWR_SMOOTHING_ACTIVE_PRESET_PROFILE),
-    (270, NVML_FI_PWR_SMOOTHING_ADMIN_OVERRIDE_PERCENT_TMP_FLOOR),
-    (271, NVML_FI_PWR_SMOOTHING_ADMIN_OVERRIDE_RAMP_UP_RATE),
-    (272, NVML_FI_PWR_SMOOTHING_ADMIN_OVERRIDE_RAMP_DOWN_RATE),
-    (273, NVML_FI_PWR_SMOOTHING_ADMIN_OVERRIDE_RAMP_DOWN_HYST_VAL),
-];
-
-/// Whether a driver version (`"570.172.08"`) numbers fields as drivers before 580.82 did.
-fn numbers_fields_before_580_82(driver_version: &str) -> bool {
-    let mut parts = driver_version.split('.').map(|p| p.parse::<u32>().ok());
-    matches!((parts.next().flatten(), parts.next().flatten()), (Some(major), Some(minor)) if (major, minor) < (580, 82))
-}
-
-/// The header's id of the field a caller of this driver asked for with `id`.
-fn header_field_id(driver_version: &str, id: u32) -> u32 {
-    if !numbers_fields_before_580_82(driver_version) {
-        return id;
-    }
-    FIELD_IDS_BEFORE_580_82
-        .iter()
-        .find(|(old, _)| *old == id)
-        .map_or(id, |(_, header)| *header)
 }
 
 /// The UUID of the MIG device of compute instance `ci` in GPU instance `gi` of `g`.

@@ -4,8 +4,38 @@ use std::ffi::{c_uint, c_ulonglong};
 
 use nvml_sys::*;
 
-use super::{nvlink_active, nvswitch_pci, phys};
-use crate::marshal::put;
+use super::{nvlink_active, phys};
+use crate::dispatch::Ctx;
+use crate::machine::Gpu;
+use crate::marshal::{fill_array, put};
+
+/// NVSwitch PCI info for the far end of link `link` of GPU `g` (its architecture's row of
+/// [`crate::support::NVSWITCHES`]), on the first buses of domain 0 from 0x05 up that no GPU of
+/// the machine sits on (a switch never shares a GPU's address, which clients such as SLURM
+/// match links by).
+fn nvswitch_pci(c: &Ctx<'_>, g: &Gpu, link: c_uint) -> nvmlPciInfo_t {
+    let switches = crate::support::nvswitches(g.spec().architecture);
+    let taken = |bus: u32| {
+        c.m.gpus
+            .iter()
+            .any(|g| g.spec().pci_domain == 0 && g.spec().pci_bus == bus)
+    };
+    let mut buses = (0x05u32..=0xff).filter(|b| !taken(*b));
+    let bus = buses
+        .nth(link.checked_rem(switches.chips).unwrap_or(0) as usize)
+        .unwrap_or(0x05);
+    let mut p = nvmlPciInfo_t {
+        domain: 0,
+        bus,
+        device: 0,
+        pciDeviceId: switches.pci_device_id,
+        pciSubSystemId: 0x1796_10de,
+        ..Default::default()
+    };
+    fill_array(&mut p.busIdLegacy, &format!("0000:{bus:02X}:00.0"));
+    fill_array(&mut p.busId, &format!("00000000:{bus:02X}:00.0"));
+    p
+}
 
 export! {
     fn nvmlDeviceGetNvLinkState(device: nvmlDevice_t, link: c_uint, isActive: *mut nvmlEnableState_t) |c| {

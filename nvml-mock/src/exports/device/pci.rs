@@ -5,8 +5,23 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
-use super::{pci_info, phys};
-use crate::marshal::put;
+use super::phys;
+use crate::machine::Gpu;
+use crate::marshal::{fill_array, put};
+
+fn pci_info(g: &Gpu) -> nvmlPciInfo_t {
+    let mut p = nvmlPciInfo_t {
+        domain: g.spec().pci_domain,
+        bus: g.spec().pci_bus,
+        device: g.spec().pci_device,
+        pciDeviceId: g.spec().pci_device_id,
+        pciSubSystemId: g.spec().pci_subsystem_id,
+        ..Default::default()
+    };
+    fill_array(&mut p.busIdLegacy, &g.spec().bus_id_legacy());
+    fill_array(&mut p.busId, &g.spec().bus_id());
+    p
+}
 
 export! {
     fn nvmlDeviceGetPciInfo_v3(device: nvmlDevice_t, pci: *mut nvmlPciInfo_t) |c| {

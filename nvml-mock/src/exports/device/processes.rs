@@ -4,9 +4,47 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
-use super::{phys, placed_processes, procs_v1, procs_v2};
+use super::{phys, placed_processes};
+use crate::dispatch::Ctx;
 use crate::marshal::{get, put, put_array};
 use crate::support::Feature;
+
+fn procs_v1(
+    c: &Ctx<'_>,
+    d: nvmlDevice_t,
+    kind: &str,
+    n: *mut c_uint,
+    out: *mut nvmlProcessInfo_v1_t,
+) -> Result<(), nvmlReturn_t> {
+    let list: Vec<nvmlProcessInfo_v1_t> = placed_processes(c, d, kind)?
+        .iter()
+        .map(|(p, _)| nvmlProcessInfo_v1_t {
+            pid: p.pid,
+            usedGpuMemory: p.used_memory,
+        })
+        .collect();
+    put_array(n, out, &list, c.hostile)
+}
+
+fn procs_v2(
+    c: &Ctx<'_>,
+    d: nvmlDevice_t,
+    kind: &str,
+    n: *mut c_uint,
+    out: *mut nvmlProcessInfo_v2_t,
+) -> Result<(), nvmlReturn_t> {
+    let na = NVML_VALUE_NOT_AVAILABLE as u32;
+    let list: Vec<nvmlProcessInfo_v2_t> = placed_processes(c, d, kind)?
+        .iter()
+        .map(|(p, at)| nvmlProcessInfo_v2_t {
+            pid: p.pid,
+            usedGpuMemory: p.used_memory,
+            gpuInstanceId: at.map_or(na, |a| a.0),
+            computeInstanceId: at.map_or(na, |a| a.1),
+        })
+        .collect();
+    put_array(n, out, &list, c.hostile)
+}
 
 export! {
     fn nvmlDeviceGetRunningProcessDetailList(device: nvmlDevice_t, plist: *mut nvmlProcessDetailList_t) |c| {
