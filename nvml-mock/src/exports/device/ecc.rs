@@ -5,10 +5,22 @@ use std::ffi::{c_uint, c_ulonglong};
 
 use nvml_sys::*;
 
-use super::{ecc_total, gpu, phys, remapper};
+use super::{ecc_total, gpu, phys};
+use crate::dispatch::Ctx;
 use crate::handles::{DeviceRef, device_ref};
+use crate::machine::Gpu;
 use crate::marshal::{get, put, put_array};
 use crate::support::Feature;
+
+/// The GPU whose row remapper a handle asks for: nvml.h, "on MIG-enabled GPUs with active
+/// instances, querying the number of remapped rows is not supported".
+fn remapper<'a>(c: &'a Ctx<'_>, device: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
+    let g = phys(c, device)?;
+    if g.mig_current && !g.gpu_instances.is_empty() {
+        return Err(NVML_ERROR_NOT_SUPPORTED);
+    }
+    Ok(g)
+}
 
 export! {
     // All banks with every reserved row available: nothing has been remapped.

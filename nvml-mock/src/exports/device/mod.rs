@@ -242,16 +242,6 @@ fn nvlink_active(g: &Gpu, link: c_uint) -> Result<(), nvmlReturn_t> {
     Ok(())
 }
 
-/// The GPU whose row remapper a handle asks for: nvml.h, "on MIG-enabled GPUs with active
-/// instances, querying the number of remapped rows is not supported".
-fn remapper<'a>(c: &'a Ctx<'_>, device: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
-    let g = phys(c, device)?;
-    if g.mig_current && !g.gpu_instances.is_empty() {
-        return Err(NVML_ERROR_NOT_SUPPORTED);
-    }
-    Ok(g)
-}
-
 /// (total, reserved, allocated) bytes of a GPU, or of a MIG device's GPU instance (its slice,
 /// its idle context and the processes in it). nvml.h: in MIG mode a device handle gives the
 /// aggregate "only if the caller has appropriate privileges" (`NO_PERMISSION` otherwise).
