@@ -46,6 +46,7 @@ pub mod documents;
 pub mod drivers;
 mod dynamic;
 mod exports;
+mod fork;
 mod handles;
 pub mod hooks;
 mod machine;
