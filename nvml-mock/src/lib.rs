@@ -25,16 +25,18 @@ macro_rules! export {
 }
 
 mod affinity;
-pub mod drivers;
 mod dynamic;
 mod exports;
-pub mod hooks;
 pub mod profile;
 mod staged;
 mod state;
 pub mod support;
 
-pub use staged::{HookError, HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};
+pub use staged::HookError;
+pub use staged::{HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};
+
+pub mod drivers;
+pub mod hooks;
 
 #[allow(missing_docs, non_snake_case, clippy::missing_safety_doc)]
 mod generated {
