@@ -70,7 +70,7 @@ fn run() -> Result<(), String> {
             out.push_str(&format!(
                 "/// Not modeled by the mock: `NVML_ERROR_NOT_SUPPORTED` once initialised.\n\
                  ///\n/// # Safety\n/// Any arguments; none is read.\n\
-                 #[unsafe(no_mangle)]\npub unsafe extern \"C\" fn {}({}) -> nvmlReturn_t {{\n    crate::state::stub(\"{}\")\n}}\n\n",
+                 #[unsafe(no_mangle)]\npub unsafe extern \"C\" fn {}({}) -> nvmlReturn_t {{\n    crate::dispatch::stub(\"{}\")\n}}\n\n",
                 f.name,
                 params.join(", "),
                 f.name

@@ -9,7 +9,8 @@ host's vGPUs, addressing mode). A `--query-gpu` value of [N/A] fails unless the 
 lacks it (NA_THE_BOARD_SHOWS, each with its source). Without --profile it also runs every view
 on nvml-mock/profiles/examples/dgx-h100-mig.json, whose profile declares MIG instances: the
 default view must list each MIG device and the processes in it and show N/A utilization for a
-MIG-enabled GPU, `mig -lgi` the GPU instance ids a driver gives the placements. Prints one line
+MIG-enabled GPU, `mig -lgi` the GPU instance ids a driver gives the placements, and
+`nvml-mock from-capture` on its `-q -x` must declare the same MIG instances. Prints one line
 per failure and a count summary.
 
     python3 oracles/nvidia_smi.py [-v] [--profile NAME ...]
@@ -20,6 +21,7 @@ Environment: see oracles/mock_env.py (NVML_MOCK_LIB, NVML_TEST_DRIVERS_DIR, CI).
 import argparse
 import json
 import re
+import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
@@ -410,6 +412,41 @@ def mig_lgi_checks(profile):
 MIG_EXAMPLE = REPO / "nvml-mock" / "profiles" / "examples" / "dgx-h100-mig.json"
 
 
+def from_capture_mig_checks(libdir, profile):
+    """`nvml-mock from-capture` on this `-q -x` (with the profile's base as the template, for
+    the MIG tables a capture does not show) declares the MIG instances the profile declares,
+    on every GPU (a compute instance spanning its GPU instance being the default)."""
+    tool = (libdir / "libnvidia-ml.so.1").resolve().parent / "nvml-mock"
+    data = profile_data(profile)
+    base = json.loads(Path(profile).read_text()).get("base", "dgx-h100")
+
+    def declared(g):
+        out = []
+        for x in (g.get("mig_instances") or []) if mig_on(g) else []:
+            p = next(q for q in g["mig_profiles"] if q["name"] == x["profile"])
+            cis = x.get("compute_instances") or [{"slices": p["compute_slices"], "placement": 0}]
+            out.append((x["profile"], x["placement"],
+                        sorted((c["slices"], c["placement"]) for c in cis)))
+        return sorted(out)
+
+    def check(out):
+        with tempfile.TemporaryDirectory() as d:
+            capture = Path(d) / "qx.xml"
+            capture.write_text(out)
+            r = subprocess.run([str(tool), "from-capture", str(capture), "--name", "copy",
+                                "--template", base], capture_output=True, text=True)
+        if r.returncode != 0:
+            return [f"from-capture failed: {r.stderr.strip()[-300:]}"]
+        copy = json.loads(r.stdout).get("gpus", [])
+        problems = []
+        for i, g in enumerate(data.get("gpus", [])):
+            got = declared(copy[i]) if i < len(copy) else None
+            if got != declared(g):
+                problems.append(f"from-capture GPU {i}: MIG instances {got}, declared {declared(g)}")
+        return problems
+    return check
+
+
 def run_mig_example(run, smi550, smi535, libdir, gpu_fields, app_fields, na_notes):
     """Every view on a machine whose profile declares MIG instances."""
     p = MIG_EXAMPLE
@@ -418,10 +455,12 @@ def run_mig_example(run, smi550, smi535, libdir, gpu_fields, app_fields, na_note
     run.check(smi550, libdir, p, ["-L"], ["-L"], expect_contains("MIG 3g.40gb", "Device  2:"))
     run.check(smi550, libdir, p, ["(default view)"], [], mig_default_view_checks(p))
     run.check(smi535, libdir, p, ["(default view)"], [], mig_default_view_checks(p))
+    from_capture = from_capture_mig_checks(libdir, p)
     run.check(smi550, libdir, p, ["-q", "-x"], ["-q", "-x"],
               lambda out: xml_checks(out) + ([] if out.count("<mig_device>") == len(devices)
                                              else [f"{out.count('<mig_device>')} <mig_device>, "
-                                                   f"{len(devices)} declared"]))
+                                                   f"{len(devices)} declared"])
+              + from_capture(out))
     run.check(smi550, libdir, p, ["-q"], ["-q"], expect_contains("MIG Device"))
     for s in SECTIONS:
         run.check(smi550, libdir, p, ["-q", "-d", s], ["-q", "-d", s])

@@ -16,17 +16,18 @@
 //! - a throttle forced through the control API (`nvml_mock_set_throttle`) lowers the
 //!   performance factor and shows in the clocks event reasons.
 //!
-//! The readings are written into the GPU's `spec` fields, so every query that reads them
-//! (utilisation, power, temperatures, clocks, P-state, PCIe throughput, GPM, samples) follows.
-//! Turning the mode off restores the profile's constant readings.
+//! The model writes a GPU's [`Readings`], so every query that reads them (utilisation, power,
+//! temperatures, clocks, P-state, PCIe throughput, GPM, samples) follows; it reads the fixed
+//! profile and the settings a client changed ([`Inputs`]) and writes nothing else. Turning the
+//! mode off puts the profile's constant readings back.
 
 use std::collections::VecDeque;
 use std::time::Instant;
 
 use nvml_sys::*;
 
-use crate::profile::{DynamicSpec, GpuSpec};
-use crate::state::{Gpu, Machine};
+use crate::profile::{DynamicSpec, GpuSpec, ProcessSpec};
+use crate::readings::Readings;
 
 /// The model's step, ns of clock time.
 pub const TICK_NS: u64 = 100_000_000;
@@ -113,6 +114,60 @@ pub struct Run {
     ticks: u64,
 }
 
+impl Run {
+    /// The mode turned on at clock time `t0_ns`.
+    pub fn new(t0_ns: u64) -> Run {
+        Run { t0_ns, ticks: 0 }
+    }
+
+    /// The ticks to compute to bring the model to clock time `now_ns` (`None`: none due), now
+    /// counted as computed.
+    pub fn due(&mut self, now_ns: u64) -> Option<Due> {
+        let target = now_ns.saturating_sub(self.t0_ns) / TICK_NS;
+        if target <= self.ticks {
+            return None;
+        }
+        // A long jump: the last readings hold over the gap, then the last hour is computed.
+        let from = self.ticks.max(target - MAX_CATCH_UP_TICKS.min(target));
+        let due = Due {
+            t0_ns: self.t0_ns,
+            jump: from > self.ticks,
+            from,
+            target,
+        };
+        self.ticks = target;
+        Some(due)
+    }
+}
+
+/// The ticks one advance of the model computes: `from + 1 ..= target` (counted from `t0_ns`),
+/// after holding the last readings up to tick `from` when the clock jumped.
+#[derive(Clone, Copy, Debug)]
+pub struct Due {
+    t0_ns: u64,
+    jump: bool,
+    from: u64,
+    target: u64,
+}
+
+/// What the model reads of a GPU: its fixed profile data and what a client or a control hook
+/// set (processes and their loads, throttles, the power limit, the application clocks).
+#[derive(Clone, Copy, Debug)]
+pub struct Inputs<'a> {
+    /// The GPU's profile.
+    pub spec: &'a GpuSpec,
+    /// The processes running on it.
+    pub processes: &'a [ProcessSpec],
+    /// Load (%) of each process started by `nvml_mock_start_process`, by pid.
+    pub process_loads: &'a [(u32, u32)],
+    /// Clocks event reasons forced by `nvml_mock_set_throttle`.
+    pub forced_reasons: u64,
+    /// Power limit, mW.
+    pub power_limit_mw: u32,
+    /// Application clocks (memory, graphics), MHz.
+    pub app_clocks: (u32, u32),
+}
+
 /// The readings of one tick.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Reading {
@@ -138,72 +193,11 @@ pub struct Reading {
     pub nvlink_bps: (u64, u64),
 }
 
-/// The profile's constant readings of a GPU, restored when the mode goes off.
-#[derive(Clone, Debug)]
-struct Base {
-    util_gpu: u32,
-    util_memory: u32,
-    temperature: u32,
-    memory_temperature: u32,
-    power_usage_mw: u32,
-    clock_graphics: u32,
-    clock_sm: u32,
-    clock_mem: u32,
-    clock_video: u32,
-    pstate: u32,
-    clocks_event_reasons: u64,
-    pcie_tx_kbps: u32,
-    pcie_rx_kbps: u32,
-    /// The module's draw (a Grace Blackwell superchip), when the profile reports it.
-    module_usage_mw: Option<u32>,
-}
-
-impl Base {
-    fn of(s: &GpuSpec) -> Base {
-        Base {
-            util_gpu: s.util_gpu,
-            util_memory: s.util_memory,
-            temperature: s.temperature,
-            memory_temperature: s.memory_temperature,
-            power_usage_mw: s.power_usage_mw,
-            clock_graphics: s.clock_graphics,
-            clock_sm: s.clock_sm,
-            clock_mem: s.clock_mem,
-            clock_video: s.clock_video,
-            pstate: s.pstate,
-            clocks_event_reasons: s.clocks_event_reasons,
-            pcie_tx_kbps: s.pcie_tx_kbps,
-            pcie_rx_kbps: s.pcie_rx_kbps,
-            module_usage_mw: s.module_power.as_ref().map(|m| m.usage_mw),
-        }
-    }
-
-    fn restore(&self, s: &mut GpuSpec) {
-        s.util_gpu = self.util_gpu;
-        s.util_memory = self.util_memory;
-        s.temperature = self.temperature;
-        s.memory_temperature = self.memory_temperature;
-        s.power_usage_mw = self.power_usage_mw;
-        s.clock_graphics = self.clock_graphics;
-        s.clock_sm = self.clock_sm;
-        s.clock_mem = self.clock_mem;
-        s.clock_video = self.clock_video;
-        s.pstate = self.pstate;
-        s.clocks_event_reasons = self.clocks_event_reasons;
-        s.pcie_tx_kbps = self.pcie_tx_kbps;
-        s.pcie_rx_kbps = self.pcie_rx_kbps;
-        if let (Some(m), Some(v)) = (s.module_power.as_mut(), self.module_usage_mw) {
-            m.usage_mw = v;
-        }
-    }
-}
-
 /// The dynamic state of one GPU.
 #[derive(Clone, Debug)]
 pub struct GpuModel {
     /// The mode's settings.
     spec: DynamicSpec,
-    base: Base,
     rng: u64,
     /// Load (%) of each of the profile's processes (pid), sharing the profile's utilisation.
     profile_loads: Vec<(u32, u32)>,
@@ -260,13 +254,28 @@ fn pcie_link_kbps(s: &GpuSpec) -> f64 {
 }
 
 impl GpuModel {
-    fn new(g: &Gpu, index: usize, spec: &DynamicSpec, energy_now_mj: u64) -> GpuModel {
-        let s = &g.spec;
-        let base = Base::of(s);
+    /// The model of GPU `index` turned on at clock time `t0_ns`, with the energy counter at
+    /// `energy_now_mj`.
+    pub fn start(
+        g: &Inputs<'_>,
+        index: usize,
+        spec: &DynamicSpec,
+        energy_now_mj: u64,
+        t0_ns: u64,
+    ) -> GpuModel {
+        let mut model = GpuModel::new(g, index, spec, energy_now_mj);
+        model.now = model.compute(g, t0_ns);
+        model.push_history();
+        model
+    }
+
+    fn new(g: &Inputs<'_>, index: usize, spec: &DynamicSpec, energy_now_mj: u64) -> GpuModel {
+        // The profile's constant readings are where the model starts.
+        let s = g.spec;
         let limit = f64::from(s.power_default_limit_mw.max(s.power_limit_mw).max(1000));
-        let busy = base.util_gpu > 0;
-        let p_base = f64::from(base.power_usage_mw);
-        let u_base = f64::from(base.util_gpu) / 100.0;
+        let busy = s.util_gpu > 0;
+        let p_base = f64::from(s.power_usage_mw);
+        let u_base = f64::from(s.util_gpu) / 100.0;
         let idle_mw = if busy {
             limit * 0.11
         } else {
@@ -286,11 +295,11 @@ impl GpuModel {
         let rise = (slowdown - 50.0).max(10.0);
         let r_c_per_mw = rise / (limit - idle_mw).max(1000.0);
         let mem_ratio = if busy {
-            f64::from(base.util_memory) / f64::from(base.util_gpu)
+            f64::from(s.util_memory) / f64::from(s.util_gpu)
         } else {
             0.4
         };
-        let (tx, rx) = (f64::from(base.pcie_tx_kbps), f64::from(base.pcie_rx_kbps));
+        let (tx, rx) = (f64::from(s.pcie_tx_kbps), f64::from(s.pcie_rx_kbps));
         let (pcie_idle, pcie_peak) = if busy {
             let idle = (tx / 100.0, rx / 100.0);
             (
@@ -304,9 +313,9 @@ impl GpuModel {
             let link = pcie_link_kbps(s);
             ((tx, rx), (tx.max(link * 0.0066), rx.max(link * 0.03)))
         };
-        let n = s.processes.len() as u32;
-        let (share, rest) = (base.util_gpu / n.max(1), base.util_gpu % n.max(1));
-        let profile_loads = s
+        let n = g.processes.len() as u32;
+        let (share, rest) = (s.util_gpu / n.max(1), s.util_gpu % n.max(1));
+        let profile_loads = g
             .processes
             .iter()
             .enumerate()
@@ -315,9 +324,8 @@ impl GpuModel {
         let seed = spec.seed ^ (index as u64 + 1).wrapping_mul(0xd1b5_4a32_d192_ed03);
         GpuModel {
             spec: spec.clone(),
-            temp_c: f64::from(base.temperature),
-            background: if n == 0 { base.util_gpu } else { 0 },
-            base,
+            temp_c: f64::from(s.temperature),
+            background: if n == 0 { s.util_gpu } else { 0 },
             rng: seed,
             profile_loads,
             idle_mw,
@@ -337,9 +345,8 @@ impl GpuModel {
     }
 
     /// The utilisation the GPU's processes ask for, %.
-    fn target_util(&self, g: &Gpu) -> u32 {
+    fn target_util(&self, g: &Inputs<'_>) -> u32 {
         let loads: u32 = g
-            .spec
             .processes
             .iter()
             .map(|p| {
@@ -354,8 +361,8 @@ impl GpuModel {
     }
 
     /// Computes the readings from `t_ns` on from the state.
-    fn compute(&mut self, g: &Gpu, t_ns: u64) -> Reading {
-        let s = &g.spec;
+    fn compute(&mut self, g: &Inputs<'_>, t_ns: u64) -> Reading {
+        let s = g.spec;
         let target = self.target_util(g);
         let noise = self.spec.noise_percent;
         let util = if target == 0 {
@@ -405,8 +412,8 @@ impl GpuModel {
             let on_grid = u32::try_from((low_khz + k * step) / 1000).unwrap_or(u32::MAX);
             on_grid.clamp(s.min_graphics, app_graphics.max(s.min_graphics))
         };
-        let mem_mhz = if util == 0 && self.base.util_gpu == 0 {
-            self.base.clock_mem
+        let mem_mhz = if util == 0 && s.util_gpu == 0 {
+            s.clock_mem
         } else {
             app_mem
         };
@@ -422,7 +429,7 @@ impl GpuModel {
         if thermal {
             reasons |= SW_THERMAL;
         }
-        reasons |= forced_reasons(g);
+        reasons |= forced_reasons(g.forced_reasons);
         let pcie = |i: f64, p: f64| (i + (p - i) * u) as u32;
         // NvLink: a busy GPU streams at ~60% of the link speed times its utilization (as GPM).
         let link_bps = f64::from(s.nvlink_speed_mbps) / 8.0 * 1e6 * 0.6 * u * f_eff;
@@ -444,30 +451,31 @@ impl GpuModel {
         }
     }
 
-    /// Writes the current readings where the queries read them.
-    fn publish(&self, s: &mut GpuSpec) {
+    /// Writes the current readings of the GPU whose profile is `base` into `out`.
+    pub fn publish(&self, base: &GpuSpec, out: &mut Readings) {
         let r = &self.now;
-        s.util_gpu = r.util;
-        s.util_memory = r.mem_util;
+        out.util_gpu = r.util;
+        out.util_memory = r.mem_util;
         let temp = self.temp_c.round().max(0.0) as u32;
-        if self.base.memory_temperature > 0 {
-            let delta = i64::from(temp) - i64::from(self.base.temperature);
-            s.memory_temperature = (i64::from(self.base.memory_temperature) + delta).max(0) as u32;
+        if base.memory_temperature > 0 {
+            let delta = i64::from(temp) - i64::from(base.temperature);
+            out.memory_temperature = (i64::from(base.memory_temperature) + delta).max(0) as u32;
         }
-        s.temperature = temp;
-        s.power_usage_mw = r.power_mw;
-        s.clock_graphics = r.graphics_mhz;
-        s.clock_sm = r.graphics_mhz;
-        s.clock_mem = r.mem_mhz;
-        s.clock_video = r.video_mhz;
-        s.pstate = if r.util > 0 { 0 } else { self.base.pstate };
-        s.clocks_event_reasons = r.reasons;
-        s.pcie_tx_kbps = r.pcie_kbps.0;
-        s.pcie_rx_kbps = r.pcie_kbps.1;
+        out.temperature = temp;
+        out.power_usage_mw = r.power_mw;
+        out.clock_graphics = r.graphics_mhz;
+        out.clock_sm = r.graphics_mhz;
+        out.clock_mem = r.mem_mhz;
+        out.clock_video = r.video_mhz;
+        out.pstate = if r.util > 0 { 0 } else { base.pstate };
+        out.clocks_event_reasons = r.reasons;
+        out.pcie_tx_kbps = r.pcie_kbps.0;
+        out.pcie_rx_kbps = r.pcie_kbps.1;
         // A superchip module draws the GPU's change in power on top of its profile draw.
-        if let (Some(m), Some(v)) = (s.module_power.as_mut(), self.base.module_usage_mw) {
-            let delta = i64::from(r.power_mw) - i64::from(self.base.power_usage_mw);
-            m.usage_mw = u32::try_from((i64::from(v) + delta).max(0)).unwrap_or(u32::MAX);
+        if let Some(m) = base.module_power.as_ref() {
+            let delta = i64::from(r.power_mw) - i64::from(base.power_usage_mw);
+            out.module_usage_mw =
+                Some(u32::try_from((i64::from(m.usage_mw) + delta).max(0)).unwrap_or(u32::MAX));
         }
     }
 
@@ -492,7 +500,7 @@ impl GpuModel {
 
     /// Moves to clock time `t` (a tick's start, or the moment an input changed): integrates
     /// the current readings up to it, moves the temperature, computes the readings from `t`.
-    fn step(&mut self, g: &Gpu, t: u64) {
+    pub fn step(&mut self, g: &Inputs<'_>, t: u64) {
         let dt = t.saturating_sub(self.now.t_ns);
         self.integrate(dt);
         let tau = f64::from(self.spec.thermal_time_constant_s.max(1));
@@ -503,6 +511,18 @@ impl GpuModel {
         self.temp_c += (steady - self.temp_c) * alpha;
         self.now = self.compute(g, t);
         self.push_history();
+    }
+
+    /// Computes the ticks `due` names.
+    pub fn run(&mut self, g: &Inputs<'_>, due: &Due) {
+        if due.jump {
+            let t = due.t0_ns.saturating_add(due.from.saturating_mul(TICK_NS));
+            self.integrate(t.saturating_sub(self.now.t_ns));
+            self.now.t_ns = t;
+        }
+        for k in due.from + 1..=due.target {
+            self.step(g, due.t0_ns.saturating_add(k.saturating_mul(TICK_NS)));
+        }
     }
 
     fn push_history(&mut self) {
@@ -539,205 +559,109 @@ pub struct Counters {
     pub reason_ns: [u64; 3],
 }
 
-/// The counters of GPU `g` now.
-pub fn counters(m: &Machine, g: &Gpu) -> Option<Counters> {
-    let model = g.model.as_deref()?;
-    let since = m.clock.now_ns().saturating_sub(model.now.t_ns);
-    let x = model.at(since.min(TICK_NS));
-    let b = |v: u128| u64::try_from(v).unwrap_or(u64::MAX);
-    Some(Counters {
-        energy_mj: x.energy_mj(),
-        pcie_bytes: (b(x.pcie_bytes.0), b(x.pcie_bytes.1)),
-        nvlink_kib: (b(x.nvlink_bytes.0 / 1024), b(x.nvlink_bytes.1 / 1024)),
-        reason_ns: x.reason_ns,
-    })
-}
-
-/// Turns the mode on (or restarts it with new settings) at the current clock time.
-pub fn enable(m: &mut Machine, spec: DynamicSpec) {
-    disable(m);
-    if spec.virtual_clock {
-        m.clock.set_virtual(true);
-    }
-    let t0 = m.clock.now_ns();
-    for i in 0..m.gpus.len() {
-        let Some(g) = m.gpus.get(i) else { continue };
-        let energy = m.energy_mj(g);
-        let mut model = GpuModel::new(g, i, &spec, energy);
-        model.now = model.compute(g, t0);
-        model.push_history();
-        if let Some(g) = m.gpus.get_mut(i) {
-            model.publish(&mut g.spec);
-            g.model = Some(Box::new(model));
+impl GpuModel {
+    /// The counters at clock time `now_ns`.
+    pub fn counters(&self, now_ns: u64) -> Counters {
+        let since = now_ns.saturating_sub(self.now.t_ns);
+        let x = self.at(since.min(TICK_NS));
+        let b = |v: u128| u64::try_from(v).unwrap_or(u64::MAX);
+        Counters {
+            energy_mj: x.energy_mj(),
+            pcie_bytes: (b(x.pcie_bytes.0), b(x.pcie_bytes.1)),
+            nvlink_kib: (b(x.nvlink_bytes.0 / 1024), b(x.nvlink_bytes.1 / 1024)),
+            reason_ns: x.reason_ns,
         }
     }
-    m.dynamic = Some(Run {
-        t0_ns: t0,
-        ticks: 0,
-    });
-}
 
-/// Turns the mode off: the profile's constant readings come back; energy goes on from where
-/// it is (never backwards).
-pub fn disable(m: &mut Machine) {
-    if m.dynamic.take().is_none() {
-        return;
-    }
-    let now_ms = m.clock.now_ns() / 1_000_000;
-    for g in &mut m.gpus {
-        let Some(model) = g.model.take() else {
-            continue;
+    /// A field value `nvmlDeviceGetFieldValues` answers from the model at clock time `now_ns`
+    /// (`None`: not one of its fields) for a GPU with `links` NvLinks: PCIe byte counters,
+    /// NvLink throughput counters (per link in `scope`, or summed over the links with `scope`
+    /// = `UINT_MAX`) and the time spent in thermal and power brake slowdown.
+    pub fn field(
+        &self,
+        now_ns: u64,
+        links: u32,
+        id: u32,
+        scope: u32,
+    ) -> Option<Result<(nvmlValueType_t, nvmlValue_t), nvmlReturn_t>> {
+        let k = self.counters(now_ns);
+        let ull = |v: u64| {
+            Some(Ok((
+                NVML_VALUE_TYPE_UNSIGNED_LONG_LONG,
+                nvmlValue_t { ullVal: v },
+            )))
         };
-        let since = m.clock.now_ns().saturating_sub(model.now.t_ns);
-        let energy = model.at(since.min(TICK_NS)).energy_mj();
-        model.base.restore(&mut g.spec);
-        // The constant mode's energy is base + elapsed x power: pick the base that reads
-        // `energy` now.
-        let constant_part = now_ms.saturating_mul(u64::from(g.spec.power_usage_mw)) / 1000;
-        g.spec.energy_base_mj = energy.saturating_sub(constant_part);
-    }
-}
-
-/// Brings the model up to the clock's current time.
-pub fn advance(m: &mut Machine) {
-    let Some(run) = m.dynamic.as_mut() else {
-        return;
-    };
-    let target = m.clock.now_ns().saturating_sub(run.t0_ns) / TICK_NS;
-    if target <= run.ticks {
-        return;
-    }
-    let t0 = run.t0_ns;
-    let mut from = run.ticks;
-    if target - from > MAX_CATCH_UP_TICKS {
-        // A long jump: the last readings hold over the gap, then the last hour is computed.
-        let skip = target - MAX_CATCH_UP_TICKS - from;
-        for g in &mut m.gpus {
-            if let Some(model) = g.model.as_mut() {
-                let t = t0.saturating_add((from + skip).saturating_mul(TICK_NS));
-                model.integrate(t.saturating_sub(model.now.t_ns));
-                model.now.t_ns = t;
-            }
-        }
-        from += skip;
-    }
-    for g in &mut m.gpus {
-        let Some(mut model) = g.model.take() else {
-            continue;
-        };
-        for k in from + 1..=target {
-            model.step(g, t0.saturating_add(k.saturating_mul(TICK_NS)));
-        }
-        model.publish(&mut g.spec);
-        g.model = Some(model);
-    }
-    run.ticks = target;
-}
-
-/// Re-evaluates a GPU's readings at clock time `now` after one of the model's inputs changed
-/// (a process, a throttle, the power limit, the application clocks), so the readings agree
-/// with the change at once. Call after [`advance`]; nothing happens with the mode off.
-pub fn refresh(g: &mut Gpu, now: u64) {
-    let Some(mut model) = g.model.take() else {
-        return;
-    };
-    model.step(g, now);
-    model.publish(&mut g.spec);
-    g.model = Some(model);
-}
-
-/// The throttles forced on a GPU, with "HW slowdown" wherever a HW thermal or power brake
-/// slowdown is forced (nvml.h: HW slowdown is active when either is).
-pub fn forced_reasons(g: &Gpu) -> u64 {
-    let f = g.forced_reasons;
-    if f & (HW_THERMAL | HW_POWER_BRAKE) != 0 {
-        f | HW_SLOWDOWN
-    } else {
-        f
-    }
-}
-
-/// A field value `nvmlDeviceGetFieldValues` answers from the dynamic model (`None`: not one
-/// of its fields, or the mode is off): PCIe byte counters, NvLink throughput counters (per
-/// link in `scope`, or summed over the links with `scope` = `UINT_MAX`) and the time spent in
-/// thermal and power brake slowdown.
-pub fn field(
-    m: &Machine,
-    g: &Gpu,
-    id: u32,
-    scope: u32,
-) -> Option<Result<(nvmlValueType_t, nvmlValue_t), nvmlReturn_t>> {
-    let k = counters(m, g)?;
-    let ull = |v: u64| {
-        Some(Ok((
-            NVML_VALUE_TYPE_UNSIGNED_LONG_LONG,
-            nvmlValue_t { ullVal: v },
-        )))
-    };
-    match id {
-        NVML_FI_DEV_PCIE_COUNT_TX_BYTES => ull(k.pcie_bytes.0),
-        NVML_FI_DEV_PCIE_COUNT_RX_BYTES => ull(k.pcie_bytes.1),
-        NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX..=NVML_FI_DEV_NVLINK_THROUGHPUT_RAW_RX => {
-            let links = g.spec.nvlink_count;
-            if links == 0 {
-                return Some(Err(NVML_ERROR_NOT_SUPPORTED));
-            }
-            let n = match scope {
-                u32::MAX => u64::from(links),
-                l if l < links => 1,
-                l if l < NVML_NVLINK_MAX_LINKS => return Some(Err(NVML_ERROR_NOT_SUPPORTED)),
-                _ => return Some(Err(NVML_ERROR_INVALID_ARGUMENT)),
-            };
-            let data = match id {
-                NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX | NVML_FI_DEV_NVLINK_THROUGHPUT_RAW_TX => {
-                    k.nvlink_kib.0
+        match id {
+            NVML_FI_DEV_PCIE_COUNT_TX_BYTES => ull(k.pcie_bytes.0),
+            NVML_FI_DEV_PCIE_COUNT_RX_BYTES => ull(k.pcie_bytes.1),
+            NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX..=NVML_FI_DEV_NVLINK_THROUGHPUT_RAW_RX => {
+                if links == 0 {
+                    return Some(Err(NVML_ERROR_NOT_SUPPORTED));
                 }
-                _ => k.nvlink_kib.1,
-            };
-            // Raw = data + protocol overhead (1/16 of the data).
-            let v = if id >= NVML_FI_DEV_NVLINK_THROUGHPUT_RAW_TX {
-                data + data / 16
-            } else {
-                data
-            };
-            ull(v.saturating_mul(n))
+                let n = match scope {
+                    u32::MAX => u64::from(links),
+                    l if l < links => 1,
+                    l if l < NVML_NVLINK_MAX_LINKS => return Some(Err(NVML_ERROR_NOT_SUPPORTED)),
+                    _ => return Some(Err(NVML_ERROR_INVALID_ARGUMENT)),
+                };
+                let data = match id {
+                    NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX
+                    | NVML_FI_DEV_NVLINK_THROUGHPUT_RAW_TX => k.nvlink_kib.0,
+                    _ => k.nvlink_kib.1,
+                };
+                // Raw = data + protocol overhead (1/16 of the data).
+                let v = if id >= NVML_FI_DEV_NVLINK_THROUGHPUT_RAW_TX {
+                    data + data / 16
+                } else {
+                    data
+                };
+                ull(v.saturating_mul(n))
+            }
+            NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN => ull(k.reason_ns[0]),
+            NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_THERM_SLOWDOWN => ull(k.reason_ns[1]),
+            NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_POWER_BRAKE_SLOWDOWN => ull(k.reason_ns[2]),
+            _ => None,
         }
-        NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN => ull(k.reason_ns[0]),
-        NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_THERM_SLOWDOWN => ull(k.reason_ns[1]),
-        NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_POWER_BRAKE_SLOWDOWN => ull(k.reason_ns[2]),
-        _ => None,
     }
-}
 
-/// `nvmlDeviceGetSamples` from the model's last ticks (`None` when the mode is off): the
-/// readings of each tick after `last` (wall-clock microseconds on the machine's clock).
-pub fn samples(
-    m: &Machine,
-    g: &Gpu,
-    t: nvmlSamplingType_t,
-    last: u64,
-) -> Option<Vec<nvmlSample_t>> {
-    let model = g.model.as_deref()?;
-    let value = |r: &Reading| match t {
-        NVML_TOTAL_POWER_SAMPLES | NVML_MODULE_POWER_SAMPLES => r.power_mw,
-        NVML_GPU_UTILIZATION_SAMPLES => r.util,
-        NVML_MEMORY_UTILIZATION_SAMPLES => r.mem_util,
-        NVML_PROCESSOR_CLK_SAMPLES => r.graphics_mhz,
-        NVML_MEMORY_CLK_SAMPLES => r.mem_mhz,
-        NVML_ENC_UTILIZATION_SAMPLES => g.spec.util_encoder,
-        NVML_DEC_UTILIZATION_SAMPLES => g.spec.util_decoder,
-        _ => 0,
-    };
-    Some(
-        model
-            .history
+    /// `nvmlDeviceGetSamples` from the model's last ticks, for a GPU whose profile is `s` on a
+    /// machine started at `wall_origin_us`: the readings of each tick after `last` (wall-clock
+    /// microseconds on the machine's clock).
+    pub fn samples(
+        &self,
+        wall_origin_us: u64,
+        s: &GpuSpec,
+        t: nvmlSamplingType_t,
+        last: u64,
+    ) -> Vec<nvmlSample_t> {
+        let value = |r: &Reading| match t {
+            NVML_TOTAL_POWER_SAMPLES | NVML_MODULE_POWER_SAMPLES => r.power_mw,
+            NVML_GPU_UTILIZATION_SAMPLES => r.util,
+            NVML_MEMORY_UTILIZATION_SAMPLES => r.mem_util,
+            NVML_PROCESSOR_CLK_SAMPLES => r.graphics_mhz,
+            NVML_MEMORY_CLK_SAMPLES => r.mem_mhz,
+            NVML_ENC_UTILIZATION_SAMPLES => s.util_encoder,
+            NVML_DEC_UTILIZATION_SAMPLES => s.util_decoder,
+            _ => 0,
+        };
+        self.history
             .iter()
-            .map(|r| (m.wall_origin_us.saturating_add(r.t_ns / 1000), value(r)))
+            .map(|r| (wall_origin_us.saturating_add(r.t_ns / 1000), value(r)))
             .filter(|(ts, _)| *ts > last)
             .map(|(ts, v)| nvmlSample_t {
                 timeStamp: ts,
                 sampleValue: nvmlValue_t { uiVal: v },
             })
-            .collect(),
-    )
+            .collect()
+    }
+}
+
+/// The throttles forced on a GPU, with "HW slowdown" wherever a HW thermal or power brake
+/// slowdown is forced (nvml.h: HW slowdown is active when either is).
+pub fn forced_reasons(f: u64) -> u64 {
+    if f & (HW_THERMAL | HW_POWER_BRAKE) != 0 {
+        f | HW_SLOWDOWN
+    } else {
+        f
+    }
 }

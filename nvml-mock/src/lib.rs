@@ -19,24 +19,26 @@ macro_rules! export {
         #[unsafe(no_mangle)]
         #[allow(non_snake_case)]
         pub unsafe extern "C" fn $name($($a: $t),*) -> nvml_sys::nvmlReturn_t {
-            $crate::state::call(stringify!($name), |$c| $body)
+            $crate::dispatch::call(stringify!($name), |$c| $body)
         }
     )*};
 }
 
 mod affinity;
+mod dispatch;
+pub mod drivers;
 mod dynamic;
 mod exports;
+mod handles;
+pub mod hooks;
+mod machine;
+mod marshal;
 pub mod profile;
+mod readings;
 mod staged;
-mod state;
 pub mod support;
 
-pub use staged::HookError;
-pub use staged::{HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};
-
-pub mod drivers;
-pub mod hooks;
+pub use staged::{HookError, HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};
 
 #[allow(missing_docs, non_snake_case, clippy::missing_safety_doc)]
 mod generated {

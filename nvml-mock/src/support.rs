@@ -9,6 +9,9 @@
 //! 3. the architecture table ([`Feature::row`]): the first architecture that answers each
 //!    query, with the public source of that fact.
 //!
+//! The NVSwitches at the far end of a GPU's NvLinks are a per-architecture table too
+//! ([`NVSWITCHES`]), each row with its source.
+//!
 //! Conditions that follow from a profile value rather than from the board's generation (no
 //! ECC, no fans, no NvLink, a threshold of 0) stay with those values.
 
@@ -193,6 +196,51 @@ pub const DRIVER_RULES: &[(Feature, u32, Answer, &str)] = &[
     ),
 ];
 
+/// The NVSwitches an HGX board's GPUs link to, for one GPU architecture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NvSwitches {
+    /// The GPU architecture (`nvmlDeviceArchitecture_t`).
+    pub architecture: u32,
+    /// Switch chips on the board; a GPU's links are dealt out over them in turn (link `l` goes
+    /// to chip `l mod chips`).
+    pub chips: u32,
+    /// The switches' PCI device id (device in the high half, vendor `10de` in the low half).
+    pub pci_device_id: u32,
+    /// The public source of the row.
+    pub source: &'static str,
+}
+
+/// Hopper's NVSwitches, also the row of an architecture the table does not name.
+const HOPPER_NVSWITCHES: NvSwitches = NvSwitches {
+    architecture: HOPPER,
+    chips: 4,
+    pci_device_id: 0x22a3_10de,
+    source: "DGX H100: 4 third-generation NVSwitches for the 18 links of each H100; lspci \
+             10de:22a3 \"GH100 [H100 NVSwitch]\"",
+};
+
+/// The NVSwitch table, one row per architecture; [`nvswitches`] picks a GPU's row.
+pub const NVSWITCHES: &[NvSwitches] = &[
+    NvSwitches {
+        architecture: AMPERE,
+        chips: 6,
+        pci_device_id: 0x1af1_10de,
+        source: "DGX A100: 6 NVSwitches, each A100 with 2 of its 12 links to each (NCCL topology \
+                 dump in NVIDIA/nccl issue 1505); lspci 10de:1af1 \"GA100 [A100 NVSwitch]\"",
+    },
+    HOPPER_NVSWITCHES,
+];
+
+/// The row of [`NVSWITCHES`] for a GPU of `architecture`; an architecture without a row of its
+/// own uses Hopper's.
+pub fn nvswitches(architecture: u32) -> NvSwitches {
+    NVSWITCHES
+        .iter()
+        .find(|r| r.architecture == architecture)
+        .copied()
+        .unwrap_or(HOPPER_NVSWITCHES)
+}
+
 /// The branch of a driver version: `"595.91.07"` is 595; 0 when it does not start with a
 /// number.
 pub fn driver_branch(version: &str) -> u32 {
@@ -299,6 +347,17 @@ pub fn markdown() -> String {
             f.key()
         ));
     }
+    s.push_str("\n| NVSwitches of | chips | PCI device id | source |\n|---|---|---|---|\n");
+    for row in NVSWITCHES {
+        let source = row.source.split_whitespace().collect::<Vec<_>>().join(" ");
+        s.push_str(&format!(
+            "| {} | {} | `{:04x}` | {source} |\n",
+            arch(row.architecture),
+            row.chips,
+            row.pci_device_id >> 16
+        ));
+    }
+    s.push_str("\nOther architectures link to Hopper's NVSwitches.\n");
     s
 }
 
@@ -419,6 +478,24 @@ mod tests {
             driver_answer(Feature::DisplayMode, 580),
             Some(Answer::Deprecated)
         );
+    }
+
+    #[test]
+    fn each_architecture_links_to_its_own_nvswitches() {
+        assert_eq!(nvswitches(NVML_DEVICE_ARCH_AMPERE).chips, 6);
+        assert_eq!(
+            nvswitches(NVML_DEVICE_ARCH_AMPERE).pci_device_id,
+            0x1af1_10de
+        );
+        assert_eq!(nvswitches(NVML_DEVICE_ARCH_HOPPER).chips, 4);
+        assert_eq!(
+            nvswitches(NVML_DEVICE_ARCH_BLACKWELL),
+            nvswitches(NVML_DEVICE_ARCH_HOPPER)
+        );
+        for row in NVSWITCHES {
+            assert!(!row.source.is_empty(), "{row:?} has no source");
+            assert!(row.chips > 0, "{row:?} has no chips");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use nvml_sys as sys;
 use crate::device::Device;
 use crate::enums::nvml_enum;
 use crate::error::{NvmlError, Result};
-use crate::ffi::nvml_call;
+use crate::ffi::{blob::prefix, nvml_call};
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
 use crate::versions::conf_compute_settings;
@@ -166,11 +166,6 @@ pub struct GpuAttestationReport {
     pub attestation_report: Vec<u8>,
     /// The CEC attestation report, where present.
     pub cec_attestation_report: Option<Vec<u8>>,
-}
-
-/// The first `len` bytes of `buf`, clamped to the buffer.
-fn prefix(buf: &[u8], len: c_uint) -> Vec<u8> {
-    buf.iter().take(len as usize).copied().collect()
 }
 
 impl Nvml {

@@ -13,7 +13,6 @@
 //! # Ok::<(), nvml_wrapper::NvmlError>(())
 //! ```
 
-use std::ffi::c_char;
 use std::fmt;
 
 use nvml_sys as sys;
@@ -21,7 +20,7 @@ use nvml_sys as sys;
 use crate::device::PciInfo;
 use crate::enums::{enable_state, enabled};
 use crate::error::{NvmlError, Result};
-use crate::ffi::nvml_call;
+use crate::ffi::{copy_c_string, nvml_call};
 use crate::nvml::Nvml;
 use crate::versions::remove_gpu;
 
@@ -76,17 +75,6 @@ impl PciAddress {
             &format!("{:04x}:{:02x}:{:02x}.0", self.domain, self.bus, self.device),
         );
         pci
-    }
-}
-
-/// Copies `s` into `buf`, cut to leave room for the NUL that always ends it.
-fn copy_c_string(buf: &mut [c_char], s: &str) {
-    let room = buf.len().saturating_sub(1);
-    for (slot, byte) in buf.iter_mut().zip(s.bytes().take(room)) {
-        *slot = byte as c_char;
-    }
-    if let Some(end) = buf.get_mut(s.len().min(room)) {
-        *end = 0;
     }
 }
 
@@ -252,8 +240,5 @@ mod tests {
             crate::ffi::string_from_c_buf(&legacy.busIdLegacy).unwrap(),
             "0001:db:03.0"
         );
-        let mut small = [1 as c_char; 4];
-        copy_c_string(&mut small, "abcdef");
-        assert_eq!(small, [b'a' as c_char, b'b' as c_char, b'c' as c_char, 0]);
     }
 }

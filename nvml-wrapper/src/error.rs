@@ -16,34 +16,29 @@ macro_rules! return_codes {
         /// [`NvmlError::function`] the C function.
         ///
         /// Match a return code with its payload ignored: `Err(NvmlError::NotSupported(_))`.
-        #[derive(Debug, thiserror::Error)]
+        #[derive(Debug)]
         #[non_exhaustive]
         pub enum NvmlError {
             $(
                 #[doc = concat!("`", stringify!($code), "`: ", $doc)]
                 ///
                 /// The payload is the C function that returned it.
-                #[error("{0}: {msg}", msg = $message)]
                 $variant(&'static str),
             )*
             /// A return code this version of the bindings does not know (from a newer
             /// driver): the C function that returned it, and the code.
-            #[error("{0}: NVML returned error code {1}, which these bindings do not know; a newer version of these bindings may")]
             UnrecognizedCode(&'static str, u32),
 
             /// The NVML shared library could not be loaded. The message ends with the
             /// loader's reason (no such file, wrong ELF class, an undefined symbol, ...).
-            #[error("cannot load the NVML library {path}: {}", loader_reason(.source))]
             LibraryLoad {
                 /// The path or name that was tried.
                 path: String,
                 /// What `dlopen` said.
-                #[source]
                 source: libloading::Error,
             },
             /// The file loaded, but it is not NVML: it exports none of `nvmlInit_v2`,
             /// `nvmlInit` and `nvmlInitWithFlags`.
-            #[error("{path} is not an NVML library: it exports none of nvmlInit_v2, nvmlInit and nvmlInitWithFlags; load libnvidia-ml.so.1 instead")]
             NotNvmlLibrary {
                 /// The path or name that was loaded.
                 path: String,
@@ -51,14 +46,11 @@ macro_rules! return_codes {
             /// The loaded library does not export this C function at all (a driver older
             /// than the function). NVML's own "not implemented" answer, code 13, is
             /// [`FunctionNotFound`](Self::FunctionNotFound).
-            #[error("{0}: the loaded NVML library does not export this function; the driver is older than it, so upgrade the driver or avoid this call")]
             MissingSymbol(&'static str),
             /// NVML returned a string that is not valid UTF-8.
-            #[error("NVML returned a string that is not valid UTF-8: {0:?}")]
             InvalidUtf8(Vec<u8>),
             /// NVML returned a value these bindings cannot represent (e.g. an enum value newer
             /// than the header).
-            #[error("NVML returned an unexpected value for {what}: {value}")]
             UnexpectedValue {
                 /// What was being read.
                 what: &'static str,
@@ -69,13 +61,11 @@ macro_rules! return_codes {
             /// library (clones of the `Nvml`, owned handles) were alive: nothing was shut down,
             /// this share was released, and NVML shuts down when the last of the others is
             /// dropped.
-            #[error("nvmlShutdown was not called: {others} other shares of the library (Nvml clones or owned handles) are alive; drop them first to get the driver's answer, or let the last one shut NVML down")]
             StillShared {
                 /// How many other shares were alive.
                 others: usize,
             },
             /// The caller passed a value NVML cannot take (e.g. a string with an interior NUL).
-            #[error("invalid input: {0}")]
             InvalidInput(&'static str),
         }
 
@@ -121,6 +111,62 @@ macro_rules! return_codes {
                     | Self::UnexpectedValue { .. }
                     | Self::StillShared { .. }
                     | Self::InvalidInput(_) => None,
+                }
+            }
+        }
+
+        /// What happened, in words: for an NVML code, the C function then the code's message
+        /// (`"nvmlDeviceGetPowerUsage: the operation is not supported ..."`).
+        impl std::fmt::Display for NvmlError {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    $( Self::$variant(function) => {
+                        f.write_str(function)?;
+                        f.write_str(concat!(": ", $message))
+                    } )*
+                    Self::UnrecognizedCode(function, code) => write!(
+                        f,
+                        "{function}: NVML returned error code {code}, which these bindings do \
+                         not know; a newer version of these bindings may"
+                    ),
+                    Self::LibraryLoad { path, source } => {
+                        write!(f, "cannot load the NVML library {path}: ")?;
+                        write_loader_reason(f, source)
+                    }
+                    Self::NotNvmlLibrary { path } => write!(
+                        f,
+                        "{path} is not an NVML library: it exports none of nvmlInit_v2, \
+                         nvmlInit and nvmlInitWithFlags; load libnvidia-ml.so.1 instead"
+                    ),
+                    Self::MissingSymbol(function) => write!(
+                        f,
+                        "{function}: the loaded NVML library does not export this function; \
+                         the driver is older than it, so upgrade the driver or avoid this call"
+                    ),
+                    Self::InvalidUtf8(bytes) => {
+                        write!(f, "NVML returned a string that is not valid UTF-8: {bytes:?}")
+                    }
+                    Self::UnexpectedValue { what, value } => {
+                        write!(f, "NVML returned an unexpected value for {what}: {value}")
+                    }
+                    Self::StillShared { others } => write!(
+                        f,
+                        "nvmlShutdown was not called: {others} other shares of the library \
+                         (Nvml clones or owned handles) are alive; drop them first to get the \
+                         driver's answer, or let the last one shut NVML down"
+                    ),
+                    Self::InvalidInput(what) => write!(f, "invalid input: {what}"),
+                }
+            }
+        }
+
+        /// [`source`](std::error::Error::source) is the loader's error for
+        /// [`LibraryLoad`](NvmlError::LibraryLoad), and `None` for every other variant.
+        impl std::error::Error for NvmlError {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Self::LibraryLoad { source, .. } => Some(source),
+                    _ => None,
                 }
             }
         }
@@ -242,17 +288,19 @@ impl NvmlError {
     }
 }
 
-/// The loader's whole account of a failed load: `libloading` keeps `dlerror`'s text (the
-/// actual reason) in its error's source, behind a bare "dlopen failed".
-fn loader_reason(error: &libloading::Error) -> String {
-    let mut text = error.to_string();
+/// Writes the loader's whole account of a failed load: `libloading` keeps `dlerror`'s text
+/// (the actual reason) in its error's source, behind a bare "dlopen failed".
+fn write_loader_reason(
+    f: &mut std::fmt::Formatter<'_>,
+    error: &libloading::Error,
+) -> std::fmt::Result {
+    write!(f, "{error}")?;
     let mut next = std::error::Error::source(error);
     while let Some(inner) = next {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
+        write!(f, ": {inner}")?;
         next = inner.source();
     }
-    text
+    Ok(())
 }
 
 /// The crate's result type.
@@ -365,6 +413,75 @@ mod tests {
             NvmlError::from_code(sys::NVML_ERROR_FUNCTION_NOT_FOUND, "nvmlDeviceGetPdi"),
             Some(NvmlError::FunctionNotFound("nvmlDeviceGetPdi"))
         ));
+    }
+
+    #[test]
+    fn a_failed_load_says_the_loaders_reason_and_keeps_it_as_its_source() {
+        let path = "/nonexistent/libnvidia-ml.so.1";
+        let err = crate::Nvml::builder()
+            .library_path(path)
+            .load()
+            .expect_err("no library there");
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!("cannot load the NVML library {path}: ")),
+            "{text}"
+        );
+        assert!(text.contains("No such file"), "{text}");
+        let source = std::error::Error::source(&err).expect("the loader's error");
+        assert!(text.contains(&source.to_string()), "{text}");
+        assert!(std::error::Error::source(&NvmlError::MissingSymbol("nvmlX")).is_none());
+    }
+
+    #[test]
+    fn the_error_is_a_std_error_that_question_mark_lifts_into_a_box() {
+        fn lift() -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
+            Err(NvmlError::NotSupported("nvmlDeviceGetPowerUsage"))?
+        }
+        let boxed = lift().expect_err("an error");
+        assert_eq!(
+            boxed.to_string(),
+            "nvmlDeviceGetPowerUsage: the operation is not supported by this device or driver; \
+             check the device's capabilities, or use a newer driver"
+        );
+        assert!(boxed.downcast_ref::<NvmlError>().is_some());
+    }
+
+    #[test]
+    fn rust_side_errors_say_what_happened() {
+        let cases = [
+            (
+                NvmlError::UnexpectedValue {
+                    what: "fan speed",
+                    value: -3,
+                },
+                "NVML returned an unexpected value for fan speed: -3",
+            ),
+            (
+                NvmlError::InvalidUtf8(vec![0xff]),
+                "NVML returned a string that is not valid UTF-8: [255]",
+            ),
+            (
+                NvmlError::InvalidInput("string contains a NUL byte"),
+                "invalid input: string contains a NUL byte",
+            ),
+            (
+                NvmlError::NotNvmlLibrary {
+                    path: "libz.so".into(),
+                },
+                "libz.so is not an NVML library: it exports none of nvmlInit_v2, nvmlInit and \
+                 nvmlInitWithFlags; load libnvidia-ml.so.1 instead",
+            ),
+            (
+                NvmlError::StillShared { others: 2 },
+                "nvmlShutdown was not called: 2 other shares of the library (Nvml clones or \
+                 owned handles) are alive; drop them first to get the driver's answer, or let \
+                 the last one shut NVML down",
+            ),
+        ];
+        for (err, text) in cases {
+            assert_eq!(err.to_string(), text);
+        }
     }
 
     #[test]

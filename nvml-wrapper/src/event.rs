@@ -62,7 +62,6 @@
 //! library. The token can live in a `static`, or be shared with `Arc<StopToken>`.
 
 use std::ffi::c_char;
-use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -71,7 +70,7 @@ use nvml_sys as sys;
 use crate::device::Device;
 use crate::enums::{EventDataType, OperationalEventLogLevel, OperationalEventSeverity};
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, read_list, string_from_c_buf};
+use crate::ffi::{lossy_string, nvml_call, read_list, string_from_c_buf};
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
 use crate::versions::{event_wait, event_wait_structured};
@@ -196,37 +195,18 @@ pub struct EventData<'nvml, N = &'nvml Nvml> {
     pub compute_instance_id: Option<u32>,
 }
 
-/// A set of events to wait on, from [`Nvml::create_event_set`]. Freed (`nvmlEventSetFree`)
-/// when dropped. Borrowed (`EventSet<'nvml>`, which cannot outlive its [`Nvml`]) or owned
-/// ([`OwnedEventSet`], from [`EventSet::into_owned`]: no lifetime, movable into a thread);
-/// see [`NvmlRef`].
-pub struct EventSet<'nvml, N: NvmlRef = &'nvml Nvml> {
-    nvml: N,
-    /// Null once [`EventSet::free`] has freed it.
-    handle: sys::nvmlEventSet_t,
-    borrow: PhantomData<&'nvml Nvml>,
-}
-
-/// An [`EventSet`] that owns a share of its library: no lifetime, `Send + Sync + 'static`.
-/// Its events carry [`OwnedDevice`](crate::device::OwnedDevice)s.
-pub type OwnedEventSet = EventSet<'static, Nvml>;
-
-// SAFETY: an `nvmlEventSet_t` is an opaque handle owned by this value; NVML is thread-safe
-// (every entry point may be called from any thread, concurrently), so the set may be used and
-// freed from any thread. The `'nvml` borrow or the owned share (`N: NvmlRef`, itself
-// `Send + Sync`) keeps the library initialised while it lives.
-unsafe impl<N: NvmlRef> Send for EventSet<'_, N> {}
-// SAFETY: as above: NVML documents that simultaneous calls from several threads are safe,
-// so `register` and `wait` (which take `&self`) may run concurrently on the same set; only
-// `free`/`Drop`, which need ownership or `&mut self`, free it.
-unsafe impl<N: NvmlRef> Sync for EventSet<'_, N> {}
-
-impl<N: NvmlRef> std::fmt::Debug for EventSet<'_, N> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventSet")
-            .field("handle", &self.handle)
-            .finish()
-    }
+crate::handle::handle! {
+    owning "event set";
+    /// A set of events to wait on, from [`Nvml::create_event_set`](crate::Nvml::create_event_set).
+    /// Freed (`nvmlEventSetFree`) when dropped. Borrowed (`EventSet<'nvml>`, which cannot
+    /// outlive its [`Nvml`](crate::Nvml)) or owned ([`OwnedEventSet`], from
+    /// [`EventSet::into_owned`]: no lifetime, movable into a thread); see
+    /// [`NvmlRef`]. `register` and `wait` take `&self` and may run
+    /// concurrently (NVML is thread-safe); only `free` and `Drop` free it.
+    pub struct EventSet(sys::nvmlEventSet_t);
+    /// An [`EventSet`] that owns a share of its library: no lifetime, `Send + Sync + 'static`.
+    /// Its events carry [`OwnedDevice`](crate::device::OwnedDevice)s.
+    pub type OwnedEventSet;
 }
 
 impl Nvml {
@@ -235,49 +215,11 @@ impl Nvml {
     pub fn create_event_set(&self) -> Result<EventSet<'_>> {
         let mut handle: sys::nvmlEventSet_t = std::ptr::null_mut();
         nvml_call!(self, nvmlEventSetCreate(&mut handle))?;
-        if handle.is_null() {
-            return Err(NvmlError::UnexpectedValue {
-                what: "event set handle",
-                value: 0,
-            });
-        }
-        // SAFETY: a non-null event set this library just created, owned by nobody else.
-        Ok(unsafe { EventSet::from_raw(self, handle) })
+        EventSet::from_handle(self, handle)
     }
 }
 
 impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
-    /// Takes ownership of a raw event set, e.g. one created by a call through [`Nvml::lib`];
-    /// it is freed (`nvmlEventSetFree`) when the returned set is dropped.
-    ///
-    /// # Safety
-    /// `handle` must be an event set (`nvmlEventSet_t`) that the library of `nvml` created
-    /// while initialised, not null, not freed, and owned by no one else: nothing else may
-    /// free it. A handle from another library (another loaded copy, or one that was shut
-    /// down) is undefined behaviour at the next call.
-    pub unsafe fn from_raw(nvml: N, handle: sys::nvmlEventSet_t) -> Self {
-        Self {
-            nvml,
-            handle,
-            borrow: PhantomData,
-        }
-    }
-
-    /// The raw handle, for calls through [`Nvml::lib`]. Do not free it: `Drop` does.
-    pub fn handle(&self) -> sys::nvmlEventSet_t {
-        self.handle
-    }
-
-    /// This set as an [`OwnedEventSet`], holding a share of the library: no lifetime,
-    /// storable in a struct, movable into a thread. Its events carry owned devices. See
-    /// [`NvmlRef`].
-    pub fn into_owned(mut self) -> OwnedEventSet {
-        let handle = std::mem::replace(&mut self.handle, std::ptr::null_mut());
-        // SAFETY: the set is moved, not copied: `self` no longer holds it (its `Drop` skips a
-        // null handle), and the share is of the same library.
-        unsafe { EventSet::from_raw(self.nvml.as_nvml().clone(), handle) }
-    }
-
     /// `device`, if it comes from the same loaded library as this set: a handle is only
     /// meaningful to the library that issued it (two [`Nvml`]s of one file share theirs).
     fn same_library(&self, device: &Device<'_, impl NvmlRef>) -> Result<()> {
@@ -456,9 +398,9 @@ impl<'nvml, N: NvmlRef> EventSet<'nvml, N> {
     /// Frees the set now (`nvmlEventSetFree`), reporting NVML's answer, which `Drop` cannot.
     /// Either way the handle is not used again.
     #[doc(alias = "nvmlEventSetFree")]
-    pub fn free(mut self) -> Result<()> {
-        let handle = std::mem::replace(&mut self.handle, std::ptr::null_mut());
-        nvml_call!(self.nvml, nvmlEventSetFree(handle))
+    pub fn free(self) -> Result<()> {
+        let (nvml, handle) = self.into_parts();
+        nvml_call!(nvml, nvmlEventSetFree(handle))
     }
 }
 
@@ -466,21 +408,8 @@ impl<N: NvmlRef> Drop for EventSet<'_, N> {
     /// Frees the set (`nvmlEventSetFree`); an error cannot be reported here (use
     /// [`EventSet::free`] to see it).
     fn drop(&mut self) {
-        if self.handle.is_null() {
-            // Freed by `free`, or moved out by `into_owned`.
-            return;
-        }
         let free = || -> Result<()> { nvml_call!(self.nvml, nvmlEventSetFree(self.handle)) };
         let _ = free();
-    }
-}
-
-/// A fixed, possibly unterminated byte field as text, replacing bytes that are not UTF-8.
-fn lossy_string(buf: &[c_char]) -> String {
-    match string_from_c_buf(buf) {
-        Ok(s) => s,
-        Err(NvmlError::InvalidUtf8(bytes)) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(_) => String::new(),
     }
 }
 
@@ -554,20 +483,6 @@ impl<N: NvmlRef> Device<'_, N> {
             nvmlDeviceGetSupportedEventTypes(self.handle(), &mut raw)
         )?;
         Ok(EventTypes::from_bits_retain(raw))
-    }
-}
-
-impl<'nvml> EventSet<'nvml> {
-    /// The [`Nvml`] this set belongs to.
-    pub fn nvml(&self) -> &'nvml Nvml {
-        self.nvml
-    }
-}
-
-impl OwnedEventSet {
-    /// The [`Nvml`] share this set holds.
-    pub fn nvml(&self) -> &Nvml {
-        &self.nvml
     }
 }
 

@@ -20,39 +20,30 @@
 //! # Ok::<(), nvml_wrapper::NvmlError>(())
 //! ```
 
-use std::ffi::{c_char, c_uint};
+use std::ffi::c_uint;
 
 use nvml_sys as sys;
 
 use crate::device::Device;
-use crate::error::{NvmlError, Result, check};
-use crate::ffi::nvml_call;
+use crate::error::{Result, check};
+use crate::ffi::{nvml_call, string_at};
 use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
 
 /// The most bytes read from a metric name or unit the library points to.
 const MAX_NAME_LEN: usize = 256;
 
-/// A GPM sample buffer, from [`Nvml::gpm_sample_alloc`] or [`Device::gpm_sample`]. Freed
-/// (`nvmlGpmSampleFree`) when dropped; it cannot outlive its [`Nvml`].
-pub struct GpmSample<'nvml> {
-    nvml: &'nvml Nvml,
-    handle: sys::nvmlGpmSample_t,
-}
-
-// SAFETY: an `nvmlGpmSample_t` is an opaque buffer owned by this value; NVML (thread-safe)
-// accepts it from any thread. The `'nvml` borrow keeps the library initialised while it lives.
-unsafe impl Send for GpmSample<'_> {}
-// SAFETY: `&self` methods only pass the handle to read-only queries (`nvmlGpmMetricsGet`);
-// filling the buffer takes `&mut self` and freeing takes ownership.
-unsafe impl Sync for GpmSample<'_> {}
-
-impl std::fmt::Debug for GpmSample<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GpmSample")
-            .field("handle", &self.handle)
-            .finish()
-    }
+crate::handle::handle! {
+    owning "GPM sample";
+    /// A GPM sample buffer, from [`Nvml::gpm_sample_alloc`] or [`Device::gpm_sample`]. Freed
+    /// (`nvmlGpmSampleFree`) when dropped. Borrowed (`GpmSample<'nvml>`, which cannot outlive
+    /// its [`Nvml`]) or owned ([`OwnedGpmSample`], from an [`OwnedDevice`](crate::OwnedDevice)'s
+    /// [`gpm_sample`](Device::gpm_sample) or [`GpmSample::into_owned`]); see
+    /// [`NvmlRef`]. `&self` methods only read it (`nvmlGpmMetricsGet`);
+    /// filling it takes `&mut self`.
+    pub struct GpmSample(sys::nvmlGpmSample_t);
+    /// A [`GpmSample`] that owns a share of its library: no lifetime, `Send + Sync + 'static`.
+    pub type OwnedGpmSample;
 }
 
 /// One metric computed by [`gpm_metrics`] (`nvmlGpmMetric_t`).
@@ -60,7 +51,8 @@ impl std::fmt::Debug for GpmSample<'_> {
 pub struct GpmMetric {
     /// The metric asked for (`NVML_GPM_METRIC_*`).
     pub metric_id: u32,
-    /// Its value, or why NVML could not compute it (e.g. [`NvmlError::NotSupported`]).
+    /// Its value, or why NVML could not compute it (e.g.
+    /// [`NvmlError::NotSupported`](crate::NvmlError::NotSupported)).
     pub value: Result<f64>,
     /// Short name, e.g. `"sm_util"`, if the library gives one.
     pub short_name: Option<String>,
@@ -75,50 +67,34 @@ impl Nvml {
     /// [`GpmSample::fill`].
     ///
     /// # Errors
-    /// [`NvmlError::Memory`] if system memory is short; NVML's other errors.
+    /// [`NvmlError::Memory`](crate::NvmlError::Memory) if system memory is short; NVML's other
+    /// errors.
     #[doc(alias = "nvmlGpmSampleAlloc")]
     pub fn gpm_sample_alloc(&self) -> Result<GpmSample<'_>> {
         let mut handle: sys::nvmlGpmSample_t = std::ptr::null_mut();
         nvml_call!(self, nvmlGpmSampleAlloc(&mut handle))?;
-        if handle.is_null() {
-            return Err(NvmlError::UnexpectedValue {
-                what: "GPM sample handle",
-                value: 0,
-            });
-        }
-        Ok(GpmSample { nvml: self, handle })
+        GpmSample::from_handle(self, handle)
     }
 }
 
-impl<'nvml> GpmSample<'nvml> {
-    /// Wraps a sample handle allocated by `nvmlGpmSampleAlloc`; this value frees it on drop.
-    ///
-    /// # Safety
-    /// `handle` must be a live GPM sample of `nvml`'s library, owned by nobody else (it is
-    /// freed when the returned value drops), or a value the library will reject without
-    /// dereferencing.
-    pub unsafe fn from_raw(nvml: &'nvml Nvml, handle: sys::nvmlGpmSample_t) -> Self {
-        Self { nvml, handle }
-    }
-
-    /// The raw handle, for calls through [`Nvml::lib`]. Do not free it: `Drop` does.
-    pub fn handle(&self) -> sys::nvmlGpmSample_t {
-        self.handle
-    }
-
+impl<N: NvmlRef> GpmSample<'_, N> {
     /// Reads the counters of `device` (a GPU or a MIG device) into this sample
     /// (`nvmlGpmSampleGet`).
     #[doc(alias = "nvmlGpmSampleGet")]
-    pub fn fill(&mut self, device: &Device<'nvml>) -> Result<()> {
-        crate::ffi::same_library(self.nvml.lib(), device.nvml().lib())?;
+    pub fn fill(&mut self, device: &Device<'_, impl NvmlRef>) -> Result<()> {
+        crate::ffi::same_library(self.nvml.lib(), device.holder().lib())?;
         nvml_call!(self.nvml, nvmlGpmSampleGet(device.handle(), self.handle))
     }
 
     /// Reads the counters of GPU instance `gpu_instance_id` of `device` into this sample
     /// (`nvmlGpmMigSampleGet`).
     #[doc(alias = "nvmlGpmMigSampleGet")]
-    pub fn fill_mig(&mut self, device: &Device<'nvml>, gpu_instance_id: u32) -> Result<()> {
-        crate::ffi::same_library(self.nvml.lib(), device.nvml().lib())?;
+    pub fn fill_mig(
+        &mut self,
+        device: &Device<'_, impl NvmlRef>,
+        gpu_instance_id: u32,
+    ) -> Result<()> {
+        crate::ffi::same_library(self.nvml.lib(), device.holder().lib())?;
         nvml_call!(
             self.nvml,
             nvmlGpmMigSampleGet(device.handle(), gpu_instance_id, self.handle)
@@ -129,12 +105,12 @@ impl<'nvml> GpmSample<'nvml> {
     /// cannot. Either way the handle is not used again.
     #[doc(alias = "nvmlGpmSampleFree")]
     pub fn free(self) -> Result<()> {
-        let this = std::mem::ManuallyDrop::new(self);
-        nvml_call!(this.nvml, nvmlGpmSampleFree(this.handle))
+        let (nvml, handle) = self.into_parts();
+        nvml_call!(nvml, nvmlGpmSampleFree(handle))
     }
 }
 
-impl Drop for GpmSample<'_> {
+impl<N: NvmlRef> Drop for GpmSample<'_, N> {
     /// Frees the sample (`nvmlGpmSampleFree`); an error cannot be reported here (use
     /// [`GpmSample::free`] to see it).
     fn drop(&mut self) {
@@ -180,23 +156,31 @@ impl<N: NvmlRef> Device<'_, N> {
     }
 }
 
-/// Samples are borrowed handles: on an [`OwnedDevice`](crate::OwnedDevice), call these on
-/// [`borrowed()`](Device::borrowed).
-impl<'nvml> Device<'nvml> {
+impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// A new sample of this GPU's (or MIG device's) counters (`nvmlGpmSampleAlloc`, then
-    /// `nvmlGpmSampleGet`).
-    pub fn gpm_sample(&self) -> Result<GpmSample<'nvml>> {
-        let mut sample = self.nvml().gpm_sample_alloc()?;
+    /// `nvmlGpmSampleGet`), held as this device holds its library: borrowed from a
+    /// `Device<'nvml>`, an [`OwnedGpmSample`] from an [`OwnedDevice`](crate::OwnedDevice).
+    pub fn gpm_sample(&self) -> Result<GpmSample<'nvml, N>> {
+        let mut sample = self.gpm_sample_alloc()?;
         sample.fill(self)?;
         Ok(sample)
     }
 
     /// A new sample of the counters of GPU instance `gpu_instance_id` of this GPU
-    /// (`nvmlGpmSampleAlloc`, then `nvmlGpmMigSampleGet`).
-    pub fn gpm_mig_sample(&self, gpu_instance_id: u32) -> Result<GpmSample<'nvml>> {
-        let mut sample = self.nvml().gpm_sample_alloc()?;
+    /// (`nvmlGpmSampleAlloc`, then `nvmlGpmMigSampleGet`), held as [`gpm_sample`]'s is.
+    ///
+    /// [`gpm_sample`]: Device::gpm_sample
+    pub fn gpm_mig_sample(&self, gpu_instance_id: u32) -> Result<GpmSample<'nvml, N>> {
+        let mut sample = self.gpm_sample_alloc()?;
         sample.fill_mig(self, gpu_instance_id)?;
         Ok(sample)
+    }
+
+    /// An empty sample buffer of this device's library, held as the device holds it.
+    fn gpm_sample_alloc(&self) -> Result<GpmSample<'nvml, N>> {
+        let mut handle: sys::nvmlGpmSample_t = std::ptr::null_mut();
+        nvml_call!(self.holder(), nvmlGpmSampleAlloc(&mut handle))?;
+        GpmSample::from_handle(self.holder().clone(), handle)
     }
 }
 
@@ -206,13 +190,14 @@ impl<'nvml> Device<'nvml> {
 /// one call takes (`NVML_GPM_METRIC_MAX`) are asked for in several calls.
 ///
 /// # Errors
-/// [`NvmlError::InvalidInput`] if the samples come from different [`Nvml`]s; NVML's errors
+/// [`NvmlError::InvalidInput`](crate::NvmlError::InvalidInput) if the samples come from different
+/// [`Nvml`]s; NVML's errors
 /// for the whole call (a metric NVML cannot compute is an `Err` in its
 /// [`GpmMetric::value`] instead).
 #[doc(alias = "nvmlGpmMetricsGet")]
 pub fn gpm_metrics(
-    sample1: &GpmSample<'_>,
-    sample2: &GpmSample<'_>,
+    sample1: &GpmSample<'_, impl NvmlRef>,
+    sample2: &GpmSample<'_, impl NvmlRef>,
     metric_ids: &[u32],
 ) -> Result<Vec<GpmMetric>> {
     crate::ffi::same_library(sample1.nvml.lib(), sample2.nvml.lib())?;
@@ -237,38 +222,15 @@ pub fn gpm_metrics(
                 value: check(m.nvmlReturn, "nvmlGpmMetricsGet").map(|()| m.value),
                 // SAFETY: NVML documents these as NUL-terminated strings it owns (or NULL),
                 // valid while the library is loaded; `sample1.nvml` keeps it loaded here.
-                short_name: unsafe { string_at(m.metricInfo.shortName) },
+                short_name: unsafe { string_at(m.metricInfo.shortName, MAX_NAME_LEN) },
                 // SAFETY: as above.
-                long_name: unsafe { string_at(m.metricInfo.longName) },
+                long_name: unsafe { string_at(m.metricInfo.longName, MAX_NAME_LEN) },
                 // SAFETY: as above.
-                unit: unsafe { string_at(m.metricInfo.unit) },
+                unit: unsafe { string_at(m.metricInfo.unit, MAX_NAME_LEN) },
             });
         }
     }
     Ok(out)
-}
-
-/// The text a library-owned C string points to: `None` for NULL; at most [`MAX_NAME_LEN`]
-/// bytes, up to the first NUL; bytes that are not UTF-8 replaced.
-///
-/// # Safety
-/// `ptr` is NULL or points to a NUL-terminated string (or at least `MAX_NAME_LEN` readable
-/// bytes) that stays valid during the call.
-unsafe fn string_at(ptr: *const c_char) -> Option<String> {
-    if ptr.is_null() {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    for i in 0..MAX_NAME_LEN {
-        // SAFETY: the caller guarantees the bytes up to the NUL (or `MAX_NAME_LEN`) are
-        // readable; the loop stops at the first NUL.
-        let b = unsafe { *ptr.add(i) } as u8;
-        if b == 0 {
-            break;
-        }
-        bytes.push(b);
-    }
-    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]
@@ -279,19 +241,6 @@ mod tests {
     fn samples_are_send_and_sync() {
         fn check<T: Send + Sync>() {}
         check::<GpmSample<'_>>();
-    }
-
-    #[test]
-    fn library_strings_stop_at_nul_and_at_the_bound() {
-        let name = b"sm_util\0junk";
-        // SAFETY: a NUL-terminated local buffer.
-        let read = unsafe { string_at(name.as_ptr().cast()) };
-        assert_eq!(read.as_deref(), Some("sm_util"));
-        // SAFETY: NULL is allowed.
-        assert_eq!(unsafe { string_at(std::ptr::null()) }, None);
-        let long = [b'x'; MAX_NAME_LEN + 10];
-        // SAFETY: more than `MAX_NAME_LEN` readable bytes.
-        let read = unsafe { string_at(long.as_ptr().cast()) };
-        assert_eq!(read.map(|s| s.len()), Some(MAX_NAME_LEN));
+        check::<OwnedGpmSample>();
     }
 }

@@ -67,6 +67,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod ffi;
+mod handle;
 
 /// The examples of `MIGRATING.md`, compiled as doc tests.
 #[cfg(doctest)]

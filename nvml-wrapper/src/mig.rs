@@ -22,7 +22,6 @@
 //! ```
 
 use std::ffi::c_uint;
-use std::marker::PhantomData;
 
 use nvml_sys as sys;
 
@@ -185,73 +184,27 @@ pub struct ComputeInstanceInfo<'nvml, N = &'nvml Nvml> {
     pub placement: ComputeInstancePlacement,
 }
 
-/// A MIG GPU instance: borrowed from the [`Nvml`] that found it (`GpuInstance<'nvml>`), or
-/// owned ([`OwnedGpuInstance`], from [`GpuInstance::into_owned`]; see [`NvmlRef`]). Not
-/// `Clone`: [`destroy`](GpuInstance::destroy) consumes it.
-pub struct GpuInstance<'nvml, N = &'nvml Nvml> {
-    nvml: N,
-    handle: sys::nvmlGpuInstance_t,
-    borrow: PhantomData<&'nvml Nvml>,
+crate::handle::handle! {
+    unique "GPU instance";
+    /// A MIG GPU instance: borrowed from the [`Nvml`] that found it
+    /// (`GpuInstance<'nvml>`), or owned ([`OwnedGpuInstance`], from
+    /// [`GpuInstance::into_owned`]; see [`NvmlRef`]). Not `Clone`:
+    /// [`destroy`](GpuInstance::destroy) consumes it.
+    pub struct GpuInstance(sys::nvmlGpuInstance_t);
+    /// A [`GpuInstance`] that owns a share of its library: no lifetime, `Send + Sync + 'static`.
+    pub type OwnedGpuInstance;
 }
 
-/// A MIG compute instance: borrowed from the [`Nvml`] that found it
-/// (`ComputeInstance<'nvml>`), or owned ([`OwnedComputeInstance`], from
-/// [`ComputeInstance::into_owned`]; see [`NvmlRef`]). Not `Clone`:
-/// [`destroy`](ComputeInstance::destroy) consumes it.
-pub struct ComputeInstance<'nvml, N = &'nvml Nvml> {
-    nvml: N,
-    handle: sys::nvmlComputeInstance_t,
-    borrow: PhantomData<&'nvml Nvml>,
-}
-
-/// A [`GpuInstance`] that owns a share of its library: no lifetime, `Send + Sync + 'static`.
-pub type OwnedGpuInstance = GpuInstance<'static, Nvml>;
-
-/// A [`ComputeInstance`] that owns a share of its library: no lifetime,
-/// `Send + Sync + 'static`.
-pub type OwnedComputeInstance = ComputeInstance<'static, Nvml>;
-
-// SAFETY: `nvmlGpuInstance_t` is an opaque handle that NVML (thread-safe) accepts from any
-// thread, concurrently; the `'nvml` borrow or the owned share (`N: NvmlRef`, itself
-// `Send + Sync`) keeps the library initialised while it lives.
-unsafe impl<N: NvmlRef> Send for GpuInstance<'_, N> {}
-// SAFETY: as above: concurrent calls with the same handle are allowed by NVML.
-unsafe impl<N: NvmlRef> Sync for GpuInstance<'_, N> {}
-// SAFETY: as for `GpuInstance`: an opaque, thread-safe NVML handle kept valid by its `N`.
-unsafe impl<N: NvmlRef> Send for ComputeInstance<'_, N> {}
-// SAFETY: as above.
-unsafe impl<N: NvmlRef> Sync for ComputeInstance<'_, N> {}
-
-/// Equal when they are the same GPU instance (the same handle), borrowed or owned.
-impl<N, M> PartialEq<GpuInstance<'_, M>> for GpuInstance<'_, N> {
-    fn eq(&self, other: &GpuInstance<'_, M>) -> bool {
-        self.handle == other.handle
-    }
-}
-impl<N> Eq for GpuInstance<'_, N> {}
-
-/// Equal when they are the same compute instance (the same handle), borrowed or owned.
-impl<N, M> PartialEq<ComputeInstance<'_, M>> for ComputeInstance<'_, N> {
-    fn eq(&self, other: &ComputeInstance<'_, M>) -> bool {
-        self.handle == other.handle
-    }
-}
-impl<N> Eq for ComputeInstance<'_, N> {}
-
-impl<N> std::fmt::Debug for GpuInstance<'_, N> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GpuInstance")
-            .field("handle", &self.handle)
-            .finish()
-    }
-}
-
-impl<N> std::fmt::Debug for ComputeInstance<'_, N> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ComputeInstance")
-            .field("handle", &self.handle)
-            .finish()
-    }
+crate::handle::handle! {
+    unique "compute instance";
+    /// A MIG compute instance: borrowed from the [`Nvml`] that found it
+    /// (`ComputeInstance<'nvml>`), or owned ([`OwnedComputeInstance`], from
+    /// [`ComputeInstance::into_owned`]; see [`NvmlRef`]). Not `Clone`:
+    /// [`destroy`](ComputeInstance::destroy) consumes it.
+    pub struct ComputeInstance(sys::nvmlComputeInstance_t);
+    /// A [`ComputeInstance`] that owns a share of its library: no lifetime,
+    /// `Send + Sync + 'static`.
+    pub type OwnedComputeInstance;
 }
 
 /// `Ok(Some(x))` on success, `Ok(None)` when the driver rejects the struct version (retry
@@ -261,14 +214,6 @@ fn unless_version_mismatch<T>(rc: Result<()>, value: impl FnOnce() -> T) -> Resu
         Ok(()) => Ok(Some(value())),
         Err(NvmlError::ArgumentVersionMismatch(_)) => Ok(None),
         Err(e) => Err(e),
-    }
-}
-
-fn non_null<T>(handle: *mut T, what: &'static str) -> Result<*mut T> {
-    if handle.is_null() {
-        Err(NvmlError::UnexpectedValue { what, value: 0 })
-    } else {
-        Ok(handle)
     }
 }
 
@@ -604,42 +549,6 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
 }
 
 impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
-    fn from_handle(nvml: N, handle: sys::nvmlGpuInstance_t) -> Result<Self> {
-        let handle = non_null(handle, "GPU instance handle")?;
-        // SAFETY: a non-null handle the library of `nvml` just returned.
-        Ok(unsafe { Self::from_raw(nvml, handle) })
-    }
-
-    /// Wraps a raw handle, e.g. one returned by a call through [`Nvml::lib`].
-    ///
-    /// # Safety
-    /// `handle` must be a GPU instance handle (`nvmlGpuInstance_t`) that the library of `nvml`
-    /// returned while initialised, not null, and the instance not destroyed. A handle from
-    /// another library (another loaded copy, or one that was shut down) is undefined
-    /// behaviour at the next call.
-    pub unsafe fn from_raw(nvml: N, handle: sys::nvmlGpuInstance_t) -> Self {
-        Self {
-            nvml,
-            handle,
-            borrow: PhantomData,
-        }
-    }
-
-    /// The raw handle, for calls through [`Nvml::lib`].
-    pub fn handle(&self) -> sys::nvmlGpuInstance_t {
-        self.handle
-    }
-
-    /// This GPU instance as an [`OwnedGpuInstance`], holding a share of the library: no
-    /// lifetime, storable in a struct, movable into a thread. See [`NvmlRef`].
-    pub fn into_owned(self) -> OwnedGpuInstance {
-        GpuInstance {
-            nvml: self.nvml.as_nvml().clone(),
-            handle: self.handle,
-            borrow: PhantomData,
-        }
-    }
-
     /// Its GPU, id, profile and placement (`nvmlGpuInstanceGetInfo`).
     #[doc(alias = "nvmlGpuInstanceGetInfo")]
     pub fn info(&self) -> Result<GpuInstanceInfo<'nvml, N>> {
@@ -858,42 +767,6 @@ impl<'nvml, N: NvmlRef> GpuInstance<'nvml, N> {
 }
 
 impl<'nvml, N: NvmlRef> ComputeInstance<'nvml, N> {
-    fn from_handle(nvml: N, handle: sys::nvmlComputeInstance_t) -> Result<Self> {
-        let handle = non_null(handle, "compute instance handle")?;
-        // SAFETY: a non-null handle the library of `nvml` just returned.
-        Ok(unsafe { Self::from_raw(nvml, handle) })
-    }
-
-    /// Wraps a raw handle, e.g. one returned by a call through [`Nvml::lib`].
-    ///
-    /// # Safety
-    /// `handle` must be a compute instance handle (`nvmlComputeInstance_t`) that the library
-    /// of `nvml` returned while initialised, not null, and the instance not destroyed. A
-    /// handle from another library (another loaded copy, or one that was shut down) is
-    /// undefined behaviour at the next call.
-    pub unsafe fn from_raw(nvml: N, handle: sys::nvmlComputeInstance_t) -> Self {
-        Self {
-            nvml,
-            handle,
-            borrow: PhantomData,
-        }
-    }
-
-    /// The raw handle, for calls through [`Nvml::lib`].
-    pub fn handle(&self) -> sys::nvmlComputeInstance_t {
-        self.handle
-    }
-
-    /// This compute instance as an [`OwnedComputeInstance`], holding a share of the library:
-    /// no lifetime, storable in a struct, movable into a thread. See [`NvmlRef`].
-    pub fn into_owned(self) -> OwnedComputeInstance {
-        ComputeInstance {
-            nvml: self.nvml.as_nvml().clone(),
-            handle: self.handle,
-            borrow: PhantomData,
-        }
-    }
-
     /// Its GPU, GPU instance, id, profile and placement (`nvmlComputeInstanceGetInfo_v2`, or
     /// `nvmlComputeInstanceGetInfo` on older drivers).
     #[doc(alias = "nvmlComputeInstanceGetInfo")]
@@ -937,34 +810,6 @@ impl<'nvml, N: NvmlRef> ComputeInstance<'nvml, N> {
     #[doc(alias = "nvmlComputeInstanceDestroy")]
     pub fn destroy(self) -> Result<()> {
         nvml_call!(self.nvml, nvmlComputeInstanceDestroy(self.handle))
-    }
-}
-
-impl<'nvml> GpuInstance<'nvml> {
-    /// The [`Nvml`] this GPU instance belongs to.
-    pub fn nvml(&self) -> &'nvml Nvml {
-        self.nvml
-    }
-}
-
-impl OwnedGpuInstance {
-    /// The [`Nvml`] share this GPU instance holds.
-    pub fn nvml(&self) -> &Nvml {
-        &self.nvml
-    }
-}
-
-impl<'nvml> ComputeInstance<'nvml> {
-    /// The [`Nvml`] this compute instance belongs to.
-    pub fn nvml(&self) -> &'nvml Nvml {
-        self.nvml
-    }
-}
-
-impl OwnedComputeInstance {
-    /// The [`Nvml`] share this compute instance holds.
-    pub fn nvml(&self) -> &Nvml {
-        &self.nvml
     }
 }
 

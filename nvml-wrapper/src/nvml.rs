@@ -1,6 +1,6 @@
 //! Loading and initialising NVML: [`Nvml`] and its [`NvmlBuilder`].
 
-use std::ffi::{CString, c_uint};
+use std::ffi::c_uint;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use nvml_sys::NvmlLib;
 
 use crate::device::{Device, FieldIdNumbering};
 use crate::error::{NvmlError, Result};
-use crate::ffi::{HasLib as _, nvml_call};
+use crate::ffi::{HasLib, believable_count, c_string, nvml_call, string_at};
 use crate::versions::{ChosenVersions, VersionChoice};
 use crate::versions::{device_count, handle_by_index, handle_by_pci_bus_id, init};
 
@@ -126,8 +126,9 @@ impl NvmlLibrary {
     }
 
     /// The raw loader. Everything on it is `unsafe`.
+    #[inline(always)]
     pub fn lib(&self) -> &NvmlLib {
-        &self.lib
+        HasLib::lib(self)
     }
 
     /// The whole versioned-symbol table: for each function family with several versions in
@@ -184,12 +185,12 @@ impl NvmlLibrary {
         // library is simply unloaded.
         if flags.is_empty() {
             match self.versions.init() {
-                init::Version::nvmlInit_v2 => nvml_call!(self.lib, init::nvmlInit_v2())?,
-                init::Version::nvmlInit => nvml_call!(self.lib, init::nvmlInit())?,
+                init::Version::nvmlInit_v2 => nvml_call!(self, init::nvmlInit_v2())?,
+                init::Version::nvmlInit => nvml_call!(self, init::nvmlInit())?,
                 init::Version::Missing => return Err(NvmlError::MissingSymbol("nvmlInit_v2")),
             }
         } else {
-            nvml_call!(self.lib, nvmlInitWithFlags(flags.bits()))?;
+            nvml_call!(self, nvmlInitWithFlags(flags.bits()))?;
         }
         let mut nvml = Nvml {
             shared: Arc::new(Initialised {
@@ -292,6 +293,20 @@ impl Drop for Loaded {
     }
 }
 
+impl HasLib for NvmlLibrary {
+    #[inline(always)]
+    fn lib(&self) -> &NvmlLib {
+        &self.lib.0
+    }
+}
+
+impl HasLib for Nvml {
+    #[inline(always)]
+    fn lib(&self) -> &NvmlLib {
+        HasLib::lib(&self.shared.library)
+    }
+}
+
 /// Loads `path` with every symbol bound now, and checks that it is NVML at all.
 fn load(path: &std::ffi::OsStr) -> Result<Loaded> {
     let load_error = |source| NvmlError::LibraryLoad {
@@ -382,7 +397,7 @@ impl Nvml {
     /// `unsafe`; the handles of this crate's types convert with their `handle()` methods.
     #[inline(always)]
     pub fn lib(&self) -> &NvmlLib {
-        &self.shared.library.lib
+        HasLib::lib(self)
     }
 
     #[inline(always)]
@@ -547,23 +562,16 @@ impl Nvml {
     /// 256 bytes, whichever comes first.
     #[doc(alias = "nvmlErrorString")]
     pub fn error_string(&self, code: sys::nvmlReturn_t) -> Option<String> {
-        let f = crate::ffi::symbol(self.lib().nvmlErrorString.as_ref(), "nvmlErrorString").ok()?;
+        let f = crate::ffi::symbol(
+            HasLib::lib(self).nvmlErrorString.as_ref(),
+            "nvmlErrorString",
+        )
+        .ok()?;
         // SAFETY: nvmlErrorString takes any code and returns a static string or NULL.
         let ptr = unsafe { f(code) };
-        if ptr.is_null() {
-            return None;
-        }
-        let mut bytes = Vec::new();
-        for i in 0..ERROR_STRING_MAX {
-            // SAFETY: a non-null result is a NUL-terminated static string; reading stops at
-            // its NUL, so no byte past it is read (and never more than the bound).
-            let byte = unsafe { ptr.add(i).read() } as u8;
-            if byte == 0 {
-                break;
-            }
-            bytes.push(byte);
-        }
-        Some(String::from_utf8_lossy(&bytes).into_owned())
+        // SAFETY: a non-null result is a NUL-terminated static string; `string_at` stops at its
+        // NUL (and never reads more than the bound).
+        unsafe { string_at(ptr, ERROR_STRING_MAX) }
     }
 }
 
@@ -610,7 +618,7 @@ impl Initialised {
     /// `nvmlShutdown`, once: afterwards `Drop` does not call it again.
     fn shutdown(mut self) -> Result<()> {
         self.shut_down = true;
-        nvml_call!(self.library.lib, nvmlShutdown())
+        nvml_call!(self.library, nvmlShutdown())
     }
 }
 
@@ -629,21 +637,3 @@ impl Drop for Initialised {
 
 /// The longest text [`Nvml::error_string`] reads: NVML's descriptions are under 100 bytes.
 const ERROR_STRING_MAX: usize = 256;
-
-/// `count`, if a list of that many is believable (at most [`LIST_MAX`](crate::ffi::LIST_MAX));
-/// otherwise `UnexpectedValue`, before anything is allocated for it.
-pub(crate) fn believable_count(count: u32, what: &'static str) -> Result<u32> {
-    if count as usize <= crate::ffi::LIST_MAX {
-        Ok(count)
-    } else {
-        Err(NvmlError::UnexpectedValue {
-            what,
-            value: i64::from(count),
-        })
-    }
-}
-
-/// A `CString` from caller input; an interior NUL is an error, not a panic.
-pub(crate) fn c_string(s: &str) -> Result<CString> {
-    CString::new(s).map_err(|_| NvmlError::InvalidInput("string contains a NUL byte"))
-}

@@ -1,32 +1,36 @@
 //! How a handle holds its library: [`NvmlRef`], borrowed (`&'nvml Nvml`) or owned ([`Nvml`]).
 
-use nvml_sys::NvmlLib;
-
+use crate::ffi::HasLib;
 use crate::nvml::Nvml;
 use crate::versions::ChosenVersions;
 
 /// How a handle holds its [`Nvml`]: `&'nvml Nvml` (borrowed) or `Nvml` (an owned share).
 ///
-/// Each handle type ([`Device`](crate::Device), [`EventSet`](crate::event::EventSet),
-/// [`GpuInstance`](crate::mig::GpuInstance), [`ComputeInstance`](crate::mig::ComputeInstance))
-/// has one set of methods, generic over this:
+/// Every handle type has one set of methods, generic over this: [`Device`](crate::Device),
+/// [`EventSet`](crate::event::EventSet), [`GpuInstance`](crate::mig::GpuInstance),
+/// [`ComputeInstance`](crate::mig::ComputeInstance), [`Unit`](crate::unit::Unit),
+/// [`SystemEventSet`](crate::system_event::SystemEventSet),
+/// [`GpmSample`](crate::gpm::GpmSample), [`VgpuType`](crate::vgpu::VgpuType) and
+/// [`VgpuInstance`](crate::vgpu::VgpuInstance), all written by one definition:
 ///
 /// - **Borrowed**, `Device<'nvml>` (= `Device<'nvml, &'nvml Nvml>`): what lookups such as
 ///   [`Nvml::device_by_index`] return. A handle and a reference, `Copy` where the handle is;
 ///   the lifetime keeps it from outliving its `Nvml`.
 /// - **Owned**, [`OwnedDevice`](crate::device::OwnedDevice) (= `Device<'static, Nvml>`),
 ///   [`OwnedEventSet`](crate::event::OwnedEventSet),
-///   [`OwnedGpuInstance`](crate::mig::OwnedGpuInstance),
-///   [`OwnedComputeInstance`](crate::mig::OwnedComputeInstance): from `into_owned()` on the
+///   [`OwnedGpuInstance`](crate::mig::OwnedGpuInstance), ...: from `into_owned()` on the
 ///   borrowed form. It holds a share of the library (an `Arc` clone, no copy of anything
 ///   else), so it has no lifetime: store it in a struct next to other handles, move it into
 ///   a thread or an async task. NVML stays initialised while any share lives and shuts down
 ///   when the last one drops (see [`Nvml::shutdown`]).
 ///
 /// A getter does the same work on both forms: one pointer to the library, one indirect call,
-/// no allocation. `borrowed()` on an owned [`Device`](crate::Device) gives the borrowed form
-/// for free, for the few methods only the borrowed form has (vGPU and GPM queries, which
-/// return borrowed handles). The trait is sealed: these two forms are the only ones.
+/// no allocation. A handle a method returns is held as the handle it came from is: the vGPU
+/// types of an [`OwnedDevice`](crate::device::OwnedDevice) are
+/// [`OwnedVgpuType`](crate::vgpu::OwnedVgpuType)s, its GPM samples
+/// [`OwnedGpmSample`](crate::gpm::OwnedGpmSample)s. `borrowed()` gives the borrowed form of a
+/// handle whose copies free nothing, for free. The trait is sealed: these two forms are the
+/// only ones.
 ///
 /// Keep `Nvml` and its devices together and move them into a thread (the `monitor` example,
 /// run by the tests against the mock, does this and the next one):
@@ -107,16 +111,14 @@ impl NvmlRef for Nvml {}
 pub(crate) mod sealed {
     use super::*;
 
-    /// What the methods of a handle need from its library.
-    pub trait Sealed {
+    /// What the methods of a handle need from its library: the loader (through
+    /// [`HasLib`], the one path every call takes) and the `Nvml` itself.
+    pub trait Sealed: HasLib {
         /// The `Nvml` held or borrowed.
         fn as_nvml(&self) -> &Nvml;
 
-        /// The raw loader.
-        #[inline(always)]
-        fn lib(&self) -> &NvmlLib {
-            self.as_nvml().lib()
-        }
+        /// An owned share: this one, or a new one (an `Arc` clone) for a borrowed `Nvml`.
+        fn into_nvml(self) -> Nvml;
 
         /// The versions chosen at load.
         // `Sealed` lives in a private module: outside the crate it can be neither named nor
@@ -133,11 +135,21 @@ pub(crate) mod sealed {
         fn as_nvml(&self) -> &Nvml {
             self
         }
+
+        #[inline(always)]
+        fn into_nvml(self) -> Nvml {
+            self.clone()
+        }
     }
 
     impl Sealed for Nvml {
         #[inline(always)]
         fn as_nvml(&self) -> &Nvml {
+            self
+        }
+
+        #[inline(always)]
+        fn into_nvml(self) -> Nvml {
             self
         }
     }

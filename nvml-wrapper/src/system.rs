@@ -151,7 +151,7 @@ impl Nvml {
     /// The GPUs NVML was told to ignore (`nvmlGetExcludedDeviceInfoByIndex`).
     #[doc(alias = "nvmlGetExcludedDeviceInfoByIndex")]
     pub fn excluded_devices(&self) -> Result<Vec<ExcludedDevice>> {
-        (0..crate::nvml::believable_count(self.excluded_device_count()?, "excluded device count")?)
+        (0..crate::ffi::believable_count(self.excluded_device_count()?, "excluded device count")?)
             .map(|index| {
                 let mut info = sys::nvmlExcludedDeviceInfo_t::default();
                 nvml_call!(self, nvmlGetExcludedDeviceInfoByIndex(index, &mut info))?;
@@ -231,7 +231,7 @@ impl Nvml {
             handle: 0,
         };
         if let Some(uuid) = gpu_uuid {
-            let bytes = crate::nvml::c_string(uuid)?.into_bytes();
+            let bytes = crate::ffi::c_string(uuid)?.into_bytes();
             if bytes.len() >= cursor.uuid.len() {
                 return Err(crate::NvmlError::InvalidInput("UUID longer than 79 bytes"));
             }

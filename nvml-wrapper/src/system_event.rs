@@ -21,9 +21,10 @@ use std::ffi::c_uint;
 
 use nvml_sys as sys;
 
-use crate::error::{NvmlError, Result};
+use crate::error::Result;
 use crate::ffi::{LIST_MAX, nvml_call};
 use crate::nvml::Nvml;
+use crate::nvml_ref::NvmlRef;
 
 bitflags::bitflags! {
     /// A set of system event types (`nvmlSystemEventType*`), for
@@ -51,27 +52,17 @@ pub struct SystemEvent {
     pub gpu_id: u32,
 }
 
-/// A set of system events to wait on, from [`Nvml::create_system_event_set`]. Freed
-/// (`nvmlSystemEventSetFree`) when dropped; it cannot outlive its [`Nvml`].
-pub struct SystemEventSet<'nvml> {
-    nvml: &'nvml Nvml,
-    handle: sys::nvmlSystemEventSet_t,
-}
-
-// SAFETY: an `nvmlSystemEventSet_t` is an opaque handle owned by this value; NVML is
-// thread-safe, so the set may be used and freed from any thread. The `'nvml` borrow keeps the
-// library initialised while it lives.
-unsafe impl Send for SystemEventSet<'_> {}
-// SAFETY: as above: NVML allows simultaneous calls from several threads, so `register` and
-// `wait` (`&self`) may run concurrently; only `free`/`Drop` (ownership) free it.
-unsafe impl Sync for SystemEventSet<'_> {}
-
-impl std::fmt::Debug for SystemEventSet<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SystemEventSet")
-            .field("handle", &self.handle)
-            .finish()
-    }
+crate::handle::handle! {
+    owning "system event set";
+    /// A set of system events to wait on, from
+    /// [`Nvml::create_system_event_set`](crate::Nvml::create_system_event_set). Freed
+    /// (`nvmlSystemEventSetFree`) when dropped. Borrowed (`SystemEventSet<'nvml>`, which cannot
+    /// outlive its [`Nvml`](crate::Nvml)) or owned ([`OwnedSystemEventSet`], from
+    /// [`SystemEventSet::into_owned`]); see [`NvmlRef`].
+    pub struct SystemEventSet(sys::nvmlSystemEventSet_t);
+    /// A [`SystemEventSet`] that owns a share of its library: no lifetime,
+    /// `Send + Sync + 'static`.
+    pub type OwnedSystemEventSet;
 }
 
 impl Nvml {
@@ -84,42 +75,19 @@ impl Nvml {
             set: std::ptr::null_mut(),
         };
         nvml_call!(self, nvmlSystemEventSetCreate(&mut request))?;
-        if request.set.is_null() {
-            return Err(NvmlError::UnexpectedValue {
-                what: "system event set handle",
-                value: 0,
-            });
-        }
-        Ok(SystemEventSet {
-            nvml: self,
-            handle: request.set,
-        })
+        SystemEventSet::from_handle(self, request.set)
     }
 }
 
-impl<'nvml> SystemEventSet<'nvml> {
-    /// Wraps a set created by `nvmlSystemEventSetCreate`; this value frees it on drop.
-    ///
-    /// # Safety
-    /// `handle` must be a live system event set of `nvml`'s library, owned by nobody else
-    /// (it is freed when the returned value drops), or a value the library will reject
-    /// without dereferencing.
-    pub unsafe fn from_raw(nvml: &'nvml Nvml, handle: sys::nvmlSystemEventSet_t) -> Self {
-        Self { nvml, handle }
-    }
-
-    /// The raw handle, for calls through [`Nvml::lib`]. Do not free it: `Drop` does.
-    pub fn handle(&self) -> sys::nvmlSystemEventSet_t {
-        self.handle
-    }
-
+impl<N: NvmlRef> SystemEventSet<'_, N> {
     /// Starts recording events of `types` into this set (`nvmlSystemRegisterEvents` with
     /// `nvmlSystemRegisterEventRequest_v1`). Earlier events are not recorded.
     ///
     /// # Errors
-    /// [`NvmlError::NotSupported`] if some types are not supported (none are registered;
-    /// the set stays usable). After [`NvmlError::Unknown`] the set is in an undefined state:
-    /// drop it.
+    /// [`NvmlError::NotSupported`](crate::NvmlError::NotSupported) if some types are not
+    /// supported (none are registered; the set stays usable). After
+    /// [`NvmlError::Unknown`](crate::NvmlError::Unknown) the set is in an undefined state: drop
+    /// it.
     #[doc(alias = "nvmlSystemRegisterEvents")]
     pub fn register(&self, types: SystemEventTypes) -> Result<()> {
         let mut request = sys::nvmlSystemRegisterEventRequest_v1_t {
@@ -136,7 +104,8 @@ impl<'nvml> SystemEventSet<'nvml> {
     /// pending: call again.
     ///
     /// # Errors
-    /// [`NvmlError::Timeout`] if none arrived in time; NVML's other errors.
+    /// [`NvmlError::Timeout`](crate::NvmlError::Timeout) if none arrived in time; NVML's other
+    /// errors.
     #[doc(alias = "nvmlSystemEventSetWait")]
     pub fn wait(&self, timeout_ms: u32, max_events: usize) -> Result<Vec<SystemEvent>> {
         let capacity = max_events.clamp(1, LIST_MAX);
@@ -171,13 +140,13 @@ impl<'nvml> SystemEventSet<'nvml> {
     /// cannot. Either way the handle is not used again.
     #[doc(alias = "nvmlSystemEventSetFree")]
     pub fn free(self) -> Result<()> {
-        let this = std::mem::ManuallyDrop::new(self);
-        free_set(this.nvml, this.handle)
+        let (nvml, handle) = self.into_parts();
+        free_set(&nvml, handle)
     }
 }
 
 /// `nvmlSystemEventSetFree` with `nvmlSystemEventSetFreeRequest_v1`.
-fn free_set(nvml: &Nvml, set: sys::nvmlSystemEventSet_t) -> Result<()> {
+fn free_set(nvml: &impl NvmlRef, set: sys::nvmlSystemEventSet_t) -> Result<()> {
     let mut request = sys::nvmlSystemEventSetFreeRequest_v1_t {
         version: sys::nvmlSystemEventSetFreeRequest_v1,
         set,
@@ -185,11 +154,11 @@ fn free_set(nvml: &Nvml, set: sys::nvmlSystemEventSet_t) -> Result<()> {
     nvml_call!(nvml, nvmlSystemEventSetFree(&mut request))
 }
 
-impl Drop for SystemEventSet<'_> {
+impl<N: NvmlRef> Drop for SystemEventSet<'_, N> {
     /// Frees the set (`nvmlSystemEventSetFree`); an error cannot be reported here (use
     /// [`SystemEventSet::free`] to see it).
     fn drop(&mut self) {
-        let _ = free_set(self.nvml, self.handle);
+        let _ = free_set(&self.nvml, self.handle);
     }
 }
 
@@ -209,5 +178,6 @@ mod tests {
     fn system_event_sets_are_send_and_sync() {
         fn check<T: Send + Sync>() {}
         check::<SystemEventSet<'_>>();
+        check::<OwnedSystemEventSet>();
     }
 }

@@ -17,38 +17,20 @@ use nvml_sys as sys;
 
 use crate::device::Device;
 use crate::enums::{FanState, LedColor};
-use crate::error::{NvmlError, Result};
+use crate::error::Result;
 use crate::ffi::{nvml_call, read_list, string_from_c_buf};
 use crate::nvml::Nvml;
+use crate::nvml_ref::NvmlRef;
 
-/// One S-class unit, borrowed from the [`Nvml`] that found it (`nvmlUnit_t`).
-#[derive(Clone, Copy)]
-pub struct Unit<'nvml> {
-    nvml: &'nvml Nvml,
-    handle: sys::nvmlUnit_t,
+crate::handle::handle! {
+    pointer "unit";
+    /// One S-class unit (`nvmlUnit_t`): borrowed from the [`Nvml`] that found it
+    /// (`Unit<'nvml>`), or owned ([`OwnedUnit`], from [`Unit::into_owned`]); see
+    /// [`NvmlRef`].
+    pub struct Unit(sys::nvmlUnit_t);
+    /// A [`Unit`] that owns a share of its library: no lifetime, `Send + Sync + 'static`.
+    pub type OwnedUnit;
 }
-
-// SAFETY: an `nvmlUnit_t` is an opaque handle NVML documents as usable from any thread (NVML
-// is thread-safe); it stays valid while the library is initialised, which the `'nvml`
-// borrow guarantees.
-unsafe impl Send for Unit<'_> {}
-// SAFETY: as above: concurrent calls with the same handle are allowed by NVML.
-unsafe impl Sync for Unit<'_> {}
-
-impl std::fmt::Debug for Unit<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Unit")
-            .field("handle", &self.handle)
-            .finish()
-    }
-}
-
-impl PartialEq for Unit<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.handle == other.handle
-    }
-}
-impl Eq for Unit<'_> {}
 
 /// Static information about a unit (`nvmlUnitInfo_t`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,44 +142,13 @@ impl Nvml {
 
     /// Every unit (`nvmlUnitGetCount`, then `nvmlUnitGetHandleByIndex` for each).
     pub fn units(&self) -> Result<Vec<Unit<'_>>> {
-        (0..crate::nvml::believable_count(self.unit_count()?, "unit count")?)
+        (0..crate::ffi::believable_count(self.unit_count()?, "unit count")?)
             .map(|index| self.unit_by_index(index))
             .collect()
     }
 }
 
-impl<'nvml> Unit<'nvml> {
-    /// Wraps a handle NVML returned; a null handle is an error.
-    pub(crate) fn from_handle(nvml: &'nvml Nvml, handle: sys::nvmlUnit_t) -> Result<Self> {
-        if handle.is_null() {
-            return Err(NvmlError::UnexpectedValue {
-                what: "unit handle",
-                value: 0,
-            });
-        }
-        Ok(Self { nvml, handle })
-    }
-
-    /// Wraps a raw handle, e.g. one returned by a call through [`Nvml::lib`].
-    ///
-    /// # Safety
-    /// `handle` must be a unit handle (`nvmlUnit_t`) that the library of `nvml` returned while
-    /// initialised, not null. A handle from another library (another loaded copy, or one that
-    /// was shut down) is undefined behaviour at the next call.
-    pub unsafe fn from_raw(nvml: &'nvml Nvml, handle: sys::nvmlUnit_t) -> Self {
-        Self { nvml, handle }
-    }
-
-    /// The raw handle, for calls through [`Nvml::lib`].
-    pub fn handle(&self) -> sys::nvmlUnit_t {
-        self.handle
-    }
-
-    /// The [`Nvml`] this unit belongs to.
-    pub fn nvml(&self) -> &'nvml Nvml {
-        self.nvml
-    }
-
+impl<'nvml, N: NvmlRef> Unit<'nvml, N> {
     /// Name, id, serial number and firmware version (`nvmlUnitGetUnitInfo`).
     #[doc(alias = "nvmlUnitGetUnitInfo")]
     pub fn info(&self) -> Result<UnitInfo> {
@@ -290,13 +241,13 @@ impl<'nvml> Unit<'nvml> {
 
     /// The GPUs in this unit (`nvmlUnitGetDevices`).
     #[doc(alias = "nvmlUnitGetDevices")]
-    pub fn devices(&self) -> Result<Vec<Device<'nvml>>> {
+    pub fn devices(&self) -> Result<Vec<Device<'nvml, N>>> {
         let handles = read_list(|count, devices| {
             nvml_call!(self.nvml, nvmlUnitGetDevices(self.handle, count, devices))
         })?;
         handles
             .into_iter()
-            .map(|handle| Device::from_handle(self.nvml, handle))
+            .map(|handle| Device::from_handle(self.nvml.clone(), handle))
             .collect()
     }
 }
@@ -308,6 +259,7 @@ mod tests {
     //! The values of a real unit are tested in `tests/it/units.rs` (profile `s-class`).
 
     use super::*;
+    use crate::error::NvmlError;
 
     fn mock() -> (Nvml, nvml_mock::Staged) {
         let staged = nvml_mock::Staged::new().unwrap();

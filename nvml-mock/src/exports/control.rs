@@ -4,7 +4,10 @@ use std::ffi::{CString, c_char, c_int, c_uint, c_ulonglong};
 
 use nvml_sys::*;
 
-use crate::state::{Event, GLOBAL, Inner, apply_versions, arg_str, guard, lock};
+use crate::dispatch::{GLOBAL, Inner, apply_versions, guard, lock};
+use crate::hooks;
+use crate::machine::Event;
+use crate::marshal::arg_str;
 
 /// Runs a control hook's body on the state, inside [`guard`].
 pub(super) fn with_inner(f: impl FnOnce(&mut Inner) -> nvmlReturn_t) -> nvmlReturn_t {
@@ -72,20 +75,20 @@ pub extern "C" fn nvml_mock_clear_faults() -> nvmlReturn_t {
     })
 }
 
-/// Sets the hostile-data modes (a bit mask of `crate::hooks::HOSTILE_*`; 0 turns them off).
+/// Sets the hostile-data modes (a bit mask of `hooks::HOSTILE_*`; 0 turns them off).
 /// Unknown bits: `NVML_ERROR_INVALID_ARGUMENT`.
 #[unsafe(no_mangle)]
 pub extern "C" fn nvml_mock_set_hostile(mask: c_uint) -> nvmlReturn_t {
     with_inner(|g| {
-        let known = crate::hooks::HOSTILE_OVERSIZED_COUNTS
-            | crate::hooks::HOSTILE_UNTERMINATED_STRINGS
-            | crate::hooks::HOSTILE_FUTURE_ENUMS;
+        let known = hooks::HOSTILE_OVERSIZED_COUNTS
+            | hooks::HOSTILE_UNTERMINATED_STRINGS
+            | hooks::HOSTILE_FUTURE_ENUMS;
         if mask & !known != 0 {
             return NVML_ERROR_INVALID_ARGUMENT;
         }
-        g.hostile.oversized_counts = mask & crate::hooks::HOSTILE_OVERSIZED_COUNTS != 0;
-        g.hostile.unterminated_strings = mask & crate::hooks::HOSTILE_UNTERMINATED_STRINGS != 0;
-        g.hostile.future_enums = mask & crate::hooks::HOSTILE_FUTURE_ENUMS != 0;
+        g.hostile.oversized_counts = mask & hooks::HOSTILE_OVERSIZED_COUNTS != 0;
+        g.hostile.unterminated_strings = mask & hooks::HOSTILE_UNTERMINATED_STRINGS != 0;
+        g.hostile.future_enums = mask & hooks::HOSTILE_FUTURE_ENUMS != 0;
         NVML_SUCCESS
     })
 }
@@ -169,7 +172,7 @@ pub extern "C" fn nvml_mock_inject_system_event(
         if event_type == 0 || event_type & !super::system_events::SYSTEM_EVENT_TYPES != 0 {
             return NVML_ERROR_INVALID_ARGUMENT;
         }
-        let id = super::system_events::pci_gpu_id(&gpu.spec);
+        let id = super::system_events::pci_gpu_id(gpu.spec());
         for set in m.system_event_sets.iter_mut().flatten() {
             for bit in [1u64, 2] {
                 if event_type & bit != 0 && set.mask & bit != 0 {
@@ -274,7 +277,7 @@ pub(super) fn builtin_names() -> &'static CString {
 pub unsafe extern "C" fn nvml_mock_answered(buf: *mut c_char, len: c_uint) -> nvmlReturn_t {
     with_inner(|g| {
         let names: Vec<&str> = g.answered.names().into_iter().collect();
-        match crate::state::put_str(buf, len, &names.join("\n"), Default::default()) {
+        match crate::marshal::put_str(buf, len, &names.join("\n"), Default::default()) {
             Ok(()) => NVML_SUCCESS,
             Err(e) => e,
         }
@@ -283,7 +286,6 @@ pub unsafe extern "C" fn nvml_mock_answered(buf: *mut c_char, len: c_uint) -> nv
 
 // The exports above have the signatures `crate::hooks` declares.
 const _: () = {
-    use crate::hooks;
     hooks::SET_PROFILE.check(nvml_mock_set_profile);
     hooks::SET_FAULT.check(nvml_mock_set_fault);
     hooks::CLEAR_FAULTS.check(nvml_mock_clear_faults);

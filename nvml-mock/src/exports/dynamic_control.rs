@@ -7,8 +7,9 @@ use nvml_sys::*;
 
 use super::control::with_inner;
 use crate::dynamic;
+use crate::machine::Machine;
+use crate::marshal::arg_str;
 use crate::profile::ProcessSpec;
-use crate::state::{Machine, arg_str};
 
 /// Runs `f` on the initialised machine, brought up to the clock's time first (so a change
 /// takes effect from now, not from the last query). `UNINITIALIZED` before init.
@@ -17,7 +18,7 @@ fn with_machine(f: impl FnOnce(&mut Machine) -> Result<(), nvmlReturn_t>) -> nvm
         let Some(m) = g.machine.as_mut() else {
             return NVML_ERROR_UNINITIALIZED;
         };
-        dynamic::advance(m);
+        m.advance_dynamic();
         match f(m) {
             Ok(()) => NVML_SUCCESS,
             Err(e) => e,
@@ -33,13 +34,13 @@ fn with_machine(f: impl FnOnce(&mut Machine) -> Result<(), nvmlReturn_t>) -> nvm
 pub extern "C" fn nvml_mock_set_dynamic(enable: c_int, seed: c_ulonglong) -> nvmlReturn_t {
     with_machine(|m| {
         if enable == 0 {
-            dynamic::disable(m);
+            m.disable_dynamic();
         } else {
             let mut spec = m.profile.dynamic.clone().unwrap_or_default();
             spec.seed = seed;
             // The clock stays as it is (`nvml_mock_set_virtual_clock` chooses it).
             spec.virtual_clock = m.clock.is_virtual();
-            dynamic::enable(m, spec);
+            m.enable_dynamic(spec);
         }
         Ok(())
     })
@@ -95,21 +96,24 @@ pub unsafe extern "C" fn nvml_mock_start_process(
             .gpus
             .get_mut(gpu_index as usize)
             .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
-        if g.spec.processes.iter().any(|p| p.pid == pid) {
+        if g.processes.iter().any(|p| p.pid == pid) {
             return Err(NVML_ERROR_IN_USE);
         }
         let bytes = used_memory_mib
             .checked_mul(1024 * 1024)
             .ok_or(NVML_ERROR_MEMORY)?;
-        let used = (g.spec.processes.iter().map(|p| p.used_memory)).fold(
-            g.spec.memory_overhead.saturating_add(g.vgpu_fb),
+        let used = (g.processes.iter().map(|p| p.used_memory)).fold(
+            g.spec().memory_overhead.saturating_add(g.vgpu_fb),
             u64::saturating_add,
         );
-        let room = g.spec.memory_total.saturating_sub(g.spec.memory_reserved);
+        let room = g
+            .spec()
+            .memory_total
+            .saturating_sub(g.spec().memory_reserved);
         if used.saturating_add(bytes) > room {
             return Err(NVML_ERROR_MEMORY);
         }
-        g.spec.processes.push(ProcessSpec {
+        g.processes.push(ProcessSpec {
             pid,
             name: name.to_string(),
             used_memory: bytes,
@@ -117,7 +121,7 @@ pub unsafe extern "C" fn nvml_mock_start_process(
         });
         g.process_loads.retain(|(p, _)| *p != pid);
         g.process_loads.push((pid, load_percent));
-        dynamic::refresh(g, now);
+        g.refresh(now);
         Ok(())
     })
 }
@@ -133,13 +137,13 @@ pub extern "C" fn nvml_mock_stop_process(gpu_index: c_uint, pid: c_uint) -> nvml
             .gpus
             .get_mut(gpu_index as usize)
             .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
-        let before = g.spec.processes.len();
-        g.spec.processes.retain(|p| p.pid != pid);
-        if g.spec.processes.len() == before {
+        let before = g.processes.len();
+        g.processes.retain(|p| p.pid != pid);
+        if g.processes.len() == before {
             return Err(NVML_ERROR_NOT_FOUND);
         }
         g.process_loads.retain(|(p, _)| *p != pid);
-        dynamic::refresh(g, now);
+        g.refresh(now);
         Ok(())
     })
 }
@@ -161,7 +165,7 @@ pub extern "C" fn nvml_mock_set_throttle(gpu_index: c_uint, reasons: c_ulonglong
             .get_mut(gpu_index as usize)
             .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
         g.forced_reasons = reasons;
-        dynamic::refresh(g, now);
+        g.refresh(now);
         Ok(())
     })
 }

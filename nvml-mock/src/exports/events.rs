@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use nvml_sys::*;
 
-use crate::state::{
-    Event, EventSet, GLOBAL, MAX_EVENT_SETS, device_handle, event_set_handle, event_set_ref,
-    fill_array, get, lock, put,
-};
+use crate::dispatch::{GLOBAL, lock};
+use crate::handles::{MAX_EVENT_SETS, device_handle, event_set_handle, event_set_ref};
+use crate::machine::{Event, EventSet};
+use crate::marshal::{fill_array, get, put};
 
 /// Event types a GPU supports: everything but power-source changes, and ECC events only with
 /// ECC.
@@ -57,11 +57,11 @@ export! {
     }
     fn nvmlDeviceGetSupportedEventTypes(device: nvmlDevice_t, eventTypes: *mut c_ulonglong) |c| {
         let g = c.m.gpu(device)?;
-        put(eventTypes, supported_types(g.spec.ecc_supported))
+        put(eventTypes, supported_types(g.spec().ecc_supported))
     }
     fn nvmlDeviceRegisterEvents(device: nvmlDevice_t, eventTypes: c_ulonglong, set: nvmlEventSet_t) |c| {
         let gpu = c.m.gpu_index(device)?;
-        let supported = supported_types(c.m.gpu(device)?.spec.ecc_supported);
+        let supported = supported_types(c.m.gpu(device)?.spec().ecc_supported);
         let slot = event_set_ref(set).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
         let Some(Some(s)) = c.m.event_sets.get_mut(slot) else {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
@@ -83,7 +83,7 @@ fn wait(
     timeout_ms: c_uint,
     deliver: impl FnOnce(Event, &str) -> Result<(), nvmlReturn_t>,
 ) -> nvmlReturn_t {
-    let r = crate::state::guard(name, || {
+    let r = crate::dispatch::guard(name, || {
         let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
         let mut g = lock();
         if let Some(r) = g.fault(name) {
@@ -110,7 +110,7 @@ fn wait(
                 let uuid = m
                     .gpus
                     .get(ev.gpu)
-                    .map(|g| g.spec.uuid.clone())
+                    .map(|g| g.spec().uuid.clone())
                     .unwrap_or_default();
                 return match deliver(ev, &uuid) {
                     Ok(()) => NVML_SUCCESS,
@@ -127,7 +127,7 @@ fn wait(
             };
         }
     });
-    crate::state::answer(name, r)
+    crate::dispatch::answer(name, r)
 }
 
 fn wait_v2(

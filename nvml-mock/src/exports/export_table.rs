@@ -14,7 +14,10 @@ use std::ffi::{c_char, c_uint, c_void};
 
 use nvml_sys::*;
 
-use crate::state::{Ctx, Gpu, arg_str, device_handle, get, put, put_array, put_str};
+use crate::dispatch::Ctx;
+use crate::handles::device_handle;
+use crate::machine::Gpu;
+use crate::marshal::{arg_str, get, put, put_array, put_str};
 
 /// Slots in the table (the real one is smaller; extra slots are never reached).
 const SLOTS: usize = 256;
@@ -96,7 +99,7 @@ struct ProcessEntry {
 const MAX_PROCESS_ENTRIES: u32 = 4096;
 
 fn dispatch(slot: usize, a: [usize; 6]) -> nvmlReturn_t {
-    let r = crate::state::call("nvmlInternalGetExportTable", |c| serve(c, slot, a));
+    let r = crate::dispatch::call("nvmlInternalGetExportTable", |c| serve(c, slot, a));
     if trace_enabled() {
         eprintln!(
             "nvml-mock export table: slot {slot} ({:#x}) args {:#x} {:#x} {:#x} {:#x} {:#x} {:#x} -> {r}",
@@ -117,7 +120,7 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
         slot_id::TOPOLOGY_BY_BUS_IDS => {
             let (x, y) = (gpu_by_bus_id(c, a[0])?, gpu_by_bus_id(c, a[1])?);
             let (gx, gy) = (gpu_at(c, x)?, gpu_at(c, y)?);
-            let links = gx.spec.nvlink_count.min(gy.spec.nvlink_count);
+            let links = gx.spec().nvlink_count.min(gy.spec().nvlink_count);
             let path = if x != y && links > 0 {
                 4 + links.min(18)
             } else {
@@ -146,7 +149,7 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
         slot_id::GRAPHICS_PROCESSES => process_list(c, a, "graphics"),
         slot_id::MPS_PROCESSES => process_list(c, a, "mps"),
         slot_id::VGPU_HOST_ACTIVE => {
-            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec.virtualization_mode;
+            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec().virtualization_mode;
             let host = matches!(
                 mode,
                 NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU | NVML_GPU_VIRTUALIZATION_MODE_HOST_VSGA
@@ -155,14 +158,14 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
         }
         slot_id::GPU_PART_NUMBER => {
             let g = c.m.gpu(a[0] as nvmlDevice_t)?;
-            let part = g.spec.gpu_part_number.clone();
+            let part = g.spec().gpu_part_number.clone();
             if part.is_empty() {
                 return Err(NVML_ERROR_NOT_SUPPORTED);
             }
             put_str(a[1] as *mut c_char, a[2] as c_uint, &part, c.hostile)
         }
         slot_id::ADDRESSING_MODE => {
-            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec.addressing_mode;
+            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec().addressing_mode;
             put(a[1] as *mut c_uint, mode)
         }
         slot_id::TLIMIT_MARGIN => {
@@ -171,14 +174,14 @@ fn serve(c: &mut Ctx<'_>, slot: usize, a: [usize; 6]) -> Result<(), nvmlReturn_t
             put(a[1] as *mut i32, margin)
         }
         slot_id::SPARSE_OPERATION_MODE => {
-            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec.sparse_operation_mode;
+            let mode = c.m.gpu(a[0] as nvmlDevice_t)?.spec().sparse_operation_mode;
             put(
                 a[1] as *mut c_uint,
                 u32::from(mode.ok_or(NVML_ERROR_NOT_SUPPORTED)?),
             )
         }
         slot_id::PCIE_ATOMICS => {
-            let s = &c.m.gpu(a[0] as nvmlDevice_t)?.spec;
+            let s = c.m.gpu(a[0] as nvmlDevice_t)?.spec();
             if s.pcie_atomics_outbound == 0 && s.pcie_atomics_inbound == 0 {
                 return Err(NVML_ERROR_NOT_SUPPORTED);
             }
@@ -201,7 +204,7 @@ fn gpu_by_bus_id(c: &Ctx<'_>, p: usize) -> Result<usize, nvmlReturn_t> {
         .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
     c.m.gpus
         .iter()
-        .position(|g| super::device::norm_bus_id(&g.spec.bus_id()) == Some(want))
+        .position(|g| super::device::norm_bus_id(&g.spec().bus_id()) == Some(want))
         .ok_or(NVML_ERROR_NOT_FOUND)
 }
 
@@ -246,7 +249,7 @@ unsafe extern "C" fn slot<const N: usize>(
     a4: usize,
     a5: usize,
 ) -> nvmlReturn_t {
-    crate::state::guard("nvmlInternalGetExportTable (a slot)", || {
+    crate::dispatch::guard("nvmlInternalGetExportTable (a slot)", || {
         dispatch(N, [a0, a1, a2, a3, a4, a5])
     })
 }
@@ -307,7 +310,7 @@ pub unsafe extern "C" fn internal_get_export_table(
     table: *mut *const c_void,
     guid: *const [u8; 16],
 ) -> nvmlReturn_t {
-    crate::state::guard("nvmlInternalGetExportTable", || {
+    crate::dispatch::guard("nvmlInternalGetExportTable", || {
         // SAFETY: the caller's contract, passed on.
         unsafe { export_table_for(table, guid) }
     })

@@ -14,9 +14,10 @@ use nvml_sys::*;
 
 use crate::support::Feature;
 
-use crate::state::{
-    Ctx, DeviceRef, GpmTaken, MAX_GPM_SAMPLES, device_ref, get, gpm_handle, gpm_ref, put,
-};
+use crate::dispatch::Ctx;
+use crate::handles::{DeviceRef, MAX_GPM_SAMPLES, device_ref, gpm_handle, gpm_ref};
+use crate::machine::GpmTaken;
+use crate::marshal::{get, put};
 
 /// The physical GPU (and GPU instance for MIG device handles) of a device handle, when it
 /// supports GPM.
@@ -182,8 +183,8 @@ fn activity(c: &Ctx<'_>, t: &GpmTaken) -> Activity {
             share: 1.0,
         };
     };
-    let s = &g.spec;
-    let util = f64::from(s.util_gpu);
+    let (s, now) = (g.spec(), &g.readings);
+    let util = f64::from(now.util_gpu);
     // NvLink: a busy GPU streams at ~60% of the link speed times its utilization.
     let per_link = f64::from(s.nvlink_speed_mbps) / 8.0 * 1e6 / 1_048_576.0 * 0.6 * util / 100.0;
     let share = t.gi.map_or(1.0, |gid| {
@@ -194,10 +195,10 @@ fn activity(c: &Ctx<'_>, t: &GpmTaken) -> Activity {
     });
     Activity {
         util,
-        mem: f64::from(s.util_memory),
+        mem: f64::from(now.util_memory),
         dec: f64::from(s.util_decoder),
-        pcie_tx: f64::from(s.pcie_tx_kbps) * 1000.0 / 1_048_576.0,
-        pcie_rx: f64::from(s.pcie_rx_kbps) * 1000.0 / 1_048_576.0,
+        pcie_tx: f64::from(now.pcie_tx_kbps) * 1000.0 / 1_048_576.0,
+        pcie_rx: f64::from(now.pcie_rx_kbps) * 1000.0 / 1_048_576.0,
         link_rx: per_link,
         link_tx: per_link * 0.92,
         links: s.nvlink_count,

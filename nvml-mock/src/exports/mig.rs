@@ -5,16 +5,18 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
-use crate::profile::{CI_PROFILE_SLICES, GiProfile, ci_placements, overlaps};
-use crate::state::{
-    ComputeInstance, Ctx, DeviceRef, Gpu, GpuInstance, MAX_MIG_PER_GPU, ci_handle, ci_ref,
-    device_handle, device_ref, fill_array, get, gi_handle, gi_ref, mig_device_handle, new_gi_id,
-    put,
+use crate::dispatch::Ctx;
+use crate::handles::{
+    DeviceRef, MAX_MIG_PER_GPU, ci_handle, ci_ref, device_handle, device_ref, gi_handle, gi_ref,
+    mig_device_handle,
 };
+use crate::machine::{ComputeInstance, Gpu, GpuInstance, new_gi_id};
+use crate::marshal::{fill_array, get, put};
+use crate::profile::{CI_PROFILE_SLICES, GiProfile, ci_placements, overlaps};
 
 fn mig_gpu<'a>(c: &'a Ctx<'_>, device: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
     let g = c.m.gpu(device)?;
-    if !g.spec.mig_capable {
+    if !g.spec().mig_capable {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
     Ok(g)
@@ -35,7 +37,7 @@ fn gi_profile_by_index(g: &Gpu, profile: u32) -> Result<&GiProfile, nvmlReturn_t
     if profile >= NVML_GPU_INSTANCE_PROFILE_COUNT {
         return Err(NVML_ERROR_INVALID_ARGUMENT);
     }
-    g.spec
+    g.spec()
         .mig_profiles
         .iter()
         .find(|p| p.profile == profile)
@@ -43,7 +45,7 @@ fn gi_profile_by_index(g: &Gpu, profile: u32) -> Result<&GiProfile, nvmlReturn_t
 }
 
 fn gi_profile_by_id(g: &Gpu, id: u32) -> Result<(usize, &GiProfile), nvmlReturn_t> {
-    g.spec
+    g.spec()
         .mig_profiles
         .iter()
         .enumerate()
@@ -118,7 +120,7 @@ fn put_gi_info_v(
 /// Placements of profile `p` not overlapping existing GPU instances.
 fn free_gi_placements(g: &Gpu, p: &GiProfile) -> Vec<u32> {
     let used = g.gpu_instances.iter().filter(|x| {
-        g.spec
+        g.spec()
             .mig_profiles
             .get(x.profile_index)
             .is_some_and(|q| q.id == p.id)
@@ -148,7 +150,7 @@ fn create_gi(
     c.require_root_or_check(device)?;
     let gpu_index = c.m.gpu_index(device)?;
     let g = c.m.gpu_mut(device)?;
-    if !g.spec.mig_capable || !g.mig_current {
+    if !g.spec().mig_capable || !g.mig_current {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
     let (pi, p) = gi_profile_by_id(g, profile_id)?;
@@ -200,7 +202,7 @@ fn gi_mut<'a>(
 
 /// Compute slices of a GPU instance.
 fn gi_compute_slices(g: &Gpu, x: &GpuInstance) -> u32 {
-    g.spec
+    g.spec()
         .mig_profiles
         .get(x.profile_index)
         .map_or(0, |p| p.compute_slices)
@@ -263,7 +265,7 @@ fn ci_profile_info(
     let size = ci_profile_slices(profile)?;
     let total = gi_compute_slices(g, x);
     let p = g
-        .spec
+        .spec()
         .mig_profiles
         .get(x.profile_index)
         .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
@@ -441,7 +443,7 @@ export! {
     }
     fn nvmlGpuInstanceGetInfo(gpuInstance: nvmlGpuInstance_t, info: *mut nvmlGpuInstanceInfo_t) |c| {
         let (gpu, g, x) = gi(c, gpuInstance)?;
-        let p = g.spec.mig_profiles.get(x.profile_index).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
+        let p = g.spec().mig_profiles.get(x.profile_index).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
         put(info, nvmlGpuInstanceInfo_t {
             device: device_handle(gpu),
             id: x.id,
@@ -457,7 +459,7 @@ export! {
         let version = get(info.cast::<c_uint>())?;
         let name = {
             let (_, g, x) = gi(c, gpuInstance)?;
-            let gp = g.spec.mig_profiles.get(x.profile_index).map(|q| q.name.clone()).unwrap_or_default();
+            let gp = g.spec().mig_profiles.get(x.profile_index).map(|q| q.name.clone()).unwrap_or_default();
             if p.sliceCount == gi_compute_slices(g, x) { gp } else { format!("{}c.{gp}", p.sliceCount) }
         };
         if version == nvmlComputeInstanceProfileInfo_v2 {
@@ -581,7 +583,7 @@ export! {
     }
     fn nvmlDeviceGetMaxMigDeviceCount(device: nvmlDevice_t, count: *mut c_uint) |c| {
         let g = c.m.gpu(device)?;
-        put(count, if g.spec.mig_capable { 7 } else { 0 })
+        put(count, if g.spec().mig_capable { 7 } else { 0 })
     }
     fn nvmlDeviceGetMigDeviceHandleByIndex(device: nvmlDevice_t, index: c_uint, migDevice: *mut nvmlDevice_t) |c| {
         let gpu_index = c.m.gpu_index(device)?;

@@ -1,29 +1,27 @@
 //! The exported C functions the mock models. Each file follows a group of NVML's reference.
 
-mod cc;
+mod commands;
+mod conf_compute;
 mod control;
 pub(crate) mod device;
-mod device_details;
 mod dynamic_control;
 mod events;
 mod export_table;
 pub(crate) mod gpm;
 mod mig;
 mod nvlink;
-mod setters;
 mod system;
 mod system_events;
 mod units;
 mod vgpu;
 
-pub use cc::*;
+pub use commands::*;
+pub use conf_compute::*;
 pub use device::*;
-pub use device_details::*;
 pub use events::*;
 pub use gpm::*;
 pub use mig::*;
 pub use nvlink::*;
-pub use setters::*;
 pub use system::*;
 pub use system_events::*;
 pub use units::*;

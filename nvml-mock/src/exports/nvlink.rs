@@ -9,7 +9,9 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
-use crate::state::{Ctx, Gpu, get, put};
+use crate::dispatch::Ctx;
+use crate::machine::Gpu;
+use crate::marshal::{get, put};
 use crate::support::Feature;
 
 /// NvLink firmware of a Hopper-or-newer GPU with NvLink: (ucode type, major, minor, sub-minor).
@@ -50,9 +52,14 @@ fn nvle_private_info(g: &Gpu) -> nvmlNvlinkNvlePrivateInfo_v1_t {
         data: [0; NVML_NVLINK_NVLE_PRIVATE_INFO_SIZE as usize],
         size: NVLE_PRIVATE_INFO_LEN as c_uint,
     };
-    let mut x = g.spec.uuid.bytes().fold(0x9e37_79b9_7f4a_7c15_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    }) | 1;
+    let mut x = g
+        .spec()
+        .uuid
+        .bytes()
+        .fold(0x9e37_79b9_7f4a_7c15_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        })
+        | 1;
     for b in out.data.iter_mut().take(NVLE_PRIVATE_INFO_LEN) {
         x ^= x << 13;
         x ^= x >> 7;
@@ -70,7 +77,7 @@ fn private_bytes(info: &nvmlNvlinkNvlePrivateInfo_v1_t) -> Option<&[u8]> {
 /// A physical GPU with NvLink (NOT_SUPPORTED without).
 fn with_nvlink<'a>(c: &'a mut Ctx<'_>, device: nvmlDevice_t) -> Result<&'a mut Gpu, nvmlReturn_t> {
     let g = c.m.gpu_mut(device)?;
-    if g.spec.nvlink_count == 0 {
+    if g.spec().nvlink_count == 0 {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
     Ok(g)
@@ -102,7 +109,7 @@ fn system_bw_supported(c: &Ctx<'_>) -> Result<(), nvmlReturn_t> {
     if c.m
         .gpus
         .iter()
-        .any(|g| g.spec.nvlink_count > 0 && managed(g))
+        .any(|g| g.spec().nvlink_count > 0 && managed(g))
     {
         Ok(())
     } else {

@@ -4,14 +4,17 @@ use std::ffi::{c_char, c_int, c_uint};
 
 use nvml_sys::*;
 
+use crate::dispatch::{GLOBAL, lock};
+use crate::handles::device_handle;
+use crate::machine::Machine;
+use crate::marshal::{fill_array, get, put, put_array, put_str};
 use crate::profile;
-use crate::state::{GLOBAL, Machine, device_handle, lock, put, put_array, put_str};
 
 /// Environment variable naming the profile: a built-in name or a path to a profile file.
 pub const PROFILE_ENV: &str = "NVML_MOCK_PROFILE";
 
 fn init(name: &'static str) -> nvmlReturn_t {
-    let r = crate::state::guard(name, || {
+    let r = crate::dispatch::guard(name, || {
         let mut g = lock();
         if let Some(r) = g.fault(name) {
             return r;
@@ -53,7 +56,7 @@ fn init(name: &'static str) -> nvmlReturn_t {
             }
         }
     });
-    crate::state::answer(name, r)
+    crate::dispatch::answer(name, r)
 }
 
 /// `nvmlInit_v2`: loads the selected profile on the first call; later calls count references.
@@ -79,7 +82,7 @@ pub extern "C" fn nvmlInitWithFlags(_flags: c_uint) -> nvmlReturn_t {
 /// on real hardware, for the next `nvmlInit` with the same profile.
 #[unsafe(no_mangle)]
 pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
-    let r = crate::state::guard("nvmlShutdown", || {
+    let r = crate::dispatch::guard("nvmlShutdown", || {
         let mut g = lock();
         if let Some(r) = g.fault("nvmlShutdown") {
             return r;
@@ -98,7 +101,7 @@ pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
         }
         NVML_SUCCESS
     });
-    crate::state::answer("nvmlShutdown", r)
+    crate::dispatch::answer("nvmlShutdown", r)
 }
 
 /// `nvmlErrorString`: a static description of a return code (works without init).
@@ -165,7 +168,7 @@ export! {
             .m
             .gpus
             .iter()
-            .flat_map(|g| g.spec.processes.iter())
+            .flat_map(|g| g.processes.iter())
             .find(|p| p.pid == pid)
             .map(|p| p.name.clone());
         match found {
@@ -181,7 +184,7 @@ export! {
             .gpus
             .iter()
             .enumerate()
-            .filter(|(_, g)| g.spec.numa_node < 0 || g.spec.numa_node as usize == node)
+            .filter(|(_, g)| g.spec().numa_node < 0 || g.spec().numa_node as usize == node)
             .map(|(i, _)| device_handle(i))
             .collect();
         put_array(count, deviceArray, &list, c.hostile)
@@ -191,5 +194,18 @@ export! {
     }
     fn nvmlSystemGetHicVersion(hwbcCount: *mut c_uint, hwbcEntries: *mut nvmlHwbcEntry_t) |c| {
         put_array(hwbcCount, hwbcEntries, &[], c.hostile)
+    }
+    fn nvmlSystemGetDriverBranch(branchInfo: *mut nvmlSystemDriverBranchInfo_t, length: c_uint) |c| {
+        let mut b: nvmlSystemDriverBranchInfo_t = get(branchInfo)?;
+        if b.version != nvmlSystemDriverBranchInfo_v1 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        let major = c.m.profile.driver_version.split('.').next().unwrap_or("0").to_string();
+        let branch = format!("r{major}_00");
+        if (length as usize) <= branch.len() {
+            return Err(NVML_ERROR_INSUFFICIENT_SIZE);
+        }
+        fill_array(&mut b.branch, &branch);
+        put(branchInfo, b)
     }
 }

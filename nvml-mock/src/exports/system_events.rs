@@ -5,11 +5,11 @@ use std::time::{Duration, Instant};
 
 use nvml_sys::*;
 
+use crate::dispatch::{GLOBAL, lock};
+use crate::handles::{MAX_EVENT_SETS, system_event_set_handle, system_event_set_ref};
+use crate::machine::SystemEventSet;
+use crate::marshal::{get, put};
 use crate::profile::GpuSpec;
-use crate::state::{
-    GLOBAL, MAX_EVENT_SETS, SystemEventSet, get, lock, put, system_event_set_handle,
-    system_event_set_ref,
-};
 
 /// The system event types the mock knows.
 pub const SYSTEM_EVENT_TYPES: u64 =
@@ -86,7 +86,7 @@ export! {
 pub unsafe extern "C" fn nvmlSystemEventSetWait(
     request: *mut nvmlSystemEventSetWaitRequest_t,
 ) -> nvmlReturn_t {
-    let r = crate::state::guard("nvmlSystemEventSetWait", || {
+    let r = crate::dispatch::guard("nvmlSystemEventSetWait", || {
         let mut g = lock();
         if let Some(r) = g.fault("nvmlSystemEventSetWait") {
             return r;
@@ -151,5 +151,5 @@ pub unsafe extern "C" fn nvmlSystemEventSetWait(
             };
         }
     });
-    crate::state::answer("nvmlSystemEventSetWait", r)
+    crate::dispatch::answer("nvmlSystemEventSetWait", r)
 }

@@ -6,8 +6,10 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
+use crate::dispatch::Ctx;
+use crate::handles::{device_handle, unit_handle, unit_ref};
+use crate::marshal::{fill_array, put, put_array};
 use crate::profile::UnitSpec;
-use crate::state::{Ctx, device_handle, fill_array, put, put_array, unit_handle, unit_ref};
 
 /// The unit a handle names, with its index.
 fn unit<'a>(c: &'a Ctx<'_>, h: nvmlUnit_t) -> Result<(usize, &'a UnitSpec), nvmlReturn_t> {

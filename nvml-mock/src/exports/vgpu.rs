@@ -7,8 +7,11 @@ use std::ffi::{c_char, c_uint, c_ulonglong};
 
 use nvml_sys::*;
 
+use crate::dispatch::Ctx;
+use crate::handles::gi_ref;
+use crate::machine::Gpu;
+use crate::marshal::{fill_array, get, put, put_array, put_str};
 use crate::profile::{INVALID_ID, VgpuInstanceSpec, VgpuType};
-use crate::state::{Ctx, Gpu, fill_array, get, gi_ref, put, put_array, put_str};
 
 /// Wall-clock microseconds (timestamps of utilization samples and scheduler logs).
 fn wall_us() -> u64 {
@@ -22,7 +25,7 @@ fn wall_us() -> u64 {
 /// mode are NOT_SUPPORTED.
 fn host(c: &Ctx<'_>, d: nvmlDevice_t) -> Result<usize, nvmlReturn_t> {
     let g = c.m.gpu(d)?;
-    if g.spec.virtualization_mode != NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU {
+    if g.spec().virtualization_mode != NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
     c.m.gpu_index(d)
@@ -38,7 +41,7 @@ fn any_host(c: &Ctx<'_>) -> Result<(), nvmlReturn_t> {
     if c.m
         .gpus
         .iter()
-        .any(|g| g.spec.virtualization_mode == NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU)
+        .any(|g| g.spec().virtualization_mode == NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU)
     {
         Ok(())
     } else {
@@ -119,7 +122,7 @@ fn creatable_placements(c: &Ctx<'_>, gpu: usize, t: &VgpuType) -> Vec<u32> {
         return Vec::new();
     }
     let size = t.placement_size.max(1);
-    placements(t, g.spec.vgpu_placement_slots)
+    placements(t, g.spec().vgpu_placement_slots)
         .into_iter()
         .filter(|&p| occ.iter().all(|&(s, n)| p + size <= s || s + n <= p))
         .collect()
@@ -166,7 +169,7 @@ fn uint_value(v: u32) -> nvmlValue_t {
     nvmlValue_t { uiVal: v }
 }
 
-fn sched_params(s: &crate::state::VgpuSched) -> nvmlVgpuSchedulerParams_t {
+fn sched_params(s: &crate::machine::VgpuSched) -> nvmlVgpuSchedulerParams_t {
     if s.arr == NVML_VGPU_SCHEDULER_ARR_ENABLE {
         nvmlVgpuSchedulerParams_t {
             vgpuSchedDataWithARR: nvmlVgpuSchedulerParams_t__bindgen_ty_1 {
@@ -289,7 +292,7 @@ fn placement_list(
     let ids = if creatable_only {
         creatable_placements(c, gpu, t)
     } else {
-        placements(t, g.spec.vgpu_placement_slots)
+        placements(t, g.spec().vgpu_placement_slots)
     };
     // The count and size fields sit at the same offsets in v1 and v2; only v2 has `mode`.
     let (count, size, buf) = if version == nvmlVgpuPlacementList_v2 {
@@ -401,7 +404,7 @@ export! {
     }
     fn nvmlDeviceGetVgpuCapabilities(device: nvmlDevice_t, capability: nvmlDeviceVgpuCapability_t, capResult: *mut c_uint) |c| {
         let (_, g) = host_gpu(c, device)?;
-        let pcie_mbps = g.spec.pcie_max_width * 3_938; // PCIe 5.0: ~3.9 GB/s per lane
+        let pcie_mbps = g.spec().pcie_max_width * 3_938; // PCIe 5.0: ~3.9 GB/s per lane
         let v = match capability {
             NVML_DEVICE_VGPU_CAP_FRACTIONAL_MULTI_VGPU => 1,
             NVML_DEVICE_VGPU_CAP_HETEROGENEOUS_TIMESLICE_PROFILES => 1,
@@ -1036,10 +1039,10 @@ export! {
         let (gpu, gid) = gi_ref(gpuInstance).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
         let g = c.m.gpus.get(gpu).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
         let gi = g.gpu_instances.iter().find(|x| x.id as usize == gid).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
-        if g.spec.virtualization_mode != NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU {
+        if g.spec().virtualization_mode != NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
-        let profile_id = g.spec.mig_profiles.get(gi.profile_index).map_or(INVALID_ID, |p| p.id);
+        let profile_id = g.spec().mig_profiles.get(gi.profile_index).map_or(INVALID_ID, |p| p.id);
         let info = get(pVgpus.cast_const())?;
         if info.version != nvmlVgpuTypeIdInfo_v1 {
             return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
@@ -1055,7 +1058,7 @@ export! {
         if !g.gpu_instances.iter().any(|x| x.id as usize == gid) {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
-        if g.spec.virtualization_mode != NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU {
+        if g.spec().virtualization_mode != NVML_GPU_VIRTUALIZATION_MODE_HOST_VGPU {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         let info = get(pVgpuInstanceInfo.cast_const())?;

@@ -1,18 +1,18 @@
 //! A profile from an `nvidia-smi -q -x` capture: every fact the capture shows, GPU by GPU.
 //!
 //! Each value the capture shows (names, ids, limits, maxima, thresholds, modes, the supported
-//! graphics clocks of every memory clock) is carried, and each query that answers N/A or
-//! "deprecated" there becomes the GPU's `support` object (the capability model,
-//! `src/support.rs`). What `nvidia-smi -q` never shows comes from `sets` (a key on every GPU),
-//! else from the template's GPU of the same index (its last GPU past its end), else from
-//! neutral values (no NvLink, no MIG, no processes, the compute capability of the
-//! architecture); each such value is named in [`Converted::warnings`]. A template or `sets`
-//! value the capture disproves is refused.
+//! graphics clocks of every memory clock, the MIG instances of a GPU with MIG on) is carried,
+//! and each query that answers N/A or "deprecated" there becomes the GPU's `support` object
+//! (the capability model, `src/support.rs`). What `nvidia-smi -q` never shows comes from
+//! `sets` (a key on every GPU), else from the template's GPU of the same index (its last GPU
+//! past its end), else from neutral values (no NvLink, no MIG, no processes, the compute
+//! capability of the architecture); each such value is named in [`Converted::warnings`]. A
+//! template or `sets` value the capture disproves is refused.
 
 use roxmltree::{Document, Node, ParsingOptions};
 use serde_json::{Map, Value, json};
 
-use super::{Profile, ProfileError, builtin};
+use super::{GiProfile, MigComputeSpec, MigInstanceSpec, Profile, ProfileError, builtin};
 
 /// What to convert a capture with.
 #[derive(Clone, Debug, Default)]
@@ -704,6 +704,112 @@ fn check(
     Ok(())
 }
 
+/// The GPU instances a capture's `<mig_devices>` show (MIG on), each matched to the row of
+/// `profiles` (the GPU's MIG table) that has its GPU instance id at one of its placements
+/// ([`super::gpu_instance_id`]), its memory (within a sixteenth) and its shared engines; each
+/// MIG device is one compute instance, of the compute slices its SM count gives, laid out in
+/// the order of the compute instance ids (a compute instance spanning the whole GPU instance
+/// is left to the default). `Err` names a MIG device no row fits.
+fn mig_instances_from(
+    x: Node<'_, '_>,
+    profiles: &[GiProfile],
+) -> Result<Vec<MigInstanceSpec>, String> {
+    let count = |d: Node<'_, '_>, tag: &str| {
+        number(d, &format!("device_attributes/shared/{tag}"), 1.0).unwrap_or(-1)
+    };
+    // (GPU instance id, compute instance id, SMs, memory MiB, engines) of each MIG device.
+    let mut devices = Vec::new();
+    for d in find(x, "mig_devices")
+        .into_iter()
+        .flat_map(|m| m.children().filter(|c| c.has_tag_name("mig_device")))
+    {
+        let gi =
+            number(d, "gpu_instance_id", 1.0).ok_or("a MIG device without a gpu_instance_id")?;
+        let ci = number(d, "compute_instance_id", 1.0).unwrap_or(0);
+        let engines = [
+            count(d, "copy_engine_count"),
+            count(d, "decoder_count"),
+            count(d, "encoder_count"),
+            count(d, "jpg_count"),
+            count(d, "ofa_count"),
+        ];
+        let sms = count(d, "multiprocessor_count");
+        let mib = number(d, "fb_memory_usage/total", 1.0).unwrap_or(0);
+        devices.push((gi, ci, sms, mib, engines));
+    }
+    let mut gi_ids: Vec<i64> = devices.iter().map(|d| d.0).collect();
+    gi_ids.sort_unstable();
+    gi_ids.dedup();
+    let mut out = Vec::new();
+    for gi in gi_ids {
+        let mut cis: Vec<_> = devices.iter().filter(|d| d.0 == gi).collect();
+        cis.sort_by_key(|d| d.1);
+        let Some(&&(_, _, _, mib, engines)) = cis.first() else {
+            continue;
+        };
+        let sms: i64 = cis.iter().map(|d| d.2).sum();
+        let fits = |p: &GiProfile| {
+            let mb = i64::try_from(p.memory_mb).unwrap_or(i64::MAX);
+            let e = [p.copy_engines, p.decoders, p.encoders, p.jpegs, p.ofas].map(i64::from);
+            (mb - mib).abs() <= mb / 16 && e == engines && sms <= i64::from(p.sm_count)
+        };
+        let placed = |p: &GiProfile| {
+            p.placements
+                .iter()
+                .copied()
+                .find(|&start| super::gpu_instance_id(start, p.slices).map(i64::from) == Some(gi))
+        };
+        let candidates: Vec<(&GiProfile, u32)> = profiles
+            .iter()
+            .filter(|p| fits(p))
+            .filter_map(|p| placed(p).map(|start| (p, start)))
+            .collect();
+        // Compute instances that fill the GPU instance tell 3g from 4g (same memory slices).
+        let Some(&(p, start)) = candidates
+            .iter()
+            .find(|(p, _)| sms == i64::from(p.sm_count))
+            .or_else(|| candidates.first())
+        else {
+            return Err(format!(
+                "MIG device of GPU instance {gi} ({mib} MiB, {sms} SMs): no row of mig_profiles \
+                 has that id at one of its placements with that memory and those engines"
+            ));
+        };
+        let per_slice = i64::from(p.sm_count / p.compute_slices.max(1)).max(1);
+        let mut layout: Vec<MigComputeSpec> = Vec::new();
+        for d in &cis {
+            let slices = u32::try_from(d.2 / per_slice).unwrap_or(0).max(1);
+            let free = super::ci_placements(p.compute_slices, slices)
+                .into_iter()
+                .find(|&at| {
+                    !layout
+                        .iter()
+                        .any(|c| super::overlaps((at, slices), (c.placement, c.slices)))
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "GPU instance {gi}: its compute instances do not fit in {}",
+                        p.name
+                    )
+                })?;
+            layout.push(MigComputeSpec {
+                slices,
+                placement: free,
+            });
+        }
+        let spanning = [MigComputeSpec {
+            slices: p.compute_slices,
+            placement: 0,
+        }];
+        out.push(MigInstanceSpec {
+            profile: p.name.clone(),
+            placement: start,
+            compute_instances: (layout != spanning).then_some(layout),
+        });
+    }
+    Ok(out)
+}
+
 /// Converts an `nvidia-smi -q -x` capture into a profile.
 pub fn profile_from_capture(xml: &str, opts: &Options) -> Result<Converted, ProfileError> {
     // nvidia-smi's XML names its DTD (`<!DOCTYPE nvidia_smi_log SYSTEM "nvsmi_device_v12.dtd">`).
@@ -792,6 +898,22 @@ pub fn profile_from_capture(xml: &str, opts: &Options) -> Result<Converted, Prof
         for (k, v) in &opts.sets {
             g.insert(k.clone(), v.clone());
         }
+        let mut given = given;
+        if text(x, "mig_mode/current_mig") == Some("Enabled") {
+            let table: Vec<GiProfile> = g
+                .get("mig_profiles")
+                .cloned()
+                .map(serde_json::from_value)
+                .transpose()
+                .map_err(|e| err(format!("gpus[{i}].mig_profiles: {e}")))?
+                .unwrap_or_default();
+            let declared =
+                mig_instances_from(x, &table).map_err(|e| err(format!("gpus[{i}]: {e}")))?;
+            let declared = serde_json::to_value(declared)
+                .map_err(|e| err(format!("gpus[{i}].mig_instances: {e}")))?;
+            g.insert("mig_instances".into(), declared);
+            given.push("mig_instances".into());
+        }
         for (k, v) in &g {
             let from_capture = given.iter().any(|c| c == k);
             let from_sets = opts.sets.iter().any(|(s, _)| s == k);
@@ -844,5 +966,94 @@ pub fn layout(v: &Value, depth: usize) -> String {
             format!("[{}]", items.join(", "))
         }
         other => plain(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `<gpu>` whose `<mig_devices>` list `(gpu instance id, compute instance id, SMs,
+    /// memory MiB, copy engines, decoders, JPEG engines)`, laid out as nvidia-smi 550's
+    /// `-q -x` prints them.
+    fn gpu_with(devices: &[(u32, u32, u32, u32, u32, u32, u32)]) -> String {
+        let mut xml = String::from(
+            "<gpu><mig_mode><current_mig>Enabled</current_mig></mig_mode><mig_devices>",
+        );
+        for (index, (gi, ci, sms, mib, ce, dec, jpg)) in devices.iter().enumerate() {
+            xml.push_str(&format!(
+                "<mig_device><index>{index}</index><gpu_instance_id>{gi}</gpu_instance_id>\
+                 <compute_instance_id>{ci}</compute_instance_id><device_attributes><shared>\
+                 <multiprocessor_count>{sms}</multiprocessor_count>\
+                 <copy_engine_count>{ce}</copy_engine_count><encoder_count>0</encoder_count>\
+                 <decoder_count>{dec}</decoder_count><ofa_count>0</ofa_count>\
+                 <jpg_count>{jpg}</jpg_count></shared></device_attributes>\
+                 <fb_memory_usage><total>{mib} MiB</total></fb_memory_usage></mig_device>"
+            ));
+        }
+        xml.push_str("</mig_devices></gpu>");
+        xml
+    }
+
+    fn h100_table() -> Vec<GiProfile> {
+        builtin("dgx-h100").unwrap().gpus[0].mig_profiles.clone()
+    }
+
+    fn instances(xml: &str) -> Result<Vec<MigInstanceSpec>, String> {
+        let doc = Document::parse(xml).unwrap();
+        mig_instances_from(doc.root_element(), &h100_table())
+    }
+
+    #[test]
+    fn mig_devices_become_the_instances_a_profile_declares() {
+        // GPU 0 of the dgx-h100-mig example, as nvidia-smi 550 prints it on the mock.
+        let got = instances(&gpu_with(&[
+            (2, 0, 60, 40192, 3, 3, 3),
+            (7, 0, 16, 9856, 1, 1, 1),
+            (8, 0, 16, 9856, 1, 1, 1),
+        ]))
+        .unwrap();
+        let want: Vec<MigInstanceSpec> = serde_json::from_str(
+            r#"[{"profile": "3g.40gb", "placement": 4},
+                {"profile": "1g.10gb", "placement": 0},
+                {"profile": "1g.10gb", "placement": 1}]"#,
+        )
+        .unwrap();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn several_compute_instances_are_laid_out_in_id_order() {
+        // A 3g.40gb at slice 0 (GPU instance 1) split into a 2-slice and a 1-slice compute
+        // instance.
+        let got = instances(&gpu_with(&[
+            (1, 0, 40, 40192, 3, 3, 3),
+            (1, 1, 20, 40192, 3, 3, 3),
+        ]))
+        .unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!((got[0].profile.as_str(), got[0].placement), ("3g.40gb", 0));
+        assert_eq!(
+            got[0].compute_instances,
+            Some(vec![
+                MigComputeSpec {
+                    slices: 2,
+                    placement: 0
+                },
+                MigComputeSpec {
+                    slices: 1,
+                    placement: 2
+                },
+            ])
+        );
+    }
+
+    #[test]
+    fn a_mig_device_no_row_fits_is_refused() {
+        // 3g memory with 1g engines.
+        let e = instances(&gpu_with(&[(2, 0, 60, 40192, 1, 1, 1)])).unwrap_err();
+        assert!(e.contains("GPU instance 2"), "{e}");
+        // No MIG device: no instance.
+        assert_eq!(instances(&gpu_with(&[])).unwrap(), Vec::new());
     }
 }

@@ -298,7 +298,13 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         vgpu_fb = vgpu_fb.saturating_add(v.vgpu_type()?.framebuffer_size()?);
     }
     let (total, reserved) = (memory.total, memory.reserved);
-    let overhead = memory.used.saturating_sub(process_memory + vgpu_fb);
+    // With MIG on, what runs is what the GPU instances hold (their contexts and processes).
+    let running = if mig.is_some_and(|m| m.current) {
+        gpu_instances_memory(d)?
+    } else {
+        process_memory
+    };
+    let overhead = memory.used.saturating_sub(running + vgpu_fb);
     let support = support(d, arch)?;
     let tlimit_margins = [
         field_i32(d, sys::NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT)?,
@@ -689,6 +695,26 @@ fn mig_profiles(d: &Device<'_>, mig_on: bool, memory_total: u64) -> R<Vec<GiProf
         });
     }
     Ok(out)
+}
+
+/// Memory the GPU's instances use (MIG on): each instance's, read from the first of its MIG
+/// devices (the compute instances of one GPU instance share its memory).
+fn gpu_instances_memory(d: &Device<'_>) -> R<u64> {
+    let mut seen = Vec::new();
+    let mut used = 0u64;
+    for index in 0..d.max_mig_device_count()? {
+        let mig = match d.mig_device_by_index(index) {
+            Ok(m) => m,
+            Err(NvmlError::NotFound(_)) => break,
+            Err(e) => return Err(e.into()),
+        };
+        let gi = mig.gpu_instance_id()?;
+        if !seen.contains(&gi) {
+            seen.push(gi);
+            used = used.saturating_add(mig.memory_info()?.used);
+        }
+    }
+    Ok(used)
 }
 
 /// The GPU instances that exist (MIG on), each with its compute instances.

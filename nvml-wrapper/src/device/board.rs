@@ -9,8 +9,8 @@ use nvml_sys as sys;
 use super::Device;
 use crate::enums::{BusType, enable_state, enabled, nvml_enum};
 use crate::error::{NvmlError, Result};
+use crate::ffi::c_string;
 use crate::ffi::{nvml_call, read_list, read_string, string_from_c_buf};
-use crate::nvml::c_string;
 use crate::nvml_ref::NvmlRef;
 
 nvml_enum! {

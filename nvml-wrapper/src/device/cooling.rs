@@ -7,7 +7,7 @@ use nvml_sys as sys;
 
 use super::Device;
 use crate::enums::{FanControlPolicy, nvml_enum};
-use crate::error::{NvmlError, Result};
+use crate::error::Result;
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
 

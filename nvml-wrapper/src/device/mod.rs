@@ -4,14 +4,12 @@
 //! its Rust twin.
 
 use std::ffi::{c_int, c_uint};
-use std::marker::PhantomData;
 
 use nvml_sys as sys;
 
 use crate::enums::{Architecture, Brand};
-use crate::error::{NvmlError, Result};
+use crate::error::Result;
 use crate::ffi::{nvml_call, read_string};
-use crate::nvml::Nvml;
 use crate::nvml_ref::NvmlRef;
 
 // Modules whose public types are reached by path (`device::accounting::AccountingStats`).
@@ -66,62 +64,21 @@ pub use clock_control::*;
 pub use cooling::*;
 pub use engine_utilization::*;
 
-/// One GPU: borrowed from the [`Nvml`] that found it (`Device<'nvml>`), or owned
-/// ([`OwnedDevice`]).
-///
-/// The borrowed form is what lookups such as [`Nvml::device_by_index`] return: a handle and
-/// a reference, `Copy`, and it cannot outlive its `Nvml`. [`Device::into_owned`] turns it into
-/// an [`OwnedDevice`], which holds a share of the library instead: no lifetime, storable in a
-/// struct, movable into a thread. Both have every method below (see [`NvmlRef`]); neither can
-/// be used after `nvmlShutdown`.
-#[derive(Clone, Copy)]
-pub struct Device<'nvml, N = &'nvml Nvml> {
-    nvml: N,
-    handle: sys::nvmlDevice_t,
-    borrow: PhantomData<&'nvml Nvml>,
-}
-
-/// A [`Device`] that owns a share of its library: no lifetime, `Send + Sync + 'static`.
-/// From [`Device::into_owned`].
-pub type OwnedDevice = Device<'static, Nvml>;
-
-// SAFETY: an `nvmlDevice_t` is an opaque handle that NVML documents as usable from any thread
-// (NVML is thread-safe); it stays valid while the library is initialised, which the `'nvml`
-// borrow or the owned share (`N: NvmlRef`, itself `Send + Sync`) guarantees.
-unsafe impl<N: NvmlRef> Send for Device<'_, N> {}
-// SAFETY: as above: concurrent calls with the same handle are allowed by NVML.
-unsafe impl<N: NvmlRef> Sync for Device<'_, N> {}
-
-impl<N> std::fmt::Debug for Device<'_, N> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Device")
-            .field("handle", &self.handle)
-            .finish()
-    }
-}
-
-/// Devices are equal when they are the same GPU (the same handle), borrowed or owned.
-impl<N, M> PartialEq<Device<'_, M>> for Device<'_, N> {
-    fn eq(&self, other: &Device<'_, M>) -> bool {
-        self.handle == other.handle
-    }
-}
-impl<N> Eq for Device<'_, N> {}
-
-impl<'nvml> Device<'nvml> {
-    /// The [`Nvml`] this device belongs to.
-    #[inline(always)]
-    pub fn nvml(&self) -> &'nvml Nvml {
-        self.nvml
-    }
-}
-
-impl OwnedDevice {
-    /// The [`Nvml`] share this device holds.
-    #[inline(always)]
-    pub fn nvml(&self) -> &Nvml {
-        &self.nvml
-    }
+crate::handle::handle! {
+    pointer "device";
+    /// One GPU: borrowed from the [`Nvml`](crate::Nvml) that found it (`Device<'nvml>`), or owned
+    /// ([`OwnedDevice`]).
+    ///
+    /// The borrowed form is what lookups such as
+    /// [`Nvml::device_by_index`](crate::Nvml::device_by_index) return: a handle and
+    /// a reference, `Copy`, and it cannot outlive its `Nvml`. [`Device::into_owned`] turns it
+    /// into an [`OwnedDevice`], which holds a share of the library instead: no lifetime,
+    /// storable in a struct, movable into a thread. Both have every method below (see
+    /// [`NvmlRef`]); neither can be used after `nvmlShutdown`.
+    pub struct Device(sys::nvmlDevice_t);
+    /// A [`Device`] that owns a share of its library: no lifetime, `Send + Sync + 'static`.
+    /// From [`Device::into_owned`].
+    pub type OwnedDevice;
 }
 
 /// CUDA compute capability, e.g. 9.0 for Hopper.
@@ -141,71 +98,6 @@ impl std::fmt::Display for ComputeCapability {
 }
 
 impl<'nvml, N: NvmlRef> Device<'nvml, N> {
-    /// Wraps a handle NVML returned; a null handle is an error.
-    #[inline]
-    pub(crate) fn from_handle(nvml: N, handle: sys::nvmlDevice_t) -> Result<Self> {
-        if handle.is_null() {
-            return Err(NvmlError::UnexpectedValue {
-                what: "device handle",
-                value: 0,
-            });
-        }
-        Ok(Self {
-            nvml,
-            handle,
-            borrow: PhantomData,
-        })
-    }
-
-    /// Wraps a raw handle, e.g. one returned by a call through [`Nvml::lib`].
-    ///
-    /// # Safety
-    /// `handle` must be a device handle (`nvmlDevice_t`) that the library of `nvml` returned
-    /// (a GPU or a MIG device) while initialised, not null. A handle from another library
-    /// (another loaded copy, or one that was shut down) is undefined behaviour at the next call.
-    #[inline]
-    pub unsafe fn from_raw(nvml: N, handle: sys::nvmlDevice_t) -> Self {
-        Self {
-            nvml,
-            handle,
-            borrow: PhantomData,
-        }
-    }
-
-    /// The raw handle, for calls through [`Nvml::lib`]. It is valid while this device's
-    /// library is initialised.
-    #[inline(always)]
-    pub fn handle(&self) -> sys::nvmlDevice_t {
-        self.handle
-    }
-
-    /// How this device holds its library, for building handles from the same share.
-    #[inline(always)]
-    pub(crate) fn holder(&self) -> &N {
-        &self.nvml
-    }
-
-    /// This GPU as an [`OwnedDevice`], holding a share of the library (an `Arc` clone): no
-    /// lifetime, storable in a struct, movable into a thread. See [`NvmlRef`].
-    pub fn into_owned(self) -> OwnedDevice {
-        Device {
-            nvml: self.nvml.as_nvml().clone(),
-            handle: self.handle,
-            borrow: PhantomData,
-        }
-    }
-
-    /// The borrowed form, `Device<'_>`, of this device: a copy of the handle and a reference,
-    /// at no cost. Useful for the few methods only the borrowed form has.
-    #[inline(always)]
-    pub fn borrowed(&self) -> Device<'_> {
-        Device {
-            nvml: self.nvml.as_nvml(),
-            handle: self.handle,
-            borrow: PhantomData,
-        }
-    }
-
     /// Product name, e.g. `"NVIDIA H100 80GB HBM3"` (`nvmlDeviceGetName`).
     #[inline]
     #[doc(alias = "nvmlDeviceGetName")]

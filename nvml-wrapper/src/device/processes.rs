@@ -8,11 +8,10 @@
 //! Early R535 drivers fill 32-byte entries from `_v3`, against the header; the version table
 //! uses `_v2` on them, so the buffer is never overrun.
 
-use std::ffi::c_uint;
-
 use nvml_sys as sys;
 
 use super::Device;
+use crate::enums::nvml_enum;
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, read_list, read_list_as};
 use crate::nvml_ref::NvmlRef;
@@ -72,29 +71,17 @@ impl From<sys::nvmlProcessInfo_v1_t> for ProcessInfo {
     }
 }
 
-/// Which processes [`Device::running_process_detail_list`] lists (`nvmlProcessMode_t`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum ProcessMode {
-    /// Processes with a compute context (`NVML_PROCESS_MODE_COMPUTE`).
-    Compute,
-    /// Processes with a graphics context (`NVML_PROCESS_MODE_GRAPHICS`).
-    Graphics,
-    /// Processes with an MPS compute context (`NVML_PROCESS_MODE_MPS`).
-    Mps,
-    /// Every process on the GPU (`NVML_PROCESS_MODE_ALL`).
-    All,
-}
-
-impl ProcessMode {
-    /// The C value.
-    pub const fn as_raw(self) -> c_uint {
-        match self {
-            Self::Compute => sys::NVML_PROCESS_MODE_COMPUTE,
-            Self::Graphics => sys::NVML_PROCESS_MODE_GRAPHICS,
-            Self::Mps => sys::NVML_PROCESS_MODE_MPS,
-            Self::All => sys::NVML_PROCESS_MODE_ALL,
-        }
+nvml_enum! {
+    /// Which processes [`Device::running_process_detail_list`] lists (`nvmlProcessMode_t`).
+    pub enum ProcessMode: sys::nvmlProcessMode_t {
+        /// Processes with a compute context (`NVML_PROCESS_MODE_COMPUTE`).
+        Compute = sys::NVML_PROCESS_MODE_COMPUTE,
+        /// Processes with a graphics context (`NVML_PROCESS_MODE_GRAPHICS`).
+        Graphics = sys::NVML_PROCESS_MODE_GRAPHICS,
+        /// Processes with an MPS compute context (`NVML_PROCESS_MODE_MPS`).
+        Mps = sys::NVML_PROCESS_MODE_MPS,
+        /// Every process on the GPU (`NVML_PROCESS_MODE_ALL`).
+        All = sys::NVML_PROCESS_MODE_ALL,
     }
 }
 

@@ -14,7 +14,8 @@ use crate::enums::{
     enabled,
 };
 use crate::error::{NvmlError, Result};
-use crate::ffi::{nvml_call, read_list, string_from_c_buf};
+use crate::ffi::{nvml_call, read_blob, read_list, string_from_c_buf};
+use crate::nvml_ref::NvmlRef;
 use crate::versions::{
     grid_licensable_features, set_vgpu_scheduler_state, vgpu_scheduler_log, vgpu_scheduler_state,
 };
@@ -22,7 +23,7 @@ use crate::vgpu::{
     GridLicensableFeatures, PgpuMetadata, VgpuInstance, VgpuPlacementMode, VgpuPlacements,
     VgpuProcessUtilizationSample, VgpuSchedulerCapabilities, VgpuSchedulerLog,
     VgpuSchedulerSettings, VgpuSchedulerState, VgpuType, VgpuUtilizationSample, legacy_state,
-    log_from_v2, read_blob, read_placements, state_from_v2,
+    log_from_v2, read_placements, state_from_v2,
 };
 
 /// `NOT_FOUND` from the utilisation queries means "no samples newer than the timestamp".
@@ -33,36 +34,42 @@ fn none_found_is_empty<T>(result: Result<Vec<T>>) -> Result<Vec<T>> {
     }
 }
 
-impl<'nvml> Device<'nvml> {
+impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// The vGPU types this GPU supports (`nvmlDeviceGetSupportedVgpus`: a count query, then
     /// the data; bounded and clamped).
     #[doc(alias = "nvmlDeviceGetSupportedVgpus")]
-    pub fn supported_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
+    pub fn supported_vgpus(&self) -> Result<Vec<VgpuType<'nvml, N>>> {
         let ids = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetSupportedVgpus(self.handle, count, items)
             )
         })?;
-        Ok(ids.into_iter().map(|id| self.nvml.vgpu_type(id)).collect())
+        Ok(ids
+            .into_iter()
+            .map(|id| VgpuType::from_handle(self.nvml.clone(), id))
+            .collect())
     }
 
     /// The vGPU types that can be created on this GPU now, given the vGPUs already running
     /// (`nvmlDeviceGetCreatableVgpus`).
     #[doc(alias = "nvmlDeviceGetCreatableVgpus")]
-    pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
+    pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml, N>>> {
         let ids = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
                 nvmlDeviceGetCreatableVgpus(self.handle, count, items)
             )
         })?;
-        Ok(ids.into_iter().map(|id| self.nvml.vgpu_type(id)).collect())
+        Ok(ids
+            .into_iter()
+            .map(|id| VgpuType::from_handle(self.nvml.clone(), id))
+            .collect())
     }
 
     /// The vGPUs running on this GPU (`nvmlDeviceGetActiveVgpus`).
     #[doc(alias = "nvmlDeviceGetActiveVgpus")]
-    pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml>>> {
+    pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml, N>>> {
         let ids = read_list(|count, items| {
             nvml_call!(
                 self.nvml,
@@ -71,7 +78,7 @@ impl<'nvml> Device<'nvml> {
         })?;
         Ok(ids
             .into_iter()
-            .map(|id| self.nvml.vgpu_instance(id))
+            .map(|id| VgpuInstance::from_handle(self.nvml.clone(), id))
             .collect())
     }
 
@@ -224,7 +231,7 @@ impl<'nvml> Device<'nvml> {
     #[doc(alias = "nvmlDeviceGetGridLicensableFeatures_v3")]
     #[doc(alias = "nvmlDeviceGetGridLicensableFeatures_v4")]
     pub fn grid_licensable_features(&self) -> Result<GridLicensableFeatures> {
-        let version = self.nvml.versions().grid_licensable_features();
+        let version = self.nvml.as_nvml().versions().grid_licensable_features();
         // 8-byte aligned (the struct needs 4) and as large as the newest layout, which is the
         // largest: every version writes within it.
         let mut words = vec![0u64; size_of::<sys::nvmlGridLicensableFeatures_t>().div_ceil(8)];
@@ -315,7 +322,7 @@ impl<'nvml> Device<'nvml> {
     #[doc(alias = "nvmlDeviceGetVgpuSchedulerState")]
     #[doc(alias = "nvmlDeviceGetVgpuSchedulerState_v2")]
     pub fn vgpu_scheduler_state(&self, engine: VgpuSchedulerEngine) -> Result<VgpuSchedulerState> {
-        if self.nvml.versions().vgpu_scheduler_state()
+        if self.nvml.as_nvml().versions().vgpu_scheduler_state()
             == vgpu_scheduler_state::Version::nvmlDeviceGetVgpuSchedulerState_v2
         {
             let mut raw = sys::nvmlVgpuSchedulerStateInfo_v2_t {
@@ -347,7 +354,7 @@ impl<'nvml> Device<'nvml> {
     #[doc(alias = "nvmlDeviceGetVgpuSchedulerLog")]
     #[doc(alias = "nvmlDeviceGetVgpuSchedulerLog_v2")]
     pub fn vgpu_scheduler_log(&self, engine: VgpuSchedulerEngine) -> Result<VgpuSchedulerLog> {
-        if self.nvml.versions().vgpu_scheduler_log()
+        if self.nvml.as_nvml().versions().vgpu_scheduler_log()
             == vgpu_scheduler_log::Version::nvmlDeviceGetVgpuSchedulerLog_v2
         {
             let mut raw = Box::new(sys::nvmlVgpuSchedulerLogInfo_v2_t {
@@ -381,7 +388,7 @@ impl<'nvml> Device<'nvml> {
     #[doc(alias = "nvmlDeviceSetVgpuSchedulerState")]
     #[doc(alias = "nvmlDeviceSetVgpuSchedulerState_v2")]
     pub fn set_vgpu_scheduler_state(&self, settings: &VgpuSchedulerSettings) -> Result<()> {
-        if self.nvml.versions().set_vgpu_scheduler_state()
+        if self.nvml.as_nvml().versions().set_vgpu_scheduler_state()
             == set_vgpu_scheduler_state::Version::nvmlDeviceSetVgpuSchedulerState_v2
         {
             let mut raw = settings.to_v2();

@@ -9,17 +9,18 @@ use super::{
 use crate::enums::enabled;
 use crate::error::Result;
 use crate::ffi::{nvml_call, read_list};
+use crate::nvml_ref::NvmlRef;
 use crate::versions::{
     gpu_instance_set_vgpu_scheduler_state, gpu_instance_vgpu_scheduler_log,
     gpu_instance_vgpu_scheduler_state,
 };
 
-impl<'nvml> crate::mig::GpuInstance<'nvml> {
+impl<'nvml, N: NvmlRef> crate::mig::GpuInstance<'nvml, N> {
     /// The vGPUs running on this GPU instance (`nvmlGpuInstanceGetActiveVgpus` with
     /// `nvmlActiveVgpuInstanceInfo_v1`; count, then data, bounded).
     #[doc(alias = "nvmlGpuInstanceGetActiveVgpus")]
-    pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml>>> {
-        let nvml = self.nvml();
+    pub fn active_vgpus(&self) -> Result<Vec<VgpuInstance<'nvml, N>>> {
+        let nvml = self.holder();
         let ids = read_list(|count, items| {
             let mut info = sys::nvmlActiveVgpuInstanceInfo_t {
                 version: sys::nvmlActiveVgpuInstanceInfo_v1,
@@ -33,14 +34,17 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
             *count = info.vgpuCount;
             result
         })?;
-        Ok(ids.into_iter().map(|id| nvml.vgpu_instance(id)).collect())
+        Ok(ids
+            .into_iter()
+            .map(|id| VgpuInstance::from_handle(nvml.clone(), id))
+            .collect())
     }
 
     /// The vGPU types that can be created on this GPU instance now
     /// (`nvmlGpuInstanceGetCreatableVgpus` with `nvmlVgpuTypeIdInfo_v1`).
     #[doc(alias = "nvmlGpuInstanceGetCreatableVgpus")]
-    pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml>>> {
-        let nvml = self.nvml();
+    pub fn creatable_vgpus(&self) -> Result<Vec<VgpuType<'nvml, N>>> {
+        let nvml = self.holder();
         let ids = read_list(|count, items| {
             let mut info = sys::nvmlVgpuTypeIdInfo_t {
                 version: sys::nvmlVgpuTypeIdInfo_v1,
@@ -54,7 +58,10 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
             *count = info.vgpuCount;
             result
         })?;
-        Ok(ids.into_iter().map(|id| nvml.vgpu_type(id)).collect())
+        Ok(ids
+            .into_iter()
+            .map(|id| VgpuType::from_handle(nvml.clone(), id))
+            .collect())
     }
 
     /// Whether this GPU instance is in vGPU heterogeneous mode
@@ -66,7 +73,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
             mode: 0,
         };
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlGpuInstanceGetVgpuHeterogeneousMode(self.handle(), &mut info)
         )?;
         enabled(info.mode, "vGPU heterogeneous mode")
@@ -81,7 +88,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
             mode: crate::enums::enable_state(on),
         };
         nvml_call!(
-            self.nvml(),
+            self.holder(),
             nvmlGpuInstanceSetVgpuHeterogeneousMode(self.handle(), &info)
         )
     }
@@ -103,7 +110,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
                 placementSize: 0,
             };
             let result = nvml_call!(
-                self.nvml(),
+                self.holder(),
                 nvmlGpuInstanceGetVgpuTypeCreatablePlacements(self.handle(), &mut info)
             );
             *count = info.count;
@@ -121,7 +128,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
         &self,
         engine: crate::enums::VgpuSchedulerEngine,
     ) -> Result<VgpuSchedulerState> {
-        let nvml = self.nvml();
+        let nvml = self.holder();
         if nvml.versions().gpu_instance_vgpu_scheduler_state()
             == gpu_instance_vgpu_scheduler_state::Version::nvmlGpuInstanceGetVgpuSchedulerState_v2
         {
@@ -162,7 +169,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
         &self,
         engine: crate::enums::VgpuSchedulerEngine,
     ) -> Result<VgpuSchedulerLog> {
-        let nvml = self.nvml();
+        let nvml = self.holder();
         if nvml.versions().gpu_instance_vgpu_scheduler_log()
             == gpu_instance_vgpu_scheduler_log::Version::nvmlGpuInstanceGetVgpuSchedulerLog_v2
         {
@@ -209,7 +216,7 @@ impl<'nvml> crate::mig::GpuInstance<'nvml> {
     #[doc(alias = "nvmlGpuInstanceSetVgpuSchedulerState")]
     #[doc(alias = "nvmlGpuInstanceSetVgpuSchedulerState_v2")]
     pub fn set_vgpu_scheduler_state(&self, settings: &VgpuSchedulerSettings) -> Result<()> {
-        let nvml = self.nvml();
+        let nvml = self.holder();
         if nvml.versions().gpu_instance_set_vgpu_scheduler_state() == gpu_instance_set_vgpu_scheduler_state::Version::nvmlGpuInstanceSetVgpuSchedulerState_v2 {
             let mut raw = settings.to_v2();
             return nvml_call!(

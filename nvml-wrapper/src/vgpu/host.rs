@@ -6,25 +6,25 @@ use std::mem::size_of;
 
 use nvml_sys as sys;
 
-use super::blob::blob_words;
 use super::{
     PgpuMetadata, VgpuCompatibility, VgpuInstance, VgpuMetadata, VgpuType, VgpuVersionRange,
     VgpuVersions,
 };
 use crate::enums::VgpuDriverCapability;
 use crate::error::Result;
+use crate::ffi::blob::blob_words;
 use crate::ffi::nvml_call;
 use crate::nvml::Nvml;
 
 impl Nvml {
     /// Wraps a vGPU type id (from [`Device::supported_vgpus`](crate::Device::supported_vgpus), a saved configuration, ...).
     pub fn vgpu_type(&self, id: u32) -> VgpuType<'_> {
-        VgpuType { nvml: self, id }
+        VgpuType::from_handle(self, id)
     }
 
     /// Wraps a vGPU instance id (from [`Device::active_vgpus`](crate::Device::active_vgpus), an [`EncoderSession`](crate::device::EncoderSession), ...).
     pub fn vgpu_instance(&self, id: u32) -> VgpuInstance<'_> {
-        VgpuInstance { nvml: self, id }
+        VgpuInstance::from_handle(self, id)
     }
 
     /// Whether the vGPU host driver has a capability (`nvmlGetVgpuDriverCapabilities`).

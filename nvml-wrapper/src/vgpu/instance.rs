@@ -5,13 +5,13 @@ use std::mem::size_of;
 
 use nvml_sys as sys;
 
-use super::{INVALID_ID, VgpuInstance, VgpuLicenseInfo, VgpuMetadata, VgpuType, read_blob};
+use super::{INVALID_ID, VgpuInstance, VgpuLicenseInfo, VgpuMetadata, VgpuType};
 use crate::device::accounting::AccountingStats;
 use crate::device::{EncoderSession, EncoderStats, FbcSession, FbcStats};
 use crate::enums::{VgpuVmIdType, enabled};
 use crate::error::Result;
-use crate::ffi::{nvml_call, read_list, read_string};
-use crate::nvml::Nvml;
+use crate::ffi::{nvml_call, read_blob, read_list, read_string};
+use crate::nvml_ref::NvmlRef;
 use crate::versions::vgpu_license_info;
 
 /// The VM a vGPU instance belongs to (`nvmlVgpuInstanceGetVmID`).
@@ -24,17 +24,7 @@ pub struct VmId {
     pub kind: VgpuVmIdType,
 }
 
-impl<'nvml> VgpuInstance<'nvml> {
-    /// The raw `nvmlVgpuInstance_t`.
-    pub fn id(&self) -> u32 {
-        self.id
-    }
-
-    /// The [`Nvml`] this instance belongs to.
-    pub fn nvml(&self) -> &'nvml Nvml {
-        self.nvml
-    }
-
+impl<'nvml, N: NvmlRef> VgpuInstance<'nvml, N> {
     /// The VM this vGPU belongs to (`nvmlVgpuInstanceGetVmID`).
     #[doc(alias = "nvmlVgpuInstanceGetVmID")]
     pub fn vm_id(&self) -> Result<VmId> {
@@ -81,10 +71,10 @@ impl<'nvml> VgpuInstance<'nvml> {
 
     /// The type of this vGPU (`nvmlVgpuInstanceGetType`).
     #[doc(alias = "nvmlVgpuInstanceGetType")]
-    pub fn vgpu_type(&self) -> Result<VgpuType<'nvml>> {
+    pub fn vgpu_type(&self) -> Result<VgpuType<'nvml, N>> {
         let mut id: sys::nvmlVgpuTypeId_t = 0;
         nvml_call!(self.nvml, nvmlVgpuInstanceGetType(self.id, &mut id))?;
-        Ok(self.nvml.vgpu_type(id))
+        Ok(VgpuType::from_handle(self.nvml.clone(), id))
     }
 
     /// Frame-rate limit, frames per second (`nvmlVgpuInstanceGetFrameRateLimit`).
@@ -270,7 +260,7 @@ impl<'nvml> VgpuInstance<'nvml> {
     #[doc(alias = "nvmlVgpuInstanceGetLicenseInfo_v2")]
     pub fn license_info(&self) -> Result<VgpuLicenseInfo> {
         let mut info = sys::nvmlVgpuLicenseInfo_t::default();
-        match self.nvml.versions().vgpu_license_info() {
+        match self.nvml.as_nvml().versions().vgpu_license_info() {
             vgpu_license_info::Version::nvmlVgpuInstanceGetLicenseInfo_v2 => nvml_call!(
                 self.nvml,
                 vgpu_license_info::nvmlVgpuInstanceGetLicenseInfo_v2(self.id, &mut info)
@@ -288,7 +278,8 @@ impl<'nvml> VgpuInstance<'nvml> {
     /// before R510, e.g. R470, have only that one).
     #[doc(alias = "nvmlVgpuInstanceGetLicenseStatus")]
     pub fn is_licensed(&self) -> Result<bool> {
-        if self.nvml.versions().vgpu_license_info() != vgpu_license_info::Version::Missing {
+        if self.nvml.as_nvml().versions().vgpu_license_info() != vgpu_license_info::Version::Missing
+        {
             return Ok(self.license_info()?.licensed);
         }
         let mut licensed: c_uint = 0;

@@ -4,9 +4,9 @@ use std::mem::{offset_of, size_of};
 
 use nvml_sys as sys;
 
-use super::blob::{str_at, u16_at, u32_at};
 use crate::enums::{GridLicenseExpiryStatus, GridLicenseFeatureCode, GridLicenseState};
 use crate::error::{NvmlError, Result};
+use crate::ffi::blob::{str_at, u16_at, u32_at};
 
 /// A license expiry date and its status (`nvmlVgpuLicenseExpiry_t`, `nvmlGridLicenseExpiry_t`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

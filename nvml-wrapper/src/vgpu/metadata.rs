@@ -5,9 +5,9 @@ use std::mem::offset_of;
 
 use nvml_sys as sys;
 
-use super::blob::{opaque_at, str_at, u32_at};
 use crate::enums::VgpuGuestInfoState;
 use crate::error::Result;
+use crate::ffi::blob::{opaque_at, str_at, u32_at};
 
 /// A range of vGPU versions (`nvmlVgpuVersion_t`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

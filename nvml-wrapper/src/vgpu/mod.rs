@@ -1,12 +1,13 @@
 //! vGPU: the virtual GPU types a host offers ([`VgpuType`]), the vGPUs running on it
 //! ([`VgpuInstance`]), the metadata that decides where a VM may migrate ([`VgpuMetadata`],
-//! [`PgpuMetadata`], [`Nvml::vgpu_compatibility`](crate::Nvml::vgpu_compatibility)), and the data types of the vGPU queries of
-//! [`Device`](crate::Device) (`device::vgpu`).
+//! [`PgpuMetadata`], [`Nvml::vgpu_compatibility`](crate::Nvml::vgpu_compatibility)), and the
+//! data types of the vGPU queries of [`Device`](crate::Device) (`device::vgpu`).
 //!
 //! vGPU types and instances are plain numbers in NVML (`nvmlVgpuTypeId_t`,
 //! `nvmlVgpuInstance_t`), not pointers: [`VgpuType`] and [`VgpuInstance`] pair one with the
-//! [`Nvml`] it belongs to, so neither outlives the library. Any number is safe to wrap; one
-//! the driver does not know is answered with `INVALID_ARGUMENT` or `NOT_FOUND`.
+//! [`Nvml`](crate::Nvml) it belongs to (borrowed or owned), so neither outlives the library.
+//! Any number is safe to wrap; one the driver does not know is answered with
+//! `INVALID_ARGUMENT` or `NOT_FOUND`.
 //!
 //! ```no_run
 //! use nvml_wrapper::Nvml;
@@ -22,7 +23,6 @@
 //! # Ok::<(), nvml_wrapper::NvmlError>(())
 //! ```
 
-mod blob;
 mod gpu_instance;
 mod host;
 mod instance;
@@ -49,67 +49,41 @@ pub use scheduler::{
 pub use utilization::{VgpuProcessUtilizationSample, VgpuUtilizationSample};
 pub use vgpu_type::{Resolution, VgpuPciIds, VgpuPlacementMode, VgpuPlacements};
 
-pub(crate) use blob::read_blob;
 pub(crate) use scheduler::{legacy_state, log_from_v2, state_from_v2};
 pub(crate) use vgpu_type::read_placements;
 
 use nvml_sys as sys;
 
-use crate::nvml::Nvml;
-
-// ------------------------------------------------------------------------------------------
-// Handles
-// ------------------------------------------------------------------------------------------
-
-/// A vGPU type (profile) the host's driver offers, e.g. `"NVIDIA H100-4C"`: an
-/// `nvmlVgpuTypeId_t` borrowed from its [`Nvml`].
-///
-/// Found with [`Device::supported_vgpus`](crate::Device::supported_vgpus) or [`Device::creatable_vgpus`](crate::Device::creatable_vgpus), or wrapped from a
-/// known id with [`Nvml::vgpu_type`](crate::Nvml::vgpu_type). `Send + Sync` (an integer and a shared reference).
-#[derive(Clone, Copy)]
-pub struct VgpuType<'nvml> {
-    nvml: &'nvml Nvml,
-    id: sys::nvmlVgpuTypeId_t,
+crate::handle::handle! {
+    id "vGPU type";
+    /// A vGPU type (profile) the host's driver offers, e.g. `"NVIDIA H100-4C"`: an
+    /// `nvmlVgpuTypeId_t` with its [`Nvml`](crate::Nvml), borrowed (`VgpuType<'nvml>`) or owned
+    /// ([`OwnedVgpuType`]); see [`NvmlRef`](crate::NvmlRef).
+    ///
+    /// Found with [`Device::supported_vgpus`](crate::Device::supported_vgpus) or
+    /// [`Device::creatable_vgpus`](crate::Device::creatable_vgpus) (owned from an
+    /// [`OwnedDevice`](crate::OwnedDevice)), or wrapped from a known id with
+    /// [`Nvml::vgpu_type`](crate::Nvml::vgpu_type).
+    pub struct VgpuType(sys::nvmlVgpuTypeId_t);
+    /// A [`VgpuType`] that owns a share of its library: no lifetime, `Send + Sync + 'static`.
+    pub type OwnedVgpuType;
 }
 
-/// A running vGPU: an `nvmlVgpuInstance_t` borrowed from its [`Nvml`].
-///
-/// Found with [`Device::active_vgpus`](crate::Device::active_vgpus), or wrapped from a known id (e.g. the `vgpu_instance`
-/// of an [`EncoderSession`](crate::device::EncoderSession)) with [`Nvml::vgpu_instance`](crate::Nvml::vgpu_instance). `Send + Sync` (an integer and a
-/// shared reference).
-#[derive(Clone, Copy)]
-pub struct VgpuInstance<'nvml> {
-    nvml: &'nvml Nvml,
-    id: sys::nvmlVgpuInstance_t,
+crate::handle::handle! {
+    id "vGPU instance";
+    /// A running vGPU: an `nvmlVgpuInstance_t` with its [`Nvml`](crate::Nvml), borrowed
+    /// (`VgpuInstance<'nvml>`) or owned ([`OwnedVgpuInstance`]); see
+    /// [`NvmlRef`](crate::NvmlRef).
+    ///
+    /// Found with [`Device::active_vgpus`](crate::Device::active_vgpus) (owned from an
+    /// [`OwnedDevice`](crate::OwnedDevice)), or wrapped from a known id (e.g. the
+    /// `vgpu_instance` of an [`EncoderSession`](crate::device::EncoderSession)) with
+    /// [`Nvml::vgpu_instance`](crate::Nvml::vgpu_instance).
+    pub struct VgpuInstance(sys::nvmlVgpuInstance_t);
+    /// A [`VgpuInstance`] that owns a share of its library: no lifetime,
+    /// `Send + Sync + 'static`.
+    pub type OwnedVgpuInstance;
 }
-
-impl std::fmt::Debug for VgpuType<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VgpuType").field("id", &self.id).finish()
-    }
-}
-
-impl std::fmt::Debug for VgpuInstance<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VgpuInstance")
-            .field("id", &self.id)
-            .finish()
-    }
-}
-
-impl PartialEq for VgpuType<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.nvml, other.nvml) && self.id == other.id
-    }
-}
-impl Eq for VgpuType<'_> {}
-
-impl PartialEq for VgpuInstance<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.nvml, other.nvml) && self.id == other.id
-    }
-}
-impl Eq for VgpuInstance<'_> {}
 
 /// `INVALID_GPU_INSTANCE_PROFILE_ID` and `INVALID_GPU_INSTANCE_ID` of nvml.h (macros bindgen
 /// does not carry over).

@@ -9,7 +9,7 @@ use crate::Device;
 use crate::enums::VgpuCapability;
 use crate::error::Result;
 use crate::ffi::{nvml_call, read_list, read_string};
-use crate::nvml::Nvml;
+use crate::nvml_ref::NvmlRef;
 
 /// PCI ids a vGPU type presents to its VM (`nvmlVgpuTypeGetDeviceID`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -62,17 +62,7 @@ impl VgpuPlacementMode {
     }
 }
 
-impl<'nvml> VgpuType<'nvml> {
-    /// The raw `nvmlVgpuTypeId_t`.
-    pub fn id(&self) -> u32 {
-        self.id
-    }
-
-    /// The [`Nvml`] this type belongs to.
-    pub fn nvml(&self) -> &'nvml Nvml {
-        self.nvml
-    }
-
+impl<'nvml, N: NvmlRef> VgpuType<'nvml, N> {
     /// Class, e.g. `"Compute"`, `"Quadro"`, `"NVS"` (`nvmlVgpuTypeGetClass`).
     #[doc(alias = "nvmlVgpuTypeGetClass")]
     pub fn class(&self) -> Result<String> {

@@ -5,11 +5,11 @@
 
 use nvml_wrapper::enums::TemperatureSensor;
 use nvml_wrapper::event::{EventData, EventSet, EventTypes, OwnedEventSet};
-use nvml_wrapper::gpm::GpmSample;
+use nvml_wrapper::gpm::{self, GpmSample, OwnedGpmSample};
 use nvml_wrapper::mig::{ComputeInstance, GpuInstance, OwnedComputeInstance, OwnedGpuInstance};
-use nvml_wrapper::system_event::SystemEventSet;
-use nvml_wrapper::unit::Unit;
-use nvml_wrapper::vgpu::{VgpuInstance, VgpuType};
+use nvml_wrapper::system_event::{OwnedSystemEventSet, SystemEventSet, SystemEventTypes};
+use nvml_wrapper::unit::{OwnedUnit, Unit};
+use nvml_wrapper::vgpu::{OwnedVgpuInstance, OwnedVgpuType, VgpuInstance, VgpuType};
 use nvml_wrapper::{Device, Nvml, NvmlError, NvmlLibrary, OwnedDevice, sys};
 
 /// The GPU instance profile id of the H100's 3g slice.
@@ -36,6 +36,11 @@ fn nvml_and_every_handle_are_send_and_sync_and_owned_ones_are_static() {
     owned::<EventData<'static, Nvml>>();
     owned::<OwnedGpuInstance>();
     owned::<OwnedComputeInstance>();
+    owned::<OwnedUnit>();
+    owned::<OwnedGpmSample>();
+    owned::<OwnedSystemEventSet>();
+    owned::<OwnedVgpuType>();
+    owned::<OwnedVgpuInstance>();
 }
 
 /// The same library, loaded again but not initialised by this handle: it tells whether NVML
@@ -313,4 +318,169 @@ fn raw_unit_and_gpm_sample_handles_come_back_to_the_safe_types() {
     assert_eq!(sample.handle(), raw_sample);
     sample.fill(&h100.nvml.device_by_index(0).unwrap()).unwrap();
     sample.free().unwrap();
+}
+
+#[test]
+fn an_owned_device_lists_owned_vgpus_that_outlive_the_nvml() {
+    let crate::support::Mock { nvml, staged } = crate::support::mock_with_profile("vgpu-host");
+    let probe = probe(&staged);
+    let borrowed = nvml.device_by_index(0).unwrap();
+    let supported: Vec<u32> = borrowed
+        .supported_vgpus()
+        .unwrap()
+        .iter()
+        .map(VgpuType::id)
+        .collect();
+    let active: Vec<(u32, String, u32)> = (borrowed.active_vgpus().unwrap().iter())
+        .map(|v| (v.id(), v.uuid().unwrap(), v.vgpu_type().unwrap().id()))
+        .collect();
+    assert_eq!(
+        supported,
+        (818..=825).collect::<Vec<_>>(),
+        "the profile's C-series types"
+    );
+    assert_eq!(active.len(), 2, "the profile runs two VMs on GPU 0");
+    let name_823 = nvml.vgpu_type(823).name().unwrap();
+    let gpu = borrowed.into_owned();
+    drop(nvml);
+
+    let (types, vgpus) = std::thread::spawn(move || {
+        let types: Vec<OwnedVgpuType> = gpu.supported_vgpus().unwrap();
+        let creatable: Vec<OwnedVgpuType> = gpu.creatable_vgpus().unwrap();
+        assert_eq!(
+            creatable.iter().map(VgpuType::id).collect::<Vec<_>>(),
+            [823]
+        );
+        assert_eq!(creatable[0].name().unwrap(), name_823);
+        let vgpus: Vec<OwnedVgpuInstance> = gpu.active_vgpus().unwrap();
+        let read: Vec<(u32, String, u32)> = (vgpus.iter())
+            .map(|v| {
+                let vgpu_type: OwnedVgpuType = v.vgpu_type().unwrap();
+                (v.id(), v.uuid().unwrap(), vgpu_type.id())
+            })
+            .collect();
+        assert_eq!(read, active);
+        (types, vgpus)
+    })
+    .join()
+    .unwrap();
+    // The device is gone with the thread; the vGPU handles still hold the library.
+    assert!(initialised(&probe));
+    assert_eq!(
+        types.iter().map(VgpuType::id).collect::<Vec<_>>(),
+        supported
+    );
+    assert_eq!(
+        types[0],
+        types[0].borrowed(),
+        "owned and borrowed forms are equal"
+    );
+    assert_ne!(types[0], types[1]);
+    assert_eq!(vgpus[0].nvml().share_count(), types.len() + vgpus.len());
+    drop(types);
+    drop(vgpus);
+    assert!(!initialised(&probe), "the last vGPU handle shut NVML down");
+}
+
+#[test]
+fn an_owned_gpu_instance_lists_owned_vgpus() {
+    let crate::support::Mock { nvml, staged } = crate::support::mock_with_profile("vgpu-host");
+    staged.set_root(true).unwrap();
+    let gpu = nvml.device_by_index(0).unwrap().into_owned();
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
+    // The H100's 3g.40gb profile, which hosts the H100-3-40C vGPU type (id 829).
+    let gi: OwnedGpuInstance = gpu.create_gpu_instance(9).unwrap();
+    drop(nvml);
+    let creatable: Vec<OwnedVgpuType> = gi.creatable_vgpus().unwrap();
+    assert_eq!(
+        creatable.iter().map(VgpuType::id).collect::<Vec<_>>(),
+        [829]
+    );
+    assert_eq!(creatable[0].name().unwrap(), "NVIDIA H100-3-40C");
+    let active: Vec<OwnedVgpuInstance> = gi.active_vgpus().unwrap();
+    assert!(active.is_empty());
+    gi.destroy().unwrap();
+}
+
+#[test]
+fn an_owned_device_takes_owned_gpm_samples_that_outlive_it() {
+    let crate::support::Mock { nvml, staged } = crate::support::mock();
+    let probe = probe(&staged);
+    let gpu = nvml.device_by_index(0).unwrap().into_owned();
+    drop(nvml);
+
+    let (first, second) = std::thread::spawn(move || {
+        assert!(gpu.gpm_supported().unwrap());
+        let first: OwnedGpmSample = gpu.gpm_sample().unwrap();
+        // The counters refresh every 100 ms.
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        let second: OwnedGpmSample = gpu.gpm_sample().unwrap();
+        // MIG is off on GPU 0: a MIG sample is refused the same way on both forms.
+        let owned = gpu.gpm_mig_sample(0).map(|_| ()).unwrap_err();
+        let borrowed = gpu.borrowed().gpm_mig_sample(0).map(|_| ()).unwrap_err();
+        assert_eq!(owned.to_string(), borrowed.to_string());
+        (first, second)
+    })
+    .join()
+    .unwrap();
+    assert!(initialised(&probe), "the samples hold the library");
+    let metrics = gpm::gpm_metrics(&first, &second, &[sys::NVML_GPM_METRIC_SM_UTIL]).unwrap();
+    let sm_util = *metrics[0].value.as_ref().unwrap();
+    assert!(sm_util > 0.0 && sm_util <= 100.0, "{sm_util}");
+    // An owned and a borrowed sample of the same GPU make an interval too.
+    let gpu = first.nvml().device_by_index(0).unwrap();
+    let third = gpu.gpm_sample().unwrap();
+    assert!(gpm::gpm_metrics(&first, &third, &[sys::NVML_GPM_METRIC_SM_UTIL]).is_ok());
+    drop(third);
+    first.free().unwrap();
+    drop(second);
+    assert!(!initialised(&probe), "the last sample shut NVML down");
+}
+
+#[test]
+fn an_owned_unit_lists_owned_devices() {
+    let crate::support::Mock { nvml, staged } = crate::support::mock_with_profile("s-class");
+    let probe = probe(&staged);
+    let uuids: Vec<String> = (0..4)
+        .map(|i| nvml.device_by_index(i).unwrap().uuid().unwrap())
+        .collect();
+    let unit: OwnedUnit = nvml.unit_by_index(0).unwrap().into_owned();
+    assert_eq!(unit, nvml.unit_by_index(0).unwrap());
+    drop(nvml);
+    let devices: Vec<OwnedDevice> = std::thread::spawn(move || unit.devices().unwrap())
+        .join()
+        .unwrap();
+    assert_eq!(
+        devices
+            .iter()
+            .map(|d| d.uuid().unwrap())
+            .collect::<Vec<_>>(),
+        uuids
+    );
+    drop(devices);
+    assert!(!initialised(&probe));
+}
+
+#[test]
+fn an_owned_system_event_set_waits_in_a_thread() {
+    let crate::support::Mock { nvml, staged } = crate::support::mock();
+    let probe = probe(&staged);
+    let set: OwnedSystemEventSet = nvml.create_system_event_set().unwrap().into_owned();
+    set.register(SystemEventTypes::GPU_DRIVER_UNBIND).unwrap();
+    drop(nvml);
+    let waiter = std::thread::spawn(move || {
+        let events = set.wait(5000, 8).unwrap();
+        set.free().unwrap();
+        events
+    });
+    staged
+        .inject_system_event(3, u64::from(sys::nvmlSystemEventTypeGpuDriverUnbind))
+        .unwrap();
+    let events = waiter.join().unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].event_type, SystemEventTypes::GPU_DRIVER_UNBIND);
+    assert!(
+        !initialised(&probe),
+        "freeing the set released the last share"
+    );
 }

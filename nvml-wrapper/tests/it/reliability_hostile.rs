@@ -183,7 +183,7 @@ fn all_hostile_modes_at_once() {
 }
 
 /// `INSUFFICIENT_SIZE` forever from a list getter: the grow-and-retry loop gives up with
-/// `Err(InsufficientSize)`, quickly. (The mock cannot count calls; `src/ffi.rs`'s unit test
+/// `Err(InsufficientSize)`, quickly. (The mock cannot count calls; `src/ffi/lists.rs`'s unit test
 /// `list_growing_between_calls_is_retried_a_bounded_number_of_times` asserts the exact count,
 /// 1 + 4 calls.)
 #[test]

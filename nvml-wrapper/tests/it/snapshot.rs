@@ -325,12 +325,62 @@ fn walk_device(nvml: &Nvml, w: &mut Walk, at: &str, d: &Device<'_>, all: &[Devic
         q!(gpu_instance_possible_placements(id));
         q!(gpu_instance_remaining_capacity(id));
     }
+    walk_mig_instances(w, at, d);
     walk_vgpus(w, at, d);
     walk_fields(w, at, d);
     w.energy(
         k("total_energy_consumption()"),
         d.total_energy_consumption().map_err(|e| e.to_string()),
     );
+}
+
+/// The MIG instances that exist: per GPU instance profile the instances (id, profile,
+/// placement), per compute instance profile their compute instances, and the MIG devices by
+/// index (handles left out: they are the library's addresses, not the machine's).
+fn walk_mig_instances(w: &mut Walk, at: &str, d: &Device<'_>) {
+    for profile_id in 0..32 {
+        let gis = match d.gpu_instances(profile_id) {
+            Ok(l) => l,
+            Err(e) => {
+                w.put::<()>(format!("{at}gpu_instances({profile_id})"), Err(e));
+                continue;
+            }
+        };
+        let infos = gis
+            .iter()
+            .map(|gi| gi.info().map(|i| (i.id, i.profile_id, i.placement)))
+            .collect::<nvml_wrapper::Result<Vec<_>>>();
+        w.put(format!("{at}gpu_instances({profile_id})"), infos);
+        for gi in &gis {
+            let Ok(id) = gi.info().map(|i| i.id) else {
+                continue;
+            };
+            for ci_profile_id in 0..8 {
+                let cis = gi.compute_instances(ci_profile_id).and_then(|l| {
+                    l.iter()
+                        .map(|ci| ci.info().map(|i| (i.id, i.profile_id, i.placement)))
+                        .collect::<nvml_wrapper::Result<Vec<_>>>()
+                });
+                w.put(
+                    format!("{at}gpu_instance({id}).compute_instances({ci_profile_id})"),
+                    cis,
+                );
+            }
+        }
+    }
+    for index in 0..8 {
+        let k = |q: &str| format!("{at}mig_device_by_index({index}){q}");
+        match d.mig_device_by_index(index) {
+            Ok(m) => {
+                w.put(k(".uuid()"), m.uuid());
+                w.put(k(".name()"), m.name());
+                w.put(k(".memory_info()"), m.memory_info());
+                w.put(k(".gpu_instance_id()"), m.gpu_instance_id());
+                w.put(k(".compute_instance_id()"), m.compute_instance_id());
+            }
+            Err(e) => w.put::<()>(k(""), Err(e)),
+        }
+    }
 }
 
 /// The vGPU host queries: the types the GPU lists, their placements, and the running
@@ -574,7 +624,11 @@ fn round_trip(profile: &str, mig: bool, dir: &std::path::Path) -> Vec<String> {
     if let Err(e) = nvml_mock::profile::parse_json(&json) {
         return vec![format!("{label}: the snapshot does not load: {e}")];
     }
-    let file = dir.join(format!("{profile}-{mig}.json"));
+    let stem = std::path::Path::new(profile)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(profile);
+    let file = dir.join(format!("{stem}-{mig}.json"));
     std::fs::write(&file, json).unwrap();
     let copy = crate::support::mock_with_profile(file.to_str().unwrap());
     let (a, b) = (walk(&original.nvml), walk(&copy.nvml));
@@ -602,6 +656,30 @@ fn every_builtin_profile_round_trips_through_a_snapshot() {
             failures.extend(round_trip(profile, true, &dir));
         }
     }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_profile_that_declares_mig_instances_round_trips_through_a_snapshot() {
+    let profile = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../nvml-mock/profiles/examples/dgx-h100-mig.json"
+    );
+    let dir = std::env::temp_dir().join(format!("nvml-snapshot-mig-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = crate::support::mock_with_profile(profile);
+    let gpu0 = source.nvml.device_by_index(0).unwrap();
+    assert!(
+        gpu0.mig_device_by_index(2).is_ok(),
+        "the example declares three MIG devices on GPU 0"
+    );
+    let failures = round_trip(profile, true, &dir);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         failures.is_empty(),

@@ -1,15 +1,44 @@
 //! Device queries: identity, PCI, memory, utilization, thermals, power, clocks, ECC,
-//! processes, topology, NvLink, field values and samples.
+//! processes, topology, NvLink, field values and samples. The submodules hold groups of their
+//! own, each named as the wrapper's module for those functions (`nvml-wrapper/src/device/`).
+
+mod accounting;
+mod affinity;
+mod board;
+mod clock_control;
+mod cooling;
+mod ecc;
+mod engine_utilization;
+mod fabric;
+mod mig;
+mod performance;
+mod samples;
+mod thermal;
+mod utilization;
+
+pub use accounting::*;
+pub use affinity::*;
+pub use board::*;
+pub use clock_control::*;
+pub use cooling::*;
+pub use ecc::*;
+pub use engine_utilization::*;
+pub use fabric::*;
+pub use mig::*;
+pub use performance::*;
+pub use samples::*;
+pub use thermal::*;
+pub use utilization::*;
 
 use std::ffi::{c_char, c_int, c_uint, c_ulong, c_ulonglong};
 
 use nvml_sys::*;
 
+use crate::dispatch::Ctx;
+use crate::handles::{DeviceRef, device_handle, device_ref, mig_device_handle};
+use crate::machine::{Gpu, Machine};
+use crate::marshal::{arg_str, fill_array, get, put, put_array, put_str};
 use crate::profile::ProcessSpec;
-use crate::state::{
-    Ctx, DeviceRef, Gpu, Machine, arg_str, device_handle, device_ref, fill_array, get,
-    mig_device_handle, put, put_array, put_str,
-};
 use crate::support::Feature;
 
 /// The physical GPU behind a handle (MIG device handles name their parent).
@@ -26,15 +55,15 @@ fn phys<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
 
 fn pci_info(g: &Gpu) -> nvmlPciInfo_t {
     let mut p = nvmlPciInfo_t {
-        domain: g.spec.pci_domain,
-        bus: g.spec.pci_bus,
-        device: g.spec.pci_device,
-        pciDeviceId: g.spec.pci_device_id,
-        pciSubSystemId: g.spec.pci_subsystem_id,
+        domain: g.spec().pci_domain,
+        bus: g.spec().pci_bus,
+        device: g.spec().pci_device,
+        pciDeviceId: g.spec().pci_device_id,
+        pciSubSystemId: g.spec().pci_subsystem_id,
         ..Default::default()
     };
-    fill_array(&mut p.busIdLegacy, &g.spec.bus_id_legacy());
-    fill_array(&mut p.busId, &g.spec.bus_id());
+    fill_array(&mut p.busIdLegacy, &g.spec().bus_id_legacy());
+    fill_array(&mut p.busId, &g.spec().bus_id());
     p
 }
 
@@ -48,16 +77,19 @@ pub(crate) fn allocated(m: &Machine, i: usize, g: &Gpu) -> u64 {
             .map(|x| mig_used(m, i, x.id))
             .fold(0u64, u64::saturating_add)
     } else {
-        g.spec
-            .processes
+        g.processes
             .iter()
             .map(|p| p.used_memory)
             .fold(0u64, u64::saturating_add)
     };
     let used = running
-        .saturating_add(g.spec.memory_overhead)
+        .saturating_add(g.spec().memory_overhead)
         .saturating_add(g.vgpu_fb);
-    used.min(g.spec.memory_total.saturating_sub(g.spec.memory_reserved))
+    used.min(
+        g.spec()
+            .memory_total
+            .saturating_sub(g.spec().memory_reserved),
+    )
 }
 
 /// Memory a GPU instance's driver context holds with nothing running: 13 MiB (`nvidia-smi`'s
@@ -79,8 +111,7 @@ fn mig_used(m: &Machine, i: usize, gid: u32) -> u64 {
 }
 
 fn processes(g: &Gpu, kind: &str) -> Vec<ProcessSpec> {
-    g.spec
-        .processes
+    g.processes
         .iter()
         .filter(|p| p.kind == kind)
         .cloned()
@@ -174,22 +205,22 @@ fn procs_v2(
 /// and the throttles forced through `nvml_mock_set_throttle`.
 pub(crate) fn clocks_event_reasons(g: &Gpu) -> u64 {
     let cap = u64::from(nvmlClocksEventReasonSwPowerCap);
-    let reasons = g.spec.clocks_event_reasons & !cap;
-    let reasons = if g.spec.power_usage_mw >= g.power_limit_mw {
+    let reasons = g.readings.clocks_event_reasons & !cap;
+    let reasons = if g.readings.power_usage_mw >= g.power_limit_mw {
         reasons | cap
     } else {
         reasons
     };
-    reasons | crate::dynamic::forced_reasons(g)
+    reasons | crate::dynamic::forced_reasons(g.forced_reasons)
 }
 
 fn clock_of(g: &Gpu, t: nvmlClockType_t, max: bool) -> Result<u32, nvmlReturn_t> {
-    let s = &g.spec;
+    let (s, now) = (g.spec(), &g.readings);
     Ok(match (t, max) {
-        (NVML_CLOCK_GRAPHICS, false) => s.clock_graphics,
-        (NVML_CLOCK_SM, false) => s.clock_sm,
-        (NVML_CLOCK_MEM, false) => s.clock_mem,
-        (NVML_CLOCK_VIDEO, false) => s.clock_video,
+        (NVML_CLOCK_GRAPHICS, false) => now.clock_graphics,
+        (NVML_CLOCK_SM, false) => now.clock_sm,
+        (NVML_CLOCK_MEM, false) => now.clock_mem,
+        (NVML_CLOCK_VIDEO, false) => now.clock_video,
         (NVML_CLOCK_GRAPHICS, true) => s.max_graphics,
         (NVML_CLOCK_SM, true) => s.max_sm,
         (NVML_CLOCK_MEM, true) => s.max_mem,
@@ -202,23 +233,23 @@ fn clock_of(g: &Gpu, t: nvmlClockType_t, max: bool) -> Result<u32, nvmlReturn_t>
 /// (`nvmlDeviceGetMarginTemperature` and nvidia-smi's export-table entry agree on it).
 pub(crate) fn margin_temperature(g: &Gpu) -> Result<i32, nvmlReturn_t> {
     g.support.check(Feature::Tlimit)?;
-    if g.spec.temp_gpu_max == 0 {
+    if g.spec().temp_gpu_max == 0 {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
-    Ok((g.spec.temp_gpu_max as i32).wrapping_sub(g.spec.temperature as i32))
+    Ok((g.spec().temp_gpu_max as i32).wrapping_sub(g.readings.temperature as i32))
 }
 
 fn app_clock(g: &Gpu, t: nvmlClockType_t, default: bool) -> Result<u32, nvmlReturn_t> {
     g.support.check(Feature::ApplicationClocks)?;
     let (mem, gr) = if default {
-        (g.spec.default_app_mem, g.spec.default_app_graphics)
+        (g.spec().default_app_mem, g.spec().default_app_graphics)
     } else {
         g.app_clocks
     };
     match t {
         NVML_CLOCK_GRAPHICS | NVML_CLOCK_SM => Ok(gr),
         NVML_CLOCK_MEM => Ok(mem),
-        NVML_CLOCK_VIDEO => Ok(g.spec.max_video),
+        NVML_CLOCK_VIDEO => Ok(g.spec().max_video),
         _ => Err(NVML_ERROR_INVALID_ARGUMENT),
     }
 }
@@ -228,17 +259,17 @@ fn ecc_total(
     error: nvmlMemoryErrorType_t,
     counter: nvmlEccCounterType_t,
 ) -> Result<u64, nvmlReturn_t> {
-    if !g.spec.ecc_supported {
+    if !g.spec().ecc_supported {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
     match (error, counter) {
         (NVML_MEMORY_ERROR_TYPE_CORRECTED, NVML_VOLATILE_ECC) => Ok(g.ecc_corrected_volatile),
         (NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NVML_VOLATILE_ECC) => Ok(g.ecc_uncorrected_volatile),
         (NVML_MEMORY_ERROR_TYPE_CORRECTED, NVML_AGGREGATE_ECC) => {
-            Ok(g.spec.ecc_corrected_aggregate)
+            Ok(g.spec().ecc_corrected_aggregate)
         }
         (NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NVML_AGGREGATE_ECC) => {
-            Ok(g.spec.ecc_uncorrected_aggregate)
+            Ok(g.spec().ecc_uncorrected_aggregate)
         }
         _ => Err(NVML_ERROR_INVALID_ARGUMENT),
     }
@@ -249,7 +280,7 @@ fn ecc_total(
 pub(crate) fn topology(a: &Gpu, ai: usize, b: &Gpu, bi: usize) -> nvmlGpuTopologyLevel_t {
     if ai == bi {
         NVML_TOPOLOGY_INTERNAL
-    } else if a.spec.numa_node == b.spec.numa_node {
+    } else if a.spec().numa_node == b.spec().numa_node {
         NVML_TOPOLOGY_NODE
     } else {
         NVML_TOPOLOGY_SYSTEM
@@ -257,7 +288,7 @@ pub(crate) fn topology(a: &Gpu, ai: usize, b: &Gpu, bi: usize) -> nvmlGpuTopolog
 }
 
 fn nvlink_active(g: &Gpu, link: c_uint) -> Result<(), nvmlReturn_t> {
-    if g.spec.nvlink_count == 0 {
+    if g.spec().nvlink_count == 0 {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
     if link >= NVML_NVLINK_MAX_LINKS {
@@ -265,60 +296,32 @@ fn nvlink_active(g: &Gpu, link: c_uint) -> Result<(), nvmlReturn_t> {
     }
     // A link number NVML knows but this GPU lacks: the real library answers NOT_SUPPORTED
     // (clients such as nvidia-smi walk all NVML_NVLINK_MAX_LINKS links).
-    if link >= g.spec.nvlink_count {
+    if link >= g.spec().nvlink_count {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
     Ok(())
 }
 
-/// The NVSwitches an HGX board's GPUs link to, by GPU architecture: (architecture, switch
-/// chips, their PCI device id, the public source). A GPU's links are dealt out over the chips
-/// in turn (link `l` goes to chip `l mod n`); other architectures use the Hopper row.
-const NVSWITCHES: [(u32, u32, u32, &str); 2] = [
-    (
-        NVML_DEVICE_ARCH_AMPERE,
-        6,
-        0x1af1_10de,
-        "DGX A100: 6 NVSwitches, each A100 with 2 of its 12 links to each (NCCL topology dump \
-         in NVIDIA/nccl issue 1505); lspci 10de:1af1 \"GA100 [A100 NVSwitch]\"",
-    ),
-    (
-        NVML_DEVICE_ARCH_HOPPER,
-        4,
-        0x22a3_10de,
-        "DGX H100: 4 third-generation NVSwitches for the 18 links of each H100; lspci \
-         10de:22a3 \"GH100 [H100 NVSwitch]\"",
-    ),
-];
-
-/// NVSwitch PCI info for the far end of link `link` of GPU `g`, on the first buses of domain
-/// 0 from 0x05 up that no GPU of the machine sits on (a switch never shares a GPU's address,
-/// which clients such as SLURM match links by).
+/// NVSwitch PCI info for the far end of link `link` of GPU `g` (its architecture's row of
+/// [`crate::support::NVSWITCHES`]), on the first buses of domain 0 from 0x05 up that no GPU of
+/// the machine sits on (a switch never shares a GPU's address, which clients such as SLURM
+/// match links by).
 fn nvswitch_pci(c: &Ctx<'_>, g: &Gpu, link: c_uint) -> nvmlPciInfo_t {
-    let (_, switches, device_id, _) = NVSWITCHES
-        .iter()
-        .find(|row| row.0 == g.spec.architecture)
-        .or_else(|| {
-            NVSWITCHES
-                .iter()
-                .find(|row| row.0 == NVML_DEVICE_ARCH_HOPPER)
-        })
-        .copied()
-        .unwrap_or((0, 4, 0x22a3_10de, ""));
+    let switches = crate::support::nvswitches(g.spec().architecture);
     let taken = |bus: u32| {
         c.m.gpus
             .iter()
-            .any(|g| g.spec.pci_domain == 0 && g.spec.pci_bus == bus)
+            .any(|g| g.spec().pci_domain == 0 && g.spec().pci_bus == bus)
     };
     let mut buses = (0x05u32..=0xff).filter(|b| !taken(*b));
     let bus = buses
-        .nth(link.checked_rem(switches).unwrap_or(0) as usize)
+        .nth(link.checked_rem(switches.chips).unwrap_or(0) as usize)
         .unwrap_or(0x05);
     let mut p = nvmlPciInfo_t {
         domain: 0,
         bus,
         device: 0,
-        pciDeviceId: device_id,
+        pciDeviceId: switches.pci_device_id,
         pciSubSystemId: 0x1796_10de,
         ..Default::default()
     };
@@ -352,8 +355,8 @@ fn memory(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<(u64, u64, u64), nvmlRetu
         c.require_root()?;
     }
     Ok((
-        g.spec.memory_total,
-        g.spec.memory_reserved,
+        g.spec().memory_total,
+        g.spec().memory_reserved,
         allocated(c.m, i, g),
     ))
 }
@@ -367,11 +370,11 @@ fn bar1(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<nvmlBAR1Memory_t, nvmlRetur
         Some(DeviceRef::Mig(_, gid, _)) => {
             let (x, _) = g.mig_instance(gid)?;
             let share =
-                g.spec.bar1_total / u64::from(crate::profile::MEMORY_SLICES) * u64::from(x.size);
+                g.spec().bar1_total / u64::from(crate::profile::MEMORY_SLICES) * u64::from(x.size);
             let total = share.saturating_sub(1024 * 1024);
             (total, MIG_IDLE_BAR1_USED.min(total))
         }
-        _ => (g.spec.bar1_total, g.spec.bar1_used),
+        _ => (g.spec().bar1_total, g.spec().bar1_used),
     };
     Ok(nvmlBAR1Memory_t {
         bar1Total: total,
@@ -398,36 +401,40 @@ fn field(
         let v = ecc_total(g, e, k)?;
         ull(v)
     };
-    if let Some(answer) = crate::dynamic::field(c.m, g, id, scope) {
+    if let Some(model) = g.model.as_deref()
+        && let Some(answer) = model.field(c.m.now_ns(), g.spec().nvlink_count, id, scope)
+    {
         return answer;
     }
     match id {
-        NVML_FI_DEV_ECC_CURRENT if g.spec.ecc_supported => ui(u32::from(g.ecc_current)),
-        NVML_FI_DEV_ECC_PENDING if g.spec.ecc_supported => ui(u32::from(g.ecc_pending)),
+        NVML_FI_DEV_ECC_CURRENT if g.spec().ecc_supported => ui(u32::from(g.ecc_current)),
+        NVML_FI_DEV_ECC_PENDING if g.spec().ecc_supported => ui(u32::from(g.ecc_pending)),
         NVML_FI_DEV_ECC_SBE_VOL_TOTAL => ecc(NVML_MEMORY_ERROR_TYPE_CORRECTED, NVML_VOLATILE_ECC),
         NVML_FI_DEV_ECC_DBE_VOL_TOTAL => ecc(NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NVML_VOLATILE_ECC),
         NVML_FI_DEV_ECC_SBE_AGG_TOTAL => ecc(NVML_MEMORY_ERROR_TYPE_CORRECTED, NVML_AGGREGATE_ECC),
         NVML_FI_DEV_ECC_DBE_AGG_TOTAL => {
             ecc(NVML_MEMORY_ERROR_TYPE_UNCORRECTED, NVML_AGGREGATE_ECC)
         }
-        NVML_FI_DEV_RETIRED_SBE if g.spec.page_retirement => {
-            ull(g.spec.retired_pages_sbe.len() as u64)
+        NVML_FI_DEV_RETIRED_SBE if g.spec().page_retirement => {
+            ull(g.spec().retired_pages_sbe.len() as u64)
         }
-        NVML_FI_DEV_RETIRED_DBE if g.spec.page_retirement => {
-            ull(g.spec.retired_pages_dbe.len() as u64)
+        NVML_FI_DEV_RETIRED_DBE if g.spec().page_retirement => {
+            ull(g.spec().retired_pages_dbe.len() as u64)
         }
-        NVML_FI_DEV_RETIRED_PENDING if g.spec.page_retirement => ull(0),
-        NVML_FI_DEV_MEMORY_TEMP if g.spec.memory_temperature > 0 => ui(g.spec.memory_temperature),
+        NVML_FI_DEV_RETIRED_PENDING if g.spec().page_retirement => ull(0),
+        NVML_FI_DEV_MEMORY_TEMP if g.readings.memory_temperature > 0 => {
+            ui(g.readings.memory_temperature)
+        }
         // The GPU temperature as a double, equal to what nvmlDeviceGetTemperatureV reports.
         NVML_FI_DEV_GPU_TEMP => Ok((
             NVML_VALUE_TYPE_DOUBLE,
             nvmlValue_t {
-                dVal: f64::from(g.spec.temperature),
+                dVal: f64::from(g.readings.temperature),
             },
         )),
         // Time limited by power smoothing, ns: never (smoothing is off), read with privilege
         // as the other power smoothing fields.
-        NVML_FI_PWR_SMOOTHING_LIMITED_TIME if g.spec.power_smoothing => {
+        NVML_FI_PWR_SMOOTHING_LIMITED_TIME if g.spec().power_smoothing => {
             c.require_root()?;
             ull(0)
         }
@@ -435,10 +442,10 @@ fn field(
         // Power by scope: the GPU's own; the memory's average where the board reports it;
         // the module's on a Grace Blackwell superchip.
         NVML_FI_DEV_POWER_AVERAGE if scope == NVML_POWER_SCOPE_MEMORY => {
-            if g.spec.memory_power_mw == 0 {
+            if g.spec().memory_power_mw == 0 {
                 return Err(NVML_ERROR_NOT_SUPPORTED);
             }
-            ui(g.spec.memory_power_mw)
+            ui(g.spec().memory_power_mw)
         }
         NVML_FI_DEV_POWER_AVERAGE if !g.support.has(Feature::AveragePower) => {
             Err(NVML_ERROR_NOT_SUPPORTED)
@@ -451,17 +458,17 @@ fn field(
         | NVML_FI_DEV_POWER_CURRENT_LIMIT
         | NVML_FI_DEV_POWER_REQUESTED_LIMIT => {
             // (draw, min, max, default, current) of the scope asked for.
-            let s = &g.spec;
+            let s = g.spec();
             let (usage, min, max, default, limit) = match (scope, &s.module_power) {
                 (NVML_POWER_SCOPE_GPU, _) => (
-                    s.power_usage_mw,
+                    g.readings.power_usage_mw,
                     s.power_min_limit_mw,
                     s.power_max_limit_mw,
                     s.power_default_limit_mw,
                     g.power_limit_mw,
                 ),
                 (NVML_POWER_SCOPE_MODULE, Some(m)) => (
-                    m.usage_mw,
+                    g.readings.module_usage_mw.unwrap_or(m.usage_mw),
                     m.min_limit_mw,
                     m.max_limit_mw,
                     m.default_limit_mw,
@@ -483,18 +490,18 @@ fn field(
             // Fixed margins, not readings (a real H100 reports -8, -2, 0, 0 C whatever its
             // temperature; a B200 -5, -3, 0, 0; an L40S -5, -2, none, 0).
             let at = (id - NVML_FI_DEV_TEMPERATURE_SHUTDOWN_TLIMIT) as usize;
-            let v = g.spec.tlimit_margins.get(at).copied().flatten();
+            let v = g.spec().tlimit_margins.get(at).copied().flatten();
             let v = v.ok_or(NVML_ERROR_NOT_SUPPORTED)?;
             Ok((NVML_VALUE_TYPE_SIGNED_INT, nvmlValue_t { siVal: v }))
         }
-        NVML_FI_DEV_NVLINK_LINK_COUNT if g.spec.nvlink_count > 0 => ui(g.spec.nvlink_count),
-        NVML_FI_DEV_NVLINK_SPEED_MBPS_COMMON if g.spec.nvlink_count > 0 => {
-            ui(g.spec.nvlink_speed_mbps)
+        NVML_FI_DEV_NVLINK_LINK_COUNT if g.spec().nvlink_count > 0 => ui(g.spec().nvlink_count),
+        NVML_FI_DEV_NVLINK_SPEED_MBPS_COMMON if g.spec().nvlink_count > 0 => {
+            ui(g.spec().nvlink_speed_mbps)
         }
         NVML_FI_DEV_NVLINK_SPEED_MBPS_L0..=NVML_FI_DEV_NVLINK_SPEED_MBPS_L5
-            if g.spec.nvlink_count > 0 =>
+            if g.spec().nvlink_count > 0 =>
         {
-            ui(g.spec.nvlink_speed_mbps)
+            ui(g.spec().nvlink_speed_mbps)
         }
         // The state of link `scope`, agreeing with nvmlDeviceGetNvLinkState.
         NVML_FI_DEV_NVLINK_GET_STATE => {
@@ -503,19 +510,19 @@ fn field(
         }
         NVML_FI_DEV_NVLINK_GET_SPEED => {
             nvlink_active(g, scope)?;
-            ui(g.spec.nvlink_speed_mbps)
+            ui(g.spec().nvlink_speed_mbps)
         }
         // Every link of a mock GPU goes to an NVSwitch (nvmlDeviceGetNvLinkRemoteDeviceType).
-        NVML_FI_DEV_NVSWITCH_CONNECTED_LINK_COUNT if g.spec.nvlink_count > 0 => {
-            ui(g.spec.nvlink_count)
+        NVML_FI_DEV_NVSWITCH_CONNECTED_LINK_COUNT if g.spec().nvlink_count > 0 => {
+            ui(g.spec().nvlink_count)
         }
         NVML_FI_DEV_PCIE_REPLAY_ROLLOVER_COUNTER => ull(0),
-        NVML_FI_DEV_PCIE_REPLAY_COUNTER => ull(u64::from(g.spec.pcie_replay_counter)),
-        NVML_FI_DEV_PCIE_OUTBOUND_ATOMICS_MASK if g.spec.pcie_atomics_outbound != 0 => {
-            ui(g.spec.pcie_atomics_outbound)
+        NVML_FI_DEV_PCIE_REPLAY_COUNTER => ull(u64::from(g.spec().pcie_replay_counter)),
+        NVML_FI_DEV_PCIE_OUTBOUND_ATOMICS_MASK if g.spec().pcie_atomics_outbound != 0 => {
+            ui(g.spec().pcie_atomics_outbound)
         }
-        NVML_FI_DEV_PCIE_INBOUND_ATOMICS_MASK if g.spec.pcie_atomics_inbound != 0 => {
-            ui(g.spec.pcie_atomics_inbound)
+        NVML_FI_DEV_PCIE_INBOUND_ATOMICS_MASK if g.spec().pcie_atomics_inbound != 0 => {
+            ui(g.spec().pcie_atomics_inbound)
         }
         NVML_FI_DEV_GET_GPU_RECOVERY_ACTION if g.support.has(Feature::GpuRecoveryAction) => {
             ui(NVML_GPU_RECOVERY_ACTION_NONE)
@@ -528,7 +535,7 @@ fn field(
         | NVML_FI_DEV_C2C_LINK_ERROR_REPLAY_B2B
         | NVML_FI_DEV_C2C_LINK_POWER_STATE => c2c_field(g, id, scope),
         NVML_FI_PWR_SMOOTHING_ENABLED..=NVML_FI_PWR_SMOOTHING_ADMIN_OVERRIDE_RAMP_DOWN_HYST_VAL
-            if g.spec.power_smoothing =>
+            if g.spec().power_smoothing =>
         {
             // Reading power smoothing takes privilege: a real B200 and GB200 answer
             // "Insufficient Permissions" to an unprivileged nvidia-smi (captures/qx-b200.xml).
@@ -548,7 +555,7 @@ fn field(
         NVML_FI_DEV_NVLINK_THROUGHPUT_DATA_TX..=NVML_FI_DEV_NVLINK_THROUGHPUT_RAW_RX => {
             if scope != u32::MAX {
                 nvlink_active(g, scope)?;
-            } else if g.spec.nvlink_count == 0 {
+            } else if g.spec().nvlink_count == 0 {
                 return Err(NVML_ERROR_NOT_SUPPORTED);
             }
             ull(0)
@@ -580,7 +587,7 @@ fn field(
         | NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_POWER_BRAKE_SLOWDOWN => ull(0),
         // Row remappings made inactive: none.
         NVML_FI_DEV_REMAPPED_ROWS_COR_INACTIVE | NVML_FI_DEV_REMAPPED_ROWS_UNC_INACTIVE
-            if g.spec.ecc_supported && g.support.has(Feature::RemappedRowsInactive) =>
+            if g.spec().ecc_supported && g.support.has(Feature::RemappedRowsInactive) =>
         {
             ui(0)
         }
@@ -588,11 +595,11 @@ fn field(
         | NVML_FI_DEV_REMAPPED_UNC
         | NVML_FI_DEV_REMAPPED_PENDING
         | NVML_FI_DEV_REMAPPED_FAILURE
-            if g.spec.ecc_supported && g.support.has(Feature::RemappedRows) =>
+            if g.spec().ecc_supported && g.support.has(Feature::RemappedRows) =>
         {
             ui(match id {
-                NVML_FI_DEV_REMAPPED_COR => g.spec.remapped_rows_correctable,
-                NVML_FI_DEV_REMAPPED_UNC => g.spec.remapped_rows_uncorrectable,
+                NVML_FI_DEV_REMAPPED_COR => g.spec().remapped_rows_correctable,
+                NVML_FI_DEV_REMAPPED_UNC => g.spec().remapped_rows_uncorrectable,
                 _ => 0,
             })
         }
@@ -606,7 +613,7 @@ fn field(
 /// A C2C field value: the link count, and per link (`scope`) its state, bandwidth, power
 /// state and error counters (none), on a GPU with C2C.
 fn c2c_field(g: &Gpu, id: u32, link: u32) -> Result<(nvmlValueType_t, nvmlValue_t), nvmlReturn_t> {
-    let c2c = g.spec.c2c.as_ref().ok_or(NVML_ERROR_NOT_SUPPORTED)?;
+    let c2c = g.spec().c2c.as_ref().ok_or(NVML_ERROR_NOT_SUPPORTED)?;
     let ui = |v: u32| Ok((NVML_VALUE_TYPE_UNSIGNED_INT, nvmlValue_t { uiVal: v }));
     if id == NVML_FI_DEV_C2C_LINK_COUNT {
         return ui(c2c.links);
@@ -676,7 +683,7 @@ fn header_field_id(driver_version: &str, id: u32) -> u32 {
 
 /// The UUID of the MIG device of compute instance `ci` in GPU instance `gi` of `g`.
 fn mig_uuid(g: &Gpu, gi: usize, ci: usize) -> String {
-    let base = g.spec.uuid.trim_start_matches("GPU-");
+    let base = g.spec().uuid.trim_start_matches("GPU-");
     let tail = base.get(..base.len().saturating_sub(4)).unwrap_or(base);
     format!("MIG-{tail}{gi:02x}{ci:02x}")
 }
@@ -719,24 +726,24 @@ fn samples(
     t: nvmlSamplingType_t,
     last: u64,
 ) -> Result<(nvmlValueType_t, Vec<nvmlSample_t>), nvmlReturn_t> {
-    let s = &g.spec;
+    let (s, now) = (g.spec(), &g.readings);
     let (vt, v): (nvmlValueType_t, u32) = match t {
         NVML_TOTAL_POWER_SAMPLES | NVML_MODULE_POWER_SAMPLES => {
-            (NVML_VALUE_TYPE_UNSIGNED_INT, s.power_usage_mw)
+            (NVML_VALUE_TYPE_UNSIGNED_INT, now.power_usage_mw)
         }
-        NVML_GPU_UTILIZATION_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, s.util_gpu),
-        NVML_MEMORY_UTILIZATION_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, s.util_memory),
+        NVML_GPU_UTILIZATION_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, now.util_gpu),
+        NVML_MEMORY_UTILIZATION_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, now.util_memory),
         NVML_ENC_UTILIZATION_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, s.util_encoder),
         NVML_DEC_UTILIZATION_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, s.util_decoder),
-        NVML_PROCESSOR_CLK_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, s.clock_graphics),
-        NVML_MEMORY_CLK_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, s.clock_mem),
+        NVML_PROCESSOR_CLK_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, now.clock_graphics),
+        NVML_MEMORY_CLK_SAMPLES => (NVML_VALUE_TYPE_UNSIGNED_INT, now.clock_mem),
         NVML_JPG_UTILIZATION_SAMPLES | NVML_OFA_UTILIZATION_SAMPLES => {
             (NVML_VALUE_TYPE_UNSIGNED_INT, 0)
         }
         _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
     };
-    if let Some(list) = crate::dynamic::samples(c.m, g, t, last) {
-        return Ok((vt, list));
+    if let Some(model) = g.model.as_deref() {
+        return Ok((vt, model.samples(c.m.wall_origin_us, g.spec(), t, last)));
     }
     // One sample every 100 ms for the last 2 s; the timestamps are wall-clock microseconds.
     let now = std::time::SystemTime::now()
@@ -779,6 +786,25 @@ export! {
         }
         put(device, device_handle(index as usize))
     }
+    fn nvmlDeviceGetHandleByUUIDV(uuid: *const nvmlUUID_t, device: *mut nvmlDevice_t) |c| {
+        let u: nvmlUUID_t = get(uuid)?;
+        if u.version != nvmlUUID_v1 || device.is_null() {
+            return Err(if device.is_null() { NVML_ERROR_INVALID_ARGUMENT } else { NVML_ERROR_ARGUMENT_VERSION_MISMATCH });
+        }
+        if u.type_ != NVML_UUID_TYPE_ASCII {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        // SAFETY: the type says the union holds the ASCII form.
+        let text = unsafe { u.value.str_ };
+        if !text.contains(&0) {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        let want = arg_str(text.as_ptr())?.to_string();
+        match c.m.gpus.iter().position(|g| g.spec().uuid.eq_ignore_ascii_case(&want)) {
+            Some(i) => put(device, device_handle(i)),
+            None => Err(NVML_ERROR_NOT_FOUND),
+        }
+    }
     fn nvmlDeviceGetHandleByUUID(uuid: *const c_char, device: *mut nvmlDevice_t) |c| {
         let u = arg_str(uuid)?;
         // nvml.h: "The UUID of the target GPU or MIG instance"; a MIG UUID gives the MIG
@@ -796,19 +822,19 @@ export! {
             }
             return Err(NVML_ERROR_NOT_FOUND);
         }
-        handle_by(c, device, |g| g.spec.uuid.eq_ignore_ascii_case(u))
+        handle_by(c, device, |g| g.spec().uuid.eq_ignore_ascii_case(u))
     }
     fn nvmlDeviceGetHandleBySerial(serial: *const c_char, device: *mut nvmlDevice_t) |c| {
         let s = arg_str(serial)?;
-        handle_by(c, device, |g| g.spec.serial.as_deref() == Some(s))
+        handle_by(c, device, |g| g.spec().serial.as_deref() == Some(s))
     }
     fn nvmlDeviceGetHandleByPciBusId_v2(pciBusId: *const c_char, device: *mut nvmlDevice_t) |c| {
         let want = norm_bus_id(arg_str(pciBusId)?).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
-        handle_by(c, device, |g| norm_bus_id(&g.spec.bus_id()) == Some(want))
+        handle_by(c, device, |g| norm_bus_id(&g.spec().bus_id()) == Some(want))
     }
     fn nvmlDeviceGetHandleByPciBusId(pciBusId: *const c_char, device: *mut nvmlDevice_t) |c| {
         let want = norm_bus_id(arg_str(pciBusId)?).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
-        handle_by(c, device, |g| norm_bus_id(&g.spec.bus_id()) == Some(want))
+        handle_by(c, device, |g| norm_bus_id(&g.spec().bus_id()) == Some(want))
     }
     fn nvmlDeviceGetName(device: nvmlDevice_t, name: *mut c_char, length: c_uint) |c| {
         let n = match device_ref(device) {
@@ -818,25 +844,25 @@ export! {
                     .gpu_instances
                     .iter()
                     .find(|x| x.id as usize == gid)
-                    .and_then(|x| g.spec.mig_profiles.get(x.profile_index))
+                    .and_then(|x| g.spec().mig_profiles.get(x.profile_index))
                     .map(|p| p.name.clone())
                     .unwrap_or_default();
-                format!("{} MIG {}", g.spec.name, p)
+                format!("{} MIG {}", g.spec().name, p)
             }
-            _ => gpu(c, device)?.spec.name.clone(),
+            _ => gpu(c, device)?.spec().name.clone(),
         };
         put_str(name, length, &n, c.hostile)
     }
     fn nvmlDeviceGetBrand(device: nvmlDevice_t, type_: *mut nvmlBrandType_t) |c| {
-        let b = gpu(c, device)?.spec.brand;
+        let b = gpu(c, device)?.spec().brand;
         put(type_, c.enum_value(b, NVML_BRAND_COUNT + 7))
     }
     fn nvmlDeviceGetArchitecture(device: nvmlDevice_t, arch: *mut nvmlDeviceArchitecture_t) |c| {
-        let a = gpu(c, device)?.spec.architecture;
+        let a = gpu(c, device)?.spec().architecture;
         put(arch, c.enum_value(a, 0x7777))
     }
     fn nvmlDeviceGetCudaComputeCapability(device: nvmlDevice_t, major: *mut c_int, minor: *mut c_int) |c| {
-        let (ma, mi) = gpu(c, device)?.spec.cuda_cc;
+        let (ma, mi) = gpu(c, device)?.spec().cuda_cc;
         if major.is_null() || minor.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -854,34 +880,34 @@ export! {
     fn nvmlDeviceGetUUID(device: nvmlDevice_t, uuid: *mut c_char, length: c_uint) |c| {
         let u = match device_ref(device) {
             Some(DeviceRef::Mig(_, gi, ci)) => mig_uuid(gpu(c, device)?, gi, ci),
-            _ => gpu(c, device)?.spec.uuid.clone(),
+            _ => gpu(c, device)?.spec().uuid.clone(),
         };
         put_str(uuid, length, &u, c.hostile)
     }
     fn nvmlDeviceGetSerial(device: nvmlDevice_t, serial: *mut c_char, length: c_uint) |c| {
-        let s = phys(c, device)?.spec.serial.clone().ok_or(NVML_ERROR_NOT_SUPPORTED)?;
+        let s = phys(c, device)?.spec().serial.clone().ok_or(NVML_ERROR_NOT_SUPPORTED)?;
         put_str(serial, length, &s, c.hostile)
     }
     fn nvmlDeviceGetBoardId(device: nvmlDevice_t, boardId: *mut c_uint) |c| {
-        put(boardId, phys(c, device)?.spec.board_id)
+        put(boardId, phys(c, device)?.spec().board_id)
     }
     fn nvmlDeviceGetMultiGpuBoard(device: nvmlDevice_t, multiGpuBool: *mut c_uint) |c| {
         phys(c, device)?;
         put(multiGpuBool, 0)
     }
     fn nvmlDeviceGetBoardPartNumber(device: nvmlDevice_t, partNumber: *mut c_char, length: c_uint) |c| {
-        let p = phys(c, device)?.spec.board_part_number.clone();
+        let p = phys(c, device)?.spec().board_part_number.clone();
         put_str(partNumber, length, &p, c.hostile)
     }
     fn nvmlDeviceGetMinorNumber(device: nvmlDevice_t, minorNumber: *mut c_uint) |c| {
-        put(minorNumber, phys(c, device)?.spec.minor_number)
+        put(minorNumber, phys(c, device)?.spec().minor_number)
     }
     fn nvmlDeviceGetVbiosVersion(device: nvmlDevice_t, version: *mut c_char, length: c_uint) |c| {
-        let v = phys(c, device)?.spec.vbios_version.clone();
+        let v = phys(c, device)?.spec().vbios_version.clone();
         put_str(version, length, &v, c.hostile)
     }
     fn nvmlDeviceGetInforomVersion(device: nvmlDevice_t, object: nvmlInforomObject_t, version: *mut c_char, length: c_uint) |c| {
-        let s = &phys(c, device)?.spec;
+        let s = phys(c, device)?.spec();
         let v = match object {
             NVML_INFOROM_OEM => s.inforom_oem.clone(),
             NVML_INFOROM_ECC => s.inforom_ecc.clone(),
@@ -897,7 +923,7 @@ export! {
         put_str(version, length, &v, c.hostile)
     }
     fn nvmlDeviceGetInforomImageVersion(device: nvmlDevice_t, version: *mut c_char, length: c_uint) |c| {
-        let v = phys(c, device)?.spec.inforom_image.clone();
+        let v = phys(c, device)?.spec().inforom_image.clone();
         put_str(version, length, &v, c.hostile)
     }
     fn nvmlDeviceGetPciInfo_v3(device: nvmlDevice_t, pci: *mut nvmlPciInfo_t) |c| {
@@ -915,46 +941,46 @@ export! {
         if p.version != nvmlPciInfoExt_v1 {
             return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
         }
-        p.domain = g.spec.pci_domain;
-        p.bus = g.spec.pci_bus;
-        p.device = g.spec.pci_device;
-        p.pciDeviceId = g.spec.pci_device_id;
-        p.pciSubSystemId = g.spec.pci_subsystem_id;
+        p.domain = g.spec().pci_domain;
+        p.bus = g.spec().pci_bus;
+        p.device = g.spec().pci_device;
+        p.pciDeviceId = g.spec().pci_device_id;
+        p.pciSubSystemId = g.spec().pci_subsystem_id;
         p.baseClass = 0x03;
-        p.subClass = if g.spec.brand == NVML_BRAND_GEFORCE_RTX { 0x00 } else { 0x02 };
-        fill_array(&mut p.busId, &g.spec.bus_id());
+        p.subClass = if g.spec().brand == NVML_BRAND_GEFORCE_RTX { 0x00 } else { 0x02 };
+        fill_array(&mut p.busId, &g.spec().bus_id());
         put(pci, p)
     }
     fn nvmlDeviceGetMaxPcieLinkGeneration(device: nvmlDevice_t, maxLinkGen: *mut c_uint) |c| {
-        put(maxLinkGen, phys(c, device)?.spec.pcie_max_gen)
+        put(maxLinkGen, phys(c, device)?.spec().pcie_max_gen)
     }
     fn nvmlDeviceGetGpuMaxPcieLinkGeneration(device: nvmlDevice_t, maxLinkGenDevice: *mut c_uint) |c| {
-        let s = &phys(c, device)?.spec;
+        let s = phys(c, device)?.spec();
         put(maxLinkGenDevice, if s.pcie_max_device_gen > 0 { s.pcie_max_device_gen } else { s.pcie_max_gen })
     }
     fn nvmlDeviceGetMaxPcieLinkWidth(device: nvmlDevice_t, maxLinkWidth: *mut c_uint) |c| {
-        put(maxLinkWidth, phys(c, device)?.spec.pcie_max_width)
+        put(maxLinkWidth, phys(c, device)?.spec().pcie_max_width)
     }
     fn nvmlDeviceGetCurrPcieLinkGeneration(device: nvmlDevice_t, currLinkGen: *mut c_uint) |c| {
-        put(currLinkGen, phys(c, device)?.spec.pcie_gen)
+        put(currLinkGen, phys(c, device)?.spec().pcie_gen)
     }
     fn nvmlDeviceGetCurrPcieLinkWidth(device: nvmlDevice_t, currLinkWidth: *mut c_uint) |c| {
-        put(currLinkWidth, phys(c, device)?.spec.pcie_width)
+        put(currLinkWidth, phys(c, device)?.spec().pcie_width)
     }
     fn nvmlDeviceGetPcieThroughput(device: nvmlDevice_t, counter: nvmlPcieUtilCounter_t, value: *mut c_uint) |c| {
-        let s = &phys(c, device)?.spec;
+        let now = &phys(c, device)?.readings;
         let v = match counter {
-            NVML_PCIE_UTIL_TX_BYTES => s.pcie_tx_kbps,
-            NVML_PCIE_UTIL_RX_BYTES => s.pcie_rx_kbps,
+            NVML_PCIE_UTIL_TX_BYTES => now.pcie_tx_kbps,
+            NVML_PCIE_UTIL_RX_BYTES => now.pcie_rx_kbps,
             _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
         };
         put(value, v)
     }
     fn nvmlDeviceGetPcieReplayCounter(device: nvmlDevice_t, value: *mut c_uint) |c| {
-        put(value, phys(c, device)?.spec.pcie_replay_counter)
+        put(value, phys(c, device)?.spec().pcie_replay_counter)
     }
     fn nvmlDeviceGetPcieLinkMaxSpeed(device: nvmlDevice_t, maxSpeed: *mut c_uint) |c| {
-        let v = match phys(c, device)?.spec.pcie_max_gen {
+        let v = match phys(c, device)?.spec().pcie_max_gen {
             1 => NVML_PCIE_LINK_MAX_SPEED_2500MBPS,
             2 => NVML_PCIE_LINK_MAX_SPEED_5000MBPS,
             3 => NVML_PCIE_LINK_MAX_SPEED_8000MBPS,
@@ -966,7 +992,7 @@ export! {
         put(maxSpeed, v)
     }
     fn nvmlDeviceGetPcieSpeed(device: nvmlDevice_t, pcieSpeed: *mut c_uint) |c| {
-        let v = match phys(c, device)?.spec.pcie_gen {
+        let v = match phys(c, device)?.spec().pcie_gen {
             1 => 2500,
             2 => 5000,
             3 => 8000,
@@ -1008,11 +1034,11 @@ export! {
         put(bar1Memory, bar1(c, device)?)
     }
     fn nvmlDeviceGetUtilizationRates(device: nvmlDevice_t, utilization: *mut nvmlUtilization_t) |c| {
-        let s = &c.m.gpu_without_mig(device)?.spec;
-        put(utilization, nvmlUtilization_t { gpu: s.util_gpu, memory: s.util_memory })
+        let now = &c.m.gpu_without_mig(device)?.readings;
+        put(utilization, nvmlUtilization_t { gpu: now.util_gpu, memory: now.util_memory })
     }
     fn nvmlDeviceGetEncoderUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
-        let s = &c.m.gpu_without_mig(device)?.spec;
+        let s = c.m.gpu_without_mig(device)?.spec();
         if samplingPeriodUs.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -1020,7 +1046,7 @@ export! {
         put(samplingPeriodUs, 167_000)
     }
     fn nvmlDeviceGetDecoderUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
-        let s = &c.m.gpu_without_mig(device)?.spec;
+        let s = c.m.gpu_without_mig(device)?.spec();
         if samplingPeriodUs.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -1028,14 +1054,14 @@ export! {
         put(samplingPeriodUs, 167_000)
     }
     fn nvmlDeviceGetTemperature(device: nvmlDevice_t, sensorType: nvmlTemperatureSensors_t, temp: *mut c_uint) |c| {
-        let s = &phys(c, device)?.spec;
+        let now = &phys(c, device)?.readings;
         if sensorType != NVML_TEMPERATURE_GPU {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
-        put(temp, s.temperature)
+        put(temp, now.temperature)
     }
     fn nvmlDeviceGetTemperatureThreshold(device: nvmlDevice_t, thresholdType: nvmlTemperatureThresholds_t, temp: *mut c_uint) |c| {
-        let s = &phys(c, device)?.spec;
+        let s = phys(c, device)?.spec();
         let v = match thresholdType {
             NVML_TEMPERATURE_THRESHOLD_SHUTDOWN => s.temp_shutdown,
             NVML_TEMPERATURE_THRESHOLD_SLOWDOWN => s.temp_slowdown,
@@ -1090,7 +1116,7 @@ export! {
         if s.version != nvmlEccSramErrorStatus_v1 {
             return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
         }
-        if !g.spec.ecc_supported {
+        if !g.spec().ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         g.support.check(Feature::SramEcc)?;
@@ -1104,11 +1130,11 @@ export! {
     }
     fn nvmlDeviceGetRemappedRows_v2(device: nvmlDevice_t, info: *mut nvmlRemappedRowsInfo_v2_t) |c| {
         let g = remapper(c, device)?;
-        if !g.spec.ecc_supported {
+        if !g.spec().ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         g.support.check(Feature::RemappedRows)?;
-        let s = &g.spec;
+        let s = g.spec();
         put(info, nvmlRemappedRowsInfo_v2_t {
             corrActiveRemaps: s.remapped_rows_correctable,
             corrInactiveRemaps: 0,
@@ -1119,7 +1145,7 @@ export! {
         })
     }
     fn nvmlDeviceGetFanControlPolicy_v2(device: nvmlDevice_t, fan: c_uint, policy: *mut nvmlFanControlPolicy_t) |c| {
-        let fans = phys(c, device)?.spec.fans.len();
+        let fans = phys(c, device)?.spec().fans.len();
         if fans == 0 {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
@@ -1130,7 +1156,7 @@ export! {
         put(policy, NVML_FAN_POLICY_TEMPERATURE_CONTINOUS_SW)
     }
     fn nvmlDeviceGetEncoderCapacity(device: nvmlDevice_t, encoderQueryType: nvmlEncoderType_t, encoderCapacity: *mut c_uint) |c| {
-        let s = &phys(c, device)?.spec;
+        let s = phys(c, device)?.spec();
         if s.nvenc_count == 0 {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
@@ -1153,15 +1179,15 @@ export! {
         put(marginTempInfo, m)
     }
     fn nvmlDeviceGetNumFans(device: nvmlDevice_t, numFans: *mut c_uint) |c| {
-        let n = phys(c, device)?.spec.fans.len() as u32;
+        let n = phys(c, device)?.spec().fans.len() as u32;
         put(numFans, n)
     }
     fn nvmlDeviceGetFanSpeed(device: nvmlDevice_t, speed: *mut c_uint) |c| {
-        let v = *phys(c, device)?.spec.fans.first().ok_or(NVML_ERROR_NOT_SUPPORTED)?;
+        let v = *phys(c, device)?.spec().fans.first().ok_or(NVML_ERROR_NOT_SUPPORTED)?;
         put(speed, v)
     }
     fn nvmlDeviceGetFanSpeed_v2(device: nvmlDevice_t, fan: c_uint, speed: *mut c_uint) |c| {
-        let fans = &phys(c, device)?.spec.fans;
+        let fans = &phys(c, device)?.spec().fans;
         if fans.is_empty() {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
@@ -1169,7 +1195,7 @@ export! {
         put(speed, v)
     }
     fn nvmlDeviceGetPowerUsage(device: nvmlDevice_t, power: *mut c_uint) |c| {
-        put(power, phys(c, device)?.spec.power_usage_mw)
+        put(power, phys(c, device)?.readings.power_usage_mw)
     }
     fn nvmlDeviceGetPowerManagementMode(device: nvmlDevice_t, mode: *mut nvmlEnableState_t) |c| {
         phys(c, device)?;
@@ -1182,10 +1208,10 @@ export! {
         put(limit, phys(c, device)?.power_limit_mw)
     }
     fn nvmlDeviceGetPowerManagementDefaultLimit(device: nvmlDevice_t, defaultLimit: *mut c_uint) |c| {
-        put(defaultLimit, phys(c, device)?.spec.power_default_limit_mw)
+        put(defaultLimit, phys(c, device)?.spec().power_default_limit_mw)
     }
     fn nvmlDeviceGetPowerManagementLimitConstraints(device: nvmlDevice_t, minLimit: *mut c_uint, maxLimit: *mut c_uint) |c| {
-        let s = &phys(c, device)?.spec;
+        let s = phys(c, device)?.spec();
         if maxLimit.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -1223,23 +1249,23 @@ export! {
         put(clockMHz, v)
     }
     fn nvmlDeviceGetSupportedMemoryClocks(device: nvmlDevice_t, count: *mut c_uint, clocksMHz: *mut c_uint) |c| {
-        let s = &phys(c, device)?.spec;
+        let s = phys(c, device)?.spec();
         let mut list = vec![s.max_mem];
         list.extend(s.low_mem_clocks.iter().map(|l| l.mhz));
         put_array(count, clocksMHz, &list, c.hostile)
     }
     fn nvmlDeviceGetSupportedGraphicsClocks(device: nvmlDevice_t, memoryClockMHz: c_uint, count: *mut c_uint, clocksMHz: *mut c_uint) |c| {
-        let list = phys(c, device)?.spec.supported_graphics_clocks(memoryClockMHz).ok_or(NVML_ERROR_NOT_FOUND)?;
+        let list = phys(c, device)?.spec().supported_graphics_clocks(memoryClockMHz).ok_or(NVML_ERROR_NOT_FOUND)?;
         put_array(count, clocksMHz, &list, c.hostile)
     }
     fn nvmlDeviceGetPerformanceState(device: nvmlDevice_t, pState: *mut nvmlPstates_t) |c| {
-        let p = phys(c, device)?.spec.pstate;
+        let p = phys(c, device)?.readings.pstate;
         put(pState, c.enum_value(p, 77))
     }
     fn nvmlDeviceGetPowerState(device: nvmlDevice_t, pState: *mut nvmlPstates_t) |c| {
         let g = phys(c, device)?;
         g.support.check(Feature::PowerState)?;
-        let p = g.spec.pstate;
+        let p = g.readings.pstate;
         put(pState, c.enum_value(p, 77))
     }
     fn nvmlDeviceGetCurrentClocksEventReasons(device: nvmlDevice_t, clocksEventReasons: *mut c_ulonglong) |c| {
@@ -1267,7 +1293,7 @@ export! {
     fn nvmlDeviceGetDisplayMode(device: nvmlDevice_t, display: *mut nvmlEnableState_t) |c| {
         let g = phys(c, device)?;
         g.support.check(Feature::DisplayMode)?;
-        put(display, u32::from(g.spec.display_mode))
+        put(display, u32::from(g.spec().display_mode))
     }
     fn nvmlDeviceGetDisplayActive(device: nvmlDevice_t, isActive: *mut nvmlEnableState_t) |c| {
         phys(c, device)?;
@@ -1275,7 +1301,7 @@ export! {
     }
     fn nvmlDeviceGetEccMode(device: nvmlDevice_t, current: *mut nvmlEnableState_t, pending: *mut nvmlEnableState_t) |c| {
         let g = phys(c, device)?;
-        if !g.spec.ecc_supported {
+        if !g.spec().ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         if pending.is_null() {
@@ -1286,7 +1312,7 @@ export! {
     }
     fn nvmlDeviceGetDefaultEccMode(device: nvmlDevice_t, defaultMode: *mut nvmlEnableState_t) |c| {
         let g = phys(c, device)?;
-        if !g.spec.ecc_supported {
+        if !g.spec().ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         put(defaultMode, NVML_FEATURE_ENABLED)
@@ -1322,7 +1348,7 @@ export! {
         put(count, v)
     }
     fn nvmlDeviceGetRetiredPages(device: nvmlDevice_t, cause: nvmlPageRetirementCause_t, pageCount: *mut c_uint, addresses: *mut c_ulonglong) |c| {
-        let s = &phys(c, device)?.spec;
+        let s = phys(c, device)?.spec();
         if !s.ecc_supported || !s.page_retirement {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
@@ -1334,7 +1360,7 @@ export! {
         put_array(pageCount, addresses, list, c.hostile)
     }
     fn nvmlDeviceGetRetiredPages_v2(device: nvmlDevice_t, cause: nvmlPageRetirementCause_t, pageCount: *mut c_uint, addresses: *mut c_ulonglong, timestamps: *mut c_ulonglong) |c| {
-        let s = &phys(c, device)?.spec;
+        let s = phys(c, device)?.spec();
         if !s.ecc_supported || !s.page_retirement {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
@@ -1350,7 +1376,7 @@ export! {
         put_array(&mut n, timestamps, &stamps, c.hostile)
     }
     fn nvmlDeviceGetRetiredPagesPendingStatus(device: nvmlDevice_t, isPending: *mut nvmlEnableState_t) |c| {
-        let s = &phys(c, device)?.spec;
+        let s = phys(c, device)?.spec();
         if !s.ecc_supported || !s.page_retirement {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
@@ -1358,11 +1384,11 @@ export! {
     }
     fn nvmlDeviceGetRemappedRows(device: nvmlDevice_t, corrRows: *mut c_uint, uncRows: *mut c_uint, isPending: *mut c_uint, failureOccurred: *mut c_uint) |c| {
         let g = remapper(c, device)?;
-        if !g.spec.ecc_supported {
+        if !g.spec().ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         g.support.check(Feature::RemappedRows)?;
-        let s = &g.spec;
+        let s = g.spec();
         if uncRows.is_null() || isPending.is_null() || failureOccurred.is_null() {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -1431,7 +1457,7 @@ export! {
     fn nvmlDeviceGetP2PStatus(device1: nvmlDevice_t, device2: nvmlDevice_t, p2pIndex: nvmlGpuP2PCapsIndex_t, p2pStatus: *mut nvmlGpuP2PStatus_t) |c| {
         let (a, b) = (phys(c, device1)?, phys(c, device2)?);
         let _ = p2pIndex;
-        let ok = a.spec.nvlink_count > 0 && b.spec.nvlink_count > 0;
+        let ok = a.spec().nvlink_count > 0 && b.spec().nvlink_count > 0;
         let status = if ok { NVML_P2P_STATUS_OK } else { NVML_P2P_STATUS_NOT_SUPPORTED };
         put(p2pStatus, c.enum_value(status, 42))
     }
@@ -1449,13 +1475,13 @@ export! {
         if scope > NVML_AFFINITY_SCOPE_SOCKET || nodeSet.is_null() || nodeSetSize == 0 {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
-        let node = c.m.cpus.memory_node(g.spec.numa_node);
+        let node = c.m.cpus.memory_node(g.spec().numa_node);
         put_bit_set(nodeSet, nodeSetSize, node.as_slice())
     }
     fn nvmlDeviceGetNumaNodeId(device: nvmlDevice_t, node: *mut c_uint) |c| {
         // "Only applies to platforms where the GPUs are NUMA nodes" (nvml.h): the GPU's own
         // memory node, not the host node it sits near.
-        match phys(c, device)?.spec.gpu_numa_node {
+        match phys(c, device)?.spec().gpu_numa_node {
             Some(n) => put(node, n),
             None => Err(NVML_ERROR_NOT_SUPPORTED),
         }
@@ -1472,7 +1498,7 @@ export! {
     fn nvmlDeviceGetNvLinkVersion(device: nvmlDevice_t, link: c_uint, version: *mut c_uint) |c| {
         let g = phys(c, device)?;
         nvlink_active(g, link)?;
-        put(version, g.spec.nvlink_version)
+        put(version, g.spec().nvlink_version)
     }
     fn nvmlDeviceGetNvLinkCapability(device: nvmlDevice_t, link: c_uint, capability: nvmlNvLinkCapability_t, capResult: *mut c_uint) |c| {
         nvlink_active(phys(c, device)?, link)?;
@@ -1560,7 +1586,7 @@ export! {
         put(isMigDevice, u32::from(matches!(device_ref(device), Some(DeviceRef::Mig(..)))))
     }
     fn nvmlDeviceGetVirtualizationMode(device: nvmlDevice_t, pVirtualMode: *mut nvmlGpuVirtualizationMode_t) |c| {
-        let mode = phys(c, device)?.spec.virtualization_mode;
+        let mode = phys(c, device)?.spec().virtualization_mode;
         put(pVirtualMode, c.enum_value(mode, 42))
     }
 }
@@ -1575,7 +1601,7 @@ fn cpu_affinity(
     if set.is_null() || size == 0 {
         return Err(NVML_ERROR_INVALID_ARGUMENT);
     }
-    put_bit_set(set, size, c.m.cpus.cpus(g.spec.numa_node))
+    put_bit_set(set, size, c.m.cpus.cpus(g.spec().numa_node))
 }
 
 /// Writes `size` words of a bit set (bit `n % 64` of word `n / 64`) holding `members`.

@@ -8,8 +8,10 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
+use crate::dispatch::Ctx;
+use crate::machine::Gpu;
+use crate::marshal::{get, put};
 use crate::profile::ConfCompute;
-use crate::state::{Ctx, Gpu, get, put};
 use crate::support::Feature;
 
 /// The TDISP state of a CC system: the GPUs run behind a TDI, handshake done, only where the
@@ -77,9 +79,12 @@ fn bytes(seed: u64, out: &mut [u8]) {
 }
 
 fn seed(g: &Gpu) -> u64 {
-    g.spec.uuid.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
+    g.spec()
+        .uuid
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        })
 }
 
 /// One DER-shaped certificate (`SEQUENCE` of `len` bytes) at the start of `out`; returns its
@@ -187,14 +192,14 @@ export! {
     }
     fn nvmlDeviceGetConfComputeMemSizeInfo(device: nvmlDevice_t, memInfo: *mut nvmlConfComputeMemSizeInfo_t) |c| {
         let g = cc_gpu(c, device)?;
-        let total_kib = g.spec.memory_total / 1024;
+        let total_kib = g.spec().memory_total / 1024;
         put(memInfo, nvmlConfComputeMemSizeInfo_t {
             protectedMemSizeKib: total_kib - g.cc_unprotected_kib.min(total_kib),
             unprotectedMemSizeKib: g.cc_unprotected_kib,
         })
     }
     fn nvmlDeviceSetConfComputeUnprotectedMemSize(device: nvmlDevice_t, sizeKiB: u64) |c| {
-        let total_kib = cc_gpu(c, device)?.spec.memory_total / 1024;
+        let total_kib = cc_gpu(c, device)?.spec().memory_total / 1024;
         if sizeKiB > total_kib {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
@@ -212,7 +217,7 @@ export! {
             return put(memory, nvmlMemory_t { total: 0, free: 0, used: 0 });
         }
         let g = cc_gpu(c, device)?;
-        let total = g.spec.memory_total - (g.cc_unprotected_kib * 1024).min(g.spec.memory_total);
+        let total = g.spec().memory_total - (g.cc_unprotected_kib * 1024).min(g.spec().memory_total);
         // The memory in use that nvmlDeviceGetMemoryInfo reports (with MIG on, only what runs
         // in GPU instances), all of it protected.
         let used = super::device::allocated(c.m, c.m.gpu_index(device)?, g).min(total);

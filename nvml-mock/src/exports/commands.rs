@@ -5,7 +5,9 @@ use std::ffi::c_uint;
 
 use nvml_sys::*;
 
-use crate::state::{Ctx, Gpu, get};
+use crate::dispatch::Ctx;
+use crate::machine::Gpu;
+use crate::marshal::get;
 
 fn target<'a>(c: &'a mut Ctx<'_>, device: nvmlDevice_t) -> Result<&'a mut Gpu, nvmlReturn_t> {
     c.require_root_or_check(device)?;
@@ -15,11 +17,11 @@ fn target<'a>(c: &'a mut Ctx<'_>, device: nvmlDevice_t) -> Result<&'a mut Gpu, n
 fn set_limit(c: &mut Ctx<'_>, device: nvmlDevice_t, mw: u32) -> Result<(), nvmlReturn_t> {
     let now = c.m.now_ns();
     let g = target(c, device)?;
-    if mw < g.spec.power_min_limit_mw || mw > g.spec.power_max_limit_mw {
+    if mw < g.spec().power_min_limit_mw || mw > g.spec().power_max_limit_mw {
         return Err(NVML_ERROR_INVALID_ARGUMENT);
     }
     g.power_limit_mw = mw;
-    crate::dynamic::refresh(g, now);
+    g.refresh(now);
     Ok(())
 }
 
@@ -36,11 +38,12 @@ fn remove_gpu(c: &mut Ctx<'_>, pci: *mut nvmlPciInfo_t) -> Result<(), nvmlReturn
         .gpus
         .iter()
         .position(|g| {
-            (g.spec.pci_domain, g.spec.pci_bus, g.spec.pci_device) == (p.domain, p.bus, p.device)
+            (g.spec().pci_domain, g.spec().pci_bus, g.spec().pci_device)
+                == (p.domain, p.bus, p.device)
         })
         .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
     let g = m.gpus.get(i).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
-    let attached = !g.spec.processes.is_empty()
+    let attached = !g.processes.is_empty()
         || g.persistence
         || !g.gpu_instances.is_empty()
         || m.vgpus.iter().any(|v| v.gpu as usize == i)
@@ -118,21 +121,21 @@ export! {
         let now = c.m.now_ns();
         let g = target(c, device)?;
         let ok = g
-            .spec
+            .spec()
             .supported_graphics_clocks(memClockMHz)
             .is_some_and(|list| list.contains(&graphicsClockMHz));
         if !ok {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
         g.app_clocks = (memClockMHz, graphicsClockMHz);
-        crate::dynamic::refresh(g, now);
+        g.refresh(now);
         Ok(())
     }
     fn nvmlDeviceResetApplicationsClocks(device: nvmlDevice_t) |c| {
         let now = c.m.now_ns();
         let g = target(c, device)?;
-        g.app_clocks = (g.spec.default_app_mem, g.spec.default_app_graphics);
-        crate::dynamic::refresh(g, now);
+        g.app_clocks = (g.spec().default_app_mem, g.spec().default_app_graphics);
+        g.refresh(now);
         Ok(())
     }
     fn nvmlDeviceSetEccMode(device: nvmlDevice_t, ecc: nvmlEnableState_t) |c| {
@@ -140,7 +143,7 @@ export! {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
         let g = target(c, device)?;
-        if !g.spec.ecc_supported {
+        if !g.spec().ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         // Takes effect after the next reboot: only the pending mode changes.
@@ -149,7 +152,7 @@ export! {
     }
     fn nvmlDeviceClearEccErrorCounts(device: nvmlDevice_t, counterType: nvmlEccCounterType_t) |c| {
         let g = target(c, device)?;
-        if !g.spec.ecc_supported {
+        if !g.spec().ecc_supported {
             return Err(NVML_ERROR_NOT_SUPPORTED);
         }
         match counterType {

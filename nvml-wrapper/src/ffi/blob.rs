@@ -1,5 +1,5 @@
-//! Reading the variable-size byte blobs some vGPU queries return: bounded grow-and-retry reads
-//! and checked field reads at `offset_of!` positions.
+//! Byte blobs: the variable-size metadata some queries return (bounded grow-and-retry reads),
+//! checked field reads at `offset_of!` positions, and the byte fields of fixed structs.
 
 use std::ffi::c_uint;
 
@@ -45,6 +45,11 @@ pub(crate) fn str_at(
             })?;
     let text: Vec<u8> = field.iter().copied().take_while(|b| *b != 0).collect();
     String::from_utf8(text).map_err(|e| NvmlError::InvalidUtf8(e.into_bytes()))
+}
+
+/// The first `len` bytes of `buf`, clamped to the buffer.
+pub(crate) fn prefix(buf: &[u8], len: c_uint) -> Vec<u8> {
+    buf.iter().take(len as usize).copied().collect()
 }
 
 /// The opaque tail: `size` bytes from `offset`, clamped to what `bytes` holds.

@@ -1,114 +1,9 @@
-//! The thin call layer: the only place that calls into NVML.
-//!
-//! Every wrapper method goes through [`nvml_call!`], which resolves the function field of the
-//! loaded [`NvmlLib`](nvml_sys::NvmlLib) (or returns [`NvmlError::MissingSymbol`]), makes
-//! the call, and turns the return code into a `Result`. Then a few helpers cover the shapes
-//! NVML's API comes in: fixed-size strings, and "ask for the count, then the data" lists.
+//! Lists: "ask for the count, then the data" calls, and caller-sized buffers, read with
+//! bounded sizes and retries, keeping only what the library wrote.
 
-use std::ffi::{CStr, c_char, c_uint};
+use std::ffi::c_uint;
 
 use crate::error::{NvmlError, Result};
-
-/// Calls an NVML function of the loaded library and checks its return code.
-///
-/// `nvml_call!(nvml, nvmlDeviceGetTemperature(handle, sensor, &mut out))` expands to a lookup
-/// of the `nvmlDeviceGetTemperature` field (a missing symbol is
-/// `Err(NvmlError::MissingSymbol("nvmlDeviceGetTemperature"))`), one indirect call, and
-/// [`check`](crate::error::check) on the result, which names the function in any error
-/// (`Err(NvmlError::NotSupported("nvmlDeviceGetTemperature"))`). Callers that treat some codes
-/// as steps rather than failures match on them, e.g. `Err(NvmlError::InsufficientSize(_))`.
-///
-/// Contract for callers (what makes the `unsafe` inside sound): every argument is a handle
-/// obtained from this same library and still alive (guaranteed by the lifetimes of `Device`
-/// and friends), a plain value, a `&mut` to a live local, or a pointer to a buffer passed
-/// together with its true length in elements.
-///
-/// A symbol of a versioned family is called as `nvml_call!(nvml, family::symbol(...))`
-/// (`family` is its row in [`versions`](crate::versions)): that form does not compile for a
-/// symbol the row does not list, and `cargo xtask coverage --check` rejects the plain form
-/// for versioned symbols.
-macro_rules! nvml_call {
-    ($nvml:expr, $family:ident :: $func:ident ( $($arg:expr),* $(,)? )) => {{
-        const _: $crate::versions::$family::Version = $crate::versions::$family::Version::$func;
-        $crate::ffi::nvml_call!($nvml, $func($($arg),*))
-    }};
-    ($nvml:expr, $func:ident ( $($arg:expr),* $(,)? )) => {{
-        let f = $crate::ffi::symbol($nvml.lib().$func.as_ref(), stringify!($func))?;
-        // SAFETY: `f` was resolved from the loaded NVML library under the name the header
-        // declares, so it has the bindings' signature; the arguments follow the macro's
-        // contract (live handles, values, `&mut` locals, buffers with their lengths).
-        $crate::error::check(unsafe { f($($arg),*) }, stringify!($func))
-    }};
-}
-pub(crate) use nvml_call;
-
-/// Anything [`nvml_call!`] can call through: the loader itself, or what owns one.
-pub(crate) trait HasLib {
-    /// The loaded library.
-    fn lib(&self) -> &nvml_sys::NvmlLib;
-}
-
-impl HasLib for nvml_sys::NvmlLib {
-    #[inline(always)]
-    fn lib(&self) -> &nvml_sys::NvmlLib {
-        self
-    }
-}
-
-/// The function behind a loader field, or `MissingSymbol(name)` if the library lacks it.
-#[inline(always)]
-pub(crate) fn symbol<F: Copy>(
-    field: std::result::Result<&F, &libloading::Error>,
-    name: &'static str,
-) -> Result<F> {
-    match field {
-        Ok(f) => Ok(*f),
-        Err(_) => Err(NvmlError::MissingSymbol(name)),
-    }
-}
-
-/// `Ok` if `a` and `b` are one loaded library, so that a handle from one is valid in the other:
-/// two [`Nvml`](crate::Nvml)s of the same file share it (the loader maps a file once), while
-/// another file (another copy, another driver) is another library. Compared by the address of
-/// the init function, which every NVML library exports (else it fails to load).
-pub(crate) fn same_library(a: &nvml_sys::NvmlLib, b: &nvml_sys::NvmlLib) -> Result<()> {
-    fn identity(lib: &nvml_sys::NvmlLib) -> Option<usize> {
-        let init = |f: &unsafe extern "C" fn() -> nvml_sys::nvmlReturn_t| *f as usize;
-        (lib.nvmlInit_v2.as_ref().ok().map(init))
-            .or_else(|| lib.nvmlInit.as_ref().ok().map(init))
-            .or_else(|| lib.nvmlInitWithFlags.as_ref().ok().map(|f| *f as usize))
-    }
-    if std::ptr::eq(a, b) || (identity(a).is_some() && identity(a) == identity(b)) {
-        Ok(())
-    } else {
-        Err(NvmlError::InvalidInput(
-            "the handles come from different NVML libraries",
-        ))
-    }
-}
-
-/// Reads a C string out of a fixed-size buffer: up to the first NUL *within the buffer*, or
-/// the whole buffer if the library wrote none. Never reads past the buffer.
-pub(crate) fn string_from_c_buf(buf: &[c_char]) -> Result<String> {
-    // SAFETY: `c_char` is `i8` or `u8`, both with the size and alignment of `u8` and valid
-    // for every bit pattern, so the same memory, length and lifetime read as `&[u8]`.
-    let bytes: &[u8] = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), buf.len()) };
-    // Bytes, not `c_char`s: the NUL search and the copy are `memchr` and `memcpy`.
-    let text = match CStr::from_bytes_until_nul(bytes) {
-        Ok(text) => text.to_bytes(),
-        Err(_) => bytes,
-    };
-    String::from_utf8(text.to_vec()).map_err(|e| NvmlError::InvalidUtf8(e.into_bytes()))
-}
-
-/// Calls `fill(buffer, length)` with a zeroed `N`-byte buffer and reads the string it wrote.
-pub(crate) fn read_string<const N: usize>(
-    fill: impl FnOnce(*mut c_char, c_uint) -> Result<()>,
-) -> Result<String> {
-    let mut buf = [0 as c_char; N];
-    fill(buf.as_mut_ptr(), N as c_uint)?;
-    string_from_c_buf(&buf)
-}
 
 /// How many times a list query is retried when the list grows between calls.
 const LIST_RETRIES: usize = 4;
@@ -316,19 +211,22 @@ pub(crate) fn read_fixed_list<T: Plain>(
     Ok(written(items, count))
 }
 
+/// `count`, if a list of that many is believable (at most [`LIST_MAX`]); otherwise
+/// `UnexpectedValue`, before anything is allocated for it.
+pub(crate) fn believable_count(count: u32, what: &'static str) -> Result<u32> {
+    if count as usize <= LIST_MAX {
+        Ok(count)
+    } else {
+        Err(NvmlError::UnexpectedValue {
+            what,
+            value: i64::from(count),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn strings_stop_at_the_first_nul_and_never_read_past_the_buffer() {
-        let buf: Vec<c_char> = b"H100\0junk".iter().map(|b| *b as c_char).collect();
-        assert_eq!(string_from_c_buf(&buf).unwrap(), "H100");
-        let unterminated: Vec<c_char> = b"ABCD".iter().map(|b| *b as c_char).collect();
-        assert_eq!(string_from_c_buf(&unterminated).unwrap(), "ABCD");
-        let bad = [0xffu8 as c_char, 0];
-        assert!(matches!(string_from_c_buf(&bad), Err(NvmlError::InvalidUtf8(b)) if b == [0xff]));
-    }
 
     /// A library of `n` items that claims, on success, to have written `claim` of them.
     fn library(n: usize, claim: c_uint) -> impl FnMut(&mut c_uint, *mut u32) -> Result<()> {
