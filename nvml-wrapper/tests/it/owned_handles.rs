@@ -322,7 +322,7 @@ fn raw_unit_and_gpm_sample_handles_come_back_to_the_safe_types() {
 
 #[test]
 fn an_owned_device_lists_owned_vgpus_that_outlive_the_nvml() {
-    let common::Mock { nvml, staged } = common::mock_with_profile("vgpu-host");
+    let crate::support::Mock { nvml, staged } = crate::support::mock_with_profile("vgpu-host");
     let probe = probe(&staged);
     let borrowed = nvml.device_by_index(0).unwrap();
     let supported: Vec<u32> = borrowed
@@ -384,7 +384,7 @@ fn an_owned_device_lists_owned_vgpus_that_outlive_the_nvml() {
 
 #[test]
 fn an_owned_gpu_instance_lists_owned_vgpus() {
-    let common::Mock { nvml, staged } = common::mock_with_profile("vgpu-host");
+    let crate::support::Mock { nvml, staged } = crate::support::mock_with_profile("vgpu-host");
     staged.set_root(true).unwrap();
     let gpu = nvml.device_by_index(0).unwrap().into_owned();
     assert!(gpu.set_mig_mode(true).unwrap().is_applied());
@@ -404,7 +404,7 @@ fn an_owned_gpu_instance_lists_owned_vgpus() {
 
 #[test]
 fn an_owned_device_takes_owned_gpm_samples_that_outlive_it() {
-    let common::Mock { nvml, staged } = common::mock();
+    let crate::support::Mock { nvml, staged } = crate::support::mock();
     let probe = probe(&staged);
     let gpu = nvml.device_by_index(0).unwrap().into_owned();
     drop(nvml);
@@ -439,7 +439,7 @@ fn an_owned_device_takes_owned_gpm_samples_that_outlive_it() {
 
 #[test]
 fn an_owned_unit_lists_owned_devices() {
-    let common::Mock { nvml, staged } = common::mock_with_profile("s-class");
+    let crate::support::Mock { nvml, staged } = crate::support::mock_with_profile("s-class");
     let probe = probe(&staged);
     let uuids: Vec<String> = (0..4)
         .map(|i| nvml.device_by_index(i).unwrap().uuid().unwrap())
@@ -463,7 +463,7 @@ fn an_owned_unit_lists_owned_devices() {
 
 #[test]
 fn an_owned_system_event_set_waits_in_a_thread() {
-    let common::Mock { nvml, staged } = common::mock();
+    let crate::support::Mock { nvml, staged } = crate::support::mock();
     let probe = probe(&staged);
     let set: OwnedSystemEventSet = nvml.create_system_event_set().unwrap().into_owned();
     set.register(SystemEventTypes::GPU_DRIVER_UNBIND).unwrap();

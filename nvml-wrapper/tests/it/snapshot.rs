@@ -673,7 +673,7 @@ fn a_profile_that_declares_mig_instances_round_trips_through_a_snapshot() {
     );
     let dir = std::env::temp_dir().join(format!("nvml-snapshot-mig-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let source = common::mock_with_profile(profile);
+    let source = crate::support::mock_with_profile(profile);
     let gpu0 = source.nvml.device_by_index(0).unwrap();
     assert!(
         gpu0.mig_device_by_index(2).is_ok(),
