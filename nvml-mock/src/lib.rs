@@ -10,25 +10,43 @@
 //! As an `rlib` it offers [`Staged`]: a private copy of the built library for a test, with
 //! typed helpers for the control hooks.
 
+/// Implements header functions whose body runs under the mock's call guard
+/// (`dispatch::call`): each `fn nvmlX(args) |c| body` becomes what the export `nvmlX` calls
+/// (see `build.rs`), and must have the header's signature.
 macro_rules! export {
     ($(fn $name:ident($($a:ident : $t:ty),* $(,)?) |$c:ident| $body:block)*) => {$(
         #[doc = concat!("`", stringify!($name), "`: modeled by the mock.")]
         ///
         /// # Safety
         /// NVML's C contract: every pointer argument is null or valid for the call.
-        #[unsafe(no_mangle)]
         #[allow(non_snake_case)]
-        pub unsafe extern "C" fn $name($($a: $t),*) -> nvml_sys::nvmlReturn_t {
+        unsafe extern "C" fn $name($($a: $t),*) -> nvml_sys::nvmlReturn_t {
             $crate::dispatch::call(stringify!($name), |$c| $body)
+        }
+        implemented!($name);
+    )*};
+}
+
+/// Makes the functions named (in scope, each with the header's signature of its name) what the
+/// exports of those names call, and counts them as modeled (see `build.rs`).
+macro_rules! implemented {
+    ($($name:ident),* $(,)?) => {$(
+        impl $crate::generated::$name::Tag {
+            /// Whether `src/` implements the function: it does.
+            pub const MODELED: bool = true;
+            /// The implementation the export calls.
+            pub const CALL: $crate::generated::$name::Signature = $name;
         }
     )*};
 }
 
 mod affinity;
 mod dispatch;
+pub mod documents;
 pub mod drivers;
 mod dynamic;
 mod exports;
+mod fork;
 mod handles;
 pub mod hooks;
 mod machine;
@@ -40,7 +58,14 @@ pub mod support;
 
 pub use staged::{HookError, HostileModes, LIB_ENV, Staged, driver_470_exports, find_cdylib};
 
-#[allow(missing_docs, non_snake_case, clippy::missing_safety_doc)]
+#[allow(
+    dead_code, // the stubs of implemented functions
+    missing_docs,
+    non_snake_case,
+    unused_imports, // the `Stub` traits of implemented functions
+    clippy::missing_safety_doc,
+    clippy::indexing_slicing
+)]
 mod generated {
     use nvml_sys::*;
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));

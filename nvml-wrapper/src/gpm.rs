@@ -71,10 +71,15 @@ impl Nvml {
     /// errors.
     #[doc(alias = "nvmlGpmSampleAlloc")]
     pub fn gpm_sample_alloc(&self) -> Result<GpmSample<'_>> {
-        let mut handle: sys::nvmlGpmSample_t = std::ptr::null_mut();
-        nvml_call!(self, nvmlGpmSampleAlloc(&mut handle))?;
-        GpmSample::from_handle(self, handle)
+        alloc_sample(self)
     }
+}
+
+/// A new, empty sample buffer (`nvmlGpmSampleAlloc`), held as `nvml` is: borrowed or owned.
+fn alloc_sample<'nvml, N: NvmlRef>(nvml: N) -> Result<GpmSample<'nvml, N>> {
+    let mut handle: sys::nvmlGpmSample_t = std::ptr::null_mut();
+    nvml_call!(nvml, nvmlGpmSampleAlloc(&mut handle))?;
+    GpmSample::from_handle(nvml, handle)
 }
 
 impl<N: NvmlRef> GpmSample<'_, N> {
@@ -161,7 +166,7 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     /// `nvmlGpmSampleGet`), held as this device holds its library: borrowed from a
     /// `Device<'nvml>`, an [`OwnedGpmSample`] from an [`OwnedDevice`](crate::OwnedDevice).
     pub fn gpm_sample(&self) -> Result<GpmSample<'nvml, N>> {
-        let mut sample = self.gpm_sample_alloc()?;
+        let mut sample = alloc_sample(self.holder().clone())?;
         sample.fill(self)?;
         Ok(sample)
     }
@@ -171,16 +176,9 @@ impl<'nvml, N: NvmlRef> Device<'nvml, N> {
     ///
     /// [`gpm_sample`]: Device::gpm_sample
     pub fn gpm_mig_sample(&self, gpu_instance_id: u32) -> Result<GpmSample<'nvml, N>> {
-        let mut sample = self.gpm_sample_alloc()?;
+        let mut sample = alloc_sample(self.holder().clone())?;
         sample.fill_mig(self, gpu_instance_id)?;
         Ok(sample)
-    }
-
-    /// An empty sample buffer of this device's library, held as the device holds it.
-    fn gpm_sample_alloc(&self) -> Result<GpmSample<'nvml, N>> {
-        let mut handle: sys::nvmlGpmSample_t = std::ptr::null_mut();
-        nvml_call!(self.holder(), nvmlGpmSampleAlloc(&mut handle))?;
-        GpmSample::from_handle(self.holder().clone(), handle)
     }
 }
 

@@ -6,6 +6,8 @@
 //!   which it excuses ([`excused`]) and which are missing ([`coverage`]).
 //! - `build-cost`: cold build time, crates compiled and binary size of a tiny dependent,
 //!   against nvml-wrapper 0.13 ([`build_cost`]).
+//! - `codegen`: writes every generated file of the workspace; `--check` fails naming each
+//!   stale one ([`codegen`]).
 //!
 //! The modules are usable on their own: [`header`] reads what an `nvml.h` declares, and
 //! [`wrapped`] finds which of those functions nvml-wrapper calls, [`groups`] files the
@@ -14,6 +16,7 @@
 pub mod anaconda;
 pub mod archive;
 pub mod build_cost;
+pub mod codegen;
 pub mod coverage;
 pub mod diff;
 pub mod excused;

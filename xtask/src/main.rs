@@ -29,6 +29,20 @@ enum Task {
     /// Build a tiny dependent of this nvml-wrapper and the same program on nvml-wrapper 0.13
     /// cold, alternating, and report the ratios (build time, crates, binary size).
     BuildCost(BuildCost),
+    /// Write every generated file (pregenerated bindings, the mock's documents and built-in
+    /// profiles, RELIABILITY.md's and BENCHMARKS.md's measured parts); `--check` fails naming
+    /// each stale one.
+    Codegen(Codegen),
+}
+
+#[derive(Args)]
+struct Codegen {
+    /// Write nothing; fail (exit 1) naming each file that differs from what it would write.
+    #[arg(long)]
+    check: bool,
+    /// Repository root (default: this workspace).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -121,6 +135,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             &mut std::io::stdout().lock(),
             &mut std::io::stderr(),
         ),
+        Task::Codegen(a) => xtask::codegen::run(&xtask::codegen::Options {
+            root: a.root.unwrap_or_else(default_root),
+            check: a.check,
+        }),
         Task::BuildCost(a) => xtask::build_cost::run(&xtask::build_cost::Options {
             root: a.root.unwrap_or_else(default_root),
             runs: a.runs,

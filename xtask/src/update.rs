@@ -429,8 +429,8 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(
         out,
-        "  - refresh the checked-in pregenerated bindings:\n      \
-         NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test it pregenerated::"
+        "  - regenerate the checked-in pregenerated bindings and everything else generated from \
+         the header (MODELED.md, ...): cargo xtask codegen"
     )?;
     if !report.families.is_empty() {
         let names: Vec<&str> = report.families.iter().map(|f| f.family.as_str()).collect();
@@ -465,15 +465,13 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(
         out,
-        "  - regenerate what records the header: NVML_MOCK_BLESS=1 cargo test -p nvml-mock \
-         --test it modeled:: (MODELED.md), and set the README's coverage sentence to the last line \
-         `cargo xtask coverage` prints\n  \
+        "  - set the README's coverage sentence to the last line `cargo xtask coverage` prints\n  \
          - build, test and review: cargo test --workspace && git diff --stat headers nvml-sys"
     )?;
     Ok(())
 }
 
-/// Rust sources under `dir` (outside `pregenerated/`, which the bless step rewrites) that
+/// Rust sources under `dir` (outside `pregenerated/`, which `cargo xtask codegen` rewrites) that
 /// spell out `sha`: constants that pin the previous header and must follow it.
 fn files_recording(dir: &Path, sha: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();

@@ -253,38 +253,38 @@ fn word_positions<'a>(code: &'a str, needle: &'a str) -> impl Iterator<Item = us
         })
 }
 
+/// The call layer's macro: `nvml_call!(nvml, [family::]nvmlX(...))`.
+const NVML_CALL: &str = "nvml_call!(";
+
 /// The calls of NVML functions in one Rust source (see the module docs for what counts).
 pub fn calls_in(src: &str) -> Vec<Call> {
     let code = code_only(src);
     let mut calls = Vec::new();
-    // `nvml_call!(nvml, [family::]nvmlX(` and `nvml_call_raw!(...)`.
-    for mac in ["nvml_call!(", "nvml_call_raw!("] {
-        for at in word_positions(&code, mac) {
-            let Some(arg) = after_first_comma(&code, at + mac.len()) else {
-                continue;
-            };
-            let Some((first, next)) = ident_at(&code, arg) else {
-                continue;
-            };
-            let (family, function, next) = if code.get(next..).is_some_and(|r| r.starts_with("::"))
-            {
-                match ident_at(&code, next + 2) {
-                    Some((f, n)) => (Some(first), f, n),
-                    None => continue,
-                }
-            } else {
-                (None, first, next)
-            };
-            let opens = code
-                .get(next..)
-                .is_some_and(|r| r.trim_start().starts_with('('));
-            if opens && function.starts_with("nvml") {
-                calls.push(Call {
-                    function: function.to_string(),
-                    family: family.map(str::to_string),
-                    line: line_of(&code, at),
-                });
+    // `nvml_call!(nvml, [family::]nvmlX(`.
+    for at in word_positions(&code, NVML_CALL) {
+        let Some(arg) = after_first_comma(&code, at + NVML_CALL.len()) else {
+            continue;
+        };
+        let Some((first, next)) = ident_at(&code, arg) else {
+            continue;
+        };
+        let (family, function, next) = if code.get(next..).is_some_and(|r| r.starts_with("::")) {
+            match ident_at(&code, next + 2) {
+                Some((f, n)) => (Some(first), f, n),
+                None => continue,
             }
+        } else {
+            (None, first, next)
+        };
+        let opens = code
+            .get(next..)
+            .is_some_and(|r| r.trim_start().starts_with('('));
+        if opens && function.starts_with("nvml") {
+            calls.push(Call {
+                function: function.to_string(),
+                family: family.map(str::to_string),
+                line: line_of(&code, at),
+            });
         }
     }
     // `symbol(lib.nvmlX.as_ref(), ...)`: a symbol resolved by the call layer.
@@ -315,18 +315,16 @@ pub fn calls_in(src: &str) -> Vec<Call> {
             continue;
         };
         let body = group_at(&code, open).unwrap_or_default();
-        let calls_variable = ["nvml_call!(", "nvml_call_raw!("].iter().any(|mac| {
-            body.match_indices(mac).any(|(k, _)| {
-                after_first_comma(body, k + mac.len())
-                    .and_then(|a| body.get(a..))
-                    .is_some_and(|r| {
-                        let r = r.trim_start();
-                        r.starts_with('$')
-                            || r.split_once("::").is_some_and(|(_, f)| f.starts_with('$'))
-                    })
-            })
+        let calls_variable = body.match_indices(NVML_CALL).any(|(k, _)| {
+            after_first_comma(body, k + NVML_CALL.len())
+                .and_then(|a| body.get(a..))
+                .is_some_and(|r| {
+                    let r = r.trim_start();
+                    r.starts_with('$')
+                        || r.split_once("::").is_some_and(|(_, f)| f.starts_with('$'))
+                })
         });
-        if calls_variable && name != "nvml_call" && name != "nvml_call_raw" {
+        if calls_variable && name != "nvml_call" {
             callers.push(format!("{name}!("));
         }
     }
@@ -545,7 +543,7 @@ mod tests {
                 let s = "nvml_call!(self.nvml, nvmlInString())";
                 let field = self.lib().nvmlFieldOnly.is_ok();
                 nvml_call!(self.nvml, nvmlPlain(self.handle, &mut x))?;
-                let rc = nvml_call_raw!(
+                let rc = nvml_call!(
                     self.nvml,
                     fam::nvmlVersioned(self.handle)
                 );

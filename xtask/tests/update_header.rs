@@ -303,7 +303,7 @@ impl Repo {
         )
         .unwrap();
         // nvml-sys pins the header's hash in its source (and in the pregenerated bindings,
-        // which the bless step refreshes)
+        // which `cargo xtask codegen` refreshes)
         let sha = sha256(&header);
         for (file, text) in [
             (
@@ -526,7 +526,7 @@ fn tar_bz2_update_replaces_the_header_and_reports_the_change() {
         "wrapped one listed: {stdout}"
     );
     assert!(
-        stdout.contains("NVML_SYS_BLESS=1 cargo test -p nvml-sys --features buildtime_bindgen --test it pregenerated::"),
+        stdout.contains("pregenerated bindings and everything else generated from the header (MODELED.md, ...): cargo xtask codegen"),
         "{stdout}"
     );
     let pinned = format!(

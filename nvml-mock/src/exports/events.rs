@@ -156,7 +156,7 @@ fn wait_v2(
 ///
 /// # Safety
 /// `data` is null or points to a writable `nvmlEventData_t`.
-#[unsafe(no_mangle)]
+#[allow(non_snake_case)]
 pub unsafe extern "C" fn nvmlEventSetWait_v2(
     set: nvmlEventSet_t,
     data: *mut nvmlEventData_t,
@@ -169,7 +169,7 @@ pub unsafe extern "C" fn nvmlEventSetWait_v2(
 ///
 /// # Safety
 /// `data` is null or points to a writable `nvmlEventData_t`.
-#[unsafe(no_mangle)]
+#[allow(non_snake_case)]
 pub unsafe extern "C" fn nvmlEventSetWait(
     set: nvmlEventSet_t,
     data: *mut nvmlEventData_t,
@@ -184,7 +184,7 @@ pub unsafe extern "C" fn nvmlEventSetWait(
 ///
 /// # Safety
 /// `params` is null or points to a readable and writable `nvmlEventSetWait_v3_t`.
-#[unsafe(no_mangle)]
+#[allow(non_snake_case)]
 pub unsafe extern "C" fn nvmlEventSetWait_v3(
     set: nvmlEventSet_t,
     params: *mut nvmlEventSetWait_v3_t,
@@ -217,3 +217,5 @@ pub unsafe extern "C" fn nvmlEventSetWait_v3(
         },
     )
 }
+
+implemented!(nvmlEventSetWait_v2, nvmlEventSetWait, nvmlEventSetWait_v3);

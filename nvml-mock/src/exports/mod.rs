@@ -15,17 +15,7 @@ mod system_events;
 mod units;
 mod vgpu;
 
-pub use commands::*;
-pub use conf_compute::*;
-pub use device::*;
-pub use events::*;
-pub use gpm::*;
-pub use mig::*;
-pub use nvlink::*;
-pub use system::*;
-pub use system_events::*;
-pub use units::*;
-pub use vgpu::*;
+pub(crate) use system::error_text;
 
 /// Builds the values the exports compute once (the export table's trace switch, the
 /// built-in profile names), so that a fork never copies one half-built.

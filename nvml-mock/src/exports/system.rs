@@ -60,19 +60,19 @@ fn init(name: &'static str) -> nvmlReturn_t {
 }
 
 /// `nvmlInit_v2`: loads the selected profile on the first call; later calls count references.
-#[unsafe(no_mangle)]
+#[allow(non_snake_case)]
 pub extern "C" fn nvmlInit_v2() -> nvmlReturn_t {
     init("nvmlInit_v2")
 }
 
 /// `nvmlInit` (the v1 entry point): same as `nvmlInit_v2`.
-#[unsafe(no_mangle)]
+#[allow(non_snake_case)]
 pub extern "C" fn nvmlInit() -> nvmlReturn_t {
     init("nvmlInit")
 }
 
 /// `nvmlInitWithFlags`: flags are accepted and ignored.
-#[unsafe(no_mangle)]
+#[allow(non_snake_case)]
 pub extern "C" fn nvmlInitWithFlags(_flags: c_uint) -> nvmlReturn_t {
     init("nvmlInitWithFlags")
 }
@@ -80,7 +80,7 @@ pub extern "C" fn nvmlInitWithFlags(_flags: c_uint) -> nvmlReturn_t {
 /// `nvmlShutdown`: drops one reference. After the last one every call is `UNINITIALIZED` and
 /// event sets are gone; device settings (power limit, clocks, modes, MIG instances) stay, as
 /// on real hardware, for the next `nvmlInit` with the same profile.
-#[unsafe(no_mangle)]
+#[allow(non_snake_case)]
 pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
     let r = crate::dispatch::guard("nvmlShutdown", || {
         let mut g = lock();
@@ -105,7 +105,7 @@ pub extern "C" fn nvmlShutdown() -> nvmlReturn_t {
 }
 
 /// `nvmlErrorString`: a static description of a return code (works without init).
-#[unsafe(no_mangle)]
+#[allow(non_snake_case)]
 pub extern "C" fn nvmlErrorString(result: nvmlReturn_t) -> *const c_char {
     error_text(result).as_ptr()
 }
@@ -209,3 +209,11 @@ export! {
         put(branchInfo, b)
     }
 }
+
+implemented!(
+    nvmlInit_v2,
+    nvmlInit,
+    nvmlInitWithFlags,
+    nvmlShutdown,
+    nvmlErrorString
+);

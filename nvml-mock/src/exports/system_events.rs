@@ -82,7 +82,7 @@ export! {
 /// # Safety
 /// `request` is null or points to a readable and writable
 /// `nvmlSystemEventSetWaitRequest_t` whose `data` holds `dataSize` writable entries.
-#[unsafe(no_mangle)]
+#[allow(non_snake_case)]
 pub unsafe extern "C" fn nvmlSystemEventSetWait(
     request: *mut nvmlSystemEventSetWaitRequest_t,
 ) -> nvmlReturn_t {
@@ -153,3 +153,5 @@ pub unsafe extern "C" fn nvmlSystemEventSetWait(
     });
     crate::dispatch::answer("nvmlSystemEventSetWait", r)
 }
+
+implemented!(nvmlSystemEventSetWait);

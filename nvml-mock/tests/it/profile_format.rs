@@ -40,11 +40,7 @@ fn flat(file: Value) -> Value {
     Value::Object(top)
 }
 
-const BLESS: &str = "run NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test it profile_format::";
-
-fn blessing() -> bool {
-    std::env::var_os("NVML_MOCK_BLESS").is_some()
-}
+const CODEGEN: &str = "run `cargo xtask codegen`";
 
 #[test]
 fn every_builtin_machine_is_a_complete_canonical_file() {
@@ -66,9 +62,6 @@ fn every_builtin_machine_is_a_complete_canonical_file() {
         // The file is what the canonical writer makes of the machine.
         let canonical = profile::canonical_json(&loaded).unwrap();
         if text != canonical {
-            if blessing() {
-                std::fs::write(&path, &canonical).unwrap();
-            }
             stale.push(*name);
         }
         // A user file holding the same text, the canonical text or the flat form (every GPU
@@ -80,7 +73,7 @@ fn every_builtin_machine_is_a_complete_canonical_file() {
     }
     assert!(
         stale.is_empty(),
-        "not in the canonical form: {stale:?}: {BLESS}"
+        "not in the canonical form: {stale:?}: {CODEGEN}"
     );
 }
 
@@ -156,7 +149,7 @@ fn every_gpu_key_belongs_to_exactly_one_topic() {
         let n = listed.iter().filter(|k| **k == f.as_str()).count();
         assert_eq!(
             n, 1,
-            "GPU key {f:?} is in {n} topics of GPU_TOPICS (src/profile/format.rs): give it one, then {BLESS}"
+            "GPU key {f:?} is in {n} topics of GPU_TOPICS (src/profile/format.rs): give it one, then {CODEGEN}"
         );
     }
     for k in &listed {
@@ -484,16 +477,19 @@ fn a_board_written_from_its_capture_answers_with_the_capture_values() {
     assert_eq!(arch, NVML_DEVICE_ARCH_ADA);
 }
 
-/// FORMAT.md's "Ranges" table is the loader's own table of ranges
-/// (`NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test it profile_format::` rewrites it).
+/// FORMAT.md's generated tables (the GPU topics and their keys, the capability model, the
+/// ranges the loader checks) are what the code says (`nvml_mock::documents::format_md`).
 #[test]
-fn format_md_gives_every_range_the_loader_checks() {
-    let (doc, want) = format_md_span(
-        "<!--ranges-->\n",
-        "<!--/ranges-->",
-        &profile::ranges_markdown(),
-    );
-    assert!(doc == want, "FORMAT.md's ranges are stale: {BLESS}");
+fn format_md_tables_are_what_the_code_says() {
+    let doc = std::fs::read_to_string(format!("{DIR}/FORMAT.md")).unwrap();
+    let want = nvml_mock::documents::format_md(&doc).unwrap();
+    for (start, _, body) in nvml_mock::documents::format_md_spans() {
+        assert!(
+            want.contains(&body) && !body.is_empty(),
+            "{start:?}: the generated table is in the document it writes"
+        );
+    }
+    assert!(doc == want, "FORMAT.md's tables are stale: {CODEGEN}");
 }
 
 #[test]
@@ -588,58 +584,4 @@ fn the_support_object_flips_each_query_both_ways() {
         e.contains("unknown feature `sram`") && e.contains("sram_ecc"),
         "{e}"
     );
-}
-
-/// FORMAT.md with the span between `start` and `end` holding `body`; under
-/// `NVML_MOCK_BLESS` the file is rewritten so. One lock: two spans are written by two tests.
-fn format_md_span(start: &str, end: &str, body: &str) -> (String, String) {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _held = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let path = format!("{DIR}/FORMAT.md");
-    let doc = std::fs::read_to_string(&path).unwrap();
-    let (head, rest) = doc
-        .split_once(start)
-        .unwrap_or_else(|| panic!("FORMAT.md lacks {start:?}"));
-    let (_, tail) = rest
-        .split_once(end)
-        .unwrap_or_else(|| panic!("FORMAT.md lacks {end:?}"));
-    let want = format!("{head}{start}{body}{end}{tail}");
-    if blessing() {
-        std::fs::write(&path, &want).unwrap();
-    }
-    (doc, want)
-}
-
-#[test]
-fn format_md_shows_the_capability_model() {
-    const START: &str = "<!-- capability model: written by NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test it profile_format:: -->\n";
-    const END: &str = "<!-- end of capability model -->";
-    let (doc, want) = format_md_span(START, END, &nvml_mock::support::markdown());
-    assert!(
-        doc == want,
-        "FORMAT.md's capability model is stale: {BLESS}"
-    );
-}
-
-/// The table of `gpu_defaults` topics, as FORMAT.md shows it.
-fn topics_markdown() -> String {
-    let mut s = String::from("| topic | what it holds | GPU keys |\n|---|---|---|\n");
-    for t in profile::GPU_TOPICS {
-        let keys: Vec<String> = t.keys.iter().map(|k| format!("`{k}`")).collect();
-        s.push_str(&format!(
-            "| `{}` | {} | {} |\n",
-            t.name,
-            t.about,
-            keys.join(", ")
-        ));
-    }
-    s
-}
-
-#[test]
-fn format_md_lists_the_gpu_topics_and_their_keys() {
-    const START: &str = "<!-- GPU topics: written by NVML_MOCK_BLESS=1 cargo test -p nvml-mock --test it profile_format:: -->\n";
-    const END: &str = "<!-- end of GPU topics -->";
-    let (doc, want) = format_md_span(START, END, &topics_markdown());
-    assert!(doc == want, "FORMAT.md's GPU topics are stale: {BLESS}");
 }

@@ -6,6 +6,12 @@
 //! into undefined behaviour. `as_raw()` gives the C value back, `Other`'s included. Code that
 //! matches on these enums needs a `_` arm: they are `#[non_exhaustive]`, and a later header
 //! names more values (a value that is `Other(raw)` today becomes a named variant then).
+//!
+//! The source files group them as the NVML reference groups its functions (identity, clocks,
+//! thermal, power, memory, modes, PCI, topology, samples, sessions, NvLink, events, units,
+//! PRM, vGPU, MIG); every one is reachable here, as `enums::Brand`. A few enums that belong to
+//! one group of methods are defined beside them and reached through that module instead
+//! (`device::ProcessMode`, `device::CoolerControl`, `conf_compute::CcFeature`, ...).
 
 use nvml_sys as sys;
 

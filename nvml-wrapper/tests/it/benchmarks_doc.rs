@@ -2,8 +2,8 @@
 //!
 //! Each bench writes its results (command, machine, Markdown table) to a file under
 //! `benches/results/` and keeps the run before as `<bench>.previous.md`. BENCHMARKS.md embeds
-//! those files verbatim between `<!-- begin <file> -->` and `<!-- end <file> -->`. This test
-//! checks that the embedded text is the committed output, that each table has the bench's
+//! those files verbatim between `<!-- begin <file> -->` and `<!-- end <file> -->` (`cargo xtask
+//! codegen` pastes them in). This test checks that the embedded text is the committed output, that each table has the bench's
 //! columns and rows in the bench's order and format, and that each verdict follows from the
 //! numbers beside it.
 
@@ -71,32 +71,14 @@ fn number(cell: &str) -> f64 {
         .unwrap_or_else(|_| panic!("`{cell}` is not a number"))
 }
 
-/// BENCHMARKS.md with each results file pasted between its markers.
-fn blessed(doc: &str) -> String {
-    let mut doc = doc.to_owned();
-    for file in PUBLISHED.into_iter().chain([BUILD_COST]) {
-        let old = embedded(&doc, file).to_owned();
-        let at = doc.find(&format!("<!-- begin {file} -->\n")).unwrap();
-        let start = doc[at..].find('\n').unwrap() + at + 1;
-        doc.replace_range(start..start + old.len(), &read(file));
-    }
-    doc
-}
-
 #[test]
 fn benchmarks_md_embeds_the_committed_bench_output_verbatim() {
-    let mut doc = read("BENCHMARKS.md");
-    if std::env::var_os("NVML_BENCH_BLESS").is_some() {
-        doc = blessed(&doc);
-        std::fs::write(root().join("BENCHMARKS.md"), &doc).unwrap();
-        eprintln!("pasted the results files into BENCHMARKS.md");
-    }
+    let doc = read("BENCHMARKS.md");
     for file in PUBLISHED.into_iter().chain([BUILD_COST]) {
         assert_eq!(
             embedded(&doc, file),
             read(file),
-            "BENCHMARKS.md differs from {file}: paste it between the markers \
-             (NVML_BENCH_BLESS=1 cargo test -p nvml-wrapper --test it benchmarks_doc::)"
+            "BENCHMARKS.md differs from {file}: run `cargo xtask codegen`"
         );
     }
 }

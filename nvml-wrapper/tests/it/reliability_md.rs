@@ -1,7 +1,7 @@
 //! RELIABILITY.md's shape: every guarantee names tests that exist, every measured span is
-//! present exactly once (its text is kept by the test that measures it, see
-//! `tests/it/support/reliability_doc.rs`), and the measured column holds no number outside a
-//! span.
+//! present exactly once and holds what the measurement record holds (the test that measures a
+//! span records it, see `tests/it/support/reliability_doc.rs`; `cargo xtask codegen` copies the
+//! record into the document), and the measured column holds no number outside a span.
 
 use std::path::Path;
 
@@ -89,6 +89,27 @@ fn every_measured_span_is_present_once_and_no_number_is_typed_by_hand() {
             row[2]
         );
     }
+}
+
+#[test]
+fn every_measured_span_holds_the_recorded_measurement() {
+    let doc = doc();
+    let record = std::fs::read_to_string(crate::support::reliability_doc::record_path()).unwrap();
+    for key in crate::support::reliability_doc::KEYS {
+        let (start, end) = crate::support::reliability_doc::span(&record, key)
+            .unwrap_or_else(|| panic!("reliability-measurements.txt has no span {key}"));
+        let (d_start, d_end) = crate::support::reliability_doc::span(&doc, key).unwrap();
+        assert!(
+            doc[d_start..d_end] == record[start..end],
+            "RELIABILITY.md's {key} span differs from reliability-measurements.txt: run \
+             `cargo xtask codegen`"
+        );
+    }
+    assert_eq!(
+        record.matches("<!--measured:").count(),
+        crate::support::reliability_doc::KEYS.len(),
+        "a recorded span the document lacks"
+    );
 }
 
 #[test]

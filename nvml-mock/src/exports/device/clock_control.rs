@@ -1,4 +1,5 @@
-//! P-states: the ones a GPU goes through and the clock range of each.
+//! Clock and power control state: the power management mode, and the P-states a GPU goes
+//! through with the clock range of each.
 
 use std::ffi::c_uint;
 
@@ -48,5 +49,9 @@ export! {
         }
         put(minClockMHz, min)?;
         put(maxClockMHz, max)
+    }
+    fn nvmlDeviceGetPowerManagementMode(device: nvmlDevice_t, mode: *mut nvmlEnableState_t) |c| {
+        phys(c, device)?;
+        put(mode, NVML_FEATURE_ENABLED)
     }
 }

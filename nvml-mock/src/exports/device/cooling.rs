@@ -1,4 +1,4 @@
-//! Fans: target speeds and the speed range.
+//! Fans: control policy, target speeds and the speed range.
 
 use std::ffi::c_uint;
 
@@ -24,5 +24,16 @@ export! {
         }
         put(minSpeed, 30)?;
         put(maxSpeed, 100)
+    }
+    fn nvmlDeviceGetFanControlPolicy_v2(device: nvmlDevice_t, fan: c_uint, policy: *mut nvmlFanControlPolicy_t) |c| {
+        let fans = phys(c, device)?.spec().fans.len();
+        if fans == 0 {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        if fan as usize >= fans {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        // The driver's temperature-driven curve: the profile's fans are never set by hand.
+        put(policy, NVML_FAN_POLICY_TEMPERATURE_CONTINOUS_SW)
     }
 }

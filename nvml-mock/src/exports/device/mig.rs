@@ -1,4 +1,7 @@
-//! Device attributes: a whole GPU's, or a MIG device's share of its GPU instance.
+//! MIG device handles and device attributes: a whole GPU's, or a MIG device's share of its
+//! GPU instance.
+
+use std::ffi::c_uint;
 
 use nvml_sys::*;
 
@@ -53,5 +56,9 @@ export! {
     }
     fn nvmlDeviceGetAttributes(device: nvmlDevice_t, attributes_: *mut nvmlDeviceAttributes_t) |c| {
         put(attributes_, attributes(c, device)?)
+    }
+    fn nvmlDeviceIsMigDeviceHandle(device: nvmlDevice_t, isMigDevice: *mut c_uint) |c| {
+        c.m.gpu_index(device)?;
+        put(isMigDevice, u32::from(matches!(device_ref(device), Some(DeviceRef::Mig(..)))))
     }
 }

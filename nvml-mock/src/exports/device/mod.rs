@@ -1,43 +1,42 @@
-//! Device queries: identity, PCI, memory, utilization, thermals, power, clocks, ECC,
-//! processes, topology, NvLink, field values and samples. The submodules hold groups of their
-//! own, each named as the wrapper's module for those functions (`nvml-wrapper/src/device/`).
+//! Device queries: the device handles (count, by index, UUID, serial and PCI bus id) and a
+//! GPU's identity (name, brand, architecture, compute capability, index, UUID, serial, board,
+//! VBIOS and InfoROM versions), and the helpers the groups share. Every other group is a
+//! submodule named as the wrapper's module for those functions (`nvml-wrapper/src/device/`),
+//! so both sides of a C function are found by the same path.
 
 mod accounting;
 mod affinity;
 mod board;
 mod clock_control;
+mod clocks;
 mod cooling;
 mod ecc;
 mod engine_utilization;
 mod fabric;
+mod field_values;
+mod memory;
 mod mig;
+mod modes;
+mod nvlink;
+mod nvlink_management;
+mod pci;
 mod performance;
+mod power;
+mod processes;
 mod samples;
 mod thermal;
+mod topology;
 mod utilization;
+mod vgpu;
 
-pub use accounting::*;
-pub use affinity::*;
-pub use board::*;
-pub use clock_control::*;
-pub use cooling::*;
-pub use ecc::*;
-pub use engine_utilization::*;
-pub use fabric::*;
-pub use mig::*;
-pub use performance::*;
-pub use samples::*;
-pub use thermal::*;
-pub use utilization::*;
-
-use std::ffi::{c_char, c_int, c_uint, c_ulong, c_ulonglong};
+use std::ffi::{c_char, c_int, c_uint, c_ulong};
 
 use nvml_sys::*;
 
 use crate::dispatch::Ctx;
 use crate::handles::{DeviceRef, device_handle, device_ref, mig_device_handle};
 use crate::machine::{Gpu, Machine};
-use crate::marshal::{arg_str, fill_array, get, put, put_array, put_str};
+use crate::marshal::{arg_str, get, put, put_str};
 use crate::profile::ProcessSpec;
 use crate::support::Feature;
 
@@ -51,20 +50,6 @@ fn gpu<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
 /// whole-GPU queries.
 fn phys<'a>(c: &'a Ctx<'_>, h: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
     c.m.gpu(h)
-}
-
-fn pci_info(g: &Gpu) -> nvmlPciInfo_t {
-    let mut p = nvmlPciInfo_t {
-        domain: g.spec().pci_domain,
-        bus: g.spec().pci_bus,
-        device: g.spec().pci_device,
-        pciDeviceId: g.spec().pci_device_id,
-        pciSubSystemId: g.spec().pci_subsystem_id,
-        ..Default::default()
-    };
-    fill_array(&mut p.busIdLegacy, &g.spec().bus_id_legacy());
-    fill_array(&mut p.busId, &g.spec().bus_id());
-    p
 }
 
 /// Memory in use: the running processes, the driver's overhead and, on a vGPU host, the
@@ -95,9 +80,6 @@ pub(crate) fn allocated(m: &Machine, i: usize, g: &Gpu) -> u64 {
 /// Memory a GPU instance's driver context holds with nothing running: 13 MiB (`nvidia-smi`'s
 /// "MIG devices" table on an A100 80GB, XuehaiPan/nvitop pull request 8).
 const MIG_IDLE_USED: u64 = 13 * 1024 * 1024;
-
-/// BAR1 a GPU instance maps with nothing running: 2 MiB (same table).
-const MIG_IDLE_BAR1_USED: u64 = 2 * 1024 * 1024;
 
 /// Memory GPU instance `gid` of GPU `i` uses: its idle context and the processes in it.
 fn mig_used(m: &Machine, i: usize, gid: u32) -> u64 {
@@ -162,43 +144,6 @@ fn placed(m: &Machine, i: usize, kind: &str) -> Vec<(ProcessSpec, Option<MigDevi
         .collect()
 }
 
-fn procs_v1(
-    c: &Ctx<'_>,
-    d: nvmlDevice_t,
-    kind: &str,
-    n: *mut c_uint,
-    out: *mut nvmlProcessInfo_v1_t,
-) -> Result<(), nvmlReturn_t> {
-    let list: Vec<nvmlProcessInfo_v1_t> = placed_processes(c, d, kind)?
-        .iter()
-        .map(|(p, _)| nvmlProcessInfo_v1_t {
-            pid: p.pid,
-            usedGpuMemory: p.used_memory,
-        })
-        .collect();
-    put_array(n, out, &list, c.hostile)
-}
-
-fn procs_v2(
-    c: &Ctx<'_>,
-    d: nvmlDevice_t,
-    kind: &str,
-    n: *mut c_uint,
-    out: *mut nvmlProcessInfo_v2_t,
-) -> Result<(), nvmlReturn_t> {
-    let na = NVML_VALUE_NOT_AVAILABLE as u32;
-    let list: Vec<nvmlProcessInfo_v2_t> = placed_processes(c, d, kind)?
-        .iter()
-        .map(|(p, at)| nvmlProcessInfo_v2_t {
-            pid: p.pid,
-            usedGpuMemory: p.used_memory,
-            gpuInstanceId: at.map_or(na, |a| a.0),
-            computeInstanceId: at.map_or(na, |a| a.1),
-        })
-        .collect();
-    put_array(n, out, &list, c.hostile)
-}
-
 /// The current clocks event reasons: the profile's (or the dynamic model's), with "SW power
 /// cap" exactly when the GPU draws its power limit (nvml.h: the SW power scaling algorithm is
 /// reducing the clocks below requested clocks because the GPU is consuming too much power),
@@ -214,21 +159,6 @@ pub(crate) fn clocks_event_reasons(g: &Gpu) -> u64 {
     reasons | crate::dynamic::forced_reasons(g.forced_reasons)
 }
 
-fn clock_of(g: &Gpu, t: nvmlClockType_t, max: bool) -> Result<u32, nvmlReturn_t> {
-    let (s, now) = (g.spec(), &g.readings);
-    Ok(match (t, max) {
-        (NVML_CLOCK_GRAPHICS, false) => now.clock_graphics,
-        (NVML_CLOCK_SM, false) => now.clock_sm,
-        (NVML_CLOCK_MEM, false) => now.clock_mem,
-        (NVML_CLOCK_VIDEO, false) => now.clock_video,
-        (NVML_CLOCK_GRAPHICS, true) => s.max_graphics,
-        (NVML_CLOCK_SM, true) => s.max_sm,
-        (NVML_CLOCK_MEM, true) => s.max_mem,
-        (NVML_CLOCK_VIDEO, true) => s.max_video,
-        _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
-    })
-}
-
 /// The T.Limit reading: the GPU's maximum operating temperature less its temperature, °C
 /// (`nvmlDeviceGetMarginTemperature` and nvidia-smi's export-table entry agree on it).
 pub(crate) fn margin_temperature(g: &Gpu) -> Result<i32, nvmlReturn_t> {
@@ -237,21 +167,6 @@ pub(crate) fn margin_temperature(g: &Gpu) -> Result<i32, nvmlReturn_t> {
         return Err(NVML_ERROR_NOT_SUPPORTED);
     }
     Ok((g.spec().temp_gpu_max as i32).wrapping_sub(g.readings.temperature as i32))
-}
-
-fn app_clock(g: &Gpu, t: nvmlClockType_t, default: bool) -> Result<u32, nvmlReturn_t> {
-    g.support.check(Feature::ApplicationClocks)?;
-    let (mem, gr) = if default {
-        (g.spec().default_app_mem, g.spec().default_app_graphics)
-    } else {
-        g.app_clocks
-    };
-    match t {
-        NVML_CLOCK_GRAPHICS | NVML_CLOCK_SM => Ok(gr),
-        NVML_CLOCK_MEM => Ok(mem),
-        NVML_CLOCK_VIDEO => Ok(g.spec().max_video),
-        _ => Err(NVML_ERROR_INVALID_ARGUMENT),
-    }
 }
 
 fn ecc_total(
@@ -302,44 +217,6 @@ fn nvlink_active(g: &Gpu, link: c_uint) -> Result<(), nvmlReturn_t> {
     Ok(())
 }
 
-/// NVSwitch PCI info for the far end of link `link` of GPU `g` (its architecture's row of
-/// [`crate::support::NVSWITCHES`]), on the first buses of domain 0 from 0x05 up that no GPU of
-/// the machine sits on (a switch never shares a GPU's address, which clients such as SLURM
-/// match links by).
-fn nvswitch_pci(c: &Ctx<'_>, g: &Gpu, link: c_uint) -> nvmlPciInfo_t {
-    let switches = crate::support::nvswitches(g.spec().architecture);
-    let taken = |bus: u32| {
-        c.m.gpus
-            .iter()
-            .any(|g| g.spec().pci_domain == 0 && g.spec().pci_bus == bus)
-    };
-    let mut buses = (0x05u32..=0xff).filter(|b| !taken(*b));
-    let bus = buses
-        .nth(link.checked_rem(switches.chips).unwrap_or(0) as usize)
-        .unwrap_or(0x05);
-    let mut p = nvmlPciInfo_t {
-        domain: 0,
-        bus,
-        device: 0,
-        pciDeviceId: switches.pci_device_id,
-        pciSubSystemId: 0x1796_10de,
-        ..Default::default()
-    };
-    fill_array(&mut p.busIdLegacy, &format!("0000:{bus:02X}:00.0"));
-    fill_array(&mut p.busId, &format!("00000000:{bus:02X}:00.0"));
-    p
-}
-
-/// The GPU whose row remapper a handle asks for: nvml.h, "on MIG-enabled GPUs with active
-/// instances, querying the number of remapped rows is not supported".
-fn remapper<'a>(c: &'a Ctx<'_>, device: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
-    let g = phys(c, device)?;
-    if g.mig_current && !g.gpu_instances.is_empty() {
-        return Err(NVML_ERROR_NOT_SUPPORTED);
-    }
-    Ok(g)
-}
-
 /// (total, reserved, allocated) bytes of a GPU, or of a MIG device's GPU instance (its slice,
 /// its idle context and the processes in it). nvml.h: in MIG mode a device handle gives the
 /// aggregate "only if the caller has appropriate privileges" (`NO_PERMISSION` otherwise).
@@ -359,28 +236,6 @@ fn memory(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<(u64, u64, u64), nvmlRetu
         g.spec().memory_reserved,
         allocated(c.m, i, g),
     ))
-}
-
-/// BAR1 of a GPU, or of a MIG device: its GPU instance's share of the GPU's BAR1 less 1 MiB,
-/// with 2 MiB mapped when idle (an A100 80GB's 2g.20gb instance shows 2MiB / 32767MiB, with
-/// 131072 MiB on the GPU: XuehaiPan/nvitop pull request 8).
-fn bar1(c: &Ctx<'_>, device: nvmlDevice_t) -> Result<nvmlBAR1Memory_t, nvmlReturn_t> {
-    let g = gpu(c, device)?;
-    let (total, used) = match device_ref(device) {
-        Some(DeviceRef::Mig(_, gid, _)) => {
-            let (x, _) = g.mig_instance(gid)?;
-            let share =
-                g.spec().bar1_total / u64::from(crate::profile::MEMORY_SLICES) * u64::from(x.size);
-            let total = share.saturating_sub(1024 * 1024);
-            (total, MIG_IDLE_BAR1_USED.min(total))
-        }
-        _ => (g.spec().bar1_total, g.spec().bar1_used),
-    };
-    Ok(nvmlBAR1Memory_t {
-        bar1Total: total,
-        bar1Used: used,
-        bar1Free: total.saturating_sub(used),
-    })
 }
 
 /// One field value: Ok((type, value)) or the per-field error.
@@ -632,55 +487,6 @@ fn c2c_field(g: &Gpu, id: u32, link: u32) -> Result<(nvmlValueType_t, nvmlValue_
     }
 }
 
-/// Field ids as drivers before 580.82 (CUDA 13.0 Update 1) number them, with the header's
-/// constant for the same field: NVIDIA renumbered 251..=273 at that driver (a known issue in
-/// NVML's documentation; the old numbers are those of `nvml.h` in CUDA 12.x and 13.0).
-const FIELD_IDS_BEFORE_580_82: [(u32, u32); 23] = [
-    (251, NVML_FI_DEV_CLOCKS_EVENT_REASON_SW_THERM_SLOWDOWN),
-    (252, NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_THERM_SLOWDOWN),
-    (253, NVML_FI_DEV_CLOCKS_EVENT_REASON_HW_POWER_BRAKE_SLOWDOWN),
-    (254, NVML_FI_DEV_POWER_SYNC_BALANCING_FREQ),
-    (255, NVML_FI_DEV_POWER_SYNC_BALANCING_AF),
-    (256, NVML_FI_PWR_SMOOTHING_ENABLED),
-    (257, NVML_FI_PWR_SMOOTHING_PRIV_LVL),
-    (258, NVML_FI_PWR_SMOOTHING_IMM_RAMP_DOWN_ENABLED),
-    (259, NVML_FI_PWR_SMOOTHING_APPLIED_TMP_CEIL),
-    (260, NVML_FI_PWR_SMOOTHING_APPLIED_TMP_FLOOR),
-    (261, NVML_FI_PWR_SMOOTHING_MAX_PERCENT_TMP_FLOOR_SETTING),
-    (262, NVML_FI_PWR_SMOOTHING_MIN_PERCENT_TMP_FLOOR_SETTING),
-    (
-        263,
-        NVML_FI_PWR_SMOOTHING_HW_CIRCUITRY_PERCENT_LIFETIME_REMAINING,
-    ),
-    (264, NVML_FI_PWR_SMOOTHING_MAX_NUM_PRESET_PROFILES),
-    (265, NVML_FI_PWR_SMOOTHING_PROFILE_PERCENT_TMP_FLOOR),
-    (266, NVML_FI_PWR_SMOOTHING_PROFILE_RAMP_UP_RATE),
-    (267, NVML_FI_PWR_SMOOTHING_PROFILE_RAMP_DOWN_RATE),
-    (268, NVML_FI_PWR_SMOOTHING_PROFILE_RAMP_DOWN_HYST_VAL),
-    (269, NVML_FI_PWR_SMOOTHING_ACTIVE_PRESET_PROFILE),
-    (270, NVML_FI_PWR_SMOOTHING_ADMIN_OVERRIDE_PERCENT_TMP_FLOOR),
-    (271, NVML_FI_PWR_SMOOTHING_ADMIN_OVERRIDE_RAMP_UP_RATE),
-    (272, NVML_FI_PWR_SMOOTHING_ADMIN_OVERRIDE_RAMP_DOWN_RATE),
-    (273, NVML_FI_PWR_SMOOTHING_ADMIN_OVERRIDE_RAMP_DOWN_HYST_VAL),
-];
-
-/// Whether a driver version (`"570.172.08"`) numbers fields as drivers before 580.82 did.
-fn numbers_fields_before_580_82(driver_version: &str) -> bool {
-    let mut parts = driver_version.split('.').map(|p| p.parse::<u32>().ok());
-    matches!((parts.next().flatten(), parts.next().flatten()), (Some(major), Some(minor)) if (major, minor) < (580, 82))
-}
-
-/// The header's id of the field a caller of this driver asked for with `id`.
-fn header_field_id(driver_version: &str, id: u32) -> u32 {
-    if !numbers_fields_before_580_82(driver_version) {
-        return id;
-    }
-    FIELD_IDS_BEFORE_580_82
-        .iter()
-        .find(|(old, _)| *old == id)
-        .map_or(id, |(_, header)| *header)
-}
-
 /// The UUID of the MIG device of compute instance `ci` in GPU instance `gi` of `g`.
 fn mig_uuid(g: &Gpu, gi: usize, ci: usize) -> String {
     let base = g.spec().uuid.trim_start_matches("GPU-");
@@ -891,10 +697,6 @@ export! {
     fn nvmlDeviceGetBoardId(device: nvmlDevice_t, boardId: *mut c_uint) |c| {
         put(boardId, phys(c, device)?.spec().board_id)
     }
-    fn nvmlDeviceGetMultiGpuBoard(device: nvmlDevice_t, multiGpuBool: *mut c_uint) |c| {
-        phys(c, device)?;
-        put(multiGpuBool, 0)
-    }
     fn nvmlDeviceGetBoardPartNumber(device: nvmlDevice_t, partNumber: *mut c_char, length: c_uint) |c| {
         let p = phys(c, device)?.spec().board_part_number.clone();
         put_str(partNumber, length, &p, c.hostile)
@@ -925,669 +727,6 @@ export! {
     fn nvmlDeviceGetInforomImageVersion(device: nvmlDevice_t, version: *mut c_char, length: c_uint) |c| {
         let v = phys(c, device)?.spec().inforom_image.clone();
         put_str(version, length, &v, c.hostile)
-    }
-    fn nvmlDeviceGetPciInfo_v3(device: nvmlDevice_t, pci: *mut nvmlPciInfo_t) |c| {
-        put(pci, pci_info(phys(c, device)?))
-    }
-    fn nvmlDeviceGetPciInfo_v2(device: nvmlDevice_t, pci: *mut nvmlPciInfo_t) |c| {
-        put(pci, pci_info(phys(c, device)?))
-    }
-    fn nvmlDeviceGetPciInfo(device: nvmlDevice_t, pci: *mut nvmlPciInfo_t) |c| {
-        put(pci, pci_info(phys(c, device)?))
-    }
-    fn nvmlDeviceGetPciInfoExt(device: nvmlDevice_t, pci: *mut nvmlPciInfoExt_t) |c| {
-        let g = phys(c, device)?;
-        let mut p: nvmlPciInfoExt_t = get(pci)?;
-        if p.version != nvmlPciInfoExt_v1 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-        }
-        p.domain = g.spec().pci_domain;
-        p.bus = g.spec().pci_bus;
-        p.device = g.spec().pci_device;
-        p.pciDeviceId = g.spec().pci_device_id;
-        p.pciSubSystemId = g.spec().pci_subsystem_id;
-        p.baseClass = 0x03;
-        p.subClass = if g.spec().brand == NVML_BRAND_GEFORCE_RTX { 0x00 } else { 0x02 };
-        fill_array(&mut p.busId, &g.spec().bus_id());
-        put(pci, p)
-    }
-    fn nvmlDeviceGetMaxPcieLinkGeneration(device: nvmlDevice_t, maxLinkGen: *mut c_uint) |c| {
-        put(maxLinkGen, phys(c, device)?.spec().pcie_max_gen)
-    }
-    fn nvmlDeviceGetGpuMaxPcieLinkGeneration(device: nvmlDevice_t, maxLinkGenDevice: *mut c_uint) |c| {
-        let s = phys(c, device)?.spec();
-        put(maxLinkGenDevice, if s.pcie_max_device_gen > 0 { s.pcie_max_device_gen } else { s.pcie_max_gen })
-    }
-    fn nvmlDeviceGetMaxPcieLinkWidth(device: nvmlDevice_t, maxLinkWidth: *mut c_uint) |c| {
-        put(maxLinkWidth, phys(c, device)?.spec().pcie_max_width)
-    }
-    fn nvmlDeviceGetCurrPcieLinkGeneration(device: nvmlDevice_t, currLinkGen: *mut c_uint) |c| {
-        put(currLinkGen, phys(c, device)?.spec().pcie_gen)
-    }
-    fn nvmlDeviceGetCurrPcieLinkWidth(device: nvmlDevice_t, currLinkWidth: *mut c_uint) |c| {
-        put(currLinkWidth, phys(c, device)?.spec().pcie_width)
-    }
-    fn nvmlDeviceGetPcieThroughput(device: nvmlDevice_t, counter: nvmlPcieUtilCounter_t, value: *mut c_uint) |c| {
-        let now = &phys(c, device)?.readings;
-        let v = match counter {
-            NVML_PCIE_UTIL_TX_BYTES => now.pcie_tx_kbps,
-            NVML_PCIE_UTIL_RX_BYTES => now.pcie_rx_kbps,
-            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
-        };
-        put(value, v)
-    }
-    fn nvmlDeviceGetPcieReplayCounter(device: nvmlDevice_t, value: *mut c_uint) |c| {
-        put(value, phys(c, device)?.spec().pcie_replay_counter)
-    }
-    fn nvmlDeviceGetPcieLinkMaxSpeed(device: nvmlDevice_t, maxSpeed: *mut c_uint) |c| {
-        let v = match phys(c, device)?.spec().pcie_max_gen {
-            1 => NVML_PCIE_LINK_MAX_SPEED_2500MBPS,
-            2 => NVML_PCIE_LINK_MAX_SPEED_5000MBPS,
-            3 => NVML_PCIE_LINK_MAX_SPEED_8000MBPS,
-            4 => NVML_PCIE_LINK_MAX_SPEED_16000MBPS,
-            5 => NVML_PCIE_LINK_MAX_SPEED_32000MBPS,
-            6 => NVML_PCIE_LINK_MAX_SPEED_64000MBPS,
-            _ => NVML_PCIE_LINK_MAX_SPEED_INVALID,
-        };
-        put(maxSpeed, v)
-    }
-    fn nvmlDeviceGetPcieSpeed(device: nvmlDevice_t, pcieSpeed: *mut c_uint) |c| {
-        let v = match phys(c, device)?.spec().pcie_gen {
-            1 => 2500,
-            2 => 5000,
-            3 => 8000,
-            4 => 16000,
-            5 => 32000,
-            _ => 64000,
-        };
-        put(pcieSpeed, v)
-    }
-    fn nvmlDeviceGetBusType(device: nvmlDevice_t, type_: *mut nvmlBusType_t) |c| {
-        phys(c, device)?;
-        put(type_, c.enum_value(NVML_BUS_TYPE_PCIE, 0x42))
-    }
-    fn nvmlDeviceGetMemoryInfo(device: nvmlDevice_t, memory_: *mut nvmlMemory_t) |c| {
-        let (total, reserved, allocated) = memory(c, device)?;
-        let used = allocated + reserved;
-        put(memory_, nvmlMemory_t { total, free: total.saturating_sub(used), used })
-    }
-    fn nvmlDeviceGetMemoryInfo_v2(device: nvmlDevice_t, memory_: *mut nvmlMemory_v2_t) |c| {
-        let (total, reserved, used) = memory(c, device)?;
-        let v: nvmlMemory_v2_t = get(memory_)?;
-        if v.version != nvmlMemory_v2 {
-            // What real drivers answer to a version other than nvmlMemory_v2 (a bare 2, as
-            // the header's "must be 2" suggests): FUNCTION_NOT_FOUND, not the
-            // ARGUMENT_VERSION_MISMATCH of other versioned structs. Reported on 510.39.01
-            // (NVIDIA/nvidia-settings#78), through nvidia-ml-py (gpuopenanalytics/pynvml#59)
-            // and by dxvk-nvapi (jp7677/dxvk-nvapi#198).
-            return Err(NVML_ERROR_FUNCTION_NOT_FOUND);
-        }
-        put(memory_, nvmlMemory_v2_t {
-            version: v.version,
-            total,
-            reserved,
-            used,
-            free: total.saturating_sub(used + reserved),
-        })
-    }
-    fn nvmlDeviceGetBAR1MemoryInfo(device: nvmlDevice_t, bar1Memory: *mut nvmlBAR1Memory_t) |c| {
-        put(bar1Memory, bar1(c, device)?)
-    }
-    fn nvmlDeviceGetUtilizationRates(device: nvmlDevice_t, utilization: *mut nvmlUtilization_t) |c| {
-        let now = &c.m.gpu_without_mig(device)?.readings;
-        put(utilization, nvmlUtilization_t { gpu: now.util_gpu, memory: now.util_memory })
-    }
-    fn nvmlDeviceGetEncoderUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
-        let s = c.m.gpu_without_mig(device)?.spec();
-        if samplingPeriodUs.is_null() {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        put(utilization, s.util_encoder)?;
-        put(samplingPeriodUs, 167_000)
-    }
-    fn nvmlDeviceGetDecoderUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
-        let s = c.m.gpu_without_mig(device)?.spec();
-        if samplingPeriodUs.is_null() {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        put(utilization, s.util_decoder)?;
-        put(samplingPeriodUs, 167_000)
-    }
-    fn nvmlDeviceGetTemperature(device: nvmlDevice_t, sensorType: nvmlTemperatureSensors_t, temp: *mut c_uint) |c| {
-        let now = &phys(c, device)?.readings;
-        if sensorType != NVML_TEMPERATURE_GPU {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        put(temp, now.temperature)
-    }
-    fn nvmlDeviceGetTemperatureThreshold(device: nvmlDevice_t, thresholdType: nvmlTemperatureThresholds_t, temp: *mut c_uint) |c| {
-        let s = phys(c, device)?.spec();
-        let v = match thresholdType {
-            NVML_TEMPERATURE_THRESHOLD_SHUTDOWN => s.temp_shutdown,
-            NVML_TEMPERATURE_THRESHOLD_SLOWDOWN => s.temp_slowdown,
-            NVML_TEMPERATURE_THRESHOLD_MEM_MAX => s.temp_mem_max,
-            NVML_TEMPERATURE_THRESHOLD_GPU_MAX => s.temp_gpu_max,
-            t if t < NVML_TEMPERATURE_THRESHOLD_COUNT => 0,
-            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
-        };
-        if v == 0 {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        put(temp, v)
-    }
-    fn nvmlDeviceGetRunningProcessDetailList(device: nvmlDevice_t, plist: *mut nvmlProcessDetailList_t) |c| {
-        let mut l = get(plist.cast_const())?;
-        if l.version != nvmlProcessDetailList_v1 {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        let kinds: &[&str] = match l.mode {
-            NVML_PROCESS_MODE_COMPUTE => &["compute"],
-            NVML_PROCESS_MODE_GRAPHICS => &["graphics"],
-            NVML_PROCESS_MODE_MPS => &["mps"],
-            NVML_PROCESS_MODE_ALL => &["compute", "graphics", "mps"],
-            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
-        };
-        phys(c, device)?.support.check(Feature::ProcessDetailList)?;
-        // In CC mode every byte of a process's memory is protected; the header says protected
-        // memory is not reported in MIG mode.
-        let cc = c.m.cc.as_ref().is_some_and(|cc| cc.enabled);
-        let na = NVML_VALUE_NOT_AVAILABLE as u32;
-        let mut list = Vec::new();
-        for kind in kinds {
-            for (p, at) in placed_processes(c, device, kind)? {
-                list.push(nvmlProcessDetail_v1_t {
-                    pid: p.pid,
-                    usedGpuMemory: p.used_memory,
-                    gpuInstanceId: at.map_or(na, |a| a.0),
-                    computeInstanceId: at.map_or(na, |a| a.1),
-                    usedGpuCcProtectedMemory: if cc && at.is_none() { p.used_memory } else { 0 },
-                });
-            }
-        }
-        // `numProcArrayEntries` is the capacity of `procArray` in and the count out.
-        let count = std::ptr::addr_of_mut!(l.numProcArrayEntries);
-        let r = put_array(count, l.procArray, &list, c.hostile);
-        put(plist, l)?;
-        r
-    }
-    fn nvmlDeviceGetSramEccErrorStatus(device: nvmlDevice_t, status: *mut nvmlEccSramErrorStatus_t) |c| {
-        let g = phys(c, device)?;
-        let mut s = get(status.cast_const())?;
-        if s.version != nvmlEccSramErrorStatus_v1 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-        }
-        if !g.spec().ecc_supported {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        g.support.check(Feature::SramEcc)?;
-        // No SRAM errors and the field-diagnostic threshold not exceeded, as on the real H100 of
-        // captures/qx-h100.xml (sram_* 0, sram_threshold_exceeded No).
-        s = nvmlEccSramErrorStatus_t {
-            version: s.version,
-            ..Default::default()
-        };
-        put(status, s)
-    }
-    fn nvmlDeviceGetRemappedRows_v2(device: nvmlDevice_t, info: *mut nvmlRemappedRowsInfo_v2_t) |c| {
-        let g = remapper(c, device)?;
-        if !g.spec().ecc_supported {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        g.support.check(Feature::RemappedRows)?;
-        let s = g.spec();
-        put(info, nvmlRemappedRowsInfo_v2_t {
-            corrActiveRemaps: s.remapped_rows_correctable,
-            corrInactiveRemaps: 0,
-            uncActiveRemaps: s.remapped_rows_uncorrectable,
-            uncInactiveRemaps: 0,
-            bPending: 0,
-            bFailureOccurred: 0,
-        })
-    }
-    fn nvmlDeviceGetFanControlPolicy_v2(device: nvmlDevice_t, fan: c_uint, policy: *mut nvmlFanControlPolicy_t) |c| {
-        let fans = phys(c, device)?.spec().fans.len();
-        if fans == 0 {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        if fan as usize >= fans {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        // The driver's temperature-driven curve: the profile's fans are never set by hand.
-        put(policy, NVML_FAN_POLICY_TEMPERATURE_CONTINOUS_SW)
-    }
-    fn nvmlDeviceGetEncoderCapacity(device: nvmlDevice_t, encoderQueryType: nvmlEncoderType_t, encoderCapacity: *mut c_uint) |c| {
-        let s = phys(c, device)?.spec();
-        if s.nvenc_count == 0 {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        if encoderQueryType > NVML_ENCODER_QUERY_AV1 {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        // No encoder session runs on the profiles: the whole capacity is free.
-        put(encoderCapacity, 100 - s.util_encoder.min(100))
-    }
-    fn nvmlDeviceGetMarginTemperature(device: nvmlDevice_t, marginTempInfo: *mut nvmlMarginTemperature_t) |c| {
-        let g = phys(c, device)?;
-        let mut m = get(marginTempInfo.cast_const())?;
-        if m.version != nvmlMarginTemperature_v1 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-        }
-        // The T.Limit reading: how far the GPU is below its maximum operating temperature
-        // (captures/qx-h100.xml: `gpu_temp_tlimit` 58 C at `gpu_temp` 29 C on a GPU whose
-        // maximum is 87 C).
-        m.marginTemperature = margin_temperature(g)?;
-        put(marginTempInfo, m)
-    }
-    fn nvmlDeviceGetNumFans(device: nvmlDevice_t, numFans: *mut c_uint) |c| {
-        let n = phys(c, device)?.spec().fans.len() as u32;
-        put(numFans, n)
-    }
-    fn nvmlDeviceGetFanSpeed(device: nvmlDevice_t, speed: *mut c_uint) |c| {
-        let v = *phys(c, device)?.spec().fans.first().ok_or(NVML_ERROR_NOT_SUPPORTED)?;
-        put(speed, v)
-    }
-    fn nvmlDeviceGetFanSpeed_v2(device: nvmlDevice_t, fan: c_uint, speed: *mut c_uint) |c| {
-        let fans = &phys(c, device)?.spec().fans;
-        if fans.is_empty() {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        let v = *fans.get(fan as usize).ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
-        put(speed, v)
-    }
-    fn nvmlDeviceGetPowerUsage(device: nvmlDevice_t, power: *mut c_uint) |c| {
-        put(power, phys(c, device)?.readings.power_usage_mw)
-    }
-    fn nvmlDeviceGetPowerManagementMode(device: nvmlDevice_t, mode: *mut nvmlEnableState_t) |c| {
-        phys(c, device)?;
-        put(mode, NVML_FEATURE_ENABLED)
-    }
-    fn nvmlDeviceGetPowerManagementLimit(device: nvmlDevice_t, limit: *mut c_uint) |c| {
-        put(limit, phys(c, device)?.power_limit_mw)
-    }
-    fn nvmlDeviceGetEnforcedPowerLimit(device: nvmlDevice_t, limit: *mut c_uint) |c| {
-        put(limit, phys(c, device)?.power_limit_mw)
-    }
-    fn nvmlDeviceGetPowerManagementDefaultLimit(device: nvmlDevice_t, defaultLimit: *mut c_uint) |c| {
-        put(defaultLimit, phys(c, device)?.spec().power_default_limit_mw)
-    }
-    fn nvmlDeviceGetPowerManagementLimitConstraints(device: nvmlDevice_t, minLimit: *mut c_uint, maxLimit: *mut c_uint) |c| {
-        let s = phys(c, device)?.spec();
-        if maxLimit.is_null() {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        put(minLimit, s.power_min_limit_mw)?;
-        put(maxLimit, s.power_max_limit_mw)
-    }
-    fn nvmlDeviceGetTotalEnergyConsumption(device: nvmlDevice_t, energy: *mut c_ulonglong) |c| {
-        let g = phys(c, device)?;
-        put(energy, c.m.energy_mj(g))
-    }
-    fn nvmlDeviceGetClockInfo(device: nvmlDevice_t, type_: nvmlClockType_t, clock: *mut c_uint) |c| {
-        put(clock, clock_of(phys(c, device)?, type_, false)?)
-    }
-    fn nvmlDeviceGetMaxClockInfo(device: nvmlDevice_t, type_: nvmlClockType_t, clock: *mut c_uint) |c| {
-        put(clock, clock_of(phys(c, device)?, type_, true)?)
-    }
-    fn nvmlDeviceGetApplicationsClock(device: nvmlDevice_t, clockType: nvmlClockType_t, clockMHz: *mut c_uint) |c| {
-        put(clockMHz, app_clock(phys(c, device)?, clockType, false)?)
-    }
-    fn nvmlDeviceGetDefaultApplicationsClock(device: nvmlDevice_t, clockType: nvmlClockType_t, clockMHz: *mut c_uint) |c| {
-        put(clockMHz, app_clock(phys(c, device)?, clockType, true)?)
-    }
-    fn nvmlDeviceGetMaxCustomerBoostClock(device: nvmlDevice_t, clockType: nvmlClockType_t, clockMHz: *mut c_uint) |c| {
-        put(clockMHz, clock_of(phys(c, device)?, clockType, true)?)
-    }
-    fn nvmlDeviceGetClock(device: nvmlDevice_t, clockType: nvmlClockType_t, clockId: nvmlClockId_t, clockMHz: *mut c_uint) |c| {
-        let g = phys(c, device)?;
-        let v = match clockId {
-            NVML_CLOCK_ID_CURRENT => clock_of(g, clockType, false)?,
-            NVML_CLOCK_ID_APP_CLOCK_TARGET => app_clock(g, clockType, false)?,
-            NVML_CLOCK_ID_APP_CLOCK_DEFAULT => app_clock(g, clockType, true)?,
-            NVML_CLOCK_ID_CUSTOMER_BOOST_MAX => clock_of(g, clockType, true)?,
-            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
-        };
-        put(clockMHz, v)
-    }
-    fn nvmlDeviceGetSupportedMemoryClocks(device: nvmlDevice_t, count: *mut c_uint, clocksMHz: *mut c_uint) |c| {
-        let s = phys(c, device)?.spec();
-        let mut list = vec![s.max_mem];
-        list.extend(s.low_mem_clocks.iter().map(|l| l.mhz));
-        put_array(count, clocksMHz, &list, c.hostile)
-    }
-    fn nvmlDeviceGetSupportedGraphicsClocks(device: nvmlDevice_t, memoryClockMHz: c_uint, count: *mut c_uint, clocksMHz: *mut c_uint) |c| {
-        let list = phys(c, device)?.spec().supported_graphics_clocks(memoryClockMHz).ok_or(NVML_ERROR_NOT_FOUND)?;
-        put_array(count, clocksMHz, &list, c.hostile)
-    }
-    fn nvmlDeviceGetPerformanceState(device: nvmlDevice_t, pState: *mut nvmlPstates_t) |c| {
-        let p = phys(c, device)?.readings.pstate;
-        put(pState, c.enum_value(p, 77))
-    }
-    fn nvmlDeviceGetPowerState(device: nvmlDevice_t, pState: *mut nvmlPstates_t) |c| {
-        let g = phys(c, device)?;
-        g.support.check(Feature::PowerState)?;
-        let p = g.readings.pstate;
-        put(pState, c.enum_value(p, 77))
-    }
-    fn nvmlDeviceGetCurrentClocksEventReasons(device: nvmlDevice_t, clocksEventReasons: *mut c_ulonglong) |c| {
-        put(clocksEventReasons, clocks_event_reasons(phys(c, device)?))
-    }
-    fn nvmlDeviceGetCurrentClocksThrottleReasons(device: nvmlDevice_t, clocksThrottleReasons: *mut c_ulonglong) |c| {
-        put(clocksThrottleReasons, clocks_event_reasons(phys(c, device)?))
-    }
-    fn nvmlDeviceGetSupportedClocksEventReasons(device: nvmlDevice_t, supportedClocksEventReasons: *mut c_ulonglong) |c| {
-        phys(c, device)?;
-        put(supportedClocksEventReasons, 0x1ff)
-    }
-    fn nvmlDeviceGetSupportedClocksThrottleReasons(device: nvmlDevice_t, supportedClocksThrottleReasons: *mut c_ulonglong) |c| {
-        phys(c, device)?;
-        put(supportedClocksThrottleReasons, 0x1ff)
-    }
-    fn nvmlDeviceGetPersistenceMode(device: nvmlDevice_t, mode: *mut nvmlEnableState_t) |c| {
-        let on = phys(c, device)?.persistence;
-        put(mode, if on { NVML_FEATURE_ENABLED } else { NVML_FEATURE_DISABLED })
-    }
-    fn nvmlDeviceGetComputeMode(device: nvmlDevice_t, mode: *mut nvmlComputeMode_t) |c| {
-        let m = phys(c, device)?.compute_mode;
-        put(mode, c.enum_value(m, NVML_COMPUTEMODE_COUNT + 5))
-    }
-    fn nvmlDeviceGetDisplayMode(device: nvmlDevice_t, display: *mut nvmlEnableState_t) |c| {
-        let g = phys(c, device)?;
-        g.support.check(Feature::DisplayMode)?;
-        put(display, u32::from(g.spec().display_mode))
-    }
-    fn nvmlDeviceGetDisplayActive(device: nvmlDevice_t, isActive: *mut nvmlEnableState_t) |c| {
-        phys(c, device)?;
-        put(isActive, NVML_FEATURE_DISABLED)
-    }
-    fn nvmlDeviceGetEccMode(device: nvmlDevice_t, current: *mut nvmlEnableState_t, pending: *mut nvmlEnableState_t) |c| {
-        let g = phys(c, device)?;
-        if !g.spec().ecc_supported {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        if pending.is_null() {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        put(current, u32::from(g.ecc_current))?;
-        put(pending, u32::from(g.ecc_pending))
-    }
-    fn nvmlDeviceGetDefaultEccMode(device: nvmlDevice_t, defaultMode: *mut nvmlEnableState_t) |c| {
-        let g = phys(c, device)?;
-        if !g.spec().ecc_supported {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        put(defaultMode, NVML_FEATURE_ENABLED)
-    }
-    fn nvmlDeviceGetTotalEccErrors(device: nvmlDevice_t, errorType: nvmlMemoryErrorType_t, counterType: nvmlEccCounterType_t, eccCounts: *mut c_ulonglong) |c| {
-        put(eccCounts, ecc_total(phys(c, device)?, errorType, counterType)?)
-    }
-    fn nvmlDeviceGetMemoryErrorCounter(device: nvmlDevice_t, errorType: nvmlMemoryErrorType_t, counterType: nvmlEccCounterType_t, locationType: nvmlMemoryLocation_t, count: *mut c_ulonglong) |c| {
-        // nvml.h, on MIG-enabled GPUs: a MIG device handle reads its instance's non-DRAM
-        // uncorrectable volatile counts (none are ever injected into an instance: 0); the
-        // GPU's handle reads no volatile counts.
-        let g = gpu(c, device)?;
-        let volatile = counterType == NVML_VOLATILE_ECC;
-        if matches!(device_ref(device), Some(DeviceRef::Mig(..))) {
-            ecc_total(g, errorType, counterType)?;
-            if locationType >= NVML_MEMORY_LOCATION_COUNT {
-                return Err(NVML_ERROR_INVALID_ARGUMENT);
-            }
-            let per_instance = errorType == NVML_MEMORY_ERROR_TYPE_UNCORRECTED
-                && volatile
-                && locationType != NVML_MEMORY_LOCATION_DRAM;
-            return if per_instance { put(count, 0) } else { Err(NVML_ERROR_NOT_SUPPORTED) };
-        }
-        if g.mig_current && volatile {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        let total = ecc_total(phys(c, device)?, errorType, counterType)?;
-        let v = match locationType {
-            NVML_MEMORY_LOCATION_DRAM => total,
-            l if l < NVML_MEMORY_LOCATION_COUNT => 0,
-            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
-        };
-        put(count, v)
-    }
-    fn nvmlDeviceGetRetiredPages(device: nvmlDevice_t, cause: nvmlPageRetirementCause_t, pageCount: *mut c_uint, addresses: *mut c_ulonglong) |c| {
-        let s = phys(c, device)?.spec();
-        if !s.ecc_supported || !s.page_retirement {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        let list = match cause {
-            NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS => &s.retired_pages_sbe,
-            NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR => &s.retired_pages_dbe,
-            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
-        };
-        put_array(pageCount, addresses, list, c.hostile)
-    }
-    fn nvmlDeviceGetRetiredPages_v2(device: nvmlDevice_t, cause: nvmlPageRetirementCause_t, pageCount: *mut c_uint, addresses: *mut c_ulonglong, timestamps: *mut c_ulonglong) |c| {
-        let s = phys(c, device)?.spec();
-        if !s.ecc_supported || !s.page_retirement {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        let list = match cause {
-            NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS => &s.retired_pages_sbe,
-            NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR => &s.retired_pages_dbe,
-            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
-        };
-        let cap = get(pageCount)?;
-        put_array(pageCount, addresses, list, c.hostile)?;
-        let stamps: Vec<u64> = list.iter().map(|_| 1_700_000_000).collect();
-        let mut n = cap;
-        put_array(&mut n, timestamps, &stamps, c.hostile)
-    }
-    fn nvmlDeviceGetRetiredPagesPendingStatus(device: nvmlDevice_t, isPending: *mut nvmlEnableState_t) |c| {
-        let s = phys(c, device)?.spec();
-        if !s.ecc_supported || !s.page_retirement {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        put(isPending, NVML_FEATURE_DISABLED)
-    }
-    fn nvmlDeviceGetRemappedRows(device: nvmlDevice_t, corrRows: *mut c_uint, uncRows: *mut c_uint, isPending: *mut c_uint, failureOccurred: *mut c_uint) |c| {
-        let g = remapper(c, device)?;
-        if !g.spec().ecc_supported {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        g.support.check(Feature::RemappedRows)?;
-        let s = g.spec();
-        if uncRows.is_null() || isPending.is_null() || failureOccurred.is_null() {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        put(corrRows, s.remapped_rows_correctable)?;
-        put(uncRows, s.remapped_rows_uncorrectable)?;
-        put(isPending, 0)?;
-        put(failureOccurred, 0)
-    }
-    fn nvmlDeviceGetComputeRunningProcesses(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_v1_t) |c| {
-        procs_v1(c, device, "compute", infoCount, infos)
-    }
-    fn nvmlDeviceGetComputeRunningProcesses_v2(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_v2_t) |c| {
-        procs_v2(c, device, "compute", infoCount, infos)
-    }
-    fn nvmlDeviceGetComputeRunningProcesses_v3(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_t) |c| {
-        procs_v2(c, device, "compute", infoCount, infos)
-    }
-    fn nvmlDeviceGetGraphicsRunningProcesses(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_v1_t) |c| {
-        procs_v1(c, device, "graphics", infoCount, infos)
-    }
-    fn nvmlDeviceGetGraphicsRunningProcesses_v2(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_v2_t) |c| {
-        procs_v2(c, device, "graphics", infoCount, infos)
-    }
-    fn nvmlDeviceGetGraphicsRunningProcesses_v3(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_t) |c| {
-        procs_v2(c, device, "graphics", infoCount, infos)
-    }
-    fn nvmlDeviceGetMPSComputeRunningProcesses(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_v1_t) |c| {
-        procs_v1(c, device, "mps", infoCount, infos)
-    }
-    fn nvmlDeviceGetMPSComputeRunningProcesses_v2(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_v2_t) |c| {
-        procs_v2(c, device, "mps", infoCount, infos)
-    }
-    fn nvmlDeviceGetMPSComputeRunningProcesses_v3(device: nvmlDevice_t, infoCount: *mut c_uint, infos: *mut nvmlProcessInfo_t) |c| {
-        procs_v2(c, device, "mps", infoCount, infos)
-    }
-    fn nvmlDeviceGetTopologyCommonAncestor(device1: nvmlDevice_t, device2: nvmlDevice_t, pathInfo: *mut nvmlGpuTopologyLevel_t) |c| {
-        let a = c.m.gpu_index(device1)?;
-        let b = c.m.gpu_index(device2)?;
-        let (ga, gb) = (phys(c, device1)?, phys(c, device2)?);
-        put(pathInfo, c.enum_value(topology(ga, a, gb, b), 60))
-    }
-    fn nvmlDeviceGetTopologyNearestGpus(device: nvmlDevice_t, level: nvmlGpuTopologyLevel_t, count: *mut c_uint, deviceArray: *mut nvmlDevice_t) |c| {
-        let me = c.m.gpu_index(device)?;
-        let g = phys(c, device)?;
-        if level > NVML_TOPOLOGY_SYSTEM {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        let list: Vec<nvmlDevice_t> = c
-            .m
-            .gpus
-            .iter()
-            .enumerate()
-            .filter(|(i, h)| *i != me && topology(g, me, h, *i) <= level)
-            .map(|(i, _)| device_handle(i))
-            .collect();
-        // nvml.h: a zero `*count` asks for the number of matching GPUs (SUCCESS, nothing
-        // written); a non-zero one is the capacity of `deviceArray`, filled with up to that
-        // many handles. There is no INSUFFICIENT_SIZE in this function's contract.
-        let cap = get(count)?;
-        if cap == 0 {
-            return put(count, u32::try_from(list.len()).unwrap_or(u32::MAX));
-        }
-        let fit = list.get(..list.len().min(cap as usize)).unwrap_or(&[]);
-        put_array(count, deviceArray, fit, c.hostile)
-    }
-    fn nvmlDeviceGetP2PStatus(device1: nvmlDevice_t, device2: nvmlDevice_t, p2pIndex: nvmlGpuP2PCapsIndex_t, p2pStatus: *mut nvmlGpuP2PStatus_t) |c| {
-        let (a, b) = (phys(c, device1)?, phys(c, device2)?);
-        let _ = p2pIndex;
-        let ok = a.spec().nvlink_count > 0 && b.spec().nvlink_count > 0;
-        let status = if ok { NVML_P2P_STATUS_OK } else { NVML_P2P_STATUS_NOT_SUPPORTED };
-        put(p2pStatus, c.enum_value(status, 42))
-    }
-    fn nvmlDeviceGetCpuAffinity(device: nvmlDevice_t, cpuSetSize: c_uint, cpuSet: *mut c_ulong) |c| {
-        cpu_affinity(c, device, cpuSetSize, cpuSet)
-    }
-    fn nvmlDeviceGetCpuAffinityWithinScope(device: nvmlDevice_t, cpuSetSize: c_uint, cpuSet: *mut c_ulong, scope: nvmlAffinityScope_t) |c| {
-        if scope > NVML_AFFINITY_SCOPE_SOCKET {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        cpu_affinity(c, device, cpuSetSize, cpuSet)
-    }
-    fn nvmlDeviceGetMemoryAffinity(device: nvmlDevice_t, nodeSetSize: c_uint, nodeSet: *mut c_ulong, scope: nvmlAffinityScope_t) |c| {
-        let g = phys(c, device)?;
-        if scope > NVML_AFFINITY_SCOPE_SOCKET || nodeSet.is_null() || nodeSetSize == 0 {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        let node = c.m.cpus.memory_node(g.spec().numa_node);
-        put_bit_set(nodeSet, nodeSetSize, node.as_slice())
-    }
-    fn nvmlDeviceGetNumaNodeId(device: nvmlDevice_t, node: *mut c_uint) |c| {
-        // "Only applies to platforms where the GPUs are NUMA nodes" (nvml.h): the GPU's own
-        // memory node, not the host node it sits near.
-        match phys(c, device)?.spec().gpu_numa_node {
-            Some(n) => put(node, n),
-            None => Err(NVML_ERROR_NOT_SUPPORTED),
-        }
-    }
-    fn nvmlDeviceOnSameBoard(device1: nvmlDevice_t, device2: nvmlDevice_t, onSameBoard: *mut c_int) |c| {
-        let a = c.m.gpu_index(device1)?;
-        let b = c.m.gpu_index(device2)?;
-        put(onSameBoard, c_int::from(a == b))
-    }
-    fn nvmlDeviceGetNvLinkState(device: nvmlDevice_t, link: c_uint, isActive: *mut nvmlEnableState_t) |c| {
-        nvlink_active(phys(c, device)?, link)?;
-        put(isActive, NVML_FEATURE_ENABLED)
-    }
-    fn nvmlDeviceGetNvLinkVersion(device: nvmlDevice_t, link: c_uint, version: *mut c_uint) |c| {
-        let g = phys(c, device)?;
-        nvlink_active(g, link)?;
-        put(version, g.spec().nvlink_version)
-    }
-    fn nvmlDeviceGetNvLinkCapability(device: nvmlDevice_t, link: c_uint, capability: nvmlNvLinkCapability_t, capResult: *mut c_uint) |c| {
-        nvlink_active(phys(c, device)?, link)?;
-        let v = match capability {
-            NVML_NVLINK_CAP_P2P_SUPPORTED | NVML_NVLINK_CAP_P2P_ATOMICS | NVML_NVLINK_CAP_VALID => 1,
-            NVML_NVLINK_CAP_SYSMEM_ACCESS | NVML_NVLINK_CAP_SYSMEM_ATOMICS | NVML_NVLINK_CAP_SLI_BRIDGE => 0,
-            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
-        };
-        put(capResult, v)
-    }
-    fn nvmlDeviceGetNvLinkRemotePciInfo_v2(device: nvmlDevice_t, link: c_uint, pci: *mut nvmlPciInfo_t) |c| {
-        let g = phys(c, device)?;
-        nvlink_active(g, link)?;
-        put(pci, nvswitch_pci(c, g, link))
-    }
-    fn nvmlDeviceGetNvLinkRemotePciInfo(device: nvmlDevice_t, link: c_uint, pci: *mut nvmlPciInfo_t) |c| {
-        let g = phys(c, device)?;
-        nvlink_active(g, link)?;
-        put(pci, nvswitch_pci(c, g, link))
-    }
-    fn nvmlDeviceGetNvLinkRemoteDeviceType(device: nvmlDevice_t, link: c_uint, pNvLinkDeviceType: *mut nvmlIntNvLinkDeviceType_t) |c| {
-        nvlink_active(phys(c, device)?, link)?;
-        put(pNvLinkDeviceType, c.enum_value(NVML_NVLINK_DEVICE_TYPE_SWITCH, 0x55))
-    }
-    fn nvmlDeviceGetNvLinkErrorCounter(device: nvmlDevice_t, link: c_uint, counter: nvmlNvLinkErrorCounter_t, counterValue: *mut c_ulonglong) |c| {
-        nvlink_active(phys(c, device)?, link)?;
-        let g = phys(c, device)?;
-        let v = g
-            .nvlink_errors
-            .get(link as usize)
-            .and_then(|e| e.get(counter as usize))
-            .ok_or(NVML_ERROR_INVALID_ARGUMENT)?;
-        put(counterValue, *v)
-    }
-    fn nvmlDeviceGetFieldValues(device: nvmlDevice_t, valuesCount: c_int, values: *mut nvmlFieldValue_t) |c| {
-        let g = phys(c, device)?;
-        if values.is_null() || valuesCount < 0 {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        // CPU time in microseconds since 1970 (nvml.h), on the machine's clock.
-        let now = i64::try_from(c.m.wall_us()).unwrap_or(i64::MAX);
-        for i in 0..valuesCount as usize {
-            let p = values.wrapping_add(i);
-            let mut v: nvmlFieldValue_t = get(p)?;
-            v.timestamp = now;
-            v.latencyUsec = 0;
-            let id = header_field_id(&c.m.profile.driver_version, v.fieldId);
-            match field(c, g, id, v.scopeId) {
-                Ok((t, val)) => {
-                    v.nvmlReturn = NVML_SUCCESS;
-                    v.valueType = t;
-                    v.value = val;
-                }
-                Err(e) => v.nvmlReturn = e,
-            }
-            put(p, v)?;
-        }
-        Ok(())
-    }
-    fn nvmlDeviceGetSamples(device: nvmlDevice_t, type_: nvmlSamplingType_t, lastSeenTimeStamp: c_ulonglong, sampleValType: *mut nvmlValueType_t, sampleCount: *mut c_uint, samples_: *mut nvmlSample_t) |c| {
-        let g = phys(c, device)?;
-        // nvml.h: on MIG-enabled GPUs the GPU, memory, encoder and decoder utilization
-        // samples are not supported.
-        let utilization = matches!(type_, NVML_GPU_UTILIZATION_SAMPLES | NVML_MEMORY_UTILIZATION_SAMPLES | NVML_ENC_UTILIZATION_SAMPLES | NVML_DEC_UTILIZATION_SAMPLES);
-        if g.mig_current && utilization {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        let (vt, list) = samples(c, g, type_, lastSeenTimeStamp)?;
-        if sampleCount.is_null() || sampleValType.is_null() {
-            return Err(NVML_ERROR_INVALID_ARGUMENT);
-        }
-        put(sampleValType, vt)?;
-        if samples_.is_null() {
-            // Size query: the most samples the buffer can hold.
-            return put(sampleCount, 20);
-        }
-        if list.is_empty() {
-            put(sampleCount, 0)?;
-            return Err(NVML_ERROR_NOT_FOUND);
-        }
-        put_array(sampleCount, samples_, &list, c.hostile)
-    }
-    fn nvmlDeviceIsMigDeviceHandle(device: nvmlDevice_t, isMigDevice: *mut c_uint) |c| {
-        c.m.gpu_index(device)?;
-        put(isMigDevice, u32::from(matches!(device_ref(device), Some(DeviceRef::Mig(..)))))
-    }
-    fn nvmlDeviceGetVirtualizationMode(device: nvmlDevice_t, pVirtualMode: *mut nvmlGpuVirtualizationMode_t) |c| {
-        let mode = phys(c, device)?.spec().virtualization_mode;
-        put(pVirtualMode, c.enum_value(mode, 42))
     }
 }
 

@@ -1,9 +1,10 @@
-//! Per-process utilization samples.
+//! Samples: `nvmlDeviceGetSamples` and per-process utilization.
 
-use std::ffi::c_uint;
+use std::ffi::{c_uint, c_ulonglong};
 
 use nvml_sys::*;
 
+use super::{phys, samples};
 use crate::marshal::{put, put_array};
 
 export! {
@@ -34,5 +35,28 @@ export! {
             return Err(NVML_ERROR_NOT_FOUND);
         }
         put_array(processSamplesCount, utilization, &list, c.hostile)
+    }
+    fn nvmlDeviceGetSamples(device: nvmlDevice_t, type_: nvmlSamplingType_t, lastSeenTimeStamp: c_ulonglong, sampleValType: *mut nvmlValueType_t, sampleCount: *mut c_uint, samples_: *mut nvmlSample_t) |c| {
+        let g = phys(c, device)?;
+        // nvml.h: on MIG-enabled GPUs the GPU, memory, encoder and decoder utilization
+        // samples are not supported.
+        let utilization = matches!(type_, NVML_GPU_UTILIZATION_SAMPLES | NVML_MEMORY_UTILIZATION_SAMPLES | NVML_ENC_UTILIZATION_SAMPLES | NVML_DEC_UTILIZATION_SAMPLES);
+        if g.mig_current && utilization {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        let (vt, list) = samples(c, g, type_, lastSeenTimeStamp)?;
+        if sampleCount.is_null() || sampleValType.is_null() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(sampleValType, vt)?;
+        if samples_.is_null() {
+            // Size query: the most samples the buffer can hold.
+            return put(sampleCount, 20);
+        }
+        if list.is_empty() {
+            put(sampleCount, 0)?;
+            return Err(NVML_ERROR_NOT_FOUND);
+        }
+        put_array(sampleCount, samples_, &list, c.hostile)
     }
 }

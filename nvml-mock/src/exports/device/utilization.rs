@@ -1,4 +1,5 @@
-//! Encoder and frame-buffer capture (FBC) session statistics.
+//! Utilization: GPU, memory, encoder and decoder rates, encoder capacity, and encoder and
+//! frame-buffer capture (FBC) session statistics.
 
 use std::ffi::c_uint;
 
@@ -47,5 +48,36 @@ export! {
     fn nvmlDeviceGetFBCSessions(device: nvmlDevice_t, sessionCount: *mut c_uint, sessionInfo: *mut nvmlFBCSessionInfo_t) |c| {
         let _ = sessionInfo;
         no_sessions(c, device, sessionCount)
+    }
+    fn nvmlDeviceGetUtilizationRates(device: nvmlDevice_t, utilization: *mut nvmlUtilization_t) |c| {
+        let now = &c.m.gpu_without_mig(device)?.readings;
+        put(utilization, nvmlUtilization_t { gpu: now.util_gpu, memory: now.util_memory })
+    }
+    fn nvmlDeviceGetEncoderUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
+        let s = c.m.gpu_without_mig(device)?.spec();
+        if samplingPeriodUs.is_null() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(utilization, s.util_encoder)?;
+        put(samplingPeriodUs, 167_000)
+    }
+    fn nvmlDeviceGetDecoderUtilization(device: nvmlDevice_t, utilization: *mut c_uint, samplingPeriodUs: *mut c_uint) |c| {
+        let s = c.m.gpu_without_mig(device)?.spec();
+        if samplingPeriodUs.is_null() {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        put(utilization, s.util_decoder)?;
+        put(samplingPeriodUs, 167_000)
+    }
+    fn nvmlDeviceGetEncoderCapacity(device: nvmlDevice_t, encoderQueryType: nvmlEncoderType_t, encoderCapacity: *mut c_uint) |c| {
+        let s = phys(c, device)?.spec();
+        if s.nvenc_count == 0 {
+            return Err(NVML_ERROR_NOT_SUPPORTED);
+        }
+        if encoderQueryType > NVML_ENCODER_QUERY_AV1 {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        }
+        // No encoder session runs on the profiles: the whole capacity is free.
+        put(encoderCapacity, 100 - s.util_encoder.min(100))
     }
 }

@@ -1,4 +1,7 @@
-//! Shared by the wrapper's tests: an `Nvml` on a private copy of the mock library.
+//! Shared by the wrapper's tests: an `Nvml` on a private copy of the mock library (here), the
+//! reliability table and its labs (`reliability`), RELIABILITY.md's measured spans
+//! (`reliability_doc`), hostile C libraries (`hostile`), checks of functions the mock does not
+//! model (`unmodeled`), and running one test alone in a child process (`child_process`).
 
 use nvml_wrapper::Nvml;
 

@@ -1,7 +1,8 @@
-//! RELIABILITY.md's measured numbers are written by the tests that measure them: each such test
-//! calls [`keep`] with the text it printed, and fails when the document's marked span differs.
-//! `NVML_RELIABILITY_BLESS=1` rewrites the span instead (run the tests named in the document,
-//! and `.ci/valgrind` for the valgrind spans).
+//! RELIABILITY.md's measured numbers come from the tests that measure them: each such test
+//! calls [`keep`] with the text it printed, which keeps that span of the measurement record
+//! (`reliability-measurements.txt`): when the record differs, the test rewrites it and fails.
+//! `cargo xtask codegen` copies the record's spans into RELIABILITY.md (`reliability_md` fails
+//! until it has). The valgrind spans are measured by `bash .ci/valgrind`.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -28,11 +29,9 @@ pub const KEYS: &[&str] = &[
     "valgrind-proptest",
 ];
 
-/// The environment variable that rewrites spans instead of checking them.
-pub const BLESS: &str = "NVML_RELIABILITY_BLESS";
-
-fn doc_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("RELIABILITY.md")
+/// The measurement record, which `cargo xtask codegen` copies into RELIABILITY.md.
+pub fn record_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("reliability-measurements.txt")
 }
 
 fn open(key: &str) -> String {
@@ -49,8 +48,8 @@ pub fn span(doc: &str, key: &str) -> Option<(usize, usize)> {
     Some((start, end))
 }
 
-/// Keeps span `key` of RELIABILITY.md equal to `text` (what the calling test measured and
-/// printed): fails when it differs, rewrites it under [`BLESS`].
+/// Keeps span `key` of the measurement record equal to `text` (what the calling test measured
+/// and printed): when it differs, rewrites the record and fails.
 pub fn keep(key: &str, text: &str) {
     static LOCK: Mutex<()> = Mutex::new(());
     assert!(
@@ -60,23 +59,25 @@ pub fn keep(key: &str, text: &str) {
     let _guard = LOCK
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let path = doc_path();
-    let doc = std::fs::read_to_string(&path).expect("RELIABILITY.md is readable");
-    let (start, end) = span(&doc, key)
-        .unwrap_or_else(|| panic!("RELIABILITY.md has no span {}...{CLOSE}", open(key)));
-    if std::env::var_os(BLESS).is_some() {
-        let mut new = doc.clone();
-        new.replace_range(start..end, text);
-        if new != doc {
-            std::fs::write(&path, new).expect("RELIABILITY.md is writable");
-        }
+    let path = record_path();
+    let record = std::fs::read_to_string(&path).expect("reliability-measurements.txt is readable");
+    let (start, end) = span(&record, key).unwrap_or_else(|| {
+        panic!(
+            "reliability-measurements.txt has no span {}...{CLOSE}",
+            open(key)
+        )
+    });
+    let recorded = &record[start..end];
+    if recorded == text {
         return;
     }
-    assert!(
-        &doc[start..end] == text,
-        "RELIABILITY.md's {key} span is stale:\n  document: {}\n  measured: {text}\n\
-         rewrite it with {BLESS}=1 and the test that measures it",
-        &doc[start..end]
+    let mut new = record.clone();
+    new.replace_range(start..end, text);
+    std::fs::write(&path, new).expect("reliability-measurements.txt is writable");
+    panic!(
+        "the {key} measurement changed:\n  recorded: {recorded}\n  measured: {text}\n\
+         it is now recorded in nvml-wrapper/reliability-measurements.txt: run `cargo xtask \
+         codegen` to copy it into RELIABILITY.md, and commit both"
     );
 }
 

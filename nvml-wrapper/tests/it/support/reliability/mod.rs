@@ -382,8 +382,8 @@ pub fn versioned_to_hide(driver: Driver) -> Vec<String> {
     hide
 }
 
-/// The C function names the wrapper calls through `nvml_call!`/`nvml_call_raw!`, scanned from
-/// its sources, and every symbol of the versions table, whose rows generate their calls.
+/// The C function names the wrapper calls through `nvml_call!`, scanned from its sources, and
+/// every symbol of the versions table, whose rows generate their calls.
 pub fn wrapped_functions() -> std::collections::BTreeSet<String> {
     let mut names: std::collections::BTreeSet<String> = nvml_wrapper::versions::VERSIONED_FAMILIES
         .iter()
@@ -392,18 +392,17 @@ pub fn wrapped_functions() -> std::collections::BTreeSet<String> {
     for file in source_files() {
         let src = std::fs::read_to_string(&file).unwrap();
         let mut forwarded = false;
-        for marker in ["nvml_call!(", "nvml_call_raw!("] {
-            for (at, _) in src.match_indices(marker) {
-                let rest = &src[at + marker.len()..];
-                // The first `nvmlXxx(` after the marker is the function called.
-                if let Some(name) = first_nvml_call(rest) {
-                    names.insert(name);
-                }
-                // A macro that calls `$v3(...)`: its invocations name the functions as
-                // `3 => nvmlXxx_v3`.
-                let statement = rest.split(';').next().unwrap_or("");
-                forwarded |= statement.contains(", $");
+        let marker = "nvml_call!(";
+        for (at, _) in src.match_indices(marker) {
+            let rest = &src[at + marker.len()..];
+            // The first `nvmlXxx(` after the marker is the function called.
+            if let Some(name) = first_nvml_call(rest) {
+                names.insert(name);
             }
+            // A macro that calls `$v3(...)`: its invocations name the functions as
+            // `3 => nvmlXxx_v3`.
+            let statement = rest.split(';').next().unwrap_or("");
+            forwarded |= statement.contains(", $");
         }
         if forwarded {
             for (at, _) in src.match_indices("=> nvml") {
@@ -470,10 +469,7 @@ pub fn public_methods_calling_nvml() -> std::collections::BTreeSet<String> {
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                     .collect();
-                if body.contains("nvml_call!(")
-                    || body.contains("nvml_call_raw!(")
-                    || body.contains(".versions()")
-                {
+                if body.contains("nvml_call!(") || body.contains(".versions()") {
                     out.insert(name);
                 }
             }

@@ -1,0 +1,83 @@
+//! PCI: the bus id and ids, the PCIe link (generation, width, speed), throughput and
+//! replays.
+
+use std::ffi::c_uint;
+
+use nvml_sys::*;
+
+use super::phys;
+use crate::machine::Gpu;
+use crate::marshal::{fill_array, put};
+
+fn pci_info(g: &Gpu) -> nvmlPciInfo_t {
+    let mut p = nvmlPciInfo_t {
+        domain: g.spec().pci_domain,
+        bus: g.spec().pci_bus,
+        device: g.spec().pci_device,
+        pciDeviceId: g.spec().pci_device_id,
+        pciSubSystemId: g.spec().pci_subsystem_id,
+        ..Default::default()
+    };
+    fill_array(&mut p.busIdLegacy, &g.spec().bus_id_legacy());
+    fill_array(&mut p.busId, &g.spec().bus_id());
+    p
+}
+
+export! {
+    fn nvmlDeviceGetPciInfo_v3(device: nvmlDevice_t, pci: *mut nvmlPciInfo_t) |c| {
+        put(pci, pci_info(phys(c, device)?))
+    }
+    fn nvmlDeviceGetPciInfo_v2(device: nvmlDevice_t, pci: *mut nvmlPciInfo_t) |c| {
+        put(pci, pci_info(phys(c, device)?))
+    }
+    fn nvmlDeviceGetPciInfo(device: nvmlDevice_t, pci: *mut nvmlPciInfo_t) |c| {
+        put(pci, pci_info(phys(c, device)?))
+    }
+    fn nvmlDeviceGetMaxPcieLinkGeneration(device: nvmlDevice_t, maxLinkGen: *mut c_uint) |c| {
+        put(maxLinkGen, phys(c, device)?.spec().pcie_max_gen)
+    }
+    fn nvmlDeviceGetMaxPcieLinkWidth(device: nvmlDevice_t, maxLinkWidth: *mut c_uint) |c| {
+        put(maxLinkWidth, phys(c, device)?.spec().pcie_max_width)
+    }
+    fn nvmlDeviceGetCurrPcieLinkGeneration(device: nvmlDevice_t, currLinkGen: *mut c_uint) |c| {
+        put(currLinkGen, phys(c, device)?.spec().pcie_gen)
+    }
+    fn nvmlDeviceGetCurrPcieLinkWidth(device: nvmlDevice_t, currLinkWidth: *mut c_uint) |c| {
+        put(currLinkWidth, phys(c, device)?.spec().pcie_width)
+    }
+    fn nvmlDeviceGetPcieThroughput(device: nvmlDevice_t, counter: nvmlPcieUtilCounter_t, value: *mut c_uint) |c| {
+        let now = &phys(c, device)?.readings;
+        let v = match counter {
+            NVML_PCIE_UTIL_TX_BYTES => now.pcie_tx_kbps,
+            NVML_PCIE_UTIL_RX_BYTES => now.pcie_rx_kbps,
+            _ => return Err(NVML_ERROR_INVALID_ARGUMENT),
+        };
+        put(value, v)
+    }
+    fn nvmlDeviceGetPcieReplayCounter(device: nvmlDevice_t, value: *mut c_uint) |c| {
+        put(value, phys(c, device)?.spec().pcie_replay_counter)
+    }
+    fn nvmlDeviceGetPcieLinkMaxSpeed(device: nvmlDevice_t, maxSpeed: *mut c_uint) |c| {
+        let v = match phys(c, device)?.spec().pcie_max_gen {
+            1 => NVML_PCIE_LINK_MAX_SPEED_2500MBPS,
+            2 => NVML_PCIE_LINK_MAX_SPEED_5000MBPS,
+            3 => NVML_PCIE_LINK_MAX_SPEED_8000MBPS,
+            4 => NVML_PCIE_LINK_MAX_SPEED_16000MBPS,
+            5 => NVML_PCIE_LINK_MAX_SPEED_32000MBPS,
+            6 => NVML_PCIE_LINK_MAX_SPEED_64000MBPS,
+            _ => NVML_PCIE_LINK_MAX_SPEED_INVALID,
+        };
+        put(maxSpeed, v)
+    }
+    fn nvmlDeviceGetPcieSpeed(device: nvmlDevice_t, pcieSpeed: *mut c_uint) |c| {
+        let v = match phys(c, device)?.spec().pcie_gen {
+            1 => 2500,
+            2 => 5000,
+            3 => 8000,
+            4 => 16000,
+            5 => 32000,
+            _ => 64000,
+        };
+        put(pcieSpeed, v)
+    }
+}
