@@ -1,16 +1,15 @@
-//! The board and its firmware: bridge chips, bus, module and platform ids, IRQ, InfoROM, GSP
-//! firmware, capabilities, extended PCI info, C2C, black-box (BBX) data, SRAM ECC and bank
-//! remapping, DRAM encryption, hostname and cgroup memory limits, and the GPU's uptime.
+//! The board and its firmware: the GPU's uptime, bridge chips, PDI, module and platform ids,
+//! IRQ, boards shared with other GPUs, core count, hostname, InfoROM, GSP firmware,
+//! capabilities and black-box (BBX) data.
 
 use std::ffi::{c_int, c_uint, c_ulong, c_ulonglong};
 
 use nvml_sys as sys;
 
 use super::Device;
-use crate::enums::{BusType, enable_state, enabled, nvml_enum};
+use crate::enums::nvml_enum;
 use crate::error::{NvmlError, Result};
-use crate::ffi::c_string;
-use crate::ffi::{nvml_call, read_list, read_string, string_from_c_buf};
+use crate::ffi::{nvml_call, read_string, string_from_c_buf};
 use crate::nvml_ref::NvmlRef;
 
 nvml_enum! {
@@ -57,28 +56,6 @@ pub struct GspFirmwareMode {
     pub default_enabled: bool,
 }
 
-/// Extended PCI attributes (`nvmlPciInfoExt_v1_t`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct PciInfoExt {
-    /// PCI domain.
-    pub domain: u32,
-    /// Bus number.
-    pub bus: u32,
-    /// Device number on the bus.
-    pub device: u32,
-    /// Combined 16-bit device id and 16-bit vendor id.
-    pub pci_device_id: u32,
-    /// 32-bit subsystem id.
-    pub pci_subsystem_id: u32,
-    /// PCI base class code (0x03: display controller).
-    pub base_class: u32,
-    /// PCI sub class code.
-    pub sub_class: u32,
-    /// `domain:bus:device.function`, e.g. `"00000000:18:00.0"`.
-    pub bus_id: String,
-}
-
 /// Where the GPU sits in its platform (`nvmlPlatformInfo_v2_t`, or `_v1_t` on drivers that
 /// only know that version).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,94 +90,6 @@ pub struct BbxFlushTime {
     pub duration_us: u64,
 }
 
-/// State of the ECC bank remapper (`nvmlEccBankRemapperStatus_v1_t`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct BankRemapperStatus {
-    /// Active remappings.
-    pub active_remappings: u32,
-    /// Inactive remappings.
-    pub inactive_remappings: u32,
-    /// A remapping is pending.
-    pub pending: bool,
-    /// Groups with the maximum number of spares.
-    pub max_spare_group_count: u32,
-    /// Groups with no spare left.
-    pub no_spare_group_count: u32,
-}
-
-/// SRAM ECC error counts (`nvmlEccSramErrorStatus_v1_t`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SramEccErrorStatus {
-    /// Aggregate uncorrectable parity errors.
-    pub aggregate_uncorrected_parity: u64,
-    /// Aggregate uncorrectable SEC-DED errors.
-    pub aggregate_uncorrected_sec_ded: u64,
-    /// Aggregate correctable errors.
-    pub aggregate_corrected: u64,
-    /// Volatile uncorrectable parity errors.
-    pub volatile_uncorrected_parity: u64,
-    /// Volatile uncorrectable SEC-DED errors.
-    pub volatile_uncorrected_sec_ded: u64,
-    /// Volatile correctable errors.
-    pub volatile_corrected: u64,
-    /// Aggregate uncorrectable errors in the L2 cache bucket.
-    pub aggregate_uncorrected_l2: u64,
-    /// Aggregate uncorrectable errors in the SM bucket.
-    pub aggregate_uncorrected_sm: u64,
-    /// Aggregate uncorrectable errors in the PCIe bucket.
-    pub aggregate_uncorrected_pcie: u64,
-    /// Aggregate uncorrectable errors in the microcontroller bucket.
-    pub aggregate_uncorrected_mcu: u64,
-    /// Aggregate uncorrectable errors in other units.
-    pub aggregate_uncorrected_other: u64,
-    /// The field-diagnostic error threshold was exceeded.
-    pub threshold_exceeded: bool,
-}
-
-/// One unique uncorrected SRAM ECC error (`nvmlEccSramUniqueUncorrectedErrorEntry_v1_t`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct SramUniqueUncorrectedError {
-    /// SRAM unit index.
-    pub unit: u32,
-    /// Location within the unit.
-    pub location: u32,
-    /// Sublocation within the unit.
-    pub sublocation: u32,
-    /// Extended location within the unit.
-    pub extlocation: u32,
-    /// Address within the unit.
-    pub address: u32,
-    /// The error is a parity error.
-    pub is_parity: bool,
-    /// Errors seen at this address.
-    pub count: u32,
-}
-
-/// DRAM encryption, now and after the next reset (`nvmlDeviceGetDramEncryptionMode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct DramEncryptionMode {
-    /// Encryption is on now.
-    pub current: bool,
-    /// Encryption will be on after the next reset.
-    pub pending: bool,
-}
-
-/// Memory limits of a cgroup on this device, in bytes (`nvmlGetMemoryLimits_v1_t`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct MemoryLimits {
-    /// Soft limit.
-    pub soft_limit: u64,
-    /// Hard limit.
-    pub hard_limit: u64,
-    /// Memory used against the limits.
-    pub current_used: u64,
-}
-
 impl<N: NvmlRef> Device<'_, N> {
     /// How long the GPU has been up since the driver initialised it, in whole seconds
     /// (`nvmlDeviceGetGpuUptime_v1`). It restarts at zero on a host reboot, a driver reload
@@ -224,14 +113,6 @@ impl<N: NvmlRef> Device<'_, N> {
             nvmlDeviceGetBridgeChipInfo(self.handle, &mut hierarchy)
         )?;
         bridge_chips(&hierarchy)
-    }
-
-    /// The bus the GPU sits on (`nvmlDeviceGetBusType`).
-    #[doc(alias = "nvmlDeviceGetBusType")]
-    pub fn bus_type(&self) -> Result<BusType> {
-        let mut raw: sys::nvmlBusType_t = 0;
-        nvml_call!(self.nvml, nvmlDeviceGetBusType(self.handle, &mut raw))?;
-        BusType::try_from(raw)
     }
 
     /// The Per Device Identifier (PDI): a 64-bit number that identifies this GPU
@@ -330,17 +211,6 @@ impl<N: NvmlRef> Device<'_, N> {
         Ok(cores)
     }
 
-    /// Width of the memory bus, in bits (`nvmlDeviceGetMemoryBusWidth`).
-    #[doc(alias = "nvmlDeviceGetMemoryBusWidth")]
-    pub fn memory_bus_width(&self) -> Result<u32> {
-        let mut width: c_uint = 0;
-        nvml_call!(
-            self.nvml,
-            nvmlDeviceGetMemoryBusWidth(self.handle, &mut width)
-        )?;
-        Ok(width)
-    }
-
     /// The hostname stored on the device (`nvmlDeviceGetHostname_v1`).
     #[doc(alias = "nvmlDeviceGetHostname_v1")]
     pub fn hostname(&self) -> Result<String> {
@@ -418,48 +288,6 @@ impl<N: NvmlRef> Device<'_, N> {
         Ok(DeviceCapabilities::from_bits_retain(caps.capMask))
     }
 
-    /// Extended PCI attributes, with the class codes (`nvmlDeviceGetPciInfoExt` with
-    /// `nvmlPciInfoExt_v1`).
-    #[doc(alias = "nvmlDeviceGetPciInfoExt")]
-    pub fn pci_info_ext(&self) -> Result<PciInfoExt> {
-        let mut pci = sys::nvmlPciInfoExt_t {
-            version: sys::nvmlPciInfoExt_v1,
-            ..Default::default()
-        };
-        nvml_call!(self.nvml, nvmlDeviceGetPciInfoExt(self.handle, &mut pci))?;
-        Ok(PciInfoExt {
-            domain: pci.domain,
-            bus: pci.bus,
-            device: pci.device,
-            pci_device_id: pci.pciDeviceId,
-            pci_subsystem_id: pci.pciSubSystemId,
-            base_class: pci.baseClass,
-            sub_class: pci.subClass,
-            bus_id: string_from_c_buf(&pci.busId)?,
-        })
-    }
-
-    /// The highest PCIe generation the GPU itself supports, whatever the slot
-    /// (`nvmlDeviceGetGpuMaxPcieLinkGeneration`).
-    #[doc(alias = "nvmlDeviceGetGpuMaxPcieLinkGeneration")]
-    pub fn gpu_max_pcie_link_generation(&self) -> Result<u32> {
-        let mut generation: c_uint = 0;
-        nvml_call!(
-            self.nvml,
-            nvmlDeviceGetGpuMaxPcieLinkGeneration(self.handle, &mut generation)
-        )?;
-        Ok(generation)
-    }
-
-    /// Whether the chip-to-chip (C2C) link to the CPU is enabled
-    /// (`nvmlDeviceGetC2cModeInfoV`).
-    #[doc(alias = "nvmlDeviceGetC2cModeInfoV")]
-    pub fn c2c_mode_enabled(&self) -> Result<bool> {
-        let mut info = sys::nvmlC2cModeInfo_v1_t::default();
-        nvml_call!(self.nvml, nvmlDeviceGetC2cModeInfoV(self.handle, &mut info))?;
-        Ok(info.isC2cEnabled != 0)
-    }
-
     /// Cumulative seconds the driver has been loaded on this GPU, from the black box recorder
     /// (`nvmlDeviceGetBBXTimeData_v1`).
     #[doc(alias = "nvmlDeviceGetBBXTimeData_v1")]
@@ -491,155 +319,6 @@ impl<N: NvmlRef> Device<'_, N> {
             timestamp,
             duration_us,
         })
-    }
-
-    /// State of the ECC bank remapper (`nvmlDeviceGetBankRemapperStatus_v1`).
-    #[doc(alias = "nvmlDeviceGetBankRemapperStatus_v1")]
-    pub fn bank_remapper_status(&self) -> Result<BankRemapperStatus> {
-        let mut status = sys::nvmlEccBankRemapperStatus_v1_t::default();
-        nvml_call!(
-            self.nvml,
-            nvmlDeviceGetBankRemapperStatus_v1(self.handle, &mut status)
-        )?;
-        Ok(BankRemapperStatus {
-            active_remappings: status.activeRemappings,
-            inactive_remappings: status.inactiveRemappings,
-            pending: status.bPending != 0,
-            max_spare_group_count: status.histogram.maxSpareGroupCount,
-            no_spare_group_count: status.histogram.noSpareGroupCount,
-        })
-    }
-
-    /// SRAM ECC error counts (`nvmlDeviceGetSramEccErrorStatus` with
-    /// `nvmlEccSramErrorStatus_v1`).
-    #[doc(alias = "nvmlDeviceGetSramEccErrorStatus")]
-    pub fn sram_ecc_error_status(&self) -> Result<SramEccErrorStatus> {
-        let mut s = sys::nvmlEccSramErrorStatus_t {
-            version: sys::nvmlEccSramErrorStatus_v1,
-            ..Default::default()
-        };
-        nvml_call!(
-            self.nvml,
-            nvmlDeviceGetSramEccErrorStatus(self.handle, &mut s)
-        )?;
-        Ok(SramEccErrorStatus {
-            aggregate_uncorrected_parity: s.aggregateUncParity,
-            aggregate_uncorrected_sec_ded: s.aggregateUncSecDed,
-            aggregate_corrected: s.aggregateCor,
-            volatile_uncorrected_parity: s.volatileUncParity,
-            volatile_uncorrected_sec_ded: s.volatileUncSecDed,
-            volatile_corrected: s.volatileCor,
-            aggregate_uncorrected_l2: s.aggregateUncBucketL2,
-            aggregate_uncorrected_sm: s.aggregateUncBucketSm,
-            aggregate_uncorrected_pcie: s.aggregateUncBucketPcie,
-            aggregate_uncorrected_mcu: s.aggregateUncBucketMcu,
-            aggregate_uncorrected_other: s.aggregateUncBucketOther,
-            threshold_exceeded: s.bThresholdExceeded != 0,
-        })
-    }
-
-    /// Every unique uncorrected SRAM ECC error, with its location and count
-    /// (`nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts` with
-    /// `nvmlEccSramUniqueUncorrectedErrorCounts_v1`). Needs ECC mode enabled.
-    #[doc(alias = "nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts")]
-    pub fn sram_unique_uncorrected_ecc_errors(&self) -> Result<Vec<SramUniqueUncorrectedError>> {
-        let entries = read_list(|count, items| {
-            let mut counts = sys::nvmlEccSramUniqueUncorrectedErrorCounts_t {
-                version: sys::nvmlEccSramUniqueUncorrectedErrorCounts_v1,
-                entryCount: *count,
-                entries: items,
-            };
-            let result = nvml_call!(
-                self.nvml,
-                nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts(self.handle, &mut counts)
-            );
-            *count = counts.entryCount;
-            result
-        })?;
-        Ok(entries
-            .iter()
-            .map(|e| SramUniqueUncorrectedError {
-                unit: e.unit,
-                location: e.location,
-                sublocation: e.sublocation,
-                extlocation: e.extlocation,
-                address: e.address,
-                is_parity: e.isParity != 0,
-                count: e.count,
-            })
-            .collect())
-    }
-
-    /// DRAM encryption, now and after the next reset (`nvmlDeviceGetDramEncryptionMode` with
-    /// `nvmlDramEncryptionInfo_v1`).
-    #[doc(alias = "nvmlDeviceGetDramEncryptionMode")]
-    pub fn dram_encryption_mode(&self) -> Result<DramEncryptionMode> {
-        let blank = sys::nvmlDramEncryptionInfo_t {
-            version: sys::nvmlDramEncryptionInfo_v1,
-            encryptionState: sys::NVML_FEATURE_DISABLED,
-        };
-        let (mut current, mut pending) = (blank, blank);
-        nvml_call!(
-            self.nvml,
-            nvmlDeviceGetDramEncryptionMode(self.handle, &mut current, &mut pending)
-        )?;
-        Ok(DramEncryptionMode {
-            current: enabled(current.encryptionState, "DRAM encryption state")?,
-            pending: enabled(pending.encryptionState, "DRAM encryption state")?,
-        })
-    }
-
-    /// Turns DRAM encryption on or off from the next reset (`nvmlDeviceSetDramEncryptionMode`
-    /// with `nvmlDramEncryptionInfo_v1`). Requires root.
-    #[doc(alias = "nvmlDeviceSetDramEncryptionMode")]
-    pub fn set_dram_encryption_mode(&self, on: bool) -> Result<()> {
-        let info = sys::nvmlDramEncryptionInfo_t {
-            version: sys::nvmlDramEncryptionInfo_v1,
-            encryptionState: enable_state(on),
-        };
-        nvml_call!(
-            self.nvml,
-            nvmlDeviceSetDramEncryptionMode(self.handle, &info)
-        )
-    }
-
-    /// Memory limits of a cgroup on this device (`nvmlDeviceGetMemoryLimits_v1`).
-    /// `cgroup` is the full sysfs path of the cgroup file; Linux only.
-    #[doc(alias = "nvmlDeviceGetMemoryLimits_v1")]
-    pub fn memory_limits(&self, cgroup: &str) -> Result<MemoryLimits> {
-        let path = c_string(cgroup)?;
-        let mut limits = sys::nvmlGetMemoryLimits_v1_t {
-            nameSpace: path.as_ptr(),
-            softLimit: 0,
-            hardLimit: 0,
-            currentUsed: 0,
-        };
-        nvml_call!(
-            self.nvml,
-            nvmlDeviceGetMemoryLimits_v1(self.handle, &mut limits)
-        )?;
-        Ok(MemoryLimits {
-            soft_limit: limits.softLimit,
-            hard_limit: limits.hardLimit,
-            current_used: limits.currentUsed,
-        })
-    }
-
-    /// Sets the soft and hard memory limits, in bytes, of a cgroup on this device
-    /// (`nvmlDeviceSetMemoryLimits_v1`). `cgroup` is the full sysfs path of the cgroup file.
-    /// Requires root; Linux only.
-    #[doc(alias = "nvmlDeviceSetMemoryLimits_v1")]
-    pub fn set_memory_limits(&self, cgroup: &str, soft_limit: u64, hard_limit: u64) -> Result<()> {
-        let path = c_string(cgroup)?;
-        let mut limits = sys::nvmlSetMemoryLimits_v1_t {
-            nameSpace: path.as_ptr(),
-            softLimit: soft_limit,
-            hardLimit: hard_limit,
-        };
-        nvml_call!(
-            self.nvml,
-            nvmlDeviceSetMemoryLimits_v1(self.handle, &mut limits)
-        )
     }
 }
 

@@ -1,4 +1,5 @@
-//! ECC: mode, error counters, retired pages and remapped rows.
+//! ECC: mode, error counters, retired pages, remapped rows, the bank remapper, and SRAM ECC
+//! errors (counts and the unique uncorrected ones).
 
 use std::ffi::{c_uint, c_ulonglong};
 
@@ -159,6 +160,72 @@ fn flag(raw: c_uint, what: &'static str) -> Result<bool> {
     }
 }
 
+/// State of the ECC bank remapper (`nvmlEccBankRemapperStatus_v1_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BankRemapperStatus {
+    /// Active remappings.
+    pub active_remappings: u32,
+    /// Inactive remappings.
+    pub inactive_remappings: u32,
+    /// A remapping is pending.
+    pub pending: bool,
+    /// Groups with the maximum number of spares.
+    pub max_spare_group_count: u32,
+    /// Groups with no spare left.
+    pub no_spare_group_count: u32,
+}
+
+/// SRAM ECC error counts (`nvmlEccSramErrorStatus_v1_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SramEccErrorStatus {
+    /// Aggregate uncorrectable parity errors.
+    pub aggregate_uncorrected_parity: u64,
+    /// Aggregate uncorrectable SEC-DED errors.
+    pub aggregate_uncorrected_sec_ded: u64,
+    /// Aggregate correctable errors.
+    pub aggregate_corrected: u64,
+    /// Volatile uncorrectable parity errors.
+    pub volatile_uncorrected_parity: u64,
+    /// Volatile uncorrectable SEC-DED errors.
+    pub volatile_uncorrected_sec_ded: u64,
+    /// Volatile correctable errors.
+    pub volatile_corrected: u64,
+    /// Aggregate uncorrectable errors in the L2 cache bucket.
+    pub aggregate_uncorrected_l2: u64,
+    /// Aggregate uncorrectable errors in the SM bucket.
+    pub aggregate_uncorrected_sm: u64,
+    /// Aggregate uncorrectable errors in the PCIe bucket.
+    pub aggregate_uncorrected_pcie: u64,
+    /// Aggregate uncorrectable errors in the microcontroller bucket.
+    pub aggregate_uncorrected_mcu: u64,
+    /// Aggregate uncorrectable errors in other units.
+    pub aggregate_uncorrected_other: u64,
+    /// The field-diagnostic error threshold was exceeded.
+    pub threshold_exceeded: bool,
+}
+
+/// One unique uncorrected SRAM ECC error (`nvmlEccSramUniqueUncorrectedErrorEntry_v1_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SramUniqueUncorrectedError {
+    /// SRAM unit index.
+    pub unit: u32,
+    /// Location within the unit.
+    pub location: u32,
+    /// Sublocation within the unit.
+    pub sublocation: u32,
+    /// Extended location within the unit.
+    pub extlocation: u32,
+    /// Address within the unit.
+    pub address: u32,
+    /// The error is a parity error.
+    pub is_parity: bool,
+    /// Errors seen at this address.
+    pub count: u32,
+}
+
 impl<N: NvmlRef> Device<'_, N> {
     /// ECC mode, current and pending (`nvmlDeviceGetEccMode`).
     #[inline]
@@ -285,5 +352,82 @@ impl<N: NvmlRef> Device<'_, N> {
             low: values.low,
             none: values.none,
         })
+    }
+
+    /// State of the ECC bank remapper (`nvmlDeviceGetBankRemapperStatus_v1`).
+    #[doc(alias = "nvmlDeviceGetBankRemapperStatus_v1")]
+    pub fn bank_remapper_status(&self) -> Result<BankRemapperStatus> {
+        let mut status = sys::nvmlEccBankRemapperStatus_v1_t::default();
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetBankRemapperStatus_v1(self.handle, &mut status)
+        )?;
+        Ok(BankRemapperStatus {
+            active_remappings: status.activeRemappings,
+            inactive_remappings: status.inactiveRemappings,
+            pending: status.bPending != 0,
+            max_spare_group_count: status.histogram.maxSpareGroupCount,
+            no_spare_group_count: status.histogram.noSpareGroupCount,
+        })
+    }
+
+    /// SRAM ECC error counts (`nvmlDeviceGetSramEccErrorStatus` with
+    /// `nvmlEccSramErrorStatus_v1`).
+    #[doc(alias = "nvmlDeviceGetSramEccErrorStatus")]
+    pub fn sram_ecc_error_status(&self) -> Result<SramEccErrorStatus> {
+        let mut s = sys::nvmlEccSramErrorStatus_t {
+            version: sys::nvmlEccSramErrorStatus_v1,
+            ..Default::default()
+        };
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetSramEccErrorStatus(self.handle, &mut s)
+        )?;
+        Ok(SramEccErrorStatus {
+            aggregate_uncorrected_parity: s.aggregateUncParity,
+            aggregate_uncorrected_sec_ded: s.aggregateUncSecDed,
+            aggregate_corrected: s.aggregateCor,
+            volatile_uncorrected_parity: s.volatileUncParity,
+            volatile_uncorrected_sec_ded: s.volatileUncSecDed,
+            volatile_corrected: s.volatileCor,
+            aggregate_uncorrected_l2: s.aggregateUncBucketL2,
+            aggregate_uncorrected_sm: s.aggregateUncBucketSm,
+            aggregate_uncorrected_pcie: s.aggregateUncBucketPcie,
+            aggregate_uncorrected_mcu: s.aggregateUncBucketMcu,
+            aggregate_uncorrected_other: s.aggregateUncBucketOther,
+            threshold_exceeded: s.bThresholdExceeded != 0,
+        })
+    }
+
+    /// Every unique uncorrected SRAM ECC error, with its location and count
+    /// (`nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts` with
+    /// `nvmlEccSramUniqueUncorrectedErrorCounts_v1`). Needs ECC mode enabled.
+    #[doc(alias = "nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts")]
+    pub fn sram_unique_uncorrected_ecc_errors(&self) -> Result<Vec<SramUniqueUncorrectedError>> {
+        let entries = read_list(|count, items| {
+            let mut counts = sys::nvmlEccSramUniqueUncorrectedErrorCounts_t {
+                version: sys::nvmlEccSramUniqueUncorrectedErrorCounts_v1,
+                entryCount: *count,
+                entries: items,
+            };
+            let result = nvml_call!(
+                self.nvml,
+                nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts(self.handle, &mut counts)
+            );
+            *count = counts.entryCount;
+            result
+        })?;
+        Ok(entries
+            .iter()
+            .map(|e| SramUniqueUncorrectedError {
+                unit: e.unit,
+                location: e.location,
+                sublocation: e.sublocation,
+                extlocation: e.extlocation,
+                address: e.address,
+                is_parity: e.isParity != 0,
+                count: e.count,
+            })
+            .collect())
     }
 }

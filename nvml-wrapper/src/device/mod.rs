@@ -22,8 +22,12 @@ pub mod power_profiles;
 pub mod prm;
 pub mod vgpu;
 
+// Modules whose public types are re-exported here (`device::PciInfo`).
+mod board;
 mod clocks;
+mod cooling;
 mod ecc;
+mod engine_utilization;
 mod fabric;
 mod memory;
 mod mig;
@@ -38,13 +42,11 @@ mod thermal;
 mod topology;
 mod utilization;
 
-// Device queries beyond the core groups.
-mod board;
-mod clock_control;
-mod cooling;
-mod engine_utilization;
-
+pub use board::*;
+pub use clocks::*;
+pub use cooling::*;
 pub use ecc::*;
+pub use engine_utilization::*;
 pub use fabric::*;
 pub use field_values::*;
 pub use memory::*;
@@ -59,11 +61,6 @@ pub use samples::*;
 pub(crate) use thermal::celsius;
 pub use topology::*;
 pub use utilization::*;
-
-pub use board::*;
-pub use clock_control::*;
-pub use cooling::*;
-pub use engine_utilization::*;
 
 crate::handle::handle! {
     pointer "device";

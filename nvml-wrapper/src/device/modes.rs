@@ -1,11 +1,14 @@
-//! Modes: persistence, compute, display, and multi-GPU boards.
+//! Modes: persistence, compute, display, multi-GPU boards, the driver model, API restrictions
+//! and the GPU operation mode.
 
 use std::ffi::c_uint;
 
 use nvml_sys as sys;
 
 use super::Device;
-use crate::enums::{ComputeMode, DriverModel, enable_state, enabled};
+use crate::enums::{
+    ComputeMode, DriverModel, GpuOperationMode, RestrictedApi, enable_state, enabled,
+};
 use crate::error::Result;
 use crate::ffi::nvml_call;
 use crate::nvml_ref::NvmlRef;
@@ -19,6 +22,16 @@ pub struct DriverModelState {
     pub current: DriverModel,
     /// The model after the next reboot.
     pub pending: DriverModel,
+}
+
+/// GPU operation mode now and after the next reboot (`nvmlDeviceGetGpuOperationMode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct GpuOperationModes {
+    /// The mode in effect.
+    pub current: GpuOperationMode,
+    /// The mode after the next reboot.
+    pub pending: GpuOperationMode,
 }
 
 impl<N: NvmlRef> Device<'_, N> {
@@ -118,6 +131,32 @@ impl<N: NvmlRef> Device<'_, N> {
         Ok(DriverModelState {
             current: DriverModel::try_from(current)?,
             pending: DriverModel::try_from(pending)?,
+        })
+    }
+
+    /// Whether a group of APIs is restricted to root (`nvmlDeviceGetAPIRestriction`).
+    #[doc(alias = "nvmlDeviceGetAPIRestriction")]
+    pub fn api_restriction(&self, api: RestrictedApi) -> Result<bool> {
+        let mut raw: sys::nvmlEnableState_t = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetAPIRestriction(self.handle, api.as_raw(), &mut raw)
+        )?;
+        enabled(raw, "API restriction")
+    }
+
+    /// GPU operation mode, now and after the next reboot (`nvmlDeviceGetGpuOperationMode`).
+    #[doc(alias = "nvmlDeviceGetGpuOperationMode")]
+    pub fn gpu_operation_mode(&self) -> Result<GpuOperationModes> {
+        let (mut current, mut pending): (sys::nvmlGpuOperationMode_t, sys::nvmlGpuOperationMode_t) =
+            (0, 0);
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetGpuOperationMode(self.handle, &mut current, &mut pending)
+        )?;
+        Ok(GpuOperationModes {
+            current: GpuOperationMode::try_from(current)?,
+            pending: GpuOperationMode::try_from(pending)?,
         })
     }
 }

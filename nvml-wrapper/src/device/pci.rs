@@ -1,11 +1,13 @@
-//! PCI and PCIe: where the device sits on the bus, its link, and the traffic over it.
+//! PCI and PCIe: where the device sits on the bus (the bus type, the plain and extended PCI
+//! info), its link and the highest generation the GPU supports, the traffic over it, and the
+//! chip-to-chip (C2C) link to the CPU.
 
 use std::ffi::{c_char, c_uint};
 
 use nvml_sys as sys;
 
 use super::Device;
-use crate::enums::PcieUtilCounter;
+use crate::enums::{BusType, PcieUtilCounter};
 use crate::error::{NvmlError, Result};
 use crate::ffi::{nvml_call, string_from_c_buf};
 use crate::nvml_ref::NvmlRef;
@@ -55,6 +57,28 @@ impl PciInfo {
             bus_id: string_from_c_buf(bus_id)?,
         })
     }
+}
+
+/// Extended PCI attributes (`nvmlPciInfoExt_v1_t`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PciInfoExt {
+    /// PCI domain.
+    pub domain: u32,
+    /// Bus number.
+    pub bus: u32,
+    /// Device number on the bus.
+    pub device: u32,
+    /// Combined 16-bit device id and 16-bit vendor id.
+    pub pci_device_id: u32,
+    /// 32-bit subsystem id.
+    pub pci_subsystem_id: u32,
+    /// PCI base class code (0x03: display controller).
+    pub base_class: u32,
+    /// PCI sub class code.
+    pub sub_class: u32,
+    /// `domain:bus:device.function`, e.g. `"00000000:18:00.0"`.
+    pub bus_id: String,
 }
 
 impl<N: NvmlRef> Device<'_, N> {
@@ -161,6 +185,56 @@ impl<N: NvmlRef> Device<'_, N> {
         let mut speed: c_uint = 0;
         nvml_call!(self.nvml, nvmlDeviceGetPcieSpeed(self.handle, &mut speed))?;
         Ok(speed)
+    }
+
+    /// The bus the GPU sits on (`nvmlDeviceGetBusType`).
+    #[doc(alias = "nvmlDeviceGetBusType")]
+    pub fn bus_type(&self) -> Result<BusType> {
+        let mut raw: sys::nvmlBusType_t = 0;
+        nvml_call!(self.nvml, nvmlDeviceGetBusType(self.handle, &mut raw))?;
+        BusType::try_from(raw)
+    }
+
+    /// Extended PCI attributes, with the class codes (`nvmlDeviceGetPciInfoExt` with
+    /// `nvmlPciInfoExt_v1`).
+    #[doc(alias = "nvmlDeviceGetPciInfoExt")]
+    pub fn pci_info_ext(&self) -> Result<PciInfoExt> {
+        let mut pci = sys::nvmlPciInfoExt_t {
+            version: sys::nvmlPciInfoExt_v1,
+            ..Default::default()
+        };
+        nvml_call!(self.nvml, nvmlDeviceGetPciInfoExt(self.handle, &mut pci))?;
+        Ok(PciInfoExt {
+            domain: pci.domain,
+            bus: pci.bus,
+            device: pci.device,
+            pci_device_id: pci.pciDeviceId,
+            pci_subsystem_id: pci.pciSubSystemId,
+            base_class: pci.baseClass,
+            sub_class: pci.subClass,
+            bus_id: string_from_c_buf(&pci.busId)?,
+        })
+    }
+
+    /// The highest PCIe generation the GPU itself supports, whatever the slot
+    /// (`nvmlDeviceGetGpuMaxPcieLinkGeneration`).
+    #[doc(alias = "nvmlDeviceGetGpuMaxPcieLinkGeneration")]
+    pub fn gpu_max_pcie_link_generation(&self) -> Result<u32> {
+        let mut generation: c_uint = 0;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetGpuMaxPcieLinkGeneration(self.handle, &mut generation)
+        )?;
+        Ok(generation)
+    }
+
+    /// Whether the chip-to-chip (C2C) link to the CPU is enabled
+    /// (`nvmlDeviceGetC2cModeInfoV`).
+    #[doc(alias = "nvmlDeviceGetC2cModeInfoV")]
+    pub fn c2c_mode_enabled(&self) -> Result<bool> {
+        let mut info = sys::nvmlC2cModeInfo_v1_t::default();
+        nvml_call!(self.nvml, nvmlDeviceGetC2cModeInfoV(self.handle, &mut info))?;
+        Ok(info.isC2cEnabled != 0)
     }
 }
 

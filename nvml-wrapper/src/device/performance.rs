@@ -1,11 +1,15 @@
-//! Performance: the P-state and why clocks are held where they are (clock event reasons).
+//! Performance: the P-state, the supported P-states and the clock range of each, dynamic
+//! P-state thresholds, performance modes, and why clocks are held where they are (clock event
+//! reasons).
+
+use std::ffi::c_uint;
 
 use nvml_sys as sys;
 
-use super::Device;
-use crate::enums::PerformanceState;
+use super::{Device, MinMax};
+use crate::enums::{ClockType, PerformanceState};
 use crate::error::Result;
-use crate::ffi::nvml_call;
+use crate::ffi::{nvml_call, string_from_c_buf};
 use crate::nvml_ref::NvmlRef;
 
 bitflags::bitflags! {
@@ -52,6 +56,54 @@ bitflags::bitflags! {
     }
 }
 
+/// One utilization domain that drives P-state changes (`nvmlGpuDynamicPstatesInfo_t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct DynamicPstateDomain {
+    /// Percent of the last second the domain was busy.
+    pub percentage: u32,
+    /// Utilization above which a faster P-state may be chosen.
+    pub inc_threshold: u32,
+    /// Utilization below which a slower P-state may be chosen.
+    pub dec_threshold: u32,
+}
+
+/// Utilization domains driving dynamic P-state changes; `None` where the GPU lacks one
+/// (`nvmlDeviceGetDynamicPstatesInfo`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct DynamicPstatesInfo {
+    /// Graphics engine (`NVML_GPU_UTILIZATION_DOMAIN_GPU`).
+    pub gpu: Option<DynamicPstateDomain>,
+    /// Frame buffer (`NVML_GPU_UTILIZATION_DOMAIN_FB`).
+    pub frame_buffer: Option<DynamicPstateDomain>,
+    /// Video engines (`NVML_GPU_UTILIZATION_DOMAIN_VID`).
+    pub video: Option<DynamicPstateDomain>,
+    /// Bus (`NVML_GPU_UTILIZATION_DOMAIN_BUS`).
+    pub bus: Option<DynamicPstateDomain>,
+}
+
+impl From<&sys::nvmlGpuDynamicPstatesInfo_t> for DynamicPstatesInfo {
+    fn from(info: &sys::nvmlGpuDynamicPstatesInfo_t) -> Self {
+        let domain = |index: u32| {
+            info.utilization
+                .get(index as usize)
+                .filter(|d| d.bIsPresent != 0)
+                .map(|d| DynamicPstateDomain {
+                    percentage: d.percentage,
+                    inc_threshold: d.incThreshold,
+                    dec_threshold: d.decThreshold,
+                })
+        };
+        Self {
+            gpu: domain(sys::NVML_GPU_UTILIZATION_DOMAIN_GPU),
+            frame_buffer: domain(sys::NVML_GPU_UTILIZATION_DOMAIN_FB),
+            video: domain(sys::NVML_GPU_UTILIZATION_DOMAIN_VID),
+            bus: domain(sys::NVML_GPU_UTILIZATION_DOMAIN_BUS),
+        }
+    }
+}
+
 impl<N: NvmlRef> Device<'_, N> {
     /// Current performance state, P0 (fastest) to P15 (`nvmlDeviceGetPerformanceState`).
     // `always`: the conversion's jump table would otherwise keep this out of line, and the
@@ -93,6 +145,73 @@ impl<N: NvmlRef> Device<'_, N> {
             .supported_clocks_event_reasons(self.handle)?;
         Ok(ClocksEventReasons::from_bits_retain(bits))
     }
+
+    /// Lowest and highest clock of a domain at a P-state, in MHz
+    /// (`nvmlDeviceGetMinMaxClockOfPState`).
+    #[doc(alias = "nvmlDeviceGetMinMaxClockOfPState")]
+    pub fn min_max_clock_of_pstate(
+        &self,
+        clock: ClockType,
+        pstate: PerformanceState,
+    ) -> Result<MinMax<u32>> {
+        let (mut min, mut max): (c_uint, c_uint) = (0, 0);
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetMinMaxClockOfPState(
+                self.handle,
+                clock.as_raw(),
+                pstate.as_raw(),
+                &mut min,
+                &mut max
+            )
+        )?;
+        Ok(MinMax { min, max })
+    }
+
+    /// The P-states the device supports, fastest first
+    /// (`nvmlDeviceGetSupportedPerformanceStates`).
+    #[doc(alias = "nvmlDeviceGetSupportedPerformanceStates")]
+    pub fn supported_performance_states(&self) -> Result<Vec<PerformanceState>> {
+        // The driver fills at most NVML_MAX_GPU_PERF_PSTATES entries, padding with
+        // NVML_PSTATE_UNKNOWN; `size` is the array's size in bytes, as the header says.
+        let mut raw = [sys::NVML_PSTATE_UNKNOWN; sys::NVML_MAX_GPU_PERF_PSTATES as usize];
+        let size = std::mem::size_of_val(&raw) as c_uint;
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetSupportedPerformanceStates(self.handle, raw.as_mut_ptr(), size)
+        )?;
+        raw.into_iter()
+            .filter(|p| *p != sys::NVML_PSTATE_UNKNOWN)
+            .map(PerformanceState::try_from)
+            .collect()
+    }
+
+    /// The performance modes as the driver describes them, a string
+    /// (`nvmlDeviceGetPerformanceModes` with `nvmlDevicePerfModes_v1`).
+    #[doc(alias = "nvmlDeviceGetPerformanceModes")]
+    pub fn performance_modes(&self) -> Result<String> {
+        let mut modes = sys::nvmlDevicePerfModes_t {
+            version: sys::nvmlDevicePerfModes_v1,
+            str_: [0; sys::NVML_PERF_MODES_BUFFER_SIZE as usize],
+        };
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetPerformanceModes(self.handle, &mut modes)
+        )?;
+        string_from_c_buf(&modes.str_)
+    }
+
+    /// Utilization domains and thresholds driving dynamic P-state changes
+    /// (`nvmlDeviceGetDynamicPstatesInfo`).
+    #[doc(alias = "nvmlDeviceGetDynamicPstatesInfo")]
+    pub fn dynamic_pstates_info(&self) -> Result<DynamicPstatesInfo> {
+        let mut info = sys::nvmlGpuDynamicPstatesInfo_t::default();
+        nvml_call!(
+            self.nvml,
+            nvmlDeviceGetDynamicPstatesInfo(self.handle, &mut info)
+        )?;
+        Ok(DynamicPstatesInfo::from(&info))
+    }
 }
 
 #[cfg(test)]
@@ -113,5 +232,28 @@ mod tests {
         let reasons = ClocksEventReasons::from_bits_retain(0x1_0000_0004);
         assert!(reasons.contains(ClocksEventReasons::SW_POWER_CAP));
         assert_eq!(reasons.bits(), 0x1_0000_0004);
+    }
+
+    #[test]
+    fn absent_utilization_domains_are_none() {
+        let mut raw = sys::nvmlGpuDynamicPstatesInfo_t::default();
+        let gpu = &mut raw.utilization[sys::NVML_GPU_UTILIZATION_DOMAIN_GPU as usize];
+        gpu.bIsPresent = 1;
+        gpu.percentage = 42;
+        gpu.incThreshold = 80;
+        gpu.decThreshold = 30;
+        let info = DynamicPstatesInfo::from(&raw);
+        assert_eq!(
+            info.gpu,
+            Some(DynamicPstateDomain {
+                percentage: 42,
+                inc_threshold: 80,
+                dec_threshold: 30
+            })
+        );
+        assert_eq!(
+            (info.frame_buffer, info.video, info.bus),
+            (None, None, None)
+        );
     }
 }
