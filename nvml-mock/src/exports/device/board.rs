@@ -1,6 +1,5 @@
-//! The board and its firmware: memory bus width, cores, module id, extended PCI info, the
-//! GPU's own PCIe generation, bus type, SRAM ECC status, boards shared with other GPUs,
-//! capabilities, PDI, GSP firmware, C2C mode, InfoROM checksum, IRQ and the GPU's uptime.
+//! The board and its firmware: cores, module id, boards shared with other GPUs,
+//! capabilities, PDI, GSP firmware, InfoROM checksum, IRQ and the GPU's uptime.
 
 use std::ffi::{c_char, c_int, c_uint};
 
@@ -9,7 +8,7 @@ use nvml_sys::*;
 use super::phys;
 use crate::dispatch::Ctx;
 use crate::machine::Gpu;
-use crate::marshal::{fill_array, get, put, put_str};
+use crate::marshal::{get, put, put_str};
 use crate::support::Feature;
 
 /// Seconds since the driver initialised the GPU: the time the energy counter at load took at
@@ -35,9 +34,6 @@ fn pdi_of(g: &Gpu) -> u64 {
 }
 
 export! {
-    fn nvmlDeviceGetMemoryBusWidth(device: nvmlDevice_t, busWidth: *mut c_uint) |c| {
-        put(busWidth, phys(c, device)?.spec().memory_bus_width)
-    }
     fn nvmlDeviceGetNumGpuCores(device: nvmlDevice_t, numCores: *mut c_uint) |c| {
         put(numCores, c.m.gpu_without_mig(device)?.spec().cuda_cores)
     }
@@ -88,13 +84,6 @@ export! {
         put(isEnabled, on)?;
         put(defaultMode, on)
     }
-    // Enabled on a GPU with a C2C link to a Grace CPU (GB200).
-    fn nvmlDeviceGetC2cModeInfoV(device: nvmlDevice_t, c2cModeInfo: *mut nvmlC2cModeInfo_v1_t) |c| {
-        let g = phys(c, device)?;
-        g.support.check(Feature::C2cMode)?;
-        let on = g.spec().c2c.is_some();
-        put(c2cModeInfo, nvmlC2cModeInfo_v1_t { isC2cEnabled: u32::from(on) })
-    }
     fn nvmlDeviceGetInforomConfigurationChecksum(device: nvmlDevice_t, checksum: *mut c_uint) |c| {
         let g = phys(c, device)?;
         let sum = g.spec().inforom_image.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
@@ -107,48 +96,6 @@ export! {
     fn nvmlDeviceGetIrqNum(device: nvmlDevice_t, irqNum: *mut c_uint) |c| {
         let i = c.m.gpu_index(device)?;
         put(irqNum, 200 + i as u32)
-    }
-    fn nvmlDeviceGetPciInfoExt(device: nvmlDevice_t, pci: *mut nvmlPciInfoExt_t) |c| {
-        let g = phys(c, device)?;
-        let mut p: nvmlPciInfoExt_t = get(pci)?;
-        if p.version != nvmlPciInfoExt_v1 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-        }
-        p.domain = g.spec().pci_domain;
-        p.bus = g.spec().pci_bus;
-        p.device = g.spec().pci_device;
-        p.pciDeviceId = g.spec().pci_device_id;
-        p.pciSubSystemId = g.spec().pci_subsystem_id;
-        p.baseClass = 0x03;
-        p.subClass = if g.spec().brand == NVML_BRAND_GEFORCE_RTX { 0x00 } else { 0x02 };
-        fill_array(&mut p.busId, &g.spec().bus_id());
-        put(pci, p)
-    }
-    fn nvmlDeviceGetGpuMaxPcieLinkGeneration(device: nvmlDevice_t, maxLinkGenDevice: *mut c_uint) |c| {
-        let s = phys(c, device)?.spec();
-        put(maxLinkGenDevice, if s.pcie_max_device_gen > 0 { s.pcie_max_device_gen } else { s.pcie_max_gen })
-    }
-    fn nvmlDeviceGetBusType(device: nvmlDevice_t, type_: *mut nvmlBusType_t) |c| {
-        phys(c, device)?;
-        put(type_, c.enum_value(NVML_BUS_TYPE_PCIE, 0x42))
-    }
-    fn nvmlDeviceGetSramEccErrorStatus(device: nvmlDevice_t, status: *mut nvmlEccSramErrorStatus_t) |c| {
-        let g = phys(c, device)?;
-        let mut s = get(status.cast_const())?;
-        if s.version != nvmlEccSramErrorStatus_v1 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-        }
-        if !g.spec().ecc_supported {
-            return Err(NVML_ERROR_NOT_SUPPORTED);
-        }
-        g.support.check(Feature::SramEcc)?;
-        // No SRAM errors and the field-diagnostic threshold not exceeded, as on the real H100 of
-        // captures/qx-h100.xml (sram_* 0, sram_threshold_exceeded No).
-        s = nvmlEccSramErrorStatus_t {
-            version: s.version,
-            ..Default::default()
-        };
-        put(status, s)
     }
     fn nvmlDeviceOnSameBoard(device1: nvmlDevice_t, device2: nvmlDevice_t, onSameBoard: *mut c_int) |c| {
         let a = c.m.gpu_index(device1)?;

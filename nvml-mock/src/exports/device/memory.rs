@@ -1,8 +1,10 @@
-//! Memory: framebuffer and BAR1 usage.
+//! Memory: framebuffer and BAR1 usage, and the memory bus width.
+
+use std::ffi::c_uint;
 
 use nvml_sys::*;
 
-use super::{gpu, memory};
+use super::{gpu, memory, phys};
 use crate::dispatch::Ctx;
 use crate::handles::{DeviceRef, device_ref};
 use crate::marshal::{get, put};
@@ -60,5 +62,8 @@ export! {
     }
     fn nvmlDeviceGetBAR1MemoryInfo(device: nvmlDevice_t, bar1Memory: *mut nvmlBAR1Memory_t) |c| {
         put(bar1Memory, bar1(c, device)?)
+    }
+    fn nvmlDeviceGetMemoryBusWidth(device: nvmlDevice_t, busWidth: *mut c_uint) |c| {
+        put(busWidth, phys(c, device)?.spec().memory_bus_width)
     }
 }

@@ -7,7 +7,6 @@
 mod accounting;
 mod affinity;
 mod board;
-mod clock_control;
 mod clocks;
 mod cooling;
 mod ecc;

@@ -1,5 +1,5 @@
-//! PCI: the bus id and ids, the PCIe link (generation, width, speed), throughput and
-//! replays.
+//! PCI: the bus type, the bus id and ids (plain and extended), the PCIe link (generation,
+//! width, speed) and the GPU's own highest generation, throughput, replays, and the C2C mode.
 
 use std::ffi::c_uint;
 
@@ -7,7 +7,8 @@ use nvml_sys::*;
 
 use super::phys;
 use crate::machine::Gpu;
-use crate::marshal::{fill_array, put};
+use crate::marshal::{fill_array, get, put};
+use crate::support::Feature;
 
 fn pci_info(g: &Gpu) -> nvmlPciInfo_t {
     let mut p = nvmlPciInfo_t {
@@ -79,5 +80,36 @@ export! {
             _ => 64000,
         };
         put(pcieSpeed, v)
+    }
+    // Enabled on a GPU with a C2C link to a Grace CPU (GB200).
+    fn nvmlDeviceGetC2cModeInfoV(device: nvmlDevice_t, c2cModeInfo: *mut nvmlC2cModeInfo_v1_t) |c| {
+        let g = phys(c, device)?;
+        g.support.check(Feature::C2cMode)?;
+        let on = g.spec().c2c.is_some();
+        put(c2cModeInfo, nvmlC2cModeInfo_v1_t { isC2cEnabled: u32::from(on) })
+    }
+    fn nvmlDeviceGetPciInfoExt(device: nvmlDevice_t, pci: *mut nvmlPciInfoExt_t) |c| {
+        let g = phys(c, device)?;
+        let mut p: nvmlPciInfoExt_t = get(pci)?;
+        if p.version != nvmlPciInfoExt_v1 {
+            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
+        }
+        p.domain = g.spec().pci_domain;
+        p.bus = g.spec().pci_bus;
+        p.device = g.spec().pci_device;
+        p.pciDeviceId = g.spec().pci_device_id;
+        p.pciSubSystemId = g.spec().pci_subsystem_id;
+        p.baseClass = 0x03;
+        p.subClass = if g.spec().brand == NVML_BRAND_GEFORCE_RTX { 0x00 } else { 0x02 };
+        fill_array(&mut p.busId, &g.spec().bus_id());
+        put(pci, p)
+    }
+    fn nvmlDeviceGetGpuMaxPcieLinkGeneration(device: nvmlDevice_t, maxLinkGenDevice: *mut c_uint) |c| {
+        let s = phys(c, device)?.spec();
+        put(maxLinkGenDevice, if s.pcie_max_device_gen > 0 { s.pcie_max_device_gen } else { s.pcie_max_gen })
+    }
+    fn nvmlDeviceGetBusType(device: nvmlDevice_t, type_: *mut nvmlBusType_t) |c| {
+        phys(c, device)?;
+        put(type_, c.enum_value(NVML_BUS_TYPE_PCIE, 0x42))
     }
 }

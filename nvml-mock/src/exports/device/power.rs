@@ -1,4 +1,5 @@
-//! Power: draw, limits and their constraints, and the energy counter.
+//! Power: draw, limits and their constraints, the energy counter, and the power management
+//! mode.
 
 use std::ffi::{c_uint, c_ulonglong};
 
@@ -31,5 +32,9 @@ export! {
     fn nvmlDeviceGetTotalEnergyConsumption(device: nvmlDevice_t, energy: *mut c_ulonglong) |c| {
         let g = phys(c, device)?;
         put(energy, c.m.energy_mj(g))
+    }
+    fn nvmlDeviceGetPowerManagementMode(device: nvmlDevice_t, mode: *mut nvmlEnableState_t) |c| {
+        phys(c, device)?;
+        put(mode, NVML_FEATURE_ENABLED)
     }
 }
