@@ -1,5 +1,5 @@
-//! Device queries beyond the core groups (board, clock control, cooling, more utilization),
-//! system queries and confidential computing, against the simulated machines.
+//! The board and its firmware, cooling, JPEG and OFA engine utilization, system queries and
+//! confidential computing, against the simulated machines.
 //!
 //! Where the mock models a function, the profile's values are asserted; where it answers
 //! `NVML_ERROR_NOT_SUPPORTED` (as hardware without the feature does), that is asserted, and a
@@ -10,8 +10,8 @@ use nvml_wrapper::conf_compute::{
     CcEnvironment, CcFeature, CcGpusCapability, CcMultiGpuMode, CcTdispState,
     ConfComputeCapabilities, CpuCcCapability,
 };
-use nvml_wrapper::device::{GspFirmwareMode, MinMax, PowerMizerMode};
-use nvml_wrapper::enums::{BusType, ClockType, FanControlPolicy, PerformanceState, RestrictedApi};
+use nvml_wrapper::device::GspFirmwareMode;
+use nvml_wrapper::enums::{BusType, FanControlPolicy};
 use nvml_wrapper::nvml::DeviceUuid;
 use nvml_wrapper::system::CperTypes;
 use nvml_wrapper::{NvmlError, Result, sys};
@@ -187,28 +187,6 @@ fn a_pcie_card_is_module_zero() -> Result<()> {
 }
 
 #[test]
-fn extended_pci_info_matches_the_plain_one() -> Result<()> {
-    let m = crate::support::mock();
-    let p = profile::builtin("dgx-h100").unwrap();
-    for (index, spec) in p.gpus.iter().enumerate() {
-        let gpu = m.nvml.device_by_index(index as u32)?;
-        let ext = gpu.pci_info_ext()?;
-        assert_eq!(
-            (ext.domain, ext.bus, ext.device),
-            (spec.pci_domain, spec.pci_bus, spec.pci_device)
-        );
-        assert_eq!(ext.pci_device_id, spec.pci_device_id);
-        assert_eq!(ext.pci_subsystem_id, spec.pci_subsystem_id);
-        // A data-center GPU is a 3D controller (class 03, subclass 02).
-        assert_eq!((ext.base_class, ext.sub_class), (0x03, 0x02));
-        assert_eq!(ext.bus_id, gpu.pci_info()?.bus_id);
-    }
-    let gpu = m.nvml.device_by_index(0)?;
-    fault_maps(&m, "nvmlDeviceGetPciInfoExt", || gpu.pci_info_ext());
-    Ok(())
-}
-
-#[test]
 fn gpus_are_on_their_own_boards() -> Result<()> {
     let m = crate::support::mock();
     let (a, b) = (m.nvml.device_by_index(0)?, m.nvml.device_by_index(1)?);
@@ -285,164 +263,6 @@ fn unmodeled_board_setters_are_not_supported() -> Result<()> {
     assert!(matches!(
         gpu.memory_limits("bad\0path"),
         Err(NvmlError::InvalidInput(_))
-    ));
-    Ok(())
-}
-
-// ---- Clock control ----
-
-#[test]
-fn pstates_and_their_clock_ranges_are_the_profiles() -> Result<()> {
-    let m = crate::support::mock();
-    let p = profile::builtin("dgx-h100").unwrap();
-    for (index, spec) in p.gpus.iter().enumerate() {
-        let gpu = m.nvml.device_by_index(index as u32)?;
-        let mut want = vec![PerformanceState::P0];
-        if spec.pstate != 0 {
-            want.push(PerformanceState::try_from(spec.pstate)?);
-        }
-        assert_eq!(gpu.supported_performance_states()?, want);
-        assert_eq!(
-            gpu.min_max_clock_of_pstate(ClockType::Graphics, PerformanceState::P0)?,
-            MinMax {
-                min: spec.min_graphics,
-                max: spec.max_graphics
-            }
-        );
-        assert_eq!(
-            gpu.min_max_clock_of_pstate(ClockType::Memory, PerformanceState::P0)?,
-            MinMax {
-                min: spec.max_mem,
-                max: spec.max_mem
-            }
-        );
-    }
-    let gpu = m.nvml.device_by_index(0)?;
-    // A P-state the GPU does not have.
-    assert!(matches!(
-        gpu.min_max_clock_of_pstate(ClockType::Graphics, PerformanceState::P12),
-        Err(NvmlError::NotSupported(_))
-    ));
-    fault_maps(&m, "nvmlDeviceGetSupportedPerformanceStates", || {
-        gpu.supported_performance_states()
-    });
-    fault_maps(&m, "nvmlDeviceGetMinMaxClockOfPState", || {
-        gpu.min_max_clock_of_pstate(ClockType::Graphics, PerformanceState::P0)
-    });
-    Ok(())
-}
-
-#[test]
-fn power_management_is_on() -> Result<()> {
-    let m = crate::support::mock();
-    let gpu = m.nvml.device_by_index(0)?;
-    assert!(gpu.power_management_mode()?);
-    fault_maps(&m, "nvmlDeviceGetPowerManagementMode", || {
-        gpu.power_management_mode()
-    });
-    Ok(())
-}
-
-#[test]
-fn unmodeled_clock_queries_are_not_supported() -> Result<()> {
-    let m = crate::support::mock();
-    let gpu = m.nvml.device_by_index(0)?;
-    unmodeled(&m, "nvmlDeviceGetClockOffsets", || {
-        gpu.clock_offsets(ClockType::Graphics, PerformanceState::P0)
-    });
-    unmodeled(&m, "nvmlDeviceGetGpcClkVfOffset", || {
-        gpu.gpc_clk_vf_offset()
-    });
-    unmodeled(&m, "nvmlDeviceGetMemClkVfOffset", || {
-        gpu.mem_clk_vf_offset()
-    });
-    unmodeled(&m, "nvmlDeviceGetGpcClkMinMaxVfOffset", || {
-        gpu.gpc_clk_min_max_vf_offset()
-    });
-    unmodeled(&m, "nvmlDeviceGetMemClkMinMaxVfOffset", || {
-        gpu.mem_clk_min_max_vf_offset()
-    });
-    unmodeled(&m, "nvmlDeviceGetCurrentClockFreqs", || {
-        gpu.current_clock_freqs()
-    });
-    unmodeled(&m, "nvmlDeviceGetPerformanceModes", || {
-        gpu.performance_modes()
-    });
-    unmodeled(&m, "nvmlDeviceGetClkMonStatus", || {
-        gpu.clock_monitor_status()
-    });
-    unmodeled(&m, "nvmlDeviceGetAdaptiveClockInfoStatus", || {
-        gpu.adaptive_clock_enabled()
-    });
-    unmodeled(&m, "nvmlDeviceGetDynamicPstatesInfo", || {
-        gpu.dynamic_pstates_info()
-    });
-    unmodeled(&m, "nvmlDeviceGetAutoBoostedClocksEnabled", || {
-        gpu.auto_boosted_clocks_enabled()
-    });
-    unmodeled(&m, "nvmlDeviceGetAPIRestriction", || {
-        gpu.api_restriction(RestrictedApi::SetApplicationClocks)
-    });
-    unmodeled(&m, "nvmlDeviceGetGpuOperationMode", || {
-        gpu.gpu_operation_mode()
-    });
-    unmodeled(&m, "nvmlDeviceGetPowerMizerMode_v1", || {
-        gpu.power_mizer_mode()
-    });
-    unmodeled(&m, "nvmlDeviceGetAdaptiveTgpModeInfo_v1", || {
-        gpu.adaptive_tgp_mode_info()
-    });
-    Ok(())
-}
-
-#[test]
-fn unmodeled_clock_setters_are_not_supported() -> Result<()> {
-    let m = crate::support::mock();
-    m.staged.set_root(true).unwrap();
-    let gpu = m.nvml.device_by_index(0)?;
-    unmodeled(&m, "nvmlDeviceSetClockOffsets", || {
-        gpu.set_clock_offset(ClockType::Graphics, PerformanceState::P0, 100)
-    });
-    unmodeled(&m, "nvmlDeviceSetPowerMizerMode_v1", || {
-        gpu.set_power_mizer_mode(PowerMizerMode::PreferMaximumPerformance)
-    });
-    unmodeled(&m, "nvmlDeviceSetAdaptiveTgpMode_v1", || {
-        gpu.set_adaptive_tgp_mode(true)
-    });
-    Ok(())
-}
-
-/// A real H100 reports no SRAM ECC errors and its field-diagnostic threshold not exceeded
-/// (captures/qx-h100.xml: sram_* 0, sram_threshold_exceeded No); an Ampere board does not
-/// answer.
-#[test]
-fn sram_ecc_status_of_an_h100_is_clean() -> Result<()> {
-    let m = crate::support::mock();
-    let gpu = m.nvml.device_by_index(0)?;
-    let s = gpu.sram_ecc_error_status()?;
-    assert_eq!(
-        (
-            s.aggregate_corrected,
-            s.aggregate_uncorrected_parity,
-            s.aggregate_uncorrected_sec_ded,
-            s.volatile_corrected,
-            s.aggregate_uncorrected_l2,
-            s.threshold_exceeded
-        ),
-        (0, 0, 0, 0, 0, false)
-    );
-    fault_maps(&m, "nvmlDeviceGetSramEccErrorStatus", || {
-        gpu.sram_ecc_error_status()
-    });
-    // The header: Ampere or newer (a real A100 reports its SRAM counters: qx-a100.xml).
-    let a100 = crate::support::mock_with_profile("dgx-a100");
-    let s = a100.nvml.device_by_index(0)?.sram_ecc_error_status()?;
-    assert_eq!((s.volatile_corrected, s.threshold_exceeded), (0, false));
-    // A board without ECC has no SRAM ECC status.
-    let ws = crate::support::mock_with_profile("workstation");
-    assert!(matches!(
-        ws.nvml.device_by_index(0)?.sram_ecc_error_status(),
-        Err(NvmlError::NotSupported(_))
     ));
     Ok(())
 }

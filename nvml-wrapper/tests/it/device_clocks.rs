@@ -1,8 +1,11 @@
-//! Clock queries against the simulated DGX H100: values equal the mock's profile.
+//! Clock queries against the simulated DGX H100: values equal the mock's profile; the clock
+//! offsets, clock monitors, adaptive clocking and auto-boost the mock does not model.
 
 use nvml_mock::HostileModes;
-use nvml_wrapper::enums::{ClockId, ClockType};
+use nvml_wrapper::enums::{ClockId, ClockType, PerformanceState};
 use nvml_wrapper::{NvmlError, Result};
+
+use crate::support::unmodeled::not_supported_then_fault;
 
 #[test]
 fn current_clocks_of_a_busy_and_an_idle_gpu() -> Result<()> {
@@ -130,5 +133,43 @@ fn real_gpu_clocks_are_consistent() -> Result<()> {
             Err(e) => return Err(e),
         }
     }
+    Ok(())
+}
+
+#[test]
+fn unmodeled_clock_queries_are_not_supported() -> Result<()> {
+    let m = crate::support::mock();
+    m.staged.set_root(true).unwrap();
+    let gpu = m.nvml.device_by_index(0)?;
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetClockOffsets", || {
+        gpu.clock_offsets(ClockType::Graphics, PerformanceState::P0)
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceSetClockOffsets", || {
+        gpu.set_clock_offset(ClockType::Graphics, PerformanceState::P0, 100)
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetGpcClkVfOffset", || {
+        gpu.gpc_clk_vf_offset()
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetMemClkVfOffset", || {
+        gpu.mem_clk_vf_offset()
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetGpcClkMinMaxVfOffset", || {
+        gpu.gpc_clk_min_max_vf_offset()
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetMemClkMinMaxVfOffset", || {
+        gpu.mem_clk_min_max_vf_offset()
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetCurrentClockFreqs", || {
+        gpu.current_clock_freqs()
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetClkMonStatus", || {
+        gpu.clock_monitor_status()
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetAdaptiveClockInfoStatus", || {
+        gpu.adaptive_clock_enabled()
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetAutoBoostedClocksEnabled", || {
+        gpu.auto_boosted_clocks_enabled()
+    });
     Ok(())
 }

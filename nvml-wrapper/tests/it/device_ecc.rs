@@ -1,10 +1,12 @@
-//! ECC mode, counters, retired pages and remapped rows against the simulated machines.
+//! ECC mode, counters, retired pages, remapped rows and the SRAM ECC status against the
+//! simulated machines.
 
 use nvml_mock::profile;
-use nvml_wrapper::NvmlError;
 use nvml_wrapper::device::{EccModes, RemappedRows, RemappedRowsDetail};
 use nvml_wrapper::enums::{EccCounterType, MemoryErrorType, MemoryLocation, RetirementCause};
-use nvml_wrapper::sys;
+use nvml_wrapper::{NvmlError, Result, sys};
+
+use crate::support::unmodeled::fault_maps_to_its_variant;
 
 fn dgx() -> profile::Profile {
     profile::builtin("dgx-h100").expect("the built-in profile")
@@ -259,4 +261,39 @@ fn real_gpu_ecc_agrees_with_nvidia_smi() {
             gpu.retired_pages(RetirementCause::DoubleBitEccError),
         );
     }
+}
+
+/// A real H100 reports no SRAM ECC errors and its field-diagnostic threshold not exceeded
+/// (captures/qx-h100.xml: sram_* 0, sram_threshold_exceeded No); an A100 answers the same,
+/// and a board without ECC does not answer.
+#[test]
+fn sram_ecc_status_of_an_h100_is_clean() -> Result<()> {
+    let m = crate::support::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    let s = gpu.sram_ecc_error_status()?;
+    assert_eq!(
+        (
+            s.aggregate_corrected,
+            s.aggregate_uncorrected_parity,
+            s.aggregate_uncorrected_sec_ded,
+            s.volatile_corrected,
+            s.aggregate_uncorrected_l2,
+            s.threshold_exceeded
+        ),
+        (0, 0, 0, 0, 0, false)
+    );
+    fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetSramEccErrorStatus", || {
+        gpu.sram_ecc_error_status()
+    });
+    // The header: Ampere or newer (a real A100 reports its SRAM counters: qx-a100.xml).
+    let a100 = crate::support::mock_with_profile("dgx-a100");
+    let s = a100.nvml.device_by_index(0)?.sram_ecc_error_status()?;
+    assert_eq!((s.volatile_corrected, s.threshold_exceeded), (0, false));
+    // A board without ECC has no SRAM ECC status.
+    let ws = crate::support::mock_with_profile("workstation");
+    assert!(matches!(
+        ws.nvml.device_by_index(0)?.sram_ecc_error_status(),
+        Err(NvmlError::NotSupported(_))
+    ));
+    Ok(())
 }

@@ -1,9 +1,11 @@
-//! Persistence, compute and display modes against the simulated machines.
+//! Persistence, compute and display modes against the simulated machines; API restrictions
+//! and the GPU operation mode, which the mock does not model.
 
 use nvml_mock::{HostileModes, profile};
-use nvml_wrapper::NvmlError;
-use nvml_wrapper::enums::ComputeMode;
-use nvml_wrapper::sys;
+use nvml_wrapper::enums::{ComputeMode, RestrictedApi};
+use nvml_wrapper::{NvmlError, Result, sys};
+
+use crate::support::unmodeled::not_supported_then_fault;
 
 #[test]
 fn modes_are_the_profiles() {
@@ -174,4 +176,17 @@ fn the_driver_model_is_not_supported_on_linux() {
         m.nvml.device_by_index(0).unwrap().driver_model(),
         Err(NvmlError::GpuLost(_))
     ));
+}
+
+#[test]
+fn unmodeled_api_restriction_and_operation_mode_are_not_supported() -> Result<()> {
+    let m = crate::support::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetAPIRestriction", || {
+        gpu.api_restriction(RestrictedApi::SetApplicationClocks)
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetGpuOperationMode", || {
+        gpu.gpu_operation_mode()
+    });
+    Ok(())
 }

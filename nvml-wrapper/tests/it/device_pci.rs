@@ -1,8 +1,11 @@
-//! PCI and PCIe queries against the simulated DGX H100: values equal the mock's profile.
+//! PCI and PCIe queries, the extended PCI info among them, against the simulated DGX H100:
+//! values equal the mock's profile.
 
 use nvml_mock::profile;
 use nvml_wrapper::enums::PcieUtilCounter;
 use nvml_wrapper::{Nvml, NvmlError, Result};
+
+use crate::support::unmodeled::fault_maps_to_its_variant;
 
 #[test]
 fn pci_info_is_where_the_profile_puts_each_gpu() -> Result<()> {
@@ -127,5 +130,27 @@ fn real_gpu_pcie_link_is_plausible() -> Result<()> {
             gpu.pcie_speed()
         );
     }
+    Ok(())
+}
+
+#[test]
+fn extended_pci_info_matches_the_plain_one() -> Result<()> {
+    let m = crate::support::mock();
+    let p = profile::builtin("dgx-h100").unwrap();
+    for (index, spec) in p.gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32)?;
+        let ext = gpu.pci_info_ext()?;
+        assert_eq!(
+            (ext.domain, ext.bus, ext.device),
+            (spec.pci_domain, spec.pci_bus, spec.pci_device)
+        );
+        assert_eq!(ext.pci_device_id, spec.pci_device_id);
+        assert_eq!(ext.pci_subsystem_id, spec.pci_subsystem_id);
+        // A data-center GPU is a 3D controller (class 03, subclass 02).
+        assert_eq!((ext.base_class, ext.sub_class), (0x03, 0x02));
+        assert_eq!(ext.bus_id, gpu.pci_info()?.bus_id);
+    }
+    let gpu = m.nvml.device_by_index(0)?;
+    fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetPciInfoExt", || gpu.pci_info_ext());
     Ok(())
 }

@@ -1,9 +1,12 @@
-//! P-state and clock event reasons against the simulated machines.
+//! P-states, the clock range of each, and clock event reasons against the simulated machines;
+//! performance modes and dynamic P-states, which the mock does not model.
 
-use nvml_mock::HostileModes;
-use nvml_wrapper::device::ClocksEventReasons;
-use nvml_wrapper::enums::PerformanceState;
-use nvml_wrapper::{Nvml, Result};
+use nvml_mock::{HostileModes, profile};
+use nvml_wrapper::device::{ClocksEventReasons, MinMax};
+use nvml_wrapper::enums::{ClockType, PerformanceState};
+use nvml_wrapper::{Nvml, NvmlError, Result};
+
+use crate::support::unmodeled::{fault_maps_to_its_variant, not_supported_then_fault};
 
 #[test]
 fn every_gpu_is_in_p0() -> Result<()> {
@@ -115,4 +118,58 @@ fn real_drivers_choose_event_reasons_from_535_and_throttle_reasons_before() {
             "{branch}"
         );
     }
+}
+
+#[test]
+fn pstates_and_their_clock_ranges_are_the_profiles() -> Result<()> {
+    let m = crate::support::mock();
+    let p = profile::builtin("dgx-h100").unwrap();
+    for (index, spec) in p.gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32)?;
+        let mut want = vec![PerformanceState::P0];
+        if spec.pstate != 0 {
+            want.push(PerformanceState::try_from(spec.pstate)?);
+        }
+        assert_eq!(gpu.supported_performance_states()?, want);
+        assert_eq!(
+            gpu.min_max_clock_of_pstate(ClockType::Graphics, PerformanceState::P0)?,
+            MinMax {
+                min: spec.min_graphics,
+                max: spec.max_graphics
+            }
+        );
+        assert_eq!(
+            gpu.min_max_clock_of_pstate(ClockType::Memory, PerformanceState::P0)?,
+            MinMax {
+                min: spec.max_mem,
+                max: spec.max_mem
+            }
+        );
+    }
+    let gpu = m.nvml.device_by_index(0)?;
+    // A P-state the GPU does not have.
+    assert!(matches!(
+        gpu.min_max_clock_of_pstate(ClockType::Graphics, PerformanceState::P12),
+        Err(NvmlError::NotSupported(_))
+    ));
+    fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetSupportedPerformanceStates", || {
+        gpu.supported_performance_states()
+    });
+    fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetMinMaxClockOfPState", || {
+        gpu.min_max_clock_of_pstate(ClockType::Graphics, PerformanceState::P0)
+    });
+    Ok(())
+}
+
+#[test]
+fn unmodeled_performance_queries_are_not_supported() -> Result<()> {
+    let m = crate::support::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetPerformanceModes", || {
+        gpu.performance_modes()
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetDynamicPstatesInfo", || {
+        gpu.dynamic_pstates_info()
+    });
+    Ok(())
 }

@@ -1,8 +1,11 @@
-//! Power draw, limits and energy against the simulated machines.
+//! Power draw, limits, energy and power management mode against the simulated machines;
+//! PowerMizer and adaptive TGP, which the mock does not model.
 
 use nvml_mock::profile;
-use nvml_wrapper::device::PowerLimitConstraints;
+use nvml_wrapper::device::{PowerLimitConstraints, PowerMizerMode};
 use nvml_wrapper::{NvmlError, Result};
+
+use crate::support::unmodeled::{fault_maps_to_its_variant, not_supported_then_fault};
 
 #[test]
 fn power_usage_is_the_profiles() -> Result<()> {
@@ -67,5 +70,36 @@ fn power_source_is_not_modeled_by_the_mock() -> Result<()> {
         gpu.power_source(),
         Err(NvmlError::NotSupported(_))
     ));
+    Ok(())
+}
+
+#[test]
+fn power_management_is_on() -> Result<()> {
+    let m = crate::support::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    assert!(gpu.power_management_mode()?);
+    fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetPowerManagementMode", || {
+        gpu.power_management_mode()
+    });
+    Ok(())
+}
+
+#[test]
+fn unmodeled_power_mizer_and_adaptive_tgp_are_not_supported() -> Result<()> {
+    let m = crate::support::mock();
+    m.staged.set_root(true).unwrap();
+    let gpu = m.nvml.device_by_index(0)?;
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetPowerMizerMode_v1", || {
+        gpu.power_mizer_mode()
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetAdaptiveTgpModeInfo_v1", || {
+        gpu.adaptive_tgp_mode_info()
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceSetPowerMizerMode_v1", || {
+        gpu.set_power_mizer_mode(PowerMizerMode::PreferMaximumPerformance)
+    });
+    not_supported_then_fault(&m.staged, "nvmlDeviceSetAdaptiveTgpMode_v1", || {
+        gpu.set_adaptive_tgp_mode(true)
+    });
     Ok(())
 }

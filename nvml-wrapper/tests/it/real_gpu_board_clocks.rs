@@ -1,5 +1,5 @@
-//! On a machine with an NVIDIA GPU and driver: board, clock-control and system queries agree
-//! with `nvidia-smi` and with the core queries.
+//! On a machine with an NVIDIA GPU and driver: board, extended PCI, memory bus, P-state and
+//! system queries agree with `nvidia-smi` and with the core queries.
 //!
 //! Ignored by default (no GPU on CI machines). Run with
 //! `cargo test -p nvml-wrapper --test it real_gpu_board_clocks:: -- --ignored --nocapture`.
