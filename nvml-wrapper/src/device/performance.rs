@@ -13,9 +13,9 @@ use crate::ffi::{nvml_call, string_from_c_buf};
 use crate::nvml_ref::NvmlRef;
 
 bitflags::bitflags! {
-    /// Why the clocks are where they are (`nvmlClocksEventReason*`, formerly
-    /// `nvmlClocksThrottleReason*`). Bits the header does not define (from a newer driver) are
-    /// kept, so [`bits`](Self::bits) is always what the driver said.
+    /// Why the clocks are where they are (`nvmlClocksEventReason*`; the header also names most
+    /// bits `nvmlClocksThrottleReason*`, and a few only so). Bits the header does not define
+    /// (from a newer driver) are kept, so [`bits`](Self::bits) is always what the driver said.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
     #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
     pub struct ClocksEventReasons: u64 {

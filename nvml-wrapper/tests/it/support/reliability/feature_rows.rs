@@ -1,7 +1,8 @@
-//! Rows of the reliability table for the feature groups beyond the core queries (board,
-//! cooling, clock control, commands, accounting, vGPU, MIG instances, GPM, confidential
-//! computing, ...). Drafted from the method signatures (one default argument per type), then
-//! reviewed; see [`super::table`] for the rules.
+//! Rows of the reliability table for the methods outside the core groups of
+//! [`super::table`]'s first rows: the board, cooling, clock offsets and monitors, P-state
+//! queries, PowerMizer, commands, accounting, vGPU, MIG instances, GPM, confidential computing,
+//! ... . A method's arguments are one default value per type, except in the hand-written rows
+//! at the end, whose arguments need a value of their own; see [`super::table`] for the rules.
 
 #![allow(clippy::wildcard_imports)]
 
