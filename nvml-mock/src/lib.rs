@@ -72,3 +72,15 @@ mod generated {
 }
 
 pub use generated::{MODELED, STUBBED};
+
+/// For each symbol of nvml-wrapper's version table that is called with versioned structs, the
+/// struct versions it is called with, newest first (a constant named for the symbol, and
+/// [`ALL`](struct_versions::ALL)): what the mock's export of that symbol accepts, where the mock
+/// models it. Any other version is refused as drivers refuse it: `ARGUMENT_VERSION_MISMATCH`,
+/// or `FUNCTION_NOT_FOUND` from `nvmlDeviceGetMemoryInfo_v2`. Written by the build script from
+/// nvml-sys's versioned families (`pregenerated/versioned.tsv`, the table as data).
+#[allow(non_upper_case_globals)]
+pub mod struct_versions {
+    use nvml_sys::*;
+    include!(concat!(env!("OUT_DIR"), "/struct_versions.rs"));
+}

@@ -28,6 +28,17 @@ pub fn put<T>(p: *mut T, v: T) -> Result<(), nvmlReturn_t> {
     Ok(())
 }
 
+/// The struct version `version` when `accepted` (a symbol's list in [`crate::struct_versions`])
+/// holds it; otherwise ARGUMENT_VERSION_MISMATCH, what drivers answer to a version they do not
+/// know.
+pub fn struct_version(accepted: &[c_uint], version: c_uint) -> Result<c_uint, nvmlReturn_t> {
+    if accepted.contains(&version) {
+        Ok(version)
+    } else {
+        Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH)
+    }
+}
+
 /// Reads `*p`; null is INVALID_ARGUMENT.
 pub fn get<T: Copy>(p: *const T) -> Result<T, nvmlReturn_t> {
     if p.is_null() {

@@ -8,7 +8,10 @@
 //! `tests/it/pregenerated.rs`, run with that feature, fails when they differ.
 //!
 //! The function list's path is published to the build scripts of dependents as
-//! `DEP_NVIDIA_ML_FUNCTIONS` (the package's `links` key).
+//! `DEP_NVIDIA_ML_FUNCTIONS` (the package's `links` key), and the path of
+//! `pregenerated/versioned.tsv`, the header's versioned families with the struct versions each
+//! symbol takes (written by `cargo xtask codegen` from nvml-wrapper's version table), as
+//! `DEP_NVIDIA_ML_VERSIONED`.
 
 #[cfg(feature = "buildtime_bindgen")]
 #[path = "functions.rs"]
@@ -72,6 +75,12 @@ fn run() -> Result<(), String> {
         (read(&pregenerated.join("nvml.rs"))?, "pregenerated")
     };
     println!("cargo::metadata=functions={}", functions_path.display());
+
+    let versioned = manifest_dir.join("pregenerated").join("versioned.tsv");
+    println!("cargo:rerun-if-changed={}", versioned.display());
+    let versioned_path = out_dir.join("versioned.tsv");
+    write(&versioned_path, &read(&versioned)?)?;
+    println!("cargo::metadata=versioned={}", versioned_path.display());
 
     let header_sha = recorded_header_sha(&text)
         .ok_or("the bindings have no `// header-sha256:` line in their preamble")?;

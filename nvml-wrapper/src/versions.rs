@@ -63,6 +63,8 @@ pub struct VersionChoice {
 /// reliability tests and `cargo xtask coverage` read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VersionedFamily {
+    /// The row's name: the method of `nvml.versions()` that makes its call, e.g. `"pci_info"`.
+    pub row: &'static str,
     /// The family's base name, e.g. `"nvmlDeviceGetPciInfo"`.
     pub family: &'static str,
     /// Every version the header declares, newest first.
@@ -70,10 +72,22 @@ pub struct VersionedFamily {
     /// The return codes on which a symbol's call goes on to the next older symbol (besides
     /// a missing symbol, which always does).
     pub falls_back_on: &'static [u32],
-    /// The versioned structs the calls fill: `(symbol, NVML_STRUCT_VERSION value)`, newest
-    /// first; a symbol with several is retried with the next on
-    /// `NVML_ERROR_ARGUMENT_VERSION_MISMATCH`. Empty where no version takes a versioned struct.
-    pub struct_versions: &'static [(&'static str, u32)],
+    /// The versioned structs the calls fill, newest first; a symbol with several is retried
+    /// with the next on `NVML_ERROR_ARGUMENT_VERSION_MISMATCH`. Empty where no version takes a
+    /// versioned struct.
+    pub struct_versions: &'static [StructVersion],
+}
+
+/// A struct version a row's symbol is called with: the header's `NVML_STRUCT_VERSION`
+/// constant, by name and value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StructVersion {
+    /// The symbol called with it, e.g. `"nvmlDeviceGetMemoryInfo_v2"`.
+    pub symbol: &'static str,
+    /// The header's constant, e.g. `"nvmlMemory_v2"`.
+    pub constant: &'static str,
+    /// Its value: the struct's size and version number, as the header computes them.
+    pub value: u32,
 }
 
 /// What the calls that [`versioned_row!`](crate::versioned_row) generates are made of. Not
@@ -323,14 +337,14 @@ macro_rules! versioned_families {
         {
             $(
                 $ver:literal => $sym:ident $(if ($guard:expr))?
-                    $( |$f:ident $(, $svname:ident = $sv:path)?| $body:expr ),+ ;
+                    $( |$f:ident $(, $svname:ident = sys::$sv:ident)?| $body:expr ),+ ;
             )+
         }
     ),* $(,)?) => {
         $(
             $crate::versioned_row! {
                 $field = $family fn($($p: $pty),*) -> $ret $(, retry ($($code)|+))? {
-                    $( $ver => $sym $(if ($guard))? $( |$f $(, $svname = $sv)?| $body ),+ ; )+
+                    $( $ver => $sym $(if ($guard))? $( |$f $(, $svname = sys::$sv)?| $body ),+ ; )+
                 }
             }
         )*
@@ -338,10 +352,15 @@ macro_rules! versioned_families {
         /// Every row of the table, in table order.
         pub const VERSIONED_FAMILIES: &[VersionedFamily] = &[ $(
             VersionedFamily {
+                row: stringify!($field),
                 family: $family,
                 symbols: $field::SYMBOLS,
                 falls_back_on: $field::FALLS_BACK_ON,
-                struct_versions: &[ $( $( $( (stringify!($sym), $sv as u32), )? )+ )+ ],
+                struct_versions: &[ $( $( $( StructVersion {
+                    symbol: stringify!($sym),
+                    constant: stringify!($sv),
+                    value: sys::$sv as u32,
+                }, )? )+ )+ ],
             },
         )* ];
 
@@ -1131,7 +1150,7 @@ mod tests {
                 (row.family, row.symbols),
                 (choice.family, choice.candidates)
             );
-            for (symbol, _) in row.struct_versions {
+            for StructVersion { symbol, .. } in row.struct_versions {
                 assert!(
                     row.symbols.contains(symbol),
                     "{symbol} not in {}",
@@ -1148,7 +1167,11 @@ mod tests {
         let memory = row("nvmlDeviceGetMemoryInfo");
         assert_eq!(
             memory.struct_versions,
-            [("nvmlDeviceGetMemoryInfo_v2", sys::nvmlMemory_v2)]
+            [StructVersion {
+                symbol: "nvmlDeviceGetMemoryInfo_v2",
+                constant: "nvmlMemory_v2",
+                value: sys::nvmlMemory_v2
+            }]
         );
         assert_eq!(
             memory.falls_back_on,
@@ -1157,11 +1180,25 @@ mod tests {
                 sys::NVML_ERROR_FUNCTION_NOT_FOUND
             ]
         );
+        let nvlink = row("nvmlDeviceGetNvLinkInfo");
+        assert_eq!(nvlink.row, "nvlink_info");
         assert_eq!(
-            row("nvmlDeviceGetNvLinkInfo").struct_versions,
+            nvlink
+                .struct_versions
+                .iter()
+                .map(|v| (v.symbol, v.constant, v.value))
+                .collect::<Vec<_>>(),
             [
-                ("nvmlDeviceGetNvLinkInfo", sys::nvmlNvLinkInfo_v2),
-                ("nvmlDeviceGetNvLinkInfo", sys::nvmlNvLinkInfo_v1)
+                (
+                    "nvmlDeviceGetNvLinkInfo",
+                    "nvmlNvLinkInfo_v2",
+                    sys::nvmlNvLinkInfo_v2
+                ),
+                (
+                    "nvmlDeviceGetNvLinkInfo",
+                    "nvmlNvLinkInfo_v1",
+                    sys::nvmlNvLinkInfo_v1
+                )
             ]
         );
         let pci = row("nvmlDeviceGetPciInfo");

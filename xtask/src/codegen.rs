@@ -4,6 +4,7 @@
 //! | file | written from |
 //! |---|---|
 //! | `nvml-sys/pregenerated/nvml.rs`, `functions.tsv` | `nvml.h`, by nvml-sys's build script with its `buildtime_bindgen` feature (bindgen, needs libclang) |
+//! | `nvml-sys/pregenerated/versioned.tsv` | nvml-wrapper's version table, [`nvml_wrapper::versions::VERSIONED_FAMILIES`] ([`crate::versioned`]) |
 //! | `nvml-mock/MODELED.md`, FORMAT.md's tables, `profiles/builtin/*.json` | the mock's code ([`nvml_mock::documents`]) |
 //! | `nvml-wrapper/RELIABILITY.md`'s measured spans | the record the measuring tests write, [`RELIABILITY_RECORD`] |
 //! | `BENCHMARKS.md`'s tables | the results files the benches and `cargo xtask build-cost` write, [`BENCH_RESULTS`] |
@@ -60,6 +61,10 @@ pub fn run(opts: &Options) -> Result<()> {
     let root = &opts.root;
     let bindings = nvml_sys_bindings(root)?;
     let mut files = bindings.clone();
+    files.push(Generated {
+        path: crate::versioned::PATH.into(),
+        text: crate::versioned::render(nvml_wrapper::versions::VERSIONED_FAMILIES),
+    });
     files.extend(mock_files(root)?);
     files.push(reliability_md(root)?);
     files.push(benchmarks_md(root)?);

@@ -273,7 +273,8 @@ pub fn report_for(root: &Path) -> Result<Report> {
     let (text, info) =
         crate::header::validate(&bytes).with_context(|| format!("{}", header_path.display()))?;
     let groups = groups::parse(&text);
-    let scan = wrapped::scan(&root.join(WRAPPER_SRC), &info.functions)?;
+    let rows = crate::versioned::rows(root)?;
+    let scan = wrapped::scan(&root.join(WRAPPER_SRC), &rows, &info.functions)?;
     let excusals = read_excusals(root)?;
     let mut r = report(&groups, &scan.called, &excusals);
     for f in scan.missing_aliases() {

@@ -11,7 +11,8 @@
 //!
 //! The modules are usable on their own: [`header`] reads what an `nvml.h` declares, and
 //! [`wrapped`] finds which of those functions nvml-wrapper calls, [`groups`] files the
-//! header's functions into its Doxygen groups.
+//! header's functions into its Doxygen groups, and [`versioned`] reads and writes the version
+//! table as data.
 
 pub mod anaconda;
 pub mod archive;
@@ -26,4 +27,5 @@ pub mod http;
 pub mod provenance;
 pub mod redist;
 pub mod update;
+pub mod versioned;
 pub mod wrapped;

@@ -340,7 +340,8 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
     };
     let wrapper_src = root.join(wrapped::WRAPPER_SRC);
     // Coverage's rule: a function is done when nvml-wrapper calls it or excuses it.
-    let mut wrapped = wrapped::wrapped_functions(&wrapper_src, &new_info.functions)?;
+    let rows = crate::versioned::rows(root)?;
+    let mut wrapped = wrapped::wrapped_functions(&wrapper_src, &rows, &new_info.functions)?;
     wrapped.extend(
         crate::coverage::read_excusals(root)?
             .into_iter()

@@ -4,8 +4,8 @@
 //! A function counts as called only where wrapper code calls it through the call layer: the
 //! function position of `nvml_call!(nvml, nvmlX(...))`, a symbol resolved with
 //! `ffi::symbol(lib.nvmlX.as_ref(), ...)`, the arguments of a wrapper macro whose body
-//! makes such a call with a macro variable, or a symbol of a row of the version table
-//! (`versions.rs`), which generates the call of each of its symbols. A string, a comment or a
+//! makes such a call with a macro variable, or a symbol of a row of the version table, which
+//! generates the call of each of its symbols (the rows as data: [`crate::versioned`]). A string, a comment or a
 //! doc names a function without calling it, and does not count.
 //!
 //! The same scan finds the `#[doc(alias = "nvmlX")]` attributes, and calls of a versioned
@@ -366,43 +366,6 @@ pub fn doc_aliases_in(src: &str) -> BTreeSet<String> {
     found
 }
 
-/// The rows of the version table (`nvml-wrapper/src/versions.rs`): symbol -> row name.
-pub fn version_rows(versions_rs: &str) -> BTreeMap<String, String> {
-    let code = strip_rust_comments(versions_rs);
-    let mut rows = BTreeMap::new();
-    let Some(start) = code.find("versioned_families! {") else {
-        return rows;
-    };
-    let table = code
-        .get(start + "versioned_families! ".len()..)
-        .unwrap_or_default();
-    let table = group_at(table, 0).unwrap_or_default();
-    let mut rest = table;
-    while let Some(eq) = rest.find(" = \"") {
-        let row = rest
-            .get(..eq)
-            .unwrap_or_default()
-            .rsplit(|c: char| !is_ident_byte(c as u8) || !c.is_ascii())
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let Some(open) = rest.get(eq..).and_then(|r| r.find('{')).map(|k| eq + k) else {
-            break;
-        };
-        let body = group_at(rest, open).unwrap_or_default();
-        // Each entry is `version => symbol ...`: the identifier after each `=>`.
-        for (arrow, _) in body.match_indices("=>") {
-            if let Some((sym, _)) = ident_at(body, arrow + 2)
-                && sym.starts_with("nvml")
-            {
-                rows.insert(sym.to_string(), row.clone());
-            }
-        }
-        rest = rest.get(open + body.len()..).unwrap_or_default();
-    }
-    rows
-}
-
 /// What the scan of the wrapper's sources found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Scan {
@@ -421,16 +384,17 @@ impl Scan {
     }
 }
 
-/// Scans the Rust sources under `src_dir` (a missing directory has nothing).
-pub fn scan(src_dir: &Path, header_functions: &BTreeSet<String>) -> Result<Scan> {
+/// Scans the Rust sources under `src_dir` (a missing directory has nothing), with `rows` the
+/// version table's symbols and their rows ([`crate::versioned::rows`]).
+pub fn scan(
+    src_dir: &Path,
+    rows: &BTreeMap<String, String>,
+    header_functions: &BTreeSet<String>,
+) -> Result<Scan> {
     let mut out = Scan::default();
     if !src_dir.is_dir() {
         return Ok(out);
     }
-    let rows = match std::fs::read_to_string(src_dir.join("versions.rs")) {
-        Ok(text) => version_rows(&text),
-        Err(_) => BTreeMap::new(),
-    };
     // The table generates a call of every symbol in its rows.
     out.called.extend(
         rows.keys()
@@ -493,13 +457,15 @@ fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// The functions of `header_functions` that the Rust sources under `src_dir` call.
-/// A missing `src_dir` calls nothing.
+/// The functions of `header_functions` that the Rust sources under `src_dir` call, `rows`
+/// being the version table's symbols ([`crate::versioned::rows`]). A missing `src_dir` calls
+/// nothing.
 pub fn wrapped_functions(
     src_dir: &Path,
+    rows: &BTreeMap<String, String>,
     header_functions: &BTreeSet<String>,
 ) -> Result<BTreeSet<String>> {
-    Ok(scan(src_dir, header_functions)?.called)
+    Ok(scan(src_dir, rows, header_functions)?.called)
 }
 
 #[cfg(test)]
@@ -576,23 +542,6 @@ mod tests {
     }
 
     #[test]
-    fn the_version_table_rows_are_read() {
-        let rows = version_rows(
-            "versioned_families! {\n    /// doc\n    init = \"nvmlInit\" { 2 => nvmlInit_v2, 1 => nvmlInit },\n    #[expect(dead_code)]\n    fan = \"nvmlFan\" {\n        2 => nvmlFan_v2,\n        1 => nvmlFan,\n    },\n}\n",
-        );
-        let got: Vec<(&str, &str)> = rows.iter().map(|(s, r)| (s.as_str(), r.as_str())).collect();
-        assert_eq!(
-            got,
-            [
-                ("nvmlFan", "fan"),
-                ("nvmlFan_v2", "fan"),
-                ("nvmlInit", "init"),
-                ("nvmlInit_v2", "init")
-            ]
-        );
-    }
-
-    #[test]
     fn only_header_functions_count_and_missing_dirs_wrap_nothing() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("device")).unwrap();
@@ -606,10 +555,10 @@ mod tests {
             .into_iter()
             .map(String::from)
             .collect();
-        let got = wrapped_functions(dir.path(), &header).unwrap();
+        let got = wrapped_functions(dir.path(), &BTreeMap::new(), &header).unwrap();
         assert_eq!(got.into_iter().collect::<Vec<_>>(), ["nvmlDeviceGetName"]);
         assert!(
-            wrapped_functions(&dir.path().join("absent"), &header)
+            wrapped_functions(&dir.path().join("absent"), &BTreeMap::new(), &header)
                 .unwrap()
                 .is_empty()
         );

@@ -7,7 +7,8 @@ use nvml_sys::*;
 
 use crate::dispatch::Ctx;
 use crate::machine::Gpu;
-use crate::marshal::get;
+use crate::marshal::{get, struct_version};
+use crate::struct_versions;
 
 fn target<'a>(c: &'a mut Ctx<'_>, device: nvmlDevice_t) -> Result<&'a mut Gpu, nvmlReturn_t> {
     c.require_root_or_check(device)?;
@@ -112,9 +113,7 @@ export! {
     }
     fn nvmlDeviceSetPowerManagementLimit_v2(device: nvmlDevice_t, powerValue: *mut nvmlPowerValue_v2_t) |c| {
         let v: nvmlPowerValue_v2_t = get(powerValue)?;
-        if v.version != nvmlPowerValue_v2 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-        }
+        struct_version(struct_versions::nvmlDeviceSetPowerManagementLimit_v2, v.version)?;
         set_limit(c, device, v.powerValueMw)
     }
     fn nvmlDeviceSetApplicationsClocks(device: nvmlDevice_t, memClockMHz: c_uint, graphicsClockMHz: c_uint) |c| {

@@ -10,8 +10,9 @@ use nvml_sys::*;
 
 use crate::dispatch::Ctx;
 use crate::machine::Gpu;
-use crate::marshal::{get, put};
+use crate::marshal::{get, put, struct_version};
 use crate::profile::ConfCompute;
+use crate::struct_versions;
 use crate::support::Feature;
 
 /// The TDISP state of a CC system: the GPUs run behind a TDI, handshake done, only where the
@@ -118,9 +119,7 @@ export! {
     fn nvmlSystemGetConfComputeSettings(settings: *mut nvmlSystemConfComputeSettings_t) |c| {
         let now = self::settings(c, cc(c)?);
         let mut v = get(settings.cast_const())?;
-        if v.version != nvmlSystemConfComputeSettings_v1 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-        }
+        struct_version(struct_versions::nvmlSystemGetConfComputeSettings, v.version)?;
         (v.environment, v.ccFeature, v.devToolsMode, v.multiGpuMode) = now;
         put(settings, v)
     }
@@ -129,9 +128,7 @@ export! {
         let now = self::settings(c, s);
         let tdisp = c.enum_value(tdisp_state(s), NVML_CC_SYSTEM_TDISP_STATE_READY + 1);
         let mut v = get(settings.cast_const())?;
-        if v.version != nvmlSystemConfComputeSettings_v2 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-        }
+        struct_version(struct_versions::nvmlSystemGetConfComputeSettings_v2, v.version)?;
         (v.environment, v.ccFeature, v.devToolsMode, v.multiGpuMode) = now;
         v.tdispState = tdisp;
         put(settings, v)

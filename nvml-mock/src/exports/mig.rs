@@ -11,8 +11,9 @@ use crate::handles::{
     mig_device_handle,
 };
 use crate::machine::{ComputeInstance, Gpu, GpuInstance, new_gi_id};
-use crate::marshal::{fill_array, get, put};
+use crate::marshal::{fill_array, get, put, struct_version};
 use crate::profile::{CI_PROFILE_SLICES, GiProfile, ci_placements, overlaps};
+use crate::struct_versions;
 
 fn mig_gpu<'a>(c: &'a Ctx<'_>, device: nvmlDevice_t) -> Result<&'a Gpu, nvmlReturn_t> {
     let g = c.m.gpu(device)?;
@@ -351,6 +352,10 @@ export! {
     }
     fn nvmlDeviceGetGpuInstanceProfileInfoV(device: nvmlDevice_t, profile: c_uint, info: *mut nvmlGpuInstanceProfileInfo_v2_t) |c| {
         let p = gi_profile_by_index(mig_on_gpu(c, device)?, profile)?;
+        struct_version(
+            struct_versions::nvmlDeviceGetGpuInstanceProfileInfoV,
+            get(info.cast::<c_uint>().cast_const())?,
+        )?;
         put_gi_info_v(info, p)
     }
     fn nvmlDeviceGetGpuInstanceProfileInfoByIdV(device: nvmlDevice_t, profileId: c_uint, info: *mut nvmlGpuInstanceProfileInfo_v2_t) |c| {
@@ -456,7 +461,10 @@ export! {
     }
     fn nvmlGpuInstanceGetComputeInstanceProfileInfoV(gpuInstance: nvmlGpuInstance_t, profile: c_uint, engProfile: c_uint, info: *mut nvmlComputeInstanceProfileInfo_v2_t) |c| {
         let p = ci_profile_info(c, gpuInstance, profile, engProfile)?;
-        let version = get(info.cast::<c_uint>())?;
+        let version = struct_version(
+            struct_versions::nvmlGpuInstanceGetComputeInstanceProfileInfoV,
+            get(info.cast::<c_uint>())?,
+        )?;
         let name = {
             let (_, g, x) = gi(c, gpuInstance)?;
             let gp = g.spec().mig_profiles.get(x.profile_index).map(|q| q.name.clone()).unwrap_or_default();

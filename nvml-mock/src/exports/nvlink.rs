@@ -11,7 +11,8 @@ use nvml_sys::*;
 
 use crate::dispatch::Ctx;
 use crate::machine::Gpu;
-use crate::marshal::{get, put};
+use crate::marshal::{get, put, struct_version};
+use crate::struct_versions;
 use crate::support::Feature;
 
 /// NvLink firmware of a Hopper-or-newer GPU with NvLink: (ucode type, major, minor, sub-minor).
@@ -165,7 +166,7 @@ export! {
         let g = with_nvlink(c, device)?;
         let firmware = managed(g);
         let v1: nvmlNvLinkInfo_v1_t = get(info.cast::<nvmlNvLinkInfo_v1_t>().cast_const())?;
-        match v1.version {
+        match struct_version(struct_versions::nvmlDeviceGetNvLinkInfo, v1.version)? {
             v if v == nvmlNvLinkInfo_v1 => put(
                 info.cast::<nvmlNvLinkInfo_v1_t>(),
                 nvmlNvLinkInfo_v1_t { version: v1.version, isNvleEnabled: 0 },

@@ -33,6 +33,7 @@ mod profile_input;
 mod profiles;
 mod setters_mig_events;
 mod staged_env;
+mod struct_versions;
 mod system_events;
 mod units;
 mod vgpu_host;

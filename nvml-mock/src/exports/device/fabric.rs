@@ -6,7 +6,8 @@ use nvml_sys::*;
 
 use super::phys;
 use crate::machine::Gpu;
-use crate::marshal::{get, put};
+use crate::marshal::{get, put, struct_version};
+use crate::struct_versions;
 use crate::support::Feature;
 
 /// GPUs with an NVSwitch fabric (with NvLink, where the model has fabric info) report it as
@@ -41,9 +42,7 @@ export! {
     fn nvmlDeviceGetGpuFabricInfoV(device: nvmlDevice_t, gpuFabricInfo: *mut nvmlGpuFabricInfoV_t) |c| {
         let (uuid, clique) = fabric(phys(c, device)?)?;
         let mut v: nvmlGpuFabricInfoV_t = get(gpuFabricInfo)?;
-        if v.version != nvmlGpuFabricInfo_v3 && v.version != nvmlGpuFabricInfo_v2 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-        }
+        struct_version(struct_versions::nvmlDeviceGetGpuFabricInfoV, v.version)?;
         v.clusterUuid = uuid;
         v.status = NVML_SUCCESS;
         v.cliqueId = clique;

@@ -8,6 +8,7 @@ use super::{gpu, memory, phys};
 use crate::dispatch::Ctx;
 use crate::handles::{DeviceRef, device_ref};
 use crate::marshal::{get, put};
+use crate::struct_versions;
 
 /// BAR1 a GPU instance maps with nothing running: 2 MiB (`nvidia-smi`'s "MIG devices" table
 /// on an A100 80GB, XuehaiPan/nvitop pull request 8).
@@ -44,7 +45,7 @@ export! {
     fn nvmlDeviceGetMemoryInfo_v2(device: nvmlDevice_t, memory_: *mut nvmlMemory_v2_t) |c| {
         let (total, reserved, used) = memory(c, device)?;
         let v: nvmlMemory_v2_t = get(memory_)?;
-        if v.version != nvmlMemory_v2 {
+        if !struct_versions::nvmlDeviceGetMemoryInfo_v2.contains(&v.version) {
             // What real drivers answer to a version other than nvmlMemory_v2 (a bare 2, as
             // the header's "must be 2" suggests): FUNCTION_NOT_FOUND, not the
             // ARGUMENT_VERSION_MISMATCH of other versioned structs. Reported on 510.39.01

@@ -5,15 +5,14 @@ use std::ffi::c_uint;
 use nvml_sys::*;
 
 use super::{margin_temperature, phys};
-use crate::marshal::{get, put};
+use crate::marshal::{get, put, struct_version};
+use crate::struct_versions;
 
 export! {
     fn nvmlDeviceGetTemperatureV(device: nvmlDevice_t, temperature: *mut nvmlTemperature_t) |c| {
         let g = phys(c, device)?;
         let mut t: nvmlTemperature_t = get(temperature)?;
-        if t.version != nvmlTemperature_v1 {
-            return Err(NVML_ERROR_ARGUMENT_VERSION_MISMATCH);
-        }
+        struct_version(struct_versions::nvmlDeviceGetTemperatureV, t.version)?;
         if t.sensorType != NVML_TEMPERATURE_GPU {
             return Err(NVML_ERROR_INVALID_ARGUMENT);
         }
