@@ -438,7 +438,8 @@ fn install(root: &Path, f: &Fetched, out: &mut dyn Write) -> Result<()> {
         writeln!(
             out,
             "  - add the new versions to their rows of nvml-wrapper/src/versions.rs, newest first, \
-             with the fallback to the older ones: {}",
+             with the fallback to the older ones, then run cargo xtask codegen again (it writes \
+             the table as data, nvml-sys/pregenerated/versioned.tsv): {}",
             names.join(", ")
         )?;
     }

@@ -8,6 +8,10 @@
 //! reliability table and its labs, hostile C libraries, RELIABILITY.md's spans, and running a
 //! test alone in a child process (tests that fork, limit their memory or must not share the
 //! process with other tests' threads).
+//!
+//! The binary's allocator is `zero_alloc`'s: the system allocator, counting per thread what
+//! each thread allocates (a thread-local add per allocation), so that module can show that
+//! getters allocate nothing while the other modules' tests run beside it.
 
 // A test fails by panicking.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -67,3 +71,4 @@ mod units;
 mod vgpu_bare_metal;
 mod vgpu_host;
 mod vgpu_mig;
+mod zero_alloc;

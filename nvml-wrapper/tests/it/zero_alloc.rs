@@ -7,8 +7,6 @@
 //! under the counter. The counter itself is checked first: it must see the allocations of
 //! `Vec` and of `Device::name` (which returns a `String`), so a zero below means zero.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
