@@ -127,13 +127,10 @@ fn board_values_are_the_profiles() -> Result<()> {
     let p = profile::builtin("dgx-h100").unwrap();
     for (index, spec) in p.gpus.iter().enumerate() {
         let gpu = m.nvml.device_by_index(index as u32)?;
-        assert_eq!(gpu.bus_type()?, BusType::Pcie);
-        assert_eq!(gpu.memory_bus_width()?, spec.memory_bus_width);
         assert_eq!(gpu.num_gpu_cores()?, spec.cuda_cores);
         // SXM modules are numbered from 1 on the baseboard.
         assert_eq!(gpu.module_id()?, index as u32 + 1);
         assert_eq!(gpu.irq_num()?, 200 + index as u32);
-        assert_eq!(gpu.gpu_max_pcie_link_generation()?, spec.pcie_max_gen);
         assert_eq!(
             gpu.gsp_firmware_mode()?,
             GspFirmwareMode {
@@ -149,14 +146,9 @@ fn board_values_are_the_profiles() -> Result<()> {
         gpu.validate_inforom()?;
     }
     let gpu = m.nvml.device_by_index(0)?;
-    fault_maps(&m, "nvmlDeviceGetBusType", || gpu.bus_type());
-    fault_maps(&m, "nvmlDeviceGetMemoryBusWidth", || gpu.memory_bus_width());
     fault_maps(&m, "nvmlDeviceGetNumGpuCores", || gpu.num_gpu_cores());
     fault_maps(&m, "nvmlDeviceGetModuleId", || gpu.module_id());
     fault_maps(&m, "nvmlDeviceGetIrqNum", || gpu.irq_num());
-    fault_maps(&m, "nvmlDeviceGetGpuMaxPcieLinkGeneration", || {
-        gpu.gpu_max_pcie_link_generation()
-    });
     fault_maps(&m, "nvmlDeviceGetGspFirmwareMode", || {
         gpu.gsp_firmware_mode()
     });
@@ -206,33 +198,9 @@ fn unmodeled_board_queries_are_not_supported() -> Result<()> {
     // No extended GPU memory (a real H100: `capabilities/egm` disabled).
     assert!(gpu.capabilities()?.is_empty());
     fault_maps(&m, "nvmlDeviceGetCapabilities", || gpu.capabilities());
-    // An H100 SXM on an x86 host has no C2C link (a real H100: "Disabled").
-    assert!(!gpu.c2c_mode_enabled()?);
-    fault_maps(&m, "nvmlDeviceGetC2cModeInfoV", || gpu.c2c_mode_enabled());
     unmodeled(&m, "nvmlDeviceGetBBXTimeData_v1", || gpu.bbx_time_run());
     unmodeled(&m, "nvmlDeviceGetLastBBXFlushTime", || {
         gpu.last_bbx_flush_time()
-    });
-    unmodeled(&m, "nvmlDeviceGetBankRemapperStatus_v1", || {
-        gpu.bank_remapper_status()
-    });
-    // A healthy H100 with ECC: no SRAM errors, threshold not exceeded.
-    let sram = gpu.sram_ecc_error_status()?;
-    assert_eq!(sram.aggregate_corrected, 0);
-    assert_eq!(sram.volatile_uncorrected_parity, 0);
-    fault_maps(&m, "nvmlDeviceGetSramEccErrorStatus", || {
-        gpu.sram_ecc_error_status()
-    });
-    unmodeled(
-        &m,
-        "nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts",
-        || gpu.sram_unique_uncorrected_ecc_errors(),
-    );
-    unmodeled(&m, "nvmlDeviceGetDramEncryptionMode", || {
-        gpu.dram_encryption_mode()
-    });
-    unmodeled(&m, "nvmlDeviceGetMemoryLimits_v1", || {
-        gpu.memory_limits("/sys/fs/cgroup/job")
     });
     Ok(())
 }
@@ -245,12 +213,6 @@ fn unmodeled_board_setters_are_not_supported() -> Result<()> {
     unmodeled(&m, "nvmlDeviceSetHostname_v1", || {
         gpu.set_hostname("node-17")
     });
-    unmodeled(&m, "nvmlDeviceSetDramEncryptionMode", || {
-        gpu.set_dram_encryption_mode(true)
-    });
-    unmodeled(&m, "nvmlDeviceSetMemoryLimits_v1", || {
-        gpu.set_memory_limits("/sys/fs/cgroup/job", 1 << 30, 2 << 30)
-    });
     // Checked before any call.
     assert!(matches!(
         gpu.set_hostname(&"h".repeat(64)),
@@ -258,10 +220,6 @@ fn unmodeled_board_setters_are_not_supported() -> Result<()> {
     ));
     assert!(matches!(
         gpu.set_hostname("a\0b"),
-        Err(NvmlError::InvalidInput(_))
-    ));
-    assert!(matches!(
-        gpu.memory_limits("bad\0path"),
         Err(NvmlError::InvalidInput(_))
     ));
     Ok(())

@@ -1,12 +1,12 @@
-//! ECC mode, counters, retired pages, remapped rows and the SRAM ECC status against the
-//! simulated machines.
+//! ECC mode, counters, retired pages, remapped rows, the bank remapper and SRAM ECC errors
+//! against the simulated machines.
 
 use nvml_mock::profile;
 use nvml_wrapper::device::{EccModes, RemappedRows, RemappedRowsDetail};
 use nvml_wrapper::enums::{EccCounterType, MemoryErrorType, MemoryLocation, RetirementCause};
 use nvml_wrapper::{NvmlError, Result, sys};
 
-use crate::support::unmodeled::fault_maps_to_its_variant;
+use crate::support::unmodeled::{fault_maps_to_its_variant, not_supported_then_fault};
 
 fn dgx() -> profile::Profile {
     profile::builtin("dgx-h100").expect("the built-in profile")
@@ -277,10 +277,11 @@ fn sram_ecc_status_of_an_h100_is_clean() -> Result<()> {
             s.aggregate_uncorrected_parity,
             s.aggregate_uncorrected_sec_ded,
             s.volatile_corrected,
+            s.volatile_uncorrected_parity,
             s.aggregate_uncorrected_l2,
             s.threshold_exceeded
         ),
-        (0, 0, 0, 0, 0, false)
+        (0, 0, 0, 0, 0, 0, false)
     );
     fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetSramEccErrorStatus", || {
         gpu.sram_ecc_error_status()
@@ -295,5 +296,20 @@ fn sram_ecc_status_of_an_h100_is_clean() -> Result<()> {
         ws.nvml.device_by_index(0)?.sram_ecc_error_status(),
         Err(NvmlError::NotSupported(_))
     ));
+    Ok(())
+}
+
+#[test]
+fn unmodeled_bank_remapper_and_sram_error_list_are_not_supported() -> Result<()> {
+    let m = crate::support::mock();
+    let gpu = m.nvml.device_by_index(0)?;
+    not_supported_then_fault(&m.staged, "nvmlDeviceGetBankRemapperStatus_v1", || {
+        gpu.bank_remapper_status()
+    });
+    not_supported_then_fault(
+        &m.staged,
+        "nvmlDeviceGetSramUniqueUncorrectedEccErrorCounts",
+        || gpu.sram_unique_uncorrected_ecc_errors(),
+    );
     Ok(())
 }

@@ -1,8 +1,8 @@
-//! PCI and PCIe queries, the extended PCI info among them, against the simulated DGX H100:
-//! values equal the mock's profile.
+//! PCI and PCIe queries (bus type, plain and extended PCI info, the link, C2C) against the
+//! simulated DGX H100: values equal the mock's profile.
 
 use nvml_mock::profile;
-use nvml_wrapper::enums::PcieUtilCounter;
+use nvml_wrapper::enums::{BusType, PcieUtilCounter};
 use nvml_wrapper::{Nvml, NvmlError, Result};
 
 use crate::support::unmodeled::fault_maps_to_its_variant;
@@ -152,5 +152,27 @@ fn extended_pci_info_matches_the_plain_one() -> Result<()> {
     }
     let gpu = m.nvml.device_by_index(0)?;
     fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetPciInfoExt", || gpu.pci_info_ext());
+    Ok(())
+}
+
+#[test]
+fn bus_type_pcie_generation_and_c2c_are_the_profiles() -> Result<()> {
+    let m = crate::support::mock();
+    let p = profile::builtin("dgx-h100").unwrap();
+    for (index, spec) in p.gpus.iter().enumerate() {
+        let gpu = m.nvml.device_by_index(index as u32)?;
+        assert_eq!(gpu.bus_type()?, BusType::Pcie);
+        assert_eq!(gpu.gpu_max_pcie_link_generation()?, spec.pcie_max_gen);
+        // An H100 SXM on an x86 host has no C2C link (a real H100: "Disabled").
+        assert!(!gpu.c2c_mode_enabled()?);
+    }
+    let gpu = m.nvml.device_by_index(0)?;
+    fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetBusType", || gpu.bus_type());
+    fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetGpuMaxPcieLinkGeneration", || {
+        gpu.gpu_max_pcie_link_generation()
+    });
+    fault_maps_to_its_variant(&m.staged, "nvmlDeviceGetC2cModeInfoV", || {
+        gpu.c2c_mode_enabled()
+    });
     Ok(())
 }

@@ -27,6 +27,7 @@ mod device_clocks;
 mod device_commands;
 mod device_ecc;
 mod device_fabric;
+mod device_memory;
 mod device_mig;
 mod device_modes;
 mod device_nvlink;
