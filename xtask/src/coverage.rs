@@ -273,7 +273,11 @@ pub fn report_for(root: &Path) -> Result<Report> {
     let (text, info) =
         crate::header::validate(&bytes).with_context(|| format!("{}", header_path.display()))?;
     let groups = groups::parse(&text);
-    let rows = crate::versioned::rows(root)?;
+    let table = crate::versioned::entries(root)?;
+    let rows = table
+        .iter()
+        .map(|e| (e.symbol.clone(), e.row.clone()))
+        .collect();
     let scan = wrapped::scan(&root.join(WRAPPER_SRC), &rows, &info.functions)?;
     let excusals = read_excusals(root)?;
     let mut r = report(&groups, &scan.called, &excusals);
@@ -287,6 +291,11 @@ pub fn report_for(root: &Path) -> Result<Report> {
             "versioned symbol called outside its row's dispatch: {c}"
         ));
     }
+    r.problems
+        .extend(crate::versioned::struct_versions_missing_from_rows(
+            &table,
+            &info.struct_versions,
+        ));
     Ok(r)
 }
 

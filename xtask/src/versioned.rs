@@ -8,7 +8,7 @@
 //! symbol is called with, newest first (none where the symbol takes no versioned struct).
 //! Lines starting with `#` are comments.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -78,18 +78,59 @@ pub fn parse(text: &str) -> Result<Vec<Entry>> {
     Ok(entries)
 }
 
+/// The entries of the file under `root`; a missing file has none.
+pub fn entries(root: &Path) -> Result<Vec<Entry>> {
+    let path = root.join(PATH);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
 /// Symbol -> row, from the file under `root`; a missing file has no rows.
 pub fn rows(root: &Path) -> Result<BTreeMap<String, String>> {
-    let path = root.join(PATH);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
-    };
-    Ok(parse(&text)?
+    Ok(entries(root)?
         .into_iter()
         .map(|e| (e.symbol, e.row))
         .collect())
+}
+
+/// The struct versions the header declares (`header_struct_versions`, e.g. `nvmlMemory_v2`)
+/// of a struct a row calls with, which no symbol of that row calls with: one line each,
+/// naming the row. A row that takes `nvmlGpuFabricInfo_v2` must take every
+/// `nvmlGpuFabricInfo_vN` the header declares, so that a driver which knows only a newer one
+/// is still answered.
+pub fn struct_versions_missing_from_rows(
+    entries: &[Entry],
+    header_struct_versions: &BTreeSet<String>,
+) -> Vec<String> {
+    let mut by_row: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for e in entries {
+        by_row
+            .entry(&e.row)
+            .or_default()
+            .extend(e.struct_versions.iter().map(String::as_str));
+    }
+    let mut missing = Vec::new();
+    for (row, taken) in &by_row {
+        let stems: BTreeSet<&str> = taken
+            .iter()
+            .filter_map(|c| crate::header::split_version(c).map(|(stem, _)| stem))
+            .collect();
+        for declared in header_struct_versions {
+            let of_a_stem = crate::header::split_version(declared)
+                .is_some_and(|(stem, _)| stems.contains(stem));
+            if of_a_stem && !taken.contains(declared.as_str()) {
+                missing.push(format!(
+                    "nvml.h declares {declared}, which no symbol of the version table's row \
+                     `{row}` is called with: add it to the row (nvml-wrapper/src/versions.rs), \
+                     then run `cargo xtask codegen`"
+                ));
+            }
+        }
+    }
+    missing
 }
 
 #[cfg(test)]
@@ -130,6 +171,25 @@ mod tests {
                 .get("nvmlDeviceGetPciInfo_v3")
                 .map(String::as_str),
             Some("pci_info")
+        );
+    }
+
+    #[test]
+    fn a_struct_version_the_header_adds_to_a_rows_struct_is_missing_from_the_row() {
+        let entries = parse("fabric\tnvmlF\tnvmlFV\tnvmlFabric_v3\tnvmlFabric_v2\n").unwrap();
+        let header: BTreeSet<String> = ["nvmlFabric_v2", "nvmlFabric_v3", "nvmlOther_v1"]
+            .map(String::from)
+            .into();
+        assert!(struct_versions_missing_from_rows(&entries, &header).is_empty());
+        let mut newer = header.clone();
+        newer.insert("nvmlFabric_v4".into());
+        let missing = struct_versions_missing_from_rows(&entries, &newer);
+        assert_eq!(missing.len(), 1);
+        assert!(
+            missing[0].starts_with(
+                "nvml.h declares nvmlFabric_v4, which no symbol of the version table's row `fabric`"
+            ),
+            "{missing:?}"
         );
     }
 
