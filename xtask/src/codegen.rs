@@ -5,6 +5,7 @@
 //! |---|---|
 //! | `nvml-sys/pregenerated/nvml.rs`, `functions.tsv` | `nvml.h`, by nvml-sys's build script with its `buildtime_bindgen` feature (bindgen, needs libclang) |
 //! | `nvml-sys/pregenerated/versioned.tsv` | nvml-wrapper's version table, [`nvml_wrapper::versions::VERSIONED_FAMILIES`] ([`crate::versioned`]) |
+//! | `nvml-wrapper/called-functions.txt` | the functions of `nvml.h` nvml-wrapper's sources call ([`crate::wrapped`]) |
 //! | `nvml-mock/MODELED.md`, FORMAT.md's tables, `profiles/builtin/*.json` | the mock's code ([`nvml_mock::documents`]) |
 //! | `nvml-wrapper/RELIABILITY.md`'s measured spans | the record the measuring tests write, [`RELIABILITY_RECORD`] |
 //! | `BENCHMARKS.md`'s tables | the results files the benches and `cargo xtask build-cost` write, [`BENCH_RESULTS`] |
@@ -65,6 +66,7 @@ pub fn run(opts: &Options) -> Result<()> {
         path: crate::versioned::PATH.into(),
         text: crate::versioned::render(nvml_wrapper::versions::VERSIONED_FAMILIES),
     });
+    files.push(called_functions(root)?);
     files.extend(mock_files(root)?);
     files.push(reliability_md(root)?);
     files.push(benchmarks_md(root)?);
@@ -166,6 +168,32 @@ pub fn nvml_sys_bindings(root: &Path) -> Result<Vec<Generated>> {
             })
         })
         .collect()
+}
+
+/// nvml-wrapper's `called-functions.txt` ([`crate::wrapped::CALLED_PATH`]): the header's
+/// functions its sources call, the version table's rows taken from the table itself, so that a
+/// row changed in the same run counts.
+pub fn called_functions(root: &Path) -> Result<Generated> {
+    let header = root.join(crate::coverage::HEADER_FILE);
+    let bytes =
+        std::fs::read(&header).with_context(|| format!("cannot read {}", header.display()))?;
+    let (_, info) =
+        crate::header::validate(&bytes).with_context(|| format!("{}", header.display()))?;
+    let rows = crate::versioned::parse(&crate::versioned::render(
+        nvml_wrapper::versions::VERSIONED_FAMILIES,
+    ))?
+    .into_iter()
+    .map(|e| (e.symbol, e.row))
+    .collect();
+    let called = crate::wrapped::wrapped_functions(
+        &root.join(crate::wrapped::WRAPPER_SRC),
+        &rows,
+        &info.functions,
+    )?;
+    Ok(Generated {
+        path: crate::wrapped::CALLED_PATH.into(),
+        text: crate::wrapped::render_called(&called),
+    })
 }
 
 /// nvml-mock's MODELED.md, FORMAT.md (its generated tables) and canonical built-in profiles.

@@ -19,6 +19,25 @@ use anyhow::{Context, Result};
 /// Where nvml-wrapper's sources live, relative to the repository root.
 pub const WRAPPER_SRC: &str = "nvml-wrapper/src";
 
+/// The list of the header's functions nvml-wrapper calls, one a line, relative to the
+/// repository root: `cargo xtask codegen` writes it from [`wrapped_functions`], and the
+/// wrapper's reliability tests read it to know what their fault table must cover.
+pub const CALLED_PATH: &str = "nvml-wrapper/called-functions.txt";
+
+/// The text of [`CALLED_PATH`]: a comment line, then the names, sorted.
+pub fn render_called(called: &BTreeSet<String>) -> String {
+    let mut text = format!(
+        "# The {} functions of nvml.h that nvml-wrapper calls, one a line: written by \
+         `cargo xtask codegen` from the wrapper's sources.\n",
+        called.len()
+    );
+    for name in called {
+        text.push_str(name);
+        text.push('\n');
+    }
+    text
+}
+
 /// Removes `//` and (nested) `/* */` comments from Rust source, keeping string literals
 /// (plain, byte and raw) and character literals.
 pub fn strip_rust_comments(src: &str) -> String {
@@ -471,6 +490,20 @@ pub fn wrapped_functions(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_checked_in_called_functions_are_what_the_sources_call() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let generated = crate::codegen::called_functions(&root).unwrap();
+        let text = std::fs::read_to_string(root.join(CALLED_PATH)).unwrap_or_default();
+        assert!(
+            text == generated.text,
+            "{CALLED_PATH} differs from what nvml-wrapper's sources call: {}",
+            crate::codegen::RUN_CODEGEN
+        );
+        let names: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert!(names.contains(&"nvmlDeviceGetPciInfo_v3") && names.contains(&"nvmlErrorString"));
+    }
 
     #[test]
     fn finds_field_accesses_tables_and_strings_but_not_comments() {

@@ -382,69 +382,14 @@ pub fn versioned_to_hide(driver: Driver) -> Vec<String> {
     hide
 }
 
-/// The C function names the wrapper calls through `nvml_call!`, scanned from its sources, and
-/// every symbol of the versions table, whose rows generate their calls.
+/// The C functions the wrapper calls: `called-functions.txt`, which `cargo xtask codegen`
+/// writes from the wrapper's sources (its own test fails when the file is stale).
 pub fn wrapped_functions() -> std::collections::BTreeSet<String> {
-    let mut names: std::collections::BTreeSet<String> = nvml_wrapper::versions::VERSIONED_FAMILIES
-        .iter()
-        .flat_map(|row| row.symbols.iter().map(|s| s.to_string()))
-        .collect();
-    for file in source_files() {
-        let src = std::fs::read_to_string(&file).unwrap();
-        let mut forwarded = false;
-        let marker = "nvml_call!(";
-        for (at, _) in src.match_indices(marker) {
-            let rest = &src[at + marker.len()..];
-            // The first `nvmlXxx(` after the marker is the function called.
-            if let Some(name) = first_nvml_call(rest) {
-                names.insert(name);
-            }
-            // A macro that calls `$v3(...)`: its invocations name the functions as
-            // `3 => nvmlXxx_v3`.
-            let statement = rest.split(';').next().unwrap_or("");
-            forwarded |= statement.contains(", $");
-        }
-        if forwarded {
-            for (at, _) in src.match_indices("=> nvml") {
-                let name: String = src[at + 3..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                names.insert(name);
-            }
-        }
-    }
-    names
-}
-
-fn first_nvml_call(s: &str) -> Option<String> {
-    let mut from = 0;
-    while let Some(i) = s[from..].find("nvml") {
-        let start = from + i;
-        let ident: String = s[start..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        let after = s[start + ident.len()..].trim_start();
-        let boundary = start == 0
-            || !s[..start]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-        if boundary
-            && ident.len() > 4
-            && ident.as_bytes()[4].is_ascii_uppercase()
-            && after.starts_with('(')
-        {
-            return Some(ident);
-        }
-        // Stop at the end of this macro call (a `;` ends the statement).
-        if s[from..start].contains(';') {
-            return None;
-        }
-        from = start + 4;
-    }
-    None
+    include_str!("../../../../called-functions.txt")
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The public methods whose bodies call NVML directly (`nvml_call!`) or through a row of the
@@ -496,12 +441,20 @@ fn source_files() -> Vec<PathBuf> {
     out
 }
 
-/// Wrapped functions the sweeps cannot reach on the mock, with the reason.
-pub const UNREACHABLE: &[(&str, &str)] = &[(
-    "nvmlGetExcludedDeviceInfoByIndex",
-    "the mock reports 0 excluded devices, so excluded_devices() never calls it \
+/// Called functions the fault sweep does not inject codes into, with the reason.
+pub const UNREACHABLE: &[(&str, &str)] = &[
+    (
+        "nvmlErrorString",
+        "it returns a string, not an nvmlReturn_t, so it has no code to inject; \
+         reliability_faults::error_strings_for_any_code and \
+         hostile_libraries::error_string_is_bounded check what it answers",
+    ),
+    (
+        "nvmlGetExcludedDeviceInfoByIndex",
+        "the mock reports 0 excluded devices, so excluded_devices() never calls it \
          (needs a mock hook or profile key for excluded devices)",
-)];
+    ),
+];
 
 /// Public methods that cannot be called on the mock (none since the `s-class` profile gives
 /// the `Unit` queries a unit; see [`UNREACHABLE`]).
