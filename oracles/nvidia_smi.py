@@ -10,8 +10,9 @@ lacks it (NA_THE_BOARD_SHOWS, each with its source). Without --profile it also r
 on nvml-mock/profiles/examples/dgx-h100-mig.json, whose profile declares MIG instances: the
 default view must list each MIG device and the processes in it and show N/A utilization for a
 MIG-enabled GPU, `mig -lgi` the GPU instance ids a driver gives the placements, and
-`nvml-mock from-capture` on its `-q -x` must declare the same MIG instances. Prints one line
-per failure and a count summary.
+`nvml-mock from-capture` on its `-q -x` must declare the same MIG instances. It also runs `-B` (the excluded GPUs) on every profile, and `-B` and `-L` on
+nvml-mock/profiles/examples/dgx-h100-excluded-gpu.json: the excluded GPU is listed as its
+profile declares it, and is not a device. Prints one line per failure and a count summary.
 
     python3 oracles/nvidia_smi.py [-v] [--profile NAME ...]
 
@@ -479,6 +480,38 @@ def run_mig_example(run, smi550, smi535, libdir, gpu_fields, app_fields, na_note
     run.check(smi550, libdir, p, ["topo", "-m"], ["topo", "-m"], expect_contains("GPU0"))
 
 
+EXCLUDED_EXAMPLE = REPO / "nvml-mock" / "profiles" / "examples" / "dgx-h100-excluded-gpu.json"
+NO_EXCLUDED = "No excluded devices found."
+
+
+def excluded_lines(profile):
+    """The lines `nvidia-smi -B` prints for the excluded GPUs a profile file declares (its
+    format string: `Excluded GPU %u: %08X:%02X:%02X.0 (UUID: %s)`)."""
+    gpus = json.loads(Path(profile).read_text()).get("excluded_gpus", [])
+    return [f"Excluded GPU {i}: {g['pci_domain']:08X}:{g['pci_bus']:02X}:{g['pci_device']:02X}.0 "
+            f"(UUID: {g['uuid']})" for i, g in enumerate(gpus)]
+
+
+def run_excluded_example(run, smi550, smi535, libdir):
+    """A machine with an excluded GPU: `-B` lists it, as its profile declares it, and `-L`
+    lists only the others."""
+    p = EXCLUDED_EXAMPLE
+    want = excluded_lines(p)
+    uuids = [line.rsplit("UUID: ", 1)[1].rstrip(")") for line in want]
+
+    def listed(out):
+        got = [line.strip() for line in out.splitlines() if line.strip()]
+        return [] if got == want else [f"-B listed {got}, the profile declares {want}"]
+
+    def not_a_device(out):
+        return [f"-L lists the excluded {u}" for u in uuids if u in out] + (
+            [] if "GPU 6:" in out and "GPU 7:" not in out else ["-L does not list 7 GPUs"])
+
+    for smi in (smi550, smi535):
+        run.check(smi, libdir, p, ["-B"], ["-B"], listed)
+        run.check(smi, libdir, p, ["-L"], ["-L"], not_a_device)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="print passing commands too")
@@ -500,6 +533,7 @@ def main():
     for p in profiles:
         run.check(smi535, libdir, p, ["-L"], ["-L"], expect_contains("GPU 0:"))
         run.check(smi550, libdir, p, ["-L"], ["-L"], expect_contains("GPU 0:"))
+        run.check(smi550, libdir, p, ["-B"], ["-B"], expect_contains(NO_EXCLUDED))
         _, qx = run.check(smi550, libdir, p, ["-q", "-x"], ["-q", "-x"], xml_checks)
         has_procs = "<process_info>" in qx
         run.check(smi550, libdir, p, ["(default view)"], [],
@@ -559,6 +593,7 @@ def main():
 
     if not args.profile:
         run_mig_example(run, smi550, smi535, libdir, gpu_field_list, app_fields, na_notes)
+        run_excluded_example(run, smi550, smi535, libdir)
     total = run.passed + len(run.failures)
     if na_notes:
         print(f"note: [N/A] not checked (no real capture shows these fields): "
@@ -567,7 +602,8 @@ def main():
         if name in profiles:
             print(f"note {name}: 550's 'Unknown Error' for supported graphics clocks excused: "
                   f"{why}, more than the 256 it asks for")
-    labels = [profile_label(p) for p in profiles] + ([] if args.profile else [MIG_EXAMPLE.stem])
+    labels = [profile_label(p) for p in profiles] + (
+        [] if args.profile else [MIG_EXAMPLE.stem, EXCLUDED_EXAMPLE.stem])
     print(f"nvidia-smi oracle: {run.passed}/{total} commands passed on {len(labels)} "
           f"profiles ({', '.join(labels)})")
     return 1 if run.failures else 0

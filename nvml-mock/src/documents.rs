@@ -41,6 +41,10 @@ pub const USER_PROFILE_ONLY: &[(&str, &str)] = &[
         "nvmlSetVgpuVersion",
         "the range is set only before any VM starts; the built-in vGPU host runs VMs",
     ),
+    (
+        "nvmlGetExcludedDeviceInfoByIndex",
+        "no built-in machine excludes a GPU (0 from nvmlGetExcludedDeviceCount, as `nvidia-smi -B` prints \"No excluded devices found.\"); a profile's `excluded_gpus` lists them (profiles/examples/dgx-h100-excluded-gpu.json)",
+    ),
 ];
 
 fn user_profile_only(f: &str) -> bool {

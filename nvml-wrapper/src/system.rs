@@ -4,7 +4,7 @@ use std::ffi::c_uint;
 
 use nvml_sys as sys;
 
-use crate::device::Device;
+use crate::device::{Device, PciInfo};
 use crate::error::Result;
 use crate::ffi::{LIST_MAX, nvml_call, read_list, read_string, string_from_c_buf};
 use crate::nvml::Nvml;
@@ -39,8 +39,9 @@ impl std::fmt::Display for CudaVersion {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ExcludedDevice {
-    /// PCI bus id, e.g. `"00000000:18:00.0"`.
-    pub pci_bus_id: String,
+    /// Where it sits on the PCI bus, and its ids (`pciInfo`); its bus id is e.g.
+    /// `"00000000:18:00.0"`.
+    pub pci_info: PciInfo,
     /// UUID.
     pub uuid: String,
 }
@@ -145,7 +146,7 @@ impl Nvml {
                 let mut info = sys::nvmlExcludedDeviceInfo_t::default();
                 nvml_call!(self, nvmlGetExcludedDeviceInfoByIndex(index, &mut info))?;
                 Ok(ExcludedDevice {
-                    pci_bus_id: string_from_c_buf(&info.pciInfo.busId)?,
+                    pci_info: PciInfo::from_raw(&info.pciInfo, &info.pciInfo.busId)?,
                     uuid: string_from_c_buf(&info.uuid)?,
                 })
             })

@@ -189,8 +189,29 @@ export! {
             .collect();
         put_array(count, deviceArray, &list, c.hostile)
     }
-    fn nvmlGetExcludedDeviceCount(deviceCount: *mut c_uint) |_c| {
-        put(deviceCount, 0)
+    fn nvmlGetExcludedDeviceCount(deviceCount: *mut c_uint) |c| {
+        // At most MAX_GPUS: the loader checks.
+        put(deviceCount, c.m.profile.excluded_gpus.len() as c_uint)
+    }
+    fn nvmlGetExcludedDeviceInfoByIndex(index: c_uint, info: *mut nvmlExcludedDeviceInfo_t) |c| {
+        let Some(x) = c.m.profile.excluded_gpus.get(index as usize) else {
+            return Err(NVML_ERROR_INVALID_ARGUMENT);
+        };
+        let mut out = nvmlExcludedDeviceInfo_t {
+            pciInfo: nvmlPciInfo_t {
+                domain: x.pci_domain,
+                bus: x.pci_bus,
+                device: x.pci_device,
+                pciDeviceId: x.pci_device_id,
+                pciSubSystemId: x.pci_subsystem_id,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        fill_array(&mut out.pciInfo.busIdLegacy, &x.bus_id_legacy());
+        fill_array(&mut out.pciInfo.busId, &x.bus_id());
+        fill_array(&mut out.uuid, &x.uuid);
+        put(info, out)
     }
     fn nvmlSystemGetHicVersion(hwbcCount: *mut c_uint, hwbcEntries: *mut nvmlHwbcEntry_t) |c| {
         put_array(hwbcCount, hwbcEntries, &[], c.hostile)

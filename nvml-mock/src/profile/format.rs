@@ -830,6 +830,9 @@ pub struct Profile {
     pub conf_compute: Option<ConfCompute>,
     /// S-class units (empty on current systems).
     pub units: Vec<UnitSpec>,
+    /// GPUs NVML was told to leave alone (empty: none). Optional in every file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_gpus: Vec<ExcludedGpu>,
     /// Readings that move over time (`None`: every reading is constant). Optional in every
     /// file, built-in ones included.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -864,18 +867,57 @@ impl GpuSpec {
 
     /// `00000000:18:00.0` (the v2/v3 `busId`).
     pub fn bus_id(&self) -> String {
-        format!(
-            "{:08X}:{:02X}:{:02X}.0",
-            self.pci_domain, self.pci_bus, self.pci_device
-        )
+        bus_id(self.pci_domain, self.pci_bus, self.pci_device)
     }
 
     /// `0000:18:00.0` (the legacy 16-byte `busIdLegacy`).
     pub fn bus_id_legacy(&self) -> String {
-        format!(
-            "{:04X}:{:02X}:{:02X}.0",
-            self.pci_domain, self.pci_bus, self.pci_device
-        )
+        bus_id_legacy(self.pci_domain, self.pci_bus, self.pci_device)
+    }
+}
+
+/// `00000000:18:00.0`: a PCI address as the v2/v3 `busId` writes it.
+fn bus_id(domain: u32, bus: u32, device: u32) -> String {
+    format!("{domain:08X}:{bus:02X}:{device:02X}.0")
+}
+
+/// `0000:18:00.0`: a PCI address as the legacy 16-byte `busIdLegacy` writes it.
+fn bus_id_legacy(domain: u32, bus: u32, device: u32) -> String {
+    format!("{domain:04X}:{bus:02X}:{device:02X}.0")
+}
+
+/// A GPU that NVML was told to leave alone (the kernel module's `NVreg_ExcludedGpus`): it is
+/// none of NVML's devices, and only `nvmlGetExcludedDeviceCount` and
+/// `nvmlGetExcludedDeviceInfoByIndex` (`nvmlExcludedDeviceInfo_t`: its PCI information and
+/// UUID) name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExcludedGpu {
+    /// UUID, `GPU-` and the hex digits, as a GPU's.
+    pub uuid: String,
+    /// PCI domain.
+    pub pci_domain: u32,
+    /// PCI bus.
+    pub pci_bus: u32,
+    /// PCI device.
+    pub pci_device: u32,
+    /// PCI device id (device in the upper 16 bits, vendor in the lower).
+    #[serde(with = "hex32")]
+    pub pci_device_id: u32,
+    /// PCI subsystem id.
+    #[serde(with = "hex32")]
+    pub pci_subsystem_id: u32,
+}
+
+impl ExcludedGpu {
+    /// `00000000:18:00.0` (the v2/v3 `busId`).
+    pub fn bus_id(&self) -> String {
+        bus_id(self.pci_domain, self.pci_bus, self.pci_device)
+    }
+
+    /// `0000:18:00.0` (the legacy 16-byte `busIdLegacy`).
+    pub fn bus_id_legacy(&self) -> String {
+        bus_id_legacy(self.pci_domain, self.pci_bus, self.pci_device)
     }
 }
 

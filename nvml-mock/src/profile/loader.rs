@@ -136,7 +136,7 @@ pub(crate) fn parse_complete(text: &str) -> Result<Profile, ProfileError> {
 }
 
 /// Top-level keys a complete profile may leave out (written only when not the default).
-const OPTIONAL_KEYS: [&str; 2] = ["dynamic", "cpu_affinity"];
+const OPTIONAL_KEYS: [&str; 3] = ["dynamic", "cpu_affinity", "excluded_gpus"];
 
 /// Parses a user's JSON profile: keys laid over a built-in machine (see `FORMAT.md`).
 pub fn parse_json(text: &str) -> Result<Profile, ProfileError> {

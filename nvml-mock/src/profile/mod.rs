@@ -28,8 +28,8 @@ pub use mig::{
     ci_profile_of_slices, compute_instances, gpu_instance_id, overlaps,
 };
 pub use validate::{
-    Bound, GPU_BOUNDS, MAX_GPUS, MIG_PROFILE_BOUNDS, SYSTEM_BOUNDS, UNIT_BOUNDS, VGPU_TYPE_BOUNDS,
-    ranges_markdown,
+    Bound, EXCLUDED_GPU_BOUNDS, GPU_BOUNDS, MAX_GPUS, MIG_PROFILE_BOUNDS, SYSTEM_BOUNDS,
+    UNIT_BOUNDS, VGPU_TYPE_BOUNDS, ranges_markdown,
 };
 
 /// Why a profile could not be loaded: names the file (or built-in profile) and the key.

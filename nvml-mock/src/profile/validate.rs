@@ -702,6 +702,24 @@ pub const VGPU_TYPE_BOUNDS: &[Bound<super::VgpuType>] = &[
     },
 ];
 
+/// Keys of an excluded GPU object (`excluded_gpus`).
+pub const EXCLUDED_GPU_BOUNDS: &[Bound<super::ExcludedGpu>] = &[
+    Bound {
+        key: "pci_bus",
+        min: 0,
+        max: 255,
+        why: "a PCI bus number",
+        values: |g| n(g.pci_bus),
+    },
+    Bound {
+        key: "pci_device",
+        min: 0,
+        max: 31,
+        why: "a PCI device number",
+        values: |g| n(g.pci_device),
+    },
+];
+
 /// Keys of an S-class unit object (`units`).
 pub const UNIT_BOUNDS: &[Bound<super::UnitSpec>] = &[
     Bound {
@@ -760,6 +778,7 @@ pub fn ranges_markdown() -> String {
     rows(&mut out, "MIG profile", MIG_PROFILE_BOUNDS);
     rows(&mut out, "vGPU type", VGPU_TYPE_BOUNDS);
     rows(&mut out, "S-class unit", UNIT_BOUNDS);
+    rows(&mut out, "excluded GPU", EXCLUDED_GPU_BOUNDS);
     out
 }
 
@@ -835,6 +854,9 @@ fn validate_bounds(p: &Profile) -> Result<(), ProfileError> {
     for (i, u) in p.units.iter().enumerate() {
         check_bounds(&format!("units[{i}]"), u, UNIT_BOUNDS)?;
     }
+    for (i, x) in p.excluded_gpus.iter().enumerate() {
+        check_bounds(&format!("excluded_gpus[{i}]"), x, EXCLUDED_GPU_BOUNDS)?;
+    }
     Ok(())
 }
 
@@ -845,7 +867,45 @@ pub(super) fn validate(p: &Profile) -> Result<(), ProfileError> {
     validate_gpus(p)?;
     super::mig::validate(p)?;
     validate_vgpu(p)?;
-    validate_units(p)
+    validate_units(p)?;
+    validate_excluded_gpus(p)
+}
+
+/// Excluded GPUs: at most [`MAX_GPUS`], each UUID shaped as a GPU's, and no UUID or PCI bus id
+/// shared with another excluded GPU or with one of NVML's GPUs.
+fn validate_excluded_gpus(p: &Profile) -> Result<(), ProfileError> {
+    if p.excluded_gpus.len() > MAX_GPUS {
+        return Err(ProfileError(format!(
+            "\"excluded_gpus\": at most {MAX_GPUS} GPUs"
+        )));
+    }
+    for (i, x) in p.excluded_gpus.iter().enumerate() {
+        if !x.uuid.starts_with("GPU-")
+            || x.uuid.len() >= nvml_sys::NVML_DEVICE_UUID_BUFFER_SIZE as usize
+        {
+            return Err(ProfileError(format!(
+                "excluded_gpus[{i}]: uuid must look like GPU-xxxxxxxx-..."
+            )));
+        }
+        if let Some(j) = p
+            .gpus
+            .iter()
+            .position(|g| g.uuid == x.uuid || g.bus_id() == x.bus_id())
+        {
+            return Err(ProfileError(format!(
+                "excluded_gpus[{i}] and gpus[{j}] share a UUID or PCI bus id: an excluded GPU \
+                 is none of NVML's devices"
+            )));
+        }
+        for (j, y) in p.excluded_gpus.iter().enumerate().skip(i + 1) {
+            if y.uuid == x.uuid || y.bus_id() == x.bus_id() {
+                return Err(ProfileError(format!(
+                    "excluded_gpus[{i}] and excluded_gpus[{j}] share a UUID or PCI bus id"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn validate_system(p: &Profile) -> Result<(), ProfileError> {

@@ -20,6 +20,7 @@ mod consistency;
 mod device_details;
 mod dgx_h100;
 mod dynamic;
+mod excluded_gpus;
 mod export_table;
 mod faults_hostile_threads;
 mod gpm;

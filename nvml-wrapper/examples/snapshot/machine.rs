@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use nvml_mock::profile::{
-    C2cSpec, ConfCompute, CpuAffinity, FabricHealth, GiProfile, GpuSpec, LowMemClock,
+    C2cSpec, ConfCompute, CpuAffinity, ExcludedGpu, FabricHealth, GiProfile, GpuSpec, LowMemClock,
     MigComputeSpec, MigInstanceSpec, ModulePower, ProcessSpec, Profile, UnitSpec, VgpuInstanceSpec,
     VgpuType, VmProcess,
 };
@@ -131,6 +131,7 @@ pub fn snapshot(nvml: &Nvml, options: &Options) -> R<Profile> {
     }
     let (cpu_count, numa_cpus) = cpus(nvml, &devices, &mut gpus)?;
     let units = units(nvml)?;
+    let excluded_gpus = excluded_gpus(nvml)?;
     let (vgpu_types, vgpu_instances) = vgpus(&devices, &mut gpus)?;
     let vgpu_version = match opt(nvml.vgpu_version())? {
         Some(v) => (v.supported.min, v.supported.max),
@@ -152,6 +153,7 @@ pub fn snapshot(nvml: &Nvml, options: &Options) -> R<Profile> {
         vgpu_version,
         conf_compute,
         units,
+        excluded_gpus,
         dynamic: None,
     })
 }
@@ -1082,6 +1084,22 @@ fn power_state(d: &Device<'_>) -> R<Answer> {
             "nvmlDeviceGetPowerState: NVML returned {other}"
         ))),
     }
+}
+
+/// The GPUs NVML was told to leave alone, with their PCI information and UUID.
+fn excluded_gpus(nvml: &Nvml) -> R<Vec<ExcludedGpu>> {
+    Ok(nvml
+        .excluded_devices()?
+        .into_iter()
+        .map(|d| ExcludedGpu {
+            uuid: d.uuid,
+            pci_domain: d.pci_info.domain,
+            pci_bus: d.pci_info.bus,
+            pci_device: d.pci_info.device,
+            pci_device_id: d.pci_info.pci_device_id,
+            pci_subsystem_id: d.pci_info.pci_subsystem_id,
+        })
+        .collect())
 }
 
 /// S-class units.

@@ -42,6 +42,46 @@ fn every_gpu_is_found_by_index_uuid_serial_and_bus_id() {
 }
 
 #[test]
+fn excluded_devices_are_the_profiles_and_none_of_the_devices() {
+    let m = crate::support::mock();
+    assert_eq!(m.nvml.excluded_device_count().unwrap(), 0);
+    assert!(m.nvml.excluded_devices().unwrap().is_empty());
+
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../nvml-mock/profiles/examples/dgx-h100-excluded-gpu.json"
+    );
+    let p = profile::load(path).unwrap();
+    assert!(!p.excluded_gpus.is_empty(), "the example excludes a GPU");
+    let m = crate::support::mock_with_profile(path);
+    assert_eq!(m.nvml.device_count().unwrap() as usize, p.gpus.len());
+    let listed = m.nvml.excluded_devices().unwrap();
+    assert_eq!(listed.len(), p.excluded_gpus.len());
+    for (got, want) in listed.iter().zip(&p.excluded_gpus) {
+        assert_eq!(got.uuid, want.uuid);
+        let pci = &got.pci_info;
+        assert_eq!(
+            (pci.domain, pci.bus, pci.device),
+            (want.pci_domain, want.pci_bus, want.pci_device)
+        );
+        assert_eq!(
+            (pci.pci_device_id, pci.pci_subsystem_id),
+            (want.pci_device_id, want.pci_subsystem_id)
+        );
+        assert_eq!(pci.bus_id, want.bus_id());
+        assert_eq!((pci.vendor_id(), pci.device_id()), (0x10de, 0x2330));
+        assert!(matches!(
+            m.nvml.device_by_uuid(&got.uuid),
+            Err(NvmlError::NotFound(_))
+        ));
+        assert!(matches!(
+            m.nvml.device_by_pci_bus_id(&pci.bus_id),
+            Err(NvmlError::NotFound(_))
+        ));
+    }
+}
+
+#[test]
 fn identity_getters_return_the_profiles_values() {
     let m = crate::support::mock();
     let spec = &dgx().gpus[5];

@@ -57,6 +57,7 @@ fn walk(nvml: &Nvml) -> Walk {
     w.put("cuda_driver_version".into(), nvml.cuda_driver_version());
     w.put("driver_branch".into(), nvml.driver_branch());
     w.put("excluded_device_count".into(), nvml.excluded_device_count());
+    w.put("excluded_devices".into(), nvml.excluded_devices());
     w.put("hic_version".into(), nvml.hic_version());
     w.put(
         "conf_compute_capabilities".into(),
@@ -680,6 +681,30 @@ fn a_profile_that_declares_mig_instances_round_trips_through_a_snapshot() {
         "the example declares three MIG devices on GPU 0"
     );
     let failures = round_trip(profile, true, &dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        failures.is_empty(),
+        "{} differences:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_profile_that_excludes_a_gpu_round_trips_through_a_snapshot() {
+    let profile = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../nvml-mock/profiles/examples/dgx-h100-excluded-gpu.json"
+    );
+    let dir = std::env::temp_dir().join(format!("nvml-snapshot-excluded-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = crate::support::mock_with_profile(profile);
+    assert_eq!(
+        source.nvml.excluded_device_count().unwrap(),
+        1,
+        "the example excludes one GPU"
+    );
+    let failures = round_trip(profile, false, &dir);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         failures.is_empty(),

@@ -54,7 +54,15 @@ pub enum Driver {
     /// `Current` on the `s-class` profile (one S-class unit of four GPUs), as root
     /// ([`Lab::unit`]).
     SClass,
+    /// `Current` on [`EXCLUDED_GPU_PROFILE`] (seven GPUs, and one excluded).
+    Excluded,
 }
+
+/// nvml-mock's example of a machine with an excluded GPU.
+pub const EXCLUDED_GPU_PROFILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../nvml-mock/profiles/examples/dgx-h100-excluded-gpu.json"
+);
 
 /// What a call returned, reduced to what the sweeps check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,6 +202,7 @@ impl Lab {
                 lab.set_root(true);
                 lab
             }
+            Driver::Excluded => Lab::with_profile(EXCLUDED_GPU_PROFILE),
         }
     }
 
@@ -373,7 +382,11 @@ pub fn versioned_to_hide(driver: Driver) -> Vec<String> {
             Driver::Previous => hide.extend(newer.first().map(|s| (*s).to_owned())),
             Driver::PreviousButOne => hide.extend(newer.iter().take(2).map(|s| (*s).to_owned())),
             Driver::Oldest => hide.extend(newer.iter().map(|s| (*s).to_owned())),
-            Driver::Current | Driver::Legacy470 | Driver::Mig | Driver::SClass => {}
+            Driver::Current
+            | Driver::Legacy470
+            | Driver::Mig
+            | Driver::SClass
+            | Driver::Excluded => {}
             Driver::MigPrevious => hide.extend(newer.first().map(|s| (*s).to_owned())),
         }
     }
@@ -442,19 +455,12 @@ fn source_files() -> Vec<PathBuf> {
 }
 
 /// Called functions the fault sweep does not inject codes into, with the reason.
-pub const UNREACHABLE: &[(&str, &str)] = &[
-    (
-        "nvmlErrorString",
-        "it returns a string, not an nvmlReturn_t, so it has no code to inject; \
+pub const UNREACHABLE: &[(&str, &str)] = &[(
+    "nvmlErrorString",
+    "it returns a string, not an nvmlReturn_t, so it has no code to inject; \
          reliability_faults::error_strings_for_any_code and \
          hostile_libraries::error_string_is_bounded check what it answers",
-    ),
-    (
-        "nvmlGetExcludedDeviceInfoByIndex",
-        "the mock reports 0 excluded devices, so excluded_devices() never calls it \
-         (needs a mock hook or profile key for excluded devices)",
-    ),
-];
+)];
 
 /// Public methods that cannot be called on the mock (none since the `s-class` profile gives
 /// the `Unit` queries a unit; see [`UNREACHABLE`]).
@@ -557,6 +563,7 @@ fn first_rows() -> Vec<Entry> {
         Current "nvmlSystemGetTopologyGpuSet" "Nvml::topology_gpu_set" N => |l| list(l.nvml.topology_gpu_set(0));
         Current "nvmlGetExcludedDeviceCount" "Nvml::excluded_device_count" N => |l| one(l.nvml.excluded_device_count());
         Current "nvmlGetExcludedDeviceCount" "Nvml::excluded_devices" N => |l| list(l.nvml.excluded_devices());
+        Excluded "nvmlGetExcludedDeviceInfoByIndex" "Nvml::excluded_devices" N => |l| list(l.nvml.excluded_devices());
         // ---- events ----
         Current "nvmlEventSetCreate" "Nvml::create_event_set" N => |l| one(l.nvml.create_event_set().map(drop));
         Current "nvmlDeviceRegisterEvents" "EventSet::register" N =>
