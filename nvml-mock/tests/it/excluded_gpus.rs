@@ -13,14 +13,6 @@ const EXAMPLE: &str = concat!(
     "/profiles/examples/dgx-h100-excluded-gpu.json"
 );
 
-fn profile_file(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("nvml-mock-excluded-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_owned()
-}
-
 fn excluded_count(lib: &NvmlLib) -> u32 {
     let mut n = u32::MAX;
     assert_eq!(nv!(lib.nvmlGetExcludedDeviceCount(&mut n)), NVML_SUCCESS);
@@ -144,7 +136,7 @@ fn a_bad_excluded_gpu_is_an_error_naming_its_place() {
             &["excluded_gpus", "serial"],
         ),
     ] {
-        let path = profile_file("bad.json", &text);
+        let path = profile_file("excluded", "bad.json", &text);
         let e = profile::load(&path).unwrap_err().to_string();
         assert!(e.contains("bad.json"), "{text}: {e}");
         for n in needles {

@@ -536,11 +536,7 @@ fn model_answers(profile: &str) -> [nvmlReturn_t; 6] {
 }
 
 fn user_profile(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("nvml-mock-support-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_str().unwrap().to_string()
+    profile_file("support", name, text)
 }
 
 #[test]

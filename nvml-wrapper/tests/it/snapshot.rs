@@ -666,21 +666,16 @@ fn every_builtin_profile_round_trips_through_a_snapshot() {
     );
 }
 
-#[test]
-fn a_profile_that_declares_mig_instances_round_trips_through_a_snapshot() {
-    let profile = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../nvml-mock/profiles/examples/dgx-h100-mig.json"
+/// Asserts that nvml-mock's example profile `file` (under `profiles/examples/`) round-trips
+/// through a snapshot; returns nothing, a difference fails.
+fn example_round_trips(file: &str, mig: bool) {
+    let profile = format!(
+        "{}/../nvml-mock/profiles/examples/{file}",
+        env!("CARGO_MANIFEST_DIR")
     );
-    let dir = std::env::temp_dir().join(format!("nvml-snapshot-mig-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("nvml-snapshot-{file}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let source = crate::support::mock_with_profile(profile);
-    let gpu0 = source.nvml.device_by_index(0).unwrap();
-    assert!(
-        gpu0.mig_device_by_index(2).is_ok(),
-        "the example declares three MIG devices on GPU 0"
-    );
-    let failures = round_trip(profile, true, &dir);
+    let failures = round_trip(&profile, mig, &dir);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         failures.is_empty(),
@@ -691,27 +686,31 @@ fn a_profile_that_declares_mig_instances_round_trips_through_a_snapshot() {
 }
 
 #[test]
+fn a_profile_that_declares_mig_instances_round_trips_through_a_snapshot() {
+    let source = crate::support::mock_with_profile(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../nvml-mock/profiles/examples/dgx-h100-mig.json"
+    ));
+    let gpu0 = source.nvml.device_by_index(0).unwrap();
+    assert!(
+        gpu0.mig_device_by_index(2).is_ok(),
+        "the example declares three MIG devices on GPU 0"
+    );
+    example_round_trips("dgx-h100-mig.json", true);
+}
+
+#[test]
 fn a_profile_that_excludes_a_gpu_round_trips_through_a_snapshot() {
-    let profile = concat!(
+    let source = crate::support::mock_with_profile(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../nvml-mock/profiles/examples/dgx-h100-excluded-gpu.json"
-    );
-    let dir = std::env::temp_dir().join(format!("nvml-snapshot-excluded-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let source = crate::support::mock_with_profile(profile);
+    ));
     assert_eq!(
         source.nvml.excluded_device_count().unwrap(),
         1,
         "the example excludes one GPU"
     );
-    let failures = round_trip(profile, false, &dir);
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        failures.is_empty(),
-        "{} differences:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    example_round_trips("dgx-h100-excluded-gpu.json", false);
 }
 
 #[test]

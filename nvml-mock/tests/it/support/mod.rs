@@ -123,3 +123,13 @@ pub fn exports(path: &std::path::Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Writes a profile file `name` holding `text` into a temporary folder of `topic`'s (one per
+/// topic, so that tests running at once do not share a file) and returns its path.
+pub fn profile_file(topic: &str, name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("nvml-mock-{topic}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
