@@ -10,6 +10,8 @@ the MIG-capable profiles with MIG on, then prints one table row per machine:
 A call is one function with one set of arguments on one device; functions that take an
 enum argument are called once per value (see ARGS). Each machine runs in a child process,
 so a crash (segfault, abort) is caught, counted, and the walk goes on after the crashing call.
+It also reads the excluded GPUs of nvml-mock/profiles/examples/dgx-h100-excluded-gpu.json
+through pynvml, which must list them as the profile declares them.
 
 A function that takes more than a device handle has an argument recipe in ARGS; the others
 are called with the handle alone. An error other than NOT_SUPPORTED passes only when
@@ -457,7 +459,53 @@ def walk_machine(label, profile, mig, lib, libdir):
         start = last_begin["n"] + 1
 
 
+EXCLUDED_EXAMPLE = mock_env.REPO / "nvml-mock" / "profiles" / "examples" / "dgx-h100-excluded-gpu.json"
+
+
+def excluded_child():
+    """Prints what pynvml's nvmlGetExcludedDeviceCount and ..InfoByIndex answer, as JSON."""
+    import pynvml as N
+
+    N.nvmlInit()
+    out = {"devices": N.nvmlDeviceGetCount(), "excluded": []}
+    for i in range(N.nvmlGetExcludedDeviceCount()):
+        info = N.nvmlGetExcludedDeviceInfoByIndex(i)
+        text = lambda b: b.decode() if isinstance(b, bytes) else b
+        out["excluded"].append({"bus_id": text(info.pci.busId), "uuid": text(info.uuid),
+                                "pci_device_id": info.pci.pciDeviceId})
+    print(json.dumps(out))
+
+
+def excluded_problems(libdir):
+    """pynvml on the mock's example of a machine with an excluded GPU: it lists the GPU its
+    profile declares, with its bus id, UUID and device id, and not as a device."""
+    declared = json.loads(EXCLUDED_EXAMPLE.read_text())
+    want = [{"bus_id": f"{g['pci_domain']:08X}:{g['pci_bus']:02X}:{g['pci_device']:02X}.0",
+             "uuid": g["uuid"], "pci_device_id": int(g["pci_device_id"], 16)}
+            for g in declared["excluded_gpus"]]
+    env = dict(os.environ, NVML_MOCK_PROFILE=str(EXCLUDED_EXAMPLE), LD_LIBRARY_PATH=str(libdir))
+    p = subprocess.run([sys.executable, __file__, "--excluded"], env=env, capture_output=True,
+                       text=True)
+    if p.returncode != 0:
+        return ["excluded GPUs: pynvml failed (exit %d) %s" % (p.returncode, p.stderr[-500:])]
+    got = json.loads(p.stdout)
+    problems = []
+    if got["excluded"] != want:
+        problems.append("excluded GPUs: pynvml read %s, the profile declares %s"
+                        % (got["excluded"], want))
+    if got["devices"] != declared["gpu_count"]:
+        problems.append("excluded GPUs: %d devices, the profile has %d"
+                        % (got["devices"], declared["gpu_count"]))
+    if not problems:
+        print("pynvml: %s lists its %d excluded GPU(s) as declared, beside %d devices"
+              % (EXCLUDED_EXAMPLE.name, len(want), got["devices"]))
+    return problems
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--excluded":
+        excluded_child()
+        return 0
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         import pynvml as N
         for k in dir(N):
@@ -521,6 +569,7 @@ def main():
     ok_fns = sum(1 for s in per_fn.values() if "success" in s)
     print("pynvml walk: %d of %d nvmlDeviceGet* functions return data on at least one machine"
           % (ok_fns, len(per_fn)))
+    bad.extend(excluded_problems(libdir))
     for (fn, kind, res), g in sorted(unexplained.items()):
         bad.append("%s on %s handles: %s (%d calls on %s; e.g. args %s)"
                    % (fn, kind, res, g["n"], ", ".join(g["machines"]), g["example"]))
