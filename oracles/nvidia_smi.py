@@ -12,7 +12,9 @@ default view must list each MIG device and the processes in it and show N/A util
 MIG-enabled GPU, `mig -lgi` the GPU instance ids a driver gives the placements, and
 `nvml-mock from-capture` on its `-q -x` must declare the same MIG instances. It also runs `-B` (the excluded GPUs) on every profile, and `-B` and `-L` on
 nvml-mock/profiles/examples/dgx-h100-excluded-gpu.json: the excluded GPU is listed as its
-profile declares it, and is not a device. Prints one line per failure and a count summary.
+profile declares it, and is not a device; and the accounted processes (`--query-accounted-apps`,
+`-q -d ACCOUNTING`) of dgx-h100 with accounting on. Prints one line per failure and a count
+summary.
 
     python3 oracles/nvidia_smi.py [-v] [--profile NAME ...]
 
@@ -492,6 +494,42 @@ def excluded_lines(profile):
             f"(UUID: {g['uuid']})" for i, g in enumerate(gpus)]
 
 
+ACCOUNTED_FIELDS = "gpu_bus_id,pid,gpu_utilization,mem_utilization,max_memory_usage,time"
+
+
+def run_accounting(run, smi550, smi535, libdir, tmp):
+    """dgx-h100 with accounting on on every GPU: `--query-accounted-apps` lists each GPU's
+    processes with the GPU's utilization, the memory each uses and a time of 0 (running), as
+    nvml.h documents the statistics; `-q -d ACCOUNTING` shows the mode Enabled."""
+    base = "dgx-h100"
+    gpus = builtin_file(base)["gpus"]
+    p = tmp / "dgx-h100-accounting.json"
+    p.write_text(json.dumps({"base": base, "name": "dgx-h100-accounting",
+                             "gpus": [{"accounting_mode": True}] * len(gpus)}))
+    want = []
+    for g in gpus:
+        bus = f"{g['pci_domain']:08X}:{g['pci_bus']:02X}:{g['pci_device']:02X}.0"
+        seen = []
+        for proc in g.get("processes", []):
+            if proc["pid"] not in seen:
+                seen.append(proc["pid"])
+                want.append(f"{bus}, {proc['pid']}, {g['utilization_gpu']}, "
+                            f"{g['utilization_memory']}, {proc['used_memory_mib']}, 0")
+
+    def accounted(out):
+        got = [line.strip() for line in out.splitlines() if "[N/A]" not in line]
+        return [] if got == want else [f"accounted apps {got}, the profile's processes {want}"]
+
+    for smi in (smi550, smi535):
+        run.check(smi, libdir, p, ["--query-accounted-apps=..."],
+                  [f"--query-accounted-apps={ACCOUNTED_FIELDS}", "--format=csv,noheader,nounits"],
+                  accounted)
+    run.check(smi550, libdir, p, ["-q", "-d", "ACCOUNTING"], ["-q", "-d", "ACCOUNTING"],
+              lambda out: [] if out.count("Enabled") == len(gpus)
+              and out.count("Is Running                    : 1") == len(want)
+              else ["-q -d ACCOUNTING does not show the mode Enabled and each process running"])
+
+
 def run_excluded_example(run, smi550, smi535, libdir):
     """A machine with an excluded GPU: `-B` lists it, as its profile declares it, and `-L`
     lists only the others."""
@@ -594,6 +632,7 @@ def main():
     if not args.profile:
         run_mig_example(run, smi550, smi535, libdir, gpu_field_list, app_fields, na_notes)
         run_excluded_example(run, smi550, smi535, libdir)
+        run_accounting(run, smi550, smi535, libdir, tmp)
     total = run.passed + len(run.failures)
     if na_notes:
         print(f"note: [N/A] not checked (no real capture shows these fields): "
@@ -603,7 +642,7 @@ def main():
             print(f"note {name}: 550's 'Unknown Error' for supported graphics clocks excused: "
                   f"{why}, more than the 256 it asks for")
     labels = [profile_label(p) for p in profiles] + (
-        [] if args.profile else [MIG_EXAMPLE.stem, EXCLUDED_EXAMPLE.stem])
+        [] if args.profile else [MIG_EXAMPLE.stem, EXCLUDED_EXAMPLE.stem, "dgx-h100-accounting"])
     print(f"nvidia-smi oracle: {run.passed}/{total} commands passed on {len(labels)} "
           f"profiles ({', '.join(labels)})")
     return 1 if run.failures else 0

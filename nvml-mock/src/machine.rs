@@ -79,6 +79,8 @@ pub struct Gpu {
     pub support: crate::support::Support,
     /// Persistence mode.
     pub persistence: bool,
+    /// Per-process accounting mode (off while MIG is on).
+    pub accounting: bool,
     /// Compute mode.
     pub compute_mode: u32,
     /// Power limit (mW).
@@ -325,6 +327,7 @@ impl Machine {
                     .map(|t| t.framebuffer)
                     .sum(),
                 persistence: s.persistence_mode,
+                accounting: s.accounting_mode && !(s.mig_capable && s.mig_enabled),
                 compute_mode: s.compute_mode,
                 power_limit_mw: s.power_limit_mw,
                 app_clocks: (s.default_app_mem, s.default_app_graphics),

@@ -344,6 +344,10 @@ export! {
         // No GPU reset is needed in the simulation: the new mode is active at once.
         g.mig_pending = mode == NVML_DEVICE_MIG_ENABLE;
         g.mig_current = g.mig_pending;
+        if g.mig_current {
+            // "On MIG-enabled GPUs, accounting mode would be set to DISABLED" (nvml.h).
+            g.accounting = false;
+        }
         put(activationStatus, NVML_SUCCESS)
     }
     fn nvmlDeviceGetGpuInstanceProfileInfo(device: nvmlDevice_t, profile: c_uint, info: *mut nvmlGpuInstanceProfileInfo_t) |c| {

@@ -388,8 +388,10 @@ fn gpu_from_capture(x: Node<'_, '_>, g: &mut Map<String, Value>) -> Vec<String> 
             put(g, key, json!(v.1));
         }
     }
-    if let Some(t) = text(x, "persistence_mode") {
-        put(g, "persistence_mode", json!(t == "Enabled"));
+    for key in ["persistence_mode", "accounting_mode"] {
+        if let Some(t) = text(x, key) {
+            put(g, key, json!(t == "Enabled"));
+        }
     }
     if let Some(id) = text(x, "board_id").and_then(hex) {
         put(g, "board_id", json!(id));

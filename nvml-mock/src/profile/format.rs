@@ -323,6 +323,9 @@ pub struct GpuSpec {
     pub pstate: u32,
     pub clocks_event_reasons: u64,
     pub persistence_mode: bool,
+    /// Per-process accounting at start (`nvmlDeviceGetAccountingMode`); off unless given.
+    #[serde(default)]
+    pub accounting_mode: bool,
     #[serde(with = "compute_mode")]
     pub compute_mode: u32,
     pub ecc_supported: bool,
@@ -578,9 +581,10 @@ pub const GPU_TOPICS: &[GpuTopic] = &[
     },
     GpuTopic {
         name: "modes",
-        about: "persistence, compute, display and sparse operation modes",
+        about: "persistence, accounting, compute, display and sparse operation modes",
         keys: &[
             "persistence_mode",
+            "accounting_mode",
             "compute_mode",
             "display_mode",
             "sparse_operation_mode",

@@ -470,6 +470,27 @@ fn witnesses(staged: &Staged, lib: &NvmlLib, e: &Env) {
             nv!(lib.nvmlDeviceSetupNvlinkNvleEncryptionKey_v1(a, &mut key));
         }
     }
+    // Accounting: on a GPU without MIG that has processes, the mode on, then the processes'
+    // statistics (the probes pass no pid of a running process).
+    for d in &e.devices {
+        let mut n = 64u32;
+        let mut pids = [0u32; 64];
+        if nv!(lib.nvmlDeviceSetAccountingMode(*d, NVML_FEATURE_ENABLED)) != NVML_SUCCESS
+            || nv!(lib.nvmlDeviceGetAccountingPids(*d, &mut n, pids.as_mut_ptr())) != NVML_SUCCESS
+            || n == 0
+        {
+            continue;
+        }
+        let mut stats = nvmlAccountingStats_t::default();
+        nv!(lib.nvmlDeviceGetAccountingStats(*d, pids[0], &mut stats));
+        let mut v2 = nvmlAccountingStats_v2_t {
+            pid: pids[0],
+            ..Default::default()
+        };
+        nv!(lib.nvmlDeviceGetAccountingStats_v2(*d, &mut v2));
+        nv!(lib.nvmlDeviceClearAccountingPids(*d));
+        break;
+    }
     // GPU removal: idle GPUs (persistence mode off, no processes) go away, one through each
     // version. Last, because the machine is smaller afterwards.
     let (mut v2_done, mut v1_done) = (false, false);

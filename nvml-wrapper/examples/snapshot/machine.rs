@@ -405,6 +405,7 @@ fn gpu(nvml: &Nvml, d: &Device<'_>) -> R<GpuSpec> {
         pstate: d.performance_state()?.as_raw(),
         clocks_event_reasons: d.current_clocks_event_reasons()?.bits(),
         persistence_mode: d.persistence_mode()?,
+        accounting_mode: d.accounting_mode()?,
         compute_mode: d.compute_mode()?.as_raw(),
         ecc_supported: ecc.is_some(),
         ecc_enabled: ecc.is_some_and(|m| m.current),

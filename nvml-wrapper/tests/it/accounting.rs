@@ -1,7 +1,8 @@
-//! Accounting against the simulated machines: the mode is modeled (off, as after boot);
-//! statistics and pids answer as a device with accounting off does.
+//! Accounting against the simulated machines: the mode is off at start, as after boot; while it
+//! is on, the pids and statistics are those of the GPU's processes, as `nvml.h` documents them.
 
 use crate::support::unmodeled::{fault_maps_to_its_variant, not_supported_then_fault};
+use nvml_mock::profile;
 use nvml_wrapper::NvmlError;
 
 #[test]
@@ -17,19 +18,25 @@ fn accounting_mode_is_off_on_every_gpu() {
 }
 
 #[test]
-fn unmodeled_accounting_queries_and_commands_answer_not_supported() {
+fn while_accounting_is_on_the_gpus_processes_have_statistics() {
+    let p = profile::builtin("dgx-h100").unwrap();
+    let (index, spec) = p
+        .gpus
+        .iter()
+        .enumerate()
+        .find(|(_, g)| !g.processes.is_empty() && !g.mig_enabled)
+        .expect("a DGX H100 GPU runs processes");
+    let mut want: Vec<u32> = Vec::new();
+    for proc in &spec.processes {
+        if !want.contains(&proc.pid) {
+            want.push(proc.pid);
+        }
+    }
     let m = crate::support::mock();
-    m.staged.set_root(true).unwrap();
-    let gpu = m.nvml.device_by_index(1).unwrap();
+    let gpu = m.nvml.device_by_index(index as u32).unwrap();
     let s = &m.staged;
-    not_supported_then_fault(s, "nvmlDeviceSetAccountingMode", || {
-        gpu.set_accounting_mode(true)
-    });
-    // The buffer size answers whether accounting is on or off: 4000 on a real H100.
-    assert_eq!(gpu.accounting_buffer_size().unwrap(), 4000);
-    fault_maps_to_its_variant(s, "nvmlDeviceGetAccountingBufferSize", || {
-        gpu.accounting_buffer_size()
-    });
+    // Off: the pid list, the statistics and clearing are NOT_SUPPORTED ("or accounting mode is
+    // disabled", nvml.h).
     not_supported_then_fault(s, "nvmlDeviceGetAccountingPids", || gpu.accounting_pids());
     not_supported_then_fault(s, "nvmlDeviceClearAccountingPids", || {
         gpu.clear_accounting_pids()
@@ -40,8 +47,92 @@ fn unmodeled_accounting_queries_and_commands_answer_not_supported() {
         Some("nvmlDeviceGetAccountingStats_v2")
     );
     not_supported_then_fault(s, "nvmlDeviceGetAccountingStats_v2", || {
-        gpu.accounting_stats(4242)
+        gpu.accounting_stats(want[0])
     });
+    // The buffer size answers whether accounting is on or off: 4000 on a real H100.
+    assert_eq!(gpu.accounting_buffer_size().unwrap(), 4000);
+    fault_maps_to_its_variant(s, "nvmlDeviceGetAccountingBufferSize", || {
+        gpu.accounting_buffer_size()
+    });
+
+    // Turning it on needs root.
+    assert!(matches!(
+        gpu.set_accounting_mode(true),
+        Err(NvmlError::NoPermission(_))
+    ));
+    s.set_root(true).unwrap();
+    gpu.set_accounting_mode(true).unwrap();
+    assert!(gpu.accounting_mode().unwrap());
+    assert_eq!(gpu.accounting_pids().unwrap(), want);
+
+    let util = gpu.utilization_rates().unwrap();
+    let now_us = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_micros() as u64;
+    for proc in &spec.processes {
+        let stats = gpu.accounting_stats(proc.pid).unwrap();
+        assert_eq!(stats.pid, proc.pid);
+        // Running: "time ... is reported as 0 during the lifetime of the process".
+        assert!(stats.is_running);
+        assert_eq!(stats.time_ms, 0);
+        assert_eq!(stats.max_memory_usage, proc.used_memory);
+        assert_eq!(
+            (stats.gpu_utilization, stats.memory_utilization),
+            (util.gpu, util.memory)
+        );
+        assert!(stats.start_time_us > 0 && stats.start_time_us < now_us);
+        let samples = stats.sample_count.expect("the _v2 struct counts samples");
+        assert_eq!(
+            stats.sum_gpu_utilization,
+            Some(u64::from(util.gpu) * 100 * u64::from(samples))
+        );
+    }
+    assert!(matches!(
+        gpu.accounting_stats(4242),
+        Err(NvmlError::NotFound(_))
+    ));
+    // Clearing forgets finished processes only: the running ones stay.
+    gpu.clear_accounting_pids().unwrap();
+    assert_eq!(gpu.accounting_pids().unwrap(), want);
+    gpu.set_accounting_mode(false).unwrap();
+    assert!(matches!(
+        gpu.accounting_pids(),
+        Err(NvmlError::NotSupported(_))
+    ));
+}
+
+#[test]
+fn a_mig_enabled_gpu_has_accounting_off_and_cannot_turn_it_on() {
+    let m = crate::support::mock();
+    m.staged.set_root(true).unwrap();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    gpu.set_accounting_mode(true).unwrap();
+    assert!(gpu.accounting_mode().unwrap());
+    // "On MIG-enabled GPUs, accounting mode would be set to DISABLED and changing it is not
+    // supported" (nvml.h).
+    assert!(gpu.set_mig_mode(true).unwrap().is_applied());
+    assert!(!gpu.accounting_mode().unwrap());
+    assert!(matches!(
+        gpu.set_accounting_mode(true),
+        Err(NvmlError::NotSupported(_))
+    ));
+}
+
+#[test]
+fn a_vgpu_host_keeps_no_process_statistics() {
+    let m = crate::support::mock_with_profile("vgpu-host");
+    m.staged.set_root(true).unwrap();
+    let gpu = m.nvml.device_by_index(0).unwrap();
+    // "NOT_SUPPORTED ... or on vGPU host" (nvml.h).
+    assert!(matches!(
+        gpu.set_accounting_mode(true),
+        Err(NvmlError::NotSupported(_))
+    ));
+    assert!(matches!(
+        gpu.accounting_pids(),
+        Err(NvmlError::NotSupported(_))
+    ));
 }
 
 #[test]
